@@ -1,0 +1,37 @@
+package dev.sluice;
+
+import dev.sluice.internal.Spec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A flow of 2 arguments; made by {@link Flow#of(String, dev.sluice.function.ThrowingBiFunction)}.
+ *
+ * @param <A> the first argument type
+ * @param <B> the second argument type
+ * @param <R> the result type
+ */
+public final class Flow2<A, B, R> extends BaseFlow<Flow2<A, B, R>> {
+    Flow2(Spec spec) {
+        super(spec);
+    }
+
+    @Override
+    Flow2<A, B, R> copy(Spec spec) {
+        return new Flow2<>(spec);
+    }
+
+    /**
+     * Runs the flow and returns its result. An {@link Error} thrown by the body (a crash) is
+     * rethrown as is.
+     *
+     * @throws FlowFailedException if the run failed, timed out or was cancelled
+     */
+    public @Nullable R run(@Nullable A a, @Nullable B b) {
+        return run0(a, b);
+    }
+
+    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    public FlowRun<R> runForState(@Nullable A a, @Nullable B b) {
+        return runForState0(a, b);
+    }
+}

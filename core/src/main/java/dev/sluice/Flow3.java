@@ -1,0 +1,38 @@
+package dev.sluice;
+
+import dev.sluice.internal.Spec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A flow of 3 arguments; made by {@link Flow#of(String, dev.sluice.function.ThrowingTriFunction)}.
+ *
+ * @param <A> the first argument type
+ * @param <B> the second argument type
+ * @param <C> the third argument type
+ * @param <R> the result type
+ */
+public final class Flow3<A, B, C, R> extends BaseFlow<Flow3<A, B, C, R>> {
+    Flow3(Spec spec) {
+        super(spec);
+    }
+
+    @Override
+    Flow3<A, B, C, R> copy(Spec spec) {
+        return new Flow3<>(spec);
+    }
+
+    /**
+     * Runs the flow and returns its result. An {@link Error} thrown by the body (a crash) is
+     * rethrown as is.
+     *
+     * @throws FlowFailedException if the run failed, timed out or was cancelled
+     */
+    public @Nullable R run(@Nullable A a, @Nullable B b, @Nullable C c) {
+        return run0(a, b, c);
+    }
+
+    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    public FlowRun<R> runForState(@Nullable A a, @Nullable B b, @Nullable C c) {
+        return runForState0(a, b, c);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sluice;
+
+import dev.sluice.function.ThrowingBiFunction;
+import dev.sluice.function.ThrowingFunction;
+import dev.sluice.function.ThrowingSupplier;
+import dev.sluice.function.ThrowingTriFunction;
+import dev.sluice.internal.Spec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A named function of one argument whose calls are recorded as task runs, with retries, a
+ * timeout, tags and hooks. Immutable; also the entry point for tasks of 0, 2 and 3 arguments.
+ *
+ * <pre>{@code
+ * Task<String, JsonNode> extract = Task.of("extract", (String city) -> api.weather(city))
+ *         .withRetries(3, Duration.ofSeconds(2))
+ *         .withTimeout(Duration.ofSeconds(30));
+ * JsonNode raw = extract.run("Boston");
+ * }</pre>
+ *
+ * @param <A> the argument type
+ * @param <R> the result type
+ */
+public final class Task<A, R> extends BaseTask<Task<A, R>> {
+    Task(Spec spec) {
+        super(spec);
+    }
+
+    /** A task of no arguments. */
+    public static <R> Task0<R> of(String name, ThrowingSupplier<R> body) {
+        Objects.requireNonNull(body, "body");
+        return new Task0<>(Spec.of(Spec.Kind.TASK, name, 0, a -> body.get()));
+    }
+
+    /** A task of one argument. */
+    @SuppressWarnings("unchecked")
+    public static <A, R> Task<A, R> of(String name, ThrowingFunction<A, R> body) {
+        Objects.requireNonNull(body, "body");
+        return new Task<>(Spec.of(Spec.Kind.TASK, name, 1, a -> body.apply((A) a[0])));
+    }
+
+    /** A task of two arguments. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, R> Task2<A, B, R> of(String name, ThrowingBiFunction<A, B, R> body) {
+        Objects.requireNonNull(body, "body");
+        return new Task2<>(Spec.of(Spec.Kind.TASK, name, 2, a -> body.apply((A) a[0], (B) a[1])));
+    }
+
+    /** A task of three arguments. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, R> Task3<A, B, C, R> of(String name, ThrowingTriFunction<A, B, C, R> body) {
+        Objects.requireNonNull(body, "body");
+        return new Task3<>(Spec.of(Spec.Kind.TASK, name, 3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
+    }
+
+    @Override
+    Task<A, R> copy(Spec spec) {
+        return new Task<>(spec);
+    }
+
+    /**
+     * Runs the task and returns its result. Inside a flow the run is recorded as one of its task
+     * runs; outside any flow, as a task run of its own. Retries, timeout and hooks apply either way.
+     *
+     * @throws TaskFailedException if the run failed, timed out or was cancelled
+     */
+    public @Nullable R run(@Nullable A a) {
+        return run0(a);
+    }
+
+    /** Starts the task concurrently; inside a flow, bounded by the flow's max concurrency. */
+    public TaskFuture<R> submit(@Nullable A a) {
+        return submit0(a);
+    }
+
+    /** Submits one run per input, in order. */
+    public List<TaskFuture<R>> map(Collection<? extends A> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        List<TaskFuture<R>> futures = new ArrayList<>(inputs.size());
+        for (A a : inputs) {
+            futures.add(submit(a));
+        }
+        return List.copyOf(futures);
+    }
+}

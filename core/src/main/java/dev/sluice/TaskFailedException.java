@@ -1,0 +1,29 @@
+package dev.sluice;
+
+/**
+ * Thrown by {@code task.run(...)} and {@link TaskFuture#join()} when a task run ends in
+ * {@link State#FAILED}, {@link State#TIMED_OUT} or {@link State#CANCELLED}. The cause is the
+ * exception the body threw on its last attempt, with its own stack; {@link #run()} has the whole
+ * record.
+ */
+public class TaskFailedException extends SluiceException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient TaskRun run;
+
+    /** An exception for {@code run}, caused by {@code cause}. */
+    public TaskFailedException(TaskRun run, String message, Throwable cause) {
+        super(message, cause);
+        this.run = run;
+    }
+
+    /** The task run that failed. */
+    public TaskRun run() {
+        return run;
+    }
+
+    /** The state the run ended in. */
+    public State state() {
+        return run.state();
+    }
+}

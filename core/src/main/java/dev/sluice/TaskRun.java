@@ -1,0 +1,12 @@
+package dev.sluice;
+
+import java.util.Optional;
+
+/** One run of a task: what {@code task.run(...)} or {@code task.submit(...)} records. */
+public interface TaskRun extends Run {
+    /** The id of the flow run this task ran in; empty for a task run outside any flow. */
+    Optional<String> flowRunId();
+
+    /** The id of the task run whose body called this one, if a task called a task. */
+    Optional<String> parentTaskRunId();
+}

@@ -1,0 +1,217 @@
+package dev.sluice.internal;
+
+import dev.sluice.ErrorInfo;
+import dev.sluice.LogLine;
+import dev.sluice.Run;
+import dev.sluice.Sluice;
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** The live record of one run; what the engine updates and users read through {@link Run}. */
+public abstract class RunRecord implements Run {
+    final String id;
+    final Spec spec;
+    final @Nullable Object[] args;
+    final Set<String> tags;
+    private @Nullable String name;
+
+    private volatile State state;
+    private final List<StateChange> history = new ArrayList<>(4);
+    private volatile int attempts;
+    private volatile @Nullable ErrorInfo error;
+    private volatile @Nullable Instant start;
+    private volatile @Nullable Instant end;
+    private @Nullable ArrayDeque<LogLine> logs;
+    private long droppedLogLines;
+
+    RunRecord(Spec spec, @Nullable Object[] args, Set<String> tags, State initial) {
+        this.id = Ids.next();
+        this.spec = spec;
+        this.args = args;
+        this.tags = tags;
+        this.state = initial;
+        StateChange first = new StateChange(initial, Instant.now(), null);
+        history.add(first);
+    }
+
+    /** Announces the initial state to the recorder; called once the record is fully built. */
+    final void announce() {
+        StateChange first;
+        synchronized (this) {
+            first = history.get(0);
+        }
+        Sluice.runRecorder().stateChanged(this, first);
+    }
+
+    /** Enters {@code next} and tells the run recorder. */
+    public final void transition(State next, @Nullable String message) {
+        StateChange change = new StateChange(next, Instant.now(), message == null ? null : Masker.mask(message));
+        synchronized (this) {
+            if (state.isTerminal()) {
+                return;
+            }
+            history.add(change);
+            state = next;
+            if (next == State.RUNNING && start == null) {
+                start = change.at();
+            }
+            if (next.isTerminal()) {
+                end = change.at();
+                if (start == null) {
+                    start = change.at();
+                }
+            }
+        }
+        Sluice.runRecorder().stateChanged(this, change);
+    }
+
+    final int startAttempt() {
+        return ++attempts;
+    }
+
+    final void fail(Throwable t) {
+        error = new ErrorInfo(t.getClass().getName(), Masker.mask(t.getMessage()), Masker.stackTrace(t));
+    }
+
+    /** Keeps {@code line} with this run (bounded) and tells the run recorder. */
+    void addLog(LogLine line) {
+        keep(line);
+        Sluice.runRecorder().logged(this, line);
+    }
+
+    final void keep(LogLine line) {
+        synchronized (this) {
+            if (logs == null) {
+                logs = new ArrayDeque<>();
+            }
+            logs.addLast(line);
+            if (logs.size() > maxLogLines()) {
+                logs.pollFirst();
+                droppedLogLines++;
+            }
+        }
+    }
+
+    abstract int maxLogLines();
+
+    private @Nullable RunLogger logger;
+
+    /** The logger bound to this run. */
+    public final synchronized RunLogger logger() {
+        if (logger == null) {
+            logger = new RunLogger(this);
+        }
+        return logger;
+    }
+
+    /** A default run name, when no template is set. */
+    abstract String defaultName();
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final synchronized String name() {
+        if (name == null) {
+            name = spec.runNameTemplate() != null ? spec.runName(args) : defaultName();
+        }
+        return name;
+    }
+
+    @Override
+    public final String definitionName() {
+        return spec.name();
+    }
+
+    @Override
+    public final Optional<String> version() {
+        return Optional.ofNullable(spec.version());
+    }
+
+    @Override
+    public final State state() {
+        return state;
+    }
+
+    @Override
+    public final synchronized List<StateChange> history() {
+        return List.copyOf(history);
+    }
+
+    @Override
+    public final int attempts() {
+        return attempts;
+    }
+
+    @Override
+    public final Optional<ErrorInfo> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public final Map<String, Object> parameters() {
+        List<String> names = spec.parameterNames();
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            map.put(names.get(i), args[i]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public final Set<String> tags() {
+        return tags;
+    }
+
+    @Override
+    public final Optional<Instant> startTime() {
+        return Optional.ofNullable(start);
+    }
+
+    @Override
+    public final Optional<Instant> endTime() {
+        return Optional.ofNullable(end);
+    }
+
+    @Override
+    public final Duration duration() {
+        Instant s = start;
+        if (s == null) {
+            return Duration.ZERO;
+        }
+        Instant e = end;
+        return Duration.between(s, e == null ? Instant.now() : e);
+    }
+
+    @Override
+    public final synchronized List<LogLine> logs() {
+        return logs == null ? List.of() : List.copyOf(logs);
+    }
+
+    /** Log lines dropped because the run logged more than it keeps. */
+    public final synchronized long droppedLogLines() {
+        return droppedLogLines;
+    }
+
+    public final Spec spec() {
+        return spec;
+    }
+
+    @Override
+    public String toString() {
+        return spec.kind().word() + " run '" + name() + "' (" + id + ") " + state;
+    }
+}
