@@ -1,0 +1,26 @@
+package dev.sluice.internal;
+
+import java.nio.file.Path;
+
+/**
+ * Where Sluice keeps its files (block store, result cache, keys): {@code $SLUICE_HOME}, else the
+ * system property {@code sluice.home}, else {@code ~/.sluice}. Read on each call so tests can point
+ * it elsewhere with the system property.
+ */
+public final class SluiceHome {
+    private SluiceHome() {
+    }
+
+    /** The home folder (not created here). */
+    public static Path path() {
+        String prop = System.getProperty("sluice.home");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
+        String env = System.getenv("SLUICE_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".sluice");
+    }
+}
