@@ -3,9 +3,9 @@ package dev.sluice.internal;
 import java.nio.file.Path;
 
 /**
- * Where Sluice keeps its files (block store, result cache, keys): {@code $SLUICE_HOME}, else the
- * system property {@code sluice.home}, else {@code ~/.sluice}. Read on each call so tests can point
- * it elsewhere with the system property.
+ * Where Sluice keeps its files (block store, result cache, keys): the system property
+ * {@code sluice.home} if set (tests use it), else {@code $SLUICE_HOME}, else {@code ~/.sluice}.
+ * Read on each call.
  */
 public final class SluiceHome {
     private SluiceHome() {
