@@ -1,0 +1,127 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RetryTest {
+    @RegisterExtension
+    final FakeSleeper sleeper = new FakeSleeper();
+
+    @Test
+    void retriesUntilSuccessWaitingTheFixedDelay() {
+        AtomicInteger calls = new AtomicInteger();
+        Task<String, String> flaky = Task.of("flaky", (String s) -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new IOException("busy " + calls.get());
+            }
+            return s.toUpperCase();
+        }).withRetries(3, Duration.ofSeconds(2));
+
+        FlowRun<String> run = Flow.of("f", (String s) -> flaky.run(s)).runForState("ok");
+
+        assertThat(run.result()).isEqualTo("OK");
+        TaskRun task = run.taskRuns().get(0);
+        assertThat(task.attempts()).isEqualTo(3);
+        assertThat(sleeper.slept).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        assertThat(task.history()).extracting(StateChange::state).containsExactly(
+                State.PENDING, State.RUNNING, State.RETRYING, State.RUNNING, State.RETRYING, State.RUNNING, State.COMPLETED);
+        assertThat(task.history().get(2).message()).contains("IOException: busy 1").contains("retry 1 of 3");
+        assertThat(task.logs()).anySatisfy(l -> assertThat(l.message()).contains("retry 2 of 3"));
+    }
+
+    @Test
+    void exhaustedRetriesFailWithTheLastErrorAsCause() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> broken = Task.of("broken", () -> {
+            throw new IOException("attempt " + calls.incrementAndGet());
+        }).withRetryPolicy(RetryPolicy.delays(Duration.ofMillis(10), Duration.ofMillis(20)));
+
+        assertThatThrownBy(broken::run)
+                .isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("task 'broken'")
+                .hasMessageContaining("FAILED after 3 attempts")
+                .hasMessageContaining("java.io.IOException: attempt 3")
+                .cause().isInstanceOf(IOException.class).hasMessage("attempt 3");
+        assertThat(calls).hasValue(3);
+        assertThat(sleeper.slept).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20));
+    }
+
+    @Test
+    void exponentialDelaysAreTheComputedOnes() {
+        Task0<Object> t = Task.of("exp", () -> {
+            throw new IOException("down");
+        }).withRetryPolicy(RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofMillis(500)));
+        assertThatThrownBy(t::run).isInstanceOf(TaskFailedException.class);
+        assertThat(sleeper.slept).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200),
+                Duration.ofMillis(400), Duration.ofMillis(500), Duration.ofMillis(500));
+    }
+
+    @Test
+    void retryConditionStopsRetriesForOtherErrors() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> t = Task.of("cond", () -> {
+            calls.incrementAndGet();
+            throw new IllegalArgumentException("bad input");
+        }).withRetryPolicy(RetryPolicy.fixed(5, Duration.ofMillis(1)).retryOn(IOException.class));
+        assertThatThrownBy(t::run).isInstanceOf(TaskFailedException.class)
+                .cause().isInstanceOf(IllegalArgumentException.class);
+        assertThat(calls).hasValue(1);
+        assertThat(sleeper.slept).isEmpty();
+    }
+
+    @Test
+    void abortOnWinsOverRetryOn() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> t = Task.of("abort", () -> {
+            calls.incrementAndGet();
+            throw new java.io.FileNotFoundException("gone");
+        }).withRetryPolicy(RetryPolicy.fixed(5, Duration.ofMillis(1))
+                .retryOn(IOException.class).abortOn(java.io.FileNotFoundException.class));
+        assertThatThrownBy(t::run).isInstanceOf(TaskFailedException.class);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void jitteredRetriesWaitVaryingDelays() {
+        Task0<Object> t = Task.of("jitter", () -> {
+            throw new IOException("down");
+        }).withRetryPolicy(RetryPolicy.fixed(20, Duration.ofMillis(1000)).withJitter(0.5));
+        assertThatThrownBy(t::run).isInstanceOf(TaskFailedException.class);
+        assertThat(sleeper.slept).hasSize(20);
+        assertThat(sleeper.slept.stream().distinct().count()).isGreaterThan(10);
+        assertThat(sleeper.slept).allSatisfy(d -> assertThat(d.toMillis()).isBetween(500L, 1500L));
+    }
+
+    @Test
+    void flowRetriesRerunTheBody() {
+        AtomicInteger calls = new AtomicInteger();
+        Flow0<Integer> f = Flow.of("retried-flow", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IOException("first time");
+            }
+            return calls.get();
+        }).withRetries(1, Duration.ofSeconds(5));
+        FlowRun<Integer> run = f.runForState();
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo(2);
+        assertThat(run.attempts()).isEqualTo(2);
+        assertThat(sleeper.slept).containsExactly(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void errorsAreNeverRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> t = Task.of("oom", () -> {
+            calls.incrementAndGet();
+            throw new OutOfMemoryError("simulated");
+        }).withRetries(3, Duration.ZERO);
+        assertThatThrownBy(t::run).isInstanceOf(OutOfMemoryError.class);
+        assertThat(calls).hasValue(1);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TaskTest {
+
+    @Test
+    void tasksOfEveryArity() throws Exception {
+        Task0<String> zero = Task.of("zero", () -> "z");
+        Task<Integer, Integer> one = Task.of("one", (Integer a) -> a + 1);
+        Task2<Integer, Integer, Integer> two = Task.of("two", (Integer a, Integer b) -> a * b);
+        Task3<String, String, String, String> three = Task.of("three", (String a, String b, String c) -> a + b + c);
+
+        assertThat(zero.run()).isEqualTo("z");
+        assertThat(one.run(41)).isEqualTo(42);
+        assertThat(two.run(6, 7)).isEqualTo(42);
+        assertThat(three.run("a", "b", "c")).isEqualTo("abc");
+        assertThat(two.submit(2, 3).join()).isEqualTo(6);
+        assertThat(three.submit("x", "y", "z").join()).isEqualTo("xyz");
+        assertThat(zero.submit().join()).isEqualTo("z");
+    }
+
+    @Test
+    void aTaskOutsideAFlowIsStillRecordedAsATaskRun() {
+        Task<String, Integer> length = Task.of("length", (String s) -> s.length()).withTags("unit");
+        assertThat(length.run("four")).isEqualTo(4);
+        TaskRun run = Sluice.recentRuns().runs().stream()
+                .filter(r -> r instanceof TaskRun && r.definitionName().equals("length"))
+                .map(TaskRun.class::cast)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.flowRunId()).isEmpty();
+        assertThat(run.parameters()).isEqualTo(Map.of("arg0", "four"));
+        assertThat(run.tags()).containsExactly("unit");
+        assertThat(run.startTime()).isPresent();
+        assertThat(run.endTime()).isPresent();
+    }
+
+    @Test
+    void checkedExceptionsKeepTheirCauseAndStack() {
+        Task0<Object> t = Task.of("io", () -> {
+            throw new IOException("disk on fire", new IllegalStateException("root"));
+        });
+        assertThatThrownBy(t::run)
+                .isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> {
+                    TaskFailedException tfe = (TaskFailedException) e;
+                    assertThat(tfe.state()).isEqualTo(State.FAILED);
+                    assertThat(tfe.getCause()).isInstanceOf(IOException.class);
+                    assertThat(tfe.getCause().getCause()).hasMessage("root");
+                    assertThat(tfe.getCause().getStackTrace()[0].getClassName()).startsWith(TaskTest.class.getName());
+                    assertThat(tfe.run().error()).hasValueSatisfying(err -> {
+                        assertThat(err.type()).isEqualTo("java.io.IOException");
+                        assertThat(err.message()).isEqualTo("disk on fire");
+                        assertThat(err.stackTrace()).contains("TaskTest").contains("Caused by: java.lang.IllegalStateException: root");
+                    });
+                });
+    }
+
+    @Test
+    void tasksAreImmutable() {
+        Task<String, String> base = Task.of("base", (String s) -> s);
+        Task<String, String> tuned = base.withRetries(5, Duration.ofSeconds(1)).withTags("x").withVersion("2");
+        assertThat(base.retryPolicy().maxRetries()).isZero();
+        assertThat(base.tags()).isEmpty();
+        assertThat(base.version()).isEmpty();
+        assertThat(tuned.retryPolicy().maxRetries()).isEqualTo(5);
+        assertThat(tuned.tags()).containsExactly("x");
+        assertThat(tuned.version()).contains("2");
+        assertThat(tuned.name()).isEqualTo("base");
+    }
+
+    @Test
+    void badDefinitionsAreRejectedNamingTheField() {
+        assertThatThrownBy(() -> Task.of(null, () -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("task name must not be null");
+        assertThatThrownBy(() -> Task.of("  ", () -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task name must not be blank");
+        assertThatThrownBy(() -> Flow.of("", () -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flow name must not be blank");
+        Task0<Integer> t = Task.of("t", () -> 1);
+        assertThatThrownBy(() -> t.withRetries(-1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("retries must be >= 0, was -1");
+        assertThatThrownBy(() -> t.withTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout must be positive, was PT0S");
+        assertThatThrownBy(() -> t.withTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> t.withTags("ok", " "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tags");
+        assertThatThrownBy(() -> Flow.of("f", () -> 1).withMaxConcurrency(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxConcurrency must be >= 1, was 0");
+        assertThatThrownBy(() -> Task.of("load", (String table) -> table).withRunName("load-{table}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names parameter 'table'").hasMessageContaining("withParameterNames");
+        assertThatThrownBy(() -> Task.of("load", (String table) -> table).withParameterNames("a", "b"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parameterNames");
+    }
+
+    @Test
+    void runNamesComeFromTheTemplate() {
+        Task<String, String> load = Task.of("load", (String table) -> table)
+                .withParameterNames("table").withRunName("load-{table}");
+        FlowRun<String> run = Flow.of("f", (String t) -> load.run(t)).runForState("orders");
+        TaskRun task = run.taskRuns().get(0);
+        assertThat(task.name()).isEqualTo("load-orders");
+        assertThat(task.parameters()).containsEntry("table", "orders");
+        assertThat(run.name()).startsWith("f-");
+    }
+
+    @Test
+    void anErrorCrashesTheRunAndIsNotSwallowed() {
+        Task0<Object> so = Task.of("deep", () -> {
+            throw new StackOverflowError("simulated");
+        });
+        FlowRun<Object> run = Flow.of("crashing", () -> so.run()).runForState();
+        assertThat(run.state()).isEqualTo(State.CRASHED);
+        assertThat(run.taskRuns().get(0).state()).isEqualTo(State.CRASHED);
+        assertThat(run.error()).hasValueSatisfying(e -> assertThat(e.type()).isEqualTo("java.lang.StackOverflowError"));
+        assertThatThrownBy(() -> Flow.of("crashing", () -> so.run()).run())
+                .isInstanceOf(StackOverflowError.class).hasMessage("simulated");
+    }
+}
