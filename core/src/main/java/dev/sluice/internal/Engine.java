@@ -310,6 +310,15 @@ public final class Engine {
             run.fail(error);
         }
         run.transition(state, error == null ? null : summary(error));
+        if (error != null) {
+            String what = run.spec.kind().word() + " run '" + run.name() + "' ended " + state + " after "
+                    + plural(run.attempts(), "attempt");
+            if (state == State.CANCELLED) {
+                run.logger().warn("{}: {}", what, summary(error));
+            } else {
+                run.logger().error(what, error);
+            }
+        }
         if (run.spec.hasHooks()) {
             for (HookEvent event : HookEvent.values()) {
                 if (event != HookEvent.RUNNING && event.firesOn(state)) {

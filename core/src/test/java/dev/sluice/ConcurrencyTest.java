@@ -1,0 +1,133 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyTest {
+
+    @Test
+    void twoHundredSleepingTasksTakeAboutCeilOfNOverConcurrencySleeps() {
+        int concurrency = 20;
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Task<Integer, Integer> nap = Task.of("nap", (Integer i) -> {
+            int now = running.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(50);
+            } finally {
+                running.decrementAndGet();
+            }
+            return i;
+        });
+        Flow0<List<Integer>> f = Flow.of("fan-out", () -> {
+            List<Integer> inputs = IntStream.range(0, 200).boxed().toList();
+            return Futures.all(nap.map(inputs));
+        }).withMaxConcurrency(concurrency);
+
+        long start = System.nanoTime();
+        FlowRun<List<Integer>> run = f.runForState();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(run.result()).hasSize(200).startsWith(0, 1, 2).endsWith(199);
+        assertThat(peak.get()).as("never more than the bound at once").isLessThanOrEqualTo(concurrency)
+                .as("the bound is used").isGreaterThanOrEqualTo(concurrency / 2);
+        int rounds = (200 + concurrency - 1) / concurrency; // 10 sleeps of 50 ms
+        assertThat(elapsedMs).isGreaterThanOrEqualTo(rounds * 50L)
+                .as("about %d sleeps, not 200", rounds).isLessThan(rounds * 50L * 5);
+        assertThat(run.taskRunCount()).isEqualTo(200);
+        assertThat(run.taskRuns()).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+    }
+
+    @Test
+    void mapAndFuturesAllKeepOrder() {
+        Task<String, Integer> len = Task.of("len", (String s) -> s.length());
+        List<Integer> lengths = Flow.of("m", (List<String> in) -> Futures.all(len.map(in)))
+                .run(List.of("a", "bb", "ccc"));
+        assertThat(lengths).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aFailedFutureThatNobodyJoinedFailsTheFlow() {
+        Task0<String> bad = Task.of("bad", () -> {
+            throw new IOException("lost");
+        });
+        FlowRun<String> run = Flow.of("fire-and-forget", () -> {
+            bad.submit();
+            return "done";
+        }).runForState();
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.error()).hasValueSatisfying(e -> assertThat(e.message()).contains("never joined").contains("lost"));
+    }
+
+    @Test
+    void theFlowWaitsForSubmittedRunsBeforeItEnds() {
+        AtomicInteger done = new AtomicInteger();
+        Task0<Integer> slow = Task.of("slow", () -> {
+            Thread.sleep(100);
+            return done.incrementAndGet();
+        });
+        FlowRun<String> run = Flow.of("waits", () -> {
+            for (int i = 0; i < 5; i++) {
+                slow.submit();
+            }
+            return "returned early";
+        }).runForState();
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(done).hasValue(5);
+        assertThat(run.taskRuns()).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+    }
+
+    @Test
+    void futuresAllWaitsForEveryRunThenThrowsTheFirstFailure() {
+        Task<Integer, Integer> maybe = Task.of("maybe", (Integer i) -> {
+            if (i == 1) {
+                throw new IOException("one is bad");
+            }
+            Thread.sleep(50);
+            return i;
+        });
+        List<TaskFuture<Integer>> futures = new ArrayList<>();
+        assertThatThrownBy(() -> Flow.of("all", () -> {
+            futures.addAll(maybe.map(List.of(0, 1, 2)));
+            return Futures.all(futures);
+        }).run()).isInstanceOf(FlowFailedException.class).hasMessageContaining("one is bad");
+        assertThat(futures).allSatisfy(f -> assertThat(f.isDone()).isTrue());
+        assertThat(futures.get(2).state()).isEqualTo(State.COMPLETED);
+    }
+
+    @Test
+    void aQueuedRunCanBeCancelledBeforeItStarts() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer, Integer> blocker = Task.of("blocker", (Integer i) -> {
+            release.await();
+            return i;
+        });
+        FlowRun<String> run = Flow.of("cancel-queued", () -> {
+            TaskFuture<Integer> first = blocker.submit(1);
+            TaskFuture<Integer> second = blocker.submit(2); // waits: concurrency 1
+            assertThat(second.state()).isEqualTo(State.SCHEDULED);
+            assertThat(second.cancel()).isTrue();
+            release.countDown();
+            first.join();
+            assertThatThrownBy(second::join).isInstanceOf(TaskFailedException.class);
+            return second.state().name();
+        }).withMaxConcurrency(1).runForState();
+        assertThat(run.result()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void submittedTasksOutsideAFlowRunToo() {
+        Task<Integer, Integer> sq = Task.of("sq", (Integer i) -> i * i);
+        assertThat(Futures.all(sq.map(List.of(1, 2, 3)))).containsExactly(1, 4, 9);
+    }
+}

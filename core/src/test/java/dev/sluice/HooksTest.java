@@ -1,0 +1,92 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class HooksTest {
+    @RegisterExtension
+    final FakeSleeper sleeper = new FakeSleeper();
+
+    private final List<String> calls = new CopyOnWriteArrayList<>();
+
+    private <S extends Definition<S, R>, R extends Run> S hooked(S d) {
+        return d.onRunning(r -> calls.add("running " + r.state()))
+                .onCompletion(r -> calls.add("completion " + r.state()))
+                .onFailure(r -> calls.add("failure " + r.state()))
+                .onCancellation(r -> calls.add("cancellation " + r.state()))
+                .onCrashed(r -> calls.add("crashed " + r.state()));
+    }
+
+    @Test
+    void completionHooks() {
+        hooked(Task.of("ok", () -> 1)).run();
+        assertThat(calls).containsExactly("running RUNNING", "completion COMPLETED");
+    }
+
+    @Test
+    void failureHooksAfterRetries() {
+        Task0<Object> t = hooked(Task.of("bad", () -> {
+            throw new IOException("x");
+        })).withRetries(1, Duration.ZERO);
+        FlowRun<Object> run = Flow.of("f", () -> t.run()).runForState();
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(calls).containsExactly("running RUNNING", "running RUNNING", "failure FAILED");
+    }
+
+    @Test
+    void crashFiresCrashedAndFailure() {
+        FlowRun<Object> run = hooked(Flow.of("crash", () -> {
+            throw new AssertionError("bug");
+        })).runForState();
+        assertThat(run.state()).isEqualTo(State.CRASHED);
+        assertThat(calls).containsExactly("running RUNNING", "failure CRASHED", "crashed CRASHED");
+    }
+
+    @Test
+    void cancellationHooks() {
+        FlowRun<Object> run = hooked(Flow.of("cancel", () -> {
+            throw new InterruptedException("stop");
+        })).runForState();
+        Thread.interrupted(); // clear the flag the engine keeps for us
+        assertThat(run.state()).isEqualTo(State.CANCELLED);
+        assertThat(calls).containsExactly("running RUNNING", "cancellation CANCELLED");
+    }
+
+    @Test
+    void aHookThatThrowsIsLoggedAndChangesNothing() {
+        Flow0<String> f = Flow.of("hooks-throw", () -> "fine")
+                .onCompletion(r -> {
+                    throw new IllegalStateException("hook bug");
+                })
+                .onCompletion(r -> calls.add("second hook still ran"));
+        FlowRun<String> run = f.runForState();
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo("fine");
+        assertThat(calls).containsExactly("second hook still ran");
+        assertThat(run.logs()).anySatisfy(l -> {
+            assertThat(l.level()).isEqualTo("WARN");
+            assertThat(l.message()).contains("onCompletion hook of flow 'hooks-throw'");
+            assertThat(l.error()).contains("hook bug");
+        });
+        assertThat(f.run()).isEqualTo("fine");
+    }
+
+    @Test
+    void aFailingFlowsFailureHookSeesTheFailedTask() {
+        Task0<Object> extract = Task.of("extract", () -> {
+            throw new IOException("source down");
+        });
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Flow.of("etl", () -> extract.run())
+                .onFailure(r -> seen.add(r.failedTaskRun().orElseThrow().definitionName() + ": "
+                        + r.error().orElseThrow().message()))
+                .runForState();
+        assertThat(seen).singleElement().asString().startsWith("extract: ").contains("source down");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RecorderTest {
+
+    @Test
+    void theInMemoryRecorderKeepsOnlyTheMostRecentFinishedRuns() {
+        InMemoryRunRecorder recorder = new InMemoryRunRecorder(5);
+        RunRecorder previous = Sluice.runRecorder();
+        Sluice.setRunRecorder(recorder);
+        try {
+            Task0<Integer> t = Task.of("t", () -> 1);
+            Flow0<Integer> f = Flow.of("bounded", () -> t.run());
+            for (int i = 0; i < 50; i++) {
+                f.run();
+            }
+            assertThat(recorder.runs()).hasSize(5).allSatisfy(r -> assertThat(r.definitionName()).isEqualTo("bounded"));
+            assertThat(recorder.flowRuns()).hasSize(5);
+            String last = recorder.runs().get(4).id();
+            assertThat(recorder.find(last)).isPresent();
+        } finally {
+            Sluice.setRunRecorder(previous);
+        }
+    }
+
+    @Test
+    void aLongFlowKeepsABoundedNumberOfTaskRunsButCountsThemAll() {
+        Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
+        Task0<Object> bad = Task.of("bad", () -> {
+            throw new IllegalStateException("kept");
+        });
+        FlowRun<Integer> run = Flow.of("long", () -> {
+            try {
+                bad.run();
+            } catch (TaskFailedException expected) {
+                // the failed run must survive eviction
+            }
+            int x = 0;
+            for (int i = 0; i < 25_000; i++) {
+                x = inc.run(x);
+            }
+            return x;
+        }).runForState();
+        assertThat(run.result()).isEqualTo(25_000);
+        assertThat(run.taskRunCount()).isEqualTo(25_001);
+        assertThat(run.taskRuns()).hasSizeLessThanOrEqualTo(10_001);
+        assertThat(run.failedTaskRun()).hasValueSatisfying(t -> assertThat(t.definitionName()).isEqualTo("bad"));
+    }
+
+    @Test
+    void recorderLimitIsValidated() {
+        assertThatThrownBy(() -> new InMemoryRunRecorder(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("limit must be >= 1, was 0");
+    }
+}

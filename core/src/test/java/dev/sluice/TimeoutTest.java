@@ -1,0 +1,108 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TimeoutTest {
+
+    /** Spins for {@code millis}, swallowing interrupts but remembering them: a body that ignores interruption. */
+    private static String stubborn(long millis, AtomicBoolean sawInterrupt, CountDownLatch finished) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                sawInterrupt.set(true); // and carry on regardless
+            }
+        }
+        finished.countDown();
+        return "late";
+    }
+
+    @Test
+    void theCallerGetsTimedOutAtTheDeadlineEvenIfTheBodyIgnoresInterrupts() throws Exception {
+        AtomicBoolean sawInterrupt = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Task0<String> t = Task.of("stubborn", () -> stubborn(3_000, sawInterrupt, finished))
+                .withTimeout(Duration.ofMillis(200));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(t::run)
+                .isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> assertThat(((TaskFailedException) e).state()).isEqualTo(State.TIMED_OUT))
+                .hasMessageContaining("TIMED_OUT")
+                .cause().isInstanceOf(RunTimeoutException.class).hasMessageContaining("PT0.2S");
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(elapsedMs).as("returned at the deadline, not when the body finished")
+                .isGreaterThanOrEqualTo(200).isLessThan(2_500);
+        assertThat(finished.getCount()).as("body still running when the caller got control").isEqualTo(1);
+        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(sawInterrupt).as("the body's thread was interrupted").isTrue();
+    }
+
+    @Test
+    void aTimedOutAttemptIsRetriedAndTheRunCanStillComplete() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<String> t = Task.of("slow-then-fast", () -> {
+            if (calls.incrementAndGet() == 1) {
+                Thread.sleep(10_000);
+            }
+            return "ok";
+        }).withTimeout(Duration.ofMillis(100)).withRetries(1, Duration.ZERO);
+        FlowRun<String> run = Flow.of("f", () -> t.run()).runForState();
+        assertThat(run.result()).isEqualTo("ok");
+        assertThat(run.taskRuns().get(0).history()).extracting(StateChange::state).contains(State.RETRYING);
+        assertThat(run.taskRuns().get(0).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aFlowTimeoutStopsTheFlowAndCancelsWhatItSubmitted() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Task0<String> sleeper = Task.of("sleeper", () -> {
+            started.countDown();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            }
+            return "x";
+        });
+        Flow0<String> f = Flow.of("slow-flow", () -> {
+            TaskFuture<String> fut = sleeper.submit();
+            return fut.join();
+        }).withTimeout(Duration.ofMillis(300));
+
+        long start = System.nanoTime();
+        FlowRun<String> run = f.runForState();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+        assertThat(elapsedMs).isLessThan(5_000);
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.error()).hasValueSatisfying(e -> assertThat(e.type()).isEqualTo(RunTimeoutException.class.getName()));
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!interrupted.get() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(interrupted).as("the submitted task was interrupted").isTrue();
+        assertThatThrownBy(f::run).isInstanceOf(FlowFailedException.class).hasMessageContaining("TIMED_OUT");
+    }
+
+    @Test
+    void withoutATimeoutTheBodyRunsOnTheCallersThread() {
+        Thread caller = Thread.currentThread();
+        assertThat(Task.of("inline", () -> Thread.currentThread()).run()).isSameAs(caller);
+        assertThat(Task.of("timed", () -> Thread.currentThread()).withTimeout(Duration.ofSeconds(5)).run())
+                .isNotSameAs(caller);
+    }
+}
