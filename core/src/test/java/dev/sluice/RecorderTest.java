@@ -52,8 +52,42 @@ class RecorderTest {
     }
 
     @Test
+    void finishedFlowRunsAreAlsoBoundedByTheTaskRunsTheyHold() {
+        InMemoryRunRecorder recorder = new InMemoryRunRecorder(1_000, 250);
+        RunRecorder previous = Sluice.runRecorder();
+        Sluice.setRunRecorder(recorder);
+        try {
+            Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
+            Flow0<Integer> f = Flow.of("hundred", () -> {
+                int x = 0;
+                for (int i = 0; i < 99; i++) {
+                    x = inc.run(x);
+                }
+                return x;
+            });
+            for (int i = 0; i < 10; i++) {
+                f.run();
+            }
+            assertThat(recorder.runs()).hasSize(2); // 2 x (1 + 99) <= 250 < 3 x 100
+            Flow0<Integer> huge = Flow.of("huge", () -> {
+                int x = 0;
+                for (int i = 0; i < 1_000; i++) {
+                    x = inc.run(x);
+                }
+                return x;
+            });
+            huge.run();
+            assertThat(recorder.runs()).singleElement().satisfies(r -> assertThat(r.definitionName()).isEqualTo("huge"));
+        } finally {
+            Sluice.setRunRecorder(previous);
+        }
+    }
+
+    @Test
     void recorderLimitIsValidated() {
         assertThatThrownBy(() -> new InMemoryRunRecorder(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be >= 1, was 0");
+        assertThatThrownBy(() -> new InMemoryRunRecorder(1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxTaskRuns must be >= 1, was 0");
     }
 }
