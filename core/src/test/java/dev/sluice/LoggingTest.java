@@ -18,7 +18,13 @@ class LoggingTest {
     private final List<LogLine> recorded = new CopyOnWriteArrayList<>();
     private final List<StateChange> changes = new CopyOnWriteArrayList<>();
     private RunRecorder previous;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent e) {
+            e.prepareForDeferredProcessing(); // capture the MDC as it was at logging time
+            super.append(e);
+        }
+    };
 
     @BeforeEach
     void installRecorder() {
