@@ -1,7 +1,6 @@
 package dev.sluice.internal;
 
 import dev.sluice.SluiceException;
-import dev.sluice.TaskFailedException;
 import dev.sluice.TaskFuture;
 import dev.sluice.TaskRun;
 import java.time.Duration;
@@ -91,17 +90,14 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     }
 
     @Override
-    public boolean cancel() {
-        Thread t;
-        synchronized (this) {
-            if (done.isDone()) {
-                return false;
-            }
-            cancelled = true;
-            t = runner;
+    public synchronized boolean cancel() {
+        if (done.isDone()) {
+            return false;
         }
+        cancelled = true;
+        Thread t = runner;
         if (t != null) {
-            t.interrupt();
+            t.interrupt(); // under the lock: finished() cannot clear the runner between the read and the interrupt
         }
         return true;
     }
@@ -147,10 +143,5 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     @Override
     public String toString() {
         return "TaskFuture[" + record + "]";
-    }
-
-    /** For callers that want the checked type. */
-    static TaskFailedException asTaskFailed(Throwable t) {
-        return (TaskFailedException) t;
     }
 }
