@@ -126,6 +126,25 @@ class ConcurrencyTest {
     }
 
     @Test
+    void cancellingARunningFutureInterruptsItsBody() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Task0<String> sleepy = Task.of("sleepy", () -> {
+            started.countDown();
+            Thread.sleep(60_000);
+            return "never";
+        });
+        TaskFuture<String> f = sleepy.submit();
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> f.join(java.time.Duration.ofMillis(50)))
+                .isInstanceOf(SluiceException.class).hasMessageContaining("still running");
+        assertThat(f.cancel()).isTrue();
+        assertThatThrownBy(f::join).isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> assertThat(((TaskFailedException) e).state()).isEqualTo(State.CANCELLED));
+        assertThat(f.run().state()).isEqualTo(State.CANCELLED);
+        assertThat(f.cancel()).as("already finished").isFalse();
+    }
+
+    @Test
     void submittedTasksOutsideAFlowRunToo() {
         Task<Integer, Integer> sq = Task.of("sq", (Integer i) -> i * i);
         assertThat(Futures.all(sq.map(List.of(1, 2, 3)))).containsExactly(1, 4, 9);
