@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.sluice.CacheKeyException;
 import dev.sluice.CachePolicy;
 import dev.sluice.CachedResult;
@@ -190,7 +191,7 @@ public final class CacheEngine {
             run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: it cannot be "
                     + "stored as JSON and read back ({}); return a record, a POJO with a creator, a collection or a "
                     + "plain value, or remove withCache from the task", run.spec.name(), run.name(),
-                    result == null ? "null" : result.getClass().getName(), Engine.summary(e));
+                    result == null ? "null" : result.getClass().getName(), describe(e));
             return;
         }
         CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id, now(),
@@ -201,6 +202,14 @@ public final class CacheEngine {
             run.logger().error("the result of task '{}' (run '{}') was returned but not cached: writing it to {} "
                     + "failed: {}", run.spec.name(), run.name(), store, Engine.summary(e));
         }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof JsonMappingException jme) {
+            String path = KeyHasher.path(jme);
+            return (path.isEmpty() ? "" : "at " + path + ": ") + KeyHasher.reason(jme);
+        }
+        return Engine.summary(e);
     }
 
     private static RuntimeException fail(TaskRunRecord run, CacheKeyException e) {

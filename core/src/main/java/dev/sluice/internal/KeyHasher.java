@@ -134,9 +134,11 @@ public final class KeyHasher {
         }
     }
 
-    private static String reason(Exception e) {
+    /** Why Jackson could not write a value, in words (no Jackson class names). */
+    static String reason(Exception e) {
         if (e instanceof Unhashable.Refused r) {
-            return r.typeName + " " + r.reason.replaceFirst("^it ", "");
+            String what = r.typeName.contains("$$Lambda") ? "the value" : r.typeName;
+            return what + " " + r.reason.replaceFirst("^it ", "");
         }
         Throwable cause = e;
         while (cause != null) {
@@ -160,7 +162,8 @@ public final class KeyHasher {
         return "serializing it failed: " + Masker.mask(e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage());
     }
 
-    private static String path(JsonMappingException e) {
+    /** Where inside the value Jackson failed ({@code inner[0].callback}), or empty. */
+    static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.module.SimpleSerializers;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sluice.Secret;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,12 +54,18 @@ final class ResultCodec {
 
     /** {@code result} as JSON with its types. */
     static String write(@Nullable Object result) throws JsonProcessingException {
-        return WRITER.writeValueAsString(result);
+        // Jackson writes an Optional as its content, type and all; at the root nothing else says it was one
+        return WRITER.writeValueAsString(result instanceof Optional<?> o ? new OptionalResult(o.orElse(null)) : result);
     }
 
     /** The value {@link #write} wrote. */
     static @Nullable Object read(String json) throws JsonProcessingException {
-        return READER.readValue(json);
+        Object value = READER.readValue(json);
+        return value instanceof OptionalResult o ? Optional.ofNullable(o.value()) : value;
+    }
+
+    /** An {@code Optional} result, boxed so that it comes back as one. */
+    record OptionalResult(@Nullable Object value) {
     }
 
     /** Refuses what must not be cached. */
