@@ -223,6 +223,26 @@ class CacheTest {
         assertThat(runOf(task, 0.1 + 0.2).cacheKey()).isNotEqualTo(runOf(task, 0.3).cacheKey());
     }
 
+    record Point(int y, String label, Set<String> tags) {
+    }
+
+    @Test
+    void theKeyIsTheSha256OfTheCanonicalJsonOfNameVersionAndArguments() throws Exception {
+        Task2<Object, Point, Integer> task = Task.of("golden", (Object a, Point b) -> 1).withVersion("1")
+                .withCache(CachePolicy.inputs().storedIn(ResultStore.inMemory()));
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("b", List.of(1.5, "x", Optional.empty()));
+        map.put("a", Instant.parse("2026-01-01T00:00:00Z"));
+
+        TaskRun run = runOf2(task, map, new Point(2, "p", new LinkedHashSet<>(List.of("z", "m"))));
+
+        String canonical = "[\"sluice-cache/1\",\"golden\",\"1\",\"inputs\","
+                + "{\"a\":\"2026-01-01T00:00:00Z\",\"b\":[\"d:0x1.8p0\",\"x\",null]},"
+                + "{\"label\":\"p\",\"tags\":[\"m\",\"z\"],\"y\":2}]";
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+        assertThat(run.cacheKey()).contains(java.util.HexFormat.of().formatHex(sha));
+    }
+
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
         private volatile Instant now = Instant.parse("2026-11-21T09:00:00Z");

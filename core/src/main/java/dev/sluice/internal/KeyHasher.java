@@ -157,7 +157,7 @@ public final class KeyHasher {
         if (e instanceof InvalidDefinitionException ide && message.contains("no properties discovered")) {
             JavaType type = ide.getType();
             return (type == null ? "a value inside it" : type.getRawClass().getName())
-                    + " has no properties to hash (no getters, no public fields)";
+                    + " has no properties (no getters, no public fields)";
         }
         return "serializing it failed: " + Masker.mask(e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage());
     }
