@@ -1,0 +1,85 @@
+package dev.sluice.tasks.http.internal;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongFunction;
+
+/** Reading response bodies: with a size limit, or just their start for an error message. */
+public final class Bodies {
+    /** How much of an error body goes into a message. */
+    static final int START_CHARS = 300;
+
+    private Bodies() {
+    }
+
+    /** The first few hundred characters of {@code in}, whitespace collapsed, secrets masked; closes nothing. */
+    static String start(InputStream in, List<String> secrets) {
+        byte[] buf = new byte[START_CHARS * 4];
+        int n = 0;
+        try {
+            while (n < buf.length) {
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        } catch (IOException | RuntimeException e) {
+            // what we have is what we show
+        }
+        String s = new String(buf, 0, n, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        boolean cut = s.length() > START_CHARS || n == buf.length;
+        if (s.length() > START_CHARS) {
+            s = s.substring(0, START_CHARS);
+        }
+        s = Urls.maskValues(s, secrets);
+        return s.isEmpty() ? "(empty body)" : "'" + s + (cut ? "...'" : "'");
+    }
+
+    /** Whether a {@code Content-Type} is JSON. */
+    static boolean isJson(String contentType) {
+        String t = contentType.toLowerCase(Locale.ROOT);
+        int semi = t.indexOf(';');
+        if (semi >= 0) {
+            t = t.substring(0, semi);
+        }
+        t = t.trim();
+        return t.equals("application/json") || t.equals("text/json") || t.endsWith("+json");
+    }
+
+    /** A stream that throws the exception {@code tooBig} makes (given the limit) once more than {@code limit} bytes are read. */
+    static InputStream limited(InputStream in, long limit, LongFunction<RuntimeException> tooBig) {
+        return new FilterInputStream(in) {
+            private long count;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    count(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int r = super.read(b, off, len);
+                if (r > 0) {
+                    count(r);
+                }
+                return r;
+            }
+
+            private void count(long n) {
+                count += n;
+                if (count > limit) {
+                    throw tooBig.apply(limit);
+                }
+            }
+        };
+    }
+}

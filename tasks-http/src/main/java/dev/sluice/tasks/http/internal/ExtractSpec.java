@@ -1,0 +1,98 @@
+package dev.sluice.tasks.http.internal;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import dev.sluice.RetryPolicy;
+import dev.sluice.tasks.http.ApiKey;
+import dev.sluice.tasks.http.HttpAuth;
+import dev.sluice.tasks.http.Pagination;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything an extract is configured with. Written only while an {@code HttpExtract} copy is being
+ * made ({@link #copy()}, then fields set), never after it is published.
+ */
+public final class ExtractSpec {
+    /** Default page body limit: 64 MiB. */
+    public static final long DEFAULT_MAX_PAGE_BYTES = 64L << 20;
+
+    /** One request header. */
+    public record Header(String name, String value) {
+    }
+
+    public String name = "http-extract";
+    public String method = "GET";
+    public URI uri;
+    public List<Header> headers = List.of();
+    public @Nullable String body;
+    public @Nullable HttpAuth auth;
+    public String recordsPointerText = "";
+    public JsonPointer recordsPointer = JsonPointer.empty();
+    public Pagination pagination = Pagination.none();
+    public int maxPages = Integer.MAX_VALUE;
+    public long maxRecords = Long.MAX_VALUE;
+    public Duration connectTimeout = Duration.ofSeconds(10);
+    public Duration requestTimeout = Duration.ofSeconds(60);
+    /** Requests per second; 0 = no limit. */
+    public double rateLimit;
+    public RetryPolicy retryPolicy = RetryPolicy.exponential(3, Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2);
+    public Duration maxRetryAfter = Duration.ofMinutes(5);
+    /** Body limit in bytes; -1 = the default (64 MiB for pages, none for downloads). */
+    public long maxBodyBytes = -1;
+    public int concurrency = 1;
+    public boolean followRedirects = true;
+
+    public ExtractSpec(URI uri) {
+        this.uri = uri;
+    }
+
+    public ExtractSpec copy() {
+        ExtractSpec c = new ExtractSpec(uri);
+        c.name = name;
+        c.method = method;
+        c.headers = headers;
+        c.body = body;
+        c.auth = auth;
+        c.recordsPointerText = recordsPointerText;
+        c.recordsPointer = recordsPointer;
+        c.pagination = pagination;
+        c.maxPages = maxPages;
+        c.maxRecords = maxRecords;
+        c.connectTimeout = connectTimeout;
+        c.requestTimeout = requestTimeout;
+        c.rateLimit = rateLimit;
+        c.retryPolicy = retryPolicy;
+        c.maxRetryAfter = maxRetryAfter;
+        c.maxBodyBytes = maxBodyBytes;
+        c.concurrency = concurrency;
+        c.followRedirects = followRedirects;
+        return c;
+    }
+
+    /** Query parameter names masked in shown URLs besides the usual ones: the API key's. */
+    public Set<String> maskedParameters() {
+        return auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY ? Set.of(k.name()) : Set.of();
+    }
+
+    /** The URL for messages: secrets masked. */
+    public String show(URI u) {
+        return Urls.mask(u, maskedParameters());
+    }
+
+    /** The configuration for a debug log line, secrets masked. */
+    @Override
+    public String toString() {
+        return "HttpExtract{" + method + " " + show(uri)
+                + (auth == null ? "" : ", auth=" + auth.blockType())
+                + (recordsPointerText.isEmpty() ? "" : ", records=" + recordsPointerText)
+                + ", pagination=" + pagination
+                + (maxPages == Integer.MAX_VALUE ? "" : ", maxPages=" + maxPages)
+                + (maxRecords == Long.MAX_VALUE ? "" : ", maxRecords=" + maxRecords)
+                + (rateLimit > 0 ? ", rateLimit=" + rateLimit + "/s" : "")
+                + (concurrency > 1 ? ", concurrency=" + concurrency : "")
+                + ", retries=" + retryPolicy + "}";
+    }
+}

@@ -1,0 +1,313 @@
+package dev.sluice.tasks.http.internal;
+
+import dev.sluice.RetryPolicy;
+import dev.sluice.Secret;
+import dev.sluice.tasks.http.ApiKey;
+import dev.sluice.tasks.http.BasicAuth;
+import dev.sluice.tasks.http.BearerToken;
+import dev.sluice.tasks.http.HttpAuth;
+import dev.sluice.tasks.http.HttpExtractException;
+import dev.sluice.tasks.http.OAuth2ClientCredentials;
+import dev.sluice.tasks.http.PageRequest;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/**
+ * Sends one logical request: auth, redirects (auth never forwarded to another origin), one token
+ * refresh on 401, the rate limit, and retries on connection failures, 429 and 5xx honouring
+ * {@code Retry-After}. Bodies of successful responses are handed to a {@link BodyReader} inside the
+ * retry loop, so a connection lost while reading is retried too.
+ */
+public final class Requester {
+    static final int MAX_REDIRECTS = 10;
+    /** Headers that carry credentials and are dropped when a redirect leaves the origin. */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+
+    /** Reads a successful response's body. */
+    @FunctionalInterface
+    public interface BodyReader<R> {
+        R read(int status, HttpHeaders headers, URI finalUri, InputStream body) throws IOException;
+    }
+
+    private final ExtractSpec spec;
+    private final HttpClient client;
+    private final @Nullable RateLimiter limiter;
+    private final Logger log;
+    private final List<String> secrets;
+    private final String defaultAccept;
+
+    public Requester(ExtractSpec spec, @Nullable RateLimiter limiter, Logger log, String defaultAccept) {
+        this.spec = spec;
+        this.defaultAccept = defaultAccept;
+        this.client = Clients.forConnectTimeout(spec.connectTimeout);
+        this.limiter = limiter;
+        this.log = log;
+        this.secrets = secretValues(spec.auth);
+    }
+
+    /** The secret values of the auth block, for masking response bodies shown in messages. */
+    public List<String> secrets() {
+        return secrets;
+    }
+
+    /**
+     * Sends {@code request} and reads its body with {@code reader}, retrying as the extract's
+     * policy says. {@code what} names the request in messages ("page 3").
+     *
+     * @throws HttpExtractException when the request fails for good
+     */
+    public <R> R execute(PageRequest request, String what, BodyReader<R> reader) {
+        RetryPolicy policy = spec.retryPolicy;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            Retryable failure;
+            try {
+                return attempt(request, what, reader);
+            } catch (Retryable r) {
+                failure = r;
+            }
+            HttpExtractException error = failure.failure;
+            if (attempt > policy.maxRetries() || !policy.shouldRetry(failure.condition)) {
+                if (attempt == 1) {
+                    throw error;
+                }
+                throw new HttpExtractException(error.getMessage() + " (gave up after " + attempt + " attempts)",
+                        error.status().orElse(0), error.url(), error.getCause());
+            }
+            Duration wait;
+            if (failure.retryAfter != null) {
+                if (failure.retryAfter.compareTo(spec.maxRetryAfter) > 0) {
+                    throw new HttpExtractException(error.getMessage() + "; the server asked to retry after "
+                            + failure.retryAfter.toSeconds() + " s (Retry-After), more than maxRetryAfter ("
+                            + spec.maxRetryAfter.toSeconds() + " s), so the extract stops here",
+                            error.status().orElse(0), error.url(), error.getCause());
+                }
+                wait = failure.retryAfter;
+            } else {
+                wait = policy.delayBefore(attempt);
+            }
+            log.warn("{}; retry {} of {} in {} ms{}", error.getMessage(), attempt, policy.maxRetries(), wait.toMillis(),
+                    failure.retryAfter != null ? " (Retry-After)" : "");
+            try {
+                HttpSettings.sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting to retry " + what);
+            }
+        }
+    }
+
+    private <R> R attempt(PageRequest request, String what, BodyReader<R> reader) throws Retryable {
+        URI origin = request.uri();
+        URI uri = origin;
+        String method = spec.method;
+        @Nullable String body = request.body().orElse(null);
+        boolean sameOrigin = true;
+        boolean refreshed = false;
+        int redirects = 0;
+        while (true) {
+            acquirePermit(what);
+            HttpAuth auth = sameOrigin ? spec.auth : null;
+            String token = null;
+            if (auth instanceof OAuth2ClientCredentials o) {
+                token = OAuth2Tokens.get(o, client, spec.requestTimeout, log);
+                Secret.of(token).reveal(); // so the run logger masks it
+            }
+            HttpRequest httpRequest = build(uri, method, body, auth, token, sameOrigin);
+            String shown = spec.show(uri);
+            String label = what + " of " + method + " " + shown;
+            HttpResponse<InputStream> response;
+            try {
+                response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                throw new Retryable(new HttpExtractException(label + " failed: " + describe(e), 0, shown, e), e, null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted during " + label);
+            }
+            InputStream in = response.body();
+            try {
+                int status = response.statusCode();
+                Optional<String> location = response.headers().firstValue("Location");
+                if (spec.followRedirects && isRedirect(status) && location.isPresent()) {
+                    if (++redirects > MAX_REDIRECTS) {
+                        throw new HttpExtractException(label + " was redirected more than " + MAX_REDIRECTS
+                                + " times; stopped", status, shown, null);
+                    }
+                    URI next = redirectTarget(uri, location.get(), label, status, shown);
+                    if (sameOrigin && !Urls.sameOrigin(origin, next)) {
+                        sameOrigin = false;
+                        log.debug("{} redirected to another origin ({}): auth and credential headers are not forwarded",
+                                label, spec.show(next));
+                    }
+                    if (status == 303 || ((status == 301 || status == 302) && !method.equals("GET") && !method.equals("HEAD"))) {
+                        method = "GET";
+                        body = null;
+                    }
+                    uri = next;
+                    continue;
+                }
+                if (status == 401 && token != null && !refreshed) {
+                    refreshed = true;
+                    log.debug("{} answered 401: fetching a new OAuth2 token once", label);
+                    OAuth2Tokens.invalidate((OAuth2ClientCredentials) spec.auth, token);
+                    continue;
+                }
+                if (status / 100 == 2) {
+                    try {
+                        return reader.read(status, response.headers(), uri, in);
+                    } catch (IOException e) {
+                        throw new Retryable(new HttpExtractException(label + " failed while reading the body: "
+                                + describe(e), status, shown, e), e, null);
+                    }
+                }
+                String start = Bodies.start(in, secrets);
+                if (status == 429 || status >= 500) {
+                    Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
+                            HttpSettings.clock().instant()).orElse(null);
+                    HttpExtractException x = new HttpExtractException(label + " failed with HTTP " + status + ": " + start,
+                            status, shown, null);
+                    throw new Retryable(x, x, retryAfter);
+                }
+                throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + hint(status),
+                        status, shown, null);
+            } finally {
+                closeQuietly(in);
+            }
+        }
+    }
+
+    private static URI redirectTarget(URI from, String location, String label, int status, String shown) {
+        URI next;
+        try {
+            next = from.resolve(new URI(location.trim()));
+        } catch (Exception e) {
+            throw new HttpExtractException(label + " was redirected to an invalid Location: "
+                    + Urls.maskText(location), status, shown, e);
+        }
+        String scheme = next.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw new HttpExtractException(label + " was redirected to a non-HTTP URL; not followed", status, shown, null);
+        }
+        if (from.getScheme().equalsIgnoreCase("https") && scheme.equalsIgnoreCase("http")) {
+            throw new HttpExtractException(label + " was redirected from https to http (" + Urls.mask(next)
+                    + "); not followed", status, shown, null);
+        }
+        return next;
+    }
+
+    private HttpRequest build(URI uri, String method, @Nullable String body, @Nullable HttpAuth auth,
+            @Nullable String token, boolean sameOrigin) {
+        URI target = uri;
+        if (auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY) {
+            target = Urls.withQueryParameter(uri, k.name(), k.key().reveal());
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(spec.requestTimeout);
+        boolean accept = false;
+        boolean contentType = false;
+        for (ExtractSpec.Header h : spec.headers) {
+            String lower = h.name().toLowerCase(Locale.ROOT);
+            if (!sameOrigin && CREDENTIAL_HEADERS.contains(lower)) {
+                continue;
+            }
+            accept |= lower.equals("accept");
+            contentType |= lower.equals("content-type");
+            b.header(h.name(), h.value());
+        }
+        if (!accept) {
+            b.header("Accept", defaultAccept);
+        }
+        if (auth instanceof BearerToken t) {
+            b.header("Authorization", "Bearer " + t.token().reveal());
+        } else if (auth instanceof BasicAuth a) {
+            String pair = a.username() + ":" + a.password().reveal();
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        } else if (auth instanceof ApiKey k && k.in() == ApiKey.Location.HEADER) {
+            b.header(k.name(), k.key().reveal());
+        } else if (auth instanceof OAuth2ClientCredentials && token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            if (!contentType) {
+                b.header("Content-Type", "application/json");
+            }
+            b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return b.build();
+    }
+
+    private void acquirePermit(String what) {
+        if (limiter == null) {
+            return;
+        }
+        if (!limiter.acquirePermission()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("interrupted while waiting for the rate limit before " + what);
+            }
+            throw new HttpExtractException("no permit from the rate limit (" + spec.rateLimit + " requests/s) for "
+                    + what + " in time", 0, spec.show(spec.uri), null);
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static String hint(int status) {
+        return switch (status) {
+            case 401 -> "; check the credentials of the auth block (client errors are not retried)";
+            case 403 -> "; the credentials are not allowed this resource (client errors are not retried)";
+            case 404 -> "; check the URL and its parameters (client errors are not retried)";
+            default -> " (client errors other than 429 are not retried)";
+        };
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    static void closeQuietly(@Nullable InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException | RuntimeException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static List<String> secretValues(@Nullable HttpAuth auth) {
+        List<String> out = new ArrayList<>();
+        if (auth instanceof BearerToken t) {
+            out.add(t.token().reveal());
+        } else if (auth instanceof BasicAuth a) {
+            out.add(a.password().reveal());
+        } else if (auth instanceof ApiKey k) {
+            out.add(k.key().reveal());
+        } else if (auth instanceof OAuth2ClientCredentials o) {
+            out.add(o.clientSecret().reveal());
+        }
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.sluice.tasks.http.internal;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Query-string editing and masking of URLs. */
+public final class Urls {
+    /** What a masked query value is replaced with. */
+    public static final String MASK = "**********";
+
+    /** Query parameter names whose values are masked in every URL shown, whatever the auth. */
+    private static final Set<String> SENSITIVE = Set.of("api_key", "apikey", "api-key", "key", "token",
+            "access_token", "auth", "client_secret", "secret", "password", "passwd", "signature", "sig",
+            "x-api-key", "refresh_token", "id_token", "code");
+
+    private Urls() {
+    }
+
+    /** Parses and checks an http(s) URL given by the user, naming {@code field} on error. */
+    public static URI parseHttpUrl(String field, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(field + " is not a valid URL: " + maskText(url), e);
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getRawAuthority() == null) {
+            throw new IllegalArgumentException(field + " must be an absolute http or https URL, was '" + mask(uri) + "'");
+        }
+        return uri;
+    }
+
+    /** Encodes a query name or value (spaces as %20). */
+    public static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The first value of query parameter {@code name}, decoded. */
+    public static Optional<String> queryParameter(URI uri, String name) {
+        String q = uri.getRawQuery();
+        if (q == null || q.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            String n = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (n.equals(name)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code uri} with query parameter {@code name} set to {@code value}: replaced where present, else appended. */
+    public static URI withQueryParameter(URI uri, String name, String value) {
+        String q = uri.getRawQuery();
+        String encoded = encode(name) + "=" + encode(value);
+        StringBuilder out = new StringBuilder();
+        boolean replaced = false;
+        if (q != null && !q.isEmpty()) {
+            for (String pair : q.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String n = decode(eq < 0 ? pair : pair.substring(0, eq));
+                if (n.equals(name)) {
+                    if (replaced) {
+                        continue;
+                    }
+                    replaced = true;
+                    pair = encoded;
+                }
+                if (out.length() > 0) {
+                    out.append('&');
+                }
+                out.append(pair);
+            }
+        }
+        if (!replaced) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(encoded);
+        }
+        return withRawQuery(uri, out.toString());
+    }
+
+    /** {@code uri} with {@code name=value} appended to its query (an existing value of that name stays). */
+    public static URI appendQueryParameter(URI uri, String name, String value) {
+        String q = uri.getRawQuery();
+        String pair = encode(name) + "=" + encode(value);
+        return withRawQuery(uri, q == null || q.isEmpty() ? pair : q + "&" + pair);
+    }
+
+    /** {@code uri} with its query replaced by {@code rawQuery} (already encoded; null or empty: none). */
+    public static URI withRawQuery(URI uri, @Nullable String rawQuery) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(uri.getScheme()).append("://").append(uri.getRawAuthority());
+        if (uri.getRawPath() != null) {
+            sb.append(uri.getRawPath());
+        }
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            sb.append('?').append(rawQuery);
+        }
+        if (uri.getRawFragment() != null) {
+            sb.append('#').append(uri.getRawFragment());
+        }
+        return URI.create(sb.toString());
+    }
+
+    /** Whether two URLs share scheme, host and port. */
+    public static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** {@code uri} for messages and logs: user info and the values of sensitive query parameters masked. */
+    public static String mask(URI uri) {
+        return mask(uri, Set.of());
+    }
+
+    /** As {@link #mask(URI)}, also masking the parameters in {@code extraNames} (the API key's name). */
+    public static String mask(URI uri, Set<String> extraNames) {
+        StringBuilder sb = new StringBuilder();
+        if (uri.getScheme() != null) {
+            sb.append(uri.getScheme()).append("://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            sb.append(MASK).append('@');
+        }
+        if (uri.getHost() != null) {
+            sb.append(uri.getHost());
+            if (uri.getPort() >= 0) {
+                sb.append(':').append(uri.getPort());
+            }
+        } else if (uri.getRawAuthority() != null) {
+            sb.append(uri.getRawAuthority());
+        }
+        if (uri.getRawPath() != null) {
+            sb.append(uri.getRawPath());
+        }
+        String q = uri.getRawQuery();
+        if (q != null) {
+            sb.append('?');
+            boolean first = true;
+            for (String pair : q.split("&", -1)) {
+                if (!first) {
+                    sb.append('&');
+                }
+                first = false;
+                int eq = pair.indexOf('=');
+                if (eq < 0) {
+                    sb.append(pair);
+                    continue;
+                }
+                String n = decode(pair.substring(0, eq));
+                if (isSensitive(n, extraNames)) {
+                    sb.append(pair, 0, eq + 1).append(MASK);
+                } else {
+                    sb.append(pair);
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Best-effort masking of a string that should have been a URL but did not parse. */
+    static String maskText(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?" + MASK;
+    }
+
+    private static boolean isSensitive(String name, Set<String> extraNames) {
+        return SENSITIVE.contains(name.toLowerCase(Locale.ROOT)) || extraNames.contains(name);
+    }
+
+    static String decode(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** Masks the values of {@code secrets} in {@code text} (a response body shown in a message). */
+    public static String maskValues(String text, List<String> secrets) {
+        String out = text;
+        for (String s : secrets) {
+            if (s.length() >= 4 && out.contains(s)) {
+                out = out.replace(s, MASK);
+            }
+        }
+        return out;
+    }
+
+    /** A list of non-null values. */
+    static List<String> nonNull(@Nullable String... values) {
+        List<String> out = new ArrayList<>();
+        for (String v : values) {
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+}
