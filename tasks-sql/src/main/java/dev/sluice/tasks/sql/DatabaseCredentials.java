@@ -1,0 +1,99 @@
+package dev.sluice.tasks.sql;
+
+import dev.sluice.Block;
+import dev.sluice.BlockType;
+import dev.sluice.Secret;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a database is and how to log in. Every SQL task takes one; all tasks given equal
+ * credentials share one HikariCP pool ({@link SqlPools}). The JDBC driver is the caller's choice
+ * and must be on the classpath.
+ *
+ * <pre>{@code
+ * DatabaseCredentials db = DatabaseCredentials.of("jdbc:postgresql://db:5432/shop", "etl", Secret.of(pw))
+ *         .withPoolSize(4);
+ * }</pre>
+ *
+ * @param jdbcUrl the JDBC URL; keep passwords out of it and in {@code password}
+ * @param username the user name
+ * @param password the password, revealed only to open connections
+ * @param poolSize the most connections the pool keeps open
+ * @param connectionTimeout how long a task waits for a connection before failing
+ * @param driverProperties extra driver properties (e.g. {@code sslmode}); values whose name holds
+ *        "password", "secret", "token" or "key" are masked in logs
+ */
+@BlockType("database-credentials")
+public record DatabaseCredentials(String jdbcUrl, String username, Secret password, int poolSize,
+                                  Duration connectionTimeout, Map<String, String> driverProperties) implements Block {
+    /** The pool size {@link #of} starts with. */
+    public static final int DEFAULT_POOL_SIZE = 5;
+    /** The connection timeout {@link #of} starts with. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Validates every field. */
+    public DatabaseCredentials {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+        if (!jdbcUrl.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '" + redactedUrl(jdbcUrl) + "'");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
+        }
+        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
+            throw new IllegalArgumentException("connectionTimeout must be >= 250ms (HikariCP's minimum), was " + connectionTimeout);
+        }
+        driverProperties = Map.copyOf(Objects.requireNonNull(driverProperties, "driverProperties"));
+    }
+
+    /** Credentials with a pool of {@value #DEFAULT_POOL_SIZE} connections and a 30 s connection timeout. */
+    public static DatabaseCredentials of(String jdbcUrl, String username, Secret password) {
+        return new DatabaseCredentials(jdbcUrl, username, password, DEFAULT_POOL_SIZE, DEFAULT_CONNECTION_TIMEOUT, Map.of());
+    }
+
+    /** A copy with this pool size. */
+    public DatabaseCredentials withPoolSize(int poolSize) {
+        return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
+    }
+
+    /** A copy with this connection timeout. */
+    public DatabaseCredentials withConnectionTimeout(Duration connectionTimeout) {
+        return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
+    }
+
+    /** A copy with these driver properties (replacing the previous ones). */
+    public DatabaseCredentials withDriverProperties(Map<String, String> driverProperties) {
+        return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
+    }
+
+    /** The JDBC URL without its parameters (after '?' or ';'), for messages and logs. */
+    public String redactedUrl() {
+        return redactedUrl(jdbcUrl);
+    }
+
+    private static String redactedUrl(String url) {
+        int cut = url.length();
+        int q = url.indexOf('?');
+        int s = url.indexOf(';');
+        if (q >= 0) {
+            cut = q;
+        }
+        if (s >= 0 && s < cut) {
+            cut = s;
+        }
+        return cut < url.length() ? url.substring(0, cut) + "?..." : url;
+    }
+
+    /** Names the URL (without parameters) and user; never the password. */
+    @Override
+    public String toString() {
+        return "DatabaseCredentials[jdbcUrl=" + redactedUrl() + ", username=" + username + ", password=" + password
+                + ", poolSize=" + poolSize + ", connectionTimeout=" + connectionTimeout
+                + ", driverProperties=" + driverProperties.keySet() + "]";
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sluice.tasks.sql.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.RunContext;
+import dev.sluice.TaskRun;
+import dev.sluice.tasks.sql.DatabaseCredentials;
+import dev.sluice.tasks.sql.LoadMode;
+import dev.sluice.tasks.sql.LoadResult;
+import dev.sluice.tasks.sql.LoadSpec;
+import dev.sluice.tasks.sql.LoadTransaction;
+import dev.sluice.tasks.sql.SqlLoadException;
+import dev.sluice.tasks.sql.SqlTaskException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import org.slf4j.Logger;
+
+/** The body of {@code SqlTasks.load()}. */
+public final class Loader {
+    /** Rows committed by earlier attempts of a PER_BATCH task run, so its retry resumes after them. */
+    private static final Map<TaskRun, Progress> PROGRESS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private record Progress(long committedRows, long inserted, long updated, long batches) {
+    }
+
+    private Loader() {
+    }
+
+    public static LoadResult load(DatabaseCredentials credentials, LoadSpec spec, Iterable<?> rows) {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(rows, "rows");
+        if (spec.mode() == LoadMode.UPSERT && spec.keyColumns().isEmpty()) {
+            throw new IllegalArgumentException("an UPSERT load into '" + spec.table()
+                    + "' needs key columns: LoadSpec.into(\"" + spec.table() + "\").withUpsertOn(\"id\")");
+        }
+        Logger log = RunContext.logger();
+        long started = System.nanoTime();
+        Optional<TaskRun> run = RunContext.taskRun();
+        Progress before = run.map(PROGRESS::get).orElse(null);
+        long skip = spec.skipRows();
+        long inserted = 0;
+        long updated = 0;
+        long batches = 0;
+        if (before != null && before.committedRows() > skip) {
+            skip = before.committedRows();
+            inserted = before.inserted();
+            updated = before.updated();
+            batches = before.batches();
+            log.info("resuming the load into {} after the {} rows committed by the previous attempt", spec.table(), skip);
+        }
+
+        Iterator<?> it = rows.iterator();
+        long index = 0;
+        while (index < skip && it.hasNext()) {
+            it.next();
+            index++;
+        }
+        Object first = it.hasNext() ? it.next() : null;
+        if (first == null && index < skip) {
+            throw new IllegalArgumentException("skipRows is " + skip + " but the input has only " + index + " rows");
+        }
+        if (first == null && spec.mode() != LoadMode.TRUNCATE_INSERT) {
+            log.info("nothing to load into {}: no input rows", spec.table());
+            return new LoadResult(inserted, updated, batches, Duration.ofNanos(System.nanoTime() - started));
+        }
+        List<String> inputColumns = !spec.columns().isEmpty() || first == null ? spec.columns() : Values.namesOf(first);
+        Identifiers.checkColumns("column", inputColumns);
+        if (spec.mode() == LoadMode.UPSERT) {
+            for (String key : spec.keyColumns()) {
+                if (inputColumns.stream().noneMatch(key::equalsIgnoreCase)) {
+                    throw new IllegalArgumentException("key column '" + key + "' is not among the loaded columns " + inputColumns);
+                }
+            }
+        }
+        Values.Reader reader = first == null ? null : Values.reader(first, inputColumns);
+
+        HikariDataSource ds = Pools.dataSource(credentials);
+        Connection conn = borrow(ds, credentials);
+        boolean broken = false;
+        long committed = skip;
+        long batchFirst = index;
+        int batchSize = 0;
+        String method = "";
+        try {
+            Dialect dialect = Dialect.of(conn);
+            Target target = Target.resolve(conn, spec.table(), inputColumns, credentials);
+            conn.setAutoCommit(false);
+            try (Writers.Writer writer = writer(conn, dialect, spec, target, reader)) {
+                method = writer == null ? "" : writer.method();
+                if (spec.mode() == LoadMode.TRUNCATE_INSERT && skip == 0) {
+                    try (Statement st = conn.createStatement()) {
+                        st.execute(dialect.truncate(target.quotedTable()));
+                    }
+                }
+                List<Object> batch = new ArrayList<>(Math.min(spec.batchSize(), 1 << 16));
+                Object next = first;
+                while (next != null) {
+                    batch.clear();
+                    batchFirst = index;
+                    batch.add(next);
+                    while (batch.size() < spec.batchSize() && it.hasNext()) {
+                        batch.add(it.next());
+                    }
+                    batchSize = batch.size();
+                    Writers.Counts counts = writer.write(batch, batchFirst);
+                    index += batch.size();
+                    batches++;
+                    inserted += counts.inserted();
+                    updated += counts.updated();
+                    next = it.hasNext() ? it.next() : null;
+                    if (spec.transaction() == LoadTransaction.PER_BATCH) {
+                        conn.commit();
+                        committed = index;
+                        if (run.isPresent()) {
+                            PROGRESS.put(run.get(), new Progress(committed, inserted, updated, batches));
+                        }
+                    }
+                    log.debug("load into {}: batch {} ({} rows) written", spec.table(), batches, batch.size());
+                }
+            }
+            conn.commit();
+            committed = index;
+            run.ifPresent(PROGRESS::remove);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            log.info("loaded {} rows into {} ({} inserted, {} updated) in {} batches, {} ms, by {}", index - skip, spec.table(), inserted, updated, batches, took.toMillis(), method);
+            return new LoadResult(inserted, updated, batches, took);
+        } catch (SQLException | RuntimeException e) {
+            rollback(conn, e);
+            broken = !valid(conn);
+            String what = e instanceof Writers.BadRowException || e instanceof SqlTaskException
+                    || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.message(e, credentials);
+            if (e instanceof SqlTaskException && batches == 0 && batchSize == 0) {
+                throw (SqlTaskException) e; // table or column look-up: nothing was written
+            }
+            String where = batchSize == 0 ? "" : " at batch " + (batches + 1) + " (input rows " + batchFirst + " to "
+                    + (batchFirst + batchSize - 1) + ")";
+            String outcome = spec.transaction() == LoadTransaction.ALL_OR_NOTHING
+                    ? "rolled back, the table is as it was"
+                    : (committed - spec.skipRows()) + " rows in " + batches + " batches stay committed (input rows before "
+                    + committed + "); a retry of this task run resumes after them, or load again with "
+                    + "LoadSpec.withSkipRows(" + committed + ")";
+            throw new SqlLoadException("load into " + spec.table() + " failed" + where + ": " + what + "; " + outcome
+                    + (broken ? "; the connection was lost and has been dropped from the pool" : ""), committed, e);
+        } finally {
+            release(ds, conn, broken);
+        }
+    }
+
+    private static Writers.Writer writer(Connection conn, Dialect dialect, LoadSpec spec, Target target,
+                                         Values.Reader reader) throws SQLException {
+        if (reader == null) {
+            return null;
+        }
+        if (spec.mode() != LoadMode.UPSERT) {
+            return Writers.insert(conn, dialect, spec.copy(), target, reader);
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            return Writers.pgUpsert(conn, spec.copy(), target, spec.keyColumns(), reader);
+        }
+        return Writers.merge(conn, dialect, target, spec.keyColumns(), reader);
+    }
+
+    static Connection borrow(HikariDataSource ds, DatabaseCredentials credentials) {
+        try {
+            return ds.getConnection();
+        } catch (SQLException e) {
+            throw new SqlTaskException("cannot get a connection to " + credentials.redactedUrl() + " as user '"
+                    + credentials.username() + "': " + SqlErrors.rootMessage(e, credentials), e);
+        }
+    }
+
+    static void release(HikariDataSource ds, Connection conn, boolean broken) {
+        if (broken) {
+            ds.evictConnection(conn);
+            return;
+        }
+        try {
+            if (!conn.getAutoCommit()) {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            ds.evictConnection(conn);
+            return;
+        }
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // returned to the pool or dropped: nothing more to do
+        }
+    }
+
+    static void rollback(Connection conn, Throwable failure) {
+        try {
+            if (!conn.getAutoCommit()) {
+                conn.rollback();
+            }
+        } catch (SQLException r) {
+            failure.addSuppressed(r);
+        }
+    }
+
+    static boolean valid(Connection conn) {
+        try {
+            return conn.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sluice.tasks.sql.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A statement with {@code :name} parameters turned into JDBC's {@code ?}. Quoted strings,
+ * quoted identifiers, comments, PostgreSQL casts ({@code ::}) and dollar-free text are left alone.
+ */
+public record NamedSql(String original, String jdbc, List<String> names) {
+    private static final Map<String, NamedSql> CACHE = new ConcurrentHashMap<>();
+
+    public static NamedSql parse(String sql) {
+        NamedSql cached = CACHE.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        NamedSql parsed = doParse(sql);
+        if (CACHE.size() < 1000) {
+            CACHE.put(sql, parsed);
+        }
+        return parsed;
+    }
+
+    private static NamedSql doParse(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        List<String> names = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = i + 1;
+                while (end < n) {
+                    if (sql.charAt(end) == c) {
+                        if (end + 1 < n && sql.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                end = Math.min(end + 1, n);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
+                out.append("::");
+                i += 2;
+            } else if (c == ':' && i + 1 < n && Character.isJavaIdentifierStart(sql.charAt(i + 1))) {
+                int end = i + 2;
+                while (end < n && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                names.add(sql.substring(i + 1, end));
+                out.append('?');
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return new NamedSql(sql, out.toString(), List.copyOf(names));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sluice.tasks.sql.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.tasks.sql.DatabaseCredentials;
+import dev.sluice.tasks.sql.SqlTaskException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One HikariCP pool per credentials value; closed on JVM exit. */
+public final class Pools {
+    private static final Logger LOG = LoggerFactory.getLogger(Pools.class);
+    private static final Map<DatabaseCredentials, HikariDataSource> POOLS = new ConcurrentHashMap<>();
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Pools::closeAll, "sluice-sql-pools-close"));
+    }
+
+    private Pools() {
+    }
+
+    public static HikariDataSource dataSource(DatabaseCredentials credentials) {
+        HikariDataSource ds = POOLS.get(credentials);
+        if (ds != null && !ds.isClosed()) {
+            return ds;
+        }
+        synchronized (POOLS) {
+            ds = POOLS.get(credentials);
+            if (ds == null || ds.isClosed()) {
+                ds = open(credentials);
+                POOLS.put(credentials, ds);
+            }
+            return ds;
+        }
+    }
+
+    public static void close(DatabaseCredentials credentials) {
+        HikariDataSource ds;
+        synchronized (POOLS) {
+            ds = POOLS.remove(credentials);
+        }
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    public static void closeAll() {
+        List<HikariDataSource> all;
+        synchronized (POOLS) {
+            all = new ArrayList<>(POOLS.values());
+            POOLS.clear();
+        }
+        for (HikariDataSource ds : all) {
+            try {
+                ds.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing pool {} failed", ds.getPoolName(), e);
+            }
+        }
+    }
+
+    public static int size() {
+        return POOLS.size();
+    }
+
+    private static HikariDataSource open(DatabaseCredentials c) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sluice-sql-" + SEQ.incrementAndGet());
+        config.setJdbcUrl(c.jdbcUrl());
+        config.setUsername(c.username());
+        config.setMaximumPoolSize(c.poolSize());
+        config.setMinimumIdle(Math.min(1, c.poolSize()));
+        config.setConnectionTimeout(c.connectionTimeout().toMillis());
+        Map<String, String> props = new TreeMap<>(c.driverProperties());
+        if (c.jdbcUrl().startsWith("jdbc:postgresql:") && !props.containsKey("reWriteBatchedInserts")) {
+            // batched INSERTs (COPY off) become multi-row INSERTs: several times faster
+            props.put("reWriteBatchedInserts", "true");
+        }
+        props.forEach(config::addDataSourceProperty);
+        if (LOG.isDebugEnabled()) {
+            Map<String, String> shown = new TreeMap<>();
+            props.forEach((k, v) -> shown.put(k, isSecretName(k) ? "<masked>" : v));
+            LOG.debug("opening pool {}: jdbcUrl={}, username={}, password=<masked>, maximumPoolSize={}, "
+                            + "connectionTimeout={}ms, driverProperties={}", config.getPoolName(), c.redactedUrl(),
+                    c.username(), c.poolSize(), c.connectionTimeout().toMillis(), shown);
+        }
+        config.setPassword(c.password().reveal());
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new SqlTaskException("cannot connect to " + c.redactedUrl() + " as user '" + c.username() + "': "
+                    + SqlErrors.rootMessage(e, c) + "; check the URL, the user name and the password of the credentials", e);
+        }
+    }
+
+    static boolean isSecretName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("key");
+    }
+}

@@ -1,0 +1,232 @@
+package dev.sluice.tasks.sql.internal;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Turns result set rows into maps or records. */
+public final class Rows {
+    private Rows() {
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Rows as unmodifiable maps from column label (as the driver spells it) to value, in column order. */
+    public static Mapper<Map<String, Object>> maps(ResultSetMetaData md) throws SQLException {
+        int n = md.getColumnCount();
+        String[] labels = new String[n];
+        int[] types = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = md.getColumnLabel(i + 1);
+            types[i] = md.getColumnType(i + 1);
+        }
+        return rs -> {
+            Map<String, Object> row = new LinkedHashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                row.put(labels[i], readNatural(rs, i + 1, types[i]));
+            }
+            return Collections.unmodifiableMap(row);
+        };
+    }
+
+    private static @Nullable Object readNatural(ResultSet rs, int col, int type) throws SQLException {
+        switch (type) {
+            case Types.TIMESTAMP_WITH_TIMEZONE:
+                return rs.getObject(col, OffsetDateTime.class);
+            case Types.TIMESTAMP:
+                return rs.getObject(col, LocalDateTime.class);
+            case Types.DATE:
+                return rs.getObject(col, LocalDate.class);
+            case Types.TIME:
+                return rs.getObject(col, LocalTime.class);
+            default:
+                return rs.getObject(col);
+        }
+    }
+
+    /** Rows as instances of {@code type}, a record whose components match columns by name (case and '_' ignored). */
+    public static <T> Mapper<T> records(ResultSetMetaData md, Class<T> type) throws SQLException {
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException(type.getName() + " is not a record; fetch maps or give a record type");
+        }
+        int n = md.getColumnCount();
+        List<String> labels = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            labels.add(md.getColumnLabel(i));
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        int[] columnOf = new int[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int c = 0; c < components.length; c++) {
+            String want = Values.loose(components[c].getName());
+            int found = -1;
+            for (int i = 0; i < n; i++) {
+                if (Values.loose(labels.get(i)).equals(want)) {
+                    found = i + 1;
+                    break;
+                }
+            }
+            if (found < 0) {
+                throw new IllegalArgumentException("the result has no column for component '" + components[c].getName()
+                        + "' of " + type.getName() + "; its columns are " + labels);
+            }
+            columnOf[c] = found;
+            types[c] = components[c].getType();
+        }
+        Constructor<T> ctor;
+        try {
+            ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot call the canonical constructor of " + type.getName()
+                    + ": make the record public or its package open", e);
+        }
+        return rs -> {
+            Object[] args = new Object[components.length];
+            for (int c = 0; c < components.length; c++) {
+                Object v = read(rs, columnOf[c], types[c]);
+                if (v == null && types[c].isPrimitive()) {
+                    throw new IllegalArgumentException("column '" + labels.get(columnOf[c] - 1) + "' is NULL but component '"
+                            + components[c].getName() + "' of " + type.getName() + " is a " + types[c].getName());
+                }
+                args[c] = v;
+            }
+            try {
+                return ctor.newInstance(args);
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("the constructor of " + type.getName() + " rejected a row: "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("cannot construct " + type.getName(), e);
+            }
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static @Nullable Object read(ResultSet rs, int col, Class<?> type) throws SQLException {
+        Class<?> t = box(type);
+        if (t == Object.class) {
+            return rs.getObject(col);
+        }
+        if (t == Instant.class) {
+            Object v = rs.getObject(col);
+            if (v == null) {
+                return null;
+            }
+            if (v instanceof Timestamp ts) {
+                return ts.toInstant();
+            }
+            if (v instanceof OffsetDateTime odt) {
+                return odt.toInstant();
+            }
+            if (v instanceof LocalDateTime ldt) {
+                return ldt.toInstant(ZoneOffset.UTC);
+            }
+            return rs.getObject(col, OffsetDateTime.class).toInstant();
+        }
+        if (t.isEnum()) {
+            String s = rs.getString(col);
+            return s == null ? null : Enum.valueOf((Class) t, s.toUpperCase(Locale.ROOT).equals(s) ? s : findConstant(t, s));
+        }
+        Object v = rs.getObject(col);
+        if (v == null || t.isInstance(v)) {
+            return v;
+        }
+        if (v instanceof Number num) {
+            Object converted = convertNumber(num, t);
+            if (converted != null) {
+                return converted;
+            }
+        }
+        return rs.getObject(col, t);
+    }
+
+    private static String findConstant(Class<?> enumType, String s) {
+        for (Object c : enumType.getEnumConstants()) {
+            if (((Enum<?>) c).name().equalsIgnoreCase(s)) {
+                return ((Enum<?>) c).name();
+            }
+        }
+        return s;
+    }
+
+    private static @Nullable Object convertNumber(Number n, Class<?> t) {
+        if (t == Long.class) {
+            return n.longValue();
+        }
+        if (t == Integer.class) {
+            return n.intValue();
+        }
+        if (t == Short.class) {
+            return n.shortValue();
+        }
+        if (t == Byte.class) {
+            return n.byteValue();
+        }
+        if (t == Double.class) {
+            return n.doubleValue();
+        }
+        if (t == Float.class) {
+            return n.floatValue();
+        }
+        if (t == BigDecimal.class) {
+            return n instanceof BigInteger bi ? new BigDecimal(bi) : new BigDecimal(n.toString());
+        }
+        if (t == BigInteger.class) {
+            return n instanceof BigDecimal bd ? bd.toBigInteger() : BigInteger.valueOf(n.longValue());
+        }
+        return null;
+    }
+
+    static Class<?> box(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        if (type == int.class) {
+            return Integer.class;
+        }
+        if (type == long.class) {
+            return Long.class;
+        }
+        if (type == boolean.class) {
+            return Boolean.class;
+        }
+        if (type == double.class) {
+            return Double.class;
+        }
+        if (type == float.class) {
+            return Float.class;
+        }
+        if (type == short.class) {
+            return Short.class;
+        }
+        if (type == byte.class) {
+            return Byte.class;
+        }
+        return Character.class;
+    }
+}

@@ -1,0 +1,293 @@
+package dev.sluice.tasks.sql.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The ways a load writes one batch of rows: COPY, JDBC batches, PostgreSQL and MERGE upserts. */
+final class Writers {
+    private static final int FLUSH_BYTES = 1 << 18;
+
+    private Writers() {
+    }
+
+    /** Rows inserted and updated by one batch. */
+    record Counts(long inserted, long updated) {
+    }
+
+    /** An input row that cannot be written as it is (missing column, wrong shape, NUL in text). */
+    static final class BadRowException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRowException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Writes one batch inside the caller's transaction. */
+    interface Writer extends AutoCloseable {
+        Counts write(List<Object> batch, long firstIndex) throws SQLException;
+
+        /** How it writes, for the log: "COPY", "batched INSERT", ... */
+        String method();
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    static BadRowException badRow(long index, String column, IllegalArgumentException e) {
+        String where = column == null ? "input row " + index + " " : "input row " + index + ", column '" + column + "': ";
+        return new BadRowException(where + e.getMessage(), e);
+    }
+
+    /** {@code COPY table (cols) FROM STDIN} of every row of the batch. */
+    static long copy(Connection conn, String quotedTable, Target target, Values.Reader reader, CopyEncoder enc,
+                     List<Object> batch, long firstIndex) throws SQLException {
+        CopySink sink = PgCopy.open(conn, "COPY " + quotedTable + " (" + target.columnList() + ") FROM STDIN");
+        boolean done = false;
+        try {
+            int n = target.quotedColumns().size();
+            enc.reset();
+            long index = firstIndex;
+            for (Object row : batch) {
+                for (int c = 0; c < n; c++) {
+                    if (c > 0) {
+                        enc.tab();
+                    }
+                    Object v;
+                    try {
+                        v = reader.get(row, c);
+                    } catch (IllegalArgumentException e) {
+                        throw badRow(index, null, e);
+                    }
+                    try {
+                        enc.value(v);
+                    } catch (IllegalArgumentException e) {
+                        throw badRow(index, target.inputColumns().get(c), e);
+                    }
+                }
+                enc.endRow();
+                index++;
+                if (enc.length() >= FLUSH_BYTES) {
+                    sink.write(enc.buffer(), 0, enc.length());
+                    enc.reset();
+                }
+            }
+            if (enc.length() > 0) {
+                sink.write(enc.buffer(), 0, enc.length());
+                enc.reset();
+            }
+            long rows = sink.end();
+            done = true;
+            return rows;
+        } finally {
+            if (!done) {
+                sink.cancel();
+            }
+        }
+    }
+
+    /** Adds every row of the batch to {@code ps} and executes it. */
+    static void jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, List<Object> batch, long firstIndex)
+            throws SQLException {
+        int n = target.quotedColumns().size();
+        int[] types = target.sqlTypes();
+        long index = firstIndex;
+        for (Object row : batch) {
+            for (int c = 0; c < n; c++) {
+                Object v;
+                try {
+                    v = reader.get(row, c);
+                } catch (IllegalArgumentException e) {
+                    throw badRow(index, null, e);
+                }
+                Values.bind(ps, c + 1, v, types[c]);
+            }
+            ps.addBatch();
+            index++;
+        }
+        ps.executeBatch();
+    }
+
+    static Writer insert(Connection conn, Dialect dialect, boolean useCopy, Target target, Values.Reader reader)
+            throws SQLException {
+        if (useCopy && dialect.canCopy(conn)) {
+            CopyEncoder enc = new CopyEncoder(FLUSH_BYTES + 4096);
+            return new Writer() {
+                @Override
+                public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+                    long rows = copy(conn, target.quotedTable(), target, reader, enc, batch, firstIndex);
+                    return new Counts(rows, 0);
+                }
+
+                @Override
+                public String method() {
+                    return "COPY";
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        PreparedStatement ps = conn.prepareStatement(insertSql(target.quotedTable(), target));
+        return new Writer() {
+            @Override
+            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+                jdbcBatch(ps, target, reader, batch, firstIndex);
+                return new Counts(batch.size(), 0);
+            }
+
+            @Override
+            public String method() {
+                return "batched INSERT";
+            }
+
+            @Override
+            public void close() throws SQLException {
+                ps.close();
+            }
+        };
+    }
+
+    static String insertSql(String quotedTable, Target target) {
+        return "INSERT INTO " + quotedTable + " (" + target.columnList() + ") VALUES (" + placeholders(target) + ")";
+    }
+
+    private static String placeholders(Target target) {
+        return String.join(", ", java.util.Collections.nCopies(target.quotedColumns().size(), "?"));
+    }
+
+    /**
+     * PostgreSQL upsert: each batch goes into a temporary table (by COPY, or batched INSERT), then one
+     * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE} moves it into the target and counts
+     * inserted and updated rows.
+     */
+    static Writer pgUpsert(Connection conn, boolean useCopy, Target target, List<String> keys, Values.Reader reader)
+            throws SQLException {
+        boolean copy = useCopy && Dialect.POSTGRESQL.canCopy(conn);
+        String temp = Identifiers.quote("sluice_load_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+        String create = "CREATE TEMPORARY TABLE IF NOT EXISTS " + temp + " ON COMMIT DROP AS SELECT "
+                + target.columnList() + " FROM " + target.quotedTable() + " WITH NO DATA";
+        List<String> keyCols = new ArrayList<>();
+        for (String k : keys) {
+            keyCols.add(target.quotedColumnFor(k));
+        }
+        List<String> sets = new ArrayList<>();
+        for (String c : target.quotedColumns()) {
+            if (!keyCols.contains(c)) {
+                sets.add(c + " = EXCLUDED." + c);
+            }
+        }
+        String action = sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets);
+        String merge = "WITH m AS (INSERT INTO " + target.quotedTable() + " (" + target.columnList() + ") SELECT "
+                + target.columnList() + " FROM " + temp + " ON CONFLICT (" + String.join(", ", keyCols) + ") "
+                + action + " RETURNING (xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FROM m";
+        CopyEncoder enc = copy ? new CopyEncoder(FLUSH_BYTES + 4096) : null;
+        return new Writer() {
+            private PreparedStatement fill;
+
+            @Override
+            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+                try (Statement st = conn.createStatement()) {
+                    st.execute(create);
+                }
+                if (enc != null) {
+                    copy(conn, temp, target, reader, enc, batch, firstIndex);
+                } else {
+                    if (fill == null) {
+                        fill = conn.prepareStatement(insertSql(temp, target));
+                    }
+                    jdbcBatch(fill, target, reader, batch, firstIndex);
+                }
+                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(merge)) {
+                    rs.next();
+                    long inserted = rs.getLong(1);
+                    long updated = rs.getLong(2) - inserted;
+                    st.execute("TRUNCATE TABLE " + temp);
+                    return new Counts(inserted, updated);
+                }
+            }
+
+            @Override
+            public String method() {
+                return (enc != null ? "COPY" : "batched INSERT") + " into a temporary table, then INSERT ... ON CONFLICT";
+            }
+
+            @Override
+            public void close() throws SQLException {
+                if (fill != null) {
+                    fill.close();
+                }
+            }
+        };
+    }
+
+    /**
+     * MERGE upsert for H2 ({@code MERGE INTO t (cols) KEY (keys) VALUES}) and other databases
+     * (standard {@code MERGE ... USING (VALUES ...)}); inserted rows are counted as the table's growth.
+     */
+    static Writer merge(Connection conn, Dialect dialect, Target target, List<String> keys, Values.Reader reader)
+            throws SQLException {
+        List<String> keyCols = new ArrayList<>();
+        for (String k : keys) {
+            keyCols.add(target.quotedColumnFor(k));
+        }
+        String t = target.quotedTable();
+        String sql;
+        if (dialect == Dialect.H2) {
+            sql = "MERGE INTO " + t + " (" + target.columnList() + ") KEY (" + String.join(", ", keyCols) + ") VALUES ("
+                    + placeholders(target) + ")";
+        } else {
+            List<String> on = new ArrayList<>();
+            for (String k : keyCols) {
+                on.add("t." + k + " = s." + k);
+            }
+            List<String> sets = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (String c : target.quotedColumns()) {
+                if (!keyCols.contains(c)) {
+                    sets.add(c + " = s." + c);
+                }
+                values.add("s." + c);
+            }
+            sql = "MERGE INTO " + t + " t USING (VALUES (" + placeholders(target) + ")) s (" + target.columnList()
+                    + ") ON (" + String.join(" AND ", on) + ")"
+                    + (sets.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + String.join(", ", sets))
+                    + " WHEN NOT MATCHED THEN INSERT (" + target.columnList() + ") VALUES (" + String.join(", ", values) + ")";
+        }
+        PreparedStatement ps = conn.prepareStatement(sql);
+        String count = "SELECT COUNT(*) FROM " + t;
+        return new Writer() {
+            @Override
+            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+                long before = count(conn, count);
+                jdbcBatch(ps, target, reader, batch, firstIndex);
+                long inserted = count(conn, count) - before;
+                return new Counts(inserted, batch.size() - inserted);
+            }
+
+            @Override
+            public String method() {
+                return "batched MERGE";
+            }
+
+            @Override
+            public void close() throws SQLException {
+                ps.close();
+            }
+        };
+    }
+
+    private static long count(Connection conn, String sql) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

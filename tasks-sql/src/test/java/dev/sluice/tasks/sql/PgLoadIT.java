@@ -1,0 +1,316 @@
+package dev.sluice.tasks.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.TaskFailedException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@ExtendWith(EmbeddedPg.class)
+class PgLoadIT {
+    record Sale(long id, String name, BigDecimal amount, Instant createdAt) {
+    }
+
+    private static final Instant T0 = Instant.parse("2026-11-21T10:15:30.123456Z");
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    static String newTable() {
+        String name = "sales_" + TABLES.incrementAndGet();
+        EmbeddedPg.sql("CREATE TABLE " + name + " (id bigint PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz)");
+        return name;
+    }
+
+    static List<Sale> sales(int from, int n, String tag) {
+        List<Sale> list = new ArrayList<>(n);
+        for (int i = from; i < from + n; i++) {
+            list.add(new Sale(i, tag + "-" + i, BigDecimal.valueOf(i * 7L, 2), T0.plusSeconds(i)));
+        }
+        return list;
+    }
+
+    static List<Sale> readAll(String table) throws Exception {
+        List<Sale> out = new ArrayList<>();
+        try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, name, amount, created_at from " + table + " order by id")) {
+            while (rs.next()) {
+                out.add(new Sale(rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
+                        rs.getObject(4, java.time.OffsetDateTime.class).toInstant()));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void insertsEveryRowWithTypesIntact(boolean copy) throws Exception {
+        String table = newTable();
+        List<Sale> rows = sales(1, 25_000, "x");
+        LoadResult r = SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withCopy(copy).withBatchSize(10_000), rows);
+        assertThat(r.inserted()).isEqualTo(25_000);
+        assertThat(r.updated()).isZero();
+        assertThat(r.batches()).isEqualTo(3);
+        assertThat(readAll(table)).isEqualTo(rows);
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void upsertTwiceLeavesTheSameTableAndCountsInsertsAndUpdates(boolean copy) throws Exception {
+        String table = newTable();
+        LoadSpec spec = LoadSpec.into(table).withUpsertOn("id").withCopy(copy).withBatchSize(3_000);
+        LoadResult first = SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(1, 10_000, "a"));
+        List<Sale> afterFirst = readAll(table);
+        LoadResult again = SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(1, 10_000, "a"));
+        assertThat(readAll(table)).isEqualTo(afterFirst).hasSize(10_000);
+        assertThat(first.inserted()).isEqualTo(10_000);
+        assertThat(again.inserted()).isZero();
+        assertThat(again.updated()).isEqualTo(10_000);
+
+        LoadResult mixed = SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(5_001, 10_000, "b"));
+        assertThat(mixed.inserted()).isEqualTo(5_000);
+        assertThat(mixed.updated()).isEqualTo(5_000);
+        List<Sale> expected = new ArrayList<>(sales(1, 5_000, "a"));
+        expected.addAll(sales(5_001, 10_000, "b"));
+        assertThat(readAll(table)).isEqualTo(expected);
+    }
+
+    @Test
+    void truncateInsertReplacesTheTable() throws Exception {
+        String table = newTable();
+        SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table), sales(1, 100, "old"));
+        LoadResult r = SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withMode(LoadMode.TRUNCATE_INSERT),
+                sales(50, 10, "new"));
+        assertThat(r.inserted()).isEqualTo(10);
+        assertThat(readAll(table)).isEqualTo(sales(50, 10, "new"));
+    }
+
+    @Test
+    void copyEscapingRoundTripsNastyStrings() throws Exception {
+        EmbeddedPg.sql("CREATE TABLE nasty (id int PRIMARY KEY, s text, b bytea)");
+        List<String> nasty = List.of("tab\there", "new\nline", "cr\rlf\r\n", "back\\slash", "\\N", "\\.", "\\",
+                "", " ", "quote'\"", "unicode: äöü 日本語 \uD83D\uDE00 \u2028", "\\t literal", "a\u0001b\u007f",
+                "'; DROP TABLE nasty; --", "line1\n\\.\nline3", "end\\");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < nasty.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", i);
+            row.put("s", nasty.get(i));
+            row.put("b", nasty.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            rows.add(row);
+        }
+        Map<String, Object> nulls = new LinkedHashMap<>();
+        nulls.put("id", 999);
+        nulls.put("s", null);
+        nulls.put("b", null);
+        rows.add(nulls);
+        SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into("nasty"), rows);
+        try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, s, b from nasty order by id")) {
+            for (int i = 0; i < nasty.size(); i++) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo(nasty.get(i));
+                assertThat(new String(rs.getBytes(3), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(nasty.get(i));
+            }
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isNull();
+            assertThat(rs.getBytes(3)).isNull();
+        }
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void wrongTypeMidLoadAllOrNothingLeavesZeroRows(boolean copy) {
+        String table = newTable();
+        List<Map<String, Object>> rows = mapRows(100_000, 61_234, "not-a-number");
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withCopy(copy), rows))
+                .isInstanceOf(TaskFailedException.class)
+                .cause().isInstanceOf(SqlLoadException.class)
+                .hasMessageContaining("load into " + table + " failed at batch 7 (input rows 60000 to 69999)")
+                .hasMessageContaining("rolled back")
+                .satisfies(e -> assertThat(((SqlLoadException) e).committedRows()).isZero());
+        assertThat(EmbeddedPg.count(table)).isZero();
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void wrongTypeMidLoadPerBatchCommitsExactlyTheBatchesBefore(boolean copy) {
+        String table = newTable();
+        List<Map<String, Object>> rows = mapRows(100_000, 61_234, "not-a-number");
+        LoadSpec spec = LoadSpec.into(table).withCopy(copy).withTransaction(LoadTransaction.PER_BATCH).withBatchSize(7_000);
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), spec, rows))
+                .cause().isInstanceOf(SqlLoadException.class)
+                .satisfies(e -> assertThat(((SqlLoadException) e).committedRows()).isEqualTo(56_000));
+        assertThat(EmbeddedPg.count(table)).isEqualTo(56_000);
+
+        // fix the row and resume from where the failure left off: no duplicates, no gaps
+        rows.get(61_234).put("amount", new BigDecimal("1.00"));
+        LoadResult rest = SqlTasks.load().run(EmbeddedPg.credentials(), spec.withSkipRows(56_000), rows);
+        assertThat(rest.inserted()).isEqualTo(44_000);
+        assertThat(EmbeddedPg.count(table)).isEqualTo(100_000);
+    }
+
+    @Test
+    void missingColumnMidLoadIsReportedWithItsRow() {
+        String table = newTable();
+        List<Map<String, Object>> rows = mapRows(100_000, -1, null);
+        rows.get(42_000).remove("name");
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table), rows))
+                .cause().isInstanceOf(SqlLoadException.class)
+                .hasMessageContaining("input row 42000 has no value for column 'name'");
+        assertThat(EmbeddedPg.count(table)).isZero();
+    }
+
+    @Test
+    void perBatchRetryOfTheSameTaskRunResumesWithoutDuplicates() {
+        String table = newTable();
+        AtomicInteger attempts = new AtomicInteger();
+        // an input that breaks once, on the first attempt, at row 25,500
+        Iterable<Sale> flaky = () -> new Iterator<>() {
+            private final Iterator<Sale> it = sales(0, 40_000, "f").iterator();
+            private int i;
+            private final boolean failThisTime = attempts.incrementAndGet() == 1;
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Sale next() {
+                if (failThisTime && i == 25_500) {
+                    throw new IllegalStateException("upstream hiccup");
+                }
+                i++;
+                return it.next();
+            }
+        };
+        LoadResult r = SqlTasks.load().withRetries(1, Duration.ofMillis(10)).run(EmbeddedPg.credentials(),
+                LoadSpec.into(table).withTransaction(LoadTransaction.PER_BATCH).withBatchSize(10_000), flaky);
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(r.inserted()).isEqualTo(40_000);
+        assertThat(EmbeddedPg.count(table)).isEqualTo(40_000);
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void duplicateKeyInInsertModeFailsAndRollsBack(boolean copy) {
+        String table = newTable();
+        List<Sale> rows = new ArrayList<>(sales(1, 5_000, "d"));
+        rows.add(new Sale(17, "again", BigDecimal.ONE, T0));
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withCopy(copy), rows))
+                .cause().isInstanceOf(SqlLoadException.class)
+                .hasMessageContaining("duplicate key")
+                .hasMessageContaining("(id)=(17)");
+        assertThat(EmbeddedPg.count(table)).isZero();
+    }
+
+    @Test
+    void connectionLostMidLoadFailsCleanlyAndThePoolRecovers() {
+        String table = newTable();
+        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1);
+        // the input kills the loading backend (from another connection) when row 30,000 is read
+        Iterable<Sale> killer = () -> IntStream.range(0, 60_000).mapToObj(i -> {
+            if (i == 30_000) {
+                EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'");
+            }
+            return new Sale(i, "k" + i, BigDecimal.ONE, T0);
+        }).iterator();
+        assertThatThrownBy(() -> SqlTasks.load().run(creds, LoadSpec.into(table), killer))
+                .cause().isInstanceOf(SqlLoadException.class)
+                .hasMessageContaining("rolled back");
+        assertThat(EmbeddedPg.count(table)).isZero();
+
+        LoadResult next = SqlTasks.load().run(creds, LoadSpec.into(table), sales(0, 60_000, "ok"));
+        assertThat(next.inserted()).isEqualTo(60_000);
+        assertThat(EmbeddedPg.count(table)).isEqualTo(60_000);
+    }
+
+    @Test
+    void wrongPasswordFailsWithoutThePasswordInTheMessage() {
+        String wrong = "wrong-Secret-pw-4711";
+        DatabaseCredentials creds = EmbeddedPg.appCredentials(wrong).withConnectionTimeout(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> SqlTasks.execute().run(creds, SqlStatement.of("select 1")))
+                .isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> {
+                    assertThat(e.getCause()).isInstanceOf(SqlTaskException.class)
+                            .hasMessageContaining("password authentication failed for user \"sluice_app\"");
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain(wrong);
+                    }
+                });
+        assertThat(SqlTasks.execute().run(EmbeddedPg.appCredentials(EmbeddedPg.APP_PASSWORD), SqlStatement.of("select 1")))
+                .isZero();
+    }
+
+    @Test
+    void unknownTableAndColumnAreNamed() {
+        String table = newTable();
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into("no_such_table"), sales(1, 3, "u")))
+                .cause().isInstanceOf(SqlTaskException.class)
+                .hasMessageContaining("table 'no_such_table' does not exist");
+        Map<String, Object> row = new LinkedHashMap<>(Map.of("id", 1, "colour", "red"));
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table), List.of(row)))
+                .cause().isInstanceOf(SqlTaskException.class)
+                .hasMessageContaining("table '" + table + "' has no column 'colour'; its columns are [id, name, amount, created_at]");
+    }
+
+    @Test
+    void injectionInIdentifiersIsRejectedAndTheTableSurvives() {
+        String table = newTable();
+        SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table), sales(1, 3, "i"));
+        assertThatThrownBy(() -> LoadSpec.into(table + "; DROP TABLE " + table + "; --"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a plain identifier");
+        assertThatThrownBy(() -> LoadSpec.into(table).withColumns("id", "name\" text); DROP TABLE " + table + "; --"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a plain identifier");
+        Map<String, Object> evil = new LinkedHashMap<>();
+        evil.put("id", 9);
+        evil.put("name) VALUES (1); DROP TABLE " + table + "; --", "x");
+        assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table), List.of(evil)))
+                .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a plain identifier");
+        assertThat(EmbeddedPg.count(table)).isEqualTo(3);
+    }
+
+    @Test
+    void camelCaseRecordComponentsMeetSnakeCaseColumnsAndMixedCaseNames() throws Exception {
+        EmbeddedPg.sql("CREATE SCHEMA IF NOT EXISTS shop", "CREATE TABLE shop.\"Orders\" (order_id bigint PRIMARY KEY, \"Total\" numeric)");
+        record Order(long orderId, BigDecimal total) {
+        }
+        SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into("shop.Orders"), List.of(new Order(1, BigDecimal.TEN)));
+        try (Connection c = EmbeddedPg.connect();
+             PreparedStatement ps = c.prepareStatement("select \"Total\" from shop.\"Orders\" where order_id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("10");
+        }
+    }
+
+    static List<Map<String, Object>> mapRows(int n, int badRow, Object badAmount) {
+        List<Map<String, Object>> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", (long) i);
+            m.put("name", "n" + i);
+            m.put("amount", i == badRow ? badAmount : BigDecimal.valueOf(i, 2));
+            m.put("created_at", T0);
+            rows.add(m);
+        }
+        return rows;
+    }
+}
