@@ -56,6 +56,10 @@ public final class BlockCodec {
             .addModule(new SimpleModule("sluice-store-secrets")
                     .addSerializer(Secret.class, new SecretWriter())
                     .addDeserializer(Secret.class, new SecretReader()))
+            .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 

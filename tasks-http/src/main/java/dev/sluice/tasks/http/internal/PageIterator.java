@@ -43,7 +43,8 @@ import org.slf4j.Logger;
  * @param <T> the record type
  */
 public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Leaves the body stream open: parse() drains it to the end itself so the connection is reused. */
+    static final ObjectMapper MAPPER = new ObjectMapper().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ExtractSpec spec;

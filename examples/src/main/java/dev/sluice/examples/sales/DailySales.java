@@ -1,0 +1,402 @@
+package dev.sluice.examples.sales;
+
+import dev.sluice.Block;
+import dev.sluice.Blocks;
+import dev.sluice.CachePolicy;
+import dev.sluice.Flow;
+import dev.sluice.Flow2;
+import dev.sluice.FlowRun;
+import dev.sluice.LogNotifier;
+import dev.sluice.Notifier;
+import dev.sluice.Notify;
+import dev.sluice.RetryPolicy;
+import dev.sluice.RunContext;
+import dev.sluice.Secret;
+import dev.sluice.State;
+import dev.sluice.Task;
+import dev.sluice.Task2;
+import dev.sluice.Task3;
+import dev.sluice.TaskRun;
+import dev.sluice.internal.SluiceHome;
+import dev.sluice.tasks.http.ApiKey;
+import dev.sluice.tasks.http.HttpExtract;
+import dev.sluice.tasks.http.Pagination;
+import dev.sluice.tasks.sql.DatabaseCredentials;
+import dev.sluice.tasks.sql.LoadResult;
+import dev.sluice.tasks.sql.LoadSpec;
+import dev.sluice.tasks.sql.SqlStatement;
+import dev.sluice.tasks.sql.SqlTasks;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The main example: a daily sales pipeline. For each region it extracts the day's sales from a
+ * paginated JSON API (API-key block, retries, cached for an hour), validates them (bad records
+ * are skipped and counted), aggregates them per product, and upserts the result into a database
+ * table; a failure sends a notification with no secret in it.
+ *
+ * <p>With nothing configured it runs on its own: the API is a local {@link SalesApiStandIn}
+ * (clearly a stand-in; its first answer is a 503 so the retry shows), the database is an H2 file
+ * under {@code $SLUICE_HOME/examples}, and notifications go to the log. Blocks
+ * {@code sales-api-key} and {@code sales-db} are saved on the first run (secrets encrypted) and
+ * loaded by name after that: save your own under those names, or pass other names, to point the
+ * pipeline at a real API and database. Options:
+ *
+ * <pre>
+ *   --date 2026-11-20           the day to process (default: yesterday)
+ *   --regions north,south       regions, each a subflow run (default: north,south,west)
+ *   --api-url URL               a real API instead of the stand-in (uses the sales-api-key block)
+ *   --api-key-block NAME        the http-api-key block to use (default: sales-api-key)
+ *   --database-block NAME       the database-credentials block to use (default: sales-db)
+ *   --notify SLUG/NAME          also notify through this block (repeatable), e.g. slack-webhook/ops-alerts
+ *   --fail-at transform         make a step fail, to see the failure notification
+ * </pre>
+ */
+public final class DailySales {
+    static final String TABLE = "daily_sales";
+    private static final int PER_PAGE = 50;
+
+    private DailySales() {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param date           the day to process
+     * @param regions        the regions, each a subflow run
+     * @param apiUrl         a real API's base URL, or null for the local stand-in
+     * @param apiKeyBlock    the name of the {@link ApiKey} block
+     * @param databaseBlock  the name of the {@link DatabaseCredentials} block
+     * @param notifyBlocks   block references ({@code slug/name}) of extra notifiers
+     * @param failAt         the step to fail on purpose ({@code extract}, {@code transform}, {@code load}), or null
+     * @param salesPerRegion how many sales the stand-in serves per region
+     */
+    public record Options(LocalDate date, List<String> regions, @Nullable String apiUrl, String apiKeyBlock,
+            String databaseBlock, List<String> notifyBlocks, @Nullable String failAt, int salesPerRegion) {
+        /** Validates the options. */
+        public Options {
+            Objects.requireNonNull(date, "date");
+            regions = List.copyOf(regions);
+            notifyBlocks = List.copyOf(notifyBlocks);
+            if (regions.isEmpty()) {
+                throw new IllegalArgumentException("--regions needs at least one region");
+            }
+            if (failAt != null && !List.of("extract", "transform", "load").contains(failAt)) {
+                throw new IllegalArgumentException("--fail-at must be extract, transform or load, was '" + failAt + "'");
+            }
+        }
+
+        /** The defaults: yesterday, three regions, the stand-in API, the embedded database. */
+        public static Options defaults() {
+            return new Options(LocalDate.now().minusDays(1), List.of("north", "south", "west"), null,
+                    "sales-api-key", "sales-db", List.of(), null, 120);
+        }
+
+        /** Parses command-line options over the defaults. */
+        public static Options parse(String... args) {
+            Options o = defaults();
+            LocalDate date = o.date();
+            List<String> regions = o.regions();
+            String apiUrl = null;
+            String apiKeyBlock = o.apiKeyBlock();
+            String databaseBlock = o.databaseBlock();
+            List<String> notify = new ArrayList<>();
+            String failAt = null;
+            for (int i = 0; i < args.length; i++) {
+                String flag = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + " needs a value");
+                }
+                String value = args[++i];
+                switch (flag) {
+                    case "--date" -> {
+                        try {
+                            date = LocalDate.parse(value);
+                        } catch (DateTimeParseException e) {
+                            throw new IllegalArgumentException("--date must be yyyy-MM-dd, was '" + value + "'", e);
+                        }
+                    }
+                    case "--regions" -> regions = List.of(value.split(","));
+                    case "--api-url" -> apiUrl = value;
+                    case "--api-key-block" -> apiKeyBlock = value;
+                    case "--database-block" -> databaseBlock = value;
+                    case "--notify" -> notify.add(value);
+                    case "--fail-at" -> failAt = value;
+                    default -> throw new IllegalArgumentException("unknown option " + flag
+                            + "; options: --date, --regions, --api-url, --api-key-block, --database-block, --notify, --fail-at");
+                }
+            }
+            return new Options(date, regions, apiUrl, apiKeyBlock, databaseBlock, notify, failAt, o.salesPerRegion());
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param run     the flow run
+     * @param rows    rows written per task run id (extract: records fetched; transform: rows kept; load: rows loaded)
+     * @param skipped invalid records skipped by the transforms
+     */
+    public record Outcome(FlowRun<Long> run, Map<String, Long> rows, long skipped) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Outcome outcome = run(options, List.of(), System.out);
+        printSummary(outcome, System.out);
+        System.exit(outcome.run().state().isSuccess() ? 0 : 1);
+    }
+
+    /** Runs the pipeline; {@code extraNotifiers} also get the failure notification (tests pass a capturing one). */
+    public static Outcome run(Options options, List<Notifier> extraNotifiers, PrintStream out) throws Exception {
+        SalesApiStandIn standIn = null;
+        try {
+            ApiKey apiKey = apiKeyBlock(options.apiKeyBlock());
+            String apiUrl = options.apiUrl();
+            if (apiUrl == null) {
+                standIn = SalesApiStandIn.start(apiKey.key().reveal(), options.salesPerRegion());
+                apiUrl = standIn.baseUrl();
+                out.println("source API: " + apiUrl + " (a local STAND-IN; pass --api-url for a real one)");
+            }
+            DatabaseCredentials db = databaseBlock(options.databaseBlock());
+            out.println("database:   " + db.redactedUrl());
+            SqlTasks.execute().run(db, SqlStatement.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+                    + "sale_date DATE NOT NULL, region VARCHAR(64) NOT NULL, product VARCHAR(64) NOT NULL, "
+                    + "orders BIGINT NOT NULL, items BIGINT NOT NULL, revenue NUMERIC(14, 2) NOT NULL, "
+                    + "PRIMARY KEY (sale_date, region, product))"));
+
+            List<Notifier> notifiers = new ArrayList<>();
+            notifiers.add(new LogNotifier());
+            for (String ref : options.notifyBlocks()) {
+                Block block = Blocks.load(ref);
+                if (!(block instanceof Notifier notifier)) {
+                    throw new IllegalArgumentException("--notify " + ref + " is a " + block.blockType()
+                            + " block, which cannot send notifications");
+                }
+                notifiers.add(notifier);
+            }
+            notifiers.addAll(extraNotifiers);
+
+            String source = options.apiUrl() == null ? "stand-in" : options.apiUrl();
+            Pipeline pipeline = new Pipeline(source, apiUrl, apiKey, db, options.failAt(), out);
+            Flow2<LocalDate, List<String>, Long> daily = Flow.of("daily-sales", (LocalDate date, List<String> regions) -> {
+                        long loaded = 0;
+                        for (String region : regions) {
+                            loaded += pipeline.regionFlow.run(date, region);
+                        }
+                        RunContext.logger().info("loaded {} rows for {} regions", loaded, regions.size());
+                        return loaded;
+                    })
+                    .withParameterNames("date", "regions")
+                    .withRunName("daily-sales-{date}")
+                    .withTags("example", "env:local")
+                    .onFailure(Notify.via(notifiers));
+            FlowRun<Long> run = daily.runForState(options.date(), options.regions());
+            return new Outcome(run, Map.copyOf(pipeline.rows), pipeline.skipped.get());
+        } finally {
+            if (standIn != null) {
+                standIn.close();
+            }
+        }
+    }
+
+    /** The tasks and the per-region subflow, bound to one configuration. */
+    private static final class Pipeline {
+        final Map<String, Long> rows = new ConcurrentHashMap<>();
+        final AtomicLong skipped = new AtomicLong();
+        final Flow2<LocalDate, String, Long> regionFlow;
+
+        Pipeline(String source, String apiUrl, ApiKey apiKey, DatabaseCredentials db, @Nullable String failAt,
+                PrintStream out) {
+            // the cache key is (source, date, region): "source" names the API, so the stand-in's random port does not matter
+            Task3<String, LocalDate, String, List<RawSale>> extract = Task.of("extract-sales",
+                            (String sourceName, LocalDate date, String region) -> {
+                                String url = apiUrl;
+                                failIf("extract".equals(failAt), "extract", url, apiKey);
+                                List<RawSale> sales = new ArrayList<>();
+                                try (Stream<RawSale> stream = HttpExtract.get(url + "/v1/sales")
+                                        .query("date", date.toString())
+                                        .query("region", region)
+                                        .auth(apiKey)
+                                        .records("/data/items")
+                                        .paginate(Pagination.pageNumber("page", 1, "per_page", PER_PAGE))
+                                        .retryPolicy(RetryPolicy.fixed(3, Duration.ofMillis(500)))
+                                        .as(RawSale.class)
+                                        .stream()) {
+                                    stream.forEach(sale -> {
+                                        sales.add(sale);
+                                        if (sales.size() % PER_PAGE == 0) {
+                                            out.printf("  [%s] page %d fetched, %d records so far%n", region,
+                                                    sales.size() / PER_PAGE, sales.size());
+                                        }
+                                    });
+                                }
+                                record(sales.size());
+                                return sales;
+                            })
+                    .withParameterNames("source", "date", "region")
+                    .withRunName("extract-{region}")
+                    .withRetries(2, Duration.ofSeconds(1))
+                    .withTimeout(Duration.ofMinutes(5))
+                    .withCache(CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
+
+            Task2<String, List<RawSale>, List<DailySale>> transform = Task.of("transform-sales",
+                            (String region, List<RawSale> sales) -> {
+                                failIf("transform".equals(failAt), "transform", apiUrl, apiKey);
+                                Map<String, DailySale> byProduct = new TreeMap<>();
+                                long bad = 0;
+                                for (RawSale s : sales) {
+                                    BigDecimal amount = validAmount(s);
+                                    if (amount == null || s.product() == null || s.date() == null) {
+                                        bad++;
+                                        continue;
+                                    }
+                                    int quantity = s.quantity() == null ? 1 : s.quantity();
+                                    byProduct.merge(s.product(), new DailySale(LocalDate.parse(s.date()), region,
+                                            s.product(), 1, quantity, amount), DailySales::add);
+                                }
+                                if (bad > 0) {
+                                    RunContext.logger().warn("{} skipped {} invalid records of {}", region, bad, sales.size());
+                                }
+                                skipped.addAndGet(bad);
+                                record(byProduct.size());
+                                return List.copyOf(byProduct.values());
+                            })
+                    .withParameterNames("region", "sales")
+                    .withRunName("transform-{region}");
+
+            Task3<String, DatabaseCredentials, List<DailySale>, LoadResult> load = Task.of("load-sales",
+                            (String region, DatabaseCredentials credentials, List<DailySale> daily) -> {
+                                failIf("load".equals(failAt), "load", credentials.jdbcUrl(), apiKey);
+                                LoadResult result = SqlTasks.load().run(credentials, LoadSpec.into(TABLE)
+                                        .withColumns("sale_date", "region", "product", "orders", "items", "revenue")
+                                        .withUpsertOn("sale_date", "region", "product"), daily);
+                                out.printf("  loaded %d rows (%d new, %d updated) in %d ms%n", result.rows(),
+                                        result.inserted(), result.updated(), result.duration().toMillis());
+                                record(result.rows());
+                                return result;
+                            })
+                    .withParameterNames("region", "credentials", "rows")
+                    .withRunName("load-{region}")
+                    .withRetries(1, Duration.ofSeconds(2));
+
+            regionFlow = Flow.of("region-sales", (LocalDate date, String region) -> {
+                        out.printf("region %s:%n", region);
+                        List<RawSale> sales = extract.run(source, date, region);
+                        List<DailySale> daily = transform.run(region, sales);
+                        return load.run(region, db, daily).rows();
+                    })
+                    .withParameterNames("date", "region")
+                    .withRunName("sales-{region}-{date}");
+        }
+
+        private void record(long n) {
+            RunContext.taskRun().ifPresent(t -> rows.put(t.id(), n));
+        }
+
+        /** A deliberate failure whose message carries the API key: the notification must mask it. */
+        private static void failIf(boolean fail, String step, String url, ApiKey apiKey) {
+            if (fail) {
+                throw new IllegalStateException(step + " failed on purpose (--fail-at " + step + ") for "
+                        + url + "?api_key=" + apiKey.key().reveal());
+            }
+        }
+    }
+
+    private static @Nullable BigDecimal validAmount(RawSale s) {
+        try {
+            BigDecimal amount = s.amount() == null ? null : new BigDecimal(s.amount());
+            return amount == null || amount.signum() < 0 ? null : amount;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static DailySale add(DailySale a, DailySale b) {
+        return new DailySale(a.saleDate(), a.region(), a.product(), a.orders() + b.orders(), a.items() + b.items(),
+                a.revenue().add(b.revenue()));
+    }
+
+    /** The API key block: loaded by name, or, for the stand-in, made with a random key and saved on first use. */
+    static ApiKey apiKeyBlock(String name) {
+        return Blocks.find(ApiKey.class, name).orElseGet(() -> {
+            ApiKey key = ApiKey.header("X-API-Key", Secret.of("stand-in-" + HexFormat.of().formatHex(random(16))));
+            Blocks.save(name, key);
+            return key;
+        });
+    }
+
+    /** The database block: loaded by name, or an H2 file under $SLUICE_HOME/examples saved on first use. */
+    static DatabaseCredentials databaseBlock(String name) {
+        return Blocks.find(DatabaseCredentials.class, name).orElseGet(() -> {
+            String url = "jdbc:h2:file:" + SluiceHome.path().resolve("examples").resolve("sales").toAbsolutePath();
+            DatabaseCredentials db = DatabaseCredentials.of(url, "sales",
+                    Secret.of(HexFormat.of().formatHex(random(16))));
+            Blocks.save(name, db);
+            return db;
+        });
+    }
+
+    private static byte[] random(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Prints the run summary table: task, state, attempts, duration, rows. */
+    public static void printSummary(Outcome outcome, PrintStream out) {
+        FlowRun<Long> run = outcome.run();
+        out.println();
+        out.printf("flow run '%s' %s in %d ms%n", run.name(), run.state(), run.duration().toMillis());
+        out.printf("%-24s %-10s %8s %10s %8s%n", "task", "state", "attempts", "ms", "rows");
+        for (FlowRun<?> region : run.subflowRuns()) {
+            for (TaskRun t : region.taskRuns()) {
+                if (t.parentTaskRunId().isPresent()) {
+                    continue; // a task our task called (the SQL load inside load-sales): its row is its caller's
+                }
+                Long rows = outcome.rows().get(t.id());
+                out.printf("%-24s %-10s %8d %10d %8s%n", t.name(), t.state(), t.attempts(),
+                        t.duration().toMillis(), rows == null ? "-" : rows);
+            }
+        }
+        if (outcome.skipped() > 0) {
+            out.printf("%d invalid records skipped%n", outcome.skipped());
+        }
+        if (run.state() == State.COMPLETED) {
+            out.printf("%d rows loaded into %s%n", run.result(), TABLE);
+        } else {
+            out.println("failed: " + run.error().map(e -> e.summary()).orElse("?"));
+        }
+        cachedNote(run, out);
+    }
+
+    private static void cachedNote(FlowRun<Long> run, PrintStream out) {
+        long cached = run.subflowRuns().stream().flatMap(r -> r.taskRuns().stream())
+                .filter(t -> t.state() == State.CACHED).count();
+        if (cached > 0) {
+            out.printf("%d extract(s) reused from the cache (within the hour): the API was not called for them%n", cached);
+        }
+    }
+
+}
