@@ -50,10 +50,12 @@ final class Failures {
             Map.entry("no_service", "the webhook was removed or disabled; create a new one and save the block with its URL"),
             Map.entry("no_active_hooks", "the webhook's app or integration is disabled; re-enable it or create a new webhook"),
             Map.entry("user_not_found", "the webhook's user no longer exists; create a new webhook"),
-            Map.entry("ratelimited", "Slack asked to slow down and the task's retries are used up; send less often "
+            Map.entry("ratelimited", "each retry waits at least that long; once the retries are used up: send less often "
                     + "(Slack allows about one message per second per channel) or give the task more retries"),
-            Map.entry("service_unavailable", "Slack is unavailable for now; the task's retries are used up, try again later"),
-            Map.entry("request_timeout", "Slack received the request incomplete; the task's retries are used up, try again later"));
+            Map.entry("service_unavailable", "Slack is unavailable for now and did not post; it is retried, and once the "
+                    + "retries are used up, try again later"),
+            Map.entry("request_timeout", "Slack received the request incomplete and did not post; it is retried, and once "
+                    + "the retries are used up, try again later"));
 
     /** Answers after which Slack did not process the call and asks to call again. */
     private static final Set<String> RETRYABLE = Set.of("ratelimited", "service_unavailable", "request_timeout");
@@ -69,7 +71,8 @@ final class Failures {
         if (MAYBE_DONE.contains(error)) {
             return unknown(operation, error, "Slack reported an error after which the message may have been posted", cause);
         }
-        String hint = HINTS.getOrDefault(error, "see Slack's list of errors for this method at https://api.slack.com/methods");
+        String hint = error.equals("ratelimited") ? "Slack asked to slow down; " + HINTS.get("ratelimited")
+                : HINTS.getOrDefault(error, "see Slack's list of errors for this method at https://api.slack.com/methods");
         if (needed != null && !needed.isBlank()) {
             hint += " (Slack says the call needs: " + needed + ")";
         }
@@ -80,7 +83,8 @@ final class Failures {
     static Failure http(String operation, int status, @Nullable String slackError, @Nullable Duration retryAfter,
             @Nullable Throwable cause) {
         if (status == 429) {
-            String hint = HINTS.get("ratelimited") + (retryAfter == null ? "" : "; Slack's Retry-After was " + retryAfter.toSeconds() + " s");
+            String hint = "Slack asked to slow down" + (retryAfter == null ? "" : " (Retry-After " + retryAfter.toSeconds() + " s)")
+                    + "; " + HINTS.get("ratelimited");
             return new Failure(new SlackException(operation, "ratelimited", hint, true, retryAfter, cause), false);
         }
         if (status == 503) {
