@@ -123,12 +123,14 @@ public final class Payloads {
         ObjectNode header = blocks.addObject().put("type", "header");
         header.putObject("text").put("type", "plain_text").put("text", truncate(headline, MAX_HEADER, "…")).put("emoji", true);
 
-        String body = escape(n.body().strip());
-        int budget = MAX_SECTION * MAX_BODY_SECTIONS;
-        if (body.length() > budget) {
-            body = truncate(body, budget, "\n… [truncated by Sluice]");
+        String marker = "\n… [truncated by Sluice]";
+        List<String> chunks = chunks(escape(n.body().strip()), MAX_SECTION);
+        if (chunks.size() > MAX_BODY_SECTIONS) {
+            chunks = new ArrayList<>(chunks.subList(0, MAX_BODY_SECTIONS));
+            String last = chunks.get(MAX_BODY_SECTIONS - 1);
+            chunks.set(MAX_BODY_SECTIONS - 1, truncate(last, MAX_SECTION - marker.length(), "") + marker);
         }
-        for (String chunk : chunks(body, MAX_SECTION)) {
+        for (String chunk : chunks) {
             blocks.add(section(chunk));
         }
 
