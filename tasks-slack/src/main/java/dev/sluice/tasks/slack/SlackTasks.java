@@ -15,7 +15,10 @@ import java.time.Duration;
  * {@linkplain SlackException#retryable() retryable} failures. When Slack answers 429, the next
  * attempt waits at least the {@code Retry-After} Slack gave (longer if the policy's delay is
  * longer); when the retries are used up the task fails with a {@link SlackException} whose
- * {@code error()} is {@code ratelimited}. A replacement policy should keep the condition:
+ * {@code error()} is {@code ratelimited}. An {@code ok:false} answer ({@code channel_not_found},
+ * {@code not_in_channel}, {@code invalid_auth}, ...) is final: it is not sent again within the
+ * same task run even under a policy that retries everything. A replacement policy should keep the
+ * condition, so such failures also end the run at once:
  * {@code withRetryPolicy(RetryPolicy.fixed(5, Duration.ofSeconds(1)).retryIf(SlackException::isRetryable))}.
  *
  * <h2>Never posted twice</h2>

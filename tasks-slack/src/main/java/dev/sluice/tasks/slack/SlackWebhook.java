@@ -23,11 +23,16 @@ import java.util.Objects;
  */
 @BlockType("slack-webhook")
 public record SlackWebhook(Secret url) implements Block, Notifier {
-    /** Validates the URL is present. */
+    /** Validates that the URL is an http(s) URL, without ever showing it. */
     public SlackWebhook {
         Objects.requireNonNull(url, "url");
         if (url.isEmpty()) {
             throw new IllegalArgumentException("url must not be empty");
+        }
+        String value = url.reveal().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!(value.startsWith("https://") || value.startsWith("http://"))) {
+            // the value is not shown: the URL is the credential
+            throw new IllegalArgumentException("url must be an http(s) URL such as https://hooks.slack.com/services/...");
         }
     }
 

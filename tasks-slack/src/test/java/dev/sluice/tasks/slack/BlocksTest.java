@@ -44,6 +44,8 @@ class BlocksTest {
         assertThat(webhook).isInstanceOf(Notifier.class);
         assertThat(webhook.blockType()).isEqualTo("slack-webhook");
         assertThat(webhook.toString()).doesNotContain("SecretWebhookPart");
+        assertThatThrownBy(() -> SlackWebhook.of(Secret.of("hooks.slack.com/services/T000/B000/SecretWebhookPart")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("SecretWebhookPart");
     }
 
     @Test

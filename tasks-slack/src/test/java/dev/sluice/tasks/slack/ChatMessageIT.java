@@ -172,6 +172,18 @@ class ChatMessageIT {
     }
 
     @Test
+    void aRefusedMessageIsNotSentAgainEvenWhenThePolicyRetriesEverything() {
+        slack.stubFor(post(PATH).willReturn(okFalse("channel_not_found")));
+
+        TaskFailedException failed = catchThrowableOfType(TaskFailedException.class, () -> SlackTasks.sendChatMessage()
+                .withRetries(2, Duration.ZERO).run(credentials, SlackMessage.of("#nope", "hello")));
+
+        assertThat(failed.run().attempts()).isEqualTo(3);
+        assertThat(((SlackException) failed.getCause()).error()).isEqualTo("channel_not_found");
+        slack.verify(1, postRequestedFor(urlEqualTo(PATH)));
+    }
+
+    @Test
     void missingScopeNamesTheScopeNeeded() {
         slack.stubFor(post(PATH).willReturn(slackJson(200,
                 "{\"ok\": false, \"error\": \"missing_scope\", \"needed\": \"chat:write\", \"provided\": \"channels:read\"}")));

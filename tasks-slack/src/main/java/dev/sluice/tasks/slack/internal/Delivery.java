@@ -13,16 +13,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the attempts of one task run have done with one message: carried from attempt to attempt
  * so a retry waits out Slack's {@code Retry-After} and never sends a message an earlier attempt
- * may have delivered. Outside a task run, each send has its own.
+ * may have delivered nor one Slack refused. Outside a task run, each send has its own.
  */
 final class Delivery {
-    enum Status { NOT_SENT, SENDING, MAYBE_DELIVERED, DELIVERED }
+    enum Status { NOT_SENT, SENDING, MAYBE_DELIVERED, DELIVERED, REJECTED }
 
     /** Keyed by the live task run, which the engine keeps for all its attempts; weak, so ended runs go. */
     private static final Map<TaskRun, Delivery> BY_RUN = Collections.synchronizedMap(new WeakHashMap<>());
 
     private volatile Status status = Status.NOT_SENT;
     private volatile @Nullable Object result;
+    private volatile @Nullable SlackException rejection;
     private volatile long notBeforeNanos;
     private volatile boolean waitPending;
 
@@ -47,6 +48,12 @@ final class Delivery {
         if (s == Status.DELIVERED) {
             RunContext.logger().info("{}: an earlier attempt of this run was delivered after all; not sending again", operation);
             return result;
+        }
+        SlackException rejected = rejection;
+        if (s == Status.REJECTED && rejected != null) {
+            RunContext.logger().info("{}: Slack refused this message on an earlier attempt ({}); not sending it again",
+                    operation, rejected.error());
+            throw rejected;
         }
         if (s == Status.SENDING || s == Status.MAYBE_DELIVERED) {
             throw Failures.earlierAttemptUnknown(operation).error();
@@ -81,7 +88,15 @@ final class Delivery {
             notBeforeNanos = System.nanoTime() + retryAfter.toNanos();
             waitPending = true;
         }
-        status = failure.maybeDelivered() ? Status.MAYBE_DELIVERED : Status.NOT_SENT;
+        if (failure.maybeDelivered()) {
+            status = Status.MAYBE_DELIVERED;
+        } else if (error.retryable()) {
+            status = Status.NOT_SENT;
+        } else {
+            // Slack said no (ok:false, 4xx): the same request gets the same answer, whatever the retry policy
+            rejection = error;
+            status = Status.REJECTED;
+        }
         return error;
     }
 }
