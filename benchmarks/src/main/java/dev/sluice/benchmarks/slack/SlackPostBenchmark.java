@@ -23,8 +23,8 @@ import java.util.Locale;
 
 /**
  * Posts 500 messages to a local WireMock "Slack" through {@code SlackTasks.sendChatMessage()} and
- * through the bare SDK call ({@code MethodsClient.chatPostMessage}), alternating rounds in the
- * same JVM, and prints the median and best time per round and the overhead ratio (task / SDK) of each.
+ * through the bare SDK call ({@code MethodsClient.chatPostMessage}) in the same JVM, interleaved message
+ * by message, and prints the time per round of each and the overhead ratio (task / SDK) per round.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.slack.SlackPostBenchmark [rounds] [messages]}
  */
@@ -57,56 +57,64 @@ public final class SlackPostBenchmark {
             Task2<SlackCredentials, SlackMessage, PostedMessage> task = SlackTasks.sendChatMessage();
 
             // warm-up: JIT, connection pools, WireMock
-            runSdk(sdk, messages);
-            runTask(task, credentials, messages);
+            for (int i = 0; i < messages; i++) {
+                sdkPost(sdk, i);
+                taskPost(task, credentials, i);
+            }
 
+            // Each round posts `messages` messages each way, interleaved one by one (alternating which
+            // goes first), so the load of a shared machine hits both paths alike; each post is timed alone.
             List<Long> sdkNanos = new ArrayList<>();
             List<Long> taskNanos = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
-                // alternate which goes first, so drift in machine load hits both alike
-                if (r % 2 == 0) {
-                    sdkNanos.add(runSdk(sdk, messages));
-                    taskNanos.add(runTask(task, credentials, messages));
-                } else {
-                    taskNanos.add(runTask(task, credentials, messages));
-                    sdkNanos.add(runSdk(sdk, messages));
+                long sdkTotal = 0;
+                long taskTotal = 0;
+                for (int i = 0; i < messages; i++) {
+                    if ((i + r) % 2 == 0) {
+                        sdkTotal += sdkPost(sdk, i);
+                        taskTotal += taskPost(task, credentials, i);
+                    } else {
+                        taskTotal += taskPost(task, credentials, i);
+                        sdkTotal += sdkPost(sdk, i);
+                    }
                 }
+                sdkNanos.add(sdkTotal);
+                taskNanos.add(taskTotal);
+                ratios.add((double) taskTotal / sdkTotal);
             }
-            long sdkMedian = median(sdkNanos);
-            long taskMedian = median(taskNanos);
-            System.out.printf(Locale.ROOT, "%-34s %10s %14s %14s%n", "path (" + messages + " messages, " + rounds + " rounds)",
+            System.out.printf(Locale.ROOT, "%-34s %10s %14s %16s%n", "path (" + messages + " messages x " + rounds + " rounds)",
                     "median ms", "per message µs", "min..max ms");
-            print("bare SDK chatPostMessage", sdkNanos, sdkMedian, messages);
-            print("SlackTasks.sendChatMessage().run", taskNanos, taskMedian, messages);
-            System.out.printf(Locale.ROOT, "overhead ratio (task / SDK): %.3f on medians, %.3f on best rounds%n",
-                    (double) taskMedian / sdkMedian, (double) Collections.min(taskNanos) / Collections.min(sdkNanos));
+            print("bare SDK chatPostMessage", sdkNanos, messages);
+            print("SlackTasks.sendChatMessage().run", taskNanos, messages);
+            List<Double> sorted = new ArrayList<>(ratios);
+            Collections.sort(sorted);
+            System.out.printf(Locale.ROOT, "overhead ratio task/SDK per round: median %.3f, min %.3f, max %.3f%n",
+                    sorted.get(sorted.size() / 2), sorted.get(0), sorted.get(sorted.size() - 1));
         } finally {
             slack.stop();
         }
     }
 
-    private static long runSdk(MethodsClient sdk, int messages) throws Exception {
+    private static long sdkPost(MethodsClient sdk, int i) throws Exception {
         long start = System.nanoTime();
-        for (int i = 0; i < messages; i++) {
-            ChatPostMessageResponse response = sdk.chatPostMessage(ChatPostMessageRequest.builder()
-                    .channel("#bench").text("message " + i).unfurlMedia(true).build());
-            if (!response.isOk()) {
-                throw new IllegalStateException("SDK post failed: " + response.getError());
-            }
+        ChatPostMessageResponse response = sdk.chatPostMessage(ChatPostMessageRequest.builder()
+                .channel("#bench").text("message " + i).unfurlMedia(true).build());
+        long took = System.nanoTime() - start;
+        if (!response.isOk()) {
+            throw new IllegalStateException("SDK post failed: " + response.getError());
         }
-        return System.nanoTime() - start;
+        return took;
     }
 
-    private static long runTask(Task2<SlackCredentials, SlackMessage, PostedMessage> task, SlackCredentials credentials,
-            int messages) {
+    private static long taskPost(Task2<SlackCredentials, SlackMessage, PostedMessage> task, SlackCredentials credentials, int i) {
         long start = System.nanoTime();
-        for (int i = 0; i < messages; i++) {
-            PostedMessage posted = task.run(credentials, SlackMessage.of("#bench", "message " + i));
-            if (posted == null) {
-                throw new IllegalStateException("task returned nothing");
-            }
+        PostedMessage posted = task.run(credentials, SlackMessage.of("#bench", "message " + i));
+        long took = System.nanoTime() - start;
+        if (posted == null) {
+            throw new IllegalStateException("task returned nothing");
         }
-        return System.nanoTime() - start;
+        return took;
     }
 
     private static long median(List<Long> values) {
@@ -115,7 +123,8 @@ public final class SlackPostBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static void print(String name, List<Long> nanos, long median, int messages) {
+    private static void print(String name, List<Long> nanos, int messages) {
+        long median = median(nanos);
         System.out.printf(Locale.ROOT, "%-34s %10.1f %14.1f %7.1f..%.1f%n", name, median / 1e6, median / 1e3 / messages,
                 Collections.min(nanos) / 1e6, Collections.max(nanos) / 1e6);
     }
