@@ -145,6 +145,7 @@ class ChatMessageIT {
                 + "used up: send less often (Slack allows about one message per second per channel) or give the task more retries");
         assertThat(failed.getMessage()).contains("after 3 attempts").contains("ratelimited");
         slack.verify(3, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(everything(failed)).doesNotContain(TOKEN);
         assertThat(took).as("two Retry-After waits of 1 s").isGreaterThanOrEqualTo(Duration.ofMillis(1900));
     }
 

@@ -9,12 +9,15 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Slack SDK instance (and so one HTTP connection pool) per Web API URL, shared by every
  * client and webhook call of this JVM.
  */
 public final class SlackClients {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackClients.class);
     private static final String DEFAULT_KEY = "";
     private static final ConcurrentHashMap<String, Slack> BY_API_URL = new ConcurrentHashMap<>();
 
@@ -38,6 +41,8 @@ public final class SlackClients {
         if (!apiUrl.equals(DEFAULT_KEY)) {
             config.setMethodsEndpointUrlPrefix(apiUrl);
         }
+        LOG.debug("Slack SDK client for Web API {} (statsEnabled=false; tokens are per client and never logged)",
+                config.getMethodsEndpointUrlPrefix());
         return Slack.getInstance(config);
     }
 
