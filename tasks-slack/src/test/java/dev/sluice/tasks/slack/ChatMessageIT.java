@@ -238,10 +238,10 @@ class ChatMessageIT {
     @Test
     void aRetryAfterATimeoutNeverPostsTwice() throws Exception {
         // Slack receives the message but answers after the task's timeout
-        slack.stubFor(post(PATH).willReturn(slackJson(200, POSTED).withFixedDelay(2_000)));
+        slack.stubFor(post(PATH).willReturn(slackJson(200, POSTED).withFixedDelay(3_000)));
 
         TaskFailedException failed = catchThrowableOfType(TaskFailedException.class, () -> SlackTasks.sendChatMessage()
-                .withTimeout(Duration.ofMillis(500))
+                .withTimeout(Duration.ofMillis(1_000))
                 .withRetryPolicy(RetryPolicy.fixed(2, Duration.ofMillis(50))) // retries everything, timeouts included
                 .run(credentials, SlackMessage.of("#ops", "exactly once")));
 
@@ -249,7 +249,11 @@ class ChatMessageIT {
         SlackException cause = (SlackException) failed.getCause();
         assertThat(cause.error()).isEqualTo("delivery_unknown");
         assertThat(cause.hint()).contains("never posted twice").contains("check the channel");
-        Thread.sleep(2_500); // let the first, cut-off call finish at the server
+        // the run is over, so nothing more can be sent; give the cut-off first call time to arrive, then count
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (slack.findAll(postRequestedFor(urlEqualTo(PATH))).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         slack.verify(1, postRequestedFor(urlEqualTo(PATH)));
     }
 
