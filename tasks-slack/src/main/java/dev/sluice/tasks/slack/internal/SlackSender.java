@@ -74,6 +74,9 @@ public final class SlackSender {
             throw delivery.failed(Failures.io(operation, e));
         } catch (JsonParseException e) {
             throw delivery.failed(Failures.invalidResponse(operation, "not JSON", e));
+        } catch (RuntimeException e) {
+            // anything else the SDK or OkHttp throws: wrapped, and treated as possibly sent
+            throw delivery.failed(Failures.invalidResponse(operation, e.getClass().getSimpleName(), e));
         }
         if (response == null) {
             throw delivery.failed(Failures.invalidResponse(operation, "an empty body", null));
