@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link LogNotifier} against its real peer, the log (slf4j-simple writing to stderr). */
+/** {@link LogNotifier} against its real peer, the logging backend (logback in these tests). */
 class LogNotifierTest extends NotifierContract {
     private CapturedOutput output;
 
@@ -28,7 +28,7 @@ class LogNotifierTest extends NotifierContract {
         return new LogNotifier("sluice.test.notifications");
     }
 
-    /** slf4j-simple writes one record per call; a record runs until the next line that starts a record. */
+    /** One record per call; a record runs until the next line that starts a record. */
     @Override
     protected List<String> delivered() {
         List<String> records = new ArrayList<>();

@@ -320,10 +320,15 @@ public final class Engine {
         if (error != null) {
             String what = run.spec.kind().word() + " run '" + run.name() + "' ended " + state + " after "
                     + plural(run.attempts(), "attempt");
-            if (state == State.CANCELLED) {
-                run.logger().warn("{}: {}", what, summary(error));
-            } else {
-                run.logger().error(what, error);
+            try {
+                if (state == State.CANCELLED) {
+                    run.logger().warn("{}: {}", what, summary(error));
+                } else {
+                    run.logger().error(what, error);
+                }
+            } catch (RuntimeException logFailure) {
+                // a broken logging backend must not change the run's outcome
+                error.addSuppressed(logFailure);
             }
         }
         if (run.spec.hasHooks()) {

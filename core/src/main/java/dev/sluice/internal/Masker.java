@@ -126,12 +126,10 @@ public final class Masker {
     }
 
     private static Throwable copy(Throwable t, int depth) {
-        MaskedThrowable m = new MaskedThrowable(t.getClass().getName() + ": " + mask(t.getMessage()));
-        m.setStackTrace(t.getStackTrace());
         Throwable cause = t.getCause();
-        if (cause != null && cause != t && depth < 32) {
-            m.initCause(copy(cause, depth + 1));
-        }
+        Throwable maskedCause = cause != null && cause != t && depth < 32 ? copy(cause, depth + 1) : null;
+        MaskedThrowable m = new MaskedThrowable(t.getClass().getName() + ": " + mask(t.getMessage()), maskedCause);
+        m.setStackTrace(t.getStackTrace());
         return m;
     }
 
@@ -139,8 +137,8 @@ public final class Masker {
     static final class MaskedThrowable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        MaskedThrowable(String message) {
-            super(message, null, false, true);
+        MaskedThrowable(String message, @Nullable Throwable cause) {
+            super(message, cause, false, true);
         }
 
         @Override

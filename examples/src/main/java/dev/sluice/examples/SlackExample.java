@@ -1,0 +1,68 @@
+package dev.sluice.examples;
+
+import dev.sluice.ErrorInfo;
+import dev.sluice.Flow;
+import dev.sluice.FlowRun;
+import dev.sluice.Notification;
+import dev.sluice.Notifier;
+import dev.sluice.Secret;
+import dev.sluice.Severity;
+import dev.sluice.Task;
+import dev.sluice.TaskRun;
+import dev.sluice.tasks.slack.SlackWebhook;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A flow that reports its failure to a Slack channel through an incoming webhook. With
+ * {@code SLACK_WEBHOOK_URL} set it posts for real; without it, it prints what it would send.
+ * Run it with {@code ./mvnw -q -pl examples -am package exec:exec -DskipTests -Dexample.main=dev.sluice.examples.SlackExample}.
+ */
+public final class SlackExample {
+    private SlackExample() {
+    }
+
+    public static void main(String[] args) {
+        // slack-start
+        String url = System.getenv("SLACK_WEBHOOK_URL");
+        Notifier alerts = url == null || url.isBlank()
+                ? SlackExample::printInstead                      // no webhook: show what would be posted
+                : SlackWebhook.of(Secret.of(url));                // or Blocks.load(SlackWebhook.class, "ops-alerts")
+
+        Task<String, Integer> load = Task.of("load-orders", SlackExample::loadOrders)
+                .withRetries(1, Duration.ofMillis(200));
+
+        Flow<String, Integer> etl = Flow.of("daily-etl", (String day) -> load.run(day))
+                .withParameterNames("day")
+                .onFailure(run -> alerts.send(failure(run)));     // Notify.via(alerts) once the core has it
+
+        FlowRun<Integer> run = etl.runForState("2026-11-20");
+        // slack-end
+        System.out.printf("%nflow run '%s' ended %s%n", run.name(), run.state());
+    }
+
+    /** Stands in for a real load; fails, so the flow fails and reports it. */
+    static int loadOrders(String day) {
+        throw new IllegalStateException("orders table is locked for " + day);
+    }
+
+    /** The notification for a failed run: what failed, where, and the error with secrets masked. */
+    static Notification failure(FlowRun<?> run) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Flow run", run.name());
+        fields.put("State", run.state().name());
+        fields.put("Failed task", run.failedTaskRun().map(TaskRun::definitionName).orElse("—"));
+        fields.put("Parameters", run.parameters().toString());
+        fields.put("Duration", run.duration().toMillis() + " ms");
+        return new Notification("Flow " + run.definitionName() + " failed",
+                run.error().map(ErrorInfo::summary).orElse("(no error recorded)"), Severity.ERROR, fields);
+    }
+
+    private static void printInstead(Notification n) {
+        System.out.println("SLACK_WEBHOOK_URL is not set; a SlackWebhook would post:");
+        System.out.println("  [" + n.severity() + "] " + n.subject());
+        System.out.println("  " + n.body());
+        n.fields().forEach((k, v) -> System.out.println("  " + k + ": " + v));
+    }
+}
