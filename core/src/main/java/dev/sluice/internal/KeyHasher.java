@@ -86,12 +86,12 @@ public final class KeyHasher {
      * @throws CacheKeyException if an argument cannot be hashed or the key function fails
      */
     public static String key(Spec spec, CachePolicy policy, @Nullable Object[] args) {
-        MessageDigest md = SHA256.get();
-        md.reset();
-        DigestStream out = new DigestStream(md);
         Function<List<@Nullable Object>, String> keyFunction = policy.keyFunction().orElse(null);
         String customKey = keyFunction == null ? null : customKey(spec, keyFunction, args);
         boolean[] excluded = keyFunction == null ? excluded(spec, policy) : null;
+        MessageDigest md = SHA256.get();
+        md.reset();
+        DigestStream out = new DigestStream(md);
         try (JsonGenerator gen = WRITER.createGenerator(out)) {
             gen.writeStartArray();
             gen.writeString(FORMAT);
