@@ -15,6 +15,21 @@ public abstract sealed class BaseTask<S extends BaseTask<S>> extends Definition<
         super(spec);
     }
 
+    /**
+     * A copy whose results are cached as {@code policy} says: a run whose key has a stored,
+     * unexpired result ends {@link State#CACHED} with that result, without running the body.
+     * {@link CachePolicy#none()} turns caching off.
+     */
+    public final S withCache(CachePolicy policy) {
+        return copy(spec.withCache(policy));
+    }
+
+    /** The cache policy ({@link CachePolicy#none()} unless set). */
+    public final CachePolicy cachePolicy() {
+        CachePolicy policy = spec.cache();
+        return policy == null ? CachePolicy.none() : policy;
+    }
+
     @SuppressWarnings("unchecked")
     final <R> @Nullable R run0(@Nullable Object... args) {
         return (R) Engine.runTask(spec, args);

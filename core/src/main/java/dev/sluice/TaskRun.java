@@ -9,4 +9,10 @@ public interface TaskRun extends Run {
 
     /** The id of the task run whose body called this one, if a task called a task. */
     Optional<String> parentTaskRunId();
+
+    /** The cache key of a run of a cached task (64 hex digits); empty when the task is not cached. */
+    Optional<String> cacheKey();
+
+    /** For a {@link State#CACHED} run: the id of the run that computed the result it returned. */
+    Optional<String> cachedFromRunId();
 }

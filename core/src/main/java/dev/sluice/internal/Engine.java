@@ -82,6 +82,13 @@ public final class Engine {
     }
 
     private static @Nullable Object executeTask(TaskRunRecord run, Frame outer) {
+        if (CacheEngine.applies(run.spec)) {
+            return CacheEngine.execute(run, () -> runAttempts(run, outer));
+        }
+        return runAttempts(run, outer);
+    }
+
+    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer) {
         Spec spec = run.spec;
         RetryPolicy policy = spec.retryPolicy();
         Frame inner = new Frame(outer.flow, run, run.tags);
@@ -305,7 +312,7 @@ public final class Engine {
         }
     }
 
-    private static void end(RunRecord run, State state, @Nullable Throwable error) {
+    static void end(RunRecord run, State state, @Nullable Throwable error) {
         if (error != null) {
             run.fail(error);
         }

@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import dev.sluice.CachePolicy;
 import dev.sluice.Hook;
 import dev.sluice.RetryPolicy;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class Spec {
     private final List<String> parameterNames;
     private final Map<HookEvent, List<Hook<?>>> hooks;
     private final int maxConcurrency;
-    private final @Nullable Object cache;
+    private final @Nullable CachePolicy cache;
 
     /** Whether a spec defines a task or a flow. */
     public enum Kind {
@@ -57,7 +58,7 @@ public final class Spec {
     private Spec(Kind kind, String name, int arity, Invoker invoker, @Nullable String version,
             RetryPolicy retryPolicy, @Nullable Duration timeout, Set<String> tags, @Nullable String runNameTemplate,
             List<String> parameterNames, Map<HookEvent, List<Hook<?>>> hooks, int maxConcurrency,
-            @Nullable Object cache) {
+            @Nullable CachePolicy cache) {
         this.kind = kind;
         this.name = name;
         this.arity = arity;
@@ -147,8 +148,8 @@ public final class Spec {
         return maxConcurrency;
     }
 
-    /** The cache policy, if any (a task option; see the caching issue). */
-    public @Nullable Object cache() {
+    /** The cache policy of a task, if one was set ({@code null} and {@link CachePolicy#none()} both mean none). */
+    public @Nullable CachePolicy cache() {
         return cache;
     }
 
@@ -243,7 +244,15 @@ public final class Spec {
                 parameterNames, hooks, n, cache);
     }
 
-    public Spec withCache(@Nullable Object cache) {
+    public Spec withCache(CachePolicy cache) {
+        Objects.requireNonNull(cache, "cachePolicy");
+        for (int i : cache.excludedIndexes()) {
+            if (i >= arity) {
+                throw new IllegalArgumentException("cache policy of " + kind.word() + " '" + name + "' excludes argument "
+                        + i + ", but the " + kind.word() + " takes " + arity + " argument" + (arity == 1 ? "" : "s")
+                        + " (indexes start at 0)");
+            }
+        }
         return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
                 parameterNames, hooks, maxConcurrency, cache);
     }

@@ -12,6 +12,8 @@ public final class TaskRunRecord extends RunRecord implements TaskRun {
     final @Nullable FlowRunRecord flow;
     final @Nullable TaskRunRecord parentTask;
     final long seq;
+    private volatile @Nullable String cacheKey;
+    private volatile @Nullable String cachedFromRunId;
 
     TaskRunRecord(Spec spec, @Nullable Object[] args, Set<String> tags, State initial,
             @Nullable FlowRunRecord flow, @Nullable TaskRunRecord parentTask, long seq) {
@@ -29,6 +31,24 @@ public final class TaskRunRecord extends RunRecord implements TaskRun {
     @Override
     public Optional<String> parentTaskRunId() {
         return parentTask == null ? Optional.empty() : Optional.of(parentTask.id);
+    }
+
+    @Override
+    public Optional<String> cacheKey() {
+        return Optional.ofNullable(cacheKey);
+    }
+
+    @Override
+    public Optional<String> cachedFromRunId() {
+        return Optional.ofNullable(cachedFromRunId);
+    }
+
+    void cacheKey(String key) {
+        this.cacheKey = key;
+    }
+
+    void cachedFrom(String runId) {
+        this.cachedFromRunId = runId;
     }
 
     public @Nullable FlowRunRecord flow() {

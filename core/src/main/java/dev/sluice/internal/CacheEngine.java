@@ -1,0 +1,265 @@
+package dev.sluice.internal;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.sluice.CacheKeyException;
+import dev.sluice.CachePolicy;
+import dev.sluice.CachedResult;
+import dev.sluice.ResultStore;
+import dev.sluice.State;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Caching around a task run: computes the key, serves a stored unexpired result as a
+ * {@link State#CACHED} run, or runs the attempts and stores their result. Runs with the same key
+ * compute once: in one JVM they queue on a per-key lock, across JVMs on the store's
+ * {@link ResultStore#lock}; whoever waited re-reads the store before computing. Only a successful
+ * run's result is stored, so a failed attempt never leaves an entry behind.
+ */
+public final class CacheEngine {
+    private static final Clock SYSTEM = Clock.systemUTC();
+    private static volatile Clock clock = SYSTEM;
+    private static final ConcurrentMap<String, KeyLock> IN_FLIGHT = new ConcurrentHashMap<>();
+
+    /** The task's attempts: its result, or the exception {@code task.run} throws. */
+    @FunctionalInterface
+    public interface Attempts {
+        @Nullable Object run();
+    }
+
+    private CacheEngine() {
+    }
+
+    /** Replaces the clock expiry is measured by (tests); {@code null} restores the system clock. */
+    public static void setClock(@Nullable Clock c) {
+        clock = c == null ? SYSTEM : c;
+    }
+
+    static Instant now() {
+        return clock.instant();
+    }
+
+    /** Whether runs of {@code spec} go through the cache. */
+    static boolean applies(Spec spec) {
+        CachePolicy policy = spec.cache();
+        return policy != null && !policy.isNone();
+    }
+
+    /** Runs {@code run} through the cache; {@code attempts} runs the body when there is no usable entry. */
+    static @Nullable Object execute(TaskRunRecord run, Attempts attempts) {
+        CachePolicy policy = run.spec.cache();
+        if (policy == null) {
+            return attempts.run();
+        }
+        String key;
+        try {
+            key = KeyHasher.key(run.spec, policy, run.args);
+        } catch (CacheKeyException e) {
+            throw fail(run, e);
+        } catch (RuntimeException e) {
+            throw fail(run, new CacheKeyException("the cache key of task '" + run.spec.name() + "' could not be computed: "
+                    + Engine.summary(e), e));
+        }
+        run.cacheKey(key);
+        ResultStore store = policy.store().orElseGet(FileResultStore::atHome);
+        Instant started = now();
+        if (!policy.refreshes()) {
+            Lookup found = lookup(store, key, policy, null);
+            if (found.value != null) {
+                return hit(run, found.value);
+            }
+        }
+
+        KeyLock local = KeyLock.acquire(key);
+        boolean locked = false;
+        try {
+            locked = local.lockInterruptibly();
+            if (!locked) {
+                throw cancelled(run, new InterruptedException("interrupted while waiting for another run computing cache key " + key));
+            }
+            try (Held shared = local.reentered() ? () -> { } : lockStore(run, store, key)) {
+                // another run may have stored it while this one waited; a refresh takes only what is newer than itself
+                Lookup found = lookup(store, key, policy, policy.refreshes() ? started : null);
+                if (found.value != null) {
+                    return hit(run, found.value);
+                }
+                if (found.corrupt) {
+                    run.logger().warn("cache entry {} of task '{}' in {} is unreadable and is treated as a miss; "
+                            + "this run's result overwrites it ({})", key, run.spec.name(), store, found.problem);
+                }
+                Object result = attempts.run();
+                save(run, store, key, result);
+                return result;
+            }
+        } finally {
+            local.release(locked);
+        }
+    }
+
+    /** A held lock whose release never throws. */
+    @FunctionalInterface
+    private interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static Held lockStore(TaskRunRecord run, ResultStore store, String key) {
+        ResultStore.Lock lock;
+        try {
+            lock = store.lock(key);
+        } catch (InterruptedException e) {
+            throw cancelled(run, e);
+        } catch (IOException | RuntimeException e) {
+            run.logger().warn("could not take the cache lock of key {} in {} ({}); computing without it, so another "
+                    + "process may compute the same result", key, store, e.toString());
+            return () -> { };
+        }
+        return () -> {
+            try {
+                lock.close();
+            } catch (IOException | RuntimeException e) {
+                run.logger().warn("could not release the cache lock of key {} in {}: {}", key, store, e.toString());
+            }
+        };
+    }
+
+    /** What the store has under a key: a usable value, nothing, or an unreadable entry. */
+    private static final class Lookup {
+        static final Lookup MISS = new Lookup(null, false, null);
+        final @Nullable Found value;
+        final boolean corrupt;
+        final @Nullable String problem;
+
+        Lookup(@Nullable Found value, boolean corrupt, @Nullable String problem) {
+            this.value = value;
+            this.corrupt = corrupt;
+            this.problem = problem;
+        }
+    }
+
+    /** A stored result read back (which may itself be null). */
+    private record Found(CachedResult entry, @Nullable Object result) {
+    }
+
+    private static Lookup lookup(ResultStore store, String key, CachePolicy policy, @Nullable Instant notBefore) {
+        Optional<CachedResult> stored;
+        try {
+            stored = store.read(key);
+        } catch (IOException | RuntimeException e) {
+            return new Lookup(null, true, e.getMessage());
+        }
+        if (stored.isEmpty()) {
+            return Lookup.MISS;
+        }
+        CachedResult entry = stored.get();
+        if (!entry.key().equals(key)) {
+            return new Lookup(null, true, "it holds key " + entry.key());
+        }
+        Duration expiry = policy.expiry().orElse(null);
+        if (expiry != null && !now().isBefore(entry.createdAt().plus(expiry))) {
+            return Lookup.MISS;
+        }
+        if (notBefore != null && entry.createdAt().isBefore(notBefore)) {
+            return Lookup.MISS;
+        }
+        try {
+            return new Lookup(new Found(entry, ResultCodec.read(entry.json())), false, null);
+        } catch (IOException | RuntimeException e) {
+            return new Lookup(null, true, "its value cannot be read back: " + e.getMessage());
+        }
+    }
+
+    private static @Nullable Object hit(TaskRunRecord run, Found found) {
+        run.cachedFrom(found.entry().runId());
+        Engine.end(run, State.CACHED, null);
+        return found.result();
+    }
+
+    private static void save(TaskRunRecord run, ResultStore store, String key, @Nullable Object result) {
+        String json;
+        try {
+            json = ResultCodec.write(result);
+            ResultCodec.read(json);
+        } catch (IOException | RuntimeException e) {
+            run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: it cannot be "
+                    + "stored as JSON and read back ({}); return a record, a POJO with a creator, a collection or a "
+                    + "plain value, or remove withCache from the task", run.spec.name(), run.name(),
+                    result == null ? "null" : result.getClass().getName(), describe(e));
+            return;
+        }
+        CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id, now(),
+                result == null ? "null" : result.getClass().getName(), json);
+        try {
+            store.write(entry);
+        } catch (IOException | RuntimeException e) {
+            run.logger().error("the result of task '{}' (run '{}') was returned but not cached: writing it to {} "
+                    + "failed: {}", run.spec.name(), run.name(), store, Engine.summary(e));
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof JsonMappingException jme) {
+            String path = KeyHasher.path(jme);
+            return (path.isEmpty() ? "" : "at " + path + ": ") + KeyHasher.reason(jme);
+        }
+        return Engine.summary(e);
+    }
+
+    private static RuntimeException fail(TaskRunRecord run, CacheKeyException e) {
+        Engine.end(run, State.FAILED, e);
+        return Engine.taskFailed(run, e);
+    }
+
+    private static RuntimeException cancelled(TaskRunRecord run, InterruptedException e) {
+        Engine.end(run, State.CANCELLED, e);
+        Thread.currentThread().interrupt();
+        return Engine.taskFailed(run, e);
+    }
+
+    /** A per-key lock shared by the runs of one JVM, dropped when nobody holds or waits for it. */
+    private static final class KeyLock {
+        private final String key;
+        private final ReentrantLock lock = new ReentrantLock();
+        private int users;
+
+        private KeyLock(String key) {
+            this.key = key;
+        }
+
+        static KeyLock acquire(String key) {
+            return IN_FLIGHT.compute(key, (k, existing) -> {
+                KeyLock l = existing == null ? new KeyLock(k) : existing;
+                l.users++;
+                return l;
+            });
+        }
+
+        boolean lockInterruptibly() {
+            try {
+                lock.lockInterruptibly();
+                return true;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+
+        /** True when this thread already held the lock (a cached task calling itself with the same key). */
+        boolean reentered() {
+            return lock.getHoldCount() > 1;
+        }
+
+        void release(boolean locked) {
+            if (locked) {
+                lock.unlock();
+            }
+            IN_FLIGHT.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+        }
+    }
+}

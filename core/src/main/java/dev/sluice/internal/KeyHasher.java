@@ -1,0 +1,354 @@
+package dev.sluice.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.module.SimpleSerializers;
+import com.fasterxml.jackson.databind.type.CollectionType;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sluice.CacheKeyException;
+import dev.sluice.CachePolicy;
+import dev.sluice.Secret;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Computes cache keys: SHA-256 over the canonical JSON of
+ * {@code ["sluice-cache/1", taskName, version, "inputs", arg0, arg1, ...]} (or {@code "key", fnResult}
+ * for a key function). Canonical: properties and map entries sorted, sets sorted by their elements'
+ * JSON, {@code java.time} as ISO text, doubles and floats by their IEEE 754 bits (hex), a {@link Secret}
+ * as an HMAC of its value under the {@link LocalKey}. A value that cannot be hashed is a
+ * {@link CacheKeyException} naming the task, the argument, the path inside it and the fix.
+ */
+public final class KeyHasher {
+    private static final String FORMAT = "sluice-cache/1";
+    private static final String EXCLUDED = "\u0000excluded";
+    private static final HexFormat HEX = HexFormat.of();
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectWriter WRITER;
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+    private static final ThreadLocal<Hmac> HMAC = ThreadLocal.withInitial(Hmac::new);
+
+    static {
+        SimpleModule canonical = new SimpleModule("sluice-cache-key");
+        canonical.setSerializers(new CanonicalSerializers());
+        JsonMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .addModule(canonical)
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .build();
+        WRITER = mapper.writer();
+    }
+
+    private KeyHasher() {
+    }
+
+    /**
+     * The key of a run of the task {@code spec} with {@code args} under {@code policy}: 64 lowercase
+     * hex digits.
+     *
+     * @throws CacheKeyException if an argument cannot be hashed or the key function fails
+     */
+    public static String key(Spec spec, CachePolicy policy, @Nullable Object[] args) {
+        Function<List<@Nullable Object>, String> keyFunction = policy.keyFunction().orElse(null);
+        String customKey = keyFunction == null ? null : customKey(spec, keyFunction, args);
+        boolean[] excluded = keyFunction == null ? excluded(spec, policy) : null;
+        MessageDigest md = SHA256.get();
+        md.reset();
+        DigestStream out = new DigestStream(md);
+        try (JsonGenerator gen = WRITER.createGenerator(out)) {
+            gen.writeStartArray();
+            gen.writeString(FORMAT);
+            gen.writeString(spec.name());
+            gen.writeString(spec.version());
+            if (customKey != null) {
+                gen.writeString("key");
+                gen.writeString(customKey);
+            } else {
+                gen.writeString("inputs");
+                for (int i = 0; i < args.length; i++) {
+                    if (excluded != null && excluded[i]) {
+                        gen.writeString(EXCLUDED);
+                    } else {
+                        writeArgument(gen, spec, i, args[i]);
+                    }
+                }
+            }
+            gen.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to a digest does not fail
+        }
+        return HEX.formatHex(md.digest());
+    }
+
+    private static void writeArgument(JsonGenerator gen, Spec spec, int i, @Nullable Object arg) throws IOException {
+        try {
+            WRITER.writeValue(gen, arg);
+        } catch (CacheKeyException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw unhashable(spec, i, arg, "it contains a cycle (an object that refers back to itself)", "", e);
+        } catch (JsonMappingException e) {
+            throw unhashable(spec, i, arg, reason(e), path(e), e);
+        } catch (StreamConstraintsException e) {
+            throw unhashable(spec, i, arg, reason(e), "", e);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof JsonMappingException jme ? jme : e;
+            throw unhashable(spec, i, arg, "serializing it failed with " + Engine.summary(cause), "", e);
+        }
+    }
+
+    /** Why Jackson could not write a value, in words (no Jackson class names). */
+    static String reason(Exception e) {
+        if (e instanceof Unhashable.Refused r) {
+            String what = r.typeName.contains("$$Lambda") ? "the value" : r.typeName;
+            return what + " " + r.reason.replaceFirst("^it ", "");
+        }
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof StreamConstraintsException || cause instanceof StackOverflowError) {
+                return "it contains a cycle (an object that refers back to itself) or is nested too deep";
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+            cause = cause.getCause();
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("elf-reference") || message.contains("nfinite recursion") || message.contains("nesting depth")) {
+            return "it contains a cycle (an object that refers back to itself)";
+        }
+        if (e instanceof InvalidDefinitionException ide && message.contains("no properties discovered")) {
+            JavaType type = ide.getType();
+            return (type == null ? "a value inside it" : type.getRawClass().getName())
+                    + " has no properties (no getters, no public fields)";
+        }
+        return "serializing it failed: " + Masker.mask(e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage());
+    }
+
+    /** Where inside the value Jackson failed ({@code inner[0].callback}), or empty. */
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static CacheKeyException unhashable(Spec spec, int i, @Nullable Object arg, String reason, String path,
+            Throwable cause) {
+        String param = spec.parameterNames().get(i);
+        String type = arg == null ? "null" : arg.getClass().getName();
+        return new CacheKeyException("argument '" + param + "' (index " + i + ", " + type + ") of task '" + spec.name()
+                + "' cannot be hashed for its cache key" + (path.isEmpty() ? "" : " (at " + path + ")") + ": " + reason
+                + "; leave it out with CachePolicy.inputs().excluding(\"" + param + "\") or give a key function with "
+                + "CachePolicy.key(args -> ...)", cause);
+    }
+
+    private static boolean @Nullable [] excluded(Spec spec, CachePolicy policy) {
+        if (policy.excludedNames().isEmpty() && policy.excludedIndexes().isEmpty()) {
+            return null;
+        }
+        boolean[] excluded = new boolean[spec.arity()];
+        for (int i : policy.excludedIndexes()) {
+            excluded[i] = true;
+        }
+        List<String> names = spec.parameterNames();
+        for (String name : policy.excludedNames()) {
+            int i = names.indexOf(name);
+            if (i < 0) {
+                throw new CacheKeyException("the cache policy of task '" + spec.name() + "' excludes parameter '" + name
+                        + "', but the task's parameters are " + names
+                        + "; name them with withParameterNames(...) or exclude by index with excluding(int...)");
+            }
+            excluded[i] = true;
+        }
+        return excluded;
+    }
+
+    private static String customKey(Spec spec, Function<List<@Nullable Object>, String> fn, @Nullable Object[] args) {
+        String key;
+        try {
+            key = fn.apply(java.util.Collections.unmodifiableList(Arrays.asList(args)));
+        } catch (RuntimeException e) {
+            throw new CacheKeyException("the cache key function of task '" + spec.name() + "' failed with "
+                    + Engine.summary(e) + "; fix the function given to CachePolicy.key(...)", e);
+        }
+        if (key == null) {
+            throw new CacheKeyException("the cache key function of task '" + spec.name()
+                    + "' returned null; return a string that is equal for runs that may share a result");
+        }
+        return key;
+    }
+
+    private static MessageDigest digest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(algorithm + " is missing from this JVM", e);
+        }
+    }
+
+    /** The HMAC-SHA256 of a secret's value under the local key, as hex. */
+    static String hmac(String value) {
+        return HMAC.get().of(value);
+    }
+
+    /** Feeds what the generator writes straight into the digest. */
+    private static final class DigestStream extends OutputStream {
+        private final MessageDigest md;
+
+        DigestStream(MessageDigest md) {
+            this.md = md;
+        }
+
+        @Override
+        public void write(int b) {
+            md.update((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            md.update(b, off, len);
+        }
+    }
+
+    /** A per-thread Mac, re-keyed when the local key changes (another SLUICE_HOME). */
+    private static final class Hmac {
+        private final Mac mac;
+        private byte @Nullable [] key;
+
+        Hmac() {
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+            }
+        }
+
+        String of(String value) {
+            byte[] current = LocalKey.get();
+            try {
+                if (current != key) {
+                    mac.init(new SecretKeySpec(current, "HmacSHA256"));
+                    key = current;
+                }
+            } catch (InvalidKeyException e) {
+                throw new IllegalStateException("the local cache key was refused by HmacSHA256", e);
+            }
+            return HEX.formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** The serializers that make the JSON canonical, and refuse what is not a value. */
+    private static final class CanonicalSerializers extends SimpleSerializers {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public @Nullable JsonSerializer<?> findSerializer(SerializationConfig config, JavaType type, BeanDescription beanDesc) {
+            Class<?> raw = type.getRawClass();
+            if (raw == Secret.class) {
+                return SecretSerializer.INSTANCE;
+            }
+            if (raw == Double.class || raw == double.class) {
+                return new ExactNumberSerializer();
+            }
+            if (raw == Float.class || raw == float.class) {
+                return new ExactNumberSerializer();
+            }
+            String reason = Unhashable.reason(raw);
+            return reason == null ? null : new Unhashable.RefusingSerializer(reason);
+        }
+
+        @Override
+        public @Nullable JsonSerializer<?> findCollectionSerializer(SerializationConfig config, CollectionType type,
+                BeanDescription beanDesc, TypeSerializer elementTypeSerializer, JsonSerializer<Object> elementValueSerializer) {
+            return Set.class.isAssignableFrom(type.getRawClass()) ? new SortedSetSerializer() : null;
+        }
+    }
+
+    /** A secret as the HMAC of its value; the value itself is never written. */
+    private static final class SecretSerializer extends JsonSerializer<Secret> {
+        static final SecretSerializer INSTANCE = new SecretSerializer();
+
+        @Override
+        public void serialize(Secret secret, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString("secret:hmac-sha256:" + hmac(secret.reveal()));
+        }
+    }
+
+    /** A double or float by its exact bits, so the key does not depend on a JDK's decimal printing. */
+    private static final class ExactNumberSerializer extends JsonSerializer<Number> {
+        @Override
+        public void serialize(Number n, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            // the IEEE 754 bits (NaNs made one), not Double.toHexString, which runs a regex per call
+            gen.writeString(n instanceof Float f ? "f:" + Integer.toHexString(Float.floatToIntBits(f))
+                    : "d:" + Long.toHexString(Double.doubleToLongBits(n.doubleValue())));
+        }
+    }
+
+    /** A set as an array of its elements' canonical JSON, sorted: equal sets give equal text. */
+    private static final class SortedSetSerializer extends JsonSerializer<Collection<?>> {
+        @Override
+        public void serialize(Collection<?> set, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            List<String> elements = new ArrayList<>(set.size());
+            for (Object e : set) {
+                StringWriter sw = new StringWriter();
+                try (JsonGenerator sub = FACTORY.createGenerator(sw)) {
+                    sub.setCodec(gen.getCodec());
+                    serializers.defaultSerializeValue(e, sub);
+                }
+                elements.add(sw.toString());
+            }
+            elements.sort(null);
+            gen.writeStartArray(set, elements.size());
+            for (String e : elements) {
+                gen.writeRawValue(e);
+            }
+            gen.writeEndArray();
+        }
+    }
+}

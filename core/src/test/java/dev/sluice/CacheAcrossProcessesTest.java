@@ -1,0 +1,102 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cached results outlive the JVM, and two JVMs on one store compute a key once. */
+class CacheAcrossProcessesTest {
+    @TempDir
+    Path home;
+    private String previousHome;
+
+    @BeforeEach
+    void useTempHome() {
+        previousHome = System.getProperty("sluice.home");
+        System.setProperty("sluice.home", home.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (previousHome == null) {
+            System.clearProperty("sluice.home");
+        } else {
+            System.setProperty("sluice.home", previousHome);
+        }
+    }
+
+    /** Starts {@link CacheChild} in a new JVM with this test's class path. */
+    private Process start(Path calls, long sleepMillis) throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-Dsluice.home=" + home, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", classPath, CacheChild.class.getName(), calls.toString(), Long.toString(sleepMillis));
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    private static Map<String, String> finish(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        Map<String, String> fields = new HashMap<>();
+        for (String line : out.split("\\R")) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && line.substring(0, eq).matches("[A-Z]+")) {
+                fields.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        assertThat(fields).as(out).containsKeys("STATE", "RESULT", "RUN", "KEY", "FROM");
+        return fields;
+    }
+
+    @Test
+    void theSecondProgramReusesTheFirstProgramsResult() throws Exception {
+        Path calls = home.resolve("calls.txt");
+
+        Map<String, String> first = finish(start(calls, 0));
+        Map<String, String> second = finish(start(calls, 0));
+
+        assertThat(first.get("STATE")).isEqualTo("COMPLETED");
+        assertThat(second.get("STATE")).isEqualTo("CACHED");
+        assertThat(second.get("RESULT")).isEqualTo("12");
+        assertThat(second.get("FROM")).isEqualTo(first.get("RUN"));
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+
+        // the same inputs give the same key in this JVM too
+        TaskFuture<Integer> here = Task.of("cross-process", (String s) -> -1).withCache(CachePolicy.inputs()).submit("sluice");
+        assertThat(here.join()).isEqualTo(12);
+        assertThat(here.run().state()).isEqualTo(State.CACHED);
+        assertThat(here.run().cacheKey()).contains(first.get("KEY"));
+    }
+
+    @Test
+    void twoProgramsRunningAtOnceComputeOnce() throws Exception {
+        Path calls = home.resolve("calls.txt");
+
+        List<Process> processes = new ArrayList<>();
+        processes.add(start(calls, 1_500));
+        processes.add(start(calls, 1_500));
+        List<Map<String, String>> results = new ArrayList<>();
+        for (Process p : processes) {
+            results.add(finish(p));
+        }
+
+        assertThat(Files.readAllLines(calls)).hasSize(1);
+        assertThat(results).extracting(r -> r.get("STATE")).containsExactlyInAnyOrder("COMPLETED", "CACHED");
+        assertThat(results).extracting(r -> r.get("RESULT")).containsOnly("12");
+    }
+}
