@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * records and POJOs by property, sets in sorted order, {@code java.time} values as ISO text,
  * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Equal
  * inputs give equal keys in every JVM; a {@link Secret} contributes an HMAC of its value under a
- * key kept in {@code $SLUICE_HOME}, never the value. An argument that cannot be hashed is a
+ * key kept in {@code $SLUICE_HOME/cache-hmac.key}, never the value (so machines share such keys only
+ * if they share that file). An argument that cannot be hashed is a
  * {@link CacheKeyException}, never a silent miss. Change the task's version when the body changes
  * what it returns for the same inputs.
  */

@@ -26,7 +26,10 @@ public interface FlowRun<R> extends Run {
     /** The subflow runs this flow run started, in start order. */
     List<FlowRun<?>> subflowRuns();
 
-    /** The first task run that failed, timed out, crashed or was cancelled, if any. */
+    /**
+     * The first task run that failed, timed out, crashed or was cancelled, if any, looking into
+     * subflow runs that did not complete too, so a notification names the task that broke.
+     */
     Optional<TaskRun> failedTaskRun();
 
     /**

@@ -169,7 +169,7 @@ class CacheTest {
     }
 
     @Test
-    void resultsOfManyTypesComeBackEqualFromTheFileStore() {
+    void resultsOfManyTypesComeBackEqualFromTheFileStore() throws Exception {
         List<Object> values = new ArrayList<>();
         values.add(reading());
         values.add(List.of(11.5, 13.0, 9.5));
@@ -184,6 +184,7 @@ class CacheTest {
         values.add(new int[] {1, 2});
         values.add(null);
         values.add(Instant.parse("2026-01-01T00:00:00Z"));
+        values.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"a\":[1,2.5,\"x\"],\"b\":{\"c\":null}}"));
         Task<Integer, Object> task = Task.of("pick", (Integer i) -> {
             calls.incrementAndGet();
             return values.get(i);
@@ -237,7 +238,7 @@ class CacheTest {
         TaskRun run = runOf2(task, map, new Point(2, "p", new LinkedHashSet<>(List.of("z", "m"))));
 
         String canonical = "[\"sluice-cache/1\",\"golden\",\"1\",\"inputs\","
-                + "{\"a\":\"2026-01-01T00:00:00Z\",\"b\":[\"d:0x1.8p0\",\"x\",null]},"
+                + "{\"a\":\"2026-01-01T00:00:00Z\",\"b\":[\"d:3ff8000000000000\",\"x\",null]},"
                 + "{\"label\":\"p\",\"tags\":[\"m\",\"z\"],\"y\":2}]";
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
         assertThat(run.cacheKey()).contains(java.util.HexFormat.of().formatHex(sha));
@@ -407,6 +408,35 @@ class CacheTest {
         TaskRun computed = runs.stream().filter(r -> r.state() == State.COMPLETED).findFirst().orElseThrow();
         assertThat(runs).filteredOn(r -> r.state() == State.CACHED).hasSize(n - 1)
                 .allSatisfy(r -> assertThat(r.cachedFromRunId()).contains(computed.id()));
+    }
+
+    @Test
+    void aRunWaitingForAnotherRunWithTheSameKeyCanBeCancelled() throws Exception {
+        CountDownLatch computing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Task<String, Integer> slow = Task.of("held", (String s) -> {
+            computing.countDown();
+            release.await();
+            return 1;
+        }).withCache(CachePolicy.inputs().storedIn(ResultStore.inMemory()));
+        TaskFuture<Integer> holder = slow.submit("k");
+        assertThat(computing.await(30, TimeUnit.SECONDS)).isTrue();
+        List<TaskRun> waited = new CopyOnWriteArrayList<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                slow.run("k");
+            } catch (TaskFailedException e) {
+                waited.add(e.run());
+            }
+        });
+        waiter.start();
+        Thread.sleep(100);
+        waiter.interrupt();
+        waiter.join(30_000);
+        release.countDown();
+
+        assertThat(holder.join()).isEqualTo(1);
+        assertThat(waited).singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(State.CANCELLED));
     }
 
     @Test

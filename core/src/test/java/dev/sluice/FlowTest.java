@@ -96,6 +96,20 @@ class FlowTest {
     }
 
     @Test
+    void theFailedTaskOfASubflowIsTheFlowsFailedTask() {
+        Task0<Object> bad = Task.of("deep-bad", () -> {
+            throw new IOException("deep");
+        });
+        Flow0<Object> child = Flow.of("child", () -> bad.run());
+        FlowRun<Object> run = Flow.of("parent", () -> {
+            Task.of("fine", () -> 1).run();
+            return child.run();
+        }).runForState();
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.failedTaskRun()).hasValueSatisfying(t -> assertThat(t.definitionName()).isEqualTo("deep-bad"));
+    }
+
+    @Test
     void interruptingTheFlowThreadCancelsTheRun() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         Task0<String> slow = Task.of("slow", () -> {

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.FileLockInterruptionException;
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link ResultStore#files(Path)}: one JSON file per entry, {@code <key>.json}, written to a
  * temporary file, forced to disk and renamed into place, so a crash never leaves a readable half
- * entry. Cross-process locks are {@link FileLock}s on {@code locks/<key>.lock}. Folders are made
+ * entry. Cross-process locks are {@link FileLock}s on {@code locks/<key>.lock}, which the operating
+ * system releases when a process dies, so a crash never leaves a stale lock. Folders are made
  * owner-only where the file system has POSIX permissions.
  */
 public final class FileResultStore implements ResultStore {
@@ -124,7 +126,7 @@ public final class FileResultStore implements ResultStore {
         FileLock lock;
         try {
             lock = ch.lock();
-        } catch (FileLockInterruptionException e) {
+        } catch (FileLockInterruptionException | ClosedByInterruptException e) {
             ch.close();
             InterruptedException ie = new InterruptedException("interrupted while waiting for the cache lock of " + key);
             ie.initCause(e);

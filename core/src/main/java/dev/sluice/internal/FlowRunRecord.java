@@ -102,13 +102,25 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
 
     @Override
     public Optional<TaskRun> failedTaskRun() {
+        TaskRun first = null;
         for (TaskRun r : taskRuns()) {
             State s = r.state();
             if (s.isTerminal() && !s.isSuccess()) {
-                return Optional.of(r);
+                first = r;
+                break;
             }
         }
-        return Optional.empty();
+        for (FlowRun<?> sub : subflowRuns()) {
+            if (sub.state().isSuccess()) {
+                continue;
+            }
+            Optional<TaskRun> inSub = sub.failedTaskRun();
+            if (inSub.isPresent() && (first == null || inSub.get().startTime().orElseThrow()
+                    .isBefore(first.startTime().orElse(java.time.Instant.MAX)))) {
+                first = inSub.get();
+            }
+        }
+        return Optional.ofNullable(first);
     }
 
     @Override

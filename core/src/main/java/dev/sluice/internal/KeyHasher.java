@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * Computes cache keys: SHA-256 over the canonical JSON of
  * {@code ["sluice-cache/1", taskName, version, "inputs", arg0, arg1, ...]} (or {@code "key", fnResult}
  * for a key function). Canonical: properties and map entries sorted, sets sorted by their elements'
- * JSON, {@code java.time} as ISO text, doubles and floats by their exact bits (hex), a {@link Secret}
+ * JSON, {@code java.time} as ISO text, doubles and floats by their IEEE 754 bits (hex), a {@link Secret}
  * as an HMAC of its value under the {@link LocalKey}. A value that cannot be hashed is a
  * {@link CacheKeyException} naming the task, the argument, the path inside it and the fix.
  */
@@ -86,12 +86,12 @@ public final class KeyHasher {
      * @throws CacheKeyException if an argument cannot be hashed or the key function fails
      */
     public static String key(Spec spec, CachePolicy policy, @Nullable Object[] args) {
-        MessageDigest md = SHA256.get();
-        md.reset();
-        DigestStream out = new DigestStream(md);
         Function<List<@Nullable Object>, String> keyFunction = policy.keyFunction().orElse(null);
         String customKey = keyFunction == null ? null : customKey(spec, keyFunction, args);
         boolean[] excluded = keyFunction == null ? excluded(spec, policy) : null;
+        MessageDigest md = SHA256.get();
+        md.reset();
+        DigestStream out = new DigestStream(md);
         try (JsonGenerator gen = WRITER.createGenerator(out)) {
             gen.writeStartArray();
             gen.writeString(FORMAT);
@@ -324,7 +324,9 @@ public final class KeyHasher {
     private static final class ExactNumberSerializer extends JsonSerializer<Number> {
         @Override
         public void serialize(Number n, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString(n instanceof Float f ? "f:" + Float.toHexString(f) : "d:" + Double.toHexString(n.doubleValue()));
+            // the IEEE 754 bits (NaNs made one), not Double.toHexString, which runs a regex per call
+            gen.writeString(n instanceof Float f ? "f:" + Integer.toHexString(Float.floatToIntBits(f))
+                    : "d:" + Long.toHexString(Double.doubleToLongBits(n.doubleValue())));
         }
     }
 
