@@ -24,6 +24,19 @@ public record Notification(String subject, String body, Severity severity, Map<S
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
+    /**
+     * The whole notification as plain text: the subject, a blank line, the body, and then one
+     * {@code key: value} line per field, for notifiers that send a single text.
+     */
+    public String text() {
+        StringBuilder sb = new StringBuilder(subject).append("\n\n").append(body);
+        if (!fields.isEmpty()) {
+            sb.append("\n");
+            fields.forEach((k, v) -> sb.append("\n").append(k).append(": ").append(v));
+        }
+        return sb.toString();
+    }
+
     /** A notification without fields. */
     public static Notification of(String subject, String body, Severity severity) {
         return new Notification(subject, body, severity, Map.of());

@@ -10,8 +10,14 @@ import java.util.Objects;
  * A secret value: a password, token or URL that is itself a credential. Its {@link #toString()}
  * and its JSON form are {@code **********}; {@link #reveal()} gives the value and teaches the run
  * logger to mask it wherever it shows up in a log line, run record or notification.
+ *
+ * <p>Only a block store writes the value itself (the file store encrypts it); Jackson output
+ * elsewhere, {@code toString()} and {@code hashCode()} give nothing of it away, and {@code equals}
+ * compares in constant time. Not {@code Serializable}.
  */
 public final class Secret {
+    private static final byte[] HASH_KEY = new java.security.SecureRandom().generateSeed(16);
+
     private final String value;
 
     private Secret(String value) {
@@ -49,9 +55,19 @@ public final class Secret {
                 value.getBytes(StandardCharsets.UTF_8), other.value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Depends on the length only, so a hash code gives nothing of the value away. */
+    /**
+     * A keyed hash of the value, with a key drawn at random when this JVM started: consistent with
+     * {@link #equals} within the JVM, but neither the value nor its length can be read from it.
+     */
     @Override
     public int hashCode() {
-        return value.length();
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(HASH_KEY);
+            byte[] d = sha.digest(value.getBytes(StandardCharsets.UTF_8));
+            return (d[0] & 0xff) << 24 | (d[1] & 0xff) << 16 | (d[2] & 0xff) << 8 | (d[3] & 0xff);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 }

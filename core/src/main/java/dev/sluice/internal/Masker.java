@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Replaces every secret value this JVM has revealed with {@link #MASK} in text bound for logs, run
  * records, exception summaries and notifications. Values are also matched in their URL-encoded
- * form, so a password inside a connection URL is masked too.
+ * form, so a password inside a connection URL is masked too, and in their JSON-escaped form, so a
+ * password with a quote or backslash is masked inside a logged JSON body.
  */
 public final class Masker {
     /** What a secret value is replaced with. */
@@ -49,9 +50,29 @@ public final class Masker {
                     all.add(percentSpaces);
                 }
             }
+            String json = jsonEscaped(value);
+            if (!json.equals(value)) {
+                all.add(json);
+            }
             all.sort(Comparator.comparingInt(String::length).reversed());
             values = all.toArray(new String[0]);
         }
+    }
+
+    private static String jsonEscaped(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** {@code text} with every known secret value replaced by {@link #MASK}. */

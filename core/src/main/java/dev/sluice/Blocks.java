@@ -1,0 +1,223 @@
+package dev.sluice;
+
+import dev.sluice.internal.blocks.BlockCodec;
+import dev.sluice.internal.blocks.BlockTypes;
+import dev.sluice.internal.blocks.LoadedBlocks;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Saves blocks under a name and loads them by name, in any program that shares the store.
+ *
+ * <pre>{@code
+ * Blocks.save("warehouse", new DatabaseCredentials("jdbc:postgresql://db/dw", "etl", Secret.of("s3cret"), 4));
+ * DatabaseCredentials db = Blocks.load(DatabaseCredentials.class, "warehouse");
+ * Block any = Blocks.load("database-credentials/warehouse");
+ * }</pre>
+ *
+ * <p>The store is {@link BlockStore#fromConfiguration()} (environment variables, then files under
+ * {@code $SLUICE_HOME}) unless {@link #setStore} replaced it. Names follow {@link BlockId}'s rule.
+ * See {@link Block} for how records map to stored fields.
+ */
+public final class Blocks {
+    private static final int MAX_DEPTH = 16;
+    private static final ThreadLocal<Deque<BlockId>> LOADING = ThreadLocal.withInitial(ArrayDeque::new);
+    private static volatile @Nullable BlockStore store;
+
+    private Blocks() {
+    }
+
+    /** The store in use (created from the configuration on first use). */
+    public static BlockStore store() {
+        BlockStore s = store;
+        if (s == null) {
+            synchronized (Blocks.class) {
+                s = store;
+                if (s == null) {
+                    s = BlockStore.fromConfiguration();
+                    store = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Uses {@code blockStore} for every later call in this JVM. */
+    public static void setStore(BlockStore blockStore) {
+        store = Objects.requireNonNull(blockStore, "blockStore");
+    }
+
+    /** Goes back to the store from the configuration, read again on next use. */
+    public static void resetStore() {
+        store = null;
+    }
+
+    /**
+     * Makes {@code type} known by its slug, for {@link #load(String)} and nested references, when
+     * no {@link BlockTypeProvider} lists it. Saving or loading by class registers it too.
+     *
+     * @throws IllegalArgumentException if it is not a record with a valid {@link BlockType}, or
+     *         another class has the slug
+     */
+    public static void registerType(Class<? extends Block> type) {
+        BlockTypes.register(Objects.requireNonNull(type, "type"));
+    }
+
+    /**
+     * Saves {@code block} as {@code name}.
+     *
+     * @throws BlockExistsException if a block of that type is already saved under that name
+     * @throws IllegalArgumentException if the name breaks the naming rule
+     */
+    public static void save(String name, Block block) {
+        save(name, block, false);
+    }
+
+    /**
+     * Saves {@code block} as {@code name}, replacing a block of the same type and name if
+     * {@code overwrite}.
+     *
+     * @throws BlockExistsException if the name exists and {@code overwrite} is false
+     * @throws IllegalArgumentException if the name breaks the naming rule
+     */
+    public static void save(String name, Block block, boolean overwrite) {
+        Objects.requireNonNull(block, "block");
+        BlockId.checkName(name);
+        @SuppressWarnings("unchecked")
+        Class<? extends Block> type = (Class<? extends Block>) block.getClass();
+        BlockId id = new BlockId(BlockTypes.register(type), name);
+        String document = BlockCodec.encode(block);
+        BlockStore s = store();
+        if (!s.write(id, document, overwrite)) {
+            throw new BlockExistsException(id, "block '" + name + "' of type " + id.type() + " already exists in "
+                    + s.description() + "; use Blocks.save(\"" + name + "\", block, true) to replace it");
+        }
+    }
+
+    /**
+     * Loads block {@code name} of {@code type}.
+     *
+     * @throws BlockNotFoundException if there is none; the message lists the saved names of that type
+     * @throws BlockException if the stored block is malformed, lacks a required field or cannot be decrypted
+     */
+    public static <T extends Block> T load(Class<T> type, String name) {
+        Objects.requireNonNull(type, "type");
+        BlockId id = new BlockId(BlockTypes.register(type), BlockId.checkName(name));
+        return find(type, id).orElseThrow(() -> notFound(id, type));
+    }
+
+    /**
+     * Loads the block {@code "slug/name"}; its type must be known by slug (see {@link Block}).
+     *
+     * @throws BlockNotFoundException if there is none
+     * @throws BlockException if no block type on the class path has that slug, or the stored block is unreadable
+     * @throws IllegalArgumentException if the reference is not {@code slug/name}
+     */
+    public static Block load(String reference) {
+        BlockId id = BlockId.parse(reference);
+        Class<? extends Block> type = typeOf(id);
+        return find(type, id).orElseThrow(() -> notFound(id, type));
+    }
+
+    /** Block {@code name} of {@code type}, if saved. */
+    public static <T extends Block> Optional<T> find(Class<T> type, String name) {
+        Objects.requireNonNull(type, "type");
+        return find(type, new BlockId(BlockTypes.register(type), BlockId.checkName(name)));
+    }
+
+    private static <T extends Block> Optional<T> find(Class<T> type, BlockId id) {
+        Deque<BlockId> loading = LOADING.get();
+        if (loading.contains(id) || loading.size() >= MAX_DEPTH) {
+            List<String> chain = new ArrayList<>();
+            loading.descendingIterator().forEachRemaining(b -> chain.add(b.toString()));
+            chain.add(id.toString());
+            throw new BlockException("nested block references go round in a circle or too deep: "
+                    + String.join(" -> ", chain));
+        }
+        Optional<String> document = store().read(id);
+        if (document.isEmpty()) {
+            return Optional.empty();
+        }
+        loading.push(id);
+        try {
+            T block = BlockCodec.decode(type, id, document.get(), (nestedType, nestedId) ->
+                    find(nestedType, nestedId).orElseThrow(() -> new BlockException("block '" + id
+                            + "' refers to block '" + nestedId + "', which does not exist: "
+                            + notFound(nestedId, nestedType).getMessage())));
+            LoadedBlocks.remember(block, id);
+            return Optional.of(block);
+        } finally {
+            loading.pop();
+            if (loading.isEmpty()) {
+                LOADING.remove();
+            }
+        }
+    }
+
+    /** Every saved block, sorted by type then name. */
+    public static List<BlockId> list() {
+        return store().list();
+    }
+
+    /** The names saved for {@code type}, sorted. */
+    public static List<String> list(Class<? extends Block> type) {
+        return names(BlockTypes.register(Objects.requireNonNull(type, "type")));
+    }
+
+    private static List<String> names(String slug) {
+        List<String> names = new ArrayList<>();
+        for (BlockId id : store().list()) {
+            if (id.type().equals(slug)) {
+                names.add(id.name());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Deletes block {@code name} of {@code type}.
+     *
+     * @return false if there was none
+     */
+    public static boolean delete(Class<? extends Block> type, String name) {
+        Objects.requireNonNull(type, "type");
+        return store().delete(new BlockId(BlockTypes.register(type), BlockId.checkName(name)));
+    }
+
+    /**
+     * Deletes the block {@code "slug/name"}.
+     *
+     * @return false if there was none
+     */
+    public static boolean delete(String reference) {
+        return store().delete(BlockId.parse(reference));
+    }
+
+    private static Class<? extends Block> typeOf(BlockId id) {
+        return BlockTypes.find(id.type()).orElseThrow(() -> new BlockException("no block type with slug '" + id.type()
+                + "' is known (known: " + BlockTypes.all().keySet() + "); put the module that defines it on the class"
+                + " path, or load it with Blocks.load(Type.class, \"" + id.name() + "\")"));
+    }
+
+    private static BlockNotFoundException notFound(BlockId id, Class<? extends Block> type) {
+        BlockStore s = store();
+        List<String> existing = names(id.type());
+        TreeSet<String> otherTypes = new TreeSet<>();
+        for (BlockId other : s.list()) {
+            if (other.name().equals(id.name()) && !other.type().equals(id.type())) {
+                otherTypes.add(other.type());
+            }
+        }
+        String message = "block '" + id.name() + "' of type " + id.type() + " (" + type.getSimpleName()
+                + ") not found in " + s.description() + "; saved blocks of that type: " + existing
+                + (otherTypes.isEmpty() ? "" : "; '" + id.name() + "' is saved as type " + String.join(", ", otherTypes));
+        return new BlockNotFoundException(id, existing, message);
+    }
+
+}

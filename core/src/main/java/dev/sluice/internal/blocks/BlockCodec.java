@@ -1,0 +1,286 @@
+package dev.sluice.internal.blocks;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.Block;
+import dev.sluice.BlockException;
+import dev.sluice.BlockId;
+import dev.sluice.Secret;
+import dev.sluice.internal.Masker;
+import java.io.IOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns block records into store documents and back. Unlike Jackson's default view of a block
+ * (where a {@link Secret} is {@code **********}), documents carry secret values as
+ * {@code {"$secret": "..."}} for the store to protect. Handles required and unknown fields,
+ * {@code Optional} components and nested blocks by name.
+ */
+public final class BlockCodec {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+
+    /** Resolves a nested block reference by name. */
+    @FunctionalInterface
+    public interface Resolver {
+        /** The block {@code id}, loaded as {@code type}. */
+        Block load(Class<? extends Block> type, BlockId id);
+    }
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new SimpleModule("sluice-store-secrets")
+                    .addSerializer(Secret.class, new SecretWriter())
+                    .addDeserializer(Secret.class, new SecretReader()))
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private BlockCodec() {
+    }
+
+    /** The document for {@code block}, secret values included. */
+    public static String encode(Block block) {
+        return Documents.print(encodeRecord(block, block.getClass()));
+    }
+
+    private static ObjectNode encodeRecord(Object block, Class<?> declared) {
+        ObjectNode node = MAPPER.createObjectNode();
+        Class<?> type = block.getClass();
+        if (!type.equals(declared)) {
+            node.put(Documents.TYPE, BlockId.slugOf(type.asSubclass(Block.class)));
+        }
+        for (RecordComponent c : type.getRecordComponents()) {
+            Object value = get(c, block);
+            if (value instanceof Optional<?> optional) {
+                value = optional.orElse(null);
+            }
+            if (value == null) {
+                continue;
+            }
+            if (value instanceof Block nested && Block.class.isAssignableFrom(c.getType())) {
+                BlockId ref = LoadedBlocks.idOf(nested);
+                if (ref != null) {
+                    node.put(c.getName(), nested.getClass().equals(c.getType()) ? ref.name() : ref.toString());
+                } else {
+                    node.set(c.getName(), encodeRecord(nested, c.getType()));
+                }
+                continue;
+            }
+            node.set(c.getName(), MAPPER.valueToTree(value));
+        }
+        return node;
+    }
+
+    private static @Nullable Object get(RecordComponent c, Object record) {
+        try {
+            var accessor = c.getAccessor();
+            accessor.setAccessible(true);
+            return accessor.invoke(record);
+        } catch (IllegalAccessException | RuntimeException e) {
+            throw new BlockException("cannot read field '" + c.getName() + "' of " + record.getClass().getName()
+                    + "; make the record public or open its package", e);
+        } catch (InvocationTargetException e) {
+            throw new BlockException("the accessor of field '" + c.getName() + "' of " + record.getClass().getName()
+                    + " threw " + e.getCause().getClass().getName(), e.getCause());
+        }
+    }
+
+    /**
+     * The block {@code id} from its {@code document}.
+     *
+     * @throws BlockException if a required field is missing, a field has the wrong shape, or the
+     *         record's constructor rejects the values
+     */
+    public static <T extends Block> T decode(Class<T> type, BlockId id, String document, Resolver resolver) {
+        ObjectNode node = Documents.parseObject(document, "stored block '" + id + "'");
+        return type.cast(decodeRecord(type, node, id, "", resolver));
+    }
+
+    private static Object decodeRecord(Class<?> type, ObjectNode node, BlockId id, String path, Resolver resolver) {
+        if (!type.isRecord()) {
+            throw new BlockException("block type " + type.getName() + " must be a record");
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        Set<String> known = new HashSet<>();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            known.add(c.getName());
+            types[i] = c.getType();
+            values[i] = decodeField(c, node.get(c.getName()), id, path + c.getName(), resolver);
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f) && !Documents.TYPE.equals(f)) {
+                unknown.add(path + f);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            LOG.info("block '{}' has fields that {} does not have: {}; they are ignored (save the block again to drop them)",
+                    id, type.getSimpleName(), unknown);
+        }
+        try {
+            Constructor<?> ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            return ctor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new BlockException("block '" + id + "' could not be built as " + type.getSimpleName() + ": "
+                    + cause.getClass().getSimpleName() + ": " + Masker.mask(cause.getMessage()), cause);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new BlockException("block '" + id + "' could not be built as " + type.getName()
+                    + "; make the record public or open its package", e);
+        }
+    }
+
+    private static @Nullable Object decodeField(RecordComponent c, @Nullable JsonNode value, BlockId id, String path,
+            Resolver resolver) {
+        Class<?> raw = c.getType();
+        boolean optional = raw == Optional.class;
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            if (optional) {
+                return Optional.empty();
+            }
+            if (!raw.isPrimitive() && isNullable(c)) {
+                return null;
+            }
+            throw new BlockException("block '" + id + "' lacks required field '" + path + "' (" + raw.getSimpleName()
+                    + "); save the block again with a value for it, or make the record component @Nullable or Optional");
+        }
+        if (Block.class.isAssignableFrom(raw)) {
+            return decodeNested(raw.asSubclass(Block.class), value, id, path, resolver);
+        }
+        Type generic = optional ? optionalArgument(c) : c.getGenericType();
+        Object decoded = convert(generic, value, id, path);
+        return optional ? Optional.ofNullable(decoded) : decoded;
+    }
+
+    private static Object decodeNested(Class<? extends Block> declared, JsonNode value, BlockId id, String path,
+            Resolver resolver) {
+        boolean concrete = declared.isRecord() && !Modifier.isAbstract(declared.getModifiers());
+        if (value.isTextual()) {
+            String text = value.asText();
+            BlockId ref;
+            Class<? extends Block> type;
+            try {
+                if (concrete && text.indexOf('/') < 0) {
+                    ref = BlockId.of(declared, text);
+                    type = declared;
+                } else {
+                    ref = BlockId.parse(text);
+                    type = concrete ? declared : typeOf(ref.type(), id, path);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new BlockException("field '" + path + "' of block '" + id + "' refers to a block by an invalid name: "
+                        + e.getMessage());
+            }
+            Block nested = resolver.load(type, ref);
+            if (!declared.isInstance(nested)) {
+                throw new BlockException("field '" + path + "' of block '" + id + "' refers to '" + ref + "', a "
+                        + nested.getClass().getSimpleName() + ", not a " + declared.getSimpleName());
+            }
+            return nested;
+        }
+        if (!value.isObject()) {
+            throw new BlockException("field '" + path + "' of block '" + id + "' must be a block name or a JSON object");
+        }
+        Class<?> type = declared;
+        if (!concrete) {
+            JsonNode slug = value.get(Documents.TYPE);
+            if (slug == null || !slug.isTextual()) {
+                throw new BlockException("field '" + path + "' of block '" + id + "' holds an inline block without \""
+                        + Documents.TYPE + "\"; add the block type slug or refer to a saved block as 'slug/name'");
+            }
+            type = typeOf(slug.asText(), id, path);
+        }
+        return decodeRecord(type, (ObjectNode) value, id, path + ".", resolver);
+    }
+
+    private static Class<? extends Block> typeOf(String slug, BlockId id, String path) {
+        return BlockTypes.find(slug).orElseThrow(() -> new BlockException("field '" + path + "' of block '" + id
+                + "' holds a block of type '" + slug + "', which no BlockTypeProvider on the class path lists"));
+    }
+
+    private static @Nullable Object convert(Type type, JsonNode value, BlockId id, String path) {
+        JavaType javaType = MAPPER.getTypeFactory().constructType(type);
+        try {
+            return MAPPER.readerFor(javaType).readValue(value);
+        } catch (IOException | IllegalArgumentException e) {
+            // Jackson's message quotes the value, which may be secret: name the field and the type only
+            throw new BlockException("field '" + path + "' of block '" + id + "' cannot be read as "
+                    + javaType.toCanonical() + "; fix the stored block or save it again");
+        }
+    }
+
+    private static Type optionalArgument(RecordComponent c) {
+        if (c.getGenericType() instanceof ParameterizedType p) {
+            return p.getActualTypeArguments()[0];
+        }
+        return Object.class;
+    }
+
+    private static boolean isNullable(RecordComponent c) {
+        return hasNullable(c.getAnnotatedType().getAnnotations()) || hasNullable(c.getAnnotations());
+    }
+
+    private static boolean hasNullable(Annotation[] annotations) {
+        for (Annotation a : annotations) {
+            if (a.annotationType().getSimpleName().equals("Nullable")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Writes a secret's value for the store. */
+    static final class SecretWriter extends JsonSerializer<Secret> {
+        @Override
+        public void serialize(Secret value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeStartObject();
+            gen.writeStringField(Documents.SECRET, value.reveal());
+            gen.writeEndObject();
+        }
+    }
+
+    /** Reads a secret from {@code {"$secret": "..."}} or, in hand-written JSON, a plain string. */
+    static final class SecretReader extends JsonDeserializer<Secret> {
+        @Override
+        public Secret deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            JsonNode node = p.readValueAsTree();
+            if (node.isTextual()) {
+                return Secret.of(node.asText());
+            }
+            if (Documents.isSecret(node)) {
+                return Secret.of(node.get(Documents.SECRET).asText());
+            }
+            throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(p, Secret.class,
+                    "a secret must be a string or {\"$secret\": \"...\"}");
+        }
+    }
+}

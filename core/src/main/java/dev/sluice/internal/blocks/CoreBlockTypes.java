@@ -1,0 +1,14 @@
+package dev.sluice.internal.blocks;
+
+import dev.sluice.Block;
+import dev.sluice.BlockTypeProvider;
+import dev.sluice.LogNotifier;
+import java.util.List;
+
+/** The block types of sluice-core. */
+public final class CoreBlockTypes implements BlockTypeProvider {
+    @Override
+    public List<Class<? extends Block>> blockTypes() {
+        return List.of(LogNotifier.class);
+    }
+}
