@@ -15,8 +15,8 @@ package dev.sluice;
  * }</pre>
  *
  * <h2>Fields</h2>
- * Each record component is one field of the saved JSON, converted with Jackson (so nested
- * records, lists, maps, enums, {@code java.time} values and {@code Optional} work).
+ * Each record component is one field of the saved JSON, converted with Jackson (so strings,
+ * numbers, booleans, enums, nested records, lists and maps work; {@code Optional} at the top level).
  * <ul>
  *   <li>A component is required unless its type is {@code Optional} or it is annotated
  *       {@code @Nullable}: loading a saved block that lacks a required field fails with a

@@ -16,12 +16,18 @@ import java.util.Objects;
  * compares in constant time. Not {@code Serializable}.
  */
 public final class Secret {
-    private static final byte[] HASH_KEY = new java.security.SecureRandom().generateSeed(16);
+    private static final byte[] HASH_KEY = randomKey();
 
     private final String value;
 
     private Secret(String value) {
         this.value = value;
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[16];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** A secret holding {@code value}. */

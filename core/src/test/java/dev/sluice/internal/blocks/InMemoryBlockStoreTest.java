@@ -1,0 +1,11 @@
+package dev.sluice.internal.blocks;
+
+import dev.sluice.BlockStore;
+import dev.sluice.testkit.BlockStoreContract;
+
+class InMemoryBlockStoreTest extends BlockStoreContract {
+    @Override
+    protected BlockStore newStore() {
+        return BlockStore.inMemory();
+    }
+}
