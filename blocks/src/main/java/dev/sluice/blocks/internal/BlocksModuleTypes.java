@@ -2,6 +2,8 @@ package dev.sluice.blocks.internal;
 
 import dev.sluice.Block;
 import dev.sluice.BlockTypeProvider;
+import dev.sluice.blocks.aws.AwsCredentials;
+import dev.sluice.blocks.aws.AwsSecret;
 import dev.sluice.blocks.webhook.CustomWebhook;
 import dev.sluice.blocks.webhook.DiscordWebhook;
 import dev.sluice.blocks.webhook.MicrosoftTeamsWebhook;
@@ -12,6 +14,6 @@ import java.util.List;
 public final class BlocksModuleTypes implements BlockTypeProvider {
     @Override
     public List<Class<? extends Block>> blockTypes() {
-        return List.of(MicrosoftTeamsWebhook.class, DiscordWebhook.class, PagerDutyEvents.class, CustomWebhook.class);
+        return List.of(AwsCredentials.class, AwsSecret.class, MicrosoftTeamsWebhook.class, DiscordWebhook.class, PagerDutyEvents.class, CustomWebhook.class);
     }
 }
