@@ -97,7 +97,9 @@ public interface BlockStore {
      * The read-only store of environment variables {@code SLUICE_BLOCK_<SLUG>_<NAME>}, each holding
      * the block's JSON with secrets in plain text; slug and name upper-cased, {@code '-'} written
      * as {@code '_'} (so {@code database-credentials/warehouse-prod} is
-     * {@code SLUICE_BLOCK_DATABASE_CREDENTIALS_WAREHOUSE_PROD}).
+     * {@code SLUICE_BLOCK_DATABASE_CREDENTIALS_WAREHOUSE_PROD}). Because {@code '-'} and
+     * {@code '_'} look the same in a variable name, {@link #list()} reports names with {@code '_'},
+     * and only for block types known by slug (see {@link Block}).
      */
     static BlockStore environment() {
         return new EnvironmentBlockStore(System.getenv());

@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Saves blocks under a name and loads them by name, in any program that shares the store.
@@ -28,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 public final class Blocks {
     private static final int MAX_DEPTH = 16;
     private static final ThreadLocal<Deque<BlockId>> LOADING = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final Logger LOG = LoggerFactory.getLogger(Blocks.class);
     private static volatile @Nullable BlockStore store;
 
     private Blocks() {
@@ -41,6 +44,7 @@ public final class Blocks {
                 s = store;
                 if (s == null) {
                     s = BlockStore.fromConfiguration();
+                    LOG.debug("block store: {}", s.description());
                     store = s;
                 }
             }
@@ -219,5 +223,4 @@ public final class Blocks {
                 + (otherTypes.isEmpty() ? "" : "; '" + id.name() + "' is saved as type " + String.join(", ", otherTypes));
         return new BlockNotFoundException(id, existing, message);
     }
-
 }

@@ -77,6 +77,32 @@ class BlocksTest {
         assertThat(Blocks.find(TestDb.class, "other")).isEmpty();
     }
 
+    @Test
+    void optionalAndNullableComponentsRoundTrip() {
+        TestSmtp full = new TestSmtp("smtp.example.com", 465, "ops", Optional.of(Secret.of("pw-optional")));
+        TestSmtp bare = new TestSmtp("localhost", 25, null, Optional.empty());
+        Blocks.save("full", full);
+        Blocks.save("bare", bare);
+        assertThat(Blocks.load(TestSmtp.class, "full")).isEqualTo(full);
+        assertThat(Blocks.load(TestSmtp.class, "bare")).isEqualTo(bare);
+        assertThat(store.read(new BlockId("test-smtp", "bare")).orElseThrow()).doesNotContain("user");
+    }
+
+    @Test
+    void savingOverAnEnvironmentBlockWarnsThatTheEnvironmentWins() {
+        BlockStore memory = BlockStore.inMemory();
+        Blocks.setStore(BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_TEST_DB_PROD",
+                "{\"url\":\"env\",\"user\":\"env\",\"password\":\"pw-env\"}")), memory));
+        assertThatThrownBy(() -> Blocks.save("prod", new TestDb("file", "file", Secret.of("pw-file"))))
+                .isInstanceOf(BlockExistsException.class);
+        try (CapturedOutput out = new CapturedOutput()) {
+            Blocks.save("prod", new TestDb("file", "file", Secret.of("pw-file")), true);
+            assertThat(out.text()).contains("test-db/prod").contains("is read first");
+        }
+        assertThat(Blocks.load(TestDb.class, "prod").user()).isEqualTo("env");
+        assertThat(memory.read(new BlockId("test-db", "prod"))).isPresent();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Prod", "ops smtp", "../etc/passwd", "", "ops.smtp", "é", "a/b"})
     void namesBreakingTheRuleAreRejectedWithTheRule(String name) {

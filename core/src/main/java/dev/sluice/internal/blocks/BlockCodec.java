@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlockCodec {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+    /** Unknown fields are reported once per block and field set, not on every load. */
+    private static final Set<String> UNKNOWN_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Resolves a nested block reference by name. */
     @FunctionalInterface
@@ -141,7 +143,7 @@ public final class BlockCodec {
                 unknown.add(path + f);
             }
         }
-        if (!unknown.isEmpty()) {
+        if (!unknown.isEmpty() && UNKNOWN_REPORTED.size() < 10_000 && UNKNOWN_REPORTED.add(id + " " + unknown)) {
             LOG.info("block '{}' has fields that {} does not have: {}; they are ignored (save the block again to drop them)",
                     id, type.getSimpleName(), unknown);
         }

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Stores tried in order; see {@link BlockStore#chain}. */
 public final class ChainBlockStore implements BlockStore {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
     private final List<BlockStore> stores;
 
     public ChainBlockStore(List<BlockStore> stores) {
@@ -41,12 +44,21 @@ public final class ChainBlockStore implements BlockStore {
 
     @Override
     public boolean write(BlockId id, String document, boolean overwrite) {
+        List<BlockStore> shadowing = new ArrayList<>();
         for (BlockStore s : stores) {
             if (s.isWritable()) {
-                return s.write(id, document, overwrite);
+                boolean written = s.write(id, document, overwrite);
+                if (written && !shadowing.isEmpty()) {
+                    LOG.warn("block '{}' was saved to {}, but {} also has it and is read first: loading it gives"
+                            + " that one", id, s.description(), shadowing.get(0).description());
+                }
+                return written;
             }
-            if (!overwrite && s.read(id).isPresent()) {
-                return false;
+            if (s.read(id).isPresent()) {
+                if (!overwrite) {
+                    return false;
+                }
+                shadowing.add(s);
             }
         }
         throw new BlockException("cannot save block '" + id + "': no store of " + description() + " is writable");

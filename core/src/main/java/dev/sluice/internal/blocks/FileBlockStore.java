@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -211,8 +210,7 @@ public final class FileBlockStore implements BlockStore {
     /** Replaces each {"$secret": v} under {@code node} by {"$encrypted": ...}. */
     private static void encrypt(JsonNode node, BlockId id, MasterKey key, String path) {
         if (node instanceof ObjectNode object) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : object.properties()) {
                 String p = path + "/" + e.getKey();
                 if (Documents.isSecret(e.getValue())) {
                     e.setValue(sealed(key.encrypt(e.getValue().get(Documents.SECRET).asText(), aad(id, p))));
@@ -243,8 +241,7 @@ public final class FileBlockStore implements BlockStore {
     /** Replaces each {"$encrypted": ...} under {@code node} by {"$secret": v}. */
     private static void decrypt(JsonNode node, BlockId id, MasterKey key, String path, Path file) {
         if (node instanceof ObjectNode object) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : object.properties()) {
                 String p = path + "/" + e.getKey();
                 if (isEncrypted(e.getValue())) {
                     e.setValue(secret(open(e.getValue(), id, key, p, file)));
@@ -289,9 +286,13 @@ public final class FileBlockStore implements BlockStore {
         try {
             Files.createDirectories(dir);
             try (FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-                    FileLock ignored = channel.lock()) {
-                return body.run();
+                    StandardOpenOption.WRITE)) {
+                FileLock fileLock = channel.lock();
+                try {
+                    return body.run();
+                } finally {
+                    fileLock.release();
+                }
             }
         } catch (IOException e) {
             throw new BlockException("cannot write to the block store in " + dir + ": " + e.getMessage(), e);

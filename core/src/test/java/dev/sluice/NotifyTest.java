@@ -1,0 +1,161 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class NotifyTest {
+    private final List<Notification> received = new CopyOnWriteArrayList<>();
+    private final Notifier recording = received::add;
+
+    private static Flow2<String, String, Integer> failingEtl(Task<String, Integer> load) {
+        return Flow.of("daily-etl", (String city, String date) -> load.run(city))
+                .withParameterNames("city", "date")
+                .withRunName("etl-{city}");
+    }
+
+    private static Task<String, Integer> failingLoad() {
+        return Task.of("load", (String city) -> {
+            throw new IOException("connection refused by warehouse");
+        });
+    }
+
+    @Test
+    void theDefaultMessageNamesFlowRunStateFailedTaskErrorDurationAndParameters() {
+        FlowRun<Integer> run = failingEtl(failingLoad())
+                .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO))
+                .runForState("Boston", "2026-11-21");
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(received).hasSize(1);
+        Notification n = received.get(0);
+        assertThat(n.severity()).isEqualTo(Severity.ERROR);
+        assertThat(n.subject()).isEqualTo("[Sluice] flow 'daily-etl' FAILED (run 'etl-Boston')");
+        assertThat(n.body())
+                .contains("Flow 'daily-etl' run 'etl-Boston' (id " + run.id() + ") ended FAILED after ")
+                .contains("Failed task: 'load' (run 'load-0') FAILED after 1 attempt")
+                .contains("Error: java.io.IOException: connection refused by warehouse")
+                .contains("Parameters: city=Boston, date=2026-11-21");
+        assertThat(n.fields()).containsEntry("flow", "daily-etl").containsEntry("run", "etl-Boston")
+                .containsEntry("run id", run.id()).containsEntry("state", "FAILED")
+                .containsEntry("error type", "java.io.IOException")
+                .containsEntry("error", "connection refused by warehouse")
+                .containsEntry("parameters", "city=Boston, date=2026-11-21")
+                .containsKeys("failed task", "duration");
+    }
+
+    @Test
+    void aTemplateReplacesTheText() {
+        Notify notify = Notify.via(recording).withRetries(0, Duration.ZERO)
+                .withSubject("{flow} is {state}")
+                .withTemplate("{flow}/{run} {state}: {errorType} - {errorMessage} [{failedTask}] city={parameters}");
+        failingEtl(failingLoad()).onFailure(notify).runForState("Oslo", "d");
+        Notification n = received.get(0);
+        assertThat(n.subject()).isEqualTo("daily-etl is FAILED");
+        assertThat(n.body()).isEqualTo("daily-etl/etl-Oslo FAILED: java.io.IOException - connection refused by warehouse"
+                + " ['load' (run 'load-0') FAILED after 1 attempt] city=city=Oslo, date=d");
+        assertThatThrownBy(() -> Notify.via(recording).withTemplate("{flow} {nope}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("{nope}").hasMessageContaining("runId");
+    }
+
+    @Test
+    void aFailingNotifierIsRetriedAndTheOthersStillSend() {
+        AtomicInteger calls = new AtomicInteger();
+        Notifier flaky = n -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new NotificationException("peer busy");
+            }
+            received.add(n);
+        };
+        failingEtl(failingLoad()).onFailure(Notify.via(flaky).withRetries(2, Duration.ZERO)).runForState("a", "b");
+        assertThat(calls).hasValue(3);
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
+    void aNotifierThatKeepsFailingIsLoggedWithTheRunAndChangesNothing() {
+        AtomicInteger calls = new AtomicInteger();
+        Notifier broken = n -> {
+            calls.incrementAndGet();
+            throw new NotificationException("webhook answered 500");
+        };
+        Flow2<String, String, Integer> flow = failingEtl(failingLoad())
+                .onFailure(Notify.via(broken, recording).withRetries(1, Duration.ZERO));
+        FlowRun<Integer> run = flow.runForState("a", "b");
+        assertThat(calls).hasValue(2);
+        assertThat(received).hasSize(1);
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.error().orElseThrow().message()).contains("connection refused by warehouse");
+        assertThat(run.logs()).anySatisfy(line -> {
+            assertThat(line.level()).isEqualTo("ERROR");
+            assertThat(line.message()).contains("notification about flow run 'etl-a'").contains("failed after 2 attempts");
+            assertThat(line.error()).contains("webhook answered 500");
+        });
+        assertThatThrownBy(() -> flow.run("a", "b")).isInstanceOf(FlowFailedException.class)
+                .hasRootCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void raiseOnFailureMakesTheHookThrow() {
+        Notifier broken = n -> {
+            throw new NotificationException("smtp down");
+        };
+        Notify notify = Notify.via(broken).withRetries(0, Duration.ZERO).raiseOnFailure();
+        FlowRun<Integer> run = failingEtl(failingLoad()).onFailure(notify).runForState("a", "b");
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("onFailure hook"));
+        assertThatThrownBy(() -> notify.call(run))
+                .isInstanceOf(NotificationException.class)
+                .hasMessageContaining("notification about flow run 'etl-a' failed")
+                .hasMessageContaining("smtp down");
+    }
+
+    @Test
+    void onATaskTheMessageNamesTheTaskAndItsFlow() {
+        Task<String, Integer> load = failingLoad().onFailure(Notify.via(recording).withRetries(0, Duration.ZERO));
+        failingEtl(load).runForState("Rome", "d");
+        Notification n = received.get(0);
+        assertThat(n.subject()).isEqualTo("[Sluice] task 'load' FAILED (run 'load-0')");
+        assertThat(n.body()).contains("Task 'load' run 'load-0'").contains("in flow 'daily-etl'")
+                .contains("connection refused by warehouse");
+        assertThat(n.fields()).containsEntry("flow", "daily-etl").containsEntry("task", "load");
+    }
+
+    @Test
+    void aCompletedRunIsInfo() {
+        Flow<String, Integer> ok = Flow.of("fine", (String s) -> s.length())
+                .onCompletion(Notify.via(recording));
+        ok.run("abc");
+        assertThat(received.get(0).severity()).isEqualTo(Severity.INFO);
+        assertThat(received.get(0).subject()).contains("COMPLETED");
+        assertThat(received.get(0).fields()).doesNotContainKeys("error", "failed task");
+    }
+
+    @Test
+    void parametersAreMasked() {
+        String password = "pw-in-a-parameter-" + System.nanoTime();
+        Secret secret = Secret.of(password);
+        Flow2<Secret, String, Integer> flow = Flow.<Secret, String, Integer>of("with-secrets", (Secret s, String url) -> {
+            throw new IllegalStateException("cannot open " + url);
+        }).onFailure(Notify.via(recording).withRetries(0, Duration.ZERO));
+        flow.runForState(secret, "jdbc:postgresql://etl:" + secret.reveal() + "@db/dw");
+        Notification n = received.get(0);
+        assertThat(n.text()).doesNotContain(password).contains("arg0=**********")
+                .contains("jdbc:postgresql://etl:**********@db/dw");
+    }
+
+    @Test
+    void viaNeedsANotifierAndBoundedRetries() {
+        assertThatThrownBy(() -> Notify.via(List.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Notify.via(recording).withRetries(-1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retries");
+        assertThatThrownBy(() -> Notify.via(recording).withRetries(1, Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay");
+    }
+}

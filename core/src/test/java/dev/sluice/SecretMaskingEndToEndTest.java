@@ -1,0 +1,122 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's masking test: a flow loads a block, uses its password, logs the connection string
+ * and fails with an exception that contains it; the password shows up nowhere: not in the log
+ * output, not in the run record (logs, history, error, task runs), not in the notification.
+ */
+class SecretMaskingEndToEndTest {
+    @BlockType("e2e-database")
+    record Database(String host, String user, Secret password) implements Block {
+    }
+
+    @TempDir
+    Path home;
+
+    @AfterEach
+    void reset() {
+        Blocks.resetStore();
+        Sluice.setRunRecorder(Sluice.recentRuns());
+    }
+
+    @Test
+    void thePasswordAppearsNowhere() throws Exception {
+        // unique per run, with characters that URL encoding and JSON escaping change
+        String password = "S3cr@t/" + System.nanoTime() + ":p\"w";
+        String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8);
+        BlockStore store = BlockStore.file(home, Map.of());
+        Blocks.setStore(store);
+        // written straight to the store, so nothing in this JVM has revealed the password yet
+        store.write(new BlockId("e2e-database", "warehouse"), "{\"host\":\"db.example.com\",\"user\":\"etl\","
+                + "\"password\":{\"$secret\":\"" + password.replace("\"", "\\\"") + "\"}}", false);
+        assertThat(Files.readString(home.resolve("blocks/e2e-database/warehouse.json"))).doesNotContain(password);
+
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        Sluice.setRunRecorder(new RunRecorder() {
+            @Override
+            public void stateChanged(Run run, StateChange change) {
+                recorded.add(change.state() + " " + change.message());
+            }
+
+            @Override
+            public void logged(Run run, LogLine line) {
+                recorded.add(line.message() + " " + line.error());
+            }
+        });
+        List<Notification> notifications = new CopyOnWriteArrayList<>();
+
+        Task<String, Integer> connect = Task.of("connect", (String table) -> {
+            Database db = Blocks.load(Database.class, "warehouse");
+            String pw = db.password().reveal();
+            String url = "jdbc:postgresql://" + db.user() + ":" + URLEncoder.encode(pw, StandardCharsets.UTF_8)
+                    + "@" + db.host() + ":5432/dw?user=" + db.user() + "&password=" + pw;
+            RunContext.logger().info("connecting to {} for table {}", url, table);
+            RunContext.logger().warn("login as {} with {} failed", db.user(), pw,
+                    new IOException("handshake with " + url + " rejected"));
+            throw new SQLException("FATAL: password authentication failed for user etl (url " + url + ")",
+                    new IOException("server said: bad password " + pw));
+        });
+        Flow<String, Integer> flow = Flow.of("nightly-load", (String table) -> connect.run(table))
+                .withParameterNames("table")
+                .onFailure(Notify.via(notifications::add, new LogNotifier("sluice.test.e2e")).withRetries(0, Duration.ZERO));
+
+        FlowRun<Integer> run;
+        String output;
+        try (CapturedOutput out = new CapturedOutput()) {
+            run = flow.runForState("orders");
+            assertThatThrownBy(() -> flow.run("orders"))
+                    .isInstanceOf(FlowFailedException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password).doesNotContain(encoded));
+            output = out.text();
+        }
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        List<String> places = new ArrayList<>();
+        places.add("output: " + output);
+        places.add("recorder: " + recorded);
+        for (Run r : Stream.concat(Stream.of(run), run.taskRuns().stream()).toList()) {
+            places.add("history: " + r.history());
+            places.add("error: " + r.error().map(e -> e.summary() + "\n" + e.stackTrace()).orElse(""));
+            for (LogLine line : r.logs()) {
+                places.add("log: " + line.message() + "\n" + line.error());
+            }
+            places.add("parameters: " + r.parameters());
+        }
+        assertThat(notifications).as("one per failed run").hasSize(2);
+        for (Notification n : notifications) {
+            places.add("notification: " + n.text() + n.fields());
+        }
+
+        for (String place : places) {
+            assertThat(place).doesNotContain(password).doesNotContain(encoded).doesNotContain("S3cr@t/");
+        }
+        // and the test is not vacuous: the masked lines are there
+        assertThat(output).contains("connecting to jdbc:postgresql://etl:**********@db.example.com:5432/dw?user=etl&password=**********");
+        assertThat(output).contains("handshake with jdbc:postgresql://etl:**********@db.example.com");
+        assertThat(run.taskRuns().get(0).logs()).extracting(LogLine::message)
+                .contains("login as etl with ********** failed");
+        assertThat(run.error().orElseThrow().stackTrace()).contains("server said: bad password **********");
+        assertThat(notifications.get(0).body()).contains("java.sql.SQLException: FATAL: password authentication failed")
+                .contains("password=**********");
+        assertThat(output).contains("sluice.test.e2e - [Sluice] flow 'nightly-load' FAILED");
+    }
+}
