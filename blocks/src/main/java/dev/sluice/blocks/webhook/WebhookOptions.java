@@ -1,5 +1,8 @@
 package dev.sluice.blocks.webhook;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.sluice.blocks.webhook.internal.DurationJson;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,8 +16,17 @@ import java.util.Objects;
  * @param requestTimeout time for one request, from sending to the whole answer
  * @param maxAttempts    attempts in all, 1 to 10 (1 = no retry)
  * @param maxRetryDelay  the longest wait between two attempts that is accepted
+ *
+ * <p>Saved in a block as ISO-8601 durations ({@code "PT30S"}).
  */
-public record WebhookOptions(Duration connectTimeout, Duration requestTimeout, int maxAttempts, Duration maxRetryDelay) {
+public record WebhookOptions(
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration connectTimeout,
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration requestTimeout,
+        int maxAttempts,
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration maxRetryDelay) {
     private static final WebhookOptions DEFAULTS =
             new WebhookOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), 4, Duration.ofSeconds(60));
 

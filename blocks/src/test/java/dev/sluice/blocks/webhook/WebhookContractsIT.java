@@ -57,7 +57,7 @@ class WebhookContractsIT {
         if (node.isValueNode()) {
             sb.append(node.asText()).append('\n');
         } else {
-            node.fields().forEachRemaining(f -> {
+            node.properties().forEach(f -> {
                 sb.append(f.getKey()).append('\n');
                 collect(f.getValue(), sb);
             });

@@ -1,7 +1,9 @@
 package dev.sluice.blocks.webhook;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -14,7 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.sluice.Flow;
+import dev.sluice.FlowRun;
 import dev.sluice.Notification;
+import dev.sluice.Notify;
+import dev.sluice.State;
 import dev.sluice.Secret;
 import dev.sluice.Severity;
 import java.time.Duration;
@@ -139,6 +145,24 @@ class WebhookNotifiersIT {
                              "run": "daily-etl-7f3a",
                              "run id": "0b5e6c1e-4d0f-4a53-9b1c-3f2d9a7e8c11",
                              "state": "FAILED"}}}""", false, false)));
+    }
+
+    @Test
+    void aFailingFlowPagesOnceDedupedByItsRunId() {
+        wm.stubFor(post(urlEqualTo("/flow/v2/enqueue")).willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"message\":\"Event processed\"}")));
+        PagerDutyEvents pd = new PagerDutyEvents(Secret.of("R0UT1NGKEY0000000000000000000003"))
+                .withEndpoint(wm.baseUrl() + "/flow/v2/enqueue");
+        Flow<String, Integer> flow = Flow.<String, Integer>of("pd-flow", (String in) -> {
+            throw new IllegalStateException("broken " + in);
+        }).onFailure(Notify.via(pd, pd));
+        FlowRun<Integer> run = flow.runForState("x");
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        wm.verify(2, postRequestedFor(urlEqualTo("/flow/v2/enqueue"))
+                .withRequestBody(matchingJsonPath("$.dedup_key", equalTo(run.id())))
+                .withRequestBody(matchingJsonPath("$.payload.severity", equalTo("error")))
+                .withRequestBody(matchingJsonPath("$.payload.component", equalTo("pd-flow")))
+                .withRequestBody(matchingJsonPath("$.payload.custom_details.error", containing("broken x"))));
     }
 
     @Test

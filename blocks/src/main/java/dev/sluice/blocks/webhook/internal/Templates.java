@@ -67,7 +67,7 @@ public final class Templates {
         }
         if (node.isObject()) {
             ObjectNode copy = WebhookSender.JSON.createObjectNode();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 copy.set(e.getKey(), fill(e.getValue(), values));
