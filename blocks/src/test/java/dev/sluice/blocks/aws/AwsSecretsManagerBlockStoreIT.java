@@ -125,6 +125,9 @@ class AwsSecretsManagerBlockStoreIT extends BlockStoreContract {
         assertThat(store.delete(db("recovering"))).isFalse();
         assertThat(store.write(db("recovering"), dbDocument("new", "c"), false)).isTrue();
         assertThat(tree(store.read(db("recovering")).orElseThrow()).path("user").asText()).isEqualTo("new");
+        new AwsSecret("aws", store.secretName(db("recovering"))).delete(30);
+        assertThat(store.write(db("recovering"), dbDocument("newer", "d"), true)).isTrue();
+        assertThat(tree(store.read(db("recovering")).orElseThrow()).path("user").asText()).isEqualTo("newer");
     }
 
     @Test

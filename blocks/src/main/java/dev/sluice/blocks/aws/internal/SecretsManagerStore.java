@@ -134,11 +134,11 @@ public final class SecretsManagerStore {
         byte[] b = binary;
         try {
             return call("save", id, () -> {
-                if (overwrite) {
-                    SecretsManagerCalls.write(client(), name, t, b, description);
-                    return true;
-                }
                 try {
+                    if (overwrite) {
+                        SecretsManagerCalls.write(client(), name, t, b, description);
+                        return true;
+                    }
                     SecretsManagerCalls.create(client(), name, t, b, description);
                     return true;
                 } catch (ResourceExistsException exists) {
