@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * @param profileName     a profile of {@code ~/.aws/config}, instead of keys; or {@code null}
  * @param region          the region ({@code eu-west-1}); {@code null} means the SDK's region chain
  *                        ({@code AWS_REGION}, the profile, instance metadata)
- * @param endpointOverride an absolute URL used instead of the service's endpoint, or {@code null}
+ * @param endpointOverride an absolute URL used instead of the service's endpoint, or {@code null};
+ *                        it applies to every client made from this block (STS for {@code roleArn} too)
  * @param roleArn         a role to assume with STS using the credentials above, or {@code null}
  */
 @BlockType("aws-credentials")

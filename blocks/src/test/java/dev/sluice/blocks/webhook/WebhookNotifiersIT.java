@@ -273,6 +273,18 @@ class WebhookNotifiersIT {
     }
 
     @Test
+    void aRedirectIsNotFollowed() {
+        wm.stubFor(post(urlEqualTo("/moved")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "http://127.0.0.1:1/elsewhere")));
+        DiscordWebhook hook = new DiscordWebhook(Secret.of(wm.baseUrl() + "/moved"));
+        assertThatThrownBy(() -> hook.send(failure()))
+                .isInstanceOf(WebhookException.class)
+                .hasMessageContaining("answered HTTP 302")
+                .hasMessageContaining("redirects are not followed");
+        wm.verify(1, postRequestedFor(urlEqualTo("/moved")));
+    }
+
+    @Test
     void aRequestTimeoutIsReportedAsSuch() {
         wm.stubFor(post(urlEqualTo("/stuck")).willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
         CustomWebhook hook = CustomWebhook.builder(Secret.of(wm.baseUrl() + "/stuck")).jsonBody("{\"t\":\"{{text}}\"}")

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one webhook request with the bounded retry of {@link WebhookOptions}; shared by every
  * notifier in this module. One {@link HttpClient} per connect timeout, shared by the JVM.
+ * Redirects are not followed, so a message never goes to an address the block does not name.
  */
 public final class WebhookSender {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
@@ -66,7 +67,7 @@ public final class WebhookSender {
         String target = request.service() + " (host " + request.uri().getHost() + ")";
         List<String> hidden = hidden(request);
         HttpClient client = CLIENTS.computeIfAbsent(options.connectTimeout(), t -> HttpClient.newBuilder()
-                .connectTimeout(t).followRedirects(HttpClient.Redirect.NORMAL).build());
+                .connectTimeout(t).followRedirects(HttpClient.Redirect.NEVER).build());
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
                 .timeout(options.requestTimeout())
                 .method(request.method(), request.body().isEmpty() && request.method().equals("GET")
@@ -159,6 +160,8 @@ public final class WebhookSender {
             case 401, 403 -> "the webhook URL, token or key is wrong or was revoked";
             case 404, 410 -> "the webhook does not exist (any more); check its URL";
             case 413 -> "the message is too large";
+            case 301, 302, 303, 307, 308 -> "the URL redirects elsewhere; redirects are not followed (the message"
+                    + " and its secrets would go to another address), so use the final URL";
             default -> "not sending it again";
         };
     }
