@@ -1,0 +1,140 @@
+package dev.sluice.blocks.aws;
+
+import dev.sluice.Block;
+import dev.sluice.BlockType;
+import dev.sluice.Blocks;
+import dev.sluice.Secret;
+import dev.sluice.blocks.aws.internal.AwsErrors;
+import dev.sluice.blocks.aws.internal.SecretsManagerCalls;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * One secret in AWS Secrets Manager, reached with the {@link AwsCredentials} block saved under the
+ * name {@link #credentials()} (loaded with {@link Blocks#load(Class, String)} on each use, so a
+ * change to the credentials block is seen at once), or with the SDK's default chain when that name
+ * is {@code null}.
+ *
+ * <pre>{@code
+ * Blocks.save("aws-prod", AwsCredentials.defaultChain().withRegion("eu-west-1"));
+ * AwsSecret password = new AwsSecret("aws-prod", "prod/warehouse/password");
+ * password.write("s3cret");                       // creates the secret, or adds a version
+ * Secret current = password.read();
+ * Secret before = password.read(SecretVersion.previous());
+ * }</pre>
+ *
+ * Every call goes to AWS (no caching here; the block store caches). Failures are
+ * {@link AwsSecretException}s naming the secret and the reason.
+ *
+ * @param credentials the name of a saved {@link AwsCredentials} block, or {@code null} for the default chain
+ * @param secretName  the secret's name (or ARN)
+ */
+@BlockType("aws-secret")
+public record AwsSecret(@Nullable String credentials, String secretName) implements Block {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
+
+    /** Validates the secret name. */
+    public AwsSecret {
+        Objects.requireNonNull(secretName, "secretName");
+        if (!NAME.matcher(secretName).matches()) {
+            throw new IllegalArgumentException("secretName '" + secretName + "' is not allowed: use letters, digits"
+                    + " and /_+=.@- (or an ARN)");
+        }
+        if (credentials != null && credentials.isBlank()) {
+            throw new IllegalArgumentException("credentials must be the name of a saved AwsCredentials block, or null");
+        }
+    }
+
+    /** The secret {@code secretName}, reached with the SDK's default credential and region chains. */
+    public static AwsSecret withDefaultCredentials(String secretName) {
+        return new AwsSecret(null, secretName);
+    }
+
+    /** The current value as text. */
+    public Secret read() {
+        return read(SecretVersion.current());
+    }
+
+    /**
+     * The value of {@code version} as text.
+     *
+     * @throws AwsSecretException NOT_FOUND if the secret or version does not exist, or
+     *         INVALID_REQUEST if it holds binary data (use {@link #readBytes})
+     */
+    public Secret read(SecretVersion version) {
+        Objects.requireNonNull(version, "version");
+        AwsCredentials c = resolve();
+        SecretsManagerCalls.Value value = call(c, "read", () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version));
+        if (value.text() == null) {
+            throw new AwsSecretException("AWS secret '" + secretName + "' (" + version + ") holds binary data, not"
+                    + " text; read it with readBytes()", secretName, AwsSecretException.Reason.INVALID_REQUEST, null);
+        }
+        return Secret.of(value.text());
+    }
+
+    /** The current value as bytes (text is given in UTF-8). */
+    public byte[] readBytes() {
+        return readBytes(SecretVersion.current());
+    }
+
+    /** The value of {@code version} as bytes (text is given in UTF-8). */
+    public byte[] readBytes(SecretVersion version) {
+        Objects.requireNonNull(version, "version");
+        AwsCredentials c = resolve();
+        return call(c, "read", () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version)).bytes();
+    }
+
+    /**
+     * Stores {@code value} as the new current version, creating the secret if it does not exist.
+     *
+     * @return the new version's id
+     */
+    public String write(String value) {
+        Objects.requireNonNull(value, "value");
+        AwsCredentials c = resolve();
+        return call(c, "write", () -> SecretsManagerCalls.write(c.secretsManager(), secretName, value, null, null));
+    }
+
+    /** Stores {@code value} as binary data; see {@link #write(String)}. */
+    public String write(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        AwsCredentials c = resolve();
+        return call(c, "write", () -> SecretsManagerCalls.write(c.secretsManager(), secretName, null, value.clone(), null));
+    }
+
+    /**
+     * Schedules the secret for deletion after {@code recoveryDays} (7 to 30), during which it can
+     * be restored.
+     *
+     * @return when AWS will delete it
+     */
+    public Instant delete(int recoveryDays) {
+        if (recoveryDays < 7 || recoveryDays > 30) {
+            throw new IllegalArgumentException("recoveryDays must be between 7 and 30, was " + recoveryDays
+                    + "; use forceDelete() to delete without recovery");
+        }
+        AwsCredentials c = resolve();
+        return call(c, "delete", () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, recoveryDays));
+    }
+
+    /** Deletes the secret at once, without a recovery window. */
+    public void forceDelete() {
+        AwsCredentials c = resolve();
+        call(c, "delete", () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, 0));
+    }
+
+    private AwsCredentials resolve() {
+        return credentials == null ? AwsCredentials.defaultChain() : Blocks.load(AwsCredentials.class, credentials);
+    }
+
+    private <T> T call(AwsCredentials c, String action, java.util.function.Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (SdkException e) {
+            throw AwsErrors.translate(e, action, secretName, c.describe());
+        }
+    }
+}

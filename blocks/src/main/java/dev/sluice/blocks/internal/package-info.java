@@ -1,0 +1,5 @@
+/** Service registrations of the blocks module; not API. */
+@NullMarked
+package dev.sluice.blocks.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,26 @@
+package dev.sluice.blocks.webhook;
+
+import dev.sluice.NotificationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A webhook notifier could not deliver a notification: the service refused it, kept answering
+ * 429 or 5xx, or could not be reached. The message names the service and host (never the secret
+ * part of a webhook URL, a routing key or a token), the HTTP status and what to check.
+ */
+public class WebhookException extends NotificationException {
+    private static final long serialVersionUID = 1L;
+
+    private final int statusCode;
+
+    /** An exception for an answer with {@code statusCode}, or 0 when there was no answer. */
+    public WebhookException(String message, int statusCode, @Nullable Throwable cause) {
+        super(message, cause);
+        this.statusCode = statusCode;
+    }
+
+    /** The HTTP status of the last answer, or 0 if the service never answered (timeout, network failure). */
+    public int statusCode() {
+        return statusCode;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sluice.blocks.webhook;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.sluice.blocks.webhook.internal.DurationJson;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a webhook notifier talks to its service: timeouts and the bounded retry of 429 and 5xx
+ * answers and network failures. A {@code Retry-After} the service sends is honoured; one asking to
+ * wait longer than {@link #maxRetryDelay()} ends the attempts at once with a clear error. Without
+ * {@code Retry-After}, attempts are 250 ms, 500 ms, 1 s, ... apart (at most {@code maxRetryDelay}).
+ *
+ * @param connectTimeout time to open the connection
+ * @param requestTimeout time for one request, from sending to the whole answer
+ * @param maxAttempts    attempts in all, 1 to 10 (1 = no retry)
+ * @param maxRetryDelay  the longest wait between two attempts that is accepted
+ *
+ * <p>Saved in a block as ISO-8601 durations ({@code "PT30S"}).
+ */
+public record WebhookOptions(
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration connectTimeout,
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration requestTimeout,
+        int maxAttempts,
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration maxRetryDelay) {
+    private static final WebhookOptions DEFAULTS =
+            new WebhookOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), 4, Duration.ofSeconds(60));
+
+    /** Validates every field. */
+    public WebhookOptions {
+        positive(connectTimeout, "connectTimeout");
+        positive(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
+        if (maxRetryDelay.isNegative() || maxRetryDelay.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("maxRetryDelay must be between 0 and 10 minutes, was " + maxRetryDelay);
+        }
+        if (maxAttempts < 1 || maxAttempts > 10) {
+            throw new IllegalArgumentException("maxAttempts must be between 1 and 10, was " + maxAttempts);
+        }
+    }
+
+    /** Connect timeout 10 s, request timeout 30 s, 4 attempts, waits of at most 60 s. */
+    public static WebhookOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A copy with another connect timeout. */
+    public WebhookOptions withConnectTimeout(Duration timeout) {
+        return new WebhookOptions(timeout, requestTimeout, maxAttempts, maxRetryDelay);
+    }
+
+    /** A copy with another request timeout. */
+    public WebhookOptions withRequestTimeout(Duration timeout) {
+        return new WebhookOptions(connectTimeout, timeout, maxAttempts, maxRetryDelay);
+    }
+
+    /** A copy making {@code attempts} attempts in all. */
+    public WebhookOptions withMaxAttempts(int attempts) {
+        return new WebhookOptions(connectTimeout, requestTimeout, attempts, maxRetryDelay);
+    }
+
+    /** A copy accepting waits of up to {@code delay} between attempts. */
+    public WebhookOptions withMaxRetryDelay(Duration delay) {
+        return new WebhookOptions(connectTimeout, requestTimeout, maxAttempts, delay);
+    }
+
+    private static void positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
+    }
+}
