@@ -1,0 +1,51 @@
+package dev.sluice.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every Java snippet in the README stands, line for line (indentation aside), in a source file of
+ * this module, which the build compiles: so the README's code compiles too, and cannot drift.
+ */
+class ReadmeSnippetsTest {
+    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+
+    private static Path root() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.exists(here.resolve("README.md")) ? here : here.getParent();
+    }
+
+    private static List<String> normalized(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.toList());
+    }
+
+    @Test
+    void everyJavaSnippetInTheReadmeIsCompiledCode() throws IOException {
+        String readme = Files.readString(root().resolve("README.md"));
+        List<String> sources = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root().resolve("examples/src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                sources.add(String.join("\n", normalized(Files.readString(f))));
+            }
+        }
+        Matcher m = JAVA_BLOCK.matcher(readme);
+        int snippets = 0;
+        while (m.find()) {
+            snippets++;
+            String snippet = String.join("\n", normalized(m.group(1)));
+            assertThat(sources).as("README snippet %d is not in examples/src/main/java:%n%s", snippets, m.group(1))
+                    .anySatisfy(source -> assertThat(source).contains(snippet));
+        }
+        assertThat(snippets).as("java snippets in README.md").isGreaterThanOrEqualTo(5);
+    }
+}
