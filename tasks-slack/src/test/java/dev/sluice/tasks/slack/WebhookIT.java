@@ -165,6 +165,21 @@ class WebhookIT {
     }
 
     @Test
+    void aRetryOfANotificationDoesNotWaitOutALongRetryAfter() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(429, "rate_limited").withHeader("Retry-After", "120")));
+        Notification notification = Notification.of("Flow daily-etl failed", "boom", Severity.ERROR);
+        catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+
+        long start = System.nanoTime();
+        SlackException retry = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(retry.error()).isEqualTo("ratelimited");
+        assertThat(retry.getMessage()).contains("longer than a notifier waits (30 s)");
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    @Test
     void aRetryOfANotificationSlackRefusedSendsNothing() {
         slack.stubFor(post(WEBHOOK_PATH).willReturn(text(404, "no_service")));
         Notification notification = Notification.of("Flow daily-etl failed", "boom", Severity.ERROR);
