@@ -31,8 +31,8 @@ import java.util.Objects;
  * <ul>
  *   <li>after a rate limit (HTTP 429) the next send first waits out Slack's {@code Retry-After}
  *       (a wait longer than 30 s fails at once instead);</li>
- *   <li>a message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) is not sent again: the
- *       same {@link SlackException} is thrown without a request;</li>
+ *   <li>a message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) is not
+ *       sent again: the same {@link SlackException} is thrown without a request;</li>
  *   <li>a message Slack may have posted (the connection broke after sending, HTTP 5xx other than
  *       503) is not sent again either, so it is never posted twice: a {@code delivery_unknown}
  *       {@link SlackException} is thrown without a request.</li>
