@@ -1,18 +1,14 @@
 package dev.sluice.examples;
 
-import dev.sluice.ErrorInfo;
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
 import dev.sluice.Notification;
 import dev.sluice.Notifier;
+import dev.sluice.Notify;
 import dev.sluice.Secret;
-import dev.sluice.Severity;
 import dev.sluice.Task;
-import dev.sluice.TaskRun;
 import dev.sluice.tasks.slack.SlackWebhook;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A flow that reports its failure to a Slack channel through an incoming webhook. With
@@ -35,7 +31,7 @@ public final class SlackExample {
 
         Flow<String, Integer> etl = Flow.of("daily-etl", (String day) -> load.run(day))
                 .withParameterNames("day")
-                .onFailure(run -> alerts.send(failure(run)));     // Notify.via(alerts) once the core has it
+                .onFailure(Notify.via(alerts));                   // flow, run, failed task, error; secrets masked
 
         FlowRun<Integer> run = etl.runForState("2026-11-20");
         // slack-end
@@ -47,22 +43,10 @@ public final class SlackExample {
         throw new IllegalStateException("orders table is locked for " + day);
     }
 
-    /** The notification for a failed run: what failed, where, and the error with secrets masked. */
-    static Notification failure(FlowRun<?> run) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("Flow run", run.name());
-        fields.put("State", run.state().name());
-        fields.put("Failed task", run.failedTaskRun().map(TaskRun::definitionName).orElse("—"));
-        fields.put("Parameters", run.parameters().toString());
-        fields.put("Duration", run.duration().toMillis() + " ms");
-        return new Notification("Flow " + run.definitionName() + " failed",
-                run.error().map(ErrorInfo::summary).orElse("(no error recorded)"), Severity.ERROR, fields);
-    }
-
     private static void printInstead(Notification n) {
         System.out.println("SLACK_WEBHOOK_URL is not set; a SlackWebhook would post:");
         System.out.println("  [" + n.severity() + "] " + n.subject());
-        System.out.println("  " + n.body());
+        n.body().lines().forEach(line -> System.out.println("  " + line));
         n.fields().forEach((k, v) -> System.out.println("  " + k + ": " + v));
     }
 }

@@ -8,8 +8,8 @@
  * SlackCredentials bot = SlackCredentials.of(Secret.of(System.getenv("SLACK_BOT_TOKEN")));
  * PostedMessage posted = SlackTasks.sendChatMessage().run(bot, SlackMessage.of("#ops", "Load finished"));
  *
- * SlackWebhook alerts = SlackWebhook.of(Secret.of(System.getenv("SLACK_WEBHOOK_URL")));
- * flow.onFailure(run -> alerts.send(Notification.of("flow failed", run.name(), Severity.ERROR)));
+ * SlackWebhook alerts = Blocks.load(SlackWebhook.class, "ops-alerts");   // or Blocks.load("slack-webhook/ops-alerts")
+ * flow.onFailure(Notify.via(alerts));
  * }</pre>
  */
 @NullMarked

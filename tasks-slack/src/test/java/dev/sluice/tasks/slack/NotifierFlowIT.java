@@ -10,34 +10,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sluice.ErrorInfo;
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
-import dev.sluice.Notification;
+import dev.sluice.Notify;
 import dev.sluice.Secret;
-import dev.sluice.Severity;
 import dev.sluice.State;
 import dev.sluice.Task;
 import dev.sluice.Task0;
-import dev.sluice.TaskRun;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * A failing flow reports to Slack through its failure hook. Uses {@code onFailure(run -> webhook.send(...))};
- * once the core's {@code Notify.via} exists this should use it.
- */
+/** A failing flow reports to Slack through {@code Notify.via(webhook)}, checked against what Slack (WireMock) received. */
 class NotifierFlowIT {
     private WireMockServer slack;
 
     @BeforeEach
     void start() {
         slack = SlackApiStubs.start();
-        slack.stubFor(post(WEBHOOK_PATH).willReturn(aResponse().withStatus(200).withBody("ok")));
     }
 
     @AfterEach
@@ -45,8 +40,23 @@ class NotifierFlowIT {
         slack.stop();
     }
 
+    private static ResponseDefinitionBuilder text(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "text/html").withBody(body);
+    }
+
+    private List<LoggedRequest> posts() {
+        return slack.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    private static Flow<String, Integer> failingEtl() {
+        return Flow.of("daily-etl", (String day) -> {
+            throw new IllegalStateException("no orders for " + day);
+        });
+    }
+
     @Test
     void aFailingFlowPostsItsErrorToSlackWithSecretsMasked() throws Exception {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(200, "ok")));
         SlackWebhook webhook = SlackApiStubs.webhook(slack);
         Secret dbPassword = Secret.of("hunter2-db-password");
         Task0<Integer> load = Task.of("load-orders", () -> {
@@ -54,48 +64,78 @@ class NotifierFlowIT {
             throw new IllegalStateException("login failed for password " + password);
         });
         Flow<String, Integer> flow = Flow.of("daily-etl", (String day) -> load.run())
-                .onFailure(run -> webhook.send(notification(run)));
+                .onFailure(Notify.via(webhook));
 
         FlowRun<?> run = flow.runForState("2026-11-20");
 
         assertThat(run.state()).isEqualTo(State.FAILED);
-        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> posts = slack.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
-        assertThat(posts).hasSize(1);
-        String raw = posts.get(0).getBodyAsString();
+        assertThat(posts()).hasSize(1);
+        String raw = posts().get(0).getBodyAsString();
         assertThat(raw).doesNotContain("hunter2-db-password");
         JsonNode body = new ObjectMapper().readTree(raw);
-        assertThat(body.path("text").asText()).isEqualTo(":red_circle: Flow daily-etl failed");
-        assertThat(body.path("blocks").get(1).path("text").path("text").asText())
-                .contains("IllegalStateException").contains("login failed for password **********");
-        JsonNode fields = body.path("blocks").get(2).path("fields");
-        assertThat(fields.get(0).path("text").asText()).isEqualTo("*Flow run*\n" + run.name());
-        assertThat(fields.get(1).path("text").asText()).isEqualTo("*State*\nFAILED");
-        assertThat(fields.get(2).path("text").asText()).isEqualTo("*Failed task*\nload-orders");
+        JsonNode blocks = body.path("blocks");
+        assertThat(body.path("text").asText()).startsWith(":red_circle: ").contains("flow 'daily-etl' FAILED");
+        assertThat(blocks.get(0).path("type").asText()).isEqualTo("header");
+        assertThat(blocks.get(0).path("text").path("text").asText()).contains("daily-etl").contains(run.name());
+        assertThat(blocks.get(1).path("text").path("text").asText())
+                .contains("Failed task: 'load-orders'")
+                .contains("IllegalStateException: login failed for password **********");
+        List<String> fields = new ArrayList<>();
+        blocks.get(2).path("fields").forEach(f -> fields.add(f.path("text").asText()));
+        assertThat(fields).contains("*flow*\ndaily-etl", "*run*\n" + run.name(), "*state*\nFAILED",
+                "*error type*\njava.lang.IllegalStateException", "*error*\nlogin failed for password **********");
+        assertThat(fields).anySatisfy(f -> assertThat(f).startsWith("*failed task*\n'load-orders'"));
+        assertThat(blocks.get(blocks.size() - 1).path("elements").get(0).path("text").asText()).contains("*ERROR*");
     }
 
     @Test
-    void aFailingNotifierDoesNotChangeTheFlowsOutcome() throws Exception {
+    void anUnreachableSlackDoesNotChangeTheFlowsOutcome() {
         SlackWebhook webhook = SlackApiStubs.webhook(slack);
-        slack.stop(); // Slack is unreachable: the notifier fails
-        Flow<String, Integer> flow = Flow.of("daily-etl", (String day) -> {
-            throw new IllegalStateException("no orders for " + day);
-        });
-        flow = flow.onFailure(run -> webhook.send(notification(run)));
+        slack.stop(); // Slack is unreachable: every send fails to connect
 
-        FlowRun<?> run = flow.runForState("2026-11-20");
+        FlowRun<?> run = failingEtl().onFailure(Notify.via(webhook).withRetries(1, java.time.Duration.ZERO))
+                .runForState("2026-11-20");
 
         assertThat(run.state()).isEqualTo(State.FAILED);
         assertThat(run.error().map(ErrorInfo::message).orElse("")).isEqualTo("no orders for 2026-11-20");
-        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("onFailure hook").contains("outcome is unchanged"));
+        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message())
+                .contains("failed after 2 attempts").contains("outcome is unchanged").doesNotContain(WEBHOOK_PATH));
     }
 
-    /** What Notify.via will build; written out here until it exists. */
-    private static Notification notification(FlowRun<?> run) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("Flow run", run.name());
-        fields.put("State", run.state().name());
-        fields.put("Failed task", run.failedTaskRun().map(TaskRun::definitionName).orElse("—"));
-        return new Notification("Flow " + run.definitionName() + " failed",
-                run.error().map(ErrorInfo::summary).orElse(""), Severity.ERROR, fields);
+    // One retry layer: Notify.via's (2 retries by default); the webhook adds none of its own.
+
+    @Test
+    void aWebhookSlackRemovedGetsOneRequest() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(404, "no_service")));
+
+        FlowRun<?> run = failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack))).runForState("2026-11-20");
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(posts()).hasSize(1); // Slack said no: Notify's retries send nothing
+        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("failed after 3 attempts")
+                .contains("outcome is unchanged"));
+    }
+
+    @Test
+    void aWebhookThatIsDownGetsThreeRequestsNotNine() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(503, "service_unavailable")));
+
+        FlowRun<?> run = failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack))).runForState("2026-11-20");
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(posts()).hasSize(3);
+    }
+
+    @Test
+    void aRateLimitedWebhookIsRetriedAfterRetryAfter() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(429, "rate_limited").withHeader("Retry-After", "2")));
+
+        failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack)).withRetries(1, java.time.Duration.ZERO))
+                .runForState("2026-11-20");
+
+        List<LoggedRequest> requests = posts();
+        assertThat(requests).hasSize(2);
+        long gapMillis = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        assertThat(gapMillis).isBetween(1_900L, 20_000L); // Notify asked for no delay; the webhook waited out Retry-After
     }
 }

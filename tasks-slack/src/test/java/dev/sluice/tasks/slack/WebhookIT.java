@@ -145,24 +145,88 @@ class WebhookIT {
     }
 
     @Test
-    void notifierWaitsOutOneRateLimit() {
+    void notifierMakesOneRequestAndItsRetryWaitsOutRetryAfter() {
         slack.stubFor(post(WEBHOOK_PATH).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(text(429, "rate_limited").withHeader("Retry-After", "1")).willSetStateTo("retry"));
         slack.stubFor(post(WEBHOOK_PATH).inScenario("429").whenScenarioStateIs("retry").willReturn(text(200, "ok")));
+        Notification notification = Notification.of("Flow daily-etl completed", "1,204 rows", Severity.INFO);
 
-        webhook.send(Notification.of("Flow daily-etl completed", "1,204 rows", Severity.INFO));
+        SlackException e = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+        assertThat(e.error()).isEqualTo("ratelimited");
+        assertThat(e.retryable()).isTrue();
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
 
-        slack.verify(2, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+        webhook.send(notification); // what a retry of Notify.via does: the same object again
+
+        List<LoggedRequest> requests = slack.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+        assertThat(requests).hasSize(2);
+        long gapMillis = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        assertThat(gapMillis).isBetween(950L, 10_000L);
     }
 
     @Test
-    void notifierGivesUpOnARateLimitStorm() {
-        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(429, "rate_limited").withHeader("Retry-After", "1")));
+    void aRetryOfANotificationDoesNotWaitOutALongRetryAfter() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(429, "rate_limited").withHeader("Retry-After", "120")));
+        Notification notification = Notification.of("Flow daily-etl failed", "boom", Severity.ERROR);
+        catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
 
-        SlackException e = catchThrowableOfType(SlackException.class,
+        long start = System.nanoTime();
+        SlackException retry = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(retry.error()).isEqualTo("ratelimited");
+        assertThat(retry.getMessage()).contains("longer than a notifier waits (30 s)");
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    @Test
+    void aRetryOfANotificationSlackRefusedSendsNothing() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(404, "no_service")));
+        Notification notification = Notification.of("Flow daily-etl failed", "boom", Severity.ERROR);
+
+        SlackException first = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+        SlackException retry = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+
+        assertThat(first.error()).isEqualTo("no_service");
+        assertThat(retry).isSameAs(first);
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    @Test
+    void aRetryOfANotificationSlackMayHavePostedSendsNothing() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(500, "")));
+        Notification notification = Notification.of("Flow daily-etl failed", "boom", Severity.ERROR);
+
+        SlackException first = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+        SlackException retry = catchThrowableOfType(SlackException.class, () -> webhook.send(notification));
+
+        assertThat(first.error()).isEqualTo("http_500");
+        assertThat(retry.error()).isEqualTo("delivery_unknown");
+        assertThat(retry.getMessage()).contains("an earlier send of this notification");
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    @Test
+    void anEqualButNewNotificationIsANewMessage() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(500, "")));
+        catchThrowableOfType(SlackException.class,
                 () -> webhook.send(Notification.of("Flow daily-etl failed", "boom", Severity.ERROR)));
+        slack.resetAll();
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(200, "ok")));
 
-        assertThat(e.error()).isEqualTo("ratelimited");
-        slack.verify(3, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+        webhook.send(Notification.of("Flow daily-etl failed", "boom", Severity.ERROR));
+
+        slack.verify(1, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
+    }
+
+    @Test
+    void aDeliveredNotificationCanBeSentAgain() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(200, "ok")));
+        Notification heartbeat = Notification.of("heartbeat", "alive", Severity.INFO);
+
+        webhook.send(heartbeat);
+        webhook.send(heartbeat);
+
+        slack.verify(2, postRequestedFor(urlEqualTo(WEBHOOK_PATH)));
     }
 }

@@ -1,25 +1,46 @@
 package dev.sluice.tasks.slack.internal;
 
+import dev.sluice.Notification;
 import dev.sluice.RunContext;
 import dev.sluice.TaskRun;
 import dev.sluice.tasks.slack.SlackException;
+import dev.sluice.tasks.slack.SlackWebhook;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the attempts of one task run have done with one message: carried from attempt to attempt
- * so a retry waits out Slack's {@code Retry-After} and never sends a message an earlier attempt
- * may have delivered nor one Slack refused. Outside a task run, each send has its own.
+ * What the attempts of one message have done: carried from attempt to attempt so a retry waits
+ * out Slack's {@code Retry-After} and never sends a message an earlier attempt may have delivered
+ * nor one Slack refused. The attempts are those of one task run (the task's retry policy), or the
+ * sends of one {@link Notification} object through one {@link SlackWebhook} (the retries of
+ * {@code Notify.via}, which passes the same object each time).
  */
 final class Delivery {
     enum Status { NOT_SENT, SENDING, MAYBE_DELIVERED, DELIVERED, REJECTED }
 
+    /** How long a failed notification send is remembered for the caller's retries. */
+    static final Duration KEEP_FAILED = Duration.ofMinutes(15);
+    /** At most this many failed notification sends are remembered; the oldest go first. */
+    static final int MAX_FAILED = 256;
+
     /** Keyed by the live task run, which the engine keeps for all its attempts; weak, so ended runs go. */
     private static final Map<TaskRun, Delivery> BY_RUN = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Failed notification sends, matched by identity (a Notification is a record: equal is not same). */
+    private static final List<FailedSend> FAILED_SENDS = new ArrayList<>();
+
+    private record FailedSend(WeakReference<SlackWebhook> webhook, WeakReference<Notification> notification,
+            Delivery delivery, long sinceNanos) {
+    }
+
+    private final String earlier;
 
     private volatile Status status = Status.NOT_SENT;
     private volatile @Nullable Object result;
@@ -27,15 +48,54 @@ final class Delivery {
     private volatile long notBeforeNanos;
     private volatile boolean waitPending;
 
-    /** A delivery of its own, for a send outside the prebuilt tasks (a notifier). */
-    static Delivery fresh() {
-        return new Delivery();
+    private Delivery(String earlier) {
+        this.earlier = earlier;
     }
 
     /** The delivery of the current task run (one prebuilt task run sends one message), or a fresh one. */
     static Delivery current() {
         TaskRun run = RunContext.taskRun().orElse(null);
-        return run == null ? new Delivery() : BY_RUN.computeIfAbsent(run, r -> new Delivery());
+        return run == null ? new Delivery("an earlier attempt of this message")
+                : BY_RUN.computeIfAbsent(run, r -> new Delivery("an earlier attempt of this task run"));
+    }
+
+    /**
+     * The delivery of {@code notification} through {@code webhook}: the one of an earlier send of
+     * this very object that failed (taken out; put it back with {@link #rememberFailed}), or a fresh one.
+     */
+    static Delivery ofNotification(SlackWebhook webhook, Notification notification) {
+        synchronized (FAILED_SENDS) {
+            long now = System.nanoTime();
+            for (Iterator<FailedSend> it = FAILED_SENDS.iterator(); it.hasNext(); ) {
+                FailedSend f = it.next();
+                SlackWebhook w = f.webhook().get();
+                Notification n = f.notification().get();
+                if (w == null || n == null || now - f.sinceNanos() > KEEP_FAILED.toNanos()) {
+                    it.remove();
+                } else if (w == webhook && n == notification) {
+                    it.remove();
+                    return f.delivery();
+                }
+            }
+        }
+        return new Delivery("an earlier send of this notification");
+    }
+
+    /** Remembers this failed delivery of {@code notification}, so that sending the same object again is a safe retry. */
+    void rememberFailed(SlackWebhook webhook, Notification notification) {
+        synchronized (FAILED_SENDS) {
+            if (FAILED_SENDS.size() >= MAX_FAILED) {
+                FAILED_SENDS.remove(0);
+            }
+            FAILED_SENDS.add(new FailedSend(new WeakReference<>(webhook), new WeakReference<>(notification), this,
+                    System.nanoTime()));
+        }
+    }
+
+    /** How long a pending Retry-After still asks to wait (zero if none). */
+    Duration pendingWait() {
+        long wait = notBeforeNanos - System.nanoTime();
+        return waitPending && wait > 0 ? Duration.ofNanos(wait) : Duration.ZERO;
     }
 
     /**
@@ -46,17 +106,17 @@ final class Delivery {
     @Nullable Object beforeSend(String operation) throws InterruptedException {
         Status s = status;
         if (s == Status.DELIVERED) {
-            RunContext.logger().info("{}: an earlier attempt of this run was delivered after all; not sending again", operation);
+            RunContext.logger().info("{}: {} was delivered after all; not sending again", operation, earlier);
             return result;
         }
         SlackException rejected = rejection;
         if (s == Status.REJECTED && rejected != null) {
-            RunContext.logger().info("{}: Slack refused this message on an earlier attempt ({}); not sending it again",
-                    operation, rejected.error());
+            RunContext.logger().info("{}: Slack refused {} ({}); not sending it again",
+                    operation, earlier, rejected.error());
             throw rejected;
         }
         if (s == Status.SENDING || s == Status.MAYBE_DELIVERED) {
-            throw Failures.earlierAttemptUnknown(operation).error();
+            throw Failures.earlierAttemptUnknown(operation, earlier).error();
         }
         if (waitPending) {
             long wait = notBeforeNanos - System.nanoTime();

@@ -134,10 +134,10 @@ final class Failures {
                 + "); a proxy may be in the way, and the message may have been posted", cause);
     }
 
-    /** The timeout of an earlier attempt of the same task run, whose outcome is not known. */
-    static Failure earlierAttemptUnknown(String operation) {
+    /** The timeout of {@code earlier} (an earlier attempt of the same message), whose outcome is not known. */
+    static Failure earlierAttemptUnknown(String operation, String earlier) {
         return unknown(operation, "delivery_unknown",
-                "an earlier attempt of this task run was cut off (timeout or error) after sending, so Slack may have it", null);
+                earlier + " was cut off (timeout or error) after sending, so Slack may have it", null);
     }
 
     private static Failure unknown(String operation, String error, String why, @Nullable Throwable cause) {

@@ -26,9 +26,7 @@ import org.jspecify.annotations.Nullable;
 public final class SlackSender {
     private static final String WEBHOOK_OPERATION = "Slack incoming-webhook post";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z][a-z0-9_]{1,60}");
-    /** Attempts a notifier makes when Slack rate-limits it or cannot be reached. */
-    static final int NOTIFIER_ATTEMPTS = 3;
-    /** The longest Retry-After a notifier waits out; a longer one fails the send. */
+    /** The longest Retry-After a retried notification waits out; a longer one fails the retry at once. */
     static final Duration NOTIFIER_MAX_WAIT = Duration.ofSeconds(30);
 
     private SlackSender() {
@@ -111,35 +109,25 @@ public final class SlackSender {
         send(webhook, Payloads.webhookBody(message, fitted), delivery);
     }
 
-    /** What {@link SlackWebhook#send} does: a few attempts when Slack rate-limits or cannot be reached. */
+    /**
+     * What {@link SlackWebhook#send} does: one request, no retry of its own. The caller's retries
+     * ({@code Notify.via}) pass the same notification object again; those are made safe here: a
+     * message Slack refused or may have posted is not sent again, and a Retry-After is waited out.
+     */
     public static void sendNotification(SlackWebhook webhook, Notification notification) {
-        String body = Payloads.notificationBody(notification);
-        Delivery delivery = Delivery.fresh();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                beforeSend(delivery);
-                send(webhook, body, delivery);
-                return;
-            } catch (SlackException e) {
-                Duration wait = e.retryAfter().orElse(Duration.ofMillis(500L * attempt));
-                if (!e.retryable() || attempt >= NOTIFIER_ATTEMPTS || wait.compareTo(NOTIFIER_MAX_WAIT) > 0) {
-                    throw e;
-                }
-                RunContext.logger().warn("{} of notification '{}' failed ({}), attempt {} of {}; trying again in {} ms",
-                        WEBHOOK_OPERATION, notification.subject(), e.error(), attempt, NOTIFIER_ATTEMPTS, wait.toMillis());
-                if (e.retryAfter().isEmpty()) {
-                    sleep(wait);
-                }
-            }
-        }
-    }
-
-    private static void sleep(Duration d) {
+        Delivery delivery = Delivery.ofNotification(webhook, notification);
         try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted(e);
+            Duration wait = delivery.pendingWait();
+            if (wait.compareTo(NOTIFIER_MAX_WAIT) > 0) {
+                throw new SlackException(WEBHOOK_OPERATION, "ratelimited", "Slack asked to wait " + wait.toSeconds()
+                        + " s more before the next post, longer than a notifier waits (" + NOTIFIER_MAX_WAIT.toSeconds()
+                        + " s); the notification was not sent again: send less often", true, wait, null);
+            }
+            beforeSend(delivery);
+            send(webhook, Payloads.notificationBody(notification), delivery);
+        } catch (SlackException e) {
+            delivery.rememberFailed(webhook, notification);
+            throw e;
         }
     }
 
@@ -162,6 +150,10 @@ public final class SlackSender {
             throw delivery.failed(new Failures.Failure(new SlackException(WEBHOOK_OPERATION, "invalid_url",
                     "the webhook URL in the SlackWebhook block is not a valid http(s) URL; save the block with the URL "
                             + "Slack shows under Incoming Webhooks", false, null, Scrub.scrub(e, url)), false));
+        } catch (RuntimeException e) {
+            // anything else the SDK or OkHttp throws: wrapped, and treated as possibly sent
+            throw delivery.failed(Failures.invalidResponse(WEBHOOK_OPERATION, e.getClass().getSimpleName(),
+                    Scrub.scrub(e, url)));
         }
         int status = response.getCode() == null ? 0 : response.getCode();
         String answer = response.getBody() == null ? "" : response.getBody().strip();
