@@ -1,8 +1,10 @@
 package dev.sluice.tasks.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.tasks.http.HttpExtractException;
 import dev.sluice.tasks.http.Page;
 import dev.sluice.tasks.http.PageRequest;
@@ -43,7 +45,8 @@ import org.slf4j.Logger;
  * @param <T> the record type
  */
 public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
+    static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ExtractSpec spec;
