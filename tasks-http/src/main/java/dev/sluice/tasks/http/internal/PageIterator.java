@@ -248,7 +248,9 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         String what = "page " + (index + 1);
         Page page = requester.execute(request, what, (status, headers, uri, body) ->
                 parse(index, request, status, headers, uri, body));
-        log.debug("{} of {} {}: {} records", what, spec.method, spec.show(page.uri()), page.records().size());
+        if (log.isDebugEnabled()) {
+            log.debug("{} of {} {}: {} records", what, spec.method, spec.show(page.uri()), page.records().size());
+        }
         return page;
     }
 
