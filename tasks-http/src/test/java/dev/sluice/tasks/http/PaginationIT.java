@@ -180,6 +180,17 @@ class PaginationIT extends WireMockSupport {
     }
 
     @Test
+    void aRecordThatDoesNotMapNamesPageRecordAndType() {
+        server.stubFor(get(urlPathEqualTo("/typed")).willReturn(okJson(
+                "{\"items\":[{\"id\":1,\"name\":\"a\"},{\"id\":\"not a number\",\"name\":\"b\"}]}")));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExtract.get(url("/typed")).records("/items")
+                        .as(Item.class).stream().count())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("record 2 of page 1 cannot be mapped to " + Item.class.getName());
+    }
+
+    @Test
     void concurrentPageNumbersKeepPageOrder() {
         for (int p = 1; p <= 10; p++) {
             server.stubFor(get(urlPathEqualTo("/par")).withQueryParam("page", equalTo(Integer.toString(p)))
