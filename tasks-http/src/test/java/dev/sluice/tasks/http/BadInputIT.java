@@ -105,6 +105,25 @@ class BadInputIT extends WireMockSupport {
     }
 
     @Test
+    void aRedirectToAnotherOriginDoesNotCarryAQueryApiKey() {
+        WireMockServer other = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        other.start();
+        try {
+            server.stubFor(get(urlPathEqualTo("/moved")).willReturn(aResponse().withStatus(307)
+                    .withHeader("Location", "http://127.0.0.1:" + other.port() + "/landing?x=1")));
+            other.stubFor(get(urlPathEqualTo("/landing")).willReturn(okJson(items(0, 1))));
+
+            assertThat(HttpExtract.get(url("/moved")).records("/data/items")
+                    .auth(ApiKey.query("api_key", Secret.of("qk-never-forwarded"))).run()).hasSize(1);
+
+            server.verify(getRequestedFor(urlPathEqualTo("/moved")).withQueryParam("api_key", equalTo("qk-never-forwarded")));
+            other.verify(1, getRequestedFor(urlPathEqualTo("/landing")).withQueryParam("api_key", absent()));
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
     void aRedirectWithinTheOriginKeepsTheAuthIncludingAQueryKey() {
         server.stubFor(get(urlPathEqualTo("/old")).willReturn(aResponse().withStatus(301).withHeader("Location", "/new?v=2")));
         server.stubFor(get(urlPathEqualTo("/new")).withQueryParam("key", equalTo("k-123456"))

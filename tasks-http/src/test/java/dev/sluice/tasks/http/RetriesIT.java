@@ -193,4 +193,24 @@ class RetriesIT extends WireMockSupport {
                 .isInstanceOf(HttpExtractException.class).hasMessageContaining("HTTP 502");
         server.verify(1, getRequestedFor(urlPathEqualTo("/cond")));
     }
+
+    @Test
+    void aSlowResponseTimesOutPerRequestAndIsRetried() {
+        server.stubFor(get(urlPathEqualTo("/slow")).willReturn(okJson(items(0, 1)).withFixedDelay(3000)));
+
+        assertThatThrownBy(() -> items("/slow").requestTimeout(Duration.ofMillis(200))
+                .retryPolicy(RetryPolicy.fixed(1, Duration.ofMillis(1))).stream().count())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("HttpTimeoutException")
+                .hasMessageContaining("gave up after 2 attempts");
+    }
+
+    @Test
+    void theTasksTimeoutStopsTheExtract() {
+        server.stubFor(get(urlPathEqualTo("/stuck")).willReturn(okJson(items(0, 1)).withFixedDelay(5000)));
+
+        assertThatThrownBy(() -> items("/stuck").task().withTimeout(Duration.ofMillis(300)).run())
+                .isInstanceOfSatisfying(TaskFailedException.class,
+                        e -> assertThat(e.state()).isEqualTo(dev.sluice.State.TIMED_OUT));
+    }
 }
