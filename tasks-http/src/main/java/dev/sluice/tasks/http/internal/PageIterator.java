@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -303,7 +304,7 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         if (root.isObject()) {
             return "its top-level fields are " + OAuth2Tokens.fieldNames(root);
         }
-        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(Locale.ROOT));
     }
 
     private static HttpExtractException tooBig(String what, int status, String shown, long limit) {
