@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -308,9 +309,11 @@ public final class HttpExtract<T> {
     /** The extract as a task of no arguments returning every record; re-tune it like any task. */
     public Task0<List<T>> task() {
         return Task.of(spec.name, () -> {
+            List<T> all = new ArrayList<>();
             try (Stream<T> s = stream()) {
-                return s.toList();
+                s.iterator().forEachRemaining(all::add);
             }
+            return Collections.unmodifiableList(all);
         });
     }
 

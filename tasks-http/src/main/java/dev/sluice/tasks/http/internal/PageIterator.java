@@ -1,8 +1,10 @@
 package dev.sluice.tasks.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.tasks.http.HttpExtractException;
 import dev.sluice.tasks.http.Page;
 import dev.sluice.tasks.http.PageRequest;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -43,8 +46,8 @@ import org.slf4j.Logger;
  * @param <T> the record type
  */
 public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
-    /** Leaves the body stream open: parse() drains it to the end itself so the connection is reused. */
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(com.fasterxml.jackson.core.JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
+    static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ExtractSpec spec;
@@ -246,7 +249,9 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         String what = "page " + (index + 1);
         Page page = requester.execute(request, what, (status, headers, uri, body) ->
                 parse(index, request, status, headers, uri, body));
-        log.debug("{} of {} {}: {} records", what, spec.method, spec.show(page.uri()), page.records().size());
+        if (log.isDebugEnabled()) {
+            log.debug("{} of {} {}: {} records", what, spec.method, spec.show(page.uri()), page.records().size());
+        }
         return page;
     }
 
@@ -299,7 +304,7 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         if (root.isObject()) {
             return "its top-level fields are " + OAuth2Tokens.fieldNames(root);
         }
-        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(Locale.ROOT));
     }
 
     private static HttpExtractException tooBig(String what, int status, String shown, long limit) {

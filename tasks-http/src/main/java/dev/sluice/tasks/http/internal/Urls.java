@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -207,17 +206,6 @@ public final class Urls {
         for (String s : secrets) {
             if (s.length() >= 4 && out.contains(s)) {
                 out = out.replace(s, MASK);
-            }
-        }
-        return out;
-    }
-
-    /** A list of non-null values. */
-    static List<String> nonNull(@Nullable String... values) {
-        List<String> out = new ArrayList<>();
-        for (String v : values) {
-            if (v != null) {
-                out.add(v);
             }
         }
         return out;

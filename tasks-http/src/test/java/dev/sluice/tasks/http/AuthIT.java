@@ -1,0 +1,167 @@
+package dev.sluice.tasks.http;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Secret;
+import dev.sluice.tasks.http.internal.HttpSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AuthIT extends WireMockSupport {
+
+    @Test
+    void bearerToken() {
+        server.stubFor(get(urlPathEqualTo("/b")).withHeader("Authorization", equalTo("Bearer t0ken-abc"))
+                .willReturn(okJson(items(0, 1))));
+
+        assertThat(HttpExtract.get(url("/b")).records("/data/items")
+                .auth(new BearerToken(Secret.of("t0ken-abc"))).run()).hasSize(1);
+    }
+
+    @Test
+    void basicAuth() {
+        String expected = "Basic " + Base64.getEncoder().encodeToString("ana:pässwörd".getBytes(StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/basic")).withHeader("Authorization", equalTo(expected))
+                .willReturn(okJson(items(0, 1))));
+
+        assertThat(HttpExtract.get(url("/basic")).records("/data/items")
+                .auth(new BasicAuth("ana", Secret.of("pässwörd"))).run()).hasSize(1);
+    }
+
+    @Test
+    void apiKeyInAHeader() {
+        server.stubFor(get(urlPathEqualTo("/h")).withHeader("X-Api-Key", equalTo("key-987654"))
+                .willReturn(okJson(items(0, 1))));
+
+        assertThat(HttpExtract.get(url("/h")).records("/data/items")
+                .auth(ApiKey.header("X-Api-Key", Secret.of("key-987654"))).run()).hasSize(1);
+    }
+
+    @Test
+    void apiKeyInTheQueryIsSentOnEveryPageAndMaskedInMessages() {
+        server.stubFor(get(urlPathEqualTo("/q")).withQueryParam("api_key", equalTo("qkey-55555"))
+                .withQueryParam("page", equalTo("1")).willReturn(okJson(items(0, 2))));
+        server.stubFor(get(urlPathEqualTo("/q")).withQueryParam("api_key", equalTo("qkey-55555"))
+                .withQueryParam("page", equalTo("2")).willReturn(aResponse().withStatus(400).withBody("bad page")));
+        HttpExtract<?> extract = HttpExtract.get(url("/q")).records("/data/items").paginate(Pagination.pageNumber("page"))
+                .auth(ApiKey.query("api_key", Secret.of("qkey-55555")));
+
+        assertThat(extract.toString()).doesNotContain("qkey-55555");
+        assertThatThrownBy(extract::run).cause()
+                .hasMessageContaining("page 2 of GET " + url("/q?page=2"))
+                .hasMessageNotContaining("qkey-55555");
+    }
+
+    @Test
+    void userGivenSecretQueryParametersAreMaskedToo() {
+        server.stubFor(get(urlPathEqualTo("/u")).willReturn(aResponse().withStatus(403)));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/u?access_token=abcdef123&x=1")).stream().count())
+                .hasMessageContaining(url("/u?access_token=**********&x=1"))
+                .hasMessageNotContaining("abcdef123")
+                .satisfies(e -> assertThat(((HttpExtractException) e).url()).doesNotContain("abcdef123"));
+    }
+
+    private static OAuth2ClientCredentials oauth(OAuth2ClientCredentials.ClientAuth how) {
+        return new OAuth2ClientCredentials(url("/oauth/token"), "client-1", Secret.of("client-secret-xyz"),
+                List.of("read:items", "write"), how);
+    }
+
+    @Test
+    void oauth2TokenIsFetchedOnceAndCached() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token"))
+                .withHeader("Authorization", equalTo("Basic " + Base64.getEncoder()
+                        .encodeToString("client-1:client-secret-xyz".getBytes(StandardCharsets.UTF_8))))
+                .withRequestBody(equalTo("grant_type=client_credentials&scope=read%3Aitems%20write"))
+                .willReturn(okJson("{\"access_token\":\"at-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        server.stubFor(get(urlPathEqualTo("/api")).withHeader("Authorization", equalTo("Bearer at-1"))
+                .willReturn(okJson(items(0, 2))));
+        HttpExtract<?> extract = HttpExtract.get(url("/api")).records("/data/items")
+                .auth(oauth(OAuth2ClientCredentials.ClientAuth.BASIC));
+
+        assertThat(extract.run()).hasSize(2);
+        assertThat(extract.run()).hasSize(2);
+
+        server.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+        server.verify(2, getRequestedFor(urlPathEqualTo("/api")));
+    }
+
+    @Test
+    void oauth2TokenIsFetchedAgainWhenItExpires() {
+        Instant now = Instant.parse("2026-11-21T10:00:00Z");
+        HttpSettings.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        server.stubFor(post(urlPathEqualTo("/oauth/token"))
+                .withRequestBody(containing("client_id=client-1"))
+                .withRequestBody(containing("client_secret=client-secret-xyz"))
+                .willReturn(okJson("{\"access_token\":\"at-1\",\"expires_in\":600}")));
+        server.stubFor(get(urlPathEqualTo("/api")).willReturn(okJson(items(0, 1))));
+        HttpExtract<?> extract = HttpExtract.get(url("/api")).records("/data/items")
+                .auth(oauth(OAuth2ClientCredentials.ClientAuth.BODY));
+
+        extract.run();
+        HttpSettings.setClock(Clock.fixed(now.plusSeconds(500), ZoneOffset.UTC));
+        extract.run();
+        server.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+        HttpSettings.setClock(Clock.fixed(now.plusSeconds(590), ZoneOffset.UTC)); // within the refresh margin
+        extract.run();
+        server.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+    }
+
+    @Test
+    void oauth2TokenIsRefreshedOnceOn401() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).inScenario("token").whenScenarioStateIs(STARTED)
+                .willReturn(okJson("{\"access_token\":\"revoked\",\"expires_in\":3600}")).willSetStateTo("second"));
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).inScenario("token").whenScenarioStateIs("second")
+                .willReturn(okJson("{\"access_token\":\"fresh\",\"expires_in\":3600}")));
+        server.stubFor(get(urlPathEqualTo("/api")).withHeader("Authorization", equalTo("Bearer revoked"))
+                .willReturn(aResponse().withStatus(401)));
+        server.stubFor(get(urlPathEqualTo("/api")).withHeader("Authorization", equalTo("Bearer fresh"))
+                .willReturn(okJson(items(0, 3))));
+
+        assertThat(HttpExtract.get(url("/api")).records("/data/items")
+                .auth(oauth(OAuth2ClientCredentials.ClientAuth.BASIC)).run()).hasSize(3);
+        server.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+    }
+
+    @Test
+    void oauth2401AfterARefreshFailsWithoutLooping() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(okJson("{\"access_token\":\"no-good\"}")));
+        server.stubFor(get(urlPathEqualTo("/api")).willReturn(aResponse().withStatus(401).withBody("{\"error\":\"invalid_token\"}")));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/api")).auth(oauth(OAuth2ClientCredentials.ClientAuth.BASIC)).stream().count())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("HTTP 401")
+                .hasMessageContaining("invalid_token");
+        server.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+        server.verify(2, getRequestedFor(urlPathEqualTo("/api")));
+    }
+
+    @Test
+    void oauth2TokenEndpointRejectionNamesTheClientNotTheSecret() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\":\"invalid_client\",\"got\":\"client-secret-xyz\"}")));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/api")).auth(oauth(OAuth2ClientCredentials.ClientAuth.BASIC)).stream().count())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("OAuth2 token request for client 'client-1'")
+                .hasMessageContaining("HTTP 401")
+                .hasMessageContaining("invalid_client")
+                .hasMessageNotContaining("client-secret-xyz");
+    }
+}
