@@ -1,0 +1,5 @@
+/** Benchmarks of the cache engine; figures in benchmarks/README.md. */
+@NullMarked
+package dev.sluice.benchmarks.cache;
+
+import org.jspecify.annotations.NullMarked;
