@@ -27,6 +27,13 @@ public final class EmailAttachment {
             @Nullable String contentId) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(contentType, "contentType");
+        if (contentId != null) {
+            Checks.noLineBreaks("content id", contentId);
+            if (contentId.isBlank() || contentId.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c >= 0x7f)) {
+                throw new IllegalArgumentException("content id must be printable ASCII without spaces or angle brackets, was '"
+                        + Checks.printable(contentId) + "'");
+            }
+        }
         if (name.isBlank()) {
             throw new IllegalArgumentException("attachment name must not be blank");
         }
@@ -35,13 +42,6 @@ public final class EmailAttachment {
         if (!contentType.matches("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;.*)?")) {
             throw new IllegalArgumentException("content type of attachment '" + name
                     + "' must look like type/subtype (e.g. application/pdf), was '" + contentType + "'");
-        }
-        if (contentId != null) {
-            Checks.noLineBreaks("content id", contentId);
-            if (contentId.isBlank() || contentId.chars().anyMatch(c -> c <= ' ' || c == '<' || c == '>' || c >= 0x7f)) {
-                throw new IllegalArgumentException("content id must be printable ASCII without spaces or angle brackets, was '"
-                        + Checks.printable(contentId) + "'");
-            }
         }
         this.name = name;
         this.contentType = contentType;

@@ -86,9 +86,9 @@ final class SmtpConnection implements AutoCloseable {
      */
     static SmtpConnection open(EmailServerCredentials c, Session session, Logger log) {
         if (c.security() == EmailSecurity.NONE) {
-            log.warn("SMTP server {} is used with security NONE: mail{} crosses the network unencrypted;"
+            log.warn("SMTP server {} is used with security NONE: {} the network unencrypted;"
                     + " use SSL or STARTTLS unless this is a trusted relay", c.address(),
-                    c.username() != null ? " and the password" : "");
+                    c.username() != null ? "mail and password cross" : "mail crosses");
         }
         if (c.trustAll() && c.security() != EmailSecurity.NONE) {
             log.warn("TLS certificate and host name verification is OFF for SMTP server {} (trustAll):"
