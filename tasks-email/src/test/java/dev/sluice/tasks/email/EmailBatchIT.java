@@ -83,6 +83,27 @@ class EmailBatchIT {
     }
 
     @Test
+    void serverThatKeepsDroppingFailsTheRestWithoutDuplicates() throws Exception {
+        // after two good messages, every message is dropped at MAIL FROM, on every new connection too
+        SubethaServer.Faults faults = new SubethaServer.Faults() {
+            @Override
+            public boolean dropAtMailFrom(String sessionId, int sessionNumber, int messageInSession) {
+                return sessionNumber > 1 || messageInSession > 2;
+            }
+        };
+        try (SubethaServer server = SubethaServer.plain(faults)) {
+            List<EmailSendResult> results = EmailTasks.sendMessages().run(plain(server), messages(4));
+
+            assertThat(results).extracting(EmailSendResult::status).containsExactly(
+                    EmailSendResult.Status.SENT, EmailSendResult.Status.SENT,
+                    EmailSendResult.Status.FAILED, EmailSendResult.Status.FAILED);
+            assertThat(results.get(2).error()).contains("127.0.0.1:" + server.port());
+            assertThat(subjects(server)).containsOnlyKeys("message 0", "message 1")
+                    .allSatisfy((subject, count) -> assertThat(count).isEqualTo(1L));
+        }
+    }
+
+    @Test
     void connectionLostAfterAMessageWasHandedOverIsNotSentTwice() throws Exception {
         SubethaServer.Faults faults = new SubethaServer.Faults() {
             @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
+import dev.sluice.RetryPolicy;
 import dev.sluice.Secret;
 import dev.sluice.TaskFailedException;
 import jakarta.mail.BodyPart;
@@ -200,8 +201,7 @@ class EmailSendIT {
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
         TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage()
-                .withRetryPolicy(EmailTasks.defaultRetryPolicy().retryIf(EmailTasks::isRetryable))
-                .withRetries(2, Duration.ofMillis(20))
+                .withRetryPolicy(RetryPolicy.fixed(2, Duration.ofMillis(20)).retryIf(EmailTasks::isRetryable))
                 .run(nowhere, EmailMessage.builder().from("me@example.com").to("to@example.com").text("t").build()));
 
         assertThat(failed.run().attempts()).isEqualTo(3);
@@ -209,6 +209,21 @@ class EmailSendIT {
             assertThat(e.kind()).isEqualTo(EmailException.Kind.CONNECTION);
             assertThat(e.isRetryable()).isTrue();
         }).hasMessageContaining("could not connect to SMTP server 127.0.0.1:" + port);
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            EmailServerCredentials credentials = EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE)
+                    .withPort(silent.getLocalPort())
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(500));
+            TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage().withRetryPolicy(RetryPolicy.none())
+                    .run(credentials, EmailMessage.builder().from("me@example.com").to("to@example.com").text("t").build()));
+            assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class, e -> {
+                assertThat(e.kind()).isEqualTo(EmailException.Kind.CONNECTION);
+                assertThat(e.isRetryable()).isTrue();
+            }).hasMessageContaining("127.0.0.1:" + silent.getLocalPort()).hasMessageContaining("timed out");
+        }
     }
 
     @Test
