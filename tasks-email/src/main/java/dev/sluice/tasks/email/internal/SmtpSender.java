@@ -187,6 +187,9 @@ public final class SmtpSender {
     }
 
     private static String which(int index, EmailMessage message) {
-        return "message " + index + " ('" + message.subject() + "' to " + message.recipients() + ")";
+        List<String> recipients = message.recipients();
+        String to = recipients.size() <= 3 ? recipients.toString()
+                : recipients.subList(0, 3).toString().replace("]", ", ... " + (recipients.size() - 3) + " more]");
+        return "message " + index + " ('" + message.subject() + "' to " + to + ")";
     }
 }

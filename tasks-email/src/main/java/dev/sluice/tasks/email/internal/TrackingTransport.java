@@ -1,5 +1,7 @@
 package dev.sluice.tasks.email.internal;
 
+import jakarta.mail.Address;
+import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
@@ -19,9 +21,9 @@ final class TrackingTransport extends SMTPTransport {
     }
 
     @Override
-    protected void mailFrom() throws MessagingException {
+    public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
         handedOver = false;
-        super.mailFrom();
+        super.sendMessage(message, addresses);
     }
 
     @Override
