@@ -16,8 +16,10 @@ final class ConnectionCounter implements AutoCloseable {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(() -> {
             while (!server.isClosed()) {
-                try (Socket ignored = server.accept()) {
+                try {
+                    Socket socket = server.accept();
                     connections.incrementAndGet();
+                    socket.close();
                 } catch (IOException e) {
                     return;
                 }
@@ -36,8 +38,12 @@ final class ConnectionCounter implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.close();
-        acceptor.join(5_000);
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

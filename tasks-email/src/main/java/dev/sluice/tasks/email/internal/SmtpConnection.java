@@ -12,6 +12,7 @@ import jakarta.mail.URLName;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -105,7 +106,7 @@ final class SmtpConnection implements AutoCloseable {
         } catch (AuthenticationFailedException e) {
             closeQuietly(transport);
             throw new EmailException(EmailException.Kind.AUTHENTICATION, "authentication as '" + c.username()
-                    + "' at SMTP server " + c.address() + " failed (" + mask(c, e.getMessage())
+                    + "' at SMTP server " + c.address() + " failed (" + mask(c, oneLine(e.getMessage()))
                     + "); check the username and password of the email-server-credentials", false, masked(c, e));
         } catch (MessagingException e) {
             closeQuietly(transport);
@@ -203,9 +204,20 @@ final class SmtpConnection implements AutoCloseable {
         }
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SSLException) {
+                boolean certificate = false;
+                for (Throwable u = t; u != null; u = next(u)) {
+                    certificate |= u instanceof CertificateException
+                            || String.valueOf(u.getMessage()).contains("PKIX")
+                            || String.valueOf(u.getMessage()).contains("subject alternative");
+                }
+                String advice = certificate
+                        ? "the server's certificate is not trusted by this JVM or does not match the host name '" + c.host()
+                                + "'; add its CA to the JVM's trust store (trustAll is for tests only)"
+                        : "check that the server speaks TLS " + (c.security() == EmailSecurity.SSL
+                                ? "from the first byte on this port (SSL is usually port 465; use STARTTLS for 587)"
+                                : "after STARTTLS on this port");
                 return new EmailException(EmailException.Kind.TLS, "TLS with SMTP server " + c.address() + " failed ("
-                        + t.getMessage() + "); the server's certificate must be trusted by this JVM and match the host name '"
-                        + c.host() + "', and the server must speak TLS on this port for security " + c.security(), false, e);
+                        + oneLine(t.getMessage()) + "); " + advice, false, e);
             }
         }
         String cause = describe(e);
@@ -225,6 +237,10 @@ final class SmtpConnection implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static String oneLine(@Nullable String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s+", " ");
     }
 
     /** The message of {@code e} and of its causes, on one line. */
