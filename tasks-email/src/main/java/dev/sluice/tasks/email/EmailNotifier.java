@@ -1,6 +1,5 @@
 package dev.sluice.tasks.email;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.sluice.Block;
 import dev.sluice.BlockType;
 import dev.sluice.Notification;
@@ -18,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link Notifier} that emails each {@link Notification} to fixed recipients: what
  * {@code Notify.via(...)} uses to email a flow failure. A {@link Block}: it refers to its
- * {@link EmailServerCredentials} by block name, loaded from the block store when it sends, so the
- * notifier itself holds no secret.
+ * {@link EmailServerCredentials} by block name, loaded from the block store each time it sends, or
+ * holds them directly.
  *
  * <pre>{@code
  * EmailNotifier notifier = EmailNotifier.of("ops-smtp", List.of("oncall@example.com"));   // credentials by name
@@ -36,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param to               the recipients (at least one)
  * @param from             the sender; null means the credentials' username
  * @param subjectPrefix    put before every subject, e.g. {@code "[sluice] "}
- * @param credentials      credentials given directly instead of by name; never stored with the block
+ * @param credentials      credentials given directly instead of by name (a block store keeps them as
+ *                         a nested block, or as its name if they were loaded from the store)
  */
 @BlockType("email-notifier")
 public record EmailNotifier(
@@ -44,7 +44,7 @@ public record EmailNotifier(
         List<String> to,
         @Nullable String from,
         String subjectPrefix,
-        @JsonIgnore @Nullable EmailServerCredentials credentials) implements Block, Notifier {
+        @Nullable EmailServerCredentials credentials) implements Block, Notifier {
 
     /** The subject prefix unless set. */
     public static final String DEFAULT_SUBJECT_PREFIX = "[sluice] ";

@@ -27,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  * @param password       the password; null exactly when {@code username} is null
  * @param trustAll       true to accept any certificate for any host name: for tests only, warned
  *                       about on each connection
- * @param connectTimeout how long to wait for the TCP connection
- * @param readTimeout    how long to wait for each server reply (and each write)
+ * @param connectTimeoutMillis how long to wait for the TCP connection, in milliseconds; {@code 0}
+ *                       means {@link #DEFAULT_CONNECT_TIMEOUT} (see {@link #connectTimeout()})
+ * @param readTimeoutMillis how long to wait for each server reply (and each write), in milliseconds;
+ *                       {@code 0} means {@link #DEFAULT_READ_TIMEOUT} (see {@link #readTimeout()})
  */
 @BlockType("email-server-credentials")
 public record EmailServerCredentials(
@@ -38,20 +40,18 @@ public record EmailServerCredentials(
         @Nullable String username,
         @Nullable Secret password,
         boolean trustAll,
-        Duration connectTimeout,
-        Duration readTimeout) implements Block {
+        long connectTimeoutMillis,
+        long readTimeoutMillis) implements Block {
 
     /** The connect timeout unless set: 30 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** The read timeout unless set: 60 seconds. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
-    /** Validates; a {@code port} of 0 becomes the default port of {@code security}. */
+    /** Validates; a {@code port} or timeout of 0 becomes its default. */
     public EmailServerCredentials {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(security, "security");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(readTimeout, "readTimeout");
         if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
             throw new IllegalArgumentException("host must be a host name or address without spaces or control characters, was '"
                     + Checks.printable(host) + "'");
@@ -73,34 +73,34 @@ public record EmailServerCredentials(
                     ? "password given without a username: give both, or neither to send without logging in"
                     : "username '" + username + "' given without a password: give both, or neither to send without logging in");
         }
-        checkTimeout("connectTimeout", connectTimeout);
-        checkTimeout("readTimeout", readTimeout);
+        connectTimeoutMillis = checkTimeout("connectTimeoutMillis", connectTimeoutMillis, DEFAULT_CONNECT_TIMEOUT);
+        readTimeoutMillis = checkTimeout("readTimeoutMillis", readTimeoutMillis, DEFAULT_READ_TIMEOUT);
     }
 
     /** Credentials that log in as {@code username}, on the default port of {@code security}. */
     public static EmailServerCredentials of(String host, EmailSecurity security, String username, Secret password) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
-        return new EmailServerCredentials(host, 0, security, username, password, false,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+        return new EmailServerCredentials(host, 0, security, username, password, false, 0, 0);
     }
 
     /** Credentials that send without logging in (a relay that trusts the network), on the default port of {@code security}. */
     public static EmailServerCredentials of(String host, EmailSecurity security) {
-        return new EmailServerCredentials(host, 0, security, null, null, false,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+        return new EmailServerCredentials(host, 0, security, null, null, false, 0, 0);
     }
 
     /** A copy using {@code port} (0 = the default for the security). */
     public EmailServerCredentials withPort(int port) {
-        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeout, readTimeout);
+        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeoutMillis,
+                readTimeoutMillis);
     }
 
     /** A copy logging in as {@code username} with {@code password}. */
     public EmailServerCredentials withLogin(String username, Secret password) {
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
-        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeout, readTimeout);
+        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeoutMillis,
+                readTimeoutMillis);
     }
 
     /**
@@ -109,12 +109,24 @@ public record EmailServerCredentials(
      * made with it logs a warning.
      */
     public EmailServerCredentials withTrustAll(boolean trustAll) {
-        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeout, readTimeout);
+        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeoutMillis,
+                readTimeoutMillis);
     }
 
-    /** A copy with these timeouts (each positive). */
+    /** A copy with these timeouts (each positive, at most {@code Integer.MAX_VALUE} ms). */
     public EmailServerCredentials withTimeouts(Duration connectTimeout, Duration readTimeout) {
-        return new EmailServerCredentials(host, port, security, username, password, trustAll, connectTimeout, readTimeout);
+        return new EmailServerCredentials(host, port, security, username, password, trustAll,
+                positiveMillis("connectTimeout", connectTimeout), positiveMillis("readTimeout", readTimeout));
+    }
+
+    /** How long to wait for the TCP connection. */
+    public Duration connectTimeout() {
+        return Duration.ofMillis(connectTimeoutMillis);
+    }
+
+    /** How long to wait for each server reply (and each write). */
+    public Duration readTimeout() {
+        return Duration.ofMillis(readTimeoutMillis);
     }
 
     /** {@code host:port}, as error messages name the server. */
@@ -122,12 +134,25 @@ public record EmailServerCredentials(
         return host + ":" + port;
     }
 
-    private static void checkTimeout(String field, Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException(field + " must be positive, was " + timeout);
+    private static long checkTimeout(String field, long millis, Duration fallback) {
+        if (millis == 0) {
+            return fallback.toMillis();
         }
-        if (timeout.toMillis() > Integer.MAX_VALUE) {
+        if (millis < 0 || millis > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(field + " must be between 1 and " + Integer.MAX_VALUE
+                    + " (or 0 for the default), was " + millis);
+        }
+        return millis;
+    }
+
+    private static long positiveMillis(String field, Duration timeout) {
+        Objects.requireNonNull(timeout, field);
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() == 0) {
+            throw new IllegalArgumentException(field + " must be at least 1 ms, was " + timeout);
+        }
+        if (timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException(field + " must be at most " + Integer.MAX_VALUE + " ms, was " + timeout);
         }
+        return timeout.toMillis();
     }
 }

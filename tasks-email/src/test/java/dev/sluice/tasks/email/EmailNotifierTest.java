@@ -45,16 +45,17 @@ class EmailNotifierTest {
     }
 
     @Test
-    void storesTheCredentialsByNameOnlyAndNeverTheirSecret() throws Exception {
+    void plainJsonNamesTheCredentialsBlockAndShowsNoSecret() throws Exception {
         ObjectMapper json = new ObjectMapper();
         EmailNotifier byName = EmailNotifier.of("ops-smtp", List.of("oncall@example.com")).withFrom("sluice@example.com");
         String text = json.writeValueAsString(byName);
-        assertThat(text).contains("\"credentialsBlock\":\"ops-smtp\"").doesNotContain("\"credentials\"");
+        assertThat(text).contains("\"credentialsBlock\":\"ops-smtp\"");
         assertThat(json.readValue(text, EmailNotifier.class)).isEqualTo(byName);
         assertThat(byName.blockType()).isEqualTo("email-notifier");
 
         String direct = json.writeValueAsString(EmailNotifier.of(smtp, List.of("oncall@example.com")));
-        assertThat(direct).doesNotContain("pw-123456").doesNotContain("smtp.example.com").doesNotContain("\"credentials\"");
+        assertThat(direct).doesNotContain("pw-123456").contains("**********");
+        assertThat(EmailNotifier.of(smtp, List.of("oncall@example.com")).toString()).doesNotContain("pw-123456");
     }
 
     @Test
