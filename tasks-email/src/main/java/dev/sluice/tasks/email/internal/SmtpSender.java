@@ -70,6 +70,14 @@ public final class SmtpSender {
         try {
             for (int i = 0; i < list.size(); i++) {
                 EmailMessage message = list.get(i);
+                if (Thread.currentThread().isInterrupted()) {
+                    // the run was cancelled or timed out: stop here rather than keep sending unseen
+                    for (int j = i; j < list.size(); j++) {
+                        results.add(new EmailSendResult(j, EmailSendResult.Status.FAILED, null,
+                                which(j, list.get(j)) + " not sent: the batch was interrupted"));
+                    }
+                    return List.copyOf(results);
+                }
                 MimeMessage mime;
                 try {
                     mime = build(session, message, credentials, which(i, message));
@@ -97,8 +105,12 @@ public final class SmtpSender {
                     try {
                         outcome = connection.send(mime);
                     } catch (RuntimeException e) {
-                        outcome = new SmtpConnection.Outcome.Refused(new EmailException(EmailException.Kind.REJECTED,
-                                "sending failed: " + SmtpConnection.describe(e), false, e));
+                        // not a protocol answer: the connection's state is unknown, so drop it and do not resend
+                        connection.close();
+                        connection = null;
+                        results.add(new EmailSendResult(i, EmailSendResult.Status.FAILED, null,
+                                which(i, message) + " failed: " + SmtpConnection.describe(e)));
+                        break;
                     }
                     if (outcome instanceof SmtpConnection.Outcome.Sent sent) {
                         results.add(new EmailSendResult(i, EmailSendResult.Status.SENT, sent.messageId(), null));
