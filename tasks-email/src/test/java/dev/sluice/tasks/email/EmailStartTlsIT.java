@@ -3,6 +3,9 @@ package dev.sluice.tasks.email;
 import static dev.sluice.tasks.email.EmailSendIT.catchTaskFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Flow;
+import dev.sluice.FlowRun;
+import dev.sluice.State;
 import dev.sluice.TaskFailedException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -64,12 +67,39 @@ class EmailStartTlsIT {
     }
 
     @Test
-    void sendsPlainOnlyWhenNoneIsChosen() throws Exception {
+    void sendsPlainOnlyWhenNoneIsChosenAndWarns() throws Exception {
         try (SubethaServer server = SubethaServer.withStartTls()) {
             EmailServerCredentials credentials = EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE).withPort(server.port());
-            EmailTasks.sendMessage().run(credentials,
-                    EmailMessage.builder().from("me@example.com").to("you@example.com").subject("s").text("t").build());
+            var send = EmailTasks.sendMessage();
+            FlowRun<String> run = Flow.of("plain-mail", (String to) -> send.run(credentials,
+                    EmailMessage.builder().from("me@example.com").to(to).subject("s").text("t").build()))
+                    .runForState("you@example.com");
+
+            assertThat(run.state()).isEqualTo(State.COMPLETED);
             assertThat(server.received()).singleElement().satisfies(r -> assertThat(r.tls()).isFalse());
+            assertThat(run.logs()).anySatisfy(line -> {
+                assertThat(line.level()).isEqualTo("WARN");
+                assertThat(line.message()).contains("security NONE").contains("unencrypted");
+            });
+        }
+    }
+
+    @Test
+    void trustAllIsWarnedAbout() throws Exception {
+        try (SubethaServer server = SubethaServer.withStartTls()) {
+            EmailServerCredentials credentials = EmailServerCredentials.of("127.0.0.1", EmailSecurity.STARTTLS)
+                    .withPort(server.port())
+                    .withTrustAll(true);
+            var send = EmailTasks.sendMessage();
+            FlowRun<String> run = Flow.of("trusting-mail", (String to) -> send.run(credentials,
+                    EmailMessage.builder().from("me@example.com").to(to).subject("s").text("t").build()))
+                    .runForState("you@example.com");
+
+            assertThat(run.state()).isEqualTo(State.COMPLETED);
+            assertThat(run.logs()).anySatisfy(line -> {
+                assertThat(line.level()).isEqualTo("WARN");
+                assertThat(line.message()).contains("verification is OFF").contains("trustAll only in tests");
+            });
         }
     }
 }
