@@ -1,0 +1,76 @@
+package dev.sluice.tasks.email;
+
+import dev.sluice.RetryPolicy;
+import dev.sluice.RunContext;
+import dev.sluice.Task;
+import dev.sluice.Task2;
+import dev.sluice.tasks.email.internal.SmtpSender;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Prebuilt tasks that send email. Each call returns a new {@link Task2} value that can be re-tuned
+ * like any task ({@code EmailTasks.sendMessage().withRetries(5, Duration.ofSeconds(10))}).
+ *
+ * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
+ * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal. Bad
+ * input, TLS and authentication failures fail at once.
+ */
+public final class EmailTasks {
+    private EmailTasks() {
+    }
+
+    /**
+     * A task named {@code email-send-message} that sends one message on its own connection and
+     * returns its Message-ID header (e.g. {@code <...@example.com>}).
+     *
+     * <pre>{@code
+     * String id = EmailTasks.sendMessage().run(smtp, EmailMessage.of("ops@example.com", "Loaded", "1,204 rows"));
+     * }</pre>
+     *
+     * <p>The message is checked before connecting: a missing attachment file fails the run without
+     * contacting the server. Failures are {@link EmailException}s (the cause of the task's
+     * {@code TaskFailedException}) naming the server, user, recipient or file at fault.
+     */
+    public static Task2<EmailServerCredentials, EmailMessage, String> sendMessage() {
+        return Task.of("email-send-message", (EmailServerCredentials credentials, EmailMessage message) ->
+                        SmtpSender.send(credentials, message, RunContext.logger()))
+                .withParameterNames("credentials", "message")
+                .withRetryPolicy(defaultRetryPolicy());
+    }
+
+    /**
+     * A task named {@code email-send-messages} that sends many messages over one SMTP connection
+     * (reconnecting if the server drops it) and returns one {@link EmailSendResult} per message, in
+     * order. A message lost with the connection before it was handed over is sent again after
+     * reconnecting; one lost after it was handed over is {@link EmailSendResult.Status#UNCONFIRMED
+     * unconfirmed} and never sent twice. A message the server refuses is
+     * {@link EmailSendResult.Status#FAILED failed} and the others still go.
+     *
+     * <p>The run fails (and may be retried) only before anything was sent: an attachment file
+     * missing from any message, or the first connection or login failing. Once a message is sent
+     * the run completes, so a retry never sends a message twice; check the results.
+     */
+    public static Task2<EmailServerCredentials, List<EmailMessage>, List<EmailSendResult>> sendMessages() {
+        return Task.of("email-send-messages", (EmailServerCredentials credentials, List<EmailMessage> messages) ->
+                        SmtpSender.sendAll(credentials, messages, RunContext.logger()))
+                .withParameterNames("credentials", "messages")
+                .withRetryPolicy(defaultRetryPolicy());
+    }
+
+    /**
+     * The retry policy the email tasks start with: up to 2 retries, 2 then 4 seconds apart, of
+     * errors for which {@link #isRetryable} is true.
+     */
+    public static RetryPolicy defaultRetryPolicy() {
+        return RetryPolicy.exponential(2, Duration.ofSeconds(2), Duration.ofSeconds(30)).retryIf(EmailTasks::isRetryable);
+    }
+
+    /**
+     * True if {@code error} is an {@link EmailException} that may go away if tried again (see
+     * {@link EmailException#isRetryable()}); for {@code RetryPolicy.retryIf(EmailTasks::isRetryable)}.
+     */
+    public static boolean isRetryable(Throwable error) {
+        return error instanceof EmailException e && e.isRetryable();
+    }
+}

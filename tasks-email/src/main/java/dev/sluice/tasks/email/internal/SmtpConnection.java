@@ -1,0 +1,302 @@
+package dev.sluice.tasks.email.internal;
+
+import dev.sluice.Secret;
+import dev.sluice.tasks.email.EmailException;
+import dev.sluice.tasks.email.EmailSecurity;
+import dev.sluice.tasks.email.EmailServerCredentials;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import javax.net.ssl.SSLException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/** One open SMTP connection, made from {@link EmailServerCredentials}, with errors translated to {@link EmailException}. */
+final class SmtpConnection implements AutoCloseable {
+    /** What became of one message handed to {@link #send}. */
+    sealed interface Outcome {
+        /** Accepted by the server. */
+        record Sent(String messageId) implements Outcome {
+        }
+
+        /** Refused by the server on a connection that is still open; {@code error} says why. */
+        record Refused(EmailException error) implements Outcome {
+        }
+
+        /** The connection broke before the message was handed over: not delivered, may be sent again. */
+        record LostBefore(EmailException error) implements Outcome {
+        }
+
+        /** The connection broke after the message was handed over: it may have been delivered. */
+        record LostAfter(EmailException error) implements Outcome {
+        }
+    }
+
+    private final EmailServerCredentials credentials;
+    private final TrackingTransport transport;
+
+    private SmtpConnection(EmailServerCredentials credentials, TrackingTransport transport) {
+        this.credentials = credentials;
+        this.transport = transport;
+    }
+
+    /** A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts. */
+    static Session session(EmailServerCredentials c) {
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.host", c.host());
+        p.setProperty("mail.smtp.port", Integer.toString(c.port()));
+        p.setProperty("mail.smtp.connectiontimeout", Long.toString(c.connectTimeout().toMillis()));
+        p.setProperty("mail.smtp.timeout", Long.toString(c.readTimeout().toMillis()));
+        p.setProperty("mail.smtp.writetimeout", Long.toString(c.readTimeout().toMillis()));
+        p.setProperty("mail.smtp.auth", Boolean.toString(c.username() != null));
+        switch (c.security()) {
+            case SSL -> p.setProperty("mail.smtp.ssl.enable", "true");
+            case STARTTLS -> {
+                p.setProperty("mail.smtp.starttls.enable", "true");
+                p.setProperty("mail.smtp.starttls.required", "true");
+            }
+            case NONE -> p.setProperty("mail.smtp.starttls.enable", "false");
+        }
+        if (c.trustAll()) {
+            p.setProperty("mail.smtp.ssl.trust", "*");
+            p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
+        } else {
+            p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        return Session.getInstance(p);
+    }
+
+    /**
+     * Connects (and logs in, if the credentials have a username).
+     *
+     * @throws EmailException of kind CONNECTION, TLS or AUTHENTICATION, naming the server
+     */
+    static SmtpConnection open(EmailServerCredentials c, Session session, Logger log) {
+        if (c.security() == EmailSecurity.NONE) {
+            log.warn("SMTP server {} is used with security NONE: {} the network unencrypted;"
+                    + " use SSL or STARTTLS unless this is a trusted relay", c.address(),
+                    c.username() != null ? "mail and password cross" : "mail crosses");
+        }
+        if (c.trustAll() && c.security() != EmailSecurity.NONE) {
+            log.warn("TLS certificate and host name verification is OFF for SMTP server {} (trustAll):"
+                    + " anyone in the middle can read the mail; use trustAll only in tests", c.address());
+        }
+        log.debug("connecting to SMTP server {} (security {}, user {}, password {}, connect timeout {}, read timeout {})",
+                c.address(), c.security(), c.username(), c.password() == null ? "none" : "<masked>",
+                c.connectTimeout(), c.readTimeout());
+        TrackingTransport transport = new TrackingTransport(session,
+                new URLName("smtp", c.host(), c.port(), null, c.username(), null), c.security() == EmailSecurity.SSL);
+        Secret password = c.password();
+        try {
+            transport.connect(c.host(), c.port(), c.username(), password == null ? null : password.reveal());
+        } catch (AuthenticationFailedException e) {
+            closeQuietly(transport);
+            throw new EmailException(EmailException.Kind.AUTHENTICATION, "authentication as '" + c.username()
+                    + "' at SMTP server " + c.address() + " failed (" + mask(c, oneLine(e.getMessage()))
+                    + "); check the username and password of the email-server-credentials", false, masked(c, e));
+        } catch (MessagingException e) {
+            closeQuietly(transport);
+            throw connectFailure(c, e);
+        }
+        return new SmtpConnection(c, transport);
+    }
+
+    /** Sends {@code message} to all its recipients; never throws for a send failure, see {@link Outcome}. */
+    Outcome send(MimeMessage message) {
+        String id;
+        try {
+            id = message.getMessageID();
+            transport.sendMessage(message, message.getAllRecipients());
+            return new Outcome.Sent(id == null ? "" : id);
+        } catch (MessagingException e) {
+            return classify(e);
+        }
+    }
+
+    /** True if the connection is still open (checked with a NOOP). */
+    boolean isOpen() {
+        return transport.isConnected();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(transport);
+    }
+
+    private Outcome classify(MessagingException e) {
+        int code = replyCode(e);
+        boolean handedOver = transport.handedOver();
+        boolean replied = code >= 400 && code < 600 && code != 421;
+        if (replied && transport.isConnected()) {
+            return new Outcome.Refused(refusal(e, code));
+        }
+        closeQuietly(transport);
+        String server = credentials.address();
+        if (replied) {
+            return new Outcome.Refused(refusal(e, code));
+        }
+        if (handedOver && code != 421) {
+            return new Outcome.LostAfter(new EmailException(EmailException.Kind.UNCONFIRMED, "the connection to SMTP server "
+                    + server + " broke after the message was handed over and before the server confirmed it ("
+                    + describe(e) + "); it may have been delivered, so it is not sent again", false, e));
+        }
+        return new Outcome.LostBefore(new EmailException(EmailException.Kind.CONNECTION, "the connection to SMTP server "
+                + server + " was lost before the message was sent (" + describe(e) + ")", true, e));
+    }
+
+    private EmailException refusal(MessagingException e, int code) {
+        String what;
+        if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null && sfe.getInvalidAddresses().length > 0) {
+            what = "refused recipients " + Arrays.toString(sfe.getInvalidAddresses());
+        } else {
+            what = "refused the message";
+        }
+        boolean temporary = code >= 400 && code < 500;
+        return new EmailException(EmailException.Kind.REJECTED, "SMTP server " + credentials.address() + " " + what + ": "
+                + describe(e) + (temporary ? " (temporary: may succeed later)" : ""), temporary, e);
+    }
+
+    /** The SMTP reply code behind {@code e}: the first one found in its chain, else the last one read, else -1. */
+    private int replyCode(MessagingException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPSendFailedException s && s.getReturnCode() > 0) {
+                return s.getReturnCode();
+            }
+            if (t instanceof SMTPAddressFailedException a && a.getReturnCode() > 0) {
+                return a.getReturnCode();
+            }
+        }
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof IOException) {
+                return -1;
+            }
+        }
+        return transport.getLastReturnCode();
+    }
+
+    private static @Nullable Throwable next(Throwable t) {
+        if (t instanceof MessagingException m && m.getNextException() != null && m.getNextException() != t) {
+            return m.getNextException();
+        }
+        return t.getCause() == t ? null : t.getCause();
+    }
+
+    private static EmailException connectFailure(EmailServerCredentials c, MessagingException e) {
+        String message = String.valueOf(e.getMessage());
+        if (c.security() == EmailSecurity.STARTTLS && message.contains("STARTTLS")) {
+            return new EmailException(EmailException.Kind.TLS, "SMTP server " + c.address() + " does not offer STARTTLS,"
+                    + " which security STARTTLS requires; refusing to send unencrypted (use SSL if the server speaks TLS"
+                    + " from the start, or NONE only for a trusted relay)", false, e);
+        }
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SSLException) {
+                boolean certificate = false;
+                for (Throwable u = t; u != null; u = next(u)) {
+                    certificate |= u instanceof CertificateException
+                            || String.valueOf(u.getMessage()).contains("PKIX")
+                            || String.valueOf(u.getMessage()).contains("subject alternative");
+                }
+                String advice = certificate
+                        ? "the server's certificate is not trusted by this JVM or does not match the host name '" + c.host()
+                                + "'; add its CA to the JVM's trust store (trustAll is for tests only)"
+                        : "check that the server speaks TLS " + (c.security() == EmailSecurity.SSL
+                                ? "from the first byte on this port (SSL is usually port 465; use STARTTLS for 587)"
+                                : "after STARTTLS on this port");
+                return new EmailException(EmailException.Kind.TLS, "TLS with SMTP server " + c.address() + " failed ("
+                        + oneLine(t.getMessage()) + "); " + advice, false, e);
+            }
+        }
+        String cause = describe(e);
+        if (e instanceof MailConnectException || hasIoCause(e)) {
+            return new EmailException(EmailException.Kind.CONNECTION, "could not connect to SMTP server " + c.address()
+                    + " (security " + c.security() + "): " + cause
+                    + "; check the host and port and that the server is running", true, e);
+        }
+        return new EmailException(EmailException.Kind.CONNECTION, "could not open a session with SMTP server "
+                + c.address() + " (security " + c.security() + "): " + cause, true, e);
+    }
+
+    private static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(@Nullable String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s+", " ");
+    }
+
+    /** The message of {@code e} and of its causes, on one line. */
+    static String describe(Throwable e) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = e; t != null && parts.size() < 4; t = next(t)) {
+            String m = t.getMessage();
+            String text = (m == null || m.isBlank() ? t.getClass().getSimpleName() : m).strip().replaceAll("\\s+", " ");
+            if (parts.stream().noneMatch(p -> p.contains(text))) {
+                parts.add(text);
+            }
+        }
+        return String.join(": ", parts);
+    }
+
+    /** {@code text} with the password, and the base64 forms AUTH PLAIN and LOGIN send it in, masked. */
+    static String mask(EmailServerCredentials c, @Nullable String text) {
+        if (text == null) {
+            return "";
+        }
+        Secret password = c.password();
+        if (password == null || password.isEmpty()) {
+            return text;
+        }
+        String value = password.reveal();
+        Base64.Encoder b64 = Base64.getEncoder();
+        String user = c.username() == null ? "" : c.username();
+        String[] forms = {
+                b64.encodeToString(("\0" + user + "\0" + value).getBytes(StandardCharsets.UTF_8)),
+                b64.encodeToString(value.getBytes(StandardCharsets.UTF_8)),
+                value};
+        String result = text;
+        for (String form : forms) {
+            result = result.replace(form, "**********");
+        }
+        return result;
+    }
+
+    /** {@code e}, or if its messages hold the password, a plain exception with them masked and no cause. */
+    private static Throwable masked(EmailServerCredentials c, MessagingException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            String m = t.getMessage();
+            if (m != null && !m.equals(mask(c, m))) {
+                MessagingException clean = new MessagingException(mask(c, describe(e)));
+                clean.setStackTrace(e.getStackTrace());
+                return clean;
+            }
+        }
+        return e;
+    }
+
+    private static void closeQuietly(TrackingTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException | RuntimeException ignored) {
+            // closing a broken connection: nothing to do
+        }
+    }
+}

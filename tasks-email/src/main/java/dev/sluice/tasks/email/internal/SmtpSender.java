@@ -1,0 +1,207 @@
+package dev.sluice.tasks.email.internal;
+
+import dev.sluice.tasks.email.EmailException;
+import dev.sluice.tasks.email.EmailMessage;
+import dev.sluice.tasks.email.EmailSendResult;
+import dev.sluice.tasks.email.EmailServerCredentials;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+
+/** Sends messages over SMTP: one on its own connection, or a batch over one connection. */
+public final class SmtpSender {
+    /** Waits before each attempt to reconnect after a connection is lost mid-batch. */
+    private static final List<Duration> RECONNECT_DELAYS = List.of(Duration.ZERO, Duration.ofSeconds(1));
+
+    private SmtpSender() {
+    }
+
+    /**
+     * Sends {@code message} on a connection of its own and returns its Message-ID.
+     *
+     * @throws EmailException naming the server, user, recipient or file at fault
+     */
+    public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log) {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(message, "message");
+        String which = "message '" + message.subject() + "'";
+        MimeMessages.check(message, credentials.username(), which);
+        Session session = SmtpConnection.session(credentials);
+        MimeMessage mime = build(session, message, credentials, which);
+        try (SmtpConnection connection = SmtpConnection.open(credentials, session, log)) {
+            SmtpConnection.Outcome outcome = connection.send(mime);
+            if (outcome instanceof SmtpConnection.Outcome.Sent sent) {
+                log.debug("sent {} to {} via {}: {}", which, message.recipients().size() + " recipient(s)",
+                        credentials.address(), sent.messageId());
+                return sent.messageId();
+            }
+            throw error(outcome);
+        }
+    }
+
+    /**
+     * Sends {@code messages} over one connection, reconnecting if the server drops it, and returns
+     * one result per message in order. A message lost with the connection before it was handed over
+     * is sent again once; one lost after is reported unconfirmed and never sent twice.
+     *
+     * @throws EmailException only before anything was sent: a message that cannot be built (missing
+     *                        attachment file), or the first connection or login failing
+     */
+    public static List<EmailSendResult> sendAll(EmailServerCredentials credentials, List<EmailMessage> messages, Logger log) {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(messages, "messages");
+        List<EmailMessage> list = List.copyOf(messages);
+        for (int i = 0; i < list.size(); i++) {
+            MimeMessages.check(list.get(i), credentials.username(), which(i, list.get(i)));
+        }
+        List<EmailSendResult> results = new ArrayList<>(list.size());
+        if (list.isEmpty()) {
+            return List.of();
+        }
+        Session session = SmtpConnection.session(credentials);
+        SmtpConnection connection = SmtpConnection.open(credentials, session, log);
+        int reconnects = 0;
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                EmailMessage message = list.get(i);
+                if (Thread.currentThread().isInterrupted()) {
+                    // the run was cancelled or timed out: stop here rather than keep sending unseen
+                    for (int j = i; j < list.size(); j++) {
+                        results.add(new EmailSendResult(j, EmailSendResult.Status.FAILED, null,
+                                which(j, list.get(j)) + " not sent: the batch was interrupted"));
+                    }
+                    return List.copyOf(results);
+                }
+                MimeMessage mime;
+                try {
+                    mime = build(session, message, credentials, which(i, message));
+                } catch (EmailException e) {
+                    results.add(new EmailSendResult(i, EmailSendResult.Status.FAILED, null, e.getMessage()));
+                    continue;
+                }
+                boolean resent = false;
+                while (true) {
+                    if (connection == null) {
+                        try {
+                            connection = reconnect(credentials, session, log);
+                            reconnects++;
+                        } catch (EmailException e) {
+                            log.warn("could not reconnect to SMTP server {}; {} message(s) not sent: {}",
+                                    credentials.address(), list.size() - i, e.getMessage());
+                            for (int j = i; j < list.size(); j++) {
+                                results.add(new EmailSendResult(j, EmailSendResult.Status.FAILED, null,
+                                        which(j, list.get(j)) + " not sent: " + e.getMessage()));
+                            }
+                            return List.copyOf(results);
+                        }
+                    }
+                    SmtpConnection.Outcome outcome;
+                    try {
+                        outcome = connection.send(mime);
+                    } catch (RuntimeException e) {
+                        // not a protocol answer: the connection's state is unknown, so drop it and do not resend
+                        connection.close();
+                        connection = null;
+                        results.add(new EmailSendResult(i, EmailSendResult.Status.FAILED, null,
+                                which(i, message) + " failed: " + SmtpConnection.describe(e)));
+                        break;
+                    }
+                    if (outcome instanceof SmtpConnection.Outcome.Sent sent) {
+                        results.add(new EmailSendResult(i, EmailSendResult.Status.SENT, sent.messageId(), null));
+                        break;
+                    }
+                    if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent) {
+                        log.info("connection to SMTP server {} lost before {} was sent ({}); reconnecting to send it and the rest",
+                                credentials.address(), which(i, message), lost.error().getMessage());
+                        connection = null;
+                        resent = true;
+                        continue;
+                    }
+                    EmailException error = error(outcome);
+                    if (!(outcome instanceof SmtpConnection.Outcome.Refused)) {
+                        connection = null;
+                    }
+                    EmailSendResult.Status status = outcome instanceof SmtpConnection.Outcome.LostAfter
+                            ? EmailSendResult.Status.UNCONFIRMED : EmailSendResult.Status.FAILED;
+                    log.warn("{} {}: {}", which(i, message), status == EmailSendResult.Status.UNCONFIRMED
+                            ? "is unconfirmed" : "failed", error.getMessage());
+                    results.add(new EmailSendResult(i, status,
+                            status == EmailSendResult.Status.UNCONFIRMED ? idOf(mime) : null, error.getMessage()));
+                    break;
+                }
+            }
+        } finally {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+        log.debug("sent {} of {} message(s) via {} ({} reconnect(s))",
+                results.stream().filter(EmailSendResult::sent).count(), list.size(), credentials.address(), reconnects);
+        return List.copyOf(results);
+    }
+
+    private static SmtpConnection reconnect(EmailServerCredentials credentials, Session session, Logger log) {
+        EmailException last = null;
+        for (Duration delay : RECONNECT_DELAYS) {
+            try {
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis());
+                }
+                return SmtpConnection.open(credentials, session, log);
+            } catch (EmailException e) {
+                last = e;
+                if (!e.isRetryable()) {
+                    throw e;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EmailException(EmailException.Kind.CONNECTION, "interrupted while reconnecting to SMTP server "
+                        + credentials.address(), false, e);
+            }
+        }
+        throw Objects.requireNonNull(last);
+    }
+
+    private static MimeMessage build(Session session, EmailMessage message, EmailServerCredentials credentials, String which) {
+        try {
+            return MimeMessages.build(session, message, credentials.username());
+        } catch (MessagingException e) {
+            throw new EmailException(EmailException.Kind.INVALID_MESSAGE, "could not build " + which + ": "
+                    + SmtpConnection.describe(e), false, e);
+        }
+    }
+
+    private static EmailException error(SmtpConnection.Outcome outcome) {
+        if (outcome instanceof SmtpConnection.Outcome.Refused r) {
+            return r.error();
+        }
+        if (outcome instanceof SmtpConnection.Outcome.LostBefore l) {
+            return l.error();
+        }
+        if (outcome instanceof SmtpConnection.Outcome.LostAfter l) {
+            return l.error();
+        }
+        throw new IllegalStateException("not an error: " + outcome);
+    }
+
+    private static @Nullable String idOf(MimeMessage mime) {
+        try {
+            return mime.getMessageID();
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    private static String which(int index, EmailMessage message) {
+        List<String> recipients = message.recipients();
+        String to = recipients.size() <= 3 ? recipients.toString()
+                : recipients.subList(0, 3).toString().replace("]", ", ... " + (recipients.size() - 3) + " more]");
+        return "message " + index + " ('" + message.subject() + "' to " + to + ")";
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sluice.tasks.email.internal;
+
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import java.io.IOException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
+/**
+ * Angus's SMTP transport, noting whether the current message was handed over completely (the
+ * end-of-data marker was being sent). A connection lost before that point means the message was
+ * not delivered and may be sent again; lost after it, delivery is unknown and it must not be.
+ */
+final class TrackingTransport extends SMTPTransport {
+    private boolean handedOver;
+
+    TrackingTransport(Session session, URLName url, boolean ssl) {
+        super(session, url, "smtp", ssl);
+    }
+
+    @Override
+    public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
+        handedOver = false;
+        super.sendMessage(message, addresses);
+    }
+
+    @Override
+    protected void finishData() throws IOException, MessagingException {
+        handedOver = true;
+        super.finishData();
+    }
+
+    @Override
+    protected void finishBdat() throws IOException, MessagingException {
+        handedOver = true;
+        super.finishBdat();
+    }
+
+    /** True once the end of the current message's data started to go out. */
+    synchronized boolean handedOver() {
+        return handedOver;
+    }
+}

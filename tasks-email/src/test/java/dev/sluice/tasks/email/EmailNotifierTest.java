@@ -1,0 +1,68 @@
+package dev.sluice.tasks.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Notification;
+import dev.sluice.Secret;
+import dev.sluice.Severity;
+import dev.sluice.SluiceException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmailNotifierTest {
+    private final EmailServerCredentials smtp =
+            EmailServerCredentials.of("smtp.example.com", EmailSecurity.SSL, "alerts@example.com", Secret.of("pw-123456"));
+
+    @Test
+    void buildsTheMessageFromTheNotification() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("flow", "daily-etl");
+        fields.put("state", "FAILED");
+        EmailMessage message = EmailNotifier.of(smtp, List.of("oncall@example.com"))
+                .message(new Notification("Flow 'daily-etl' failed\r\nBcc: x@example.com", "load failed", Severity.ERROR, fields));
+
+        assertThat(message.subject()).isEqualTo("[sluice] Flow 'daily-etl' failed Bcc: x@example.com");
+        assertThat(message.to()).containsExactly("oncall@example.com");
+        assertThat(message.bcc()).isEmpty();
+        assertThat(message.text()).isEqualTo("load failed\n\nflow: daily-etl\nstate: FAILED\n");
+        assertThat(message.headers()).containsEntry("X-Sluice-Severity", "ERROR").containsEntry("X-Priority", "1");
+    }
+
+    @Test
+    void validates() {
+        assertThatThrownBy(() -> EmailNotifier.of(smtp, List.of()))
+                .hasMessageContaining("at least one recipient");
+        assertThatThrownBy(() -> EmailNotifier.of(smtp, List.of("not an address")))
+                .hasMessageContaining("to address 'not an address' is not a valid email address");
+        assertThatThrownBy(() -> EmailNotifier.of(smtp, List.of("a@example.com")).withSubjectPrefix("[x]\r\n"))
+                .hasMessageContaining("subjectPrefix must not contain line breaks");
+        assertThatThrownBy(() -> new EmailNotifier(null, List.of("a@example.com"), null, "", null))
+                .hasMessageContaining("needs credentials");
+    }
+
+    @Test
+    void plainJsonNamesTheCredentialsBlockAndShowsNoSecret() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        EmailNotifier byName = EmailNotifier.of("ops-smtp", List.of("oncall@example.com")).withFrom("sluice@example.com");
+        String text = json.writeValueAsString(byName);
+        assertThat(text).contains("\"credentialsBlock\":\"ops-smtp\"");
+        assertThat(json.readValue(text, EmailNotifier.class)).isEqualTo(byName);
+        assertThat(byName.blockType()).isEqualTo("email-notifier");
+
+        String direct = json.writeValueAsString(EmailNotifier.of(smtp, List.of("oncall@example.com")));
+        assertThat(direct).doesNotContain("pw-123456").contains("**********");
+        assertThat(EmailNotifier.of(smtp, List.of("oncall@example.com")).toString()).doesNotContain("pw-123456");
+    }
+
+    @Test
+    void credentialsByNameNeedTheBlockStore() {
+        EmailNotifier byName = EmailNotifier.of("ops-smtp", List.of("oncall@example.com"));
+        assertThatThrownBy(() -> byName.send(Notification.of("s", "b", Severity.ERROR)))
+                .isInstanceOf(SluiceException.class)
+                .hasMessageContaining("ops-smtp");
+    }
+}
