@@ -6,7 +6,7 @@ import dev.sluice.Notification;
 import dev.sluice.Notifier;
 import dev.sluice.RunContext;
 import dev.sluice.Severity;
-import dev.sluice.tasks.email.internal.BlockLookup;
+import dev.sluice.Blocks;
 import dev.sluice.tasks.email.internal.Checks;
 import dev.sluice.tasks.email.internal.SmtpSender;
 import java.util.List;
@@ -107,7 +107,7 @@ public record EmailNotifier(
         Objects.requireNonNull(notification, "notification");
         EmailServerCredentials server = credentials != null
                 ? credentials
-                : BlockLookup.load(EmailServerCredentials.class, Objects.requireNonNull(credentialsBlock));
+                : Blocks.load(EmailServerCredentials.class, Objects.requireNonNull(credentialsBlock));
         SmtpSender.send(server, message(notification), RunContext.logger());
     }
 

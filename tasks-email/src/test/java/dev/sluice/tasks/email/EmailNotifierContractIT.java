@@ -12,11 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/**
- * {@link EmailNotifier} against the shared notifier contract, delivering to GreenMail over SMTPS.
- * Not compiled yet: move it to src/test/java/dev/sluice/tasks/email once core ships the testkit
- * (dev.sluice.testkit.NotifierContract, core's test-jar) and add that test-jar as a test dependency.
- */
+/** {@link EmailNotifier} against the shared notifier contract, delivering to GreenMail over SMTPS. */
 class EmailNotifierContractIT extends NotifierContract {
     private static GreenMail greenMail;
 
