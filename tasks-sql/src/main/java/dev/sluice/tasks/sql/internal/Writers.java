@@ -31,7 +31,11 @@ final class Writers {
 
     /** Writes one batch inside the caller's transaction. */
     interface Writer extends AutoCloseable {
-        Counts write(List<Object> batch, long firstIndex) throws SQLException;
+        /** Writes the rows of the cursor's current batch. */
+        Counts write(Cursor batch) throws SQLException;
+
+        /** True if one batch can be as large as the whole input (COPY streams it). */
+        boolean streams();
 
         /** How it writes, for the log: "COPY", "batched INSERT", ... */
         String method();
@@ -47,14 +51,14 @@ final class Writers {
 
     /** {@code COPY table (cols) FROM STDIN} of every row of the batch. */
     static long copy(Connection conn, String quotedTable, Target target, Values.Reader reader, CopyEncoder enc,
-                     List<Object> batch, long firstIndex) throws SQLException {
+                     Cursor batch) throws SQLException {
         CopySink sink = PgCopy.open(conn, "COPY " + quotedTable + " (" + target.columnList() + ") FROM STDIN");
         boolean done = false;
         try {
             int n = target.quotedColumns().size();
             enc.reset();
-            long index = firstIndex;
-            for (Object row : batch) {
+            while (batch.hasNext()) {
+                Object row = batch.next();
                 for (int c = 0; c < n; c++) {
                     if (c > 0) {
                         enc.tab();
@@ -63,16 +67,15 @@ final class Writers {
                     try {
                         v = reader.get(row, c);
                     } catch (IllegalArgumentException e) {
-                        throw badRow(index, null, e);
+                        throw badRow(batch.index(), null, e);
                     }
                     try {
                         enc.value(v);
                     } catch (IllegalArgumentException e) {
-                        throw badRow(index, target.inputColumns().get(c), e);
+                        throw badRow(batch.index(), target.inputColumns().get(c), e);
                     }
                 }
                 enc.endRow();
-                index++;
                 if (enc.length() >= FLUSH_BYTES) {
                     sink.write(enc.buffer(), 0, enc.length());
                     enc.reset();
@@ -93,25 +96,26 @@ final class Writers {
     }
 
     /** Adds every row of the batch to {@code ps} and executes it. */
-    static void jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, List<Object> batch, long firstIndex)
-            throws SQLException {
+    static long jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, Cursor batch) throws SQLException {
         int n = target.quotedColumns().size();
         int[] types = target.sqlTypes();
-        long index = firstIndex;
-        for (Object row : batch) {
+        long rows = 0;
+        while (batch.hasNext()) {
+            Object row = batch.next();
             for (int c = 0; c < n; c++) {
                 Object v;
                 try {
                     v = reader.get(row, c);
                 } catch (IllegalArgumentException e) {
-                    throw badRow(index, null, e);
+                    throw badRow(batch.index(), null, e);
                 }
                 Values.bind(ps, c + 1, v, types[c]);
             }
             ps.addBatch();
-            index++;
+            rows++;
         }
         ps.executeBatch();
+        return rows;
     }
 
     static Writer insert(Connection conn, Dialect dialect, boolean useCopy, Target target, Values.Reader reader)
@@ -120,9 +124,14 @@ final class Writers {
             CopyEncoder enc = new CopyEncoder(FLUSH_BYTES + 4096);
             return new Writer() {
                 @Override
-                public Counts write(List<Object> batch, long firstIndex) throws SQLException {
-                    long rows = copy(conn, target.quotedTable(), target, reader, enc, batch, firstIndex);
+                public Counts write(Cursor batch) throws SQLException {
+                    long rows = copy(conn, target.quotedTable(), target, reader, enc, batch);
                     return new Counts(rows, 0);
+                }
+
+                @Override
+                public boolean streams() {
+                    return true;
                 }
 
                 @Override
@@ -138,9 +147,13 @@ final class Writers {
         PreparedStatement ps = conn.prepareStatement(insertSql(target.quotedTable(), target));
         return new Writer() {
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
-                jdbcBatch(ps, target, reader, batch, firstIndex);
-                return new Counts(batch.size(), 0);
+            public Counts write(Cursor batch) throws SQLException {
+                return new Counts(jdbcBatch(ps, target, reader, batch), 0);
+            }
+
+            @Override
+            public boolean streams() {
+                return false;
             }
 
             @Override
@@ -193,17 +206,17 @@ final class Writers {
             private PreparedStatement fill;
 
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+            public Counts write(Cursor batch) throws SQLException {
                 try (Statement st = conn.createStatement()) {
                     st.execute(create);
                 }
                 if (enc != null) {
-                    copy(conn, temp, target, reader, enc, batch, firstIndex);
+                    copy(conn, temp, target, reader, enc, batch);
                 } else {
                     if (fill == null) {
                         fill = conn.prepareStatement(insertSql(temp, target));
                     }
-                    jdbcBatch(fill, target, reader, batch, firstIndex);
+                    jdbcBatch(fill, target, reader, batch);
                 }
                 try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(merge)) {
                     rs.next();
@@ -212,6 +225,11 @@ final class Writers {
                     st.execute("TRUNCATE TABLE " + temp);
                     return new Counts(inserted, updated);
                 }
+            }
+
+            @Override
+            public boolean streams() {
+                return enc != null;
             }
 
             @Override
@@ -265,11 +283,16 @@ final class Writers {
         String count = "SELECT COUNT(*) FROM " + t;
         return new Writer() {
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+            public Counts write(Cursor batch) throws SQLException {
                 long before = count(conn, count);
-                jdbcBatch(ps, target, reader, batch, firstIndex);
+                long rows = jdbcBatch(ps, target, reader, batch);
                 long inserted = count(conn, count) - before;
-                return new Counts(inserted, batch.size() - inserted);
+                return new Counts(inserted, rows - inserted);
+            }
+
+            @Override
+            public boolean streams() {
+                return false;
             }
 
             @Override
