@@ -225,12 +225,12 @@ class PgLoadIT {
     @Test
     void connectionLostMidLoadFailsCleanlyAndThePoolRecovers() {
         String table = newTable();
-        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1);
-        // the input kills the loading backend (from another connection) when row 30,000 is read
+        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1)
+                .withDriverProperties(Map.of("ApplicationName", "sluice-doomed"));
+        // the input kills the loading backend (from another connection) while the COPY is at row 30,000
         Iterable<Sale> killer = () -> IntStream.range(0, 60_000).mapToObj(i -> {
             if (i == 30_000) {
-                EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'");
+                EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-doomed'");
             }
             return new Sale(i, "k" + i, BigDecimal.ONE, T0);
         }).iterator();
@@ -242,6 +242,18 @@ class PgLoadIT {
         LoadResult next = SqlTasks.load().run(creds, LoadSpec.into(table), sales(0, 60_000, "ok"));
         assertThat(next.inserted()).isEqualTo(60_000);
         assertThat(EmbeddedPg.count(table)).isEqualTo(60_000);
+    }
+
+    @Test
+    void aPooledConnectionTheServerDroppedWhileIdleIsReplaced() {
+        String table = newTable();
+        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1)
+                .withDriverProperties(Map.of("ApplicationName", "sluice-idle-victim"));
+        SqlTasks.load().run(creds, LoadSpec.into(table), sales(0, 10, "a"));
+        EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-idle-victim'");
+        // the pool's only connection is dead; the load notices before writing and takes a new one
+        assertThat(SqlTasks.load().run(creds, LoadSpec.into(table), sales(10, 10, "b")).inserted()).isEqualTo(10);
+        assertThat(EmbeddedPg.count(table)).isEqualTo(20);
     }
 
     @Test

@@ -86,14 +86,42 @@ public final class Loader {
 
         HikariDataSource ds = Pools.dataSource(credentials);
         Connection conn = borrow(ds, credentials);
+        Dialect dialect;
+        Target target;
+        try {
+            dialect = Dialect.of(conn);
+            target = Target.resolve(conn, spec.table(), inputColumns, credentials);
+        } catch (SQLException e) {
+            if (!SqlErrors.isConnectionLost(e)) {
+                release(ds, conn, false);
+                throw new SqlTaskException("cannot read the columns of '" + spec.table() + "': " + SqlErrors.describe(e), e);
+            }
+            // a pooled connection the server dropped while idle: take a fresh one, once
+            ds.evictConnection(conn);
+            log.info("a pooled connection to {} was lost ({}); retrying with a new one", credentials.redactedUrl(),
+                    SqlErrors.describe(e));
+            conn = borrow(ds, credentials);
+            try {
+                dialect = Dialect.of(conn);
+                target = Target.resolve(conn, spec.table(), inputColumns, credentials);
+            } catch (SQLException again) {
+                ds.evictConnection(conn);
+                throw new SqlTaskException("cannot read the columns of '" + spec.table() + "' on "
+                        + credentials.redactedUrl() + ": " + SqlErrors.describe(again), again);
+            } catch (RuntimeException again) {
+                release(ds, conn, false);
+                throw again;
+            }
+        } catch (RuntimeException e) {
+            release(ds, conn, false);
+            throw e;
+        }
         boolean broken = false;
         boolean writing = false;
         long committed = skip;
         long batchFirst = index;
         Cursor cursor = first == null ? null : new Cursor(first, it, index);
         try {
-            Dialect dialect = Dialect.of(conn);
-            Target target = Target.resolve(conn, spec.table(), inputColumns, credentials);
             conn.setAutoCommit(false);
             writing = true;
             try (Writers.Writer writer = writer(conn, dialect, spec, target, reader)) {
@@ -134,11 +162,8 @@ public final class Loader {
         } catch (SQLException | RuntimeException e) {
             rollback(conn, e);
             broken = !valid(conn);
-            if (!writing && e instanceof SqlTaskException ste) {
-                throw ste; // the table or a column does not exist: nothing was written
-            }
             String what = e instanceof Writers.BadRowException || e instanceof SqlTaskException
-                    || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.message(e, credentials);
+                    || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.describe(e);
             long last = cursor == null ? batchFirst : Math.max(batchFirst, cursor.consumed() - 1);
             String where = !writing ? "" : " at batch " + (batches + 1) + " (input rows " + batchFirst + " to " + last + ")";
             Long copyRow = copyLine(e);
@@ -189,7 +214,7 @@ public final class Loader {
             return ds.getConnection();
         } catch (SQLException e) {
             throw new SqlTaskException("cannot get a connection to " + credentials.redactedUrl() + " as user '"
-                    + credentials.username() + "': " + SqlErrors.rootMessage(e, credentials), e);
+                    + credentials.username() + "': " + SqlErrors.describe(e.getCause() != null ? e.getCause() : e), e);
         }
     }
 

@@ -193,7 +193,7 @@ public final class Queries {
 
     private static SqlTaskException failed(String sql, Exception e, DatabaseCredentials credentials) {
         return new SqlTaskException("statement '" + Values.abbreviate(sql) + "' failed on " + credentials.redactedUrl()
-                + ": " + SqlErrors.message(e, credentials), e);
+                + ": " + SqlErrors.describe(e), e);
     }
 
     private static final class LoadSpecDefaults {

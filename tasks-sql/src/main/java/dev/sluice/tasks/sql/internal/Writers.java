@@ -172,14 +172,22 @@ final class Writers {
         return "INSERT INTO " + quotedTable + " (" + target.columnList() + ") VALUES (" + placeholders(target) + ")";
     }
 
+    private static String prefixed(String prefix, List<String> names) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(prefix + n);
+        }
+        return String.join(", ", out);
+    }
+
     private static String placeholders(Target target) {
         return String.join(", ", java.util.Collections.nCopies(target.quotedColumns().size(), "?"));
     }
 
     /**
-     * PostgreSQL upsert: each batch goes into a temporary table (by COPY, or batched INSERT), then one
-     * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE} moves it into the target and counts
-     * inserted and updated rows.
+     * PostgreSQL upsert: each batch goes into a temporary table (by COPY, or batched INSERT), then an
+     * {@code UPDATE ... FROM} updates the rows whose keys exist and an {@code INSERT ... SELECT ...
+     * WHERE NOT EXISTS ... ON CONFLICT (keys) DO UPDATE} adds the others, counting both.
      */
     static Writer pgUpsert(Connection conn, boolean useCopy, Target target, List<String> keys, Values.Reader reader)
             throws SQLException {
@@ -198,8 +206,24 @@ final class Writers {
             }
         }
         String action = sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets);
-        String merge = "WITH m AS (INSERT INTO " + target.quotedTable() + " (" + target.columnList() + ") SELECT "
-                + target.columnList() + " FROM " + temp + " ON CONFLICT (" + String.join(", ", keyCols) + ") "
+        List<String> on = new ArrayList<>();
+        for (String k : keyCols) {
+            on.add("t." + k + " = s." + k);
+        }
+        String matches = String.join(" AND ", on);
+        List<String> assignments = new ArrayList<>();
+        for (String c : target.quotedColumns()) {
+            if (!keyCols.contains(c)) {
+                assignments.add(c + " = s." + c);
+            }
+        }
+        // set-based: update the rows whose key exists, then insert the rest; ON CONFLICT still guards
+        // the insert against a row another session adds meanwhile
+        String update = assignments.isEmpty() ? null : "UPDATE " + target.quotedTable() + " AS t SET "
+                + String.join(", ", assignments) + " FROM " + temp + " AS s WHERE " + matches;
+        String merge = "WITH m AS (INSERT INTO " + target.quotedTable() + " AS t (" + target.columnList() + ") SELECT "
+                + prefixed("s.", target.quotedColumns()) + " FROM " + temp + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                + target.quotedTable() + " AS t WHERE " + matches + ") ON CONFLICT (" + String.join(", ", keyCols) + ") "
                 + action + " RETURNING (xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FROM m";
         CopyEncoder enc = copy ? new CopyEncoder(FLUSH_BYTES + 4096) : null;
         return new Writer() {
@@ -218,10 +242,15 @@ final class Writers {
                     }
                     jdbcBatch(fill, target, reader, batch);
                 }
-                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(merge)) {
-                    rs.next();
-                    long inserted = rs.getLong(1);
-                    long updated = rs.getLong(2) - inserted;
+                try (Statement st = conn.createStatement()) {
+                    st.execute("ANALYZE " + temp); // row counts and key statistics, so the joins get good plans
+                    long updated = update == null ? 0 : st.executeUpdate(update);
+                    long inserted;
+                    try (ResultSet rs = st.executeQuery(merge)) {
+                        rs.next();
+                        inserted = rs.getLong(1);
+                        updated += rs.getLong(2) - inserted;
+                    }
                     st.execute("TRUNCATE TABLE " + temp);
                     return new Counts(inserted, updated);
                 }
