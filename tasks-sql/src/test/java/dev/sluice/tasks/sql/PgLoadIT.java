@@ -91,6 +91,22 @@ class PgLoadIT {
         assertThat(readAll(table)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void upsertPerBatchCommitsEachBatch(boolean copy) throws Exception {
+        String table = newTable();
+        LoadSpec spec = LoadSpec.into(table).withUpsertOn("id").withCopy(copy)
+                .withTransaction(LoadTransaction.PER_BATCH).withBatchSize(700);
+        SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(1, 3_000, "a"));
+        LoadResult r = SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(2_001, 3_000, "b"));
+        assertThat(r.batches()).isEqualTo(5);
+        assertThat(r.inserted()).isEqualTo(2_000);
+        assertThat(r.updated()).isEqualTo(1_000);
+        List<Sale> expected = new ArrayList<>(sales(1, 2_000, "a"));
+        expected.addAll(sales(2_001, 3_000, "b"));
+        assertThat(readAll(table)).isEqualTo(expected);
+    }
+
     @Test
     void truncateInsertReplacesTheTable() throws Exception {
         String table = newTable();

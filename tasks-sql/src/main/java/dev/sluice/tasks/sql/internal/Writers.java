@@ -234,22 +234,24 @@ final class Writers {
                 try (Statement st = conn.createStatement()) {
                     st.execute(create);
                 }
+                long rows;
                 if (enc != null) {
-                    copy(conn, temp, target, reader, enc, batch);
+                    rows = copy(conn, temp, target, reader, enc, batch);
                 } else {
                     if (fill == null) {
                         fill = conn.prepareStatement(insertSql(temp, target));
                     }
-                    jdbcBatch(fill, target, reader, batch);
+                    rows = jdbcBatch(fill, target, reader, batch);
                 }
                 try (Statement st = conn.createStatement()) {
-                    st.execute("ANALYZE " + temp); // row counts and key statistics, so the joins get good plans
                     long updated = update == null ? 0 : st.executeUpdate(update);
-                    long inserted;
-                    try (ResultSet rs = st.executeQuery(merge)) {
-                        rs.next();
-                        inserted = rs.getLong(1);
-                        updated += rs.getLong(2) - inserted;
+                    long inserted = 0;
+                    if (update == null || updated < rows) { // when every row was an update, nothing is left to insert
+                        try (ResultSet rs = st.executeQuery(merge)) {
+                            rs.next();
+                            inserted = rs.getLong(1);
+                            updated += rs.getLong(2) - inserted;
+                        }
                     }
                     st.execute("TRUNCATE TABLE " + temp);
                     return new Counts(inserted, updated);
@@ -263,7 +265,7 @@ final class Writers {
 
             @Override
             public String method() {
-                return (enc != null ? "COPY" : "batched INSERT") + " into a temporary table, then INSERT ... ON CONFLICT";
+                return (enc != null ? "COPY" : "batched INSERT") + " into a temporary table, then UPDATE ... FROM and INSERT ... ON CONFLICT";
             }
 
             @Override
