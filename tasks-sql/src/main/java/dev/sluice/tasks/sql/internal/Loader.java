@@ -65,7 +65,13 @@ public final class Loader {
             it.next();
             index++;
         }
-        Object first = it.hasNext() ? it.next() : null;
+        Object first = null;
+        if (it.hasNext()) {
+            first = it.next();
+            if (first == null) {
+                throw new IllegalArgumentException("input row " + index + " is null");
+            }
+        }
         if (first == null && index < skip) {
             throw new IllegalArgumentException("skipRows is " + skip + " but the input has only " + index + " rows");
         }
