@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param inserted rows inserted
  * @param updated rows updated ({@link LoadMode#UPSERT} only)
- * @param batches batches written
+ * @param batches batches written: JDBC batches, or {@code COPY} commands
  * @param duration time the load took
  */
 public record LoadResult(long inserted, long updated, long batches, Duration duration) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param columns the columns to write; empty means the first row's record components or map keys
  * @param mode how rows are written
  * @param keyColumns the columns that identify a row, for {@link LoadMode#UPSERT}
- * @param batchSize rows per batch (per {@code COPY} or JDBC batch, and per commit with {@link LoadTransaction#PER_BATCH})
+ * @param batchSize rows per JDBC batch, and per commit with {@link LoadTransaction#PER_BATCH}; an
+ *        {@link LoadTransaction#ALL_OR_NOTHING} load through PostgreSQL's {@code COPY} streams every row
+ *        through one {@code COPY} instead
  * @param transaction how the load commits
  * @param copy whether PostgreSQL loads may use {@code COPY ... FROM STDIN} (the default and by far the fastest)
  * @param skipRows input rows to skip, to resume a {@link LoadTransaction#PER_BATCH} load after {@link SqlLoadException#committedRows()}

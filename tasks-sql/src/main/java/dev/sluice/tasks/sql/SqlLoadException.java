@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 public class SqlLoadException extends SqlTaskException {
     private static final long serialVersionUID = 1L;
 
+    /** Input rows committed before the failure. */
     private final long committedRows;
 
     /** An exception for a load that left {@code committedRows} input rows committed. */

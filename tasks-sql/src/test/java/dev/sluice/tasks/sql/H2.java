@@ -15,6 +15,14 @@ final class H2 {
     private H2() {
     }
 
+    static {
+        try {
+            Class.forName("org.h2.Driver"); // registered whatever class loader touched DriverManager first
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     static DatabaseCredentials newDatabase() {
         return DatabaseCredentials.of("jdbc:h2:mem:sluice" + SEQ.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", Secret.of(""));
     }

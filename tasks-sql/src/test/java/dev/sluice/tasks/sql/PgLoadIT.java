@@ -65,7 +65,8 @@ class PgLoadIT {
         LoadResult r = SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withCopy(copy).withBatchSize(10_000), rows);
         assertThat(r.inserted()).isEqualTo(25_000);
         assertThat(r.updated()).isZero();
-        assertThat(r.batches()).isEqualTo(3);
+        // COPY streams an all-or-nothing load through one COPY; JDBC batches hold batchSize rows
+        assertThat(r.batches()).isEqualTo(copy ? 1 : 3);
         assertThat(readAll(table)).isEqualTo(rows);
     }
 
@@ -87,6 +88,22 @@ class PgLoadIT {
         assertThat(mixed.updated()).isEqualTo(5_000);
         List<Sale> expected = new ArrayList<>(sales(1, 5_000, "a"));
         expected.addAll(sales(5_001, 10_000, "b"));
+        assertThat(readAll(table)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void upsertPerBatchCommitsEachBatch(boolean copy) throws Exception {
+        String table = newTable();
+        LoadSpec spec = LoadSpec.into(table).withUpsertOn("id").withCopy(copy)
+                .withTransaction(LoadTransaction.PER_BATCH).withBatchSize(700);
+        SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(1, 3_000, "a"));
+        LoadResult r = SqlTasks.load().run(EmbeddedPg.credentials(), spec, sales(2_001, 3_000, "b"));
+        assertThat(r.batches()).isEqualTo(5);
+        assertThat(r.inserted()).isEqualTo(2_000);
+        assertThat(r.updated()).isEqualTo(1_000);
+        List<Sale> expected = new ArrayList<>(sales(1, 2_000, "a"));
+        expected.addAll(sales(2_001, 3_000, "b"));
         assertThat(readAll(table)).isEqualTo(expected);
     }
 
@@ -141,7 +158,8 @@ class PgLoadIT {
         assertThatThrownBy(() -> SqlTasks.load().run(EmbeddedPg.credentials(), LoadSpec.into(table).withCopy(copy), rows))
                 .isInstanceOf(TaskFailedException.class)
                 .cause().isInstanceOf(SqlLoadException.class)
-                .hasMessageContaining("load into " + table + " failed at batch 7 (input rows 60000 to 69999)")
+                .hasMessageContaining("load into " + table + " failed at "
+                        + (copy ? "input row 61234" : "batch 7 (input rows 60000 to 69999)"))
                 .hasMessageContaining("rolled back")
                 .satisfies(e -> assertThat(((SqlLoadException) e).committedRows()).isZero());
         assertThat(EmbeddedPg.count(table)).isZero();
@@ -223,12 +241,12 @@ class PgLoadIT {
     @Test
     void connectionLostMidLoadFailsCleanlyAndThePoolRecovers() {
         String table = newTable();
-        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1);
-        // the input kills the loading backend (from another connection) when row 30,000 is read
+        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1)
+                .withDriverProperties(Map.of("ApplicationName", "sluice-doomed"));
+        // the input kills the loading backend (from another connection) while the COPY is at row 30,000
         Iterable<Sale> killer = () -> IntStream.range(0, 60_000).mapToObj(i -> {
             if (i == 30_000) {
-                EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE pid <> pg_backend_pid() AND datname = current_database() AND backend_type = 'client backend'");
+                EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-doomed'");
             }
             return new Sale(i, "k" + i, BigDecimal.ONE, T0);
         }).iterator();
@@ -240,6 +258,18 @@ class PgLoadIT {
         LoadResult next = SqlTasks.load().run(creds, LoadSpec.into(table), sales(0, 60_000, "ok"));
         assertThat(next.inserted()).isEqualTo(60_000);
         assertThat(EmbeddedPg.count(table)).isEqualTo(60_000);
+    }
+
+    @Test
+    void aPooledConnectionTheServerDroppedWhileIdleIsReplaced() {
+        String table = newTable();
+        DatabaseCredentials creds = EmbeddedPg.credentials().withPoolSize(1)
+                .withDriverProperties(Map.of("ApplicationName", "sluice-idle-victim"));
+        SqlTasks.load().run(creds, LoadSpec.into(table), sales(0, 10, "a"));
+        EmbeddedPg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-idle-victim'");
+        // the pool's only connection is dead; the load notices before writing and takes a new one
+        assertThat(SqlTasks.load().run(creds, LoadSpec.into(table), sales(10, 10, "b")).inserted()).isEqualTo(10);
+        assertThat(EmbeddedPg.count(table)).isEqualTo(20);
     }
 
     @Test

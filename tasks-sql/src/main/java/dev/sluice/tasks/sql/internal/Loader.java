@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /** The body of {@code SqlTasks.load()}. */
@@ -65,7 +65,13 @@ public final class Loader {
             it.next();
             index++;
         }
-        Object first = it.hasNext() ? it.next() : null;
+        Object first = null;
+        if (it.hasNext()) {
+            first = it.next();
+            if (first == null) {
+                throw new IllegalArgumentException("input row " + index + " is null");
+            }
+        }
         if (first == null && index < skip) {
             throw new IllegalArgumentException("skipRows is " + skip + " but the input has only " + index + " rows");
         }
@@ -86,67 +92,93 @@ public final class Loader {
 
         HikariDataSource ds = Pools.dataSource(credentials);
         Connection conn = borrow(ds, credentials);
+        Dialect dialect;
+        Target target;
+        try {
+            dialect = Dialect.of(conn);
+            target = Target.resolve(conn, spec.table(), inputColumns, credentials);
+        } catch (SQLException e) {
+            if (!SqlErrors.isConnectionLost(e)) {
+                release(ds, conn, false);
+                throw new SqlTaskException("cannot read the columns of '" + spec.table() + "': " + SqlErrors.describe(e), e);
+            }
+            // a pooled connection the server dropped while idle: take a fresh one, once
+            ds.evictConnection(conn);
+            log.info("a pooled connection to {} was lost ({}); retrying with a new one", credentials.redactedUrl(),
+                    SqlErrors.describe(e));
+            conn = borrow(ds, credentials);
+            try {
+                dialect = Dialect.of(conn);
+                target = Target.resolve(conn, spec.table(), inputColumns, credentials);
+            } catch (SQLException again) {
+                ds.evictConnection(conn);
+                throw new SqlTaskException("cannot read the columns of '" + spec.table() + "' on "
+                        + credentials.redactedUrl() + ": " + SqlErrors.describe(again), again);
+            } catch (RuntimeException again) {
+                release(ds, conn, false);
+                throw again;
+            }
+        } catch (RuntimeException e) {
+            release(ds, conn, false);
+            throw e;
+        }
         boolean broken = false;
+        boolean writing = false;
         long committed = skip;
         long batchFirst = index;
-        int batchSize = 0;
-        String method = "";
+        Cursor cursor = first == null ? null : new Cursor(first, it, index);
         try {
-            Dialect dialect = Dialect.of(conn);
-            Target target = Target.resolve(conn, spec.table(), inputColumns, credentials);
             conn.setAutoCommit(false);
+            writing = true;
             try (Writers.Writer writer = writer(conn, dialect, spec, target, reader)) {
-                method = writer == null ? "" : writer.method();
+                String method = writer == null ? "" : writer.method();
                 if (spec.mode() == LoadMode.TRUNCATE_INSERT && skip == 0) {
                     try (Statement st = conn.createStatement()) {
                         st.execute(dialect.truncate(target.quotedTable()));
                     }
                 }
-                List<Object> batch = new ArrayList<>(Math.min(spec.batchSize(), 1 << 16));
-                Object next = first;
-                while (next != null) {
-                    batch.clear();
-                    batchFirst = index;
-                    batch.add(next);
-                    while (batch.size() < spec.batchSize() && it.hasNext()) {
-                        batch.add(it.next());
-                    }
-                    batchSize = batch.size();
-                    Writers.Counts counts = writer.write(batch, batchFirst);
-                    index += batch.size();
+                // COPY streams any number of rows; when the load commits once, one COPY takes them all
+                long limit = writer != null && writer.streams() && spec.transaction() == LoadTransaction.ALL_OR_NOTHING
+                        ? Long.MAX_VALUE : spec.batchSize();
+                while (cursor != null && cursor.hasMoreInput()) {
+                    batchFirst = cursor.consumed();
+                    cursor.startBatch(limit);
+                    Writers.Counts counts = writer.write(cursor);
                     batches++;
                     inserted += counts.inserted();
                     updated += counts.updated();
-                    next = it.hasNext() ? it.next() : null;
                     if (spec.transaction() == LoadTransaction.PER_BATCH) {
                         conn.commit();
-                        committed = index;
+                        committed = cursor.consumed();
                         if (run.isPresent()) {
                             PROGRESS.put(run.get(), new Progress(committed, inserted, updated, batches));
                         }
                     }
-                    log.debug("load into {}: batch {} ({} rows) written", spec.table(), batches, batch.size());
+                    log.debug("load into {}: batch {} (input rows {} to {}) written", spec.table(), batches, batchFirst,
+                            cursor.consumed() - 1);
                 }
+                conn.commit();
+                long loaded = cursor == null ? 0 : cursor.consumed() - skip;
+                run.ifPresent(PROGRESS::remove);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                log.info("loaded {} rows into {} ({} inserted, {} updated) in {} batch(es), {} ms, by {}", loaded,
+                        spec.table(), inserted, updated, batches, took.toMillis(), method);
+                return new LoadResult(inserted, updated, batches, took);
             }
-            conn.commit();
-            committed = index;
-            run.ifPresent(PROGRESS::remove);
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            log.info("loaded {} rows into {} ({} inserted, {} updated) in {} batches, {} ms, by {}", index - skip, spec.table(), inserted, updated, batches, took.toMillis(), method);
-            return new LoadResult(inserted, updated, batches, took);
         } catch (SQLException | RuntimeException e) {
             rollback(conn, e);
             broken = !valid(conn);
             String what = e instanceof Writers.BadRowException || e instanceof SqlTaskException
-                    || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.message(e, credentials);
-            if (e instanceof SqlTaskException && batches == 0 && batchSize == 0) {
-                throw (SqlTaskException) e; // table or column look-up: nothing was written
+                    || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.describe(e);
+            long last = cursor == null ? batchFirst : Math.max(batchFirst, cursor.consumed() - 1);
+            String where = !writing ? "" : " at batch " + (batches + 1) + " (input rows " + batchFirst + " to " + last + ")";
+            Long copyRow = copyLine(e);
+            if (copyRow != null) {
+                where = " at input row " + (batchFirst + copyRow - 1) + " (batch " + (batches + 1) + ")";
             }
-            String where = batchSize == 0 ? "" : " at batch " + (batches + 1) + " (input rows " + batchFirst + " to "
-                    + (batchFirst + batchSize - 1) + ")";
             String outcome = spec.transaction() == LoadTransaction.ALL_OR_NOTHING
                     ? "rolled back, the table is as it was"
-                    : (committed - spec.skipRows()) + " rows in " + batches + " batches stay committed (input rows before "
+                    : (committed - spec.skipRows()) + " rows in " + batches + " batch(es) stay committed (input rows before "
                     + committed + "); a retry of this task run resumes after them, or load again with "
                     + "LoadSpec.withSkipRows(" + committed + ")";
             throw new SqlLoadException("load into " + spec.table() + " failed" + where + ": " + what + "; " + outcome
@@ -154,6 +186,19 @@ public final class Loader {
         } finally {
             release(ds, conn, broken);
         }
+    }
+
+    private static final java.util.regex.Pattern COPY_LINE = java.util.regex.Pattern.compile("COPY [^,]+, line (\\d+)");
+
+    /** The line of a failed COPY (1-based within that COPY), from PostgreSQL's "Where: COPY t, line n" text. */
+    private static @Nullable Long copyLine(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            java.util.regex.Matcher m = COPY_LINE.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return null;
     }
 
     private static Writers.Writer writer(Connection conn, Dialect dialect, LoadSpec spec, Target target,
@@ -175,7 +220,7 @@ public final class Loader {
             return ds.getConnection();
         } catch (SQLException e) {
             throw new SqlTaskException("cannot get a connection to " + credentials.redactedUrl() + " as user '"
-                    + credentials.username() + "': " + SqlErrors.rootMessage(e, credentials), e);
+                    + credentials.username() + "': " + SqlErrors.describe(e.getCause() != null ? e.getCause() : e), e);
         }
     }
 

@@ -92,12 +92,13 @@ public final class Pools {
                             + "connectionTimeout={}ms, driverProperties={}", config.getPoolName(), c.redactedUrl(),
                     c.username(), c.poolSize(), c.connectionTimeout().toMillis(), shown);
         }
-        config.setPassword(c.password().reveal());
+        String password = c.password().reveal(); // the one place the password is revealed
+        config.setPassword(password);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new SqlTaskException("cannot connect to " + c.redactedUrl() + " as user '" + c.username() + "': "
-                    + SqlErrors.rootMessage(e, c) + "; check the URL, the user name and the password of the credentials", e);
+                    + SqlErrors.rootMessage(e, password) + "; check the URL, the user name and the password of the credentials", e);
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.Objects;
 public final class Queries {
     /** Fetch size {@code stream} uses when the statement sets none. */
     static final int STREAM_FETCH_SIZE = 1_000;
+    /** Parameter sets per JDBC batch in {@code executeMany}. */
+    static final int EXECUTE_MANY_BATCH = 1_000;
 
     private Queries() {
     }
@@ -85,7 +87,7 @@ public final class Queries {
                     Values.bind(ps, p + 1, Values.parameter(params, name, statement), java.sql.Types.NULL);
                 }
                 ps.addBatch();
-                if (++inBatch == LoadSpecDefaults.BATCH) {
+                if (++inBatch == EXECUTE_MANY_BATCH) {
                     total += sum(ps.executeBatch());
                     inBatch = 0;
                 }
@@ -193,10 +195,6 @@ public final class Queries {
 
     private static SqlTaskException failed(String sql, Exception e, DatabaseCredentials credentials) {
         return new SqlTaskException("statement '" + Values.abbreviate(sql) + "' failed on " + credentials.redactedUrl()
-                + ": " + SqlErrors.message(e, credentials), e);
-    }
-
-    private static final class LoadSpecDefaults {
-        static final int BATCH = 1_000;
+                + ": " + SqlErrors.describe(e), e);
     }
 }

@@ -1,21 +1,23 @@
 package dev.sluice.tasks.sql.internal;
 
-import dev.sluice.tasks.sql.DatabaseCredentials;
 import java.sql.SQLException;
-import org.jspecify.annotations.Nullable;
 
-/** Turns driver exceptions into one-line messages with no password in them. */
+/**
+ * Turns driver exceptions into one-line messages. Passwords never reach SQL text; the one place a
+ * driver could echo one (opening the pool) masks it.
+ */
 public final class SqlErrors {
     private SqlErrors() {
     }
 
-    /** The deepest message of {@code t}'s cause chain, with the password masked should a driver echo it. */
-    public static String rootMessage(Throwable t, DatabaseCredentials credentials) {
+    /** The deepest message of {@code t}'s cause chain, with {@code password} masked should a driver echo it. */
+    public static String rootMessage(Throwable t, String password) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return mask(describe(root), credentials);
+        String text = describe(root);
+        return password.length() < 3 ? text : text.replace(password, "**********");
     }
 
     /** {@code e}'s message with its SQL state, and the next exception of a batch if there is one. */
@@ -33,19 +35,14 @@ public final class SqlErrors {
         return b.toString();
     }
 
-    /** The message of {@code e} (a SQL exception, usually) for the credentials' database. */
-    public static String message(Throwable e, DatabaseCredentials credentials) {
-        return mask(describe(e), credentials);
-    }
-
-    static String mask(@Nullable String text, DatabaseCredentials credentials) {
-        if (text == null) {
-            return "";
+    /** True if {@code e} says the connection is gone (SQLState class 08, or the server shutting it: 57P0x). */
+    public static boolean isConnectionLost(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
         }
-        if (credentials.password().isEmpty()) {
-            return text;
-        }
-        String pw = credentials.password().reveal();
-        return pw.length() < 3 ? text : text.replace(pw, "**********");
+        return false;
     }
 }

@@ -56,6 +56,9 @@ record Target(String table, String quotedTable, List<String> inputColumns, List<
                 }
                 return map(table, quoted, inputColumns, all, types);
             } catch (SQLException e) {
+                if (SqlErrors.isConnectionLost(e)) {
+                    throw e;
+                }
                 if (first == null) {
                     first = e;
                 }
@@ -63,7 +66,7 @@ record Target(String table, String quotedTable, List<String> inputColumns, List<
         }
         throw new SqlTaskException("table '" + table + "' does not exist in " + credentials.redactedUrl()
                 + " or user '" + credentials.username() + "' cannot read it: "
-                + SqlErrors.message(first == null ? new SQLException("no candidate name") : first, credentials)
+                + SqlErrors.describe(first == null ? new SQLException("no candidate name") : first)
                 + "; check the table name and schema", first);
     }
 

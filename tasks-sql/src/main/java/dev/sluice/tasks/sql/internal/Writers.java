@@ -31,7 +31,11 @@ final class Writers {
 
     /** Writes one batch inside the caller's transaction. */
     interface Writer extends AutoCloseable {
-        Counts write(List<Object> batch, long firstIndex) throws SQLException;
+        /** Writes the rows of the cursor's current batch. */
+        Counts write(Cursor batch) throws SQLException;
+
+        /** True if one batch can be as large as the whole input (COPY streams it). */
+        boolean streams();
 
         /** How it writes, for the log: "COPY", "batched INSERT", ... */
         String method();
@@ -47,14 +51,14 @@ final class Writers {
 
     /** {@code COPY table (cols) FROM STDIN} of every row of the batch. */
     static long copy(Connection conn, String quotedTable, Target target, Values.Reader reader, CopyEncoder enc,
-                     List<Object> batch, long firstIndex) throws SQLException {
+                     Cursor batch) throws SQLException {
         CopySink sink = PgCopy.open(conn, "COPY " + quotedTable + " (" + target.columnList() + ") FROM STDIN");
         boolean done = false;
         try {
             int n = target.quotedColumns().size();
             enc.reset();
-            long index = firstIndex;
-            for (Object row : batch) {
+            while (batch.hasNext()) {
+                Object row = batch.next();
                 for (int c = 0; c < n; c++) {
                     if (c > 0) {
                         enc.tab();
@@ -63,16 +67,15 @@ final class Writers {
                     try {
                         v = reader.get(row, c);
                     } catch (IllegalArgumentException e) {
-                        throw badRow(index, null, e);
+                        throw badRow(batch.index(), null, e);
                     }
                     try {
                         enc.value(v);
                     } catch (IllegalArgumentException e) {
-                        throw badRow(index, target.inputColumns().get(c), e);
+                        throw badRow(batch.index(), target.inputColumns().get(c), e);
                     }
                 }
                 enc.endRow();
-                index++;
                 if (enc.length() >= FLUSH_BYTES) {
                     sink.write(enc.buffer(), 0, enc.length());
                     enc.reset();
@@ -93,25 +96,26 @@ final class Writers {
     }
 
     /** Adds every row of the batch to {@code ps} and executes it. */
-    static void jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, List<Object> batch, long firstIndex)
-            throws SQLException {
+    static long jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, Cursor batch) throws SQLException {
         int n = target.quotedColumns().size();
         int[] types = target.sqlTypes();
-        long index = firstIndex;
-        for (Object row : batch) {
+        long rows = 0;
+        while (batch.hasNext()) {
+            Object row = batch.next();
             for (int c = 0; c < n; c++) {
                 Object v;
                 try {
                     v = reader.get(row, c);
                 } catch (IllegalArgumentException e) {
-                    throw badRow(index, null, e);
+                    throw badRow(batch.index(), null, e);
                 }
                 Values.bind(ps, c + 1, v, types[c]);
             }
             ps.addBatch();
-            index++;
+            rows++;
         }
         ps.executeBatch();
+        return rows;
     }
 
     static Writer insert(Connection conn, Dialect dialect, boolean useCopy, Target target, Values.Reader reader)
@@ -120,9 +124,14 @@ final class Writers {
             CopyEncoder enc = new CopyEncoder(FLUSH_BYTES + 4096);
             return new Writer() {
                 @Override
-                public Counts write(List<Object> batch, long firstIndex) throws SQLException {
-                    long rows = copy(conn, target.quotedTable(), target, reader, enc, batch, firstIndex);
+                public Counts write(Cursor batch) throws SQLException {
+                    long rows = copy(conn, target.quotedTable(), target, reader, enc, batch);
                     return new Counts(rows, 0);
+                }
+
+                @Override
+                public boolean streams() {
+                    return true;
                 }
 
                 @Override
@@ -138,9 +147,13 @@ final class Writers {
         PreparedStatement ps = conn.prepareStatement(insertSql(target.quotedTable(), target));
         return new Writer() {
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
-                jdbcBatch(ps, target, reader, batch, firstIndex);
-                return new Counts(batch.size(), 0);
+            public Counts write(Cursor batch) throws SQLException {
+                return new Counts(jdbcBatch(ps, target, reader, batch), 0);
+            }
+
+            @Override
+            public boolean streams() {
+                return false;
             }
 
             @Override
@@ -159,14 +172,22 @@ final class Writers {
         return "INSERT INTO " + quotedTable + " (" + target.columnList() + ") VALUES (" + placeholders(target) + ")";
     }
 
+    private static String prefixed(String prefix, List<String> names) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(prefix + n);
+        }
+        return String.join(", ", out);
+    }
+
     private static String placeholders(Target target) {
         return String.join(", ", java.util.Collections.nCopies(target.quotedColumns().size(), "?"));
     }
 
     /**
-     * PostgreSQL upsert: each batch goes into a temporary table (by COPY, or batched INSERT), then one
-     * {@code INSERT ... SELECT ... ON CONFLICT (keys) DO UPDATE} moves it into the target and counts
-     * inserted and updated rows.
+     * PostgreSQL upsert: each batch goes into a temporary table (by COPY, or batched INSERT), then an
+     * {@code UPDATE ... FROM} updates the rows whose keys exist and an {@code INSERT ... SELECT ...
+     * WHERE NOT EXISTS ... ON CONFLICT (keys) DO UPDATE} adds the others, counting both.
      */
     static Writer pgUpsert(Connection conn, boolean useCopy, Target target, List<String> keys, Values.Reader reader)
             throws SQLException {
@@ -185,38 +206,66 @@ final class Writers {
             }
         }
         String action = sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets);
-        String merge = "WITH m AS (INSERT INTO " + target.quotedTable() + " (" + target.columnList() + ") SELECT "
-                + target.columnList() + " FROM " + temp + " ON CONFLICT (" + String.join(", ", keyCols) + ") "
+        List<String> on = new ArrayList<>();
+        for (String k : keyCols) {
+            on.add("t." + k + " = s." + k);
+        }
+        String matches = String.join(" AND ", on);
+        List<String> assignments = new ArrayList<>();
+        for (String c : target.quotedColumns()) {
+            if (!keyCols.contains(c)) {
+                assignments.add(c + " = s." + c);
+            }
+        }
+        // set-based: update the rows whose key exists, then insert the rest; ON CONFLICT still guards
+        // the insert against a row another session adds meanwhile
+        String update = assignments.isEmpty() ? null : "UPDATE " + target.quotedTable() + " AS t SET "
+                + String.join(", ", assignments) + " FROM " + temp + " AS s WHERE " + matches;
+        String merge = "WITH m AS (INSERT INTO " + target.quotedTable() + " AS t (" + target.columnList() + ") SELECT "
+                + prefixed("s.", target.quotedColumns()) + " FROM " + temp + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
+                + target.quotedTable() + " AS t WHERE " + matches + ") ON CONFLICT (" + String.join(", ", keyCols) + ") "
                 + action + " RETURNING (xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FROM m";
         CopyEncoder enc = copy ? new CopyEncoder(FLUSH_BYTES + 4096) : null;
         return new Writer() {
             private PreparedStatement fill;
 
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+            public Counts write(Cursor batch) throws SQLException {
                 try (Statement st = conn.createStatement()) {
                     st.execute(create);
                 }
+                long rows;
                 if (enc != null) {
-                    copy(conn, temp, target, reader, enc, batch, firstIndex);
+                    rows = copy(conn, temp, target, reader, enc, batch);
                 } else {
                     if (fill == null) {
                         fill = conn.prepareStatement(insertSql(temp, target));
                     }
-                    jdbcBatch(fill, target, reader, batch, firstIndex);
+                    rows = jdbcBatch(fill, target, reader, batch);
                 }
-                try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(merge)) {
-                    rs.next();
-                    long inserted = rs.getLong(1);
-                    long updated = rs.getLong(2) - inserted;
+                try (Statement st = conn.createStatement()) {
+                    long updated = update == null ? 0 : st.executeUpdate(update);
+                    long inserted = 0;
+                    if (update == null || updated < rows) { // when every row was an update, nothing is left to insert
+                        try (ResultSet rs = st.executeQuery(merge)) {
+                            rs.next();
+                            inserted = rs.getLong(1);
+                            updated += rs.getLong(2) - inserted;
+                        }
+                    }
                     st.execute("TRUNCATE TABLE " + temp);
                     return new Counts(inserted, updated);
                 }
             }
 
             @Override
+            public boolean streams() {
+                return enc != null;
+            }
+
+            @Override
             public String method() {
-                return (enc != null ? "COPY" : "batched INSERT") + " into a temporary table, then INSERT ... ON CONFLICT";
+                return (enc != null ? "COPY" : "batched INSERT") + " into a temporary table, then UPDATE ... FROM and INSERT ... ON CONFLICT";
             }
 
             @Override
@@ -265,11 +314,16 @@ final class Writers {
         String count = "SELECT COUNT(*) FROM " + t;
         return new Writer() {
             @Override
-            public Counts write(List<Object> batch, long firstIndex) throws SQLException {
+            public Counts write(Cursor batch) throws SQLException {
                 long before = count(conn, count);
-                jdbcBatch(ps, target, reader, batch, firstIndex);
+                long rows = jdbcBatch(ps, target, reader, batch);
                 long inserted = count(conn, count) - before;
-                return new Counts(inserted, batch.size() - inserted);
+                return new Counts(inserted, rows - inserted);
+            }
+
+            @Override
+            public boolean streams() {
+                return false;
             }
 
             @Override

@@ -1,0 +1,60 @@
+package dev.sluice.tasks.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(EmbeddedPg.class)
+class PgQueriesIT {
+    record Row(long id, String name, BigDecimal amount, OffsetDateTime createdAt) {
+    }
+
+    @Test
+    void streamsAMillionRowsInBoundedHeap() {
+        EmbeddedPg.sql("CREATE TABLE million AS SELECT g::bigint AS id, 'name-' || g AS name, (g / 100.0)::numeric(12,2) AS amount, "
+                + "timestamptz '2026-01-01' + g * interval '1 second' AS created_at FROM generate_series(1, 1000000) g");
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long baseline = memory.getHeapMemoryUsage().getUsed();
+        AtomicLong maxGrowth = new AtomicLong();
+        AtomicLong sum = new AtomicLong();
+        long n = SqlTasks.stream(Row.class).run(EmbeddedPg.credentials(), SqlStatement.of("select * from million order by id"),
+                row -> {
+                    sum.addAndGet(row.id());
+                    if (row.id() % 200_000 == 0) {
+                        System.gc();
+                        maxGrowth.accumulateAndGet(memory.getHeapMemoryUsage().getUsed() - baseline, Math::max);
+                    }
+                });
+        assertThat(n).isEqualTo(1_000_000);
+        assertThat(sum.get()).isEqualTo(1_000_000L * 1_000_001L / 2);
+        // the whole result would be hundreds of MB; a cursor of 1,000 rows keeps well under 32 MB
+        assertThat(maxGrowth.get()).isLessThan(32L << 20);
+    }
+
+    @Test
+    void tasksShareThePoolAndItsConnection() {
+        DatabaseCredentials one = EmbeddedPg.credentials().withPoolSize(1);
+        SqlTasks.execute().run(one, SqlStatement.of("CREATE TABLE shared (id int, note text)"));
+        Object pid1 = SqlTasks.fetchOne().run(one, SqlStatement.of("select pg_backend_pid() as pid")).orElseThrow().get("pid");
+        SqlTasks.load().run(one, LoadSpec.into("shared"), List.of(Map.of("id", 1, "note", "x")));
+        Object pid2 = SqlTasks.fetchAll().run(one, SqlStatement.of("select pg_backend_pid() as pid")).get(0).get("pid");
+        assertThat(pid2).isEqualTo(pid1);
+        assertThat(SqlTasks.fetchAll().run(one, SqlStatement.of("select id, note from shared where note = :n").bind("n", "x")))
+                .containsExactly(Map.of("id", 1, "note", "x"));
+    }
+
+    @Test
+    void castsAndNamedParametersTogether() {
+        assertThat(SqlTasks.fetchOne().run(EmbeddedPg.credentials(),
+                SqlStatement.of("select :v::int + 1 as r").bind("v", "41")).orElseThrow()).containsEntry("r", 42);
+    }
+}
