@@ -37,7 +37,13 @@ public interface Run {
     /** The error that ended the run, masked, if it ended with one. */
     Optional<ErrorInfo> error();
 
-    /** The arguments by parameter name ({@code arg0}, ... unless named with {@code withParameterNames}). */
+    /**
+     * The arguments by parameter name ({@code arg0}, ... unless named with {@code withParameterNames}).
+     * While the run is going on, the arguments themselves; once it ended, numbers, booleans, enums,
+     * dates, secrets and short strings as they were, other values as their (masked, shortened) text, and
+     * collections of more than 20 items as a count (such as {@code "ArrayList of 1000000 items"}), so
+     * finished runs never keep big inputs alive.
+     */
     Map<String, Object> parameters();
 
     /** The run's tags: the definition's, those of enclosing {@link Tags#with} scopes and of the parent flow run. */

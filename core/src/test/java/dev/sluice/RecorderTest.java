@@ -3,6 +3,9 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RecorderTest {
@@ -81,6 +84,22 @@ class RecorderTest {
         } finally {
             Sluice.setRunRecorder(previous);
         }
+    }
+
+    @Test
+    void aFinishedRunKeepsOnlyASummaryOfBigArguments() {
+        List<Integer> rows = new ArrayList<>(IntStream.range(0, 1_000_000).boxed().toList());
+        Task2<String, List<Integer>, Integer> load = Task.of("load", (String table, List<Integer> r) -> r.size())
+                .withParameterNames("table", "rows").withRunName("load-{table}");
+        FlowRun<Integer> run = Flow.of("big-args", (String table) -> load.run(table, rows)).runForState("orders");
+
+        TaskRun task = run.taskRuns().get(0);
+        assertThat(task.name()).isEqualTo("load-orders");
+        assertThat(task.parameters()).containsEntry("table", "orders")
+                .containsEntry("rows", "ArrayList of 1000000 items");
+        assertThat(run.parameters()).containsEntry("arg0", "orders");
+        assertThat(Flow.of("small", (List<String> l) -> l.size()).runForState(List.of("a", "b")).parameters())
+                .containsEntry("arg0", "[a, b]");
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 public abstract class RunRecord implements Run {
     final String id;
     final Spec spec;
-    final @Nullable Object[] args;
+    /** The arguments; once the run ends, only a {@link Parameters summary} of them. */
+    volatile @Nullable Object[] args;
     final Set<String> tags;
     private @Nullable String name;
 
@@ -57,6 +58,9 @@ public abstract class RunRecord implements Run {
     /** Enters {@code next} and tells the run recorder. */
     public final void transition(State next, @Nullable String message) {
         StateChange change = new StateChange(next, Instant.now(), message == null ? null : Masker.mask(message));
+        if (next.isTerminal() && spec.runNameTemplate() != null) {
+            name(); // the run name is made from the arguments: fix it before they are summarized
+        }
         synchronized (this) {
             if (state.isTerminal()) {
                 return;
@@ -67,6 +71,7 @@ public abstract class RunRecord implements Run {
                 start = change.at();
             }
             if (next.isTerminal()) {
+                args = Parameters.summarize(args);
                 end = change.at();
                 if (start == null) {
                     start = change.at();
