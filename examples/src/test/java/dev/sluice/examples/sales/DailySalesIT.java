@@ -17,14 +17,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -84,35 +79,12 @@ class DailySalesIT {
         return outcome;
     }
 
-    /** What the table must hold: the stand-in's valid sales for the day, summed per region and product. */
     private static Map<String, BigDecimal> expectedRevenue() throws Exception {
-        Map<String, BigDecimal> expected = new TreeMap<>();
-        try (SalesApiStandIn api = SalesApiStandIn.start("unused", 120)) {
-            for (String region : REGIONS) {
-                for (Map<String, Object> sale : api.sales(DATE.toString(), region)) {
-                    Object product = sale.get("product");
-                    BigDecimal amount = new BigDecimal((String) sale.get("amount"));
-                    if (product != null && amount.signum() >= 0) {
-                        expected.merge(region + "/" + product, amount, BigDecimal::add);
-                    }
-                }
-            }
-        }
-        return expected;
+        return SalesExpectations.normalized(SalesExpectations.expectedRevenue(DATE, REGIONS));
     }
 
     private static Map<String, BigDecimal> tableRevenue() throws Exception {
-        DatabaseCredentials db = Blocks.load(DatabaseCredentials.class, "sales-db");
-        Map<String, BigDecimal> actual = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password().reveal());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT region, product, revenue, sale_date FROM daily_sales")) {
-            while (rs.next()) {
-                assertThat(rs.getDate("sale_date").toLocalDate()).isEqualTo(DATE);
-                actual.put(rs.getString("region") + "/" + rs.getString("product"), rs.getBigDecimal("revenue"));
-            }
-        }
-        return actual;
+        return SalesExpectations.tableRevenue(Blocks.load(DatabaseCredentials.class, "sales-db"), DATE);
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.sluice.examples.sales;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.tasks.sql.DatabaseCredentials;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the pipeline must have written, computed independently from the stand-in's data, and what it did write. */
+final class SalesExpectations {
+    private SalesExpectations() {
+    }
+
+    /** The stand-in's valid sales for the day, summed per {@code region/product}. */
+    static Map<String, BigDecimal> expectedRevenue(LocalDate date, List<String> regions) throws Exception {
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        try (SalesApiStandIn api = SalesApiStandIn.start("unused", 120)) {
+            for (String region : regions) {
+                for (Map<String, Object> sale : api.sales(date.toString(), region)) {
+                    Object product = sale.get("product");
+                    BigDecimal amount = new BigDecimal((String) sale.get("amount"));
+                    if (product != null && amount.signum() >= 0) {
+                        expected.merge(region + "/" + product, amount, BigDecimal::add);
+                    }
+                }
+            }
+        }
+        return expected;
+    }
+
+    /** The {@code daily_sales} table as {@code region/product -> revenue}, checking every row's date. */
+    static Map<String, BigDecimal> tableRevenue(DatabaseCredentials db, LocalDate date) throws Exception {
+        Map<String, BigDecimal> actual = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password().reveal());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT region, product, revenue, sale_date FROM daily_sales")) {
+            while (rs.next()) {
+                assertThat(rs.getDate("sale_date").toLocalDate()).isEqualTo(date);
+                actual.put(rs.getString("region") + "/" + rs.getString("product"),
+                        rs.getBigDecimal("revenue").stripTrailingZeros());
+            }
+        }
+        return actual;
+    }
+
+    /** {@code map} with every amount without trailing zeros, to compare with {@link #tableRevenue}. */
+    static Map<String, BigDecimal> normalized(Map<String, BigDecimal> map) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        map.forEach((k, v) -> out.put(k, v.stripTrailingZeros()));
+        return out;
+    }
+}
