@@ -1,13 +1,13 @@
 package dev.sluice;
 
 import dev.sluice.internal.Masker;
+import dev.sluice.internal.Texts;
 import dev.sluice.internal.RunRecord;
 import dev.sluice.internal.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -146,7 +146,7 @@ public final class Notify implements Hook<Run> {
                 failed.add(who);
                 Throwable masked = Masker.maskThrowable(error);
                 logger(run).error("notification about {} run '{}' via {} failed after {}; the run's outcome is unchanged",
-                        kind(run), run.name(), who, plural(retries + 1, "attempt"), masked);
+                        kind(run), run.name(), who, Texts.plural(retries + 1, "attempt"), masked);
                 if (first == null) {
                     first = error;
                 }
@@ -233,7 +233,7 @@ public final class Notify implements Hook<Run> {
         v.put("state", run.state().name());
         Optional<TaskRun> failedTask = run instanceof FlowRun<?> f ? f.failedTaskRun() : Optional.empty();
         v.put("failedTask", failedTask.map(t -> "'" + t.definitionName() + "' (run '" + t.name() + "') "
-                + t.state() + " after " + plural(t.attempts(), "attempt")).orElse(""));
+                + t.state() + " after " + Texts.plural(t.attempts(), "attempt")).orElse(""));
         Optional<ErrorInfo> error = run.error();
         if (error.isPresent() && error.get().type().equals(TaskFailedException.class.getName())
                 && failedTask.flatMap(Run::error).isPresent()) {
@@ -242,7 +242,7 @@ public final class Notify implements Hook<Run> {
         v.put("errorType", error.map(ErrorInfo::type).orElse(""));
         v.put("errorMessage", error.map(e -> Masker.mask(e.message())).orElse(""));
         v.put("error", error.map(e -> Masker.mask(e.summary())).orElse(""));
-        v.put("duration", human(run.duration()));
+        v.put("duration", Texts.human(run.duration()));
         List<String> params = new ArrayList<>();
         run.parameters().forEach((k, value) -> params.add(k + "=" + shorten(Masker.mask(String.valueOf(value)))));
         v.put("parameters", String.join(", ", params));
@@ -306,20 +306,6 @@ public final class Notify implements Hook<Run> {
         return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE) + "...";
     }
 
-    private static String plural(int n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-        }
-        return (ms / 60_000) + " min " + (ms % 60_000) / 1000 + " s";
-    }
 
     @Override
     public String toString() {

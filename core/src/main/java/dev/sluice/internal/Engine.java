@@ -128,7 +128,7 @@ public final class Engine {
 
     static TaskFailedException taskFailed(TaskRunRecord run, Throwable error) {
         String message = "task '" + run.spec.name() + "' (run '" + run.name() + "') ended " + run.state()
-                + " after " + plural(run.attempts(), "attempt") + ": " + summary(error);
+                + " after " + Texts.plural(run.attempts(), "attempt") + ": " + summary(error);
         return new TaskFailedException(run, message, error);
     }
 
@@ -186,7 +186,7 @@ public final class Engine {
     public static FlowFailedException flowFailed(FlowRunRecord run) {
         Throwable cause = run.failure();
         String message = "flow '" + run.spec.name() + "' (run '" + run.name() + "') ended " + run.state()
-                + " after " + plural(run.attempts(), "attempt")
+                + " after " + Texts.plural(run.attempts(), "attempt")
                 + (cause == null ? "" : ": " + summary(cause));
         return new FlowFailedException(run, message, cause);
     }
@@ -301,7 +301,7 @@ public final class Engine {
     private static boolean awaitRetry(RunRecord run, Throwable error, int attempt, RetryPolicy policy) {
         Duration delay = policy.delayBefore(attempt);
         String message = "attempt " + attempt + " failed with " + summary(error) + "; retry " + attempt
-                + " of " + policy.maxRetries() + " in " + human(delay);
+                + " of " + policy.maxRetries() + " in " + Texts.human(delay);
         run.transition(State.RETRYING, message);
         run.logger().warn(message);
         try {
@@ -319,7 +319,7 @@ public final class Engine {
         run.transition(state, error == null ? null : summary(error));
         if (error != null) {
             String what = run.spec.kind().word() + " run '" + run.name() + "' ended " + state + " after "
-                    + plural(run.attempts(), "attempt");
+                    + Texts.plural(run.attempts(), "attempt");
             try {
                 if (state == State.CANCELLED) {
                     run.logger().warn("{}: {}", what, summary(error));
@@ -373,15 +373,4 @@ public final class Engine {
         return Masker.mask(message == null || message.isEmpty() ? type : type + ": " + message);
     }
 
-    private static String plural(int n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
-    }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.internal.blocks;
 
+import dev.sluice.internal.AtomicFiles;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,12 +12,10 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -304,20 +304,7 @@ public final class FileBlockStore implements BlockStore {
     private static void writeAtomically(Path file, String text) throws IOException {
         Path parent = file.getParent();
         Files.createDirectories(parent);
-        Path tmp = createOwnerOnly(parent, "." + file.getFileName());
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                channel.write(StandardCharsets.UTF_8.encode(text));
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.replace(createOwnerOnly(parent, "." + file.getFileName()), file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A new empty temporary file in {@code dir}, readable and writable by its owner only where the file system allows. */
