@@ -140,13 +140,14 @@ public final class Notify implements Hook<Run> {
         List<String> failed = new ArrayList<>();
         RuntimeException first = null;
         for (Notifier notifier : notifiers) {
-            RuntimeException error = deliver(notifier, notification);
+            int[] attempts = new int[1];
+            RuntimeException error = deliver(notifier, notification, attempts);
             if (error != null) {
                 String who = describe(notifier);
                 failed.add(who);
                 Throwable masked = Masker.maskThrowable(error);
                 logger(run).error("notification about {} run '{}' via {} failed after {}; the run's outcome is unchanged",
-                        kind(run), run.name(), who, Texts.plural(retries + 1, "attempt"), masked);
+                        kind(run), run.name(), who, Texts.plural(attempts[0], "attempt"), masked);
                 if (first == null) {
                     first = error;
                 }
@@ -159,9 +160,11 @@ public final class Notify implements Hook<Run> {
         }
     }
 
-    private @Nullable RuntimeException deliver(Notifier notifier, Notification notification) {
+    /** Sends with retries; the last error, or null once delivered. {@code attempts[0]} gets the attempts made. */
+    private @Nullable RuntimeException deliver(Notifier notifier, Notification notification, int[] attempts) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
+            attempts[0] = attempt;
             try {
                 notifier.send(notification);
                 return null;
@@ -169,6 +172,9 @@ public final class Notify implements Hook<Run> {
                 last = e;
                 LOG.debug("notifier {} failed (attempt {} of {}): {}", describe(notifier), attempt, retries + 1,
                         Masker.mask(e.toString()));
+                if (e instanceof NotificationException ne && !ne.isRetryable()) {
+                    break; // the notifier has retried itself, or retrying cannot help
+                }
             }
             if (attempt <= retries) {
                 try {

@@ -27,6 +27,25 @@ class NotifyTest {
     }
 
     @Test
+    void aNotifierThatSaysRetryingCannotHelpIsCalledOnce() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Notifier gaveUp = n -> {
+            calls.incrementAndGet();
+            throw new NotificationException("webhook gave up after its own 4 attempts", null, false);
+        };
+        Notifier flaky = n -> {
+            calls.incrementAndGet();
+            throw new NotificationException("temporary");
+        };
+        Flow2<String, String, Integer> flow = failingEtl(failingLoad());
+        flow.onFailure(Notify.via(gaveUp).withRetries(2, java.time.Duration.ZERO)).runForState("a", "b");
+        assertThat(calls).hasValue(1);
+        calls.set(0);
+        flow.onFailure(Notify.via(flaky).withRetries(2, java.time.Duration.ZERO)).runForState("a", "b");
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
     void theDefaultMessageNamesFlowRunStateFailedTaskErrorDurationAndParameters() {
         FlowRun<Integer> run = failingEtl(failingLoad())
                 .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO))

@@ -15,7 +15,7 @@ public class WebhookException extends NotificationException {
 
     /** An exception for an answer with {@code statusCode}, or 0 when there was no answer. */
     public WebhookException(String message, int statusCode, @Nullable Throwable cause) {
-        super(message, cause);
+        super(message, cause, false); // thrown after the notifier's own retries: Notify does not add more
         this.statusCode = statusCode;
     }
 

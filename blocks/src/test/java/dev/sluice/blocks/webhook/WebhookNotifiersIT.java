@@ -258,6 +258,13 @@ class WebhookNotifiersIT {
                 .hasMessageContaining("gave up after 3 attempts")
                 .hasMessageNotContaining("secret-sig");
         wm.verify(3, postRequestedFor(urlEqualTo("/teams/down?sig=secret-sig")));
+
+        // through Notify, a dead webhook still gets only its own attempts, not Notify's retries on top
+        wm.resetRequests();
+        Flow.of("teams-down", () -> {
+            throw new IllegalStateException("boom");
+        }).onFailure(Notify.via(teams).withRetries(2, Duration.ZERO)).runForState();
+        wm.verify(3, postRequestedFor(urlEqualTo("/teams/down?sig=secret-sig")));
     }
 
     @Test
