@@ -10,7 +10,8 @@ public final class Settings {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    private static final Sleeper REAL = d -> {
+    /** Sleeps for real (nanosecond precision as far as the platform allows). */
+    public static final Sleeper REAL = d -> {
         long nanos = d.toNanos();
         if (nanos > 0) {
             Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));

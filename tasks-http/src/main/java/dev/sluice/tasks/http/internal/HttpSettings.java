@@ -1,7 +1,9 @@
 package dev.sluice.tasks.http.internal;
 
+import dev.sluice.internal.Settings;
+import dev.sluice.internal.Settings.Sleeper;
+
 import java.time.Clock;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,20 +11,8 @@ import org.jspecify.annotations.Nullable;
  * is checked without waiting two minutes.
  */
 public final class HttpSettings {
-    /** Waits out a retry delay. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration d) throws InterruptedException;
-    }
-
-    private static final Sleeper REAL = d -> {
-        long nanos = d.toNanos();
-        if (nanos > 0) {
-            Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
-        }
-    };
-
-    private static volatile Sleeper sleeper = REAL;
+    /** Kept apart from the engine's sleeper so tests can fake HTTP waits alone. */
+    private static volatile Sleeper sleeper = Settings.REAL;
     private static volatile Clock clock = Clock.systemUTC();
 
     private HttpSettings() {
@@ -34,7 +24,7 @@ public final class HttpSettings {
 
     /** Replaces the sleeper; {@code null} restores real sleeping. */
     public static void setSleeper(@Nullable Sleeper s) {
-        sleeper = s == null ? REAL : s;
+        sleeper = s == null ? Settings.REAL : s;
     }
 
     public static Clock clock() {
