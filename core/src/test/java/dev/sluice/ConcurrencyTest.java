@@ -84,7 +84,7 @@ class ConcurrencyTest {
         }).runForState();
         assertThat(run.state()).isEqualTo(State.COMPLETED);
         assertThat(done).hasValue(5);
-        assertThat(run.taskRuns()).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+        assertThat(run.taskRuns()).hasSize(5).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
     }
 
     @Test
