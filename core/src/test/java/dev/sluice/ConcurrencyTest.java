@@ -45,7 +45,7 @@ class ConcurrencyTest {
         assertThat(elapsedMs).isGreaterThanOrEqualTo(rounds * 50L)
                 .as("about %d sleeps, well under the 200 a sequential run takes", rounds).isLessThan(200 * 50L);
         assertThat(run.taskRunCount()).isEqualTo(200);
-        assertThat(run.taskRuns()).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+        assertThat(run.taskRuns()).hasSize(200).allSatisfy(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
     }
 
     @Test
