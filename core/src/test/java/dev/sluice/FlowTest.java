@@ -73,7 +73,10 @@ class FlowTest {
         FlowRun<String> run = f.runForState();
         assertThat(run.state()).isEqualTo(State.COMPLETED);
         assertThat(run.result()).isEqualTo("fallback");
-        assertThat(run.failedTaskRun()).isPresent();
+        assertThat(run.failedTaskRun()).hasValueSatisfying(t -> {
+            assertThat(t.definitionName()).isEqualTo("boom");
+            assertThat(t.state()).isEqualTo(State.FAILED);
+        });
     }
 
     @Test

@@ -65,6 +65,8 @@ class LogNotifierTest extends NotifierContract {
     @Test
     void isABlockWithADefaultLogger() {
         assertThat(new LogNotifier().logger()).isEqualTo(LogNotifier.DEFAULT_LOGGER);
+        new LogNotifier().send(Notification.of("default-logger-check", "b", Severity.INFO));
+        assertThat(output.text()).contains("INFO sluice.notifications - default-logger-check");
         assertThat(new LogNotifier().blockType()).isEqualTo("log-notifier");
     }
 }

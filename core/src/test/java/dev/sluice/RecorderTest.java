@@ -18,13 +18,16 @@ class RecorderTest {
         try {
             Task0<Integer> t = Task.of("t", () -> 1);
             Flow0<Integer> f = Flow.of("bounded", () -> t.run());
+            List<String> ids = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                f.run();
+                ids.add(f.runForState().id());
             }
             assertThat(recorder.runs()).hasSize(5).allSatisfy(r -> assertThat(r.definitionName()).isEqualTo("bounded"));
             assertThat(recorder.flowRuns()).hasSize(5);
-            String last = recorder.runs().get(4).id();
-            assertThat(recorder.find(last)).isPresent();
+            assertThat(recorder.runs()).extracting(Run::id).as("the five most recent")
+                    .containsExactlyInAnyOrderElementsOf(ids.subList(45, 50));
+            assertThat(recorder.find(ids.get(49))).isPresent();
+            assertThat(recorder.find(ids.get(0))).as("the oldest was dropped").isEmpty();
         } finally {
             Sluice.setRunRecorder(previous);
         }

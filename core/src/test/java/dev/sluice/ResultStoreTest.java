@@ -74,8 +74,17 @@ class ResultStoreTest {
         try (ResultStore.Lock lock = store.lock(KEY)) {
             assertThat(dir.resolve("locks").resolve(KEY + ".lock")).exists();
         }
-        try (ResultStore.Lock again = store.lock(KEY)) {
-            assertThat(again).isNotNull();
+        Path lockFile = dir.resolve("locks").resolve(KEY + ".lock");
+        try (ResultStore.Lock again = store.lock(KEY);
+             java.nio.channels.FileChannel probe = java.nio.channels.FileChannel.open(lockFile,
+                     java.nio.file.StandardOpenOption.WRITE)) {
+            assertThatThrownBy(probe::tryLock).as("the lock taken again is really held")
+                    .isInstanceOf(java.nio.channels.OverlappingFileLockException.class);
+        }
+        try (java.nio.channels.FileChannel probe = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock free = probe.tryLock()) {
+            assertThat(free).as("closing the lock released it").isNotNull();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.Flow;
@@ -217,6 +218,7 @@ public abstract class NotifierContract {
 
     @Test
     public void toStringHidesSecrets() {
+        assumeFalse(secretValues().isEmpty(), "no secret values given");
         String text = newNotifier().toString();
         for (String secret : secretValues()) {
             assertThat(text).doesNotContain(secret);

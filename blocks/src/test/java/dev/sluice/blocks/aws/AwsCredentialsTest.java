@@ -49,7 +49,9 @@ class AwsCredentialsTest {
                 .withRegion("eu-west-1").withEndpointOverride("http://127.0.0.1:4566").client(SecretsManagerClient.class);
         assertThat(b).isSameAs(a);
         assertThat(KEYS.withRegion("us-east-1").secretsManager()).isNotSameAs(a);
-        assertThat(KEYS.client(StsClient.class)).isNotNull();
+        StsClient sts = KEYS.client(StsClient.class);
+        assertThat(KEYS.client(StsClient.class)).isSameAs(sts).isNotSameAs(a);
+        assertThat(sts.serviceClientConfiguration().region().id()).isEqualTo("eu-west-1");
         assertThat(a.serviceClientConfiguration().region().id()).isEqualTo("eu-west-1");
     }
 

@@ -35,6 +35,21 @@ final class SalesExpectations {
         return expected;
     }
 
+    /** How many of the stand-in's sales for the day are invalid (no product, or a negative amount) and must be skipped. */
+    static long expectedSkipped(LocalDate date, List<String> regions) throws Exception {
+        long skipped = 0;
+        try (SalesApiStandIn api = SalesApiStandIn.start("unused", 120)) {
+            for (String region : regions) {
+                for (Map<String, Object> sale : api.sales(date.toString(), region)) {
+                    if (sale.get("product") == null || new BigDecimal((String) sale.get("amount")).signum() < 0) {
+                        skipped++;
+                    }
+                }
+            }
+        }
+        return skipped;
+    }
+
     /** The {@code daily_sales} table as {@code region/product -> revenue}, checking every row's date. */
     static Map<String, BigDecimal> tableRevenue(DatabaseCredentials db, LocalDate date) throws Exception {
         Map<String, BigDecimal> actual = new TreeMap<>();

@@ -54,7 +54,7 @@ class EmailBatchIT {
         GreenMail greenMail = GreenMailServers.start();
         try {
             List<EmailSendResult> results = EmailTasks.sendMessages().run(GreenMailServers.smtps(greenMail), messages(10));
-            assertThat(results).allSatisfy(r -> assertThat(r.sent()).isTrue());
+            assertThat(results).hasSize(10).allSatisfy(r -> assertThat(r.sent()).isTrue());
             assertThat(greenMail.waitForIncomingEmail(10_000, 10)).isTrue();
             assertThat(greenMail.getReceivedMessages()).extracting(m -> m.getMessageID())
                     .containsExactlyInAnyOrderElementsOf(results.stream().map(EmailSendResult::messageId).toList());

@@ -65,7 +65,10 @@ class AuthIT extends WireMockSupport {
         assertThat(extract.toString()).doesNotContain("qkey-55555");
         assertThatThrownBy(extract::run).cause()
                 .hasMessageContaining("page 2 of GET " + url("/q?page=2"))
+                .hasMessageContaining("HTTP 400").hasMessageContaining("bad page") // the stub that needs the key answered
                 .hasMessageNotContaining("qkey-55555");
+        server.verify(1, getRequestedFor(urlPathEqualTo("/q")).withQueryParam("page", equalTo("2"))
+                .withQueryParam("api_key", equalTo("qkey-55555")));
     }
 
     @Test

@@ -64,6 +64,10 @@ class DownloadIT extends WireMockSupport {
 
         assertThat(d.sha256()).isEqualTo(sha256(content));
         assertThat(sleeps).hasSize(1);
+        assertThat(Files.readAllBytes(dir.resolve("d.bin"))).isEqualTo(content);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(dir.resolve("d.bin")); // nothing left of the failed attempt
+        }
     }
 
     @Test

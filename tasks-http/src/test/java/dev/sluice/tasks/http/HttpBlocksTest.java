@@ -55,7 +55,10 @@ class HttpBlocksTest {
             assertThat(Blocks.load(block.blockType() + "/" + name)).isEqualTo(block);
         }
         try (Stream<Path> files = Files.walk(home)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+            List<Path> written = files.filter(Files::isRegularFile).toList();
+            assertThat(written).as("the blocks were saved under the temporary home")
+                    .hasSizeGreaterThanOrEqualTo(blocks.size());
+            for (Path f : written) {
                 String text = Files.readString(f);
                 for (String secret : secrets) {
                     assertThat(text).as(f.toString()).doesNotContain(secret);

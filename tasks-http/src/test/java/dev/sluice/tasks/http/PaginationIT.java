@@ -160,6 +160,7 @@ class PaginationIT extends WireMockSupport {
 
         assertThat(HttpExtract.get(url("/many")).records("/data/items").paginate(Pagination.pageNumber("page"))
                 .maxPages(3).run()).hasSize(30);
+        server.verify(3, getRequestedFor(urlPathEqualTo("/many")));
         server.resetRequests();
         assertThat(HttpExtract.get(url("/many")).records("/data/items").paginate(Pagination.pageNumber("page"))
                 .maxRecords(15).run()).hasSize(15);
