@@ -200,8 +200,9 @@ public final class Requester {
         try {
             next = from.resolve(new URI(location.trim()));
         } catch (Exception e) {
+            // not chained: the parser's message quotes the whole Location, tokens included
             throw new HttpExtractException(label + " was redirected to an invalid Location: "
-                    + Urls.maskText(location), status, shown, e);
+                    + Urls.maskText(location), status, shown, null);
         }
         String scheme = next.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {

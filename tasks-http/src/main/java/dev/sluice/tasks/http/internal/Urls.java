@@ -19,7 +19,9 @@ public final class Urls {
     /** Query parameter names whose values are masked in every URL shown, whatever the auth. */
     private static final Set<String> SENSITIVE = Set.of("api_key", "apikey", "api-key", "key", "token",
             "access_token", "auth", "client_secret", "secret", "password", "passwd", "signature", "sig",
-            "x-api-key", "refresh_token", "id_token", "code");
+            "x-api-key", "refresh_token", "id_token", "code",
+            // pre-signed URLs (S3, GCS): the signature and the session token grant access
+            "x-amz-signature", "x-amz-security-token", "x-goog-signature");
 
     private Urls() {
     }
