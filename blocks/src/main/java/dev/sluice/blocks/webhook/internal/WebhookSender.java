@@ -46,6 +46,11 @@ public final class WebhookSender {
     /** A request to send: what it is for messages, where, how, and what must never show in an error. */
     public record Request(String service, URI uri, String method, String contentType, String body,
             Map<String, String> headers, List<String> secrets) {
+        /** The service, method and host only: the URL, headers, body and secrets hold revealed values. */
+        @Override
+        public String toString() {
+            return "Request[" + service + ", " + method + " host " + uri.getHost() + "]";
+        }
     }
 
     /** Serialises {@code node} as compact JSON. */
