@@ -6,7 +6,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.sluice.Secret;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Credentials in URLs a server hands out (redirects) or a user is given (pre-signed URLs) never show in errors. */
 class SecretLeaksIT extends WireMockSupport {
@@ -39,5 +42,26 @@ class SecretLeaksIT extends WireMockSupport {
         assertThat(e).isInstanceOf(HttpExtractException.class).hasMessageContaining("HTTP 404");
         assertNoSecretInChain(e);
         assertThat(HttpExtract.get(signed).url()).contains("X-Amz-Algorithm=AWS4-HMAC-SHA256").doesNotContain("hunter2");
+    }
+
+    /** java.net.http rejects a header value with a control character by quoting the value in its message. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bearer", "apikey", "header"})
+    void aSecretWithATrailingNewlineIsNotQuotedInTheHeaderError(String how) {
+        server.stubFor(get(urlPathEqualTo("/items")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("[]")));
+        String token = "hunter2-token\n"; // as read from a file
+        HttpExtract<?> extract = switch (how) {
+            case "bearer" -> HttpExtract.get(url("/items")).auth(new BearerToken(Secret.of(token)));
+            case "apikey" -> HttpExtract.get(url("/items")).auth(ApiKey.header("X-Api-Key", Secret.of(token)));
+            default -> HttpExtract.get(url("/items")).header("X-Api-Key", "hunter2-token\u0001");
+        };
+
+        Throwable streamed = catchThrowable(() -> extract.stream().count());
+        assertThat(streamed).isNotNull();
+        assertNoSecretInChain(streamed);
+        Throwable run = catchThrowable(extract::run);
+        assertThat(run).isNotNull();
+        assertNoSecretInChain(run);
     }
 }
