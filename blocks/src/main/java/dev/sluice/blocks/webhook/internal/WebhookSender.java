@@ -82,7 +82,15 @@ public final class WebhookSender {
             builder.header("Content-Type", request.contentType());
         }
         builder.header("User-Agent", "sluice-blocks");
-        request.headers().forEach(builder::header);
+        request.headers().forEach((name, value) -> {
+            try {
+                builder.header(name, value);
+            } catch (IllegalArgumentException e) {
+                // not chained, and the value not shown: java.net.http quotes it, secrets filled in included
+                throw new IllegalArgumentException(target + ": header " + name + " was refused by the HTTP client: its"
+                        + " value holds a control character (from a secret or the notification?)");
+            }
+        });
         HttpRequest http = builder.build();
         int attempts = options.maxAttempts();
         for (int attempt = 1; ; attempt++) {
