@@ -2,11 +2,14 @@ package dev.sluice.tasks.http;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.Secret;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,5 +66,22 @@ class SecretLeaksIT extends WireMockSupport {
         Throwable run = catchThrowable(extract::run);
         assertThat(run).isNotNull();
         assertNoSecretInChain(run);
+    }
+
+    /** An API that echoes the OAuth2 access token in its error body: the token is masked like the client secret. */
+    @Test
+    void anEchoedOAuth2AccessTokenIsMasked() {
+        server.stubFor(post(urlPathEqualTo("/oauth/token"))
+                .willReturn(okJson("{\"access_token\":\"hunter2-access-token\",\"expires_in\":3600}")));
+        server.stubFor(get(urlPathEqualTo("/api")).willReturn(aResponse().withStatus(403)
+                .withBody("{\"error\":\"token hunter2-access-token lacks the scope read:items\"}")));
+        HttpExtract<?> extract = HttpExtract.get(url("/api")).auth(new OAuth2ClientCredentials(url("/oauth/token"),
+                "client-1", Secret.of("client-secret-xyz"), List.of()));
+
+        Throwable e = catchThrowable(() -> extract.stream().count());
+
+        assertThat(e).isInstanceOf(HttpExtractException.class).hasMessageContaining("HTTP 403")
+                .hasMessageContaining("lacks the scope");
+        assertNoSecretInChain(e);
     }
 }

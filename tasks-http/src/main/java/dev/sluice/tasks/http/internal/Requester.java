@@ -179,7 +179,7 @@ public final class Requester {
                                 + describe(e), status, shown, e), e, null);
                     }
                 }
-                String start = Bodies.start(in, secrets);
+                String start = Bodies.start(in, token == null ? secrets : withToken(token));
                 if (status == 429 || status >= 500) {
                     Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
                             HttpSettings.clock().instant()).orElse(null);
@@ -307,6 +307,13 @@ public final class Requester {
                 // nothing to do
             }
         }
+    }
+
+    /** The secrets and the OAuth2 access token, which an API may echo in an error body. */
+    private List<String> withToken(String token) {
+        List<String> all = new ArrayList<>(secrets);
+        all.add(token);
+        return all;
     }
 
     private static List<String> secretValues(@Nullable HttpAuth auth) {
