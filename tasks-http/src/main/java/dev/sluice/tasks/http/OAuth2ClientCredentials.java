@@ -2,6 +2,7 @@ package dev.sluice.tasks.http;
 
 import dev.sluice.BlockType;
 import dev.sluice.Secret;
+import dev.sluice.tasks.http.internal.Urls;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -40,10 +41,11 @@ public record OAuth2ClientCredentials(String tokenUrl, String clientId, Secret c
         try {
             uri = URI.create(tokenUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("tokenUrl is not a valid URI: " + e.getMessage(), e);
+            // not chained: the parser's message quotes the whole URL, credentials included
+            throw new IllegalArgumentException("tokenUrl is not a valid URI: " + Urls.maskText(tokenUrl));
         }
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("tokenUrl must be an http or https URL, was '" + tokenUrl + "'");
+            throw new IllegalArgumentException("tokenUrl must be an http or https URL, was '" + Urls.mask(uri) + "'");
         }
         for (String scope : scopes) {
             if (scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {

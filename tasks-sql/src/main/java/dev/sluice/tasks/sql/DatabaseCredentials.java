@@ -71,7 +71,11 @@ public record DatabaseCredentials(String jdbcUrl, String username, Secret passwo
         return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
     }
 
-    /** The JDBC URL without its parameters (after '?' or ';'), for messages and logs. */
+    /**
+     * The JDBC URL without its parameters (after '?' or ';') and with any user info before an '@'
+     * ({@code jdbc:mysql://etl:pw@db/shop}, {@code jdbc:oracle:thin:scott/tiger@db:1521:orcl})
+     * masked, for messages and logs.
+     */
     public String redactedUrl() {
         return redactedUrl(jdbcUrl);
     }
@@ -86,7 +90,14 @@ public record DatabaseCredentials(String jdbcUrl, String username, Secret passwo
         if (s >= 0 && s < cut) {
             cut = s;
         }
-        return cut < url.length() ? url.substring(0, cut) + "?..." : url;
+        String shown = url.substring(0, cut);
+        int at = shown.lastIndexOf('@');
+        if (at >= 0) {
+            int slashes = shown.indexOf("//");
+            int start = slashes >= 0 && slashes < at ? slashes + 2 : shown.lastIndexOf(':', at) + 1;
+            shown = shown.substring(0, start) + "**********" + shown.substring(at);
+        }
+        return cut < url.length() ? shown + "?..." : shown;
     }
 
     /** Names the URL (without parameters) and user; never the password. */

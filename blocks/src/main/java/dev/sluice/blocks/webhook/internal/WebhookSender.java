@@ -46,6 +46,11 @@ public final class WebhookSender {
     /** A request to send: what it is for messages, where, how, and what must never show in an error. */
     public record Request(String service, URI uri, String method, String contentType, String body,
             Map<String, String> headers, List<String> secrets) {
+        /** The service, method and host only: the URL, headers, body and secrets hold revealed values. */
+        @Override
+        public String toString() {
+            return "Request[" + service + ", " + method + " host " + uri.getHost() + "]";
+        }
     }
 
     /** Serialises {@code node} as compact JSON. */
@@ -77,7 +82,15 @@ public final class WebhookSender {
             builder.header("Content-Type", request.contentType());
         }
         builder.header("User-Agent", "sluice-blocks");
-        request.headers().forEach(builder::header);
+        request.headers().forEach((name, value) -> {
+            try {
+                builder.header(name, value);
+            } catch (IllegalArgumentException e) {
+                // not chained, and the value not shown: java.net.http quotes it, secrets filled in included
+                throw new IllegalArgumentException(target + ": header " + name + " was refused by the HTTP client: its"
+                        + " value holds a control character (from a secret or the notification?)");
+            }
+        });
         HttpRequest http = builder.build();
         int attempts = options.maxAttempts();
         for (int attempt = 1; ; attempt++) {

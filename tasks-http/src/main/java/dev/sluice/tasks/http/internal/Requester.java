@@ -179,7 +179,7 @@ public final class Requester {
                                 + describe(e), status, shown, e), e, null);
                     }
                 }
-                String start = Bodies.start(in, secrets);
+                String start = Bodies.start(in, token == null ? secrets : withToken(token));
                 if (status == 429 || status >= 500) {
                     Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
                             HttpSettings.clock().instant()).orElse(null);
@@ -200,8 +200,9 @@ public final class Requester {
         try {
             next = from.resolve(new URI(location.trim()));
         } catch (Exception e) {
+            // not chained: the parser's message quotes the whole Location, tokens included
             throw new HttpExtractException(label + " was redirected to an invalid Location: "
-                    + Urls.maskText(location), status, shown, e);
+                    + Urls.maskText(location), status, shown, null);
         }
         String scheme = next.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
@@ -230,20 +231,20 @@ public final class Requester {
             }
             accept |= lower.equals("accept");
             contentType |= lower.equals("content-type");
-            b.header(h.name(), h.value());
+            header(b, h.name(), h.value(), "set with header()");
         }
         if (!accept) {
             b.header("Accept", defaultAccept);
         }
         if (auth instanceof BearerToken t) {
-            b.header("Authorization", "Bearer " + t.token().reveal());
+            header(b, "Authorization", "Bearer " + t.token().reveal(), "of the http-bearer-token block");
         } else if (auth instanceof BasicAuth a) {
             String pair = a.username() + ":" + a.password().reveal();
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
         } else if (auth instanceof ApiKey k && k.in() == ApiKey.Location.HEADER) {
-            b.header(k.name(), k.key().reveal());
+            header(b, k.name(), k.key().reveal(), "of the http-api-key block");
         } else if (auth instanceof OAuth2ClientCredentials && token != null) {
-            b.header("Authorization", "Bearer " + token);
+            header(b, "Authorization", "Bearer " + token, "with the OAuth2 access token");
         }
         if (body != null) {
             if (!contentType) {
@@ -254,6 +255,17 @@ public final class Requester {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         return b.build();
+    }
+
+    /** Sets a header whose value may be secret: java.net.http's message for a refused one quotes the value. */
+    private static void header(HttpRequest.Builder b, String name, String value, String what) {
+        try {
+            b.header(name, value);
+        } catch (IllegalArgumentException e) {
+            // not chained, and the value not shown: it may be a secret
+            throw new IllegalArgumentException("header " + name + " " + what + " was refused by the HTTP client: its name"
+                    + " is restricted, or its value holds a control character (a trailing newline?)");
+        }
     }
 
     private void acquirePermit(String what) {
@@ -295,6 +307,13 @@ public final class Requester {
                 // nothing to do
             }
         }
+    }
+
+    /** The secrets and the OAuth2 access token, which an API may echo in an error body. */
+    private List<String> withToken(String token) {
+        List<String> all = new ArrayList<>(secrets);
+        all.add(token);
+        return all;
     }
 
     private static List<String> secretValues(@Nullable HttpAuth auth) {

@@ -1,6 +1,7 @@
 package dev.sluice.tasks.http.internal;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,9 @@ public final class Urls {
     /** Query parameter names whose values are masked in every URL shown, whatever the auth. */
     private static final Set<String> SENSITIVE = Set.of("api_key", "apikey", "api-key", "key", "token",
             "access_token", "auth", "client_secret", "secret", "password", "passwd", "signature", "sig",
-            "x-api-key", "refresh_token", "id_token", "code");
+            "x-api-key", "refresh_token", "id_token", "code",
+            // pre-signed URLs (S3, GCS): the signature and the session token grant access
+            "x-amz-signature", "x-amz-security-token", "x-goog-signature");
 
     private Urls() {
     }
@@ -28,8 +31,10 @@ public final class Urls {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (Exception e) {
-            throw new IllegalArgumentException(field + " is not a valid URL: " + maskText(url), e);
+        } catch (URISyntaxException e) {
+            // not chained: the parser's message quotes the whole URL, credentials included
+            throw new IllegalArgumentException(field + " is not a valid URL: " + maskText(url) + " (" + e.getReason()
+                    + " at index " + e.getIndex() + ")");
         }
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
@@ -152,7 +157,9 @@ public final class Urls {
                 sb.append(':').append(uri.getPort());
             }
         } else if (uri.getRawAuthority() != null) {
-            sb.append(uri.getRawAuthority());
+            String authority = uri.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            sb.append(at < 0 ? authority : MASK + authority.substring(at));
         }
         if (uri.getRawPath() != null) {
             sb.append(uri.getRawPath());
@@ -182,10 +189,16 @@ public final class Urls {
         return sb.toString();
     }
 
-    /** Best-effort masking of a string that should have been a URL but did not parse. */
-    static String maskText(String url) {
+    /** Best-effort masking of a string that should have been a URL but did not parse: query and user info. */
+    public static String maskText(String url) {
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q) + "?" + MASK;
+        String s = q < 0 ? url : url.substring(0, q) + "?" + MASK;
+        int at = q < 0 ? s.lastIndexOf('@') : s.lastIndexOf('@', q);
+        if (at >= 0) {
+            int slashes = s.indexOf("//");
+            s = (slashes >= 0 && slashes < at ? s.substring(0, slashes + 2) : "") + MASK + s.substring(at);
+        }
+        return s;
     }
 
     private static boolean isSensitive(String name, Set<String> extraNames) {

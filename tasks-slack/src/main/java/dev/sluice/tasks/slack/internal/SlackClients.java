@@ -3,6 +3,7 @@ package dev.sluice.tasks.slack.internal;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.util.http.listener.DetailedLoggingListener;
 import dev.sluice.tasks.slack.SlackCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,6 +39,9 @@ public final class SlackClients {
         SlackConfig config = new SlackConfig();
         // Stats would call auth.test with the token before the first call and keep metrics in memory.
         config.setStatsEnabled(false);
+        // The SDK's DetailedLoggingListener logs every request's URL at DEBUG: for an incoming
+        // webhook that URL is the credential itself.
+        config.getHttpClientResponseHandlers().removeIf(DetailedLoggingListener.class::isInstance);
         if (!apiUrl.equals(DEFAULT_KEY)) {
             config.setMethodsEndpointUrlPrefix(apiUrl);
         }
@@ -52,12 +56,14 @@ public final class SlackClients {
         try {
             uri = new URI(url.strip());
         } catch (URISyntaxException e) {
+            // neither the URL nor the parser's message (which quotes it) is shown: it may carry credentials
             throw new IllegalArgumentException("apiUrl must be an http(s) URL such as https://slack.com/api/, was '"
-                    + url + "': " + e.getMessage(), e);
+                    + shown(url) + "': " + e.getReason() + " at index " + e.getIndex());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new IllegalArgumentException("apiUrl must be an http(s) URL such as https://slack.com/api/, was '" + url + "'");
+            throw new IllegalArgumentException("apiUrl must be an http(s) URL such as https://slack.com/api/, was '"
+                    + shown(url) + "'");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
             throw new IllegalArgumentException("apiUrl must not carry credentials or a query (the token is sent as a header), was '"
@@ -65,5 +71,20 @@ public final class SlackClients {
         }
         String s = uri.toString();
         return s.endsWith("/") ? s : s + "/";
+    }
+
+    /** {@code url} for a message: anything before an '@' (user info) and after a '?' (query) masked. */
+    private static String shown(String url) {
+        String s = url.strip();
+        int q = s.indexOf('?');
+        if (q >= 0) {
+            s = s.substring(0, q) + "?...";
+        }
+        int at = s.lastIndexOf('@');
+        if (at >= 0) {
+            int slashes = s.indexOf("//");
+            s = (slashes >= 0 && slashes < at ? s.substring(0, slashes + 2) : "") + "**********" + s.substring(at);
+        }
+        return s;
     }
 }

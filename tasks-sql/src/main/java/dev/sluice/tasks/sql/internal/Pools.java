@@ -2,12 +2,14 @@ package dev.sluice.tasks.sql.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import dev.sluice.tasks.sql.SqlTaskException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,8 +76,6 @@ public final class Pools {
     private static HikariDataSource open(DatabaseCredentials c) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("sluice-sql-" + SEQ.incrementAndGet());
-        config.setJdbcUrl(c.jdbcUrl());
-        config.setUsername(c.username());
         config.setMaximumPoolSize(c.poolSize());
         config.setMinimumIdle(Math.min(1, c.poolSize()));
         config.setConnectionTimeout(c.connectionTimeout().toMillis());
@@ -84,7 +84,6 @@ public final class Pools {
             // batched INSERTs (COPY off) become multi-row INSERTs: several times faster
             props.put("reWriteBatchedInserts", "true");
         }
-        props.forEach(config::addDataSourceProperty);
         if (LOG.isDebugEnabled()) {
             Map<String, String> shown = new TreeMap<>();
             props.forEach((k, v) -> shown.put(k, isSecretName(k) ? "<masked>" : v));
@@ -93,8 +92,13 @@ public final class Pools {
                     c.username(), c.poolSize(), c.connectionTimeout().toMillis(), shown);
         }
         String password = c.password().reveal(); // the one place the password is revealed
-        config.setPassword(password);
+        // URL, user, password and driver properties go to the driver data source HikariCP would build
+        // itself, not into the HikariConfig: HikariCP logs its configuration at DEBUG with only the
+        // driver property named exactly "password" masked (sslpassword, tokens... would show)
+        Properties driverProperties = new Properties();
+        driverProperties.putAll(props);
         try {
+            config.setDataSource(new DriverDataSource(c.jdbcUrl(), null, driverProperties, c.username(), password));
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new SqlTaskException("cannot connect to " + c.redactedUrl() + " as user '" + c.username() + "': "
