@@ -117,4 +117,20 @@ class DailySalesPostgresIT {
         assertThat(SalesExpectations.tableRevenue(db, DATE)).as("a failed load leaves the table as it was")
                 .isEqualTo(expected);
     }
+
+    @Test
+    void readsARealApiGivenByUrlWithItsOwnKeyBlock() throws Exception {
+        LocalDate day = DATE.minusDays(1);
+        try (SalesApiStandIn partner = SalesApiStandIn.start("partner-key-0042", 120)) {
+            Blocks.save("partner-api", ApiKey.header("X-API-Key", Secret.of("partner-key-0042")), true);
+            DailySales.Outcome outcome = run("--date", day.toString(), "--regions", "east",
+                    "--api-url", partner.baseUrl(), "--api-key-block", "partner-api", "--database-block", "warehouse");
+
+            assertThat(outcome.run().state()).isEqualTo(State.COMPLETED);
+            assertThat(partner.requests()).as("the 503 and the pages came from the given API").isGreaterThanOrEqualTo(4);
+            Map<String, BigDecimal> expected = SalesExpectations.normalized(SalesExpectations.expectedRevenue(day, List.of("east")));
+            assertThat(expected).isNotEmpty();
+            assertThat(SalesExpectations.tableRevenue(db, day)).isEqualTo(expected);
+        }
+    }
 }
