@@ -11,38 +11,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cached results outlive the JVM, and two JVMs on one store compute a key once. */
 class CacheAcrossProcessesTest {
-    @TempDir
-    Path home;
-    private String previousHome;
-
-    @BeforeEach
-    void useTempHome() {
-        previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previousHome == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previousHome);
-        }
-    }
+    @RegisterExtension
+    final TemporarySluiceHome home = new TemporarySluiceHome();
 
     /** Starts {@link CacheChild} in a new JVM with this test's class path. */
     private Process start(Path calls, long sleepMillis) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-Dsluice.home=" + home, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dsluice.home=" + home.path(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", classPath, CacheChild.class.getName(), calls.toString(), Long.toString(sleepMillis));
         pb.redirectErrorStream(true);
         return pb.start();
@@ -65,7 +48,7 @@ class CacheAcrossProcessesTest {
 
     @Test
     void theSecondProgramReusesTheFirstProgramsResult() throws Exception {
-        Path calls = home.resolve("calls.txt");
+        Path calls = home.path().resolve("calls.txt");
 
         Map<String, String> first = finish(start(calls, 0));
         Map<String, String> second = finish(start(calls, 0));
@@ -85,7 +68,7 @@ class CacheAcrossProcessesTest {
 
     @Test
     void twoProgramsRunningAtOnceComputeOnce() throws Exception {
-        Path calls = home.resolve("calls.txt");
+        Path calls = home.path().resolve("calls.txt");
 
         List<Process> processes = new ArrayList<>();
         processes.add(start(calls, 1_500));

@@ -30,29 +30,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CacheTest {
-    @TempDir
-    Path home;
-    private String previousHome;
+    @RegisterExtension
+    final TemporarySluiceHome home = new TemporarySluiceHome();
     private final AtomicInteger calls = new AtomicInteger();
-
-    @BeforeEach
-    void useTempHome() {
-        previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-    }
 
     @AfterEach
     void restore() {
-        if (previousHome == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previousHome);
-        }
         CacheEngine.setClock(null);
     }
 
@@ -70,7 +58,7 @@ class CacheTest {
     }
 
     private List<Path> resultFiles() throws IOException {
-        Path dir = home.resolve("results");
+        Path dir = home.path().resolve("results");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -553,12 +541,12 @@ class CacheTest {
         assertThat(other.state()).isEqualTo(State.COMPLETED);
         assertThat(calls).hasValue(2);
         assertThat(first.cacheKey().orElseThrow()).doesNotContain(value);
-        Path keyFile = home.resolve("cache-hmac.key");
+        Path keyFile = home.path().resolve("cache-hmac.key");
         assertThat(keyFile).exists();
         if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         }
-        try (Stream<Path> all = Files.walk(home)) {
+        try (Stream<Path> all = Files.walk(home.path())) {
             for (Path p : all.filter(Files::isRegularFile).toList()) {
                 byte[] bytes = Files.readAllBytes(p);
                 assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).as(p.toString()).doesNotContain(value);

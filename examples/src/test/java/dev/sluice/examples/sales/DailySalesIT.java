@@ -23,12 +23,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main example end to end, as a new user runs it: nothing configured, a fresh SLUICE_HOME, the
@@ -40,28 +40,14 @@ class DailySalesIT {
     private static final LocalDate DATE = LocalDate.of(2026, 11, 20);
     private static final List<String> REGIONS = List.of("north", "south");
 
-    @TempDir
-    static Path home;
-    private static String previousHome;
+    @RegisterExtension
+    static final TemporarySluiceHome HOME = new TemporarySluiceHome();
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final Notifier capture = notifications::add;
-
-    @BeforeAll
-    static void freshHome() {
-        previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.resetStore();
-    }
 
     @AfterAll
     static void restoreHome() {
         SqlPools.close();
-        if (previousHome == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previousHome);
-        }
-        Blocks.resetStore();
     }
 
     private static DailySales.Options options(String failAt) {
@@ -113,7 +99,7 @@ class DailySalesIT {
         // the blocks a new user gets were saved, with the secrets encrypted on disk
         assertThat(Blocks.find(ApiKey.class, "sales-api-key")).isPresent();
         String key = Blocks.load(ApiKey.class, "sales-api-key").key().reveal();
-        try (Stream<Path> files = Files.walk(home.resolve("blocks"))) {
+        try (Stream<Path> files = Files.walk(HOME.path().resolve("blocks"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(f)).doesNotContain(key);
             }

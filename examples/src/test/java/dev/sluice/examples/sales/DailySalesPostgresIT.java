@@ -6,7 +6,6 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.sluice.BlockStore;
 import dev.sluice.Blocks;
 import dev.sluice.Secret;
 import dev.sluice.State;
@@ -22,14 +21,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The main example pointed at real services by saving blocks, as the README says: a PostgreSQL
@@ -42,18 +41,14 @@ class DailySalesPostgresIT {
     private static final String SMTP_PASSWORD = "smtp-Pa55-for-ops";
     private static final String DB_PASSWORD = "pg-Pa55-warehouse";
 
-    @TempDir
-    static Path home;
-    private static String previousHome;
+    @RegisterExtension
+    static final TemporarySluiceHome HOME = new TemporarySluiceHome();
     private static EmbeddedPostgres pg;
     private static GreenMail smtp;
     private static DatabaseCredentials db;
 
     @BeforeAll
     static void start() throws Exception {
-        previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.setStore(BlockStore.file(home, Map.of()));
         pg = EmbeddedPostgres.builder().start();
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("etl@example.com", "etl@example.com", SMTP_PASSWORD));
@@ -72,12 +67,6 @@ class DailySalesPostgresIT {
         SqlPools.close();
         smtp.stop();
         pg.close();
-        Blocks.resetStore();
-        if (previousHome == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previousHome);
-        }
     }
 
     private static DailySales.Outcome run(String... args) throws Exception {

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.sluice.BlockStore;
 import dev.sluice.Blocks;
 import dev.sluice.Secret;
 import dev.sluice.State;
@@ -19,13 +18,12 @@ import dev.sluice.tasks.sql.SqlPools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The main example's failure notification sent to Slack, as the README says: a {@code slack-webhook}
@@ -34,16 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DailySalesSlackIT {
     private static final String HOOK = "/services/T00000000/B00000000/SalesAlertsWebhookPart01";
 
-    @TempDir
-    static Path home;
-    private static String previousHome;
+    @RegisterExtension
+    static final TemporarySluiceHome HOME = new TemporarySluiceHome();
     private static WireMockServer slack;
 
     @BeforeAll
     static void start() {
-        previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.setStore(BlockStore.file(home, Map.of()));
         slack = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         slack.start();
         slack.stubFor(post(urlEqualTo(HOOK)).willReturn(aResponse().withStatus(200).withBody("ok")));
@@ -54,12 +48,6 @@ class DailySalesSlackIT {
     static void stop() {
         SqlPools.close();
         slack.stop();
-        Blocks.resetStore();
-        if (previousHome == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previousHome);
-        }
     }
 
     @Test

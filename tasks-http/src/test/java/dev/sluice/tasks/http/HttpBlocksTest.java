@@ -9,33 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The auth blocks saved with the default file store and loaded back by slug, secrets encrypted on disk. */
 class HttpBlocksTest {
-    @TempDir
-    Path home;
-    private String previous;
-
-    @BeforeEach
-    void useTempHome() {
-        previous = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.setStore(dev.sluice.BlockStore.file());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previous == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", previous);
-        }
-        Blocks.resetStore();
-    }
+    @RegisterExtension
+    final TemporarySluiceHome home = new TemporarySluiceHome();
 
     @Test
     void everyAuthBlockRoundTripsBySlugWithItsSecretEncrypted() throws Exception {
@@ -54,7 +35,7 @@ class HttpBlocksTest {
             Blocks.save(name, block);
             assertThat(Blocks.load(block.blockType() + "/" + name)).isEqualTo(block);
         }
-        try (Stream<Path> files = Files.walk(home)) {
+        try (Stream<Path> files = Files.walk(home.path())) {
             List<Path> written = files.filter(Files::isRegularFile).toList();
             assertThat(written).as("the blocks were saved under the temporary home")
                     .hasSizeGreaterThanOrEqualTo(blocks.size());

@@ -3,7 +3,6 @@ package dev.sluice.tasks.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Block;
-import dev.sluice.BlockStore;
 import dev.sluice.BlockTypeProvider;
 import dev.sluice.Blocks;
 import dev.sluice.Secret;
@@ -12,37 +11,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.sluice.testkit.TemporarySluiceHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Slack blocks saved in the file store (a temporary SLUICE_HOME) and loaded back by slug. */
 class SlackBlockStoreTest {
     private static final String URL = "https://hooks.slack.com/services/T0SLUICE0/B0SLUICE0/WebhookSecretPart42";
     private static final String TOKEN = "xoxb-2222-3333-BotTokenSecretPart";
 
-    @TempDir
-    Path home;
-    private @Nullable String homeBefore;
-
-    @BeforeEach
-    void useATemporaryHome() {
-        homeBefore = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.setStore(BlockStore.file());
-    }
-
-    @AfterEach
-    void restore() {
-        Blocks.resetStore();
-        if (homeBefore == null) {
-            System.clearProperty("sluice.home");
-        } else {
-            System.setProperty("sluice.home", homeBefore);
-        }
-    }
+    @RegisterExtension
+    final TemporarySluiceHome home = new TemporarySluiceHome();
 
     @Test
     void theModuleListsItsBlockTypesForServiceLoader() {
@@ -57,7 +36,7 @@ class SlackBlockStoreTest {
 
         Blocks.save("ops-alerts", webhook);
 
-        Path file = home.resolve("blocks").resolve("slack-webhook").resolve("ops-alerts.json");
+        Path file = home.path().resolve("blocks").resolve("slack-webhook").resolve("ops-alerts.json");
         String stored = Files.readString(file);
         assertThat(stored).doesNotContain(URL).doesNotContain("WebhookSecretPart42").doesNotContain("hooks.slack.com");
         Block loaded = Blocks.load("slack-webhook/ops-alerts");
@@ -72,7 +51,7 @@ class SlackBlockStoreTest {
 
         Blocks.save("gov-bot", credentials);
 
-        String stored = Files.readString(home.resolve("blocks").resolve("slack-credentials").resolve("gov-bot.json"));
+        String stored = Files.readString(home.path().resolve("blocks").resolve("slack-credentials").resolve("gov-bot.json"));
         assertThat(stored).doesNotContain("BotTokenSecretPart").contains("https://slack-gov.com/api/");
         SlackCredentials loaded = (SlackCredentials) Blocks.load("slack-credentials/gov-bot");
         assertThat(loaded.token().reveal()).isEqualTo(TOKEN);
