@@ -1,6 +1,5 @@
 package dev.sluice.internal;
 
-import dev.sluice.FlowFailedException;
 import dev.sluice.FlowRun;
 import dev.sluice.State;
 import dev.sluice.TaskRun;
@@ -143,10 +142,5 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
     @Override
     String defaultName() {
         return spec.name() + "-" + id.substring(id.length() - 8);
-    }
-
-    /** For messages: what ended the run. */
-    FlowFailedException asException() {
-        return Engine.flowFailed(this);
     }
 }
