@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.cache.CachePolicy;
 import dev.sluice.internal.Engine;
 import dev.sluice.internal.Spec;
 import org.jspecify.annotations.Nullable;

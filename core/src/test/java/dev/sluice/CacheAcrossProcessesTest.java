@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.cache.CachePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.cache.CachePolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

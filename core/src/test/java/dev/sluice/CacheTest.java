@@ -1,5 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.block.Secret;
+import dev.sluice.cache.CacheKeyException;
+import dev.sluice.cache.CachePolicy;
+import dev.sluice.cache.ResultStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.notify.LogNotifier;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testkit.NotifierContract;

@@ -1,5 +1,11 @@
 package dev.sluice;
 
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.NotificationException;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
+import dev.sluice.notify.Severity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

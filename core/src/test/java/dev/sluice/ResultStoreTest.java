@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.cache.CachedResult;
+import dev.sluice.cache.ResultStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

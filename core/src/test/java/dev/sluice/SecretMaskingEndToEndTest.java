@@ -1,5 +1,14 @@
 package dev.sluice;
 
+import dev.sluice.notify.Notify;
+import dev.sluice.notify.LogNotifier;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

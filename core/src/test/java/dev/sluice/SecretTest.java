@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.block.Secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.internal.Masker;

@@ -2,10 +2,10 @@ package dev.sluice.blocks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Block;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecret;
 import dev.sluice.blocks.webhook.CustomWebhook;

@@ -1,10 +1,10 @@
 package dev.sluice.internal;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
-import dev.sluice.CacheKeyException;
-import dev.sluice.CachePolicy;
-import dev.sluice.CachedResult;
-import dev.sluice.ResultStore;
+import dev.sluice.cache.CacheKeyException;
+import dev.sluice.cache.CachePolicy;
+import dev.sluice.cache.CachedResult;
+import dev.sluice.cache.ResultStore;
 import dev.sluice.State;
 import java.io.IOException;
 import java.time.Clock;

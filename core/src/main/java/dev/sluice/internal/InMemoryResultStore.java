@@ -1,7 +1,7 @@
 package dev.sluice.internal;
 
-import dev.sluice.CachedResult;
-import dev.sluice.ResultStore;
+import dev.sluice.cache.CachedResult;
+import dev.sluice.cache.ResultStore;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The local key that {@link dev.sluice.Secret} arguments are HMAC'd with in cache keys: 32 random
+ * The local key that {@link dev.sluice.block.Secret} arguments are HMAC'd with in cache keys: 32 random
  * bytes in {@code $SLUICE_HOME/cache-hmac.key}, made on first use, readable by its owner only.
  * Two JVMs making it at once agree on one (the file is linked into place, never overwritten).
  */

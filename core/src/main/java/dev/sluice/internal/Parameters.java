@@ -37,7 +37,7 @@ final class Parameters {
     static @Nullable Object summarize(@Nullable Object a) {
         if (a == null || a instanceof Number || a instanceof Boolean || a instanceof Character || a instanceof Enum<?>
                 || a instanceof TemporalAccessor || a instanceof Duration || a instanceof UUID
-                || a instanceof dev.sluice.Secret) {
+                || a instanceof dev.sluice.block.Secret) {
             return a;
         }
         if (a instanceof String s) {

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.module.SimpleSerializers;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 

@@ -1,6 +1,6 @@
 package dev.sluice.internal;
 
-import dev.sluice.CachePolicy;
+import dev.sluice.cache.CachePolicy;
 import dev.sluice.Hook;
 import dev.sluice.RetryPolicy;
 import java.time.Duration;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
-import dev.sluice.Notify;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
+import dev.sluice.notify.Severity;
 import dev.sluice.SluiceException;
 import dev.sluice.State;
 import java.time.Duration;

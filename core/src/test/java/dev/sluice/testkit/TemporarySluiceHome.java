@@ -1,7 +1,7 @@
 package dev.sluice.testkit;
 
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

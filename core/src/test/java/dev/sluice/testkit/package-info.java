@@ -1,6 +1,6 @@
 /**
- * Shared contract tests, shipped in the {@code sluice-core} test-jar: every {@link dev.sluice.BlockStore}
- * extends {@link dev.sluice.testkit.BlockStoreContract}, every {@link dev.sluice.Notifier}
+ * Shared contract tests, shipped in the {@code sluice-core} test-jar: every {@link dev.sluice.block.BlockStore}
+ * extends {@link dev.sluice.testkit.BlockStoreContract}, every {@link dev.sluice.notify.Notifier}
  * {@link dev.sluice.testkit.NotifierContract}.
  *
  * <pre>{@code

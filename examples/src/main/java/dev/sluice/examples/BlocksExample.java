@@ -1,14 +1,14 @@
 package dev.sluice.examples;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Blocks;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Blocks;
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
-import dev.sluice.LogNotifier;
-import dev.sluice.Notify;
+import dev.sluice.notify.LogNotifier;
+import dev.sluice.notify.Notify;
 import dev.sluice.RunContext;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.Task;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.sluice.examples;
 
-import dev.sluice.CachePolicy;
+import dev.sluice.cache.CachePolicy;
 import dev.sluice.Task;
 import dev.sluice.TaskFuture;
 import dev.sluice.TaskRun;

@@ -1,9 +1,9 @@
 package dev.sluice.examples;
 
 import dev.sluice.Flow;
-import dev.sluice.Notification;
-import dev.sluice.Secret;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Severity;
 import dev.sluice.tasks.email.EmailMessage;
 import dev.sluice.tasks.email.EmailNotifier;
 import dev.sluice.tasks.email.EmailSecurity;

@@ -1,7 +1,7 @@
 package dev.sluice.examples;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.BearerToken;
 import dev.sluice.tasks.http.HttpExtract;
 import dev.sluice.tasks.http.Pagination;

@@ -1,13 +1,13 @@
 package dev.sluice.examples;
 
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
-import dev.sluice.Notifier;
-import dev.sluice.Notify;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
 import dev.sluice.RunContext;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.Task;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecret;

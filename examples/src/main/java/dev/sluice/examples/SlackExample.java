@@ -2,10 +2,10 @@ package dev.sluice.examples;
 
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
-import dev.sluice.Notify;
-import dev.sluice.Secret;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
+import dev.sluice.block.Secret;
 import dev.sluice.Task;
 import dev.sluice.tasks.slack.SlackWebhook;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.sluice.benchmarks.email;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.email.EmailMessage;
 import dev.sluice.tasks.email.EmailSecurity;
 import dev.sluice.tasks.email.EmailSendResult;

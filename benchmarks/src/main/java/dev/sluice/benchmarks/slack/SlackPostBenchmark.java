@@ -10,7 +10,7 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.Task2;
 import dev.sluice.tasks.slack.PostedMessage;
 import dev.sluice.tasks.slack.SlackCredentials;

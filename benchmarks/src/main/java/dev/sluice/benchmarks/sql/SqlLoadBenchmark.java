@@ -1,6 +1,6 @@
 package dev.sluice.benchmarks.sql;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import dev.sluice.tasks.sql.LoadResult;
 import dev.sluice.tasks.sql.LoadSpec;

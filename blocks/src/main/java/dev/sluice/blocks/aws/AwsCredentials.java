@@ -1,8 +1,8 @@
 package dev.sluice.blocks.aws;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.internal.AwsClients;
 import java.net.URI;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package dev.sluice.blocks.aws;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.internal.AwsErrors;
 import dev.sluice.blocks.aws.internal.SecretsManagerCalls;
 import java.time.Instant;

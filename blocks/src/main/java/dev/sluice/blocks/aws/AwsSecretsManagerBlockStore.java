@@ -1,8 +1,8 @@
 package dev.sluice.blocks.aws;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
 import dev.sluice.blocks.aws.internal.SecretsManagerStore;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@
  * AWS blocks: {@link dev.sluice.blocks.aws.AwsCredentials} (keys, a profile, a role, or the SDK's
  * default chain), {@link dev.sluice.blocks.aws.AwsSecret} (one Secrets Manager secret: read, write,
  * delete) and {@link dev.sluice.blocks.aws.AwsSecretsManagerBlockStore} (a
- * {@link dev.sluice.BlockStore} keeping each block as one secret).
+ * {@link dev.sluice.block.BlockStore} keeping each block as one secret).
  *
  * <pre>{@code
  * Blocks.save("aws-prod", AwsCredentials.defaultChain().withRegion("eu-west-1"));

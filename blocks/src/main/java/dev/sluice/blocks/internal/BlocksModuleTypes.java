@@ -1,7 +1,7 @@
 package dev.sluice.blocks.internal;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecret;
 import dev.sluice.blocks.webhook.CustomWebhook;

@@ -1,11 +1,11 @@
 package dev.sluice.blocks.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.webhook.internal.WebhookSender;
 import java.net.InetAddress;
 import java.util.List;

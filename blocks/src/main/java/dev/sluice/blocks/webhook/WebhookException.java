@@ -1,6 +1,6 @@
 package dev.sluice.blocks.webhook;
 
-import dev.sluice.NotificationException;
+import dev.sluice.notify.NotificationException;
 import org.jspecify.annotations.Nullable;
 
 /**

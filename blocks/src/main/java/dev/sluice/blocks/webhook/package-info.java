@@ -1,8 +1,8 @@
 /**
  * Webhook notifiers: {@link dev.sluice.blocks.webhook.MicrosoftTeamsWebhook},
  * {@link dev.sluice.blocks.webhook.DiscordWebhook}, {@link dev.sluice.blocks.webhook.PagerDutyEvents}
- * and {@link dev.sluice.blocks.webhook.CustomWebhook}. Each is a {@link dev.sluice.Block} (save it
- * once, load it by name) and a {@link dev.sluice.Notifier} (hand it to {@code Notify.via}).
+ * and {@link dev.sluice.blocks.webhook.CustomWebhook}. Each is a {@link dev.sluice.block.Block} (save it
+ * once, load it by name) and a {@link dev.sluice.notify.Notifier} (hand it to {@code Notify.via}).
  *
  * <pre>{@code
  * Blocks.save("ops-teams", new MicrosoftTeamsWebhook(Secret.of("https://prod-00.westeurope.logic.azure.com/workflows/...")));

@@ -13,10 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.sluice.BlockNotFoundException;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockNotFoundException;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsSecretException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

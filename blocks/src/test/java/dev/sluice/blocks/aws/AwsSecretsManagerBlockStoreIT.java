@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.testkit.BlockStoreContract;
 import java.time.Duration;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.sluice.blocks.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -9,8 +9,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.sluice.Notifier;
-import dev.sluice.Secret;
+import dev.sluice.notify.Notifier;
+import dev.sluice.block.Secret;
 import dev.sluice.testkit.NotifierContract;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.Block;
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.Secret;
 import dev.sluice.internal.Masker;
 import java.io.IOException;
 import java.lang.annotation.Annotation;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@code Optional} components and nested blocks by name.
  */
 public final class BlockCodec {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
     /** Unknown fields are reported once per block and field set, not on every load. */
     private static final Set<String> UNKNOWN_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 

@@ -1,8 +1,8 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.Block;
-import dev.sluice.BlockId;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockTypeProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@link ServiceLoader}, plus every block class used with {@code Blocks} or registered.
  */
 public final class BlockTypes {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
     private static final Map<String, Class<? extends Block>> BY_SLUG = new ConcurrentHashMap<>();
     private static volatile boolean discovered;
 
@@ -34,7 +34,7 @@ public final class BlockTypes {
      */
     public static String register(Class<? extends Block> type) {
         if (!Block.class.isAssignableFrom(type)) {
-            throw new IllegalArgumentException(type.getName() + " does not implement dev.sluice.Block");
+            throw new IllegalArgumentException(type.getName() + " does not implement dev.sluice.block.Block");
         }
         if (!type.isRecord()) {
             throw new IllegalArgumentException("block type " + type.getName() + " must be a record");
@@ -98,7 +98,7 @@ public final class BlockTypes {
                 }
                 provider = it.next();
             } catch (ServiceConfigurationError e) {
-                LOG.warn("a dev.sluice.BlockTypeProvider could not be loaded; its block types are unknown by slug", e);
+                LOG.warn("a dev.sluice.block.BlockTypeProvider could not be loaded; its block types are unknown by slug", e);
                 continue;
             }
             for (Class<? extends Block> type : provider.blockTypes()) {

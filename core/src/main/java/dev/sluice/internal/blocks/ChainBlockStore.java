@@ -1,8 +1,8 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /** Stores tried in order; see {@link BlockStore#chain}. */
 public final class ChainBlockStore implements BlockStore {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
     private final List<BlockStore> stores;
 
     public ChainBlockStore(List<BlockStore> stores) {

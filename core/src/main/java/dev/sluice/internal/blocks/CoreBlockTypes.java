@@ -1,8 +1,8 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
-import dev.sluice.LogNotifier;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
+import dev.sluice.notify.LogNotifier;
 import java.util.List;
 
 /** The block types of sluice-core. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.BlockException;
+import dev.sluice.block.BlockException;
 
 /**
  * Parsing and printing of block documents. Parse errors are reported with their location only:

@@ -1,8 +1,8 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

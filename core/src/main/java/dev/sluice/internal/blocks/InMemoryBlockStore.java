@@ -1,7 +1,7 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.Block;
-import dev.sluice.BlockId;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockId;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * 96-bit nonce per value and the value's location as associated data.
  */
 final class MasterKey {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Blocks");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;

@@ -1,7 +1,7 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockStore;
-import dev.sluice.BlockStoreProvider;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.BlockStoreProvider;
 import dev.sluice.internal.SluiceHome;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,8 @@ package dev.sluice.internal.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockStore;
 import dev.sluice.testkit.BlockStoreContract;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

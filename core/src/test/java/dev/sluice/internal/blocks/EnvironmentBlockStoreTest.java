@@ -3,10 +3,10 @@ package dev.sluice.internal.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.testkit.BlockStoreContract;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,10 +3,10 @@ package dev.sluice.internal.blocks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.testkit.BlockStoreContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ class FileBlockStoreTest extends BlockStoreContract {
             try {
                 Blocks.save("race", new ContractDatabase("jdbc:h2:mem:" + i, "u" + i, Secret.of("pw-race-" + i), i + 1));
                 return "saved";
-            } catch (dev.sluice.BlockExistsException e) {
+            } catch (dev.sluice.block.BlockExistsException e) {
                 return "exists";
             }
         });

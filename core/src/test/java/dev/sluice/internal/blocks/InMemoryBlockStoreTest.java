@@ -1,6 +1,6 @@
 package dev.sluice.internal.blocks;
 
-import dev.sluice.BlockStore;
+import dev.sluice.block.BlockStore;
 import dev.sluice.testkit.BlockStoreContract;
 
 class InMemoryBlockStoreTest extends BlockStoreContract {

@@ -1,17 +1,17 @@
 package dev.sluice.examples.sales;
 
-import dev.sluice.Block;
-import dev.sluice.Blocks;
-import dev.sluice.CachePolicy;
+import dev.sluice.block.Block;
+import dev.sluice.block.Blocks;
+import dev.sluice.cache.CachePolicy;
 import dev.sluice.Flow;
 import dev.sluice.Flow2;
 import dev.sluice.FlowRun;
-import dev.sluice.LogNotifier;
-import dev.sluice.Notifier;
-import dev.sluice.Notify;
+import dev.sluice.notify.LogNotifier;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
 import dev.sluice.RetryPolicy;
 import dev.sluice.RunContext;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.State;
 import dev.sluice.Task;
 import dev.sluice.Task2;

@@ -2,10 +2,10 @@ package dev.sluice.examples.sales;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Blocks;
+import dev.sluice.block.Blocks;
 import dev.sluice.FlowRun;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
 import dev.sluice.State;
 import dev.sluice.TaskRun;
 import dev.sluice.tasks.http.ApiKey;

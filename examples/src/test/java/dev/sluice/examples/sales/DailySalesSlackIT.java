@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.State;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.slack.SlackWebhook;

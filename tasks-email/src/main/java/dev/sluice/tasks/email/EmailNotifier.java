@@ -1,12 +1,12 @@
 package dev.sluice.tasks.email;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
 import dev.sluice.RunContext;
-import dev.sluice.Severity;
-import dev.sluice.Blocks;
+import dev.sluice.notify.Severity;
+import dev.sluice.block.Blocks;
 import dev.sluice.tasks.email.internal.Checks;
 import dev.sluice.tasks.email.internal.SmtpSender;
 import java.util.List;

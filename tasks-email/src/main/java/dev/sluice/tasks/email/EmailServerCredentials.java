@@ -1,8 +1,8 @@
 package dev.sluice.tasks.email;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.email.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;

@@ -3,10 +3,10 @@ package dev.sluice.tasks.email;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Notification;
-import dev.sluice.Severity;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

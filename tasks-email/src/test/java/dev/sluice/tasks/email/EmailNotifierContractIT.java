@@ -2,7 +2,7 @@ package dev.sluice.tasks.email;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import dev.sluice.Notifier;
+import dev.sluice.notify.Notifier;
 import dev.sluice.testkit.NotifierContract;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Severity;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.Notification;
-import dev.sluice.Secret;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Severity;
 import dev.sluice.SluiceException;
 import java.util.LinkedHashMap;
 import java.util.List;

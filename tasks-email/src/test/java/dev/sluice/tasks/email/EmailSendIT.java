@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.TaskFailedException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;

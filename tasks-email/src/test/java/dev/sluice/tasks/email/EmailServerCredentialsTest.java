@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.sluice.tasks.email;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 
 /** GreenMail on free ports of 127.0.0.1 (other test JVMs run at the same time: never fixed ports). */
 final class GreenMailServers {

@@ -1,7 +1,7 @@
 package dev.sluice.tasks.http;
 
-import dev.sluice.BlockType;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Secret;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package dev.sluice.tasks.http;
 
-import dev.sluice.Block;
+import dev.sluice.block.Block;
 
 /**
  * How an HTTP request authenticates: one of the auth blocks of this package. Auth is sent only to

@@ -1,7 +1,7 @@
 package dev.sluice.tasks.http;
 
-import dev.sluice.BlockType;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.internal.Urls;
 import java.net.URI;
 import java.util.List;

@@ -13,7 +13,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.internal.HttpSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

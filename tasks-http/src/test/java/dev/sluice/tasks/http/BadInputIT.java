@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.TaskFailedException;
 import dev.sluice.tasks.http.internal.HttpSettings;
 import java.io.IOException;

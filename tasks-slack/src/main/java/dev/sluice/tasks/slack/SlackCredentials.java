@@ -1,9 +1,9 @@
 package dev.sluice.tasks.slack;
 
 import com.slack.api.methods.MethodsClient;
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.slack.internal.SlackClients;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

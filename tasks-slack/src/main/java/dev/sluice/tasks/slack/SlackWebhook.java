@@ -1,10 +1,10 @@
 package dev.sluice.tasks.slack;
 
-import dev.sluice.Block;
-import dev.sluice.BlockType;
-import dev.sluice.Notification;
-import dev.sluice.Notifier;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Notifier;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.slack.internal.SlackSender;
 import java.util.Objects;
 
@@ -21,8 +21,8 @@ import java.util.Objects;
  *
  * <h2>Retries: one layer, the caller's</h2>
  * {@link #send(Notification)} makes one request and does not retry by itself. The retries are the
- * caller's: {@link dev.sluice.Notify#via} retries a failed send twice, 1 s apart, by default
- * ({@link dev.sluice.Notify#withRetries} changes that), so a webhook that is down gets at most
+ * caller's: {@link dev.sluice.notify.Notify#via} retries a failed send twice, 1 s apart, by default
+ * ({@link dev.sluice.notify.Notify#withRetries} changes that), so a webhook that is down gets at most
  * three requests per notification, not three times three. For {@link SlackTasks#sendWebhookMessage()}
  * the task's retry policy is the one layer in the same way.
  *

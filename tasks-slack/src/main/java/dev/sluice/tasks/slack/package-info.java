@@ -1,7 +1,7 @@
 /**
  * Slack for Sluice: the {@link dev.sluice.tasks.slack.SlackCredentials} and
  * {@link dev.sluice.tasks.slack.SlackWebhook} blocks, the prebuilt tasks in
- * {@link dev.sluice.tasks.slack.SlackTasks}, and a {@link dev.sluice.Notifier} that posts
+ * {@link dev.sluice.tasks.slack.SlackTasks}, and a {@link dev.sluice.notify.Notifier} that posts
  * notifications to a Slack channel.
  *
  * <pre>{@code

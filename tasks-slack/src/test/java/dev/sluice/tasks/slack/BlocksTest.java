@@ -3,8 +3,8 @@ package dev.sluice.tasks.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.Notifier;
-import dev.sluice.Secret;
+import dev.sluice.notify.Notifier;
+import dev.sluice.block.Secret;
 import org.junit.jupiter.api.Test;
 
 class BlocksTest {

@@ -23,7 +23,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.sluice.RetryPolicy;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.State;
 import dev.sluice.TaskFailedException;
 import java.net.URLDecoder;

@@ -43,11 +43,11 @@ final class SlackApiStubs {
     }
 
     static SlackCredentials credentials(WireMockServer server) {
-        return SlackCredentials.of(dev.sluice.Secret.of(TOKEN)).withApiUrl(server.baseUrl() + "/api/");
+        return SlackCredentials.of(dev.sluice.block.Secret.of(TOKEN)).withApiUrl(server.baseUrl() + "/api/");
     }
 
     static SlackWebhook webhook(WireMockServer server) {
-        return SlackWebhook.of(dev.sluice.Secret.of(server.baseUrl() + WEBHOOK_PATH));
+        return SlackWebhook.of(dev.sluice.block.Secret.of(server.baseUrl() + WEBHOOK_PATH));
     }
 
     /** A port nothing listens on (just freed). */

@@ -2,10 +2,10 @@ package dev.sluice.tasks.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.slack.internal.SlackBlockTypes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package dev.sluice.tasks.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.BlockStore;
-import dev.sluice.Blocks;
-import dev.sluice.Secret;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

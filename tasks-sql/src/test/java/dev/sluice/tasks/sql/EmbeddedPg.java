@@ -1,6 +1,6 @@
 package dev.sluice.tasks.sql;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;

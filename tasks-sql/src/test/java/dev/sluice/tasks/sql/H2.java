@@ -1,6 +1,6 @@
 package dev.sluice.tasks.sql;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

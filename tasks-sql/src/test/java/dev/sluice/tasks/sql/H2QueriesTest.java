@@ -3,7 +3,7 @@ package dev.sluice.tasks.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.TaskFailedException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

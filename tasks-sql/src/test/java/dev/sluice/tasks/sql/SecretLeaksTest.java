@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.PropertyElf;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;

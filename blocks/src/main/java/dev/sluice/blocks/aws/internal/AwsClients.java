@@ -1,6 +1,6 @@
 package dev.sluice.blocks.aws.internal;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecretException;
 import java.lang.reflect.InvocationTargetException;

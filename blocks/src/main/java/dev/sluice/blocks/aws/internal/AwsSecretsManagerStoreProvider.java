@@ -1,7 +1,7 @@
 package dev.sluice.blocks.aws.internal;
 
-import dev.sluice.BlockStore;
-import dev.sluice.BlockStoreProvider;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.BlockStoreProvider;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecretsManagerBlockStore;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.sluice.blocks.aws.internal;
 
-import dev.sluice.BlockException;
-import dev.sluice.BlockId;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockId;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecretException;
 import dev.sluice.blocks.aws.SecretVersion;

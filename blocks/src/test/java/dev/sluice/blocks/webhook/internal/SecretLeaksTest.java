@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sluice.Notification;
-import dev.sluice.Secret;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Severity;
 import dev.sluice.blocks.webhook.CustomWebhook;
 import java.net.URI;
 import java.util.List;

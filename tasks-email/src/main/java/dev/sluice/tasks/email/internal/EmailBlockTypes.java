@@ -1,7 +1,7 @@
 package dev.sluice.tasks.email.internal;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.tasks.email.EmailNotifier;
 import dev.sluice.tasks.email.EmailServerCredentials;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.sluice.tasks.email.internal;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.email.EmailException;
 import dev.sluice.tasks.email.EmailSecurity;
 import dev.sluice.tasks.email.EmailServerCredentials;

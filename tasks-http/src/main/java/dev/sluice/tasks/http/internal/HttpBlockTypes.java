@@ -1,7 +1,7 @@
 package dev.sluice.tasks.http.internal;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.http.BasicAuth;
 import dev.sluice.tasks.http.BearerToken;

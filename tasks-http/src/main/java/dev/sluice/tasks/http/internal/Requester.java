@@ -1,7 +1,7 @@
 package dev.sluice.tasks.http.internal;
 
 import dev.sluice.RetryPolicy;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.http.BasicAuth;
 import dev.sluice.tasks.http.BearerToken;

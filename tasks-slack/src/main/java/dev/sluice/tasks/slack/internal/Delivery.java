@@ -1,6 +1,6 @@
 package dev.sluice.tasks.slack.internal;
 
-import dev.sluice.Notification;
+import dev.sluice.notify.Notification;
 import dev.sluice.RunContext;
 import dev.sluice.TaskRun;
 import dev.sluice.tasks.slack.SlackException;

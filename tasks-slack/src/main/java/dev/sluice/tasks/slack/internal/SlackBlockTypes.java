@@ -1,7 +1,7 @@
 package dev.sluice.tasks.slack.internal;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.tasks.slack.SlackCredentials;
 import dev.sluice.tasks.slack.SlackWebhook;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.webhook.WebhookResponse;
-import dev.sluice.Notification;
+import dev.sluice.notify.Notification;
 import dev.sluice.RunContext;
 import dev.sluice.tasks.slack.PostedMessage;
 import dev.sluice.tasks.slack.SlackCredentials;

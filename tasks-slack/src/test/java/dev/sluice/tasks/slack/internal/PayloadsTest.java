@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.Notification;
-import dev.sluice.Severity;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Severity;
 import dev.sluice.tasks.slack.SlackMessage;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.slack.api.util.http.listener.DetailedLoggingListener;
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.slack.SlackCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,7 @@
 package dev.sluice.tasks.sql.internal;
 
-import dev.sluice.Block;
-import dev.sluice.BlockTypeProvider;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package dev.sluice.tasks.sql.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.Secret;
+import dev.sluice.block.Secret;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,5 +1,7 @@
-package dev.sluice;
+package dev.sluice.notify;
 
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockType;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

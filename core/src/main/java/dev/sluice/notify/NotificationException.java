@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.notify;
 
+import dev.sluice.SluiceException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.notify;
 
 /** How urgent a {@link Notification} is. */
 public enum Severity {

@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.block;
 
+import dev.sluice.SluiceException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.notify;
 
 /**
  * Something that can deliver a {@link Notification}: a Slack webhook, an email notifier, a log.

@@ -1,4 +1,6 @@
-package dev.sluice;
+package dev.sluice.cache;
+
+import dev.sluice.SluiceException;
 
 /**
  * A cached task's key could not be computed: an argument cannot be hashed (a socket, a lambda, a

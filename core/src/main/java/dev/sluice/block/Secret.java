@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.block;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.sluice.internal.Masker;

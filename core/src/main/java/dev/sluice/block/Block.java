@@ -1,4 +1,6 @@
-package dev.sluice;
+package dev.sluice.block;
+
+import dev.sluice.SluiceException;
 
 /**
  * Named, typed configuration or credentials, saved once with {@link Blocks#save} and loaded by
@@ -49,9 +51,9 @@ package dev.sluice;
  * }
  * }</pre>
  *
- * and registers it in {@code src/main/resources/META-INF/services/dev.sluice.BlockTypeProvider}
+ * and registers it in {@code src/main/resources/META-INF/services/dev.sluice.block.BlockTypeProvider}
  * (one class name per line: {@code dev.sluice.tasks.email.internal.EmailBlockTypes}); with JPMS,
- * {@code provides dev.sluice.BlockTypeProvider with ...}. Records cannot be registered as
+ * {@code provides dev.sluice.block.BlockTypeProvider with ...}. Records cannot be registered as
  * services directly, because {@code ServiceLoader} needs a no-argument constructor.
  *
  * <h2>Names</h2>

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.block;
 
 /**
  * {@code Blocks.save(name, block)} found a block of that type already saved under that name; use

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.block;
 
 import dev.sluice.internal.blocks.BlockCodec;
 import dev.sluice.internal.blocks.BlockTypes;

@@ -1,5 +1,13 @@
-package dev.sluice;
+package dev.sluice.notify;
 
+import dev.sluice.ErrorInfo;
+import dev.sluice.FlowRun;
+import dev.sluice.Hook;
+import dev.sluice.Run;
+import dev.sluice.RunContext;
+import dev.sluice.State;
+import dev.sluice.TaskFailedException;
+import dev.sluice.TaskRun;
 import dev.sluice.internal.Masker;
 import dev.sluice.internal.Texts;
 import dev.sluice.internal.RunRecord;
@@ -38,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * {@link NotificationException} after trying every notifier, which the engine logs loudly.
  */
 public final class Notify implements Hook<Run> {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.Notify");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.notify.Notify");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final int MAX_VALUE = 200;
 

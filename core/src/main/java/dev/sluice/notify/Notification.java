@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.notify;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.cache;
 
 import java.time.Instant;
 import java.util.Objects;

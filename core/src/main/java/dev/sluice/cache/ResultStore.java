@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.cache;
 
 import dev.sluice.internal.FileResultStore;
 import dev.sluice.internal.InMemoryResultStore;

@@ -1,4 +1,4 @@
-package dev.sluice;
+package dev.sluice.block;
 
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.sluice.block;
+
+import org.jspecify.annotations.NullMarked;

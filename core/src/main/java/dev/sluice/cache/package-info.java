@@ -1,0 +1,4 @@
+@NullMarked
+package dev.sluice.cache;
+
+import org.jspecify.annotations.NullMarked;

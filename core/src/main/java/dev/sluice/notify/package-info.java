@@ -1,0 +1,4 @@
+@NullMarked
+package dev.sluice.notify;
+
+import org.jspecify.annotations.NullMarked;
