@@ -14,7 +14,7 @@ import java.util.Set;
  * @param <S> the concrete task or flow type, returned by the copy methods
  * @param <R> the kind of run its hooks receive
  */
-public abstract sealed class Definition<S extends Definition<S, R>, R extends Run> permits BaseTask, BaseFlow {
+public abstract sealed class Definition<S extends Definition<S, R>, R extends Run> permits BaseTask, BaseFlow, TaskBuilder, FlowBuilder {
     final Spec spec;
 
     Definition(Spec spec) {
@@ -73,7 +73,11 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
 
     /**
      * A copy whose runs are named from a template such as {@code "load-{table}"}, filled from
-     * the parameters (see {@link #withParameterNames}).
+     * the parameters (see {@link #withParameterNames}). Placeholders are checked against the
+     * parameter names when the task or flow is called, so {@code withRunName} and
+     * {@code withParameterNames} may come in any order.
+     *
+     * @throws IllegalArgumentException (at the call) for a placeholder that names no parameter
      */
     public final S withRunName(String template) {
         return copy(spec.withRunName(template));
@@ -84,9 +88,38 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
         return copy(spec.withVersion(version));
     }
 
-    /** A copy whose parameters are recorded under these names instead of {@code arg0, arg1, ...}. */
+    /**
+     * A copy whose parameters are recorded (and used in {@link #withRunName run-name templates},
+     * {@link dev.sluice.cache.CachePolicy#excluding(String...) cache exclusions} and defaults) under
+     * these names instead of {@code arg0, arg1, ...}. Without names, a single argument that is a
+     * record is recorded as its components by name: {@code Flow.of("report", (Report r) -> ...)}
+     * with {@code record Report(String city, LocalDate day)} records {@code city} and {@code day}.
+     */
     public final S withParameterNames(String... names) {
         return copy(spec.withParameterNames(names));
+    }
+
+    /**
+     * A copy that passes {@code value} for parameter {@code parameter} when the caller passes
+     * {@code null} for it, and records the value used (Prefect's {@code Parameter("city", default="Boston")}):
+     * <pre>{@code
+     * Flow<String, Report> report = Flow.of("report", (String city) -> build(city))
+     *         .withParameterNames("city")
+     *         .withParameterDefault("city", "Boston");
+     * report.run(null); // runs for Boston; the run's parameters say city=Boston
+     * }</pre>
+     * The name is checked against the parameter names at the first call (so the order of
+     * {@code withX} calls does not matter).
+     *
+     * @throws IllegalArgumentException (at the call) if no parameter has that name
+     */
+    public final S withParameterDefault(String parameter, Object value) {
+        return copy(spec.withParameterDefault(parameter, value));
+    }
+
+    /** The parameter names: as given to {@link #withParameterNames}, else {@code arg0, arg1, ...}. */
+    public final java.util.List<String> parameterNames() {
+        return spec.parameterNames();
     }
 
     /** A copy calling {@code hook} each time an attempt starts. */

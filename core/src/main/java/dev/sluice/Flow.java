@@ -24,34 +24,44 @@ import org.jspecify.annotations.Nullable;
  * @param <A> the argument type
  * @param <R> the result type
  */
-public final class Flow<A, R> extends BaseFlow<Flow<A, R>> {
+public final class Flow<A extends @Nullable Object, R extends @Nullable Object> extends BaseFlow<Flow<A, R>> {
     Flow(Spec spec) {
         super(spec);
     }
 
+    /**
+     * The name and options of a flow whose body comes last, so its types are inferred from the
+     * variable it is assigned to (see {@link FlowBuilder}).
+     *
+     * @throws IllegalArgumentException if the name is null or blank
+     */
+    public static FlowBuilder named(String name) {
+        return new FlowBuilder(Spec.unbound(Spec.Kind.FLOW, name));
+    }
+
     /** A flow of no arguments. */
-    public static <R> Flow0<R> of(String name, ThrowingSupplier<R> body) {
+    public static <R extends @Nullable Object> Flow0<R> of(String name, ThrowingSupplier<R> body) {
         Objects.requireNonNull(body, "body");
         return new Flow0<>(Spec.of(Spec.Kind.FLOW, name, 0, a -> body.get()));
     }
 
     /** A flow of one argument. */
     @SuppressWarnings("unchecked")
-    public static <A, R> Flow<A, R> of(String name, ThrowingFunction<A, R> body) {
+    public static <A extends @Nullable Object, R extends @Nullable Object> Flow<A, R> of(String name, ThrowingFunction<A, R> body) {
         Objects.requireNonNull(body, "body");
         return new Flow<>(Spec.of(Spec.Kind.FLOW, name, 1, a -> body.apply((A) a[0])));
     }
 
     /** A flow of two arguments. */
     @SuppressWarnings("unchecked")
-    public static <A, B, R> Flow2<A, B, R> of(String name, ThrowingBiFunction<A, B, R> body) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Flow2<A, B, R> of(String name, ThrowingBiFunction<A, B, R> body) {
         Objects.requireNonNull(body, "body");
         return new Flow2<>(Spec.of(Spec.Kind.FLOW, name, 2, a -> body.apply((A) a[0], (B) a[1])));
     }
 
     /** A flow of three arguments. */
     @SuppressWarnings("unchecked")
-    public static <A, B, C, R> Flow3<A, B, C, R> of(String name, ThrowingTriFunction<A, B, C, R> body) {
+    public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Flow3<A, B, C, R> of(String name, ThrowingTriFunction<A, B, C, R> body) {
         Objects.requireNonNull(body, "body");
         return new Flow3<>(Spec.of(Spec.Kind.FLOW, name, 3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
     }
@@ -67,12 +77,12 @@ public final class Flow<A, R> extends BaseFlow<Flow<A, R>> {
      *
      * @throws FlowFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run(@Nullable A a) {
+    public R run(A a) {
         return run0(a);
     }
 
     /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
-    public FlowRun<R> runForState(@Nullable A a) {
+    public FlowRun<R> runForState(A a) {
         return runForState0(a);
     }
 }

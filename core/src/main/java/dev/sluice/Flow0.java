@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the result type
  */
-public final class Flow0<R> extends BaseFlow<Flow0<R>> {
+public final class Flow0<R extends @Nullable Object> extends BaseFlow<Flow0<R>> {
     Flow0(Spec spec) {
         super(spec);
     }
@@ -24,7 +24,7 @@ public final class Flow0<R> extends BaseFlow<Flow0<R>> {
      *
      * @throws FlowFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run() {
+    public R run() {
         return run0();
     }
 

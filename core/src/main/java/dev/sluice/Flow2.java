@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the second argument type
  * @param <R> the result type
  */
-public final class Flow2<A, B, R> extends BaseFlow<Flow2<A, B, R>> {
+public final class Flow2<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends BaseFlow<Flow2<A, B, R>> {
     Flow2(Spec spec) {
         super(spec);
     }
@@ -26,12 +26,12 @@ public final class Flow2<A, B, R> extends BaseFlow<Flow2<A, B, R>> {
      *
      * @throws FlowFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run(@Nullable A a, @Nullable B b) {
+    public R run(A a, B b) {
         return run0(a, b);
     }
 
     /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
-    public FlowRun<R> runForState(@Nullable A a, @Nullable B b) {
+    public FlowRun<R> runForState(A a, B b) {
         return runForState0(a, b);
     }
 }

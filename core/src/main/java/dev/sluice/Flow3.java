@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param <C> the third argument type
  * @param <R> the result type
  */
-public final class Flow3<A, B, C, R> extends BaseFlow<Flow3<A, B, C, R>> {
+public final class Flow3<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends BaseFlow<Flow3<A, B, C, R>> {
     Flow3(Spec spec) {
         super(spec);
     }
@@ -27,12 +27,12 @@ public final class Flow3<A, B, C, R> extends BaseFlow<Flow3<A, B, C, R>> {
      *
      * @throws FlowFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run(@Nullable A a, @Nullable B b, @Nullable C c) {
+    public R run(A a, B b, C c) {
         return run0(a, b, c);
     }
 
     /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
-    public FlowRun<R> runForState(@Nullable A a, @Nullable B b, @Nullable C c) {
+    public FlowRun<R> runForState(A a, B b, C c) {
         return runForState0(a, b, c);
     }
 }

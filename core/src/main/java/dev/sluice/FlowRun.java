@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the flow's result type
  */
-public interface FlowRun<R> extends Run {
+public interface FlowRun<R extends @Nullable Object> extends Run {
     /** The id of the flow run that called this one as a subflow, if any. */
     Optional<String> parentFlowRunId();
 
@@ -38,5 +38,5 @@ public interface FlowRun<R> extends Run {
      * @throws FlowFailedException if the run did not complete
      * @throws IllegalStateException if the run has not finished yet
      */
-    @Nullable R result();
+    R result();
 }

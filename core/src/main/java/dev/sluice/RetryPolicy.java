@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import dev.sluice.internal.Retrier;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -26,16 +28,22 @@ import org.jspecify.annotations.Nullable;
  * on top and really varies each delay, uniformly within {@code ±factor} of it.
  */
 public final class RetryPolicy {
+    /** The default cap on a server-given wait. */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
     private static final RetryPolicy NONE = new RetryPolicy(0, List.of(Duration.ZERO), null, 0.0, List.of(), List.of(), t -> true);
 
-    private final int retries;
+    // effectively final: set by the constructor or on a fresh copy before it is returned
+    private int retries;
     /** Explicit delays (the last repeats), when {@link #interval} is null. */
-    private final List<Duration> delays;
-    private final @Nullable IntervalFunction interval;
-    private final double jitter;
-    private final List<Class<? extends Throwable>> retryOn;
-    private final List<Class<? extends Throwable>> abortOn;
-    private final Predicate<? super Throwable> retryIf;
+    private List<Duration> delays;
+    private @Nullable IntervalFunction interval;
+    private double jitter;
+    private List<Class<? extends Throwable>> retryOn;
+    private List<Class<? extends Throwable>> abortOn;
+    private Predicate<? super Throwable> retryIf;
+    private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
+    private @Nullable Duration maxDuration;
+    private boolean yields;
 
     private RetryPolicy(int retries, List<Duration> delays, @Nullable IntervalFunction interval, double jitter,
             List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> abortOn,
@@ -47,6 +55,14 @@ public final class RetryPolicy {
         this.retryOn = retryOn;
         this.abortOn = abortOn;
         this.retryIf = retryIf;
+    }
+
+    private RetryPolicy copy() {
+        RetryPolicy c = new RetryPolicy(retries, delays, interval, jitter, retryOn, abortOn, retryIf);
+        c.maxRetryAfter = maxRetryAfter;
+        c.maxDuration = maxDuration;
+        c.yields = yields;
+        return c;
     }
 
     /** No retries: the first failure is final. */
@@ -107,19 +123,25 @@ public final class RetryPolicy {
         if (!(factor >= 0.0 && factor <= 1.0)) {
             throw new IllegalArgumentException("jitter factor must be between 0 and 1, was " + factor);
         }
-        return new RetryPolicy(retries, delays, interval, factor, retryOn, abortOn, retryIf);
+        RetryPolicy c = copy();
+        c.jitter = factor;
+        return c;
     }
 
     /** A copy that retries only errors of these types (or their subtypes). */
     @SafeVarargs
     public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
-        return new RetryPolicy(retries, delays, interval, jitter, concat(retryOn, types, "retryOn"), abortOn, retryIf);
+        RetryPolicy c = copy();
+        c.retryOn = concat(retryOn, types, "retryOn");
+        return c;
     }
 
     /** A copy that never retries errors of these types (or their subtypes); wins over {@link #retryOn}. */
     @SafeVarargs
     public final RetryPolicy abortOn(Class<? extends Throwable>... types) {
-        return new RetryPolicy(retries, delays, interval, jitter, retryOn, concat(abortOn, types, "abortOn"), retryIf);
+        RetryPolicy c = copy();
+        c.abortOn = concat(abortOn, types, "abortOn");
+        return c;
     }
 
     /** A copy that retries only errors for which {@code condition} is true (combined with the type lists). */
@@ -127,7 +149,117 @@ public final class RetryPolicy {
         Objects.requireNonNull(condition, "condition");
         Predicate<? super Throwable> previous = retryIf;
         Predicate<Throwable> both = t -> previous.test(t) && condition.test(t);
-        return new RetryPolicy(retries, delays, interval, jitter, retryOn, abortOn, both);
+        RetryPolicy c = copy();
+        c.retryIf = both;
+        return c;
+    }
+
+    /**
+     * A copy that waits at most {@code max} when a failure carries a server-given wait
+     * ({@link RetryAfter.Hint}, such as an HTTP {@code Retry-After}); a server asking for longer
+     * ends the retries at once, with a message that says so. Default {@link #DEFAULT_MAX_RETRY_AFTER}.
+     */
+    public RetryPolicy withMaxRetryAfter(Duration max) {
+        checkDelay("maxRetryAfter", max);
+        RetryPolicy c = copy();
+        c.maxRetryAfter = max;
+        return c;
+    }
+
+    /**
+     * A copy that starts no retry whose wait would end more than {@code max} after the first
+     * attempt started: an overall deadline for all attempts and waits.
+     */
+    public RetryPolicy withMaxDuration(Duration max) {
+        checkDelay("maxDuration", max);
+        if (max.isZero()) {
+            throw new IllegalArgumentException("maxDuration must be positive, was " + max);
+        }
+        RetryPolicy c = copy();
+        c.maxDuration = max;
+        return c;
+    }
+
+    /**
+     * A copy that makes a single attempt when it runs inside something that already retries (a
+     * task run with retries, {@code Notify}'s retries, another policy's {@link #execute}), so
+     * retries do not multiply; on its own it retries as configured. The built-in tasks and
+     * notifiers use such policies for their defaults; a policy you set yourself retries always.
+     */
+    public RetryPolicy yieldingToEnclosingRetries() {
+        RetryPolicy c = copy();
+        c.yields = true;
+        return c;
+    }
+
+    /**
+     * The retries this policy makes when {@link #execute executed} by the calling code: none for a
+     * {@link #yieldingToEnclosingRetries() yielding} policy inside another retrying layer, else
+     * {@link #maxRetries()}.
+     */
+    public int retriesHere() {
+        return Retrier.retriesHere(this);
+    }
+
+    /** Whether this policy makes a single attempt inside another retrying layer. */
+    public boolean yieldsToEnclosingRetries() {
+        return yields;
+    }
+
+    /** The longest server-given wait honoured. */
+    public Duration maxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    /** The overall deadline of all attempts, if set. */
+    public Optional<Duration> maxDuration() {
+        return Optional.ofNullable(maxDuration);
+    }
+
+    /** One attempt of an operation run by {@link #execute}. */
+    @FunctionalInterface
+    public interface Operation<T extends @Nullable Object, E extends Exception> {
+        /** Attempt number {@code attempt} (1 = the first). */
+        T attempt(int attempt) throws E;
+    }
+
+    /** What {@link #execute} tells its caller between attempts; the defaults log to the run logger. */
+    public interface Listener {
+        /** Attempt {@code attempt} failed with {@code error}; the next starts after {@code wait}. */
+        default void retrying(int attempt, Throwable error, Duration wait, boolean serverAsked) {
+        }
+
+        /**
+         * Attempt {@code attempts} failed with {@code error} and no retry follows; {@code reason} says why
+         * when it was not simply the last attempt or an error not worth retrying (a server-given wait over
+         * the cap, the deadline, a run's timeout, an interrupt while waiting). May throw an exception to
+         * raise in place of {@code error}.
+         */
+        default void gaveUp(int attempts, Throwable error, @Nullable String reason) {
+        }
+    }
+
+    /**
+     * Runs {@code operation} under this policy, on the calling thread, waiting between attempts with
+     * the current runtime's {@link Sleeper} (a server-given wait when the failure carries one, up to
+     * {@link #maxRetryAfter()}), and returns the first successful result. Retries are logged to the
+     * run's logger inside a run (else to the logger {@code dev.sluice.retry}) as {@code "<what>: attempt 1 failed with ...; retry 1 of 3 in 2 s"}.
+     * An interrupt during a wait ends the retries: the last failure is thrown with the thread's
+     * interrupt flag set.
+     *
+     * @throws E the last failure when no retry follows
+     */
+    public <T extends @Nullable Object, E extends Exception> T execute(String what, Operation<T, E> operation) throws E {
+        return execute(what, operation, new Listener() { });
+    }
+
+    /** As {@link #execute(String, Operation)}, telling {@code listener} of each retry and of the end. */
+    public <T extends @Nullable Object, E extends Exception> T execute(String what, Operation<T, E> operation,
+            Listener listener) throws E {
+        Objects.requireNonNull(what, "what");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(listener, "listener");
+        return Retrier.execute(this, what, operation, listener);
     }
 
     /** How many retries after the first attempt (0 = none). */
@@ -192,6 +324,15 @@ public final class RetryPolicy {
         }
         if (jitter > 0) {
             sb.append(", jitter=").append(jitter);
+        }
+        if (!maxRetryAfter.equals(DEFAULT_MAX_RETRY_AFTER)) {
+            sb.append(", maxRetryAfter=").append(maxRetryAfter);
+        }
+        if (maxDuration != null) {
+            sb.append(", maxDuration=").append(maxDuration);
+        }
+        if (yields) {
+            sb.append(", yielding");
         }
         if (!retryOn.isEmpty()) {
             sb.append(", retryOn=").append(names(retryOn));

@@ -1,12 +1,13 @@
 package dev.sluice;
 
 /**
- * Receives every state change and every log line of every run in this JVM: the place to plug in
+ * Receives every state change and every log line of every run under a {@link SluiceRuntime}: the place to plug in
  * a database, a metrics system or a UI. Called synchronously on the thread that changes the
  * state, so an implementation must be fast and thread-safe, and must not throw.
  *
- * <p>The default is an {@link InMemoryRunRecorder}; replace it with
- * {@link Sluice#setRunRecorder(RunRecorder)}.
+ * <p>Every runtime keeps an {@link InMemoryRunRecorder} ({@link SluiceRuntime#recentRuns()}); add
+ * others with {@link SluiceRuntime.Builder#recorder(RunRecorder)}. A recorder that throws is logged and
+ * never changes the run.
  */
 public interface RunRecorder {
     /** {@code run} entered {@code change.state()}. */
@@ -14,5 +15,9 @@ public interface RunRecorder {
 
     /** {@code run} logged {@code line} (already masked). */
     default void logged(Run run, LogLine line) {
+    }
+
+    /** {@code run}'s tags changed while it goes on ({@link RunContext#addTags}); {@code tags} is the new set. */
+    default void tagsChanged(Run run, java.util.Set<String> tags) {
     }
 }

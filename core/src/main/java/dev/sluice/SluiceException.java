@@ -7,16 +7,16 @@ import org.jspecify.annotations.Nullable;
  * ({@link TaskFailedException}, {@link FlowFailedException}, ...). Messages never contain a
  * secret value.
  */
-public class SluiceException extends RuntimeException {
+public abstract class SluiceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** An exception with a message. */
-    public SluiceException(String message) {
+    protected SluiceException(String message) {
         super(message);
     }
 
     /** An exception with a message and the cause it wraps. */
-    public SluiceException(String message, @Nullable Throwable cause) {
+    protected SluiceException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -26,15 +26,39 @@ public final class Tags {
         return with(List.of(Spec.checkTag(tag)), body);
     }
 
+    /** Runs {@code body} with both tags in force and returns its result: {@code Tags.with("env:prod", "team:sales", () -> ...)}. */
+    public static <T> T with(String tag1, String tag2, Supplier<T> body) {
+        return with(List.of(Spec.checkTag(tag1), Spec.checkTag(tag2)), body);
+    }
+
+    /** Runs {@code body} with the three tags in force and returns its result. */
+    public static <T> T with(String tag1, String tag2, String tag3, Supplier<T> body) {
+        return with(List.of(Spec.checkTag(tag1), Spec.checkTag(tag2), Spec.checkTag(tag3)), body);
+    }
+
+    /** Runs {@code body} with both tags in force. */
+    public static void with(String tag1, String tag2, Runnable body) {
+        with(List.of(Spec.checkTag(tag1), Spec.checkTag(tag2)), body);
+    }
+
+    /** Runs {@code body} with the three tags in force. */
+    public static void with(String tag1, String tag2, String tag3, Runnable body) {
+        with(List.of(Spec.checkTag(tag1), Spec.checkTag(tag2), Spec.checkTag(tag3)), body);
+    }
+
+    /** Runs {@code body} with {@code tags} in force. */
+    public static void with(Collection<String> tags, Runnable body) {
+        Objects.requireNonNull(body, "body");
+        with(tags, () -> {
+            body.run();
+            return null;
+        });
+    }
+
     /** Runs {@code body} with {@code tags} in force and returns its result. */
     public static <T> T with(Collection<String> tags, Supplier<T> body) {
         Objects.requireNonNull(body, "body");
-        Frame previous = Frame.enter(Frame.current().withTags(check(tags)));
-        try {
-            return body.get();
-        } finally {
-            Frame.restore(previous);
-        }
+        return Frame.callIn(Frame.current().withTags(check(tags)), body::get);
     }
 
     /** Runs {@code body} with {@code tag} in force. */
@@ -51,7 +75,7 @@ public final class Tags {
         return Frame.current().tags();
     }
 
-    private static Set<String> check(Collection<String> tags) {
+    static Set<String> check(Collection<String> tags) {
         Objects.requireNonNull(tags, "tags");
         Set<String> set = new LinkedHashSet<>();
         for (String t : tags) {

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the result type
  */
-public final class Task0<R> extends BaseTask<Task0<R>> {
+public final class Task0<R extends @Nullable Object> extends BaseTask<Task0<R>> {
     Task0(Spec spec) {
         super(spec);
     }
@@ -23,7 +23,7 @@ public final class Task0<R> extends BaseTask<Task0<R>> {
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run() {
+    public R run() {
         return run0();
     }
 

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param <B> the second argument type
  * @param <R> the result type
  */
-public final class Task2<A, B, R> extends BaseTask<Task2<A, B, R>> {
+public final class Task2<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends BaseTask<Task2<A, B, R>> {
     Task2(Spec spec) {
         super(spec);
     }
@@ -29,12 +29,12 @@ public final class Task2<A, B, R> extends BaseTask<Task2<A, B, R>> {
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run(@Nullable A a, @Nullable B b) {
+    public R run(A a, B b) {
         return run0(a, b);
     }
 
     /** Starts the task concurrently. */
-    public TaskFuture<R> submit(@Nullable A a, @Nullable B b) {
+    public TaskFuture<R> submit(A a, B b) {
         return submit0(a, b);
     }
 

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param <C> the third argument type
  * @param <R> the result type
  */
-public final class Task3<A, B, C, R> extends BaseTask<Task3<A, B, C, R>> {
+public final class Task3<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends BaseTask<Task3<A, B, C, R>> {
     Task3(Spec spec) {
         super(spec);
     }
@@ -26,12 +26,12 @@ public final class Task3<A, B, C, R> extends BaseTask<Task3<A, B, C, R>> {
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
-    public @Nullable R run(@Nullable A a, @Nullable B b, @Nullable C c) {
+    public R run(A a, B b, C c) {
         return run0(a, b, c);
     }
 
     /** Starts the task concurrently. */
-    public TaskFuture<R> submit(@Nullable A a, @Nullable B b, @Nullable C c) {
+    public TaskFuture<R> submit(A a, B b, C c) {
         return submit0(a, b, c);
     }
 }

@@ -11,13 +11,13 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the task's result type
  */
-public interface TaskFuture<R> {
+public interface TaskFuture<R extends @Nullable Object> {
     /**
      * Waits for the run and returns its result.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
-    @Nullable R join();
+    R join();
 
     /**
      * Waits at most {@code timeout} for the run.
@@ -25,7 +25,7 @@ public interface TaskFuture<R> {
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      * @throws SluiceException if the run is still going on after {@code timeout}
      */
-    @Nullable R join(Duration timeout);
+    R join(Duration timeout);
 
     /** The task run (a live view). */
     TaskRun run();

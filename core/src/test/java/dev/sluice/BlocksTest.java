@@ -1,8 +1,11 @@
 package dev.sluice;
 
+import dev.sluice.testkit.TestRuntimes;
 import dev.sluice.notify.LogNotifier;
 import dev.sluice.block.BlockTypeProvider;
 import dev.sluice.block.Block;
+import dev.sluice.block.BlockRef;
+import dev.sluice.block.BlockTypeMismatchException;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockExistsException;
 import dev.sluice.block.BlockId;
@@ -65,15 +68,16 @@ class BlocksTest {
     @BeforeEach
     void useMemory() {
         store = BlockStore.inMemory();
-        Blocks.setStore(store);
+        TestRuntimes.use(b -> b.blockStore(store));
         Blocks.registerType(TestDb.class);
         Blocks.registerType(Alerting.class);
         Blocks.registerType(AwsCreds.class);
+        Blocks.registerType(AwsSecretByRef.class);
     }
 
     @AfterEach
     void reset() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
     }
 
     @Test
@@ -102,8 +106,8 @@ class BlocksTest {
     @Test
     void savingOverAnEnvironmentBlockWarnsThatTheEnvironmentWins() {
         BlockStore memory = BlockStore.inMemory();
-        Blocks.setStore(BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_TEST_DB_PROD",
-                "{\"url\":\"env\",\"user\":\"env\",\"password\":\"pw-env\"}")), memory));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_TEST_DB_PROD",
+                "{\"url\":\"env\",\"user\":\"env\",\"password\":\"pw-env\"}")), memory)));
         assertThatThrownBy(() -> Blocks.save("prod", new TestDb("file", "file", Secret.of("pw-file"))))
                 .isInstanceOf(BlockExistsException.class);
         try (CapturedOutput out = new CapturedOutput()) {
@@ -155,9 +159,13 @@ class BlocksTest {
     void aNameSavedUnderAnotherTypeIsNamedInTheError() {
         Blocks.save("prod", new TestDb("u", "a", Secret.of("pw-c")));
         assertThatThrownBy(() -> Blocks.load(TestSmtp.class, "prod"))
-                .isInstanceOf(BlockNotFoundException.class)
-                .hasMessageContaining("saved blocks of that type: []")
-                .hasMessageContaining("'prod' is saved as type test-db");
+                .isInstanceOfSatisfying(BlockTypeMismatchException.class, e -> {
+                    assertThat(e.requested()).isEqualTo(new BlockId("test-smtp", "prod"));
+                    assertThat(e.savedTypes()).containsExactly("test-db");
+                })
+                .hasMessageStartingWith("block 'prod' is saved as type test-db, not test-smtp (TestSmtp)")
+                .hasMessageContaining("saved blocks of type test-smtp: []");
+        assertThat(Blocks.find(TestSmtp.class, "prod")).as("find is still a plain miss").isEmpty();
     }
 
     @Test
@@ -221,16 +229,42 @@ class BlocksTest {
                 .hasMessageContaining("port must be > 0, was 0");
     }
 
+    @BlockType("test-aws-secret-by-ref")
+    record AwsSecretByRef(String secretName, BlockRef<AwsCreds> credentials) implements Block {
+    }
+
     @Test
-    void aNestedBlockLoadedByNameIsSavedByNameAndResolvedOnLoad() {
+    void aBlockRefIsSavedByNameAndLoadedWhenAsked() {
+        Blocks.save("prod", new AwsCreds("AKIA-OLD", Secret.of("aws-secret-old")));
+        Blocks.save("db-password", new AwsSecretByRef("prod/db", BlockRef.to(AwsCreds.class, "prod")));
+        assertThat(store.read(new BlockId("test-aws-secret-by-ref", "db-password")).orElseThrow())
+                .contains("\"credentials\":\"test-aws-credentials/prod\"").doesNotContain("AKIA-OLD");
+        AwsSecretByRef ref = Blocks.load(AwsSecretByRef.class, "db-password");
+        Blocks.save("prod", new AwsCreds("AKIA-NEW", Secret.of("aws-secret-new")), true);
+        assertThat(ref.credentials()).isEqualTo(BlockRef.to(AwsCreds.class, "prod"));
+        assertThat(ref.credentials().load().accessKeyId()).as("loaded when asked: the new one").isEqualTo("AKIA-NEW");
+        assertThat(ref.credentials().load().secretAccessKey().reveal()).isEqualTo("aws-secret-new");
+    }
+
+    @Test
+    void aBlockRefToAMissingBlockFailsWhenLoadedNotBefore() {
+        store.write(new BlockId("test-aws-secret-by-ref", "dangling"), "{\"secretName\":\"s\",\"credentials\":\"gone\"}", false);
+        AwsSecretByRef dangling = Blocks.load(AwsSecretByRef.class, "dangling");
+        assertThatThrownBy(() -> dangling.credentials().load()).isInstanceOf(BlockNotFoundException.class)
+                .hasMessageContaining("block 'gone' of type test-aws-credentials");
+        store.write(new BlockId("test-aws-secret-by-ref", "wrong"), "{\"secretName\":\"s\",\"credentials\":\"test-db/x\"}", false);
+        assertThatThrownBy(() -> Blocks.load(AwsSecretByRef.class, "wrong")).isInstanceOf(BlockException.class)
+                .hasMessageContaining("must refer to a block of type test-aws-credentials");
+    }
+
+    @Test
+    void aLoadedNestedBlockIsSavedAsACopy() {
         Blocks.save("prod", new AwsCreds("AKIA-OLD", Secret.of("aws-secret-old")));
         Blocks.save("db-password", new AwsSecretRef("prod/db", Blocks.load(AwsCreds.class, "prod")));
-        assertThat(store.read(new BlockId("test-aws-secret", "db-password")).orElseThrow())
-                .contains("\"credentials\":\"prod\"").doesNotContain("AKIA-OLD");
         Blocks.save("prod", new AwsCreds("AKIA-NEW", Secret.of("aws-secret-new")), true);
-        AwsSecretRef ref = Blocks.load(AwsSecretRef.class, "db-password");
-        assertThat(ref.credentials().accessKeyId()).isEqualTo("AKIA-NEW");
-        assertThat(ref.credentials().secretAccessKey().reveal()).isEqualTo("aws-secret-new");
+        assertThat(Blocks.load(AwsSecretRef.class, "db-password").credentials().accessKeyId())
+                .as("a block-typed field holds its block inline; refer with BlockRef to follow changes")
+                .isEqualTo("AKIA-OLD");
     }
 
     @Test
@@ -272,7 +306,7 @@ class BlocksTest {
 
     @Test
     void secretsInsideMapsAndListsAreEncryptedByTheFileStore(@TempDir Path home) throws Exception {
-        Blocks.setStore(BlockStore.file(home, Map.of()));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.file(home, Map.of())));
         Webhook hook = new Webhook(Secret.of("https://hooks.example.com/T0/B0/xyz"),
                 Map.of("Authorization", Secret.of("Bearer tok-in-a-map")), List.of("#ops"));
         Blocks.save("ops", hook);

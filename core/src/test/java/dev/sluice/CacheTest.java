@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.testkit.TestRuntimes;
 import dev.sluice.block.Secret;
 import dev.sluice.cache.CacheKeyException;
 import dev.sluice.cache.CachePolicy;
@@ -7,7 +8,6 @@ import dev.sluice.cache.ResultStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.internal.CacheEngine;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.Socket;
@@ -45,7 +45,7 @@ class CacheTest {
 
     @AfterEach
     void restore() {
-        CacheEngine.setClock(null);
+        TestRuntimes.reset();
     }
 
     private Task<String, Integer> lengthTask(CachePolicy policy) {
@@ -263,7 +263,7 @@ class CacheTest {
     @Test
     void anExpiredEntryIsAMiss() {
         ManualClock clock = new ManualClock();
-        CacheEngine.setClock(clock);
+        TestRuntimes.use(b -> b.clock(clock));
         Task<String, Integer> task = lengthTask(CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
 
         TaskRun first = runOf(task, "a");
@@ -285,7 +285,7 @@ class CacheTest {
     @Test
     void refreshRecomputesAndOverwritesResettingTheExpiry() {
         ManualClock clock = new ManualClock();
-        CacheEngine.setClock(clock);
+        TestRuntimes.use(b -> b.clock(clock));
         CachePolicy policy = CachePolicy.inputs().expireAfter(Duration.ofHours(1));
         Task<String, Integer> task = lengthTask(policy);
         Task<String, Integer> refreshing = lengthTask(policy.refresh());

@@ -1,6 +1,6 @@
 package dev.sluice;
 
-import dev.sluice.internal.Settings;
+import dev.sluice.testkit.TestRuntimes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,11 +15,11 @@ final class FakeSleeper implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) {
         slept.clear();
-        Settings.setSleeper(slept::add);
+        TestRuntimes.use(b -> b.sleeper(slept::add));
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        Settings.setSleeper(null);
+        TestRuntimes.reset();
     }
 }

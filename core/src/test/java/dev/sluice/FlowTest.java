@@ -94,8 +94,8 @@ class FlowTest {
             assertThat(c.taskRuns()).hasSize(1);
         });
         assertThat(run.taskRuns()).isEmpty();
-        assertThat(Sluice.recentRuns().find(run.id())).isPresent();
-        assertThat(Sluice.recentRuns().find(run.subflowRuns().get(0).id())).isEmpty();
+        assertThat(SluiceRuntime.current().recentRuns().find(run.id())).isPresent();
+        assertThat(SluiceRuntime.current().recentRuns().find(run.subflowRuns().get(0).id())).isEmpty();
     }
 
     @Test

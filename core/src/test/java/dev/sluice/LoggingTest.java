@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sluice.internal.Masker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.sluice.testkit.TestRuntimes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import org.slf4j.MDC;
 class LoggingTest {
     private final List<LogLine> recorded = new CopyOnWriteArrayList<>();
     private final List<StateChange> changes = new CopyOnWriteArrayList<>();
-    private RunRecorder previous;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
         @Override
         protected void append(ILoggingEvent e) {
@@ -30,25 +30,23 @@ class LoggingTest {
     void installRecorder() {
         appender.start();
         ((Logger) LoggerFactory.getLogger("sluice")).addAppender(appender);
-        previous = Sluice.runRecorder();
-        Sluice.setRunRecorder(new RunRecorder() {
+        TestRuntimes.use(b -> b.recorder(new RunRecorder() {
             @Override
             public void stateChanged(Run run, StateChange change) {
                 changes.add(change);
-                previous.stateChanged(run, change);
             }
 
             @Override
             public void logged(Run run, LogLine line) {
                 recorded.add(line);
             }
-        });
+        }));
     }
 
     @AfterEach
     void restoreRecorder() {
         ((Logger) LoggerFactory.getLogger("sluice")).detachAppender(appender);
-        Sluice.setRunRecorder(previous);
+        TestRuntimes.reset();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.TestRuntimes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,8 +14,7 @@ class RecorderTest {
     @Test
     void theInMemoryRecorderKeepsOnlyTheMostRecentFinishedRuns() {
         InMemoryRunRecorder recorder = new InMemoryRunRecorder(5);
-        RunRecorder previous = Sluice.runRecorder();
-        Sluice.setRunRecorder(recorder);
+        TestRuntimes.use(b -> b.recorder(recorder));
         try {
             Task0<Integer> t = Task.of("t", () -> 1);
             Flow0<Integer> f = Flow.of("bounded", () -> t.run());
@@ -29,7 +29,7 @@ class RecorderTest {
             assertThat(recorder.find(ids.get(49))).isPresent();
             assertThat(recorder.find(ids.get(0))).as("the oldest was dropped").isEmpty();
         } finally {
-            Sluice.setRunRecorder(previous);
+            TestRuntimes.reset();
         }
     }
 
@@ -60,8 +60,7 @@ class RecorderTest {
     @Test
     void finishedFlowRunsAreAlsoBoundedByTheTaskRunsTheyHold() {
         InMemoryRunRecorder recorder = new InMemoryRunRecorder(1_000, 250);
-        RunRecorder previous = Sluice.runRecorder();
-        Sluice.setRunRecorder(recorder);
+        TestRuntimes.use(b -> b.recorder(recorder));
         try {
             Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
             Flow0<Integer> f = Flow.of("hundred", () -> {
@@ -85,7 +84,7 @@ class RecorderTest {
             huge.run();
             assertThat(recorder.runs()).singleElement().satisfies(r -> assertThat(r.definitionName()).isEqualTo("huge"));
         } finally {
-            Sluice.setRunRecorder(previous);
+            TestRuntimes.reset();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.testkit.TestRuntimes;
 import dev.sluice.notify.Notify;
 import dev.sluice.notify.LogNotifier;
 import dev.sluice.block.Block;
@@ -43,8 +44,7 @@ class SecretMaskingEndToEndTest {
 
     @AfterEach
     void reset() {
-        Blocks.resetStore();
-        Sluice.setRunRecorder(Sluice.recentRuns());
+        TestRuntimes.reset();
     }
 
     @Test
@@ -53,14 +53,14 @@ class SecretMaskingEndToEndTest {
         String password = "S3cr@t/" + System.nanoTime() + ":p\"w";
         String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8);
         BlockStore store = BlockStore.file(home, Map.of());
-        Blocks.setStore(store);
+        TestRuntimes.use(b -> b.blockStore(store));
         // written straight to the store, so nothing in this JVM has revealed the password yet
         store.write(new BlockId("e2e-database", "warehouse"), "{\"host\":\"db.example.com\",\"user\":\"etl\","
                 + "\"password\":{\"$secret\":\"" + password.replace("\"", "\\\"") + "\"}}", false);
         assertThat(Files.readString(home.resolve("blocks/e2e-database/warehouse.json"))).doesNotContain(password);
 
         List<String> recorded = new CopyOnWriteArrayList<>();
-        Sluice.setRunRecorder(new RunRecorder() {
+        TestRuntimes.use(b -> b.recorder(new RunRecorder() {
             @Override
             public void stateChanged(Run run, StateChange change) {
                 recorded.add(change.state() + " " + change.message());
@@ -70,7 +70,7 @@ class SecretMaskingEndToEndTest {
             public void logged(Run run, LogLine line) {
                 recorded.add(line.message() + " " + line.error());
             }
-        });
+        }));
         List<Notification> notifications = new CopyOnWriteArrayList<>();
 
         Task<String, Integer> connect = Task.of("connect", (String table) -> {

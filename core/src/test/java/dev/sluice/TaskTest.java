@@ -30,7 +30,7 @@ class TaskTest {
     void aTaskOutsideAFlowIsStillRecordedAsATaskRun() {
         Task<String, Integer> length = Task.of("length", (String s) -> s.length()).withTags("unit");
         assertThat(length.run("four")).isEqualTo(4);
-        TaskRun run = Sluice.recentRuns().runs().stream()
+        TaskRun run = SluiceRuntime.current().recentRuns().runs().stream()
                 .filter(r -> r instanceof TaskRun && r.definitionName().equals("length"))
                 .map(TaskRun.class::cast)
                 .reduce((a, b) -> b).orElseThrow();
@@ -95,7 +95,9 @@ class TaskTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tags");
         assertThatThrownBy(() -> Flow.of("f", () -> 1).withMaxConcurrency(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxConcurrency must be >= 1, was 0");
-        assertThatThrownBy(() -> Task.of("load", (String table) -> table).withRunName("load-{table}"))
+        Task<String, String> unnamed = Task.of("load", (String table) -> table).withRunName("load-{table}");
+        assertThatThrownBy(() -> unnamed.run("orders"))
+                .as("checked at the call, so withRunName and withParameterNames may come in any order")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names parameter 'table'").hasMessageContaining("withParameterNames");
         assertThatThrownBy(() -> Task.of("load", (String table) -> table).withParameterNames("a", "b"))

@@ -1,5 +1,6 @@
 package dev.sluice.blocks;
 
+import dev.sluice.testkit.TestRuntimes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.block.Block;
@@ -29,12 +30,12 @@ class BlocksRoundTripTest {
 
     @AfterEach
     void reset() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
     }
 
     @Test
     void everyBlockRoundTripsThroughTheFileStore() throws Exception {
-        Blocks.setStore(BlockStore.file(home, Map.of()));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.file(home, Map.of())));
         WebhookOptions options = WebhookOptions.defaults().withRequestTimeout(Duration.ofMillis(1500)).withMaxAttempts(2);
         List<Block> blocks = List.of(
                 new MicrosoftTeamsWebhook(Secret.of("https://prod-00.example.logic.azure.com/workflows/1?sig=teams-sig-value")),
@@ -46,7 +47,7 @@ class BlocksRoundTripTest {
                         .jsonBody("{\"t\": \"{{text}}\"}").options(options).build(),
                 AwsCredentials.of("AKIDEXAMPLE", Secret.of("aws-secret-key-value")).withSessionToken(Secret.of("aws-session-value"))
                         .withRegion("eu-west-1").withRoleArn("arn:aws:iam::123456789012:role/etl"),
-                new AwsSecret("aws-prod", "prod/warehouse/password"));
+                AwsSecret.of("aws-prod", "prod/warehouse/password"));
         int i = 0;
         for (Block block : blocks) {
             String name = "b" + i++;

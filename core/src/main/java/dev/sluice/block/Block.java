@@ -1,6 +1,5 @@
 package dev.sluice.block;
 
-import dev.sluice.SluiceException;
 
 /**
  * Named, typed configuration or credentials, saved once with {@link Blocks#save} and loaded by
@@ -65,7 +64,7 @@ public interface Block {
     default String blockType() {
         BlockType type = getClass().getAnnotation(BlockType.class);
         if (type == null) {
-            throw new SluiceException(getClass().getName() + " implements Block but has no @BlockType annotation");
+            throw new BlockException(getClass().getName() + " implements Block but has no @BlockType annotation");
         }
         return type.value();
     }

@@ -75,7 +75,8 @@ public interface BlockStore {
      * of a secret.
      */
     static BlockStore file() {
-        return new FileBlockStore(SluiceHome::path, System.getenv());
+        Map<String, String> env = System.getenv();
+        return new FileBlockStore(() -> SluiceHome.resolve(env), env);
     }
 
     /**
@@ -135,6 +136,6 @@ public interface BlockStore {
     /** {@link #fromConfiguration()} reading the environment from {@code environment}. */
     static BlockStore fromConfiguration(Map<String, String> environment) {
         Objects.requireNonNull(environment, "environment");
-        return StoreConfiguration.select(environment);
+        return StoreConfiguration.select(environment, SluiceHome.resolve(environment));
     }
 }

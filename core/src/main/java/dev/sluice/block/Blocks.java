@@ -2,7 +2,8 @@ package dev.sluice.block;
 
 import dev.sluice.internal.blocks.BlockCodec;
 import dev.sluice.internal.blocks.BlockTypes;
-import dev.sluice.internal.blocks.LoadedBlocks;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.internal.RuntimeState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,9 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Saves blocks under a name and loads them by name, in any program that shares the store.
@@ -23,43 +21,26 @@ import org.slf4j.LoggerFactory;
  * Block any = Blocks.load("database-credentials/warehouse");
  * }</pre>
  *
- * <p>The store is {@link BlockStore#fromConfiguration()} (environment variables, then files under
- * {@code $SLUICE_HOME}) unless {@link #setStore} replaced it. Names follow {@link BlockId}'s rule.
+ * <p>The store is the current runtime's ({@link SluiceRuntime#current()}): by default
+ * {@link BlockStore#fromConfiguration()} (environment variables, then files under
+ * {@code $SLUICE_HOME}); run code under another runtime with {@link SluiceRuntime#call}. Names
+ * follow {@link BlockId}'s rule.
  * See {@link Block} for how records map to stored fields.
  */
 public final class Blocks {
     private static final int MAX_DEPTH = 16;
     private static final ThreadLocal<Deque<BlockId>> LOADING = ThreadLocal.withInitial(ArrayDeque::new);
-    private static final Logger LOG = LoggerFactory.getLogger(Blocks.class);
-    private static volatile @Nullable BlockStore store;
 
     private Blocks() {
     }
 
-    /** The store in use (created from the configuration on first use). */
+    /** The block store of the current runtime ({@link SluiceRuntime#current()}). */
     public static BlockStore store() {
-        BlockStore s = store;
-        if (s == null) {
-            synchronized (Blocks.class) {
-                s = store;
-                if (s == null) {
-                    s = BlockStore.fromConfiguration();
-                    LOG.debug("block store: {}", s.description());
-                    store = s;
-                }
-            }
-        }
-        return s;
+        return SluiceRuntime.current().blockStore();
     }
 
-    /** Uses {@code blockStore} for every later call in this JVM. */
-    public static void setStore(BlockStore blockStore) {
-        store = Objects.requireNonNull(blockStore, "blockStore");
-    }
-
-    /** Goes back to the store from the configuration, read again on next use. */
-    public static void resetStore() {
-        store = null;
+    private static BlockTypes types() {
+        return RuntimeState.current().blockTypes();
     }
 
     /**
@@ -70,7 +51,7 @@ public final class Blocks {
      *         another class has the slug
      */
     public static void registerType(Class<? extends Block> type) {
-        BlockTypes.register(Objects.requireNonNull(type, "type"));
+        types().register(Objects.requireNonNull(type, "type"));
     }
 
     /**
@@ -95,7 +76,7 @@ public final class Blocks {
         BlockId.checkName(name);
         @SuppressWarnings("unchecked")
         Class<? extends Block> type = (Class<? extends Block>) block.getClass();
-        BlockId id = new BlockId(BlockTypes.register(type), name);
+        BlockId id = new BlockId(types().register(type), name);
         String document = BlockCodec.encode(block);
         BlockStore s = store();
         if (!s.write(id, document, overwrite)) {
@@ -108,11 +89,12 @@ public final class Blocks {
      * Loads block {@code name} of {@code type}.
      *
      * @throws BlockNotFoundException if there is none; the message lists the saved names of that type
+     * @throws BlockTypeMismatchException if the name is saved only under other types
      * @throws BlockException if the stored block is malformed, lacks a required field or cannot be decrypted
      */
     public static <T extends Block> T load(Class<T> type, String name) {
         Objects.requireNonNull(type, "type");
-        BlockId id = new BlockId(BlockTypes.register(type), BlockId.checkName(name));
+        BlockId id = new BlockId(types().register(type), BlockId.checkName(name));
         return find(type, id).orElseThrow(() -> notFound(id, type));
     }
 
@@ -132,7 +114,7 @@ public final class Blocks {
     /** Block {@code name} of {@code type}, if saved. */
     public static <T extends Block> Optional<T> find(Class<T> type, String name) {
         Objects.requireNonNull(type, "type");
-        return find(type, new BlockId(BlockTypes.register(type), BlockId.checkName(name)));
+        return find(type, new BlockId(types().register(type), BlockId.checkName(name)));
     }
 
     private static <T extends Block> Optional<T> find(Class<T> type, BlockId id) {
@@ -152,9 +134,8 @@ public final class Blocks {
         try {
             T block = BlockCodec.decode(type, id, document.get(), (nestedType, nestedId) ->
                     find(nestedType, nestedId).orElseThrow(() -> new BlockException("block '" + id
-                            + "' refers to block '" + nestedId + "', which does not exist: "
+                            + "' refers to block '" + nestedId + "', which cannot be loaded: "
                             + notFound(nestedId, nestedType).getMessage())));
-            LoadedBlocks.remember(block, id);
             return Optional.of(block);
         } finally {
             loading.pop();
@@ -171,7 +152,7 @@ public final class Blocks {
 
     /** The names saved for {@code type}, sorted. */
     public static List<String> list(Class<? extends Block> type) {
-        return names(BlockTypes.register(Objects.requireNonNull(type, "type")));
+        return names(types().register(Objects.requireNonNull(type, "type")));
     }
 
     private static List<String> names(String slug) {
@@ -191,7 +172,7 @@ public final class Blocks {
      */
     public static boolean delete(Class<? extends Block> type, String name) {
         Objects.requireNonNull(type, "type");
-        return store().delete(new BlockId(BlockTypes.register(type), BlockId.checkName(name)));
+        return store().delete(new BlockId(types().register(type), BlockId.checkName(name)));
     }
 
     /**
@@ -204,12 +185,12 @@ public final class Blocks {
     }
 
     private static Class<? extends Block> typeOf(BlockId id) {
-        return BlockTypes.find(id.type()).orElseThrow(() -> new BlockException("no block type with slug '" + id.type()
-                + "' is known (known: " + BlockTypes.all().keySet() + "); put the module that defines it on the class"
+        return types().find(id.type()).orElseThrow(() -> new BlockException("no block type with slug '" + id.type()
+                + "' is known (known: " + types().all().keySet() + "); put the module that defines it on the class"
                 + " path, or load it with Blocks.load(Type.class, \"" + id.name() + "\")"));
     }
 
-    private static BlockNotFoundException notFound(BlockId id, Class<? extends Block> type) {
+    private static BlockException notFound(BlockId id, Class<? extends Block> type) {
         BlockStore s = store();
         List<String> existing = names(id.type());
         TreeSet<String> otherTypes = new TreeSet<>();
@@ -218,9 +199,14 @@ public final class Blocks {
                 otherTypes.add(other.type());
             }
         }
+        if (!otherTypes.isEmpty()) {
+            return new BlockTypeMismatchException(id, List.copyOf(otherTypes), "block '" + id.name() + "' is saved as type "
+                    + String.join(", ", otherTypes) + ", not " + id.type() + " (" + type.getSimpleName() + ") in "
+                    + s.description() + "; load it with its own type, or save a " + type.getSimpleName() + " under another name"
+                    + " (saved blocks of type " + id.type() + ": " + existing + ")");
+        }
         String message = "block '" + id.name() + "' of type " + id.type() + " (" + type.getSimpleName()
-                + ") not found in " + s.description() + "; saved blocks of that type: " + existing
-                + (otherTypes.isEmpty() ? "" : "; '" + id.name() + "' is saved as type " + String.join(", ", otherTypes));
+                + ") not found in " + s.description() + "; saved blocks of that type: " + existing;
         return new BlockNotFoundException(id, existing, message);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The body of a task or flow that takes two arguments. May throw checked exceptions.
  *
@@ -8,7 +10,7 @@ package dev.sluice.function;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingBiFunction<A, B, R> {
+public interface ThrowingBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> {
     /** Computes the result from {@code a} and {@code b}. */
     R apply(A a, B b) throws Exception;
 }

@@ -1,5 +1,7 @@
 package dev.sluice.function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The body of a task or flow that takes one argument. May throw checked exceptions.
  *
@@ -7,7 +9,7 @@ package dev.sluice.function;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingFunction<A, R> {
+public interface ThrowingFunction<A extends @Nullable Object, R extends @Nullable Object> {
     /** Computes the result from {@code a}. */
     R apply(A a) throws Exception;
 }

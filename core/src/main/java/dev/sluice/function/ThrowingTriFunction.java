@@ -1,5 +1,7 @@
 package dev.sluice.function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The body of a task or flow that takes three arguments. May throw checked exceptions.
  *
@@ -9,7 +11,7 @@ package dev.sluice.function;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingTriFunction<A, B, C, R> {
+public interface ThrowingTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> {
     /** Computes the result from {@code a}, {@code b} and {@code c}. */
     R apply(A a, B b, C c) throws Exception;
 }

@@ -24,27 +24,23 @@ import org.jspecify.annotations.Nullable;
  * run's result is stored, so a failed attempt never leaves an entry behind.
  */
 public final class CacheEngine {
-    private static final Clock SYSTEM = Clock.systemUTC();
-    private static volatile Clock clock = SYSTEM;
-    private static final ConcurrentMap<String, KeyLock> IN_FLIGHT = new ConcurrentHashMap<>();
 
-    /** The task's attempts: its result, or the exception {@code task.run} throws. */
+    /** The task's attempts: its result, or the {@link Engine.Failure} they ended with. */
     @FunctionalInterface
-    public interface Attempts {
+    interface Attempts {
         @Nullable Object run();
+    }
+
+    /**
+     * What caching gave: a value computed by the attempts (and stored), or one read from the store
+     * ({@code cachedFrom} = the id of the run that computed it).
+     */
+    record Outcome(@Nullable Object value, @Nullable String cachedFrom) {
     }
 
     private CacheEngine() {
     }
 
-    /** Replaces the clock expiry is measured by (tests); {@code null} restores the system clock. */
-    public static void setClock(@Nullable Clock c) {
-        clock = c == null ? SYSTEM : c;
-    }
-
-    static Instant now() {
-        return clock.instant();
-    }
 
     /** Whether runs of {@code spec} go through the cache. */
     static boolean applies(Spec spec) {
@@ -52,11 +48,15 @@ public final class CacheEngine {
         return policy != null && !policy.isNone();
     }
 
-    /** Runs {@code run} through the cache; {@code attempts} runs the body when there is no usable entry. */
-    static @Nullable Object execute(TaskRunRecord run, Attempts attempts) {
+    /**
+     * Runs {@code run} through the cache; {@code attempts} runs the body when there is no usable
+     * entry. Never ends the run: a key that cannot be computed or an interrupt while waiting for
+     * another run of the same key is an {@link Engine.Failure} for the engine to end the run with.
+     */
+    static Outcome execute(TaskRunRecord run, Attempts attempts) {
         CachePolicy policy = run.spec.cache();
         if (policy == null) {
-            return attempts.run();
+            return new Outcome(attempts.run(), null);
         }
         String key;
         try {
@@ -68,16 +68,17 @@ public final class CacheEngine {
                     + Engine.summary(e), e));
         }
         run.cacheKey(key);
-        ResultStore store = policy.store().orElseGet(FileResultStore::atHome);
-        Instant started = now();
+        ResultStore store = policy.store().orElseGet(run.runtime::resultStore);
+        Clock clock = run.runtime.clock();
+        Instant started = clock.instant();
         if (!policy.refreshes()) {
-            Lookup found = lookup(store, key, policy, null);
+            Lookup found = lookup(store, key, policy, null, clock);
             if (found.value != null) {
-                return hit(run, found.value);
+                return hit(found.value);
             }
         }
 
-        KeyLock local = KeyLock.acquire(key);
+        KeyLock local = KeyLock.acquire(run.runtime.keyLocks(), key);
         boolean locked = false;
         try {
             locked = local.lockInterruptibly();
@@ -86,9 +87,9 @@ public final class CacheEngine {
             }
             try (Held shared = local.reentered() ? () -> { } : lockStore(run, store, key)) {
                 // another run may have stored it while this one waited; a refresh takes only what is newer than itself
-                Lookup found = lookup(store, key, policy, policy.refreshes() ? started : null);
+                Lookup found = lookup(store, key, policy, policy.refreshes() ? started : null, clock);
                 if (found.value != null) {
-                    return hit(run, found.value);
+                    return hit(found.value);
                 }
                 if (found.corrupt) {
                     run.logger().warn("cache entry {} of task '{}' in {} is unreadable and is treated as a miss; "
@@ -96,7 +97,7 @@ public final class CacheEngine {
                 }
                 Object result = attempts.run();
                 save(run, store, key, result);
-                return result;
+                return new Outcome(result, null);
             }
         } finally {
             local.release(locked);
@@ -148,7 +149,7 @@ public final class CacheEngine {
     private record Found(CachedResult entry, @Nullable Object result) {
     }
 
-    private static Lookup lookup(ResultStore store, String key, CachePolicy policy, @Nullable Instant notBefore) {
+    private static Lookup lookup(ResultStore store, String key, CachePolicy policy, @Nullable Instant notBefore, Clock clock) {
         Optional<CachedResult> stored;
         try {
             stored = store.read(key);
@@ -163,7 +164,7 @@ public final class CacheEngine {
             return new Lookup(null, true, "it holds key " + entry.key());
         }
         Duration expiry = policy.expiry().orElse(null);
-        if (expiry != null && !now().isBefore(entry.createdAt().plus(expiry))) {
+        if (expiry != null && !clock.instant().isBefore(entry.createdAt().plus(expiry))) {
             return Lookup.MISS;
         }
         if (notBefore != null && entry.createdAt().isBefore(notBefore)) {
@@ -176,10 +177,8 @@ public final class CacheEngine {
         }
     }
 
-    private static @Nullable Object hit(TaskRunRecord run, Found found) {
-        run.cachedFrom(found.entry().runId());
-        Engine.end(run, State.CACHED, null);
-        return found.result();
+    private static Outcome hit(Found found) {
+        return new Outcome(found.result(), found.entry().runId());
     }
 
     private static void save(TaskRunRecord run, ResultStore store, String key, @Nullable Object result) {
@@ -194,7 +193,7 @@ public final class CacheEngine {
                     result == null ? "null" : result.getClass().getName(), describe(e));
             return;
         }
-        CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id, now(),
+        CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id, run.runtime.clock().instant(),
                 result == null ? "null" : result.getClass().getName(), json);
         try {
             store.write(entry);
@@ -213,29 +212,28 @@ public final class CacheEngine {
     }
 
     private static RuntimeException fail(TaskRunRecord run, CacheKeyException e) {
-        Engine.end(run, State.FAILED, e);
-        return Engine.taskFailed(run, e);
+        return new Engine.Failure(State.FAILED, e);
     }
 
     private static RuntimeException cancelled(TaskRunRecord run, InterruptedException e) {
-        Engine.end(run, State.CANCELLED, e);
-        Thread.currentThread().interrupt();
-        return Engine.taskFailed(run, e);
+        return new Engine.Failure(State.CANCELLED, e);
     }
 
     /** A per-key lock shared by the runs of one JVM, dropped when nobody holds or waits for it. */
-    private static final class KeyLock {
+    static final class KeyLock {
         private final String key;
+        private final ConcurrentMap<String, KeyLock> inFlight;
         private final ReentrantLock lock = new ReentrantLock();
         private int users;
 
-        private KeyLock(String key) {
+        private KeyLock(String key, ConcurrentMap<String, KeyLock> inFlight) {
             this.key = key;
+            this.inFlight = inFlight;
         }
 
-        static KeyLock acquire(String key) {
-            return IN_FLIGHT.compute(key, (k, existing) -> {
-                KeyLock l = existing == null ? new KeyLock(k) : existing;
+        static KeyLock acquire(ConcurrentMap<String, KeyLock> inFlight, String key) {
+            return inFlight.compute(key, (k, existing) -> {
+                KeyLock l = existing == null ? new KeyLock(k, inFlight) : existing;
                 l.users++;
                 return l;
             });
@@ -259,7 +257,7 @@ public final class CacheEngine {
             if (locked) {
                 lock.unlock();
             }
-            IN_FLIGHT.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+            inFlight.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
         }
     }
 }

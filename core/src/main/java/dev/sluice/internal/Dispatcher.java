@@ -8,17 +8,19 @@ import java.util.ArrayDeque;
  * thread ever blocks waiting for a slot.
  */
 final class Dispatcher {
+    private final java.util.concurrent.Executor executor;
     private final int limit;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private int running;
 
-    Dispatcher(int limit) {
+    Dispatcher(java.util.concurrent.Executor executor, int limit) {
+        this.executor = executor;
         this.limit = limit;
     }
 
     void submit(Runnable job) {
         if (limit == 0) {
-            Workers.executor().execute(job);
+            executor.execute(job);
             return;
         }
         synchronized (this) {
@@ -32,7 +34,7 @@ final class Dispatcher {
     }
 
     private void start(Runnable job) {
-        Workers.executor().execute(() -> {
+        executor.execute(() -> {
             try {
                 job.run();
             } finally {

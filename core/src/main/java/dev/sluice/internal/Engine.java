@@ -1,15 +1,19 @@
 package dev.sluice.internal;
 
 import dev.sluice.FlowFailedException;
+import dev.sluice.cache.CacheKeyException;
+import dev.sluice.notify.NotificationException;
 import dev.sluice.Hook;
 import dev.sluice.RetryPolicy;
 import dev.sluice.Run;
 import dev.sluice.RunTimeoutException;
-import dev.sluice.SluiceException;
+import dev.sluice.TaskFutureException;
 import dev.sluice.State;
 import dev.sluice.TaskFailedException;
 import dev.sluice.TaskFuture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -25,8 +29,6 @@ import org.slf4j.MDC;
  * thread context that ties a task run to its flow run.
  */
 public final class Engine {
-    private static final AtomicLong STANDALONE_SEQ = new AtomicLong();
-
     private Engine() {
     }
 
@@ -35,17 +37,18 @@ public final class Engine {
     /** Runs a task on the calling thread (its body on another thread only when it has a timeout). */
     public static @Nullable Object runTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
-        TaskRunRecord run = newTaskRun(spec, args, frame, State.PENDING);
+        TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.PENDING);
         return executeTask(run, frame);
     }
 
     /** Starts a task run concurrently; inside a flow, bounded by the flow's max concurrency. */
     public static <R> TaskFuture<R> submitTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
-        TaskRunRecord run = newTaskRun(spec, args, frame, State.SCHEDULED);
+        TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.SCHEDULED);
         TaskFutureImpl<R> future = new TaskFutureImpl<>(run);
-        Runnable job = () -> {
-            if (!future.start()) {
+        // runs once: on a worker, or on a thread that joins the future before a worker took it up
+        future.body = () -> {
+            if (future.isCancelled()) {
                 CancellationException cancelled = new CancellationException("cancelled before it started");
                 end(run, State.CANCELLED, cancelled);
                 future.done.completeExceptionally(taskFailed(run, cancelled));
@@ -55,25 +58,24 @@ public final class Engine {
                 future.done.complete(executeTask(run, frame));
             } catch (Throwable t) {
                 future.done.completeExceptionally(t);
-            } finally {
-                future.finished();
             }
         };
+        Runnable job = future::runOnWorker;
         FlowRunRecord flow = frame.flow;
         if (flow != null) {
             flow.futures.add(future);
             flow.dispatcher.submit(job);
         } else {
-            Workers.executor().execute(job);
+            run.runtime.workers().tasks().execute(job);
         }
         return future;
     }
 
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
         FlowRunRecord flow = frame.flow;
-        long seq = flow != null ? flow.nextTaskSeq() : STANDALONE_SEQ.getAndIncrement();
-        Set<String> tags = Frame.union(frame.tags, spec.tags());
-        TaskRunRecord run = new TaskRunRecord(spec, args, tags, initial, flow, frame.task, seq);
+        long seq = flow != null ? flow.nextTaskSeq() : frame.state().nextStandaloneSeq();
+        Set<String> tags = Frame.union(frame.tags(), spec.tags());
+        TaskRunRecord run = new TaskRunRecord(frame.state(), spec, args, tags, initial, flow, frame.task, seq);
         if (flow != null) {
             flow.addTaskRun(run);
         }
@@ -81,54 +83,144 @@ public final class Engine {
         return run;
     }
 
+    /**
+     * Runs the task's attempts, through the cache when it has a policy, and ends the run: the
+     * engine is the only place a run ends.
+     */
     private static @Nullable Object executeTask(TaskRunRecord run, Frame outer) {
-        if (CacheEngine.applies(run.spec)) {
-            return CacheEngine.execute(run, () -> runAttempts(run, outer));
+        Object result;
+        State state = State.COMPLETED;
+        try {
+            if (CacheEngine.applies(run.spec)) {
+                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer));
+                result = outcome.value();
+                String from = outcome.cachedFrom();
+                if (from != null) {
+                    run.cachedFrom(from);
+                    state = State.CACHED;
+                }
+            } else {
+                result = runAttempts(run, outer);
+            }
+        } catch (Failure f) {
+            end(run, f.verdict, f.error);
+            if (f.verdict == State.CRASHED && f.error instanceof Error e) {
+                throw e;
+            }
+            if (f.verdict == State.CANCELLED) {
+                Thread.currentThread().interrupt();
+            }
+            throw taskFailed(run, f.error, f.stoppedBecause);
         }
-        return runAttempts(run, outer);
+        end(run, state, null);
+        return result;
     }
 
+    /** How a task run failed, carried from where it was decided to where the run ends. */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final State verdict;
+        final transient Throwable error;
+        final @Nullable String stoppedBecause;
+
+        Failure(State verdict, Throwable error) {
+            this(verdict, error, null);
+        }
+
+        Failure(State verdict, Throwable error, @Nullable String stoppedBecause) {
+            super(null, null, false, false);
+            this.verdict = verdict;
+            this.error = error;
+            this.stoppedBecause = stoppedBecause;
+        }
+    }
+
+    /** The attempts of a task run: its result, or a {@link Failure}; does not end the run. */
     private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer) {
         Spec spec = run.spec;
         RetryPolicy policy = spec.retryPolicy();
-        Frame inner = new Frame(outer.flow, run, run.tags);
-        while (true) {
-            int attempt = run.startAttempt();
-            run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
-            fireRunningHooks(run);
-            Throwable error;
-            try {
-                Object result = invoke(run, inner, () -> callBody(run, inner));
-                end(run, State.COMPLETED, null);
-                return result;
-            } catch (Throwable t) {
-                error = t;
-            }
+        int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
+        boolean retrying = outer.retrying || retries > 0;
+        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying);
+        Attempts events = new Attempts(run, policy);
+        try {
+            return Retrier.run(policy, retries, false, attempt -> {
+                run.startAttempt();
+                run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
+                fireRunningHooks(run);
+                return invoke(run, inner, () -> callBody(run, inner));
+            }, events);
+        } catch (Throwable error) {
+            throw new Failure(events.verdict(error), error, events.stoppedBecause());
+        }
+    }
+
+    /** The engine's side of the retry loop: which outcomes retry, and the RETRYING state in between. */
+    private static class Attempts implements Retrier.Events {
+        private final RunRecord run;
+        private final RetryPolicy policy;
+        private @Nullable Throwable cancelledWhileWaiting;
+
+        Attempts(RunRecord run, RetryPolicy policy) {
+            this.run = run;
+            this.policy = policy;
+        }
+
+        private @Nullable String stoppedBecause;
+
+        @Override
+        public boolean retryable(Throwable error) {
             State verdict = classify(error);
-            if (verdict == State.FAILED || verdict == State.TIMED_OUT) {
-                if (attempt <= policy.maxRetries() && policy.shouldRetry(error)) {
-                    if (!awaitRetry(run, error, attempt, policy)) {
-                        verdict = State.CANCELLED;
-                        error = new CancellationException("interrupted while waiting to retry after: " + summary(error));
-                    } else {
-                        continue;
-                    }
-                }
+            return (verdict == State.FAILED || verdict == State.TIMED_OUT) && policy.shouldRetry(error)
+                    && !(error instanceof NotificationException ne && !ne.isRetryable()); // it may have been delivered
+        }
+
+        @Override
+        public void retrying(int attempt, Throwable error, Duration wait, boolean serverAsked) {
+            String message = "attempt " + attempt + " failed with " + summary(error) + "; retry " + attempt
+                    + " of " + policy.maxRetries() + " in " + Texts.human(wait) + (serverAsked ? " (Retry-After)" : "");
+            run.transition(State.RETRYING, message);
+            run.logger().warn(message);
+        }
+
+        @Override
+        public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
+            if (reason != null) {
+                stoppedBecause = reason;
+                run.logger().warn("{} run '{}': {}", run.spec.kind().word(), run.name(), reason);
+                error.addSuppressed(new Retrier.RetriesStopped(reason));
             }
-            end(run, verdict, error);
-            if (verdict == State.CRASHED) {
-                throw (Error) error;
-            }
-            if (verdict == State.CANCELLED) {
-                Thread.currentThread().interrupt();
-            }
-            throw taskFailed(run, error);
+        }
+
+        /** Why the retries stopped before the policy's last one, if they did. */
+        @Nullable String stoppedBecause() {
+            return stoppedBecause;
+        }
+
+        @Override
+        public Throwable interrupted(int attempt, Throwable error, InterruptedException interrupt) {
+            CancellationException c = new CancellationException("interrupted while waiting to retry after: " + summary(error));
+            c.initCause(error);
+            cancelledWhileWaiting = c;
+            return c;
+        }
+
+        State verdict(Throwable error) {
+            return error == cancelledWhileWaiting ? State.CANCELLED : classify(error);
         }
     }
 
     static TaskFailedException taskFailed(TaskRunRecord run, Throwable error) {
-        String message = "task '" + run.spec.name() + "' (run '" + run.name() + "') ended " + run.state()
-                + " after " + Texts.plural(run.attempts(), "attempt") + ": " + summary(error);
+        return taskFailed(run, error, null);
+    }
+
+    static TaskFailedException taskFailed(TaskRunRecord run, Throwable error, @Nullable String stoppedBecause) {
+        String how = run.attempts() == 0
+                ? (error instanceof CacheKeyException ? " before its first attempt, because its cache key could not be computed: "
+                        : " before its first attempt: ")
+                : " after " + Texts.plural(run.attempts(), "attempt") + ": ";
+        String message = "task '" + run.spec.name() + "' (run '" + run.name() + "') ended " + run.state() + how
+                + summary(error) + (stoppedBecause == null ? "" : "; " + stoppedBecause);
         return new TaskFailedException(run, message, error);
     }
 
@@ -138,48 +230,45 @@ public final class Engine {
     public static FlowRunRecord runFlow(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         FlowRunRecord parent = frame.flow;
-        Set<String> tags = Frame.union(frame.tags, spec.tags());
-        FlowRunRecord run = new FlowRunRecord(spec, args, tags, parent);
+        Set<String> tags = Frame.union(frame.tags(), spec.tags());
+        FlowRunRecord run = new FlowRunRecord(frame.state(), spec, spec.prepare(args), tags, parent);
         if (parent != null) {
             parent.addSubflow(run);
         }
         run.announce();
-        Frame inner = new Frame(run, null, tags);
+        Frame inner = new Frame(run.runtime, run, null, tags, false);
         RetryPolicy policy = spec.retryPolicy();
-        while (true) {
-            int attempt = run.startAttempt();
-            run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
-            fireRunningHooks(run);
-            Throwable error;
-            try {
-                Object result = invoke(run, inner, () -> {
+        Attempts events = new Attempts(run, policy) {
+            @Override
+            public boolean retryable(Throwable error) {
+                boolean retry = super.retryable(error);
+                settleSubmitted(run, classify(error) != State.FAILED);
+                return retry;
+            }
+        };
+        try {
+            Object result = Retrier.run(policy, policy.maxRetries(), false, attempt -> {
+                run.startAttempt();
+                run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
+                fireRunningHooks(run);
+                return invoke(run, inner, () -> {
                     Object r = callBody(run, inner);
                     awaitSubmitted(run);
                     return r;
                 });
-                run.succeed(result);
-                end(run, State.COMPLETED, null);
-                return run;
-            } catch (Throwable t) {
-                error = t;
-            }
-            State verdict = classify(error);
+            }, events);
+            run.succeed(result);
+            end(run, State.COMPLETED, null);
+        } catch (Throwable error) {
+            State verdict = events.verdict(error);
             settleSubmitted(run, verdict != State.FAILED);
-            if ((verdict == State.FAILED || verdict == State.TIMED_OUT)
-                    && attempt <= policy.maxRetries() && policy.shouldRetry(error)) {
-                if (awaitRetry(run, error, attempt, policy)) {
-                    continue;
-                }
-                verdict = State.CANCELLED;
-                error = new CancellationException("interrupted while waiting to retry after: " + summary(error));
-            }
             run.failWith(error);
             end(run, verdict, error);
             if (verdict == State.CANCELLED) {
                 Thread.currentThread().interrupt();
             }
-            return run;
         }
+        return run;
     }
 
     /** The exception {@code flow.run} throws for a run that did not complete. */
@@ -205,7 +294,7 @@ public final class Engine {
             throw e;
         }
         if (unseen != null) {
-            throw new SluiceException("a submitted task run failed and its future was never joined: "
+            throw new TaskFutureException("a submitted task run failed and its future was never joined: "
                     + unseen.getMessage(), unseen);
         }
     }
@@ -267,7 +356,8 @@ public final class Engine {
         if (timeout == null) {
             return body.call();
         }
-        Future<Object> future = Workers.executor().submit(body::call);
+        run.attemptDeadline = System.nanoTime() + timeout.toNanos();
+        Future<Object> future = run.runtime.workers().timed().submit(body::call);
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -297,21 +387,6 @@ public final class Engine {
         return State.FAILED;
     }
 
-    /** Records the retry and waits its delay; false if interrupted while waiting. */
-    private static boolean awaitRetry(RunRecord run, Throwable error, int attempt, RetryPolicy policy) {
-        Duration delay = policy.delayBefore(attempt);
-        String message = "attempt " + attempt + " failed with " + summary(error) + "; retry " + attempt
-                + " of " + policy.maxRetries() + " in " + Texts.human(delay);
-        run.transition(State.RETRYING, message);
-        run.logger().warn(message);
-        try {
-            Settings.sleeper().sleep(delay);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     static void end(RunRecord run, State state, @Nullable Throwable error) {
         if (error != null) {
             run.fail(error);
@@ -332,18 +407,86 @@ public final class Engine {
             }
         }
         if (run.spec.hasHooks()) {
+            List<HookEvent> events = new ArrayList<>(2);
             for (HookEvent event : HookEvent.values()) {
-                if (event != HookEvent.RUNNING && event.firesOn(state)) {
-                    fire(run, event);
+                if (event != HookEvent.RUNNING && event.firesOn(state) && !run.spec.hooks(event).isEmpty()) {
+                    events.add(event);
                 }
             }
+            if (!events.isEmpty()) {
+                fireWithDeadline(run, events);
+            }
         }
+        run.dropAttributes();
     }
 
     private static void fireRunningHooks(RunRecord run) {
-        if (run.spec.hasHooks()) {
-            fire(run, HookEvent.RUNNING);
+        if (run.spec.hasHooks() && !run.spec.hooks(HookEvent.RUNNING).isEmpty()) {
+            fireWithDeadline(run, List.of(HookEvent.RUNNING));
         }
+    }
+
+    /**
+     * Calls the hooks of {@code events} on a thread of their own, in the caller's context, and waits
+     * for them at most the runtime's hook timeout (for all of them together): past it the run goes
+     * on (or its outcome is returned) and the hooks still running are logged as late, once now and
+     * again when they end.
+     */
+    private static void fireWithDeadline(RunRecord run, List<HookEvent> events) {
+        Duration limit = run.runtime.hookTimeout();
+        Frame context = Frame.current().capture();
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<?> hooks;
+        try {
+            hooks = run.runtime.workers().timed().submit(() -> {
+                Frame previous = Frame.enter(context);
+                try {
+                    for (HookEvent event : events) {
+                        fire(run, event);
+                    }
+                } finally {
+                    Frame.restore(previous);
+                    if (late.get()) {
+                        run.logger().warn("the late {} hook(s) of {} run '{}' ended after {}", names(events),
+                                run.spec.kind().word(), run.name(), Texts.human(Duration.ofNanos(System.nanoTime() - started)));
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            for (HookEvent event : events) {
+                fire(run, event); // the runtime is closing: call them here
+            }
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                hooks.get(Math.max(0, limit.toNanos() - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the hooks still get their time; the interrupt is kept for the caller
+            } catch (ExecutionException e) {
+                break; // fire() logs what hooks throw; only an Error gets here, and it was logged by the pool
+            } catch (TimeoutException e) {
+                late.set(true);
+                run.logger().warn("{} hook(s) of {} '{}' (run '{}') still running after {} (the hook timeout): the run's"
+                        + " outcome is not held back; they go on in the background and are logged when they end",
+                        names(events), run.spec.kind().word(), run.spec.name(), run.name(), Texts.human(limit));
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String names(List<HookEvent> events) {
+        StringBuilder sb = new StringBuilder();
+        for (HookEvent e : events) {
+            sb.append(sb.length() == 0 ? "" : "/").append(e.method());
+        }
+        return sb.toString();
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -368,9 +511,7 @@ public final class Engine {
 
     /** {@code Type: message}, masked, for state messages and exception messages. */
     static String summary(Throwable t) {
-        String message = t.getMessage();
-        String type = t instanceof SluiceException ? t.getClass().getSimpleName() : t.getClass().getName();
-        return Masker.mask(message == null || message.isEmpty() ? type : type + ": " + message);
+        return Texts.summary(t);
     }
 
 }

@@ -54,7 +54,7 @@ public final class FileResultStore implements ResultStore {
         return new FileResultStore(directory.toAbsolutePath().normalize());
     }
 
-    /** The store under {@code SluiceHome.path()/results}, resolved on each use. */
+    /** The store under the current runtime's {@code home/results}, resolved on each use. */
     public static ResultStore atHome() {
         return AT_HOME;
     }
@@ -238,12 +238,12 @@ public final class FileResultStore implements ResultStore {
         return "file result store in " + dir;
     }
 
-    /** The default store: follows {@link SluiceHome} on every call. */
+    /** Follows the current runtime's home on every call. */
     private static final class AtHome implements ResultStore {
         private volatile @Nullable FileResultStore current;
 
         private FileResultStore store() {
-            Path dir = SluiceHome.path().resolve("results").toAbsolutePath().normalize();
+            Path dir = RuntimeState.current().home().resolve("results");
             FileResultStore s = current;
             if (s == null || !s.dir.equals(dir)) {
                 s = new FileResultStore(dir);
@@ -274,7 +274,7 @@ public final class FileResultStore implements ResultStore {
 
         @Override
         public String toString() {
-            return "file result store in $SLUICE_HOME/results (now " + store().dir + ")";
+            return "file result store in the current runtime's home/results (now " + store().dir + ")";
         }
     }
 }

@@ -28,10 +28,10 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
     private volatile @Nullable Object result;
     private volatile @Nullable Throwable failure;
 
-    FlowRunRecord(Spec spec, @Nullable Object[] args, Set<String> tags, @Nullable FlowRunRecord parent) {
-        super(spec, args, tags, State.PENDING);
+    FlowRunRecord(RuntimeState runtime, Spec spec, @Nullable Object[] args, Set<String> tags, @Nullable FlowRunRecord parent) {
+        super(runtime, spec, args, tags, State.PENDING);
         this.parent = parent;
-        this.dispatcher = new Dispatcher(spec.maxConcurrency());
+        this.dispatcher = new Dispatcher(runtime.workers().tasks(), spec.maxConcurrency());
     }
 
     long nextTaskSeq() {
@@ -41,7 +41,7 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
     void addTaskRun(TaskRunRecord run) {
         synchronized (kept) {
             kept.addLast(run);
-            while (kept.size() > Settings.MAX_TASK_RUNS_KEPT) {
+            while (kept.size() > Limits.MAX_TASK_RUNS_KEPT) {
                 TaskRunRecord head = kept.peekFirst();
                 State s = head.state();
                 if (!s.isTerminal()) {
@@ -136,7 +136,7 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
 
     @Override
     int maxLogLines() {
-        return Settings.MAX_LOG_LINES_PER_FLOW_RUN;
+        return Limits.MAX_LOG_LINES_PER_FLOW_RUN;
     }
 
     @Override

@@ -1,29 +1,41 @@
 package dev.sluice.internal;
 
+import dev.sluice.SluiceRuntime;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a thread is running inside: the current flow run, the current task run, and the tags in
- * force. Immutable; entering a run or a tag scope installs a new frame and restores the old one.
+ * What a thread is running inside: the runtime, the current flow run, the current task run, the
+ * tags in force, and whether an enclosing run retries. Immutable; entering a run, a tag scope or a
+ * runtime scope installs a new frame and restores the old one.
  */
 public final class Frame {
-    static final Frame EMPTY = new Frame(null, null, Set.of());
+    static final Frame EMPTY = new Frame(null, null, null, Set.of(), false);
     private static final ThreadLocal<Frame> CURRENT = ThreadLocal.withInitial(() -> EMPTY);
 
+    final @Nullable RuntimeState runtime;
     final @Nullable FlowRunRecord flow;
     final @Nullable TaskRunRecord task;
     final Set<String> tags;
+    final boolean retrying;
 
-    Frame(@Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags) {
+    Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
+            boolean retrying) {
+        this.runtime = runtime;
         this.flow = flow;
         this.task = task;
         this.tags = tags;
+        this.retrying = retrying;
     }
 
     public static Frame current() {
         return CURRENT.get();
+    }
+
+    /** A frame for code run under {@code runtime} outside any run. */
+    public static Frame ofRuntime(SluiceRuntime runtime) {
+        return new Frame(RuntimeState.of(runtime), null, null, current().tags, false);
     }
 
     /** Installs {@code frame} on this thread and returns the one it replaces. */
@@ -37,6 +49,39 @@ public final class Frame {
         CURRENT.set(previous);
     }
 
+    /** Runs {@code body} with {@code frame} installed on this thread, and puts the previous frame back. */
+    public static <T extends @Nullable Object, E extends Exception> T callIn(Frame frame, Body<T, E> body) throws E {
+        Frame previous = enter(frame);
+        try {
+            return body.call();
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** What {@link #callIn} runs. */
+    @FunctionalInterface
+    public interface Body<T extends @Nullable Object, E extends Exception> {
+        T call() throws E;
+    }
+
+    /** This frame as another thread should see it: the runtime made explicit, and any retry layer the thread is in. */
+    public Frame capture() {
+        boolean inRetries = retrying || Retrier.insideRetries();
+        RuntimeState r = runtime != null ? runtime : state();
+        return new Frame(r, flow, task, tags(), inRetries);
+    }
+
+    /** The runtime this frame runs under, if one was chosen. */
+    public @Nullable SluiceRuntime runtime() {
+        return runtime == null ? null : runtime.runtime();
+    }
+
+    /** The state of the runtime in force: this frame's, else the default's. */
+    RuntimeState state() {
+        return runtime != null ? runtime : RuntimeState.of(SluiceRuntime.defaults());
+    }
+
     public @Nullable FlowRunRecord flow() {
         return flow;
     }
@@ -45,8 +90,15 @@ public final class Frame {
         return task;
     }
 
+    /** The tags in force: the scope's, and those added to the current run while it goes on. */
     public Set<String> tags() {
-        return tags;
+        RunRecord run = run();
+        return run == null ? tags : union(tags, run.tags);
+    }
+
+    /** Whether an enclosing task run retries its attempts. */
+    public boolean retrying() {
+        return retrying;
     }
 
     /** This frame with more tags in force. */
@@ -56,7 +108,7 @@ public final class Frame {
         }
         Set<String> all = new LinkedHashSet<>(tags);
         all.addAll(more);
-        return new Frame(flow, task, Set.copyOf(all));
+        return new Frame(runtime, flow, task, java.util.Collections.unmodifiableSet(all), retrying);
     }
 
     /** The innermost run, if any. */

@@ -270,7 +270,7 @@ public final class KeyHasher {
         }
 
         String of(String value) {
-            byte[] current = LocalKey.get();
+            byte[] current = RuntimeState.current().localKey();
             try {
                 if (current != key) {
                     mac.init(new SecretKeySpec(current, "HmacSHA256"));

@@ -11,8 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * The local key that {@link dev.sluice.block.Secret} arguments are HMAC'd with in cache keys: 32 random
@@ -23,18 +21,12 @@ final class LocalKey {
     static final String FILE_NAME = "cache-hmac.key";
     private static final int LENGTH = 32;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final ConcurrentMap<Path, byte[]> KEYS = new ConcurrentHashMap<>();
 
     private LocalKey() {
     }
 
-    /** The key for the current {@link SluiceHome}. */
-    static byte[] get() {
-        Path home = SluiceHome.path().toAbsolutePath().normalize();
-        return KEYS.computeIfAbsent(home, LocalKey::loadOrCreate);
-    }
-
-    private static byte[] loadOrCreate(Path home) {
+    /** The key in {@code home}, made if missing. */
+    static byte[] loadOrCreate(Path home) {
         Path file = home.resolve(FILE_NAME);
         try {
             if (!Files.exists(file)) {

@@ -19,19 +19,10 @@ final class Parameters {
     private Parameters() {
     }
 
-    static @Nullable Object[] summarize(@Nullable Object[] args) {
-        @Nullable Object[] out = null;
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            Object s = summarize(a);
-            if (s != a) {
-                if (out == null) {
-                    out = args.clone();
-                }
-                out[i] = s;
-            }
-        }
-        return out == null ? args : out;
+    static Map<String, @Nullable Object> summarize(Map<String, @Nullable Object> parameters) {
+        Map<String, @Nullable Object> out = new java.util.LinkedHashMap<>(parameters.size() * 2);
+        parameters.forEach((k, v) -> out.put(k, summarize(v)));
+        return out;
     }
 
     static @Nullable Object summarize(@Nullable Object a) {

@@ -51,7 +51,7 @@ public final class RunLogger extends AbstractLogger {
             Throwable throwable) {
         String message = Masker.mask(MessageFormatter.basicArrayFormat(pattern, arguments));
         String stack = throwable == null ? null : Masker.stackTrace(throwable);
-        run.addLog(new LogLine(Instant.now(), level.name(), name, message, flowRunId, taskRunId, stack));
+        run.addLog(new LogLine(run.runtime.clock().instant(), level.name(), name, message, flowRunId, taskRunId, stack));
         if (!delegate.isEnabledForLevel(level)) {
             return;
         }

@@ -3,7 +3,7 @@ package dev.sluice.internal;
 import dev.sluice.ErrorInfo;
 import dev.sluice.LogLine;
 import dev.sluice.Run;
-import dev.sluice.Sluice;
+import dev.sluice.RunContext;
 import dev.sluice.State;
 import dev.sluice.StateChange;
 import java.time.Duration;
@@ -22,11 +22,18 @@ import org.jspecify.annotations.Nullable;
 public abstract class RunRecord implements Run {
     final String id;
     final Spec spec;
-    /** The arguments; once the run ends, only a {@link Parameters summary} of them. */
+    /** The arguments while the run goes on; empty once it ended (see {@link #summary}). */
     volatile @Nullable Object[] args;
-    final Set<String> tags;
+    /** Once the run ended: a {@link Parameters summary} of the parameters. */
+    private volatile @Nullable Map<String, @Nullable Object> summary;
+    volatile Set<String> tags;
+    final RuntimeState runtime;
     private @Nullable String name;
+    private volatile java.util.concurrent.@Nullable ConcurrentHashMap<RunContext.Key<?>, Object> attributes;
 
+    private static final @Nullable Object[] NO_ARGS = new Object[0];
+    /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
+    volatile long attemptDeadline;
     private volatile State state;
     private final List<StateChange> history = new ArrayList<>(4);
     private volatile int attempts;
@@ -36,13 +43,14 @@ public abstract class RunRecord implements Run {
     private @Nullable ArrayDeque<LogLine> logs;
     private long droppedLogLines;
 
-    RunRecord(Spec spec, @Nullable Object[] args, Set<String> tags, State initial) {
+    RunRecord(RuntimeState runtime, Spec spec, @Nullable Object[] args, Set<String> tags, State initial) {
+        this.runtime = runtime;
         this.id = Ids.next();
         this.spec = spec;
         this.args = args;
         this.tags = tags;
         this.state = initial;
-        StateChange first = new StateChange(initial, Instant.now(), null);
+        StateChange first = new StateChange(initial, runtime.clock().instant(), null);
         history.add(first);
     }
 
@@ -52,12 +60,12 @@ public abstract class RunRecord implements Run {
         synchronized (this) {
             first = history.get(0);
         }
-        Sluice.runRecorder().stateChanged(this, first);
+        runtime.recorder().stateChanged(this, first);
     }
 
     /** Enters {@code next} and tells the run recorder. */
     public final void transition(State next, @Nullable String message) {
-        StateChange change = new StateChange(next, Instant.now(), message == null ? null : Masker.mask(message));
+        StateChange change = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
         if (next.isTerminal() && spec.runNameTemplate() != null) {
             name(); // the run name is made from the arguments: fix it before they are summarized
         }
@@ -71,14 +79,58 @@ public abstract class RunRecord implements Run {
                 start = change.at();
             }
             if (next.isTerminal()) {
-                args = Parameters.summarize(args);
+                summary = Parameters.summarize(spec.parameters(args));
+                args = NO_ARGS;
                 end = change.at();
                 if (start == null) {
                     start = change.at();
                 }
             }
         }
-        Sluice.runRecorder().stateChanged(this, change);
+        runtime.recorder().stateChanged(this, change);
+    }
+
+    /** Adds {@code more} to the run's tags and tells the recorders. */
+    public final void addTags(Set<String> more) {
+        Set<String> now;
+        synchronized (this) {
+            if (tags.containsAll(more)) {
+                return;
+            }
+            Set<String> all = new java.util.LinkedHashSet<>(tags);
+            all.addAll(more);
+            now = Collections.unmodifiableSet(all);
+            tags = now;
+        }
+        runtime.recorder().tagsChanged(this, now);
+    }
+
+    /** The run-scoped value of {@code key}, made by {@code initial} on first use. */
+    @SuppressWarnings("unchecked")
+    public final <T> T attribute(RunContext.Key<T> key, java.util.function.Supplier<? extends T> initial) {
+        java.util.concurrent.ConcurrentHashMap<RunContext.Key<?>, Object> map = attributes;
+        if (map == null) {
+            synchronized (this) {
+                map = attributes;
+                if (map == null) {
+                    map = new java.util.concurrent.ConcurrentHashMap<>();
+                    attributes = map;
+                }
+            }
+        }
+        return (T) map.computeIfAbsent(key, k -> java.util.Objects.requireNonNull(initial.get(), "initial value"));
+    }
+
+    /** The run-scoped value of {@code key}, or null. */
+    @SuppressWarnings("unchecked")
+    public final <T> @Nullable T attributeIfPresent(RunContext.Key<T> key) {
+        var map = attributes;
+        return map == null ? null : (T) map.get(key);
+    }
+
+    /** Drops the run-scoped values: the run has ended and its hooks have run. */
+    final void dropAttributes() {
+        attributes = null;
     }
 
     final int startAttempt() {
@@ -92,7 +144,7 @@ public abstract class RunRecord implements Run {
     /** Keeps {@code line} with this run (bounded) and tells the run recorder. */
     void addLog(LogLine line) {
         keep(line);
-        Sluice.runRecorder().logged(this, line);
+        runtime.recorder().logged(this, line);
     }
 
     final void keep(LogLine line) {
@@ -168,12 +220,14 @@ public abstract class RunRecord implements Run {
 
     @Override
     public final Map<String, Object> parameters() {
-        List<String> names = spec.parameterNames();
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            map.put(names.get(i), args[i]);
+        Map<String, @Nullable Object> done = summary;
+        if (done != null) {
+            return Collections.unmodifiableMap(done);
         }
-        return Collections.unmodifiableMap(map);
+        @Nullable Object[] live = args;
+        Map<String, @Nullable Object> now = spec.parameters(live);
+        done = summary; // it may have ended meanwhile
+        return Collections.unmodifiableMap(done != null ? done : now);
     }
 
     @Override
@@ -198,7 +252,7 @@ public abstract class RunRecord implements Run {
             return Duration.ZERO;
         }
         Instant e = end;
-        return Duration.between(s, e == null ? Instant.now() : e);
+        return Duration.between(s, e == null ? runtime.clock().instant() : e);
     }
 
     @Override

@@ -1,26 +1,26 @@
 package dev.sluice.internal;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
- * Where Sluice keeps its files (block store, result cache, keys): the system property
- * {@code sluice.home} if set (tests use it), else {@code $SLUICE_HOME}, else {@code ~/.sluice}.
- * Read on each call.
+ * Where the default runtime keeps its files (block store, result cache, keys): the system property
+ * {@code sluice.home} if set, else {@code $SLUICE_HOME}, else {@code ~/.sluice}.
  */
 public final class SluiceHome {
     private SluiceHome() {
     }
 
-    /** The home folder (not created here). */
-    public static Path path() {
+    /** The home folder named by the system property or {@code environment} (not created here). */
+    public static Path resolve(Map<String, String> environment) {
         String prop = System.getProperty("sluice.home");
         if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
+            return Path.of(prop).toAbsolutePath().normalize();
         }
-        String env = System.getenv("SLUICE_HOME");
+        String env = environment.get("SLUICE_HOME");
         if (env != null && !env.isBlank()) {
-            return Path.of(env);
+            return Path.of(env).toAbsolutePath().normalize();
         }
-        return Path.of(System.getProperty("user.home"), ".sluice");
+        return Path.of(System.getProperty("user.home"), ".sluice").toAbsolutePath().normalize();
     }
 }

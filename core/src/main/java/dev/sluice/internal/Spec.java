@@ -1,25 +1,27 @@
 package dev.sluice.internal;
 
-import dev.sluice.cache.CachePolicy;
 import dev.sluice.Hook;
 import dev.sluice.RetryPolicy;
+import dev.sluice.cache.CachePolicy;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The immutable definition behind a task or flow: its name, body and options. Every {@code withX}
- * returns a copy.
+ * The immutable definition behind a task or flow: its kind, name, arity and body, and its
+ * {@link Options}. Every {@code withX} returns a copy.
  */
 public final class Spec {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
@@ -28,15 +30,9 @@ public final class Spec {
     private final String name;
     private final int arity;
     private final Invoker invoker;
-    private final @Nullable String version;
-    private final RetryPolicy retryPolicy;
-    private final @Nullable Duration timeout;
-    private final Set<String> tags;
-    private final @Nullable String runNameTemplate;
-    private final List<String> parameterNames;
-    private final Map<HookEvent, List<Hook<?>>> hooks;
-    private final int maxConcurrency;
-    private final @Nullable CachePolicy cache;
+    private final Options options;
+    /** {@code arg0, arg1, ...}, used until the parameters are named. */
+    private final List<String> positional;
 
     /** Whether a spec defines a task or a flow. */
     public enum Kind {
@@ -55,35 +51,28 @@ public final class Spec {
         }
     }
 
-    private Spec(Kind kind, String name, int arity, Invoker invoker, @Nullable String version,
-            RetryPolicy retryPolicy, @Nullable Duration timeout, Set<String> tags, @Nullable String runNameTemplate,
-            List<String> parameterNames, Map<HookEvent, List<Hook<?>>> hooks, int maxConcurrency,
-            @Nullable CachePolicy cache) {
+    private Spec(Kind kind, String name, int arity, Invoker invoker, Options options) {
         this.kind = kind;
         this.name = name;
         this.arity = arity;
         this.invoker = invoker;
-        this.version = version;
-        this.retryPolicy = retryPolicy;
-        this.timeout = timeout;
-        this.tags = tags;
-        this.runNameTemplate = runNameTemplate;
-        this.parameterNames = parameterNames;
-        this.hooks = hooks;
-        this.maxConcurrency = maxConcurrency;
-        this.cache = cache;
+        this.options = options;
+        List<String> names = options.shared().parameterNames();
+        if (names == null) {
+            List<String> args = new ArrayList<>(Math.max(arity, 0));
+            for (int i = 0; i < arity; i++) {
+                args.add("arg" + i);
+            }
+            names = List.copyOf(args);
+        }
+        this.positional = names;
     }
 
     /** A new spec with default options; validates the name. */
     public static Spec of(Kind kind, String name, int arity, Invoker invoker) {
         checkName(kind, name);
         Objects.requireNonNull(invoker, "body");
-        List<String> names = new ArrayList<>(arity);
-        for (int i = 0; i < arity; i++) {
-            names.add("arg" + i);
-        }
-        return new Spec(kind, name, arity, invoker, null, RetryPolicy.none(), null, Set.of(), null,
-                List.copyOf(names), Map.of(), 0, null);
+        return new Spec(kind, name, arity, invoker, Options.DEFAULTS);
     }
 
     private static void checkName(Kind kind, @Nullable String name) {
@@ -93,6 +82,39 @@ public final class Spec {
         if (name.isBlank()) {
             throw new IllegalArgumentException(kind.word() + " name must not be blank, was '" + name + "'");
         }
+    }
+
+    /**
+     * A spec of unknown arity and no body, that only collects options: what {@code Task.named} and
+     * {@code Flow.named} start from. {@link #bind} gives it a body.
+     */
+    public static Spec unbound(Kind kind, String name) {
+        checkName(kind, name);
+        return new Spec(kind, name, -1, args -> {
+            throw new IllegalStateException(kind.word() + " '" + name + "' has no body yet");
+        }, Options.DEFAULTS);
+    }
+
+    /** This spec's name and options with a body of {@code arity} arguments; checks what depends on the arity. */
+    public Spec bind(int arity, Invoker body) {
+        Objects.requireNonNull(body, "body");
+        Spec bound = new Spec(kind, name, arity, body, options);
+        List<String> names = options.shared().parameterNames();
+        if (names != null && names.size() != arity) {
+            throw new IllegalArgumentException("parameterNames must name all " + arity + " parameters of "
+                    + kind.word() + " '" + name + "', got " + names);
+        }
+        CachePolicy cache = options.task().cache();
+        return cache == null ? bound : bound.withCache(cache);
+    }
+
+    /** A copy with the options {@code change} makes. */
+    public Spec with(UnaryOperator<Options.Builder> change) {
+        return new Spec(kind, name, arity, invoker, change.apply(options.toBuilder()).build());
+    }
+
+    public Options options() {
+        return options;
     }
 
     public Kind kind() {
@@ -112,79 +134,67 @@ public final class Spec {
     }
 
     public @Nullable String version() {
-        return version;
+        return options.shared().version();
     }
 
     public RetryPolicy retryPolicy() {
-        return retryPolicy;
+        return options.shared().retryPolicy();
     }
 
     public @Nullable Duration timeout() {
-        return timeout;
+        return options.shared().timeout();
     }
 
     public Set<String> tags() {
-        return tags;
+        return options.shared().tags();
     }
 
     public @Nullable String runNameTemplate() {
-        return runNameTemplate;
+        return options.shared().runNameTemplate();
     }
 
+    /** The names of the arguments by position: as given to {@code withParameterNames}, else {@code arg0, arg1, ...}. */
     public List<String> parameterNames() {
-        return parameterNames;
+        return positional;
+    }
+
+    /** Whether {@code withParameterNames} named the arguments. */
+    public boolean namesGiven() {
+        return options.shared().parameterNames() != null;
     }
 
     public List<Hook<?>> hooks(HookEvent event) {
-        return hooks.getOrDefault(event, List.of());
+        return options.shared().hooks().getOrDefault(event, List.of());
     }
 
     public boolean hasHooks() {
-        return !hooks.isEmpty();
+        return !options.shared().hooks().isEmpty();
     }
 
     /** 0 = no bound on concurrently running submitted tasks. */
     public int maxConcurrency() {
-        return maxConcurrency;
+        return options.flow().maxConcurrency();
     }
 
     /** The cache policy of a task, if one was set ({@code null} and {@link CachePolicy#none()} both mean none). */
     public @Nullable CachePolicy cache() {
-        return cache;
+        return options.task().cache();
     }
 
     public Spec withVersion(String version) {
-        Objects.requireNonNull(version, "version");
-        if (version.isBlank()) {
-            throw new IllegalArgumentException("version must not be blank");
-        }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.version(version));
     }
 
     public Spec withRetryPolicy(RetryPolicy policy) {
-        Objects.requireNonNull(policy, "retryPolicy");
-        return new Spec(kind, name, arity, invoker, version, policy, timeout, tags, runNameTemplate,
-                parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.retryPolicy(policy));
     }
 
     public Spec withTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.timeout(timeout));
     }
 
     public Spec withTags(String... more) {
-        Objects.requireNonNull(more, "tags");
-        Set<String> all = new LinkedHashSet<>(tags);
-        for (String tag : more) {
-            all.add(checkTag(tag));
-        }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout,
-                Collections.unmodifiableSet(all), runNameTemplate, parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.addTags(more));
     }
 
     /** Validates one tag: not null, not blank. */
@@ -196,18 +206,12 @@ public final class Spec {
     }
 
     public Spec withRunName(String template) {
-        Objects.requireNonNull(template, "runName");
-        if (template.isBlank()) {
-            throw new IllegalArgumentException("runName template must not be blank");
-        }
-        checkTemplate(template, parameterNames);
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, template,
-                parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.runNameTemplate(template));
     }
 
     public Spec withParameterNames(String... names) {
         Objects.requireNonNull(names, "parameterNames");
-        if (names.length != arity) {
+        if (arity >= 0 && names.length != arity) {
             throw new IllegalArgumentException("parameterNames must name all " + arity + " parameters of "
                     + kind.word() + " '" + name + "', got " + Arrays.toString(names));
         }
@@ -217,68 +221,122 @@ public final class Spec {
                 throw new IllegalArgumentException("parameterNames must be distinct and not blank, got " + Arrays.toString(names));
             }
         }
-        List<String> list = List.of(names);
-        if (runNameTemplate != null) {
-            checkTemplate(runNameTemplate, list);
-        }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                list, hooks, maxConcurrency, cache);
+        return with(b -> b.parameterNames(List.of(names)));
+    }
+
+    public Spec withParameterDefault(String parameter, Object value) {
+        Objects.requireNonNull(parameter, "parameter");
+        Objects.requireNonNull(value, "default value of parameter '" + parameter + "'");
+        return with(b -> b.parameterDefault(parameter, value));
     }
 
     public Spec withHook(HookEvent event, Hook<?> hook) {
-        Objects.requireNonNull(hook, event.method() + " hook");
-        Map<HookEvent, List<Hook<?>>> copy = new EnumMap<>(HookEvent.class);
-        copy.putAll(hooks);
-        List<Hook<?>> list = new ArrayList<>(hooks(event));
-        list.add(hook);
-        copy.put(event, List.copyOf(list));
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                parameterNames, Collections.unmodifiableMap(copy), maxConcurrency, cache);
+        return with(b -> b.addHook(event, hook));
     }
 
     public Spec withMaxConcurrency(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("maxConcurrency must be >= 1, was " + n);
-        }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                parameterNames, hooks, n, cache);
+        return with(b -> b.maxConcurrency(n));
     }
 
     public Spec withCache(CachePolicy cache) {
         Objects.requireNonNull(cache, "cachePolicy");
         for (int i : cache.excludedIndexes()) {
-            if (i >= arity) {
+            if (arity >= 0 && i >= arity) {
                 throw new IllegalArgumentException("cache policy of " + kind.word() + " '" + name + "' excludes argument "
                         + i + ", but the " + kind.word() + " takes " + arity + " argument" + (arity == 1 ? "" : "s")
                         + " (indexes start at 0)");
             }
         }
-        return new Spec(kind, name, arity, invoker, version, retryPolicy, timeout, tags, runNameTemplate,
-                parameterNames, hooks, maxConcurrency, cache);
+        return with(b -> b.cache(cache));
     }
 
-    private void checkTemplate(String template, List<String> names) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        while (m.find()) {
-            if (!names.contains(m.group(1))) {
-                throw new IllegalArgumentException("runName template '" + template + "' of " + kind.word() + " '" + name
-                        + "' names parameter '" + m.group(1) + "', but the parameters are " + names
-                        + " (name them with withParameterNames)");
+    /**
+     * The arguments a run gets: {@code args} with each null argument whose parameter has a default
+     * replaced by the default. Checks that every default names a parameter and that the run-name
+     * template names only parameters, so a mistake shows at the first call, whatever the order of
+     * the {@code withX} calls that made it.
+     *
+     * @throws IllegalArgumentException for a default or a placeholder that names no parameter
+     */
+    public @Nullable Object[] prepare(@Nullable Object[] args) {
+        Map<String, @Nullable Object> defaults = options.shared().parameterDefaults();
+        @Nullable Object[] out = args;
+        if (!defaults.isEmpty()) {
+            for (String p : defaults.keySet()) {
+                if (!positional.contains(p)) {
+                    throw new IllegalArgumentException(kind.word() + " '" + name + "' has a default for parameter '" + p
+                            + "', but its parameters are " + positional + " (name them with withParameterNames)");
+                }
+            }
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] == null && defaults.containsKey(positional.get(i))) {
+                    if (out == args) {
+                        out = args.clone();
+                    }
+                    out[i] = defaults.get(positional.get(i));
+                }
             }
         }
+        String template = runNameTemplate();
+        if (template != null) {
+            Map<String, @Nullable Object> params = null;
+            Matcher m = PLACEHOLDER.matcher(template);
+            while (m.find()) {
+                if (params == null) {
+                    params = parameters(out);
+                }
+                if (!params.containsKey(m.group(1))) {
+                    throw new IllegalArgumentException("runName template '" + template + "' of " + kind.word() + " '" + name
+                            + "' names parameter '" + m.group(1) + "', but the parameters are " + params.keySet()
+                            + " (name them with withParameterNames, or pass a record whose components have those names)");
+                }
+            }
+        }
+        return out;
     }
 
-    /** Fills the run-name template from the arguments. */
+    /**
+     * The arguments by parameter name: the names given to {@code withParameterNames}; else, for a
+     * single argument that is a record, its components by name; else {@code arg0, arg1, ...}.
+     */
+    public Map<String, @Nullable Object> parameters(@Nullable Object[] args) {
+        if (!namesGiven() && args.length == 1 && args[0] != null && args[0].getClass().isRecord()) {
+            Object record = args[0];
+            RecordComponent[] components = record.getClass().getRecordComponents();
+            Map<String, @Nullable Object> map = new LinkedHashMap<>(components.length * 2);
+            for (RecordComponent c : components) {
+                try {
+                    var accessor = c.getAccessor();
+                    accessor.setAccessible(true);
+                    map.put(c.getName(), accessor.invoke(record));
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return positionalMap(args); // a record we may not read: shown whole, as arg0
+                }
+            }
+            return map;
+        }
+        return positionalMap(args);
+    }
+
+    private Map<String, @Nullable Object> positionalMap(@Nullable Object[] args) {
+        Map<String, @Nullable Object> map = new LinkedHashMap<>(args.length * 2);
+        for (int i = 0; i < args.length; i++) {
+            map.put(positional.get(i), args[i]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** Fills the run-name template from the arguments (checked by {@link #prepare}). */
     public String runName(@Nullable Object[] args) {
-        String template = runNameTemplate;
+        String template = runNameTemplate();
         if (template == null) {
             throw new IllegalStateException("no template");
         }
+        Map<String, @Nullable Object> params = parameters(args);
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            int i = parameterNames.indexOf(m.group(1));
-            m.appendReplacement(sb, Matcher.quoteReplacement(Masker.mask(String.valueOf(args[i]))));
+            m.appendReplacement(sb, Matcher.quoteReplacement(Masker.mask(String.valueOf(params.get(m.group(1))))));
         }
         m.appendTail(sb);
         return sb.toString();

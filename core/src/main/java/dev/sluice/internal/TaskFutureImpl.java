@@ -1,6 +1,6 @@
 package dev.sluice.internal;
 
-import dev.sluice.SluiceException;
+import dev.sluice.TaskFutureException;
 import dev.sluice.TaskFuture;
 import dev.sluice.TaskRun;
 import java.time.Duration;
@@ -17,23 +17,56 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     private volatile @Nullable Thread runner;
     private volatile boolean cancelled;
     volatile boolean observed;
+    /** What the run does, set once before the future is handed out. */
+    @Nullable Runnable body;
+    private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
 
     TaskFutureImpl(TaskRunRecord record) {
         this.record = record;
     }
 
-    /** Called on the worker thread; false if the run was cancelled before it started. */
-    synchronized boolean start() {
-        if (cancelled) {
+    /** The job a worker runs: the body, unless a joining thread has already taken it. */
+    void runOnWorker() {
+        if (claimed.compareAndSet(false, true)) {
+            runHere(true);
+        }
+    }
+
+    /**
+     * Runs the body on the calling thread if no worker has started it yet: so a thread that waits
+     * for a queued run never waits on a pool that may be full of such waiters (no deadlock).
+     */
+    private boolean runIfNotStarted() {
+        if (claimed.get() || !claimed.compareAndSet(false, true)) {
             return false;
         }
-        runner = Thread.currentThread();
+        runHere(false);
         return true;
     }
 
-    synchronized void finished() {
-        runner = null;
-        Thread.interrupted(); // do not leak a late cancel's interrupt into the worker's next job
+    private void runHere(boolean onWorker) {
+        synchronized (this) {
+            runner = Thread.currentThread();
+        }
+        boolean wasInterrupted = !onWorker && Thread.interrupted();
+        try {
+            Runnable b = body;
+            if (b != null) {
+                b.run();
+            }
+        } finally {
+            synchronized (this) {
+                runner = null;
+                Thread.interrupted(); // do not leak a late cancel's interrupt into the thread's next job
+            }
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    boolean isCancelled() {
+        return cancelled;
     }
 
     @Override
@@ -43,7 +76,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             return cast(done.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SluiceException("interrupted while waiting for " + record, e);
+            throw new TaskFutureException("interrupted while waiting for " + record, e);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         }
@@ -56,11 +89,11 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             return cast(done.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SluiceException("interrupted while waiting for " + record, e);
+            throw new TaskFutureException("interrupted while waiting for " + record, e);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } catch (TimeoutException e) {
-            throw new SluiceException(record + " still running after waiting " + timeout, e);
+            throw new TaskFutureException(record + " still running after waiting " + timeout, e);
         }
     }
 
@@ -71,7 +104,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         if (cause instanceof RuntimeException re) {
             return re;
         }
-        return new SluiceException("unexpected failure", cause);
+        return new TaskFutureException("unexpected failure", cause);
     }
 
     @SuppressWarnings("unchecked")
@@ -97,13 +130,9 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         cancelled = true;
         Thread t = runner;
         if (t != null) {
-            t.interrupt(); // under the lock: finished() cannot clear the runner between the read and the interrupt
+            t.interrupt(); // under the lock: runHere cannot clear the runner between the read and the interrupt
         }
         return true;
-    }
-
-    boolean isCancelled() {
-        return cancelled;
     }
 
     /** Failed and nobody joined it: the flow must not end as if all went well. */
@@ -117,8 +146,9 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         return done.thenApply(TaskFutureImpl::cast);
     }
 
-    /** Waits for the run to end, whatever the outcome. */
+    /** Waits for the run to end, whatever the outcome (running it here if no worker has started it). */
     void await() throws InterruptedException {
+        runIfNotStarted();
         try {
             done.get();
         } catch (ExecutionException e) {

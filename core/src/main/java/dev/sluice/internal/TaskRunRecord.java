@@ -15,9 +15,9 @@ public final class TaskRunRecord extends RunRecord implements TaskRun {
     private volatile @Nullable String cacheKey;
     private volatile @Nullable String cachedFromRunId;
 
-    TaskRunRecord(Spec spec, @Nullable Object[] args, Set<String> tags, State initial,
+    TaskRunRecord(RuntimeState runtime, Spec spec, @Nullable Object[] args, Set<String> tags, State initial,
             @Nullable FlowRunRecord flow, @Nullable TaskRunRecord parentTask, long seq) {
-        super(spec, args, tags, initial);
+        super(runtime, spec, args, tags, initial);
         this.flow = flow;
         this.parentTask = parentTask;
         this.seq = seq;
@@ -65,7 +65,7 @@ public final class TaskRunRecord extends RunRecord implements TaskRun {
 
     @Override
     int maxLogLines() {
-        return Settings.MAX_LOG_LINES_PER_TASK_RUN;
+        return Limits.MAX_LOG_LINES_PER_TASK_RUN;
     }
 
     @Override

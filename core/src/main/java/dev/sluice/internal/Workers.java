@@ -4,50 +4,91 @@ import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads submitted tasks and timed bodies run on: virtual threads on a JDK that has them
- * (21+), otherwise a bounded pool of daemon threads ({@code sluice.workerThreads}, default 256).
+ * The threads of one runtime. Submitted tasks run on virtual threads on a JDK that has them (21+),
+ * otherwise on a bounded pool of daemon threads ({@code sluice.workerThreads}, default 256), or on
+ * the executor the runtime was given. Bodies with a timeout run on threads of their own (virtual,
+ * or a pool that grows as needed), so a timed body starts at once whatever the task pool holds.
  */
 public final class Workers {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
-    private static final ExecutorService EXECUTOR = create();
 
-    private Workers() {
+    private final ExecutorService tasks;
+    private final boolean ownsTasks;
+    private final ExecutorService timed;
+
+    Workers(@Nullable ExecutorService given) {
+        ExecutorService virtual = virtualThreads();
+        if (given != null) {
+            this.tasks = given;
+            this.ownsTasks = false;
+        } else {
+            this.tasks = virtual != null ? virtual : boundedPool();
+            this.ownsTasks = true;
+        }
+        this.timed = virtual != null ? (given == null ? tasks : virtualThreads()) : growingPool();
     }
 
-    public static ExecutorService executor() {
-        return EXECUTOR;
+    /** Where submitted task runs go. */
+    public ExecutorService tasks() {
+        return tasks;
     }
 
-    private static ExecutorService create() {
+    /** Where bodies with a timeout run: never queued behind submitted tasks. */
+    public ExecutorService timed() {
+        return timed;
+    }
+
+    void close() {
+        if (ownsTasks) {
+            tasks.shutdown();
+        }
+        if (timed != tasks) {
+            timed.shutdown();
+        }
+    }
+
+    private static @Nullable ExecutorService virtualThreads() {
         try {
             Method m = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-            ExecutorService virtual = (ExecutorService) m.invoke(null);
-            LOG.debug("submitted tasks run on virtual threads");
-            return virtual;
+            return (ExecutorService) m.invoke(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            int threads = Integer.getInteger("sluice.workerThreads", 256);
-            if (threads < 1) {
-                throw new IllegalArgumentException("sluice.workerThreads must be >= 1, was " + threads);
-            }
-            AtomicInteger n = new AtomicInteger();
-            ThreadFactory factory = r -> {
-                Thread t = new Thread(r, "sluice-worker-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), factory);
-            pool.allowCoreThreadTimeOut(true);
-            LOG.debug("submitted tasks run on a pool of up to {} threads", threads);
-            return pool;
+            return null;
         }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static ExecutorService boundedPool() {
+        int threads = Integer.getInteger("sluice.workerThreads", 256);
+        if (threads < 1) {
+            throw new IllegalArgumentException("sluice.workerThreads must be >= 1, was " + threads);
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemons("sluice-worker-"));
+        pool.allowCoreThreadTimeOut(true);
+        LOG.debug("submitted tasks run on a pool of up to {} threads", threads);
+        return pool;
+    }
+
+    private static ExecutorService growingPool() {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemons("sluice-timed-"));
     }
 }

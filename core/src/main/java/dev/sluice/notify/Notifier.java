@@ -19,4 +19,23 @@ public interface Notifier {
      * @throws SluiceException (or a subclass) if it could not be delivered
      */
     void send(Notification notification);
+
+    /**
+     * Sends {@code message} at once, as Prefect's {@code block.notify("...")} does: an
+     * {@link Severity#INFO} notification whose subject is the message's first line (at most 150
+     * characters) and whose body is the whole message, with every revealed secret masked.
+     *
+     * <pre>{@code
+     * Blocks.load(SlackWebhook.class, "ops").notify("Hello from Sluice!");
+     * }</pre>
+     *
+     * @throws dev.sluice.SluiceException (or a subclass) if it could not be delivered
+     */
+    default void notify(String message) {
+        java.util.Objects.requireNonNull(message, "message");
+        String masked = dev.sluice.internal.Masker.mask(message);
+        String first = masked.lines().findFirst().orElse("").strip();
+        String subject = first.length() > 150 ? first.substring(0, 149) + "\u2026" : first;
+        send(new Notification(subject.isEmpty() ? "Sluice notification" : subject, masked, Severity.INFO, java.util.Map.of()));
+    }
 }

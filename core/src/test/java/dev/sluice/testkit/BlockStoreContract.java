@@ -79,7 +79,7 @@ public abstract class BlockStoreContract {
 
     @AfterEach
     public void restoreBlocksStore() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -170,7 +170,7 @@ public abstract class BlockStoreContract {
     @Test
     public void blocksLoadsTypedRecordsFromTheStore() {
         BlockStore store = newStore(Map.of(db("warehouse"), dbDocument("etl", "p@ss:w/rd")));
-        Blocks.setStore(store);
+        TestRuntimes.use(b -> b.blockStore(store));
         ContractDatabase loaded = Blocks.load(ContractDatabase.class, "warehouse");
         assertThat(loaded.user()).isEqualTo("etl");
         assertThat(loaded.poolSize()).isEqualTo(4);
@@ -188,7 +188,7 @@ public abstract class BlockStoreContract {
     public void blocksSavesAndLoadsThroughAWritableStore() {
         BlockStore store = newStore();
         assumeTrue(store.isWritable(), "read-only store");
-        Blocks.setStore(store);
+        TestRuntimes.use(b -> b.blockStore(store));
         ContractDatabase db = new ContractDatabase("jdbc:h2:mem:x", "app", Secret.of("hunter2-contract"), 2);
         Blocks.save("app_db", db);
         assertThat(Blocks.load(ContractDatabase.class, "app_db")).isEqualTo(db);

@@ -1,7 +1,5 @@
 package dev.sluice.testkit;
 
-import dev.sluice.block.BlockStore;
-import dev.sluice.block.Blocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,8 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A fresh, empty {@code $SLUICE_HOME} for tests: points the {@code sluice.home} system property at
- * a new temporary folder, makes {@link Blocks} use the file store there, and puts both back (and
- * deletes the folder) afterwards. Register it on a {@code static} field for one home per test
+ * a new temporary folder, so the default {@link dev.sluice.SluiceRuntime} (rebuilt for the test, see
+ * {@link TestRuntimes}) keeps blocks, keys and cached results there, and puts both back (and deletes
+ * the folder) afterwards. Register it on a {@code static} field for one home per test
  * class, or on an instance field for one home per test:
  *
  * <pre>{@code
@@ -71,11 +70,11 @@ public final class TemporarySluiceHome implements BeforeAllCallback, AfterAllCal
         previous = System.getProperty(PROPERTY);
         path = Files.createTempDirectory("sluice-home-");
         System.setProperty(PROPERTY, path.toString());
-        Blocks.setStore(BlockStore.file());
+        TestRuntimes.reset(); // the default runtime is built again, with this home
     }
 
     private void close() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
         if (previous == null) {
             System.clearProperty(PROPERTY);
         } else {

@@ -9,6 +9,7 @@ import dev.sluice.notify.LogNotifier;
 import dev.sluice.notify.Notify;
 import dev.sluice.RunContext;
 import dev.sluice.block.Secret;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +37,7 @@ public final class BlocksExample {
     public static void main(String[] args) throws IOException {
         // a throw-away $SLUICE_HOME, so the example leaves nothing behind in ~/.sluice
         Path home = Files.createTempDirectory("sluice-home");
-        System.setProperty("sluice.home", home.toString());
-        Blocks.resetStore();
+        SluiceRuntime.replaceDefault(SluiceRuntime.builder().home(home).build());
 
         // blocks-start
         // once, from a setup script: the password is encrypted at rest under $SLUICE_HOME/blocks

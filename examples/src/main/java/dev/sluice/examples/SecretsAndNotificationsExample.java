@@ -8,6 +8,7 @@ import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Notify;
 import dev.sluice.RunContext;
 import dev.sluice.block.Secret;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.Task;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecret;
@@ -35,7 +36,7 @@ public final class SecretsAndNotificationsExample {
         if (!live) {
             System.out.println("AWS_REGION or SLUICE_EXAMPLE_TEAMS_URL is not set: a dry run that prints what it would do,"
                     + " with blocks kept in memory.\n");
-            Blocks.setStore(BlockStore.inMemory());
+            SluiceRuntime.replaceDefault(SluiceRuntime.builder().blockStore(BlockStore.inMemory()).build());
             region = "eu-west-1";
             teamsUrl = "https://prod-00.westeurope.logic.azure.com/workflows/example/triggers/manual/paths/invoke";
         }

@@ -121,11 +121,14 @@ public record AwsCredentials(@Nullable String accessKeyId, @Nullable Secret secr
     /**
      * A synchronous client of any AWS service on the class path ({@code SecretsManagerClient},
      * {@code S3Client}, ...) configured with these credentials, region and endpoint, using the
-     * JDK's {@code HttpURLConnection} client and the SDK's standard retries. Cached: blocks with
-     * equal fields share one client per type for the life of the JVM, so do not close it.
+     * JDK's {@code HttpURLConnection} client and the SDK's standard retries. Cached per
+     * {@link dev.sluice.SluiceRuntime}: under one runtime, blocks with equal fields share one client
+     * per type, closed when that runtime is closed (the default runtime: when the JVM exits); two
+     * runtimes never share one. Do not close it yourself.
      *
      * @throws IllegalArgumentException if {@code type} is not a synchronous AWS SDK v2 client interface
      * @throws AwsSecretException if no region can be found
+     * @throws IllegalStateException if the current runtime is closed
      */
     public <T extends SdkClient> T client(Class<T> type) {
         return AwsClients.client(this, type);
@@ -136,7 +139,7 @@ public record AwsCredentials(@Nullable String accessKeyId, @Nullable Secret secr
         return client(SecretsManagerClient.class);
     }
 
-    /** The SDK credentials provider these settings stand for (cached like {@link #client(Class)}). */
+    /** The SDK credentials provider these settings stand for (cached per runtime like {@link #client(Class)}). */
     public AwsCredentialsProvider credentialsProvider() {
         return AwsClients.credentialsProvider(this);
     }

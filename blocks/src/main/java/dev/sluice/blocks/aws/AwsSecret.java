@@ -2,7 +2,7 @@ package dev.sluice.blocks.aws;
 
 import dev.sluice.block.Block;
 import dev.sluice.block.BlockType;
-import dev.sluice.block.Blocks;
+import dev.sluice.block.BlockRef;
 import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.internal.AwsErrors;
 import dev.sluice.blocks.aws.internal.SecretsManagerCalls;
@@ -13,27 +13,30 @@ import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * One secret in AWS Secrets Manager, reached with the {@link AwsCredentials} block saved under the
- * name {@link #credentials()} (loaded with {@link Blocks#load(Class, String)} on each use, so a
- * change to the credentials block is seen at once), or with the SDK's default chain when that name
- * is {@code null}.
+ * One secret in AWS Secrets Manager, reached with the {@link AwsCredentials} block that
+ * {@link #credentials()} refers to (loaded from the current runtime's block store on each use, so
+ * a change to the credentials block is seen at once), or with the SDK's default chain when that
+ * reference is {@code null}. Saved, the reference is stored as {@code "aws-credentials/<name>"},
+ * never as a copy of the credentials.
  *
  * <pre>{@code
  * Blocks.save("aws-prod", AwsCredentials.defaultChain().withRegion("eu-west-1"));
- * AwsSecret password = new AwsSecret("aws-prod", "prod/warehouse/password");
+ * AwsSecret password = AwsSecret.of("aws-prod", "prod/warehouse/password");
+ * // the same: new AwsSecret("aws-prod", ...) or new AwsSecret(BlockRef.to(AwsCredentials.class, "aws-prod"), ...)
  * password.write("s3cret");                       // creates the secret, or adds a version
  * Secret current = password.read();
  * Secret before = password.read(SecretVersion.previous());
  * }</pre>
  *
  * Every call goes to AWS (no caching here; the block store caches). Failures are
- * {@link AwsSecretException}s naming the secret and the reason.
+ * {@link AwsSecretException}s naming the secret and the reason; a missing credentials block is a
+ * {@link dev.sluice.block.BlockNotFoundException}.
  *
- * @param credentials the name of a saved {@link AwsCredentials} block, or {@code null} for the default chain
+ * @param credentials the saved {@link AwsCredentials} block to use, or {@code null} for the default chain
  * @param secretName  the secret's name (or ARN)
  */
 @BlockType("aws-secret")
-public record AwsSecret(@Nullable String credentials, String secretName) implements Block {
+public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String secretName) implements Block {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
 
     /** Validates the secret name. */
@@ -43,14 +46,27 @@ public record AwsSecret(@Nullable String credentials, String secretName) impleme
             throw new IllegalArgumentException("secretName '" + secretName + "' is not allowed: use letters, digits"
                     + " and /_+=.@- (or an ARN)");
         }
-        if (credentials != null && credentials.isBlank()) {
-            throw new IllegalArgumentException("credentials must be the name of a saved AwsCredentials block, or null");
-        }
+    }
+
+    /**
+     * The secret {@code secretName}, reached with the {@link AwsCredentials} block saved as
+     * {@code credentialsName} (a reference to it: the block is loaded when the secret is used).
+     * For the default chain use {@link #withDefaultCredentials(String)}.
+     *
+     * @throws IllegalArgumentException if {@code credentialsName} is not a valid block name
+     */
+    public AwsSecret(String credentialsName, String secretName) {
+        this(BlockRef.to(AwsCredentials.class, Objects.requireNonNull(credentialsName, "credentialsName")), secretName);
+    }
+
+    /** The same as {@link #AwsSecret(String, String) new AwsSecret(credentialsName, secretName)}. */
+    public static AwsSecret of(String credentialsName, String secretName) {
+        return new AwsSecret(credentialsName, secretName);
     }
 
     /** The secret {@code secretName}, reached with the SDK's default credential and region chains. */
     public static AwsSecret withDefaultCredentials(String secretName) {
-        return new AwsSecret(null, secretName);
+        return new AwsSecret((BlockRef<AwsCredentials>) null, secretName);
     }
 
     /** The current value as text. */
@@ -127,7 +143,7 @@ public record AwsSecret(@Nullable String credentials, String secretName) impleme
     }
 
     private AwsCredentials resolve() {
-        return credentials == null ? AwsCredentials.defaultChain() : Blocks.load(AwsCredentials.class, credentials);
+        return credentials == null ? AwsCredentials.defaultChain() : credentials.load();
     }
 
     private <T> T call(AwsCredentials c, String action, java.util.function.Supplier<T> body) {

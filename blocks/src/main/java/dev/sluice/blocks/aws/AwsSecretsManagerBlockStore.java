@@ -17,14 +17,18 @@ import java.util.regex.Pattern;
  * 64 KB limit are stored gzip-compressed as binary.
  *
  * <pre>{@code
- * Blocks.setStore(AwsSecretsManagerBlockStore.of(AwsCredentials.defaultChain().withRegion("eu-west-1")));
- * // or, without code: SLUICE_BLOCK_STORE=aws-secrets-manager,file  (see below)
+ * SluiceRuntime runtime = SluiceRuntime.builder()
+ *         .blockStore(AwsSecretsManagerBlockStore.of(AwsCredentials.defaultChain().withRegion("eu-west-1")))
+ *         .build();
+ * // or, for the default runtime without code: SLUICE_BLOCK_STORE=aws-secrets-manager,file  (see below)
  * }</pre>
  *
  * <p>Reads are cached for {@link #cacheTtl()} (default 5 minutes, per store instance), so a flow
  * that loads the same block in 1,000 task runs makes one API call, not 1,000; saves and deletes
  * through this store update the cache at once, changes made elsewhere are seen after the TTL.
- * A delete removes the secret without a recovery window, so the name can be saved again at once.
+ * The cache expires by the clock of the runtime reading. A delete removes the secret without a
+ * recovery window, so the name can be saved again at once. The Secrets Manager client is the one
+ * {@link AwsCredentials#client(Class)} gives under the runtime using the store, closed with it.
  * Throttling and 5xx answers are retried with backoff by the SDK; failures are
  * {@link BlockException}s whose cause is an {@link AwsSecretException}.
  *

@@ -13,9 +13,21 @@ public class WebhookException extends NotificationException {
 
     private final int statusCode;
 
-    /** An exception for an answer with {@code statusCode}, or 0 when there was no answer. */
+    /**
+     * An exception for an answer with {@code statusCode}, or 0 when there was no answer, thrown
+     * after the notifier's own retries: {@code Notify} does not retry it again.
+     */
     public WebhookException(String message, int statusCode, @Nullable Throwable cause) {
-        super(message, cause, false); // thrown after the notifier's own retries: Notify does not add more
+        this(message, statusCode, false, cause);
+    }
+
+    /**
+     * An exception for an answer with {@code statusCode}, or 0 when there was no answer;
+     * {@code retryable} when the notifier made a single attempt and left retrying to an enclosing
+     * layer ({@code Notify}, a task's retries), which may then try again.
+     */
+    public WebhookException(String message, int statusCode, boolean retryable, @Nullable Throwable cause) {
+        super(message, cause, retryable);
         this.statusCode = statusCode;
     }
 

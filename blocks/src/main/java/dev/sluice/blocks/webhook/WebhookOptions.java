@@ -8,14 +8,23 @@ import java.util.Objects;
 
 /**
  * How a webhook notifier talks to its service: timeouts and the bounded retry of 429 and 5xx
- * answers and network failures. A {@code Retry-After} the service sends is honoured; one asking to
- * wait longer than {@link #maxRetryDelay()} ends the attempts at once with a clear error. Without
- * {@code Retry-After}, attempts are 250 ms, 500 ms, 1 s, ... apart (at most {@code maxRetryDelay}).
+ * answers and network failures. A {@code Retry-After} the service sends (delay-seconds or an
+ * HTTP date) is honoured; one asking to wait longer than {@link #maxRetryDelay()} ends the attempts
+ * at once with a clear error. Without {@code Retry-After}, attempts are 250 ms, 500 ms, 1 s, ...
+ * apart (at most {@code maxRetryDelay}). Waits use the runtime's sleeper.
+ *
+ * <p>These retries give way to an enclosing retrying layer, so attempts never multiply: a notifier
+ * used through {@code Notify.via(...)} with retries (the default), or called inside a task run
+ * that has retries, makes one attempt per call and the enclosing layer decides whether and when to
+ * try again (it still waits a {@code Retry-After} of up to {@code maxRetryDelay}, and never
+ * retries one above it, nor a 4xx refusal). Called anywhere else, it makes up to
+ * {@code maxAttempts} attempts itself.
  *
  * @param connectTimeout time to open the connection
  * @param requestTimeout time for one request, from sending to the whole answer
- * @param maxAttempts    attempts in all, 1 to 10 (1 = no retry)
- * @param maxRetryDelay  the longest wait between two attempts that is accepted
+ * @param maxAttempts    attempts in all when no enclosing layer retries, 1 to 10 (1 = no retry)
+ * @param maxRetryDelay  the longest wait between two attempts that is accepted, also the longest
+ *                       {@code Retry-After} honoured
  *
  * <p>Saved in a block as ISO-8601 durations ({@code "PT30S"}).
  */

@@ -1,5 +1,6 @@
 package dev.sluice.blocks.aws;
 
+import dev.sluice.testkit.TestRuntimes;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -13,7 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.block.BlockId;
 import dev.sluice.block.BlockNotFoundException;
+import dev.sluice.block.BlockRef;
 import dev.sluice.block.BlockStore;
 import dev.sluice.block.Blocks;
 import dev.sluice.block.Secret;
@@ -45,18 +50,18 @@ class AwsSecretIT {
     @BeforeEach
     void setUp() {
         FAKE.install(wm);
-        Blocks.setStore(BlockStore.inMemory());
+        TestRuntimes.use(b -> b.blockStore(BlockStore.inMemory()));
         Blocks.save("aws-test", fakeCredentials());
         name = "app/" + UUID.randomUUID() + "/db-password";
     }
 
     @AfterEach
     void tearDown() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
     }
 
     private AwsSecret secret() {
-        return new AwsSecret("aws-test", name);
+        return AwsSecret.of("aws-test", name);
     }
 
     @Test
@@ -157,7 +162,7 @@ class AwsSecretIT {
     @Test
     void anUnreachableEndpointIsANetworkFailure() {
         Blocks.save("aws-nowhere", fakeCredentials().withEndpointOverride("http://127.0.0.1:1"));
-        assertThatThrownBy(() -> new AwsSecret("aws-nowhere", name).write("never-sent-value"))
+        assertThatThrownBy(() -> AwsSecret.of("aws-nowhere", name).write("never-sent-value"))
                 .isInstanceOf(AwsSecretException.class)
                 .hasMessageContaining("cannot write AWS secret '" + name + "'")
                 .hasMessageContaining("AWS could not be reached")
@@ -185,7 +190,7 @@ class AwsSecretIT {
 
     @Test
     void theCredentialsBlockIsLoadedByName() {
-        assertThatThrownBy(() -> new AwsSecret("no-such-credentials", name).read())
+        assertThatThrownBy(() -> AwsSecret.of("no-such-credentials", name).read())
                 .isInstanceOf(BlockNotFoundException.class)
                 .hasMessageContaining("block 'no-such-credentials' of type aws-credentials")
                 .hasMessageContaining("[aws-test]");
@@ -194,5 +199,60 @@ class AwsSecretIT {
         secret().write("via-a-loaded-block");
         assertThat(Blocks.load(AwsSecret.class, "db-password").read().reveal()).isEqualTo("via-a-loaded-block");
         assertThat(Blocks.load("aws-secret/db-password")).isEqualTo(secret());
+    }
+    @Test
+    void theCredentialsAreStoredAsAReferenceAndLoadedOnlyWhenUsed() throws Exception {
+        AwsSecret later = AwsSecret.of("aws-later", name);
+        assertThat(later.credentials()).isEqualTo(BlockRef.to(AwsCredentials.class, "aws-later"));
+        assertThat(new AwsSecret("aws-later", name)).isEqualTo(later)
+                .isEqualTo(new AwsSecret(BlockRef.to(AwsCredentials.class, "aws-later"), name));
+        // saving and loading the secret block needs no credentials block yet
+        Blocks.save("db-password", later);
+        JsonNode stored = new ObjectMapper().readTree(
+                Blocks.store().read(BlockId.of(AwsSecret.class, "db-password")).orElseThrow());
+        assertThat(stored.path("credentials").asText()).isEqualTo("aws-credentials/aws-later");
+        assertThat(stored.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain(wm.baseUrl());
+        AwsSecret loaded = Blocks.load(AwsSecret.class, "db-password");
+        assertThat(loaded).isEqualTo(later);
+        assertThatThrownBy(loaded::read).isInstanceOf(BlockNotFoundException.class)
+                .hasMessageContaining("block 'aws-later' of type aws-credentials");
+        wm.verify(0, postRequestedFor(urlEqualTo("/")).withRequestBody(containing(name)));
+
+        Blocks.save("aws-later", fakeCredentials());
+        loaded.write("now-reachable");
+        assertThat(loaded.read().reveal()).isEqualTo("now-reachable");
+        // a change to the credentials block is seen at the next use
+        Blocks.save("aws-later", fakeCredentials().withEndpointOverride("http://127.0.0.1:1"), true);
+        assertThatThrownBy(loaded::read).isInstanceOf(AwsSecretException.class)
+                .satisfies(e -> assertThat(((AwsSecretException) e).reason()).isEqualTo(Reason.NETWORK));
+    }
+
+    @Test
+    void defaultCredentialsAreStoredAsNoReference() throws Exception {
+        Blocks.save("default-chain", AwsSecret.withDefaultCredentials(name));
+        JsonNode stored = new ObjectMapper().readTree(
+                Blocks.store().read(BlockId.of(AwsSecret.class, "default-chain")).orElseThrow());
+        assertThat(stored.path("credentials").isMissingNode() || stored.path("credentials").isNull()).isTrue();
+        assertThat(Blocks.load(AwsSecret.class, "default-chain").credentials()).isNull();
+    }
+
+    @Test
+    void aBareCredentialsNameAsEarlierVersionsSavedItStillLoads() {
+        Blocks.save("old-form", secret());
+        BlockId id = BlockId.of(AwsSecret.class, "old-form");
+        String document = Blocks.store().read(id).orElseThrow();
+        assertThat(document).contains("\"aws-credentials/aws-test\"");
+        Blocks.store().write(id, document.replace("\"aws-credentials/aws-test\"", "\"aws-test\""), true);
+        AwsSecret loaded = Blocks.load(AwsSecret.class, "old-form");
+        assertThat(loaded).isEqualTo(secret());
+        secret().write("old-form-value");
+        assertThat(loaded.read().reveal()).isEqualTo("old-form-value");
+    }
+
+    @Test
+    void aReferenceMustNameAValidBlock() {
+        assertThatThrownBy(() -> AwsSecret.of(" ", name)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AwsSecret.of("aws-test", "bad name!")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("secretName 'bad name!' is not allowed");
     }
 }

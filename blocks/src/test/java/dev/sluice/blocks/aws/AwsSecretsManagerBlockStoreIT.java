@@ -1,5 +1,6 @@
 package dev.sluice.blocks.aws;
 
+import dev.sluice.testkit.TestRuntimes;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -59,7 +60,7 @@ class AwsSecretsManagerBlockStoreIT extends BlockStoreContract {
     @Test
     void aThousandLoadsMakeOneCall() {
         AwsSecretsManagerBlockStore store = (AwsSecretsManagerBlockStore) newStore();
-        Blocks.setStore(store);
+        TestRuntimes.use(b -> b.blockStore(store));
         Blocks.save("cached", new ContractDatabase("jdbc:h2:mem:c", "u", Secret.of("pw-cached"), 1));
         wm.resetRequests();
         for (int i = 0; i < 1_000; i++) {
@@ -117,15 +118,15 @@ class AwsSecretsManagerBlockStoreIT extends BlockStoreContract {
     void aSecretScheduledForDeletionElsewhereCountsAsAbsent() {
         AwsSecretsManagerBlockStore store = ((AwsSecretsManagerBlockStore) newStore()).withCacheTtl(Duration.ZERO);
         store.write(db("recovering"), dbDocument("a", "b"), false);
-        Blocks.setStore(BlockStore.inMemory());
+        TestRuntimes.use(b -> b.blockStore(BlockStore.inMemory()));
         Blocks.save("aws", credentials());
-        new AwsSecret("aws", store.secretName(db("recovering"))).delete(7);
+        AwsSecret.of("aws", store.secretName(db("recovering"))).delete(7);
         assertThat(store.read(db("recovering"))).isEmpty();
         assertThat(store.list()).doesNotContain(db("recovering"));
         assertThat(store.delete(db("recovering"))).isFalse();
         assertThat(store.write(db("recovering"), dbDocument("new", "c"), false)).isTrue();
         assertThat(tree(store.read(db("recovering")).orElseThrow()).path("user").asText()).isEqualTo("new");
-        new AwsSecret("aws", store.secretName(db("recovering"))).delete(30);
+        AwsSecret.of("aws", store.secretName(db("recovering"))).delete(30);
         assertThat(store.write(db("recovering"), dbDocument("newer", "d"), true)).isTrue();
         assertThat(tree(store.read(db("recovering")).orElseThrow()).path("user").asText()).isEqualTo("newer");
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.block.Block;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockRef;
 import dev.sluice.block.Secret;
 import dev.sluice.internal.Masker;
 import java.io.IOException;
@@ -40,12 +41,10 @@ import org.slf4j.LoggerFactory;
  * Turns block records into store documents and back. Unlike Jackson's default view of a block
  * (where a {@link Secret} is {@code **********}), documents carry secret values as
  * {@code {"$secret": "..."}} for the store to protect. Handles required and unknown fields,
- * {@code Optional} components and nested blocks by name.
+ * {@code Optional} components, blocks held inline and {@link BlockRef references} to saved blocks.
  */
 public final class BlockCodec {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
-    /** Unknown fields are reported once per block and field set, not on every load. */
-    private static final Set<String> UNKNOWN_REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** Resolves a nested block reference by name. */
     @FunctionalInterface
@@ -88,12 +87,11 @@ public final class BlockCodec {
                 continue;
             }
             if (value instanceof Block nested && Block.class.isAssignableFrom(c.getType())) {
-                BlockId ref = LoadedBlocks.idOf(nested);
-                if (ref != null) {
-                    node.put(c.getName(), nested.getClass().equals(c.getType()) ? ref.name() : ref.toString());
-                } else {
-                    node.set(c.getName(), encodeRecord(nested, c.getType()));
-                }
+                node.set(c.getName(), encodeRecord(nested, c.getType()));
+                continue;
+            }
+            if (value instanceof BlockRef<?> ref) {
+                node.put(c.getName(), ref.toString());
                 continue;
             }
             node.set(c.getName(), MAPPER.valueToTree(value));
@@ -147,7 +145,7 @@ public final class BlockCodec {
                 unknown.add(path + f);
             }
         }
-        if (!unknown.isEmpty() && UNKNOWN_REPORTED.size() < 10_000 && UNKNOWN_REPORTED.add(id + " " + unknown)) {
+        if (!unknown.isEmpty() && dev.sluice.internal.RuntimeState.current().firstReport(id + " " + unknown)) {
             LOG.info("block '{}' has fields that {} does not have: {}; they are ignored (save the block again to drop them)",
                     id, type.getSimpleName(), unknown);
         }
@@ -181,6 +179,9 @@ public final class BlockCodec {
         }
         if (Block.class.isAssignableFrom(raw)) {
             return decodeNested(raw.asSubclass(Block.class), value, id, path, resolver);
+        }
+        if (raw == BlockRef.class) {
+            return decodeRef(c, value, id, path);
         }
         Type generic = optional ? optionalArgument(c) : c.getGenericType();
         Object decoded = convert(generic, value, id, path);
@@ -228,8 +229,40 @@ public final class BlockCodec {
         return decodeRecord(type, (ObjectNode) value, id, path + ".", resolver);
     }
 
+    private static BlockRef<?> decodeRef(RecordComponent c, JsonNode value, BlockId id, String path) {
+        Class<? extends Block> target = null;
+        if (c.getGenericType() instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> k
+                && Block.class.isAssignableFrom(k)) {
+            target = k.asSubclass(Block.class);
+        }
+        if (target == null) {
+            throw new BlockException("field '" + path + "' of block type " + c.getDeclaringRecord().getName()
+                    + " must name the referred type: BlockRef<SomeBlock>");
+        }
+        if (!value.isTextual()) {
+            throw new BlockException("field '" + path + "' of block '" + id + "' must be a block name ('slug/name' or 'name')");
+        }
+        String text = value.asText();
+        try {
+            String name = text;
+            if (text.indexOf('/') >= 0) {
+                BlockId ref = BlockId.parse(text);
+                String expected = BlockId.slugOf(target);
+                if (!ref.type().equals(expected)) {
+                    throw new BlockException("field '" + path + "' of block '" + id + "' refers to '" + ref + "', but it"
+                            + " must refer to a block of type " + expected);
+                }
+                name = ref.name();
+            }
+            return BlockRef.to(target, name);
+        } catch (IllegalArgumentException e) {
+            throw new BlockException("field '" + path + "' of block '" + id + "' refers to a block by an invalid name: "
+                    + e.getMessage());
+        }
+    }
+
     private static Class<? extends Block> typeOf(String slug, BlockId id, String path) {
-        return BlockTypes.find(slug).orElseThrow(() -> new BlockException("field '" + path + "' of block '" + id
+        return dev.sluice.internal.RuntimeState.current().blockTypes().find(slug).orElseThrow(() -> new BlockException("field '" + path + "' of block '" + id
                 + "' holds a block of type '" + slug + "', which no BlockTypeProvider on the class path lists"));
     }
 

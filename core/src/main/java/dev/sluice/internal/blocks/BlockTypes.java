@@ -15,15 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The block types this JVM knows by slug: those listed by {@link BlockTypeProvider}s found with
+ * The block types a runtime knows by slug: those listed by {@link BlockTypeProvider}s found with
  * {@link ServiceLoader}, plus every block class used with {@code Blocks} or registered.
  */
 public final class BlockTypes {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.block.Blocks");
-    private static final Map<String, Class<? extends Block>> BY_SLUG = new ConcurrentHashMap<>();
-    private static volatile boolean discovered;
+    private final Map<String, Class<? extends Block>> BY_SLUG = new ConcurrentHashMap<>();
+    private volatile boolean discovered;
 
-    private BlockTypes() {
+    public BlockTypes() {
     }
 
     /**
@@ -32,7 +32,7 @@ public final class BlockTypes {
      * @throws IllegalArgumentException if it is not a record implementing Block with a valid
      *         {@code @BlockType}, or another class already has its slug
      */
-    public static String register(Class<? extends Block> type) {
+    public String register(Class<? extends Block> type) {
         if (!Block.class.isAssignableFrom(type)) {
             throw new IllegalArgumentException(type.getName() + " does not implement dev.sluice.block.Block");
         }
@@ -53,22 +53,22 @@ public final class BlockTypes {
     }
 
     /** The class registered for {@code slug}. */
-    public static Optional<Class<? extends Block>> find(String slug) {
+    public Optional<Class<? extends Block>> find(String slug) {
         discover();
         return Optional.ofNullable(BY_SLUG.get(slug));
     }
 
     /** Every known slug with its class, sorted by slug. */
-    public static Map<String, Class<? extends Block>> all() {
+    public Map<String, Class<? extends Block>> all() {
         discover();
         return new TreeMap<>(BY_SLUG);
     }
 
-    private static void discover() {
+    private void discover() {
         if (discovered) {
             return;
         }
-        synchronized (BlockTypes.class) {
+        synchronized (this) {
             if (discovered) {
                 return;
             }
@@ -88,7 +88,7 @@ public final class BlockTypes {
         }
     }
 
-    private static void load(ClassLoader loader) {
+    private void load(ClassLoader loader) {
         var it = ServiceLoader.load(BlockTypeProvider.class, loader).iterator();
         while (true) {
             BlockTypeProvider provider;

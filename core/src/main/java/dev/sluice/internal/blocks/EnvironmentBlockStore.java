@@ -65,7 +65,7 @@ public final class EnvironmentBlockStore implements BlockStore {
 
     @Override
     public List<BlockId> list() {
-        List<String> slugs = new ArrayList<>(BlockTypes.all().keySet());
+        List<String> slugs = new ArrayList<>(dev.sluice.internal.RuntimeState.current().blockTypes().all().keySet());
         slugs.sort(Comparator.comparingInt(String::length).reversed());
         TreeSet<BlockId> ids = new TreeSet<>();
         for (String variable : env.keySet()) {

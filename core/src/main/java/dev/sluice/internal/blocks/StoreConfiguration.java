@@ -2,7 +2,7 @@ package dev.sluice.internal.blocks;
 
 import dev.sluice.block.BlockStore;
 import dev.sluice.block.BlockStoreProvider;
-import dev.sluice.internal.SluiceHome;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ public final class StoreConfiguration {
     private StoreConfiguration() {
     }
 
-    public static BlockStore select(Map<String, String> env) {
+    public static BlockStore select(Map<String, String> env, Path home) {
         String selection = System.getProperty(BlockStore.STORE_PROPERTY);
         String source = "system property " + BlockStore.STORE_PROPERTY;
         if (selection == null || selection.isBlank()) {
@@ -32,7 +32,7 @@ public final class StoreConfiguration {
         for (String part : selection.split(",")) {
             String name = part.trim();
             if (!name.isEmpty()) {
-                stores.add(create(name, env, source, selection));
+                stores.add(create(name, env, home, source, selection));
             }
         }
         if (stores.isEmpty()) {
@@ -41,12 +41,12 @@ public final class StoreConfiguration {
         return stores.size() == 1 ? stores.get(0) : new ChainBlockStore(stores);
     }
 
-    private static BlockStore create(String name, Map<String, String> env, String source, String selection) {
+    private static BlockStore create(String name, Map<String, String> env, Path home, String source, String selection) {
         switch (name) {
             case "env":
                 return new EnvironmentBlockStore(env);
             case "file":
-                return new FileBlockStore(SluiceHome::path, env);
+                return new FileBlockStore(() -> home, env);
             case "memory":
                 return new InMemoryBlockStore();
             default:

@@ -1,5 +1,6 @@
 package dev.sluice.internal.blocks;
 
+import dev.sluice.testkit.TestRuntimes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,8 +43,8 @@ class EnvironmentBlockStoreTest extends BlockStoreContract {
 
     @Test
     void plainStringsAreSecretsInHandWrittenJson() {
-        Blocks.setStore(BlockStore.environment(Map.of("SLUICE_BLOCK_CONTRACT_DATABASE_PROD",
-                "{\"url\":\"jdbc:h2:mem:x\",\"user\":\"etl\",\"password\":\"plain-env-pw\",\"poolSize\":3}")));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.environment(Map.of("SLUICE_BLOCK_CONTRACT_DATABASE_PROD",
+                "{\"url\":\"jdbc:h2:mem:x\",\"user\":\"etl\",\"password\":\"plain-env-pw\",\"poolSize\":3}"))));
         ContractDatabase db = Blocks.load(ContractDatabase.class, "prod");
         assertThat(db.password().reveal()).isEqualTo("plain-env-pw");
         assertThat(db.poolSize()).isEqualTo(3);

@@ -1,5 +1,6 @@
 package dev.sluice.internal.blocks;
 
+import dev.sluice.testkit.TestRuntimes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -162,7 +163,7 @@ class FileBlockStoreTest extends BlockStoreContract {
 
     @Test
     void concurrentSavesThroughBlocksLeaveOneIntactFile() throws Exception {
-        Blocks.setStore(newStore());
+        TestRuntimes.use(b -> b.blockStore(newStore()));
         List<String> outcomes = race(6, i -> {
             try {
                 Blocks.save("race", new ContractDatabase("jdbc:h2:mem:" + i, "u" + i, Secret.of("pw-race-" + i), i + 1));

@@ -13,11 +13,11 @@ import dev.sluice.RetryPolicy;
 import dev.sluice.RunContext;
 import dev.sluice.block.Secret;
 import dev.sluice.State;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.Task;
 import dev.sluice.Task2;
 import dev.sluice.Task3;
 import dev.sluice.TaskRun;
-import dev.sluice.internal.SluiceHome;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.http.HttpExtract;
 import dev.sluice.tasks.http.Pagination;
@@ -350,7 +350,7 @@ public final class DailySales {
     /** The database block: loaded by name, or an H2 file under $SLUICE_HOME/examples saved on first use. */
     static DatabaseCredentials databaseBlock(String name) {
         return Blocks.find(DatabaseCredentials.class, name).orElseGet(() -> {
-            String url = "jdbc:h2:file:" + SluiceHome.path().resolve("examples").resolve("sales").toAbsolutePath();
+            String url = "jdbc:h2:file:" + SluiceRuntime.current().home().resolve("examples").resolve("sales").toAbsolutePath();
             DatabaseCredentials db = DatabaseCredentials.of(url, "sales",
                     Secret.of(HexFormat.of().formatHex(random(16))));
             Blocks.save(name, db);

@@ -1,6 +1,6 @@
 package dev.sluice.tasks.email;
 
-import dev.sluice.SluiceException;
+import dev.sluice.notify.NotificationException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,8 +9,12 @@ import org.jspecify.annotations.Nullable;
  * is missing). The message names the server, user or input at fault and never contains the
  * password. {@link #kind()} says what went wrong and {@link #isRetryable()} whether trying again
  * later may help.
+ *
+ * <p>A {@link NotificationException}, since an email is a message delivered: {@code Notify} retries
+ * an {@link EmailNotifier} only when {@link #isRetryable()} is true, so a message the server may
+ * already have delivered ({@link Kind#UNCONFIRMED}) or refused for good is never sent again.
  */
-public class EmailException extends SluiceException {
+public class EmailException extends NotificationException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong. */
@@ -30,13 +34,11 @@ public class EmailException extends SluiceException {
     }
 
     private final Kind kind;
-    private final boolean retryable;
 
     /** An exception of {@code kind} with a message and the cause it wraps. */
     public EmailException(Kind kind, String message, boolean retryable, @Nullable Throwable cause) {
-        super(message, cause);
+        super(message, cause, retryable);
         this.kind = java.util.Objects.requireNonNull(kind, "kind");
-        this.retryable = retryable;
     }
 
     /** What went wrong. */
@@ -49,7 +51,8 @@ public class EmailException extends SluiceException {
      * refusals; false for bad input, TLS and authentication failures, permanent refusals and
      * unconfirmed deliveries (sending again could deliver twice).
      */
+    @Override
     public boolean isRetryable() {
-        return retryable;
+        return super.isRetryable();
     }
 }

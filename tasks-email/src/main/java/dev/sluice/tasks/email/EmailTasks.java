@@ -14,9 +14,14 @@ import java.util.List;
  *
  * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
  * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal. Bad
- * input, TLS and authentication failures fail at once.
+ * input, TLS and authentication failures fail at once. Waits go through the runtime's
+ * {@link dev.sluice.Sleeper}.
  */
 public final class EmailTasks {
+    private static final RetryPolicy DEFAULT_RETRY = RetryPolicy.exponential(2, Duration.ofSeconds(2), Duration.ofSeconds(30))
+            .retryIf(EmailTasks::isRetryable)
+            .yieldingToEnclosingRetries();
+
     private EmailTasks() {
     }
 
@@ -60,10 +65,12 @@ public final class EmailTasks {
 
     /**
      * The retry policy the email tasks start with: up to 2 retries, 2 then 4 seconds apart, of
-     * errors for which {@link #isRetryable} is true.
+     * errors for which {@link #isRetryable} is true, yielding to an enclosing retry layer
+     * ({@link RetryPolicy#yieldingToEnclosingRetries()}). A policy set with {@code withRetryPolicy}
+     * replaces it.
      */
     public static RetryPolicy defaultRetryPolicy() {
-        return RetryPolicy.exponential(2, Duration.ofSeconds(2), Duration.ofSeconds(30)).retryIf(EmailTasks::isRetryable);
+        return DEFAULT_RETRY;
     }
 
     /**

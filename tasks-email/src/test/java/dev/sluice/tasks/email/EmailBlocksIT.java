@@ -7,6 +7,7 @@ import dev.sluice.block.BlockStore;
 import dev.sluice.block.Blocks;
 import dev.sluice.notify.Notification;
 import dev.sluice.notify.Severity;
+import dev.sluice.testkit.TestRuntimes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,12 +26,12 @@ class EmailBlocksIT {
     @BeforeEach
     void start() {
         greenMail = GreenMailServers.start();
-        Blocks.setStore(BlockStore.file(home, java.util.Map.of()));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.file(home, java.util.Map.of())));
     }
 
     @AfterEach
     void stop() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
         greenMail.stop();
     }
 

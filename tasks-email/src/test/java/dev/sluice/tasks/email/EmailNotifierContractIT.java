@@ -4,13 +4,16 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import dev.sluice.notify.Notifier;
 import dev.sluice.testkit.NotifierContract;
+import dev.sluice.testkit.TestRuntimes;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /** {@link EmailNotifier} against the shared notifier contract, delivering to GreenMail over SMTPS. */
 class EmailNotifierContractIT extends NotifierContract {
@@ -24,6 +27,17 @@ class EmailNotifierContractIT extends NotifierContract {
     @AfterAll
     static void stop() {
         greenMail.stop();
+    }
+
+    /** The unreachable notifier retries on its own: record its waits instead of sleeping them. */
+    @BeforeEach
+    void noRealWaits() {
+        TestRuntimes.use(b -> b.sleeper(d -> { }));
+    }
+
+    @AfterEach
+    void reset() {
+        TestRuntimes.reset();
     }
 
     @Override

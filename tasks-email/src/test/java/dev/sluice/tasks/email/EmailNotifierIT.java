@@ -8,16 +8,22 @@ import dev.sluice.notify.Notification;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Severity;
 import jakarta.mail.internet.MimeMessage;
+import dev.sluice.testkit.TestRuntimes;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link EmailNotifier} delivering to GreenMail. */
 class EmailNotifierIT {
     private static GreenMail greenMail;
+    private final List<Duration> slept = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -27,6 +33,16 @@ class EmailNotifierIT {
     @AfterAll
     static void stop() {
         greenMail.stop();
+    }
+
+    @BeforeEach
+    void recordWaits() {
+        TestRuntimes.use(b -> b.sleeper(slept::add));
+    }
+
+    @AfterEach
+    void reset() {
+        TestRuntimes.reset();
     }
 
     @Test
@@ -55,5 +71,6 @@ class EmailNotifierIT {
         assertThatThrownBy(() -> notifier.send(Notification.of("s", "b", Severity.ERROR)))
                 .isInstanceOf(EmailException.class)
                 .hasMessageContaining("127.0.0.1:" + port);
+        assertThat(slept).as("retried twice on its own").hasSize(2);
     }
 }

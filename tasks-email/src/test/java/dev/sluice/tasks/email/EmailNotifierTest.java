@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.notify.Notification;
-import dev.sluice.block.Secret;
-import dev.sluice.notify.Severity;
 import dev.sluice.SluiceException;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockRef;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Secret;
+import dev.sluice.notify.Notification;
+import dev.sluice.notify.Severity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,17 +49,38 @@ class EmailNotifierTest {
     }
 
     @Test
-    void plainJsonNamesTheCredentialsBlockAndShowsNoSecret() throws Exception {
+    void jsonNamesTheCredentialsBlockAndShowsNoSecret() throws Exception {
         ObjectMapper json = new ObjectMapper();
         EmailNotifier byName = EmailNotifier.of("ops-smtp", List.of("oncall@example.com")).withFrom("sluice@example.com");
-        String text = json.writeValueAsString(byName);
-        assertThat(text).contains("\"credentialsBlock\":\"ops-smtp\"");
-        assertThat(json.readValue(text, EmailNotifier.class)).isEqualTo(byName);
+        assertThat(byName.credentialsBlock()).isEqualTo(BlockRef.to(EmailServerCredentials.class, "ops-smtp"));
+        assertThat(json.writeValueAsString(byName)).contains("\"credentialsBlock\":\"email-server-credentials/ops-smtp\"");
         assertThat(byName.blockType()).isEqualTo("email-notifier");
 
         String direct = json.writeValueAsString(EmailNotifier.of(smtp, List.of("oncall@example.com")));
         assertThat(direct).doesNotContain("pw-123456").contains("**********");
         assertThat(EmailNotifier.of(smtp, List.of("oncall@example.com")).toString()).doesNotContain("pw-123456");
+    }
+
+    @Test
+    void aSavedNotifierKeepsItsReferenceAndLoadsTheCredentialsWhenItSends() {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().blockStore(BlockStore.inMemory()).build()) {
+            EmailNotifier byName = EmailNotifier.of("ops-smtp", List.of("oncall@example.com"));
+            runtime.run(() -> {
+                Blocks.save("ops-email", byName);
+                Blocks.save("ops-smtp", smtp);
+            });
+
+            EmailNotifier loaded = runtime.call(() -> Blocks.load(EmailNotifier.class, "ops-email"));
+
+            assertThat(loaded).isEqualTo(byName);
+            assertThat(runtime.call(() -> loaded.credentialsBlock().load())).isEqualTo(smtp);
+        }
+    }
+
+    @Test
+    void aBadCredentialsBlockNameIsRefused() {
+        assertThatThrownBy(() -> EmailNotifier.of("", List.of("oncall@example.com")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -229,6 +229,13 @@ class EmailSendIT {
     @Test
     void defaultRetryPolicyRetriesConnectionFailuresOnly() {
         assertThat(EmailTasks.sendMessage().retryPolicy().maxRetries()).isEqualTo(2);
+        assertThat(EmailTasks.defaultRetryPolicy().yieldsToEnclosingRetries()).as("a library default yields").isTrue();
+        assertThat(EmailTasks.sendMessage().withRetries(3, Duration.ofSeconds(1)).retryPolicy().yieldsToEnclosingRetries())
+                .as("a policy the user sets does not").isFalse();
+        assertThat(new EmailException(EmailException.Kind.UNCONFIRMED, "x", false, null))
+                .as("Notify does not send again what may have been delivered")
+                .isInstanceOf(dev.sluice.notify.NotificationException.class)
+                .satisfies(e -> assertThat(e.isRetryable()).isFalse());
         assertThat(EmailTasks.isRetryable(new EmailException(EmailException.Kind.CONNECTION, "x", true, null))).isTrue();
         assertThat(EmailTasks.isRetryable(new EmailException(EmailException.Kind.AUTHENTICATION, "x", false, null))).isFalse();
         assertThat(EmailTasks.isRetryable(new IllegalArgumentException("x"))).isFalse();

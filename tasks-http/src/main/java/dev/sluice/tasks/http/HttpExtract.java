@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.RetryPolicy;
-import dev.sluice.RunContext;
 import dev.sluice.Task;
 import dev.sluice.Task0;
 import dev.sluice.tasks.http.internal.Downloader;
+import dev.sluice.tasks.http.internal.Logs;
 import dev.sluice.tasks.http.internal.ExtractSpec;
 import dev.sluice.tasks.http.internal.PageIterator;
 import dev.sluice.tasks.http.internal.Paginations;
+import dev.sluice.tasks.http.internal.SingleObject;
 import dev.sluice.tasks.http.internal.Urls;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -33,8 +34,8 @@ import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Extracts records from a paginated JSON API. Immutable: every option returns a copy, so one
- * configured extract can be re-tuned and shared.
+ * Extracts records from a paginated JSON API, or one JSON object from a URL. Immutable: every
+ * option returns a copy, so one configured extract can be re-tuned and shared.
  *
  * <pre>{@code
  * HttpExtract<Repo> repos = HttpExtract.get("https://api.example.com/orgs/acme/repos")
@@ -46,17 +47,35 @@ import org.jspecify.annotations.Nullable;
  *         .as(Repo.class);
  *
  * List<Repo> all = repos.run();                    // a recorded task run, all records in a list
+ * List<Repo> same = repos.list();                  // the same records, in the caller's own run
  * try (Stream<Repo> s = repos.stream()) {          // pages fetched as the stream is consumed
  *     s.forEach(load::row);
  * }
+ *
+ * Customer c = HttpExtract.get("https://api.example.com/customers/42")
+ *         .auth(apiKey)
+ *         .records("/data")                        // optional: where the object is in the body
+ *         .as(Customer.class)
+ *         .one();                                  // one GET, the object mapped whole
  * }</pre>
  *
- * <p>Each request is retried on connection failures, 429 and 5xx as {@link #retryPolicy} says
- * (default: 3 retries, exponential from 500 ms with 20% jitter), waiting what the server's
- * {@code Retry-After} asks (seconds or HTTP date) when it sends one. Any other 4xx fails at once
- * with the status, the URL (secrets masked) and the start of the body. A page that fails after its
- * retries fails the whole extract: records of earlier pages are never returned as if complete.
- * Redirects are followed, but auth is never sent to another origin.
+ * <p>{@link #run()} and {@link #task()} make the extract a step of its own: a task run with its
+ * state, logs and duration, which can be re-tuned like any task. {@link #list()}, {@link #one()},
+ * {@link #stream()} and {@link #download(Path)} run in the caller's run instead, for use inside a
+ * task of your own.
+ *
+ * <p>Each request is retried on connection failures, timeouts, 429 and 5xx as {@link #retryPolicy}
+ * says, waiting what the server's {@code Retry-After} asks (seconds or HTTP date) when it sends
+ * one, up to {@link #maxRetryAfter}. The default policy (3 retries, exponential from 500 ms with
+ * 20% jitter) steps aside inside a layer that already retries: in a task with
+ * {@code withRetries(3, ...)} each attempt of the task sends one request, so a server that always
+ * fails sees 4 requests, not 16. A policy given with {@link #retryPolicy} always retries as told.
+ * Any other 4xx fails at once with the status, the URL (secrets masked) and the start of the body.
+ * A page that fails after its retries fails the whole extract: records of earlier pages are never
+ * returned as if complete. Redirects are followed, but auth is never sent to another origin.
+ *
+ * <p>Requests use the {@link dev.sluice.SluiceRuntime} of the calling code: its shared HTTP client,
+ * its clock (HTTP dates, token expiry), its sleeper (retry waits) and its OAuth2 token cache.
  *
  * @param <T> the record type: {@link JsonNode} unless mapped with {@link #as(Class)}
  */
@@ -104,7 +123,7 @@ public final class HttpExtract<T> {
         return new HttpExtract<>(copy, type);
     }
 
-    /** A copy whose task runs are named {@code name} (default {@code http-extract}). */
+    /** A copy whose task runs (and retry log lines) are named {@code name} (default {@code http-extract}). */
     public HttpExtract<T> named(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isBlank()) {
@@ -235,13 +254,25 @@ public final class HttpExtract<T> {
         return with(s -> s.rateLimit = requestsPerSecond);
     }
 
-    /** A copy retrying each request as {@code policy} says (connection failures, 429 and 5xx only). */
+    /**
+     * A copy retrying each request as {@code policy} says. Only failures that may pass are retried
+     * (connection failures, timeouts, 429 and 5xx: {@link HttpExtractException#isRetryable()}); the
+     * policy's conditions ({@code retryOn}, {@code retryIf}) see the {@link HttpExtractException},
+     * whose cause is the I/O error of a connection failure. The policy is used as given: it retries
+     * inside a retrying task too, unless it was made {@link RetryPolicy#yieldingToEnclosingRetries()}
+     * (as the default is). Its {@link RetryPolicy#maxRetryAfter()} caps {@code Retry-After} unless
+     * {@link #maxRetryAfter} is set.
+     */
     public HttpExtract<T> retryPolicy(RetryPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         return with(s -> s.retryPolicy = policy);
     }
 
-    /** A copy that fails rather than wait when a {@code Retry-After} asks for more than {@code max} (default 5 min). */
+    /**
+     * A copy that fails rather than wait when a {@code Retry-After} asks for more than {@code max}
+     * (default: the retry policy's {@link RetryPolicy#maxRetryAfter()}, 5 min): the retry policy's
+     * cap, whichever of the two options is set first.
+     */
     public HttpExtract<T> maxRetryAfter(Duration max) {
         Objects.requireNonNull(max, "maxRetryAfter");
         if (max.isNegative()) {
@@ -292,29 +323,65 @@ public final class HttpExtract<T> {
      * @throws HttpExtractException from the stream's operations when a page fails
      */
     public Stream<T> stream() {
-        PageIterator<T> it = new PageIterator<>(spec, limiter, RunContext.logger(), mapper(), type.getName());
+        PageIterator<T> it = new PageIterator<>(spec, limiter, Logs.current(), mapper(), type.getName());
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(it::close);
     }
 
     /**
-     * Runs {@link #task()}: every record in a list, recorded as a task run.
+     * Every record in a list, fetched in the caller's run (no task run of its own): for use inside
+     * a task or flow of yours. Pages are fetched one after the other (or {@link #concurrency} at once).
+     *
+     * @throws HttpExtractException when a page fails
+     */
+    public List<T> list() {
+        List<T> all = new ArrayList<>();
+        try (Stream<T> s = stream()) {
+            s.iterator().forEachRemaining(all::add);
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Runs {@link #task()}: every record in a list, recorded as a task run of its own (a step of the
+     * flow, or a run nested in the calling task).
      *
      * @throws dev.sluice.TaskFailedException caused by an {@link HttpExtractException} when the extract fails
      */
     public List<T> run() {
-        return Objects.requireNonNull(task().run());
+        return task().run();
     }
 
-    /** The extract as a task of no arguments returning every record; re-tune it like any task. */
+    /**
+     * The extract as a task of no arguments returning every record; re-tune it like any task. Given
+     * retries of its own ({@code task().withRetries(2, d)}), the task retries the whole extract and
+     * the default request policy steps aside: each request is sent once per task attempt.
+     */
     public Task0<List<T>> task() {
-        return Task.of(spec.name, () -> {
-            List<T> all = new ArrayList<>();
-            try (Stream<T> s = stream()) {
-                s.iterator().forEachRemaining(all::add);
-            }
-            return Collections.unmodifiableList(all);
-        });
+        return Task.of(spec.name, this::list);
+    }
+
+    /**
+     * Sends the request once (with its retries) and maps the JSON value at the {@link #records}
+     * pointer (default: the whole body) to {@code T} as one value: a single object rather than a
+     * list of records. Pagination, {@link #maxPages}, {@link #maxRecords} and {@link #concurrency}
+     * do not apply. Runs in the caller's run, like {@link #stream()}; use {@link #oneTask()} for a
+     * task run of its own.
+     *
+     * <pre>{@code
+     * Customer c = HttpExtract.get(api + "/customers/42").as(Customer.class).one();
+     * }</pre>
+     *
+     * @throws HttpExtractException when the request fails, the body is not JSON, the value at the
+     *         pointer is missing or null, or it does not map to {@code T}
+     */
+    public T one() {
+        return SingleObject.fetch(spec, limiter, Logs.current(), mapper(), type.getName());
+    }
+
+    /** {@link #one()} as a task of no arguments, named like {@link #task()}; re-tune it like any task. */
+    public Task0<T> oneTask() {
+        return Task.of(spec.name, this::one);
     }
 
     /**
@@ -326,7 +393,7 @@ public final class HttpExtract<T> {
      */
     public Download download(Path target) {
         Objects.requireNonNull(target, "target");
-        return Downloader.download(spec, limiter, RunContext.logger(), target);
+        return Downloader.download(spec, limiter, Logs.current(), target);
     }
 
     /** {@link #download(Path)} as a task named {@code http-download}. */

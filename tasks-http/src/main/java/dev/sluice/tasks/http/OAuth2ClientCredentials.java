@@ -9,8 +9,11 @@ import java.util.Objects;
 
 /**
  * OAuth 2.0 client credentials grant (RFC 6749 section 4.4): a token is requested from
- * {@code tokenUrl} with the client id and secret, sent as {@code Authorization: Bearer}, cached in
- * this JVM until shortly before it expires, and fetched again once when the API answers 401.
+ * {@code tokenUrl} with the client id and secret, sent as {@code Authorization: Bearer}, cached per
+ * {@link dev.sluice.SluiceRuntime} (so two runtimes in one JVM never share a token) until shortly
+ * before it expires by the runtime's clock, and fetched again once when the API answers 401. A
+ * token request that fails with a connection failure, 429 or 5xx is retried as the extract's
+ * request is, in the same retry loop.
  *
  * @param tokenUrl the token endpoint
  * @param clientId the client id

@@ -14,11 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.block.Secret;
-import dev.sluice.tasks.http.internal.HttpSettings;
+import dev.sluice.testkit.TestRuntimes;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -108,7 +106,8 @@ class AuthIT extends WireMockSupport {
     @Test
     void oauth2TokenIsFetchedAgainWhenItExpires() {
         Instant now = Instant.parse("2026-11-21T10:00:00Z");
-        HttpSettings.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        SettableClock clock = new SettableClock(now);
+        TestRuntimes.use(b -> b.clock(clock)); // the token's expiry is read from the runtime's clock
         server.stubFor(post(urlPathEqualTo("/oauth/token"))
                 .withRequestBody(containing("client_id=client-1"))
                 .withRequestBody(containing("client_secret=client-secret-xyz"))
@@ -118,10 +117,10 @@ class AuthIT extends WireMockSupport {
                 .auth(oauth(OAuth2ClientCredentials.ClientAuth.BODY));
 
         extract.run();
-        HttpSettings.setClock(Clock.fixed(now.plusSeconds(500), ZoneOffset.UTC));
+        clock.set(now.plusSeconds(500));
         extract.run();
         server.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
-        HttpSettings.setClock(Clock.fixed(now.plusSeconds(590), ZoneOffset.UTC)); // within the refresh margin
+        clock.set(now.plusSeconds(590)); // within the refresh margin
         extract.run();
         server.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
     }

@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import dev.sluice.RetryPolicy;
 import dev.sluice.block.Secret;
 import dev.sluice.TaskFailedException;
-import dev.sluice.tasks.http.internal.HttpSettings;
+import dev.sluice.testkit.TestRuntimes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -69,7 +69,7 @@ class RetriesIT extends WireMockSupport {
     @Test
     void retryAfterAsAnHttpDateIsHonoured() {
         Instant now = Instant.parse("2026-11-21T10:00:00Z");
-        HttpSettings.setClock(Clock.fixed(now, ZoneOffset.UTC));
+        TestRuntimes.use(b -> b.clock(Clock.fixed(now, ZoneOffset.UTC)));
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(90).atOffset(ZoneOffset.UTC));
         failThenServe("/dated", 1, aResponse().withStatus(503).withHeader("Retry-After", date), items(0, 1));
 
@@ -80,7 +80,7 @@ class RetriesIT extends WireMockSupport {
 
     @Test
     void aRealOneSecondRetryAfterIsWaited() {
-        HttpSettings.setSleeper(null);
+        TestRuntimes.reset(); // the real sleeper
         failThenServe("/real", 1, aResponse().withStatus(429).withHeader("Retry-After", "1"), items(0, 1));
 
         long start = System.nanoTime();

@@ -2,8 +2,8 @@ package dev.sluice.tasks.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.RetryAfter;
 import dev.sluice.tasks.http.internal.LinkHeaders;
-import dev.sluice.tasks.http.internal.RetryAfter;
 import dev.sluice.tasks.http.internal.Urls;
 import java.net.URI;
 import java.time.Duration;

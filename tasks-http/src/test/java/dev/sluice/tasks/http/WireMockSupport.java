@@ -3,8 +3,7 @@ package dev.sluice.tasks.http;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sluice.tasks.http.internal.HttpSettings;
-import dev.sluice.tasks.http.internal.OAuth2Tokens;
+import dev.sluice.testkit.TestRuntimes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A WireMock server on a free port of 127.0.0.1 per test class, reset before each test; sleeps recorded, not slept. */
+/**
+ * A WireMock server on a free port of 127.0.0.1 per test class, reset before each test. Each test
+ * runs under a fresh default runtime (so a fresh OAuth2 token cache) whose sleeper records the
+ * waits in {@link #sleeps} instead of sleeping.
+ */
 abstract class WireMockSupport {
     static WireMockServer server;
     final List<Duration> sleeps = new CopyOnWriteArrayList<>();
@@ -34,14 +37,12 @@ abstract class WireMockSupport {
     @BeforeEach
     void resetServer() {
         server.resetAll();
-        OAuth2Tokens.clear();
-        HttpSettings.setSleeper(sleeps::add);
+        TestRuntimes.use(b -> b.sleeper(sleeps::add));
     }
 
     @AfterEach
-    void restoreSettings() {
-        HttpSettings.setSleeper(null);
-        HttpSettings.setClock(null);
+    void restoreRuntime() {
+        TestRuntimes.reset();
     }
 
     static String url(String path) {

@@ -48,7 +48,8 @@ public record SlackCredentials(Secret token, @Nullable String apiUrl) implements
     /**
      * The Slack SDK's Web API client with this token and API URL, for every method Sluice does not
      * wrap ({@code chat.update}, {@code files.uploadV2}, ...). Clients share one HTTP connection
-     * pool per API URL. Its calls are not retried and its exceptions are the SDK's own.
+     * pool per API URL and {@link dev.sluice.SluiceRuntime runtime}: the current one, which closes it
+     * when it is closed. Its calls are not retried and its exceptions are the SDK's own.
      */
     public MethodsClient client() {
         return SlackClients.methods(this);

@@ -1,6 +1,7 @@
 package dev.sluice.tasks.slack;
 
-import dev.sluice.SluiceException;
+import dev.sluice.RetryAfter;
+import dev.sluice.notify.NotificationException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,13 +17,18 @@ import org.jspecify.annotations.Nullable;
  * {@code delivery_unknown} (the request may have reached Slack; not retried so the message is
  * never posted twice), {@code invalid_response} (an answer that is not Slack's JSON) and
  * {@code http_NNN} (an HTTP status without a Slack error code).
+ *
+ * <p>A {@link NotificationException}, since every Slack call here delivers a message: {@code Notify}
+ * retries a {@link SlackWebhook} notification only when {@link #isRetryable()} is true, so a message
+ * Slack refused or may already have posted is never sent again. A {@link RetryAfter.Hint}: a retry
+ * ({@code RetryPolicy}, a task's retries, {@code Notify}'s) waits the {@code Retry-After} Slack gave
+ * instead of its own delay, up to the policy's {@code maxRetryAfter}.
  */
-public class SlackException extends SluiceException {
+public class SlackException extends NotificationException implements RetryAfter.Hint {
     private static final long serialVersionUID = 1L;
 
     private final String error;
     private final String hint;
-    private final boolean retryable;
     private final @Nullable Duration retryAfter;
 
     /**
@@ -38,10 +44,9 @@ public class SlackException extends SluiceException {
     public SlackException(String operation, String error, String hint, boolean retryable,
             @Nullable Duration retryAfter, @Nullable Throwable cause) {
         super(Objects.requireNonNull(operation, "operation") + " failed: "
-                + Objects.requireNonNull(error, "error") + ". " + Objects.requireNonNull(hint, "hint"), cause);
+                + Objects.requireNonNull(error, "error") + ". " + Objects.requireNonNull(hint, "hint"), cause, retryable);
         this.error = error;
         this.hint = hint;
-        this.retryable = retryable;
         this.retryAfter = retryAfter;
     }
 
@@ -58,13 +63,14 @@ public class SlackException extends SluiceException {
     /**
      * Whether sending again may succeed and cannot post the message twice: true for rate limits,
      * connection failures and Slack being unavailable; false for {@code ok:false} answers and for
-     * failures after which the message may already be in the channel.
+     * failures after which the message may already be in the channel. The same as {@link #isRetryable()}.
      */
     public boolean retryable() {
-        return retryable;
+        return isRetryable();
     }
 
     /** How long Slack asked to wait before the next call ({@code Retry-After}), if it did. */
+    @Override
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -74,6 +80,6 @@ public class SlackException extends SluiceException {
      * for a custom retry policy on a Slack task, {@code policy.retryIf(SlackException::isRetryable)}.
      */
     public static boolean isRetryable(Throwable error) {
-        return error instanceof SlackException slack && slack.retryable;
+        return error instanceof SlackException slack && slack.isRetryable();
     }
 }

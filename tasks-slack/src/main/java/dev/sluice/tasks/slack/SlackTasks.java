@@ -5,6 +5,7 @@ import dev.sluice.Task;
 import dev.sluice.Task2;
 import dev.sluice.tasks.slack.internal.SlackSender;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prebuilt Slack tasks. Each is a {@link Task2} value that can be re-tuned like any task
@@ -13,9 +14,11 @@ import java.time.Duration;
  * <h2>Retries and rate limits</h2>
  * The tasks retry with {@link #defaultRetryPolicy()}: up to 3 retries, only for
  * {@linkplain SlackException#retryable() retryable} failures. When Slack answers 429, the next
- * attempt waits at least the {@code Retry-After} Slack gave (longer if the policy's delay is
- * longer); when the retries are used up the task fails with a {@link SlackException} whose
- * {@code error()} is {@code ratelimited}. An {@code ok:false} answer ({@code channel_not_found},
+ * attempt waits the {@code Retry-After} Slack gave instead of the policy's delay (through the
+ * runtime's {@link dev.sluice.Sleeper}); a {@code Retry-After} longer than the policy's
+ * {@link RetryPolicy#maxRetryAfter() maxRetryAfter} (5 min by default) ends the retries at once, and
+ * the run's log and the exception's suppressed note say so. When the retries are used up the task
+ * fails with a {@link SlackException} whose {@code error()} is {@code ratelimited}. An {@code ok:false} answer ({@code channel_not_found},
  * {@code not_in_channel}, {@code invalid_auth}, ...) is final: it is not sent again within the
  * same task run even under a policy that retries everything. A replacement policy should keep the
  * condition, so such failures also end the run at once:
@@ -38,7 +41,8 @@ public final class SlackTasks {
     private static final RetryPolicy DEFAULT_RETRY = RetryPolicy
             .exponential(3, Duration.ofSeconds(1), Duration.ofSeconds(30))
             .withJitter(0.2)
-            .retryIf(SlackException::isRetryable);
+            .retryIf(SlackException::isRetryable)
+            .yieldingToEnclosingRetries();
 
     private static final Task2<SlackCredentials, SlackMessage, PostedMessage> CHAT = Task
             .of("slack-send-chat-message", (SlackCredentials credentials, SlackMessage message)
@@ -47,11 +51,9 @@ public final class SlackTasks {
             .withParameterNames("credentials", "message")
             .withTags("slack");
 
-    private static final Task2<SlackWebhook, SlackMessage, Void> WEBHOOK = Task
-            .of("slack-send-webhook-message", (SlackWebhook webhook, SlackMessage message) -> {
-                SlackSender.postWebhook(webhook, message);
-                return (Void) null;
-            })
+    private static final Task2<SlackWebhook, SlackMessage, @Nullable Void> WEBHOOK = Task
+            .action("slack-send-webhook-message", (SlackWebhook webhook, SlackMessage message)
+                    -> SlackSender.postWebhook(webhook, message))
             .withRetryPolicy(DEFAULT_RETRY)
             .withParameterNames("webhook", "message")
             .withTags("slack");
@@ -77,13 +79,15 @@ public final class SlackTasks {
      *
      * @return the task; running it throws {@code TaskFailedException} caused by a {@link SlackException}
      */
-    public static Task2<SlackWebhook, SlackMessage, Void> sendWebhookMessage() {
+    public static Task2<SlackWebhook, SlackMessage, @Nullable Void> sendWebhookMessage() {
         return WEBHOOK;
     }
 
     /**
      * The retry policy of the prebuilt tasks: 3 retries, exponential from 1 s to 30 s with 20%
-     * jitter, only for {@linkplain SlackException#isRetryable retryable} failures.
+     * jitter, only for {@linkplain SlackException#isRetryable retryable} failures, yielding to an
+     * enclosing retry layer ({@link RetryPolicy#yieldingToEnclosingRetries()}). A policy set with
+     * {@code withRetryPolicy} replaces it.
      */
     public static RetryPolicy defaultRetryPolicy() {
         return DEFAULT_RETRY;

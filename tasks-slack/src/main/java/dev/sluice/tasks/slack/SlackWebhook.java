@@ -19,26 +19,29 @@ import java.util.Objects;
  *         .onFailure(Notify.via(alerts));
  * }</pre>
  *
- * <h2>Retries: one layer, the caller's</h2>
- * {@link #send(Notification)} makes one request and does not retry by itself. The retries are the
- * caller's: {@link dev.sluice.notify.Notify#via} retries a failed send twice, 1 s apart, by default
- * ({@link dev.sluice.notify.Notify#withRetries} changes that), so a webhook that is down gets at most
- * three requests per notification, not three times three. For {@link SlackTasks#sendWebhookMessage()}
- * the task's retry policy is the one layer in the same way.
+ * <p>Also usable on its own, as Prefect's {@code slack_webhook_block.notify("Hello")} is:
+ * <pre>{@code
+ * Blocks.load(SlackWebhook.class, "ops-alerts").notify("Nightly load finished: 1,204 rows");
+ * }</pre>
  *
- * <p>Those retries pass the same {@link Notification} object again, and the webhook keeps them
- * safe: for 15 minutes after a send of that object through this webhook failed,
- * <ul>
- *   <li>after a rate limit (HTTP 429) the next send first waits out Slack's {@code Retry-After}
- *       (a wait longer than 30 s fails at once instead);</li>
- *   <li>a message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) is not
- *       sent again: the same {@link SlackException} is thrown without a request;</li>
- *   <li>a message Slack may have posted (the connection broke after sending, HTTP 5xx other than
- *       503) is not sent again either, so it is never posted twice: a {@code delivery_unknown}
- *       {@link SlackException} is thrown without a request.</li>
- * </ul>
- * A connection that could not be made, and Slack's {@code 503}, are sent again. To send the same
- * text again as a new message, build a new {@link Notification}.
+ * <h2>Retries: one layer at a time</h2>
+ * {@link #send(Notification)} retries failures after which Slack certainly did not post (HTTP 429,
+ * 503, a connection that could not be made) up to twice, exponentially from 1 s, waiting Slack's
+ * {@code Retry-After} instead when it gives one; a server asking for more than 30 s ends the retries
+ * at once with a {@code ratelimited} {@link SlackException} that says so. Those retries yield to an
+ * enclosing retry layer: inside {@link dev.sluice.notify.Notify#via}'s retries (twice, 1 s apart, by
+ * default), or in a task run with retries, each send makes one request, so a webhook that is down
+ * gets at most three requests per notification, not three times three; there {@code Notify}'s retries
+ * wait Slack's {@code Retry-After}, up to {@link dev.sluice.RetryPolicy#DEFAULT_MAX_RETRY_AFTER}. (A
+ * {@code Notify} with {@code withRetries(0, ...)} is no retry layer, so the webhook's own retries
+ * apply.) All waits go through the runtime's {@link dev.sluice.Sleeper}.
+ *
+ * <h2>Never posted twice</h2>
+ * A message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) or may have
+ * posted (the connection broke after sending, an HTTP 5xx other than 503, an answer that is not
+ * Slack's) fails with a {@link SlackException} that is not {@linkplain SlackException#isRetryable()
+ * retryable}: neither this webhook nor {@code Notify} sends it again. Each call of {@code send} is
+ * a new message; calling it again after such a failure posts again.
  *
  * @param url the webhook URL, {@code https://hooks.slack.com/services/...}
  */
@@ -63,13 +66,13 @@ public record SlackWebhook(Secret url) implements Block, Notifier {
     }
 
     /**
-     * Posts {@code notification} as a Block Kit message with one request: a header with a severity
-     * emoji and the subject, the body, the fields two columns wide, and the severity in a context
-     * line; the text fallback Slack shows in push notifications is the subject. Sending the same
-     * object again after a failure is a retry (see the class comment).
+     * Posts {@code notification} as a Block Kit message: a header with a severity emoji and the
+     * subject, the body, the fields two columns wide, and the severity in a context line; the text
+     * fallback Slack shows in push notifications is the subject. Retried as the class comment says.
      *
-     * @throws SlackException if Slack refused the message, rate-limited it, could not be reached,
-     *         or may have posted it without saying so ({@link SlackException#retryable()} tells)
+     * @throws SlackException if Slack refused the message, rate-limited it beyond the retries, could
+     *         not be reached, or may have posted it without saying so ({@link SlackException#isRetryable()}
+     *         tells whether sending it again is safe)
      */
     @Override
     public void send(Notification notification) {

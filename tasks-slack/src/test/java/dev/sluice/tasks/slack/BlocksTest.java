@@ -84,6 +84,19 @@ class BlocksTest {
         assertThat(notFound).hasMessage("op failed: channel_not_found. check it");
         assertThat(SlackTasks.defaultRetryPolicy().shouldRetry(rateLimited)).isTrue();
         assertThat(SlackTasks.defaultRetryPolicy().shouldRetry(notFound)).isFalse();
+        // a NotificationException: Notify does not send again what Slack refused or may have posted
+        assertThat(rateLimited).isInstanceOf(dev.sluice.notify.NotificationException.class);
+        assertThat(rateLimited.isRetryable()).isTrue();
+        assertThat(notFound.isRetryable()).isFalse();
+    }
+
+    @Test
+    void slackExceptionsCarryTheServersWaitForTheRetryLoop() {
+        SlackException rateLimited = new SlackException("op", "ratelimited", "wait", true, java.time.Duration.ofSeconds(7), null);
+
+        assertThat(rateLimited).isInstanceOf(dev.sluice.RetryAfter.Hint.class);
+        assertThat(dev.sluice.RetryAfter.requestedBy(new IllegalStateException("wrapped", rateLimited)))
+                .contains(java.time.Duration.ofSeconds(7));
     }
 
     @Test
@@ -92,6 +105,8 @@ class BlocksTest {
 
         assertThat(tuned.retryPolicy().maxRetries()).isEqualTo(5);
         assertThat(SlackTasks.sendChatMessage().retryPolicy().maxRetries()).isEqualTo(3);
+        assertThat(SlackTasks.defaultRetryPolicy().yieldsToEnclosingRetries()).as("a library default yields").isTrue();
+        assertThat(tuned.retryPolicy().yieldsToEnclosingRetries()).as("a policy the user sets does not").isFalse();
         assertThat(SlackTasks.sendChatMessage().tags()).contains("slack");
         assertThat(SlackTasks.sendWebhookMessage().name()).isEqualTo("slack-send-webhook-message");
     }

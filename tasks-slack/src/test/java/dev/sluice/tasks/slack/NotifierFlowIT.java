@@ -20,8 +20,11 @@ import dev.sluice.block.Secret;
 import dev.sluice.State;
 import dev.sluice.Task;
 import dev.sluice.Task0;
+import dev.sluice.testkit.TestRuntimes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +32,17 @@ import org.junit.jupiter.api.Test;
 /** A failing flow reports to Slack through {@code Notify.via(webhook)}, checked against what Slack (WireMock) received. */
 class NotifierFlowIT {
     private WireMockServer slack;
+    private final List<Duration> slept = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
         slack = SlackApiStubs.start();
+        TestRuntimes.use(b -> b.sleeper(slept::add));
     }
 
     @AfterEach
     void stop() {
+        TestRuntimes.reset();
         slack.stop();
     }
 
@@ -102,7 +108,7 @@ class NotifierFlowIT {
                 .contains("failed after 2 attempts").contains("outcome is unchanged").doesNotContain(WEBHOOK_PATH));
     }
 
-    // One retry layer: Notify.via's (2 retries by default); the webhook adds none of its own.
+    // One retry layer: Notify.via's (2 retries by default); inside it the webhook's own retries yield.
 
     @Test
     void aWebhookSlackRemovedGetsOneRequest() {
@@ -111,8 +117,9 @@ class NotifierFlowIT {
         FlowRun<?> run = failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack))).runForState("2026-11-20");
 
         assertThat(run.state()).isEqualTo(State.FAILED);
-        assertThat(posts()).hasSize(1); // Slack said no: Notify's retries send nothing
-        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("failed after 3 attempts")
+        assertThat(posts()).hasSize(1); // Slack said no: not retryable, so Notify sends nothing more
+        assertThat(slept).isEmpty();
+        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("failed after 1 attempt")
                 .contains("outcome is unchanged"));
     }
 
@@ -124,6 +131,35 @@ class NotifierFlowIT {
 
         assertThat(run.state()).isEqualTo(State.FAILED);
         assertThat(posts()).hasSize(3);
+        assertThat(slept).as("Notify's two waits of 1 s, and none of the webhook's").containsExactly(Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aWebhookThatMayHavePostedGetsOneRequest() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(502, "")));
+
+        FlowRun<?> run = failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack))).runForState("2026-11-20");
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(posts()).hasSize(1); // never posted twice
+        assertThat(slept).isEmpty();
+    }
+
+    @Test
+    void aWebhookRateLimitedForAnHourGetsOneRequestAndNoWait() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(429, "rate_limited").withHeader("Retry-After", "3600")));
+
+        FlowRun<?> run = failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack))).runForState("2026-11-20");
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(posts()).hasSize(1);
+        assertThat(slept).as("nothing near an hour was waited").isEmpty();
+        assertThat(run.logs()).anySatisfy(line -> {
+            assertThat(line.message()).contains("failed after 1 attempt").contains("outcome is unchanged");
+            assertThat(line.error()).contains("Retry-After 3600 s").contains("more than maxRetryAfter")
+                    .doesNotContain(WEBHOOK_PATH);
+        });
     }
 
     @Test
@@ -133,9 +169,7 @@ class NotifierFlowIT {
         failingEtl().onFailure(Notify.via(SlackApiStubs.webhook(slack)).withRetries(1, java.time.Duration.ZERO))
                 .runForState("2026-11-20");
 
-        List<LoggedRequest> requests = posts();
-        assertThat(requests).hasSize(2);
-        long gapMillis = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
-        assertThat(gapMillis).isBetween(1_900L, 20_000L); // Notify asked for no delay; the webhook waited out Retry-After
+        assertThat(posts()).hasSize(2);
+        assertThat(slept).as("Notify asked for no delay; its retry waited Slack's Retry-After").containsExactly(Duration.ofSeconds(2));
     }
 }

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * Where a database is and how to log in. Every SQL task takes one; all tasks given equal
- * credentials share one HikariCP pool ({@link SqlPools}). The JDBC driver is the caller's choice
- * and must be on the classpath.
+ * credentials under one {@code SluiceRuntime} share one HikariCP pool, closed with that runtime
+ * ({@link SqlPools}). The JDBC driver is the caller's choice and must be on the classpath.
  *
  * <pre>{@code
  * DatabaseCredentials db = DatabaseCredentials.of("jdbc:postgresql://db:5432/shop", "etl", Secret.of(pw))

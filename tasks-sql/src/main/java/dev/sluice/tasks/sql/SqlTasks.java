@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Prebuilt SQL tasks. Each is a {@link Task} value: run it, submit it, or re-tune it
  * ({@code SqlTasks.load().withRetries(3, Duration.ofSeconds(5))}). Every task takes the
- * {@link DatabaseCredentials} first and borrows a connection from their shared pool.
+ * {@link DatabaseCredentials} first and borrows a connection from their pool in the runtime the
+ * task runs under ({@link SqlPools}).
  *
  * <pre>{@code
  * List<Order> open = SqlTasks.fetchAll(Order.class)
@@ -110,7 +111,8 @@ public final class SqlTasks {
      * upserts COPY into a temporary table and merge with {@code ON CONFLICT}; elsewhere rows go in
      * JDBC batches ({@code MERGE} for upserts). With {@link LoadTransaction#ALL_OR_NOTHING} a
      * failure leaves the table as it was; with {@link LoadTransaction#PER_BATCH} a retry of the same
-     * task run resumes after the committed batches.
+     * task run resumes after the committed batches (the progress is kept with the task run and
+     * dropped when it ends: a new run starts from {@link LoadSpec#skipRows()}).
      *
      * @throws dev.sluice.TaskFailedException caused by a {@link SqlLoadException} (or a
      *         {@link SqlTaskException} if the table or a column does not exist)

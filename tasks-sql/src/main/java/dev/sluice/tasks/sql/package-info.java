@@ -1,6 +1,6 @@
 /**
  * SQL tasks: a {@link dev.sluice.tasks.sql.DatabaseCredentials} block backed by one HikariCP pool
- * per block, statement and query tasks, and a fast all-or-nothing {@link dev.sluice.tasks.sql.SqlTasks#load() load}
+ * per block and {@code SluiceRuntime} ({@link dev.sluice.tasks.sql.SqlPools}), statement and query tasks, and a fast all-or-nothing {@link dev.sluice.tasks.sql.SqlTasks#load() load}
  * that uses PostgreSQL's {@code COPY} when it can.
  *
  * <pre>{@code

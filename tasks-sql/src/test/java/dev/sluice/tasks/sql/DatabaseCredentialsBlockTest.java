@@ -1,5 +1,6 @@
 package dev.sluice.tasks.sql;
 
+import dev.sluice.testkit.TestRuntimes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.block.BlockStore;
@@ -22,12 +23,12 @@ class DatabaseCredentialsBlockTest {
 
     @BeforeEach
     void fileStore() {
-        Blocks.setStore(BlockStore.file(home, Map.of()));
+        TestRuntimes.use(b -> b.blockStore(BlockStore.file(home, Map.of())));
     }
 
     @AfterEach
     void reset() {
-        Blocks.resetStore();
+        TestRuntimes.reset();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.blocks.aws.internal;
 
+import dev.sluice.SluiceRuntime;
 import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecretException;
@@ -7,6 +8,8 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +33,24 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
-/** Builds and caches SDK clients and credential providers per {@link AwsCredentials} value. */
-public final class AwsClients {
+/**
+ * The SDK clients and credential providers of one {@link SluiceRuntime}, per {@link AwsCredentials}
+ * value: built on first use and closed with the runtime (it is a {@link SluiceRuntime.Resource}).
+ */
+public final class AwsClients implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
     /** Attempts per API call, throttling and 5xx included. */
     public static final int MAX_ATTEMPTS = 4;
-    private static final Map<AwsCredentials, AwsCredentialsProvider> PROVIDERS = new ConcurrentHashMap<>();
-    private static final Map<Key, SdkClient> CLIENTS = new ConcurrentHashMap<>();
+    /** The clients of each runtime; closed with it. */
+    static final SluiceRuntime.Resource<AwsClients> RESOURCE =
+            SluiceRuntime.Resource.of("sluice-blocks AWS clients", runtime -> new AwsClients());
+
+    /** Read without a lock, changed under {@code this}, like {@link #clients}. */
+    private final Map<AwsCredentials, AwsCredentialsProvider> providers = new ConcurrentHashMap<>();
+    private final Map<Key, SdkClient> clients = new ConcurrentHashMap<>();
+    /** Everything built that holds threads or connections, in the order built; guarded by {@code this}. */
+    private final List<AutoCloseable> built = new ArrayList<>();
+    private volatile boolean closed;
 
     private record Key(AwsCredentials credentials, Class<?> type) {
     }
@@ -44,16 +58,102 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    /** The cached client of {@code type} for {@code credentials}. */
-    public static <T extends SdkClient> T client(AwsCredentials credentials, Class<T> type) {
-        Objects.requireNonNull(credentials, "credentials");
-        Objects.requireNonNull(type, "type");
-        return type.cast(CLIENTS.computeIfAbsent(new Key(credentials, type), k -> build(credentials, type)));
+    /** The clients of the runtime of the calling code ({@link SluiceRuntime#current()}). */
+    public static AwsClients current() {
+        return SluiceRuntime.current().resource(RESOURCE);
     }
 
-    /** The cached credentials provider for {@code credentials}. */
+    /** The current runtime's client of {@code type} for {@code credentials}. */
+    public static <T extends SdkClient> T client(AwsCredentials credentials, Class<T> type) {
+        return current().clientFor(credentials, type);
+    }
+
+    /** The current runtime's credentials provider for {@code credentials}. */
     public static AwsCredentialsProvider credentialsProvider(AwsCredentials credentials) {
-        return PROVIDERS.computeIfAbsent(credentials, AwsClients::provider);
+        return current().providerFor(credentials);
+    }
+
+    /**
+     * The client of {@code type} for {@code credentials}, built on first use (under this object's
+     * lock, so equal credentials never get two); a built one is found without a lock.
+     *
+     * @throws IllegalStateException once {@link #close()} was called
+     */
+    public <T extends SdkClient> T clientFor(AwsCredentials credentials, Class<T> type) {
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(type, "type");
+        checkOpen();
+        Key key = new Key(credentials, type);
+        SdkClient client = clients.get(key);
+        if (client == null) {
+            synchronized (this) {
+                checkOpen();
+                client = clients.get(key);
+                if (client == null) {
+                    client = build(credentials, type, providerFor(credentials));
+                    clients.put(key, client);
+                    built.add(client);
+                }
+            }
+        }
+        return type.cast(client);
+    }
+
+    /**
+     * The credentials provider for {@code credentials}, built on first use like {@link #clientFor}.
+     *
+     * @throws IllegalStateException once {@link #close()} was called
+     */
+    public AwsCredentialsProvider providerFor(AwsCredentials credentials) {
+        Objects.requireNonNull(credentials, "credentials");
+        checkOpen();
+        AwsCredentialsProvider provider = providers.get(credentials);
+        if (provider == null) {
+            synchronized (this) {
+                checkOpen();
+                provider = providers.get(credentials);
+                if (provider == null) {
+                    provider = provider(credentials, built);
+                    providers.put(credentials, provider);
+                    if (provider instanceof AutoCloseable c) {
+                        built.add(c);
+                    }
+                }
+            }
+        }
+        return provider;
+    }
+
+    /** How many SDK clients are open (the STS clients behind assumed roles included). */
+    public synchronized int openClients() {
+        return (int) built.stream().filter(SdkClient.class::isInstance).count();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the SluiceRuntime these AWS clients belong to is closed");
+        }
+    }
+
+    /** Closes every client and provider, the last built first: called when the runtime closes. */
+    @Override
+    public void close() {
+        List<AutoCloseable> toClose;
+        synchronized (this) {
+            closed = true;
+            toClose = new ArrayList<>(built);
+            built.clear();
+            clients.clear();
+            providers.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            AutoCloseable c = toClose.get(i);
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", c.getClass().getSimpleName(), e);
+            }
+        }
     }
 
     /** The region the clients of {@code credentials} use. */
@@ -74,7 +174,8 @@ public final class AwsClients {
         }
     }
 
-    private static AwsCredentialsProvider provider(AwsCredentials c) {
+    /** A provider for {@code c}; an STS client it needs is added to {@code built}. */
+    private static AwsCredentialsProvider provider(AwsCredentials c, List<AutoCloseable> built) {
         AwsCredentialsProvider base;
         if (c.accessKeyId() != null) {
             String secret = Objects.requireNonNull(c.secretAccessKey()).reveal();
@@ -91,12 +192,13 @@ public final class AwsClients {
             return base;
         }
         StsClient sts = (StsClient) configure(StsClient.builder(), c, base);
+        built.add(sts);
         return StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
                 .refreshRequest(r -> r.roleArn(c.roleArn()).roleSessionName("sluice")).build();
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends SdkClient> T build(AwsCredentials credentials, Class<T> type) {
+    private static <T extends SdkClient> T build(AwsCredentials credentials, Class<T> type, AwsCredentialsProvider provider) {
         Object builder;
         try {
             Method factory = type.getMethod("builder");
@@ -109,8 +211,7 @@ public final class AwsClients {
                     + " SecretsManagerClient.class, not the async client");
         }
         LOG.debug("creating {} for AWS {}", type.getSimpleName(), credentials.describe());
-        return (T) configure((AwsClientBuilder<?, ?> & SdkSyncClientBuilder<?, ?>) builder, credentials,
-                credentialsProvider(credentials));
+        return (T) configure((AwsClientBuilder<?, ?> & SdkSyncClientBuilder<?, ?>) builder, credentials, provider);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

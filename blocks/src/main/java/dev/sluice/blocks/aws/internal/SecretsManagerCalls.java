@@ -1,5 +1,6 @@
 package dev.sluice.blocks.aws.internal;
 
+import dev.sluice.SluiceRuntime;
 import dev.sluice.blocks.aws.SecretVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -106,6 +107,6 @@ public final class SecretsManagerCalls {
                 b.recoveryWindowInDays((long) recoveryDays);
             }
         }).deletionDate();
-        return when == null ? Instant.now() : when;
+        return when == null ? SluiceRuntime.current().clock().instant() : when;
     }
 }

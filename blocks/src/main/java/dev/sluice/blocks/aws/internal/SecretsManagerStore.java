@@ -1,5 +1,6 @@
 package dev.sluice.blocks.aws.internal;
 
+import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockId;
 import dev.sluice.blocks.aws.AwsCredentials;
@@ -10,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,7 @@ public final class SecretsManagerStore {
     /** Bumped by every change through this store; a read only fills the cache if none happened meanwhile. */
     private final AtomicLong generation = new AtomicLong();
 
-    private record Cached(Optional<String> document, long expiresAt) {
+    private record Cached(Optional<String> document, Instant expiresAt) {
     }
 
     public SecretsManagerStore(AwsCredentials credentials, String prefix, Duration ttl) {
@@ -86,9 +89,10 @@ public final class SecretsManagerStore {
     }
 
     public Optional<String> read(BlockId id) {
-        long now = System.nanoTime();
+        // the clock of the runtime reading (the one this store belongs to), so tests can move time
+        Clock clock = SluiceRuntime.current().clock();
         Cached hit = cache.get(id);
-        if (hit != null && now - hit.expiresAt() < 0) {
+        if (hit != null && clock.instant().isBefore(hit.expiresAt())) {
             return hit.document();
         }
         long before = generation.get();
@@ -109,7 +113,7 @@ public final class SecretsManagerStore {
         if (!ttl.isZero()) {
             synchronized (cache) {
                 if (generation.get() == before) {
-                    cache.put(id, new Cached(document, System.nanoTime() + ttl.toNanos()));
+                    cache.put(id, new Cached(document, clock.instant().plus(ttl)));
                 }
             }
         }

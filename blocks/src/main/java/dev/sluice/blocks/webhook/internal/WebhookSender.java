@@ -3,6 +3,9 @@ package dev.sluice.blocks.webhook.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.RetryAfter;
+import dev.sluice.RetryPolicy;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.blocks.webhook.WebhookException;
 import dev.sluice.blocks.webhook.WebhookOptions;
 import java.io.IOException;
@@ -14,30 +17,24 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Sends one webhook request with the bounded retry of {@link WebhookOptions}; shared by every
- * notifier in this module. One {@link HttpClient} per connect timeout, shared by the JVM.
- * Redirects are not followed, so a message never goes to an address the block does not name.
+ * Sends one webhook request with the bounded retry of {@link WebhookOptions}, through core's one
+ * retry loop ({@link RetryPolicy#execute}); shared by every notifier in this module. Requests go
+ * through the current runtime's shared JDK HTTP client, which never follows redirects, so a message
+ * never goes to an address the block does not name.
  */
 public final class WebhookSender {
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final int MAX_SNIPPET = 300;
-    private static final Map<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
 
-    /** The JSON mapper of this module. */
+    /** The JSON mapper of this module (configured once, here; thread-safe). */
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private WebhookSender() {
@@ -53,6 +50,30 @@ public final class WebhookSender {
         }
     }
 
+    /**
+     * One attempt that failed in a way worth retrying (429, 5xx, timeout, network): what happened,
+     * already scrubbed of secrets, and the wait the service asked for, which the retry loop honours.
+     */
+    static final class RetryableFailure extends RuntimeException implements RetryAfter.Hint {
+        private static final long serialVersionUID = 1L;
+
+        private final String problem;
+        private final int status;
+        private final @Nullable Duration retryAfter;
+
+        RetryableFailure(String target, String problem, int status, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+            super(target + " " + problem, cause);
+            this.problem = problem;
+            this.status = status;
+            this.retryAfter = retryAfter;
+        }
+
+        @Override
+        public Optional<Duration> retryAfter() {
+            return Optional.ofNullable(retryAfter);
+        }
+    }
+
     /** Serialises {@code node} as compact JSON. */
     public static String json(JsonNode node) {
         try {
@@ -63,7 +84,31 @@ public final class WebhookSender {
     }
 
     /**
-     * Sends {@code request}, retrying 429, 5xx and network failures as {@code options} allow.
+     * The retry policy {@code options} stand for: {@code maxAttempts - 1} retries waiting 250 ms,
+     * 500 ms, 1 s, ... (each at most {@code maxRetryDelay}), a {@code Retry-After} of up to
+     * {@code maxRetryDelay} waited instead, and a single attempt inside another retrying layer.
+     */
+    static RetryPolicy policy(WebhookOptions options) {
+        int retries = options.maxAttempts() - 1;
+        RetryPolicy policy;
+        if (retries == 0) {
+            policy = RetryPolicy.none();
+        } else {
+            Duration[] delays = new Duration[retries];
+            for (int i = 0; i < retries; i++) {
+                delays[i] = backoff(i + 1, options);
+            }
+            policy = RetryPolicy.delays(delays);
+        }
+        return policy.retryOn(RetryableFailure.class).withMaxRetryAfter(options.maxRetryDelay())
+                .yieldingToEnclosingRetries();
+    }
+
+    /**
+     * Sends {@code request}, retrying 429, 5xx and network failures as {@code options} allow, waiting
+     * with the current runtime's sleeper. Inside another retrying layer ({@code Notify} with retries,
+     * a task run with retries) it makes one attempt and lets that layer retry: the exception is then
+     * retryable ({@link WebhookException#isRetryable()}) and carries the service's Retry-After.
      *
      * @return the 2xx answer
      * @throws WebhookException naming the service and host, never a secret
@@ -71,8 +116,8 @@ public final class WebhookSender {
     public static HttpResponse<String> send(Request request, WebhookOptions options) {
         String target = request.service() + " (host " + request.uri().getHost() + ")";
         List<String> hidden = hidden(request);
-        HttpClient client = CLIENTS.computeIfAbsent(options.connectTimeout(), t -> HttpClient.newBuilder()
-                .connectTimeout(t).followRedirects(HttpClient.Redirect.NEVER).build());
+        SluiceRuntime runtime = SluiceRuntime.current();
+        HttpClient client = runtime.httpClient(options.connectTimeout());
         HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
                 .timeout(options.requestTimeout())
                 .method(request.method(), request.body().isEmpty() && request.method().equals("GET")
@@ -92,54 +137,73 @@ public final class WebhookSender {
             }
         });
         HttpRequest http = builder.build();
-        int attempts = options.maxAttempts();
-        for (int attempt = 1; ; attempt++) {
-            String problem;
-            int status = 0;
-            @Nullable Throwable cause = null;
-            Duration wait;
-            try {
-                HttpResponse<String> response = client.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                status = response.statusCode();
-                if (status >= 200 && status < 300) {
-                    return response;
-                }
-                String snippet = scrub(snippet(response.body()), hidden);
-                problem = "answered HTTP " + status + (snippet.isEmpty() ? "" : ": " + snippet);
-                if (status != 429 && status < 500) {
-                    throw new WebhookException(target + " " + problem + "; " + hint(status), status, null);
-                }
-                Optional<Duration> asked = retryAfter(response);
-                wait = asked.orElse(backoff(attempt, options));
-                if (asked.isPresent() && asked.get().compareTo(options.maxRetryDelay()) > 0) {
-                    throw new WebhookException(target + " " + problem + " and asked to wait " + asked.get().toSeconds()
-                            + " s (Retry-After), longer than maxRetryDelay " + options.maxRetryDelay().toSeconds()
-                            + " s; not sending it again", status, null);
-                }
-            } catch (HttpTimeoutException e) {
-                cause = e;
-                problem = "did not answer in time (" + e.getClass().getSimpleName() + ")";
-                wait = backoff(attempt, options);
-            } catch (IOException e) {
-                cause = e;
-                problem = "could not be reached: " + scrub(String.valueOf(e), hidden);
-                wait = backoff(attempt, options);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WebhookException(target + ": interrupted while sending", 0, e);
-            }
-            if (attempt >= attempts) {
-                throw new WebhookException(target + " " + problem + " (gave up after " + attempts + " attempt"
-                        + (attempts == 1 ? "" : "s") + "; check that the service is up and the URL is right)", status, cause);
-            }
-            LOG.debug("{} {}; attempt {} of {}, trying again in {} ms", target, problem, attempt, attempts, wait.toMillis());
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WebhookException(target + " " + problem + "; interrupted while waiting to try again", status, e);
-            }
+        RetryPolicy policy = policy(options);
+        try {
+            return policy.execute(target, attempt -> attempt(client, http, target, hidden, runtime),
+                    new RetryPolicy.Listener() {
+                        @Override
+                        public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
+                            if (error instanceof RetryableFailure failure) {
+                                throw finalFailure(target, failure, attempts, policy, options);
+                            }
+                        }
+                    });
+        } catch (RetryableFailure interrupted) {
+            // the loop gives up through gaveUp above, except when interrupted while waiting
+            throw new WebhookException(target + " " + interrupted.problem + "; interrupted while waiting to try again",
+                    interrupted.status, false, interrupted);
         }
+    }
+
+    private static HttpResponse<String> attempt(HttpClient client, HttpRequest http, String target, List<String> hidden,
+            SluiceRuntime runtime) {
+        try {
+            HttpResponse<String> response = client.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return response;
+            }
+            String snippet = scrub(snippet(response.body()), hidden);
+            String problem = "answered HTTP " + status + (snippet.isEmpty() ? "" : ": " + snippet);
+            if (status != 429 && status < 500) {
+                throw new WebhookException(target + " " + problem + "; " + hint(status), status, false, null);
+            }
+            Duration asked = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
+                    runtime.clock().instant()).orElse(null);
+            throw new RetryableFailure(target, problem, status, asked, null);
+        } catch (HttpTimeoutException e) {
+            throw new RetryableFailure(target, "did not answer in time (" + e.getClass().getSimpleName() + ")", 0, null, e);
+        } catch (IOException e) {
+            throw new RetryableFailure(target, "could not be reached: " + scrub(String.valueOf(e), hidden), 0, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookException(target + ": interrupted while sending", 0, false, e);
+        }
+    }
+
+    /** The exception for a retryable failure after which no retry follows here. */
+    private static WebhookException finalFailure(String target, RetryableFailure failure, int attempts, RetryPolicy policy,
+            WebhookOptions options) {
+        Optional<Duration> asked = failure.retryAfter();
+        if (asked.isPresent() && asked.get().compareTo(options.maxRetryDelay()) > 0) {
+            return new WebhookException(target + " " + failure.problem + " and asked to wait " + human(asked.get())
+                    + " (Retry-After), longer than maxRetryDelay " + human(options.maxRetryDelay())
+                    + "; not sending it again", failure.status, false, failure);
+        }
+        if (attempts == 1 && policy.maxRetries() > 0) {
+            // a single attempt although retries are configured: an enclosing layer retries (it yielded)
+            return new WebhookException(target + " " + failure.problem + " (1 attempt here; the enclosing retries decide"
+                    + " whether to send it again)", failure.status, true, failure);
+        }
+        return new WebhookException(target + " " + failure.problem + " (gave up after " + attempts + " attempt"
+                + (attempts == 1 ? "" : "s") + "; check that the service is up and the URL is right)", failure.status, false,
+                failure);
+    }
+
+    /** {@code "3600 s"}, or {@code "200 ms"} when not whole seconds. */
+    private static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     /** The secrets, and the parts of the URL that are likely tokens: query values and long path segments. */
@@ -182,30 +246,6 @@ public final class WebhookSender {
     static Duration backoff(int attempt, WebhookOptions options) {
         Duration d = FIRST_BACKOFF.multipliedBy(1L << Math.min(attempt - 1, 16));
         return d.compareTo(options.maxRetryDelay()) > 0 ? options.maxRetryDelay() : d;
-    }
-
-    /** The wait a {@code Retry-After} header asks for: seconds (integer or decimal) or an HTTP date. */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
-        if (header.isEmpty()) {
-            return Optional.empty();
-        }
-        String v = header.get().trim();
-        try {
-            double seconds = Double.parseDouble(v);
-            if (seconds >= 0 && !Double.isInfinite(seconds)) {
-                return Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000)));
-            }
-        } catch (NumberFormatException notANumber) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (RuntimeException notADate) {
-                LOG.debug("ignoring unreadable Retry-After '{}'", v);
-            }
-        }
-        return Optional.empty();
     }
 
     private static String snippet(@Nullable String body) {

@@ -1,5 +1,6 @@
 package dev.sluice.tasks.email.internal;
 
+import dev.sluice.RetryPolicy;
 import dev.sluice.tasks.email.EmailException;
 import dev.sluice.tasks.email.EmailMessage;
 import dev.sluice.tasks.email.EmailSendResult;
@@ -16,8 +17,14 @@ import org.slf4j.Logger;
 
 /** Sends messages over SMTP: one on its own connection, or a batch over one connection. */
 public final class SmtpSender {
-    /** Waits before each attempt to reconnect after a connection is lost mid-batch. */
-    private static final List<Duration> RECONNECT_DELAYS = List.of(Duration.ZERO, Duration.ofSeconds(1));
+    /**
+     * Reconnecting after the server dropped the connection mid-batch: at once, then once more after
+     * 1 s, for failures that may go away. Not yielding on purpose: once a batch has sent a message its
+     * run completes whatever happens next (a retry must never send a message twice), so no enclosing
+     * layer ever retries a reconnect and these retries cannot multiply with another layer's.
+     */
+    private static final RetryPolicy RECONNECT = RetryPolicy.delays(Duration.ofSeconds(1))
+            .retryIf(e -> e instanceof EmailException email && email.isRetryable());
 
     private SmtpSender() {
     }
@@ -147,25 +154,8 @@ public final class SmtpSender {
     }
 
     private static SmtpConnection reconnect(EmailServerCredentials credentials, Session session, Logger log) {
-        EmailException last = null;
-        for (Duration delay : RECONNECT_DELAYS) {
-            try {
-                if (!delay.isZero()) {
-                    Thread.sleep(delay.toMillis());
-                }
-                return SmtpConnection.open(credentials, session, log);
-            } catch (EmailException e) {
-                last = e;
-                if (!e.isRetryable()) {
-                    throw e;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EmailException(EmailException.Kind.CONNECTION, "interrupted while reconnecting to SMTP server "
-                        + credentials.address(), false, e);
-            }
-        }
-        throw Objects.requireNonNull(last);
+        return RECONNECT.execute("reconnecting to SMTP server " + credentials.address(),
+                attempt -> SmtpConnection.open(credentials, session, log));
     }
 
     private static MimeMessage build(Session session, EmailMessage message, EmailServerCredentials credentials, String which) {

@@ -26,6 +26,7 @@ public final class Downloader {
     private Downloader() {
     }
 
+    /** Downloads {@code spec}'s URL to {@code target} with the extract's auth, retries and limits. */
     public static Download download(ExtractSpec spec, @Nullable RateLimiter limiter, Logger log, Path target) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();

@@ -38,8 +38,17 @@ public final class ExtractSpec {
     public Duration requestTimeout = Duration.ofSeconds(60);
     /** Requests per second; 0 = no limit. */
     public double rateLimit;
-    public RetryPolicy retryPolicy = RetryPolicy.exponential(3, Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2);
-    public Duration maxRetryAfter = Duration.ofMinutes(5);
+    /**
+     * The default: 3 retries, exponential from 500 ms with 20% jitter, yielding to an enclosing
+     * retrying layer (a task with retries around the extract) so that retries never multiply unasked.
+     */
+    public static final RetryPolicy DEFAULT_RETRY_POLICY = RetryPolicy
+            .exponential(3, Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
+            .yieldingToEnclosingRetries();
+
+    public RetryPolicy retryPolicy = DEFAULT_RETRY_POLICY;
+    /** Set by {@code maxRetryAfter(...)}: replaces the policy's own cap, whichever was set first. */
+    public @Nullable Duration maxRetryAfter;
     /** Body limit in bytes; -1 = the default (64 MiB for pages, none for downloads). */
     public long maxBodyBytes = -1;
     public int concurrency = 1;
@@ -72,6 +81,12 @@ public final class ExtractSpec {
         return c;
     }
 
+    /** The retry policy requests use: {@link #retryPolicy} with {@link #maxRetryAfter} as its cap when set. */
+    public RetryPolicy effectiveRetryPolicy() {
+        Duration max = maxRetryAfter;
+        return max == null ? retryPolicy : retryPolicy.withMaxRetryAfter(max);
+    }
+
     /** Query parameter names masked in shown URLs besides the usual ones: the API key's. */
     public Set<String> maskedParameters() {
         return auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY ? Set.of(k.name()) : Set.of();
@@ -93,6 +108,6 @@ public final class ExtractSpec {
                 + (maxRecords == Long.MAX_VALUE ? "" : ", maxRecords=" + maxRecords)
                 + (rateLimit > 0 ? ", rateLimit=" + rateLimit + "/s" : "")
                 + (concurrency > 1 ? ", concurrency=" + concurrency : "")
-                + ", retries=" + retryPolicy + "}";
+                + ", retries=" + effectiveRetryPolicy() + "}";
     }
 }

@@ -2,6 +2,8 @@ package dev.sluice.tasks.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.RetryAfter;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.http.HttpExtractException;
 import dev.sluice.tasks.http.OAuth2ClientCredentials;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,12 +26,19 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
- * Access tokens of the OAuth2 client-credentials blocks, cached per block in this JVM until
- * shortly before they expire. One token request at a time per block.
+ * Access tokens of the OAuth2 client-credentials blocks, cached per block in each
+ * {@link SluiceRuntime} until shortly before they expire (by the runtime's clock). One token
+ * request at a time per block. Get the runtime's instance with {@code runtime.resource(PER_RUNTIME)}.
  */
 public final class OAuth2Tokens {
+    /** One cache per runtime, dropped with it. */
+    public static final SluiceRuntime.Resource<OAuth2Tokens> PER_RUNTIME =
+            SluiceRuntime.Resource.of("sluice-tasks-http OAuth2 tokens", OAuth2Tokens::new);
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Map<OAuth2ClientCredentials, Holder> CACHE = new ConcurrentHashMap<>();
+
+    private final Clock clock;
+    private final Map<OAuth2ClientCredentials, Holder> cache = new ConcurrentHashMap<>();
 
     private record Token(String value, Instant refreshAt) {
     }
@@ -37,20 +47,21 @@ public final class OAuth2Tokens {
         @Nullable Token token;
     }
 
-    private OAuth2Tokens() {
+    private OAuth2Tokens(SluiceRuntime runtime) {
+        this.clock = runtime.clock();
     }
 
-    /** Forgets every cached token (tests). */
-    public static void clear() {
-        CACHE.clear();
-    }
-
-    /** A valid access token for {@code creds}: the cached one, or a new one from the token endpoint. */
-    static String get(OAuth2ClientCredentials creds, HttpClient client, Duration timeout, Logger log) throws Retryable {
-        Holder h = CACHE.computeIfAbsent(creds, c -> new Holder());
+    /**
+     * A valid access token for {@code creds}: the cached one, or a new one from the token endpoint.
+     *
+     * @throws HttpExtractException when the token request fails ({@link HttpExtractException#isRetryable()}
+     *         for a connection failure, 429 or 5xx)
+     */
+    String get(OAuth2ClientCredentials creds, HttpClient client, Duration timeout, Logger log) {
+        Holder h = cache.computeIfAbsent(creds, c -> new Holder());
         synchronized (h) {
             Token t = h.token;
-            if (t != null && HttpSettings.clock().instant().isBefore(t.refreshAt())) {
+            if (t != null && clock.instant().isBefore(t.refreshAt())) {
                 return t.value();
             }
             Token fresh = request(creds, client, timeout, log);
@@ -60,8 +71,8 @@ public final class OAuth2Tokens {
     }
 
     /** Drops {@code value} if it is still the cached token of {@code creds} (the API answered 401 to it). */
-    static void invalidate(OAuth2ClientCredentials creds, String value) {
-        Holder h = CACHE.get(creds);
+    void invalidate(OAuth2ClientCredentials creds, String value) {
+        Holder h = cache.get(creds);
         if (h != null) {
             synchronized (h) {
                 if (h.token != null && h.token.value().equals(value)) {
@@ -71,8 +82,7 @@ public final class OAuth2Tokens {
         }
     }
 
-    private static Token request(OAuth2ClientCredentials creds, HttpClient client, Duration timeout, Logger log)
-            throws Retryable {
+    private Token request(OAuth2ClientCredentials creds, HttpClient client, Duration timeout, Logger log) {
         URI uri = URI.create(creds.tokenUrl());
         String shown = Urls.mask(uri);
         String secret = creds.clientSecret().reveal();
@@ -99,8 +109,7 @@ public final class OAuth2Tokens {
         try {
             resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            HttpExtractException x = new HttpExtractException(what + " failed: " + e, 0, shown, e);
-            throw new Retryable(x, e, null);
+            throw new HttpExtractException(what + " failed: " + e, 0, shown, e, true, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted during " + what);
@@ -109,14 +118,13 @@ public final class OAuth2Tokens {
             int status = resp.statusCode();
             if (status / 100 != 2) {
                 String start = Bodies.start(in, List.of(secret));
-                HttpExtractException x = new HttpExtractException(what + " failed with HTTP " + status + ": " + start
+                boolean retryable = status == 429 || status >= 500;
+                Duration retryAfter = retryable
+                        ? RetryAfter.parse(resp.headers().firstValue("Retry-After").orElse(null), clock).orElse(null)
+                        : null;
+                throw new HttpExtractException(what + " failed with HTTP " + status + ": " + start
                         + (status == 400 || status == 401 ? "; check the client id, secret and scopes of the block" : ""),
-                        status, shown, null);
-                if (status == 429 || status >= 500) {
-                    throw new Retryable(x, x, RetryAfter.parse(resp.headers().firstValue("Retry-After").orElse(null),
-                            HttpSettings.clock().instant()).orElse(null));
-                }
-                throw x;
+                        status, shown, null, retryable, retryAfter);
             }
             JsonNode json;
             try {
@@ -129,15 +137,14 @@ public final class OAuth2Tokens {
                 throw new HttpExtractException(what + " answered without an access_token; fields: "
                         + (json == null ? "[]" : fieldNames(json)), status, shown, null);
             }
-            Instant now = HttpSettings.clock().instant();
+            Instant now = clock.instant();
             long expiresIn = json.path("expires_in").asLong(0);
             Instant refreshAt = expiresIn > 0
                     ? now.plusSeconds(expiresIn - Math.min(30, expiresIn / 10))
                     : Instant.MAX;
             return new Token(token, refreshAt);
         } catch (IOException e) {
-            HttpExtractException x = new HttpExtractException(what + " failed: " + e, 0, shown, e);
-            throw new Retryable(x, e, null);
+            throw new HttpExtractException(what + " failed: " + e, 0, shown, e, true, null);
         }
     }
 

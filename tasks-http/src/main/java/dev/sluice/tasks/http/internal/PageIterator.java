@@ -1,10 +1,8 @@
 package dev.sluice.tasks.http.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.http.HttpExtractException;
 import dev.sluice.tasks.http.Page;
 import dev.sluice.tasks.http.PageRequest;
@@ -12,7 +10,6 @@ import dev.sluice.tasks.http.Pagination;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.util.ArrayDeque;
@@ -21,11 +18,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -46,10 +41,6 @@ import org.slf4j.Logger;
  * @param <T> the record type
  */
 public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
-    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
-    static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final ExtractSpec spec;
     private final Requester requester;
     private final Function<JsonNode, T> mapper;
@@ -71,7 +62,7 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
 
     // concurrent (page number, offset)
     private final @Nullable ThreadPoolExecutor pool;
-    private final ArrayDeque<Future<Page>> window = new ArrayDeque<>();
+    private final ArrayDeque<Ahead> window = new ArrayDeque<>();
     private int nextToSubmit;
 
     public PageIterator(ExtractSpec spec, @Nullable RateLimiter limiter, Logger log,
@@ -85,8 +76,9 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         this.maxPageBytes = spec.maxBodyBytes < 0 ? ExtractSpec.DEFAULT_MAX_PAGE_BYTES : spec.maxBodyBytes;
         if (spec.concurrency > 1 && pagination instanceof Paginations.Indexed && spec.maxPages > 1) {
             int n = spec.concurrency;
+            AtomicInteger threads = new AtomicInteger();
             ThreadPoolExecutor p = new ThreadPoolExecutor(n, n, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "sluice-http-page-" + THREADS.incrementAndGet());
+                Thread t = new Thread(r, "sluice-" + spec.name + "-page-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -175,17 +167,22 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         start(index, records);
     }
 
+    /** A page whose first attempt was started ahead, on the pool. */
+    private record Ahead(int index, PageRequest request, Future<Page> first) {
+    }
+
     private void advanceConcurrent() {
         ThreadPoolExecutor p = pool;
         if (pagesFetched == 0 && window.isEmpty()) {
             fill(p);
         }
-        Future<Page> head = window.poll();
+        Ahead head = window.poll();
         if (head == null) {
             done = true;
             return;
         }
-        Page page = await(head);
+        // the first attempt ran on the pool; retries, if any, run here, inside the caller's retry layers
+        Page page = fetch(head.index(), head.request(), () -> await(head.first()));
         int index = pagesFetched;
         pagesFetched++;
         List<JsonNode> records = take(page.records());
@@ -203,10 +200,12 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
     private void fill(ThreadPoolExecutor p) {
         Paginations.Indexed indexed = (Paginations.Indexed) pagination;
         PageRequest base = PageRequest.of(spec.uri, spec.body);
+        SluiceRuntime runtime = requester.runtime();
         while (window.size() < spec.concurrency && nextToSubmit < spec.maxPages) {
             int index = nextToSubmit++;
             PageRequest request = indexed.at(base, index);
-            window.add(p.submit(() -> fetch(index, request)));
+            window.add(new Ahead(index, request,
+                    p.submit(() -> runtime.call(() -> requester.attemptOnce(request, what(index), reader(index, request))))));
         }
     }
 
@@ -246,49 +245,38 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
 
     /** Fetches and parses page {@code index} (0-based), selecting its records. */
     Page fetch(int index, PageRequest request) {
-        String what = "page " + (index + 1);
-        Page page = requester.execute(request, what, (status, headers, uri, body) ->
-                parse(index, request, status, headers, uri, body));
+        return fetch(index, request, null);
+    }
+
+    private Page fetch(int index, PageRequest request, Requester.@Nullable FirstAttempt<Page> first) {
+        String what = what(index);
+        Requester.BodyReader<Page> reader = reader(index, request);
+        Page page = first == null
+                ? requester.execute(request, what, reader)
+                : requester.execute(request, what, reader, first);
         if (log.isDebugEnabled()) {
             log.debug("{} of {} {}: {} records", what, spec.method, spec.show(page.uri()), page.records().size());
         }
         return page;
     }
 
+    private static String what(int index) {
+        return "page " + (index + 1);
+    }
+
+    private Requester.BodyReader<Page> reader(int index, PageRequest request) {
+        return (status, headers, uri, body) -> parse(index, request, status, headers, uri, body);
+    }
+
     private Page parse(int index, PageRequest request, int status, HttpHeaders headers, URI uri, InputStream body)
             throws IOException {
         String what = "page " + (index + 1) + " of " + spec.method + " " + spec.show(uri);
         String shown = spec.show(uri);
-        Optional<String> contentType = headers.firstValue("Content-Type");
-        if (contentType.isPresent() && !Bodies.isJson(contentType.get())) {
-            throw new HttpExtractException(what + " has Content-Type '" + contentType.get() + "', not JSON: "
-                    + Bodies.start(body, requester.secrets()) + "; check the URL and the Accept header",
-                    status, shown, null);
-        }
-        OptionalLong length = headers.firstValueAsLong("Content-Length");
-        if (length.isPresent() && length.getAsLong() > maxPageBytes) {
-            throw tooBig(what, status, shown, maxPageBytes);
-        }
-        InputStream in = Bodies.limited(body, maxPageBytes, limit -> tooBig(what, status, shown, limit));
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(in);
-            in.transferTo(OutputStream.nullOutputStream()); // to the end, so the connection is reused
-        } catch (JsonProcessingException e) {
-            throw new HttpExtractException(what + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-                    status, shown, e);
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new HttpExtractException(what + " has an empty body, not JSON", status, shown, null);
-        }
-        JsonNode selected = root.at(spec.recordsPointer);
+        JsonNode root = JsonResponses.read(what, shown, status, headers, body, maxPageBytes, requester.secrets());
+        JsonNode selected = JsonResponses.at(root, spec.recordsPointer, spec.recordsPointerText, "the array of records",
+                what, status, shown);
         List<JsonNode> records;
-        if (selected.isMissingNode()) {
-            throw new HttpExtractException(what + " has nothing at the records pointer '" + spec.recordsPointerText
-                    + "'; " + describeTop(root) + ". Set records(...) to the pointer of the array of records",
-                    status, shown, null);
-        } else if (selected.isNull()) {
+        if (selected.isNull()) {
             records = List.of();
         } else if (selected.isArray()) {
             records = new ArrayList<>(selected.size());
@@ -300,25 +288,13 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
         return new Page(index, request, uri, status, headerMap, root, records);
     }
 
-    private static String describeTop(JsonNode root) {
-        if (root.isObject()) {
-            return "its top-level fields are " + OAuth2Tokens.fieldNames(root);
-        }
-        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static HttpExtractException tooBig(String what, int status, String shown, long limit) {
-        return new HttpExtractException(what + " is bigger than the limit of " + limit
-                + " bytes; raise maxBodyBytes or ask for smaller pages", status, shown, null);
-    }
-
     /** Stops fetching ahead; pages in flight are abandoned. */
     @Override
     public void close() {
         done = true;
         if (pool != null) {
-            for (Future<Page> f : window) {
-                f.cancel(true);
+            for (Ahead a : window) {
+                a.first().cancel(true);
             }
             window.clear();
             pool.shutdownNow();

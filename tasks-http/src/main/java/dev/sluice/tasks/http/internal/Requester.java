@@ -1,6 +1,8 @@
 package dev.sluice.tasks.http.internal;
 
+import dev.sluice.RetryAfter;
 import dev.sluice.RetryPolicy;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.http.BasicAuth;
@@ -31,9 +33,13 @@ import org.slf4j.Logger;
 
 /**
  * Sends one logical request: auth, redirects (auth never forwarded to another origin), one token
- * refresh on 401, the rate limit, and retries on connection failures, 429 and 5xx honouring
- * {@code Retry-After}. Bodies of successful responses are handed to a {@link BodyReader} inside the
- * retry loop, so a connection lost while reading is retried too.
+ * refresh on 401, the rate limit, and retries on connection failures, 429 and 5xx with
+ * {@link RetryPolicy#execute}, which honours {@code Retry-After} (carried by the failure as a
+ * {@link dev.sluice.RetryAfter.Hint}). Bodies of successful responses are handed to a
+ * {@link BodyReader} inside the attempt, so a connection lost while reading is retried too.
+ *
+ * <p>Made on the calling thread: it keeps that thread's {@link SluiceRuntime} (HTTP client,
+ * clock, OAuth2 token cache) for every request, whichever thread sends it.
  */
 public final class Requester {
     static final int MAX_REDIRECTS = 10;
@@ -46,8 +52,17 @@ public final class Requester {
         R read(int status, HttpHeaders headers, URI finalUri, InputStream body) throws IOException;
     }
 
+    /** A first attempt made elsewhere (a page fetched ahead on another thread): its result, or its failure thrown. */
+    @FunctionalInterface
+    public interface FirstAttempt<R> {
+        R get();
+    }
+
     private final ExtractSpec spec;
+    private final SluiceRuntime runtime;
     private final HttpClient client;
+    private final OAuth2Tokens tokens;
+    private final RetryPolicy policy;
     private final @Nullable RateLimiter limiter;
     private final Logger log;
     private final List<String> secrets;
@@ -56,10 +71,19 @@ public final class Requester {
     public Requester(ExtractSpec spec, @Nullable RateLimiter limiter, Logger log, String defaultAccept) {
         this.spec = spec;
         this.defaultAccept = defaultAccept;
-        this.client = Clients.forConnectTimeout(spec.connectTimeout);
+        this.runtime = SluiceRuntime.current();
+        this.client = runtime.httpClient(spec.connectTimeout);
+        this.tokens = runtime.resource(OAuth2Tokens.PER_RUNTIME);
+        // failures not worth retrying come out of an attempt as Final, which no condition of the user's sees
+        this.policy = spec.effectiveRetryPolicy().abortOn(Final.class);
         this.limiter = limiter;
         this.log = log;
         this.secrets = secretValues(spec.auth);
+    }
+
+    /** The runtime this requester sends under. */
+    public SluiceRuntime runtime() {
+        return runtime;
     }
 
     /** The secret values of the auth block, for masking response bodies shown in messages. */
@@ -74,48 +98,92 @@ public final class Requester {
      * @throws HttpExtractException when the request fails for good
      */
     public <R> R execute(PageRequest request, String what, BodyReader<R> reader) {
-        RetryPolicy policy = spec.retryPolicy;
-        int attempt = 0;
-        while (true) {
-            attempt++;
-            Retryable failure;
-            try {
-                return attempt(request, what, reader);
-            } catch (Retryable r) {
-                failure = r;
-            }
-            HttpExtractException error = failure.failure;
-            if (attempt > policy.maxRetries() || !policy.shouldRetry(failure.condition)) {
-                if (attempt == 1) {
-                    throw error;
+        return retrying(what, null, request, reader);
+    }
+
+    /**
+     * As {@link #execute}, with the first attempt already made by {@code first} (which gives its
+     * result or throws its failure): the retries, if it failed, happen here, on the calling thread,
+     * so they see the retry layers the caller is inside.
+     */
+    public <R> R execute(PageRequest request, String what, BodyReader<R> reader, FirstAttempt<R> first) {
+        return retrying(what, first, request, reader);
+    }
+
+    /**
+     * One attempt, no retry: the body read with {@code reader}.
+     *
+     * @throws HttpExtractException when it fails ({@link HttpExtractException#isRetryable()} says if another may succeed)
+     */
+    public <R> R attemptOnce(PageRequest request, String what, BodyReader<R> reader) {
+        return attempt(request, what, reader);
+    }
+
+    private <R> R retrying(String what, @Nullable FirstAttempt<R> first, PageRequest request, BodyReader<R> reader) {
+        try {
+            return policy.execute(spec.name + " " + what, n -> {
+                try {
+                    return n == 1 && first != null ? first.get() : attempt(request, what, reader);
+                } catch (HttpExtractException e) {
+                    if (e.isRetryable()) {
+                        throw e;
+                    }
+                    throw new Final(e);
+                } catch (RuntimeException e) {
+                    throw new Final(e);
                 }
-                throw new HttpExtractException(error.getMessage() + " (gave up after " + attempt + " attempts)",
-                        error.status().orElse(0), error.url(), error.getCause());
+            }, new Listener());
+        } catch (Final f) {
+            throw f.failure;
+        }
+    }
+
+    /** Adds to the last failure why no retry followed. */
+    private final class Listener implements RetryPolicy.Listener {
+        @Override
+        public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
+            if (!(error instanceof HttpExtractException x)) {
+                return; // not worth retrying (a Final) or an Error: as it is
             }
-            Duration wait;
-            if (failure.retryAfter != null) {
-                if (failure.retryAfter.compareTo(spec.maxRetryAfter) > 0) {
-                    throw new HttpExtractException(error.getMessage() + "; the server asked to retry after "
-                            + failure.retryAfter.toSeconds() + " s (Retry-After), more than maxRetryAfter ("
-                            + spec.maxRetryAfter.toSeconds() + " s), so the extract stops here",
-                            error.status().orElse(0), error.url(), error.getCause());
-                }
-                wait = failure.retryAfter;
-            } else {
-                wait = policy.delayBefore(attempt);
+            Duration asked = x.retryAfter().orElse(null);
+            if (reason != null && asked != null && asked.compareTo(policy.maxRetryAfter()) > 0) {
+                throw copy(x, x.getMessage() + "; the server asked to retry after " + seconds(asked)
+                        + " (Retry-After), more than maxRetryAfter (" + seconds(policy.maxRetryAfter())
+                        + "), so the extract stops here");
             }
-            log.warn("{}; retry {} of {} in {} ms{}", error.getMessage(), attempt, policy.maxRetries(), wait.toMillis(),
-                    failure.retryAfter != null ? " (Retry-After)" : "");
-            try {
-                HttpSettings.sleeper().sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting to retry " + what);
+            if (reason != null) {
+                throw copy(x, x.getMessage() + "; " + reason + (attempts > 1 ? " (gave up after " + attempts + " attempts)" : ""));
+            }
+            if (attempts > 1) {
+                throw copy(x, x.getMessage() + " (gave up after " + attempts + " attempts)");
             }
         }
     }
 
-    private <R> R attempt(PageRequest request, String what, BodyReader<R> reader) throws Retryable {
+    private static HttpExtractException copy(HttpExtractException x, String message) {
+        HttpExtractException c = new HttpExtractException(message, x.status().orElse(0), x.url(), x.getCause(),
+                x.isRetryable(), x.retryAfter().orElse(null));
+        c.setStackTrace(x.getStackTrace());
+        return c;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** A failure no retry can mend, carried through the retry loop past the user's retry conditions. */
+    private static final class Final extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        final transient RuntimeException failure;
+
+        Final(RuntimeException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private <R> R attempt(PageRequest request, String what, BodyReader<R> reader) {
         URI origin = request.uri();
         URI uri = origin;
         String method = spec.method;
@@ -128,7 +196,7 @@ public final class Requester {
             HttpAuth auth = sameOrigin ? spec.auth : null;
             String token = null;
             if (auth instanceof OAuth2ClientCredentials o) {
-                token = OAuth2Tokens.get(o, client, spec.requestTimeout, log);
+                token = tokens.get(o, client, spec.requestTimeout, log);
                 Secret.of(token).reveal(); // so the run logger masks it
             }
             HttpRequest httpRequest = build(uri, method, body, auth, token, sameOrigin);
@@ -138,7 +206,7 @@ public final class Requester {
             try {
                 response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw new Retryable(new HttpExtractException(label + " failed: " + describe(e), 0, shown, e), e, null);
+                throw new HttpExtractException(label + " failed: " + describe(e), 0, shown, e, true, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted during " + label);
@@ -168,24 +236,23 @@ public final class Requester {
                 if (status == 401 && token != null && !refreshed) {
                     refreshed = true;
                     log.debug("{} answered 401: fetching a new OAuth2 token once", label);
-                    OAuth2Tokens.invalidate((OAuth2ClientCredentials) spec.auth, token);
+                    tokens.invalidate((OAuth2ClientCredentials) spec.auth, token);
                     continue;
                 }
                 if (status / 100 == 2) {
                     try {
                         return reader.read(status, response.headers(), uri, in);
                     } catch (IOException e) {
-                        throw new Retryable(new HttpExtractException(label + " failed while reading the body: "
-                                + describe(e), status, shown, e), e, null);
+                        throw new HttpExtractException(label + " failed while reading the body: " + describe(e),
+                                status, shown, e, true, null);
                     }
                 }
                 String start = Bodies.start(in, token == null ? secrets : withToken(token));
                 if (status == 429 || status >= 500) {
                     Duration retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
-                            HttpSettings.clock().instant()).orElse(null);
-                    HttpExtractException x = new HttpExtractException(label + " failed with HTTP " + status + ": " + start,
-                            status, shown, null);
-                    throw new Retryable(x, x, retryAfter);
+                            runtime.clock()).orElse(null);
+                    throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start,
+                            status, shown, null, true, retryAfter);
                 }
                 throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + hint(status),
                         status, shown, null);

@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -50,8 +51,9 @@ final class Failures {
             Map.entry("no_service", "the webhook was removed or disabled; create a new one and save the block with its URL"),
             Map.entry("no_active_hooks", "the webhook's app or integration is disabled; re-enable it or create a new webhook"),
             Map.entry("user_not_found", "the webhook's user no longer exists; create a new webhook"),
-            Map.entry("ratelimited", "each retry waits at least that long; once the retries are used up: send less often "
-                    + "(Slack allows about one message per second per channel) or give the task more retries"),
+            Map.entry("ratelimited", "a retry waits that long, and none follows if that is more than the retry policy's "
+                    + "maxRetryAfter; once the retries are used up: send less often (Slack allows about one message per "
+                    + "second per channel) or give the task more retries"),
             Map.entry("service_unavailable", "Slack is unavailable for now and did not post; it is retried, and once the "
                     + "retries are used up, try again later"),
             Map.entry("request_timeout", "Slack received the request incomplete and did not post; it is retried, and once "
@@ -83,7 +85,7 @@ final class Failures {
     static Failure http(String operation, int status, @Nullable String slackError, @Nullable Duration retryAfter,
             @Nullable Throwable cause) {
         if (status == 429) {
-            String hint = "Slack asked to slow down" + (retryAfter == null ? "" : " (Retry-After " + retryAfter.toSeconds() + " s)")
+            String hint = "Slack asked to slow down" + (retryAfter == null ? "" : " (Retry-After " + seconds(retryAfter) + ")")
                     + "; " + HINTS.get("ratelimited");
             return new Failure(new SlackException(operation, "ratelimited", hint, true, retryAfter, cause), false);
         }
@@ -138,6 +140,12 @@ final class Failures {
     static Failure earlierAttemptUnknown(String operation, String earlier) {
         return unknown(operation, "delivery_unknown",
                 earlier + " was cut off (timeout or error) after sending, so Slack may have it", null);
+    }
+
+    /** {@code d} in seconds for a message: {@code "3600 s"}, {@code "1.5 s"}. */
+    static String seconds(Duration d) {
+        long millis = d.toMillis();
+        return millis % 1000 == 0 ? (millis / 1000) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static Failure unknown(String operation, String error, String why, @Nullable Throwable cause) {

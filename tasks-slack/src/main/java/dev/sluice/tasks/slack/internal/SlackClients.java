@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.util.http.listener.DetailedLoggingListener;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.slack.SlackCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,25 +15,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Slack SDK instance (and so one HTTP connection pool) per Web API URL, shared by every
- * client and webhook call of this JVM.
+ * The Slack SDK instances of one {@link SluiceRuntime}: one (and so one HTTP connection pool) per
+ * Web API URL, shared by every client and webhook call made under that runtime, and closed with it.
  */
-public final class SlackClients {
+public final class SlackClients implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlackClients.class);
     private static final String DEFAULT_KEY = "";
-    private static final ConcurrentHashMap<String, Slack> BY_API_URL = new ConcurrentHashMap<>();
+    /** The per-runtime instance. */
+    private static final SluiceRuntime.Resource<SlackClients> CLIENTS =
+            SluiceRuntime.Resource.of("slack clients", runtime -> new SlackClients());
+
+    private final ConcurrentHashMap<String, Slack> byApiUrl = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     private SlackClients() {
     }
 
-    /** The SDK instance for {@code apiUrl} ({@code null}: Slack's own). */
+    /** The SDK instance for {@code apiUrl} ({@code null}: Slack's own) of the current runtime. */
     public static Slack slack(@Nullable String apiUrl) {
-        return BY_API_URL.computeIfAbsent(apiUrl == null ? DEFAULT_KEY : apiUrl, SlackClients::create);
+        return SluiceRuntime.current().resource(CLIENTS).get(apiUrl);
     }
 
-    /** A Web API client for {@code credentials}. */
+    /** A Web API client for {@code credentials}, on the current runtime's SDK instance for its API URL. */
     public static MethodsClient methods(SlackCredentials credentials) {
         return slack(credentials.apiUrl()).methods(credentials.token().reveal());
+    }
+
+    private Slack get(@Nullable String apiUrl) {
+        if (closed) {
+            throw new IllegalStateException("the Sluice runtime these Slack clients belong to is closed");
+        }
+        Slack slack = byApiUrl.computeIfAbsent(apiUrl == null ? DEFAULT_KEY : apiUrl, SlackClients::create);
+        if (closed) {
+            close(); // closed while this one was made: do not leak it
+            throw new IllegalStateException("the Sluice runtime these Slack clients belong to is closed");
+        }
+        return slack;
+    }
+
+    /** Closes every SDK instance (their HTTP connection pools and threads). */
+    @Override
+    public void close() {
+        closed = true;
+        for (Slack slack : byApiUrl.values()) {
+            try {
+                slack.close();
+            } catch (Exception e) {
+                LOG.debug("closing a Slack SDK client failed: {}", e.toString());
+            }
+        }
+        byApiUrl.clear();
     }
 
     private static Slack create(String apiUrl) {

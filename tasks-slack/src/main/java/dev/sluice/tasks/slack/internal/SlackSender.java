@@ -7,8 +7,11 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.request.chat.ChatPostMessageRequest;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.webhook.WebhookResponse;
-import dev.sluice.notify.Notification;
+import dev.sluice.RetryAfter;
+import dev.sluice.RetryPolicy;
 import dev.sluice.RunContext;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.notify.Notification;
 import dev.sluice.tasks.slack.PostedMessage;
 import dev.sluice.tasks.slack.SlackCredentials;
 import dev.sluice.tasks.slack.SlackException;
@@ -22,18 +25,32 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Posts chat messages and webhook messages, turning every failure into a {@link SlackException}. */
+/**
+ * Posts chat messages and webhook messages, turning every failure into a {@link SlackException}.
+ * The prebuilt tasks make one request per attempt (the task's retry policy is the retry layer);
+ * {@link #sendNotification} retries with {@link #NOTIFIER_RETRY} through {@link RetryPolicy#execute}.
+ */
 public final class SlackSender {
     private static final String WEBHOOK_OPERATION = "Slack incoming-webhook post";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z][a-z0-9_]{1,60}");
-    /** The longest Retry-After a retried notification waits out; a longer one fails the retry at once. */
-    static final Duration NOTIFIER_MAX_WAIT = Duration.ofSeconds(30);
+    /** The longest Retry-After a notification sent on its own waits out; a longer one ends its retries at once. */
+    static final Duration NOTIFIER_MAX_RETRY_AFTER = Duration.ofSeconds(30);
+    /**
+     * {@link SlackWebhook#send}'s retries: 2, exponential from 1 s, of failures after which Slack
+     * certainly did not post. Yielding: inside {@code Notify}'s retries (or a task run with retries)
+     * it makes one attempt, so a notification is never retried by two layers at once.
+     */
+    static final RetryPolicy NOTIFIER_RETRY = RetryPolicy.exponential(2, Duration.ofSeconds(1), Duration.ofSeconds(10))
+            .withJitter(0.2)
+            .withMaxRetryAfter(NOTIFIER_MAX_RETRY_AFTER)
+            .retryIf(SlackException::isRetryable)
+            .yieldingToEnclosingRetries();
 
     private SlackSender() {
     }
 
     /** The body of {@code SlackTasks.sendChatMessage()}. */
-    public static PostedMessage postChat(SlackCredentials credentials, SlackMessage message) throws InterruptedException {
+    public static PostedMessage postChat(SlackCredentials credentials, SlackMessage message) {
         if (credentials == null || message == null) {
             throw new IllegalArgumentException("sendChatMessage needs credentials and a message, got "
                     + (credentials == null ? "no credentials" : "no message"));
@@ -96,7 +113,7 @@ public final class SlackSender {
     }
 
     /** The body of {@code SlackTasks.sendWebhookMessage()}. */
-    public static void postWebhook(SlackWebhook webhook, SlackMessage message) throws InterruptedException {
+    public static void postWebhook(SlackWebhook webhook, SlackMessage message) {
         if (webhook == null || message == null) {
             throw new IllegalArgumentException("sendWebhookMessage needs a webhook and a message, got "
                     + (webhook == null ? "no webhook" : "no message"));
@@ -106,64 +123,85 @@ public final class SlackSender {
             return;
         }
         Payloads.Fitted fitted = fit(WEBHOOK_OPERATION, message);
-        send(webhook, Payloads.webhookBody(message, fitted), delivery);
+        post(webhook, Payloads.webhookBody(message, fitted), delivery);
     }
 
     /**
-     * What {@link SlackWebhook#send} does: one request, no retry of its own. The caller's retries
-     * ({@code Notify.via}) pass the same notification object again; those are made safe here: a
-     * message Slack refused or may have posted is not sent again, and a Retry-After is waited out.
+     * What {@link SlackWebhook#send} does: posts {@code notification} under {@link #NOTIFIER_RETRY}.
+     * Each attempt is a new request; only failures after which Slack certainly did not post are
+     * retried, after Slack's {@code Retry-After} when it gave one. A server asking for more than
+     * {@link #NOTIFIER_MAX_RETRY_AFTER} ends the retries at once with a {@code ratelimited}
+     * exception that says so.
+     *
+     * @throws SlackException not {@link SlackException#isRetryable() retryable} when Slack refused the
+     *         message or may have posted it, so that no caller sends it again
      */
     public static void sendNotification(SlackWebhook webhook, Notification notification) {
-        Delivery delivery = Delivery.ofNotification(webhook, notification);
-        try {
-            Duration wait = delivery.pendingWait();
-            if (wait.compareTo(NOTIFIER_MAX_WAIT) > 0) {
-                throw new SlackException(WEBHOOK_OPERATION, "ratelimited", "Slack asked to wait " + wait.toSeconds()
-                        + " s more before the next post, longer than a notifier waits (" + NOTIFIER_MAX_WAIT.toSeconds()
-                        + " s); the notification was not sent again: send less often", true, wait, null);
+        String body = Payloads.notificationBody(notification);
+        NOTIFIER_RETRY.execute(WEBHOOK_OPERATION, attempt -> {
+            post(webhook, body, null);
+            return null;
+        }, new RetryPolicy.Listener() {
+            @Override
+            public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
+                if (reason != null && error instanceof SlackException slack) {
+                    throw stopped(slack, reason);
+                }
             }
-            beforeSend(delivery);
-            send(webhook, Payloads.notificationBody(notification), delivery);
-        } catch (SlackException e) {
-            delivery.rememberFailed(webhook, notification);
-            throw e;
+        });
+    }
+
+    /** The exception for retries of a notification that stopped early ({@code reason}): a server wait over the cap. */
+    private static SlackException stopped(SlackException last, String reason) {
+        Duration asked = last.retryAfter().orElse(null);
+        String hint;
+        if (asked != null && asked.compareTo(NOTIFIER_RETRY.maxRetryAfter()) > 0) {
+            hint = "Slack asked to wait " + Failures.seconds(asked) + " before the next post (Retry-After), more than the "
+                    + Failures.seconds(NOTIFIER_RETRY.maxRetryAfter()) + " a notification waits at most (maxRetryAfter), "
+                    + "so it was not sent again; send less often (Slack allows about one message per second per channel)";
+        } else {
+            hint = last.hint() + "; " + reason;
         }
+        return new SlackException(WEBHOOK_OPERATION, last.error(), hint, false, asked, last);
     }
 
-    private static SlackException interrupted(InterruptedException e) {
-        return new SlackException(WEBHOOK_OPERATION, "interrupted", "the thread was interrupted while waiting "
-                + "to send the notification again; it was not sent", false, null, e);
-    }
-
-    private static void send(SlackWebhook webhook, String body, Delivery delivery) {
+    /** One request to the webhook; {@code delivery} (a task run's) learns its outcome. */
+    private static void post(SlackWebhook webhook, String body, @Nullable Delivery delivery) {
         Slack slack = SlackClients.slack(null);
         String url = webhook.url().reveal();
         WebhookResponse response;
-        delivery.sending();
+        if (delivery != null) {
+            delivery.sending();
+        }
         try {
             response = slack.send(url, body);
         } catch (IOException e) {
-            throw delivery.failed(Failures.io(WEBHOOK_OPERATION, e, url));
+            throw failed(delivery, Failures.io(WEBHOOK_OPERATION, e, url));
         } catch (IllegalArgumentException e) {
             // OkHttp refusing the URL: nothing was sent; its message may quote the URL
-            throw delivery.failed(new Failures.Failure(new SlackException(WEBHOOK_OPERATION, "invalid_url",
+            throw failed(delivery, new Failures.Failure(new SlackException(WEBHOOK_OPERATION, "invalid_url",
                     "the webhook URL in the SlackWebhook block is not a valid http(s) URL; save the block with the URL "
                             + "Slack shows under Incoming Webhooks", false, null, Scrub.scrub(e, url)), false));
         } catch (RuntimeException e) {
             // anything else the SDK or OkHttp throws: wrapped, and treated as possibly sent
-            throw delivery.failed(Failures.invalidResponse(WEBHOOK_OPERATION, e.getClass().getSimpleName(),
+            throw failed(delivery, Failures.invalidResponse(WEBHOOK_OPERATION, e.getClass().getSimpleName(),
                     Scrub.scrub(e, url)));
         }
         int status = response.getCode() == null ? 0 : response.getCode();
         String answer = response.getBody() == null ? "" : response.getBody().strip();
         if (status >= 200 && status < 300) {
-            delivery.delivered(Boolean.TRUE);
+            if (delivery != null) {
+                delivery.delivered(Boolean.TRUE);
+            }
             return;
         }
         String code = ERROR_CODE.matcher(answer).matches() ? answer : null;
         Duration retryAfter = retryAfter(header(response.getHeaders(), "retry-after"));
-        throw delivery.failed(Failures.http(WEBHOOK_OPERATION, status, code, retryAfter, null));
+        throw failed(delivery, Failures.http(WEBHOOK_OPERATION, status, code, retryAfter, null));
+    }
+
+    private static SlackException failed(@Nullable Delivery delivery, Failures.Failure failure) {
+        return delivery == null ? failure.error() : delivery.failed(failure);
     }
 
     private static Payloads.Fitted fit(String operation, SlackMessage message) {
@@ -187,25 +225,8 @@ public final class SlackSender {
         return null;
     }
 
-    /** Slack sends Retry-After in whole seconds; anything unreadable counts as absent. */
+    /** A {@code Retry-After} value read by {@link RetryAfter#parse}; anything unreadable counts as absent. */
     static @Nullable Duration retryAfter(@Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(value.strip());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static void beforeSend(Delivery delivery) {
-        try {
-            delivery.beforeSend(WEBHOOK_OPERATION);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw interrupted(e);
-        }
+        return RetryAfter.parse(value, SluiceRuntime.current().clock()).orElse(null);
     }
 }

@@ -2,7 +2,6 @@ package dev.sluice.tasks.sql.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.RunContext;
-import dev.sluice.TaskRun;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import dev.sluice.tasks.sql.LoadMode;
 import dev.sluice.tasks.sql.LoadResult;
@@ -14,20 +13,20 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /** The body of {@code SqlTasks.load()}. */
 public final class Loader {
-    /** Rows committed by earlier attempts of a PER_BATCH task run, so its retry resumes after them. */
-    private static final Map<TaskRun, Progress> PROGRESS = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Rows committed by earlier attempts of a PER_BATCH load, kept with its task run so that a retry
+     * of the same run resumes after them; dropped with the run.
+     */
+    private static final RunContext.Key<AtomicReference<Progress>> PROGRESS = RunContext.Key.of("sql load progress");
 
     private record Progress(long committedRows, long inserted, long updated, long batches) {
     }
@@ -45,8 +44,10 @@ public final class Loader {
         }
         Logger log = RunContext.logger();
         long started = System.nanoTime();
-        Optional<TaskRun> run = RunContext.taskRun();
-        Progress before = run.map(PROGRESS::get).orElse(null);
+        // outside a task run (the body called directly) there is no retry to resume: a fresh holder
+        AtomicReference<Progress> progress = RunContext.taskRun().isPresent()
+                ? RunContext.attribute(PROGRESS, AtomicReference::new) : new AtomicReference<>();
+        Progress before = progress.get();
         long skip = spec.skipRows();
         long inserted = 0;
         long updated = 0;
@@ -90,7 +91,7 @@ public final class Loader {
         }
         Values.Reader reader = first == null ? null : Values.reader(first, inputColumns);
 
-        HikariDataSource ds = Pools.dataSource(credentials);
+        HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = borrow(ds, credentials);
         Dialect dialect;
         Target target;
@@ -150,16 +151,14 @@ public final class Loader {
                     if (spec.transaction() == LoadTransaction.PER_BATCH) {
                         conn.commit();
                         committed = cursor.consumed();
-                        if (run.isPresent()) {
-                            PROGRESS.put(run.get(), new Progress(committed, inserted, updated, batches));
-                        }
+                        progress.set(new Progress(committed, inserted, updated, batches));
                     }
                     log.debug("load into {}: batch {} (input rows {} to {}) written", spec.table(), batches, batchFirst,
                             cursor.consumed() - 1);
                 }
                 conn.commit();
                 long loaded = cursor == null ? 0 : cursor.consumed() - skip;
-                run.ifPresent(PROGRESS::remove);
+                progress.set(null);
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 log.info("loaded {} rows into {} ({} inserted, {} updated) in {} batch(es), {} ms, by {}", loaded,
                         spec.table(), inserted, updated, batches, took.toMillis(), method);

@@ -2,26 +2,19 @@ package dev.sluice.tasks.sql.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A statement with {@code :name} parameters turned into JDBC's {@code ?}. Quoted strings,
  * quoted identifiers, comments, PostgreSQL casts ({@code ::}) and dollar-free text are left alone.
  */
 public record NamedSql(String original, String jdbc, List<String> names) {
-    private static final Map<String, NamedSql> CACHE = new ConcurrentHashMap<>();
-
+    /**
+     * Parses {@code sql}. Not cached: it runs once per task call, in time linear in the statement's
+     * length (microseconds), next to a database round trip; and a JVM-wide cache would keep
+     * statement texts, literals included, beyond the runtime that ran them.
+     */
     public static NamedSql parse(String sql) {
-        NamedSql cached = CACHE.get(sql);
-        if (cached != null) {
-            return cached;
-        }
-        NamedSql parsed = doParse(sql);
-        if (CACHE.size() < 1000) {
-            CACHE.put(sql, parsed);
-        }
-        return parsed;
+        return doParse(sql);
     }
 
     private static NamedSql doParse(String sql) {

@@ -3,79 +3,136 @@ package dev.sluice.tasks.sql.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
+import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import dev.sluice.tasks.sql.SqlTaskException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One HikariCP pool per credentials value; closed on JVM exit. */
-public final class Pools {
+/**
+ * The HikariCP pools of one {@link SluiceRuntime}: one pool per distinct credentials value, opened
+ * on first use and closed with the runtime (it is a {@link SluiceRuntime.Resource}).
+ */
+public final class Pools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pools.class);
-    private static final Map<DatabaseCredentials, HikariDataSource> POOLS = new ConcurrentHashMap<>();
-    private static final AtomicInteger SEQ = new AtomicInteger();
+    /** The pools of each runtime; closed with it. */
+    static final SluiceRuntime.Resource<Pools> RESOURCE = SluiceRuntime.Resource.of("sluice-tasks-sql pools", r -> new Pools());
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Pools::closeAll, "sluice-sql-pools-close"));
-    }
+    /** Read without a lock; changed under {@code this}. */
+    private final Map<DatabaseCredentials, HikariDataSource> pools = new ConcurrentHashMap<>();
+    /** Tells this runtime's pools apart from other runtimes' in logs and thread names. */
+    private final String id = Integer.toHexString(System.identityHashCode(this));
+    private int opened;
+    private volatile boolean closed;
 
     private Pools() {
     }
 
-    public static HikariDataSource dataSource(DatabaseCredentials credentials) {
-        HikariDataSource ds = POOLS.get(credentials);
+    /** The pools of the runtime of the calling code ({@link SluiceRuntime#current()}). */
+    public static Pools current() {
+        return SluiceRuntime.current().resource(RESOURCE);
+    }
+
+    /**
+     * The pools of the current runtime, or empty if that runtime is closed (its pools are closed
+     * with it): for closing and counting, which have nothing to do then.
+     */
+    public static Optional<Pools> currentIfOpen() {
+        SluiceRuntime runtime = SluiceRuntime.current();
+        if (runtime.isClosed()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(runtime.resource(RESOURCE));
+        } catch (IllegalStateException closedMeanwhile) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The pool for {@code credentials}, opened if it is not open yet. An open pool is found without
+     * a lock; opening happens under this object's lock, so two first uses of equal credentials never
+     * open two pools.
+     *
+     * @throws IllegalStateException once {@link #close()} was called
+     */
+    public HikariDataSource dataSource(DatabaseCredentials credentials) {
+        checkOpen();
+        HikariDataSource ds = pools.get(credentials);
         if (ds != null && !ds.isClosed()) {
             return ds;
         }
-        synchronized (POOLS) {
-            ds = POOLS.get(credentials);
+        synchronized (this) {
+            checkOpen();
+            ds = pools.get(credentials);
             if (ds == null || ds.isClosed()) {
-                ds = open(credentials);
-                POOLS.put(credentials, ds);
+                ds = open(credentials, "sluice-sql-" + id + "-" + ++opened);
+                pools.put(credentials, ds);
             }
             return ds;
         }
     }
 
-    public static void close(DatabaseCredentials credentials) {
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the SluiceRuntime these SQL pools belong to is closed");
+        }
+    }
+
+    /** Closes the pool for {@code credentials}, if open. */
+    public void close(DatabaseCredentials credentials) {
         HikariDataSource ds;
-        synchronized (POOLS) {
-            ds = POOLS.remove(credentials);
+        synchronized (this) {
+            ds = pools.remove(credentials);
         }
         if (ds != null) {
-            ds.close();
+            closeQuietly(ds);
         }
     }
 
-    public static void closeAll() {
+    /** Closes every open pool; new ones are opened on the next use. */
+    public void closeAll() {
         List<HikariDataSource> all;
-        synchronized (POOLS) {
-            all = new ArrayList<>(POOLS.values());
-            POOLS.clear();
+        synchronized (this) {
+            all = new ArrayList<>(pools.values());
+            pools.clear();
         }
-        for (HikariDataSource ds : all) {
-            try {
-                ds.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing pool {} failed", ds.getPoolName(), e);
-            }
+        all.forEach(Pools::closeQuietly);
+    }
+
+    /** The number of pools open now. */
+    public int size() {
+        return pools.size();
+    }
+
+    /** Closes every pool for good: called when the runtime closes. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        closeAll();
+    }
+
+    private static void closeQuietly(HikariDataSource ds) {
+        try {
+            ds.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing pool {} failed", ds.getPoolName(), e);
         }
     }
 
-    public static int size() {
-        return POOLS.size();
-    }
-
-    private static HikariDataSource open(DatabaseCredentials c) {
+    private static HikariDataSource open(DatabaseCredentials c, String poolName) {
         HikariConfig config = new HikariConfig();
-        config.setPoolName("sluice-sql-" + SEQ.incrementAndGet());
+        config.setPoolName(poolName);
         config.setMaximumPoolSize(c.poolSize());
         config.setMinimumIdle(Math.min(1, c.poolSize()));
         config.setConnectionTimeout(c.connectionTimeout().toMillis());

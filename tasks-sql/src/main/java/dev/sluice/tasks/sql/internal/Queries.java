@@ -48,7 +48,7 @@ public final class Queries {
     public static int execute(DatabaseCredentials credentials, SqlStatement statement) {
         check(credentials, statement);
         NamedSql sql = NamedSql.parse(statement.sql());
-        HikariDataSource ds = Pools.dataSource(credentials);
+        HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
         try (PreparedStatement ps = conn.prepareStatement(sql.jdbc())) {
@@ -73,7 +73,7 @@ public final class Queries {
         if (parameterSets.isEmpty()) {
             return 0;
         }
-        HikariDataSource ds = Pools.dataSource(credentials);
+        HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
         try (PreparedStatement ps = conn.prepareStatement(sql.jdbc())) {
@@ -138,7 +138,7 @@ public final class Queries {
     private static <T> long query(DatabaseCredentials credentials, SqlStatement statement, MapperFactory<T> mapper,
                                   int max, int fetchSize, RowConsumer<? super T> consumer) {
         NamedSql sql = NamedSql.parse(statement.sql());
-        HikariDataSource ds = Pools.dataSource(credentials);
+        HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
         try {

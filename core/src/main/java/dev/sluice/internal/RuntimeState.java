@@ -1,0 +1,301 @@
+package dev.sluice.internal;
+
+import dev.sluice.InMemoryRunRecorder;
+import dev.sluice.LogLine;
+import dev.sluice.Run;
+import dev.sluice.RunRecorder;
+import dev.sluice.Sleeper;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.StateChange;
+import dev.sluice.block.BlockStore;
+import dev.sluice.cache.ResultStore;
+import dev.sluice.internal.blocks.BlockTypes;
+import dev.sluice.internal.blocks.StoreConfiguration;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a {@link SluiceRuntime} holds, as the engine and the block code need it: the public value
+ * keeps one of these and hands it to the internals through {@link #of}.
+ */
+public final class RuntimeState {
+    private static final Logger LOG = LoggerFactory.getLogger(SluiceRuntime.class);
+    private static volatile @Nullable Function<SluiceRuntime, RuntimeState> access;
+
+    private final SluiceRuntime runtime;
+    private final Path home;
+    private final Map<String, String> environment;
+    private final BlockStore blockStore;
+    private final BlockTypes blockTypes = new BlockTypes();
+    private final InMemoryRunRecorder recentRuns;
+    private final RunRecorder recorder;
+    private final ResultStore resultStore;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Workers workers;
+    private final Duration hookTimeout;
+    private final Map<Duration, HttpClient> httpClients = new ConcurrentHashMap<>();
+    private final Map<SluiceRuntime.Resource<?>, Object> resources = new HashMap<>();
+    private final List<Object> created = new ArrayList<>();
+    private volatile byte @Nullable [] localKey;
+    private volatile boolean closed;
+    private final java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean plainLoggerUsed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    public RuntimeState(SluiceRuntime runtime, @Nullable Path home, @Nullable Map<String, String> environment,
+            @Nullable BlockStore blockStore, List<RunRecorder> recorders, int recentRuns,
+            @Nullable ResultStore resultStore, Clock clock, Sleeper sleeper, @Nullable ExecutorService executor,
+            Duration hookTimeout) {
+        this.hookTimeout = hookTimeout;
+        this.runtime = runtime;
+        this.environment = environment != null ? environment : System.getenv();
+        this.home = home != null ? home : SluiceHome.resolve(this.environment);
+        this.blockStore = blockStore != null ? blockStore : StoreConfiguration.select(this.environment, this.home);
+        this.recentRuns = new InMemoryRunRecorder(recentRuns);
+        List<RunRecorder> all = new ArrayList<>();
+        all.add(this.recentRuns);
+        all.addAll(recorders);
+        this.recorder = all.size() == 1 ? this.recentRuns : new Fanout(all.toArray(new RunRecorder[0]));
+        this.resultStore = resultStore != null ? resultStore : FileResultStore.in(this.home.resolve("results"));
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.workers = new Workers(executor);
+    }
+
+    /** Called once by {@link SluiceRuntime}'s initializer: how to reach the state of a runtime. */
+    public static void installAccess(Function<SluiceRuntime, RuntimeState> getter) {
+        access = getter;
+    }
+
+    /** The state of {@code runtime}. */
+    public static RuntimeState of(SluiceRuntime runtime) {
+        Function<SluiceRuntime, RuntimeState> a = access;
+        if (a == null) {
+            throw new IllegalStateException("SluiceRuntime is not initialized");
+        }
+        return a.apply(runtime);
+    }
+
+    /** The state of {@link SluiceRuntime#current()}. */
+    public static RuntimeState current() {
+        return Frame.current().state();
+    }
+
+    public SluiceRuntime runtime() {
+        return runtime;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public BlockStore blockStore() {
+        return blockStore;
+    }
+
+    public BlockTypes blockTypes() {
+        return blockTypes;
+    }
+
+    public InMemoryRunRecorder recentRuns() {
+        return recentRuns;
+    }
+
+    public RunRecorder recorder() {
+        return recorder;
+    }
+
+    public ResultStore resultStore() {
+        return resultStore;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Sleeper sleeper() {
+        return sleeper;
+    }
+
+    /** How long the hooks of one run's state change may hold the run back. */
+    public Duration hookTimeout() {
+        return hookTimeout;
+    }
+
+    public Workers workers() {
+        return workers;
+    }
+
+    /** The key {@code Secret} arguments are HMAC'd with in cache keys, from {@code home/cache-hmac.key}. */
+    byte[] localKey() {
+        byte[] k = localKey;
+        if (k == null) {
+            k = LocalKey.loadOrCreate(home);
+            localKey = k;
+        }
+        return k;
+    }
+
+    public HttpClient httpClient(Duration connectTimeout) {
+        checkOpen();
+        return httpClients.computeIfAbsent(connectTimeout, t -> HttpClient.newBuilder()
+                .connectTimeout(t)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T resource(SluiceRuntime.Resource<T> resource) {
+        synchronized (resources) {
+            checkOpen();
+            Object existing = resources.get(resource);
+            if (existing != null) {
+                return (T) existing;
+            }
+            T made = resource.create(runtime);
+            resources.put(resource, made);
+            created.add(made);
+            return made;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this SluiceRuntime is closed");
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong standaloneSeq = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The sequence number of the next task run outside any flow (its default name is {@code task-<n>}). */
+    long nextStandaloneSeq() {
+        return standaloneSeq.getAndIncrement();
+    }
+
+    /** The per-key locks of cached runs computing now. */
+    java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks() {
+        return keyLocks;
+    }
+
+    private final java.util.Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /** True the first time {@code what} is reported under this runtime (bounded: at most 10,000 kept). */
+    public boolean firstReport(String what) {
+        return reported.size() < 10_000 && reported.add(what);
+    }
+
+    /** True the first time a plain (run-less) logger is handed out under this runtime. */
+    public boolean firstPlainLogger() {
+        return !plainLoggerUsed.get() && plainLoggerUsed.compareAndSet(false, true);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void close() {
+        List<Object> toClose;
+        synchronized (resources) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(created);
+            resources.clear();
+            created.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            if (toClose.get(i) instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed", c.getClass().getName(), e);
+                }
+            }
+        }
+        for (HttpClient client : httpClients.values()) {
+            if (client instanceof AutoCloseable c) { // JDK 21+
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing an HTTP client failed", e);
+                }
+            }
+        }
+        httpClients.clear();
+        workers.close();
+    }
+
+    /** Tells every recorder; one that throws is logged and never changes the run. */
+    private static final class Fanout implements RunRecorder {
+        private final RunRecorder[] recorders;
+        private final java.util.concurrent.atomic.AtomicBoolean[] warned;
+
+        Fanout(RunRecorder[] recorders) {
+            this.recorders = recorders;
+            this.warned = new java.util.concurrent.atomic.AtomicBoolean[recorders.length];
+            for (int i = 0; i < recorders.length; i++) {
+                warned[i] = new java.util.concurrent.atomic.AtomicBoolean();
+            }
+        }
+
+        /** The first failure of a recorder is a warning with its stack; later ones are debug lines. */
+        private void failed(int i, Run run, String what, RuntimeException e) {
+            if (warned[i].compareAndSet(false, true)) {
+                LOG.warn("run recorder {} failed on {} of {}; the run goes on (later failures of this recorder are"
+                        + " logged at debug)", recorders[i], what, run, e);
+            } else {
+                LOG.debug("run recorder {} failed on {} of {}: {}", recorders[i], what, run, e.toString());
+            }
+        }
+
+        @Override
+        public void stateChanged(Run run, StateChange change) {
+            for (int i = 0; i < recorders.length; i++) {
+                try {
+                    recorders[i].stateChanged(run, change);
+                } catch (RuntimeException e) {
+                    failed(i, run, "a state change", e);
+                }
+            }
+        }
+
+        @Override
+        public void logged(Run run, LogLine line) {
+            for (int i = 0; i < recorders.length; i++) {
+                try {
+                    recorders[i].logged(run, line);
+                } catch (RuntimeException e) {
+                    failed(i, run, "a log line", e);
+                }
+            }
+        }
+
+        @Override
+        public void tagsChanged(Run run, java.util.Set<String> tags) {
+            for (int i = 0; i < recorders.length; i++) {
+                try {
+                    recorders[i].tagsChanged(run, tags);
+                } catch (RuntimeException e) {
+                    failed(i, run, "a tag change", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sluice.tasks.http.internal;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.tasks.http.HttpExtractException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpHeaders;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reads a successful response as JSON (pages and single objects alike), with the checks and messages of the extract. */
+final class JsonResponses {
+    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
+
+    private JsonResponses() {
+    }
+
+    /**
+     * The whole body as JSON, read to its end.
+     *
+     * @param what the request in messages ("page 2 of GET https://...")
+     * @param shown the URL in messages, secrets masked
+     * @throws HttpExtractException if it is not JSON, is empty or is bigger than {@code maxBytes}
+     * @throws IOException if reading fails (the network's failure: worth retrying)
+     */
+    static JsonNode read(String what, String shown, int status, HttpHeaders headers, InputStream body, long maxBytes,
+            List<String> secrets) throws IOException {
+        Optional<String> contentType = headers.firstValue("Content-Type");
+        if (contentType.isPresent() && !Bodies.isJson(contentType.get())) {
+            throw new HttpExtractException(what + " has Content-Type '" + contentType.get() + "', not JSON: "
+                    + Bodies.start(body, secrets) + "; check the URL and the Accept header", status, shown, null);
+        }
+        OptionalLong length = headers.firstValueAsLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() > maxBytes) {
+            throw tooBig(what, status, shown, maxBytes);
+        }
+        InputStream in = Bodies.limited(body, maxBytes, limit -> tooBig(what, status, shown, limit));
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(in);
+            in.transferTo(OutputStream.nullOutputStream()); // to the end, so the connection is reused
+        } catch (JsonProcessingException e) {
+            throw new HttpExtractException(what + " is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
+                    status, shown, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new HttpExtractException(what + " has an empty body, not JSON", status, shown, null);
+        }
+        return root;
+    }
+
+    /**
+     * What {@code root} holds at {@code pointer}.
+     *
+     * @param expected what the pointer should point at, for the message ("the array of records")
+     * @throws HttpExtractException if nothing is there
+     */
+    static JsonNode at(JsonNode root, JsonPointer pointer, String pointerText, String expected, String what, int status,
+            String shown) {
+        JsonNode selected = root.at(pointer);
+        if (selected.isMissingNode()) {
+            throw new HttpExtractException(what + " has nothing at the records pointer '" + pointerText
+                    + "'; " + describeTop(root) + ". Set records(...) to the pointer of " + expected, status, shown, null);
+        }
+        return selected;
+    }
+
+    private static String describeTop(JsonNode root) {
+        if (root.isObject()) {
+            return "its top-level fields are " + OAuth2Tokens.fieldNames(root);
+        }
+        return "its top level is " + (root.isArray() ? "an array" : "a " + root.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static HttpExtractException tooBig(String what, int status, String shown, long limit) {
+        return new HttpExtractException(what + " is bigger than the limit of " + limit
+                + " bytes; raise maxBodyBytes or ask for smaller pages", status, shown, null);
+    }
+}
