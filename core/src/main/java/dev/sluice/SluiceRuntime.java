@@ -55,6 +55,9 @@ public final class SluiceRuntime implements AutoCloseable {
     private SluiceRuntime(Builder b) {
         this.state = new RuntimeState(this, b.home, b.environment, b.blockStore, b.recorders, b.recentRuns,
                 b.resultStore, b.clock, b.sleeper, b.executor, b.hookTimeout);
+        if (b.extensions) {
+            state.addExtensions();
+        }
     }
 
     /**
@@ -106,6 +109,11 @@ public final class SluiceRuntime implements AutoCloseable {
     /** A builder starting from the defaults described on {@link #defaults()}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The environment variables this runtime reads (the process's unless the builder was given others). */
+    public Map<String, String> environment() {
+        return state.environment();
     }
 
     /** The folder Sluice keeps its files in (block files, keys, cached results). */
@@ -280,6 +288,7 @@ public final class SluiceRuntime implements AutoCloseable {
         private Sleeper sleeper = Sleeper.system();
         private @Nullable ExecutorService executor;
         private Duration hookTimeout = Duration.ofSeconds(10);
+        private boolean extensions = true;
 
         private Builder() {
         }
@@ -358,6 +367,15 @@ public final class SluiceRuntime implements AutoCloseable {
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * A runtime without the {@link RuntimeExtension}s found on the class path (no run history
+         * file, say): only what this builder is given.
+         */
+        public Builder withoutExtensions() {
+            this.extensions = false;
             return this;
         }
 

@@ -200,6 +200,28 @@ class SluiceRuntimeTest {
     }
 
     @Test
+    void extensionsOnTheClassPathAddTheirRecorderUnlessTurnedOff(@TempDir Path home) {
+        TestExtension.SEEN.clear();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(java.util.Map.of("SLUICE_TEST_EXTENSION", "x"))
+                .build()) {
+            rt.run(Flow.of("extended", (String s) -> s), "a");
+        }
+        assertThat(TestExtension.SEEN).contains("x:extended:COMPLETED");
+        assertThat(TestExtension.CLOSED).as("closed with the runtime").contains("x");
+        TestExtension.SEEN.clear();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(java.util.Map.of("SLUICE_TEST_EXTENSION", "y"))
+                .withoutExtensions().build()) {
+            rt.run(Flow.of("plain", (String s) -> s), "a");
+        }
+        assertThat(TestExtension.SEEN).isEmpty();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home)
+                .environment(java.util.Map.of("SLUICE_TEST_EXTENSION", "broken")).build()) {
+            assertThat(rt.run(Flow.of("still-works", (String s) -> s + "!"), "a")).as("a broken extension is left out")
+                    .isEqualTo("a!");
+        }
+    }
+
+    @Test
     void builderRejectsBadValuesNamingTheField() {
         assertThatThrownBy(() -> SluiceRuntime.builder().recentRuns(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("recentRuns must be >= 1, was 0");

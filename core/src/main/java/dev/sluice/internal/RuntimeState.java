@@ -40,7 +40,8 @@ public final class RuntimeState {
     private final BlockStore blockStore;
     private final BlockTypes blockTypes = new BlockTypes();
     private final InMemoryRunRecorder recentRuns;
-    private final RunRecorder recorder;
+    private volatile RunRecorder recorder;
+    private final List<RunRecorder> recorders;
     private final ResultStore resultStore;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -67,11 +68,50 @@ public final class RuntimeState {
         List<RunRecorder> all = new ArrayList<>();
         all.add(this.recentRuns);
         all.addAll(recorders);
+        this.recorders = all;
         this.recorder = all.size() == 1 ? this.recentRuns : new Fanout(all.toArray(new RunRecorder[0]));
         this.resultStore = resultStore != null ? resultStore : FileResultStore.in(this.home.resolve("results"));
         this.clock = clock;
         this.sleeper = sleeper;
         this.workers = new Workers(executor);
+    }
+
+    /**
+     * Adds the recorders of the {@link RuntimeExtension}s on the class path; called once while the
+     * runtime is built. An extension that fails is logged and left out: the runtime still works.
+     */
+    public void addExtensions() {
+        List<RunRecorder> all = new ArrayList<>(recorders);
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        var it = java.util.ServiceLoader.load(dev.sluice.RuntimeExtension.class,
+                loader != null ? loader : RuntimeState.class.getClassLoader()).iterator();
+        while (true) {
+            dev.sluice.RuntimeExtension extension;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                extension = it.next();
+            } catch (java.util.ServiceConfigurationError e) {
+                LOG.warn("a dev.sluice.RuntimeExtension could not be loaded; it is left out", e);
+                continue;
+            }
+            try {
+                extension.recorder(runtime).ifPresent(r -> {
+                    all.add(r);
+                    synchronized (resources) {
+                        created.add(r);
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("runtime extension '{}' failed to start; this runtime goes on without it", extension.name(), e);
+            }
+        }
+        if (all.size() > recorders.size()) {
+            recorders.clear();
+            recorders.addAll(all);
+            recorder = new Fanout(all.toArray(new RunRecorder[0]));
+        }
     }
 
     /** Called once by {@link SluiceRuntime}'s initializer: how to reach the state of a runtime. */

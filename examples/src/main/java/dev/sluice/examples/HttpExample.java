@@ -38,9 +38,15 @@ public final class HttpExample {
                     .as(Customer.class);
 
             List<Customer> all = customers.run(); // a recorded task run; a failed page fails it all
+
+            // one JSON object, with the same retries, auth and masking
+            Customer ada = HttpExtract.get(url + "/1")
+                    .auth(new BearerToken(Secret.of("demo-token")))
+                    .as(Customer.class)
+                    .one();
             // http-example-end
 
-            System.out.println("extracted " + all.size() + " records: " + all);
+            System.out.println("extracted " + all.size() + " records: " + all + "; one: " + ada);
         } finally {
             server.stop(0);
         }
@@ -57,7 +63,9 @@ public final class HttpExample {
             try (exchange) {
                 String query = String.valueOf(exchange.getRequestURI().getQuery());
                 boolean authorized = "Bearer demo-token".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                String path = exchange.getRequestURI().getPath();
                 String body = !authorized ? "{\"error\":\"unauthorized\"}"
+                        : path.endsWith("/1") ? "{\"id\":1,\"name\":\"Ada\"}"
                         : query.contains("page=1") ? "{\"data\":[{\"id\":1,\"name\":\"Ada\"},{\"id\":2,\"name\":\"Grace\"}]}"
                         : "{\"data\":[{\"id\":3,\"name\":\"Edsger\",\"since\":1972}]}";
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

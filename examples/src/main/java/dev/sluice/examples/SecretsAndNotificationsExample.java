@@ -44,7 +44,7 @@ public final class SecretsAndNotificationsExample {
         // secrets-start
         // once, from a setup script: where the password lives and how to reach AWS
         Blocks.save("aws-prod", AwsCredentials.defaultChain().withRegion(region), true);
-        Blocks.save("warehouse-password", new AwsSecret("aws-prod", "prod/warehouse/password"), true);
+        Blocks.save("warehouse-password", AwsSecret.of("aws-prod", "prod/warehouse/password"), true); // refers to aws-prod by name
         Blocks.save("ops-teams", new MicrosoftTeamsWebhook(Secret.of(teamsUrl)), true);
 
         // in the pipeline: the secret is read from AWS when the task runs, and masked in every log line
