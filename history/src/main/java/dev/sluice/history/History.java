@@ -1,0 +1,397 @@
+package dev.sluice.history;
+
+import dev.sluice.RunRecorder;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.cache.ResultStore;
+import dev.sluice.history.internal.Engine;
+import dev.sluice.history.internal.Schema;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A run history on one database: records runs (through {@link #recorder()}), answers queries about
+ * them, deletes old ones ({@link Retention}) and shares cached results ({@link #resultStore()}).
+ *
+ * <p><b>With no code</b>, {@code sluice-history} on the class path makes every {@link SluiceRuntime}
+ * record into {@code $SLUICE_HOME/sluice.db} (SQLite, WAL mode). Set
+ * {@code SLUICE_DATABASE_URL=jdbc:postgresql://...} (with {@code SLUICE_DATABASE_USER} and
+ * {@code SLUICE_DATABASE_PASSWORD}), or {@code SLUICE_DATABASE_BLOCK} to the name of a saved
+ * {@link HistoryDatabase} block, for another database; {@code -Dsluice.history=off} or
+ * {@code SLUICE_HISTORY=off} turns it off, as does {@link SluiceRuntime.Builder#withoutExtensions()}.
+ * If the default file cannot be used, flows run as usual without it (a warning says why).
+ *
+ * <p><b>Explicitly</b>, open one and plug its recorder (and, to share cached results, its result store)
+ * into a runtime built without extensions, so runs are not recorded twice:
+ *
+ * <pre>{@code
+ * try (History history = History.open(HistoryDatabase.sqlite(Path.of("/srv/etl/runs.db")));
+ *      SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions()
+ *              .recorder(history.recorder())
+ *              .resultStore(history.resultStore())
+ *              .build()) {
+ *     runtime.run(etl, "Boston");
+ * }
+ * }</pre>
+ *
+ * <p><b>Writing</b> never slows a run down beyond a queue offer: a background thread writes batches,
+ * one transaction each. The queue is bounded: when it is full the run waits (up to
+ * {@link Builder#maxBlock}); records that still do not fit, or arrive while the database is
+ * unreachable and the queue full, are counted in {@link HistoryStats#lost()} and logged, never dropped
+ * silently. Everything queued is written on {@link #close()} and when the JVM exits.
+ *
+ * <p><b>Several processes</b> may write and read one database at once (SQLite's WAL mode lets readers
+ * see runs while they happen). Each open history registers its process (host, pid, start time) and
+ * beats a heart; a history being opened, and every open one at each heartbeat, marks {@code CRASHED}
+ * the unfinished runs of processes that are gone.
+ *
+ * <p>Thread-safe.
+ */
+public final class History implements AutoCloseable {
+    private final Engine engine;
+    private final Clock clock;
+
+    private History(Engine engine, Clock clock) {
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the history on {@code database} with the default settings, creating or migrating its schema.
+     *
+     * @throws HistoryException if the database cannot be reached or used; the message names it (password masked)
+     */
+    public static History open(HistoryDatabase database) {
+        return builder(database).open();
+    }
+
+    /** A builder for a history on {@code database}. */
+    public static Builder builder(HistoryDatabase database) {
+        return new Builder(Objects.requireNonNull(database, "database"));
+    }
+
+    /**
+     * The recorder writing runs into this history: pass it to {@link SluiceRuntime.Builder#recorder}.
+     * Never throws; closing the runtime does not close the history.
+     */
+    public RunRecorder recorder() {
+        return engine.recorder();
+    }
+
+    /**
+     * Cached task results kept in this database, so every process using it shares them; two processes
+     * computing the same key compute it once. Pass it to {@link SluiceRuntime.Builder#resultStore} or
+     * {@code CachePolicy.storedIn(...)}. Usable until the history is closed.
+     */
+    public ResultStore resultStore() {
+        return engine.resultStore();
+    }
+
+    /**
+     * One page of flow runs matching {@code query}.
+     *
+     * @throws IllegalArgumentException if the query's cursor is not one of this query's pages
+     * @throws HistoryException if the database cannot be read
+     */
+    public Page<FlowRunSummary> flowRuns(FlowRunQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read("list flow runs", () -> engine.queries().flowRuns(query));
+    }
+
+    /**
+     * One page of task runs matching {@code query}.
+     *
+     * @throws IllegalArgumentException if the query's cursor is not one of this query's pages
+     * @throws HistoryException if the database cannot be read
+     */
+    public Page<TaskRunSummary> taskRuns(TaskRunQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read("list task runs", () -> engine.queries().taskRuns(query));
+    }
+
+    /** Everything kept about flow run {@code id}: state history, parameters, error, first pages of task runs, subflow runs and logs. */
+    public Optional<FlowRunDetail> flowRun(String id) {
+        Objects.requireNonNull(id, "id");
+        return read("read flow run " + id, () -> engine.queries().flowRun(id));
+    }
+
+    /** Everything kept about task run {@code id}. */
+    public Optional<TaskRunDetail> taskRun(String id) {
+        Objects.requireNonNull(id, "id");
+        return read("read task run " + id, () -> engine.queries().taskRun(id));
+    }
+
+    /**
+     * Log lines of a run, oldest first: {@code history.logs(LogQuery.of(runId).afterLine(last))} follows
+     * a run that is still going. The page's cursor is the last line number.
+     */
+    public Page<LogEntry> logs(LogQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read("read logs of run " + query.runId(), () -> engine.queries().logs(query));
+    }
+
+    /**
+     * How many flow runs matching {@code query}'s conditions (its order, page size and cursor are
+     * ignored) started in each {@code bucket} from {@code from} (inclusive) to {@code to} (exclusive),
+     * by state: the data of an activity chart. Buckets without runs are left out.
+     */
+    public List<StateCount> stateCounts(FlowRunQuery query, Instant from, Instant to, Duration bucket) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(bucket, "bucket");
+        if (!to.isAfter(from)) {
+            throw new IllegalArgumentException("to must be after from, was from=" + from + ", to=" + to);
+        }
+        if (bucket.isNegative() || bucket.toNanos() < 1_000) {
+            throw new IllegalArgumentException("bucket must be at least 1 microsecond, was " + bucket);
+        }
+        return read("count flow runs", () -> engine.queries().stateCounts(query, from, to, bucket));
+    }
+
+    /**
+     * The latest run of flow {@code flowName} that succeeded ({@code COMPLETED} or {@code CACHED}) and
+     * ended within {@code within} of now.
+     */
+    public Optional<FlowRunSummary> lastCompleted(String flowName, Duration within) {
+        Objects.requireNonNull(flowName, "flowName");
+        Objects.requireNonNull(within, "within");
+        Instant since = clock.instant().minus(within);
+        return read("look up the last run of flow " + flowName, () -> engine.queries().lastCompleted(flowName, since));
+    }
+
+    /**
+     * Whether flow {@code flowName} succeeded within {@code within} of now: one indexed look-up, for
+     * "run only if it has not already succeeded today".
+     *
+     * <pre>{@code
+     * if (!history.hasCompleted("daily-etl", Duration.ofDays(1))) {
+     *     etl.run(today);
+     * }
+     * }</pre>
+     */
+    public boolean hasCompleted(String flowName, Duration within) {
+        return lastCompleted(flowName, within).isPresent();
+    }
+
+    /**
+     * Deletes the runs past their retention now, in small transactions (it also runs by itself every
+     * {@link Builder#purgeInterval}).
+     */
+    public PurgeResult purge() {
+        return engine.purge();
+    }
+
+    /**
+     * Marks {@code CRASHED} the unfinished runs of every process that is gone, now (this also happens
+     * when a history is opened and at every heartbeat).
+     *
+     * @return how many runs were marked
+     */
+    public long markCrashedRuns() {
+        return engine.markCrashed();
+    }
+
+    /**
+     * Waits until every record handed to {@link #recorder()} before this call is written (or counted lost).
+     *
+     * @return false if that took longer than {@code timeout}
+     */
+    public boolean flush(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        try {
+            return engine.flush(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** {@link #flush(Duration)} with 30 seconds. */
+    public boolean flush() {
+        return flush(Duration.ofSeconds(30));
+    }
+
+    /** What the writer has done so far, lost records included. */
+    public HistoryStats stats() {
+        return engine.stats();
+    }
+
+    /** The database, for messages: the SQLite file, or the URL without parameters and the user. */
+    public String description() {
+        return engine.description();
+    }
+
+    /**
+     * Writes what is queued (waiting up to {@link Builder#closeTimeout}), stops the threads and closes the
+     * connections. Runs this process left unfinished are marked crashed by the next process that looks.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "History[" + engine.description() + "]";
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T read(String what, Read<T> read) {
+        if (engine.isClosed()) {
+            throw new IllegalStateException("the run history " + engine.description() + " is closed");
+        }
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new HistoryException("run history " + engine.description() + ": cannot " + what + ": "
+                    + root.getMessage(), e);
+        }
+    }
+
+    /** Settings of a {@link History}; every setter validates its value and names it when it is wrong. */
+    public static final class Builder {
+        private final HistoryDatabase database;
+        private Clock clock = Clock.systemUTC();
+        private Retention retention = Retention.defaults();
+        private Duration purgeInterval = Duration.ofHours(1);
+        private int queueCapacity = 65_536;
+        private int batchSize = 4_096;
+        private Duration maxBlock = Duration.ofSeconds(5);
+        private Duration linger = Duration.ofMillis(10);
+        private Duration heartbeat = Duration.ofSeconds(10);
+        private Duration crashAfter = Duration.ofSeconds(60);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private int schemaVersion = Schema.LATEST;
+
+        private Builder(HistoryDatabase database) {
+            this.database = database;
+        }
+
+        private static Duration positive(String field, Duration d) {
+            Objects.requireNonNull(d, field);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + " must be positive, was " + d);
+            }
+            return d;
+        }
+
+        /** The clock for heartbeats, retention and crash marking (default: the system clock; tests pass their own). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How long finished runs are kept (default {@link Retention#defaults()}: 30 days, 90 for failures). */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /** How often the retention purge runs by itself (default 1 hour; the first one a minute after opening). */
+        public Builder purgeInterval(Duration interval) {
+            this.purgeInterval = positive("purgeInterval", interval);
+            return this;
+        }
+
+        /** How many records may wait for the writer (default 65,536); the bound that keeps the heap flat. */
+        public Builder queueCapacity(int capacity) {
+            if (capacity < 16) {
+                throw new IllegalArgumentException("queueCapacity must be >= 16, was " + capacity);
+            }
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /** The most records written in one transaction (default 4,096). */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, was " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /**
+         * How long a run waits for room in a full queue before its record is counted lost (default 5 s).
+         * While the database is unreachable, records are counted lost at once when the queue is full.
+         */
+        public Builder maxBlock(Duration wait) {
+            this.maxBlock = positive("maxBlock", wait);
+            return this;
+        }
+
+        /**
+         * How long the writer waits for more records when it has only a few (default 10 ms): fewer,
+         * larger transactions, at the price of that much delay before readers see them.
+         */
+        public Builder linger(Duration linger) {
+            Objects.requireNonNull(linger, "linger");
+            if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("linger must be between 0 and 1s, was " + linger);
+            }
+            this.linger = linger;
+            return this;
+        }
+
+        /**
+         * How often this process tells others it is alive (default 10 s), and after how long without a
+         * heartbeat a process on another host is taken for gone (default 60 s). Processes on this host
+         * are checked by pid at once.
+         */
+        public Builder heartbeat(Duration interval, Duration crashAfter) {
+            positive("heartbeat", interval);
+            positive("crashAfter", crashAfter);
+            if (crashAfter.compareTo(interval.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("crashAfter must be at least twice the heartbeat (" + interval
+                        + "), was " + crashAfter);
+            }
+            this.heartbeat = interval;
+            this.crashAfter = crashAfter;
+            return this;
+        }
+
+        /** How long {@link History#close()} waits for the queue to be written (default 30 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = positive("closeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Migrates the schema only up to {@code version} instead of the latest (for tests of upgrades;
+         * this code needs the latest to run, so opening stops there).
+         */
+        Builder schemaVersion(int version) {
+            if (version < 1 || version > Schema.LATEST) {
+                throw new IllegalArgumentException("schemaVersion must be between 1 and " + Schema.LATEST + ", was " + version);
+            }
+            this.schemaVersion = version;
+            return this;
+        }
+
+        /**
+         * Opens the history: connects, creates or migrates the schema (refusing one newer than this code),
+         * registers this process, marks the runs of gone processes crashed, and starts the writer.
+         *
+         * @throws HistoryException if the database cannot be reached or used; the message names it
+         */
+        public History open() {
+            Engine engine = Engine.open(new Engine.Settings(database, clock, retention, purgeInterval, queueCapacity,
+                    batchSize, maxBlock, linger, heartbeat, crashAfter, closeTimeout, schemaVersion));
+            return new History(engine, clock);
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.sluice.history.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.history.HistoryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The connections to one history database: a small HikariCP pool, and what kind of database it is. */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+    private final Dialect dialect;
+    private final HistoryDatabase config;
+    private final HikariDataSource pool;
+    private final @Nullable Path file;
+    private final String description;
+
+    private Database(Dialect dialect, HistoryDatabase config, HikariDataSource pool, @Nullable Path file) {
+        this.dialect = dialect;
+        this.config = config;
+        this.pool = pool;
+        this.file = file;
+        this.description = file != null ? "SQLite file " + file
+                : config.redactedUrl() + (config.user().isEmpty() ? "" : " (user " + config.user() + ")");
+    }
+
+    /**
+     * Opens a pool on {@code config} and checks that the database answers.
+     *
+     * @throws HistoryException naming the database if it cannot be reached, is not a SQLite file or is corrupted
+     */
+    public static Database open(HistoryDatabase config) {
+        if (config.isSqlite()) {
+            return openSqlite(config, config.sqliteFile().orElseThrow());
+        }
+        return openPostgres(config);
+    }
+
+    private static Database openSqlite(HistoryDatabase config, Path file) {
+        checkSqliteFile(file);
+        SQLiteDataSource source = sqliteSource(file, SQLiteConfig.TransactionMode.DEFERRED, config);
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("sluice-history");
+        hc.setDataSource(source);
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(1);
+        hc.setAutoCommit(true);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw sqliteError(file, e);
+        }
+        Database db = new Database(Dialect.SQLITE, config, pool, file);
+        try (Connection c = db.connection(); Statement s = c.createStatement()) {
+            s.executeQuery("select count(*) from sqlite_master").close();
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw sqliteError(file, e);
+        }
+        LOG.debug("run history: SQLite file {} (WAL), pool of {}", file, config.poolSize());
+        return db;
+    }
+
+    /** A connection source for {@code file}: WAL, normal sync, a busy timeout; transactions begin {@code mode}. */
+    static SQLiteDataSource sqliteSource(Path file, SQLiteConfig.TransactionMode mode, HistoryDatabase config) {
+        SQLiteConfig sc = new SQLiteConfig();
+        sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        sc.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+        sc.setTransactionMode(mode);
+        sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        sc.setCacheSize(-16_384); // 16 MiB a connection: index pages of a big history stay in memory
+        sc.enforceForeignKeys(false);
+        SQLiteDataSource source = new SQLiteDataSource(sc);
+        source.setUrl("jdbc:sqlite:" + file);
+        return source;
+    }
+
+    private static void checkSqliteFile(Path file) {
+        try {
+            Path parent = file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new HistoryException("cannot create the folder of the run history file " + file + ": " + e
+                    + "; set SLUICE_HOME (or sluice.home) to a writable folder, or turn the history off with"
+                    + " -Dsluice.history=off", e);
+        }
+        if (!Files.isRegularFile(file)) {
+            if (Files.exists(file)) {
+                throw new HistoryException("the run history file " + file + " is not a regular file; move it away,"
+                        + " or point SLUICE_DATABASE_URL at another file");
+            }
+            return;
+        }
+        byte[] head = new byte[SQLITE_HEADER.length];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new HistoryException("cannot read the run history file " + file + ": " + e, e);
+        }
+        if (n == 0) {
+            return; // an empty file becomes a database
+        }
+        if (n < head.length || !java.util.Arrays.equals(head, SQLITE_HEADER)) {
+            throw new HistoryException("the run history file " + file + " is not a SQLite database (it does not start"
+                    + " with the SQLite header); move it away or delete it (a new one is made), or point"
+                    + " SLUICE_DATABASE_URL at another file");
+        }
+    }
+
+    /** A clear error for a SQLite file that cannot be used. */
+    static HistoryException sqliteError(Path file, Throwable e) {
+        String text = rootMessage(e);
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        if (upper.contains("NOTADB") || upper.contains("CORRUPT") || upper.contains("MALFORMED")) {
+            return new HistoryException("the run history file " + file + " is corrupted or not a SQLite database ("
+                    + text + "); move it away or delete it (a new one is made), or point SLUICE_DATABASE_URL at another"
+                    + " file", e);
+        }
+        return new HistoryException("cannot open the run history file " + file + ": " + text, e);
+    }
+
+    private static Database openPostgres(HistoryDatabase config) {
+        try {
+            Class.forName("org.postgresql.Driver", false, Database.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new HistoryException("the run history database " + config.redactedUrl() + " is PostgreSQL, but its"
+                    + " JDBC driver is not on the class path: add org.postgresql:postgresql", e);
+        }
+        String password = config.password().reveal(); // the one place it is revealed
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("sluice-history");
+        hc.setJdbcUrl(config.url());
+        hc.setUsername(config.user().isEmpty() ? null : config.user());
+        hc.setPassword(password.isEmpty() ? null : password);
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(1);
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(1);
+        hc.setAutoCommit(true);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            String message = rootMessage(e);
+            if (password.length() >= 3) {
+                message = message.replace(password, "**********");
+            }
+            throw new HistoryException("cannot connect to the run history database " + config.redactedUrl()
+                    + (config.user().isEmpty() ? "" : " as user '" + config.user() + "'") + ": " + message
+                    + "; check the URL, user and password (SLUICE_DATABASE_URL, SLUICE_DATABASE_USER,"
+                    + " SLUICE_DATABASE_PASSWORD), and that the server is running", null);
+        }
+        LOG.debug("run history: {} (user {}, password=<masked>), pool of {}", config.redactedUrl(), config.user(),
+                config.poolSize());
+        return new Database(Dialect.POSTGRESQL, config, pool, null);
+    }
+
+    /** The deepest message of {@code t}'s causes. */
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return m == null || m.isBlank() ? c.getClass().getName() : m;
+    }
+
+    /**
+     * Starts a write transaction on {@code c}. On SQLite an explicit {@code BEGIN IMMEDIATE} with the
+     * connection left in auto-commit mode: sqlite-jdbc's own transactions begin the next one as soon as
+     * one commits, which would hold the file's write lock between batches and starve other processes.
+     */
+    public void begin(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement s = c.createStatement()) {
+                s.execute("begin immediate");
+            }
+        } else {
+            c.setAutoCommit(false);
+        }
+    }
+
+    /** Commits what {@link #begin} started. */
+    public void commit(Connection c) throws SQLException {
+        if (dialect == Dialect.SQLITE) {
+            try (Statement s = c.createStatement()) {
+                s.execute("commit");
+            }
+        } else {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Rolls back what {@link #begin} started, if anything is open; never throws. */
+    public void rollback(Connection c) {
+        try {
+            if (dialect == Dialect.SQLITE) {
+                if (!c.isClosed()) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("rollback");
+                    }
+                }
+            } else if (!c.isClosed() && !c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // nothing was open, or the connection is gone: either way nothing stays locked
+        }
+    }
+
+    /** A pooled connection, in auto-commit mode. */
+    public Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** The pool, for Flyway on PostgreSQL. */
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /** The kind of database. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** What was opened. */
+    public HistoryDatabase config() {
+        return config;
+    }
+
+    /** The SQLite file, or null for PostgreSQL. */
+    public @Nullable Path file() {
+        return file;
+    }
+
+    /** The database for messages: the SQLite file, or the URL without parameters and the user. */
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

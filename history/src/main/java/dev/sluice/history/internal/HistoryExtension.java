@@ -1,0 +1,120 @@
+package dev.sluice.history.internal;
+
+import dev.sluice.LogLine;
+import dev.sluice.Run;
+import dev.sluice.RunRecorder;
+import dev.sluice.RuntimeExtension;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.StateChange;
+import dev.sluice.block.Blocks;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every runtime's runs with no code: {@code $SLUICE_HOME/sluice.db}, or the database named by
+ * {@code SLUICE_DATABASE_URL} / {@code SLUICE_DATABASE_BLOCK}; off with {@code -Dsluice.history=off}
+ * or {@code SLUICE_HISTORY=off}. The default SQLite file never stops a flow: if it cannot be opened,
+ * the runtime goes on without a history (logged).
+ */
+public final class HistoryExtension implements RuntimeExtension {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
+
+    /** The system property that turns the history off ({@code off}) for every runtime. */
+    public static final String PROPERTY = "sluice.history";
+    /** The environment variable that turns the history off ({@code off}). */
+    public static final String VARIABLE = "SLUICE_HISTORY";
+
+    @Override
+    public String name() {
+        return "history";
+    }
+
+    /** Whether the history is turned off by the system property or {@code environment}. */
+    public static boolean isOff(Map<String, String> environment) {
+        String v = System.getProperty(PROPERTY);
+        if (v == null || v.isBlank()) {
+            v = environment.get(VARIABLE);
+        }
+        if (v == null) {
+            return false;
+        }
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "off", "false", "no", "0", "disabled", "none" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public Optional<RunRecorder> recorder(SluiceRuntime runtime) {
+        Map<String, String> env = runtime.environment();
+        if (isOff(env)) {
+            LOG.debug("run history is off ({} / {})", PROPERTY, VARIABLE);
+            return Optional.empty();
+        }
+        String block = env.get(HistoryDatabase.BLOCK_VARIABLE);
+        HistoryDatabase database;
+        boolean chosen;
+        if (block != null && !block.isBlank()) {
+            database = runtime.call(() -> Blocks.load(HistoryDatabase.class, block.strip()));
+            chosen = true;
+        } else {
+            database = HistoryDatabase.fromEnvironment(env, runtime.home());
+            chosen = !database.isSqlite() || System.getProperty("sluice.database.url") != null
+                    || env.get(HistoryDatabase.URL_VARIABLE) != null;
+        }
+        History history;
+        try {
+            history = History.builder(database).clock(runtime.clock()).open();
+        } catch (RuntimeException e) {
+            if (chosen) {
+                throw e; // the runtime logs it and goes on without a history
+            }
+            LOG.warn("run history is off for this runtime: {} (flows run as usual; -D{}=off or {}=off silences this)",
+                    e.getMessage(), PROPERTY, VARIABLE);
+            return Optional.empty();
+        }
+        return Optional.of(new Closing(history));
+    }
+
+    /** The history's recorder, closing the history with the runtime. */
+    static final class Closing implements RunRecorder, AutoCloseable {
+        private final History history;
+        private final RunRecorder delegate;
+
+        Closing(History history) {
+            this.history = history;
+            this.delegate = history.recorder();
+        }
+
+        @Override
+        public void stateChanged(Run run, StateChange change) {
+            delegate.stateChanged(run, change);
+        }
+
+        @Override
+        public void logged(Run run, LogLine line) {
+            delegate.logged(run, line);
+        }
+
+        @Override
+        public void tagsChanged(Run run, Set<String> tags) {
+            delegate.tagsChanged(run, tags);
+        }
+
+        @Override
+        public void close() {
+            history.close();
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.sluice.history.internal;
+
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processes writing to a history database ("owners": host, pid, process start time, heartbeat),
+ * and the marking of runs left behind by one that is gone. An owner is gone when it closed its
+ * history, when it ran on this host and its process is no longer there (or the pid now belongs to
+ * another process), or when it ran elsewhere and has not beaten its heart for {@code crashAfter}.
+ */
+public final class Owners {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
+    static final String UNFINISHED = "('SCHEDULED', 'PENDING', 'RUNNING', 'RETRYING')";
+    private static final String HOST = hostName();
+
+    private final Database db;
+    private final Clock clock;
+    private final Duration crashAfter;
+    private final String id;
+    private final long pid;
+    private final @Nullable Instant processStart;
+
+    private Owners(Database db, Clock clock, Duration crashAfter, String id) {
+        this.db = db;
+        this.clock = clock;
+        this.crashAfter = crashAfter;
+        this.id = id;
+        ProcessHandle self = ProcessHandle.current();
+        this.pid = self.pid();
+        this.processStart = self.info().startInstant().orElse(null);
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** Registers this process as an owner of {@code db}. */
+    public static Owners register(Database db, Clock clock, Duration crashAfter) throws SQLException {
+        Owners o = new Owners(db, clock, crashAfter, UUID.randomUUID().toString());
+        long now = Times.micros(clock.instant());
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into sluice_owner"
+                + " (id, host, pid, process_start, opened_at, heartbeat_at) values (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, o.id);
+            ps.setString(2, HOST);
+            ps.setLong(3, o.pid);
+            if (o.processStart == null) {
+                ps.setNull(4, Types.BIGINT);
+            } else {
+                ps.setLong(4, Times.micros(o.processStart));
+            }
+            ps.setLong(5, now);
+            ps.setLong(6, now);
+            ps.executeUpdate();
+        }
+        return o;
+    }
+
+    /** This owner's id. */
+    public String id() {
+        return id;
+    }
+
+    /** Tells other processes this one is still there. */
+    public void heartbeat() throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("update sluice_owner set heartbeat_at = ? where id = ?")) {
+            ps.setLong(1, Times.micros(clock.instant()));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks this owner closed: runs it leaves unfinished are marked crashed by the next process that looks. */
+    public void closed() throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("update sluice_owner set closed_at = ?, heartbeat_at = ? where id = ?")) {
+            long now = Times.micros(clock.instant());
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private record Row(String id, String host, long pid, @Nullable Long processStart, long heartbeatAt, @Nullable Long closedAt) {
+        String who() {
+            return "pid " + pid + " on " + host;
+        }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        long ps = rs.getLong(4);
+        Long processStart = rs.wasNull() ? null : ps;
+        long heartbeat = rs.getLong(5);
+        long closed = rs.getLong(6);
+        Long closedAt = rs.wasNull() ? null : closed;
+        return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), processStart, heartbeat, closedAt);
+    }
+
+    /** Why owner {@code row} is gone, or empty while it is still there. */
+    private Optional<String> gone(Row row, Instant now) {
+        if (row.closedAt() != null) {
+            return Optional.of("the runtime that ran it (" + row.who() + ") was closed before the run ended");
+        }
+        if (row.host().equals(HOST)) {
+            Optional<ProcessHandle> p = ProcessHandle.of(row.pid());
+            if (p.isEmpty() || !p.get().isAlive()) {
+                return Optional.of("the process that ran it (" + row.who() + ") is gone");
+            }
+            if (row.processStart() != null) {
+                Optional<Instant> started = p.get().info().startInstant();
+                if (started.isPresent()
+                        && Math.abs(Times.micros(started.get()) - row.processStart()) > 2_000_000L) {
+                    return Optional.of("the process that ran it (" + row.who() + ") is gone (the pid is another process's now)");
+                }
+            }
+            return Optional.empty();
+        }
+        if (Times.micros(now) - row.heartbeatAt() > Times.micros(crashAfter)) {
+            return Optional.of("the process that ran it (" + row.who() + ") stopped beating its heart at "
+                    + Times.instant(row.heartbeatAt()));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether owner {@code ownerId} is gone (an unknown owner is). */
+    public boolean isGone(String ownerId) throws SQLException {
+        if (ownerId.equals(id)) {
+            return false;
+        }
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("select id, host, pid,"
+                + " process_start, heartbeat_at, closed_at from sluice_owner where id = ?")) {
+            ps.setString(1, ownerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || gone(row(rs), clock.instant()).isPresent();
+            }
+        }
+    }
+
+    /**
+     * Marks {@code CRASHED} every unfinished run of every owner that is gone, and those owners reaped.
+     *
+     * @return how many runs were marked
+     */
+    public long reap() throws SQLException {
+        Instant now = clock.instant();
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("select id, host, pid,"
+                + " process_start, heartbeat_at, closed_at from sluice_owner where reaped_at is null and id <> ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(row(rs));
+                }
+            }
+        }
+        long marked = 0;
+        for (Row r : rows) {
+            Optional<String> why = gone(r, now);
+            if (why.isPresent()) {
+                marked += markCrashed(r, why.get(), now);
+            }
+        }
+        return marked;
+    }
+
+    private long markCrashed(Row owner, String why, Instant now) throws SQLException {
+        long t = Times.micros(now);
+        String line = Json.historyLine(new StateChange(State.CRASHED, now, why)) + "\n";
+        long marked = 0;
+        try (Connection c = db.connection()) {
+            db.begin(c);
+            try {
+                for (String table : new String[] {"flow_run", "task_run"}) {
+                    try (PreparedStatement ps = c.prepareStatement("update " + table + " set state = 'CRASHED',"
+                            + " end_time = ?,"
+                            + " duration_us = case when start_time is null then 0 else ? - start_time end,"
+                            + " history = history || ?, error_type = coalesce(error_type, ?),"
+                            + " error_message = coalesce(error_message, ?), error_stack = coalesce(error_stack, ?),"
+                            + " updated_at = ? where owner_id = ? and state in " + UNFINISHED)) {
+                        ps.setLong(1, t);
+                        ps.setLong(2, t);
+                        ps.setString(3, line);
+                        ps.setString(4, "dev.sluice.history.ProcessGone");
+                        ps.setString(5, why);
+                        ps.setString(6, why);
+                        ps.setLong(7, t);
+                        ps.setString(8, owner.id());
+                        marked += ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("update sluice_owner set reaped_at = ? where id = ?")) {
+                    ps.setLong(1, t);
+                    ps.setString(2, owner.id());
+                    ps.executeUpdate();
+                }
+                db.commit(c);
+            } catch (SQLException | RuntimeException e) {
+                db.rollback(c);
+                throw e;
+            }
+        }
+        if (marked > 0) {
+            LOG.warn("run history {}: {} run(s) left unfinished were marked CRASHED: {}", db.description(), marked, why);
+        }
+        return marked;
+    }
+}

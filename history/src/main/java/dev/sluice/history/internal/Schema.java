@@ -1,0 +1,146 @@
+package dev.sluice.history.internal;
+
+import dev.sluice.history.HistoryException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Brings a database's schema to the version this code writes, with Flyway (versioned SQL per dialect
+ * under {@code db/sluice-history/}). Opening a database that is already current does not load Flyway
+ * at all; a database whose schema is newer than this code is refused, so an old program never writes
+ * into a layout it does not know.
+ */
+public final class Schema {
+    /** The schema version this code reads and writes. */
+    public static final int LATEST = 2;
+    /** Flyway's table of applied migrations. */
+    public static final String TABLE = "sluice_schema_history";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+
+    private Schema() {
+    }
+
+    /**
+     * Migrates {@code db} to {@link #LATEST}, or up to {@code target} when given (tests of upgrades).
+     *
+     * @throws HistoryException if the schema is newer than this code, or the migration fails
+     */
+    @SuppressWarnings("try") // the file lock is held by the try block, not used in it
+    public static void migrate(Database db, int target) {
+        int current = current(db);
+        if (current > LATEST) {
+            throw newer(db, current);
+        }
+        if (current >= target) {
+            return;
+        }
+        if (db.dialect() == Dialect.SQLITE) {
+            Path file = java.util.Objects.requireNonNull(db.file());
+            Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock");
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = ch.lock()) {
+                // another process may have migrated while this one waited
+                current = current(db);
+                if (current > LATEST) {
+                    throw newer(db, current);
+                }
+                if (current < target) {
+                    flyway(db, Database.sqliteSource(file, SQLiteConfig.TransactionMode.DEFERRED, db.config()), target);
+                }
+            } catch (IOException e) {
+                throw new HistoryException("cannot lock " + lockFile + " to migrate the run history file " + file + ": " + e, e);
+            }
+        } else {
+            flyway(db, db.dataSource(), target); // Flyway locks PostgreSQL itself
+        }
+    }
+
+    private static HistoryException newer(Database db, int version) {
+        return new HistoryException("the run history database " + db.description() + " has schema version " + version
+                + ", newer than this sluice-history understands (" + LATEST + "); nothing is written to it: upgrade"
+                + " sluice-history, or point SLUICE_DATABASE_URL at another database");
+    }
+
+    private static void flyway(Database db, DataSource source, int target) {
+        long start = System.nanoTime();
+        try {
+            Flyway flyway = Flyway.configure(Schema.class.getClassLoader())
+                    .dataSource(source)
+                    .locations(db.dialect().migrations())
+                    .table(TABLE)
+                    .target(Integer.toString(target))
+                    .load();
+            var result = flyway.migrate();
+            LOG.info("run history {}: schema migrated to version {} ({} migration(s), {} ms)", db.description(),
+                    target, result.migrationsExecuted, (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            if (db.file() != null) {
+                HistoryException he = Database.sqliteError(db.file(), e);
+                if (he.getMessage().contains("corrupted")) {
+                    throw he;
+                }
+            }
+            throw new HistoryException("cannot migrate the run history database " + db.description() + " to schema version "
+                    + target + ": " + Database.rootMessage(e), e);
+        }
+    }
+
+    /** The highest successfully applied schema version, 0 for an empty database. */
+    public static int current(Database db) {
+        try (Connection c = db.connection()) {
+            if (!hasTable(c, TABLE)) {
+                return 0;
+            }
+            int max = 0;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select version, success from " + TABLE + " where version is not null")) {
+                while (rs.next()) {
+                    if (!rs.getBoolean(2)) {
+                        continue;
+                    }
+                    String v = rs.getString(1);
+                    try {
+                        max = Math.max(max, Integer.parseInt(v.strip()));
+                    } catch (NumberFormatException e) {
+                        // "2.1" from a newer release: count its major part
+                        int dot = v.indexOf('.');
+                        max = Math.max(max, Integer.parseInt(v.substring(0, dot < 0 ? v.length() : dot).strip()) + (dot < 0 ? 0 : 1));
+                    }
+                }
+            }
+            return max;
+        } catch (SQLException e) {
+            if (db.file() != null) {
+                throw Database.sqliteError(db.file(), e);
+            }
+            throw new HistoryException("cannot read the schema version of the run history database " + db.description()
+                    + ": " + Database.rootMessage(e), e);
+        }
+    }
+
+    private static boolean hasTable(Connection c, String table) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getTables(null, null, table, new String[] {"TABLE"})) {
+            if (rs.next()) {
+                return true;
+            }
+        }
+        try (ResultSet rs = md.getTables(null, null, table.toUpperCase(java.util.Locale.ROOT), new String[] {"TABLE"})) {
+            return rs.next();
+        }
+    }
+}

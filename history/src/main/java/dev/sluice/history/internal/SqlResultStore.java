@@ -1,0 +1,157 @@
+package dev.sluice.history.internal;
+
+import dev.sluice.cache.CachedResult;
+import dev.sluice.cache.ResultStore;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Cached task results in the history database, shared by every process that opens it. The lock that
+ * makes two processes compute a key once is a row in {@code result_lock}, owned by this process's
+ * history; a lock whose owner is gone (killed, or closed) is taken over, so a crash never leaves a key
+ * locked for good.
+ */
+public final class SqlResultStore implements ResultStore {
+    private final Database db;
+    private final Owners owners;
+    private final Clock clock;
+
+    public SqlResultStore(Database db, Owners owners, Clock clock) {
+        this.db = db;
+        this.owners = owners;
+        this.clock = clock;
+    }
+
+    private IOException io(String what, String key, SQLException e) {
+        return new IOException("run history " + db.description() + ": cannot " + what + " cached result " + key + ": "
+                + Database.rootMessage(e), e);
+    }
+
+    @Override
+    public Optional<CachedResult> read(String key) throws IOException {
+        Objects.requireNonNull(key, "key");
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("select key, task_name,"
+                + " task_version, run_id, created_at, type, json from result_entry where key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new CachedResult(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        Times.instant(rs.getLong(5)), rs.getString(6), rs.getString(7)));
+            }
+        } catch (SQLException e) {
+            throw io("read", key, e);
+        }
+    }
+
+    @Override
+    public void write(CachedResult entry) throws IOException {
+        Objects.requireNonNull(entry, "entry");
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into result_entry (key,"
+                + " task_name, task_version, run_id, created_at, type, json) values (?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (key) do update set task_name = excluded.task_name, task_version = excluded.task_version,"
+                + " run_id = excluded.run_id, created_at = excluded.created_at, type = excluded.type, json = excluded.json")) {
+            ps.setString(1, entry.key());
+            ps.setString(2, entry.taskName());
+            if (entry.taskVersion() == null) {
+                ps.setNull(3, Types.VARCHAR);
+            } else {
+                ps.setString(3, entry.taskVersion());
+            }
+            ps.setString(4, entry.runId());
+            ps.setLong(5, Times.micros(entry.createdAt()));
+            ps.setString(6, entry.type());
+            ps.setString(7, entry.json());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw io("write", entry.key(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(String key) throws IOException {
+        Objects.requireNonNull(key, "key");
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("delete from result_entry where key = ?")) {
+            ps.setString(1, key);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw io("delete", key, e);
+        }
+    }
+
+    @Override
+    public Lock lock(String key) throws IOException, InterruptedException {
+        Objects.requireNonNull(key, "key");
+        long sleep = 20;
+        while (true) {
+            try {
+                if (tryLock(key)) {
+                    return () -> unlock(key);
+                }
+                String holder = holder(key);
+                if (holder != null && owners.isGone(holder)) {
+                    try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                            "delete from result_lock where key = ? and owner_id = ?")) {
+                        ps.setString(1, key);
+                        ps.setString(2, holder);
+                        ps.executeUpdate();
+                    }
+                    continue;
+                }
+            } catch (SQLException e) {
+                throw io("lock", key, e);
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the cache lock of " + key);
+            }
+            Thread.sleep(sleep + ThreadLocalRandom.current().nextLong(sleep / 2 + 1));
+            sleep = Math.min(sleep * 2, 250);
+        }
+    }
+
+    private boolean tryLock(String key) throws SQLException {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into result_lock (key,"
+                + " owner_id, acquired_at) values (?, ?, ?) on conflict (key) do nothing")) {
+            ps.setString(1, key);
+            ps.setString(2, owners.id());
+            ps.setLong(3, Times.micros(clock.instant()));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private @org.jspecify.annotations.Nullable String holder(String key) throws SQLException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("select owner_id from result_lock where key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void unlock(String key) throws IOException {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement("delete from result_lock where key = ? and owner_id = ?")) {
+            ps.setString(1, key);
+            ps.setString(2, owners.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw io("unlock", key, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ResultStore[" + db.description() + "]";
+    }
+}

@@ -1,0 +1,585 @@
+package dev.sluice.history.internal;
+
+import dev.sluice.ErrorInfo;
+import dev.sluice.LogLine;
+import dev.sluice.history.HistoryStats;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background writer of a history: one thread taking records off a bounded queue and writing them
+ * in batches, one transaction per batch, with the records of one run in one batch folded into one row
+ * write. When the queue is full the recording thread waits (back-pressure) up to a bound; past it, or
+ * while the database is unreachable, a record is dropped and counted as lost, with a log line: never
+ * silently. A batch that fails because the database is away is kept and written again when it is back.
+ */
+public final class Writer {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
+    private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static final String FLOW_INSERT = "insert into flow_run (id, name, flow_name, version, state,"
+            + " parent_flow_run_id, root_id, tags, parameters, history, attempts, error_type, error_message, error_stack,"
+            + " created_at, start_time, end_time, sort_time, duration_us, owner_id, updated_at) values ";
+    private static final int FLOW_WIDTH = 21;
+    private static final String FLOW_CONFLICT = " on conflict (id) do update set name = excluded.name,"
+            + " state = excluded.state, tags = excluded.tags,"
+            + " parameters = coalesce(excluded.parameters, flow_run.parameters),"
+            + " history = flow_run.history || excluded.history, attempts = excluded.attempts,"
+            + " error_type = coalesce(excluded.error_type, flow_run.error_type),"
+            + " error_message = coalesce(excluded.error_message, flow_run.error_message),"
+            + " error_stack = coalesce(excluded.error_stack, flow_run.error_stack),"
+            + " start_time = coalesce(flow_run.start_time, excluded.start_time),"
+            + " end_time = coalesce(excluded.end_time, flow_run.end_time),"
+            + " sort_time = coalesce(flow_run.start_time, excluded.start_time, flow_run.sort_time),"
+            + " duration_us = excluded.duration_us, owner_id = excluded.owner_id, updated_at = excluded.updated_at";
+    private static final String TASK_INSERT = "insert into task_run (id, name, task_name, version, state,"
+            + " flow_run_id, parent_task_run_id, tags, parameters, history, attempts, cache_key, cached_from_run_id,"
+            + " error_type, error_message, error_stack, created_at, start_time, end_time, sort_time, duration_us,"
+            + " owner_id, updated_at) values ";
+    private static final int TASK_WIDTH = 23;
+    private static final String TASK_CONFLICT = " on conflict (id) do update set name = excluded.name,"
+            + " state = excluded.state, tags = excluded.tags,"
+            + " parameters = coalesce(excluded.parameters, task_run.parameters),"
+            + " history = task_run.history || excluded.history, attempts = excluded.attempts,"
+            + " cache_key = coalesce(excluded.cache_key, task_run.cache_key),"
+            + " cached_from_run_id = coalesce(excluded.cached_from_run_id, task_run.cached_from_run_id),"
+            + " error_type = coalesce(excluded.error_type, task_run.error_type),"
+            + " error_message = coalesce(excluded.error_message, task_run.error_message),"
+            + " error_stack = coalesce(excluded.error_stack, task_run.error_stack),"
+            + " start_time = coalesce(task_run.start_time, excluded.start_time),"
+            + " end_time = coalesce(excluded.end_time, task_run.end_time),"
+            + " sort_time = coalesce(task_run.start_time, excluded.start_time, task_run.sort_time),"
+            + " duration_us = excluded.duration_us, owner_id = excluded.owner_id, updated_at = excluded.updated_at";
+    private static final String LOG_INSERT = "insert into log_line (flow_run_id, task_run_id, time, level, logger,"
+            + " message, error) values ";
+    private static final int LOG_WIDTH = 7;
+    /** Rows a multi-row statement holds on PostgreSQL (its limit is 65,535 parameters a statement). */
+    private static final int ROWS_PER_STATEMENT = 256;
+    /** A SQL NULL of a text column, in a row of values. */
+    private static final Object NULL_TEXT = new Object();
+    /** A SQL NULL of an integer column, in a row of values. */
+    private static final Object NULL_LONG = new Object();
+
+    private final Database db;
+    private final String ownerId;
+    private final Clock clock;
+    private final ArrayBlockingQueue<Event> queue;
+    private final int batchSize;
+    private final long maxBlockNanos;
+    private final long lingerNanos;
+    private final Thread thread;
+
+    private final LongAdder recorded = new LongAdder();
+    private final AtomicLong written = new AtomicLong();
+    private final LongAdder lost = new LongAdder();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong recorderFailures = new AtomicLong();
+    private volatile @Nullable String lastError;
+    private final AtomicLong lastLossLog = new AtomicLong(System.nanoTime() - LOSS_LOG_INTERVAL_NANOS);
+    private final AtomicLong lossesAtLastLog = new AtomicLong();
+
+    /** True while the writer cannot write (the database is away): records are dropped at once instead of waiting. */
+    private volatile boolean degraded;
+    private volatile boolean closed;
+    private volatile boolean stopNow;
+    /** Runs written and not ended yet: their tags are written once, when first seen. */
+    private final Set<String> live = new HashSet<>();
+    private @Nullable Connection connection;
+
+    public Writer(Database db, String ownerId, Clock clock, int capacity, int batchSize, Duration maxBlock, Duration linger) {
+        this.db = db;
+        this.ownerId = ownerId;
+        this.clock = clock;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.batchSize = batchSize;
+        this.maxBlockNanos = maxBlock.toNanos();
+        this.lingerNanos = linger.toNanos();
+        this.thread = new Thread(this::loop, "sluice-history-writer");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the writer thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues {@code event}; waits while the queue is full, up to the bound; past it, counts it lost. */
+    public void offer(Event event) {
+        recorded.increment();
+        if (queue.offer(event)) {
+            return;
+        }
+        if (closed) {
+            lose(1, "the history is closed");
+            return;
+        }
+        if (!degraded) {
+            try {
+                if (queue.offer(event, maxBlockNanos, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+                degraded = true; // the next records do not wait: the writer is stuck
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the run was interrupted: keep its flag for it
+                if (queue.offer(event)) {
+                    return;
+                }
+            }
+        }
+        lose(1, "the queue of " + (queue.remainingCapacity() + queue.size()) + " records is full"
+                + (lastError != null ? " (last write error: " + lastError + ")" : ""));
+    }
+
+    /** A recorder call failed before reaching the queue (a run whose accessors threw). */
+    void recorderFailed(RuntimeException e) {
+        if (recorderFailures.getAndIncrement() == 0) {
+            LOG.warn("the run history could not take a snapshot of a run; that record is lost", e);
+        }
+        lose(1, "a snapshot failed: " + e);
+    }
+
+    private void lose(long n, String why) {
+        lost.add(n);
+        long now = System.nanoTime();
+        long last = lastLossLog.get();
+        if (now - last >= LOSS_LOG_INTERVAL_NANOS && lastLossLog.compareAndSet(last, now)) {
+            long total = lost.sum();
+            long since = total - lossesAtLastLog.getAndSet(total);
+            LOG.warn("run history {}: {} record(s) lost ({} in all so far): {}; they will not be in the database",
+                    db.description(), since, total, why);
+        }
+    }
+
+    /**
+     * Waits until everything queued before this call is written (or counted lost).
+     *
+     * @return false if that took longer than {@code timeout}
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        if (!thread.isAlive()) {
+            return queue.isEmpty();
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!queue.offer(new Event.FlushEvent(done), 10, TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() > deadline || !thread.isAlive()) {
+                return false;
+            }
+        }
+        return done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops taking records, writes what is queued (waiting up to {@code timeout}), and stops the thread. */
+    public void close(Duration timeout) {
+        closed = true;
+        try {
+            if (!flush(timeout)) {
+                LOG.warn("run history {}: could not write the last {} record(s) within {}; they are lost",
+                        db.description(), queue.size(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopNow = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = queue.size();
+        for (Event e : queue) {
+            if (e instanceof Event.FlushEvent f) {
+                f.done().countDown();
+                left--;
+            }
+        }
+        queue.clear();
+        if (left > 0) {
+            lose(left, "the history was closed before they were written");
+        }
+        closeConnection();
+    }
+
+    /** The writer's counters now. */
+    public HistoryStats stats(long crashedRunsMarked) {
+        return new HistoryStats(recorded.sum(), written.get(), lost.sum(), queue.size(), failures.get(), crashedRunsMarked,
+                lastError);
+    }
+
+    private void loop() {
+        List<Event> batch = new ArrayList<>(batchSize);
+        while (!stopNow) {
+            try {
+                Event first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+                if (batch.size() < batchSize / 8 && lingerNanos > 0 && !closed && !hasFlush(batch)) {
+                    TimeUnit.NANOSECONDS.sleep(lingerNanos);
+                    queue.drainTo(batch, batchSize - batch.size());
+                }
+                writeWithRetry(batch);
+            } catch (InterruptedException e) {
+                if (stopNow) {
+                    break;
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("run history {}: the writer failed; {} record(s) are lost", db.description(), batch.size(), e);
+                lose(count(batch), "the writer failed: " + e);
+                release(batch);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private static boolean hasFlush(List<Event> batch) {
+        for (Event e : batch) {
+            if (e instanceof Event.FlushEvent) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int count(List<Event> batch) {
+        int n = 0;
+        for (Event e : batch) {
+            if (!(e instanceof Event.FlushEvent)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void release(List<Event> batch) {
+        for (Event e : batch) {
+            if (e instanceof Event.FlushEvent f) {
+                f.done().countDown();
+            }
+        }
+    }
+
+    private void writeWithRetry(List<Event> batch) throws InterruptedException {
+        int records = count(batch);
+        int attempt = 0;
+        long backoff = 50;
+        while (true) {
+            try {
+                if (records > 0) {
+                    write(batch);
+                    written.addAndGet(records);
+                }
+                if (degraded) {
+                    degraded = false;
+                    if (attempt > 0) {
+                        LOG.info("run history {}: writing again", db.description());
+                    }
+                }
+                release(batch);
+                return;
+            } catch (SQLException | RuntimeException e) {
+                closeConnection();
+                failures.incrementAndGet();
+                lastError = Database.rootMessage(e);
+                attempt++;
+                boolean away = Dialect.isTransient(e);
+                if (away && !stopNow && !(closed && attempt > 3)) {
+                    if (attempt == 1 || attempt % 50 == 0) {
+                        LOG.warn("run history {}: cannot write {} record(s) ({}); keeping them and trying again; new"
+                                + " records are dropped (and counted) while the queue is full", db.description(), records,
+                                lastError);
+                    }
+                    degraded = true;
+                    Thread.sleep(backoff);
+                    backoff = Math.min(backoff * 2, 2_000);
+                    continue;
+                }
+                if (!away && attempt < 3) {
+                    continue;
+                }
+                LOG.error("run history {}: {} record(s) could not be written and are lost", db.description(), records, e);
+                lose(records, "a batch failed: " + lastError);
+                release(batch);
+                return;
+            }
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = connection;
+        if (c == null || c.isClosed()) {
+            c = db.connection();
+            connection = c;
+        }
+        return c;
+    }
+
+    private void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
+            db.rollback(c);
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("closing a history connection failed", e);
+            }
+        }
+    }
+
+    /** One run's records in one batch, folded. */
+    private static final class Fold {
+        Event.RunEvent last;
+        final StringBuilder history = new StringBuilder();
+        final Instant created;
+        @Nullable Map<String, ? extends @Nullable Object> parameters;
+        @Nullable ErrorInfo error;
+        boolean writeTags;
+
+        Fold(Event.RunEvent first, Instant now) {
+            this.last = first;
+            this.created = first.change() != null ? first.change().at() : first.start() != null ? first.start() : now;
+        }
+    }
+
+    private void write(List<Event> batch) throws SQLException {
+        Instant now = clock.instant();
+        Map<String, Fold> flows = new LinkedHashMap<>();
+        Map<String, Fold> tasks = new LinkedHashMap<>();
+        List<Event.LogEvent> logs = new ArrayList<>();
+        for (Event e : batch) {
+            if (e instanceof Event.RunEvent r) {
+                Map<String, Fold> folds = r.flow() ? flows : tasks;
+                Fold f = folds.get(r.id());
+                if (f == null) {
+                    f = new Fold(r, now);
+                    folds.put(r.id(), f);
+                    f.writeTags = !live.contains(r.id());
+                }
+                f.last = r;
+                if (r.tagsChanged()) {
+                    f.writeTags = true;
+                }
+                if (r.change() != null) {
+                    f.history.append(Json.historyLine(r.change())).append('\n');
+                }
+                if (r.parameters() != null) {
+                    f.parameters = r.parameters();
+                }
+                if (r.error() != null) {
+                    f.error = r.error();
+                }
+            } else if (e instanceof Event.LogEvent l) {
+                logs.add(l);
+            }
+        }
+        Instant written = now;
+        Map<java.util.Set<String>, String> tagJson = new IdentityHashMap<>();
+        Map<java.util.Set<String>, List<String>> maskedTags = new IdentityHashMap<>();
+        List<Object[]> flowRows = new ArrayList<>(flows.size());
+        List<Object[]> flowTags = new ArrayList<>();
+        for (Fold f : flows.values()) {
+            Event.RunEvent r = f.last;
+            Object[] row = new Object[FLOW_WIDTH];
+            int i = 0;
+            row[i++] = r.id();
+            row[i++] = r.name();
+            row[i++] = r.definitionName();
+            row[i++] = text(r.version());
+            row[i++] = r.state().name();
+            row[i++] = text(r.parentId());
+            row[i++] = r.rootOrParentTask() != null ? r.rootOrParentTask() : r.id();
+            row[i++] = tagJson.computeIfAbsent(r.tags(), t -> Masking.mask(Json.tags(t)));
+            row[i++] = text(f.parameters == null ? null : Json.parameters(f.parameters));
+            row[i++] = f.history.toString();
+            row[i++] = (long) r.attempts();
+            i = error(row, i, f.error);
+            i = times(row, i, f, r);
+            row[i++] = ownerId;
+            row[i] = Times.micros(written);
+            flowRows.add(row);
+            tags(flowTags, f, maskedTags);
+        }
+        List<Object[]> taskRows = new ArrayList<>(tasks.size());
+        List<Object[]> taskTags = new ArrayList<>();
+        for (Fold f : tasks.values()) {
+            Event.RunEvent r = f.last;
+            Object[] row = new Object[TASK_WIDTH];
+            int i = 0;
+            row[i++] = r.id();
+            row[i++] = r.name();
+            row[i++] = r.definitionName();
+            row[i++] = text(r.version());
+            row[i++] = r.state().name();
+            row[i++] = text(r.parentId());
+            row[i++] = text(r.rootOrParentTask());
+            row[i++] = tagJson.computeIfAbsent(r.tags(), t -> Masking.mask(Json.tags(t)));
+            row[i++] = text(f.parameters == null ? null : Json.parameters(f.parameters));
+            row[i++] = f.history.toString();
+            row[i++] = (long) r.attempts();
+            row[i++] = text(r.cacheKey());
+            row[i++] = text(r.cachedFromRunId());
+            i = error(row, i, f.error);
+            i = times(row, i, f, r);
+            row[i++] = ownerId;
+            row[i] = Times.micros(written);
+            taskRows.add(row);
+            tags(taskTags, f, maskedTags);
+        }
+        List<Object[]> logRows = new ArrayList<>(logs.size());
+        for (Event.LogEvent l : logs) {
+            LogLine line = l.line();
+            String flowRunId = line.flowRunId() != null ? line.flowRunId() : l.flow() ? l.runId() : null;
+            String taskRunId = line.taskRunId() != null ? line.taskRunId() : l.flow() ? null : l.runId();
+            logRows.add(new Object[] {text(flowRunId), text(taskRunId), Times.micros(line.time()), line.level(),
+                    line.logger(), line.message(), text(line.error())});
+        }
+
+        Connection c = connection();
+        boolean ok = false;
+        db.begin(c);
+        try {
+            insert(c, FLOW_INSERT, FLOW_CONFLICT, FLOW_WIDTH, flowRows);
+            insert(c, "insert into flow_run_tag (run_id, tag) values ", " on conflict do nothing", 2, flowTags);
+            insert(c, TASK_INSERT, TASK_CONFLICT, TASK_WIDTH, taskRows);
+            insert(c, "insert into task_run_tag (run_id, tag) values ", " on conflict do nothing", 2, taskTags);
+            insert(c, LOG_INSERT, "", LOG_WIDTH, logRows);
+            db.commit(c);
+            ok = true;
+            for (Map<String, Fold> folds : List.of(flows, tasks)) {
+                for (Fold f : folds.values()) {
+                    if (f.last.state().isTerminal()) {
+                        live.remove(f.last.id());
+                    } else {
+                        live.add(f.last.id());
+                    }
+                }
+            }
+        } finally {
+            if (!ok) {
+                db.rollback(c);
+            }
+        }
+    }
+
+    private static void tags(List<Object[]> rows, Fold f, Map<java.util.Set<String>, List<String>> masked) {
+        if (!f.writeTags || f.last.tags().isEmpty()) {
+            return;
+        }
+        // runs share their tag sets (a flow's tags are its task runs'): mask each set once a batch
+        for (String tag : masked.computeIfAbsent(f.last.tags(), t -> t.stream().map(Masking::mask).distinct().toList())) {
+            rows.add(new Object[] {f.last.id(), tag});
+        }
+    }
+
+    private static Object text(@Nullable String s) {
+        return s == null ? NULL_TEXT : s;
+    }
+
+    private static int error(Object[] row, int i, @Nullable ErrorInfo error) {
+        row[i++] = text(error == null ? null : error.type());
+        row[i++] = text(error == null ? null : error.message());
+        row[i++] = text(error == null ? null : error.stackTrace());
+        return i;
+    }
+
+    private static int times(Object[] row, int i, Fold f, Event.RunEvent r) {
+        long created = Times.micros(f.created);
+        Instant start = r.start();
+        Instant end = r.end();
+        row[i++] = created;
+        row[i++] = start == null ? NULL_LONG : (Object) Times.micros(start);
+        row[i++] = end == null ? NULL_LONG : (Object) Times.micros(end);
+        row[i++] = start == null ? created : Times.micros(start);
+        row[i++] = start != null && end != null ? Math.max(0, Times.micros(end) - Times.micros(start)) : 0L;
+        return i;
+    }
+
+    /** The statements of one multi-row insert size, for PostgreSQL. */
+    private final Map<String, String> statements = new java.util.HashMap<>();
+
+    /**
+     * Writes {@code rows}: on SQLite as a JDBC batch of one-row statements (cheap there), on PostgreSQL
+     * as statements of up to {@value #ROWS_PER_STATEMENT} rows each, which the server plans once and
+     * runs as one.
+     */
+    private void insert(Connection c, String insert, String conflict, int width, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (db.dialect() == Dialect.SQLITE) {
+            try (PreparedStatement ps = c.prepareStatement(insert + values(width, 1) + conflict)) {
+                for (Object[] row : rows) {
+                    bind(ps, 0, row);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return;
+        }
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
+            String sql = statements.computeIfAbsent(insert + n, k -> insert + values(width, n) + conflict);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int r = 0; r < n; r++) {
+                    bind(ps, r * width, rows.get(from + r));
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static String values(int width, int rows) {
+        StringBuilder one = new StringBuilder(width * 3).append('(');
+        for (int i = 0; i < width; i++) {
+            one.append(i == 0 ? "?" : ", ?");
+        }
+        one.append(')');
+        StringBuilder all = new StringBuilder(rows * (one.length() + 2));
+        for (int r = 0; r < rows; r++) {
+            all.append(r == 0 ? "" : ", ").append(one);
+        }
+        return all.toString();
+    }
+
+    private static void bind(PreparedStatement ps, int offset, Object[] row) throws SQLException {
+        for (int i = 0; i < row.length; i++) {
+            Object v = row[i];
+            int at = offset + i + 1;
+            if (v == NULL_TEXT) {
+                ps.setNull(at, Types.VARCHAR);
+            } else if (v == NULL_LONG) {
+                ps.setNull(at, Types.BIGINT);
+            } else if (v instanceof Long l) {
+                ps.setLong(at, l);
+            } else {
+                ps.setString(at, (String) v);
+            }
+        }
+    }
+
+}

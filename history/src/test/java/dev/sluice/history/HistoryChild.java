@@ -1,0 +1,117 @@
+package dev.sluice.history;
+
+import dev.sluice.Flow;
+import dev.sluice.FlowRun;
+import dev.sluice.RunContext;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.Task;
+import dev.sluice.TaskFuture;
+import dev.sluice.cache.CachePolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A separate JVM for the multi-process tests (see {@link Processes}); prints KEY=value lines. */
+public final class HistoryChild {
+    private HistoryChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "hang" -> hang(Path.of(args[1]), Integer.parseInt(args[2]));
+            case "write" -> write(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            case "cache" -> cache(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
+            case "default" -> zeroCode(args[1]);
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Starts a flow whose tasks never end, and says so once it is written. */
+    private static void hang(Path db, int tasks) throws Exception {
+        History history = History.open(HistoryDatabase.sqlite(db));
+        SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build();
+        Task<Integer, Integer> forever = Task.of("forever", (Integer i) -> {
+            RunContext.logger().info("task {} started", i);
+            Thread.sleep(Long.MAX_VALUE);
+            return i;
+        });
+        Flow<Integer, Integer> flow = Flow.of("hanging", (Integer n) -> {
+            RunContext.logger().info("starting {} tasks", n);
+            List<TaskFuture<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(forever.submit(i));
+            }
+            Thread.sleep(300);
+            System.out.println("READY=" + RunContext.flowRun().orElseThrow().id());
+            System.out.flush();
+            int sum = 0;
+            for (TaskFuture<Integer> f : futures) {
+                sum += f.join();
+            }
+            return sum;
+        });
+        runtime.run(flow, tasks);
+    }
+
+    /** Runs {@code flows} flows of {@code tasks} task runs each, with a log line per task, and closes. */
+    private static void write(Path db, String name, int flows, int tasks) {
+        long start = System.nanoTime();
+        try (History history = History.open(HistoryDatabase.sqlite(db));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> {
+                RunContext.logger().info("inc {}", i);
+                return i + 1;
+            });
+            Flow<Integer, Integer> flow = Flow.of(name, (Integer n) -> {
+                int sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += inc.run(i);
+                }
+                return sum;
+            });
+            for (int f = 0; f < flows; f++) {
+                FlowRun<Integer> run = runtime.runForState(flow, tasks);
+                if (!run.state().isSuccess()) {
+                    throw new IllegalStateException(run.toString());
+                }
+            }
+            history.flush();
+            System.out.println("LOST=" + history.stats().lost());
+        }
+        System.out.println("MILLIS=" + (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Runs a cached task whose body counts its calls in {@code calls}, with the history's result store. */
+    private static void cache(Path db, Path calls, long sleepMillis) {
+        try (History history = History.open(HistoryDatabase.sqlite(db));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder())
+                        .resultStore(history.resultStore()).build()) {
+            Task<String, Integer> compute = Task.named("shared-compute").withCache(CachePolicy.inputs()).of((String s) -> {
+                Files.writeString(calls, "called\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                Thread.sleep(sleepMillis);
+                return s.length() * 3;
+            });
+            Flow<String, Integer> flow = Flow.of("cached-flow", (String s) -> compute.run(s));
+            FlowRun<Integer> run = runtime.runForState(flow, "sluice");
+            System.out.println("STATE=" + run.taskRuns().get(0).state());
+            System.out.println("RESULT=" + run.result());
+        }
+    }
+
+    /** The zero-code way: the default runtime with the history extension; nothing is closed by hand. */
+    private static void zeroCode(String flowName) {
+        Task<String, Integer> length = Task.of("length", (String s) -> {
+            RunContext.logger().info("measuring {}", s);
+            return s.length();
+        });
+        Flow<String, Integer> flow = Flow.of(flowName, (String s) -> length.run(s));
+        FlowRun<Integer> run = flow.runForState("from the default runtime");
+        System.out.println("RUN=" + run.id());
+        System.out.println("STATE=" + run.state());
+        // no close: the default runtime's shutdown hook closes the history, which writes what is queued
+    }
+}
