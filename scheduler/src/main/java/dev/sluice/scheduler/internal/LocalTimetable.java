@@ -1,0 +1,54 @@
+package dev.sluice.scheduler.internal;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A schedule whose occurrences are wall-clock times in a zone (cron, RRULE): the wall-clock
+ * sequence is turned into instants by {@link DstRule}. Several wall-clock times that fall in one
+ * spring-forward gap resolve to one instant, so they make one slot.
+ */
+abstract class LocalTimetable implements Timetable {
+    final ZoneId zone;
+
+    LocalTimetable(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /** Wall-clock occurrences strictly after {@code after}, ascending; finite or not. */
+    abstract Iterator<LocalDateTime> localsAfter(LocalDateTime after);
+
+    @Override
+    public final Optional<ZoneId> zone() {
+        return Optional.of(zone);
+    }
+
+    @Override
+    public List<Instant> next(int n, Instant from) {
+        List<Instant> out = new ArrayList<>(Math.min(n, 256));
+        if (n == 0) {
+            return out;
+        }
+        // No wall-clock time at or before from's own reading can resolve to an instant after from.
+        Iterator<LocalDateTime> locals = localsAfter(LocalDateTime.ofInstant(from, zone));
+        Instant last = from;
+        while (out.size() < n && locals.hasNext()) {
+            Instant slot = DstRule.resolve(locals.next(), zone);
+            if (slot.isAfter(last)) {
+                out.add(slot);
+                last = slot;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public final String toString() {
+        return spec();
+    }
+}
