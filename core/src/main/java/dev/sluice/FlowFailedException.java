@@ -4,7 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by {@code flow.run(...)} when a flow run does not complete. {@link #run()} holds the
- * whole record: state, history, task runs, logs. The cause is the exception that ended the run.
+ * whole record: state, history, task runs, logs. The cause is the exception that ended the run, or,
+ * when a message in its chain holds a revealed secret, a masked copy (see {@link TaskFailedException}).
  */
 public class FlowFailedException extends SluiceException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +14,7 @@ public class FlowFailedException extends SluiceException {
 
     /** An exception for {@code run}. */
     public FlowFailedException(FlowRun<?> run, String message, @Nullable Throwable cause) {
-        super(message, cause);
+        super(dev.sluice.internal.Masker.mask(message), cause == null ? null : dev.sluice.internal.Masker.maskThrowable(cause));
         this.run = run;
     }
 

@@ -1,11 +1,15 @@
 package dev.sluice;
 
-import java.util.ArrayDeque;
+import dev.sluice.internal.FlowRunRecord;
+import dev.sluice.internal.TaskRunRecord;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The default {@link RunRecorder}: keeps the top-level runs (flow runs that are not subflows, and
@@ -13,13 +17,131 @@ import java.util.concurrent.ConcurrentHashMap;
  * ones only the most recent {@link #limit()}, and fewer when they hold more than
  * {@link #maxTaskRuns()} task runs between them (the newest is always kept), so a long-lived JVM
  * does not grow. Task runs and subflow runs are reachable from their flow run.
+ *
+ * <p>Safe for concurrent use without a shared lock or counter on the common path, so threads running
+ * standalone tasks side by side do not slow each other down: each thread keeps the runs it runs now
+ * apart, and numbers the runs it finishes from a block of its own, so across threads "the most
+ * recent" is exact to within a few runs per thread.
  */
 public final class InMemoryRunRecorder implements RunRecorder {
     private final int limit;
     private final long maxTaskRuns;
-    private final Map<String, Run> active = new ConcurrentHashMap<>();
-    private final ArrayDeque<Run> finished = new ArrayDeque<>();
-    private long finishedTaskRuns;
+    /**
+     * Running top-level runs, in stripes chosen by the run's hash: threads adding and removing runs
+     * side by side rarely take the same stripe (a shared concurrent map would have each add read the
+     * counters every thread writes).
+     */
+    private final Running[] running = new Running[16];
+    /** Finished runs by their sequence number modulo the limit. */
+    private final AtomicReferenceArray<Finished> ring;
+    /** How many finished runs were ever added: the next one's sequence number. */
+    private final AtomicLong added = new AtomicLong();
+    /** The task runs of the kept flow runs (their weight minus one each): only flow runs touch it. */
+    private final AtomicLong extraWeight = new AtomicLong();
+    /** Slots emptied to keep within {@link #maxTaskRuns} and not filled again yet. */
+    private final AtomicLong emptied = new AtomicLong();
+    private final Object trimming = new Object();
+    /** Set once a run of weight above 1 (a flow run with task runs) was kept: from then on weights are counted. */
+    private volatile boolean weighty;
+    private final int step;
+    /** Runs before this sequence number were looked at by {@link #trim()} already; guarded by {@link #trimming}. */
+    private long trimFrom;
+
+    /** A finished run in the ring. */
+    private record Finished(long seq, @org.jspecify.annotations.Nullable Run run, long weight) {
+    }
+
+    /** What a slot holds once {@link #trim()} or {@link #clear()} dropped its run. */
+    private static final Finished EMPTIED = new Finished(-1, null, 1);
+
+    /** How many sequence numbers a thread takes at once for the runs it finishes (one shared increment per block). */
+    private static final int BLOCK = 16;
+
+    /** Each thread's running runs and block of sequence numbers, registered in {@link #threads}. */
+    private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(this::register);
+    private final java.util.concurrent.ConcurrentLinkedQueue<PerThread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private PerThread register() {
+        PerThread p = new PerThread(Thread.currentThread());
+        threads.add(p);
+        return p;
+    }
+
+    /**
+     * One thread's part: the runs it runs now, added and removed by it alone (so threads running
+     * tasks side by side share no cache line), and the sequence numbers it hands to the runs it
+     * finishes, taken {@link #BLOCK} at a time.
+     */
+    @SuppressWarnings("unused")
+    private final class PerThread {
+        /** Slots kept empty at each end of {@link #stack}: two threads' stacks never share a cache line. */
+        private static final int PAD = 16;
+        private long p1, p2, p3, p4, p5, p6, p7, p8;
+        private final java.lang.ref.WeakReference<Thread> owner;
+        /** The runs this thread runs now, innermost last (a run called from a run is pushed on it), from {@link #PAD}. */
+        private Run[] stack = new Run[PAD + 8 + PAD];
+        private int depth;
+        private long next;
+        private long end;
+        private long q1, q2, q3, q4, q5, q6, q7, q8;
+
+        PerThread(Thread owner) {
+            this.owner = new java.lang.ref.WeakReference<>(owner);
+        }
+
+        synchronized void add(Run run) {
+            if (PAD + depth == stack.length - PAD) {
+                Run[] bigger = new Run[PAD + depth * 2 + PAD];
+                System.arraycopy(stack, PAD, bigger, PAD, depth);
+                stack = bigger;
+            }
+            stack[PAD + depth++] = run;
+        }
+
+        synchronized boolean remove(Run run) {
+            for (int i = PAD + depth - 1; i >= PAD; i--) { // the innermost, almost always
+                if (stack[i] == run) {
+                    System.arraycopy(stack, i + 1, stack, i, PAD + depth - i - 1);
+                    stack[PAD + --depth] = null;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        synchronized List<Run> snapshot() {
+            return new ArrayList<>(java.util.Arrays.asList(stack).subList(PAD, PAD + depth));
+        }
+
+        synchronized boolean gone() {
+            Thread t = owner.get();
+            return depth == 0 && (t == null || !t.isAlive());
+        }
+
+        long nextSeq() {
+            if (next == end) {
+                next = added.getAndAdd(BLOCK);
+                end = next + BLOCK;
+            }
+            return next++;
+        }
+    }
+
+    /** The running runs of every thread and stripe; forgets threads that ended with none. */
+    private List<Run> runningRuns() {
+        List<Run> all = new ArrayList<>();
+        for (PerThread p : threads) {
+            if (p.gone()) {
+                threads.remove(p);
+            } else {
+                all.addAll(p.snapshot());
+            }
+        }
+        for (Running stripe : running) {
+            all.addAll(stripe.snapshot());
+        }
+        return all;
+    }
 
     /** A recorder keeping at most {@code limit} finished top-level runs and 100,000 task runs in them. */
     public InMemoryRunRecorder(int limit) {
@@ -36,6 +158,28 @@ public final class InMemoryRunRecorder implements RunRecorder {
         }
         this.limit = limit;
         this.maxTaskRuns = maxTaskRuns;
+        this.ring = new AtomicReferenceArray<>(limit);
+        for (int i = 0; i < running.length; i++) {
+            running[i] = new Running();
+        }
+        int step = 17;
+        while (gcd(step, limit) != 1) {
+            step++;
+        }
+        this.step = step;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /**
+     * The ring slot of the run with sequence number {@code seq}: consecutive runs go {@link #step}
+     * slots apart (a step prime to the limit, so every slot is used), so threads finishing runs side by
+     * side do not write to one cache line.
+     */
+    private int slot(long seq) {
+        return (int) ((seq % limit) * step % limit);
     }
 
     /** How many task runs the kept finished flow runs may hold between them. */
@@ -57,36 +201,113 @@ public final class InMemoryRunRecorder implements RunRecorder {
         if (!isTopLevel(run)) {
             return;
         }
-        if (change.state().isTerminal()) {
-            active.remove(run.id());
-            long weight = weight(run);
-            synchronized (finished) {
-                finished.addLast(run);
-                finishedTaskRuns += weight;
-                while (finished.size() > limit || (finishedTaskRuns > maxTaskRuns && finished.size() > 1)) {
-                    finishedTaskRuns -= weight(finished.pollFirst());
+        State state = change.state();
+        if (state.isTerminal()) {
+            if (!(ranHere(run) && local.get().remove(run))) {
+                stripe(run).remove(run);
+            }
+            finished(run);
+        } else if (state == State.PENDING && ranHere(run)) {
+            local.get().add(run); // started and ended on this thread: kept where only this thread writes
+        } else if (state == State.SCHEDULED || state == State.PENDING) {
+            stripe(run).add(run); // a run's first state: later ones (RUNNING, RETRYING) find it here
+        }
+    }
+
+    /**
+     * Whether {@code run} goes from its first state to its last on one thread: a flow run or a task
+     * run called (not submitted), made by the engine.
+     */
+    private static boolean ranHere(Run run) {
+        return run instanceof dev.sluice.internal.RunRecord r && r.initialState() == State.PENDING;
+    }
+
+    private void finished(Run run) {
+        long w = weight(run);
+        long seq = w > 1 || weighty ? added.getAndIncrement() : local.get().nextSeq();
+        Finished entry = new Finished(seq, run, w);
+        int i = slot(seq);
+        while (true) {
+            Finished current = ring.get(i);
+            if (current != null && current.seq > seq) {
+                // a newer run took the slot (this thread's block of numbers is old, or it was delayed): number it anew
+                seq = added.getAndIncrement();
+                entry = new Finished(seq, run, w);
+                i = slot(seq);
+                continue;
+            }
+            if (ring.compareAndSet(i, current, entry)) {
+                if (current == EMPTIED) {
+                    emptied.decrementAndGet();
+                }
+                long delta = (w - 1) - (current == null ? 0 : current.weight - 1);
+                if (delta == 0 && !weighty && limit <= maxTaskRuns) {
+                    return; // runs of weight 1 only, and no more of them than maxTaskRuns: nothing to trim (nor to read)
+                }
+                if (w > 1 && !weighty) {
+                    weighty = true;
+                }
+                long extra = delta == 0 ? extraWeight.get() : extraWeight.addAndGet(delta);
+                if (Math.min(seq + 1, limit) - emptied.get() + extra > maxTaskRuns) {
+                    trim();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Drops the oldest finished runs until the kept ones hold at most {@link #maxTaskRuns} task runs (the newest stays). */
+    private void trim() {
+        synchronized (trimming) {
+            long newest = added.get() - 1;
+            long s = Math.max(trimFrom, newest - limit + 1);
+            for (; s < newest && Math.min(newest + 1, limit) - emptied.get() + extraWeight.get() > maxTaskRuns; s++) {
+                int i = slot(s);
+                Finished f = ring.get(i);
+                if (f != null && f.seq == s && ring.compareAndSet(i, f, EMPTIED)) {
+                    emptied.incrementAndGet();
+                    if (f.weight > 1) {
+                        extraWeight.addAndGet(-(f.weight - 1));
+                    }
                 }
             }
-        } else {
-            active.putIfAbsent(run.id(), run);
+            trimFrom = s;
         }
     }
 
     private static boolean isTopLevel(Run run) {
+        if (run instanceof TaskRunRecord task) {
+            return task.flow() == null;
+        }
+        if (run instanceof FlowRunRecord flow) {
+            return flow.parentFlow() == null;
+        }
         if (run instanceof FlowRun<?> flow) {
             return flow.parentFlowRunId().isEmpty();
         }
         return run instanceof TaskRun task && task.flowRunId().isEmpty();
     }
 
+    /** The kept finished runs, oldest first. */
+    private List<Run> finishedRuns() {
+        long newest = added.get() - 1;
+        List<Run> all = new ArrayList<>();
+        for (long s = Math.max(0, newest - limit + 1); s <= newest; s++) {
+            Finished f = ring.get(slot(s));
+            if (f != null && f.seq == s) {
+                all.add(f.run());
+            }
+        }
+        return all;
+    }
+
     /** The kept top-level runs: finished ones oldest first, then running ones. */
     public List<Run> runs() {
-        List<Run> all;
-        synchronized (finished) {
-            all = new ArrayList<>(finished);
-        }
-        for (Run r : active.values()) {
-            if (!all.contains(r)) {
+        List<Run> all = finishedRuns();
+        Set<Run> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(all);
+        for (Run r : runningRuns()) {
+            if (seen.add(r)) {
                 all.add(r);
             }
         }
@@ -106,15 +327,14 @@ public final class InMemoryRunRecorder implements RunRecorder {
 
     /** The kept top-level run with this id. */
     public Optional<Run> find(String id) {
-        Run running = active.get(id);
-        if (running != null) {
-            return Optional.of(running);
+        for (Run r : runningRuns()) {
+            if (r.id().equals(id)) {
+                return Optional.of(r);
+            }
         }
-        synchronized (finished) {
-            for (Run r : finished) {
-                if (r.id().equals(id)) {
-                    return Optional.of(r);
-                }
+        for (Run r : finishedRuns()) {
+            if (r.id().equals(id)) {
+                return Optional.of(r);
             }
         }
         return Optional.empty();
@@ -122,9 +342,43 @@ public final class InMemoryRunRecorder implements RunRecorder {
 
     /** Forgets every finished run. */
     public void clear() {
-        synchronized (finished) {
-            finished.clear();
-            finishedTaskRuns = 0;
+        synchronized (trimming) {
+            long newest = added.get() - 1;
+            for (long s = Math.max(0, newest - limit + 1); s <= newest; s++) {
+                int i = slot(s);
+                Finished f = ring.get(i);
+                if (f != null && f != EMPTIED && ring.compareAndSet(i, f, EMPTIED)) {
+                    emptied.incrementAndGet();
+                    if (f.weight > 1) {
+                        extraWeight.addAndGet(-(f.weight - 1));
+                    }
+                }
+            }
+        }
+    }
+
+    private Running stripe(Run run) {
+        int h = run.hashCode();
+        return running[(h ^ (h >>> 16)) & (running.length - 1)];
+    }
+
+    /** One stripe of running runs, padded so that two stripes never share a cache line. */
+    @SuppressWarnings("unused")
+    private static final class Running {
+        private long p1, p2, p3, p4, p5, p6, p7;
+        private final java.util.HashSet<Run> runs = new java.util.HashSet<>();
+        private long q1, q2, q3, q4, q5, q6, q7;
+
+        synchronized void add(Run run) {
+            runs.add(run);
+        }
+
+        synchronized void remove(Run run) {
+            runs.remove(run);
+        }
+
+        synchronized List<Run> snapshot() {
+            return new ArrayList<>(runs);
         }
     }
 }

@@ -4,7 +4,9 @@ package dev.sluice;
  * Thrown by {@code task.run(...)} and {@link TaskFuture#join()} when a task run ends in
  * {@link State#FAILED}, {@link State#TIMED_OUT} or {@link State#CANCELLED}. The cause is the
  * exception the body threw on its last attempt, with its own stack; {@link #run()} has the whole
- * record.
+ * record. When a message anywhere in the cause chain (causes and suppressed exceptions) holds a
+ * revealed secret, the cause is a masked copy instead: same messages with the secrets masked, the
+ * original type's name at the start of each message, the same stack traces.
  */
 public class TaskFailedException extends SluiceException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +15,7 @@ public class TaskFailedException extends SluiceException {
 
     /** An exception for {@code run}, caused by {@code cause}. */
     public TaskFailedException(TaskRun run, String message, Throwable cause) {
-        super(message, cause);
+        super(dev.sluice.internal.Masker.mask(message), cause == null ? null : dev.sluice.internal.Masker.maskThrowable(cause));
         this.run = run;
     }
 

@@ -622,4 +622,109 @@ class CacheTest {
         assertThat(store.delete(first.cacheKey().orElseThrow())).isTrue();
         assertThat(runOf(task, "abc").state()).isEqualTo(State.COMPLETED);
     }
+
+    record Login(String user, String token) {
+    }
+
+    @Test
+    void aResultContainingARevealedSecretIsNeverStoredInPlaintext() throws IOException {
+        Secret apiKey = Secret.of("sk-live-4f9a8b7c6d5e");
+        Task<String, Login> login = Task.of("login", (String user) -> {
+            calls.incrementAndGet();
+            return new Login(user, "Bearer " + apiKey.reveal());
+        }).withCache(CachePolicy.inputs());
+        ResultStore memory = ResultStore.inMemory();
+
+        TaskRun run = runOf(login, "ann");
+        TaskRun inMemory = runOf(login.withCache(CachePolicy.inputs().storedIn(memory)), "ann");
+
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.logs()).filteredOn(l -> l.level().equals("ERROR")).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("not cached", "contains the value of a secret", "'login'").doesNotContain(apiKey.reveal()));
+        assertThat(resultFiles()).isEmpty();
+        assertThat(memory.read(inMemory.cacheKey().orElseThrow())).isEmpty();
+        assertThat(runOf(login, "ann").state()).as("computed again, never served from plaintext").isEqualTo(State.COMPLETED);
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void aStoredEntryOfAnotherTypeThanTheTaskReturnsIsALoggedMissNotAClassCastException() throws IOException {
+        Task<String, Integer> task = lengthTask(CachePolicy.inputs());
+        assertThat(task.run("abc")).isEqualTo(3);
+        TaskRun stored = runOf(task, "abcd");
+        String key = stored.cacheKey().orElseThrow();
+        // written by hand (or by another program): a string where this task returns integers
+        ResultStore.files(home.path().resolve("results")).write(new dev.sluice.cache.CachedResult(key, "length", null,
+                "run-by-hand", Instant.now(), "java.lang.String", "\"four\""));
+
+        TaskFuture<Integer> f = task.submit("abcd");
+        int length = f.join();
+
+        assertThat(length).isEqualTo(4);
+        assertThat(f.run().state()).isEqualTo(State.COMPLETED);
+        assertThat(f.run().logs()).filteredOn(l -> l.level().equals("WARN")).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("treated as a miss", "java.lang.String", "java.lang.Integer", "withVersion"));
+        assertThat(runOf(task, "abcd").state()).as("the entry was overwritten").isEqualTo(State.CACHED);
+    }
+
+    @Test
+    void anEntryOfAnOlderBodyWithTheSameNameAndVersionIsAMissForTheNewBody() {
+        Task<String, String> before = Task.of("shape", (String s) -> "v1:" + s).withCache(CachePolicy.inputs());
+        Task<String, Integer> now = Task.of("shape", (String s) -> {
+            calls.incrementAndGet();
+            return s.length();
+        }).withCache(CachePolicy.inputs());
+        assertThat(before.run("a")).isEqualTo("v1:a");
+        assertThat(now.run("bb")).isEqualTo(2);
+
+        Integer n = now.run("a");
+
+        assertThat(n).isEqualTo(1);
+        assertThat(calls).hasValue(2);
+        assertThat(runOf(now, "a").state()).isEqualTo(State.CACHED);
+    }
+
+    record Spot(int x, String label) {
+    }
+
+    @Test
+    void theInMemoryStoreHandsOutOneImmutableValueAndAFreshCopyOfAnythingElse() {
+        ResultStore store = ResultStore.inMemory();
+        Task<String, Spot> point = Task.of("point", (String s) -> new Spot(s.length(), s))
+                .withCache(CachePolicy.inputs().storedIn(store));
+        Task<String, List<String>> list = Task.of("list", (String s) -> List.of(s, s))
+                .withCache(CachePolicy.inputs().storedIn(store));
+        Spot computed = point.run("abc");
+
+        Spot hit = point.run("abc");
+        Spot again = point.run("abc");
+        List<String> first = list.run("x");
+        List<String> hitList = list.run("x");
+        List<String> otherHit = list.run("x");
+
+        assertThat(hit).isEqualTo(computed).isNotSameAs(computed).isSameAs(again);
+        assertThat(hitList).isEqualTo(first).isEqualTo(List.of("x", "x")).isNotSameAs(otherHit);
+    }
+
+    @Test
+    void cachedRunsOfOneEntryRecordTheirArgumentsLikeTheRunThatComputedIt() {
+        ResultStore store = ResultStore.inMemory();
+        Task2<String, List<Integer>, Integer> sum = Task.of("sum", (String label, List<Integer> xs) -> xs.size())
+                .withParameterNames("label", "xs").withCache(CachePolicy.inputs().storedIn(store));
+        Task2<String, List<Integer>, Integer> byLabel = Task.of("by-label", (String label, List<Integer> xs) -> xs.size())
+                .withParameterNames("label", "xs").withCache(CachePolicy.inputs().excluding("xs").storedIn(store));
+
+        TaskRun computed = runOf2(sum, "a", List.of(1, 2));
+        TaskRun hit = runOf2(sum, "a", new ArrayList<>(List.of(1, 2)));
+        TaskRun again = runOf2(sum, "a", List.of(1, 2));
+        runOf2(byLabel, "b", List.of(1));
+        TaskRun excludedDiffers = runOf2(byLabel, "b", List.of(7, 8, 9));
+
+        assertThat(hit.state()).isEqualTo(State.CACHED);
+        assertThat(hit.parameters()).isEqualTo(computed.parameters()).isEqualTo(again.parameters())
+                .isEqualTo(Map.of("label", "a", "xs", "[1, 2]"));
+        assertThat(excludedDiffers.state()).isEqualTo(State.CACHED);
+        assertThat(excludedDiffers.parameters()).as("an argument left out of the key is its own")
+                .containsEntry("xs", "[7, 8, 9]");
+    }
 }

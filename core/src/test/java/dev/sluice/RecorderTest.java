@@ -58,6 +58,104 @@ class RecorderTest {
     }
 
     @Test
+    void aTaskRunStillRunningWhenTenThousandLaterOnesWereMadeIsKept() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Task<Integer, Integer> slow = Task.of("slow", (Integer i) -> {
+            release.await();
+            return i;
+        });
+        Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
+        FlowRun<Integer> run = Flow.of("overtaken", () -> {
+            TaskFuture<Integer> waiting = slow.submit(7);
+            int x = 0;
+            for (int i = 0; i < 10_500; i++) {
+                x = inc.run(x);
+            }
+            release.countDown();
+            return x + waiting.join();
+        }).runForState();
+
+        assertThat(run.result()).isEqualTo(10_507);
+        assertThat(run.taskRuns()).hasSize(10_001).first()
+                .satisfies(t -> assertThat(t.definitionName()).isEqualTo("slow"))
+                .satisfies(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+        assertThat(run.taskRuns()).extracting(TaskRun::name).last().isEqualTo("inc-10500");
+    }
+
+    record Wide(String text, List<Integer> rows) {
+    }
+
+    static final class Chatty {
+        int calls;
+
+        @Override
+        public String toString() {
+            calls++;
+            return "x".repeat(100_000);
+        }
+    }
+
+    @Test
+    void argumentSummariesAreRenderedWithinABudgetNeverByAWholeToString() {
+        Chatty chatty = new Chatty();
+        dev.sluice.block.Secret secret = dev.sluice.block.Secret.of("across-the-cut-secret");
+        String nearTheCut = "a".repeat(190) + secret.reveal();
+        Task2<Object, Object, Integer> task = Task.of("t", (Object a, Object b) -> 1);
+        FlowRun<Integer> run = Flow.of("summaries", () -> task.run(new Wide("w".repeat(500),
+                IntStream.range(0, 100_000).boxed().toList()), chatty) + task.run(nearTheCut, List.of(new Wide(nearTheCut, List.of()))))
+                .runForState();
+
+        java.util.Map<String, Object> first = run.taskRuns().get(0).parameters();
+        java.util.Map<String, Object> second = run.taskRuns().get(1).parameters();
+        assertThat(chatty.calls).as("a user's toString() may print anything: never called").isZero();
+        assertThat((String) first.get("arg0")).startsWith("Wide[text=www").endsWith("...").hasSize(203);
+        assertThat(first.get("arg1")).isEqualTo(Chatty.class.getName());
+        assertThat(second.values()).allSatisfy(v -> assertThat(String.valueOf(v)).doesNotContain("across"));
+        assertThat((String) second.get("arg0")).contains("aaaa*****");
+    }
+
+    @Test
+    void standaloneRunsOnManyThreadsAreAllRecordedAndRunningOnesAreListed() throws Exception {
+        InMemoryRunRecorder recorder = new InMemoryRunRecorder(10_000);
+        TestRuntimes.use(b -> b.recorder(recorder));
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
+        Task0<String> waiting = Task.of("waiting", () -> {
+            started.countDown();
+            release.await();
+            return "done";
+        });
+        SluiceRuntime runtime = SluiceRuntime.current();
+        Thread blocked = new Thread(() -> runtime.run(waiting::run));
+        blocked.start();
+        started.await();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> runtime.run(() -> {
+                for (int i = 0; i < 300; i++) {
+                    inc.run(i);
+                }
+            }));
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(recorder.runs()).filteredOn(r -> r.definitionName().equals("inc")).hasSize(1_200)
+                .allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+        Run running = recorder.runs().stream().filter(r -> r.definitionName().equals("waiting")).findFirst().orElseThrow();
+        assertThat(running.state()).isEqualTo(State.RUNNING);
+        assertThat(recorder.find(running.id())).containsSame(running);
+        release.countDown();
+        blocked.join();
+        assertThat(recorder.runs()).filteredOn(r -> r.definitionName().equals("waiting")).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+    }
+
+    @Test
     void finishedFlowRunsAreAlsoBoundedByTheTaskRunsTheyHold() {
         InMemoryRunRecorder recorder = new InMemoryRunRecorder(1_000, 250);
         TestRuntimes.use(b -> b.recorder(recorder));

@@ -115,7 +115,11 @@ public interface BlockStore {
     /**
      * Stores tried in order: a read returns the first store's document that has it; writes go to
      * the first writable store (a save without overwrite fails if any store before it has the
-     * id); a delete removes the id from every writable store.
+     * id); a delete removes the id from every writable store. A store that is unavailable (it throws
+     * {@link BlockStoreUnavailableException}: AWS down or not answering within its timeouts) is
+     * skipped on reads and lists with one warning naming it, and tried again after 30 s
+     * ({@code sluice.blockStore.recheckAfter}); a missing block is still "not found" with what exists,
+     * and a save or delete to the unavailable store still fails.
      */
     static BlockStore chain(BlockStore... stores) {
         return new ChainBlockStore(List.of(stores));

@@ -176,6 +176,52 @@ public final class Blocks {
     }
 
     /**
+     * Moves every block of the current runtime's file store to a new master key, made and written
+     * to {@code $SLUICE_HOME/master.key}; returns the new key's id. Each block is decrypted with the
+     * key it was saved with and encrypted again, one file at a time, atomically; the old key file is
+     * kept as {@code master.key.<old id>.bak} until all are moved (a rotation cut short is finished by
+     * calling this again). Back up the new key file: secrets cannot be read without it.
+     *
+     * @throws BlockException if the store is not (or does not contain) a file store, or the master key
+     *         comes from {@code SLUICE_MASTER_KEY} (then use {@link #rotateMasterKey(String)})
+     */
+    public static String rotateMasterKey() {
+        return fileStore().rotateMasterKey(null);
+    }
+
+    /**
+     * Moves every block of the current runtime's file store to {@code newKey} (32 random bytes in
+     * base64, e.g. from {@code openssl rand -base64 32}); returns its id. For a key given in
+     * {@code SLUICE_MASTER_KEY}: set the variable to the new key once this returns.
+     */
+    public static String rotateMasterKey(String newKey) {
+        Objects.requireNonNull(newKey, "newKey");
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(newKey.trim());
+        } catch (IllegalArgumentException e) {
+            throw new BlockException("the new master key is not base64; it must be 32 random bytes in base64"
+                    + " (e.g. from 'openssl rand -base64 32')");
+        }
+        return fileStore().rotateMasterKey(bytes);
+    }
+
+    private static dev.sluice.internal.blocks.FileBlockStore fileStore() {
+        BlockStore s = store();
+        if (s instanceof dev.sluice.internal.blocks.FileBlockStore f) {
+            return f;
+        }
+        if (s instanceof dev.sluice.internal.blocks.ChainBlockStore chain) {
+            for (BlockStore inner : chain.stores()) {
+                if (inner instanceof dev.sluice.internal.blocks.FileBlockStore f) {
+                    return f;
+                }
+            }
+        }
+        throw new BlockException("the block store " + s.description() + " has no file store whose key could be rotated");
+    }
+
+    /**
      * Deletes the block {@code "slug/name"}.
      *
      * @return false if there was none

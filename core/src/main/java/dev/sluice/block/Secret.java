@@ -5,6 +5,7 @@ import dev.sluice.internal.Masker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret value: a password, token or URL that is itself a credential. Its {@link #toString()}
@@ -36,10 +37,27 @@ public final class Secret {
         return new Secret(value);
     }
 
-    /** The value. From now on, this JVM masks it in run logs, run records and notifications. */
+    /**
+     * The value. From now on, this JVM masks it in run logs, run records, exception messages and
+     * notifications, with its URL-encoded and JSON-escaped forms ({@link #mask}). A value of 2 or 3
+     * characters is masked only where it stands alone, and revealing one logs a warning; a value of
+     * one character is not masked at all (it would mask that character everywhere), with a warning.
+     */
     public String reveal() {
         Masker.register(value);
         return value;
+    }
+
+    /**
+     * {@code text} with every secret value revealed in this JVM (and the URL-encoded and
+     * JSON-escaped forms of each) replaced by {@code **********}: what the run logger does to every
+     * line, for text you show elsewhere. Mask before you shorten or reformat text, so a secret that
+     * spans the cut or holds white space is still whole when it is matched. Values of 2 or 3
+     * characters are masked only where they stand alone (not inside a longer word or number); values
+     * of one character are not masked.
+     */
+    public static String mask(@Nullable String text) {
+        return Masker.mask(text);
     }
 
     /** True if the value is the empty string. */

@@ -60,7 +60,7 @@ public final class CacheEngine {
         }
         String key;
         try {
-            key = KeyHasher.key(run.spec, policy, run.args);
+            key = KeyHasher.key(run.spec, policy, run.args());
         } catch (CacheKeyException e) {
             throw fail(run, e);
         } catch (RuntimeException e) {
@@ -68,13 +68,14 @@ public final class CacheEngine {
                     + Engine.summary(e), e));
         }
         run.cacheKey(key);
-        ResultStore store = policy.store().orElseGet(run.runtime::resultStore);
+        ResultStore given = policy.store().orElse(null);
+        ResultStore store = given != null ? given : run.runtime.resultStore();
         Clock clock = run.runtime.clock();
-        Instant started = clock.instant();
+        @Nullable Instant started = policy.refreshes() ? clock.instant() : null; // a refresh takes only what is newer than itself
         if (!policy.refreshes()) {
-            Lookup found = lookup(store, key, policy, null, clock);
+            Lookup found = lookup(run.spec, store, key, policy, null, clock);
             if (found.value != null) {
-                return hit(found.value);
+                return hit(run, policy, found.value);
             }
         }
 
@@ -87,13 +88,13 @@ public final class CacheEngine {
             }
             try (Held shared = local.reentered() ? () -> { } : lockStore(run, store, key)) {
                 // another run may have stored it while this one waited; a refresh takes only what is newer than itself
-                Lookup found = lookup(store, key, policy, policy.refreshes() ? started : null, clock);
+                Lookup found = lookup(run.spec, store, key, policy, policy.refreshes() ? started : null, clock);
                 if (found.value != null) {
-                    return hit(found.value);
+                    return hit(run, policy, found.value);
                 }
                 if (found.corrupt) {
-                    run.logger().warn("cache entry {} of task '{}' in {} is unreadable and is treated as a miss; "
-                            + "this run's result overwrites it ({})", key, run.spec.name(), store, found.problem);
+                    run.logger().warn("cache entry {} of task '{}' in {} is not used and is treated as a miss: {}; "
+                            + "this run's result overwrites it", key, run.spec.name(), store, found.problem);
                 }
                 Object result = attempts.run();
                 save(run, store, key, result);
@@ -146,15 +147,22 @@ public final class CacheEngine {
     }
 
     /** A stored result read back (which may itself be null). */
-    private record Found(CachedResult entry, @Nullable Object result) {
+    private record Found(CachedResult entry, @Nullable Object result, InMemoryResultStore.@Nullable Slot slot) {
     }
 
-    private static Lookup lookup(ResultStore store, String key, CachePolicy policy, @Nullable Instant notBefore, Clock clock) {
+    private static Lookup lookup(Spec spec, ResultStore store, String key, CachePolicy policy, @Nullable Instant notBefore,
+            Clock clock) {
+        InMemoryResultStore.Slot slot = null;
         Optional<CachedResult> stored;
         try {
-            stored = store.read(key);
+            if (store instanceof InMemoryResultStore memory) {
+                slot = memory.slot(key);
+                stored = slot == null ? Optional.empty() : Optional.of(slot.entry);
+            } else {
+                stored = store.read(key);
+            }
         } catch (IOException | RuntimeException e) {
-            return new Lookup(null, true, e.getMessage());
+            return new Lookup(null, true, "it is unreadable (" + e.getMessage() + ")");
         }
         if (stored.isEmpty()) {
             return Lookup.MISS;
@@ -170,22 +178,40 @@ public final class CacheEngine {
         if (notBefore != null && entry.createdAt().isBefore(notBefore)) {
             return Lookup.MISS;
         }
-        try {
-            return new Lookup(new Found(entry, ResultCodec.read(entry.json())), false, null);
-        } catch (IOException | RuntimeException e) {
-            return new Lookup(null, true, "its value cannot be read back: " + e.getMessage());
+        Object value = slot == null ? InMemoryResultStore.UNKNOWN : slot.value;
+        if (value == InMemoryResultStore.UNKNOWN) {
+            try {
+                value = ResultCodec.read(entry.json());
+            } catch (IOException | RuntimeException e) {
+                return new Lookup(null, true, "it is unreadable: its value cannot be read back (" + e.getMessage() + ")");
+            }
+            if (slot != null && Immutables.is(value)) {
+                slot.value = value; // the next hit hands out this one
+            }
         }
+        String mismatch = ResultTypes.mismatch(spec, value);
+        if (mismatch != null) {
+            return new Lookup(null, true, mismatch);
+        }
+        return new Lookup(new Found(entry, value, slot), false, null);
     }
 
-    private static Outcome hit(Found found) {
+    private static Outcome hit(TaskRunRecord run, CachePolicy policy, Found found) {
+        InMemoryResultStore.Slot slot = found.slot();
+        if (slot != null && policy.keyFunction().isEmpty() && policy.excludedNames().isEmpty()
+                && policy.excludedIndexes().isEmpty()) {
+            // every argument is in the key: runs served from this entry had equal arguments, so one summary serves them all
+            run.extras().summaryShare = slot.arguments;
+        }
         return new Outcome(found.result(), found.entry().runId());
     }
 
     private static void save(TaskRunRecord run, ResultStore store, String key, @Nullable Object result) {
         String json;
+        Object readBack;
         try {
             json = ResultCodec.write(result);
-            ResultCodec.read(json);
+            readBack = ResultCodec.read(json);
         } catch (IOException | RuntimeException e) {
             run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: it cannot be "
                     + "stored as JSON and read back ({}); return a record, a POJO with a creator, a collection or a "
@@ -193,10 +219,23 @@ public final class CacheEngine {
                     result == null ? "null" : result.getClass().getName(), describe(e));
             return;
         }
-        CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id, run.runtime.clock().instant(),
+        ResultTypes.computed(run.spec, result, readBack);
+        if (Masker.containsSecret(json)) {
+            // cached results are written as they are (to files, by default): a revealed secret in one would be at rest in plaintext
+            run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: it contains the value "
+                    + "of a secret, and cached results are never stored with a secret in them; leave the secret out of "
+                    + "the result (keep it in a block and load it where it is used), or remove withCache from the task",
+                    run.spec.name(), run.name(), result == null ? "null" : result.getClass().getName());
+            return;
+        }
+        CachedResult entry = new CachedResult(key, run.spec.name(), run.spec.version(), run.id(), run.runtime.clock().instant(),
                 result == null ? "null" : result.getClass().getName(), json);
         try {
-            store.write(entry);
+            if (store instanceof InMemoryResultStore memory) {
+                memory.write(entry, readBack);
+            } else {
+                store.write(entry);
+            }
         } catch (IOException | RuntimeException e) {
             run.logger().error("the result of task '{}' (run '{}') was returned but not cached: writing it to {} "
                     + "failed: {}", run.spec.name(), run.name(), store, Engine.summary(e));

@@ -38,28 +38,15 @@ public final class Engine {
     public static @Nullable Object runTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.PENDING);
-        return executeTask(run, frame);
+        return executeTask(run, frame, true);
     }
 
     /** Starts a task run concurrently; inside a flow, bounded by the flow's max concurrency. */
     public static <R> TaskFuture<R> submitTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.SCHEDULED);
-        TaskFutureImpl<R> future = new TaskFutureImpl<>(run);
         // runs once: on a worker, or on a thread that joins the future before a worker took it up
-        future.body = () -> {
-            if (future.isCancelled()) {
-                CancellationException cancelled = new CancellationException("cancelled before it started");
-                end(run, State.CANCELLED, cancelled);
-                future.done.completeExceptionally(taskFailed(run, cancelled));
-                return;
-            }
-            try {
-                future.done.complete(executeTask(run, frame));
-            } catch (Throwable t) {
-                future.done.completeExceptionally(t);
-            }
-        };
+        TaskFutureImpl<R> future = new TaskFutureImpl<>(run, frame);
         Runnable job = future::runOnWorker;
         FlowRunRecord flow = frame.flow;
         if (flow != null) {
@@ -71,9 +58,26 @@ public final class Engine {
         return future;
     }
 
+    /** What a submitted run does, on the thread that took it up. */
+    static void runSubmitted(TaskFutureImpl<?> future, Frame frame) {
+        TaskRunRecord run = future.record;
+        if (future.isCancelled()) {
+            CancellationException cancelled = new CancellationException("cancelled before it started");
+            end(run, State.CANCELLED, cancelled);
+            future.completeExceptionally(taskFailed(run, cancelled));
+            return;
+        }
+        try {
+            future.complete(executeTask(run, frame, false));
+        } catch (Throwable t) {
+            future.completeExceptionally(t);
+        }
+    }
+
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
         FlowRunRecord flow = frame.flow;
-        long seq = flow != null ? flow.nextTaskSeq() : frame.state().nextStandaloneSeq();
+        // outside a flow no counter is shared (threads running tasks side by side would contend on it): the name uses the id
+        long seq = flow != null ? flow.nextTaskSeq() : -1;
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
         TaskRunRecord run = new TaskRunRecord(frame.state(), spec, args, tags, initial, flow, frame.task, seq);
         if (flow != null) {
@@ -87,12 +91,12 @@ public final class Engine {
      * Runs the task's attempts, through the cache when it has a policy, and ends the run: the
      * engine is the only place a run ends.
      */
-    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer) {
+    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, boolean inline) {
         Object result;
         State state = State.COMPLETED;
         try {
             if (CacheEngine.applies(run.spec)) {
-                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer));
+                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer, false));
                 result = outcome.value();
                 String from = outcome.cachedFrom();
                 if (from != null) {
@@ -100,7 +104,8 @@ public final class Engine {
                     state = State.CACHED;
                 }
             } else {
-                result = runAttempts(run, outer);
+                // a run made here and started at once (not one that waited in a queue) reads the clock once for both
+                result = runAttempts(run, outer, inline && run.runtime.recorder() == run.runtime.recentRuns());
             }
         } catch (Failure f) {
             end(run, f.verdict, f.error);
@@ -136,22 +141,64 @@ public final class Engine {
     }
 
     /** The attempts of a task run: its result, or a {@link Failure}; does not end the run. */
-    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer) {
+    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer, boolean startsWhenCreated) {
         Spec spec = run.spec;
         RetryPolicy policy = spec.retryPolicy();
         int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
         boolean retrying = outer.retrying || retries > 0;
         Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying);
-        Attempts events = new Attempts(run, policy);
+        TaskAttempts attempts = new TaskAttempts(run, policy, inner);
+        attempts.startsWhenCreated = startsWhenCreated;
         try {
-            return Retrier.run(policy, retries, false, attempt -> {
-                run.startAttempt();
-                run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
-                fireRunningHooks(run);
-                return invoke(run, inner, () -> callBody(run, inner));
-            }, events);
+            if (policy.maxDuration().isPresent()) {
+                return Retrier.run(policy, retries, false, attempts, attempts);
+            }
+            // Without an overall deadline the loop keeps nothing from the first attempt but its failure,
+            // so the first attempt runs here and the loop takes over only when it fails.
+            Throwable first;
+            try {
+                return attempts.run(1);
+            } catch (Throwable t) {
+                first = t;
+            }
+            return Retrier.run(policy, retries, false, n -> {
+                if (n == 1) {
+                    throw first;
+                }
+                return attempts.run(n);
+            }, attempts);
         } catch (Throwable error) {
-            throw new Failure(events.verdict(error), error, events.stoppedBecause());
+            throw new Failure(attempts.verdict(error), error, attempts.stoppedBecause());
+        }
+    }
+
+    /** One task run's attempts and its side of the retry loop, in one object. */
+    private static final class TaskAttempts extends Attempts implements Retrier.Attempt<@Nullable Object> {
+        private final TaskRunRecord run;
+        private final Frame inner;
+
+        /** The first attempt follows the run's creation at once: it starts at the creation's clock reading. */
+        boolean startsWhenCreated;
+
+        TaskAttempts(TaskRunRecord run, RetryPolicy policy, Frame inner) {
+            super(run, policy);
+            this.run = run;
+            this.inner = inner;
+        }
+
+        @Override
+        public @Nullable Object run(int attempt) throws Throwable {
+            run.startAttempt();
+            if (attempt == 1 && startsWhenCreated) {
+                run.startedWhenCreated(State.RUNNING);
+            } else {
+                run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
+            }
+            fireRunningHooks(run);
+            if (run.spec.timeout() == null) {
+                return callBody(run, inner);
+            }
+            return invoke(run, inner, () -> callBody(run, inner));
         }
     }
 
@@ -333,18 +380,33 @@ public final class Engine {
 
     private static @Nullable Object callBody(RunRecord run, Frame inner) throws Exception {
         Frame previous = Frame.enter(inner);
+        if (!MdcState.ON) {
+            try {
+                return run.spec.invoker().invoke(run.args());
+            } finally {
+                Frame.restore(previous);
+            }
+        }
         String prevFlow = MDC.get(RunLogger.MDC_FLOW_RUN);
         String prevTask = MDC.get(RunLogger.MDC_TASK_RUN);
         FlowRunRecord flow = inner.flow;
-        RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, flow == null ? null : flow.id);
-        RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, inner.task == null ? null : inner.task.id);
+        RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, flow == null ? null : flow.id());
+        RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, inner.task == null ? null : inner.task.id());
         try {
-            return run.spec.invoker().invoke(run.args);
+            return run.spec.invoker().invoke(run.args());
         } finally {
             RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, prevFlow);
             RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, prevTask);
             Frame.restore(previous);
         }
+    }
+
+    /**
+     * Whether the SLF4J binding keeps an MDC at all: with none (slf4j-nop, no binding) the run ids are
+     * not put there, which spares making their text for every run.
+     */
+    private static final class MdcState {
+        static final boolean ON = !(MDC.getMDCAdapter() instanceof org.slf4j.helpers.NOPMDCAdapter);
     }
 
     /**

@@ -9,10 +9,8 @@ import dev.sluice.cache.ResultStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.FileLockInterruptionException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,10 +26,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ResultStore#files(Path)}: one JSON file per entry, {@code <key>.json}, written to a
- * temporary file, forced to disk and renamed into place, so a crash never leaves a readable half
- * entry. Cross-process locks are {@link FileLock}s on {@code locks/<key>.lock}, which the operating
- * system releases when a process dies, so a crash never leaves a stale lock. Folders are made
- * owner-only where the file system has POSIX permissions.
+ * temporary file in the same folder and renamed into place, so a reader sees a whole entry or
+ * none. Entries are not forced to disk one by one (a cache can recompute what a power cut loses):
+ * each carries a CRC-32C of its value instead, so a file the operating system did not finish
+ * writing before a crash reads as unreadable, which the engine treats as a miss and overwrites,
+ * never as a value. Cross-process locks are byte-range {@link FileLock}s, one byte per key, on a
+ * single {@code .locks} file, which the operating system releases when a process dies: the folder
+ * holds one file per entry and that one. Folders are made owner-only where the file system has
+ * POSIX permissions.
  */
 public final class FileResultStore implements ResultStore {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -39,13 +41,18 @@ public final class FileResultStore implements ResultStore {
     private static final int FORMAT = 1;
     private static final ResultStore AT_HOME = new AtHome();
 
+    private static final String LOCK_FILE = ".locks";
+    /** One lock file channel per folder per JVM (closing any channel on a file drops all this JVM's locks on it). */
+    private static final java.util.concurrent.ConcurrentMap<Path, LockFile> LOCK_FILES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private final Path dir;
-    private final Path locks;
     private volatile boolean dirsMade;
+    private volatile @Nullable Boolean posix;
 
     private FileResultStore(Path dir) {
         this.dir = dir;
-        this.locks = dir.resolve("locks");
     }
 
     /** A store in {@code directory}. */
@@ -69,9 +76,29 @@ public final class FileResultStore implements ResultStore {
         return dir.resolve(checkKey(key) + ".json");
     }
 
+    /** The file the cross-process locks are taken on. */
+    public Path lockFile() {
+        return dir.resolve(LOCK_FILE);
+    }
+
+    /** Where in {@link #lockFile()} the lock of {@code key} is: one byte, at a position made from the key. */
+    public static long lockPosition(String key) {
+        long h = 0xcbf29ce484222325L; // FNV-1a, 64 bits, then mixed; 62 bits so position + 1 never overflows
+        for (int i = 0; i < key.length(); i++) {
+            h = (h ^ key.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h & 0x3FFFFFFFFFFFFFFFL;
+    }
+
     @Override
     public Optional<CachedResult> read(String key) throws IOException {
         Path file = file(key);
+        if (!file.toFile().exists()) { // a stat, not an exception with a stack trace, for the usual miss
+            return Optional.empty();
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -91,7 +118,25 @@ public final class FileResultStore implements ResultStore {
         Path file = file(entry.key());
         makeDirs();
         byte[] bytes = format(entry);
-        AtomicFiles.replace(Files.createTempFile(dir, entry.key(), ".tmp"), file, bytes);
+        Path tmp = dir.resolve(entry.key() + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (java.nio.channels.SeekableByteChannel ch = Boolean.TRUE.equals(posix)
+                    ? Files.newByteChannel(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY_FILE)
+                    : Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            try {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     @Override
@@ -103,40 +148,121 @@ public final class FileResultStore implements ResultStore {
     public Lock lock(String key) throws IOException, InterruptedException {
         checkKey(key);
         makeDirs();
-        FileChannel ch = FileChannel.open(locks.resolve(key + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
+        long position = lockPosition(key);
+        LockFile lockFile = LOCK_FILES.computeIfAbsent(lockFile(), LockFile::new);
+        FileChannel ch = lockFile.use();
+        FileLock lock = null;
         try {
-            lock = ch.lock();
-        } catch (FileLockInterruptionException | ClosedByInterruptException e) {
-            ch.close();
+            long wait = 1;
+            while (true) {
+                try {
+                    lock = ch.tryLock(position, 1, false);
+                } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                    lock = null; // another runtime of this JVM computes the same key (or one whose position is the same)
+                }
+                if (lock != null) {
+                    break;
+                }
+                Thread.sleep(wait); // tryLock never closes the shared channel when interrupted; the sleep answers interrupts
+                wait = Math.min(wait * 2, 50);
+            }
+        } catch (InterruptedException e) {
+            lockFile.release();
             InterruptedException ie = new InterruptedException("interrupted while waiting for the cache lock of " + key);
             ie.initCause(e);
             throw ie;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            lockFile.release();
             throw e;
         }
+        FileLock held = lock;
         return () -> {
             try {
-                lock.release();
+                held.release();
             } finally {
-                ch.close();
+                lockFile.release();
             }
         };
     }
 
-    private void makeDirs() throws IOException {
-        if (dirsMade && Files.isDirectory(locks)) {
-            return;
+    /**
+     * The lock file of a folder, with this JVM's one channel on it. The channel stays open between
+     * locks (opening and closing it for each would cost more than the lock); only when more than
+     * {@link #MAX_OPEN} folders' lock files are open are idle ones closed. Entries are never removed:
+     * a second channel on the same file would drop this JVM's locks on it when closed.
+     */
+    private static final class LockFile {
+        private static final int MAX_OPEN = 16;
+        private final Path path;
+        private @Nullable FileChannel channel;
+        private int users;
+
+        LockFile(Path path) {
+            this.path = path;
         }
-        for (Path d : new Path[] {dir, locks}) {
-            if (!Files.isDirectory(d)) {
-                Files.createDirectories(d);
-                if (Files.getFileStore(d).supportsFileAttributeView("posix")) {
-                    Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+
+        FileChannel use() throws IOException {
+            boolean opened = false;
+            FileChannel ch;
+            synchronized (this) {
+                if (channel == null || !channel.isOpen()) {
+                    channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    opened = true;
+                }
+                users++;
+                ch = channel;
+            }
+            if (opened) {
+                closeIdleOthers();
+            }
+            return ch;
+        }
+
+        synchronized void release() {
+            users--;
+        }
+
+        private synchronized boolean closeIfIdle() {
+            if (users == 0 && channel != null) {
+                try {
+                    channel.close(); // nobody here holds a lock on it
+                } catch (IOException e) {
+                    // nothing held: nothing lost
+                }
+                channel = null;
+                return true;
+            }
+            return false;
+        }
+
+        private synchronized boolean isOpen() {
+            return channel != null;
+        }
+
+        private void closeIdleOthers() {
+            long open = LOCK_FILES.values().stream().filter(LockFile::isOpen).count();
+            for (LockFile other : LOCK_FILES.values()) {
+                if (open <= MAX_OPEN) {
+                    return;
+                }
+                if (other != this && other.closeIfIdle()) {
+                    open--;
                 }
             }
         }
+    }
+
+    private void makeDirs() throws IOException {
+        if (dirsMade && Files.isDirectory(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        posix = Files.getFileStore(dir).supportsFileAttributeView("posix");
         dirsMade = true;
     }
 
@@ -159,6 +285,7 @@ public final class FileResultStore implements ResultStore {
             g.writeStringField("runId", e.runId());
             g.writeStringField("createdAt", e.createdAt().toString());
             g.writeStringField("type", e.type());
+            g.writeNumberField("crc32c", crc(e.json().strip()));
             g.writeFieldName("value");
             g.writeRawValue(e.json());
             g.writeEndObject();
@@ -175,6 +302,8 @@ public final class FileResultStore implements ResultStore {
         String createdAt = null;
         String type = null;
         String value = null;
+        String valueAsWritten = null;
+        long crc = -1;
         int format = -1;
         try (JsonParser p = JSON.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -191,7 +320,12 @@ public final class FileResultStore implements ResultStore {
                     case "runId" -> runId = p.getValueAsString();
                     case "createdAt" -> createdAt = p.getValueAsString();
                     case "type" -> type = p.getValueAsString();
-                    case "value" -> value = rawValue(p, t, text);
+                    case "crc32c" -> crc = p.getLongValue();
+                    case "value" -> {
+                        int start = (int) p.currentTokenLocation().getCharOffset();
+                        value = rawValue(p, t, text);
+                        valueAsWritten = text.substring(start, (int) p.currentLocation().getCharOffset());
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -205,11 +339,20 @@ public final class FileResultStore implements ResultStore {
         if (key == null || task == null || runId == null || createdAt == null || type == null || value == null) {
             throw new IOException("a field is missing");
         }
+        if (crc != -1 && (valueAsWritten == null || crc != crc(valueAsWritten))) {
+            throw new IOException("the value does not match its CRC-32C (the file was not written whole, or was edited)");
+        }
         try {
             return new CachedResult(key, task, version, runId, Instant.parse(createdAt), type, value);
         } catch (DateTimeParseException e) {
             throw new IOException("createdAt is not an instant: " + createdAt, e);
         }
+    }
+
+    private static long crc(String json) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(json.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
     }
 
     /** The value's JSON text exactly as written (numbers keep their digits). */

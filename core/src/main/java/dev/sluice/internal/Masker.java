@@ -21,19 +21,31 @@ public final class Masker {
     /** What a secret value is replaced with. */
     public static final String MASK = "**********";
 
-    /** Values shorter than this are not masked: masking "a" everywhere would make logs unreadable. */
+    /**
+     * Values shorter than this are masked only where they stand alone (bounded by characters that are
+     * not letters or digits): masking "ab" inside every word would make logs unreadable.
+     */
     static final int MIN_LENGTH = 4;
 
+    // JVM-wide on purpose: SLF4J and System.err are JVM-wide, so a secret revealed under one runtime
+    // must be masked in whatever any other runtime logs. Append-only, and holds only revealed values.
     private static final Set<String> KNOWN = ConcurrentHashMap.newKeySet();
     /** Longest first, so a value containing another is masked whole. */
     private static volatile String[] values = new String[0];
+    /** Values shorter than {@link #MIN_LENGTH}, masked as whole tokens only. */
+    private static volatile String[] shortValues = new String[0];
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("dev.sluice.block.Secret");
 
     private Masker() {
     }
 
     /** Remembers {@code value} (and its URL-encoded form) as secret. */
     public static void register(@Nullable String value) {
-        if (value == null || value.length() < MIN_LENGTH || KNOWN.contains(value)) {
+        if (value == null || value.isEmpty() || KNOWN.contains(value)) {
+            return;
+        }
+        if (value.length() < MIN_LENGTH) {
+            registerShort(value);
             return;
         }
         synchronized (Masker.class) {
@@ -57,6 +69,26 @@ public final class Masker {
             all.sort(Comparator.comparingInt(String::length).reversed());
             values = all.toArray(new String[0]);
         }
+    }
+
+    private static void registerShort(String value) {
+        if (value.length() < 2) {
+            if (KNOWN.add(value)) {
+                LOG.warn("a secret of 1 character was revealed: it is not masked (it would mask that character"
+                        + " wherever it stands alone); use a real secret");
+            }
+            return;
+        }
+        synchronized (Masker.class) {
+            if (!KNOWN.add(value)) {
+                return;
+            }
+            List<String> all = new ArrayList<>(List.of(shortValues));
+            all.add(value);
+            shortValues = all.toArray(new String[0]);
+        }
+        LOG.warn("a secret of {} character(s) was revealed: it is masked only where it stands alone (not inside a longer"
+                + " word or number), so parts of it may show in logs; use a longer secret", value.length());
     }
 
     private static String jsonEscaped(String value) {
@@ -87,7 +119,38 @@ public final class Masker {
                 out = out.replace(v, MASK);
             }
         }
+        String[] shorts = shortValues;
+        for (String v : shorts) {
+            out = maskToken(out, v);
+        }
         return out;
+    }
+
+    /** {@code text} with every stand-alone occurrence of {@code v} replaced by {@link #MASK}. */
+    private static String maskToken(String text, String v) {
+        int i = text.indexOf(v);
+        if (i < 0) {
+            return text;
+        }
+        StringBuilder sb = null;
+        int from = 0;
+        while (i >= 0) {
+            int end = i + v.length();
+            boolean alone = (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
+                    && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)));
+            if (alone) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length() + 16);
+                }
+                sb.append(text, from, i).append(MASK);
+                from = end;
+            }
+            i = text.indexOf(v, alone ? end : i + 1);
+        }
+        if (sb == null) {
+            return text;
+        }
+        return sb.append(text, from, text.length()).toString();
     }
 
     /** Whether {@code text} contains a known secret value. */
@@ -97,6 +160,11 @@ public final class Masker {
         }
         for (String v : values) {
             if (text.contains(v)) {
+                return true;
+            }
+        }
+        for (String v : shortValues) {
+            if (text.contains(v) && !maskToken(text, v).equals(text)) {
                 return true;
             }
         }
@@ -115,30 +183,59 @@ public final class Masker {
      * chain with masked messages and the same stack traces, fit to hand to a logging framework.
      */
     public static Throwable maskThrowable(Throwable t) {
-        boolean leaks = false;
-        for (Throwable c = t; c != null && !leaks; c = c.getCause()) {
-            leaks = containsSecret(c.getMessage()) || containsSecret(c.toString());
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return leaks ? copy(t, 0) : t;
+        return leaks(t, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0)
+                ? copy(t, new java.util.IdentityHashMap<>(), 0) : t;
     }
 
-    private static Throwable copy(Throwable t, int depth) {
+    /** Whether a message in {@code t}, its causes or its suppressed exceptions holds a secret. */
+    private static boolean leaks(@Nullable Throwable t, Set<Throwable> seen, int depth) {
+        if (t == null || depth > 32 || !seen.add(t)) {
+            return false;
+        }
+        if (containsSecret(t.getMessage()) || containsSecret(t.toString())) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (leaks(s, seen, depth + 1)) {
+                return true;
+            }
+        }
+        return leaks(t.getCause(), seen, depth + 1);
+    }
+
+    private static Throwable copy(Throwable t, java.util.Map<Throwable, Throwable> copies, int depth) {
+        Throwable done = copies.get(t);
+        if (done != null) {
+            return done;
+        }
+        if (!leaks(t, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0)) {
+            return t; // nothing secret below here: keep the original, type and all
+        }
         Throwable cause = t.getCause();
-        Throwable maskedCause = cause != null && cause != t && depth < 32 ? copy(cause, depth + 1) : null;
-        MaskedThrowable m = new MaskedThrowable(t.getClass().getName() + ": " + mask(t.getMessage()), maskedCause);
+        MaskedThrowable m = new MaskedThrowable(t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + mask(t.getMessage())));
+        copies.put(t, m);
+        if (cause != null && cause != t && depth < 32) {
+            m.initCause(copy(cause, copies, depth + 1));
+        }
         m.setStackTrace(t.getStackTrace());
+        for (Throwable s : t.getSuppressed()) {
+            if (depth < 32) {
+                m.addSuppressed(copy(s, copies, depth + 1));
+            }
+        }
         return m;
     }
 
-    /** A stand-in for an exception whose message held a secret. */
+    /**
+     * A stand-in for an exception whose message (or a cause's, or a suppressed one's) held a secret:
+     * its message starts with the original type's name, and it keeps the original stack trace.
+     */
     static final class MaskedThrowable extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        MaskedThrowable(String message, @Nullable Throwable cause) {
-            super(message, cause, false, true);
+        MaskedThrowable(String message) {
+            super(message);
         }
 
         @Override

@@ -3,31 +3,57 @@ package dev.sluice.internal;
 import dev.sluice.TaskFutureException;
 import dev.sluice.TaskFuture;
 import dev.sluice.TaskRun;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
-/** A submitted task run's future. */
+/**
+ * A submitted task run's future. Small, since a flow may hold a million: the outcome is one field
+ * (waiters wait on the future's monitor), the claim one int, and a {@link CompletableFuture} is made
+ * only when {@link #toCompletableFuture()} asks for one.
+ */
 public final class TaskFutureImpl<R> implements TaskFuture<R> {
+    private static final VarHandle CLAIMED;
+    private static final VarHandle OUTCOME;
+    private static final Object NULL = new Object();
+
+    static {
+        try {
+            CLAIMED = MethodHandles.lookup().findVarHandle(TaskFutureImpl.class, "claimed", int.class);
+            OUTCOME = MethodHandles.lookup().findVarHandle(TaskFutureImpl.class, "outcome", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final TaskRunRecord record;
-    final CompletableFuture<@Nullable Object> done = new CompletableFuture<>();
+    /** Null while running; then the result ({@link #NULL} for null) or a {@link Failed}. */
+    private volatile @Nullable Object outcome;
     private volatile @Nullable Thread runner;
     private volatile boolean cancelled;
     volatile boolean observed;
-    /** What the run does, set once before the future is handed out. */
-    @Nullable Runnable body;
-    private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The context the run was submitted from, until it has run. */
+    @Nullable Frame submittedFrom;
+    /** 1 once a worker or a joining thread took the run up. */
+    private volatile int claimed;
+    /** Whether a thread waits on this future's monitor (set under it): only then does completing it notify. */
+    private volatile boolean waiters;
+    private volatile @Nullable CompletableFuture<R> completable;
 
-    TaskFutureImpl(TaskRunRecord record) {
-        this.record = record;
+    /** A failed outcome. */
+    private record Failed(Throwable error) {
     }
 
-    /** The job a worker runs: the body, unless a joining thread has already taken it. */
+    TaskFutureImpl(TaskRunRecord record, Frame submittedFrom) {
+        this.record = record;
+        this.submittedFrom = submittedFrom;
+    }
+
+    /** The job a worker runs: the run, unless a joining thread has already taken it. */
     void runOnWorker() {
-        if (claimed.compareAndSet(false, true)) {
+        if (CLAIMED.compareAndSet(this, 0, 1)) {
             runHere(true);
         }
     }
@@ -37,7 +63,8 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
      * for a queued run never waits on a pool that may be full of such waiters (no deadlock).
      */
     private boolean runIfNotStarted() {
-        if (claimed.get() || !claimed.compareAndSet(false, true)) {
+        FlowRunRecord flow = record.flow;
+        if (claimed != 0 || (flow != null && !flow.dispatcher.mayRunInline()) || !CLAIMED.compareAndSet(this, 0, 1)) {
             return false;
         }
         runHere(false);
@@ -45,14 +72,13 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     }
 
     private void runHere(boolean onWorker) {
-        synchronized (this) {
-            runner = Thread.currentThread();
-        }
+        runner = Thread.currentThread(); // cancel() reads it under the lock; clearing it (below) takes the lock
         boolean wasInterrupted = !onWorker && Thread.interrupted();
         try {
-            Runnable b = body;
-            if (b != null) {
-                b.run();
+            Frame frame = submittedFrom;
+            submittedFrom = null;
+            if (frame != null) {
+                Engine.runSubmitted(this, frame);
             }
         } finally {
             synchronized (this) {
@@ -69,32 +95,100 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         return cancelled;
     }
 
+    /** Ends the future with {@code value}; false if it had ended. */
+    boolean complete(@Nullable Object value) {
+        return finish(value == null ? NULL : value);
+    }
+
+    /** Ends the future with {@code error}; false if it had ended. */
+    boolean completeExceptionally(Throwable error) {
+        return finish(new Failed(error));
+    }
+
+    private boolean finish(Object result) {
+        if (!OUTCOME.compareAndSet(this, null, result)) {
+            return false;
+        }
+        if (waiters) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+        CompletableFuture<R> cf = completable;
+        if (cf != null) {
+            pass(result, cf);
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> void pass(Object result, CompletableFuture<R> cf) {
+        if (result instanceof Failed f) {
+            cf.completeExceptionally(f.error());
+        } else {
+            cf.complete(result == NULL ? null : (R) result);
+        }
+    }
+
+    /** The outcome, waiting for it. */
+    private Object outcome() throws InterruptedException {
+        Object o = outcome;
+        if (o != null) {
+            return o;
+        }
+        synchronized (this) {
+            waiters = true;
+            while ((o = outcome) == null) {
+                wait();
+            }
+        }
+        return o;
+    }
+
     @Override
     public @Nullable R join() {
         observed = true;
+        runIfNotStarted(); // no worker took it yet: run it here rather than wait on a pool that may be full of waiters
         try {
-            return cast(done.get());
+            return value(outcome());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFutureException("interrupted while waiting for " + record, e);
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
         }
     }
 
     @Override
     public @Nullable R join(Duration timeout) {
         observed = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return cast(done.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            Object o = outcome;
+            if (o == null) {
+                synchronized (this) {
+                    waiters = true;
+                    long left;
+                    while ((o = outcome) == null && (left = deadline - System.nanoTime()) > 0) {
+                        wait(Math.max(1, left / 1_000_000), 0);
+                    }
+                }
+            }
+            if (o == null) {
+                throw new TaskFutureException(record + " still running after waiting " + timeout,
+                        new java.util.concurrent.TimeoutException());
+            }
+            return value(o);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFutureException("interrupted while waiting for " + record, e);
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
-        } catch (TimeoutException e) {
-            throw new TaskFutureException(record + " still running after waiting " + timeout, e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private @Nullable R value(Object o) {
+        if (o instanceof Failed f) {
+            throw rethrow(f.error());
+        }
+        return o == NULL ? null : (R) o;
     }
 
     static RuntimeException rethrow(Throwable cause) {
@@ -107,11 +201,6 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         return new TaskFutureException("unexpected failure", cause);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <R> @Nullable R cast(@Nullable Object o) {
-        return (R) o;
-    }
-
     @Override
     public TaskRun run() {
         return record;
@@ -119,12 +208,12 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     @Override
     public boolean isDone() {
-        return done.isDone();
+        return outcome != null;
     }
 
     @Override
     public synchronized boolean cancel() {
-        if (done.isDone()) {
+        if (outcome != null) {
             return false;
         }
         cancelled = true;
@@ -137,37 +226,35 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     /** Failed and nobody joined it: the flow must not end as if all went well. */
     boolean failedUnobserved() {
-        return !observed && done.isCompletedExceptionally();
+        return !observed && outcome instanceof Failed;
     }
 
     @Override
     public CompletableFuture<R> toCompletableFuture() {
         observed = true;
-        return done.thenApply(TaskFutureImpl::cast);
+        CompletableFuture<R> cf;
+        Object o;
+        synchronized (this) {
+            if (completable == null) {
+                completable = new CompletableFuture<>();
+            }
+            cf = completable;
+        }
+        o = outcome; // read after publishing the future: a completion either sees it or is seen here
+        if (o != null) {
+            pass(o, cf);
+        }
+        return cf.thenApply(r -> r); // a copy: completing it does not complete this future
     }
 
     /** Waits for the run to end, whatever the outcome (running it here if no worker has started it). */
     void await() throws InterruptedException {
         runIfNotStarted();
-        try {
-            done.get();
-        } catch (ExecutionException e) {
-            // the outcome is in the record
-        }
+        outcome();
     }
 
     @Nullable Throwable failureCause() {
-        if (!done.isCompletedExceptionally()) {
-            return null;
-        }
-        try {
-            done.getNow(null);
-            return null;
-        } catch (java.util.concurrent.CompletionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.CancellationException e) {
-            return e;
-        }
+        return outcome instanceof Failed f ? f.error() : null;
     }
 
     @Override

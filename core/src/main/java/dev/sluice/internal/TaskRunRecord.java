@@ -10,45 +10,49 @@ import org.jspecify.annotations.Nullable;
 /** The live record of a task run. */
 public final class TaskRunRecord extends RunRecord implements TaskRun {
     final @Nullable FlowRunRecord flow;
-    final @Nullable TaskRunRecord parentTask;
+    /** The run's number in its flow (0, 1, ...), or -1 outside any flow. */
     final long seq;
-    private volatile @Nullable String cacheKey;
-    private volatile @Nullable String cachedFromRunId;
 
     TaskRunRecord(RuntimeState runtime, Spec spec, @Nullable Object[] args, Set<String> tags, State initial,
             @Nullable FlowRunRecord flow, @Nullable TaskRunRecord parentTask, long seq) {
         super(runtime, spec, args, tags, initial);
         this.flow = flow;
-        this.parentTask = parentTask;
+        if (parentTask != null) {
+            extras().parentTask = parentTask; // few runs are called from inside another task run
+        }
         this.seq = seq;
     }
 
     @Override
     public Optional<String> flowRunId() {
-        return flow == null ? Optional.empty() : Optional.of(flow.id);
+        return flow == null ? Optional.empty() : Optional.of(flow.id());
     }
 
     @Override
     public Optional<String> parentTaskRunId() {
-        return parentTask == null ? Optional.empty() : Optional.of(parentTask.id);
+        Extras x = extras;
+        TaskRunRecord parent = x == null ? null : x.parentTask;
+        return parent == null ? Optional.empty() : Optional.of(parent.id());
     }
 
     @Override
     public Optional<String> cacheKey() {
-        return Optional.ofNullable(cacheKey);
+        Extras x = extras;
+        return Optional.ofNullable(x == null ? null : x.cacheKey);
     }
 
     @Override
     public Optional<String> cachedFromRunId() {
-        return Optional.ofNullable(cachedFromRunId);
+        Extras x = extras;
+        return Optional.ofNullable(x == null ? null : x.cachedFromRunId);
     }
 
     void cacheKey(String key) {
-        this.cacheKey = key;
+        extras().cacheKey = key;
     }
 
     void cachedFrom(String runId) {
-        this.cachedFromRunId = runId;
+        extras().cachedFromRunId = runId;
     }
 
     public @Nullable FlowRunRecord flow() {
@@ -70,6 +74,15 @@ public final class TaskRunRecord extends RunRecord implements TaskRun {
 
     @Override
     String defaultName() {
-        return spec.name() + "-" + seq;
+        if (seq >= 0) {
+            return spec.name() + "-" + seq;
+        }
+        String text = id();
+        return spec.name() + "-" + text.substring(text.length() - 8);
+    }
+
+    @Override
+    boolean topLevel() {
+        return flow == null;
     }
 }

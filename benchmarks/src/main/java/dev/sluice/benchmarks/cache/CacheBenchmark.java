@@ -61,6 +61,8 @@ public class CacheBenchmark {
     }
 
     private Path home;
+    private dev.sluice.SluiceRuntime runtime;
+    private dev.sluice.SluiceRuntime previous;
     private Order order;
     private Spec spec;
     private CachePolicy policy;
@@ -95,6 +97,10 @@ public class CacheBenchmark {
     public void setUp() throws IOException {
         home = Files.createTempDirectory("sluice-bench-home");
         System.setProperty("sluice.home", home.toString());
+        // no extensions: the run history module on the benchmarks' class path would record every run
+        runtime = dev.sluice.SluiceRuntime.builder().home(home).blockStore(dev.sluice.block.BlockStore.inMemory())
+                .withoutExtensions().build();
+        previous = dev.sluice.SluiceRuntime.replaceDefault(runtime);
         order = order();
         int size = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsBytes(order).length;
@@ -118,6 +124,8 @@ public class CacheBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        dev.sluice.SluiceRuntime.replaceDefault(previous);
+        runtime.close();
         System.clearProperty("sluice.home");
         try (Stream<Path> files = Files.walk(home)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

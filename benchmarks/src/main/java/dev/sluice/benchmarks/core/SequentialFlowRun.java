@@ -15,7 +15,9 @@ public final class SequentialFlowRun {
     private SequentialFlowRun() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        // no extensions: the run history module on the benchmarks' class path would record every run
+        dev.sluice.SluiceRuntime.replaceDefault(Runtimes.quiet());
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Task<Integer, Integer> inc = Task.of("inc", (Integer x) -> x + 1);

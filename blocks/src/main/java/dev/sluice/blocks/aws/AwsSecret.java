@@ -4,9 +4,12 @@ import dev.sluice.block.Block;
 import dev.sluice.block.BlockType;
 import dev.sluice.block.BlockRef;
 import dev.sluice.block.Secret;
+import dev.sluice.blocks.aws.internal.AwsClients;
 import dev.sluice.blocks.aws.internal.AwsErrors;
 import dev.sluice.blocks.aws.internal.SecretsManagerCalls;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -33,19 +36,45 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@link dev.sluice.block.BlockNotFoundException}.
  *
  * @param credentials the saved {@link AwsCredentials} block to use, or {@code null} for the default chain
- * @param secretName  the secret's name (or ARN)
+ * @param secretName  the secret's name (1 to 512 letters, digits and {@code /_+=.@-}) or ARN
  */
 @BlockType("aws-secret")
 public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String secretName) implements Block {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@:-]{1,2048}");
+    /** AWS's limit on a secret's name. */
+    public static final int MAX_NAME_LENGTH = 512;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]+");
+    /** A secret's ARN: the name, then '-' and the six characters AWS adds. */
+    private static final Pattern ARN = Pattern.compile(
+            "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:([A-Za-z0-9/_+=.@-]+)");
 
-    /** Validates the secret name. */
+    /**
+     * Validates the secret name: 1 to {@value #MAX_NAME_LENGTH} letters, digits and {@code /_+=.@-}
+     * (AWS's rule for names), or the ARN of such a secret.
+     */
     public AwsSecret {
         Objects.requireNonNull(secretName, "secretName");
-        if (!NAME.matcher(secretName).matches()) {
-            throw new IllegalArgumentException("secretName '" + secretName + "' is not allowed: use letters, digits"
-                    + " and /_+=.@- (or an ARN)");
+        String name = secretName;
+        java.util.regex.Matcher arn = ARN.matcher(secretName);
+        if (secretName.startsWith("arn:")) {
+            if (!arn.matches()) {
+                throw new IllegalArgumentException("secretName '" + shown(secretName) + "' is not a Secrets Manager ARN"
+                        + " such as arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf");
+            }
+            name = arn.group(1);
+        } else if (!NAME.matcher(secretName).matches()) {
+            throw new IllegalArgumentException("secretName '" + shown(secretName) + "' is not allowed: use letters,"
+                    + " digits and /_+=.@- (or an ARN)");
         }
+        // an ARN ends in the name plus '-' and 6 characters
+        int limit = secretName.startsWith("arn:") ? MAX_NAME_LENGTH + 7 : MAX_NAME_LENGTH;
+        if (name.length() > limit) {
+            throw new IllegalArgumentException("secretName is " + name.length() + " characters long ('"
+                    + shown(secretName) + "'); AWS Secrets Manager allows at most " + MAX_NAME_LENGTH);
+        }
+    }
+
+    private static String shown(String name) {
+        return name.length() <= 60 ? name : name.substring(0, 60) + "...";
     }
 
     /**
@@ -83,7 +112,8 @@ public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String s
     public Secret read(SecretVersion version) {
         Objects.requireNonNull(version, "version");
         AwsCredentials c = resolve();
-        SecretsManagerCalls.Value value = call(c, "read", () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version));
+        SecretsManagerCalls.Value value = call(c, "read", List.of(),
+                () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version));
         if (value.text() == null) {
             throw new AwsSecretException("AWS secret '" + secretName + "' (" + version + ") holds binary data, not"
                     + " text; read it with readBytes()", secretName, AwsSecretException.Reason.INVALID_REQUEST, null);
@@ -100,7 +130,7 @@ public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String s
     public byte[] readBytes(SecretVersion version) {
         Objects.requireNonNull(version, "version");
         AwsCredentials c = resolve();
-        return call(c, "read", () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version)).bytes();
+        return call(c, "read", List.of(), () -> SecretsManagerCalls.get(c.secretsManager(), secretName, version)).bytes();
     }
 
     /**
@@ -111,14 +141,18 @@ public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String s
     public String write(String value) {
         Objects.requireNonNull(value, "value");
         AwsCredentials c = resolve();
-        return call(c, "write", () -> SecretsManagerCalls.write(c.secretsManager(), secretName, value, null, null));
+        // the value is a secret: masked in this JVM's logs, and in an AWS error that would echo it
+        String hidden = Secret.of(value).reveal();
+        return call(c, "write", List.of(hidden),
+                () -> SecretsManagerCalls.write(c.secretsManager(), secretName, value, null, null));
     }
 
     /** Stores {@code value} as binary data; see {@link #write(String)}. */
     public String write(byte[] value) {
         Objects.requireNonNull(value, "value");
         AwsCredentials c = resolve();
-        return call(c, "write", () -> SecretsManagerCalls.write(c.secretsManager(), secretName, null, value.clone(), null));
+        return call(c, "write", List.of(new String(value, StandardCharsets.UTF_8)),
+                () -> SecretsManagerCalls.write(c.secretsManager(), secretName, null, value.clone(), null));
     }
 
     /**
@@ -133,24 +167,25 @@ public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String s
                     + "; use forceDelete() to delete without recovery");
         }
         AwsCredentials c = resolve();
-        return call(c, "delete", () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, recoveryDays));
+        return call(c, "delete", List.of(), () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, recoveryDays));
     }
 
     /** Deletes the secret at once, without a recovery window. */
     public void forceDelete() {
         AwsCredentials c = resolve();
-        call(c, "delete", () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, 0));
+        call(c, "delete", List.of(), () -> SecretsManagerCalls.delete(c.secretsManager(), secretName, 0));
     }
 
     private AwsCredentials resolve() {
         return credentials == null ? AwsCredentials.defaultChain() : credentials.load();
     }
 
-    private <T> T call(AwsCredentials c, String action, java.util.function.Supplier<T> body) {
+    /** Runs {@code body}; an SDK failure becomes an {@link AwsSecretException} with {@code hidden} masked. */
+    private <T> T call(AwsCredentials c, String action, List<String> hidden, java.util.function.Supplier<T> body) {
         try {
             return body.get();
         } catch (SdkException e) {
-            throw AwsErrors.translate(e, action, secretName, c.describe());
+            throw AwsErrors.translate(e, action, secretName, c.describe(), AwsClients.MAX_ATTEMPTS, hidden);
         }
     }
 }

@@ -7,7 +7,9 @@ import dev.sluice.block.BlockType;
 import dev.sluice.notify.Notification;
 import dev.sluice.notify.Notifier;
 import dev.sluice.block.Secret;
+import dev.sluice.blocks.webhook.internal.HeaderValues;
 import dev.sluice.blocks.webhook.internal.Templates;
+import dev.sluice.notify.TextCuts;
 import dev.sluice.blocks.webhook.internal.WebhookSender;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,15 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * In a JSON template, placeholders stand inside string values and are filled JSON-escaped; form
- * values are URL-encoded; a line break filled into a header becomes a space.
+ * values are URL-encoded. In a header, a line break or other control character becomes a space,
+ * notification texts are cut to {@value #MAX_HEADER_TEXT} characters, and a word with a character
+ * beyond ASCII (an accented letter, an emoji) is sent as an RFC 2047 encoded-word
+ * ({@code =?UTF-8?B?...?=}, as in email headers), which any MIME library decodes: HTTP headers carry
+ * ASCII only.
+ *
+ * <p>A body is at most {@link #maxBodyBytes()} bytes as sent (default
+ * {@value #DEFAULT_MAX_BODY_BYTES}), whatever the size or script of the text: see
+ * {@link Builder#maxBodyBytes}.
  *
  * @param url          where to send; a secret, since webhook URLs often carry a token
  * @param method       {@code POST}, {@code PUT} or {@code PATCH}
@@ -50,11 +60,20 @@ import org.jspecify.annotations.Nullable;
  * @param formTemplate form field templates, sent as {@code application/x-www-form-urlencoded}; empty for a JSON body
  * @param secrets      named secrets the templates may use
  * @param options      timeouts and retries; {@code null} means {@link WebhookOptions#defaults()}
+ * @param maxBodyBytes the most a body takes in bytes as sent; {@code null} means {@value #DEFAULT_MAX_BODY_BYTES}
  */
 @BlockType("custom-webhook")
 public record CustomWebhook(Secret url, String method, Map<String, String> headers, @Nullable String jsonTemplate,
-        Map<String, String> formTemplate, Map<String, Secret> secrets, @Nullable WebhookOptions options)
-        implements Notifier, Block {
+        Map<String, String> formTemplate, Map<String, Secret> secrets, @Nullable WebhookOptions options,
+        @Nullable Integer maxBodyBytes) implements Notifier, Block {
+    /** The body size {@link #maxBodyBytes()} defaults to: Google Chat's limit, under most services' own. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 32_000;
+    /** The most a notification text filled into a header takes, in characters, before encoding. */
+    static final int MAX_HEADER_TEXT = 500;
+    /** The most the subject or a field value takes in a body, in characters. */
+    static final int MAX_SUBJECT = 1_000;
+    private static final int MIN_BODY_BYTES = 1_024;
+    private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
@@ -109,6 +128,24 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
             Templates.check(f.getValue(), "form field '" + f.getKey() + "'", names);
         }
         options = options == null ? WebhookOptions.defaults() : options;
+        maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
+        if (maxBodyBytes < MIN_BODY_BYTES || maxBodyBytes > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("maxBodyBytes must be between " + MIN_BODY_BYTES + " and " + MAX_BODY_BYTES
+                    + ", was " + maxBodyBytes);
+        }
+        Set<String> secretNames = secrets.keySet();
+        int empty = encodedBody(jsonTemplate, formTemplate, name -> secretNames.contains(name) ? "x".repeat(64) : "")
+                .getBytes(StandardCharsets.UTF_8).length;
+        if (empty > maxBodyBytes - 256) {
+            throw new IllegalArgumentException("the body template alone is " + empty + " bytes, which leaves no room for"
+                    + " the notification within maxBodyBytes " + maxBodyBytes + "; shorten it or raise maxBodyBytes");
+        }
+    }
+
+    /** A webhook as the canonical constructor makes it, with the default {@link #maxBodyBytes()}. */
+    public CustomWebhook(Secret url, String method, Map<String, String> headers, @Nullable String jsonTemplate,
+            Map<String, String> formTemplate, Map<String, Secret> secrets, @Nullable WebhookOptions options) {
+        this(url, method, headers, jsonTemplate, formTemplate, secrets, options, null);
     }
 
     /** A builder for a webhook posting to {@code url}. */
@@ -124,6 +161,7 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
         b.json = jsonTemplate;
         b.form.putAll(formTemplate);
         b.options = Objects.requireNonNull(options);
+        b.maxBodyBytes = Objects.requireNonNull(maxBodyBytes);
         return b;
     }
 
@@ -143,30 +181,116 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
             revealed.put(k, v.reveal());
             hidden.add(v.reveal());
         });
-        Function<String, String> values = name -> switch (name) {
-            case "subject" -> notification.subject();
-            case "body" -> notification.body();
-            case "severity" -> notification.severity().name().toLowerCase(Locale.ROOT);
-            case "text" -> notification.text();
+        Map<String, String> filledHeaders = new LinkedHashMap<>();
+        Function<String, String> headerValues = values(shortened(notification, MAX_HEADER_TEXT, 2 * MAX_HEADER_TEXT),
+                revealed);
+        headers.forEach((k, v) -> filledHeaders.put(k, HeaderValues.encode(Templates.fill(v, headerValues))));
+        String body = fittedBody(notification, revealed, Objects.requireNonNull(maxBodyBytes));
+        WebhookSender.send(new WebhookSender.Request("custom webhook", WebhookSender.uri(u, "url"), method,
+                jsonTemplate != null ? "application/json" : "application/x-www-form-urlencoded", body, filledHeaders,
+                hidden), Objects.requireNonNull(options));
+    }
+
+    /**
+     * The body for {@code n}, at most {@code max} bytes as sent (UTF-8, after JSON escaping or URL
+     * encoding). When the whole notification does not fit: the subject and each field value cut to
+     * {@value #MAX_SUBJECT} characters, the fields (in {@code {{text}}}) to about a quarter of
+     * {@code max}, and the body (in {@code {{body}}} and {@code {{text}}}) to the longest start that
+     * fits, marked where it was cut; cuts fall between grapheme clusters. If even that does not fit,
+     * the subject is cut to 100 characters and the fields left out.
+     *
+     * @throws WebhookException (not retryable) if the template alone, filled with the secrets, is larger
+     */
+    String fittedBody(Notification n, Map<String, String> revealed, int max) {
+        String full = encodedBody(jsonTemplate, formTemplate, values(n, revealed));
+        if (bytes(full) <= max) {
+            return full;
+        }
+        String fitted = fitBody(shortened(n, MAX_SUBJECT, max / 4), revealed, max);
+        if (fitted == null) {
+            // the subject and fields leave no room: a short subject, no fields
+            fitted = fitBody(new Notification(TextCuts.cut(n.subject(), 100, TextCuts.Measure.CHARS, "\u2026"), n.body(),
+                    n.severity(), Map.of()), revealed, max);
+        }
+        if (fitted == null) {
+            throw new WebhookException("custom webhook (host " + WebhookSender.uri(url.reveal(), "url").getHost()
+                    + "): the body does not fit in maxBodyBytes " + max + " even without the notification's text; shorten"
+                    + " the template or raise maxBodyBytes", 0, false, null);
+        }
+        return fitted;
+    }
+
+    /** The body with the longest cut of {@code n}'s body that fits in {@code max} bytes, or null if none does. */
+    private @Nullable String fitBody(Notification n, Map<String, String> revealed, int max) {
+        String text = n.body();
+        // the size grows with the length of body kept: a binary search finds the longest that fits
+        int lo = 0;
+        int hi = text.length();
+        String best = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Notification cut = new Notification(n.subject(), TextCuts.cut(text, mid, TextCuts.Measure.CHARS, BODY_CUT),
+                    n.severity(), n.fields());
+            String candidate = encodedBody(jsonTemplate, formTemplate, values(cut, revealed));
+            if (bytes(candidate) <= max) {
+                best = candidate;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+
+    private static final String BODY_CUT = "\n\u2026 [cut by Sluice to fit the webhook's maxBodyBytes]";
+
+    private static int bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * {@code n} with the subject, field names and field values cut to {@code max} characters, the
+     * fields together to about {@code fieldsBytes} bytes (a last field says how many more there were),
+     * and, for a header ({@code max} below {@link #MAX_SUBJECT}), the body to {@code max} characters too.
+     */
+    private static Notification shortened(Notification n, int max, int fieldsBytes) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        int left = fieldsBytes;
+        for (Map.Entry<String, String> f : n.fields().entrySet()) {
+            String key = TextCuts.cut(f.getKey(), Math.min(max, 200), TextCuts.Measure.CHARS, "\u2026");
+            String value = TextCuts.cut(f.getValue(), max, TextCuts.Measure.CHARS, "\u2026");
+            left -= TextCuts.size(key, TextCuts.Measure.UTF8) + TextCuts.size(value, TextCuts.Measure.UTF8) + 3;
+            if (left < 0) {
+                fields.put("\u2026", (n.fields().size() - fields.size()) + " more fields not shown");
+                break;
+            }
+            fields.put(key, value);
+        }
+        return new Notification(TextCuts.cut(n.subject(), max, TextCuts.Measure.CHARS, "\u2026"),
+                max >= MAX_SUBJECT ? n.body() : TextCuts.cut(n.body(), max, TextCuts.Measure.CHARS, "\u2026"),
+                n.severity(), fields);
+    }
+
+    private static Function<String, String> values(Notification n, Map<String, String> revealed) {
+        return name -> switch (name) {
+            case "subject" -> n.subject();
+            case "body" -> n.body();
+            case "severity" -> n.severity().name().toLowerCase(Locale.ROOT);
+            case "text" -> n.text();
             default -> Objects.requireNonNull(revealed.get(name), name);
         };
-        Map<String, String> filledHeaders = new LinkedHashMap<>();
-        headers.forEach((k, v) -> filledHeaders.put(k, Templates.fill(v, values).replaceAll("[\\r\\n]+", " ")));
-        String body;
-        String contentType;
-        if (jsonTemplate != null) {
-            body = WebhookSender.json(Templates.fill(parse(jsonTemplate), values));
-            contentType = "application/json";
-        } else {
-            StringBuilder sb = new StringBuilder();
-            formTemplate.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&")
-                    .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(Templates.fill(v, values), StandardCharsets.UTF_8)));
-            body = sb.toString();
-            contentType = "application/x-www-form-urlencoded";
+    }
+
+    /** The body from the JSON template (JSON-escaped values) or the form template (URL-encoded values). */
+    private static String encodedBody(@Nullable String json, Map<String, String> form, Function<String, String> values) {
+        if (json != null) {
+            return WebhookSender.json(Templates.fill(parse(json), values));
         }
-        WebhookSender.send(new WebhookSender.Request("custom webhook", WebhookSender.uri(u, "url"), method, contentType,
-                body, filledHeaders, hidden), Objects.requireNonNull(options));
+        StringBuilder sb = new StringBuilder();
+        form.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(Templates.fill(v, values), StandardCharsets.UTF_8)));
+        return sb.toString();
     }
 
     private static JsonNode parse(String json) {
@@ -203,6 +327,7 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
         private @Nullable String json;
         private final Map<String, String> form = new LinkedHashMap<>();
         private WebhookOptions options = WebhookOptions.defaults();
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
 
         private Builder(Secret url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -249,13 +374,24 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
         }
 
         /**
+         * The most a body may take, in bytes as sent (UTF-8, after JSON escaping or URL encoding),
+         * 1,024 to 10 MB (default {@value CustomWebhook#DEFAULT_MAX_BODY_BYTES}): set it to the
+         * endpoint's own limit. A notification that does not fit has its subject and fields cut to
+         * 1,000 characters and its body to what fits.
+         */
+        public Builder maxBodyBytes(int bytes) {
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
          * The webhook.
          *
          * @throws IllegalArgumentException if a template has an unknown placeholder, the JSON body is not
          *         JSON, there is no body, or a header or method is not allowed
          */
         public CustomWebhook build() {
-            return new CustomWebhook(url, method, headers, json, form, secrets, options);
+            return new CustomWebhook(url, method, headers, json, form, secrets, options, maxBodyBytes);
         }
     }
 }

@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  * Posts notifications to a Discord channel through an incoming webhook ("Execute Webhook"), as one
  * embed: the subject as title, the body as description, a colour by severity and the fields as
  * embed fields. Mentions in the text are not resolved ({@code allowed_mentions} is empty), so a
- * flow parameter cannot ping {@code @everyone}. Texts are cut to Discord's limits.
+ * flow parameter cannot ping {@code @everyone}. Texts are cut to Discord's embed limits, whatever
+ * their size and script: title 256 characters, description 4,096, at most 25 fields of 256 (name)
+ * and 1,024 (value), 6,000 in all (fields that no longer fit are left out). Characters are counted
+ * as UTF-16 units, never fewer than Discord counts, and a cut falls between grapheme clusters, so
+ * it never splits an emoji or a letter and its accent; it ends in {@code …}.
  *
  * @param url      the webhook URL ({@code https://discord.com/api/webhooks/<id>/<token>}); a secret
  * @param username the name the message is posted under, or {@code null} for the webhook's own

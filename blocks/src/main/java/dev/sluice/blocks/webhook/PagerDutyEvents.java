@@ -6,11 +6,16 @@ import dev.sluice.block.BlockType;
 import dev.sluice.notify.Notification;
 import dev.sluice.notify.Notifier;
 import dev.sluice.block.Secret;
+import dev.sluice.FlowRun;
+import dev.sluice.RunContext;
+import dev.sluice.notify.TextCuts;
 import dev.sluice.blocks.webhook.internal.WebhookSender;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,10 +23,17 @@ import org.jspecify.annotations.Nullable;
  * notification: the subject is the summary, the severity maps to {@code info}, {@code warning},
  * {@code error} or {@code critical}, and the body and fields go into {@code custom_details}.
  *
- * <p>The dedup key is the run id ({@link #RUN_ID_FIELD}, the field {@code Notify} puts into every
- * notification), so a notification sent again for the same run (a notifier retry, a second hook)
- * adds to the open incident instead of paging twice. A notification without that field gets no
- * dedup key, and PagerDuty makes one.
+ * <p>One incident per failure: {@code Notify} puts the run id ({@link #RUN_ID_FIELD}) into every
+ * notification, and the dedup key is the id of the flow run the failure belongs to: a notification
+ * about a task run is keyed by its flow run, one about a subflow run by the parent flow run. So a
+ * notification sent again for the same run (a notifier retry, a second hook), and the notifications
+ * of a {@code Notify} on a task and one on its flow (or on a subflow and its parent), add to one
+ * open incident instead of paging twice. A notification without that field gets no dedup key, and
+ * PagerDuty makes one.
+ *
+ * <p>An event is at most {@value #MAX_EVENT_BYTES} bytes as sent (PagerDuty's limit is 512 KB),
+ * whatever the size or script of the text: the summary is cut to 1,024 characters, each field to
+ * 2,000 bytes, and the body to the room left, each marked where it was cut.
  *
  * @param routingKey the integration key of the service's Events API v2 integration
  * @param source     where the problem is ({@code payload.source}); {@code null} means this host's name
@@ -36,7 +48,17 @@ public record PagerDutyEvents(Secret routingKey, @Nullable String source, @Nulla
     public static final String DEFAULT_ENDPOINT = "https://events.pagerduty.com/v2/enqueue";
     /** The notification field whose value becomes the dedup key. */
     public static final String RUN_ID_FIELD = "run id";
+    /** PagerDuty's limit on the summary, in characters. */
     static final int MAX_SUMMARY = 1024;
+    /** The most an event takes, in bytes of the JSON as sent: PagerDuty refuses events over 512 KB (524,288 bytes). */
+    public static final int MAX_EVENT_BYTES = 500_000;
+    /** The most one field of {@code custom_details} takes, in bytes of JSON. */
+    static final int MAX_FIELD_BYTES = 2_000;
+    /** The most all fields of {@code custom_details} take together, in bytes of JSON. */
+    static final int MAX_FIELDS_BYTES = 16_000;
+    /** The most the dedup key (PagerDuty's limit), the source and the component take, in characters. */
+    static final int MAX_KEY = 255;
+    private static final String BODY_CUT = "\n\u2026 [cut by Sluice to fit PagerDuty's event size limit]";
 
     /** Validates the fields and fills in the defaults. */
     public PagerDutyEvents {
@@ -85,22 +107,50 @@ public record PagerDutyEvents(Secret routingKey, @Nullable String source, @Nulla
         String key = routingKey.reveal();
         String ep = Objects.requireNonNull(endpoint);
         WebhookSender.send(new WebhookSender.Request("PagerDuty Events API", WebhookSender.uri(ep, "endpoint"), "POST",
-                "application/json", WebhookSender.json(event(notification, key, source != null ? source : hostName())),
+                "application/json", WebhookSender.json(event(notification, key, source != null ? source : hostName(),
+                        dedupKey(notification))),
                 Map.of(), List.of(key)), Objects.requireNonNull(options));
     }
 
+    /**
+     * The event for {@code n}, at most {@link #MAX_EVENT_BYTES} bytes as sent: the summary cut to
+     * {@link #MAX_SUMMARY} characters, source, component and dedup key to {@link #MAX_KEY} characters,
+     * each field of {@code custom_details} to {@link #MAX_FIELD_BYTES} bytes and all fields together to
+     * {@link #MAX_FIELDS_BYTES}, and the body to the room left, marked where it was cut. So an error
+     * that is both in the body and in the {@code error} field is there once in full (as far as it
+     * fits) and once shortened.
+     */
+    static ObjectNode event(Notification n, String routingKey, String source, @Nullable String dedupKey) {
+        ObjectNode skeleton = event(n, routingKey, source, dedupKey, "");
+        int budget = MAX_EVENT_BYTES - bytes(skeleton);
+        while (true) {
+            ObjectNode event = event(n, routingKey, source, dedupKey,
+                    TextCuts.cut(n.body(), budget, TextCuts.Measure.JSON, BODY_CUT));
+            int excess = bytes(event) - MAX_EVENT_BYTES;
+            if (excess <= 0) {
+                return event;
+            }
+            budget -= excess; // a guard: the JSON measure matches what Jackson writes
+        }
+    }
+
+    /** {@link #event(Notification, String, String, String)} deduplicated by the notification's run id. */
     static ObjectNode event(Notification n, String routingKey, String source) {
+        return event(n, routingKey, source, n.fields().get(RUN_ID_FIELD));
+    }
+
+    private static ObjectNode event(Notification n, String routingKey, String source, @Nullable String dedupKey,
+            String body) {
         ObjectNode event = WebhookSender.JSON.createObjectNode();
         event.put("routing_key", routingKey);
         event.put("event_action", "trigger");
-        String runId = n.fields().get(RUN_ID_FIELD);
-        if (runId != null && !runId.isBlank()) {
-            event.put("dedup_key", runId);
+        if (dedupKey != null && !dedupKey.isBlank()) {
+            event.put("dedup_key", TextCuts.cut(dedupKey, MAX_KEY, TextCuts.Measure.CHARS, ""));
         }
         event.put("client", "Sluice");
         ObjectNode payload = event.putObject("payload");
         payload.put("summary", WebhookSender.truncate(n.subject().isBlank() ? "(no subject)" : n.subject(), MAX_SUMMARY));
-        payload.put("source", source);
+        payload.put("source", WebhookSender.truncate(source, MAX_KEY));
         payload.put("severity", switch (n.severity()) {
             case INFO -> "info";
             case WARNING -> "warning";
@@ -109,12 +159,55 @@ public record PagerDutyEvents(Secret routingKey, @Nullable String source, @Nulla
         });
         String flow = n.fields().get("flow");
         if (flow != null && !flow.isBlank()) {
-            payload.put("component", flow);
+            payload.put("component", WebhookSender.truncate(flow, MAX_KEY));
         }
         ObjectNode details = payload.putObject("custom_details");
-        details.put("body", n.body());
-        n.fields().forEach(details::put);
+        details.put("body", body);
+        int left = MAX_FIELDS_BYTES;
+        int shown = 0;
+        for (Map.Entry<String, String> f : n.fields().entrySet()) {
+            String key = TextCuts.cut(f.getKey(), 200, TextCuts.Measure.JSON, "\u2026");
+            int room = Math.min(MAX_FIELD_BYTES, left - TextCuts.size(key, TextCuts.Measure.JSON));
+            if (room < 64 || key.equals("body") || details.has(key)) {
+                continue;
+            }
+            String value = TextCuts.cut(f.getValue(), room, TextCuts.Measure.JSON, "\u2026");
+            left -= TextCuts.size(key, TextCuts.Measure.JSON) + TextCuts.size(value, TextCuts.Measure.JSON);
+            details.put(key, value);
+            shown++;
+        }
+        if (shown < n.fields().size()) {
+            details.put("more fields", (n.fields().size() - shown) + " not shown (PagerDuty's event size limit)");
+        }
         return event;
+    }
+
+    private static int bytes(ObjectNode node) {
+        return WebhookSender.json(node).getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * The dedup key of {@code n}: for a notification about the flow run it is sent in (from the run's
+     * own code), one of that flow run's task runs or one of its subflow runs (the hooks of those run in
+     * the flow run's context), the id of that flow run's parent if it has one, else of the flow run
+     * itself; for any other notification its {@link #RUN_ID_FIELD}; without that field, none. So the
+     * notifications of a flow run, its task runs and its direct subflow runs page once.
+     */
+    static @Nullable String dedupKey(Notification n) {
+        String runId = n.fields().get(RUN_ID_FIELD);
+        if (runId == null || runId.isBlank()) {
+            return null;
+        }
+        Optional<FlowRun<?>> current = RunContext.flowRun();
+        if (current.isEmpty()) {
+            return runId; // a top-level flow's own hook runs outside it: the run id is the flow run's
+        }
+        FlowRun<?> flow = current.get();
+        boolean inThisFlow = runId.equals(flow.id())
+                || RunContext.taskRun().map(t -> t.id().equals(runId)).orElse(false)
+                || flow.taskRuns().stream().anyMatch(t -> t.id().equals(runId))
+                || flow.subflowRuns().stream().anyMatch(f -> f.id().equals(runId));
+        return inThisFlow ? flow.parentFlowRunId().orElse(flow.id()) : runId;
     }
 
     private static String hostName() {

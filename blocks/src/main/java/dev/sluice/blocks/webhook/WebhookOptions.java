@@ -11,7 +11,9 @@ import java.util.Objects;
  * answers and network failures. A {@code Retry-After} the service sends (delay-seconds or an
  * HTTP date) is honoured; one asking to wait longer than {@link #maxRetryDelay()} ends the attempts
  * at once with a clear error. Without {@code Retry-After}, attempts are 250 ms, 500 ms, 1 s, ...
- * apart (at most {@code maxRetryDelay}). Waits use the runtime's sleeper.
+ * apart (at most {@code maxRetryDelay}). Waits use the runtime's sleeper. A TLS certificate the
+ * JVM does not trust (self-signed, expired, issued for another host) is never retried: the same
+ * certificate is refused every time, and the {@link WebhookException} says nothing was sent.
  *
  * <p>These retries give way to an enclosing retrying layer, so attempts never multiply: a notifier
  * used through {@code Notify.via(...)} with retries (the default), or called inside a task run

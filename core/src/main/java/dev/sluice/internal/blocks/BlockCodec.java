@@ -17,6 +17,7 @@ import dev.sluice.block.Block;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockId;
 import dev.sluice.block.BlockRef;
+import dev.sluice.block.Encrypted;
 import dev.sluice.block.Secret;
 import dev.sluice.internal.Masker;
 import java.io.IOException;
@@ -92,6 +93,15 @@ public final class BlockCodec {
             }
             if (value instanceof BlockRef<?> ref) {
                 node.put(c.getName(), ref.toString());
+                continue;
+            }
+            if (c.isAnnotationPresent(Encrypted.class)) {
+                // kept like a secret: the store encrypts it, a reader parses the JSON back
+                try {
+                    node.set(c.getName(), MAPPER.createObjectNode().put(Documents.SECRET, MAPPER.writeValueAsString(value)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new BlockException("field '" + c.getName() + "' of " + type.getName() + " cannot be written as JSON", e);
+                }
                 continue;
             }
             node.set(c.getName(), MAPPER.valueToTree(value));
@@ -184,6 +194,14 @@ public final class BlockCodec {
             return decodeRef(c, value, id, path);
         }
         Type generic = optional ? optionalArgument(c) : c.getGenericType();
+        if (c.isAnnotationPresent(Encrypted.class) && Documents.isSecret(value)) {
+            try {
+                value = MAPPER.readTree(value.get(Documents.SECRET).asText());
+            } catch (IOException e) {
+                throw new BlockException("encrypted field '" + path + "' of block '" + id + "' is not JSON once decrypted;"
+                        + " fix the stored block or save it again");
+            }
+        }
         Object decoded = convert(generic, value, id, path);
         return optional ? Optional.ofNullable(decoded) : decoded;
     }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -90,6 +91,12 @@ public final class FileBlockStore implements BlockStore {
                         + MASTER_KEY_VARIABLE + " to the key it was saved with (key id " + savedWith + ") or restore the key file");
             }
             if (!savedWith.equals(key.id())) {
+                MasterKey old = MasterKey.backups(keyFile()).stream().filter(k -> k.id().equals(savedWith)).findFirst()
+                        .orElse(null);
+                if (old != null) { // a rotation was cut short: the block is still under the kept old key
+                    decrypt((ObjectNode) data, id, old, "", file);
+                    return Optional.of(Documents.print(data));
+                }
                 throw new BlockException("block '" + id + "' in " + file + " was saved with master key id " + savedWith
                         + " but the key in use (" + key.source() + ") has id " + key.id() + "; use the key it was saved"
                         + " with, or save the block again");
@@ -113,13 +120,110 @@ public final class FileBlockStore implements BlockStore {
             envelope.put("name", id.name());
             envelope.put("savedAt", Instant.now().toString());
             if (hasSecrets(data)) {
-                MasterKey key = MasterKey.findOrCreate(env, keyFile());
+                MasterKey key = keyForSaving(id);
                 envelope.put("keyId", key.id());
                 encrypt(data, id, key, "");
             }
             envelope.set("data", data);
             writeAtomically(file, Documents.printPretty(envelope));
             return true;
+        });
+    }
+
+    /**
+     * The key to encrypt a new save with. A key is made only for a store that holds no encrypted
+     * block yet: when blocks were saved under a key that is gone (the key file deleted, the variable
+     * not set), or under another key, the save is refused, so the store never holds blocks under two
+     * keys and nothing is encrypted under a key nobody backs up.
+     */
+    private MasterKey keyForSaving(BlockId id) throws IOException {
+        MasterKey key = MasterKey.find(env, keyFile());
+        java.util.Set<String> others = new java.util.TreeSet<>();
+        for (BlockId existing : list()) {
+            String keyId = keyIdOf(file(existing));
+            if (keyId != null && (key == null || !keyId.equals(key.id()))) {
+                others.add(keyId);
+            }
+        }
+        if (others.isEmpty()) {
+            return key != null ? key : MasterKey.findOrCreate(env, keyFile());
+        }
+        if (key == null) {
+            throw new BlockException("cannot save block '" + id + "': the store " + dir() + " holds blocks encrypted with"
+                    + " master key id " + others + ", but there is no master key (" + MASTER_KEY_VARIABLE + " is not set"
+                    + " and " + keyFile() + " does not exist). Restore the key file from your backup, or set "
+                    + MASTER_KEY_VARIABLE + " to that key; a new key is not made, so that the store never holds blocks"
+                    + " under two keys (to start over, delete those blocks first)");
+        }
+        throw new BlockException("cannot save block '" + id + "': the store " + dir() + " holds blocks encrypted with"
+                + " master key id " + others + ", but the key in use (" + key.source() + ") has id " + key.id()
+                + "; use the key they were saved with, or move every block to this key with Blocks.rotateMasterKey(...)");
+    }
+
+    private static @Nullable String keyIdOf(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        JsonNode keyId = Documents.parseObject(text, "block file " + file).get("keyId");
+        return keyId != null && keyId.isTextual() ? keyId.asText() : null;
+    }
+
+    /**
+     * Moves every block to a new master key and returns its id: each block is read with the key it
+     * was saved with, encrypted again with the new key and written back atomically. With
+     * {@code newKey} null a new key is made and written to the key file (the old one is kept as
+     * {@code master.key.<old id>.bak} until every block is moved; delete it after taking a backup of
+     * the new one); with a given key (32 bytes), the key file is left alone: set
+     * {@code SLUICE_MASTER_KEY} to that key afterwards. A rotation cut short (a crash) is finished by
+     * running it again: blocks still under the old key are read with the kept old key.
+     */
+    public String rotateMasterKey(byte @Nullable [] newKey) {
+        return locked(() -> {
+            MasterKey current = MasterKey.find(env, keyFile());
+            Map<String, MasterKey> readable = new java.util.HashMap<>();
+            if (current != null) {
+                readable.put(current.id(), current);
+            }
+            for (MasterKey old : MasterKey.backups(keyFile())) {
+                readable.putIfAbsent(old.id(), old);
+            }
+            MasterKey next;
+            if (newKey != null) {
+                next = MasterKey.of(newKey, "the key given to rotateMasterKey");
+            } else {
+                if (env.get(MASTER_KEY_VARIABLE) != null && !env.get(MASTER_KEY_VARIABLE).isBlank()) {
+                    throw new BlockException("the master key comes from " + MASTER_KEY_VARIABLE + ": give the new key to"
+                            + " rotateMasterKey(newKey), then set " + MASTER_KEY_VARIABLE + " to it");
+                }
+                next = MasterKey.rotateKeyFile(keyFile(), current);
+            }
+            readable.putIfAbsent(next.id(), next);
+            for (BlockId id : list()) {
+                Path file = file(id);
+                String keyId = keyIdOf(file);
+                if (keyId == null || keyId.equals(next.id())) {
+                    continue;
+                }
+                MasterKey with = readable.get(keyId);
+                if (with == null) {
+                    throw new BlockException("block '" + id + "' in " + file + " is encrypted with master key id " + keyId
+                            + ", which is neither the key in use nor a kept old key; restore that key, then rotate again");
+                }
+                ObjectNode envelope = Documents.parseObject(Files.readString(file, StandardCharsets.UTF_8), "block file " + file);
+                ObjectNode data = (ObjectNode) envelope.get("data");
+                decrypt(data, id, with, "", file);
+                encrypt(data, id, next, "");
+                envelope.put("keyId", next.id());
+                envelope.set("data", data);
+                writeAtomically(file, Documents.printPretty(envelope));
+            }
+            if (newKey == null) {
+                MasterKey.dropBackups(keyFile());
+            }
+            return next.id();
         });
     }
 

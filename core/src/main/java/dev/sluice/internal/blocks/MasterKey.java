@@ -72,6 +72,60 @@ final class MasterKey {
         }
     }
 
+    /** A key from raw bytes (32). */
+    static MasterKey of(byte[] bytes, String source) {
+        return new MasterKey(bytes, source);
+    }
+
+    /** The old keys kept by an unfinished rotation ({@code master.key.<id>.bak} beside the key file). */
+    static java.util.List<MasterKey> backups(Path keyFile) {
+        java.util.List<MasterKey> out = new java.util.ArrayList<>();
+        Path dir = keyFile.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return out;
+        }
+        try (var files = Files.newDirectoryStream(dir, keyFile.getFileName() + ".*.bak")) {
+            for (Path f : files) {
+                out.add(new MasterKey(decode(Files.readString(f, StandardCharsets.US_ASCII), "key file " + f), "key file " + f));
+            }
+        } catch (IOException e) {
+            throw new BlockException("cannot read the kept old master keys in " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Deletes the old keys kept while a rotation ran. */
+    static void dropBackups(Path keyFile) throws IOException {
+        Path dir = keyFile.getParent();
+        try (var files = Files.newDirectoryStream(dir, keyFile.getFileName() + ".*.bak")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /**
+     * Keeps the current key file as {@code master.key.<id>.bak} and writes a new random key in its
+     * place (owner-only, atomically); returns the new key.
+     */
+    static MasterKey rotateKeyFile(Path keyFile, @Nullable MasterKey current) throws IOException {
+        if (current != null && Files.exists(keyFile)) {
+            Path backup = keyFile.resolveSibling(keyFile.getFileName() + "." + current.id() + ".bak");
+            if (!Files.exists(backup)) {
+                Files.copy(keyFile, backup);
+            }
+        }
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        Files.createDirectories(keyFile.getParent());
+        Path tmp = FileBlockStore.createOwnerOnly(keyFile.getParent(), ".master.key");
+        Files.writeString(tmp, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("rotated the master key of the block store in {}: new key id {}; back up {}", keyFile.getParent(),
+                idOf(bytes), keyFile);
+        return new MasterKey(bytes, "key file " + keyFile);
+    }
+
     /** The key in force, without creating one: from the environment, else the key file, else null. */
     static @Nullable MasterKey find(Map<String, String> env, Path keyFile) {
         String fromEnv = env.get(BlockStore.MASTER_KEY_VARIABLE);

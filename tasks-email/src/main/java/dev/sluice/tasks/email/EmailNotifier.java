@@ -10,6 +10,7 @@ import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Severity;
 import dev.sluice.tasks.email.internal.Checks;
 import dev.sluice.tasks.email.internal.SmtpSender;
+import dev.sluice.notify.TextCuts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * EmailNotifier direct = EmailNotifier.of(smtp, List.of("oncall@example.com"));           // credentials given
  * }</pre>
  *
- * <p>The subject is {@code subjectPrefix} plus the notification's subject (line breaks replaced by
- * spaces); the body is the notification's body followed by its fields, one {@code key: value} per
- * line. Severity goes in the {@code X-Sluice-Severity} header (and {@code X-Priority: 1} for ERROR
+ * <p>The subject is {@code subjectPrefix} plus the notification's subject (line breaks and other
+ * control characters replaced by spaces, at most 250 characters); the body is the notification's
+ * body followed by its fields, one {@code key: value} per line, at most 100,000 bytes of text in
+ * all whatever the size or script of the error (see {@link #message}). Severity goes in the {@code X-Sluice-Severity} header (and {@code X-Priority: 1} for ERROR
  * and CRITICAL).
  *
  * <p>Retries: {@link #send} retries failures that may go away ({@link EmailTasks#isRetryable}: a
@@ -60,7 +62,16 @@ public record EmailNotifier(
     /** The subject prefix unless set. */
     public static final String DEFAULT_SUBJECT_PREFIX = "[sluice] ";
 
-    private static final int MAX_SUBJECT = 250;
+    /** The most characters a subject takes, prefix included (UTF-16 units). */
+    static final int MAX_SUBJECT = 250;
+    /** The most bytes (UTF-8) of text a notification email takes: body and fields. */
+    public static final int MAX_TEXT_BYTES = 100_000;
+    /** The most characters a field value takes. */
+    static final int MAX_FIELD = 2_000;
+    /** The most bytes (UTF-8) all fields take together. */
+    static final int MAX_FIELDS_BYTES = 16_000;
+    private static final String BODY_CUT = "\n\u2026 [cut by Sluice: a notification email carries at most "
+            + MAX_TEXT_BYTES + " bytes of text]";
     /** {@link #send}'s own retries; yielding, so an enclosing layer (Notify's retries) is the only one. */
     private static final RetryPolicy RETRY = RetryPolicy.exponential(2, Duration.ofSeconds(1), Duration.ofSeconds(10))
             .retryIf(EmailTasks::isRetryable)
@@ -137,23 +148,41 @@ public record EmailNotifier(
                 attempt -> SmtpSender.send(server, message, RunContext.logger()));
     }
 
-    /** The message {@link #send} sends for {@code notification}. */
+    /**
+     * The message {@link #send} sends for {@code notification}: the subject (prefix included) cut to
+     * {@value #MAX_SUBJECT} characters, each field to {@value #MAX_FIELD} characters and all fields to
+     * {@value #MAX_FIELDS_BYTES} bytes, and the body to the room left in {@value #MAX_TEXT_BYTES} bytes of
+     * text (UTF-8), each cut marked and made between grapheme clusters. With its transfer encoding
+     * (quoted-printable or base64) and headers the message stays under about 210 KB, far below the
+     * size any mail server accepts.
+     */
     public EmailMessage message(Notification notification) {
-        String subject = (subjectPrefix + notification.subject()).replaceAll("[\\r\\n\\x00]+", " ").strip();
-        if (subject.length() > MAX_SUBJECT) {
-            subject = subject.substring(0, MAX_SUBJECT - 3) + "...";
-        }
-        StringBuilder body = new StringBuilder(notification.body());
-        if (!notification.fields().isEmpty()) {
-            body.append("\n\n");
-            for (Map.Entry<String, String> field : notification.fields().entrySet()) {
-                body.append(field.getKey()).append(": ").append(field.getValue()).append('\n');
+        String subject = (subjectPrefix + notification.subject()).replaceAll("[\\p{Cc}\\u2028\\u2029]+", " ").strip();
+        subject = TextCuts.cut(subject, MAX_SUBJECT, TextCuts.Measure.CHARS, "\u2026");
+        StringBuilder fields = new StringBuilder();
+        int left = MAX_FIELDS_BYTES;
+        int shown = 0;
+        for (Map.Entry<String, String> field : notification.fields().entrySet()) {
+            String line = TextCuts.cut(field.getKey(), 200, TextCuts.Measure.CHARS, "\u2026") + ": "
+                    + TextCuts.cut(field.getValue(), MAX_FIELD, TextCuts.Measure.CHARS, "\u2026") + "\n";
+            int size = TextCuts.size(line, TextCuts.Measure.UTF8);
+            if (size > left) {
+                break;
             }
+            left -= size;
+            fields.append(line);
+            shown++;
         }
+        if (shown < notification.fields().size()) {
+            fields.append("(").append(notification.fields().size() - shown).append(" more fields not shown)\n");
+        }
+        String separator = fields.length() == 0 ? "" : "\n\n";
+        int room = MAX_TEXT_BYTES - TextCuts.size(fields.toString(), TextCuts.Measure.UTF8) - separator.length();
+        String body = TextCuts.cut(notification.body(), room, TextCuts.Measure.UTF8, BODY_CUT) + separator + fields;
         EmailMessage.Builder builder = EmailMessage.builder()
                 .to(to)
                 .subject(subject)
-                .text(body.toString())
+                .text(body)
                 .header("X-Sluice-Severity", notification.severity().name());
         if (notification.severity() == Severity.ERROR || notification.severity() == Severity.CRITICAL) {
             builder.header("X-Priority", "1");

@@ -84,4 +84,35 @@ class SecretLeaksIT extends WireMockSupport {
                 .hasMessageContaining("lacks the scope");
         assertNoSecretInChain(e);
     }
+
+    /** A server that echoes the Basic credentials (base64 of user:password) in its error body. */
+    @Test
+    void echoedBasicCredentialsAreMaskedInTheirBase64Form() {
+        String b64 = java.util.Base64.getEncoder().encodeToString("etl:hunter2-basic".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/basic")).willReturn(aResponse().withStatus(403)
+                .withBody("{\"error\":\"forbidden for Authorization: Basic " + b64 + "\"}")));
+
+        Throwable e = catchThrowable(() -> HttpExtract.get(url("/basic"))
+                .auth(new BasicAuth("etl", Secret.of("hunter2-basic"))).stream().count());
+
+        assertThat(e).isInstanceOf(HttpExtractException.class).hasMessageContaining("HTTP 403");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t)).doesNotContain(b64).doesNotContain("hunter2");
+        }
+    }
+
+    /** The body is masked before it is shortened or its white space collapsed. */
+    @Test
+    void aSecretAcrossTheCutOrWithWhiteSpaceInItDoesNotLeak() {
+        String secret = "hunter2\tspaced-" + "z".repeat(40);
+        Secret.of(secret).reveal();
+        String body = "x".repeat(280) + secret + " and again: " + secret;
+        server.stubFor(get(urlPathEqualTo("/long")).willReturn(aResponse().withStatus(400).withBody(body)));
+
+        Throwable e = catchThrowable(() -> HttpExtract.get(url("/long")).stream().count());
+
+        assertThat(e).isInstanceOf(HttpExtractException.class);
+        String shown = String.valueOf(e.getMessage());
+        assertThat(shown).doesNotContain("hunter2").doesNotContain("zzzzzzzzzz").contains("**********");
+    }
 }

@@ -24,6 +24,14 @@ import java.util.Objects;
  * Blocks.load(SlackWebhook.class, "ops-alerts").notify("Nightly load finished: 1,204 rows");
  * }</pre>
  *
+ * <h2>Sizes</h2>
+ * A notification keeps to Slack's Block Kit limits whatever the size and script of its text
+ * (header 150 characters, a section 3,000, a field 2,000, 10 fields per section, 50 blocks): the
+ * body fills at most 10 sections and the fields 8,000 characters, so a message holds at most
+ * 40,000 characters of text (Slack's limit for a message's text). Characters are counted as UTF-16
+ * units, never fewer than Slack counts; a cut falls between grapheme clusters, never inside an
+ * escape such as {@code &amp;}, and is marked.
+ *
  * <h2>Retries: one layer at a time</h2>
  * {@link #send(Notification)} retries failures after which Slack certainly did not post (HTTP 429,
  * 503, a connection that could not be made) up to twice, exponentially from 1 s, waiting Slack's
@@ -41,7 +49,11 @@ import java.util.Objects;
  * posted (the connection broke after sending, an HTTP 5xx other than 503, an answer that is not
  * Slack's) fails with a {@link SlackException} that is not {@linkplain SlackException#isRetryable()
  * retryable}: neither this webhook nor {@code Notify} sends it again. Each call of {@code send} is
- * a new message; calling it again after such a failure posts again.
+ * a new message; calling it again after such a failure posts again. A TLS certificate this JVM
+ * does not trust fails at once with {@code tls_certificate}, not retryable: nothing was sent.
+ *
+ * <p>The URL is the credential: its path, query, every path segment and query value are masked in
+ * every message and cause, whatever their length.
  *
  * @param url the webhook URL, {@code https://hooks.slack.com/services/...}
  */

@@ -2,6 +2,7 @@ package dev.sluice.tasks.sql;
 
 import dev.sluice.block.Block;
 import dev.sluice.block.BlockType;
+import dev.sluice.block.Encrypted;
 import dev.sluice.block.Secret;
 import java.time.Duration;
 import java.util.Map;
@@ -17,17 +18,18 @@ import java.util.Objects;
  *         .withPoolSize(4);
  * }</pre>
  *
- * @param jdbcUrl the JDBC URL; keep passwords out of it and in {@code password}
+ * @param jdbcUrl the JDBC URL; keep passwords out of it and in {@code password} (if one is in it, the
+ *        URL is still stored encrypted, like every {@link Encrypted} field, and the password masked)
  * @param username the user name
  * @param password the password, revealed only to open connections
  * @param poolSize the most connections the pool keeps open
  * @param connectionTimeout how long a task waits for a connection before failing
- * @param driverProperties extra driver properties (e.g. {@code sslmode}); values whose name holds
- *        "password", "secret", "token" or "key" are masked in logs
+ * @param driverProperties extra driver properties (e.g. {@code sslmode}); stored encrypted, and values
+ *        whose name holds "password", "secret", "token" or "key" are masked wherever they show up
  */
 @BlockType("database-credentials")
-public record DatabaseCredentials(String jdbcUrl, String username, Secret password, int poolSize,
-                                  Duration connectionTimeout, Map<String, String> driverProperties) implements Block {
+public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Secret password, int poolSize,
+                                  Duration connectionTimeout, @Encrypted Map<String, String> driverProperties) implements Block {
     /** The pool size {@link #of} starts with. */
     public static final int DEFAULT_POOL_SIZE = 5;
     /** The connection timeout {@link #of} starts with. */
@@ -49,7 +51,39 @@ public record DatabaseCredentials(String jdbcUrl, String username, Secret passwo
             throw new IllegalArgumentException("connectionTimeout must be >= 250ms (HikariCP's minimum), was " + connectionTimeout);
         }
         driverProperties = Map.copyOf(Objects.requireNonNull(driverProperties, "driverProperties"));
+        maskCredentialsIn(jdbcUrl, driverProperties);
     }
+
+    /**
+     * Teaches the masker the credentials a URL or driver properties carry (a {@code password=}
+     * parameter, user info before '@', a property named like a secret), so they are masked wherever
+     * they show up, as a {@link Secret}'s value is.
+     */
+    private static void maskCredentialsIn(String url, Map<String, String> properties) {
+        java.util.regex.Matcher m = URL_SECRET.matcher(url);
+        while (m.find()) {
+            Secret.of(java.net.URLDecoder.decode(m.group(2), java.nio.charset.StandardCharsets.UTF_8)).reveal();
+            Secret.of(m.group(2)).reveal();
+        }
+        int at = url.lastIndexOf('@');
+        int slashes = url.indexOf("//");
+        if (at > 0 && slashes >= 0 && slashes < at) {
+            String userInfo = url.substring(slashes + 2, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0 && colon < userInfo.length() - 1) {
+                Secret.of(userInfo.substring(colon + 1)).reveal();
+            }
+        }
+        properties.forEach((k, v) -> {
+            if (dev.sluice.tasks.sql.internal.Pools.isSecretName(k) && !v.isEmpty()) {
+                Secret.of(v).reveal();
+            }
+        });
+    }
+
+    /** A {@code password=}, {@code secret=} or {@code token=}-like parameter of a JDBC URL. */
+    private static final java.util.regex.Pattern URL_SECRET = java.util.regex.Pattern.compile(
+            "(?i)[?&;]([a-z_.-]*(?:password|secret|token|key)[a-z_.-]*)=([^&;]+)");
 
     /** Credentials with a pool of {@value #DEFAULT_POOL_SIZE} connections and a 30 s connection timeout. */
     public static DatabaseCredentials of(String jdbcUrl, String username, Secret password) {

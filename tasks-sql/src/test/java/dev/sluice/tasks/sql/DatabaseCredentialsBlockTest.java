@@ -49,4 +49,37 @@ class DatabaseCredentialsBlockTest {
             }
         }
     }
+
+    @Test
+    void credentialsInsideTheUrlAndDriverPropertiesAreEncryptedAtRestAndMasked() throws Exception {
+        DatabaseCredentials db = DatabaseCredentials.of("jdbc:postgresql://db:5432/shop?user=etl&password=url-pw-7731",
+                        "etl", Secret.of("field-pw-7731"))
+                .withDriverProperties(Map.of("sslpassword", "ssl-pw-7731", "ApplicationName", "sluice-visible"));
+        Blocks.save("in-url", db);
+
+        DatabaseCredentials loaded = Blocks.load(DatabaseCredentials.class, "in-url");
+        assertThat(loaded).isEqualTo(db);
+        assertThat(loaded.jdbcUrl()).contains("password=url-pw-7731");
+        assertThat(loaded.driverProperties()).containsEntry("sslpassword", "ssl-pw-7731");
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("url-pw-7731").doesNotContain("ssl-pw-7731")
+                        .doesNotContain("sluice-visible");
+            }
+        }
+        assertThat(Secret.mask("connect failed: jdbc:postgresql://db/shop?password=url-pw-7731 (ssl-pw-7731)"))
+                .doesNotContain("url-pw-7731").doesNotContain("ssl-pw-7731");
+    }
+
+    @Test
+    void aBlockSavedBeforeTheFieldsWereEncryptedStillLoads() throws Exception {
+        Path file = home.resolve("blocks/database-credentials/old.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"format\":1,\"type\":\"database-credentials\",\"name\":\"old\",\"data\":{"
+                + "\"jdbcUrl\":\"jdbc:h2:mem:old\",\"username\":\"sa\",\"password\":\"\",\"poolSize\":2,"
+                + "\"connectionTimeout\":\"PT5S\",\"driverProperties\":{\"a\":\"b\"}}}");
+        DatabaseCredentials old = Blocks.load(DatabaseCredentials.class, "old");
+        assertThat(old.jdbcUrl()).isEqualTo("jdbc:h2:mem:old");
+        assertThat(old.driverProperties()).containsEntry("a", "b");
+    }
 }

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
  */
 public final class AwsClients implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
-    /** Attempts per API call, throttling and 5xx included. */
+    /** Attempts per API call of the clients {@link AwsCredentials#client} hands out, throttling and 5xx included. */
     public static final int MAX_ATTEMPTS = 4;
     /** The clients of each runtime; closed with it. */
     static final SluiceRuntime.Resource<AwsClients> RESOURCE =
@@ -52,7 +52,32 @@ public final class AwsClients implements AutoCloseable {
     private final List<AutoCloseable> built = new ArrayList<>();
     private volatile boolean closed;
 
-    private record Key(AwsCredentials credentials, Class<?> type) {
+    private record Key(AwsCredentials credentials, Class<?> type, Settings settings) {
+    }
+
+    /**
+     * How a client talks to AWS: the connect timeout, the time one attempt may take, the time the
+     * whole call may take (all attempts and the waits between them), and the attempts per call.
+     *
+     * @param connectTimeout time to open a connection
+     * @param attemptTimeout time for one attempt, from sending to the whole answer
+     * @param callTimeout    time for the whole call, all attempts included
+     * @param maxAttempts    attempts per call (throttling, 5xx and network failures are retried)
+     */
+    public record Settings(Duration connectTimeout, Duration attemptTimeout, Duration callTimeout, int maxAttempts) {
+        /** What {@link AwsCredentials#client} uses: connect 10 s, attempt 30 s, call 2 min, 4 attempts. */
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(2), MAX_ATTEMPTS);
+
+        /** Validates. */
+        public Settings {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+            Objects.requireNonNull(callTimeout, "callTimeout");
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+            }
+        }
     }
 
     private AwsClients() {
@@ -80,17 +105,23 @@ public final class AwsClients implements AutoCloseable {
      * @throws IllegalStateException once {@link #close()} was called
      */
     public <T extends SdkClient> T clientFor(AwsCredentials credentials, Class<T> type) {
+        return clientFor(credentials, type, Settings.DEFAULT);
+    }
+
+    /** As {@link #clientFor(AwsCredentials, Class)}, for a client with {@code settings}. */
+    public <T extends SdkClient> T clientFor(AwsCredentials credentials, Class<T> type, Settings settings) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(settings, "settings");
         checkOpen();
-        Key key = new Key(credentials, type);
+        Key key = new Key(credentials, type, settings);
         SdkClient client = clients.get(key);
         if (client == null) {
             synchronized (this) {
                 checkOpen();
                 client = clients.get(key);
                 if (client == null) {
-                    client = build(credentials, type, providerFor(credentials));
+                    client = build(credentials, type, providerFor(credentials), settings);
                     clients.put(key, client);
                     built.add(client);
                 }
@@ -191,14 +222,15 @@ public final class AwsClients implements AutoCloseable {
         if (c.roleArn() == null) {
             return base;
         }
-        StsClient sts = (StsClient) configure(StsClient.builder(), c, base);
+        StsClient sts = (StsClient) configure(StsClient.builder(), c, base, Settings.DEFAULT);
         built.add(sts);
         return StsAssumeRoleCredentialsProvider.builder().stsClient(sts)
                 .refreshRequest(r -> r.roleArn(c.roleArn()).roleSessionName("sluice")).build();
     }
 
     @SuppressWarnings("unchecked")
-    private static <T extends SdkClient> T build(AwsCredentials credentials, Class<T> type, AwsCredentialsProvider provider) {
+    private static <T extends SdkClient> T build(AwsCredentials credentials, Class<T> type, AwsCredentialsProvider provider,
+            Settings settings) {
         Object builder;
         try {
             Method factory = type.getMethod("builder");
@@ -211,24 +243,26 @@ public final class AwsClients implements AutoCloseable {
                     + " SecretsManagerClient.class, not the async client");
         }
         LOG.debug("creating {} for AWS {}", type.getSimpleName(), credentials.describe());
-        return (T) configure((AwsClientBuilder<?, ?> & SdkSyncClientBuilder<?, ?>) builder, credentials, provider);
+        return (T) configure((AwsClientBuilder<?, ?> & SdkSyncClientBuilder<?, ?>) builder, credentials, provider, settings);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static <B extends AwsClientBuilder & SdkSyncClientBuilder> Object configure(B builder, AwsCredentials c,
-            AwsCredentialsProvider provider) {
+            AwsCredentialsProvider provider, Settings settings) {
+        SdkLogs.keepCredentialsOutOfDebugLogs();
         builder.credentialsProvider(provider);
         builder.region(region(c));
         if (c.endpointOverride() != null) {
             builder.endpointOverride(URI.create(c.endpointOverride()));
         }
         builder.httpClientBuilder(UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(30)));
+                .connectionTimeout(settings.connectTimeout()).socketTimeout(settings.attemptTimeout()));
         BackoffStrategy backoff = BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(10));
         builder.overrideConfiguration(ClientOverrideConfiguration.builder()
-                .retryStrategy(r -> r.maxAttempts(MAX_ATTEMPTS).backoffStrategy(backoff).throttlingBackoffStrategy(backoff))
-                .apiCallAttemptTimeout(Duration.ofSeconds(30))
-                .apiCallTimeout(Duration.ofMinutes(2))
+                .retryStrategy(r -> r.maxAttempts(settings.maxAttempts()).backoffStrategy(backoff)
+                        .throttlingBackoffStrategy(backoff))
+                .apiCallAttemptTimeout(settings.attemptTimeout())
+                .apiCallTimeout(settings.callTimeout())
                 .build());
         return builder.build();
     }

@@ -1,8 +1,11 @@
 package dev.sluice.blocks.aws.internal;
 
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsSecretException;
 import dev.sluice.blocks.aws.AwsSecretException.Reason;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +23,8 @@ public final class AwsErrors {
     private static final Set<String> DENIED = Set.of("AccessDeniedException", "UnrecognizedClientException",
             "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "InvalidClientTokenId",
             "IncompleteSignature", "MissingAuthenticationToken", "KMSAccessDeniedException");
+
+    private static final String MASK = "**********";
 
     private AwsErrors() {
     }
@@ -81,28 +86,105 @@ public final class AwsErrors {
 
     /**
      * The exception for {@code e}, raised while doing {@code action} (e.g. "read") on
-     * {@code secretName} with credentials described by {@code where}.
+     * {@code secretName} with credentials described by {@code where}, after at most
+     * {@link AwsClients#MAX_ATTEMPTS} attempts. AWS's own text is masked as {@link #mask} says.
      */
     public static AwsSecretException translate(SdkException e, String action, @Nullable String secretName, String where) {
+        return translate(e, action, secretName, where, AwsClients.MAX_ATTEMPTS, List.of());
+    }
+
+    /**
+     * As {@link #translate(SdkException, String, String, String)}, after at most {@code attempts}
+     * attempts, masking {@code hidden} (the value being written, a document's secret values) too:
+     * in the message and in every message of the cause chain, which is replaced by a masked copy
+     * when it held any of them.
+     */
+    public static AwsSecretException translate(SdkException e, String action, @Nullable String secretName, String where,
+            int attempts, Collection<String> hidden) {
         Reason reason = reason(e);
         String what = secretName == null ? "AWS Secrets Manager" : "AWS secret '" + secretName + "'";
         String code = e instanceof AwsServiceException s && s.awsErrorDetails() != null
-                ? " (" + s.awsErrorDetails().errorCode() + ")" : "";
+                ? " (" + mask(s.awsErrorDetails().errorCode(), hidden) + ")" : "";
         String detail = switch (reason) {
             case NOT_FOUND -> "not found" + code + "; check the name and the region, or write it first";
             case ACCESS_DENIED -> "access denied" + code + "; the credentials need secretsmanager:* rights on it"
                     + " (and kms:Decrypt on its key), or they are invalid or expired";
-            case THROTTLED -> "throttled by AWS" + code + " even after " + AwsClients.MAX_ATTEMPTS
+            case THROTTLED -> "throttled by AWS" + code + " even after " + attempts
                     + " attempts with backoff; call less often (the block store caches reads) or try again later";
-            case NETWORK -> "AWS could not be reached (" + rootMessage(e) + ") after " + AwsClients.MAX_ATTEMPTS
-                    + " attempts; check the network, proxy and endpoint";
+            case NETWORK -> (timedOut(e) ? "AWS could not be reached in time (" : "AWS could not be reached (")
+                    + mask(rootMessage(e), hidden) + ")" + (timedOut(e) ? "" : " after " + attempts + " attempts")
+                    + "; check the network, proxy and endpoint";
             case SCHEDULED_FOR_DELETION -> "is scheduled for deletion" + code + "; restore it (RestoreSecret) to use it";
             case ALREADY_EXISTS -> "already exists" + code;
-            case CONFIGURATION -> "the AWS client is not configured: " + rootMessage(e);
-            case INVALID_REQUEST -> "AWS rejected the request" + code + ": " + serviceMessage(e);
-            case OTHER -> "failed" + code + ": " + serviceMessage(e);
+            case CONFIGURATION -> "the AWS client is not configured: " + mask(rootMessage(e), hidden);
+            case INVALID_REQUEST -> "AWS rejected the request" + code + ": " + mask(serviceMessage(e), hidden);
+            case OTHER -> "failed" + code + ": " + mask(serviceMessage(e), hidden);
         };
-        return new AwsSecretException("cannot " + action + " " + what + " (" + where + "): " + detail, secretName, reason, e);
+        return new AwsSecretException("cannot " + action + " " + what + " (" + where + "): " + detail, secretName, reason,
+                masked(e, hidden));
+    }
+
+    /** Whether {@code e} is the SDK giving up because its call or attempt timeout passed. */
+    public static boolean timedOut(SdkException e) {
+        return e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException;
+    }
+
+    /**
+     * {@code text} with every secret revealed in this JVM masked ({@link Secret#mask}: the secret key
+     * and session token of the credentials in use among them), then each of {@code hidden}: what AWS
+     * may echo (a signature error quotes the canonical request with the session token, a validation
+     * error the value it refused) never reaches a message.
+     */
+    public static String mask(@Nullable String text, Collection<String> hidden) {
+        String s = Secret.mask(text);
+        for (String h : hidden) {
+            if (h != null && h.length() >= 4) {
+                s = s.replace(h, MASK);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * {@code e} itself when no message in its cause chain holds a secret; otherwise a copy of the
+     * chain whose messages are masked, each naming the original type and keeping its stack trace.
+     */
+    public static Throwable masked(Throwable e, Collection<String> hidden) {
+        boolean leaks = false;
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
+            String m = t.getMessage();
+            if (m != null && !mask(m, hidden).equals(m)) {
+                leaks = true;
+                break;
+            }
+        }
+        return leaks ? copy(e, hidden, 0) : e;
+    }
+
+    private static Throwable copy(Throwable t, Collection<String> hidden, int depth) {
+        MaskedException copy = new MaskedException(t.getClass().getName()
+                + (t.getMessage() == null ? "" : ": " + mask(t.getMessage(), hidden)));
+        copy.setStackTrace(t.getStackTrace());
+        Throwable cause = t.getCause();
+        if (cause != null && cause != t && depth < 32) {
+            copy.initCause(copy(cause, hidden, depth + 1));
+        }
+        return copy;
+    }
+
+    /** Stands in for an exception whose message held a secret; its message starts with the original type. */
+    static final class MaskedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MaskedException(String message) {
+            super(message);
+        }
+
+        @Override
+        public String toString() {
+            return getMessage();
+        }
     }
 
     private static String serviceMessage(SdkException e) {

@@ -3,6 +3,8 @@ package dev.sluice.blocks.aws.internal;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStoreUnavailableException;
+import dev.sluice.block.Secret;
 import dev.sluice.blocks.aws.AwsCredentials;
 import dev.sluice.blocks.aws.AwsSecretException;
 import dev.sluice.blocks.aws.SecretVersion;
@@ -23,9 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -42,10 +47,12 @@ public final class SecretsManagerStore {
     private static final Logger LOG = LoggerFactory.getLogger(SecretsManagerStore.class);
     /** Secrets Manager's limit on a secret value. */
     public static final int MAX_SECRET_BYTES = 65_536;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AwsCredentials credentials;
     private final String prefix;
     private final Duration ttl;
+    private final AwsClients.Settings settings;
     private final Map<BlockId, Cached> cache = new ConcurrentHashMap<>();
     /** Bumped by every change through this store; a read only fills the cache if none happened meanwhile. */
     private final AtomicLong generation = new AtomicLong();
@@ -53,10 +60,28 @@ public final class SecretsManagerStore {
     private record Cached(Optional<String> document, Instant expiresAt) {
     }
 
-    public SecretsManagerStore(AwsCredentials credentials, String prefix, Duration ttl) {
+    /**
+     * A store under {@code prefix}; each call may take {@code connectTimeout} to connect and
+     * {@code callTimeout} in all (every attempt and the waits between them).
+     */
+    public SecretsManagerStore(AwsCredentials credentials, String prefix, Duration ttl, Duration connectTimeout,
+            Duration callTimeout) {
         this.credentials = credentials;
         this.prefix = prefix;
         this.ttl = ttl;
+        // one attempt may use the whole call timeout: a server that answers slowly once still answers
+        this.settings = new AwsClients.Settings(connectTimeout, callTimeout, callTimeout, MAX_ATTEMPTS);
+    }
+
+    /** Attempts per call: a refused connection or a 5xx is tried again twice, within the call timeout. */
+    public static final int MAX_ATTEMPTS = 3;
+
+    public Duration connectTimeout() {
+        return settings.connectTimeout();
+    }
+
+    public Duration callTimeout() {
+        return settings.callTimeout();
     }
 
     public AwsCredentials credentials() {
@@ -85,7 +110,7 @@ public final class SecretsManagerStore {
     }
 
     private SecretsManagerClient client() {
-        return credentials.secretsManager();
+        return AwsClients.current().clientFor(credentials, SecretsManagerClient.class, settings);
     }
 
     public Optional<String> read(BlockId id) {
@@ -97,7 +122,7 @@ public final class SecretsManagerStore {
         }
         long before = generation.get();
         String name = secretName(id);
-        Optional<String> document = call("read", id, () -> {
+        Optional<String> document = call("read", id, List.of(), () -> {
             try {
                 SecretsManagerCalls.Value v = SecretsManagerCalls.get(client(), name, SecretVersion.current());
                 return Optional.of(v.text() != null ? v.text() : gunzip(v.bytes(), name));
@@ -136,8 +161,9 @@ public final class SecretsManagerStore {
         String description = "Sluice block " + id;
         String t = text;
         byte[] b = binary;
+        List<String> hidden = secretValues(document);
         try {
-            return call("save", id, () -> {
+            return call("save", id, hidden, () -> {
                 try {
                     if (overwrite) {
                         SecretsManagerCalls.write(client(), name, t, b, description);
@@ -166,7 +192,7 @@ public final class SecretsManagerStore {
     public boolean delete(BlockId id) {
         String name = secretName(id);
         try {
-            return call("delete", id, () -> {
+            return call("delete", id, List.of(), () -> {
                 try {
                     DescribeSecretResponse d = client().describeSecret(r -> r.secretId(name));
                     if (d.deletedDate() != null) {
@@ -185,7 +211,7 @@ public final class SecretsManagerStore {
 
     public List<BlockId> list() {
         String start = prefix + "/";
-        return call("list", null, () -> {
+        return call("list", null, List.of(), () -> {
             List<BlockId> ids = new ArrayList<>();
             String token = null;
             do {
@@ -220,15 +246,65 @@ public final class SecretsManagerStore {
         }
     }
 
-    private <T> T call(String action, @Nullable BlockId id, Supplier<T> body) {
+    /**
+     * Runs {@code body}, turning an SDK failure into a {@link BlockException} caused by an
+     * {@link AwsSecretException}: a {@link BlockStoreUnavailableException} when AWS could not be
+     * reached or answer in time, kept throttling, or failed with a server error (an outage, which
+     * a chain of stores reads around), else a plain one (a denied permission, a bad setting).
+     * {@code hidden} (and every revealed secret) is masked in the message and the causes.
+     */
+    private <T> T call(String action, @Nullable BlockId id, List<String> hidden, Supplier<T> body) {
         try {
             return body.get();
         } catch (SdkException e) {
-            AwsSecretException cause = AwsErrors.translate(e, action.equals("list") ? "list" : action,
-                    id == null ? null : secretName(id), credentials.describe());
-            throw new BlockException(description() + ": cannot " + action
-                    + (id == null ? " blocks" : " block '" + id + "'") + ": " + cause.getMessage(), cause);
+            AwsSecretException cause = AwsErrors.translate(e, action, id == null ? null : secretName(id),
+                    credentials.describe(), MAX_ATTEMPTS, hidden);
+            String message = description() + ": cannot " + action + (id == null ? " blocks" : " block '" + id + "'")
+                    + ": " + cause.getMessage();
+            if (outage(e, cause.reason())) {
+                throw new BlockStoreUnavailableException(message + " (connect timeout " + human(connectTimeout())
+                        + ", call timeout " + human(callTimeout()) + ")", cause);
+            }
+            throw new BlockException(message, cause);
         }
+    }
+
+    /** Whether {@code e} says AWS is out of reach or out of service, not that something is wrong with the request. */
+    static boolean outage(SdkException e, AwsSecretException.Reason reason) {
+        return switch (reason) {
+            case NETWORK, THROTTLED -> true;
+            case OTHER -> e instanceof AwsServiceException s && s.statusCode() >= 500;
+            default -> false;
+        };
+    }
+
+    private static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    /**
+     * The secret values of a block document (each {@code {"$secret": "..."}}), registered with this
+     * JVM's masker, and the document itself: what an AWS error must never echo.
+     */
+    private static List<String> secretValues(String document) {
+        List<String> values = new ArrayList<>();
+        values.add(document);
+        try {
+            collect(JSON.readTree(document), values);
+        } catch (IOException | RuntimeException notJson) {
+            // not a document Blocks wrote: the whole text is masked all the same
+        }
+        return values;
+    }
+
+    private static void collect(JsonNode node, List<String> values) {
+        if (node.isObject() && node.size() == 1 && node.path("$secret").isTextual()) {
+            String value = node.get("$secret").asText();
+            values.add(Secret.of(value).reveal());
+            return;
+        }
+        node.forEach(child -> collect(child, values));
     }
 
     private static byte[] gzip(String document) {

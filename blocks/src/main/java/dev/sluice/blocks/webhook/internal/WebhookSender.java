@@ -1,5 +1,6 @@
 package dev.sluice.blocks.webhook.internal;
 
+import dev.sluice.notify.TextCuts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,7 @@ import org.jspecify.annotations.Nullable;
 public final class WebhookSender {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final int MAX_SNIPPET = 300;
+    private static final String MASK = "**********";
 
     /** The JSON mapper of this module (configured once, here; thread-safe). */
     public static final ObjectMapper JSON = new ObjectMapper();
@@ -131,9 +133,11 @@ public final class WebhookSender {
             try {
                 builder.header(name, value);
             } catch (IllegalArgumentException e) {
-                // not chained, and the value not shown: java.net.http quotes it, secrets filled in included
-                throw new IllegalArgumentException(target + ": header " + name + " was refused by the HTTP client: its"
-                        + " value holds a control character (from a secret or the notification?)");
+                // not chained, and the value not shown: java.net.http quotes it, secrets filled in included.
+                // Not retryable: the same value is refused every time
+                throw new WebhookException(target + ": header " + name + " was refused by the HTTP client: its value"
+                        + " holds a character HTTP headers cannot carry (a control character or a character beyond"
+                        + " Latin-1, from a secret?); nothing was sent", 0, false, null);
             }
         });
         HttpRequest http = builder.build();
@@ -163,7 +167,9 @@ public final class WebhookSender {
             if (status >= 200 && status < 300) {
                 return response;
             }
-            String snippet = scrub(snippet(response.body()), hidden);
+            String body = response.body();
+            String snippet = body == null ? "" // mask, then cut: a secret across the cut stays whole
+                    : snippet(scrub(body.length() > 16_384 ? body.substring(0, 16_384) : body, hidden));
             String problem = "answered HTTP " + status + (snippet.isEmpty() ? "" : ": " + snippet);
             if (status != 429 && status < 500) {
                 throw new WebhookException(target + " " + problem + "; " + hint(status), status, false, null);
@@ -172,9 +178,17 @@ public final class WebhookSender {
                     runtime.clock().instant()).orElse(null);
             throw new RetryableFailure(target, problem, status, asked, null);
         } catch (HttpTimeoutException e) {
-            throw new RetryableFailure(target, "did not answer in time (" + e.getClass().getSimpleName() + ")", 0, null, e);
+            throw new RetryableFailure(target, "did not answer in time (" + e.getClass().getSimpleName() + ")", 0, null,
+                    scrubbed(e, hidden));
         } catch (IOException e) {
-            throw new RetryableFailure(target, "could not be reached: " + scrub(String.valueOf(e), hidden), 0, null, e);
+            if (certificateProblem(e)) {
+                // the same certificate is refused on every attempt: not retried here, nor by Notify
+                throw new WebhookException(target + " refused the TLS connection: its certificate is not trusted ("
+                        + scrub(String.valueOf(rootMessage(e)), hidden) + "); use a certificate from a CA the JVM trusts,"
+                        + " or add the server's CA to the JVM's trust store; nothing was sent", 0, false, scrubbed(e, hidden));
+            }
+            throw new RetryableFailure(target, "could not be reached: " + scrub(String.valueOf(e), hidden), 0, null,
+                    scrubbed(e, hidden));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WebhookException(target + ": interrupted while sending", 0, false, e);
@@ -206,29 +220,98 @@ public final class WebhookSender {
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
-    /** The secrets, and the parts of the URL that are likely tokens: query values and long path segments. */
-    private static List<String> hidden(Request request) {
+    /**
+     * What must never show in a message: the request's secrets and, since the whole webhook URL is a
+     * secret, its path, its query, every path segment and every query value (raw and decoded),
+     * whatever their length (see {@link #scrub}). Segments and values that look like tokens (a digit,
+     * mixed case, or 16 characters and more; at least 4) are also taught to this JVM's masker, so run
+     * logs mask them too; plain words such as {@code hooks} are masked in this module's own messages only.
+     */
+    static List<String> hidden(Request request) {
         List<String> hidden = new ArrayList<>(request.secrets());
-        String query = request.uri().getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                String value = pair.substring(pair.indexOf('=') + 1);
-                if (value.length() >= 4) {
-                    hidden.add(value);
-                    hidden.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
-                }
+        URI uri = request.uri();
+        List<String> parts = new ArrayList<>();
+        if (uri.getRawPath() != null && uri.getRawPath().length() > 1) {
+            hidden.add(uri.getRawPath());
+            for (String segment : uri.getRawPath().split("/")) {
+                parts.add(segment);
+                parts.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
             }
         }
-        String path = request.uri().getRawPath();
-        if (path != null) {
-            for (String segment : path.split("/")) {
-                if (segment.length() >= 16) {
-                    hidden.add(segment);
+        String query = uri.getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            hidden.add(query);
+            for (String pair : query.split("&")) {
+                String value = pair.substring(pair.indexOf('=') + 1);
+                parts.add(value);
+                parts.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
+            }
+        }
+        for (String part : parts) {
+            if (!part.isEmpty()) {
+                hidden.add(part);
+                if (looksLikeToken(part)) {
+                    dev.sluice.block.Secret.of(part).reveal();
                 }
             }
         }
         hidden.sort(Comparator.comparingInt(String::length).reversed());
         return hidden;
+    }
+
+    private static boolean looksLikeToken(String part) {
+        if (part.length() < 4 || part.matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return false; // an API version such as Teams' api-version=2016-06-01 is no token
+        }
+        boolean digit = false;
+        boolean upper = false;
+        boolean lower = false;
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            digit |= Character.isDigit(c);
+            upper |= Character.isUpperCase(c);
+            lower |= Character.isLowerCase(c);
+        }
+        return digit || (upper && lower) || part.length() >= 16;
+    }
+
+    /** Whether {@code e} is a TLS failure over the server's certificate (untrusted, expired, wrong host). */
+    static boolean certificateProblem(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        for (int i = 0; i < 16 && root.getCause() != null && root.getCause() != root; i++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /**
+     * {@code e} itself when no message in its cause chain holds one of {@code hidden} or a revealed
+     * secret; otherwise an {@link IOException} standing in for it with the message masked and the
+     * same stack trace, so a cause never carries the webhook URL to a log.
+     */
+    static Throwable scrubbed(Throwable e, List<String> hidden) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            String m = t.getMessage();
+            if (m != null && !scrub(m, hidden).equals(m)) {
+                IOException clean = new IOException(e.getClass().getName() + ": " + scrub(String.valueOf(e.getMessage()),
+                        hidden));
+                clean.setStackTrace(e.getStackTrace());
+                return clean;
+            }
+        }
+        return e;
     }
 
     private static String hint(int status) {
@@ -253,23 +336,53 @@ public final class WebhookSender {
             return "";
         }
         String s = body.strip().replaceAll("\\s+", " ");
-        return s.length() <= MAX_SNIPPET ? s : s.substring(0, MAX_SNIPPET) + "...";
+        return TextCuts.cut(s, MAX_SNIPPET, TextCuts.Measure.CHARS, "...");
     }
 
-    /** {@code text} with each of {@code secrets} replaced by {@code **********}. */
+    /**
+     * {@code text} with every secret revealed in this JVM and each of {@code secrets} replaced by
+     * {@code **********}: anywhere for values of 4 characters and more, and where they stand alone
+     * (not inside a longer word or number) for shorter ones.
+     */
     public static String scrub(String text, List<String> secrets) {
-        String s = text;
+        String s = dev.sluice.block.Secret.mask(text);
         for (String secret : secrets) {
-            if (!secret.isEmpty()) {
-                s = s.replace(secret, "**********");
+            if (secret.length() >= 4) {
+                s = s.replace(secret, MASK);
+            }
+        }
+        for (String secret : secrets) {
+            if (!secret.isEmpty() && secret.length() < 4) {
+                s = maskToken(s, secret);
             }
         }
         return s;
     }
 
-    /** {@code text} cut to {@code max} characters, ending in an ellipsis when cut. */
+    /** {@code text} with every stand-alone occurrence of {@code v} masked. */
+    private static String maskToken(String text, String v) {
+        StringBuilder sb = new StringBuilder(text.length());
+        int from = 0;
+        int i = text.indexOf(v);
+        while (i >= 0) {
+            int end = i + v.length();
+            boolean alone = (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
+                    && (end == text.length() || !Character.isLetterOrDigit(text.charAt(end)));
+            if (alone) {
+                sb.append(text, from, i).append(MASK);
+                from = end;
+            }
+            i = text.indexOf(v, alone ? end : i + 1);
+        }
+        return sb.append(text, from, text.length()).toString();
+    }
+
+    /**
+     * {@code text} cut to at most {@code max} characters (UTF-16 units) at a grapheme cluster
+     * boundary, ending in an ellipsis when cut.
+     */
     public static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
+        return TextCuts.cut(text, max, TextCuts.Measure.CHARS, "\u2026");
     }
 
     /**

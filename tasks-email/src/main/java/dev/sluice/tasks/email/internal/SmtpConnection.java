@@ -106,7 +106,7 @@ final class SmtpConnection implements AutoCloseable {
         } catch (AuthenticationFailedException e) {
             closeQuietly(transport);
             throw new EmailException(EmailException.Kind.AUTHENTICATION, "authentication as '" + c.username()
-                    + "' at SMTP server " + c.address() + " failed (" + mask(c, oneLine(e.getMessage()))
+                    + "' at SMTP server " + c.address() + " failed (" + oneLine(mask(c, e.getMessage()))
                     + "); check the username and password of the email-server-credentials", false, masked(c, e));
         } catch (MessagingException e) {
             closeQuietly(transport);
@@ -248,7 +248,9 @@ final class SmtpConnection implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         for (Throwable t = e; t != null && parts.size() < 4; t = next(t)) {
             String m = t.getMessage();
-            String text = (m == null || m.isBlank() ? t.getClass().getSimpleName() : m).strip().replaceAll("\\s+", " ");
+            // masked before the white space is collapsed: a secret with a space or tab in it stays masked
+            String text = dev.sluice.block.Secret.mask(m == null || m.isBlank() ? t.getClass().getSimpleName() : m)
+                    .strip().replaceAll("\\s+", " ");
             if (parts.stream().noneMatch(p -> p.contains(text))) {
                 parts.add(text);
             }

@@ -18,7 +18,7 @@ public final class Bodies {
 
     /** The first few hundred characters of {@code in}, whitespace collapsed, secrets masked; closes nothing. */
     static String start(InputStream in, List<String> secrets) {
-        byte[] buf = new byte[START_CHARS * 4];
+        byte[] buf = new byte[START_CHARS * 4 + 1024]; // beyond what is shown, so a secret across the cut is whole
         int n = 0;
         try {
             while (n < buf.length) {
@@ -31,12 +31,13 @@ public final class Bodies {
         } catch (IOException | RuntimeException e) {
             // what we have is what we show
         }
-        String s = new String(buf, 0, n, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        // mask first, then collapse and cut: a secret with white space in it, or across the cut, stays masked
+        String s = dev.sluice.block.Secret.mask(Urls.maskValues(new String(buf, 0, n, StandardCharsets.UTF_8), secrets));
+        s = s.replaceAll("\\s+", " ").trim();
         boolean cut = s.length() > START_CHARS || n == buf.length;
         if (s.length() > START_CHARS) {
             s = s.substring(0, START_CHARS);
         }
-        s = Urls.maskValues(s, secrets);
         return s.isEmpty() ? "(empty body)" : "'" + s + (cut ? "...'" : "'");
     }
 

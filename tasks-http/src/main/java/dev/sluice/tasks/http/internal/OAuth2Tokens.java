@@ -96,8 +96,7 @@ public final class OAuth2Tokens {
                 .header("Accept", "application/json");
         if (creds.clientAuth() == OAuth2ClientCredentials.ClientAuth.BASIC) {
             // RFC 6749 section 2.3.1: form-encode id and secret before Basic
-            String pair = Urls.encode(creds.clientId()) + ":" + Urls.encode(secret);
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            b.header("Authorization", "Basic " + Requester.basic(Urls.encode(creds.clientId()), Urls.encode(secret)));
         } else {
             form.append("&client_id=").append(Urls.encode(creds.clientId()))
                     .append("&client_secret=").append(Urls.encode(secret));

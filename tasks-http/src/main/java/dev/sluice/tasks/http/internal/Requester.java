@@ -306,8 +306,7 @@ public final class Requester {
         if (auth instanceof BearerToken t) {
             header(b, "Authorization", "Bearer " + t.token().reveal(), "of the http-bearer-token block");
         } else if (auth instanceof BasicAuth a) {
-            String pair = a.username() + ":" + a.password().reveal();
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+            b.header("Authorization", "Basic " + basic(a.username(), a.password().reveal()));
         } else if (auth instanceof ApiKey k && k.in() == ApiKey.Location.HEADER) {
             header(b, k.name(), k.key().reveal(), "of the http-api-key block");
         } else if (auth instanceof OAuth2ClientCredentials && token != null) {
@@ -383,12 +382,23 @@ public final class Requester {
         return all;
     }
 
+    /**
+     * {@code base64(user:password)}, the Basic credentials: a form of the password the library
+     * derives, so it is masked like the password itself wherever a server echoes it back.
+     */
+    static String basic(String user, String password) {
+        String encoded = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        dev.sluice.block.Secret.of(encoded).reveal(); // registers the derived form with the masker
+        return encoded;
+    }
+
     private static List<String> secretValues(@Nullable HttpAuth auth) {
         List<String> out = new ArrayList<>();
         if (auth instanceof BearerToken t) {
             out.add(t.token().reveal());
         } else if (auth instanceof BasicAuth a) {
             out.add(a.password().reveal());
+            out.add(basic(a.username(), a.password().reveal()));
         } else if (auth instanceof ApiKey k) {
             out.add(k.key().reveal());
         } else if (auth instanceof OAuth2ClientCredentials o) {

@@ -122,12 +122,31 @@ final class Failures {
                     + "check the network, proxy and the API URL";
             return new Failure(new SlackException(operation, "connection_failed", hint, true, null, cause), false);
         }
+        if (certificateProblem(e)) {
+            // refused during the TLS handshake, before anything was sent; the same certificate is refused every time
+            String hint = "the TLS certificate of the server (or of a proxy in the way) is not trusted by this JVM ("
+                    + e.getClass().getSimpleName() + "), so nothing was sent; check the URL, or add the proxy's CA to the"
+                    + " JVM's trust store";
+            return new Failure(new SlackException(operation, "tls_certificate", hint, false, null, cause), false);
+        }
         String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
         if (secret != null) {
-            detail = detail.replace(secret, "**********");
+            detail = Scrub.mask(detail, secret);
         }
         return unknown(operation, "delivery_unknown", "the connection failed after the request was sent ("
                 + e.getClass().getSimpleName() + detail + ")", cause);
+    }
+
+    /** Whether {@code e} is a TLS failure over the server's certificate (untrusted, expired, wrong host). */
+    static boolean certificateProblem(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An answer that is not Slack's JSON (or lacks what a successful answer has). */

@@ -1,5 +1,6 @@
 package dev.sluice.tasks.slack.internal;
 
+import dev.sluice.notify.TextCuts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,10 @@ public final class Payloads {
     static final int MAX_BODY_SECTIONS = 10;
     /** Sections of fields a notification may fill before fields are dropped. */
     static final int MAX_FIELD_SECTIONS = 4;
+    /** The most characters all fields of a notification take together. */
+    static final int MAX_FIELDS_TEXT = 8_000;
+    /** The most characters of text in a notification's blocks: Slack's limit for a message's text. */
+    public static final int MAX_NOTIFICATION_TEXT = 40_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,7 +78,7 @@ public final class Payloads {
         String text = message.text();
         if (text.length() > MAX_TEXT) {
             int omitted = text.length() - MAX_TEXT;
-            text = truncate(text, MAX_TEXT, "\n… [truncated by Sluice: Slack allows " + MAX_TEXT + " characters]");
+            text = cutMrkdwn(text, MAX_TEXT, "\n… [truncated by Sluice: Slack allows " + MAX_TEXT + " characters]");
             cuts.add("text of " + message.text().length() + " characters cut to " + MAX_TEXT + " (" + omitted + "+ omitted)");
         }
         String blocks = message.blocks();
@@ -114,21 +119,27 @@ public final class Payloads {
     /**
      * The webhook body for a notification: header (severity emoji + subject), body sections,
      * fields in two columns, a context line with the severity; the fallback text is the header.
+     * Every block keeps to Slack's limits (header 150 characters, a section 3,000, a field 2,000, 10
+     * fields per section), the body fills at most {@value #MAX_BODY_SECTIONS} sections and the fields
+     * {@value #MAX_FIELDS_TEXT} characters in all, so the whole message is at most
+     * {@value #MAX_NOTIFICATION_TEXT} characters of text (Slack's limit for a message's text), each
+     * cut marked. Characters are UTF-16 units, which is never fewer than Slack counts; cuts fall
+     * between grapheme clusters and never inside an escape such as {@code &amp;}.
      */
     public static String notificationBody(Notification n) {
         String subject = n.subject().isBlank() ? "(no subject)" : n.subject().strip();
-        String headline = emoji(n.severity()) + " " + subject;
+        String headline = truncate(emoji(n.severity()) + " " + subject, MAX_HEADER, "…");
         ArrayNode blocks = JSON.createArrayNode();
 
         ObjectNode header = blocks.addObject().put("type", "header");
-        header.putObject("text").put("type", "plain_text").put("text", truncate(headline, MAX_HEADER, "…")).put("emoji", true);
+        header.putObject("text").put("type", "plain_text").put("text", headline).put("emoji", true);
 
         String marker = "\n… [truncated by Sluice]";
         List<String> chunks = chunks(escape(n.body().strip()), MAX_SECTION);
         if (chunks.size() > MAX_BODY_SECTIONS) {
             chunks = new ArrayList<>(chunks.subList(0, MAX_BODY_SECTIONS));
             String last = chunks.get(MAX_BODY_SECTIONS - 1);
-            chunks.set(MAX_BODY_SECTIONS - 1, truncate(last, MAX_SECTION - marker.length(), "") + marker);
+            chunks.set(MAX_BODY_SECTIONS - 1, cutMrkdwn(last, MAX_SECTION - marker.length(), "") + marker);
         }
         for (String chunk : chunks) {
             blocks.add(section(chunk));
@@ -136,26 +147,63 @@ public final class Payloads {
 
         List<Map.Entry<String, String>> fields = new ArrayList<>(n.fields().entrySet());
         int maxFields = FIELDS_PER_SECTION * MAX_FIELD_SECTIONS;
-        for (int from = 0; from < Math.min(fields.size(), maxFields); from += FIELDS_PER_SECTION) {
+        int left = MAX_FIELDS_TEXT;
+        List<String> shown = new ArrayList<>();
+        for (Map.Entry<String, String> field : fields) {
+            String label = "*" + cutMrkdwn(escape(field.getKey()), 100, "…") + "*\n";
+            int room = Math.min(MAX_FIELD, left);
+            if (shown.size() == maxFields || room < label.length() + 16) {
+                break;
+            }
+            String value = field.getValue().isBlank() ? "—" : escape(field.getValue());
+            String text = label + cutMrkdwn(value, room - label.length(), "…");
+            left -= text.length();
+            shown.add(text);
+        }
+        for (int from = 0; from < shown.size(); from += FIELDS_PER_SECTION) {
             ObjectNode section = blocks.addObject().put("type", "section");
             ArrayNode columns = section.putArray("fields");
-            for (int i = from; i < Math.min(from + FIELDS_PER_SECTION, Math.min(fields.size(), maxFields)); i++) {
-                Map.Entry<String, String> field = fields.get(i);
-                String value = field.getValue().isBlank() ? "—" : escape(field.getValue());
-                String text = truncate("*" + escape(field.getKey()) + "*\n" + value, MAX_FIELD, "…");
+            for (String text : shown.subList(from, Math.min(from + FIELDS_PER_SECTION, shown.size()))) {
                 columns.addObject().put("type", "mrkdwn").put("text", text);
             }
         }
         String context = "Severity: *" + n.severity().name() + "*  ·  sent by Sluice";
-        if (fields.size() > maxFields) {
-            context += "  ·  " + (fields.size() - maxFields) + " more fields not shown";
+        if (fields.size() > shown.size()) {
+            context += "  ·  " + (fields.size() - shown.size()) + " more fields not shown";
         }
         blocks.add(context(context));
 
         ObjectNode payload = JSON.createObjectNode();
-        payload.put("text", truncate(headline, MAX_TEXT, "…"));
+        payload.put("text", headline);
         payload.set("blocks", blocks);
         return payload.toString();
+    }
+
+    /**
+     * {@code escaped} (mrkdwn with {@code &}, {@code <}, {@code >} escaped) cut to at most {@code max}
+     * characters with {@code marker}, between grapheme clusters and never inside an escape.
+     */
+    static String cutMrkdwn(String escaped, int max, String marker) {
+        if (escaped.length() <= max) {
+            return escaped;
+        }
+        String cut = TextCuts.cut(escaped, max, TextCuts.Measure.CHARS, marker);
+        if (!cut.endsWith(marker)) {
+            return cut; // not even the marker fits
+        }
+        return escaped.substring(0, entitySafe(escaped, cut.length() - marker.length())) + marker;
+    }
+
+    /** {@code end}, or the start of the escape ({@code &amp;}, {@code &lt;}, {@code &gt;}) it would split. */
+    private static int entitySafe(String s, int end) {
+        int amp = s.lastIndexOf('&', end - 1);
+        if (amp >= 0 && amp > end - 5) {
+            int semi = s.indexOf(';', amp);
+            if (semi >= end && semi - amp <= 4) {
+                return amp;
+            }
+        }
+        return end;
     }
 
     /** The emoji that marks a severity in Slack. */
@@ -185,19 +233,18 @@ public final class Payloads {
         return context;
     }
 
-    /** {@code s} cut to at most {@code max} characters including {@code marker}, never inside a surrogate pair. */
+    /**
+     * {@code s} cut to at most {@code max} characters (UTF-16 units) including {@code marker}, between
+     * grapheme clusters (never inside a surrogate pair, an emoji sequence or a letter and its accents).
+     */
     static String truncate(String s, int max, String marker) {
-        if (s.length() <= max) {
-            return s;
-        }
-        int end = Math.max(0, max - marker.length());
-        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
-            end--;
-        }
-        return s.substring(0, end) + marker;
+        return TextCuts.cut(s, max, TextCuts.Measure.CHARS, marker);
     }
 
-    /** {@code s} in pieces of at most {@code size} characters, preferring to break at a newline. */
+    /**
+     * {@code s} (escaped mrkdwn) in pieces of at most {@code size} characters, preferring to break at
+     * a newline, else between grapheme clusters, never inside an escape such as {@code &amp;}.
+     */
     static List<String> chunks(String s, int size) {
         List<String> out = new ArrayList<>();
         int from = 0;
@@ -207,8 +254,13 @@ public final class Payloads {
                 int newline = s.lastIndexOf('\n', end - 1);
                 if (newline > from + size / 2) {
                     end = newline + 1;
-                } else if (Character.isHighSurrogate(s.charAt(end - 1))) {
-                    end--;
+                } else {
+                    int boundary = entitySafe(s, TextCuts.boundaryAtOrBefore(s, end));
+                    if (boundary > from) {
+                        end = boundary;
+                    } else if (Character.isHighSurrogate(s.charAt(end - 1))) {
+                        end--; // a single cluster longer than a section: cut between code points
+                    }
                 }
             }
             String piece = s.substring(from, end);

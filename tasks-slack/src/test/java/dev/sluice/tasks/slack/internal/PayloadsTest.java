@@ -60,7 +60,7 @@ class PayloadsTest {
         assertThat(sections).isEqualTo(Payloads.MAX_BODY_SECTIONS);
         assertThat(blocks.get(sections).path("text").path("text").asText()).endsWith("[truncated by Sluice]");
         assertThat(blocks.get(blocks.size() - 1).path("elements").get(0).path("text").asText())
-                .contains("*CRITICAL*").contains("5 more fields not shown");
+                .contains("*CRITICAL*").contains("41 more fields not shown"); // 4 fields of 2,000 fill the 8,000 for fields
     }
 
     @Test

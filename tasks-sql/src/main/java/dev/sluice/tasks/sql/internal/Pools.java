@@ -163,7 +163,7 @@ public final class Pools implements AutoCloseable {
         }
     }
 
-    static boolean isSecretName(String name) {
+    public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.contains("password") || n.contains("secret") || n.contains("token") || n.contains("key");
     }

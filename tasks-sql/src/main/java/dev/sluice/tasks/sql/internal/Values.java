@@ -195,7 +195,7 @@ public final class Values {
     }
 
     static String abbreviate(String sql) {
-        String s = sql.strip().replaceAll("\\s+", " ");
+        String s = dev.sluice.block.Secret.mask(sql).strip().replaceAll("\\s+", " ");
         return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }
