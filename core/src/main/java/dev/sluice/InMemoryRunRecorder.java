@@ -203,8 +203,12 @@ public final class InMemoryRunRecorder implements RunRecorder {
         }
         State state = change.state();
         if (state.isTerminal()) {
-            if (!(ranHere(run) && local.get().remove(run))) {
-                stripe(run).remove(run);
+            if (!(ranHere(run) && local.get().remove(run)) && !stripe(run).remove(run)) {
+                for (PerThread p : threads) { // ended on another thread than it started on: not the engine's way
+                    if (p.remove(run)) {
+                        break;
+                    }
+                }
             }
             finished(run);
         } else if (state == State.PENDING && ranHere(run)) {
@@ -373,8 +377,8 @@ public final class InMemoryRunRecorder implements RunRecorder {
             runs.add(run);
         }
 
-        synchronized void remove(Run run) {
-            runs.remove(run);
+        synchronized boolean remove(Run run) {
+            return runs.remove(run);
         }
 
         synchronized List<Run> snapshot() {

@@ -71,7 +71,12 @@ public interface ResultStore {
         return FileResultStore.in(directory);
     }
 
-    /** A new, empty store held in memory; results are still serialized, as for files. */
+    /**
+     * A new, empty store held in memory; results are still serialized, as for files. A hit of a value
+     * that cannot be changed (a string, a number, a {@code java.time} value, an enum, a record of such)
+     * hands out the one instance read back when it was stored; any other value is read from its JSON
+     * for each hit, so no run sees another's changes.
+     */
     static ResultStore inMemory() {
         return new InMemoryResultStore();
     }

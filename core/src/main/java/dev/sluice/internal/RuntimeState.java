@@ -221,13 +221,6 @@ public final class RuntimeState {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicLong standaloneSeq = new java.util.concurrent.atomic.AtomicLong();
-
-    /** The sequence number of the next task run outside any flow (its default name is {@code task-<n>}). */
-    long nextStandaloneSeq() {
-        return standaloneSeq.getAndIncrement();
-    }
-
     /** The per-key locks of cached runs computing now. */
     java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks() {
         return keyLocks;
