@@ -1,5 +1,6 @@
 package dev.sluice.tasks.email;
 
+import dev.sluice.testkit.Scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;

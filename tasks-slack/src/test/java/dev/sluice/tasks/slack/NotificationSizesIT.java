@@ -1,5 +1,6 @@
 package dev.sluice.tasks.slack;
 
+import dev.sluice.testkit.Scripts;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;

@@ -1,4 +1,4 @@
-package dev.sluice.tasks.slack;
+package dev.sluice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * valid UTF-8, and every grapheme cluster beyond ASCII one the script has (so a cut never split a
  * surrogate pair, an emoji sequence, a flag or a letter and its accent).
  */
-enum Scripts {
+public enum Scripts {
     LATIN("Die Ladung schlug fehl: Verbindung zurückgesetzt, Zürich–Genève à déjà vu, ½ « œ » café naïve e\u0301. "),
     CJK("数据加载失败，请检查连接。東京都の倉庫でエラーが発生しました。데이터베이스 연결 실패. "),
     EMOJI("🔥 load failed 👨\u200D👩\u200D👧\u200D👦 🇩🇪🇫🇷 👍🏽 ❤️ 🚀 ");
@@ -24,7 +24,8 @@ enum Scripts {
     /** Characters Sluice adds itself (markers, separators). */
     private static final String SLUICE = "…—·–«»";
     private static final Pattern CLUSTER = Pattern.compile("\\X");
-    static final int MEGABYTE = 1 << 20;
+    /** 2^20. */
+    public static final int MEGABYTE = 1 << 20;
 
     private final String unit;
 
@@ -33,18 +34,18 @@ enum Scripts {
     }
 
     /** Whole repetitions of this script's sample, at least {@code chars} characters. */
-    String atLeast(int chars) {
+    public String atLeast(int chars) {
         return unit.repeat(chars / unit.length() + 1);
     }
 
     /** At least 1 MB in UTF-8 of this script. */
-    String megabyte() {
+    public String megabyte() {
         int bytes = unit.getBytes(StandardCharsets.UTF_8).length;
         return unit.repeat(MEGABYTE / bytes + 1);
     }
 
     /** The grapheme clusters beyond ASCII that text of this script (and Sluice's markers) may hold. */
-    Set<String> clusters() {
+    public Set<String> clusters() {
         Set<String> all = new LinkedHashSet<>();
         Matcher m = CLUSTER.matcher(unit + SLUICE);
         while (m.find()) {
@@ -56,7 +57,7 @@ enum Scripts {
     }
 
     /** Checks that {@code text} (decoded) holds no broken character: each non-ASCII cluster is one of the script's. */
-    void assertWhole(String text) {
+    public void assertWhole(String text) {
         Set<String> allowed = clusters();
         Matcher m = CLUSTER.matcher(text);
         while (m.find()) {
@@ -68,7 +69,7 @@ enum Scripts {
     }
 
     /** {@code body} as UTF-8, failing on any malformed byte. */
-    static String utf8(byte[] body) {
+    public static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
