@@ -34,6 +34,14 @@ public final class InMemoryRunRecorder implements RunRecorder {
     private final Running[] running = new Running[16];
     /** Finished runs by their sequence number modulo the limit. */
     private final AtomicReferenceArray<Finished> ring;
+    /**
+     * Finished runs of weight 1 (standalone task runs, flow runs without task runs) while no heavier
+     * run was kept: one {@link Batch} per block of {@link #BLOCK} sequence numbers a thread took, by the
+     * block's number modulo the length. A thread publishes a batch once and then fills it, so the shared
+     * (old) array takes one reference per block rather than one per run: a store of a young object into
+     * an old array costs every thread the collector's card marking, and the refinement it triggers.
+     */
+    private final AtomicReferenceArray<Batch> batches;
     /** How many finished runs were ever added: the next one's sequence number. */
     private final AtomicLong added = new AtomicLong();
     /** The task runs of the kept flow runs (their weight minus one each): only flow runs touch it. */
@@ -50,6 +58,19 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** A finished run in the ring. */
     private record Finished(long seq, @org.jspecify.annotations.Nullable Run run, long weight) {
     }
+
+    /** The finished runs numbered from one block of sequence numbers, filled by the thread that took the block. */
+    private static final class Batch {
+        final long base;
+        /** The runs with sequence numbers {@code base + i}; written with release, read with acquire. */
+        final @org.jspecify.annotations.Nullable Run[] runs = new Run[BLOCK];
+
+        Batch(long base) {
+            this.base = base;
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle RUNS = java.lang.invoke.MethodHandles.arrayElementVarHandle(Run[].class);
 
     /** What a slot holds once {@link #trim()} or {@link #clear()} dropped its run. */
     private static final Finished EMPTIED = new Finished(-1, null, 1);
@@ -81,8 +102,9 @@ public final class InMemoryRunRecorder implements RunRecorder {
         /** The runs this thread runs now, innermost last (a run called from a run is pushed on it), from {@link #PAD}. */
         private Run[] stack = new Run[PAD + 8 + PAD];
         private int depth;
-        private long next;
-        private long end;
+        /** The block this thread fills with the runs it finishes, and how many it holds. */
+        private @org.jspecify.annotations.Nullable Batch batch;
+        private int filled;
         private long q1, q2, q3, q4, q5, q6, q7, q8;
 
         PerThread(Thread owner) {
@@ -118,13 +140,36 @@ public final class InMemoryRunRecorder implements RunRecorder {
             return depth == 0 && (t == null || !t.isAlive());
         }
 
-        long nextSeq() {
-            if (next == end) {
-                next = added.getAndAdd(BLOCK);
-                end = next + BLOCK;
+        /** Keeps {@code run}, finished on this thread, in this thread's batch (taking a new block when it is full or was overtaken). */
+        void finished(Run run) {
+            Batch b = batch;
+            if (b == null || filled == BLOCK || batches.get(batchSlot(b.base)) != b) {
+                b = publishNewBatch();
+                batch = b;
+                filled = 0;
             }
-            return next++;
+            RUNS.setRelease(b.runs, filled++, run);
         }
+    }
+
+    /** Takes a block of sequence numbers and publishes its (empty) batch, unless newer runs took its slot already. */
+    private Batch publishNewBatch() {
+        while (true) {
+            Batch b = new Batch(added.getAndAdd(BLOCK));
+            int i = batchSlot(b.base);
+            Batch current = batches.get(i);
+            while (current == null || current.base < b.base) {
+                if (batches.compareAndSet(i, current, b)) {
+                    return b;
+                }
+                current = batches.get(i);
+            }
+            // a newer block took the slot while this one was being made: take another
+        }
+    }
+
+    private int batchSlot(long base) {
+        return (int) ((base / BLOCK) % batches.length());
     }
 
     /** The running runs of every thread and stripe; forgets threads that ended with none. */
@@ -159,6 +204,7 @@ public final class InMemoryRunRecorder implements RunRecorder {
         this.limit = limit;
         this.maxTaskRuns = maxTaskRuns;
         this.ring = new AtomicReferenceArray<>(limit);
+        this.batches = new AtomicReferenceArray<>(limit / BLOCK + 2 + 16); // room for 16 threads' blocks being filled
         for (int i = 0; i < running.length; i++) {
             running[i] = new Running();
         }
@@ -228,7 +274,11 @@ public final class InMemoryRunRecorder implements RunRecorder {
 
     private void finished(Run run) {
         long w = weight(run);
-        long seq = w > 1 || weighty ? added.getAndIncrement() : local.get().nextSeq();
+        if (w == 1 && !weighty && limit <= maxTaskRuns) {
+            local.get().finished(run); // no weights to count, nothing to trim: batched
+            return;
+        }
+        long seq = added.getAndIncrement();
         Finished entry = new Finished(seq, run, w);
         int i = slot(seq);
         while (true) {
@@ -292,17 +342,32 @@ public final class InMemoryRunRecorder implements RunRecorder {
         return run instanceof TaskRun task && task.flowRunId().isEmpty();
     }
 
-    /** The kept finished runs, oldest first. */
+    /** The kept finished runs, oldest first: the {@link #limit} with the highest sequence numbers. */
     private List<Run> finishedRuns() {
-        long newest = added.get() - 1;
-        List<Run> all = new ArrayList<>();
-        for (long s = Math.max(0, newest - limit + 1); s <= newest; s++) {
-            Finished f = ring.get(slot(s));
-            if (f != null && f.seq == s) {
-                all.add(f.run());
+        List<Finished> all = new ArrayList<>();
+        for (int i = 0; i < ring.length(); i++) {
+            Finished f = ring.get(i);
+            if (f != null && f.run() != null) {
+                all.add(f);
             }
         }
-        return all;
+        for (int i = 0; i < batches.length(); i++) {
+            Batch b = batches.get(i);
+            if (b != null) {
+                for (int j = 0; j < BLOCK; j++) {
+                    Run r = (Run) RUNS.getAcquire(b.runs, j);
+                    if (r != null) {
+                        all.add(new Finished(b.base + j, r, 1));
+                    }
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparingLong(Finished::seq));
+        List<Run> kept = new ArrayList<>(Math.min(all.size(), limit));
+        for (Finished f : all.subList(Math.max(0, all.size() - limit), all.size())) {
+            kept.add(f.run());
+        }
+        return kept;
     }
 
     /** The kept top-level runs: finished ones oldest first, then running ones. */
@@ -347,6 +412,14 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** Forgets every finished run. */
     public void clear() {
         synchronized (trimming) {
+            for (int i = 0; i < batches.length(); i++) {
+                Batch b = batches.get(i);
+                if (b != null) {
+                    for (int j = 0; j < BLOCK; j++) {
+                        RUNS.setRelease(b.runs, j, null);
+                    }
+                }
+            }
             long newest = added.get() - 1;
             for (long s = Math.max(0, newest - limit + 1); s <= newest; s++) {
                 int i = slot(s);

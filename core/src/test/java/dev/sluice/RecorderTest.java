@@ -34,6 +34,40 @@ class RecorderTest {
     }
 
     @Test
+    void standaloneTaskRunsAreKeptNewestFirstWithinTheLimitOnOneAndManyThreads() throws Exception {
+        InMemoryRunRecorder recorder = new InMemoryRunRecorder(5);
+        try (SluiceRuntime runtime = SluiceRuntime.builder().recorder(recorder).withoutExtensions().build()) {
+            Task<Integer, Integer> echo = Task.of("echo", (Integer i) -> i);
+            for (int i = 0; i < 50; i++) {
+                int n = i;
+                runtime.call(() -> echo.run(n));
+            }
+            assertThat(recorder.runs()).extracting(r -> ((TaskRun) r).parameters().get("arg0"))
+                    .as("the five most recent, oldest first").containsExactly(45, 46, 47, 48, 49);
+            recorder.clear();
+            assertThat(recorder.runs()).isEmpty();
+
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread thread = new Thread(() -> runtime.run(() -> {
+                    for (int i = 0; i < 1_000; i++) {
+                        echo.run(i);
+                    }
+                }));
+                threads.add(thread);
+                thread.start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(recorder.runs()).hasSize(5).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+            runtime.call(() -> echo.run(-1));
+            assertThat(recorder.runs()).hasSize(5).last().extracting(r -> ((TaskRun) r).parameters().get("arg0"))
+                    .as("the newest run is kept").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aLongFlowKeepsABoundedNumberOfTaskRunsButCountsThemAll() {
         Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
         Task0<Object> bad = Task.of("bad", () -> {
