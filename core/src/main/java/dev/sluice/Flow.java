@@ -42,28 +42,28 @@ public final class Flow<A extends @Nullable Object, R extends @Nullable Object> 
     /** A flow of no arguments. */
     public static <R extends @Nullable Object> Flow0<R> of(String name, ThrowingSupplier<R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow0<>(Spec.of(Spec.Kind.FLOW, name, 0, a -> body.get()));
+        return new Flow0<>(Spec.of(Spec.Kind.FLOW, name, 0, body, a -> body.get()));
     }
 
     /** A flow of one argument. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, R extends @Nullable Object> Flow<A, R> of(String name, ThrowingFunction<A, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow<>(Spec.of(Spec.Kind.FLOW, name, 1, a -> body.apply((A) a[0])));
+        return new Flow<>(Spec.of(Spec.Kind.FLOW, name, 1, body, a -> body.apply((A) a[0])));
     }
 
     /** A flow of two arguments. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Flow2<A, B, R> of(String name, ThrowingBiFunction<A, B, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow2<>(Spec.of(Spec.Kind.FLOW, name, 2, a -> body.apply((A) a[0], (B) a[1])));
+        return new Flow2<>(Spec.of(Spec.Kind.FLOW, name, 2, body, a -> body.apply((A) a[0], (B) a[1])));
     }
 
     /** A flow of three arguments. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Flow3<A, B, C, R> of(String name, ThrowingTriFunction<A, B, C, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow3<>(Spec.of(Spec.Kind.FLOW, name, 3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
+        return new Flow3<>(Spec.of(Spec.Kind.FLOW, name, 3, body, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
     }
 
     @Override

@@ -40,14 +40,14 @@ public final class FlowBuilder extends Definition<FlowBuilder, FlowRun<?>> {
     /** A flow of no arguments with these options. */
     public <R extends @Nullable Object> Flow0<R> of(ThrowingSupplier<R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow0<>(spec.bind(0, a -> body.get()));
+        return new Flow0<>(spec.bind(0, body, a -> body.get()));
     }
 
     /** A flow of one argument with these options. */
     @SuppressWarnings("unchecked")
     public <A extends @Nullable Object, R extends @Nullable Object> Flow<A, R> of(ThrowingFunction<A, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow<>(spec.bind(1, a -> body.apply((A) a[0])));
+        return new Flow<>(spec.bind(1, body, a -> body.apply((A) a[0])));
     }
 
     /** A flow of two arguments with these options. */
@@ -55,7 +55,7 @@ public final class FlowBuilder extends Definition<FlowBuilder, FlowRun<?>> {
     public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Flow2<A, B, R> of(
             ThrowingBiFunction<A, B, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow2<>(spec.bind(2, a -> body.apply((A) a[0], (B) a[1])));
+        return new Flow2<>(spec.bind(2, body, a -> body.apply((A) a[0], (B) a[1])));
     }
 
     /** A flow of three arguments with these options. */
@@ -63,6 +63,6 @@ public final class FlowBuilder extends Definition<FlowBuilder, FlowRun<?>> {
     public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object>
             Flow3<A, B, C, R> of(ThrowingTriFunction<A, B, C, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Flow3<>(spec.bind(3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
+        return new Flow3<>(spec.bind(3, body, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
     }
 }

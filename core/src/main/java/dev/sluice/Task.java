@@ -47,28 +47,28 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
     /** A task of no arguments. */
     public static <R extends @Nullable Object> Task0<R> of(String name, ThrowingSupplier<R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task0<>(Spec.of(Spec.Kind.TASK, name, 0, a -> body.get()));
+        return new Task0<>(Spec.of(Spec.Kind.TASK, name, 0, body, a -> body.get()));
     }
 
     /** A task of one argument. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, R extends @Nullable Object> Task<A, R> of(String name, ThrowingFunction<A, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task<>(Spec.of(Spec.Kind.TASK, name, 1, a -> body.apply((A) a[0])));
+        return new Task<>(Spec.of(Spec.Kind.TASK, name, 1, body, a -> body.apply((A) a[0])));
     }
 
     /** A task of two arguments. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task2<A, B, R> of(String name, ThrowingBiFunction<A, B, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task2<>(Spec.of(Spec.Kind.TASK, name, 2, a -> body.apply((A) a[0], (B) a[1])));
+        return new Task2<>(Spec.of(Spec.Kind.TASK, name, 2, body, a -> body.apply((A) a[0], (B) a[1])));
     }
 
     /** A task of three arguments. */
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> Task3<A, B, C, R> of(String name, ThrowingTriFunction<A, B, C, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task3<>(Spec.of(Spec.Kind.TASK, name, 3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
+        return new Task3<>(Spec.of(Spec.Kind.TASK, name, 3, body, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
     }
 
     /**
@@ -77,7 +77,7 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
      */
     public static Task0<@Nullable Void> action(String name, ThrowingRunnable body) {
         Objects.requireNonNull(body, "body");
-        return new Task0<>(Spec.of(Spec.Kind.TASK, name, 0, a -> {
+        return new Task0<>(Spec.of(Spec.Kind.TASK, name, 0, body, a -> {
             body.run();
             return null;
         }));
@@ -91,7 +91,7 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
     @SuppressWarnings("unchecked")
     public static <A extends @Nullable Object> Task<A, @Nullable Void> action(String name, ThrowingConsumer<A> body) {
         Objects.requireNonNull(body, "body");
-        return new Task<>(Spec.of(Spec.Kind.TASK, name, 1, a -> {
+        return new Task<>(Spec.of(Spec.Kind.TASK, name, 1, body, a -> {
             body.accept((A) a[0]);
             return null;
         }));
@@ -102,7 +102,7 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
     public static <A extends @Nullable Object, B extends @Nullable Object> Task2<A, B, @Nullable Void> action(String name,
             ThrowingBiConsumer<A, B> body) {
         Objects.requireNonNull(body, "body");
-        return new Task2<>(Spec.of(Spec.Kind.TASK, name, 2, a -> {
+        return new Task2<>(Spec.of(Spec.Kind.TASK, name, 2, body, a -> {
             body.accept((A) a[0], (B) a[1]);
             return null;
         }));

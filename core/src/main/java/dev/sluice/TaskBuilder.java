@@ -44,14 +44,14 @@ public final class TaskBuilder extends Definition<TaskBuilder, TaskRun> {
     /** A task of no arguments with these options. */
     public <R extends @Nullable Object> Task0<R> of(ThrowingSupplier<R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task0<>(spec.bind(0, a -> body.get()));
+        return new Task0<>(spec.bind(0, body, a -> body.get()));
     }
 
     /** A task of one argument with these options. */
     @SuppressWarnings("unchecked")
     public <A extends @Nullable Object, R extends @Nullable Object> Task<A, R> of(ThrowingFunction<A, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task<>(spec.bind(1, a -> body.apply((A) a[0])));
+        return new Task<>(spec.bind(1, body, a -> body.apply((A) a[0])));
     }
 
     /** A task of two arguments with these options. */
@@ -59,7 +59,7 @@ public final class TaskBuilder extends Definition<TaskBuilder, TaskRun> {
     public <A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> Task2<A, B, R> of(
             ThrowingBiFunction<A, B, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task2<>(spec.bind(2, a -> body.apply((A) a[0], (B) a[1])));
+        return new Task2<>(spec.bind(2, body, a -> body.apply((A) a[0], (B) a[1])));
     }
 
     /** A task of three arguments with these options. */
@@ -67,13 +67,13 @@ public final class TaskBuilder extends Definition<TaskBuilder, TaskRun> {
     public <A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object>
             Task3<A, B, C, R> of(ThrowingTriFunction<A, B, C, R> body) {
         Objects.requireNonNull(body, "body");
-        return new Task3<>(spec.bind(3, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
+        return new Task3<>(spec.bind(3, body, a -> body.apply((A) a[0], (B) a[1], (C) a[2])));
     }
 
     /** A task of no arguments and no result with these options. */
     public Task0<@Nullable Void> action(ThrowingRunnable body) {
         Objects.requireNonNull(body, "body");
-        return new Task0<>(spec.bind(0, a -> {
+        return new Task0<>(spec.bind(0, body, a -> {
             body.run();
             return null;
         }));
@@ -83,7 +83,7 @@ public final class TaskBuilder extends Definition<TaskBuilder, TaskRun> {
     @SuppressWarnings("unchecked")
     public <A extends @Nullable Object> Task<A, @Nullable Void> action(ThrowingConsumer<A> body) {
         Objects.requireNonNull(body, "body");
-        return new Task<>(spec.bind(1, a -> {
+        return new Task<>(spec.bind(1, body, a -> {
             body.accept((A) a[0]);
             return null;
         }));
@@ -94,7 +94,7 @@ public final class TaskBuilder extends Definition<TaskBuilder, TaskRun> {
     public <A extends @Nullable Object, B extends @Nullable Object> Task2<A, B, @Nullable Void> action(
             ThrowingBiConsumer<A, B> body) {
         Objects.requireNonNull(body, "body");
-        return new Task2<>(spec.bind(2, a -> {
+        return new Task2<>(spec.bind(2, body, a -> {
             body.accept((A) a[0], (B) a[1]);
             return null;
         }));

@@ -684,6 +684,36 @@ class CacheTest {
         assertThat(runOf(now, "a").state()).isEqualTo(State.CACHED);
     }
 
+    @Test
+    void aBodyThatNeverRanInThisJvmStillRefusesAnEntryOfAnotherType() {
+        Task<String, String> before = Task.of("reshaped", (String s) -> "v1:" + s).withCache(CachePolicy.inputs());
+        assertThat(before.run("a")).isEqualTo("v1:a");
+        // the code changed without a new version, as seen by a new JVM: the first call finds the old entry
+        Task<String, Integer> lambda = Task.of("reshaped", (String s) -> {
+            calls.incrementAndGet();
+            return s.length();
+        }).withCache(CachePolicy.inputs());
+        Task<String, Integer> methodRef = Task.of("reshaped", String::length).withCache(CachePolicy.inputs());
+        Task<String, Integer> aClass = Task.of("reshaped", new dev.sluice.function.ThrowingFunction<String, Integer>() {
+            @Override
+            public Integer apply(String s) {
+                calls.incrementAndGet();
+                return s.length() * 10;
+            }
+        }).withCache(CachePolicy.inputs());
+
+        TaskRun viaLambda = runOf(lambda, "a");
+        assertThat(viaLambda.state()).isEqualTo(State.COMPLETED);
+        assertThat(viaLambda.logs()).filteredOn(l -> l.level().equals("WARN")).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("treated as a miss", "java.lang.String", "java.lang.Integer"));
+        assertThat(lambda.run("a")).isEqualTo(1);
+        assertThat(before.run("b")).isEqualTo("v1:b");
+        assertThat(methodRef.run("b")).as("a method reference's type is known too").isEqualTo(1);
+        assertThat(before.run("c")).isEqualTo("v1:c");
+        assertThat(aClass.run("c")).as("and a class's").isEqualTo(10);
+        assertThat(calls).hasValue(2);
+    }
+
     record Spot(int x, String label) {
     }
 

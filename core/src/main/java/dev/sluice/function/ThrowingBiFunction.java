@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> {
+public interface ThrowingBiFunction<A extends @Nullable Object, B extends @Nullable Object, R extends @Nullable Object> extends java.io.Serializable {
     /** Computes the result from {@code a} and {@code b}. */
     R apply(A a, B b) throws Exception;
 }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingFunction<A extends @Nullable Object, R extends @Nullable Object> {
+public interface ThrowingFunction<A extends @Nullable Object, R extends @Nullable Object> extends java.io.Serializable {
     /** Computes the result from {@code a}. */
     R apply(A a) throws Exception;
 }

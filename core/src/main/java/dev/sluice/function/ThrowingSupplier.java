@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingSupplier<R extends @Nullable Object> {
+public interface ThrowingSupplier<R extends @Nullable Object> extends java.io.Serializable {
     /** Computes the result. */
     R get() throws Exception;
 }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the result type
  */
 @FunctionalInterface
-public interface ThrowingTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> {
+public interface ThrowingTriFunction<A extends @Nullable Object, B extends @Nullable Object, C extends @Nullable Object, R extends @Nullable Object> extends java.io.Serializable {
     /** Computes the result from {@code a}, {@code b} and {@code c}. */
     R apply(A a, B b, C c) throws Exception;
 }

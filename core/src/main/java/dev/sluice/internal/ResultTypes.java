@@ -9,14 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result types a task's body has returned in this JVM, so a cache hit of another type (an entry
- * stored by an earlier body of the same name and version, or a file edited by hand) is a logged
- * miss rather than a {@code ClassCastException} in the caller's code. Java erases a task's result
- * type, so what is known is what the body returned: the types every result so far (and its value read
- * back from JSON) is an instance of, narrowed with each new result. A hit must be an instance of all
- * of them. Before the body has returned anything in this JVM nothing is known, and a hit is used as
- * it is (see {@code CachePolicy}: change the task's version when the body changes what it returns).
- * Kept per body (the task's function object), weakly, so tasks made and dropped leave nothing behind.
+ * What a task's result may be, so a cache hit of another type (an entry stored by an earlier body of
+ * the same name and version, or a file edited by hand) is a logged miss rather than a
+ * {@code ClassCastException} in the caller's code. Two sources: the result type the body was compiled
+ * with (a lambda's or method reference's functional method type, read from its serialized form, or a
+ * class's most specific {@code apply}/{@code get}), known before the body ever ran in this JVM; and the
+ * types every result the body returned so far (and its value read back from JSON) is an instance of,
+ * narrowed with each new result, which catches a generic body whose compiled type is only
+ * {@code Object}. A hit must fit both. Kept per body class ({@code ClassValue}) and per body (weakly),
+ * so tasks made and dropped leave nothing behind.
  */
 final class ResultTypes {
     private static final ConcurrentHashMap<Object, Class<?>[]> TYPES = new ConcurrentHashMap<>();
@@ -51,7 +52,18 @@ final class ResultTypes {
 
     /** Why {@code value} cannot be a result of {@code spec}'s body, or null if it may be. */
     static @Nullable String mismatch(Spec spec, @Nullable Object value) {
-        if (value == null || TYPES.isEmpty()) {
+        if (value == null) {
+            return null;
+        }
+        Object source = spec.source();
+        if (source != null) {
+            Class<?> declared = DECLARED.get(source.getClass()).resolve(source);
+            if (declared != Object.class && !declared.isInstance(value)) {
+                return "it holds a " + value.getClass().getName() + ", but this task's body returns " + declared.getName()
+                        + " (did the task change what it returns without a new withVersion(...)?)";
+            }
+        }
+        if (TYPES.isEmpty()) {
             return null;
         }
         Class<?>[] known = TYPES.get(new Probe(spec.invoker()));
@@ -66,6 +78,101 @@ final class ResultTypes {
             }
         }
         return null;
+    }
+
+    /** The result type each body class was compiled with, learnt from its first instance. */
+    private static final ClassValue<Declared> DECLARED = new ClassValue<>() {
+        @Override
+        protected Declared computeValue(Class<?> type) {
+            return new Declared();
+        }
+    };
+
+    /**
+     * The result type a body's class declares: for a lambda or method reference, the return type of
+     * the functional method it was compiled for (read from its serialized form, which the value-returning
+     * bodies of {@code dev.sluice.function} allow), else of the implementation method; for a class, its
+     * most specific non-bridge functional method. {@code Object} when unknown, which every value fits.
+     */
+    private static final class Declared {
+        private volatile @Nullable Class<?> type;
+
+        Class<?> resolve(Object body) {
+            Class<?> t = type;
+            if (t == null) {
+                try {
+                    t = find(body);
+                } catch (RuntimeException | LinkageError e) {
+                    t = Object.class; // a named module that does not open the body's package, a class not found: unknown
+                }
+                type = t;
+            }
+            return t;
+        }
+
+        private static Class<?> find(Object body) {
+            Class<?> c = body.getClass();
+            ClassLoader loader = c.getClassLoader();
+            if (c.isSynthetic() && body instanceof java.io.Serializable) {
+                try {
+                    java.lang.reflect.Method replace = c.getDeclaredMethod("writeReplace");
+                    replace.setAccessible(true);
+                    if (replace.invoke(body) instanceof java.lang.invoke.SerializedLambda lambda) {
+                        Class<?> r = returnType(lambda.getInstantiatedMethodType(), loader);
+                        return r != Object.class ? r : returnType(lambda.getImplMethodSignature(), loader);
+                    }
+                } catch (ReflectiveOperationException e) {
+                    return Object.class;
+                }
+                return Object.class;
+            }
+            Class<?> best = Object.class;
+            for (java.lang.reflect.Method m : c.getMethods()) {
+                if (!m.isBridge() && !m.getDeclaringClass().isInterface()
+                        && (m.getName().equals("apply") || m.getName().equals("get"))
+                        && best.isAssignableFrom(box(m.getReturnType()))) {
+                    best = box(m.getReturnType());
+                }
+            }
+            return best;
+        }
+
+        /** The (boxed) return type in a method descriptor such as {@code (Ljava/lang/Integer;)Ljava/lang/String;}. */
+        private static Class<?> returnType(String descriptor, @Nullable ClassLoader loader) {
+            String r = descriptor.substring(descriptor.indexOf(')') + 1);
+            switch (r.charAt(0)) {
+                case 'V':
+                    return Object.class; // an action: its null result fits anything
+                case 'Z':
+                    return Boolean.class;
+                case 'B':
+                    return Byte.class;
+                case 'C':
+                    return Character.class;
+                case 'S':
+                    return Short.class;
+                case 'I':
+                    return Integer.class;
+                case 'J':
+                    return Long.class;
+                case 'F':
+                    return Float.class;
+                case 'D':
+                    return Double.class;
+                default:
+                    break;
+            }
+            String name = r.charAt(0) == 'L' ? r.substring(1, r.length() - 1) : r;
+            try {
+                return Class.forName(name.replace('/', '.'), false, loader);
+            } catch (ClassNotFoundException e) {
+                return Object.class;
+            }
+        }
+
+        private static Class<?> box(Class<?> type) {
+            return type.isPrimitive() ? java.lang.invoke.MethodType.methodType(type).wrap().returnType() : type;
+        }
     }
 
     /** The class, its superclasses and all interfaces it implements. */

@@ -30,6 +30,8 @@ public final class Spec {
     private final String name;
     private final int arity;
     private final Invoker invoker;
+    /** The user's own body (a lambda, method reference or class), to learn the result type it declares; null if unknown. */
+    private final @Nullable Object source;
     private final Options options;
     /** {@code arg0, arg1, ...}, used until the parameters are named. */
     private final List<String> positional;
@@ -51,11 +53,12 @@ public final class Spec {
         }
     }
 
-    private Spec(Kind kind, String name, int arity, Invoker invoker, Options options) {
+    private Spec(Kind kind, String name, int arity, Invoker invoker, @Nullable Object source, Options options) {
         this.kind = kind;
         this.name = name;
         this.arity = arity;
         this.invoker = invoker;
+        this.source = source;
         this.options = options;
         List<String> names = options.shared().parameterNames();
         if (names == null) {
@@ -70,9 +73,14 @@ public final class Spec {
 
     /** A new spec with default options; validates the name. */
     public static Spec of(Kind kind, String name, int arity, Invoker invoker) {
+        return of(kind, name, arity, null, invoker);
+    }
+
+    /** A new spec with default options whose {@code invoker} calls the user's {@code source}; validates the name. */
+    public static Spec of(Kind kind, String name, int arity, @Nullable Object source, Invoker invoker) {
         checkName(kind, name);
         Objects.requireNonNull(invoker, "body");
-        return new Spec(kind, name, arity, invoker, Options.DEFAULTS);
+        return new Spec(kind, name, arity, invoker, source, Options.DEFAULTS);
     }
 
     private static void checkName(Kind kind, @Nullable String name) {
@@ -92,13 +100,18 @@ public final class Spec {
         checkName(kind, name);
         return new Spec(kind, name, -1, args -> {
             throw new IllegalStateException(kind.word() + " '" + name + "' has no body yet");
-        }, Options.DEFAULTS);
+        }, null, Options.DEFAULTS);
     }
 
     /** This spec's name and options with a body of {@code arity} arguments; checks what depends on the arity. */
     public Spec bind(int arity, Invoker body) {
+        return bind(arity, null, body);
+    }
+
+    /** As {@link #bind(int, Invoker)}, where {@code body} calls the user's {@code source}. */
+    public Spec bind(int arity, @Nullable Object source, Invoker body) {
         Objects.requireNonNull(body, "body");
-        Spec bound = new Spec(kind, name, arity, body, options);
+        Spec bound = new Spec(kind, name, arity, body, source, options);
         List<String> names = options.shared().parameterNames();
         if (names != null && names.size() != arity) {
             throw new IllegalArgumentException("parameterNames must name all " + arity + " parameters of "
@@ -110,7 +123,7 @@ public final class Spec {
 
     /** A copy with the options {@code change} makes. */
     public Spec with(UnaryOperator<Options.Builder> change) {
-        return new Spec(kind, name, arity, invoker, change.apply(options.toBuilder()).build());
+        return new Spec(kind, name, arity, invoker, source, change.apply(options.toBuilder()).build());
     }
 
     public Options options() {
@@ -127,6 +140,11 @@ public final class Spec {
 
     public int arity() {
         return arity;
+    }
+
+    /** The user's own body the invoker calls, if known. */
+    public @Nullable Object source() {
+        return source;
     }
 
     public Invoker invoker() {
