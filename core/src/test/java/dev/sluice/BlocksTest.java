@@ -81,6 +81,36 @@ class BlocksTest {
     }
 
     @Test
+    void aSchemaDescribesTheFieldsAndBuildsABlockFromText() {
+        dev.sluice.block.BlockSchema smtp = dev.sluice.block.BlockSchema.of(TestSmtp.class);
+        assertThat(smtp.slug()).isEqualTo("test-smtp");
+        assertThat(smtp.fields()).extracting(f -> f.name() + ":" + f.type() + ":" + f.secret() + ":" + f.required())
+                .containsExactly("host:String:false:true", "port:int:false:true", "user:String:false:false",
+                        "password:Optional<Secret>:true:false");
+        assertThat(smtp.fromText(Map.of("host", "smtp.example.com", "port", "587", "password", "pw-typed")))
+                .isEqualTo(new TestSmtp("smtp.example.com", 587, null, Optional.of(Secret.of("pw-typed"))));
+        assertThat(dev.sluice.block.BlockSchema.of(Webhook.class).fromText(Map.of("url", "https://hooks.example.com/t0ken",
+                "headers", "{\"X-Key\": \"k-123\"}", "channels", "[\"#ops\", \"#data\"]")))
+                .isEqualTo(new Webhook(Secret.of("https://hooks.example.com/t0ken"), Map.of("X-Key", Secret.of("k-123")),
+                        List.of("#ops", "#data")));
+
+        assertThatThrownBy(() -> smtp.fromText(Map.of("port", "many", "hots", "x", "password", "pw-not-quoted")))
+                .isInstanceOf(BlockException.class)
+                .hasMessageContainingAll("required field 'host' has no value", "field 'port' cannot be read as int",
+                        "no field 'hots'")
+                .message().doesNotContain("many", "pw-not-quoted");
+        assertThatThrownBy(() -> smtp.fromText(Map.of("host", "h", "port", "-1")))
+                .isInstanceOf(BlockException.class).hasMessageContaining("port must be > 0");
+
+        Blocks.save("creds", new AwsCreds("AKIDEXAMPLE", Secret.of("fake-aws-secret")));
+        assertThat(dev.sluice.block.BlockSchema.of(AwsSecretRef.class).fromText(Map.of("secretName", "s", "credentials", "creds")))
+                .as("a nested block by the name of a saved one")
+                .isEqualTo(new AwsSecretRef("s", new AwsCreds("AKIDEXAMPLE", Secret.of("fake-aws-secret"))));
+        assertThat(Blocks.types()).extracting(dev.sluice.block.BlockSchema::slug).contains("test-db", "test-aws-credentials")
+                .isSorted();
+    }
+
+    @Test
     void savesAndLoadsByTypeAndName() {
         TestDb db = new TestDb("jdbc:postgresql://db/dw", "etl", Secret.of("pw-roundtrip"));
         Blocks.save("warehouse", db);

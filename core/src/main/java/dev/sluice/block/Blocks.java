@@ -39,8 +39,20 @@ public final class Blocks {
         return SluiceRuntime.current().blockStore();
     }
 
-    private static BlockTypes types() {
+    private static BlockTypes registry() {
         return RuntimeState.current().blockTypes();
+    }
+
+    /**
+     * The block types known by slug (listed by a {@link BlockTypeProvider} on the class path, or used
+     * or registered in this runtime), sorted by slug.
+     */
+    public static List<BlockSchema> types() {
+        List<BlockSchema> all = new ArrayList<>();
+        for (Class<? extends Block> type : registry().all().values()) {
+            all.add(BlockSchema.of(type));
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -51,7 +63,7 @@ public final class Blocks {
      *         another class has the slug
      */
     public static void registerType(Class<? extends Block> type) {
-        types().register(Objects.requireNonNull(type, "type"));
+        registry().register(Objects.requireNonNull(type, "type"));
     }
 
     /**
@@ -76,7 +88,7 @@ public final class Blocks {
         BlockId.checkName(name);
         @SuppressWarnings("unchecked")
         Class<? extends Block> type = (Class<? extends Block>) block.getClass();
-        BlockId id = new BlockId(types().register(type), name);
+        BlockId id = new BlockId(registry().register(type), name);
         String document = BlockCodec.encode(block);
         BlockStore s = store();
         if (!s.write(id, document, overwrite)) {
@@ -94,7 +106,7 @@ public final class Blocks {
      */
     public static <T extends Block> T load(Class<T> type, String name) {
         Objects.requireNonNull(type, "type");
-        BlockId id = new BlockId(types().register(type), BlockId.checkName(name));
+        BlockId id = new BlockId(registry().register(type), BlockId.checkName(name));
         return find(type, id).orElseThrow(() -> notFound(id, type));
     }
 
@@ -114,7 +126,7 @@ public final class Blocks {
     /** Block {@code name} of {@code type}, if saved. */
     public static <T extends Block> Optional<T> find(Class<T> type, String name) {
         Objects.requireNonNull(type, "type");
-        return find(type, new BlockId(types().register(type), BlockId.checkName(name)));
+        return find(type, new BlockId(registry().register(type), BlockId.checkName(name)));
     }
 
     private static <T extends Block> Optional<T> find(Class<T> type, BlockId id) {
@@ -152,7 +164,7 @@ public final class Blocks {
 
     /** The names saved for {@code type}, sorted. */
     public static List<String> list(Class<? extends Block> type) {
-        return names(types().register(Objects.requireNonNull(type, "type")));
+        return names(registry().register(Objects.requireNonNull(type, "type")));
     }
 
     private static List<String> names(String slug) {
@@ -172,7 +184,7 @@ public final class Blocks {
      */
     public static boolean delete(Class<? extends Block> type, String name) {
         Objects.requireNonNull(type, "type");
-        return store().delete(new BlockId(types().register(type), BlockId.checkName(name)));
+        return store().delete(new BlockId(registry().register(type), BlockId.checkName(name)));
     }
 
     /**
@@ -231,8 +243,8 @@ public final class Blocks {
     }
 
     private static Class<? extends Block> typeOf(BlockId id) {
-        return types().find(id.type()).orElseThrow(() -> new BlockException("no block type with slug '" + id.type()
-                + "' is known (known: " + types().all().keySet() + "); put the module that defines it on the class"
+        return registry().find(id.type()).orElseThrow(() -> new BlockException("no block type with slug '" + id.type()
+                + "' is known (known: " + registry().all().keySet() + "); put the module that defines it on the class"
                 + " path, or load it with Blocks.load(Type.class, \"" + id.name() + "\")"));
     }
 

@@ -295,6 +295,92 @@ public final class BlockCodec {
         }
     }
 
+    /** The fields of block record {@code type}, in order. */
+    public static List<dev.sluice.block.BlockSchema.Field> fields(Class<?> type) {
+        List<dev.sluice.block.BlockSchema.Field> fields = new ArrayList<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            boolean optional = c.getType() == Optional.class;
+            boolean secret = c.getType() == Secret.class || c.isAnnotationPresent(Encrypted.class)
+                    || optional && optionalArgument(c) == Secret.class;
+            String typeName = c.getGenericType().getTypeName().replaceAll("\\b[a-z][a-z0-9_]*\\.", "").replace('$', '.');
+            fields.add(new dev.sluice.block.BlockSchema.Field(c.getName(), typeName, secret,
+                    !optional && (c.getType().isPrimitive() || !isNullable(c))));
+        }
+        return List.copyOf(fields);
+    }
+
+    /**
+     * A block of {@code type} from the text of its fields (see {@code BlockSchema.fromText}); nested
+     * blocks named in the text are loaded with {@code resolver}.
+     */
+    public static <T extends Block> T fromText(Class<T> type, java.util.Map<String, String> values, Resolver resolver) {
+        BlockId id = new BlockId(BlockId.slugOf(type), "new-block");
+        ObjectNode node = MAPPER.createObjectNode();
+        List<String> problems = new ArrayList<>();
+        Set<String> known = new HashSet<>();
+        for (RecordComponent c : type.getRecordComponents()) {
+            known.add(c.getName());
+            String text = values.get(c.getName());
+            boolean optional = c.getType() == Optional.class;
+            if (text == null || text.isBlank()) {
+                if (!optional && (c.getType().isPrimitive() || !isNullable(c))) {
+                    problems.add("required field '" + c.getName() + "' has no value");
+                }
+                continue;
+            }
+            Type generic = optional ? optionalArgument(c) : c.getGenericType();
+            boolean secret = c.getType() == Secret.class || optional && generic == Secret.class;
+            if (secret) {
+                node.set(c.getName(), MAPPER.createObjectNode().put(Documents.SECRET, text));
+                continue;
+            }
+            if (Block.class.isAssignableFrom(c.getType()) || c.getType() == BlockRef.class) {
+                node.put(c.getName(), text.strip()); // the name of a saved block
+                continue;
+            }
+            JsonNode value = readText(generic, text);
+            if (value == null) {
+                problems.add("field '" + c.getName() + "' cannot be read as "
+                        + c.getGenericType().getTypeName().replaceAll("\\b[a-z][a-z0-9_]*\\.", ""));
+                continue;
+            }
+            if (c.isAnnotationPresent(Encrypted.class)) {
+                node.set(c.getName(), MAPPER.createObjectNode().put(Documents.SECRET, Documents.print(value)));
+            } else {
+                node.set(c.getName(), value);
+            }
+        }
+        for (String name : new java.util.TreeSet<>(values.keySet())) {
+            if (!known.contains(name)) {
+                problems.add("it has no field '" + name + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BlockException("a block of type '" + id.type() + "' cannot be made: " + String.join("; ", problems)
+                    + " (fields: " + fields(type).stream().map(f -> f.name() + (f.required() ? "" : "?")).toList() + ")");
+        }
+        return type.cast(decodeRecord(type, node, id, "", resolver));
+    }
+
+    /** {@code text} as the JSON value of a field of {@code type}: as a string if that converts, else parsed as JSON; null if neither. */
+    private static @Nullable JsonNode readText(Type type, String text) {
+        JavaType javaType = MAPPER.getTypeFactory().constructType(type);
+        JsonNode asString = MAPPER.getNodeFactory().textNode(text);
+        try {
+            MAPPER.readerFor(javaType).readValue(asString);
+            return asString;
+        } catch (IOException | IllegalArgumentException e) {
+            // not as a string: as JSON (a list, a map, a record)
+        }
+        try {
+            JsonNode parsed = MAPPER.readTree(text);
+            MAPPER.readerFor(javaType).readValue(parsed);
+            return parsed;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static Type optionalArgument(RecordComponent c) {
         if (c.getGenericType() instanceof ParameterizedType p) {
             return p.getActualTypeArguments()[0];
