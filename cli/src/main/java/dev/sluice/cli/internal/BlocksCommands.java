@@ -1,0 +1,375 @@
+package dev.sluice.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockSchema;
+import dev.sluice.block.Blocks;
+import dev.sluice.cli.SluiceCli;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice blocks types|ls|show|create|rm}. */
+final class BlocksCommands {
+    static final String MASK = "**********";
+
+    private BlocksCommands() {
+    }
+
+    @Command(name = "blocks", description = "Named configuration and credentials (blocks): list, show, create, remove.",
+            subcommands = CommandLine.HelpCommand.class)
+    static final class Group implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a blocks command is missing (types, ls, show, create, rm)");
+        }
+    }
+
+    static CommandLine commands(Cli cli) {
+        return new CommandLine(new Group()).addSubcommand("types", new Types(cli)).addSubcommand("ls", new Ls(cli))
+                .addSubcommand("show", new Show(cli)).addSubcommand("create", new Create(cli)).addSubcommand("rm", new Rm(cli));
+    }
+
+    @Command(name = "types", description = "Lists the block types known here (on this command's class path), with their fields.")
+    static final class Types implements Runnable {
+        private final Cli cli;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Types(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            List<BlockSchema> types = cli.runtime().call(Blocks::types);
+            if (json) {
+                List<Map<String, Object>> doc = new ArrayList<>();
+                for (BlockSchema s : types) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("slug", s.slug());
+                    m.put("class", s.type().getName());
+                    m.put("fields", s.fields());
+                    doc.add(m);
+                }
+                Output.json(cli, doc);
+                return;
+            }
+            Table t = new Table("TYPE", "FIELDS (? optional, * secret)");
+            for (BlockSchema s : types) {
+                List<String> fields = new ArrayList<>();
+                for (BlockSchema.Field f : s.fields()) {
+                    fields.add(f.name() + (f.required() ? "" : "?") + (f.secret() ? "*" : "") + ":" + f.type());
+                }
+                t.row(s.slug(), String.join(" ", fields));
+            }
+            t.print(cli.out, cli.colour());
+        }
+    }
+
+    @Command(name = "ls", description = "Lists the saved blocks: type and name.")
+    static final class Ls implements Runnable {
+        private final Cli cli;
+
+        @Option(names = "--type", paramLabel = "SLUG", description = "Only blocks of this type.")
+        @Nullable String type;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Ls(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            List<BlockId> ids = new ArrayList<>();
+            for (BlockId id : cli.runtime().call(Blocks::list)) {
+                if (type == null || id.type().equals(type)) {
+                    ids.add(id);
+                }
+            }
+            if (json) {
+                List<Map<String, String>> doc = new ArrayList<>();
+                for (BlockId id : ids) {
+                    doc.add(Map.of("type", id.type(), "name", id.name()));
+                }
+                Output.json(cli, doc);
+                return;
+            }
+            if (ids.isEmpty()) {
+                cli.out.println("No blocks saved in " + cli.runtime().blockStore().description() + ".");
+                return;
+            }
+            Table t = new Table("TYPE", "NAME");
+            ids.forEach(id -> t.row(id.type(), id.name()));
+            t.print(cli.out, cli.colour());
+        }
+    }
+
+    /** The saved block {@code reference} names: {@code slug/name}, or a name saved under one type only. */
+    static BlockId find(Cli cli, String reference) {
+        List<BlockId> all = cli.runtime().call(Blocks::list);
+        if (reference.contains("/")) {
+            BlockId id = BlockId.parse(reference);
+            if (!all.contains(id)) {
+                throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved" + saved(all));
+            }
+            return id;
+        }
+        List<BlockId> named = all.stream().filter(id -> id.name().equals(reference)).toList();
+        if (named.isEmpty()) {
+            throw new CliException(SluiceCli.NOT_FOUND, "no block named '" + reference + "' is saved" + saved(all));
+        }
+        if (named.size() > 1) {
+            throw new CliException(SluiceCli.USAGE, "blocks of several types are named '" + reference + "': " + named
+                    + "; name one as TYPE/NAME");
+        }
+        return named.get(0);
+    }
+
+    private static String saved(List<BlockId> all) {
+        return all.isEmpty() ? " (none is)" : " (saved: " + all.stream().map(BlockId::toString).toList() + ")";
+    }
+
+    @Command(name = "show", description = "Shows a saved block's fields; secret values are shown as " + MASK + ".")
+    static final class Show implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "BLOCK", description = "TYPE/NAME, or NAME when only one type has it.")
+        String reference;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Show(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            BlockId id = find(cli, reference);
+            Optional<String> document = cli.runtime().blockStore().read(id);
+            if (document.isEmpty()) {
+                throw new CliException(SluiceCli.NOT_FOUND, "block '" + id + "' is no longer saved");
+            }
+            JsonNode masked;
+            try {
+                masked = mask(cli.json.readTree(document.get()));
+            } catch (IOException e) {
+                throw new CliException(SluiceCli.FAILED, "block '" + id + "' is not a JSON document in "
+                        + cli.runtime().blockStore().description());
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("type", id.type());
+                doc.put("name", id.name());
+                doc.put("fields", masked);
+                Output.json(cli, doc);
+                return;
+            }
+            cli.out.println("Block " + id + " (" + cli.runtime().blockStore().description() + ")");
+            Table t = new Table("FIELD", "VALUE");
+            for (Iterator<Map.Entry<String, JsonNode>> it = masked.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                t.row(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
+            }
+            t.print(cli.out, cli.colour());
+        }
+
+        /** {@code node} with every secret value ({@code {"$secret": ...}}) replaced by the mask. */
+        static JsonNode mask(JsonNode node) {
+            if (node.isObject()) {
+                if (node.size() == 1 && node.has("$secret")) {
+                    return com.fasterxml.jackson.databind.node.TextNode.valueOf(MASK);
+                }
+                ObjectNode copy = ((ObjectNode) node).objectNode();
+                node.fields().forEachRemaining(e -> copy.set(e.getKey(), mask(e.getValue())));
+                return copy;
+            }
+            if (node.isArray()) {
+                com.fasterxml.jackson.databind.node.ArrayNode copy = ((com.fasterxml.jackson.databind.node.ArrayNode) node).arrayNode();
+                node.forEach(n -> copy.add(mask(n)));
+                return copy;
+            }
+            return node;
+        }
+    }
+
+    @Command(name = "create", description = {
+        "Saves a new block of TYPE as NAME. Fields come from --set (not secret ones), --secret-env, --stdin, and a",
+        "prompt on a terminal for the rest (secret fields without echo). A secret is never taken from an argument,",
+        "where it would land in shell history."})
+    static final class Create implements Runnable {
+        private final Cli cli;
+
+        @Parameters(index = "0", paramLabel = "TYPE", description = "The block type's slug (sluice blocks types lists them).")
+        String type;
+
+        @Parameters(index = "1", paramLabel = "NAME", description = "The block's name: lowercase letters, digits, '-' and '_'.")
+        String name;
+
+        @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "A field that is not secret (repeat for several).")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        @Option(names = "--secret-env", paramLabel = "FIELD=VARIABLE", description = "A secret field from an environment variable.")
+        Map<String, String> secretEnv = new LinkedHashMap<>();
+
+        @Option(names = "--stdin", description = "Read the fields from standard input as one JSON object.")
+        boolean stdin;
+
+        @Option(names = "--overwrite", description = "Replace a block of that type and name if one is saved.")
+        boolean overwrite;
+
+        Create(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            BlockId.checkName(name);
+            BlockSchema schema = cli.runtime().call(Blocks::types).stream().filter(s -> s.slug().equals(type)).findFirst()
+                    .orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no block type '" + type + "' is known here (known: "
+                            + cli.runtime().call(Blocks::types).stream().map(BlockSchema::slug).toList()
+                            + "); a type from your application needs its jar on the class path (SLUICE_CLASSPATH for bin/sluice)"));
+            Map<String, BlockSchema.Field> fields = new LinkedHashMap<>();
+            schema.fields().forEach(f -> fields.put(f.name(), f));
+            Map<String, String> values = new LinkedHashMap<>();
+            if (stdin) {
+                values.putAll(readStdin());
+            }
+            for (Map.Entry<String, String> e : set.entrySet()) {
+                BlockSchema.Field f = fields.get(e.getKey());
+                if (f != null && f.secret()) {
+                    throw new CliException(SluiceCli.USAGE, "secret field '" + e.getKey() + "' cannot be given with --set, where it"
+                            + " would land in shell history: use --secret-env " + e.getKey() + "=VARIABLE, --stdin, or the prompt");
+                }
+                values.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, String> e : secretEnv.entrySet()) {
+                String value = cli.env.get(e.getValue());
+                if (value == null) {
+                    throw new CliException(SluiceCli.USAGE, "environment variable " + e.getValue() + " (for field '" + e.getKey()
+                            + "') is not set");
+                }
+                values.put(e.getKey(), value);
+            }
+            prompt(schema, values);
+            Block block = cli.runtime().call(() -> schema.fromText(values));
+            cli.runtime().call(() -> {
+                try {
+                    Blocks.save(name, block, overwrite);
+                } catch (dev.sluice.block.BlockExistsException e) {
+                    throw new CliException(SluiceCli.FAILED, "block " + type + "/" + name + " already exists; add --overwrite to replace it");
+                }
+                return null;
+            });
+            cli.out.println("Saved block " + type + "/" + name + " in " + cli.runtime().blockStore().description() + ".");
+        }
+
+        private Map<String, String> readStdin() {
+            JsonNode node;
+            try {
+                node = cli.json.readTree(new InputStreamReader(cli.in, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new CliException(SluiceCli.USAGE, "standard input is not a JSON object of fields (" + e.getClass().getSimpleName() + ")");
+            }
+            if (node == null || !node.isObject()) {
+                throw new CliException(SluiceCli.USAGE, "standard input must be a JSON object of fields, like {\"host\": \"smtp.example.com\"}");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText()
+                    : e.getValue().isNull() ? "" : e.getValue().toString()));
+            return values;
+        }
+
+        /** Asks for the fields not given, on a terminal: secret ones without echo. */
+        private void prompt(BlockSchema schema, Map<String, String> values) {
+            List<BlockSchema.Field> missing = schema.fields().stream().filter(f -> !values.containsKey(f.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            Console console = System.console();
+            if (console == null && !cli.isTerminal()) {
+                List<String> required = missing.stream().filter(BlockSchema.Field::required).map(BlockSchema.Field::name).toList();
+                if (!required.isEmpty()) {
+                    throw new CliException(SluiceCli.USAGE, "fields " + required + " have no value and there is no terminal to ask on;"
+                            + " give them with --set, --secret-env or --stdin");
+                }
+                return;
+            }
+            BufferedReader lines = console == null ? new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8)) : null;
+            for (BlockSchema.Field f : missing) {
+                String label = f.name() + " (" + f.type() + (f.required() ? "" : ", optional: Enter to skip")
+                        + (f.secret() ? ", secret: not shown" : "") + "): ";
+                String answer;
+                if (console != null) {
+                    answer = f.secret() ? toString(console.readPassword("%s", label)) : console.readLine("%s", label);
+                } else {
+                    cli.err.print(label);
+                    cli.err.flush();
+                    try {
+                        answer = lines.readLine();
+                    } catch (IOException e) {
+                        answer = null;
+                    }
+                }
+                if (answer == null) {
+                    throw new CliException(SluiceCli.USAGE, "input ended before field '" + f.name() + "' was given");
+                }
+                if (!answer.isEmpty()) {
+                    values.put(f.name(), answer);
+                }
+            }
+        }
+
+        private static @Nullable String toString(char @Nullable [] chars) {
+            if (chars == null) {
+                return null;
+            }
+            String s = new String(chars);
+            java.util.Arrays.fill(chars, '\0');
+            return s;
+        }
+    }
+
+    @Command(name = "rm", description = "Deletes a saved block.")
+    static final class Rm implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "BLOCK", description = "TYPE/NAME, or NAME when only one type has it.")
+        String reference;
+
+        Rm(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            BlockId id = find(cli, reference);
+            if (!cli.runtime().blockStore().delete(id)) {
+                throw new CliException(SluiceCli.NOT_FOUND, "block '" + id + "' is no longer saved");
+            }
+            cli.out.println("Deleted block " + id + ".");
+        }
+    }
+}

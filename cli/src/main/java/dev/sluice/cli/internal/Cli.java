@@ -1,0 +1,203 @@
+package dev.sluice.cli.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockException;
+import dev.sluice.block.BlockNotFoundException;
+import dev.sluice.block.BlockStoreUnavailableException;
+import dev.sluice.cli.SluiceCli;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.history.HistoryException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** One run of the {@code sluice} command line: the commands, the options every command takes, and the exit codes. */
+public final class Cli {
+    final PrintStream out;
+    final PrintStream err;
+    final InputStream in;
+    final Map<String, String> env;
+    private final @Nullable Boolean terminal;
+    private final @Nullable Path home;
+    final Clock clock = Clock.systemUTC();
+    final ObjectMapper json = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .build();
+    final Root root = new Root();
+    private @Nullable SluiceRuntime runtime;
+
+    public Cli(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, @Nullable Boolean terminal,
+            @Nullable Path home) {
+        this.out = out;
+        this.err = err;
+        this.in = in;
+        this.env = env;
+        this.terminal = terminal;
+        this.home = home;
+    }
+
+    /** The options every command takes. */
+    @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Runs, blocks, deployments and workers of Sluice, the Java workflow library.",
+            subcommands = CommandLine.HelpCommand.class,
+            footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 not found, 4 database or server unreachable."})
+    static final class Root implements Runnable {
+        @Option(names = "--database", scope = ScopeType.INHERIT, paramLabel = "URL",
+                description = "The run history: a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...). Default:"
+                        + " SLUICE_DATABASE_URL, else $SLUICE_HOME/sluice.db. A password comes from SLUICE_DATABASE_PASSWORD.")
+        @Nullable String database;
+
+        @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+                description = "The Sluice home (blocks, keys, the default database). Default: SLUICE_HOME, else ~/.sluice.")
+        @Nullable Path home;
+
+        @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
+        boolean verbose;
+
+        @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour (also when NO_COLOR is set).")
+        boolean noColor;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is missing");
+        }
+    }
+
+    /** The version printed by {@code sluice version} and {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sluice " + version() + " (Java " + System.getProperty("java.version") + ")"};
+        }
+
+        static String version() {
+            String v = SluiceCli.class.getPackage().getImplementationVersion();
+            return v != null ? v : "0.1.0-SNAPSHOT";
+        }
+    }
+
+    @Command(name = "version", description = "Prints the version of Sluice and of Java.")
+    static final class VersionCommand implements Runnable {
+        private final Cli cli;
+
+        VersionCommand(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            cli.out.println(new Version().getVersion()[0]);
+        }
+    }
+
+    /** Runs {@code args}: the exit code. */
+    public int run(String[] args) {
+        CommandLine cl = new CommandLine(root);
+        cl.addSubcommand("version", new VersionCommand(this));
+        cl.addSubcommand("runs", Runs.commands(this));
+        cl.addSubcommand("blocks", BlocksCommands.commands(this));
+        cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("sluice: " + e.getMessage());
+            CommandLine c = e.getCommandLine();
+            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
+            return SluiceCli.USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+        try {
+            return cl.execute(args);
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+            out.flush();
+        }
+    }
+
+    private int failed(Exception e) {
+        int code;
+        if (e instanceof CliException c) {
+            code = c.code;
+        } else if (e instanceof BlockNotFoundException) {
+            code = SluiceCli.NOT_FOUND;
+        } else if (e instanceof BlockStoreUnavailableException || e instanceof HistoryException) {
+            code = e instanceof HistoryException && !unreachable(e) ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
+        } else if (e instanceof IllegalArgumentException) {
+            code = SluiceCli.USAGE;
+        } else {
+            code = SluiceCli.FAILED;
+        }
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        err.println("sluice: " + dev.sluice.block.Secret.mask(message));
+        if (root.verbose) {
+            e.printStackTrace(err);
+        } else if (code == SluiceCli.FAILED && !(e instanceof CliException) && !(e instanceof BlockException)
+                && !(e instanceof HistoryException)) {
+            err.println("(an unexpected " + e.getClass().getSimpleName() + ": --verbose shows where)");
+        }
+        return code;
+    }
+
+    /** Whether a history error says the database could not be reached or opened (rather than a query failing). */
+    private static boolean unreachable(Exception e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("cannot be reached") || m.contains("unreachable") || m.contains("cannot be opened")
+                || m.contains("connect") || m.contains("not a sqlite") || m.contains("cannot open");
+    }
+
+    /** Whether to colour output: a terminal, no NO_COLOR, no --no-color. */
+    boolean colour() {
+        String noColor = env.get("NO_COLOR");
+        return isTerminal() && !root.noColor && (noColor == null || noColor.isEmpty());
+    }
+
+    boolean isTerminal() {
+        return terminal != null ? terminal : System.console() != null;
+    }
+
+    /** The runtime whose block store and home the commands use (made on first use, closed at the end). */
+    SluiceRuntime runtime() {
+        if (runtime == null) {
+            SluiceRuntime.Builder b = SluiceRuntime.builder().environment(env).withoutExtensions();
+            Path h = root.home != null ? root.home : home;
+            if (h != null) {
+                b.home(h);
+            }
+            runtime = b.build();
+        }
+        return runtime;
+    }
+
+    /** The run history the options name, opened for reading (no retention purge of its own, no heartbeat of note). */
+    History history() {
+        SluiceRuntime rt = runtime();
+        HistoryDatabase db;
+        if (root.database != null && !root.database.isBlank()) {
+            db = HistoryDatabase.of(root.database.strip(), env.getOrDefault(HistoryDatabase.USER_VARIABLE, ""),
+                    dev.sluice.block.Secret.of(env.getOrDefault(HistoryDatabase.PASSWORD_VARIABLE, "")));
+        } else {
+            db = HistoryDatabase.fromEnvironment(env, rt.home());
+        }
+        return History.builder(db).purgeInterval(java.time.Duration.ofDays(3650)).open();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.cli.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant or date. */
+final class Durations {
+    private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
+
+    private Durations() {
+    }
+
+    /** The instant {@code text} names, relative to {@code now} when it is a duration. */
+    static Instant since(String text, Instant now) {
+        String t = text.strip();
+        Matcher m = AGO.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            };
+            return now.minus(d);
+        }
+        try {
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            // a date?
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is neither a duration (30s, 15m, 2h, 1d, 1w) nor an ISO"
+                    + " instant (2026-12-01T06:00:00Z) or date (2026-12-01)");
+        }
+    }
+
+    /** A duration for people: {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h03m}. */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1_000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        long s = d.getSeconds();
+        if (s < 3_600) {
+            return String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+}

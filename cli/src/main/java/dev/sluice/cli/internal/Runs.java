@@ -1,0 +1,348 @@
+package dev.sluice.cli.internal;
+
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import dev.sluice.cli.SluiceCli;
+import dev.sluice.history.FlowRunDetail;
+import dev.sluice.history.FlowRunQuery;
+import dev.sluice.history.FlowRunSummary;
+import dev.sluice.history.History;
+import dev.sluice.history.LogEntry;
+import dev.sluice.history.LogQuery;
+import dev.sluice.history.Page;
+import dev.sluice.history.RunSort;
+import dev.sluice.history.TaskRunDetail;
+import dev.sluice.history.TaskRunSummary;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice runs ls|show|logs}. */
+final class Runs {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private Runs() {
+    }
+
+    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs.",
+            subcommands = CommandLine.HelpCommand.class)
+    static final class Group implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a runs command is missing (ls, show, logs)");
+        }
+    }
+
+    static CommandLine commands(Cli cli) {
+        return new CommandLine(new Group()).addSubcommand("ls", new Ls(cli)).addSubcommand("show", new Show(cli))
+                .addSubcommand("logs", new Logs(cli));
+    }
+
+    @Command(name = "ls", description = "Lists flow runs, newest first.")
+    static final class Ls implements Runnable {
+        private final Cli cli;
+
+        @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow (repeat for several).")
+        List<String> flows = new ArrayList<>();
+
+        @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (% and _ as in SQL).")
+        @Nullable String name;
+
+        @Option(names = "--state", paramLabel = "STATE", split = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
+        List<State> states = new ArrayList<>();
+
+        @Option(names = "--tag", paramLabel = "TAG", description = "Only runs with all these tags (repeat for several).")
+        List<String> tags = new ArrayList<>();
+
+        @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: 30m, 12h, 1d, 1w, or an ISO instant or date.")
+        @Nullable String since;
+
+        @Option(names = "--all", description = "Subflow runs too, not only top-level ones.")
+        boolean all;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N runs (1 to 1000; default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--after", paramLabel = "CURSOR", description = "The page after this cursor (printed under a full page).")
+        @Nullable String after;
+
+        @Option(names = "--json", description = "JSON for scripts: {\"runs\": [...], \"next\": cursor or null}.")
+        boolean json;
+
+        Ls(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            if (limit < 1 || limit > FlowRunQuery.MAX_LIMIT) {
+                throw new CliException(SluiceCli.USAGE, "--limit must be 1 to " + FlowRunQuery.MAX_LIMIT + ", was " + limit);
+            }
+            FlowRunQuery q = FlowRunQuery.all().sortedBy(RunSort.START_TIME_DESC).limit(limit);
+            if (!flows.isEmpty()) {
+                q = q.flowName(flows.toArray(String[]::new));
+            }
+            if (name != null) {
+                q = q.nameLike(name);
+            }
+            if (!states.isEmpty()) {
+                q = q.inStates(states.toArray(State[]::new));
+            }
+            if (!tags.isEmpty()) {
+                q = q.withAllTags(tags.toArray(String[]::new));
+            }
+            if (since != null) {
+                q = q.startedAfter(Durations.since(since, cli.clock.instant()));
+            }
+            if (!all) {
+                q = q.topLevel();
+            }
+            if (after != null) {
+                q = q.after(after);
+            }
+            Page<FlowRunSummary> page;
+            try (History history = cli.history()) {
+                page = history.flowRuns(q);
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("runs", page.items());
+                doc.put("next", page.nextCursor());
+                Output.json(cli, doc);
+                return;
+            }
+            if (page.items().isEmpty()) {
+                cli.out.println("No flow runs" + (q.flowNames().isEmpty() && q.states().isEmpty() && since == null ? "" : " match") + ".");
+                return;
+            }
+            Table table = new Table("ID", "FLOW", "NAME", "STATE", "STARTED", "DURATION", "TAGS");
+            for (FlowRunSummary r : page.items()) {
+                table.row(3, Output.colour(r.state()), r.id(), r.flowName(), r.name(), r.state().name(), time(r.startTime()),
+                        r.startTime() == null ? "-" : Durations.format(r.duration()), String.join(",", new java.util.TreeSet<>(r.tags())));
+            }
+            table.print(cli.out, cli.colour());
+            page.next().ifPresent(c -> cli.out.println("more: add --after " + c));
+        }
+    }
+
+    static String time(@Nullable Instant t) {
+        return t == null ? "-" : TIME.format(t.atZone(ZoneId.systemDefault()));
+    }
+
+    @Command(name = "show", description = "Shows one flow run (or task run): states, parameters, error, task runs.")
+    static final class Show implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "ID", description = "The run id, as `sluice runs ls` prints it.")
+        String id;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Show(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (History history = cli.history()) {
+                Optional<FlowRunDetail> flow = history.flowRun(id);
+                if (flow.isPresent()) {
+                    print(flow.get());
+                    return;
+                }
+                Optional<TaskRunDetail> task = history.taskRun(id);
+                if (task.isPresent()) {
+                    print(task.get());
+                    return;
+                }
+            }
+            throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in "
+                    + "the run history (sluice runs ls lists them)");
+        }
+
+        private void print(FlowRunDetail d) {
+            if (json) {
+                Output.json(cli, d);
+                return;
+            }
+            FlowRunSummary r = d.run();
+            PrintFields p = new PrintFields(cli);
+            p.field("Flow run", r.name() + " (" + r.id() + ")");
+            p.field("Flow", r.flowName() + (r.version() == null ? "" : " version " + r.version()));
+            p.state(r.state());
+            p.field("Started", time(r.startTime()) + (r.endTime() == null ? "" : ", ended " + time(r.endTime())
+                    + " after " + Durations.format(r.duration())));
+            if (r.parentFlowRunId() != null) {
+                p.field("Parent run", r.parentFlowRunId());
+            }
+            p.field("Tags", String.join(", ", new java.util.TreeSet<>(r.tags())));
+            p.field("Parameters", d.parameters().isEmpty() ? "-" : Output.inline(cli, d.parameters()));
+            p.states(d.stateHistory());
+            if (d.error() != null) {
+                p.field("Error", d.error().type() + ": " + d.error().message());
+            }
+            if (!d.taskRuns().items().isEmpty()) {
+                cli.out.println();
+                Table t = new Table("TASK RUN", "ID", "STATE", "STARTED", "DURATION", "ATTEMPTS");
+                for (TaskRunSummary tr : d.taskRuns().items()) {
+                    t.row(2, Output.colour(tr.state()), tr.name(), tr.id(), tr.state().name(), time(tr.startTime()),
+                            tr.startTime() == null ? "-" : Durations.format(tr.duration()), String.valueOf(tr.attempts()));
+                }
+                t.print(cli.out, cli.colour());
+                if (d.taskRuns().hasNext()) {
+                    cli.out.println("(more task runs: sluice runs show --json lists the first page; the dashboard pages them)");
+                }
+            }
+            if (!d.subflowRuns().items().isEmpty()) {
+                cli.out.println();
+                Table t = new Table("SUBFLOW RUN", "ID", "STATE", "DURATION");
+                for (FlowRunSummary s : d.subflowRuns().items()) {
+                    t.row(2, Output.colour(s.state()), s.name(), s.id(), s.state().name(), Durations.format(s.duration()));
+                }
+                t.print(cli.out, cli.colour());
+            }
+        }
+
+        private void print(TaskRunDetail d) {
+            if (json) {
+                Output.json(cli, d);
+                return;
+            }
+            TaskRunSummary r = d.run();
+            PrintFields p = new PrintFields(cli);
+            p.field("Task run", r.name() + " (" + r.id() + ")");
+            p.field("Task", r.taskName() + (r.version() == null ? "" : " version " + r.version()));
+            p.state(r.state());
+            if (r.flowRunId() != null) {
+                p.field("Flow run", r.flowRunId());
+            }
+            p.field("Started", time(r.startTime()) + (r.endTime() == null ? "" : ", ended " + time(r.endTime())
+                    + " after " + Durations.format(r.duration())));
+            p.field("Attempts", String.valueOf(r.attempts()));
+            if (r.cachedFromRunId() != null) {
+                p.field("Cached from", r.cachedFromRunId());
+            }
+            p.field("Parameters", d.parameters().isEmpty() ? "-" : Output.inline(cli, d.parameters()));
+            p.states(d.stateHistory());
+            if (d.error() != null) {
+                p.field("Error", d.error().type() + ": " + d.error().message());
+            }
+        }
+    }
+
+    /** Label: value lines. */
+    static final class PrintFields {
+        private final Cli cli;
+
+        PrintFields(Cli cli) {
+            this.cli = cli;
+        }
+
+        void field(String label, String value) {
+            cli.out.println(String.format(java.util.Locale.ROOT, "%-12s %s", label + ":", value));
+        }
+
+        void state(State state) {
+            String s = state.name();
+            field("State", cli.colour() ? "\u001b[" + Output.colour(state) + "m" + s + "\u001b[0m" : s);
+        }
+
+        void states(List<StateChange> changes) {
+            StringBuilder b = new StringBuilder();
+            for (StateChange c : changes) {
+                if (b.length() > 0) {
+                    b.append(" -> ");
+                }
+                b.append(c.state().name()).append(' ').append(TIME.format(c.at().atZone(ZoneId.systemDefault())));
+            }
+            field("History", b.toString());
+        }
+    }
+
+    @Command(name = "logs", description = "Prints the log lines of a flow run (and its task runs); --follow waits for more until it ends.")
+    static final class Logs implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "ID", description = "The flow run id.")
+        String id;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the run has ended.")
+        boolean follow;
+
+        @Option(names = "--json", description = "One JSON object per line.")
+        boolean json;
+
+        Logs(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (History history = cli.history()) {
+                if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) {
+                    throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
+                }
+                long after = 0;
+                while (true) {
+                    Page<LogEntry> page = history.logs(LogQuery.of(id).afterLine(after).limit(1_000));
+                    for (LogEntry e : page.items()) {
+                        print(e);
+                        after = e.line();
+                    }
+                    if (page.hasNext()) {
+                        continue;
+                    }
+                    if (!follow || ended(history)) {
+                        if (follow) { // lines written between the last read and the end
+                            Page<LogEntry> rest = history.logs(LogQuery.of(id).afterLine(after).limit(1_000));
+                            rest.items().forEach(this::print);
+                        }
+                        return;
+                    }
+                    cli.out.flush();
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        private boolean ended(History history) {
+            Optional<FlowRunDetail> flow = history.flowRun(id);
+            if (flow.isPresent()) {
+                return flow.get().run().state().isTerminal();
+            }
+            return history.taskRun(id).map(t -> t.run().state().isTerminal()).orElse(true);
+        }
+
+        private void print(LogEntry e) {
+            if (json) {
+                try {
+                    cli.out.println(cli.json.writeValueAsString(e));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                return;
+            }
+            cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " " + e.message()
+                    + (e.error() == null ? "" : System.lineSeparator() + e.error()));
+        }
+    }
+}

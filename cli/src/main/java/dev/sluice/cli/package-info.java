@@ -1,0 +1,7 @@
+/**
+ * The {@code sluice} command line: {@link dev.sluice.cli.SluiceCli}.
+ */
+@NullMarked
+package dev.sluice.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,237 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code sluice} command run in-process over a real SQLite run history and a real file block store. */
+class CliTest {
+    @TempDir
+    static Path home;
+    static List<String> ids;
+
+    @TempDir
+    Path blocksHome;
+
+    @BeforeAll
+    static void runSomeFlows() {
+        ids = Histories.fill(home);
+    }
+
+    /** What one command line printed and returned. */
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    static Result run(Path home, Map<String, String> env, boolean terminal, String input, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SluiceCli.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).environment(env).terminal(terminal).home(home)
+                .in(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))).build().run(args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result run(String... args) {
+        return run(home, Map.of(), false, "", args);
+    }
+
+    @Test
+    void runsLsListsTheRunsNewestFirstWithTheirStates() {
+        Result r = run("runs", "ls");
+
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("ID").contains("FLOW", "NAME", "STATE", "STARTED", "DURATION", "TAGS");
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(1)).contains(ids.get(3), "load", "FAILED");
+        assertThat(lines.get(4)).contains(ids.get(0), "nightly", "COMPLETED", "env:prod");
+        assertThat(r.out()).doesNotContain("\u001b[").as("no colour off a terminal");
+    }
+
+    @Test
+    void filtersNarrowTheList() {
+        assertThat(run("runs", "ls", "--state", "failed").out()).contains(ids.get(3)).doesNotContain(ids.get(0));
+        assertThat(run("runs", "ls", "--flow", "nightly").out()).contains(ids.get(0), ids.get(2)).doesNotContain(ids.get(3));
+        assertThat(run("runs", "ls", "--tag", "env:prod", "--state", "COMPLETED,FAILED").out().lines()).hasSize(4);
+        assertThat(run("runs", "ls", "--since", "1h").out().lines()).hasSize(5);
+        assertThat(run("runs", "ls", "--since", "2000-01-01").out().lines()).hasSize(5);
+        Result none = run("runs", "ls", "--flow", "nope");
+        assertThat(none.code()).isZero();
+        assertThat(none.out()).isEqualTo("No flow runs match." + System.lineSeparator());
+    }
+
+    @Test
+    void jsonIsForScriptsAndPagesFollowTheCursor() throws IOException {
+        Result first = run("runs", "ls", "--limit", "3", "--json");
+        JsonNode doc = new ObjectMapper().readTree(first.out());
+        assertThat(doc.get("runs")).hasSize(3);
+        assertThat(doc.get("runs").get(0).get("id").asText()).isEqualTo(ids.get(3));
+        assertThat(doc.get("runs").get(0).get("state").asText()).isEqualTo("FAILED");
+        String cursor = doc.get("next").asText();
+        Result table = run("runs", "ls", "--limit", "3");
+        assertThat(table.out()).contains("more: add --after " + cursor);
+
+        JsonNode second = new ObjectMapper().readTree(run("runs", "ls", "--limit", "3", "--after", cursor, "--json").out());
+        assertThat(second.get("runs")).hasSize(1);
+        assertThat(second.get("runs").get(0).get("id").asText()).isEqualTo(ids.get(0));
+        assertThat(second.get("next").isNull()).isTrue();
+    }
+
+    @Test
+    void runsShowGivesTheDetailWithTheSecretMasked() {
+        Result failed = run("runs", "show", ids.get(3));
+
+        assertThat(failed.code()).isZero();
+        assertThat(failed.out()).contains("Flow run:", ids.get(3), "State:       FAILED", "\"orders\"", "IllegalStateException",
+                "server said: bad token **********").doesNotContain(Histories.REVEALED);
+        Result done = run("runs", "show", ids.get(0));
+        assertThat(done.out()).contains("COMPLETED", "TASK RUN", "square", "env:prod");
+        assertThat(run("runs", "show", ids.get(3), "--json").out()).contains("\"state\" : \"FAILED\"").doesNotContain(Histories.REVEALED);
+    }
+
+    @Test
+    void runsLogsPrintsTheLogLinesAndFollowEndsWithAFinishedRun() {
+        Result logs = run("runs", "logs", ids.get(0));
+        assertThat(logs.code()).isZero();
+        assertThat(logs.out()).contains("INFO  squaring 1");
+        Result failed = run("runs", "logs", "--follow", ids.get(3));
+        assertThat(failed.code()).isZero();
+        assertThat(failed.out()).contains("loading orders").doesNotContain(Histories.REVEALED);
+    }
+
+    @Test
+    void exitCodesSayWhatWentWrong() {
+        Result missing = run("runs", "show", "no-such-run");
+        assertThat(missing.code()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(missing.err()).isEqualTo("sluice: no flow run or task run has id 'no-such-run' in the run history"
+                + " (sluice runs ls lists them)" + System.lineSeparator());
+        assertThat(run("runs", "logs", "no-such-run").code()).isEqualTo(SluiceCli.NOT_FOUND);
+
+        Result usage = run("runs", "ls", "--limit", "0");
+        assertThat(usage.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(usage.err()).contains("--limit must be 1 to 1000, was 0");
+        assertThat(run("runs", "ls", "--state", "DONE").code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(run("runs", "ls", "--since", "yesterday").err()).contains("neither a duration");
+        assertThat(run("runs", "lss").code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(run().code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(run("version").out()).startsWith("sluice 0.1.0");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsExitCodeFourWithItsPasswordMasked() {
+        Map<String, String> env = Map.of("SLUICE_DATABASE_PASSWORD", "pw-never-printed-42");
+        Result r = run(home, env, false, "", "runs", "ls", "--database", "jdbc:postgresql://127.0.0.1:1/history");
+
+        assertThat(r.code()).isEqualTo(SluiceCli.UNREACHABLE);
+        assertThat(r.err()).contains("127.0.0.1:1").doesNotContain("pw-never-printed-42").doesNotContain("\tat ");
+        assertThat(r.err().lines().count()).as("one line, no stack trace").isEqualTo(1);
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseIsNamed() throws IOException {
+        Path junk = blocksHome.resolve("junk.db");
+        Files.writeString(junk, "this is not a database, just text ".repeat(200));
+        Result r = run("runs", "ls", "--database", "jdbc:sqlite:" + junk);
+        assertThat(r.code()).isIn(SluiceCli.UNREACHABLE, SluiceCli.FAILED);
+        assertThat(r.err()).contains("junk.db");
+    }
+
+    @Test
+    void statesAreColouredOnATerminalUnlessNoColorIsSet() {
+        assertThat(run(home, Map.of(), true, "", "runs", "ls").out()).contains("\u001b[31mFAILED\u001b[0m", "\u001b[32mCOMPLETED");
+        assertThat(run(home, Map.of("NO_COLOR", "1"), true, "", "runs", "ls").out()).doesNotContain("\u001b[");
+        assertThat(run(home, Map.of(), true, "", "runs", "ls", "--no-color").out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void blocksAreCreatedFromStdinAndEnvironmentShownMaskedListedAndRemoved() throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("LOGIN_PASSWORD", "pw-from-env-3f9a");
+        Result created = run(blocksHome, env, false, "", "blocks", "create", "test-login", "warehouse",
+                "--set", "user=etl", "--set", "port=5432", "--secret-env", "password=LOGIN_PASSWORD");
+        assertThat(created.code()).as(created.all()).isZero();
+        assertThat(created.out()).contains("Saved block test-login/warehouse");
+
+        Result stdin = run(blocksHome, env, false, "{\"user\": \"ann\", \"password\": \"pw-from-stdin-77b2\", \"port\": 22, \"note\": \"sftp\"}",
+                "blocks", "create", "test-login", "sftp", "--stdin");
+        assertThat(stdin.code()).as(stdin.all()).isZero();
+
+        Result ls = run(blocksHome, env, false, "", "blocks", "ls");
+        assertThat(ls.out()).contains("test-login  sftp", "test-login  warehouse");
+        Result show = run(blocksHome, env, false, "", "blocks", "show", "warehouse");
+        assertThat(show.out()).contains("user", "etl", "password  **********", "5432").doesNotContain("pw-from-env-3f9a");
+        assertThat(run(blocksHome, env, false, "", "blocks", "show", "test-login/sftp", "--json").out())
+                .contains("\"note\" : \"sftp\"", "\"password\" : \"**********\"").doesNotContain("pw-from-stdin");
+        assertThat(run(blocksHome, env, false, "", "blocks", "types").out()).contains("test-login", "password*:Secret", "note?:Optional<String>");
+        try (Stream<Path> files = Files.walk(blocksHome)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString())
+                        .doesNotContain("pw-from-env-3f9a", "pw-from-stdin-77b2");
+            }
+        }
+
+        assertThat(run(blocksHome, env, false, "", "blocks", "create", "test-login", "sftp", "--stdin").code())
+                .as("exists, no --overwrite; and empty input").isIn(SluiceCli.USAGE, SluiceCli.FAILED);
+        Result rm = run(blocksHome, env, false, "", "blocks", "rm", "test-login/sftp");
+        assertThat(rm.code()).isZero();
+        assertThat(run(blocksHome, env, false, "", "blocks", "show", "sftp").code()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(run(blocksHome, env, false, "", "blocks", "rm", "sftp").code()).isEqualTo(SluiceCli.NOT_FOUND);
+    }
+
+    @Test
+    void aSecretIsNeverTakenFromAnArgumentAndMissingFieldsAreNamed() {
+        Result onArgs = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a",
+                "--set", "port=1", "--set", "password=pw-on-the-command-line");
+        assertThat(onArgs.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(onArgs.err()).contains("secret field 'password' cannot be given with --set", "shell history")
+                .doesNotContain("pw-on-the-command-line");
+
+        Result missing = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a");
+        assertThat(missing.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(missing.err()).contains("[password, port]", "no terminal");
+
+        Result badPort = run(blocksHome, Map.of("P", "pw-x-1"), false, "", "blocks", "create", "test-login", "x",
+                "--set", "user=a", "--set", "port=eighty", "--secret-env", "password=P");
+        assertThat(badPort.code()).isEqualTo(SluiceCli.FAILED);
+        assertThat(badPort.err()).contains("field 'port' cannot be read as int").doesNotContain("eighty");
+
+        Result unknown = run(blocksHome, Map.of(), false, "", "blocks", "create", "no-such-type", "x");
+        assertThat(unknown.code()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(unknown.err()).contains("no block type 'no-such-type'", "test-login");
+    }
+
+    @Test
+    void onATerminalTheMissingFieldsAreAskedFor() {
+        Result r = run(blocksHome, Map.of(), true, "ann\npw-typed-at-prompt\n8080\n\n", "blocks", "create", "test-login", "prompted");
+
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.err()).contains("user (String): ", "password (Secret, secret: not shown): ", "note (Optional<String>, optional: Enter to skip): ");
+        assertThat(run(blocksHome, Map.of(), false, "", "blocks", "show", "prompted").out()).contains("8080", "ann")
+                .doesNotContain("pw-typed-at-prompt");
+    }
+
+    @Test
+    void completionIsGenerated() {
+        Result r = run("generate-completion");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("complete -F", "runs", "blocks");
+    }
+}
