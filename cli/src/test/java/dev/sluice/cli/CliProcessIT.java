@@ -1,0 +1,151 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built command as a user runs it: {@code bin/sluice} over the jar the build made, as a real
+ * process; and a secret typed at the prompt of {@code blocks create} through a pseudo-terminal
+ * ({@code script}), which must not be echoed nor stored in plaintext.
+ */
+class CliProcessIT {
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    static final Path LAUNCHER = ROOT.resolve("bin/sluice");
+
+    @TempDir
+    static Path home;
+    static List<String> ids;
+
+    @BeforeAll
+    static void runSomeFlows() {
+        ids = Histories.fill(home);
+    }
+
+    record Done(int code, String out) {
+    }
+
+    static Done sluice(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("SLUICE_HOME", home.toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("SLUICE_DATABASE_URL");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Done(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLauncherRunsTheBuiltJar() throws Exception {
+        assertThat(Files.isRegularFile(ROOT.resolve("cli/target/sluice.jar"))).as("the build made the runnable jar").isTrue();
+        Done version = sluice("version");
+        assertThat(version.code()).as(version.out()).isZero();
+        assertThat(version.out()).startsWith("sluice 0.1.0");
+
+        Done ls = sluice("runs", "ls", "--state", "FAILED", "--json");
+        assertThat(ls.code()).as(ls.out()).isZero();
+        assertThat(ls.out()).contains(ids.get(3)).doesNotContain(ids.get(0)).doesNotContain("INFO");
+
+        Done again = sluice("runs", "ls");
+        assertThat(again.out()).contains(ids.get(0), ids.get(3));
+        assertThat(sluice("runs", "show", "nope").code()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(sluice("runs", "nope").code()).isEqualTo(SluiceCli.USAGE);
+    }
+
+    @Test
+    void aSecretTypedAtThePromptIsNeitherEchoedNorStoredInPlaintext() throws Exception {
+        String secret = "pw-typed-in-a-pty-5e1d";
+        Path blocks = home.resolve("pty-home");
+        String command = "SLUICE_HOME=" + blocks + " SLUICE_CLASSPATH=" + ROOT.resolve("cli/target/test-classes")
+                + " JAVA_HOME=" + System.getProperty("java.home") + " " + LAUNCHER + " blocks create test-login pty-login";
+        Process p = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true).start();
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(p.getInputStream(), seen));
+        reader.start();
+        OutputStream keys = p.getOutputStream();
+        try {
+            answer(seen, "user (String): ", keys, "ann");
+            answer(seen, "password (Secret, secret: not shown): ", keys, secret);
+            answer(seen, "port (int): ", keys, "2222");
+            answer(seen, "optional: Enter to skip): ", keys, "");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            reader.join(5_000);
+        } finally {
+            p.destroyForcibly();
+        }
+        String screen = text(seen);
+        assertThat(p.exitValue()).as(screen).isZero();
+        assertThat(screen).contains("Saved block test-login/pty-login").contains("ann").as("typed, but not echoed").doesNotContain(secret);
+
+        try (Stream<Path> files = Files.walk(blocks)) {
+            List<Path> all = files.filter(Files::isRegularFile).toList();
+            assertThat(all).isNotEmpty();
+            for (Path f : all) {
+                assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString()).doesNotContain(secret);
+            }
+        }
+        Done show = new Done(0, "");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "blocks", "show", "pty-login").redirectErrorStream(true);
+        pb.environment().put("SLUICE_HOME", blocks.toString());
+        pb.environment().put("SLUICE_CLASSPATH", ROOT.resolve("cli/target/test-classes").toString());
+        Process s = pb.start();
+        String shown = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(s.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(shown).as(show.out()).contains("2222", "**********").doesNotContain(secret);
+    }
+
+    private static void answer(ByteArrayOutputStream seen, String prompt, OutputStream keys, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int from = 0;
+        while (!text(seen).contains(prompt)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no prompt '" + prompt + "' within 60 s; the screen shows: " + text(seen));
+            }
+            Thread.sleep(50);
+        }
+        keys.write((text + "\r").getBytes(StandardCharsets.UTF_8));
+        keys.flush();
+        // wait until the prompt has been answered (the next output arrives), so the next wait sees a new prompt
+        String after = text(seen);
+        int at = after.lastIndexOf(prompt) + prompt.length();
+        while (text(seen).length() <= at && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static String text(ByteArrayOutputStream seen) {
+        synchronized (seen) {
+            return seen.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream to) {
+        byte[] buf = new byte[4096];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                synchronized (to) {
+                    to.write(buf, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+}
