@@ -772,6 +772,21 @@ public final class Store {
         });
     }
 
+    /** Whether a SCHEDULED slot run of {@code deployment} due after {@code scheduled} and by {@code now} exists. */
+    public boolean newerDue(String deployment, Instant scheduled, Instant now) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                    + " and state = 'SCHEDULED' and kind = 'SCHEDULED' and scheduled_time > ? and scheduled_time <= ? limit 1")) {
+                ps.setString(1, deployment);
+                ps.setLong(2, Sql.micros(scheduled));
+                ps.setLong(3, Sql.micros(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** Flags every RUNNING run of {@code deployment} for cancellation; returns how many. */
     public int cancelRunning(String deployment) throws SQLException {
         return read(c -> {

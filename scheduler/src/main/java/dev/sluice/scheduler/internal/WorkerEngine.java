@@ -141,7 +141,11 @@ public final class WorkerEngine implements AutoCloseable {
                 Path file = Objects.requireNonNull(db.file());
                 Path lockFile = file.resolveSibling(file.getFileName() + "-worker.lock");
                 channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                lock = channel.tryLock();
+                try {
+                    lock = channel.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null; // a worker of this JVM holds it
+                }
                 if (lock == null) {
                     channel.close();
                     throw new WorkerRefusedException(describeOther(db, file));
@@ -393,6 +397,14 @@ public final class WorkerEngine implements AutoCloseable {
                 return REMOVE; // cancelled, dropped by a schedule edit, or already run
             }
             Instant now = clock.instant();
+            // a slot run is judged missed only when first picked: one that waited for a slot or its previous run was not missed
+            boolean firstPick = Duration.between(run.scheduledTime(), context.getExecution().executionTime).abs()
+                    .compareTo(Duration.ofMillis(5)) < 0;
+            String missed = run.kind() == RunKind.SCHEDULED && firstPick ? missed(d, run, now) : null;
+            if (missed != null) {
+                store.finish(runId, RunStatus.SKIPPED, missed, null, now);
+                return REMOVE;
+            }
             if (run.kind() == RunKind.SCHEDULED && d.overlap() != Overlap.ALLOW && store.running(d.name()) > 0) {
                 switch (d.overlap()) {
                     case SKIP -> {
@@ -428,6 +440,34 @@ public final class WorkerEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Why a slot run that was due more than the late grace ago is not run under the catch-up policy
+     * (null: run it): NONE runs no missed slot; LATEST only the latest one due; ALL those within the window.
+     */
+    private @Nullable String missed(Deployment d, DeploymentRun run, Instant now) throws SQLException {
+        if (!run.scheduledTime().isBefore(now.minus(settings.lateAfter()))) {
+            return null;
+        }
+        Duration window = d.catchUpWindow().orElse(null);
+        switch (d.catchUp()) {
+            case NONE -> {
+                return "skipped: slot " + run.scheduledTime() + " was missed (catch-up NONE)";
+            }
+            case LATEST -> {
+                List<Instant> next = d.nextSlots(1, run.scheduledTime());
+                if (!next.isEmpty() && !next.get(0).isAfter(now)) {
+                    return "skipped: slot " + run.scheduledTime() + " was missed and a later one is due (catch-up LATEST)";
+                }
+            }
+            default -> {
+            }
+        }
+        if (window != null && run.scheduledTime().isBefore(now.minus(window))) {
+            return "skipped: slot " + run.scheduledTime() + " was missed by more than the catch-up window " + window;
+        }
+        return null;
+    }
+
     private List<Store.Limit> limits(Deployment d) throws SQLException {
         List<Store.Limit> out = new ArrayList<>();
         if (d.concurrencyLimit().isPresent()) {
@@ -447,16 +487,19 @@ public final class WorkerEngine implements AutoCloseable {
         return out;
     }
 
-    private volatile Map<String, Integer> tagLimitCache = Map.of();
-    private volatile long tagLimitsRead = Long.MIN_VALUE;
+    private volatile @Nullable Map<String, Integer> tagLimitCache;
+    private volatile long tagLimitsRead;
 
+    /** The tags' limits, read again at most once a heartbeat. */
     private Map<String, Integer> tagLimits() throws SQLException {
         long now = System.nanoTime();
-        if (now - tagLimitsRead > settings.heartbeat().toNanos()) {
-            tagLimitCache = Map.copyOf(store.tagLimits());
+        Map<String, Integer> cached = tagLimitCache;
+        if (cached == null || now - tagLimitsRead > settings.heartbeat().toNanos()) {
+            cached = Map.copyOf(store.tagLimits());
+            tagLimitCache = cached;
             tagLimitsRead = now;
         }
-        return tagLimitCache;
+        return cached;
     }
 
     private CompletionHandler<Void> runClaimed(Deployment d, DeploymentRun run) throws SQLException {
