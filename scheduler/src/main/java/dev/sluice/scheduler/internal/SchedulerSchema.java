@@ -39,6 +39,12 @@ public final class SchedulerSchema {
      */
     @SuppressWarnings("try")
     public static void migrate(Database db) {
+        // the run history's tables first: its Flyway refuses a first migration into a schema that is not empty
+        try {
+            dev.sluice.history.internal.Schema.migrate(db, dev.sluice.history.internal.Schema.LATEST);
+        } catch (dev.sluice.history.HistoryException e) {
+            throw new SchedulerDatabaseException(e.getMessage(), e);
+        }
         int current = current(db);
         if (current > LATEST) {
             throw newer(db, current);
