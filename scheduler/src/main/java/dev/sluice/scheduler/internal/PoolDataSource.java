@@ -1,0 +1,70 @@
+package dev.sluice.scheduler.internal;
+
+import dev.sluice.history.internal.Database;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/** The pooled connections of a history {@link Database}, as a {@link DataSource} for db-scheduler and Flyway. */
+final class PoolDataSource implements DataSource {
+    // see PoolDataSources.of
+    private final Database db;
+
+    PoolDataSource(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return db.connection();
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return db.connection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper of " + iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return db.description();
+    }
+}

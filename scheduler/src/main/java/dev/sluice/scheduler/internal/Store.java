@@ -1,0 +1,984 @@
+package dev.sluice.scheduler.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.history.internal.Database;
+import dev.sluice.history.internal.Dialect;
+import dev.sluice.scheduler.CatchUp;
+import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentInfo;
+import dev.sluice.scheduler.DeploymentRun;
+import dev.sluice.scheduler.Overlap;
+import dev.sluice.scheduler.ParameterSchema;
+import dev.sluice.scheduler.RunKind;
+import dev.sluice.scheduler.RunStatus;
+import dev.sluice.scheduler.Schedule;
+import dev.sluice.scheduler.SchedulerDatabaseException;
+import dev.sluice.scheduler.WorkerInfo;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every statement the scheduler runs on its own tables: deployments, their runs (unique per deployment
+ * and slot), workers, concurrency leases. Thread-safe; each method takes a pooled connection.
+ */
+public final class Store {
+    /** Run states that hold a slot or may still run. */
+    static final String ACTIVE = "('SCHEDULED', 'RUNNING')";
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
+    private final Database db;
+    private final boolean postgres;
+
+    public Store(Database db) {
+        this.db = db;
+        this.postgres = db.dialect() == Dialect.POSTGRESQL;
+    }
+
+    /** The database. */
+    public Database database() {
+        return db;
+    }
+
+    /** What the database is, for messages. */
+    public String description() {
+        return db.description();
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one write transaction. */
+    <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = db.connection()) {
+            db.begin(c);
+            try {
+                T result = work.run(c);
+                db.commit(c);
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                db.rollback(c);
+                throw e;
+            }
+        }
+    }
+
+    <T> T read(Work<T> work) throws SQLException {
+        try (Connection c = db.connection()) {
+            return work.run(c);
+        }
+    }
+
+    /** A {@link SchedulerDatabaseException} for {@code e} while doing {@code what}. */
+    public SchedulerDatabaseException error(String what, Exception e) {
+        return new SchedulerDatabaseException("scheduler database " + db.description() + ": cannot " + what + ": "
+                + Sql.rootMessage(e), e);
+    }
+
+    static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static Map<String, Object> map(String json) {
+        try {
+            return Json.MAPPER.readValue(json, OBJECT);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static List<String> strings(String json) {
+        try {
+            return Json.MAPPER.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A new run id: time-ordered, unique. */
+    public static String newId() {
+        long random = java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffff_ffff_ffffL;
+        return String.format("%012x%012x", System.currentTimeMillis(), random);
+    }
+
+    // ------------------------------------------------------------------ deployments
+
+    /** Another flow already registered under a name. */
+    public record Conflict(String name, String registeredFlow, String newFlow) {
+    }
+
+    /**
+     * Registers (inserts or updates) {@code deployments} in one transaction. A new version keeps the last
+     * slot, so no past slot is replayed; changed schedules drop the upcoming runs not started yet and
+     * plan from now. The paused flag of an existing deployment is set when the code says paused, and
+     * otherwise left as {@code pause}/{@code resume} set it.
+     *
+     * @return the conflicts (nothing is written if there is one), or the ids of dropped runs
+     */
+    public Registration register(List<Deployment> deployments, Instant now) throws SQLException {
+        long t = Sql.micros(now);
+        return inTransaction(c -> {
+            Map<String, String[]> existing = new HashMap<>();
+            List<String> names = deployments.stream().map(Deployment::name).toList();
+            for (int from = 0; from < names.size(); from += 500) {
+                List<String> chunk = names.subList(from, Math.min(names.size(), from + 500));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("select name, flow_name, schedules from sluice_deployment"
+                        + " where name in (" + marks + ")" + (postgres ? " for update" : ""))) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            existing.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                        }
+                    }
+                }
+            }
+            List<Conflict> conflicts = new ArrayList<>();
+            for (Deployment d : deployments) {
+                String[] row = existing.get(d.name());
+                if (row != null && !row[0].equals(d.flow().name())) {
+                    conflicts.add(new Conflict(d.name(), row[0], d.flow().name()));
+                }
+            }
+            if (!conflicts.isEmpty()) {
+                return new Registration(conflicts, List.of());
+            }
+            List<String> dropped = new ArrayList<>();
+            try (PreparedStatement insert = c.prepareStatement("insert into sluice_deployment (name, flow_name, version,"
+                    + " description, tags, parameters, parameter_schema, schedules, paused, concurrency_limit, catch_up,"
+                    + " catch_up_window_ms, overlap, last_slot, created_at, updated_at)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)");
+                    PreparedStatement update = c.prepareStatement("update sluice_deployment set flow_name = ?, version = ?,"
+                            + " description = ?, tags = ?, parameters = ?, parameter_schema = ?, schedules = ?,"
+                            + " paused = case when ? = 1 then 1 else paused end, concurrency_limit = ?, catch_up = ?,"
+                            + " catch_up_window_ms = ?, overlap = ?, updated_at = ?,"
+                            + " last_slot = case when ? = 1 then ? else last_slot end where name = ?")) {
+                int inserts = 0;
+                int updates = 0;
+                for (Deployment d : deployments) {
+                    String schedules = json(d.schedules().stream().map(Schedule::toString).toList());
+                    String[] row = existing.get(d.name());
+                    Long window = d.catchUpWindow().map(Duration::toMillis).orElse(null);
+                    if (row == null) {
+                        int i = 1;
+                        insert.setString(i++, d.name());
+                        insert.setString(i++, d.flow().name());
+                        Sql.setString(insert, i++, d.version().orElse(null));
+                        Sql.setString(insert, i++, d.description().orElse(null));
+                        insert.setString(i++, json(d.tags()));
+                        insert.setString(i++, json(d.parameters()));
+                        insert.setString(i++, d.parameterSchema().toJson());
+                        insert.setString(i++, schedules);
+                        insert.setInt(i++, d.isPaused() ? 1 : 0);
+                        insert.setInt(i++, d.concurrencyLimit().orElse(0));
+                        insert.setString(i++, d.catchUp().name());
+                        Sql.setLong(insert, i++, window);
+                        insert.setString(i++, d.overlap().name());
+                        insert.setLong(i++, t);
+                        insert.setLong(i++, t);
+                        insert.addBatch();
+                        inserts++;
+                    } else {
+                        boolean changed = !row[1].equals(schedules);
+                        if (changed) {
+                            dropped.addAll(dropUpcoming(c, d.name()));
+                        }
+                        int i = 1;
+                        update.setString(i++, d.flow().name());
+                        Sql.setString(update, i++, d.version().orElse(null));
+                        Sql.setString(update, i++, d.description().orElse(null));
+                        update.setString(i++, json(d.tags()));
+                        update.setString(i++, json(d.parameters()));
+                        update.setString(i++, d.parameterSchema().toJson());
+                        update.setString(i++, schedules);
+                        update.setInt(i++, d.isPaused() ? 1 : 0);
+                        update.setInt(i++, d.concurrencyLimit().orElse(0));
+                        update.setString(i++, d.catchUp().name());
+                        Sql.setLong(update, i++, window);
+                        update.setString(i++, d.overlap().name());
+                        update.setLong(i++, t);
+                        update.setInt(i++, changed ? 1 : 0);
+                        update.setLong(i++, t);
+                        update.setString(i++, d.name());
+                        update.addBatch();
+                        updates++;
+                    }
+                }
+                if (inserts > 0) {
+                    insert.executeBatch();
+                }
+                if (updates > 0) {
+                    update.executeBatch();
+                }
+            }
+            return new Registration(List.of(), dropped);
+        });
+    }
+
+    /** What {@link #register} did. */
+    public record Registration(List<Conflict> conflicts, List<String> droppedRuns) {
+    }
+
+    /** Deletes the scheduled (not manual) runs of {@code name} that have not started; returns their ids. */
+    private List<String> dropUpcoming(Connection c, String name) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select id from sluice_deployment_run where deployment = ?"
+                + " and state = 'SCHEDULED' and kind = 'SCHEDULED'")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("delete from sluice_deployment_run where deployment = ?"
+                + " and state = 'SCHEDULED' and kind = 'SCHEDULED'")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+        return ids;
+    }
+
+    private static final String DEPLOYMENT_COLUMNS = "name, flow_name, version, description, tags, parameters,"
+            + " parameter_schema, schedules, paused, concurrency_limit, catch_up, catch_up_window_ms, overlap, last_slot,"
+            + " updated_at";
+
+    private static DeploymentInfo deployment(ResultSet rs) throws SQLException {
+        long window = rs.getLong("catch_up_window_ms");
+        Duration w = rs.wasNull() ? null : Duration.ofMillis(window);
+        return new DeploymentInfo(rs.getString("name"), rs.getString("flow_name"), rs.getString("version"),
+                rs.getString("description"), new LinkedHashSet<>(strings(rs.getString("tags"))),
+                map(rs.getString("parameters")), ParameterSchema.parse(rs.getString("parameter_schema")),
+                strings(rs.getString("schedules")).stream().map(Schedule::parse).toList(), rs.getInt("paused") == 1,
+                rs.getInt("concurrency_limit"), CatchUp.valueOf(rs.getString("catch_up")), w,
+                Overlap.valueOf(rs.getString("overlap")), Sql.instant(rs, "last_slot"),
+                Sql.instant(rs.getLong("updated_at")));
+    }
+
+    /** The deployment registered as {@code name}. */
+    public Optional<DeploymentInfo> deployment(String name) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + DEPLOYMENT_COLUMNS
+                    + " from sluice_deployment where name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(deployment(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Every registered deployment, by name. */
+    public List<DeploymentInfo> deployments() throws SQLException {
+        return read(c -> {
+            List<DeploymentInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select " + DEPLOYMENT_COLUMNS
+                    + " from sluice_deployment order by name"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(deployment(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The names of every registered deployment, sorted. */
+    public List<String> deploymentNames() throws SQLException {
+        return read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select name from sluice_deployment order by name");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A deployment whose schedules may have a slot to create. */
+    public record Due(String name, List<String> schedules, CatchUp catchUp, @Nullable Duration window, @Nullable Long lastSlot,
+            String parameters) {
+    }
+
+    /**
+     * Unpaused deployments with schedules, served by a live worker, whose last slot created is before
+     * {@code now} (or that have none yet).
+     */
+    public List<Due> due(Instant now, Instant liveSince, int limit) throws SQLException {
+        return read(c -> {
+            List<Due> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select d.name, d.schedules, d.catch_up, d.catch_up_window_ms,"
+                    + " d.last_slot, d.parameters from sluice_deployment d where d.paused = 0 and d.schedules <> '[]'"
+                    + " and (d.last_slot is null or d.last_slot < ?) and exists (select 1 from sluice_worker_deployment wd"
+                    + " join sluice_worker w on w.id = wd.worker_id where wd.deployment = d.name and w.stopped_at is null"
+                    + " and w.heartbeat_at >= ?) order by d.last_slot limit ?")) {
+                ps.setLong(1, Sql.micros(now));
+                ps.setLong(2, Sql.micros(liveSince));
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long w = rs.getLong(4);
+                        Duration window = rs.wasNull() ? null : Duration.ofMillis(w);
+                        long last = rs.getLong(5);
+                        Long lastSlot = rs.wasNull() ? null : last;
+                        out.add(new Due(rs.getString(1), strings(rs.getString(2)), CatchUp.valueOf(rs.getString(3)), window,
+                                lastSlot, rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The slots planned for one deployment. */
+    public record Plan(Due due, long newLastSlot, List<SlotPlanner.PlannedSlot> slots) {
+    }
+
+    /** A run created, to be handed to db-scheduler. */
+    public record NewRun(String id, String deployment, Instant scheduledTime) {
+    }
+
+    /**
+     * Creates the planned slots' runs and moves each deployment's last slot, in one transaction: a slot
+     * another process created first (the unique key) is left alone, and a deployment whose last slot
+     * moved meanwhile is skipped (planned again on the next pass).
+     */
+    public List<NewRun> createSlots(List<Plan> plans, Instant now) throws SQLException {
+        long t = Sql.micros(now);
+        return inTransaction(c -> {
+            List<NewRun> created = new ArrayList<>();
+            try (PreparedStatement move = c.prepareStatement("update sluice_deployment set last_slot = ? where name = ?"
+                    + " and paused = 0 and coalesce(last_slot, -9223372036854775807) = ?");
+                    PreparedStatement insert = c.prepareStatement("insert into sluice_deployment_run (id, deployment, kind,"
+                            + " slot_time, slot_attempt, scheduled_time, parameters, state, late, cancel_requested, created_at)"
+                            + " values (?, ?, 'SCHEDULED', ?, 0, ?, ?, 'SCHEDULED', 0, 0, ?)"
+                            + " on conflict (deployment, slot_time, slot_attempt) do nothing")) {
+                for (Plan p : plans) {
+                    move.setLong(1, p.newLastSlot());
+                    move.setString(2, p.due().name());
+                    move.setLong(3, p.due().lastSlot() == null ? -9223372036854775807L : p.due().lastSlot());
+                    if (move.executeUpdate() != 1) {
+                        continue;
+                    }
+                    for (SlotPlanner.PlannedSlot s : p.slots()) {
+                        String id = newId();
+                        long slot = Sql.micros(s.time());
+                        insert.setString(1, id);
+                        insert.setString(2, p.due().name());
+                        insert.setLong(3, slot);
+                        insert.setLong(4, slot);
+                        insert.setString(5, p.due().parameters());
+                        insert.setLong(6, t);
+                        if (insert.executeUpdate() == 1) {
+                            created.add(new NewRun(id, p.due().name(), s.time()));
+                        }
+                    }
+                }
+            }
+            return created;
+        });
+    }
+
+    /** Sets the deployment's paused flag; pausing drops its upcoming scheduled runs, resuming plans from now. */
+    public Optional<List<String>> setPaused(String name, boolean paused, Instant now) throws SQLException {
+        long t = Sql.micros(now);
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(paused
+                    ? "update sluice_deployment set paused = 1, updated_at = ? where name = ?"
+                    : "update sluice_deployment set paused = 0, updated_at = ?,"
+                            + " last_slot = case when last_slot is null or last_slot < ? then ? else last_slot end"
+                            + " where name = ?")) {
+                int i = 1;
+                ps.setLong(i++, t);
+                if (!paused) {
+                    ps.setLong(i++, t);
+                    ps.setLong(i++, t);
+                }
+                ps.setString(i, name);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(paused ? dropUpcoming(c, name) : List.of());
+        });
+    }
+
+    // ------------------------------------------------------------------ runs
+
+    /** Inserts one run; empty if its (deployment, slot, attempt) exists. */
+    public Optional<NewRun> insertRun(Connection c, String deployment, RunKind kind, @Nullable Instant slot, int attempt,
+            Instant scheduled, String parameters, @Nullable String retryOf, Instant now) throws SQLException {
+        String id = newId();
+        try (PreparedStatement ps = c.prepareStatement("insert into sluice_deployment_run (id, deployment, kind, slot_time,"
+                + " slot_attempt, scheduled_time, parameters, state, late, cancel_requested, retry_of, created_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, 'SCHEDULED', 0, 0, ?, ?)"
+                + " on conflict (deployment, slot_time, slot_attempt) do nothing")) {
+            ps.setString(1, id);
+            ps.setString(2, deployment);
+            ps.setString(3, kind.name());
+            Sql.setLong(ps, 4, slot == null ? null : Sql.micros(slot));
+            ps.setInt(5, attempt);
+            ps.setLong(6, Sql.micros(scheduled));
+            ps.setString(7, parameters);
+            Sql.setString(ps, 8, retryOf);
+            ps.setLong(9, Sql.micros(now));
+            return ps.executeUpdate() == 1 ? Optional.of(new NewRun(id, deployment, scheduled)) : Optional.empty();
+        }
+    }
+
+    /** Inserts one run in a transaction of its own. */
+    public NewRun insertRun(String deployment, RunKind kind, Instant scheduled, String parameters, @Nullable String retryOf,
+            Instant now) throws SQLException {
+        return inTransaction(c -> insertRun(c, deployment, kind, null, 0, scheduled, parameters, retryOf, now).orElseThrow());
+    }
+
+    /**
+     * Creates one backfill run per slot: a slot without a run gets one; a slot whose latest run did not
+     * complete, or any slot when {@code force}, gets a new attempt; a slot with a run still going is left.
+     */
+    public List<NewRun> backfill(String deployment, List<Instant> slots, boolean force, String parameters, Instant now)
+            throws SQLException {
+        return inTransaction(c -> {
+            List<NewRun> out = new ArrayList<>();
+            try (PreparedStatement latest = c.prepareStatement("select slot_attempt, state from sluice_deployment_run"
+                    + " where deployment = ? and slot_time = ? order by slot_attempt desc limit 1")) {
+                for (Instant slot : slots) {
+                    latest.setString(1, deployment);
+                    latest.setLong(2, Sql.micros(slot));
+                    int attempt = 0;
+                    try (ResultSet rs = latest.executeQuery()) {
+                        if (rs.next()) {
+                            String state = rs.getString(2);
+                            boolean going = state.equals("SCHEDULED") || state.equals("RUNNING");
+                            boolean completed = state.equals("COMPLETED");
+                            if (going || (completed && !force)) {
+                                continue;
+                            }
+                            attempt = rs.getInt(1) + 1;
+                        }
+                    }
+                    insertRun(c, deployment, RunKind.BACKFILL, slot, attempt, now, parameters, null, now).ifPresent(out::add);
+                }
+            }
+            return out;
+        });
+    }
+
+    private static final String RUN_COLUMNS = "id, deployment, kind, slot_time, scheduled_time, parameters, state, late,"
+            + " cancel_requested, flow_run_id, worker_id, retry_of, message, created_at, started_at, ended_at";
+
+    private static DeploymentRun run(ResultSet rs) throws SQLException {
+        return new DeploymentRun(rs.getString("id"), rs.getString("deployment"), RunKind.valueOf(rs.getString("kind")),
+                Sql.instant(rs, "slot_time"), Sql.instant(rs.getLong("scheduled_time")), map(rs.getString("parameters")),
+                RunStatus.valueOf(rs.getString("state")), rs.getInt("late") == 1, rs.getInt("cancel_requested") == 1,
+                rs.getString("flow_run_id"), rs.getString("worker_id"), rs.getString("retry_of"), rs.getString("message"),
+                Sql.instant(rs.getLong("created_at")), Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"));
+    }
+
+    /** The run {@code id}. */
+    public Optional<DeploymentRun> run(String id) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The latest {@code limit} runs of {@code deployment} (all deployments if null), newest first. */
+    public List<DeploymentRun> runs(@Nullable String deployment, int limit) throws SQLException {
+        return read(c -> {
+            List<DeploymentRun> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run"
+                    + (deployment == null ? "" : " where deployment = ?") + " order by created_at desc, id desc limit ?")) {
+                int i = 1;
+                if (deployment != null) {
+                    ps.setString(i++, deployment);
+                }
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(run(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The outcome of {@link #claim}. */
+    public enum Claim {
+        /** Now RUNNING on this worker, holding its leases. */
+        CLAIMED,
+        /** A concurrency limit is full: try again later. */
+        BUSY,
+        /** Not SCHEDULED any more (cancelled, dropped, or claimed by another). */
+        GONE
+    }
+
+    /** A concurrency limit: the lease key and the most leases at once. */
+    public record Limit(String key, int limit) {
+    }
+
+    /**
+     * Moves run {@code id} from SCHEDULED to RUNNING on {@code worker}, taking one lease of each limit,
+     * in one transaction (on PostgreSQL the deployment's row is locked so two workers count leases one
+     * after the other).
+     */
+    public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
+            Instant leaseExpiry) throws SQLException {
+        long t = Sql.micros(now);
+        Work<Claim> work = c -> {
+            if (!limits.isEmpty()) {
+                if (postgres) {
+                    try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
+                        lock.setString(1, deployment);
+                        lock.executeQuery().close();
+                    }
+                    for (Limit l : limits) {
+                        if (l.key().startsWith("tag:")) {
+                            try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
+                                lock.setString(1, l.key().substring(4));
+                                lock.executeQuery().close();
+                            }
+                        }
+                    }
+                }
+                try (PreparedStatement count = c.prepareStatement("select count(*) from sluice_lease where lease_key = ?"
+                        + " and expires_at > ?")) {
+                    for (Limit l : limits) {
+                        count.setString(1, l.key());
+                        count.setLong(2, t);
+                        try (ResultSet rs = count.executeQuery()) {
+                            rs.next();
+                            if (rs.getLong(1) >= l.limit()) {
+                                return Claim.BUSY;
+                            }
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'RUNNING', worker_id = ?,"
+                    + " started_at = ?, late = case when late = 1 or scheduled_time < ? then 1 else 0 end"
+                    + " where id = ? and state = 'SCHEDULED' and cancel_requested = 0")) {
+                ps.setString(1, worker);
+                ps.setLong(2, t);
+                ps.setLong(3, t - grace.toNanos() / 1_000);
+                ps.setString(4, id);
+                if (ps.executeUpdate() != 1) {
+                    return Claim.GONE;
+                }
+            }
+            if (!limits.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("insert into sluice_lease (lease_key, run_id, worker_id,"
+                        + " expires_at) values (?, ?, ?, ?)")) {
+                    for (Limit l : limits) {
+                        ps.setString(1, l.key());
+                        ps.setString(2, id);
+                        ps.setString(3, worker);
+                        ps.setLong(4, Sql.micros(leaseExpiry));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return Claim.CLAIMED;
+        };
+        if (limits.isEmpty()) {
+            return read(work); // one conditional update: atomic in auto-commit
+        }
+        Claim[] result = {Claim.GONE};
+        try {
+            return inTransaction(c -> {
+                result[0] = work.run(c);
+                if (result[0] != Claim.CLAIMED) {
+                    throw new Rollback();
+                }
+                return Claim.CLAIMED;
+            });
+        } catch (Rollback r) {
+            return result[0];
+        }
+    }
+
+    /** Thrown to roll a transaction back without an error. */
+    private static final class Rollback extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Rollback() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Ends run {@code id} with {@code status} (if it is not finished yet) and frees its leases. */
+    public void finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now)
+            throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = ?, message = ?,"
+                    + " flow_run_id = coalesce(?, flow_run_id), ended_at = ? where id = ? and state in " + ACTIVE)) {
+                ps.setString(1, status.name());
+                Sql.setString(ps, 2, message == null ? null : message.length() > 2000 ? message.substring(0, 2000) : message);
+                Sql.setString(ps, 3, flowRunId);
+                ps.setLong(4, Sql.micros(now));
+                ps.setString(5, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Puts a RUNNING run back to SCHEDULED (its worker stops before it ran to the end) and frees its leases. */
+    public void handBack(String id) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
+                    + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records the flow run id of a run that started. */
+    public void setFlowRunId(String id, String flowRunId) throws SQLException {
+        read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set flow_run_id = ? where id = ?")) {
+                ps.setString(1, flowRunId);
+                ps.setString(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Asks for run {@code id} to be cancelled: a SCHEDULED one is CANCELLED at once, a RUNNING one is
+     * flagged for its worker.
+     *
+     * @return the status it had, empty if there is no such run
+     */
+    public Optional<RunStatus> requestCancel(String id, Instant now) throws SQLException {
+        return inTransaction(c -> {
+            RunStatus before;
+            try (PreparedStatement ps = c.prepareStatement("select state from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    before = RunStatus.valueOf(rs.getString(1));
+                }
+            }
+            if (before == RunStatus.SCHEDULED) {
+                try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'CANCELLED',"
+                        + " cancel_requested = 1, message = 'cancelled before it started', ended_at = ?"
+                        + " where id = ? and state = 'SCHEDULED'")) {
+                    ps.setLong(1, Sql.micros(now));
+                    ps.setString(2, id);
+                    ps.executeUpdate();
+                }
+            } else if (before == RunStatus.RUNNING) {
+                try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set cancel_requested = 1"
+                        + " where id = ? and state = 'RUNNING'")) {
+                    ps.setString(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            return Optional.of(before);
+        });
+    }
+
+    /** The RUNNING runs of {@code worker} whose cancel was asked for. */
+    public List<String> cancelRequested(String worker) throws SQLException {
+        return read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id from sluice_deployment_run where worker_id = ?"
+                    + " and state = 'RUNNING' and cancel_requested = 1")) {
+                ps.setString(1, worker);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** How many runs of {@code deployment} are RUNNING. */
+    public int running(String deployment) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from sluice_deployment_run where deployment = ?"
+                    + " and state = 'RUNNING'")) {
+                ps.setString(1, deployment);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** Whether a due SCHEDULED run of {@code deployment} other than {@code id} waits from before it. */
+    public boolean olderQueued(String deployment, String id, Instant scheduled) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                    + " and state = 'SCHEDULED' and kind = 'SCHEDULED' and id <> ? and (scheduled_time < ?"
+                    + " or (scheduled_time = ? and id < ?)) limit 1")) {
+                long s = Sql.micros(scheduled);
+                ps.setString(1, deployment);
+                ps.setString(2, id);
+                ps.setLong(3, s);
+                ps.setLong(4, s);
+                ps.setString(5, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Whether a SCHEDULED slot run of {@code deployment} due after {@code scheduled} and by {@code now} exists. */
+    public boolean newerDue(String deployment, Instant scheduled, Instant now) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                    + " and state = 'SCHEDULED' and kind = 'SCHEDULED' and scheduled_time > ? and scheduled_time <= ? limit 1")) {
+                ps.setString(1, deployment);
+                ps.setLong(2, Sql.micros(scheduled));
+                ps.setLong(3, Sql.micros(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Flags every RUNNING run of {@code deployment} for cancellation; returns how many. */
+    public int cancelRunning(String deployment) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set cancel_requested = 1"
+                    + " where deployment = ? and state = 'RUNNING'")) {
+                ps.setString(1, deployment);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Marks late the SCHEDULED runs due before {@code before}. */
+    public int markLate(Instant before) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set late = 1"
+                    + " where state = 'SCHEDULED' and late = 0 and scheduled_time < ?")) {
+                ps.setLong(1, Sql.micros(before));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * SCHEDULED runs made before {@code before} that have no db-scheduler execution (their maker stopped
+     * between the two writes, or was a client that does not schedule): to be scheduled again.
+     */
+    public List<NewRun> withoutExecution(String table, Instant before, int limit) throws SQLException {
+        return read(c -> {
+            List<NewRun> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select r.id, r.deployment, r.scheduled_time"
+                    + " from sluice_deployment_run r where r.state = 'SCHEDULED' and r.created_at < ? and not exists"
+                    + " (select 1 from " + table + " t where t.task_name = " + (postgres ? "'sluice-run/' || r.deployment"
+                            : "'sluice-run/' || r.deployment") + " and t.task_instance = r.id) limit ?")) {
+                ps.setLong(1, Sql.micros(before));
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new NewRun(rs.getString(1), rs.getString(2), Sql.instant(rs.getLong(3))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ workers and leases
+
+    /** Registers a worker and the deployments it serves. */
+    public void registerWorker(String id, String name, String host, long pid, Instant now, List<String> deployments)
+            throws SQLException {
+        long t = Sql.micros(now);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into sluice_worker (id, name, host, pid, started_at,"
+                    + " heartbeat_at) values (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, name);
+                ps.setString(3, host);
+                ps.setLong(4, pid);
+                ps.setLong(5, t);
+                ps.setLong(6, t);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into sluice_worker_deployment (worker_id, deployment)"
+                    + " values (?, ?)")) {
+                for (String d : deployments) {
+                    ps.setString(1, id);
+                    ps.setString(2, d);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Beats the worker's heart and renews the leases its runs hold. */
+    public void heartbeat(String worker, Instant now, Instant leaseExpiry) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_worker set heartbeat_at = ? where id = ?")) {
+                ps.setLong(1, Sql.micros(now));
+                ps.setString(2, worker);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("update sluice_lease set expires_at = ? where worker_id = ?")) {
+                ps.setLong(1, Sql.micros(leaseExpiry));
+                ps.setString(2, worker);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Marks the worker stopped and drops what it served. */
+    public void workerStopped(String worker, Instant now) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sluice_worker set stopped_at = ? where id = ?")) {
+                ps.setLong(1, Sql.micros(now));
+                ps.setString(2, worker);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_worker_deployment where worker_id = ?")) {
+                ps.setString(1, worker);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where worker_id = ?")) {
+                ps.setString(1, worker);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The workers that heartbeat since {@code since} (or all, if null), newest first, with what they serve and run. */
+    public List<WorkerInfo> workers(@Nullable Instant since) throws SQLException {
+        return read(c -> {
+            Map<String, List<String>> served = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select worker_id, deployment from sluice_worker_deployment"
+                    + " order by deployment"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    served.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            Map<String, List<String>> running = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select worker_id, id from sluice_deployment_run"
+                    + " where state = 'RUNNING' and worker_id is not null"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    running.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            List<WorkerInfo> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, name, host, pid, started_at, heartbeat_at, stopped_at"
+                    + " from sluice_worker where heartbeat_at >= ? order by started_at desc")) {
+                ps.setLong(1, since == null ? Long.MIN_VALUE : Sql.micros(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        out.add(new WorkerInfo(id, rs.getString(2), rs.getString(3), rs.getLong(4),
+                                Sql.instant(rs.getLong(5)), Sql.instant(rs.getLong(6)), Sql.instant(rs, "stopped_at"),
+                                served.getOrDefault(id, List.of()), running.getOrDefault(id, List.of())));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Sets (limit > 0) or removes (0) the concurrency limit of {@code tag}. */
+    public void setTagLimit(String tag, int limit, Instant now) throws SQLException {
+        read(c -> {
+            if (limit <= 0) {
+                try (PreparedStatement ps = c.prepareStatement("delete from sluice_tag_limit where tag = ?")) {
+                    ps.setString(1, tag);
+                    return ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into sluice_tag_limit (tag, concurrency_limit, updated_at)"
+                    + " values (?, ?, ?) on conflict (tag) do update set concurrency_limit = excluded.concurrency_limit,"
+                    + " updated_at = excluded.updated_at")) {
+                ps.setString(1, tag);
+                ps.setInt(2, limit);
+                ps.setLong(3, Sql.micros(now));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Every tag's concurrency limit. */
+    public Map<String, Integer> tagLimits() throws SQLException {
+        return read(c -> {
+            Map<String, Integer> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select tag, concurrency_limit from sluice_tag_limit");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** How many leases of {@code key} are alive at {@code now}. */
+    public int liveLeases(String key, Instant now) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from sluice_lease where lease_key = ?"
+                    + " and expires_at > ?")) {
+                ps.setString(1, key);
+                ps.setLong(2, Sql.micros(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,667 @@
+package dev.sluice.scheduler.internal;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.sluice.FlowRun;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.State;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.history.HistoryException;
+import dev.sluice.history.internal.Database;
+import dev.sluice.history.internal.Dialect;
+import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentRun;
+import dev.sluice.scheduler.InvalidParametersException;
+import dev.sluice.scheduler.Overlap;
+import dev.sluice.scheduler.RunKind;
+import dev.sluice.scheduler.RunStatus;
+import dev.sluice.scheduler.Schedule;
+import dev.sluice.scheduler.SchedulerDatabaseException;
+import dev.sluice.scheduler.WorkerInfo;
+import dev.sluice.scheduler.WorkerRefusedException;
+import dev.sluice.scheduler.DeploymentConflictException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker: registers its deployments, plans their slots, and lets db-scheduler claim, run,
+ * heartbeat and revive their runs; keeps its own heartbeat row and renews its concurrency leases.
+ */
+public final class WorkerEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.scheduler");
+    private static final long PLANNER_LOCK = 0x511CE5C4EDL;
+    private static final int PLAN_BATCH = 500;
+
+    /** Everything {@code Worker.Builder} sets. */
+    public record Settings(HistoryDatabase database, List<Deployment> deployments, @Nullable String name, int threads,
+            Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
+            Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry) {
+    }
+
+    private final Settings settings;
+    private final Database db;
+    private final Store store;
+    private final History history;
+    private final SluiceRuntime runtime;
+    private final Control control;
+    private final Map<String, Deployment> byTask = new HashMap<>();
+    private final String id;
+    private final String name;
+    private final @Nullable FileLock sqliteLock;
+    private final @Nullable FileChannel sqliteLockChannel;
+    private final ScheduledExecutorService maintenance;
+    private final Map<List<String>, List<Schedule>> parsed = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Scheduler scheduler;
+    private Operations operations;
+    private volatile boolean stopping;
+    private long ticks;
+
+    private WorkerEngine(Settings settings, Database db, Store store, History history, String id, String name,
+            @Nullable FileChannel lockChannel, @Nullable FileLock lock) {
+        this.settings = settings;
+        this.db = db;
+        this.store = store;
+        this.history = history;
+        this.id = id;
+        this.name = name;
+        this.sqliteLockChannel = lockChannel;
+        this.sqliteLock = lock;
+        this.control = new Control(this::flowRunStarted);
+        this.runtime = SluiceRuntime.builder().withoutExtensions()
+                .recorder(history.recorder())
+                .recorder(control)
+                .resultStore(history.resultStore())
+                .build();
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-worker-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the database, registers the deployments and this worker, and starts taking work.
+     *
+     * @throws SchedulerDatabaseException if the database cannot be used
+     * @throws dev.sluice.scheduler.SchedulerException if a deployment's name is taken by another flow, or another worker serves this SQLite file
+     */
+    public static WorkerEngine start(Settings settings) {
+        checkNames(settings.deployments());
+        HistoryDatabase config = settings.database();
+        config = config.withPoolSize(Math.max(config.poolSize(), settings.threads() + 4));
+        FileChannel channel = null;
+        FileLock lock = null;
+        Database db;
+        try {
+            db = Database.open(config);
+        } catch (HistoryException e) {
+            throw new SchedulerDatabaseException("cannot start the worker: " + e.getMessage(), e);
+        }
+        History history = null;
+        try {
+            if (db.dialect() == Dialect.SQLITE) {
+                Path file = Objects.requireNonNull(db.file());
+                Path lockFile = file.resolveSibling(file.getFileName() + "-worker.lock");
+                channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try {
+                    lock = channel.tryLock();
+                } catch (java.nio.channels.OverlappingFileLockException e) {
+                    lock = null; // a worker of this JVM holds it
+                }
+                if (lock == null) {
+                    channel.close();
+                    throw new WorkerRefusedException(describeOther(db, file));
+                }
+            }
+            try {
+                history = History.builder(settings.database()).clock(settings.clock()).open();
+            } catch (HistoryException e) {
+                throw new SchedulerDatabaseException("cannot start the worker: " + e.getMessage(), e);
+            }
+            SchedulerSchema.migrate(db);
+            Store store = new Store(db);
+            Instant now = settings.clock().instant();
+            Store.Registration reg = store.register(settings.deployments(), now);
+            if (!reg.conflicts().isEmpty()) {
+                Store.Conflict c = reg.conflicts().get(0);
+                throw new DeploymentConflictException("deployment '" + c.name() + "' is registered for flow '"
+                        + c.registeredFlow() + "' in " + db.description() + ", and this worker deploys flow '" + c.newFlow()
+                        + "' under the same name; give one of them another name (Deployment.withName)"
+                        + (reg.conflicts().size() > 1 ? " (" + (reg.conflicts().size() - 1) + " more such name(s))" : ""));
+            }
+            for (Map.Entry<String, Integer> e : settings.tagLimits().entrySet()) {
+                store.setTagLimit(e.getKey(), e.getValue(), now);
+            }
+            String host = host();
+            long pid = ProcessHandle.current().pid();
+            String id = Store.newId();
+            String name = settings.name() != null ? settings.name() : host + ":" + pid;
+            store.registerWorker(id, name, host, pid, now, settings.deployments().stream().map(Deployment::name).toList());
+            WorkerEngine engine = new WorkerEngine(settings, db, store, history, id, name, channel, lock);
+            engine.begin(reg.droppedRuns());
+            return engine;
+        } catch (SQLException e) {
+            cleanUp(db, history, channel);
+            throw new SchedulerDatabaseException("cannot start the worker on " + db.description() + ": "
+                    + Sql.rootMessage(e), e);
+        } catch (IOException e) {
+            cleanUp(db, history, channel);
+            throw new SchedulerDatabaseException("cannot start the worker on " + db.description() + ": " + e, e);
+        } catch (RuntimeException e) {
+            cleanUp(db, history, channel);
+            throw e;
+        }
+    }
+
+    private static void cleanUp(Database db, @Nullable History history, @Nullable FileChannel channel) {
+        if (history != null) {
+            history.close();
+        }
+        db.close();
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // released with the channel
+            }
+        }
+    }
+
+    private static String describeOther(Database db, Path file) {
+        String other = "another process";
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("select name, pid, started_at"
+                + " from sluice_worker where stopped_at is null order by heartbeat_at desc limit 1")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    other = "worker '" + rs.getString(1) + "' (pid " + rs.getLong(2) + ", started "
+                            + Sql.instant(rs.getLong(3)) + ")";
+                }
+            }
+        } catch (SQLException e) {
+            // the table may not exist yet: say "another process"
+        }
+        return other + " already serves the SQLite file " + file + "; one worker JVM serves a SQLite file at a time."
+                + " Stop it first, or use PostgreSQL (SLUICE_DATABASE_URL=jdbc:postgresql://...) to run several workers."
+                + " Triggers, cancels and pauses from other processes work without a worker of their own.";
+    }
+
+    private static void checkNames(List<Deployment> deployments) {
+        Map<String, Deployment> seen = new HashMap<>();
+        for (Deployment d : deployments) {
+            Deployment other = seen.putIfAbsent(d.name(), d);
+            if (other != null) {
+                throw new IllegalArgumentException("two deployments are named '" + d.name() + "': one of flow '"
+                        + other.flow().name() + "' and one of flow '" + d.flow().name()
+                        + "'; give one another name (Deployment.withName)");
+            }
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private void begin(List<String> dropped) {
+        List<Task<?>> tasks = new ArrayList<>();
+        for (Deployment d : settings.deployments()) {
+            String taskName = Operations.taskName(d.name());
+            byTask.put(taskName, d);
+            tasks.add(Tasks.custom(taskName, Void.class)
+                    .onFailure(new FailureHandler.OnFailureRetryLater<>(Duration.ofSeconds(5)))
+                    .onDeadExecution((complete, ops) -> deadExecution(complete.getExecution().taskInstance.getId(),
+                            () -> ops.reschedule(complete, settings.clock().instant()), ops::remove))
+                    .execute(this::execute));
+        }
+        SchedulerBuilder b = Scheduler.create(new PoolDataSource(db), tasks)
+                .tableName(Operations.TABLE)
+                .threads(settings.threads())
+                .pollingInterval(settings.pollingInterval())
+                .heartbeatInterval(settings.heartbeat())
+                .missedHeartbeatsLimit(settings.missedHeartbeats())
+                .schedulerName(new SchedulerName.Fixed(id))
+                .clock(() -> settings.clock().instant())
+                .deleteUnresolvedAfter(Duration.ofDays(3650)) // runs of deployments other workers serve
+                .shutdownMaxWait(settings.stopGrace())
+                .failureLogging(LogLevel.WARN, true)
+                .enableImmediateExecution();
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            b = b.pollUsingLockAndFetch(0.5, 3.0);
+        }
+        scheduler = b.build();
+        operations = new Operations(store, scheduler, settings.clock());
+        scheduler.start();
+        long beat = Math.max(10, settings.heartbeat().toMillis());
+        maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
+        long plan = Math.max(10, settings.plannerInterval().toMillis());
+        maintenance.scheduleWithFixedDelay(this::planQuietly, 0, plan, TimeUnit.MILLISECONDS);
+        LOG.info("worker {} ({}) serves {} deployment(s) on {}", name, id, settings.deployments().size(), db.description());
+        if (!dropped.isEmpty()) {
+            LOG.info("worker {}: {} upcoming run(s) of changed schedules dropped", name, dropped.size());
+        }
+    }
+
+    /** This worker's id. */
+    public String id() {
+        return id;
+    }
+
+    /** This worker's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The operations, through this worker's db-scheduler. */
+    public Operations operations() {
+        return operations;
+    }
+
+    /** The runtime flows run under. */
+    public SluiceRuntime runtime() {
+        return runtime;
+    }
+
+    /** The history runs are recorded into. */
+    public History history() {
+        return history;
+    }
+
+    // ------------------------------------------------------------------ planning
+
+    private void planQuietly() {
+        if (stopping) {
+            return;
+        }
+        try {
+            plan();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("worker {}: planning slots failed, trying again: {}", name, e.toString());
+        }
+    }
+
+    /** One pass of the planner: slots of due deployments, late marks, executions that went missing. */
+    public void plan() throws SQLException {
+        Instant now = settings.clock().instant();
+        store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
+        try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? db.connection() : null) {
+            if (lockConnection != null) {
+                try (PreparedStatement ps = lockConnection.prepareStatement("select pg_try_advisory_lock(?)")) {
+                    ps.setLong(1, PLANNER_LOCK);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            return; // another worker is planning right now
+                        }
+                    }
+                }
+            }
+            try {
+                planDue(now);
+                store.markLate(now.minus(settings.lateAfter()));
+                if (ticks++ % 10 == 0) {
+                    for (Store.NewRun r : store.withoutExecution(Operations.TABLE, now.minusSeconds(10), 500)) {
+                        operations.scheduleIfMissing(r);
+                    }
+                }
+            } finally {
+                if (lockConnection != null) {
+                    try (PreparedStatement ps = lockConnection.prepareStatement("select pg_advisory_unlock(?)")) {
+                        ps.setLong(1, PLANNER_LOCK);
+                        ps.executeQuery().close();
+                    }
+                }
+            }
+        }
+    }
+
+    private void planDue(Instant now) throws SQLException {
+        Instant liveSince = now.minus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats())));
+        for (int pass = 0; pass < 100; pass++) {
+            List<Store.Due> due = store.due(now, liveSince, PLAN_BATCH);
+            if (due.isEmpty()) {
+                return;
+            }
+            List<Store.Plan> plans = new ArrayList<>(due.size());
+            for (Store.Due d : due) {
+                List<Schedule> schedules = parsed.computeIfAbsent(d.schedules(),
+                        k -> k.stream().map(Schedule::parse).toList());
+                Instant last = d.lastSlot() == null ? null : Sql.instant(d.lastSlot());
+                List<SlotPlanner.PlannedSlot> slots = SlotPlanner.plan(schedules, last, now, d.catchUp(), d.window(), 1_000);
+                long newLast = slots.isEmpty() ? Sql.micros(now) : Sql.micros(slots.get(slots.size() - 1).time());
+                plans.add(new Store.Plan(d, newLast, slots));
+            }
+            List<Store.NewRun> created = store.createSlots(plans, now);
+            operations.schedule(created);
+            if (due.size() < PLAN_BATCH) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ running
+
+    private static final CompletionHandler<Void> REMOVE = new CompletionHandler.OnCompleteRemove<>();
+
+    private static CompletionHandler<Void> rescheduleAt(Instant at) {
+        return (complete, ops) -> ops.reschedule(complete, at);
+    }
+
+    private CompletionHandler<Void> execute(TaskInstance<Void> instance, ExecutionContext context) {
+        String runId = instance.getId();
+        Deployment d = byTask.get(instance.getTaskName());
+        Clock clock = settings.clock();
+        try {
+            DeploymentRun run = store.run(runId).orElse(null);
+            if (d == null || run == null || run.status() != RunStatus.SCHEDULED) {
+                return REMOVE; // cancelled, dropped by a schedule edit, or already run
+            }
+            Instant now = clock.instant();
+            // a slot run is judged missed only when first picked: one that waited for a slot or its previous run was not missed
+            boolean firstPick = Duration.between(run.scheduledTime(), context.getExecution().executionTime).abs()
+                    .compareTo(Duration.ofMillis(5)) < 0;
+            String missed = run.kind() == RunKind.SCHEDULED && firstPick ? missed(d, run, now) : null;
+            if (missed != null) {
+                store.finish(runId, RunStatus.SKIPPED, missed, null, now);
+                return REMOVE;
+            }
+            if (run.kind() == RunKind.SCHEDULED && d.overlap() != Overlap.ALLOW && store.running(d.name()) > 0) {
+                switch (d.overlap()) {
+                    case SKIP -> {
+                        store.finish(runId, RunStatus.SKIPPED, "skipped: the previous run was still going (overlap SKIP)",
+                                null, now);
+                        return REMOVE;
+                    }
+                    case QUEUE_ONE -> {
+                        if (store.olderQueued(d.name(), runId, run.scheduledTime())) {
+                            store.finish(runId, RunStatus.SKIPPED, "skipped: one run already waits for the previous one"
+                                    + " (overlap QUEUE_ONE)", null, now);
+                            return REMOVE;
+                        }
+                        return rescheduleAt(now.plus(settings.busyRetry()));
+                    }
+                    case CANCEL_PREVIOUS -> store.cancelRunning(d.name());
+                    default -> {
+                    }
+                }
+            }
+            List<Store.Limit> limits = limits(d);
+            Instant leaseExpiry = now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats())));
+            Store.Claim claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry);
+            if (claim == Store.Claim.BUSY) {
+                return rescheduleAt(now.plus(settings.busyRetry()));
+            }
+            if (claim == Store.Claim.GONE) {
+                return REMOVE;
+            }
+            return runClaimed(d, run);
+        } catch (SQLException e) {
+            throw store.error("run " + runId + " of deployment '" + (d == null ? instance.getTaskName() : d.name()) + "'", e);
+        }
+    }
+
+    /**
+     * Why a slot run that was due more than the late grace ago is not run under the catch-up policy
+     * (null: run it): NONE runs no missed slot; LATEST only the latest one due; ALL those within the window.
+     */
+    private @Nullable String missed(Deployment d, DeploymentRun run, Instant now) throws SQLException {
+        if (!run.scheduledTime().isBefore(now.minus(settings.lateAfter()))) {
+            return null;
+        }
+        Duration window = d.catchUpWindow().orElse(null);
+        switch (d.catchUp()) {
+            case NONE -> {
+                return "skipped: slot " + run.scheduledTime() + " was missed (catch-up NONE)";
+            }
+            case LATEST -> {
+                List<Instant> next = d.nextSlots(1, run.scheduledTime());
+                if (!next.isEmpty() && !next.get(0).isAfter(now)) {
+                    return "skipped: slot " + run.scheduledTime() + " was missed and a later one is due (catch-up LATEST)";
+                }
+            }
+            default -> {
+            }
+        }
+        if (window != null && run.scheduledTime().isBefore(now.minus(window))) {
+            return "skipped: slot " + run.scheduledTime() + " was missed by more than the catch-up window " + window;
+        }
+        return null;
+    }
+
+    private List<Store.Limit> limits(Deployment d) throws SQLException {
+        List<Store.Limit> out = new ArrayList<>();
+        if (d.concurrencyLimit().isPresent()) {
+            out.add(new Store.Limit("deployment:" + d.name(), d.concurrencyLimit().getAsInt()));
+        }
+        Map<String, Integer> tagLimits = tagLimits();
+        if (!tagLimits.isEmpty()) {
+            Set<String> tags = new HashSet<>(d.tags());
+            tags.addAll(d.flow().tags());
+            for (String t : tags) {
+                Integer l = tagLimits.get(t);
+                if (l != null) {
+                    out.add(new Store.Limit("tag:" + t, l));
+                }
+            }
+        }
+        return out;
+    }
+
+    private volatile @Nullable Map<String, Integer> tagLimitCache;
+    private volatile long tagLimitsRead;
+
+    /** The tags' limits, read again at most once a heartbeat. */
+    private Map<String, Integer> tagLimits() throws SQLException {
+        long now = System.nanoTime();
+        Map<String, Integer> cached = tagLimitCache;
+        if (cached == null || now - tagLimitsRead > settings.heartbeat().toNanos()) {
+            cached = Map.copyOf(store.tagLimits());
+            tagLimitCache = cached;
+            tagLimitsRead = now;
+        }
+        return cached;
+    }
+
+    private CompletionHandler<Void> runClaimed(Deployment d, DeploymentRun run) throws SQLException {
+        Control.Active active = control.begin(run.id());
+        FlowRun<?> flowRun = null;
+        RunStatus status;
+        String message = null;
+        try {
+            Map<String, Object> params = new LinkedHashMap<>(run.parameters());
+            flowRun = runtime.call(() -> d.runForState(params));
+            status = status(flowRun.state());
+            message = flowRun.error().map(e -> e.type() + ": " + e.message()).orElse(null);
+        } catch (InvalidParametersException e) {
+            status = RunStatus.FAILED;
+            message = e.getMessage();
+        } catch (RuntimeException e) {
+            status = RunStatus.FAILED;
+            message = e.toString();
+        } finally {
+            control.end(active);
+            Thread.interrupted(); // a cancel's interrupt stays with the run, not with db-scheduler's thread
+        }
+        Instant end = settings.clock().instant();
+        if (stopping && !active.cancelled() && status == RunStatus.CANCELLED) {
+            // interrupted because this worker stops: hand the run back for another worker (or this one's restart)
+            store.handBack(run.id());
+            LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
+            return rescheduleAt(end);
+        }
+        if (active.cancelled() && status != RunStatus.COMPLETED) {
+            status = RunStatus.CANCELLED;
+            if (message == null) {
+                message = "cancelled";
+            }
+        }
+        store.finish(run.id(), status, message, flowRun == null ? null : flowRun.id(), end);
+        return REMOVE;
+    }
+
+    private static RunStatus status(State state) {
+        return switch (state) {
+            case COMPLETED, CACHED -> RunStatus.COMPLETED;
+            case CANCELLED -> RunStatus.CANCELLED;
+            case CRASHED -> RunStatus.CRASHED;
+            case TIMED_OUT -> RunStatus.TIMED_OUT;
+            default -> RunStatus.FAILED;
+        };
+    }
+
+    private void deadExecution(String runId, Runnable revive, Runnable remove) {
+        try {
+            DeploymentRun run = store.run(runId).orElse(null);
+            if (run != null && run.status() == RunStatus.RUNNING) {
+                store.finish(runId, RunStatus.CRASHED, "the worker running it (" + run.workerId() + ") stopped"
+                        + " heartbeating", null, settings.clock().instant());
+                LOG.warn("worker {}: run {} of deployment '{}' marked CRASHED: its worker {} is gone", name, runId,
+                        run.deployment(), run.workerId());
+                remove.run();
+            } else if (run != null && run.status() == RunStatus.SCHEDULED) {
+                revive.run(); // picked, but its worker died before it started: run it
+            } else {
+                remove.run();
+            }
+        } catch (SQLException e) {
+            throw store.error("mark run " + runId + " crashed", e);
+        }
+    }
+
+    private void flowRunStarted(String runId, String flowRunId) {
+        try {
+            maintenance.execute(() -> {
+                try {
+                    store.setFlowRunId(runId, flowRunId);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debug("worker {}: could not record flow run {} of run {}: {}", name, flowRunId, runId, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: the id is written when the run ends
+        }
+    }
+
+    // ------------------------------------------------------------------ heartbeat
+
+    private void beat() {
+        try {
+            Instant now = settings.clock().instant();
+            store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
+            if (!control.active().isEmpty()) {
+                for (String runId : store.cancelRequested(id)) {
+                    if (control.cancel(runId)) {
+                        LOG.info("worker {}: run {} cancelled from outside; interrupting its flow", name, runId);
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("worker {}: heartbeat failed: {}", name, e.toString());
+        }
+    }
+
+    /** Runs one heartbeat now (tests). */
+    public void heartbeatNow() {
+        beat();
+    }
+
+    /** What this worker looks like in the database. */
+    public WorkerInfo info() {
+        return operations.workers(null).stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /** Whether {@link #close()} was called. */
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    /** Waits until the worker has stopped. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops taking work, lets running runs finish within the grace period, interrupts and hands back
+     * those that do not, and closes everything. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        try {
+            scheduler.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: stopping db-scheduler failed: {}", name, e.toString());
+        }
+        maintenance.shutdown();
+        try {
+            maintenance.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store.workerStopped(id, settings.clock().instant());
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("worker {}: could not mark itself stopped: {}", name, e.toString());
+        }
+        runtime.close();
+        history.close();
+        db.close();
+        if (sqliteLockChannel != null) {
+            try {
+                if (sqliteLock != null) {
+                    sqliteLock.release();
+                }
+                sqliteLockChannel.close();
+            } catch (IOException e) {
+                // released with the channel
+            }
+        }
+        LOG.info("worker {} stopped", name);
+        stopped.countDown();
+    }
+}

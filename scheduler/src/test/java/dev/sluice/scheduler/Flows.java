@@ -1,0 +1,46 @@
+package dev.sluice.scheduler;
+
+import dev.sluice.Flow;
+import dev.sluice.Flow0;
+import dev.sluice.Task;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Flows the scheduler tests deploy. */
+final class Flows {
+    static final AtomicInteger NOOP_RUNS = new AtomicInteger();
+    static final ConcurrentHashMap<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+    static final AtomicInteger RUNNING = new AtomicInteger();
+    static final AtomicInteger MAX_RUNNING = new AtomicInteger();
+
+    private Flows() {
+    }
+
+    record Report(String city, @Default("7") @Range(min = 1, max = 90) int days) {
+    }
+
+    static final Flow<Report, String> REPORT = Flow.of("report", (Report r) -> r.city() + ":" + r.days());
+
+    static final Flow0<Integer> NOOP = Flow.of("noop", () -> NOOP_RUNS.incrementAndGet());
+
+    static final Task<String, String> NAP = Task.of("nap", (String s) -> {
+        Thread.sleep(60_000);
+        return s;
+    });
+
+    /** Sleeps in a task for a minute (until cancelled). */
+    static final Flow0<String> SLEEPY = Flow.of("sleepy", () -> NAP.run("x"));
+
+    /** Waits for the gate named by its argument, counting how many run at once. */
+    static final Flow<String, String> GATED = Flow.of("gated", (String gate) -> {
+        int now = RUNNING.incrementAndGet();
+        MAX_RUNNING.accumulateAndGet(now, Math::max);
+        try {
+            GATES.computeIfAbsent(gate, g -> new CountDownLatch(1)).await();
+            return gate;
+        } finally {
+            RUNNING.decrementAndGet();
+        }
+    });
+}

@@ -1,0 +1,472 @@
+package dev.sluice.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.State;
+import dev.sluice.block.Secret;
+import dev.sluice.history.FlowRunDetail;
+import dev.sluice.history.HistoryDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every worker does, whatever the database: registration, slots, catch-up, overlap, triggers,
+ * cancels, backfills, limits. {@link WorkerTest} runs it on SQLite files, {@link WorkerPostgresIT} on
+ * a real PostgreSQL server.
+ */
+abstract class WorkerContract {
+    static final Instant T0 = Instant.parse("2030-01-07T00:00:30Z");
+
+    /** The database of the current test (the same one on every call within a test). */
+    abstract HistoryDatabase db();
+
+    static Worker.Builder fast(HistoryDatabase db, TestClock clock) {
+        return Worker.builder(db).clock(clock).pollingInterval(Duration.ofMillis(20)).plannerInterval(Duration.ofMillis(50))
+                .heartbeat(Duration.ofMillis(500), 20).busyRetry(Duration.ofMillis(50)).stopGrace(Duration.ofSeconds(2))
+                .lateAfter(Duration.ofSeconds(5));
+    }
+
+    static Deployment report() {
+        return Deployment.of(Flows.REPORT, Flows.Report.class).withParameters(Map.of("city", "Boston"));
+    }
+
+    static List<DeploymentRun> await(DeploymentClient client, String deployment, Predicate<List<DeploymentRun>> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<DeploymentRun> runs = client.runs(deployment, 1_000);
+        while (!done.test(runs)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("runs of " + deployment + " never got there: " + runs);
+            }
+            Thread.sleep(20);
+            runs = client.runs(deployment, 1_000);
+        }
+        return runs;
+    }
+
+    static boolean settled(List<DeploymentRun> runs, Instant now) {
+        return runs.stream().noneMatch(r -> r.status() == RunStatus.RUNNING
+                || (r.status() == RunStatus.SCHEDULED && !r.scheduledTime().isAfter(now)));
+    }
+
+    @Test
+    void registeringStoresTheDeploymentAndANewVersionReplaysNoSlot() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment v1 = report().withVersion("1").withDescription("daily numbers").withTags("team:sales")
+                .withSchedules(Schedule.interval(Duration.ofMinutes(1))).withCatchUp(CatchUp.NONE);
+        try (Worker w = fast(db(), clock).deployments(v1).start()) {
+            w.planNow();
+            DeploymentInfo info = w.client().deployment("report").orElseThrow();
+            assertThat(info.flowName()).isEqualTo("report");
+            assertThat(info.version()).isEqualTo("1");
+            assertThat(info.description()).isEqualTo("daily numbers");
+            assertThat(info.tags()).containsExactly("team:sales");
+            assertThat(info.parameters()).containsEntry("city", "Boston");
+            assertThat(info.schedules()).containsExactly(Schedule.interval(Duration.ofMinutes(1)));
+            assertThat(info.catchUp()).isEqualTo(CatchUp.NONE);
+            assertThat(info.lastSlot()).isEqualTo(Instant.parse("2030-01-07T00:01:00Z"));
+        }
+        // another process reads the schema as JSON and validates input without the flow's classes
+        try (DeploymentClient other = DeploymentClient.open(db(), clock)) {
+            DeploymentInfo info = other.deployment("report").orElseThrow();
+            assertThat(info.parameterSchema()).isEqualTo(v1.parameterSchema());
+            assertThat(info.parameterSchema().toJson()).contains("\"days\"").contains("\"city\"");
+            assertThatThrownBy(() -> other.trigger("report", Map.of("days", 500)))
+                    .isInstanceOf(InvalidParametersException.class).hasMessageContaining("days");
+        }
+        clock.advance(Duration.ofMinutes(10)); // nobody serves it for 10 minutes
+        try (Worker w = fast(db(), clock).deployments(v1.withVersion("2")).start()) {
+            w.planNow();
+            assertThat(w.client().deployment("report").orElseThrow().version()).isEqualTo("2");
+            List<DeploymentRun> runs = await(w.client(), "report", r -> settled(r, clock.instant()));
+            // the slot planned before the downtime is skipped (catch-up NONE); nothing of the 10 minutes is replayed
+            assertThat(runs).extracting(DeploymentRun::slot).containsExactlyInAnyOrder(
+                    Instant.parse("2030-01-07T00:01:00Z"), Instant.parse("2030-01-07T00:11:00Z"));
+            DeploymentRun old = runs.stream().filter(r -> r.slot().equals(Instant.parse("2030-01-07T00:01:00Z"))).findFirst()
+                    .orElseThrow();
+            assertThat(old.status()).isEqualTo(RunStatus.SKIPPED);
+            assertThat(old.message()).contains("catch-up NONE");
+        }
+    }
+
+    @Test
+    void eachSlotRunsOnceAndNeverEarlyAcrossRestartsAndScheduleEdits() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        for (int restart = 0; restart < 3; restart++) {
+            try (Worker w = fast(db(), clock).deployments(d).start()) {
+                w.planNow();
+                clock.advance(Duration.ofMinutes(1));
+                w.planNow();
+                Instant now = clock.instant();
+                await(w.client(), "noop", r -> settled(r, now));
+            }
+        }
+        // an edit of the schedule: the upcoming slot of the old one is dropped, the past is not replayed
+        Deployment edited = d.withSchedules(Schedule.interval(Duration.ofMinutes(2)));
+        try (Worker w = fast(db(), clock).deployments(edited).start()) {
+            w.planNow();
+            clock.advance(Duration.ofMinutes(2));
+            w.planNow();
+            Instant now = clock.instant();
+            List<DeploymentRun> runs = await(w.client(), "noop", r -> settled(r, now));
+            Map<Instant, Integer> perSlot = new HashMap<>();
+            for (DeploymentRun r : runs) {
+                perSlot.merge(r.slot(), 1, Integer::sum);
+                if (r.status() == RunStatus.COMPLETED) {
+                    assertThat(r.startedAt()).as("never early").isAfterOrEqualTo(r.slot());
+                }
+            }
+            assertThat(perSlot.values()).allMatch(n -> n == 1);
+            assertThat(runs.stream().filter(r -> r.status() == RunStatus.COMPLETED).map(DeploymentRun::slot))
+                    .contains(Instant.parse("2030-01-07T00:01:00Z"), Instant.parse("2030-01-07T00:02:00Z"),
+                            Instant.parse("2030-01-07T00:03:00Z"), Instant.parse("2030-01-07T00:04:00Z"));
+            assertThat(perSlot).containsKey(Instant.parse("2030-01-07T00:06:00Z")).doesNotContainKey(
+                    Instant.parse("2030-01-07T00:05:00Z"));
+        }
+    }
+
+    @Test
+    void catchUpNoneLatestAndAllWithinAWindow() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Schedule everyMinute = Schedule.interval(Duration.ofMinutes(1));
+        Deployment none = Deployment.of(Flows.NOOP).withName("none").withSchedules(everyMinute).withCatchUp(CatchUp.NONE);
+        Deployment latest = Deployment.of(Flows.NOOP).withName("latest").withSchedules(everyMinute).withCatchUp(CatchUp.LATEST);
+        Deployment all = Deployment.of(Flows.NOOP).withName("all").withSchedules(everyMinute)
+                .withCatchUp(CatchUp.ALL, Duration.ofMinutes(5));
+        try (Worker w = fast(db(), clock).deployments(none, latest, all).start()) {
+            w.planNow();
+        }
+        clock.advance(Duration.ofMinutes(10)); // down from 00:00:30 to 00:10:30
+        try (Worker w = fast(db(), clock).deployments(none, latest, all).start()) {
+            w.planNow();
+            Instant now = clock.instant();
+            Map<String, List<Instant>> completed = new HashMap<>();
+            for (String name : List.of("none", "latest", "all")) {
+                completed.put(name, await(w.client(), name, r -> settled(r, now)).stream()
+                        .filter(r -> r.status() == RunStatus.COMPLETED).map(DeploymentRun::slot).sorted().toList());
+            }
+            assertThat(completed.get("none")).isEmpty();
+            assertThat(completed.get("latest")).containsExactly(Instant.parse("2030-01-07T00:10:00Z"));
+            assertThat(completed.get("all")).containsExactly(Instant.parse("2030-01-07T00:06:00Z"),
+                    Instant.parse("2030-01-07T00:07:00Z"), Instant.parse("2030-01-07T00:08:00Z"),
+                    Instant.parse("2030-01-07T00:09:00Z"), Instant.parse("2030-01-07T00:10:00Z"));
+        }
+    }
+
+    private List<DeploymentRun> overlap(Overlap policy, String gate) throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.GATED, String.class).withName("gated-" + gate)
+                .withParameters(Map.of("arg0", gate)).withSchedules(Schedule.interval(Duration.ofSeconds(10)))
+                .withOverlap(policy);
+        CountDownLatch open = Flows.GATES.computeIfAbsent(gate, g -> new CountDownLatch(1));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow(); // 00:00:40
+            for (int slot = 0; slot < 3; slot++) {
+                clock.advance(Duration.ofSeconds(10));
+                w.planNow();
+                Thread.sleep(300);
+            }
+            // slots 00:00:40 (running, blocked), 00:00:50, 00:01:00 due
+            List<DeploymentRun> during = w.client().runs(d.name(), 100);
+            open.countDown();
+            Instant now = clock.instant();
+            await(w.client(), d.name(), r -> settled(r, now));
+            return during;
+        } finally {
+            open.countDown();
+        }
+    }
+
+    @Test
+    void overlapSkipLeavesOutSlotsWhileThePreviousRunGoesOn() throws Exception {
+        List<DeploymentRun> during = overlap(Overlap.SKIP, "skip");
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.RUNNING).hasSize(1);
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.SKIPPED).hasSize(2)
+                .allMatch(r -> r.message().contains("SKIP"));
+    }
+
+    @Test
+    void overlapQueueOneKeepsOneWaitingAndSkipsTheRest() throws Exception {
+        List<DeploymentRun> during = overlap(Overlap.QUEUE_ONE, "queue");
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.RUNNING).hasSize(1);
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.SKIPPED).hasSize(1);
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.SCHEDULED && !r.scheduledTime().isAfter(T0.plusSeconds(30)))
+                .hasSize(1);
+    }
+
+    @Test
+    void overlapAllowRunsThemSideBySide() throws Exception {
+        List<DeploymentRun> during = overlap(Overlap.ALLOW, "allow");
+        assertThat(during).filteredOn(r -> r.status() == RunStatus.RUNNING).hasSize(3);
+    }
+
+    @Test
+    void overlapCancelPreviousCancelsTheRunGoingOn() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.SLEEPY).withName("sleepy-cp").withSchedules(Schedule.interval(Duration.ofSeconds(10)))
+                .withOverlap(Overlap.CANCEL_PREVIOUS);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            clock.advance(Duration.ofSeconds(10));
+            w.planNow();
+            await(w.client(), d.name(), r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
+            clock.advance(Duration.ofSeconds(10));
+            w.planNow();
+            List<DeploymentRun> runs = await(w.client(), d.name(), r -> r.stream().anyMatch(x -> x.status() == RunStatus.CANCELLED)
+                    && r.stream().filter(x -> x.status() == RunStatus.RUNNING).count() == 1);
+            assertThat(runs.stream().filter(x -> x.status() == RunStatus.CANCELLED).findFirst().orElseThrow().slot())
+                    .isEqualTo(Instant.parse("2030-01-07T00:00:40Z"));
+            w.client().runs(d.name(), 10).stream().filter(r -> r.status() == RunStatus.RUNNING)
+                    .forEach(r -> w.client().cancel(r.id()));
+            await(w.client(), d.name(), r -> r.stream().noneMatch(x -> x.status() == RunStatus.RUNNING));
+        }
+    }
+
+    @Test
+    void triggerChecksParametersAndNamesAndReturnsTheIdAtOnce() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker w = fast(db(), clock).deployments(report(), Deployment.of(Flows.NOOP)).start()) {
+            DeploymentClient client = w.client();
+            assertThatThrownBy(() -> client.trigger("reprot", Map.of()))
+                    .isInstanceOf(DeploymentNotFoundException.class)
+                    .hasMessage("deployment 'reprot' not found; registered deployments: [noop, report]");
+            assertThatThrownBy(() -> client.trigger("report", Map.of("days", "many", "color", "red", "city", 5)))
+                    .isInstanceOfSatisfying(InvalidParametersException.class, e -> assertThat(e.errors())
+                            .extracting(ParameterError::parameter).contains("days", "color"))
+                    .hasMessageContaining("days").hasMessageContaining("color");
+            String id = client.trigger("report", Map.of("city", "Berlin", "days", 30));
+            assertThat(client.run(id).orElseThrow().kind()).isEqualTo(RunKind.MANUAL);
+            DeploymentRun run = client.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(run.parameters()).containsEntry("city", "Berlin").containsEntry("days", 30);
+            assertThat(w.history().flush()).isTrue();
+            FlowRunDetail flowRun = w.history().flowRun(run.flowRunId()).orElseThrow();
+            assertThat(flowRun.run().state()).isEqualTo(State.COMPLETED);
+        }
+    }
+
+    @Test
+    void cancelFromAnotherProcessInterruptsTheRunningFlow() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker w = fast(db(), clock).deployments(Deployment.of(Flows.SLEEPY).withConcurrencyLimit(1)).start();
+                DeploymentClient other = DeploymentClient.open(db(), clock)) {
+            String running = other.trigger("sleepy");
+            await(other, "sleepy", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
+            String waiting = other.trigger("sleepy"); // waits for the concurrency slot
+            Thread.sleep(200);
+            assertThat(other.run(waiting).orElseThrow().status()).isEqualTo(RunStatus.SCHEDULED);
+            assertThat(other.cancel(waiting)).isTrue();
+            assertThat(other.run(waiting).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+
+            long start = System.nanoTime();
+            assertThat(other.cancel(running)).isTrue();
+            DeploymentRun run = other.awaitFinished(running, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(w.history().flush()).isTrue();
+            assertThat(w.history().flowRun(run.flowRunId()).orElseThrow().run().state()).isEqualTo(State.CANCELLED);
+            assertThat(other.cancel(running)).isFalse();
+            assertThatThrownBy(() -> other.cancel("nope")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("nope");
+        }
+    }
+
+    @Test
+    void backfillMakesOneRunPerSlotAndSkipsCompletedSlotsUnlessForced() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment hourly = Deployment.of(Flows.NOOP).withName("hourly").withSchedules(Schedule.cron("@hourly", "UTC"));
+        try (Worker w = fast(db(), clock).deployments(hourly).start()) {
+            DeploymentClient c = w.client();
+            Instant from = Instant.parse("2029-12-31T00:00:00Z");
+            Instant to = Instant.parse("2029-12-31T05:00:00Z");
+            List<String> ids = c.backfill("hourly", from, to, false);
+            assertThat(ids).hasSize(5);
+            for (String id : ids) {
+                assertThat(c.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+            }
+            assertThat(ids.stream().map(id -> c.run(id).orElseThrow().slot()).toList()).containsExactly(from,
+                    from.plusSeconds(3600), from.plusSeconds(7200), from.plusSeconds(10800), from.plusSeconds(14400));
+            assertThat(c.backfill("hourly", from, to, false)).isEmpty();
+            List<String> forced = c.backfill("hourly", from, to, true);
+            assertThat(forced).hasSize(5);
+            for (String id : forced) {
+                assertThat(c.awaitFinished(id, Duration.ofSeconds(20))).isPresent();
+            }
+            assertThatThrownBy(() -> c.backfill("hourly", to, from, false)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void pauseDropsUpcomingRunsAndResumeStartsFromNow() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).hasSize(1);
+            w.client().pause("noop");
+            assertThat(w.client().runs("noop", 10)).isEmpty();
+            assertThat(w.client().deployment("noop").orElseThrow().paused()).isTrue();
+            clock.advance(Duration.ofMinutes(5));
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).isEmpty();
+            w.client().resume("noop");
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot)
+                    .containsExactly(Instant.parse("2030-01-07T00:06:00Z"));
+            assertThatThrownBy(() -> w.client().pause("nope")).isInstanceOf(DeploymentNotFoundException.class);
+        }
+    }
+
+    @Test
+    void retryRunsAFinishedRunAgainWithItsParameters() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker w = fast(db(), clock).deployments(report()).start()) {
+            String first = w.client().trigger("report", Map.of("days", 3));
+            w.client().awaitFinished(first, Duration.ofSeconds(20)).orElseThrow();
+            String again = w.client().retry(first);
+            DeploymentRun run = w.client().awaitFinished(again, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.kind()).isEqualTo(RunKind.RETRY);
+            assertThat(run.retryOf()).isEqualTo(first);
+            assertThat(run.parameters()).containsEntry("days", 3).containsEntry("city", "Boston");
+            assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void concurrencyLimitsPerDeploymentAndPerTagHoldAcrossRuns() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Flows.MAX_RUNNING.set(0);
+        Deployment limited = Deployment.of(Flows.GATED, String.class).withName("limited").withConcurrencyLimit(2);
+        Deployment taggedA = Deployment.of(Flows.GATED, String.class).withName("tagged-a").withTags("db");
+        Deployment taggedB = Deployment.of(Flows.GATED, String.class).withName("tagged-b").withTags("db");
+        try (Worker w = fast(db(), clock).deployments(limited, taggedA, taggedB).tagConcurrencyLimit("db", 1).start()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(w.client().trigger("limited", Map.of("arg0", "limit-gate")));
+            }
+            Thread.sleep(700);
+            assertThat(w.client().runs("limited", 10)).filteredOn(r -> r.status() == RunStatus.RUNNING).hasSize(2);
+            Flows.GATES.computeIfAbsent("limit-gate", g -> new CountDownLatch(1)).countDown();
+            for (String id : ids) {
+                assertThat(w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status())
+                        .isEqualTo(RunStatus.COMPLETED);
+            }
+            assertThat(Flows.MAX_RUNNING.get()).isEqualTo(2);
+
+            String a = w.client().trigger("tagged-a", Map.of("arg0", "tag-gate"));
+            String b = w.client().trigger("tagged-b", Map.of("arg0", "tag-gate"));
+            Thread.sleep(700);
+            assertThat(List.of(w.client().run(a).orElseThrow().status(), w.client().run(b).orElseThrow().status()))
+                    .containsExactlyInAnyOrder(RunStatus.RUNNING, RunStatus.SCHEDULED);
+            Flows.GATES.computeIfAbsent("tag-gate", g -> new CountDownLatch(1)).countDown();
+            assertThat(w.client().awaitFinished(a, Duration.ofSeconds(20))).isPresent();
+            assertThat(w.client().awaitFinished(b, Duration.ofSeconds(20))).isPresent();
+        }
+    }
+
+    @Test
+    void aLeaseOfADeadHolderExpiresSoTheSlotIsNotHeldForever() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.NOOP).withConcurrencyLimit(1);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            // a worker that died holding the deployment's only slot: its lease runs out 2 s from now
+            try (Connection c = DriverManager.getConnection(db().url(), db().user(), db().password().reveal());
+                    PreparedStatement ps = c.prepareStatement("insert into sluice_lease values ('deployment:noop', 'ghost',"
+                            + " 'dead-worker', ?)")) {
+                Instant expiry = clock.instant().plusSeconds(2);
+                ps.setLong(1, expiry.getEpochSecond() * 1_000_000 + expiry.getNano() / 1000);
+                ps.executeUpdate();
+            }
+            String id = w.client().trigger("noop");
+            Thread.sleep(800);
+            assertThat(w.client().run(id).orElseThrow().status()).isEqualTo(RunStatus.SCHEDULED);
+            DeploymentRun run = w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(run.startedAt()).isAfterOrEqualTo(run.createdAt().plusSeconds(1));
+        }
+    }
+
+    @Test
+    void aRunNotStartedWithinTheGracePeriodIsMarkedLate() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.GATED, String.class).withName("late").withConcurrencyLimit(1);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            String first = w.client().trigger("late", Map.of("arg0", "late-gate"));
+            await(w.client(), "late", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
+            String second = w.client().trigger("late", Map.of("arg0", "late-gate"));
+            w.planNow();
+            assertThat(w.client().run(second).orElseThrow().late()).isFalse();
+            clock.advance(Duration.ofSeconds(6));
+            w.planNow();
+            assertThat(w.client().run(second).orElseThrow().late()).isTrue();
+            Flows.GATES.computeIfAbsent("late-gate", g -> new CountDownLatch(1)).countDown();
+            assertThat(w.client().awaitFinished(second, Duration.ofSeconds(20)).orElseThrow().late()).isTrue();
+            assertThat(w.client().run(first).orElseThrow().late()).isFalse();
+        }
+    }
+
+    @Test
+    void oneNameForTwoFlowsIsAnErrorNamingBoth() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment a = Deployment.of(Flows.NOOP).withName("etl");
+        Deployment b = Deployment.of(Flows.SLEEPY).withName("etl");
+        assertThatThrownBy(() -> fast(db(), clock).deployments(a, b).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'etl'").hasMessageContaining("'noop'").hasMessageContaining("'sleepy'");
+        try (Worker w = fast(db(), clock).deployments(a).start()) {
+            assertThat(w.client().deployments()).extracting(DeploymentInfo::name).containsExactly("etl");
+        }
+        assertThatThrownBy(() -> fast(db(), clock).deployments(b).start())
+                .isInstanceOf(DeploymentConflictException.class)
+                .hasMessageContaining("'etl'").hasMessageContaining("flow 'noop'").hasMessageContaining("flow 'sleepy'");
+        try (Worker w = fast(db(), clock).deployments(a).start()) {
+            assertThat(w.client().deployment("etl").orElseThrow().flowName()).isEqualTo("noop");
+        }
+    }
+
+    @Test
+    void aDatabaseThatIsDownAtStartIsAClearError() {
+        HistoryDatabase down = HistoryDatabase.of("jdbc:postgresql://127.0.0.1:1/sluice", "etl", Secret.of("hunter2-secret"))
+                .withConnectTimeout(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> Worker.builder(down).deployments(Deployment.of(Flows.NOOP)).start())
+                .isInstanceOf(SchedulerDatabaseException.class)
+                .hasMessageContaining("cannot start the worker")
+                .hasMessageContaining("127.0.0.1:1")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2-secret"));
+        assertThatThrownBy(() -> DeploymentClient.open(down))
+                .isInstanceOf(SchedulerDatabaseException.class).hasMessageContaining("127.0.0.1:1");
+    }
+
+    @Test
+    void stoppingHandsBackRunsThatDoNotFinishWithinTheGrace() throws Exception {
+        TestClock clock = new TestClock(T0);
+        String id;
+        try (Worker w = fast(db(), clock).stopGrace(Duration.ofMillis(300)).deployments(Deployment.of(Flows.SLEEPY)).start()) {
+            id = w.client().trigger("sleepy");
+            await(w.client(), "sleepy", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
+        }
+        try (DeploymentClient c = DeploymentClient.open(db(), clock)) {
+            assertThat(c.run(id).orElseThrow().status()).isEqualTo(RunStatus.SCHEDULED);
+        }
+        try (Worker w = fast(db(), clock).deployments(Deployment.of(Flows.SLEEPY)).start()) {
+            await(w.client(), "sleepy", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING && x.id().equals(id)));
+            w.client().cancel(id);
+            assertThat(w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status())
+                    .isEqualTo(RunStatus.CANCELLED);
+        }
+    }
+}

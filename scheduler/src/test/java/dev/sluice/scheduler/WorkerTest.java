@@ -1,0 +1,47 @@
+package dev.sluice.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.history.HistoryDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker contract on a SQLite file in a temp folder, and what is SQLite's own: one worker per file. */
+class WorkerTest extends WorkerContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    HistoryDatabase db() {
+        return HistoryDatabase.sqlite(dir.resolve("sluice.db"));
+    }
+
+    @Test
+    void aSecondWorkerOnOneSqliteFileIsRefusedWithTheFirstNamed() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker first = fast(db(), clock).name("first").deployments(Deployment.of(Flows.NOOP)).start()) {
+            assertThatThrownBy(() -> fast(db(), clock).deployments(Deployment.of(Flows.NOOP)).start())
+                    .isInstanceOf(WorkerRefusedException.class)
+                    .hasMessageContaining("worker 'first'").hasMessageContaining("pid " + ProcessHandle.current().pid())
+                    .hasMessageContaining("PostgreSQL");
+            // triggers from elsewhere still work
+            try (DeploymentClient other = DeploymentClient.open(db(), clock)) {
+                String id = other.trigger("noop");
+                assertThat(other.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status())
+                        .isEqualTo(RunStatus.COMPLETED);
+                assertThat(other.workers(Duration.ofDays(365 * 10))).singleElement().satisfies(info -> {
+                    assertThat(info.name()).isEqualTo("first");
+                    assertThat(info.deployments()).containsExactly("noop");
+                    assertThat(info.stoppedAt()).isNull();
+                });
+            }
+        }
+        try (Worker again = fast(db(), clock).deployments(Deployment.of(Flows.NOOP)).start()) {
+            assertThat(again.client().workers(Duration.ofDays(3650))).hasSize(2);
+        }
+    }
+
+}
