@@ -1,6 +1,8 @@
 package dev.sluice.server;
 
+import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
+import dev.sluice.history.HistoryException;
 import dev.sluice.server.internal.KeyStore;
 import java.time.Clock;
 import java.util.List;
@@ -9,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The API keys of a server, kept in the same database as its run history (tables of their own,
- * migrated by their own Flyway history table {@code sluice_server_schema_history}). A key is
+ * migrated by their own Flyway history table {@code sluice_server_schema_history}, after the run
+ * history's schema). A key is
  * {@code sluice_<id>_<43 random characters>}; only its SHA-256 hash is stored, so a lost key cannot
  * be shown again, only revoked and replaced. The {@code sluice api-keys} command calls this class.
  *
@@ -35,10 +38,17 @@ public final class ApiKeys implements AutoCloseable {
      * @throws ServerException if the database cannot be reached or migrated; the message names it (password masked)
      */
     public static ApiKeys open(HistoryDatabase database) {
-        return new ApiKeys(KeyStore.open(Objects.requireNonNull(database, "database"), Clock.systemUTC()));
+        Objects.requireNonNull(database, "database");
+        // the run history's schema first: its migrations expect to find the database empty or their own
+        try (History history = History.open(database)) {
+            return new ApiKeys(KeyStore.open(database, Clock.systemUTC()));
+        } catch (HistoryException e) {
+            throw new ServerException(e.getMessage(), e);
+        }
     }
 
-    static ApiKeys open(HistoryDatabase database, Clock clock) {
+    /** The keys of {@code database}, whose run history schema is known to be there (an open {@link History} uses it). */
+    static ApiKeys openBeside(HistoryDatabase database, Clock clock) {
         return new ApiKeys(KeyStore.open(Objects.requireNonNull(database, "database"), clock));
     }
 

@@ -50,24 +50,26 @@ public final class SluiceServer implements AutoCloseable {
      * prints the URL unless {@link ServerOptions.Builder#printUrl} is off.
      *
      * @throws ServerException if the address is not loopback while no API key exists, the port is taken,
-     *         or the database cannot be used
+     *         or the API key tables cannot be made
+     * @throws dev.sluice.history.HistoryException if the run history database cannot be used
      */
     public static SluiceServer start(ServerOptions options) {
         Objects.requireNonNull(options, "options");
         boolean loopback = isLoopback(options.host());
         HistoryDatabase database = options.database();
-        ApiKeys keys = ApiKeys.open(database, options.clock());
         History own = null;
+        ApiKeys keys = null;
         try {
-            if (!loopback && !keys.anyActive()) {
-                throw new ServerException("refusing to serve on " + options.host() + " without API keys: anyone who can"
-                        + " reach that address would see every run; create a key first (ApiKeys.open(database)"
-                        + ".create(name, Role.ADMIN), or 'sluice api-keys create'), or bind 127.0.0.1");
-            }
             History history = options.history().orElse(null);
             if (history == null) {
                 own = History.open(database);
                 history = own;
+            }
+            keys = ApiKeys.openBeside(database, options.clock());
+            if (!loopback && !keys.anyActive()) {
+                throw new ServerException("refusing to serve on " + options.host() + " without API keys: anyone who can"
+                        + " reach that address would see every run; create a key first (ApiKeys.open(database)"
+                        + ".create(name, Role.ADMIN), or 'sluice api-keys create'), or bind 127.0.0.1");
             }
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
@@ -82,10 +84,12 @@ public final class SluiceServer implements AutoCloseable {
                             : "no API keys yet: open to this machine only");
             return server;
         } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.close();
+            }
             if (own != null) {
                 own.close();
             }
-            keys.close();
             throw e;
         }
     }
@@ -127,6 +131,10 @@ public final class SluiceServer implements AutoCloseable {
     /** The API keys of this server's database. Usable until the server is closed. */
     public ApiKeys apiKeys() {
         return keys;
+    }
+
+    java.util.List<dev.sluice.server.internal.RouteDef> routesForTests() {
+        return web.routes();
     }
 
     /** Blocks until {@link #close()} is called (from another thread or a shutdown hook). */
