@@ -98,7 +98,7 @@ final class Charts {
         Instant first = changes.get(0).at();
         long total = Math.max(1, Duration.between(first, end).toMillis());
         double w = 600;
-        StringBuilder svg = new StringBuilder("<svg class=\"timeline\" viewBox=\"0 0 600 24\" role=\"img\" aria-label=\"state timeline\">");
+        StringBuilder svg = new StringBuilder("<svg class=\"timeline\" viewBox=\"0 0 600 24\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"state timeline\">");
         for (int i = 0; i < changes.size(); i++) {
             var c = changes.get(i);
             Instant until = i + 1 < changes.size() ? changes.get(i + 1).at() : end;
