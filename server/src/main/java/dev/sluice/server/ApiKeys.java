@@ -40,10 +40,16 @@ public final class ApiKeys implements AutoCloseable {
     public static ApiKeys open(HistoryDatabase database) {
         Objects.requireNonNull(database, "database");
         // the run history's schema first: its migrations expect to find the database empty or their own
-        try (History history = History.open(database)) {
-            return new ApiKeys(KeyStore.open(database, Clock.systemUTC()));
+        History history;
+        try {
+            history = History.open(database);
         } catch (HistoryException e) {
             throw new ServerException(e.getMessage(), e);
+        }
+        try {
+            return new ApiKeys(KeyStore.open(database, Clock.systemUTC()));
+        } finally {
+            history.close();
         }
     }
 

@@ -13,7 +13,6 @@ import dev.sluice.server.internal.Views.Field;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,9 +67,7 @@ final class BlockViews {
         boolean typeKnown = secretFields(id, secretFields);
         boolean maskAllText = !typeKnown && !store.isWritable();
         List<Field> fields = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            var e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().startsWith("$")) {
                 continue;
             }
@@ -109,7 +106,7 @@ final class BlockViews {
                 return f.textNode(MASK);
             }
             var copy = f.objectNode();
-            node.fields().forEachRemaining(e -> copy.set(e.getKey(), masked(e.getValue(), allText)));
+            node.properties().forEach(e -> copy.set(e.getKey(), masked(e.getValue(), allText)));
             return copy;
         }
         if (node.isArray()) {
