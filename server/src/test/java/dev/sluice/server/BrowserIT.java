@@ -85,7 +85,8 @@ class BrowserIT {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs tr.run")));
         long loadMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(loadMillis).as("runs page in the browser").isLessThan(5_000);
-        assertThat(browser.findElements(By.cssSelector("#chart-24h rect.bar"))).isNotEmpty();
+        wait.until(d -> ((Number) browser.executeScript(
+                "return document.getElementById('chart-24h').naturalWidth")).intValue() > 0);
         screenshot("runs");
 
         WebElement flow = browser.findElement(By.name("flow"));

@@ -44,6 +44,14 @@ class ServerIT {
         return Jsoup.parse(r.body(), f.uri(path).toString());
     }
 
+    Document svg(String src) {
+        assertThat(src).startsWith("/runs/activity.svg?window=");
+        HttpResponse<String> r = f.get(src);
+        assertThat(r.statusCode()).as(src).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+        return Jsoup.parse(r.body(), "", org.jsoup.parser.Parser.xmlParser());
+    }
+
     @Test
     void theRunsPageShowsRunsWithStatesTagsParametersAndBothCharts() {
         Document doc = page("/runs");
@@ -53,9 +61,13 @@ class ServerIT {
         assertThat(etl.select(".badge").text()).isEqualTo("COMPLETED");
         assertThat(etl.select(".tags").text()).contains("env:prod").contains("team:ops");
         assertThat(etl.select(".params").text()).contains("city=cityx").contains("limit=23");
-        assertThat(doc.select("svg#chart-24h rect.bar")).isNotEmpty();
-        assertThat(doc.select("svg#chart-7d rect.bar")).isNotEmpty();
-        assertThat(doc.select("svg#chart-24h rect.bar[data-state=FAILED]")).isNotEmpty();
+        Document day = svg(doc.select("img#chart-24h").attr("src"));
+        assertThat(day.select("rect.bar")).isNotEmpty();
+        assertThat(day.select("rect.bar[data-state=FAILED]")).isNotEmpty();
+        assertThat(svg(doc.select("img#chart-7d").attr("src")).select("rect.bar")).isNotEmpty();
+        Document filtered = svg(page("/runs?flow=daily-etl").select("img#chart-24h").attr("src"));
+        assertThat(filtered.select("rect.bar").stream().mapToLong(r -> Long.parseLong(r.attr("data-count"))).sum())
+                .isEqualTo(Fixture.ETL_RUNS);
         assertThat(doc.select("script[src]")).extracting(e -> e.attr("src"))
                 .containsExactly("/static/htmx.min.js", "/static/sse.js");
         assertThat(doc.select("script:not([src])")).isEmpty();

@@ -65,7 +65,7 @@ final class Charts {
         double h = 100;
         double bw = w / buckets;
         StringBuilder svg = new StringBuilder();
-        svg.append("<svg id=\"").append(id).append("\" class=\"chart\" viewBox=\"0 0 ").append((int) w).append(' ')
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"").append(id).append("\" class=\"chart\" viewBox=\"0 0 ").append((int) w).append(' ')
                 .append((int) h + 14).append("\" role=\"img\" aria-label=\"").append(esc(label)).append("\">");
         svg.append("<title>").append(esc(label)).append(" (most in one bar: ").append(max).append(")</title>");
         svg.append("<line x1=\"0\" y1=\"").append((int) h).append("\" x2=\"").append((int) w).append("\" y2=\"")
@@ -84,9 +84,9 @@ final class Charts {
                         .append(": ").append(s.getValue()).append(' ').append(s.getKey()).append("</title></rect>");
             }
         }
-        svg.append("<text x=\"0\" y=\"").append((int) h + 12).append("\" class=\"axis\">").append(Fmt.time(from))
+        svg.append("<text x=\"0\" y=\"").append((int) h + 12).append("\" font-size=\"9\" fill=\"#6b7280\" font-family=\"sans-serif\">").append(Fmt.time(from))
                 .append("</text><text x=\"").append((int) w).append("\" y=\"").append((int) h + 12)
-                .append("\" class=\"axis\" text-anchor=\"end\">now</text>");
+                .append("\" font-size=\"9\" fill=\"#6b7280\" font-family=\"sans-serif\" text-anchor=\"end\">now</text>");
         return svg.append("</svg>").toString();
     }
 

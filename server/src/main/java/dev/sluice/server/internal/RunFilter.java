@@ -207,6 +207,13 @@ public record RunFilter(List<String> flows, String name, List<String> tags, Set<
         return parts.isEmpty() ? "" : "?" + String.join("&", parts);
     }
 
+    /** The query string of the filters that shape a chart ({@code &}-prefixed, no page size, no cursor). */
+    public String chartQueryString() {
+        RunFilter f = new RunFilter(flows, name, tags, states, range, from, to, topLevel, FlowRunQuery.DEFAULT_LIMIT, null);
+        String q = f.queryString();
+        return q.isEmpty() ? "" : "&" + q.substring(1);
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

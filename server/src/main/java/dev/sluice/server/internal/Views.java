@@ -19,7 +19,7 @@ public final class Views {
             String duration, @Nullable String parentId) {
     }
 
-    /** The runs page. */
+    /** The runs page; the charts are the URLs of their SVG images. */
     public record RunsView(RunFilter filter, List<RunRow> rows, @Nullable String nextHref, String chart24h,
             String chart7d, List<String> states) {
     }

@@ -87,6 +87,8 @@ public final class WebApp {
     private final LogStreams streams;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html,
             WebApp.class.getClassLoader(), "dev.sluice.server.internal.templates");
+    private static final long CHART_CACHE_MILLIS = 15_000;
+    private final Map<String, Counts> chartCache = new ConcurrentHashMap<>();
     private final List<RouteDef> routes = new ArrayList<>();
     private final Map<String, byte[]> staticFiles = new ConcurrentHashMap<>();
     private final Javalin app;
@@ -161,6 +163,8 @@ public final class WebApp {
         route(r, "POST", "/login", null, false, "Logs in with an API key: a session cookie", List.of(), "", this::login);
         route(r, "POST", "/logout", null, false, "Ends the session", List.of(), "", this::logout);
         route(r, "GET", "/runs", Role.VIEWER, false, "Flow runs, filtered", List.of(), "", this::runsPage);
+        route(r, "GET", "/runs/activity.svg", Role.VIEWER, false, "The activity chart of the runs filters, as an SVG image",
+                List.of("window"), "", this::activitySvg);
         route(r, "GET", "/runs/{id}", Role.VIEWER, false, "One flow run", List.of("tasks_after"), "", this::runPage);
         route(r, "GET", "/runs/{id}/logs", Role.VIEWER, false, "A page of a run's log lines", List.of("after"), "", this::logsPage);
         route(r, "GET", "/runs/{id}/logs/live", Role.VIEWER, false, "A run's new log lines as HTML server-sent events",
@@ -235,7 +239,9 @@ public final class WebApp {
                         + " (API clients: send 'Authorization: Bearer <key>')");
                 return;
             }
+            long start = System.nanoTime();
             action.handle(ctx, who);
+            ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - start) / 1e6));
         } catch (HttpError e) {
             error(ctx, e.status, e.status == 404 ? "Not found" : "Bad request", e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -381,18 +387,57 @@ public final class WebApp {
         Page<FlowRunSummary> page = runs(filter);
         Map<String, Map<String, @Nullable Object>> params = parameters.of(page.items().stream().map(FlowRunSummary::id).toList());
         List<RunRow> rows = page.items().stream().map(r -> row(r, params.getOrDefault(r.id(), Map.of()))).toList();
-        FlowRunQuery chartQuery = filter.query(settings.clock());
-        Instant now = settings.clock().instant();
-        Instant hourEnd = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        Instant from24 = hourEnd.minus(Duration.ofHours(24));
-        String chart24 = Charts.activity("chart-24h", history.stateCounts(chartQuery, from24, hourEnd, Duration.ofHours(1)),
-                from24, Duration.ofHours(1), 24, "flow runs per hour, last 24 hours");
-        Instant from7 = hourEnd.minus(Duration.ofDays(7));
-        String chart7 = Charts.activity("chart-7d", history.stateCounts(chartQuery, from7, hourEnd, Duration.ofHours(6)),
-                from7, Duration.ofHours(6), 28, "flow runs per 6 hours, last 7 days");
         String next = page.nextCursor() == null ? null : "/runs" + filter.queryString(page.nextCursor());
         List<String> states = Arrays.stream(State.values()).map(State::name).toList();
+        String chartQuery = filter.chartQueryString();
+        String chart24 = "/runs/activity.svg?window=24h" + chartQuery;
+        String chart7 = "/runs/activity.svg?window=7d" + chartQuery;
         render(ctx, "runs.jte", page(ctx, who, "Runs", "runs"), new RunsView(filter, rows, next, chart24, chart7, states));
+    }
+
+    private record Window(Duration span, Duration bucket, int buckets, String label) {
+    }
+
+    private static Window window(Context ctx) {
+        String window = Optional.ofNullable(ctx.queryParam("window")).orElse("24h");
+        return switch (window) {
+            case "24h" -> new Window(Duration.ofHours(24), Duration.ofHours(1), 24, "flow runs per hour, last 24 hours");
+            case "7d" -> new Window(Duration.ofDays(7), Duration.ofHours(6), 28, "flow runs per 6 hours, last 7 days");
+            default -> throw HttpError.badRequest("window must be 24h or 7d, was '" + Fmt.cut(window, 20) + "'");
+        };
+    }
+
+    private record Counts(Instant from, Instant to, List<StateCount> counts, long at) {
+    }
+
+    /**
+     * The counts of a chart, kept {@value #CHART_CACHE_MILLIS} ms per window and filters: a dashboard
+     * left open, or many people looking at once, count once.
+     */
+    private Counts counts(RunFilter filter, Window w) {
+        long now = System.nanoTime();
+        String key = w.label() + filter.chartQueryString();
+        Counts cached = chartCache.get(key);
+        if (cached != null && now - cached.at() < CHART_CACHE_MILLIS * 1_000_000L) {
+            return cached;
+        }
+        Instant end = settings.clock().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant from = end.minus(w.span());
+        Counts counts = new Counts(from, end, history.stateCounts(filter.query(settings.clock()), from, end, w.bucket()), now);
+        if (chartCache.size() > 1_000) {
+            chartCache.clear();
+        }
+        chartCache.put(key, counts);
+        return counts;
+    }
+
+    private void activitySvg(Context ctx, Principal who) {
+        RunFilter filter = RunFilter.parse(ctx);
+        Window w = window(ctx);
+        Counts c = counts(filter, w);
+        ctx.header("Cache-Control", "private, max-age=15");
+        ctx.contentType("image/svg+xml; charset=utf-8").result(Charts.activity("chart-" + ctx.queryParam("window"),
+                c.counts(), c.from(), w.bucket(), w.buckets(), w.label()));
     }
 
     private FlowRunDetail detail(Context ctx) {
@@ -652,28 +697,13 @@ public final class WebApp {
 
     private void apiActivity(Context ctx, Principal who) {
         RunFilter filter = RunFilter.parse(ctx);
-        String window = Optional.ofNullable(ctx.queryParam("window")).orElse("24h");
-        Duration span;
-        Duration bucket;
-        switch (window) {
-            case "24h" -> {
-                span = Duration.ofHours(24);
-                bucket = Duration.ofHours(1);
-            }
-            case "7d" -> {
-                span = Duration.ofDays(7);
-                bucket = Duration.ofHours(6);
-            }
-            default -> throw HttpError.badRequest("window must be 24h or 7d, was '" + Fmt.cut(window, 20) + "'");
-        }
-        Instant end = settings.clock().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
-        Instant from = end.minus(span);
-        List<StateCount> counts = history.stateCounts(filter.query(settings.clock()), from, end, bucket);
+        Window w = window(ctx);
+        Counts c = counts(filter, w);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", from);
-        out.put("to", end);
-        out.put("bucket", bucket);
-        out.put("counts", counts);
+        out.put("from", c.from());
+        out.put("to", c.to());
+        out.put("bucket", w.bucket());
+        out.put("counts", c.counts());
         json(ctx, out);
     }
 
