@@ -301,4 +301,51 @@ class ServerIT {
         }
         assertThat(total).as("gzipped JavaScript on a page").isLessThan(50 * 1024);
     }
+
+    @Test
+    void everyRouteAnswersOverHttp() throws Exception {
+        int checked = 0;
+        for (RouteDef r : f.server.routesForTests()) {
+            String path = r.path().replace("{id}", r.path().startsWith("/api/keys") || r.path().startsWith("/keys")
+                    ? "000000000000" : f.etlRunIds.get(0)).replace("{file}", "sluice.css")
+                    .replace("{type}", "test-credentials").replace("{name}", "no-such-block");
+            HttpRequest.Builder req = HttpRequest.newBuilder(f.uri(path));
+            switch (r.method()) {
+                case "GET" -> {
+                    HttpResponse<String> resp = path.endsWith("/stream") || path.endsWith("/live")
+                            ? f.get(path, "Accept", "text/event-stream") : f.send(req.GET());
+                    assertThat(resp.statusCode()).as(r.method() + " " + path).isIn(200, 302, 303);
+                }
+                case "POST", "DELETE" -> {
+                    // no CSRF token and no bearer key: refused before anything changes
+                    HttpResponse<String> resp = f.send(r.method().equals("POST")
+                            ? req.POST(HttpRequest.BodyPublishers.ofString("")) : req.DELETE());
+                    assertThat(resp.statusCode()).as(r.method() + " " + path).isEqualTo(403);
+                    assertThat(resp.body()).contains("CSRF");
+                }
+                default -> throw new AssertionError(r.method());
+            }
+            checked++;
+        }
+        assertThat(checked).isEqualTo(f.server.routesForTests().size()).isGreaterThanOrEqualTo(29);
+        assertThat(f.get("/").headers().firstValue("Location")).hasValue("/runs");
+    }
+
+    @Test
+    void anAdminDeletesABlockWithTheCsrfToken() throws Exception {
+        f.blocks.write(new dev.sluice.block.BlockId("test-credentials", "doomed"), "{\"host\":\"h\"}", false);
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        Document blocks = Jsoup.parse(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/blocks"))).body());
+        String csrf = blocks.select("meta[name=csrf-token]").attr("content");
+        String action = blocks.select("form[action=/blocks/test-credentials/doomed/delete]").attr("action");
+        assertThat(action).isNotEmpty();
+        HttpResponse<String> deleted = Fixture.send(browser, HttpRequest.newBuilder(f.uri(action))
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf)), "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(f.blocks.read(new dev.sluice.block.BlockId("test-credentials", "doomed"))).isEmpty();
+        assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/test-credentials/doomed")).DELETE(),
+                "X-CSRF-Token", csrf).statusCode()).isEqualTo(404);
+        assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/Bad%20Type/x")).DELETE(),
+                "X-CSRF-Token", csrf).statusCode()).isEqualTo(400);
+    }
 }

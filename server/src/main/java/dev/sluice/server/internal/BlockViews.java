@@ -39,6 +39,18 @@ final class BlockViews {
         return Secret.mask(store.description());
     }
 
+    boolean writable() {
+        return store.isWritable();
+    }
+
+    /** Deletes block {@code id}; false if there was none. */
+    boolean delete(BlockId id) {
+        if (!store.isWritable()) {
+            throw new HttpError(409, "the block store " + description() + " is read-only");
+        }
+        return store.delete(id);
+    }
+
     List<BlockRow> all() {
         List<BlockRow> rows = new ArrayList<>();
         for (BlockId id : store.list()) {

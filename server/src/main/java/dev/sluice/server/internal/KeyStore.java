@@ -92,16 +92,29 @@ public final class KeyStore implements AutoCloseable {
             sc.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
             SQLiteDataSource ds = new SQLiteDataSource(sc);
             ds.setUrl("jdbc:sqlite:" + file);
-            store = new KeyStore(config, ds, null, clock);
+            HikariConfig hc = new HikariConfig();
+            hc.setPoolName("sluice-server");
+            hc.setDataSource(ds);
+            hc.setMaximumPoolSize(Math.max(2, config.poolSize()));
+            hc.setMinimumIdle(1);
+            hc.setConnectionTimeout(config.connectTimeout().toMillis());
+            hc.setInitializationFailTimeout(1);
+            HikariDataSource pool;
+            try {
+                pool = new HikariDataSource(hc);
+            } catch (RuntimeException e) {
+                throw new ServerException("cannot open the database file " + file + " for the API keys: " + root(e), e);
+            }
+            store = new KeyStore(config, pool, pool, clock);
         } else {
             String password = config.password().reveal();
             HikariConfig hc = new HikariConfig();
-            hc.setPoolName("sluice-server-keys");
+            hc.setPoolName("sluice-server");
             hc.setJdbcUrl(config.url());
             hc.setUsername(config.user().isEmpty() ? null : config.user());
             hc.setPassword(password.isEmpty() ? null : password);
-            hc.setMaximumPoolSize(2);
-            hc.setMinimumIdle(0);
+            hc.setMaximumPoolSize(Math.max(2, config.poolSize()));
+            hc.setMinimumIdle(1);
             hc.setConnectionTimeout(config.connectTimeout().toMillis());
             hc.setInitializationFailTimeout(1);
             HikariDataSource pool;

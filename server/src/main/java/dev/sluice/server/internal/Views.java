@@ -63,7 +63,7 @@ public final class Views {
     }
 
     /** The blocks page. */
-    public record BlocksView(String store, List<BlockRow> blocks) {
+    public record BlocksView(String store, List<BlockRow> blocks, boolean canDelete) {
     }
 
     /** The API keys page, with the key just created (shown once). */

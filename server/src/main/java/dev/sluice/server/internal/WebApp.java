@@ -170,6 +170,8 @@ public final class WebApp {
         route(r, "GET", "/runs/{id}/logs/live", Role.VIEWER, false, "A run's new log lines as HTML server-sent events",
                 List.of("after"), "", (ctx, who) -> logStream(ctx, true));
         route(r, "GET", "/blocks", Role.VIEWER, false, "Saved blocks, secrets masked", List.of(), "", this::blocksPage);
+        route(r, "POST", "/blocks/{type}/{name}/delete", Role.ADMIN, false, "Deletes a saved block", List.of(), "",
+                this::blockDelete);
         route(r, "GET", "/keys", Role.ADMIN, false, "API keys", List.of(), "", this::keysPage);
         route(r, "POST", "/keys", Role.ADMIN, false, "Creates an API key", List.of(), "", this::keysCreate);
         route(r, "POST", "/keys/{id}/revoke", Role.ADMIN, false, "Revokes an API key", List.of(), "", this::keysRevoke);
@@ -194,6 +196,8 @@ public final class WebApp {
                 List.of("window", "flow", "name", "tag", "state"), "Activity", this::apiActivity);
         route(r, "GET", "/api/blocks", Role.VIEWER, true, "Saved blocks with their non-secret fields", List.of(),
                 "Blocks", this::apiBlocks);
+        route(r, "DELETE", "/api/blocks/{type}/{name}", Role.ADMIN, true, "Deletes a saved block", List.of(), "",
+                this::apiBlockDelete);
         route(r, "GET", "/api/keys", Role.ADMIN, true, "API keys (never the keys themselves)", List.of(), "Keys",
                 this::apiKeys);
         route(r, "POST", "/api/keys", Role.ADMIN, true, "Creates an API key; the answer holds it, once", List.of(),
@@ -243,7 +247,13 @@ public final class WebApp {
             action.handle(ctx, who);
             ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - start) / 1e6));
         } catch (HttpError e) {
-            error(ctx, e.status, e.status == 404 ? "Not found" : "Bad request", e.getMessage());
+            String title = switch (e.status) {
+                case 404 -> "Not found";
+                case 409 -> "Conflict";
+                case 503 -> "Unavailable";
+                default -> "Bad request";
+            };
+            error(ctx, e.status, title, e.getMessage());
         } catch (IllegalArgumentException e) {
             error(ctx, 400, "Bad request", Secret.mask(e.getMessage()));
         } catch (HistoryException | ServerException e) {
@@ -587,7 +597,34 @@ public final class WebApp {
     // ---------------------------------------------------------------- blocks and keys
 
     private void blocksPage(Context ctx, Principal who) {
-        render(ctx, "blocks.jte", page(ctx, who, "Blocks", "blocks"), new BlocksView(blocks.description(), blocks.all()));
+        render(ctx, "blocks.jte", page(ctx, who, "Blocks", "blocks"), new BlocksView(blocks.description(), blocks.all(),
+                blocks.writable() && who.role().allows(Role.ADMIN)));
+    }
+
+    private dev.sluice.block.BlockId blockId(Context ctx) {
+        try {
+            return new dev.sluice.block.BlockId(ctx.pathParam("type"), ctx.pathParam("name"));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
+    private void blockDelete(Context ctx, Principal who) {
+        dev.sluice.block.BlockId id = blockId(ctx);
+        if (!blocks.delete(id)) {
+            throw HttpError.notFound("no saved block " + id);
+        }
+        LOG.info("block {} deleted by '{}'", id, who.name());
+        ctx.redirect("/blocks", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private void apiBlockDelete(Context ctx, Principal who) {
+        dev.sluice.block.BlockId id = blockId(ctx);
+        if (!blocks.delete(id)) {
+            throw HttpError.notFound("no saved block " + id);
+        }
+        LOG.info("block {} deleted by '{}'", id, who.name());
+        ctx.status(204);
     }
 
     private void keysPage(Context ctx, Principal who) {
