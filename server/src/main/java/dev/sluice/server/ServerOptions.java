@@ -1,0 +1,242 @@
+package dev.sluice.server;
+
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockStore;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link SluiceServer} starts: its address, its database, its block store and its security
+ * settings. Immutable; made with {@link #builder()}, changed with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * ServerOptions options = ServerOptions.builder()
+ *         .database(HistoryDatabase.of("jdbc:postgresql://db/sluice", "sluice", Secret.of(password)))
+ *         .host("0.0.0.0")            // refused unless API keys exist
+ *         .port(4200)
+ *         .build();
+ * }</pre>
+ */
+public final class ServerOptions {
+    /** The default address: loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The default port. */
+    public static final int DEFAULT_PORT = 4200;
+
+    private final String host;
+    private final int port;
+    private final @Nullable HistoryDatabase database;
+    private final @Nullable History history;
+    private final @Nullable BlockStore blockStore;
+    private final boolean requireApiKeys;
+    private final Duration sessionTimeout;
+    private final int loginAttemptsPerMinute;
+    private final Clock clock;
+    private final boolean printUrl;
+
+    private ServerOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.database = b.database;
+        this.history = b.history;
+        this.blockStore = b.blockStore;
+        this.requireApiKeys = b.requireApiKeys;
+        this.sessionTimeout = b.sessionTimeout;
+        this.loginAttemptsPerMinute = b.loginAttemptsPerMinute;
+        this.clock = b.clock;
+        this.printUrl = b.printUrl;
+    }
+
+    /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.database = database;
+        b.history = history;
+        b.blockStore = blockStore;
+        b.requireApiKeys = requireApiKeys;
+        b.sessionTimeout = sessionTimeout;
+        b.loginAttemptsPerMinute = loginAttemptsPerMinute;
+        b.clock = clock;
+        b.printUrl = printUrl;
+        return b;
+    }
+
+    /** The address to bind. */
+    public String host() {
+        return host;
+    }
+
+    /** The port to bind (0: any free port). */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * The database of the runs and the API keys: the one given, else the environment's
+     * ({@link HistoryDatabase#fromEnvironment}: {@code SLUICE_DATABASE_URL}, else {@code $SLUICE_HOME/sluice.db}).
+     */
+    public HistoryDatabase database() {
+        if (database != null) {
+            return database;
+        }
+        SluiceRuntime defaults = SluiceRuntime.defaults();
+        return HistoryDatabase.fromEnvironment(defaults.environment(), defaults.home());
+    }
+
+    /** An open history the server reads instead of opening its own (it must be on {@link #database()}). */
+    public Optional<History> history() {
+        return Optional.ofNullable(history);
+    }
+
+    /** The block store the blocks page shows: the one given, else {@link BlockStore#fromConfiguration()}. */
+    public BlockStore blockStore() {
+        return blockStore != null ? blockStore : BlockStore.fromConfiguration();
+    }
+
+    /** Whether a key is needed even on loopback when no key exists yet (then nobody gets in until one is created). */
+    public boolean requireApiKeys() {
+        return requireApiKeys;
+    }
+
+    /** How long a dashboard login lasts without use. */
+    public Duration sessionTimeout() {
+        return sessionTimeout;
+    }
+
+    /** How many failed logins one address may make a minute before it is refused for the rest of it. */
+    public int loginAttemptsPerMinute() {
+        return loginAttemptsPerMinute;
+    }
+
+    /** The clock of sessions, charts and time filters. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Whether {@link SluiceServer#start} prints the URL on standard output. */
+    public boolean printUrl() {
+        return printUrl;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerOptions[host=" + host + ", port=" + port + ", database="
+                + (database == null ? "from the environment" : database.redactedUrl()) + ", requireApiKeys="
+                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + "]";
+    }
+
+    /** Builds {@link ServerOptions}; every setter checks its value and names it when it is wrong. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private @Nullable HistoryDatabase database;
+        private @Nullable History history;
+        private @Nullable BlockStore blockStore;
+        private boolean requireApiKeys;
+        private Duration sessionTimeout = Duration.ofHours(12);
+        private int loginAttemptsPerMinute = 10;
+        private Clock clock = Clock.systemUTC();
+        private boolean printUrl = true;
+
+        private Builder() {
+        }
+
+        /**
+         * The address to bind (default {@value #DEFAULT_HOST}). Any address other than a loopback one is
+         * refused at start while no API key exists.
+         */
+        public Builder host(String host) {
+            Objects.requireNonNull(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            this.host = host.strip();
+            return this;
+        }
+
+        /** The port (default {@value #DEFAULT_PORT}; 0 for any free port, see {@link SluiceServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The database of runs and API keys (default: the environment's, see {@link ServerOptions#database()}). */
+        public Builder database(HistoryDatabase database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /**
+         * Reads runs through {@code history}, already open on {@code database} (a serving worker hosting the
+         * server), instead of opening a history of its own. The server does not close it.
+         */
+        public Builder history(History history, HistoryDatabase database) {
+            this.history = Objects.requireNonNull(history, "history");
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        /** The block store shown on the blocks page (default {@link BlockStore#fromConfiguration()}). */
+        public Builder blockStore(BlockStore store) {
+            this.blockStore = Objects.requireNonNull(store, "blockStore");
+            return this;
+        }
+
+        /** Requires an API key even on loopback while no key exists (default false). */
+        public Builder requireApiKeys(boolean require) {
+            this.requireApiKeys = require;
+            return this;
+        }
+
+        /** How long a dashboard login lasts without use (default 12 hours, 1 minute to 30 days). */
+        public Builder sessionTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "sessionTimeout");
+            if (timeout.compareTo(Duration.ofMinutes(1)) < 0 || timeout.compareTo(Duration.ofDays(30)) > 0) {
+                throw new IllegalArgumentException("sessionTimeout must be between 1 minute and 30 days, was " + timeout);
+            }
+            this.sessionTimeout = timeout;
+            return this;
+        }
+
+        /** Failed logins allowed per address and minute (default 10, at least 1). */
+        public Builder loginAttemptsPerMinute(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("loginAttemptsPerMinute must be >= 1, was " + attempts);
+            }
+            this.loginAttemptsPerMinute = attempts;
+            return this;
+        }
+
+        /** The clock (default the system's; tests pass their own). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Whether to print the URL on standard output at start (default true). */
+        public Builder printUrl(boolean print) {
+            this.printUrl = print;
+            return this;
+        }
+
+        /** The options. */
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sluice.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockId;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Encrypted;
+import dev.sluice.block.Secret;
+import dev.sluice.server.internal.Views.BlockRow;
+import dev.sluice.server.internal.Views.Field;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Saved blocks as the dashboard shows them. A secret never leaves this class: a value stored as a
+ * secret ({@code {"$secret": ...}}), a field of type {@link Secret} or marked {@link Encrypted} in the
+ * block's record (when its type is on the class path), and, for a block of an unknown type in a store
+ * that keeps secrets in plain text (environment variables), every text value, are all shown as
+ * {@value #MASK}. Every other value is passed through {@link Secret#mask} too.
+ */
+final class BlockViews {
+    static final String MASK = "**********";
+    private final BlockStore store;
+    private final SluiceRuntime runtime;
+
+    BlockViews(BlockStore store) {
+        this.store = store;
+        this.runtime = SluiceRuntime.builder().withoutExtensions().blockStore(store).build();
+    }
+
+    String description() {
+        return Secret.mask(store.description());
+    }
+
+    boolean writable() {
+        return store.isWritable();
+    }
+
+    /** Deletes block {@code id}; false if there was none. */
+    boolean delete(BlockId id) {
+        if (!store.isWritable()) {
+            throw new HttpError(409, "the block store " + description() + " is read-only");
+        }
+        return store.delete(id);
+    }
+
+    List<BlockRow> all() {
+        List<BlockRow> rows = new ArrayList<>();
+        for (BlockId id : store.list()) {
+            rows.add(row(id));
+        }
+        return rows;
+    }
+
+    private BlockRow row(BlockId id) {
+        Optional<String> doc;
+        try {
+            doc = store.read(id);
+        } catch (RuntimeException e) {
+            return new BlockRow(id.type(), id.name(), List.of(), "cannot be read: " + Secret.mask(e.getClass().getSimpleName()));
+        }
+        if (doc.isEmpty()) {
+            return new BlockRow(id.type(), id.name(), List.of(), "gone");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(doc.get());
+        } catch (Exception e) {
+            return new BlockRow(id.type(), id.name(), List.of(), "not valid JSON");
+        }
+        Set<String> secretFields = new HashSet<>();
+        boolean typeKnown = secretFields(id, secretFields);
+        boolean maskAllText = !typeKnown && !store.isWritable();
+        List<Field> fields = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (e.getKey().startsWith("$")) {
+                continue;
+            }
+            JsonNode shown = secretFields.contains(e.getKey()) ? Json.MAPPER.getNodeFactory().textNode(MASK)
+                    : masked(e.getValue(), maskAllText);
+            fields.add(new Field(e.getKey(), shown.isTextual() ? shown.asText() : Secret.mask(shown.toString())));
+        }
+        return new BlockRow(id.type(), id.name(), fields, typeKnown ? null : "type not on the server's class path: text values hidden");
+    }
+
+    /** Adds the names of {@code id}'s record components that hold secrets; false if the type is not known here. */
+    private boolean secretFields(BlockId id, Set<String> out) {
+        Class<? extends Block> type;
+        try {
+            type = runtime.call(() -> Blocks.load(id.type() + "/" + id.name()).getClass());
+        } catch (RuntimeException e) {
+            return false;
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        if (components == null) {
+            return false;
+        }
+        for (RecordComponent c : components) {
+            if (c.getType() == Secret.class || c.isAnnotationPresent(Encrypted.class)
+                    || c.getAccessor().isAnnotationPresent(Encrypted.class)) {
+                out.add(c.getName());
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode masked(JsonNode node, boolean allText) {
+        var f = Json.MAPPER.getNodeFactory();
+        if (node.isObject()) {
+            if (node.size() == 1 && node.has("$secret")) {
+                return f.textNode(MASK);
+            }
+            var copy = f.objectNode();
+            node.properties().forEach(e -> copy.set(e.getKey(), masked(e.getValue(), allText)));
+            return copy;
+        }
+        if (node.isArray()) {
+            var copy = f.arrayNode();
+            node.forEach(n -> copy.add(masked(n, allText)));
+            return copy;
+        }
+        if (node.isTextual()) {
+            return f.textNode(allText ? MASK : Secret.mask(node.asText()));
+        }
+        return node;
+    }
+}

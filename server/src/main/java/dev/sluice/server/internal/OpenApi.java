@@ -1,0 +1,161 @@
+package dev.sluice.server.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The OpenAPI 3 document of the JSON API, made from the routes the server registers. */
+final class OpenApi {
+    private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
+    private static final Map<String, String> QUERY_DOCS = Map.ofEntries(
+            Map.entry("flow", "flow names (any of); repeat or separate with commas"),
+            Map.entry("name", "run name pattern: % any text, _ one character; without either, a prefix"),
+            Map.entry("tag", "tags a run must all have; repeat or separate with commas"),
+            Map.entry("state", "states (any of): SCHEDULED, PENDING, RUNNING, RETRYING, COMPLETED, CACHED, FAILED, CRASHED, CANCELLED, TIMED_OUT"),
+            Map.entry("range", "runs started within 1h, 24h, 7d or 30d of now"),
+            Map.entry("from", "runs started at or after this time (ISO-8601)"),
+            Map.entry("to", "runs started before this time (ISO-8601)"),
+            Map.entry("top", "1: only runs that are not subflow runs"),
+            Map.entry("limit", "page size"),
+            Map.entry("after", "the cursor of the previous page (nextCursor), or for logs the last line number seen"),
+            Map.entry("window", "24h (hourly buckets) or 7d (6-hour buckets)"),
+            Map.entry("next", "where to go after logging in"),
+            Map.entry("tasks_after", "the cursor of the previous page of task runs"));
+
+    private OpenApi() {
+    }
+
+    static ObjectNode document(List<RouteDef> routes) {
+        var m = Json.MAPPER;
+        ObjectNode doc = m.createObjectNode();
+        doc.put("openapi", "3.0.3");
+        doc.putObject("info").put("title", "Sluice server API").put("version", "1")
+                .put("description", "The JSON API of the Sluice dashboard. Send 'Authorization: Bearer <API key>'; "
+                        + "roles: viewer (read), operator (trigger, cancel), admin (keys, blocks). Secret values never appear.");
+        ObjectNode paths = doc.putObject("paths");
+        for (RouteDef r : routes) {
+            if (!r.api()) {
+                continue;
+            }
+            ObjectNode path = paths.has(r.path()) ? (ObjectNode) paths.get(r.path()) : paths.putObject(r.path());
+            ObjectNode op = path.putObject(r.method().toLowerCase(java.util.Locale.ROOT));
+            op.put("summary", r.summary());
+            op.put("operationId", r.method().toLowerCase(java.util.Locale.ROOT) + r.path().replaceAll("[^A-Za-z0-9]+", "_"));
+            if (r.role() != null) {
+                op.put("x-sluice-role", r.role().id());
+            } else {
+                op.putArray("security");
+            }
+            ArrayNode params = op.putArray("parameters");
+            Matcher pm = PARAM.matcher(r.path());
+            while (pm.find()) {
+                params.addObject().put("name", pm.group(1)).put("in", "path").put("required", true)
+                        .putObject("schema").put("type", "string");
+            }
+            for (String q : r.query()) {
+                ObjectNode p = params.addObject().put("name", q).put("in", "query").put("required", false)
+                        .put("description", QUERY_DOCS.getOrDefault(q, q));
+                p.putObject("schema").put("type", "string");
+            }
+            if (r.method().equals("POST") && r.path().equals("/api/keys")) {
+                op.putObject("requestBody").put("required", true).putObject("content").putObject("application/json")
+                        .putObject("schema").put("$ref", "#/components/schemas/KeyRequest");
+            }
+            ObjectNode responses = op.putObject("responses");
+            String ok = r.method().equals("POST") ? "201" : r.method().equals("DELETE") ? "204" : "200";
+            ObjectNode okResponse = responses.putObject(ok).put("description", "success");
+            if (!r.response().isEmpty()) {
+                okResponse.putObject("content").putObject("application/json").putObject("schema")
+                        .put("$ref", "#/components/schemas/" + r.response());
+            } else if (r.path().endsWith("/stream")) {
+                okResponse.putObject("content").putObject("text/event-stream").putObject("schema").put("type", "string");
+            } else if (r.path().endsWith("openapi.json")) {
+                okResponse.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+            }
+            responses.putObject("400").put("description", "malformed parameter").set("content", errorContent());
+            if (r.role() != null) {
+                responses.putObject("401").put("description", "no valid API key").set("content", errorContent());
+                responses.putObject("403").put("description", "the key's role is not enough, or a CSRF token is missing")
+                        .set("content", errorContent());
+            }
+            if (r.path().contains("{")) {
+                responses.putObject("404").put("description", "not found").set("content", errorContent());
+            }
+            responses.putObject("503").put("description", "the database cannot be reached").set("content", errorContent());
+        }
+        ObjectNode components = doc.putObject("components");
+        components.putObject("securitySchemes").putObject("bearer").put("type", "http").put("scheme", "bearer");
+        doc.putArray("security").addObject().putArray("bearer");
+        ObjectNode schemas = components.putObject("schemas");
+        schemas.putObject("Error").put("type", "object").putObject("properties")
+                .<ObjectNode>set("status", type("integer")).<ObjectNode>set("error", type("string")).set("message", type("string"));
+        ObjectNode run = schemas.putObject("Run").put("type", "object");
+        ObjectNode rp = run.putObject("properties");
+        for (String s : List.of("id", "name", "flowName", "version", "state", "parentFlowRunId", "createdAt", "startTime",
+                "endTime", "duration", "updatedAt")) {
+            rp.set(s, type("string"));
+        }
+        rp.set("attempts", type("integer"));
+        rp.set("durationMillis", type("integer"));
+        rp.putObject("tags").put("type", "array").set("items", type("string"));
+        rp.putObject("parameters").put("type", "object");
+        schemas.set("RunPage", page("#/components/schemas/Run"));
+        schemas.set("TaskRunPage", page(null));
+        schemas.set("LogPage", page(null));
+        ObjectNode detail = schemas.putObject("RunDetail").put("type", "object").putObject("properties");
+        detail.putObject("run").put("$ref", "#/components/schemas/Run");
+        detail.putObject("stateHistory").put("type", "array").putObject("items").put("type", "object");
+        detail.putObject("parameters").put("type", "object");
+        detail.putObject("error").put("type", "object").put("nullable", true);
+        detail.putObject("taskRuns").put("$ref", "#/components/schemas/TaskRunPage");
+        detail.putObject("subflowRuns").put("$ref", "#/components/schemas/RunPage");
+        detail.putObject("logs").put("$ref", "#/components/schemas/LogPage");
+        schemas.putObject("Activity").put("type", "object").putObject("properties")
+                .<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
+                .<ObjectNode>set("bucket", type("string"))
+                .putObject("counts").put("type", "array").putObject("items").put("type", "object").putObject("properties")
+                .<ObjectNode>set("bucketStart", type("string")).<ObjectNode>set("state", type("string")).set("count", type("integer"));
+        schemas.putObject("Blocks").put("type", "object").putObject("properties").<ObjectNode>set("store", type("string"))
+                .putObject("blocks").put("type", "array").putObject("items").put("type", "object")
+                .put("description", "type, name, fields (name, value; secret values are **********), problem");
+        schemas.putObject("Key").put("type", "object").putObject("properties").<ObjectNode>set("id", type("string"))
+                .<ObjectNode>set("name", type("string")).<ObjectNode>set("role", type("string"))
+                .<ObjectNode>set("createdAt", type("string")).set("revokedAt", type("string"));
+        schemas.putObject("Keys").put("type", "object").putObject("properties").putObject("keys").put("type", "array")
+                .putObject("items").put("$ref", "#/components/schemas/Key");
+        schemas.putObject("KeyRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
+                .putObject("properties").<ObjectNode>set("name", type("string")).putObject("role").put("type", "string")
+                .putArray("enum").add("viewer").add("operator").add("admin");
+        schemas.putObject("NewKey").put("type", "object").putObject("properties").<ObjectNode>set("token", type("string"))
+                .putObject("key").put("$ref", "#/components/schemas/Key");
+        schemas.putObject("Me").put("type", "object").putObject("properties").<ObjectNode>set("name", type("string"))
+                .<ObjectNode>set("role", type("string")).set("open", type("boolean"));
+        return doc;
+    }
+
+    private static ObjectNode type(String t) {
+        return Json.MAPPER.createObjectNode().put("type", t);
+    }
+
+    private static ObjectNode errorContent() {
+        ObjectNode c = Json.MAPPER.createObjectNode();
+        c.putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/Error");
+        return c;
+    }
+
+    private static ObjectNode page(@org.jspecify.annotations.Nullable String ref) {
+        ObjectNode p = Json.MAPPER.createObjectNode().put("type", "object");
+        ObjectNode props = p.putObject("properties");
+        ObjectNode items = props.putObject("items").put("type", "array").putObject("items");
+        if (ref != null) {
+            items.put("$ref", ref);
+        } else {
+            items.put("type", "object");
+        }
+        props.putObject("nextCursor").put("type", "string").put("nullable", true);
+        return p;
+    }
+}

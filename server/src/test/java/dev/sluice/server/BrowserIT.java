@@ -1,0 +1,195 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Flow;
+import dev.sluice.RunContext;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockStore;
+import dev.sluice.history.HistoryDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, which .ci/run
+ * installs), driven by Selenium: one browser for all the tests. Screenshots go to target/screenshots.
+ */
+class BrowserIT {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+    static Path profile;
+
+    final Fixture f = Fixture.shared();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void openBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; .ci/run does it)");
+        profile = Files.createTempDirectory("sluice-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-extensions", "--window-size=1366,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    static void screenshot(String name) throws IOException {
+        Path png = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void openTheRunsPageFilterAndOpenARun() throws IOException {
+        long start = System.nanoTime();
+        browser.get(f.uri("/runs").toString());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs tr.run")));
+        long loadMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(loadMillis).as("runs page in the browser").isLessThan(5_000);
+        wait.until(d -> ((Number) browser.executeScript(
+                "return document.getElementById('chart-24h').naturalWidth")).intValue() > 0);
+        screenshot("runs");
+
+        WebElement flow = browser.findElement(By.name("flow"));
+        flow.clear();
+        flow.sendKeys("daily-etl");
+        browser.findElement(By.cssSelector("input[name=state][value=COMPLETED]")).click();
+        browser.findElement(By.id("apply")).click();
+        wait.until(ExpectedConditions.urlContains("flow=daily-etl"));
+        wait.until(d -> d.findElements(By.cssSelector("#runs tr.run")).stream().allMatch(r -> r.getText().contains("daily-etl")));
+        assertThat(browser.getCurrentUrl()).contains("state=COMPLETED");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#runs tr.run"));
+        assertThat(rows).hasSize(Fixture.ETL_RUNS);
+        screenshot("runs-filtered");
+
+        rows.get(0).findElement(By.cssSelector("a")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-state")));
+        assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("COMPLETED");
+        assertThat(browser.findElements(By.cssSelector("svg.gantt rect.task"))).hasSize(3);
+        screenshot("run");
+
+        browser.get(f.uri("/runs/" + f.parentRunId).toString());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("subflows")));
+        assertThat(browser.findElement(By.id("error")).getText()).contains("report could not be written");
+        screenshot("run-failed");
+
+        browser.get(f.uri("/blocks").toString());
+        String blocks = browser.findElement(By.id("blocks")).getText();
+        assertThat(blocks).contains("warehouse").contains("**********").doesNotContain(Fixture.BLOCK_SECRET);
+        screenshot("blocks");
+    }
+
+    @Test
+    void watchALiveLogLineArrive() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> runId = new CompletableFuture<>();
+        Flow<Integer, Integer> slow = Flow.named("browser-live").withRunName("watched-{arg0}").of((Integer n) -> {
+            runId.complete(RunContext.flowRun().orElseThrow().id());
+            RunContext.logger().info("waiting for the browser");
+            release.await(30, TimeUnit.SECONDS);
+            RunContext.logger().info("hello from the running flow {}", n);
+            Thread.sleep(1500);
+            return n;
+        });
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().recorder(f.history.recorder()).build()) {
+            Thread runner = new Thread(() -> runtime.runForState(slow, 7));
+            runner.start();
+            String id = runId.get(20, TimeUnit.SECONDS);
+            f.history.flush();
+            browser.get(f.uri("/runs/" + id).toString());
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("live")));
+            wait.until(d -> d.findElement(By.id("logs")).getText().contains("waiting for the browser"));
+            Thread.sleep(700); // the event stream is open
+            release.countDown();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("logs")).getText()
+                    .contains("hello from the running flow 7"));
+            screenshot("run-live");
+            runner.join(30_000);
+        }
+    }
+
+    @Test
+    void logInAndOutAndBeRefusedAsAViewer() throws IOException {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("browser-keys.db"));
+        String viewer;
+        String admin;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            viewer = keys.create("vera", Role.VIEWER).token().reveal();
+            admin = keys.create("ada", Role.ADMIN).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                .blockStore(BlockStore.inMemory()).build())) {
+            browser.get(server.url().resolve("/runs").toString());
+            wait.until(ExpectedConditions.urlContains("/login"));
+            screenshot("login");
+            browser.findElement(By.id("key")).sendKeys(viewer);
+            browser.findElement(By.id("login")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+            assertThat(browser.findElement(By.id("user")).getText()).contains("vera").contains("viewer");
+            assertThat(browser.findElements(By.linkText("API keys"))).isEmpty();
+
+            browser.get(server.url().resolve("/keys").toString());
+            assertThat(browser.findElement(By.tagName("h1")).getText()).contains("403");
+            assertThat(browser.findElement(By.className("error-message")).getText()).contains("needs the admin role");
+            screenshot("refused");
+
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
+            browser.get(server.url().resolve("/runs").toString());
+            wait.until(ExpectedConditions.urlContains("/login"));
+
+            browser.findElement(By.id("key")).sendKeys(admin);
+            browser.findElement(By.id("login")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+            browser.findElement(By.linkText("API keys")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("create-key")));
+            browser.findElement(By.cssSelector("#create-key input[name=name]")).sendKeys("from-the-browser");
+            browser.findElement(By.cssSelector("#create-key button")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-token")));
+            assertThat(browser.findElement(By.id("new-token")).getText()).startsWith("sluice_");
+            assertThat(server.apiKeys().list()).extracting(ApiKey::name).contains("from-the-browser");
+            screenshot("keys");
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No secret in any response: blocks saved with known secrets, a flow that revealed one (and logged it,
+ * and failed with it in its message); every page reachable from the runs page and every API response
+ * about every run is scanned for the values.
+ */
+class SecretsIT {
+    final Fixture f = Fixture.shared();
+    final List<String> secrets = List.of(Fixture.RUN_SECRET, Fixture.BLOCK_SECRET, Fixture.URL_SECRET, Fixture.SPARE_SECRET);
+
+    void assertClean(String path, HttpResponse<String> r) {
+        for (String s : secrets) {
+            assertThat(r.body()).as(path).doesNotContain(s);
+            r.headers().map().forEach((k, v) -> assertThat(String.join(",", v)).as(path + " header " + k).doesNotContain(s));
+        }
+    }
+
+    @Test
+    void noPageAndNoApiResponseHoldsASecret() {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of("/runs", "/runs?limit=500", "/blocks", "/keys", "/login",
+                "/runs/" + f.secretRunId, "/runs/" + f.secretRunId + "/logs"));
+        Set<String> runIds = new LinkedHashSet<>();
+        while (!todo.isEmpty() && seen.size() < 400) {
+            String path = todo.poll();
+            if (!seen.add(path)) {
+                continue;
+            }
+            HttpResponse<String> r = f.get(path);
+            assertThat(r.statusCode()).as(path).isLessThan(400);
+            assertClean(path, r);
+            Document doc = Jsoup.parse(r.body(), f.uri(path).toString());
+            doc.select("a[href]").forEach(a -> {
+                String href = a.attr("href");
+                if (href.startsWith("/") && !href.startsWith("//")) {
+                    todo.add(href);
+                    if (href.matches("/runs/[^/?]+")) {
+                        runIds.add(href.substring(6));
+                    }
+                }
+            });
+        }
+        assertThat(runIds).contains(f.secretRunId, f.parentRunId);
+        assertThat(seen.size()).isGreaterThan(30);
+        for (String id : runIds) {
+            for (String api : List.of("/api/runs/" + id, "/api/runs/" + id + "/logs?limit=1000", "/api/runs/" + id + "/task-runs",
+                    "/api/runs/" + id + "/subflow-runs", "/runs/" + id + "/logs/live?after=0")) {
+                HttpResponse<String> r = f.get(api);
+                assertThat(r.statusCode()).as(api).isEqualTo(200);
+                assertClean(api, r);
+            }
+        }
+        for (String api : List.of("/api/runs?limit=500", "/api/blocks", "/api/activity", "/api/activity?window=7d",
+                "/api/openapi.json", "/api/me", "/api/keys")) {
+            HttpResponse<String> r = f.get(api);
+            assertThat(r.statusCode()).as(api).isEqualTo(200);
+            assertClean(api, r);
+        }
+        // the secret run is there, masked
+        String detail = f.get("/runs/" + f.secretRunId).body();
+        assertThat(Jsoup.parse(detail).select("#error").text()).contains("login refused for password **********");
+        assertThat(Jsoup.parse(detail).select("#logs").text()).contains("trying password **********");
+    }
+}

@@ -1,0 +1,351 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Flow;
+import dev.sluice.RunContext;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.server.internal.RouteDef;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+
+/** Every page and API route over HTTP, against a real server on a real history filled by real flows. */
+class ServerIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final Fixture f = Fixture.shared();
+
+    JsonNode json(String path) throws Exception {
+        HttpResponse<String> r = f.get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        return JSON.readTree(r.body());
+    }
+
+    Document page(String path) {
+        HttpResponse<String> r = f.get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return Jsoup.parse(r.body(), f.uri(path).toString());
+    }
+
+    Document svg(String src) {
+        assertThat(src).startsWith("/runs/activity.svg?window=");
+        HttpResponse<String> r = f.get(src);
+        assertThat(r.statusCode()).as(src).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+        return Jsoup.parse(r.body(), "", org.jsoup.parser.Parser.xmlParser());
+    }
+
+    @Test
+    void theRunsPageShowsRunsWithStatesTagsParametersAndBothCharts() {
+        Document doc = page("/runs");
+        List<Element> rows = doc.select("#runs tr.run");
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(Fixture.ETL_RUNS + 5);
+        Element etl = doc.select("#runs tr.run").stream().filter(r -> r.text().contains("etl-cityx")).findFirst().orElseThrow();
+        assertThat(etl.select(".badge").text()).isEqualTo("COMPLETED");
+        assertThat(etl.select(".tags").text()).contains("env:prod").contains("team:ops");
+        assertThat(etl.select(".params").text()).contains("city=cityx").contains("limit=23");
+        Document day = svg(doc.select("img#chart-24h").attr("src"));
+        assertThat(day.select("rect.bar")).isNotEmpty();
+        assertThat(day.select("rect.bar[data-state=FAILED]")).isNotEmpty();
+        assertThat(svg(doc.select("img#chart-7d").attr("src")).select("rect.bar")).isNotEmpty();
+        Document filtered = svg(page("/runs?flow=daily-etl").select("img#chart-24h").attr("src"));
+        assertThat(filtered.select("rect.bar").stream().mapToLong(r -> Long.parseLong(r.attr("data-count"))).sum())
+                .isEqualTo(Fixture.ETL_RUNS);
+        assertThat(doc.select("script[src]")).extracting(e -> e.attr("src"))
+                .containsExactly("/static/htmx.min.js", "/static/sse.js");
+        assertThat(doc.select("script:not([src])")).isEmpty();
+    }
+
+    @Test
+    void filtersAreKeptInTheUrlAndPagesFollowByKeyset() throws Exception {
+        Document doc = page("/runs?flow=daily-etl&tag=team:data&state=COMPLETED&limit=3");
+        List<Element> rows = doc.select("#runs tr.run");
+        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.text()).contains("daily-etl").contains("team:data"));
+        assertThat(doc.select("input[name=flow]").val()).isEqualTo("daily-etl");
+        assertThat(doc.select("input[name=state][value=COMPLETED]").hasAttr("checked")).isTrue();
+        assertThat(doc.select("input[name=state][value=FAILED]").hasAttr("checked")).isFalse();
+        Set<String> seen = new HashSet<>();
+        rows.forEach(r -> seen.add(r.attr("data-id")));
+        String next = doc.select("#next-page").attr("href");
+        assertThat(next).contains("flow=daily-etl").contains("tag=team%3Adata").contains("state=COMPLETED").contains("after=");
+        int pages = 1;
+        while (!next.isEmpty()) {
+            Document p = page(next);
+            p.select("#runs tr.run").forEach(r -> assertThat(seen.add(r.attr("data-id"))).isTrue());
+            next = p.select("#next-page").attr("href");
+            pages++;
+        }
+        assertThat(seen).hasSize(8); // runs 0, 3, ..., 21 carry team:data
+        assertThat(pages).isEqualTo(3);
+
+        JsonNode api = json("/api/runs?flow=daily-etl&name=etl-city&limit=10");
+        assertThat(api.get("items")).hasSize(10);
+        assertThat(api.get("items").get(0).get("flowName").asText()).isEqualTo("daily-etl");
+        assertThat(api.get("items").get(0).get("parameters").has("city")).isTrue();
+        List<String> all = new ArrayList<>();
+        api.get("items").forEach(i -> all.add(i.get("id").asText()));
+        while (!api.get("nextCursor").isNull()) {
+            api = json("/api/runs?flow=daily-etl&name=etl-city&limit=10&after="
+                    + java.net.URLEncoder.encode(api.get("nextCursor").asText(), StandardCharsets.UTF_8));
+            api.get("items").forEach(i -> all.add(i.get("id").asText()));
+        }
+        assertThat(all).hasSize(Fixture.ETL_RUNS).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(f.etlRunIds);
+
+        assertThat(json("/api/runs?state=FAILED&range=24h").get("items")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(json("/api/runs?flow=nothing-like-it").get("items")).isEmpty();
+        JsonNode activity = json("/api/activity?window=7d&flow=daily-etl");
+        long total = 0;
+        for (JsonNode c : activity.get("counts")) {
+            total += c.get("count").asLong();
+        }
+        assertThat(total).isEqualTo(Fixture.ETL_RUNS);
+    }
+
+    @Test
+    void malformedFiltersAndIdsAre400AndUnknownRuns404() throws Exception {
+        for (String bad : List.of("/runs?state=DONE", "/runs?from=yesterday", "/runs?limit=0", "/runs?range=2y",
+                "/runs?after=not-a-cursor", "/runs?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")) {
+            HttpResponse<String> r = f.get(bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(Jsoup.parse(r.body()).select(".error-message").text()).as(bad).isNotBlank();
+            HttpResponse<String> api = f.get(bad.replace("/runs", "/api/runs"));
+            assertThat(api.statusCode()).as(bad).isEqualTo(400);
+            assertThat(JSON.readTree(api.body()).get("message").asText()).isNotBlank();
+        }
+        assertThat(f.get("/runs?state=DONE").body()).contains("state must be one of");
+        HttpResponse<String> missing = f.get("/runs/0190aaaa-0000-7000-8000-000000000000");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(Jsoup.parse(missing.body()).select("h1").text()).contains("404");
+        assertThat(f.get("/api/runs/0190aaaa-0000-7000-8000-000000000000").statusCode()).isEqualTo(404);
+        assertThat(f.get("/runs/bad%20id%3Cscript%3E").statusCode()).isEqualTo(400);
+        assertThat(f.get("/no/such/page").statusCode()).isEqualTo(404);
+        assertThat(f.get("/api/nothing").statusCode()).isEqualTo(404);
+        assertThat(f.get("/api/runs/" + f.parentRunId + "/logs?after=-1").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theRunPageShowsStatesTasksAsGanttAndTableSubflowsAsATreeParametersErrorAndLogs() throws Exception {
+        Document doc = page("/runs/" + f.parentRunId);
+        assertThat(doc.select("#run-state").text()).isEqualTo("FAILED");
+        assertThat(doc.select("svg.timeline rect")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(doc.select("ol.states li").text()).contains("RUNNING").contains("FAILED");
+        assertThat(doc.select("#error").text()).contains("IllegalStateException").contains("report could not be written");
+        assertThat(doc.select("#error pre").text()).contains("at ");
+        assertThat(doc.select("#parameters").text()).contains("7");
+        // vtasks.backup.copy and vtasks.backup.verify nest under "vtasks" > "backup"
+        Element tree = doc.selectFirst("#subflows ul.tree");
+        assertThat(tree).isNotNull();
+        Element vtasks = tree.children().first();
+        assertThat(vtasks.selectFirst(".group").text()).isEqualTo("vtasks");
+        assertThat(vtasks.select("> ul > li > .group").eachText()).contains("backup");
+        assertThat(vtasks.select("a").eachText()).anySatisfy(t -> assertThat(t).startsWith("copy"))
+                .anySatisfy(t -> assertThat(t).startsWith("verify")).anySatisfy(t -> assertThat(t).startsWith("report"));
+        String copyHref = vtasks.select("a").stream().filter(a -> a.text().startsWith("copy")).findFirst().orElseThrow().attr("href");
+        Document copy = page(copyHref);
+        assertThat(copy.select("#tasks tbody tr")).hasSize(1);
+        assertThat(copy.select("svg.gantt rect.task")).hasSize(1);
+        assertThat(copy.select("#logs").text()).contains("extracting rows for copy7");
+
+        Document etl = page("/runs/" + f.etlRunIds.get(2));
+        assertThat(etl.select("#tasks tbody tr")).hasSize(3);
+        assertThat(etl.select("#tasks").text()).contains("extract-cityc").contains("transform").contains("load");
+        assertThat(etl.select("svg.gantt rect.task")).hasSize(3);
+        assertThat(etl.select("#parameters").text()).contains("city").contains("cityc").contains("dryRun");
+        assertThat(etl.select("#logs tr.log").eachText()).anySatisfy(t -> assertThat(t).contains("loaded 100 rows"));
+        assertThat(etl.select("#live")).isEmpty();
+
+        JsonNode detail = json("/api/runs/" + f.etlRunIds.get(2));
+        assertThat(detail.get("run").get("state").asText()).isEqualTo("COMPLETED");
+        assertThat(detail.get("taskRuns").get("items")).hasSize(3);
+        assertThat(detail.get("parameters").get("city").asText()).isEqualTo("cityc");
+        assertThat(json("/api/runs/" + f.etlRunIds.get(2) + "/task-runs?limit=2").get("items")).hasSize(2);
+        assertThat(json("/api/runs/" + f.parentRunId + "/subflow-runs").get("items")).hasSize(3);
+        JsonNode logs = json("/api/runs/" + f.etlRunIds.get(2) + "/logs?limit=1");
+        assertThat(logs.get("items")).hasSize(1);
+        long line = logs.get("items").get(0).get("line").asLong();
+        JsonNode rest = json("/api/runs/" + f.etlRunIds.get(2) + "/logs?after=" + line);
+        assertThat(rest.get("items")).isNotEmpty().allSatisfy(l -> assertThat(l.get("line").asLong()).isGreaterThan(line));
+        assertThat(page("/runs/" + f.etlRunIds.get(2) + "/logs").select("tr.log")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void logsOfARunningFlowArriveLiveAsServerSentEvents() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> runId = new CompletableFuture<>();
+        Flow<Integer, Integer> slow = Flow.named("live-flow").withRunName("live-{arg0}").of((Integer n) -> {
+            runId.complete(RunContext.flowRun().orElseThrow().id());
+            RunContext.logger().info("first line");
+            started.countDown();
+            release.await(20, TimeUnit.SECONDS);
+            RunContext.logger().info("second line {}", n);
+            return n;
+        });
+        Thread runner;
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().recorder(f.history.recorder()).build()) {
+            runner = new Thread(() -> runtime.runForState(slow, 42));
+            runner.start();
+            assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+            String id = runId.get();
+            f.history.flush();
+            Document running = page("/runs/" + id);
+            assertThat(running.select("#live")).isNotEmpty();
+            assertThat(running.select("tbody[sse-connect]").attr("sse-connect")).startsWith("/runs/" + id + "/logs/live?after=");
+
+            HttpResponse<java.io.InputStream> stream = f.http.send(HttpRequest.newBuilder(f.uri("/api/runs/" + id + "/logs/stream"))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            List<String> events = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String l;
+                String event = null;
+                while ((l = in.readLine()) != null) {
+                    if (l.startsWith("event:")) {
+                        event = l.substring(6).strip();
+                    } else if (l.startsWith("data:")) {
+                        events.add(event + " " + l.substring(5).strip());
+                        if (events.size() == 1) {
+                            release.countDown(); // the first line is here: let the run go on
+                        }
+                        if ("end".equals(event)) {
+                            break;
+                        }
+                    }
+                }
+            }
+            runner.join(20_000);
+            assertThat(events.get(0)).startsWith("log ").contains("first line");
+            assertThat(events).anySatisfy(e -> assertThat(e).startsWith("log ").contains("second line 42"));
+            assertThat(events.get(events.size() - 1)).startsWith("end");
+            HttpResponse<String> html = f.get("/runs/" + id + "/logs/live?after=0", "Accept", "text/event-stream");
+            assertThat(html.body()).contains("event: log").contains("<tr class=\"log").contains("event: end");
+        }
+    }
+
+    @Test
+    void theBlocksPageShowsFieldsButNeverSecrets() throws Exception {
+        Document doc = page("/blocks");
+        Element row = doc.select("#blocks tbody tr").stream().filter(r -> r.text().contains("warehouse")).findFirst().orElseThrow();
+        assertThat(row.text()).contains("test-credentials").contains("db.example.com").contains("5432").contains("**********");
+        assertThat(row.text()).doesNotContain(Fixture.BLOCK_SECRET).doesNotContain(Fixture.URL_SECRET)
+                .doesNotContain(Fixture.SPARE_SECRET);
+        JsonNode api = json("/api/blocks");
+        assertThat(api.toString()).contains("warehouse").contains("db.example.com").doesNotContain(Fixture.BLOCK_SECRET)
+                .doesNotContain(Fixture.URL_SECRET).doesNotContain(Fixture.SPARE_SECRET);
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        for (String path : List.of("/runs", "/runs/" + f.parentRunId, "/blocks", "/api/runs", "/no/such/page", "/static/sluice.css")) {
+            HttpResponse<String> r = f.get(path);
+            String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(csp).as(path).contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryApiRoute() throws Exception {
+        JsonNode doc = json("/api/openapi.json");
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        List<RouteDef> routes = f.server.routesForTests();
+        assertThat(routes).filteredOn(RouteDef::api).hasSizeGreaterThanOrEqualTo(12);
+        for (RouteDef r : routes) {
+            if (!r.api()) {
+                assertThat(r.path()).doesNotStartWith("/api/");
+                continue;
+            }
+            JsonNode op = doc.path("paths").path(r.path()).path(r.method().toLowerCase(java.util.Locale.ROOT));
+            assertThat(op.isMissingNode()).as(r.method() + " " + r.path() + " is in the OpenAPI document").isFalse();
+            assertThat(op.get("summary").asText()).isNotBlank();
+            assertThat(op.get("responses").size()).isGreaterThanOrEqualTo(2);
+            for (JsonNode ref : op.findValues("$ref")) {
+                String name = ref.asText().substring("#/components/schemas/".length());
+                assertThat(doc.path("components").path("schemas").has(name)).as(ref.asText()).isTrue();
+            }
+        }
+        // and nothing documented is missing from the server
+        doc.get("paths").fieldNames().forEachRemaining(p -> assertThat(routes).anySatisfy(r -> assertThat(r.path()).isEqualTo(p)));
+    }
+
+    @Test
+    void pagesWeighLittleJavaScript() throws Exception {
+        long total = 0;
+        for (String js : List.of("/static/htmx.min.js", "/static/sse.js")) {
+            HttpResponse<byte[]> r = f.http.send(HttpRequest.newBuilder(f.uri(js)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).isEqualTo(200);
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(r.body());
+            }
+            total += gz.size();
+        }
+        assertThat(total).as("gzipped JavaScript on a page").isLessThan(50 * 1024);
+    }
+
+    @Test
+    void everyRouteAnswersOverHttp() throws Exception {
+        int checked = 0;
+        for (RouteDef r : f.server.routesForTests()) {
+            String path = r.path().replace("{id}", r.path().startsWith("/api/keys") || r.path().startsWith("/keys")
+                    ? "000000000000" : f.etlRunIds.get(0)).replace("{file}", "sluice.css")
+                    .replace("{type}", "test-credentials").replace("{name}", "no-such-block");
+            HttpRequest.Builder req = HttpRequest.newBuilder(f.uri(path));
+            switch (r.method()) {
+                case "GET" -> {
+                    HttpResponse<String> resp = path.endsWith("/stream") || path.endsWith("/live")
+                            ? f.get(path, "Accept", "text/event-stream") : f.send(req.GET());
+                    assertThat(resp.statusCode()).as(r.method() + " " + path).isIn(200, 302, 303);
+                }
+                case "POST", "DELETE" -> {
+                    // no CSRF token and no bearer key: refused before anything changes
+                    HttpResponse<String> resp = f.send(r.method().equals("POST")
+                            ? req.POST(HttpRequest.BodyPublishers.ofString("")) : req.DELETE());
+                    assertThat(resp.statusCode()).as(r.method() + " " + path).isEqualTo(403);
+                    assertThat(resp.body()).contains("CSRF");
+                }
+                default -> throw new AssertionError(r.method());
+            }
+            checked++;
+        }
+        assertThat(checked).isEqualTo(f.server.routesForTests().size()).isGreaterThanOrEqualTo(29);
+        assertThat(f.get("/").headers().firstValue("Location")).hasValue("/runs");
+    }
+
+    @Test
+    void anAdminDeletesABlockWithTheCsrfToken() throws Exception {
+        f.blocks.write(new dev.sluice.block.BlockId("test-credentials", "doomed"), "{\"host\":\"h\"}", false);
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        Document blocks = Jsoup.parse(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/blocks"))).body());
+        String csrf = blocks.select("meta[name=csrf-token]").attr("content");
+        String action = blocks.select("form[action=/blocks/test-credentials/doomed/delete]").attr("action");
+        assertThat(action).isNotEmpty();
+        HttpResponse<String> deleted = Fixture.send(browser, HttpRequest.newBuilder(f.uri(action))
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf)), "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(f.blocks.read(new dev.sluice.block.BlockId("test-credentials", "doomed"))).isEmpty();
+        assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/test-credentials/doomed")).DELETE(),
+                "X-CSRF-Token", csrf).statusCode()).isEqualTo(404);
+        assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/Bad%20Type/x")).DELETE(),
+                "X-CSRF-Token", csrf).statusCode()).isEqualTo(400);
+    }
+}
