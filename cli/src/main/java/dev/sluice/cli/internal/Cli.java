@@ -35,6 +35,9 @@ public final class Cli {
     final ObjectMapper json = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .build();
+    /** For reading a server's answers: fields this version does not know are skipped. */
+    final ObjectMapper jsonIn = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     final Root root = new Root();
     private @Nullable SluiceRuntime runtime;
 
@@ -62,6 +65,11 @@ public final class Cli {
         @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
                 description = "The Sluice home (blocks, keys, the default database). Default: SLUICE_HOME, else ~/.sluice.")
         @Nullable Path home;
+
+        @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+                description = "Ask a Sluice server's JSON API instead of the database (runs, blocks, api-keys); the key comes"
+                        + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set.")
+        @Nullable String server;
 
         @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
         boolean verbose;
@@ -111,6 +119,10 @@ public final class Cli {
         cl.addSubcommand("version", new VersionCommand(this));
         cl.addSubcommand("runs", Runs.commands(this));
         cl.addSubcommand("blocks", BlocksCommands.commands(this));
+        cl.addSubcommand("deployments", DeploymentsCommands.commands(this));
+        cl.addSubcommand("server", ServerCommands.commands(this));
+        cl.addSubcommand("worker", WorkerCommands.commands(this));
+        cl.addSubcommand("api-keys", ApiKeysCommands.commands(this));
         cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         cl.setOut(new PrintWriter(out, true));
@@ -140,6 +152,12 @@ public final class Cli {
             code = c.code;
         } else if (e instanceof BlockNotFoundException) {
             code = SluiceCli.NOT_FOUND;
+        } else if (e instanceof dev.sluice.scheduler.DeploymentNotFoundException) {
+            code = SluiceCli.NOT_FOUND;
+        } else if (e instanceof dev.sluice.scheduler.InvalidParametersException) {
+            code = SluiceCli.USAGE;
+        } else if (e instanceof dev.sluice.scheduler.SchedulerDatabaseException) {
+            code = SluiceCli.UNREACHABLE;
         } else if (e instanceof BlockStoreUnavailableException || e instanceof HistoryException) {
             code = e instanceof HistoryException && !unreachable(e) ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
         } else if (e instanceof IllegalArgumentException) {
@@ -188,16 +206,42 @@ public final class Cli {
         return runtime;
     }
 
-    /** The run history the options name, opened for reading (no retention purge of its own, no heartbeat of note). */
-    History history() {
-        SluiceRuntime rt = runtime();
-        HistoryDatabase db;
+    /** The database the options name: {@code --database}, else the environment's. */
+    HistoryDatabase database() {
         if (root.database != null && !root.database.isBlank()) {
-            db = HistoryDatabase.of(root.database.strip(), env.getOrDefault(HistoryDatabase.USER_VARIABLE, ""),
+            return HistoryDatabase.of(root.database.strip(), env.getOrDefault(HistoryDatabase.USER_VARIABLE, ""),
                     dev.sluice.block.Secret.of(env.getOrDefault(HistoryDatabase.PASSWORD_VARIABLE, "")));
-        } else {
-            db = HistoryDatabase.fromEnvironment(env, rt.home());
         }
-        return History.builder(db).purgeInterval(java.time.Duration.ofDays(3650)).open();
+        return HistoryDatabase.fromEnvironment(env, runtime().home());
+    }
+
+    /** The run history the options name, opened for reading (no retention purge of its own). */
+    History history() {
+        return History.builder(database()).purgeInterval(java.time.Duration.ofDays(3650)).open();
+    }
+
+    /** The server {@code --server} (or SLUICE_SERVER_URL) names, if any. */
+    @Nullable Remote remote() {
+        String url = root.server != null ? root.server : env.get("SLUICE_SERVER_URL");
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        if (root.database != null) {
+            throw new CliException(SluiceCli.USAGE, "give --server or --database, not both");
+        }
+        return new Remote(this, url, env.get(Remote.KEY_VARIABLE));
+    }
+
+    /** Where runs are read: the server, else the history database. */
+    RunSource runs() {
+        Remote r = remote();
+        return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history());
+    }
+
+    /** The deployments in the database (the history migrated first, as a worker does). */
+    dev.sluice.scheduler.DeploymentClient deployments() {
+        HistoryDatabase db = database();
+        history().close(); // creates or migrates the history's tables the scheduler's refer to
+        return dev.sluice.scheduler.DeploymentClient.open(db);
     }
 }

@@ -6,11 +6,8 @@ import dev.sluice.cli.SluiceCli;
 import dev.sluice.history.FlowRunDetail;
 import dev.sluice.history.FlowRunQuery;
 import dev.sluice.history.FlowRunSummary;
-import dev.sluice.history.History;
 import dev.sluice.history.LogEntry;
-import dev.sluice.history.LogQuery;
 import dev.sluice.history.Page;
-import dev.sluice.history.RunSort;
 import dev.sluice.history.TaskRunDetail;
 import dev.sluice.history.TaskRunSummary;
 import java.time.Instant;
@@ -34,7 +31,7 @@ final class Runs {
     private Runs() {
     }
 
-    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs.",
+    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel.",
             subcommands = CommandLine.HelpCommand.class)
     static final class Group implements Runnable {
         @CommandLine.Spec
@@ -42,13 +39,13 @@ final class Runs {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a runs command is missing (ls, show, logs)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a runs command is missing (ls, show, logs, cancel)");
         }
     }
 
     static CommandLine commands(Cli cli) {
         return new CommandLine(new Group()).addSubcommand("ls", new Ls(cli)).addSubcommand("show", new Show(cli))
-                .addSubcommand("logs", new Logs(cli));
+                .addSubcommand("logs", new Logs(cli)).addSubcommand("cancel", new Cancel(cli));
     }
 
     @Command(name = "ls", description = "Lists flow runs, newest first.")
@@ -91,31 +88,11 @@ final class Runs {
             if (limit < 1 || limit > FlowRunQuery.MAX_LIMIT) {
                 throw new CliException(SluiceCli.USAGE, "--limit must be 1 to " + FlowRunQuery.MAX_LIMIT + ", was " + limit);
             }
-            FlowRunQuery q = FlowRunQuery.all().sortedBy(RunSort.START_TIME_DESC).limit(limit);
-            if (!flows.isEmpty()) {
-                q = q.flowName(flows.toArray(String[]::new));
-            }
-            if (name != null) {
-                q = q.nameLike(name);
-            }
-            if (!states.isEmpty()) {
-                q = q.inStates(states.toArray(State[]::new));
-            }
-            if (!tags.isEmpty()) {
-                q = q.withAllTags(tags.toArray(String[]::new));
-            }
-            if (since != null) {
-                q = q.startedAfter(Durations.since(since, cli.clock.instant()));
-            }
-            if (!all) {
-                q = q.topLevel();
-            }
-            if (after != null) {
-                q = q.after(after);
-            }
+            RunSource.Filter filter = new RunSource.Filter(flows, name, states, tags,
+                    since == null ? null : Durations.since(since, cli.clock.instant()), all, limit, after);
             Page<FlowRunSummary> page;
-            try (History history = cli.history()) {
-                page = history.flowRuns(q);
+            try (RunSource source = cli.runs()) {
+                page = source.flowRuns(filter);
             }
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -125,7 +102,8 @@ final class Runs {
                 return;
             }
             if (page.items().isEmpty()) {
-                cli.out.println("No flow runs" + (q.flowNames().isEmpty() && q.states().isEmpty() && since == null ? "" : " match") + ".");
+                cli.out.println("No flow runs" + (flows.isEmpty() && states.isEmpty() && tags.isEmpty() && name == null && since == null
+                        ? "" : " match") + ".");
                 return;
             }
             Table table = new Table("ID", "FLOW", "NAME", "STATE", "STARTED", "DURATION", "TAGS");
@@ -158,7 +136,7 @@ final class Runs {
 
         @Override
         public void run() {
-            try (History history = cli.history()) {
+            try (RunSource history = cli.runs()) {
                 Optional<FlowRunDetail> flow = history.flowRun(id);
                 if (flow.isPresent()) {
                     print(flow.get());
@@ -292,13 +270,13 @@ final class Runs {
 
         @Override
         public void run() {
-            try (History history = cli.history()) {
+            try (RunSource history = cli.runs()) {
                 if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) {
                     throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
                 }
                 long after = 0;
                 while (true) {
-                    Page<LogEntry> page = history.logs(LogQuery.of(id).afterLine(after).limit(1_000));
+                    Page<LogEntry> page = history.logs(id, after, 1_000);
                     for (LogEntry e : page.items()) {
                         print(e);
                         after = e.line();
@@ -308,7 +286,7 @@ final class Runs {
                     }
                     if (!follow || ended(history)) {
                         if (follow) { // lines written between the last read and the end
-                            Page<LogEntry> rest = history.logs(LogQuery.of(id).afterLine(after).limit(1_000));
+                            Page<LogEntry> rest = history.logs(id, after, 1_000);
                             rest.items().forEach(this::print);
                         }
                         return;
@@ -324,7 +302,7 @@ final class Runs {
             }
         }
 
-        private boolean ended(History history) {
+        private boolean ended(RunSource history) {
             Optional<FlowRunDetail> flow = history.flowRun(id);
             if (flow.isPresent()) {
                 return flow.get().run().state().isTerminal();
@@ -343,6 +321,37 @@ final class Runs {
             }
             cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " " + e.message()
                     + (e.error() == null ? "" : System.lineSeparator() + e.error()));
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancels a flow run of a deployment: one not started never starts; a running one"
+            + " ends CANCELLED at its next task boundary.")
+    static final class Cancel implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "ID", description = "The flow run id (as sluice runs ls prints it) or the deployment run id.")
+        String id;
+
+        Cancel(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            if (cli.remote() != null) {
+                throw new CliException(SluiceCli.FAILED, "runs cancel is not offered by the server's API yet: run it where the"
+                        + " database is reachable (--database or SLUICE_DATABASE_URL)");
+            }
+            try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
+                String runId = id;
+                if (client.run(id).isEmpty()) {
+                    runId = client.runs(10_000).stream().filter(r -> id.equals(r.flowRunId())).map(dev.sluice.scheduler.DeploymentRun::id)
+                            .findFirst().orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no run of a deployment has id '" + id
+                                    + "' (only runs of deployments can be cancelled: sluice deployments runs lists them)"));
+                }
+                boolean cancelled = client.cancel(runId);
+                cli.out.println(cancelled ? "Cancel requested for run " + id + "." : "Run " + id + " had already finished.");
+            }
         }
     }
 }

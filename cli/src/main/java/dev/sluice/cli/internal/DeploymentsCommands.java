@@ -1,0 +1,361 @@
+package dev.sluice.cli.internal;
+
+import dev.sluice.cli.SluiceCli;
+import dev.sluice.scheduler.DeploymentClient;
+import dev.sluice.scheduler.DeploymentInfo;
+import dev.sluice.scheduler.DeploymentRun;
+import dev.sluice.scheduler.Parameter;
+import dev.sluice.scheduler.RunStatus;
+import dev.sluice.scheduler.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sluice deployments ls|show|run|backfill|pause|resume|runs}. */
+final class DeploymentsCommands {
+    private DeploymentsCommands() {
+    }
+
+    @Command(name = "deployments", description = "Flows made runnable by name (registered by a worker): list, show, run,"
+            + " backfill, pause, resume.", subcommands = CommandLine.HelpCommand.class)
+    static final class Group implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "a deployments command is missing (ls, show, run, backfill, pause, resume, runs)");
+        }
+    }
+
+    static CommandLine commands(Cli cli) {
+        return new CommandLine(new Group()).addSubcommand("ls", new Ls(cli)).addSubcommand("show", new Show(cli))
+                .addSubcommand("run", new Run(cli)).addSubcommand("backfill", new Backfill(cli))
+                .addSubcommand("pause", new Pause(cli, true)).addSubcommand("resume", new Pause(cli, false))
+                .addSubcommand("runs", new Runs(cli));
+    }
+
+    static DeploymentClient client(Cli cli) {
+        if (cli.remote() != null) {
+            throw new CliException(SluiceCli.FAILED, "deployments are not offered by the server's API yet: run this where the"
+                    + " database is reachable (--database or SLUICE_DATABASE_URL)");
+        }
+        return cli.deployments();
+    }
+
+    static String schedules(DeploymentInfo d) {
+        if (d.schedules().isEmpty()) {
+            return "-";
+        }
+        return String.join("; ", d.schedules().stream().map(Schedule::description).toList());
+    }
+
+    static String next(DeploymentInfo d, Instant now) {
+        Instant next = null;
+        for (Schedule s : d.schedules()) {
+            List<Instant> n = s.next(1, now);
+            if (!n.isEmpty() && (next == null || n.get(0).isBefore(next))) {
+                next = n.get(0);
+            }
+        }
+        return d.paused() ? "paused" : next == null ? "-" : dev.sluice.cli.internal.Runs.time(next);
+    }
+
+    @Command(name = "ls", description = "Lists the deployments: schedules in words, the next run, the last run's status.")
+    static final class Ls implements Runnable {
+        private final Cli cli;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Ls(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (DeploymentClient client = client(cli)) {
+                List<DeploymentInfo> all = client.deployments();
+                if (json) {
+                    List<Map<String, Object>> doc = new ArrayList<>();
+                    for (DeploymentInfo d : all) {
+                        doc.add(summary(d, client));
+                    }
+                    Output.json(cli, doc);
+                    return;
+                }
+                if (all.isEmpty()) {
+                    cli.out.println("No deployments: a worker registers them (sluice worker start --jar app.jar, or Sluice.serve).");
+                    return;
+                }
+                Table t = new Table("NAME", "FLOW", "SCHEDULES", "NEXT", "LAST RUN");
+                for (DeploymentInfo d : all) {
+                    Optional<DeploymentRun> last = client.runs(d.name(), 1).stream().findFirst();
+                    String lastText = last.map(r -> r.status().name()).orElse("-");
+                    if (last.isPresent()) {
+                        t.row(4, colour(last.get().status()), d.name(), d.flowName(), schedules(d), next(d, cli.clock.instant()), lastText);
+                    } else {
+                        t.row(d.name(), d.flowName(), schedules(d), next(d, cli.clock.instant()), lastText);
+                    }
+                }
+                t.print(cli.out, cli.colour());
+            }
+        }
+    }
+
+    static String colour(RunStatus s) {
+        return switch (s) {
+            case COMPLETED -> "32";
+            case FAILED, CRASHED, TIMED_OUT -> "31";
+            case CANCELLED, SKIPPED -> "33";
+            default -> "34";
+        };
+    }
+
+    static Map<String, Object> summary(DeploymentInfo d, DeploymentClient client) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("flow", d.flowName());
+        m.put("version", d.version());
+        m.put("description", d.description());
+        m.put("tags", d.tags());
+        m.put("schedules", d.schedules().stream().map(Schedule::description).toList());
+        m.put("paused", d.paused());
+        m.put("parameters", d.parameters());
+        m.put("parameterSchema", d.parameterSchema().parameters().stream().map(Parameter::name).toList());
+        m.put("lastRun", client.runs(d.name(), 1).stream().findFirst().orElse(null));
+        return m;
+    }
+
+    static DeploymentInfo find(DeploymentClient client, String name) {
+        return client.deployment(name).orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no deployment is named '" + name
+                + "' (there are: " + client.deployments().stream().map(DeploymentInfo::name).toList() + ")"));
+    }
+
+    @Command(name = "show", description = "Shows a deployment: schedules, the next 5 runs, parameters, recent runs.")
+    static final class Show implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Show(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (DeploymentClient client = client(cli)) {
+                DeploymentInfo d = find(client, name);
+                List<DeploymentRun> recent = client.runs(name, 10);
+                if (json) {
+                    Map<String, Object> doc = summary(d, client);
+                    doc.put("parameterSchema", cli.json.valueToTree(d.parameterSchema().parameters()));
+                    doc.put("recentRuns", recent);
+                    Output.json(cli, doc);
+                    return;
+                }
+                dev.sluice.cli.internal.Runs.PrintFields p = new dev.sluice.cli.internal.Runs.PrintFields(cli);
+                p.field("Deployment", d.name() + (d.version() == null ? "" : " version " + d.version()));
+                p.field("Flow", d.flowName());
+                if (d.description() != null) {
+                    p.field("About", d.description());
+                }
+                p.field("Schedules", schedules(d) + (d.paused() ? " (paused)" : ""));
+                List<String> nextFive = new ArrayList<>();
+                if (!d.paused()) {
+                    List<Instant> all = new ArrayList<>();
+                    for (Schedule s : d.schedules()) {
+                        all.addAll(s.next(5, cli.clock.instant()));
+                    }
+                    all.stream().sorted().distinct().limit(5).forEach(i -> nextFive.add(dev.sluice.cli.internal.Runs.time(i)));
+                }
+                p.field("Next runs", nextFive.isEmpty() ? "-" : String.join(", ", nextFive));
+                p.field("Parameters", d.parameterSchema().parameters().isEmpty() ? "-"
+                        : String.join(", ", d.parameterSchema().parameters().stream().map(Object::toString).toList()));
+                p.field("Defaults", d.parameters().isEmpty() ? "-" : Output.inline(cli, d.parameters()));
+                p.field("Tags", String.join(", ", new java.util.TreeSet<>(d.tags())));
+                if (!recent.isEmpty()) {
+                    cli.out.println();
+                    runsTable(cli, recent);
+                }
+            }
+        }
+    }
+
+    static void runsTable(Cli cli, List<DeploymentRun> runs) {
+        Table t = new Table("RUN", "KIND", "DUE", "STATUS", "FLOW RUN", "MESSAGE");
+        for (DeploymentRun r : runs) {
+            t.row(3, colour(r.status()), r.id(), r.kind().name(), dev.sluice.cli.internal.Runs.time(r.scheduledTime()), r.status().name()
+                    + (r.late() ? " (late)" : ""), r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message());
+        }
+        t.print(cli.out, cli.colour());
+    }
+
+    @Command(name = "run", description = "Triggers a run of a deployment now; prints its id. With --wait, waits for it"
+            + " and exits 1 unless it completed.")
+    static final class Run implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter (repeat for several); text is"
+                + " converted by the deployment's schema (30, true, 2026-01-31, a choice).")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = "--wait", description = "Wait until the run has ended; exit 1 unless it completed.")
+        boolean await;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
+                description = "How long --wait waits (ISO-8601, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        Run(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (DeploymentClient client = client(cli)) {
+                find(client, name);
+                String id = client.trigger(name, params);
+                cli.out.println(id);
+                if (!await) {
+                    return;
+                }
+                cli.out.flush();
+                Optional<DeploymentRun> done;
+                try {
+                    done = client.awaitFinished(id, timeout);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliException(SluiceCli.FAILED, "interrupted while waiting for run " + id);
+                }
+                if (done.isEmpty()) {
+                    throw new CliException(SluiceCli.FAILED, "run " + id + " had not ended after " + timeout);
+                }
+                DeploymentRun r = done.get();
+                cli.out.println(r.status().name() + (r.flowRunId() == null ? "" : " (flow run " + r.flowRunId() + ")")
+                        + (r.message() == null ? "" : ": " + r.message()));
+                if (r.status() != RunStatus.COMPLETED) {
+                    throw new CliException(SluiceCli.FAILED, "run " + id + " of " + name + " ended " + r.status());
+                }
+            }
+        }
+    }
+
+    @Command(name = "backfill", description = "Makes one run per schedule slot from --from to --to (slots that completed are"
+            + " skipped unless --force).")
+    static final class Backfill implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant or date, or 7d for 7 days ago.")
+        String from;
+
+        @Option(names = "--to", paramLabel = "WHEN", description = "Last slot (exclusive); default now.")
+        @Nullable String to;
+
+        @Option(names = "--force", description = "Run slots again that completed already.")
+        boolean force;
+
+        Backfill(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            Instant now = cli.clock.instant();
+            Instant start = Durations.since(from, now);
+            Instant end = to == null ? now : Durations.since(to, now);
+            try (DeploymentClient client = client(cli)) {
+                find(client, name);
+                List<String> ids = client.backfill(name, start, end, force);
+                cli.out.println("Backfill of " + name + ": " + ids.size() + " run(s) from " + start + " to " + end + ".");
+                ids.forEach(cli.out::println);
+            }
+        }
+    }
+
+    @Command(name = "pause", description = "Pauses (or, as resume, resumes) a deployment's schedules.")
+    static final class Pause implements Runnable {
+        private final Cli cli;
+        private final boolean pause;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        Pause(Cli cli, boolean pause) {
+            this.cli = cli;
+            this.pause = pause;
+        }
+
+        @Override
+        public void run() {
+            try (DeploymentClient client = client(cli)) {
+                find(client, name);
+                if (pause) {
+                    client.pause(name);
+                } else {
+                    client.resume(name);
+                }
+                cli.out.println((pause ? "Paused" : "Resumed") + " the schedules of " + name + ".");
+            }
+        }
+    }
+
+    @Command(name = "runs", description = "Recent runs of the deployments (or of one).")
+    static final class Runs implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "NAME", arity = "0..1")
+        @Nullable String name;
+
+        @Option(names = "--limit", defaultValue = "20", description = "At most N runs (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--json", description = "JSON for scripts.")
+        boolean json;
+
+        Runs(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            try (DeploymentClient client = client(cli)) {
+                if (name != null) {
+                    find(client, name);
+                }
+                List<DeploymentRun> runs = name == null ? client.runs(limit) : client.runs(name, limit);
+                if (json) {
+                    Output.json(cli, runs);
+                } else if (runs.isEmpty()) {
+                    cli.out.println("No runs of deployments.");
+                } else {
+                    runsTable(cli, runs);
+                }
+            }
+        }
+
+        static String time(Instant t) {
+            return dev.sluice.cli.internal.Runs.time(t);
+        }
+    }
+}

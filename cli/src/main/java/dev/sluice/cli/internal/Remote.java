@@ -1,0 +1,137 @@
+package dev.sluice.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.cli.SluiceCli;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** A Sluice server's JSON API ({@code --server URL}, the key from {@code SLUICE_API_KEY}). */
+final class Remote {
+    /** The environment variable holding the API key sent to a server. */
+    static final String KEY_VARIABLE = "SLUICE_API_KEY";
+
+    private final Cli cli;
+    private final URI base;
+    private final @Nullable String key;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Remote(Cli cli, String url, @Nullable String key) {
+        this.cli = cli;
+        String u = url.strip();
+        URI parsed;
+        try {
+            parsed = URI.create(u.endsWith("/") ? u : u + "/");
+        } catch (IllegalArgumentException e) {
+            throw new CliException(SluiceCli.USAGE, "--server must be a URL such as http://127.0.0.1:4200, was '" + u + "'");
+        }
+        if (parsed.getScheme() == null || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))) {
+            throw new CliException(SluiceCli.USAGE, "--server must be an http or https URL, was '" + u + "'");
+        }
+        this.base = parsed;
+        this.key = key == null || key.isBlank() ? null : key.strip();
+        if (this.key != null) {
+            dev.sluice.block.Secret.of(this.key).reveal(); // masked in anything printed from here on
+        }
+    }
+
+    /** {@code GET path?query}: the JSON answer, or null for 404. */
+    @Nullable JsonNode get(String path, Map<String, List<String>> query) {
+        return send("GET", path + queryString(query), null, true);
+    }
+
+    /** {@code POST path} with a JSON body. */
+    JsonNode post(String path, Object body) {
+        try {
+            return send("POST", path, cli.json.writeValueAsString(body), false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code DELETE path}: false for 404. */
+    boolean delete(String path) {
+        return send("DELETE", path, null, true) != null;
+    }
+
+    private @Nullable JsonNode send(String method, String path, @Nullable String body, boolean nullOn404) {
+        URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CliException(SluiceCli.UNREACHABLE, "cannot reach the Sluice server at " + base + " ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(SluiceCli.FAILED, "interrupted while asking " + base);
+        }
+        int status = response.statusCode();
+        JsonNode json = null;
+        try {
+            json = response.body().isBlank() ? cli.json.createObjectNode() : cli.json.readTree(response.body());
+        } catch (IOException e) {
+            if (status < 300) {
+                throw new CliException(SluiceCli.FAILED, base + " answered " + method + " " + uri.getPath()
+                        + " with something that is not JSON: is it a Sluice server?");
+            }
+        }
+        if (status < 300) {
+            return json;
+        }
+        String why = json != null && json.hasNonNull("error") ? json.get("error").asText()
+                : json != null && json.hasNonNull("message") ? json.get("message").asText() : "HTTP " + status;
+        switch (status) {
+            case 404:
+                if (nullOn404) {
+                    return null;
+                }
+                throw new CliException(SluiceCli.NOT_FOUND, why);
+            case 400:
+            case 422:
+                throw new CliException(SluiceCli.USAGE, why);
+            case 401:
+                throw new CliException(SluiceCli.FAILED, "the server at " + base + " wants an API key: "
+                        + (key == null ? "set " + KEY_VARIABLE : "the one in " + KEY_VARIABLE + " was refused") + " (" + why + ")");
+            case 403:
+                throw new CliException(SluiceCli.FAILED, "the API key's role may not do this (" + why + ")");
+            case 503:
+                throw new CliException(SluiceCli.UNREACHABLE, "the server at " + base + " cannot reach its database (" + why + ")");
+            default:
+                throw new CliException(SluiceCli.FAILED, "the server at " + base + " answered " + status + ": " + why);
+        }
+    }
+
+    private static String queryString(Map<String, List<String>> query) {
+        StringBuilder q = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : query.entrySet()) {
+            for (String v : e.getValue()) {
+                q.append(q.length() == 0 ? '?' : '&').append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+            }
+        }
+        return q.toString();
+    }
+
+    @Override
+    public String toString() {
+        return base.toString();
+    }
+}

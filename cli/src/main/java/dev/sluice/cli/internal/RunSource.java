@@ -1,0 +1,195 @@
+package dev.sluice.cli.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.ErrorInfo;
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import dev.sluice.history.FlowRunDetail;
+import dev.sluice.history.FlowRunQuery;
+import dev.sluice.history.FlowRunSummary;
+import dev.sluice.history.History;
+import dev.sluice.history.LogEntry;
+import dev.sluice.history.LogQuery;
+import dev.sluice.history.Page;
+import dev.sluice.history.RunSort;
+import dev.sluice.history.TaskRunDetail;
+import dev.sluice.history.TaskRunSummary;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Where the run commands read runs: the history database, or a server's JSON API. */
+interface RunSource extends AutoCloseable {
+    /** What {@code runs ls} asks for. */
+    record Filter(List<String> flows, @Nullable String nameLike, List<State> states, List<String> tags,
+            @Nullable Instant since, boolean all, int limit, @Nullable String after) {
+    }
+
+    Page<FlowRunSummary> flowRuns(Filter filter);
+
+    Optional<FlowRunDetail> flowRun(String id);
+
+    Optional<TaskRunDetail> taskRun(String id);
+
+    Page<LogEntry> logs(String runId, long afterLine, int limit);
+
+    @Override
+    void close();
+
+    /** The history database. */
+    final class Local implements RunSource {
+        private final History history;
+
+        Local(History history) {
+            this.history = history;
+        }
+
+        @Override
+        public Page<FlowRunSummary> flowRuns(Filter f) {
+            FlowRunQuery q = FlowRunQuery.all().sortedBy(RunSort.START_TIME_DESC).limit(f.limit());
+            if (!f.flows().isEmpty()) {
+                q = q.flowName(f.flows().toArray(String[]::new));
+            }
+            if (f.nameLike() != null) {
+                q = q.nameLike(f.nameLike());
+            }
+            if (!f.states().isEmpty()) {
+                q = q.inStates(f.states().toArray(State[]::new));
+            }
+            if (!f.tags().isEmpty()) {
+                q = q.withAllTags(f.tags().toArray(String[]::new));
+            }
+            if (f.since() != null) {
+                q = q.startedAfter(f.since());
+            }
+            if (!f.all()) {
+                q = q.topLevel();
+            }
+            if (f.after() != null) {
+                q = q.after(f.after());
+            }
+            return history.flowRuns(q);
+        }
+
+        @Override
+        public Optional<FlowRunDetail> flowRun(String id) {
+            return history.flowRun(id);
+        }
+
+        @Override
+        public Optional<TaskRunDetail> taskRun(String id) {
+            return history.taskRun(id);
+        }
+
+        @Override
+        public Page<LogEntry> logs(String runId, long afterLine, int limit) {
+            return history.logs(LogQuery.of(runId).afterLine(afterLine).limit(limit));
+        }
+
+        @Override
+        public void close() {
+            history.close();
+        }
+    }
+
+    /** A server's JSON API. */
+    final class Server implements RunSource {
+        private final Cli cli;
+        private final Remote remote;
+
+        Server(Cli cli, Remote remote) {
+            this.cli = cli;
+            this.remote = remote;
+        }
+
+        @Override
+        public Page<FlowRunSummary> flowRuns(Filter f) {
+            Map<String, List<String>> q = new LinkedHashMap<>();
+            if (!f.flows().isEmpty()) {
+                q.put("flow", f.flows());
+            }
+            if (f.nameLike() != null) {
+                q.put("name", List.of(f.nameLike()));
+            }
+            if (!f.states().isEmpty()) {
+                q.put("state", f.states().stream().map(State::name).toList());
+            }
+            if (!f.tags().isEmpty()) {
+                q.put("tag", f.tags());
+            }
+            if (f.since() != null) {
+                q.put("from", List.of(f.since().toString()));
+            }
+            if (!f.all()) {
+                q.put("top", List.of("1"));
+            }
+            q.put("limit", List.of(String.valueOf(Math.min(f.limit(), 500))));
+            if (f.after() != null) {
+                q.put("after", List.of(f.after()));
+            }
+            JsonNode page = remote.get("/api/runs", q);
+            return page(page, FlowRunSummary.class);
+        }
+
+        private <T> Page<T> page(@Nullable JsonNode page, Class<T> type) {
+            if (page == null) {
+                return new Page<>(List.of(), null);
+            }
+            List<T> items = new ArrayList<>();
+            for (JsonNode n : page.path("items")) {
+                items.add(read(n, type));
+            }
+            JsonNode next = page.get("nextCursor");
+            return new Page<>(items, next == null || next.isNull() ? null : next.asText());
+        }
+
+        private <T> T read(JsonNode node, Class<T> type) {
+            try {
+                return cli.jsonIn.treeToValue(node, type);
+            } catch (IOException e) {
+                throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's answer does not read as "
+                        + type.getSimpleName() + " (" + e.getMessage() + "): are the server and this command the same version?");
+            }
+        }
+
+        @Override
+        public Optional<FlowRunDetail> flowRun(String id) {
+            JsonNode d = remote.get("/api/runs/" + id, Map.of());
+            if (d == null) {
+                return Optional.empty();
+            }
+            try {
+                List<StateChange> states = cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory"));
+                Map<String, Object> params = cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters"));
+                ErrorInfo error = d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null;
+                return Optional.of(new FlowRunDetail(read(d.get("run"), FlowRunSummary.class), states, params, error,
+                        page(d.get("taskRuns"), TaskRunSummary.class), page(d.get("subflowRuns"), FlowRunSummary.class),
+                        page(d.get("logs"), LogEntry.class)));
+            } catch (IOException e) {
+                throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's run does not read (" + e.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public Optional<TaskRunDetail> taskRun(String id) {
+            return Optional.empty(); // the server's API shows task runs inside their flow run
+        }
+
+        @Override
+        public Page<LogEntry> logs(String runId, long afterLine, int limit) {
+            JsonNode page = remote.get("/api/runs/" + runId + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
+                    "limit", List.of(String.valueOf(limit))));
+            return page(page, LogEntry.class);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sluice.cli.internal;
+
+import dev.sluice.cli.SluiceCli;
+import dev.sluice.server.ServerOptions;
+import dev.sluice.server.SluiceServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice server start}. */
+final class ServerCommands {
+    private ServerCommands() {
+    }
+
+    @Command(name = "server", description = "The dashboard and JSON API.", subcommands = CommandLine.HelpCommand.class)
+    static final class Group implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a server command is missing (start)");
+        }
+    }
+
+    static CommandLine commands(Cli cli) {
+        return new CommandLine(new Group()).addSubcommand("start", new Start(cli));
+    }
+
+    @Command(name = "start", description = {"Starts the dashboard and JSON API over the run history and blocks, prints its URL,",
+        "and serves until stopped (Ctrl-C, SIGTERM). Without API keys it binds to loopback only."})
+    static final class Start implements Runnable {
+        private final Cli cli;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "The address to bind (default ${DEFAULT-VALUE}).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "4200", description = "The port (default ${DEFAULT-VALUE}; 0 for any free one).")
+        int port;
+
+        Start(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            if (cli.remote() != null) {
+                throw new CliException(SluiceCli.USAGE, "server start serves a database: give --database, not --server");
+            }
+            ServerOptions options = ServerOptions.builder().host(host).port(port).database(cli.database())
+                    .blockStore(cli.runtime().blockStore()).printUrl(false).build();
+            boolean interrupted = false;
+            try (SluiceServer server = SluiceServer.start(options)) {
+                cli.out.println("Sluice dashboard at " + server.url() + " (Ctrl-C stops it)");
+                cli.out.flush();
+                Thread hook = new Thread(server::close, "sluice-server-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    server.await();
+                } catch (InterruptedException e) {
+                    interrupted = true; // stop: the server is closed below, with the flag clear so Jetty stops cleanly
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException e) {
+                        // the JVM is stopping: the hook closes the server
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

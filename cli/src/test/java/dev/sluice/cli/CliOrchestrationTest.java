@@ -1,0 +1,226 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.cli.CliTest.Result;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.scheduler.DeploymentClient;
+import dev.sluice.scheduler.DeploymentRun;
+import dev.sluice.scheduler.RunStatus;
+import dev.sluice.scheduler.Worker;
+import dev.sluice.server.ApiKeys;
+import dev.sluice.server.NewApiKey;
+import dev.sluice.server.Role;
+import dev.sluice.server.ServerOptions;
+import dev.sluice.server.SluiceServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deployments, cancel, API keys, the server and a worker through the {@code sluice} command, on real SQLite files. */
+@org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class CliOrchestrationTest {
+    @TempDir
+    Path home;
+
+    Result run(Map<String, String> env, String... args) {
+        return CliTest.run(home, env, false, "", args);
+    }
+
+    Result run(String... args) {
+        return run(Map.of(), args);
+    }
+
+    HistoryDatabase db() {
+        return HistoryDatabase.sqlite(home.resolve("sluice.db"));
+    }
+
+    Worker worker() {
+        dev.sluice.history.History.open(db()).close();
+        return Worker.builder(db()).deployments(TestDeployments.all()).pollingInterval(Duration.ofMillis(50))
+                .plannerInterval(Duration.ofMillis(100)).heartbeat(Duration.ofMillis(500), 20).stopGrace(Duration.ofSeconds(2))
+                .start();
+    }
+
+    @Test
+    void deploymentsAreListedShownRunPausedAndBackfilled() {
+        try (Worker worker = worker()) {
+            Result ls = run("deployments", "ls");
+            assertThat(ls.code()).as(ls.all()).isZero();
+            assertThat(ls.out()).contains("NAME", "daily-report", "region-report", "06:00", "Europe/Berlin", "broken-report", "sleepy");
+
+            Result show = run("deployments", "show", "daily-report");
+            assertThat(show.out()).contains("Next runs:", "region", "days");
+            assertThat(show.out().lines().filter(l -> l.startsWith("Next runs:")).findFirst().orElseThrow().split(",")).hasSize(5);
+
+            Result ok = run("deployments", "run", "daily-report", "-p", "region=east", "-p", "days=3", "--wait", "--timeout", "PT60S");
+            assertThat(ok.code()).as(ok.all()).isZero();
+            assertThat(ok.out()).contains("COMPLETED");
+
+            Result broken = run("deployments", "run", "broken-report", "-p", "region=west", "--wait", "--timeout", "PT60S");
+            assertThat(broken.code()).as(broken.all()).isEqualTo(SluiceCli.FAILED);
+            assertThat(broken.err()).contains("ended FAILED");
+
+            Result wrong = run("deployments", "run", "daily-report", "-p", "days=many", "-p", "colour=red");
+            assertThat(wrong.code()).as(wrong.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(wrong.err()).contains("days", "colour", "region");
+            Result unknown = run("deployments", "run", "weekly-report");
+            assertThat(unknown.code()).isEqualTo(SluiceCli.NOT_FOUND);
+            assertThat(unknown.err()).contains("daily-report");
+
+            assertThat(run("deployments", "pause", "daily-report").code()).isZero();
+            assertThat(run("deployments", "ls").out()).contains("paused");
+            assertThat(run("deployments", "resume", "daily-report").code()).isZero();
+            Result backfill = run("deployments", "backfill", "daily-report", "--from", "3d", "--to",
+                    Instant.now().minus(Duration.ofHours(1)).toString());
+            assertThat(backfill.code()).as(backfill.all()).isZero();
+            assertThat(backfill.out()).containsPattern("Backfill of daily-report: [34] run");
+            assertThat(run("deployments", "runs", "daily-report").out()).contains("BACKFILL", "MANUAL");
+        }
+    }
+
+    @Test
+    void aRunningFlowRunIsCancelledByItsId() throws Exception {
+        try (Worker worker = worker(); DeploymentClient client = DeploymentClient.open(db())) {
+            String id = client.trigger("sleepy");
+            String flowRunId = null;
+            for (int i = 0; i < 400 && flowRunId == null; i++) {
+                flowRunId = client.run(id).map(DeploymentRun::flowRunId).orElse(null);
+                Thread.sleep(25);
+            }
+            assertThat(flowRunId).as("the worker started it").isNotNull();
+
+            Result cancel = run("runs", "cancel", flowRunId);
+            assertThat(cancel.code()).as(cancel.all()).isZero();
+            assertThat(cancel.out()).contains("Cancel requested");
+            Optional<DeploymentRun> done = client.awaitFinished(id, Duration.ofSeconds(30));
+            assertThat(done).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
+            assertThat(run("runs", "cancel", "no-such-run").code()).isEqualTo(SluiceCli.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void apiKeysAreCreatedListedAndRevoked() {
+        Result created = run("api-keys", "create", "--role", "operator", "--name", "ci");
+        assertThat(created.code()).as(created.all()).isZero();
+        String token = created.out().strip();
+        assertThat(token).startsWith("sluice_");
+        assertThat(created.err()).contains("shown once");
+        try (ApiKeys keys = ApiKeys.open(db())) {
+            assertThat(keys.authenticate(token)).hasValueSatisfying(k -> assertThat(k.role()).isEqualTo(Role.OPERATOR));
+        }
+        Result ls = run("api-keys", "ls");
+        assertThat(ls.out()).contains("ci", "operator").doesNotContain(token);
+        assertThat(run("api-keys", "create", "--role", "root").code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(run("api-keys", "revoke", "ci").code()).isZero();
+        assertThat(run("api-keys", "revoke", "ci").code()).isEqualTo(SluiceCli.NOT_FOUND);
+        try (ApiKeys keys = ApiKeys.open(db())) {
+            assertThat(keys.authenticate(token)).isEmpty();
+        }
+    }
+
+    @Test
+    void serverStartServesUntilStopped() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> code.set(SluiceCli.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).environment(Map.of())
+                .home(home).terminal(false).build().run("server", "start", "--port", "0")));
+        serving.start();
+        Matcher url = null;
+        for (int i = 0; i < 600; i++) {
+            url = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+)/?").matcher(out.toString(StandardCharsets.UTF_8));
+            if (url.find()) {
+                break;
+            }
+            url = null;
+            Thread.sleep(50);
+        }
+        assertThat(url).as("printed its URL: " + out).isNotNull();
+        HttpResponse<String> runs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url.group(1) + "/api/runs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(runs.statusCode()).isEqualTo(200);
+        serving.interrupt();
+        serving.join(30_000);
+        assertThat(serving.isAlive()).isFalse();
+        assertThat(code.get()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
+    @Test
+    void runsAndKeysCanBeAskedOfARemoteServerWithAKey() throws Exception {
+        java.util.List<String> ids = Histories.fill(home);
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db())) {
+            NewApiKey admin = keys.create("cli-test", Role.ADMIN);
+            token = admin.token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db()).printUrl(false).build())) {
+            String url = server.url().toString();
+            Map<String, String> withKey = Map.of("SLUICE_API_KEY", token);
+            Result ls = run(withKey, "runs", "ls", "--server", url, "--state", "FAILED");
+            assertThat(ls.code()).as(ls.all()).isZero();
+            assertThat(ls.out()).contains(ids.get(3), "load").doesNotContain(ids.get(0));
+            Result show = run(withKey, "runs", "show", ids.get(3), "--server", url);
+            assertThat(show.out()).contains("FAILED", "**********").doesNotContain(Histories.REVEALED);
+            assertThat(run(withKey, "runs", "logs", ids.get(0), "--server", url).out()).contains("squaring 1");
+            assertThat(run(withKey, "api-keys", "ls", "--server", url).out()).contains("cli-test", "admin").doesNotContain(token);
+
+            Result noKey = run(Map.of(), "runs", "ls", "--server", url);
+            assertThat(noKey.code()).isEqualTo(SluiceCli.FAILED);
+            assertThat(noKey.err()).contains("SLUICE_API_KEY");
+            Result badKey = run(Map.of("SLUICE_API_KEY", "sluice_wrong_key"), "runs", "ls", "--server", url);
+            assertThat(badKey.code()).isEqualTo(SluiceCli.FAILED);
+            assertThat(badKey.err()).contains("refused").doesNotContain("sluice_wrong_key");
+            assertThat(run(withKey, "runs", "show", "no-such-run", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
+        }
+        Result down = run(Map.of(), "runs", "ls", "--server", "http://127.0.0.1:1");
+        assertThat(down.code()).isEqualTo(SluiceCli.UNREACHABLE);
+        assertThat(down.err()).contains("cannot reach the Sluice server at http://127.0.0.1:1");
+    }
+
+    @Test
+    void aWorkerServesTheDeploymentsOfAJar() throws Exception {
+        Path jar = Jars.of(home.resolve("app.jar"), TestDeployments.class, "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> code.set(SluiceCli.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).environment(Map.of())
+                .home(home).terminal(false).build().run("worker", "start", "--jar", jar.toString(), "--name", "cli-worker")));
+        serving.start();
+        try {
+            for (int i = 0; i < 300 && !out.toString(StandardCharsets.UTF_8).contains("Serving") && serving.isAlive(); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(err.toString(StandardCharsets.UTF_8)).contains("Serving [daily-report, broken-report, sleepy] from app.jar");
+            Result ran = run("deployments", "run", "daily-report", "-p", "region=north", "--wait", "--timeout", "PT60S");
+            assertThat(ran.code()).as(ran.all()).isZero();
+            assertThat(ran.out()).contains("COMPLETED");
+        } finally {
+            serving.interrupt();
+            serving.join(30_000);
+        }
+        assertThat(serving.isAlive()).isFalse();
+        assertThat(code.get()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+
+        Result noProvider = run("worker", "start", "--jar", Jars.of(home.resolve("empty.jar"), CliTest.class, null).toString());
+        assertThat(noProvider.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(noProvider.err()).contains("provides no deployments", "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
+        assertThat(run("worker", "start", "--jar", home.resolve("missing.jar").toString()).code()).isEqualTo(SluiceCli.NOT_FOUND);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sluice.scheduler;
+
+import java.util.List;
+
+/**
+ * What an application jar offers to {@code sluice worker start --jar app.jar}: its deployments. List
+ * the implementing class in {@code META-INF/services/dev.sluice.scheduler.DeploymentProvider} (found
+ * with {@link java.util.ServiceLoader}), or name it with {@code --class}:
+ *
+ * <pre>{@code
+ * public final class SalesDeployments implements DeploymentProvider {
+ *     public List<Deployment> deployments() {
+ *         return List.of(Deployment.of(DailySales.FLOW, DailySales.Params.class)
+ *                 .withSchedules(Schedule.cron("0 6 * * *", "Europe/Berlin")));
+ *     }
+ * }
+ * }</pre>
+ *
+ * The class needs a public no-argument constructor.
+ */
+public interface DeploymentProvider {
+    /** The deployments to serve. */
+    List<Deployment> deployments();
+}
