@@ -21,8 +21,13 @@ final class Histories {
 
     /** Runs: 3 completed "nightly" (tag env:prod), 1 failed "load" whose error quotes a revealed secret. Returns their ids, oldest first. */
     static List<String> fill(Path home) {
+        return fill(home, HistoryDatabase.sqlite(home.resolve("sluice.db")));
+    }
+
+    /** As {@link #fill(Path)}, into {@code database}. */
+    static List<String> fill(Path home, HistoryDatabase database) {
         List<String> ids = new ArrayList<>();
-        try (History history = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")));
+        try (History history = History.open(database);
                 SluiceRuntime runtime = SluiceRuntime.builder().home(home).recorder(history.recorder()).withoutExtensions().build()) {
             Task<Integer, Integer> square = Task.of("square", (Integer x) -> x * x);
             for (int i = 1; i <= 3; i++) {
