@@ -64,6 +64,8 @@ import org.jspecify.annotations.Nullable;
  *   --database-block NAME       the database-credentials block to use (default: sales-db)
  *   --notify SLUG/NAME          also notify through this block (repeatable), e.g. slack-webhook/ops-alerts
  *   --fail-at transform         make a step fail, to see the failure notification
+ *   --serve                     serve it instead: the daily-sales deployment on a cron schedule, and the
+ *                               dashboard at 127.0.0.1:4200 (see {@link ServedDailySales})
  * </pre>
  */
 public final class DailySales {
@@ -155,6 +157,11 @@ public final class DailySales {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        if (rest.remove("--serve")) {
+            ServedDailySales.main(rest.toArray(String[]::new));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -170,51 +177,81 @@ public final class DailySales {
 
     /** Runs the pipeline; {@code extraNotifiers} also get the failure notification (tests pass a capturing one). */
     public static Outcome run(Options options, List<Notifier> extraNotifiers, PrintStream out) throws Exception {
-        SalesApiStandIn standIn = null;
-        try {
-            ApiKey apiKey = apiKeyBlock(options.apiKeyBlock());
-            String apiUrl = options.apiUrl();
-            if (apiUrl == null) {
-                standIn = SalesApiStandIn.start(apiKey.key().reveal(), options.salesPerRegion());
-                apiUrl = standIn.baseUrl();
-                out.println("source API: " + apiUrl + " (a local STAND-IN; pass --api-url for a real one)");
-            }
-            DatabaseCredentials db = databaseBlock(options.databaseBlock());
-            out.println("database:   " + db.redactedUrl());
-            SqlTasks.execute().run(db, SqlStatement.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
-                    + "sale_date DATE NOT NULL, region VARCHAR(64) NOT NULL, product VARCHAR(64) NOT NULL, "
-                    + "orders BIGINT NOT NULL, items BIGINT NOT NULL, revenue NUMERIC(14, 2) NOT NULL, "
-                    + "PRIMARY KEY (sale_date, region, product))"));
-
-            List<Notifier> notifiers = new ArrayList<>();
-            notifiers.add(new LogNotifier());
-            for (String ref : options.notifyBlocks()) {
-                Block block = Blocks.load(ref);
-                if (!(block instanceof Notifier notifier)) {
-                    throw new IllegalArgumentException("--notify " + ref + " is a " + block.blockType()
-                            + " block, which cannot send notifications");
-                }
-                notifiers.add(notifier);
-            }
-            notifiers.addAll(extraNotifiers);
-
-            String source = options.apiUrl() == null ? "stand-in" : options.apiUrl();
-            Pipeline pipeline = new Pipeline(source, apiUrl, apiKey, db, options.failAt(), out);
-            Flow2<LocalDate, List<String>, Long> daily = Flow.of("daily-sales", (LocalDate date, List<String> regions) -> {
-                        long loaded = 0;
-                        for (String region : regions) {
-                            loaded += pipeline.regionFlow.run(date, region);
-                        }
-                        RunContext.logger().info("loaded {} rows for {} regions", loaded, regions.size());
-                        return loaded;
-                    })
+        try (Setup setup = Setup.open(options, extraNotifiers, out)) {
+            Pipeline pipeline = setup.pipeline;
+            Flow2<LocalDate, List<String>, Long> daily = Flow.of("daily-sales",
+                            (LocalDate date, List<String> regions) -> loadAll(pipeline, date, regions))
                     .withParameterNames("date", "regions")
                     .withRunName("daily-sales-{date}")
                     .withTags("example", "env:local")
-                    .onFailure(Notify.via(notifiers));
+                    .onFailure(Notify.via(setup.notifiers));
             FlowRun<Long> run = daily.runForState(options.date(), options.regions());
             return new Outcome(run, Map.copyOf(pipeline.rows), pipeline.skipped.get());
-        } finally {
+        }
+    }
+
+    /** The body of the daily flow: each region's subflow, one after the other; the rows loaded. */
+    static long loadAll(Pipeline pipeline, LocalDate date, List<String> regions) {
+        long loaded = 0;
+        for (String region : regions) {
+            loaded += pipeline.regionFlow.run(date, region);
+        }
+        RunContext.logger().info("loaded {} rows for {} regions", loaded, regions.size());
+        return loaded;
+    }
+
+    /** What a run needs, opened once: the API (the local stand-in unless --api-url), the blocks, the table, the notifiers. */
+    static final class Setup implements AutoCloseable {
+        final @Nullable SalesApiStandIn standIn;
+        final Pipeline pipeline;
+        final List<Notifier> notifiers;
+
+        private Setup(@Nullable SalesApiStandIn standIn, Pipeline pipeline, List<Notifier> notifiers) {
+            this.standIn = standIn;
+            this.pipeline = pipeline;
+            this.notifiers = notifiers;
+        }
+
+        static Setup open(Options options, List<Notifier> extraNotifiers, PrintStream out) throws Exception {
+            SalesApiStandIn standIn = null;
+            try {
+                ApiKey apiKey = apiKeyBlock(options.apiKeyBlock());
+                String apiUrl = options.apiUrl();
+                if (apiUrl == null) {
+                    standIn = SalesApiStandIn.start(apiKey.key().reveal(), options.salesPerRegion());
+                    apiUrl = standIn.baseUrl();
+                    out.println("source API: " + apiUrl + " (a local STAND-IN; pass --api-url for a real one)");
+                }
+                DatabaseCredentials db = databaseBlock(options.databaseBlock());
+                out.println("database:   " + db.redactedUrl());
+                SqlTasks.execute().run(db, SqlStatement.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+                        + "sale_date DATE NOT NULL, region VARCHAR(64) NOT NULL, product VARCHAR(64) NOT NULL, "
+                        + "orders BIGINT NOT NULL, items BIGINT NOT NULL, revenue NUMERIC(14, 2) NOT NULL, "
+                        + "PRIMARY KEY (sale_date, region, product))"));
+
+                List<Notifier> notifiers = new ArrayList<>();
+                notifiers.add(new LogNotifier());
+                for (String ref : options.notifyBlocks()) {
+                    Block block = Blocks.load(ref);
+                    if (!(block instanceof Notifier notifier)) {
+                        throw new IllegalArgumentException("--notify " + ref + " is a " + block.blockType()
+                                + " block, which cannot send notifications");
+                    }
+                    notifiers.add(notifier);
+                }
+                notifiers.addAll(extraNotifiers);
+                String source = options.apiUrl() == null ? "stand-in" : options.apiUrl();
+                return new Setup(standIn, new Pipeline(source, apiUrl, apiKey, db, options.failAt(), out), List.copyOf(notifiers));
+            } catch (Exception | Error e) {
+                if (standIn != null) {
+                    standIn.close();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
             if (standIn != null) {
                 standIn.close();
             }
@@ -222,7 +259,7 @@ public final class DailySales {
     }
 
     /** The tasks and the per-region subflow, bound to one configuration. */
-    private static final class Pipeline {
+    static final class Pipeline {
         final Map<String, Long> rows = new ConcurrentHashMap<>();
         final AtomicLong skipped = new AtomicLong();
         final Flow2<LocalDate, String, Long> regionFlow;
