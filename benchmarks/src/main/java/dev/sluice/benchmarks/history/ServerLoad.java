@@ -37,7 +37,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * round trip from a client on the same machine), a later page, the detail of the big run, the runs page
  * rendered in headless Chromium, and N concurrent API clients for a while.
  *
- * <p>Args: {@code [flowRuns=1000000] [reps=30] [clients=200] [seconds=10] [sqliteFile to reuse]}.
+ * <p>Args: {@code [flowRuns=1000000] [reps=30 (0: only the concurrent clients)] [clients=200] [seconds=10]
+ * [sqliteFile to reuse]}.
  */
 public final class ServerLoad {
     private static final Pattern TIMING = Pattern.compile("app;dur=([0-9.]+)");
@@ -73,6 +74,10 @@ public final class ServerLoad {
         try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
                 .blockStore(BlockStore.inMemory()).build())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            if (reps == 0) { // only the concurrent clients
+                concurrent(http, server.url(), clients, seconds);
+                return;
+            }
             Map<String, String> filters = new LinkedHashMap<>();
             filters.put("all", "");
             filters.put("flow", "flow=etl.orders.7");
