@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parameters of a page of flow runs in one query (the history's summaries do not carry them, and
+ * Two reads of the history's tables the history's API has no cheap form of. The parameters of a page of flow runs in one query (the history's summaries do not carry them, and
  * reading each run's detail would cost a query per row). Reads the history's {@code flow_run} table,
  * whose parameters are stored masked.
  */
@@ -24,6 +24,17 @@ final class RunParameters {
 
     RunParameters(DataSource source) {
         this.source = source;
+    }
+
+    /** The last recorded state of flow run {@code id}, or null if there is none (one indexed look-up). */
+    @Nullable String state(String id) throws SQLException {
+        try (Connection c = source.getConnection();
+                PreparedStatement ps = c.prepareStatement("select state from flow_run where id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     Map<String, Map<String, @Nullable Object>> of(Collection<String> ids) {

@@ -100,7 +100,7 @@ public final class WebApp {
                 settings.loginAttemptsPerMinute(), settings.clock());
         this.blocks = new BlockViews(settings.blockStore());
         this.parameters = new RunParameters(settings.keys().dataSource());
-        this.streams = new LogStreams(history);
+        this.streams = new LogStreams(history, parameters);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -590,7 +590,7 @@ public final class WebApp {
         streams.open(ctx, d.run().id(), after, html ? e -> {
             StringOutput out = new StringOutput(256);
             templates.render("logrow.jte", Map.of("log", logRow(e)), out);
-            return out.toString().replace("\n", " ");
+            return out.toString().replace("\r", "").replace("\n", "&#10;"); // one SSE data line; the same text in HTML
         } : e -> Json.write(e));
     }
 
