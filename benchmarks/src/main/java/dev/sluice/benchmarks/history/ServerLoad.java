@@ -48,6 +48,12 @@ public final class ServerLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("--clients")) { // the client side, in a JVM of its own
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), 3, false); // warm-up, not counted
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true);
+            return;
+        }
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 200;
@@ -75,7 +81,7 @@ public final class ServerLoad {
                 .blockStore(BlockStore.inMemory()).build())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             if (reps == 0) { // only the concurrent clients
-                concurrent(http, server.url(), clients, seconds);
+                clientsProcess(server.url(), clients, seconds);
                 return;
             }
             Map<String, String> filters = new LinkedHashMap<>();
@@ -144,7 +150,7 @@ public final class ServerLoad {
             Bench.figure("server.detail100k.page.p95", Bench.percentile(detailPage[0], 95), "ms");
             Bench.figure("server.detail100k.api.p95", Bench.percentile(detailApi[0], 95), "ms");
             browser(server.url());
-            concurrent(http, server.url(), clients, seconds);
+            clientsProcess(server.url(), clients, seconds);
         }
         System.out.println("load average at the end: " + Bench.load());
     }
@@ -212,8 +218,19 @@ public final class ServerLoad {
         }
     }
 
+    /** Runs the clients in a child JVM (so they do not share this JVM's heap, GC and JIT) and prints what it prints. */
+    private static void clientsProcess(URI base, int clients, int seconds) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), ServerLoad.class.getName(), "--clients", base.toString(),
+                Integer.toString(clients), Integer.toString(seconds)).redirectErrorStream(true).start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.lines().filter(l -> l.contains("concurrent") || l.startsWith("FIGURE")).forEach(System.out::println);
+        }
+        p.waitFor();
+    }
+
     /** {@code clients} threads, each sending runs API requests one after the other for {@code seconds}. */
-    private static void concurrent(HttpClient http, URI base, int clients, int seconds) throws Exception {
+    private static void concurrent(HttpClient http, URI base, int clients, int seconds, boolean print) throws Exception {
         String[] queries = {"", "?flow=etl.orders.7", "?state=FAILED", "?tag=critical", "?range=24h", "?name=vtasks.job.9"};
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -272,7 +289,10 @@ public final class ServerLoad {
             k += n;
         }
         double rps = done.get() / elapsed;
-        System.out.printf(Locale.ROOT, "%d concurrent API clients for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
+        if (!print) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%d concurrent API clients (another JVM, after 3 s of warm-up) for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
                 + " p99 %.1f ms, %d failed (load %s)%n", clients, elapsed, done.get(), rps, Bench.percentile(all, 50),
                 Bench.percentile(all, 99), failed.get(), Bench.load());
         Bench.figure("server.api.concurrent" + clients + ".rps", rps, "requests/s");
