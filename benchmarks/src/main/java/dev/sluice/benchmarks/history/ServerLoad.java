@@ -51,7 +51,11 @@ public final class ServerLoad {
         if (args.length == 4 && args[0].equals("--clients")) { // the client side, in a JVM of its own
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), 3, false); // warm-up, not counted
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
             concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true);
+            System.out.printf(Locale.ROOT, "clients: %.1f s of CPU in %.1f s (%.2f cores)%n", (processCpuNanos() - cpu0) / 1e9,
+                    (System.nanoTime() - wall0) / 1e9, (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0));
             return;
         }
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
@@ -220,13 +224,24 @@ public final class ServerLoad {
 
     /** Runs the clients in a child JVM (so they do not share this JVM's heap, GC and JIT) and prints what it prints. */
     private static void clientsProcess(URI base, int clients, int seconds) throws Exception {
+        long cpu0 = processCpuNanos();
+        long wall0 = System.nanoTime();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), ServerLoad.class.getName(), "--clients", base.toString(),
                 Integer.toString(clients), Integer.toString(seconds)).redirectErrorStream(true).start();
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            in.lines().filter(l -> l.contains("concurrent") || l.startsWith("FIGURE")).forEach(System.out::println);
+            in.lines().filter(l -> l.contains("concurrent") || l.startsWith("FIGURE") || l.startsWith("clients:"))
+                    .forEach(System.out::println);
         }
         p.waitFor();
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf(Locale.ROOT, "server JVM: %.1f s of CPU in %.1f s (%.2f cores), warm-up included%n", cpu, wall, cpu / wall);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** {@code clients} threads, each sending runs API requests one after the other for {@code seconds}. */

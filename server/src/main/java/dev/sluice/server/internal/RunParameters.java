@@ -39,6 +39,19 @@ final class RunParameters {
 
     Map<String, Map<String, @Nullable Object>> of(Collection<String> ids) {
         Map<String, Map<String, @Nullable Object>> out = new HashMap<>();
+        raw(ids).forEach((id, json) -> {
+            try {
+                out.put(id, Json.MAPPER.readValue(json, MAP));
+            } catch (Exception e) {
+                // unreadable parameters are shown as none
+            }
+        });
+        return out;
+    }
+
+    /** The parameters of flow runs {@code ids} as stored: JSON objects (masked when they were written). */
+    Map<String, String> raw(Collection<String> ids) {
+        Map<String, String> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
@@ -52,12 +65,8 @@ final class RunParameters {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String json = rs.getString(2);
-                    if (json != null && !json.isEmpty()) {
-                        try {
-                            out.put(rs.getString(1), Json.MAPPER.readValue(json, MAP));
-                        } catch (Exception e) {
-                            // unreadable parameters are shown as none
-                        }
+                    if (json != null && json.startsWith("{") && json.endsWith("}")) {
+                        out.put(rs.getString(1), json);
                     }
                 }
             }

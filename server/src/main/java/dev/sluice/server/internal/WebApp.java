@@ -685,11 +685,22 @@ public final class WebApp {
         return n;
     }
 
-    private void apiRuns(Context ctx, Principal who) {
+    private void apiRuns(Context ctx, Principal who) throws IOException {
         RunFilter filter = RunFilter.parse(ctx);
         Page<FlowRunSummary> page = runs(filter);
-        Map<String, Map<String, @Nullable Object>> params = parameters.of(page.items().stream().map(FlowRunSummary::id).toList());
-        json(ctx, pageJson(page, r -> runJson(r, params.getOrDefault(r.id(), Map.of()))));
+        Map<String, String> params = parameters.raw(page.items().stream().map(FlowRunSummary::id).toList());
+        java.io.StringWriter out = new java.io.StringWriter(512 + 640 * page.items().size());
+        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("items");
+            for (FlowRunSummary r : page.items()) {
+                RunJson.write(g, r, params.getOrDefault(r.id(), "{}"));
+            }
+            g.writeEndArray();
+            g.writeStringField("nextCursor", page.nextCursor());
+            g.writeEndObject();
+        }
+        ctx.contentType("application/json").result(out.toString());
     }
 
     private void apiRun(Context ctx, Principal who) {
