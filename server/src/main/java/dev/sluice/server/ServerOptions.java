@@ -38,6 +38,7 @@ public final class ServerOptions {
     private final int loginAttemptsPerMinute;
     private final Clock clock;
     private final boolean printUrl;
+    private final boolean secureCookies;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -50,6 +51,7 @@ public final class ServerOptions {
         this.loginAttemptsPerMinute = b.loginAttemptsPerMinute;
         this.clock = b.clock;
         this.printUrl = b.printUrl;
+        this.secureCookies = b.secureCookies;
     }
 
     /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
@@ -70,6 +72,7 @@ public final class ServerOptions {
         b.loginAttemptsPerMinute = loginAttemptsPerMinute;
         b.clock = clock;
         b.printUrl = printUrl;
+        b.secureCookies = secureCookies;
         return b;
     }
 
@@ -130,6 +133,11 @@ public final class ServerOptions {
         return printUrl;
     }
 
+    /** Whether cookies carry {@code Secure} on every answer (behind a proxy that terminates TLS). */
+    public boolean secureCookies() {
+        return secureCookies;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", database="
@@ -149,6 +157,7 @@ public final class ServerOptions {
         private int loginAttemptsPerMinute = 10;
         private Clock clock = Clock.systemUTC();
         private boolean printUrl = true;
+        private boolean secureCookies;
 
         private Builder() {
         }
@@ -231,6 +240,16 @@ public final class ServerOptions {
         /** Whether to print the URL on standard output at start (default true). */
         public Builder printUrl(boolean print) {
             this.printUrl = print;
+            return this;
+        }
+
+        /**
+         * Marks the session and CSRF cookies {@code Secure} on every answer (default false: only on requests the
+         * server itself received over HTTPS). Turn it on behind a proxy that terminates TLS, so browsers never
+         * send the cookies over plain HTTP.
+         */
+        public Builder secureCookies(boolean secure) {
+            this.secureCookies = secure;
             return this;
         }
 

@@ -71,7 +71,8 @@ public final class WebApp {
 
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
-            boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, Clock clock) {
+            boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
+            Clock clock) {
     }
 
     @FunctionalInterface
@@ -97,7 +98,7 @@ public final class WebApp {
         this.settings = settings;
         this.history = settings.history();
         this.auth = new Auth(settings.keys(), settings.loopback(), settings.requireKeys(), settings.sessionTimeout(),
-                settings.loginAttemptsPerMinute(), settings.clock());
+                settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock());
         this.blocks = new BlockViews(settings.blockStore());
         this.parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(history, parameters);
