@@ -144,6 +144,10 @@ class BrowserIT {
                     .contains("hello from the running flow 7"));
             screenshot("run-live");
             runner.join(30_000);
+            // the end of the stream brings the page up to date: the run's state, without a reload
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("run-state")).getText()
+                    .equals("COMPLETED"));
+            assertThat(browser.findElements(By.id("live"))).isEmpty();
         }
     }
 

@@ -207,7 +207,7 @@ class ServerIT {
             f.history.flush();
             Document running = page("/runs/" + id);
             assertThat(running.select("#live")).isNotEmpty();
-            assertThat(running.select("tbody[sse-connect]").attr("sse-connect")).startsWith("/runs/" + id + "/logs/live?after=");
+            assertThat(running.select("section[sse-connect]").attr("sse-connect")).startsWith("/runs/" + id + "/logs/live?after=");
 
             HttpResponse<java.io.InputStream> stream = f.http.send(HttpRequest.newBuilder(f.uri("/api/runs/" + id + "/logs/stream"))
                     .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
