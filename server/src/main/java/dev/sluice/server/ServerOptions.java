@@ -39,6 +39,7 @@ public final class ServerOptions {
     private final Clock clock;
     private final boolean printUrl;
     private final boolean secureCookies;
+    private final Duration listCache;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -52,6 +53,7 @@ public final class ServerOptions {
         this.clock = b.clock;
         this.printUrl = b.printUrl;
         this.secureCookies = b.secureCookies;
+        this.listCache = b.listCache;
     }
 
     /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
@@ -73,6 +75,7 @@ public final class ServerOptions {
         b.clock = clock;
         b.printUrl = printUrl;
         b.secureCookies = secureCookies;
+        b.listCache = listCache;
         return b;
     }
 
@@ -138,11 +141,16 @@ public final class ServerOptions {
         return secureCookies;
     }
 
+    /** How long a page of runs, once read, answers requests with the same filters. */
+    public Duration listCache() {
+        return listCache;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", database="
                 + (database == null ? "from the environment" : database.redactedUrl()) + ", requireApiKeys="
-                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + "]";
+                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + ", listCache=" + listCache + "]";
     }
 
     /** Builds {@link ServerOptions}; every setter checks its value and names it when it is wrong. */
@@ -158,6 +166,7 @@ public final class ServerOptions {
         private Clock clock = Clock.systemUTC();
         private boolean printUrl = true;
         private boolean secureCookies;
+        private Duration listCache = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -250,6 +259,20 @@ public final class ServerOptions {
          */
         public Builder secureCookies(boolean secure) {
             this.secureCookies = secure;
+            return this;
+        }
+
+        /**
+         * How long a page of runs, once read, answers requests with the same filters and page (default 1 s, at
+         * most 1 minute; zero reads every time): many people, or dashboards polling, asking the same question
+         * cost one query. Run details and logs are always read fresh.
+         */
+        public Builder listCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "listCache");
+            if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("listCache must be between 0 and 1 minute, was " + ttl);
+            }
+            this.listCache = ttl;
             return this;
         }
 

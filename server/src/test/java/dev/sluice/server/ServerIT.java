@@ -348,4 +348,23 @@ class ServerIT {
         assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/Bad%20Type/x")).DELETE(),
                 "X-CSRF-Token", csrf).statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void aPageOfRunsIsReadOnceForIdenticalRequestsWithinTheListCache() throws Exception {
+        try (SluiceServer cached = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+                        .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ofSeconds(30)).build());
+                SluiceServer fresh = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+                        .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ZERO).build());
+                SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().recorder(f.history.recorder()).build()) {
+            java.net.URI c = cached.url().resolve("/api/runs?flow=cache-probe");
+            java.net.URI n = fresh.url().resolve("/api/runs?flow=cache-probe");
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).isEmpty();
+            runtime.run(Flow.of("cache-probe", (Integer x) -> x), 1);
+            assertThat(f.history.flush()).isTrue();
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).as("within the cache's time").isEmpty();
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c.resolve("/api/runs?flow=cache-probe&limit=5"))).body())
+                    .get("items")).as("other filters are another question").hasSize(1);
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(n)).body()).get("items")).hasSize(1);
+        }
+    }
 }

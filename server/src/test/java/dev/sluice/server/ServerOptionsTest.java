@@ -29,6 +29,8 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> b.host(" ")).hasMessage("host must not be blank");
         assertThatThrownBy(() -> b.sessionTimeout(Duration.ofSeconds(5))).hasMessageStartingWith("sessionTimeout must be");
         assertThatThrownBy(() -> b.loginAttemptsPerMinute(0)).hasMessage("loginAttemptsPerMinute must be >= 1, was 0");
+        assertThatThrownBy(() -> b.listCache(Duration.ofMinutes(2))).hasMessage("listCache must be between 0 and 1 minute, was PT2M");
+        assertThat(ServerOptions.builder().build().listCache()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

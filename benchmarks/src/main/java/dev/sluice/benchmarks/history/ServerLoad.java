@@ -48,12 +48,13 @@ public final class ServerLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 4 && args[0].equals("--clients")) { // the client side, in a JVM of its own
+        if (args.length == 5 && args[0].equals("--clients")) { // the client side, in a JVM of its own
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), 3, false); // warm-up, not counted
+            boolean unique = args[4].equals("unique");
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), 3, false, unique); // warm-up, not counted
             long cpu0 = processCpuNanos();
             long wall0 = System.nanoTime();
-            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true);
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true, unique);
             System.out.printf(Locale.ROOT, "clients: %.1f s of CPU in %.1f s (%.2f cores)%n", (processCpuNanos() - cpu0) / 1e9,
                     (System.nanoTime() - wall0) / 1e9, (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0));
             return;
@@ -85,7 +86,8 @@ public final class ServerLoad {
                 .blockStore(BlockStore.inMemory()).build())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             if (reps == 0) { // only the concurrent clients
-                clientsProcess(server.url(), clients, seconds);
+                clientsProcess(server.url(), clients, seconds, false);
+                clientsProcess(server.url(), clients, seconds, true);
                 return;
             }
             Map<String, String> filters = new LinkedHashMap<>();
@@ -154,7 +156,8 @@ public final class ServerLoad {
             Bench.figure("server.detail100k.page.p95", Bench.percentile(detailPage[0], 95), "ms");
             Bench.figure("server.detail100k.api.p95", Bench.percentile(detailApi[0], 95), "ms");
             browser(server.url());
-            clientsProcess(server.url(), clients, seconds);
+            clientsProcess(server.url(), clients, seconds, false);
+            clientsProcess(server.url(), clients, seconds, true);
         }
         System.out.println("load average at the end: " + Bench.load());
     }
@@ -223,12 +226,12 @@ public final class ServerLoad {
     }
 
     /** Runs the clients in a child JVM (so they do not share this JVM's heap, GC and JIT) and prints what it prints. */
-    private static void clientsProcess(URI base, int clients, int seconds) throws Exception {
+    private static void clientsProcess(URI base, int clients, int seconds, boolean unique) throws Exception {
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), ServerLoad.class.getName(), "--clients", base.toString(),
-                Integer.toString(clients), Integer.toString(seconds)).redirectErrorStream(true).start();
+                Integer.toString(clients), Integer.toString(seconds), unique ? "unique" : "same").redirectErrorStream(true).start();
         try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             in.lines().filter(l -> l.contains("concurrent") || l.startsWith("FIGURE") || l.startsWith("clients:"))
                     .forEach(System.out::println);
@@ -245,8 +248,10 @@ public final class ServerLoad {
     }
 
     /** {@code clients} threads, each sending runs API requests one after the other for {@code seconds}. */
-    private static void concurrent(HttpClient http, URI base, int clients, int seconds, boolean print) throws Exception {
-        String[] queries = {"", "?flow=etl.orders.7", "?state=FAILED", "?tag=critical", "?range=24h", "?name=vtasks.job.9"};
+    private static void concurrent(HttpClient http, URI base, int clients, int seconds, boolean print, boolean unique)
+            throws Exception {
+        String[] queries = {"?top=0", "?flow=etl.orders.7", "?state=FAILED", "?tag=critical", "?range=24h", "?name=vtasks.job.9"};
+        AtomicLong sequence = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<double[]> latencies = new ArrayList<>();
@@ -263,7 +268,11 @@ public final class ServerLoad {
                     start.await();
                     long end = window[1];
                     while (System.nanoTime() < end && n < lat.length) {
-                        URI uri = base.resolve("/api/runs" + queries[(client + n) % queries.length]);
+                        // "unique": every request asks for runs started after its own instant of the year 2000, so no
+                        // two are the same question and the server's list cache never answers
+                        URI uri = base.resolve("/api/runs" + queries[(client + n) % queries.length] + (unique
+                                ? "&from=" + java.time.Instant.parse("2000-01-01T00:00:00Z").plusNanos(sequence.incrementAndGet())
+                                : ""));
                         long t0 = System.nanoTime();
                         try {
                             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
@@ -307,11 +316,13 @@ public final class ServerLoad {
         if (!print) {
             return;
         }
-        System.out.printf(Locale.ROOT, "%d concurrent API clients (another JVM, after 3 s of warm-up) for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
+        System.out.printf(Locale.ROOT, "%d concurrent API clients (" + (unique ? "every request different" : "6 questions")
+                + "; another JVM, after 3 s of warm-up) for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
                 + " p99 %.1f ms, %d failed (load %s)%n", clients, elapsed, done.get(), rps, Bench.percentile(all, 50),
                 Bench.percentile(all, 99), failed.get(), Bench.load());
-        Bench.figure("server.api.concurrent" + clients + ".rps", rps, "requests/s");
-        Bench.figure("server.api.concurrent" + clients + ".p99", Bench.percentile(all, 99), "ms");
+        String tag = "server.api.concurrent" + clients + (unique ? ".unique" : ".same");
+        Bench.figure(tag + ".rps", rps, "requests/s");
+        Bench.figure(tag + ".p99", Bench.percentile(all, 99), "ms");
     }
 
     /** Adds one flow run with {@code tasks} task runs; returns its id. */

@@ -49,6 +49,18 @@ final class RunParameters {
         return out;
     }
 
+    /** Stored parameters as a map; none if they cannot be read. */
+    static Map<String, @Nullable Object> parse(@Nullable String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Json.MAPPER.readValue(json, MAP);
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
     /** The parameters of flow runs {@code ids} as stored: JSON objects (masked when they were written). */
     Map<String, String> raw(Collection<String> ids) {
         Map<String, String> out = new HashMap<>();

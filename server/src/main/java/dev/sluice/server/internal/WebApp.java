@@ -72,7 +72,7 @@ public final class WebApp {
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
             boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
-            Clock clock) {
+            Duration listCache, Clock clock) {
     }
 
     @FunctionalInterface
@@ -90,6 +90,7 @@ public final class WebApp {
             WebApp.class.getClassLoader(), "dev.sluice.server.internal.templates");
     private static final long CHART_CACHE_MILLIS = 15_000;
     private final Map<String, Counts> chartCache = new ConcurrentHashMap<>();
+    private final Map<String, RunsData> runsCache = new ConcurrentHashMap<>();
     private final List<RouteDef> routes = new ArrayList<>();
     private final Map<String, byte[]> staticFiles = new ConcurrentHashMap<>();
     private final Javalin app;
@@ -380,6 +381,46 @@ public final class WebApp {
 
     // ---------------------------------------------------------------- runs
 
+    /** A page of runs with their stored parameters, and what was made of it, kept for {@code listCache}. */
+    private static final class RunsData {
+        final Page<FlowRunSummary> page;
+        final Map<String, String> params;
+        final long at;
+        volatile @Nullable String json;
+        volatile @Nullable List<RunRow> rows;
+
+        RunsData(Page<FlowRunSummary> page, Map<String, String> params, long at) {
+            this.page = page;
+            this.params = params;
+            this.at = at;
+        }
+    }
+
+    /**
+     * The page of runs of {@code filter}: read, or taken from what an identical request read less than
+     * {@code listCache} ago (many people, or a dashboard polling, ask the same question).
+     */
+    private RunsData runsData(RunFilter filter) {
+        long ttl = settings.listCache().toNanos();
+        String key = filter.queryString(filter.after());
+        long now = System.nanoTime();
+        if (ttl > 0) {
+            RunsData cached = runsCache.get(key);
+            if (cached != null && now - cached.at < ttl) {
+                return cached;
+            }
+        }
+        Page<FlowRunSummary> page = runs(filter);
+        RunsData data = new RunsData(page, parameters.raw(page.items().stream().map(FlowRunSummary::id).toList()), now);
+        if (ttl > 0) {
+            if (runsCache.size() > 1_000) {
+                runsCache.clear();
+            }
+            runsCache.put(key, data);
+        }
+        return data;
+    }
+
     private Page<FlowRunSummary> runs(RunFilter filter) {
         FlowRunQuery q = filter.query(settings.clock());
         if (filter.after() != null) {
@@ -395,9 +436,13 @@ public final class WebApp {
 
     private void runsPage(Context ctx, Principal who) {
         RunFilter filter = RunFilter.parse(ctx);
-        Page<FlowRunSummary> page = runs(filter);
-        Map<String, Map<String, @Nullable Object>> params = parameters.of(page.items().stream().map(FlowRunSummary::id).toList());
-        List<RunRow> rows = page.items().stream().map(r -> row(r, params.getOrDefault(r.id(), Map.of()))).toList();
+        RunsData data = runsData(filter);
+        Page<FlowRunSummary> page = data.page;
+        List<RunRow> rows = data.rows;
+        if (rows == null) {
+            rows = page.items().stream().map(r -> row(r, RunParameters.parse(data.params.get(r.id())))).toList();
+            data.rows = rows;
+        }
         String next = page.nextCursor() == null ? null : "/runs" + filter.queryString(page.nextCursor());
         List<String> states = Arrays.stream(State.values()).map(State::name).toList();
         String chartQuery = filter.chartQueryString();
@@ -687,21 +732,24 @@ public final class WebApp {
     }
 
     private void apiRuns(Context ctx, Principal who) throws IOException {
-        RunFilter filter = RunFilter.parse(ctx);
-        Page<FlowRunSummary> page = runs(filter);
-        Map<String, String> params = parameters.raw(page.items().stream().map(FlowRunSummary::id).toList());
-        java.io.StringWriter out = new java.io.StringWriter(512 + 640 * page.items().size());
-        try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("items");
-            for (FlowRunSummary r : page.items()) {
-                RunJson.write(g, r, params.getOrDefault(r.id(), "{}"));
+        RunsData data = runsData(RunFilter.parse(ctx));
+        String json = data.json;
+        if (json == null) {
+            java.io.StringWriter out = new java.io.StringWriter(512 + 640 * data.page.items().size());
+            try (com.fasterxml.jackson.core.JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("items");
+                for (FlowRunSummary r : data.page.items()) {
+                    RunJson.write(g, r, data.params.getOrDefault(r.id(), "{}"));
+                }
+                g.writeEndArray();
+                g.writeStringField("nextCursor", data.page.nextCursor());
+                g.writeEndObject();
             }
-            g.writeEndArray();
-            g.writeStringField("nextCursor", page.nextCursor());
-            g.writeEndObject();
+            json = out.toString();
+            data.json = json;
         }
-        ctx.contentType("application/json").result(out.toString());
+        ctx.contentType("application/json").result(json);
     }
 
     private void apiRun(Context ctx, Principal who) {
