@@ -97,8 +97,11 @@ public final class ServerOptions {
         if (database != null) {
             return database;
         }
-        SluiceRuntime defaults = SluiceRuntime.defaults();
-        return HistoryDatabase.fromEnvironment(defaults.environment(), defaults.home());
+        // a runtime without extensions only to resolve the home and environment: the history extension would
+        // open a history of its own in this JVM
+        try (SluiceRuntime resolved = SluiceRuntime.builder().withoutExtensions().build()) {
+            return HistoryDatabase.fromEnvironment(resolved.environment(), resolved.home());
+        }
     }
 
     /** An open history the server reads instead of opening its own (it must be on {@link #database()}). */
