@@ -367,4 +367,34 @@ class ServerIT {
             assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(n)).body()).get("items")).hasSize(1);
         }
     }
+
+    @Test
+    void namesTagsParametersLogsAndErrorsAreTextNeverMarkup() throws Exception {
+        for (String path : List.of("/runs", "/runs?limit=500", "/runs/" + f.hostileRunId, "/runs/" + f.hostileRunId + "/logs")) {
+            Document doc = page(path);
+            assertThat(doc.select("script:not([src])")).as(path).isEmpty();
+            assertThat(doc.select("[onerror], [onload], svg[onload], b")).as(path).isEmpty();
+            assertThat(doc.select("script[src]")).as(path).allSatisfy(e -> assertThat(e.attr("src")).startsWith("/static/"));
+        }
+        Document run = page("/runs/" + f.hostileRunId);
+        assertThat(run.select("h1").text()).contains("<script>alert('run')</script>");
+        assertThat(run.select("#logs").text()).contains("<script>alert('log')</script>");
+        assertThat(run.select("#error").text()).contains("<img src=x onerror=alert('error')>");
+        assertThat(f.get("/runs/" + f.hostileRunId + "/logs/live?after=0", "Accept", "text/event-stream").body())
+                .doesNotContain("<script>alert").contains("&lt;script&gt;");
+    }
+
+    @Test
+    void aLogStreamResumesAfterTheLastEventIdItWasGiven() throws Exception {
+        String id = f.etlRunIds.get(3);
+        JsonNode logs = json("/api/runs/" + id + "/logs");
+        assertThat(logs.get("items").size()).isGreaterThanOrEqualTo(2);
+        long first = logs.get("items").get(0).get("line").asLong();
+        String all = f.get("/api/runs/" + id + "/logs/stream", "Accept", "text/event-stream").body();
+        String resumed = f.get("/api/runs/" + id + "/logs/stream", "Accept", "text/event-stream", "Last-Event-ID",
+                Long.toString(first)).body();
+        assertThat(all).contains("id: " + first + "\n").contains("event: end");
+        assertThat(resumed).doesNotContain("id: " + first + "\n").doesNotContain("extracting rows").contains("loaded 100 rows")
+                .contains("event: end");
+    }
 }
