@@ -86,8 +86,10 @@ class ServerIT {
         String next = doc.select("#next-page").attr("href");
         assertThat(next).contains("flow=daily-etl").contains("tag=team%3Adata").contains("state=COMPLETED").contains("after=");
         int pages = 1;
+        assertThat(doc.select("#first-page")).isEmpty();
         while (!next.isEmpty()) {
             Document p = page(next);
+            assertThat(p.select("#first-page").attr("href")).isEqualTo("/runs?flow=daily-etl&tag=team%3Adata&state=COMPLETED&limit=3");
             p.select("#runs tr.run").forEach(r -> assertThat(seen.add(r.attr("data-id"))).isTrue());
             next = p.select("#next-page").attr("href");
             pages++;
