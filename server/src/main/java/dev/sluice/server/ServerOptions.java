@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import java.time.Clock;
@@ -90,16 +91,33 @@ public final class ServerOptions {
     }
 
     /**
-     * The database of the runs and the API keys: the one given, else the environment's
-     * ({@link HistoryDatabase#fromEnvironment}: {@code SLUICE_DATABASE_URL}, else {@code $SLUICE_HOME/sluice.db}).
+     * The database of the runs and the API keys: the one given, else the environment's, as the history finds
+     * it: the saved {@code history-database} block named by {@code SLUICE_DATABASE_BLOCK} (from
+     * {@link #blockStore()}), else {@link HistoryDatabase#fromEnvironment} ({@code SLUICE_DATABASE_URL}, else
+     * {@code $SLUICE_HOME/sluice.db}).
+     *
+     * @throws dev.sluice.block.BlockNotFoundException if {@code SLUICE_DATABASE_BLOCK} names no saved block
      */
     public HistoryDatabase database() {
+        // a runtime without extensions only to resolve the home and environment: the history extension would
+        // open a history of its own in this JVM
+        return databaseFrom(null);
+    }
+
+    /** {@link #database()} with {@code environment} instead of the process's (null: the process's). */
+    HistoryDatabase databaseFrom(java.util.@Nullable Map<String, String> environment) {
         if (database != null) {
             return database;
         }
-        // a runtime without extensions only to resolve the home and environment: the history extension would
-        // open a history of its own in this JVM
-        try (SluiceRuntime resolved = SluiceRuntime.builder().withoutExtensions().build()) {
+        SluiceRuntime.Builder builder = SluiceRuntime.builder().withoutExtensions().blockStore(blockStore());
+        if (environment != null) {
+            builder.environment(environment);
+        }
+        try (SluiceRuntime resolved = builder.build()) {
+            String block = resolved.environment().get(HistoryDatabase.BLOCK_VARIABLE);
+            if (block != null && !block.isBlank()) {
+                return resolved.call(() -> Blocks.load(HistoryDatabase.class, block.strip()));
+            }
             return HistoryDatabase.fromEnvironment(resolved.environment(), resolved.home());
         }
     }

@@ -72,4 +72,20 @@ class ServerOptionsTest {
         assertThat(k.toString()).doesNotContain("secret-part");
         assertThat(k.key().isActive()).isTrue();
     }
+
+    @Test
+    void theDatabaseComesFromTheEnvironmentAsTheHistoryFindsIt() {
+        dev.sluice.block.BlockStore store = dev.sluice.block.BlockStore.inMemory();
+        HistoryDatabase saved = HistoryDatabase.of("jdbc:postgresql://db/runs", "etl", Secret.of("pg-pw"));
+        try (dev.sluice.SluiceRuntime rt = dev.sluice.SluiceRuntime.builder().withoutExtensions().blockStore(store).build()) {
+            rt.run(() -> dev.sluice.block.Blocks.save("shared-history", saved));
+        }
+        ServerOptions o = ServerOptions.builder().blockStore(store).build();
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_DATABASE_BLOCK", "shared-history")).url())
+                .isEqualTo("jdbc:postgresql://db/runs");
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_DATABASE_URL", "jdbc:postgresql://other/x")).url())
+                .isEqualTo("jdbc:postgresql://other/x");
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_HOME", "/tmp/sluice-home-test")).url())
+                .isEqualTo("jdbc:sqlite:/tmp/sluice-home-test/sluice.db");
+    }
 }

@@ -127,7 +127,7 @@ final class Auth {
     }
 
     /** Whether a state-changing request carries the right CSRF token (bearer requests need none). */
-    boolean csrfOk(Context ctx, Principal principal) {
+    boolean csrfOk(Context ctx, @Nullable Principal principal) {
         if (principal != null && principal.bearer()) {
             return true;
         }

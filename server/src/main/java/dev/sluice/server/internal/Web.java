@@ -26,7 +26,7 @@ final class Web {
     /** A route's work, once the role and CSRF checks passed. */
     @FunctionalInterface
     interface Action {
-        void handle(Context ctx, Principal who) throws Exception;
+        void handle(Context ctx, @Nullable Principal who) throws Exception;
     }
 
     private final Auth auth;
