@@ -40,6 +40,48 @@ final class RunJson {
     }
 
     private static void time(JsonGenerator g, String field, @Nullable Instant t) throws IOException {
-        g.writeStringField(field, t == null ? null : t.toString());
+        g.writeStringField(field, t == null ? null : iso(t));
+    }
+
+    /** {@code t} as {@link Instant#toString()} writes it, without its formatter (the runs API writes four a run). */
+    static String iso(Instant t) {
+        long seconds = t.getEpochSecond();
+        int nanos = t.getNano();
+        if (seconds < 0 || seconds >= 253_402_300_800L) { // outside years 1970..9999
+            return t.toString();
+        }
+        long day = Math.floorDiv(seconds, 86_400);
+        int secOfDay = (int) Math.floorMod(seconds, 86_400);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+        StringBuilder b = new StringBuilder(30);
+        b.append(date.getYear()).append('-');
+        two(b, date.getMonthValue()).append('-');
+        two(b, date.getDayOfMonth()).append('T');
+        two(b, secOfDay / 3600).append(':');
+        two(b, secOfDay / 60 % 60).append(':');
+        two(b, secOfDay % 60);
+        if (nanos > 0) {
+            b.append('.');
+            if (nanos % 1_000_000 == 0) {
+                pad(b, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                pad(b, nanos / 1_000, 6);
+            } else {
+                pad(b, nanos, 9);
+            }
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return pad(b, v, 2);
+    }
+
+    private static StringBuilder pad(StringBuilder b, int v, int digits) {
+        String s = Integer.toString(v);
+        for (int i = s.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 }

@@ -105,9 +105,10 @@ final class RunRoutes {
         }
     }
 
-    private RunsData runsData(RunFilter filter) {
+    private RunsData runsData(Context ctx, RunFilter filter) {
         long ttl = settings.listCache().toNanos();
-        String key = filter.queryString(filter.after());
+        // the query string as sent: requests that ask the same in another order are read once each
+        String key = ctx.queryString() == null ? "" : ctx.queryString();
         long now = System.nanoTime();
         if (ttl > 0) {
             RunsData cached = runsCache.get(key);
@@ -141,7 +142,7 @@ final class RunRoutes {
 
     private void runsPage(Context ctx, Principal who) {
         RunFilter filter = RunFilter.parse(ctx);
-        RunsData data = runsData(filter);
+        RunsData data = runsData(ctx, filter);
         Page<FlowRunSummary> page = data.page;
         List<RunRow> rows = data.rows;
         if (rows == null) {
@@ -358,7 +359,7 @@ final class RunRoutes {
     }
 
     private void apiRuns(Context ctx, Principal who) throws IOException {
-        RunsData data = runsData(RunFilter.parse(ctx));
+        RunsData data = runsData(ctx, RunFilter.parse(ctx));
         String json = data.json;
         if (json == null) {
             java.io.StringWriter out = new java.io.StringWriter(512 + 640 * data.page.items().size());
