@@ -42,6 +42,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 public final class ServerLoad {
     private static final Pattern TIMING = Pattern.compile("app;dur=([0-9.]+)");
+    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
     private static final Pattern CURSOR = Pattern.compile("\"nextCursor\":\"([^\"]+)\"");
 
     private ServerLoad() {
@@ -200,6 +201,7 @@ public final class ServerLoad {
             System.out.println("browser: chromium or chromedriver missing, skipped");
             return;
         }
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         try {
