@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import java.time.Clock;
@@ -38,6 +39,8 @@ public final class ServerOptions {
     private final int loginAttemptsPerMinute;
     private final Clock clock;
     private final boolean printUrl;
+    private final boolean secureCookies;
+    private final Duration listCache;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -50,6 +53,8 @@ public final class ServerOptions {
         this.loginAttemptsPerMinute = b.loginAttemptsPerMinute;
         this.clock = b.clock;
         this.printUrl = b.printUrl;
+        this.secureCookies = b.secureCookies;
+        this.listCache = b.listCache;
     }
 
     /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
@@ -70,6 +75,8 @@ public final class ServerOptions {
         b.loginAttemptsPerMinute = loginAttemptsPerMinute;
         b.clock = clock;
         b.printUrl = printUrl;
+        b.secureCookies = secureCookies;
+        b.listCache = listCache;
         return b;
     }
 
@@ -84,15 +91,35 @@ public final class ServerOptions {
     }
 
     /**
-     * The database of the runs and the API keys: the one given, else the environment's
-     * ({@link HistoryDatabase#fromEnvironment}: {@code SLUICE_DATABASE_URL}, else {@code $SLUICE_HOME/sluice.db}).
+     * The database of the runs and the API keys: the one given, else the environment's, as the history finds
+     * it: the saved {@code history-database} block named by {@code SLUICE_DATABASE_BLOCK} (from
+     * {@link #blockStore()}), else {@link HistoryDatabase#fromEnvironment} ({@code SLUICE_DATABASE_URL}, else
+     * {@code $SLUICE_HOME/sluice.db}).
+     *
+     * @throws dev.sluice.block.BlockNotFoundException if {@code SLUICE_DATABASE_BLOCK} names no saved block
      */
     public HistoryDatabase database() {
+        // a runtime without extensions only to resolve the home and environment: the history extension would
+        // open a history of its own in this JVM
+        return databaseFrom(null);
+    }
+
+    /** {@link #database()} with {@code environment} instead of the process's (null: the process's). */
+    HistoryDatabase databaseFrom(java.util.@Nullable Map<String, String> environment) {
         if (database != null) {
             return database;
         }
-        SluiceRuntime defaults = SluiceRuntime.defaults();
-        return HistoryDatabase.fromEnvironment(defaults.environment(), defaults.home());
+        SluiceRuntime.Builder builder = SluiceRuntime.builder().withoutExtensions().blockStore(blockStore());
+        if (environment != null) {
+            builder.environment(environment);
+        }
+        try (SluiceRuntime resolved = builder.build()) {
+            String block = resolved.environment().get(HistoryDatabase.BLOCK_VARIABLE);
+            if (block != null && !block.isBlank()) {
+                return resolved.call(() -> Blocks.load(HistoryDatabase.class, block.strip()));
+            }
+            return HistoryDatabase.fromEnvironment(resolved.environment(), resolved.home());
+        }
     }
 
     /** An open history the server reads instead of opening its own (it must be on {@link #database()}). */
@@ -130,11 +157,21 @@ public final class ServerOptions {
         return printUrl;
     }
 
+    /** Whether cookies carry {@code Secure} on every answer (behind a proxy that terminates TLS). */
+    public boolean secureCookies() {
+        return secureCookies;
+    }
+
+    /** How long a page of runs, once read, answers requests with the same filters. */
+    public Duration listCache() {
+        return listCache;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", database="
                 + (database == null ? "from the environment" : database.redactedUrl()) + ", requireApiKeys="
-                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + "]";
+                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + ", listCache=" + listCache + "]";
     }
 
     /** Builds {@link ServerOptions}; every setter checks its value and names it when it is wrong. */
@@ -149,6 +186,8 @@ public final class ServerOptions {
         private int loginAttemptsPerMinute = 10;
         private Clock clock = Clock.systemUTC();
         private boolean printUrl = true;
+        private boolean secureCookies;
+        private Duration listCache = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -231,6 +270,30 @@ public final class ServerOptions {
         /** Whether to print the URL on standard output at start (default true). */
         public Builder printUrl(boolean print) {
             this.printUrl = print;
+            return this;
+        }
+
+        /**
+         * Marks the session and CSRF cookies {@code Secure} on every answer (default false: only on requests the
+         * server itself received over HTTPS). Turn it on behind a proxy that terminates TLS, so browsers never
+         * send the cookies over plain HTTP.
+         */
+        public Builder secureCookies(boolean secure) {
+            this.secureCookies = secure;
+            return this;
+        }
+
+        /**
+         * How long a page of runs, once read, answers requests with the same filters and page (default 1 s, at
+         * most 1 minute; zero reads every time): many people, or dashboards polling, asking the same question
+         * cost one query. Run details and logs are always read fresh.
+         */
+        public Builder listCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "listCache");
+            if (ttl.isNegative() || ttl.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("listCache must be between 0 and 1 minute, was " + ttl);
+            }
+            this.listCache = ttl;
             return this;
         }
 

@@ -73,7 +73,7 @@ public final class SluiceServer implements AutoCloseable {
             }
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
-                    options.loginAttemptsPerMinute(), options.clock()));
+                    options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock()));
             URI url = url(options.host(), web.port());
             SluiceServer server = new SluiceServer(web, keys, own, url);
             if (options.printUrl()) {

@@ -227,8 +227,10 @@ class AuthIT {
                     HttpRequest.BodyPublishers.ofString("{\"name\":\"first\",\"role\":\"admin\"}")),
                     "Content-Type", "application/json").statusCode()).isEqualTo(403);
         }
-        try (SluiceServer server = start(db, ServerOptions.builder().requireApiKeys(true))) {
+        try (SluiceServer server = start(db, ServerOptions.builder().requireApiKeys(true).secureCookies(true))) {
             assertThat(get(http, server.url().resolve("/api/me")).statusCode()).isEqualTo(401);
+            assertThat(get(http, server.url().resolve("/login")).headers().allValues("Set-Cookie"))
+                    .anySatisfy(c -> assertThat(c).startsWith("sluice_csrf=").contains("; Secure"));
         }
         String admin;
         try (ApiKeys keys = ApiKeys.open(db)) {

@@ -43,6 +43,8 @@ class BrowserIT {
     static ChromeDriver browser;
     static WebDriverWait wait;
     static Path profile;
+    /** Debian's chromium is often newer than the DevTools versions this Selenium knows: a warning, not a problem here. */
+    static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
 
     final Fixture f = Fixture.shared();
 
@@ -53,6 +55,7 @@ class BrowserIT {
     static void openBrowser() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; .ci/run does it)");
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
         profile = Files.createTempDirectory("sluice-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -144,6 +147,10 @@ class BrowserIT {
                     .contains("hello from the running flow 7"));
             screenshot("run-live");
             runner.join(30_000);
+            // the end of the stream brings the page up to date: the run's state, without a reload
+            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("run-state")).getText()
+                    .equals("COMPLETED"));
+            assertThat(browser.findElements(By.id("live"))).isEmpty();
         }
     }
 

@@ -47,6 +47,7 @@ final class Fixture {
     final List<String> etlRunIds = new ArrayList<>();
     final String parentRunId;
     final String secretRunId;
+    final String hostileRunId;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record City(String city, int limit, boolean dryRun) {
@@ -112,6 +113,13 @@ final class Fixture {
                 RunContext.logger().warn("trying password {}", l.password());
                 return connect.run(l.password());
             });
+            Flow<String, Integer> hostile = Flow.named("xss-<b>flow</b>").withRunName("<script>alert('run')</script>{arg0}")
+                    .of((String s) -> {
+                        RunContext.addTags("<img src=x onerror=alert('tag')>");
+                        RunContext.logger().info("<script>alert('log')</script>");
+                        throw new IllegalStateException("<img src=x onerror=alert('error')>");
+                    });
+            hostileRunId = runtime.runForState(hostile, "\"><svg onload=alert('param')>").id();
             FlowRun<Integer> secretRun = runtime.runForState(secretFlow, new Login("etl", Secret.of(RUN_SECRET).reveal()));
             secretRunId = secretRun.id();
         }

@@ -86,8 +86,10 @@ class ServerIT {
         String next = doc.select("#next-page").attr("href");
         assertThat(next).contains("flow=daily-etl").contains("tag=team%3Adata").contains("state=COMPLETED").contains("after=");
         int pages = 1;
+        assertThat(doc.select("#first-page")).isEmpty();
         while (!next.isEmpty()) {
             Document p = page(next);
+            assertThat(p.select("#first-page").attr("href")).isEqualTo("/runs?flow=daily-etl&tag=team%3Adata&state=COMPLETED&limit=3");
             p.select("#runs tr.run").forEach(r -> assertThat(seen.add(r.attr("data-id"))).isTrue());
             next = p.select("#next-page").attr("href");
             pages++;
@@ -207,7 +209,7 @@ class ServerIT {
             f.history.flush();
             Document running = page("/runs/" + id);
             assertThat(running.select("#live")).isNotEmpty();
-            assertThat(running.select("tbody[sse-connect]").attr("sse-connect")).startsWith("/runs/" + id + "/logs/live?after=");
+            assertThat(running.select("section[sse-connect]").attr("sse-connect")).startsWith("/runs/" + id + "/logs/live?after=");
 
             HttpResponse<java.io.InputStream> stream = f.http.send(HttpRequest.newBuilder(f.uri("/api/runs/" + id + "/logs/stream"))
                     .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
@@ -347,5 +349,54 @@ class ServerIT {
                 "X-CSRF-Token", csrf).statusCode()).isEqualTo(404);
         assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/blocks/Bad%20Type/x")).DELETE(),
                 "X-CSRF-Token", csrf).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aPageOfRunsIsReadOnceForIdenticalRequestsWithinTheListCache() throws Exception {
+        try (SluiceServer cached = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+                        .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ofSeconds(30)).build());
+                SluiceServer fresh = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+                        .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ZERO).build());
+                SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().recorder(f.history.recorder()).build()) {
+            java.net.URI c = cached.url().resolve("/api/runs?flow=cache-probe");
+            java.net.URI n = fresh.url().resolve("/api/runs?flow=cache-probe");
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).isEmpty();
+            runtime.run(Flow.of("cache-probe", (Integer x) -> x), 1);
+            assertThat(f.history.flush()).isTrue();
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).as("within the cache's time").isEmpty();
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c.resolve("/api/runs?flow=cache-probe&limit=5"))).body())
+                    .get("items")).as("other filters are another question").hasSize(1);
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(n)).body()).get("items")).hasSize(1);
+        }
+    }
+
+    @Test
+    void namesTagsParametersLogsAndErrorsAreTextNeverMarkup() throws Exception {
+        for (String path : List.of("/runs", "/runs?limit=500", "/runs/" + f.hostileRunId, "/runs/" + f.hostileRunId + "/logs")) {
+            Document doc = page(path);
+            assertThat(doc.select("script:not([src])")).as(path).isEmpty();
+            assertThat(doc.select("[onerror], [onload], svg[onload], b")).as(path).isEmpty();
+            assertThat(doc.select("script[src]")).as(path).allSatisfy(e -> assertThat(e.attr("src")).startsWith("/static/"));
+        }
+        Document run = page("/runs/" + f.hostileRunId);
+        assertThat(run.select("h1").text()).contains("<script>alert('run')</script>");
+        assertThat(run.select("#logs").text()).contains("<script>alert('log')</script>");
+        assertThat(run.select("#error").text()).contains("<img src=x onerror=alert('error')>");
+        assertThat(f.get("/runs/" + f.hostileRunId + "/logs/live?after=0", "Accept", "text/event-stream").body())
+                .doesNotContain("<script>alert").contains("&lt;script&gt;");
+    }
+
+    @Test
+    void aLogStreamResumesAfterTheLastEventIdItWasGiven() throws Exception {
+        String id = f.etlRunIds.get(3);
+        JsonNode logs = json("/api/runs/" + id + "/logs");
+        assertThat(logs.get("items").size()).isGreaterThanOrEqualTo(2);
+        long first = logs.get("items").get(0).get("line").asLong();
+        String all = f.get("/api/runs/" + id + "/logs/stream", "Accept", "text/event-stream").body();
+        String resumed = f.get("/api/runs/" + id + "/logs/stream", "Accept", "text/event-stream", "Last-Event-ID",
+                Long.toString(first)).body();
+        assertThat(all).contains("id: " + first + "\n").contains("event: end");
+        assertThat(resumed).doesNotContain("id: " + first + "\n").doesNotContain("extracting rows").contains("loaded 100 rows")
+                .contains("event: end");
     }
 }

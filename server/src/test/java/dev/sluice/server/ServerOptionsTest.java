@@ -29,6 +29,8 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> b.host(" ")).hasMessage("host must not be blank");
         assertThatThrownBy(() -> b.sessionTimeout(Duration.ofSeconds(5))).hasMessageStartingWith("sessionTimeout must be");
         assertThatThrownBy(() -> b.loginAttemptsPerMinute(0)).hasMessage("loginAttemptsPerMinute must be >= 1, was 0");
+        assertThatThrownBy(() -> b.listCache(Duration.ofMinutes(2))).hasMessage("listCache must be between 0 and 1 minute, was PT2M");
+        assertThat(ServerOptions.builder().build().listCache()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -69,5 +71,21 @@ class ServerOptionsTest {
                 Secret.of("sluice_0123456789ab_secret-part"));
         assertThat(k.toString()).doesNotContain("secret-part");
         assertThat(k.key().isActive()).isTrue();
+    }
+
+    @Test
+    void theDatabaseComesFromTheEnvironmentAsTheHistoryFindsIt() {
+        dev.sluice.block.BlockStore store = dev.sluice.block.BlockStore.inMemory();
+        HistoryDatabase saved = HistoryDatabase.of("jdbc:postgresql://db/runs", "etl", Secret.of("pg-pw"));
+        try (dev.sluice.SluiceRuntime rt = dev.sluice.SluiceRuntime.builder().withoutExtensions().blockStore(store).build()) {
+            rt.run(() -> dev.sluice.block.Blocks.save("shared-history", saved));
+        }
+        ServerOptions o = ServerOptions.builder().blockStore(store).build();
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_DATABASE_BLOCK", "shared-history")).url())
+                .isEqualTo("jdbc:postgresql://db/runs");
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_DATABASE_URL", "jdbc:postgresql://other/x")).url())
+                .isEqualTo("jdbc:postgresql://other/x");
+        assertThat(o.databaseFrom(java.util.Map.of("SLUICE_HOME", "/tmp/sluice-home-test")).url())
+                .isEqualTo("jdbc:sqlite:/tmp/sluice-home-test/sluice.db");
     }
 }

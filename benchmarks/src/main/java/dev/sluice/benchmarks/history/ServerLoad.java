@@ -37,16 +37,29 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * round trip from a client on the same machine), a later page, the detail of the big run, the runs page
  * rendered in headless Chromium, and N concurrent API clients for a while.
  *
- * <p>Args: {@code [flowRuns=1000000] [reps=30] [clients=200] [seconds=10] [sqliteFile to reuse]}.
+ * <p>Args: {@code [flowRuns=1000000] [reps=30 (0: only the concurrent clients)] [clients=200] [seconds=10]
+ * [sqliteFile to reuse]}.
  */
 public final class ServerLoad {
     private static final Pattern TIMING = Pattern.compile("app;dur=([0-9.]+)");
+    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
     private static final Pattern CURSOR = Pattern.compile("\"nextCursor\":\"([^\"]+)\"");
 
     private ServerLoad() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 5 && args[0].equals("--clients")) { // the client side, in a JVM of its own
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            boolean unique = args[4].equals("unique");
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), 3, false, unique); // warm-up, not counted
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
+            concurrent(http, URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), true, unique);
+            System.out.printf(Locale.ROOT, "clients: %.1f s of CPU in %.1f s (%.2f cores)%n", (processCpuNanos() - cpu0) / 1e9,
+                    (System.nanoTime() - wall0) / 1e9, (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0));
+            return;
+        }
         long flows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 200;
@@ -70,9 +83,18 @@ public final class ServerLoad {
             System.out.printf(Locale.ROOT, "generated in %.0f s, file %,d MB%n", s, Files.size(file) / 1048576);
         }
         HistoryDatabase db = HistoryDatabase.sqlite(file);
+        // the latencies are read with no list cache (every request reads the database); a second server with the
+        // default cache answers the clients that ask the same questions over and over
         try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
-                .blockStore(BlockStore.inMemory()).build())) {
+                        .blockStore(BlockStore.inMemory()).listCache(Duration.ZERO).build());
+                SluiceServer cachedServer = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                        .blockStore(BlockStore.inMemory()).build())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            if (reps == 0) { // only the concurrent clients
+                clientsProcess(cachedServer.url(), clients, seconds, false);
+                clientsProcess(server.url(), clients, seconds, true);
+                return;
+            }
             Map<String, String> filters = new LinkedHashMap<>();
             filters.put("all", "");
             filters.put("flow", "flow=etl.orders.7");
@@ -139,7 +161,8 @@ public final class ServerLoad {
             Bench.figure("server.detail100k.page.p95", Bench.percentile(detailPage[0], 95), "ms");
             Bench.figure("server.detail100k.api.p95", Bench.percentile(detailApi[0], 95), "ms");
             browser(server.url());
-            concurrent(http, server.url(), clients, seconds);
+            clientsProcess(cachedServer.url(), clients, seconds, false);
+            clientsProcess(server.url(), clients, seconds, true);
         }
         System.out.println("load average at the end: " + Bench.load());
     }
@@ -178,6 +201,7 @@ public final class ServerLoad {
             System.out.println("browser: chromium or chromedriver missing, skipped");
             return;
         }
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
         try {
@@ -207,9 +231,33 @@ public final class ServerLoad {
         }
     }
 
+    /** Runs the clients in a child JVM (so they do not share this JVM's heap, GC and JIT) and prints what it prints. */
+    private static void clientsProcess(URI base, int clients, int seconds, boolean unique) throws Exception {
+        long cpu0 = processCpuNanos();
+        long wall0 = System.nanoTime();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), ServerLoad.class.getName(), "--clients", base.toString(),
+                Integer.toString(clients), Integer.toString(seconds), unique ? "unique" : "same").redirectErrorStream(true).start();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.lines().filter(l -> l.contains("concurrent") || l.startsWith("FIGURE") || l.startsWith("clients:"))
+                    .forEach(System.out::println);
+        }
+        p.waitFor();
+        double cpu = (processCpuNanos() - cpu0) / 1e9;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        System.out.printf(Locale.ROOT, "server JVM: %.1f s of CPU in %.1f s (%.2f cores), warm-up included%n", cpu, wall, cpu / wall);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     /** {@code clients} threads, each sending runs API requests one after the other for {@code seconds}. */
-    private static void concurrent(HttpClient http, URI base, int clients, int seconds) throws Exception {
-        String[] queries = {"", "?flow=etl.orders.7", "?state=FAILED", "?tag=critical", "?range=24h", "?name=vtasks.job.9"};
+    private static void concurrent(HttpClient http, URI base, int clients, int seconds, boolean print, boolean unique)
+            throws Exception {
+        String[] queries = {"?top=0", "?flow=etl.orders.7", "?state=FAILED", "?tag=critical", "?range=24h", "?name=vtasks.job.9"};
+        AtomicLong sequence = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<double[]> latencies = new ArrayList<>();
@@ -226,7 +274,11 @@ public final class ServerLoad {
                     start.await();
                     long end = window[1];
                     while (System.nanoTime() < end && n < lat.length) {
-                        URI uri = base.resolve("/api/runs" + queries[(client + n) % queries.length]);
+                        // "unique": every request asks for runs started after its own instant of the year 2000, so no
+                        // two are the same question and the server's list cache never answers
+                        URI uri = base.resolve("/api/runs" + queries[(client + n) % queries.length] + (unique
+                                ? "&from=" + java.time.Instant.parse("2000-01-01T00:00:00Z").plusNanos(sequence.incrementAndGet())
+                                : ""));
                         long t0 = System.nanoTime();
                         try {
                             HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
@@ -267,11 +319,16 @@ public final class ServerLoad {
             k += n;
         }
         double rps = done.get() / elapsed;
-        System.out.printf(Locale.ROOT, "%d concurrent API clients for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
+        if (!print) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%d concurrent API clients (" + (unique ? "every request different" : "6 questions")
+                + "; another JVM, after 3 s of warm-up) for %.1f s: %,d requests, %.0f requests/s, p50 %.1f ms,"
                 + " p99 %.1f ms, %d failed (load %s)%n", clients, elapsed, done.get(), rps, Bench.percentile(all, 50),
                 Bench.percentile(all, 99), failed.get(), Bench.load());
-        Bench.figure("server.api.concurrent" + clients + ".rps", rps, "requests/s");
-        Bench.figure("server.api.concurrent" + clients + ".p99", Bench.percentile(all, 99), "ms");
+        String tag = "server.api.concurrent" + clients + (unique ? ".unique" : ".same");
+        Bench.figure(tag + ".rps", rps, "requests/s");
+        Bench.figure(tag + ".p99", Bench.percentile(all, 99), "ms");
     }
 
     /** Adds one flow run with {@code tasks} task runs; returns its id. */

@@ -40,11 +40,14 @@ final class Auth {
     private final boolean requireKeys;
     private final Duration timeout;
     private final int attemptsPerMinute;
+    private final boolean secureCookies;
     private final Clock clock;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
 
-    Auth(KeyStore keys, boolean loopback, boolean requireKeys, Duration timeout, int attemptsPerMinute, Clock clock) {
+    Auth(KeyStore keys, boolean loopback, boolean requireKeys, Duration timeout, int attemptsPerMinute, boolean secureCookies,
+            Clock clock) {
+        this.secureCookies = secureCookies;
         this.keys = keys;
         this.loopback = loopback;
         this.requireKeys = requireKeys;
@@ -124,7 +127,7 @@ final class Auth {
     }
 
     /** Whether a state-changing request carries the right CSRF token (bearer requests need none). */
-    boolean csrfOk(Context ctx, Principal principal) {
+    boolean csrfOk(Context ctx, @Nullable Principal principal) {
         if (principal != null && principal.bearer()) {
             return true;
         }
@@ -169,6 +172,10 @@ final class Auth {
         String id = random(32);
         String csrf = random(24);
         sessions.put(id, new Session(id, key.get().id(), key.get().name(), key.get().role(), csrf, new long[] {clock.millis()}));
+        if (attempts.size() > 10_000) {
+            long now = clock.millis();
+            attempts.values().removeIf(a -> now - a.windowStart() >= 60_000);
+        }
         if (sessions.size() > 100_000) {
             long now = clock.millis();
             sessions.values().removeIf(s -> now - s.lastUsed()[0] > timeout.toMillis());
@@ -188,12 +195,12 @@ final class Auth {
         setCookie(ctx, CSRF_COOKIE, "", 0);
     }
 
-    private static void setCookie(Context ctx, String name, String value, int maxAge) {
+    private void setCookie(Context ctx, String name, String value, int maxAge) {
         StringBuilder c = new StringBuilder(name).append('=').append(value).append("; Path=/; HttpOnly; SameSite=Strict");
         if (maxAge >= 0) {
             c.append("; Max-Age=").append(maxAge);
         }
-        if ("https".equalsIgnoreCase(ctx.scheme())) {
+        if (secureCookies || "https".equalsIgnoreCase(ctx.scheme())) {
             c.append("; Secure");
         }
         ctx.res().addHeader("Set-Cookie", c.toString());

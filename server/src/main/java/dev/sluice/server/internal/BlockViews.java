@@ -76,22 +76,29 @@ final class BlockViews {
             return new BlockRow(id.type(), id.name(), List.of(), "not valid JSON");
         }
         Set<String> secretFields = new HashSet<>();
-        boolean typeKnown = secretFields(id, secretFields);
+        Set<String> plainFields = new HashSet<>();
+        boolean typeKnown = fields(id, secretFields, plainFields);
         boolean maskAllText = !typeKnown && !store.isWritable();
+        // a read-only store (environment variables) keeps secrets as plain text, nested ones too: there only
+        // fields of plain types (text, numbers, times, enums, lists of those) that are not secrets are shown
+        boolean onlyPlain = typeKnown && !store.isWritable();
         List<Field> fields = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().startsWith("$")) {
                 continue;
             }
-            JsonNode shown = secretFields.contains(e.getKey()) ? Json.MAPPER.getNodeFactory().textNode(MASK)
-                    : masked(e.getValue(), maskAllText);
+            boolean hide = secretFields.contains(e.getKey()) || (onlyPlain && !plainFields.contains(e.getKey()));
+            JsonNode shown = hide ? Json.MAPPER.getNodeFactory().textNode(MASK) : masked(e.getValue(), maskAllText);
             fields.add(new Field(e.getKey(), shown.isTextual() ? shown.asText() : Secret.mask(shown.toString())));
         }
         return new BlockRow(id.type(), id.name(), fields, typeKnown ? null : "type not on the server's class path: text values hidden");
     }
 
-    /** Adds the names of {@code id}'s record components that hold secrets; false if the type is not known here. */
-    private boolean secretFields(BlockId id, Set<String> out) {
+    /**
+     * Adds the names of {@code id}'s record components that hold secrets, and of those of plain types;
+     * false if the type is not known here.
+     */
+    private boolean fields(BlockId id, Set<String> secrets, Set<String> plain) {
         Class<? extends Block> type;
         try {
             type = runtime.call(() -> Blocks.load(id.type() + "/" + id.name()).getClass());
@@ -105,10 +112,30 @@ final class BlockViews {
         for (RecordComponent c : components) {
             if (c.getType() == Secret.class || c.isAnnotationPresent(Encrypted.class)
                     || c.getAccessor().isAnnotationPresent(Encrypted.class)) {
-                out.add(c.getName());
+                secrets.add(c.getName());
+            } else if (plain(c.getGenericType())) {
+                plain.add(c.getName());
             }
         }
         return true;
+    }
+
+    private static boolean plain(java.lang.reflect.Type t) {
+        if (t instanceof Class<?> c) {
+            return c.isPrimitive() || c.isEnum() || c == String.class || Number.class.isAssignableFrom(c)
+                    || c == Boolean.class || c == Character.class || java.time.temporal.Temporal.class.isAssignableFrom(c)
+                    || c == java.time.Duration.class || c == java.net.URI.class || c == java.nio.file.Path.class;
+        }
+        if (t instanceof java.lang.reflect.ParameterizedType p && p.getRawType() instanceof Class<?> raw
+                && (java.util.Collection.class.isAssignableFrom(raw) || raw == Optional.class)) {
+            for (java.lang.reflect.Type a : p.getActualTypeArguments()) {
+                if (!plain(a)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static JsonNode masked(JsonNode node, boolean allText) {

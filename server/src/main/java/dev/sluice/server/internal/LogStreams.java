@@ -1,6 +1,5 @@
 package dev.sluice.server.internal;
 
-import dev.sluice.history.FlowRunDetail;
 import dev.sluice.history.History;
 import dev.sluice.history.LogEntry;
 import dev.sluice.history.LogQuery;
@@ -48,8 +47,11 @@ final class LogStreams implements AutoCloseable {
         }
     }
 
-    LogStreams(History history) {
+    private final RunParameters reads;
+
+    LogStreams(History history, RunParameters reads) {
         this.history = history;
+        this.reads = reads;
         poller.scheduleWithFixedDelay(this::poll, 500, 500, TimeUnit.MILLISECONDS);
     }
 
@@ -99,8 +101,13 @@ final class LogStreams implements AutoCloseable {
         } else {
             s.idle = 0;
         }
-        FlowRunDetail d = history.flowRun(s.runId).orElse(null);
-        boolean ended = d == null || d.run().state().isTerminal();
+        String state;
+        try {
+            state = reads.state(s.runId);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the state of run " + s.runId + ": " + e.getMessage(), e);
+        }
+        boolean ended = state == null || dev.sluice.State.valueOf(state).isTerminal();
         if (ended) {
             // lines written just before the end are read once more, then the stream ends
             Page<LogEntry> rest = history.logs(LogQuery.of(s.runId).afterLine(s.after).limit(500));

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parameters of a page of flow runs in one query (the history's summaries do not carry them, and
+ * Two reads of the history's tables the history's API has no cheap form of. The parameters of a page of flow runs in one query (the history's summaries do not carry them, and
  * reading each run's detail would cost a query per row). Reads the history's {@code flow_run} table,
  * whose parameters are stored masked.
  */
@@ -26,8 +26,44 @@ final class RunParameters {
         this.source = source;
     }
 
+    /** The last recorded state of flow run {@code id}, or null if there is none (one indexed look-up). */
+    @Nullable String state(String id) throws SQLException {
+        try (Connection c = source.getConnection();
+                PreparedStatement ps = c.prepareStatement("select state from flow_run where id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     Map<String, Map<String, @Nullable Object>> of(Collection<String> ids) {
         Map<String, Map<String, @Nullable Object>> out = new HashMap<>();
+        raw(ids).forEach((id, json) -> {
+            try {
+                out.put(id, Json.MAPPER.readValue(json, MAP));
+            } catch (Exception e) {
+                // unreadable parameters are shown as none
+            }
+        });
+        return out;
+    }
+
+    /** Stored parameters as a map; none if they cannot be read. */
+    static Map<String, @Nullable Object> parse(@Nullable String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return Json.MAPPER.readValue(json, MAP);
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    /** The parameters of flow runs {@code ids} as stored: JSON objects (masked when they were written). */
+    Map<String, String> raw(Collection<String> ids) {
+        Map<String, String> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
@@ -41,12 +77,8 @@ final class RunParameters {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String json = rs.getString(2);
-                    if (json != null && !json.isEmpty()) {
-                        try {
-                            out.put(rs.getString(1), Json.MAPPER.readValue(json, MAP));
-                        } catch (Exception e) {
-                            // unreadable parameters are shown as none
-                        }
+                    if (json != null && json.startsWith("{") && json.endsWith("}")) {
+                        out.put(rs.getString(1), json);
                     }
                 }
             }

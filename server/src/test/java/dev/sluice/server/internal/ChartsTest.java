@@ -16,7 +16,7 @@ class ChartsTest {
         String svg = Charts.activity("c", List.of(new StateCount(from.plus(Duration.ofHours(3)), State.COMPLETED, 8),
                 new StateCount(from.plus(Duration.ofHours(3)), State.FAILED, 2),
                 new StateCount(from.plus(Duration.ofHours(30)), State.FAILED, 1)), from, Duration.ofHours(1), 24, "x<y");
-        assertThat(svg).startsWith("<svg id=\"c\"").contains("aria-label=\"x&lt;y\"");
+        assertThat(svg).startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"c\"").contains("aria-label=\"x&lt;y\"");
         assertThat(svg).contains("data-state=\"COMPLETED\" data-count=\"8\"").contains("data-state=\"FAILED\" data-count=\"2\"");
         assertThat(svg).doesNotContain("data-count=\"1\""); // outside the 24 buckets
         assertThat(svg).contains("x=\"61.0\""); // bucket 3 of 24 on 480 units

@@ -1,0 +1,170 @@
+package dev.sluice.server.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.block.Secret;
+import dev.sluice.history.HistoryException;
+import dev.sluice.server.Role;
+import dev.sluice.server.ServerException;
+import dev.sluice.server.internal.Auth.Principal;
+import dev.sluice.server.internal.Views.ErrorView;
+import dev.sluice.server.internal.Views.PageContext;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every route shares: registration with its role, the checks of who is asking and of CSRF, errors, rendering. */
+final class Web {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.server");
+
+    /** A route's work, once the role and CSRF checks passed. */
+    @FunctionalInterface
+    interface Action {
+        void handle(Context ctx, @Nullable Principal who) throws Exception;
+    }
+
+    private final Auth auth;
+    private final TemplateEngine templates;
+    private final List<RouteDef> routes = new ArrayList<>();
+
+    Web(Auth auth, TemplateEngine templates) {
+        this.auth = auth;
+        this.templates = templates;
+    }
+
+    List<RouteDef> routes() {
+        return List.copyOf(routes);
+    }
+
+    void route(io.javalin.config.RoutesConfig r, String method, String path, @Nullable Role role, boolean api,
+            String summary, List<String> query, String response, Action action) {
+        routes.add(new RouteDef(method, path, role, api, summary, query, response));
+        io.javalin.http.Handler handler = ctx -> handle(ctx, role, api, action);
+        switch (method) {
+            case "GET" -> r.get(path, handler);
+            case "POST" -> r.post(path, handler);
+            case "DELETE" -> r.delete(path, handler);
+            default -> throw new IllegalArgumentException(method);
+        }
+    }
+
+    private void handle(Context ctx, @Nullable Role role, boolean api, Action action) {
+        try {
+            Principal who = auth.principal(ctx).orElse(null);
+            if (role != null) {
+                if (who == null) {
+                    if (api) {
+                        ctx.header("WWW-Authenticate", "Bearer realm=\"sluice\"");
+                        error(ctx, 401, "Unauthorized", "an API key is needed: send 'Authorization: Bearer <key>'");
+                    } else {
+                        String next = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+                        ctx.redirect("/login?next=" + RunFilter.enc(next), io.javalin.http.HttpStatus.SEE_OTHER);
+                    }
+                    return;
+                }
+                if (!who.role().allows(role)) {
+                    error(ctx, 403, "Forbidden", "this needs the " + role.id() + " role; your key '" + who.name()
+                            + "' has the " + who.role().id() + " role");
+                    return;
+                }
+            }
+            HandlerType m = ctx.method();
+            if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS && !auth.csrfOk(ctx, who)) {
+                error(ctx, 403, "Forbidden", "the CSRF token is missing or wrong: reload the page and try again"
+                        + " (API clients: send 'Authorization: Bearer <key>')");
+                return;
+            }
+            long start = System.nanoTime();
+            action.handle(ctx, who);
+            ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
+        } catch (HttpError e) {
+            String title = switch (e.status) {
+                case 404 -> "Not found";
+                case 409 -> "Conflict";
+                case 503 -> "Unavailable";
+                default -> "Bad request";
+            };
+            error(ctx, e.status, title, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, "Bad request", Secret.mask(e.getMessage()));
+        } catch (HistoryException | ServerException e) {
+            LOG.warn("database unavailable: {}", Secret.mask(e.getMessage()));
+            ctx.header("Retry-After", "5");
+            error(ctx, 503, "Database unavailable", "the database cannot be reached just now; try again in a moment");
+        } catch (Exception e) {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "Server error", "something went wrong on the server: " + e.getClass().getSimpleName());
+        }
+    }
+
+    void error(Context ctx, int status, String title, String message) {
+        boolean api = ctx.path().startsWith("/api/");
+        if (api) {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
+            ctx.status(status).contentType("application/json").result(Json.write(body));
+        } else {
+            renderError(ctx, status, title, message);
+        }
+    }
+
+    void renderError(Context ctx, int status, String title, String message) {
+        if (ctx.path().startsWith("/api/")) {
+            ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
+            ctx.status(status).contentType("application/json").result(Json.write(body));
+            return;
+        }
+        Principal who = null;
+        try {
+            who = auth.principal(ctx).orElse(null);
+        } catch (RuntimeException e) {
+            // the database is down: render without a user
+        }
+        ctx.status(status);
+        render(ctx, "error.jte", page(ctx, who, title, ""), new ErrorView(status, title, message));
+    }
+
+    /** {@code app;dur=1.234} (milliseconds), without the cost of a formatter on every request. */
+    static String serverTiming(long nanos) {
+        long micros = Math.max(0, nanos / 1_000);
+        long frac = micros % 1_000;
+        return "app;dur=" + micros / 1_000 + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+    }
+
+    static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", WebApp.CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.header("Cache-Control", "no-store");
+    }
+
+    PageContext page(Context ctx, @Nullable Principal who, String title, String nav) {
+        String csrf = auth.csrf(ctx);
+        return new PageContext(title, nav, who == null ? null : who.name(), who == null ? "" : who.role().id(),
+                who != null && who.open(), who != null && who.session(), csrf, who != null && who.role().allows(Role.ADMIN));
+    }
+
+    void render(Context ctx, String template, PageContext page, Object view) {
+        StringOutput out = new StringOutput(8192);
+        templates.render(template, Map.of("page", page, "view", view), out);
+        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
+    static void json(Context ctx, Object value) {
+        ctx.contentType("application/json").result(Json.write(value));
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+}

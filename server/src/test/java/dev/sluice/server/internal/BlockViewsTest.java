@@ -1,0 +1,64 @@
+package dev.sluice.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.SluiceRuntime;
+import dev.sluice.block.Block;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.BlockType;
+import dev.sluice.block.Blocks;
+import dev.sluice.block.Encrypted;
+import dev.sluice.block.Secret;
+import dev.sluice.server.internal.Views.BlockRow;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Secret fields never come out of the blocks view, whatever store they were read from. */
+public class BlockViewsTest {
+    public record Inner(String label, Secret token) {
+    }
+
+    @BlockType("views-test")
+    public record Creds(String host, int port, List<String> recipients, Secret password, @Encrypted String url,
+            List<Secret> spares, Inner inner) implements Block {
+    }
+
+    static final String[] SECRETS = {"pw-111111", "url-pw-222222", "spare-333333", "inner-444444"};
+
+    static String shown(BlockRow row) {
+        return row.fields().toString() + row.problem();
+    }
+
+    @Test
+    void aWritableStoreShowsPlainFieldsAndMasksEverySecret() {
+        BlockStore store = BlockStore.inMemory();
+        try (SluiceRuntime rt = SluiceRuntime.builder().withoutExtensions().blockStore(store).build()) {
+            rt.run(() -> Blocks.save("one", new Creds("db.example", 5432, List.of("a@example.com"), Secret.of(SECRETS[0]),
+                    "jdbc:x://h?password=" + SECRETS[1], List.of(Secret.of(SECRETS[2])), new Inner("in", Secret.of(SECRETS[3])))));
+        }
+        BlockRow row = new BlockViews(store).all().get(0);
+        assertThat(shown(row)).contains("db.example").contains("5432").contains("a@example.com").contains("in");
+        for (String s : SECRETS) {
+            assertThat(shown(row)).doesNotContain(s);
+        }
+    }
+
+    @Test
+    void theEnvironmentStoreKeepsSecretsInPlainTextSoOnlyPlainFieldsAreShown() {
+        String json = "{\"host\":\"db.example\",\"port\":5432,\"recipients\":[\"a@example.com\"],\"password\":\"" + SECRETS[0]
+                + "\",\"url\":\"jdbc:x://h?password=" + SECRETS[1] + "\",\"spares\":[\"" + SECRETS[2]
+                + "\"],\"inner\":{\"label\":\"in\",\"token\":\"" + SECRETS[3] + "\"}}";
+        Blocks.registerType(Creds.class);
+        BlockStore env = BlockStore.environment(Map.of("SLUICE_BLOCK_VIEWS_TEST_TWO", json));
+        List<BlockRow> rows = new BlockViews(env).all();
+        assertThat(rows).hasSize(1);
+        assertThat(shown(rows.get(0))).contains("db.example").contains("5432").contains("a@example.com");
+        for (String s : SECRETS) {
+            assertThat(shown(rows.get(0))).doesNotContain(s);
+        }
+        // a type nobody knows: no text at all
+        BlockStore unknown = BlockStore.environment(Map.of("SLUICE_BLOCK_SOMETHING_ELSE_X", "{\"token\":\"" + SECRETS[0] + "\"}"));
+        assertThat(new BlockViews(unknown).all().toString()).doesNotContain(SECRETS[0]);
+    }
+}
