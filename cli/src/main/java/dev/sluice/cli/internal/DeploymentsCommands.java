@@ -190,19 +190,27 @@ final class DeploymentsCommands {
                 p.field("Tags", String.join(", ", new java.util.TreeSet<>(d.tags())));
                 if (!recent.isEmpty()) {
                     cli.out.println();
-                    runsTable(cli, recent);
+                    runsTable(cli, recent, workerNames(client));
                 }
             }
         }
     }
 
-    static void runsTable(Cli cli, List<DeploymentRun> runs) {
-        Table t = new Table("RUN", "KIND", "DUE", "STATUS", "FLOW RUN", "MESSAGE");
+    static void runsTable(Cli cli, List<DeploymentRun> runs, Map<String, String> workerNames) {
+        Table t = new Table("RUN", "KIND", "DUE", "STATUS", "WORKER", "FLOW RUN", "MESSAGE");
         for (DeploymentRun r : runs) {
+            String worker = r.workerId() == null ? "-" : workerNames.getOrDefault(r.workerId(), r.workerId());
             t.row(3, colour(r.status()), r.id(), r.kind().name(), dev.sluice.cli.internal.Runs.time(r.scheduledTime()), r.status().name()
-                    + (r.late() ? " (late)" : ""), r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message());
+                    + (r.late() ? " (late)" : ""), worker, r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message());
         }
         t.print(cli.out, cli.colour());
+    }
+
+    /** Worker ids to names, for tables. */
+    static Map<String, String> workerNames(DeploymentClient client) {
+        Map<String, String> names = new LinkedHashMap<>();
+        client.workers(Duration.ofDays(7)).forEach(w -> names.put(w.id(), w.name()));
+        return names;
     }
 
     @Command(name = "run", description = "Triggers a run of a deployment now; prints its id. With --wait, waits for it"
@@ -349,7 +357,7 @@ final class DeploymentsCommands {
                 } else if (runs.isEmpty()) {
                     cli.out.println("No runs of deployments.");
                 } else {
-                    runsTable(cli, runs);
+                    runsTable(cli, runs, workerNames(client));
                 }
             }
         }

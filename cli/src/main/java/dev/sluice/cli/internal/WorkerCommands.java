@@ -33,12 +33,12 @@ final class WorkerCommands {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a worker command is missing (start)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a worker command is missing (start, ls)");
         }
     }
 
     static CommandLine commands(Cli cli) {
-        return new CommandLine(new Group()).addSubcommand("start", new Start(cli));
+        return new CommandLine(new Group()).addSubcommand("start", new Start(cli)).addSubcommand("ls", new WorkersLs(cli));
     }
 
     @Command(name = "start", description = {

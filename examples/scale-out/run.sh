@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Scale-out walkthrough (docs/scale-out.md): one PostgreSQL, three worker JVMs serving the same
+# deployments, the dashboard; a worker killed with kill -9 in the middle of a run; a backfill spread
+# over the workers that are left. Run it from anywhere; it stops everything it started when it ends.
+#
+#   examples/scale-out/run.sh
+#
+# SLUICE_DATABASE_URL   use this PostgreSQL (e.g. Debian's package: jdbc:postgresql://127.0.0.1:5432/sluice, with
+#                       SLUICE_DATABASE_USER and SLUICE_DATABASE_PASSWORD) instead of an embedded one
+# SCALE_OUT_SHORT=1     shorter runs (what the test of this script uses)
+# SCALE_OUT_NO_BUILD=1  do not build first (the jars must exist)
+# SCALE_OUT_PORT        the dashboard's port (default 4200)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+short="${SCALE_OUT_SHORT:-}"
+port="${SCALE_OUT_PORT:-4200}"
+work="$(mktemp -d -t sluice-scale-out.XXXXXX)"
+pids=()
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+cleanup() {
+  for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill -9 "$p" 2>/dev/null || true; done
+  [[ -n "${pg_in:-}" ]] && exec {pg_in}>&- 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "scale-out: $*" >&2; exit 1; }
+wait_for() { # seconds, description, command...
+  local seconds="$1" what="$2"; shift 2
+  for ((i = 0; i < seconds * 4; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.25
+  done
+  fail "timed out after ${seconds}s waiting for $what"
+}
+
+export JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+if [[ -z "${SCALE_OUT_NO_BUILD:-}" ]]; then
+  say "Building (./mvnw -B -q package -DskipTests), and the examples' class path for the embedded PostgreSQL"
+  ./mvnw -B -q package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+fi
+app="$(ls examples/target/sluice-examples-*.jar | grep -v sources | head -1)"
+sluice="$root/bin/sluice"
+export SLUICE_HOME="$work/home"
+
+if [[ -z "${SLUICE_DATABASE_URL:-}" ]]; then
+  say "Starting an embedded PostgreSQL (set SLUICE_DATABASE_URL to use your own)"
+  cp="${SCALE_OUT_CLASSPATH:-}"
+  if [[ -z "$cp" ]]; then
+    [[ -f examples/target/classpath.txt ]] || fail "examples/target/classpath.txt is missing: run without SCALE_OUT_NO_BUILD"
+    cp="$app:$(cat examples/target/classpath.txt)"
+  fi
+  exec {pg_in}< <(sleep 100000)
+  "$JAVA_HOME/bin/java" -cp "$cp" dev.sluice.examples.scaleout.EmbeddedPostgresMain <&"$pg_in" >"$work/pg.out" 2>"$work/pg.err" &
+  pids+=($!)
+  wait_for 60 "PostgreSQL" grep -q '^URL=' "$work/pg.out"
+  export SLUICE_DATABASE_URL="$(sed -n 's/^URL=//p' "$work/pg.out")"
+  export SLUICE_DATABASE_USER=postgres
+fi
+echo "database: $SLUICE_DATABASE_URL"
+
+say "Starting 3 workers serving the same deployments (sluice worker start --jar $(basename "$app"))"
+declare -A worker_pid
+for w in w1 w2 w3; do
+  "$sluice" worker start --jar "$app" --name "$w" >"$work/$w.log" 2>&1 &
+  worker_pid[$w]=$!
+  pids+=($!)
+done
+live_workers() { [[ "$("$sluice" worker ls | grep -c ' live ')" -ge "$1" ]]; }
+wait_for 90 "3 live workers" live_workers 3
+"$sluice" worker ls
+
+say "Starting the dashboard (sluice server start --port $port)"
+"$sluice" server start --port "$port" >"$work/server.log" 2>&1 &
+pids+=($!)
+wait_for 60 "the dashboard" grep -q 'dashboard at' "$work/server.log"
+grep 'dashboard at' "$work/server.log"
+
+say "Deployments, registered once by whichever worker came first"
+"$sluice" deployments ls
+
+seconds=30; [[ -n "$short" ]] && seconds=12
+say "6 runs of slow-report ($seconds s each): they spread over the workers"
+runs=()
+for i in 1 2 3 4 5 6; do runs+=("$("$sluice" deployments run slow-report -p seconds="$seconds")"); done
+all_running() { [[ "$("$sluice" deployments runs slow-report --limit 6 | grep -c RUNNING)" -ge 6 ]]; }
+wait_for 60 "6 running runs" all_running
+"$sluice" deployments runs slow-report --limit 6
+spread="$("$sluice" deployments runs slow-report --limit 6 | grep RUNNING | grep -o -w 'w[123]' | sort -u | wc -l)"
+[[ "$spread" -ge 2 ]] || fail "the 6 runs ran on $spread worker(s), not spread"
+
+victim="$("$sluice" deployments runs slow-report --limit 6 | grep RUNNING | grep -o -w 'w[123]' | head -1)"
+say "kill -9 $victim (pid ${worker_pid[$victim]}) in the middle of its runs"
+kill -9 "${worker_pid[$victim]}"
+killed_at=$(date +%s)
+crashed() { "$sluice" deployments runs slow-report --limit 6 | grep -q CRASHED; }
+wait_for 40 "the killed worker's runs to be marked CRASHED" crashed
+took=$(( $(date +%s) - killed_at ))
+"$sluice" deployments runs slow-report --limit 6
+echo "marked CRASHED ${took}s after the kill (the others go on)"
+[[ "$took" -le 30 ]] || fail "crash marking took ${took}s (more than 30 s)"
+"$sluice" worker ls --all
+
+hours=12; [[ -n "$short" ]] && hours=6
+say "Backfill hourly-report over the last $hours hours: one run per slot, spread over the 2 workers left"
+"$sluice" deployments backfill hourly-report --from "${hours}h"
+done_backfill() { [[ "$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | grep -c COMPLETED)" -ge "$hours" ]]; }
+wait_for 120 "the backfill to complete" done_backfill
+"$sluice" deployments runs hourly-report --limit "$hours"
+by="$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | grep COMPLETED | grep -o -w 'w[123]' | sort | uniq -c | tr -s ' ')"
+echo "backfill runs per worker:$(echo "$by" | tr '\n' ';')"
+[[ "$(echo "$by" | wc -l)" -ge 2 ]] || fail "the backfill ran on one worker only"
+echo "$by" | grep -q " $victim\$" && fail "the killed worker $victim ran backfill runs"
+
+say "The run history: what crashed"
+"$sluice" runs ls --state CRASHED
+say "Done: everything started here is stopped now"
