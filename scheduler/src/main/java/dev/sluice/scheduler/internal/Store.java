@@ -43,6 +43,8 @@ public final class Store {
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
 
+    private static final long REGISTRATION_LOCK = 0x511CE5E6L;
+
     private final Database db;
     private final boolean postgres;
 
@@ -140,6 +142,13 @@ public final class Store {
     public Registration register(List<Deployment> deployments, Instant now) throws SQLException {
         long t = Sql.micros(now);
         return inTransaction(c -> {
+            if (postgres) {
+                // workers starting together register one after the other (SQLite: BEGIN IMMEDIATE does this)
+                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, REGISTRATION_LOCK);
+                    lock.executeQuery().close();
+                }
+            }
             Map<String, String[]> existing = new HashMap<>();
             List<String> names = deployments.stream().map(Deployment::name).toList();
             for (int from = 0; from < names.size(); from += 500) {
