@@ -103,10 +103,18 @@ public final class Throughput {
             throw new IllegalStateException("backfill made " + ids.size() + " runs, not " + n);
         }
         String first = ids.get(0);
+        long deadline = System.nanoTime() + 300_000_000_000L;
         while (SchedBench.count(db, "select count(*) from sluice_deployment_run where kind = 'BACKFILL' and id >= '" + first
                 + "' and state not in ('SCHEDULED', 'RUNNING')") < n
                 || SchedBench.count(db, "select count(*) from flow_run where flow_name = 'noop'") < before + n) {
-            Thread.sleep(20);
+            Thread.sleep(50);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not done after 300 s: " + SchedBench.count(db, "select count(*) from"
+                        + " sluice_deployment_run where kind = 'BACKFILL' and id >= '" + first + "' and state not in"
+                        + " ('SCHEDULED', 'RUNNING')") + " of " + n + " finished, "
+                        + (SchedBench.count(db, "select count(*) from flow_run where flow_name = 'noop'") - before)
+                        + " flow runs recorded");
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         long failed = SchedBench.count(db, "select count(*) from sluice_deployment_run where kind = 'BACKFILL' and id >= '"
