@@ -24,9 +24,15 @@ import java.util.Locale;
  * SQLite one worker in this JVM; on PostgreSQL {@code jvms} worker JVMs (this class's {@code child}
  * main) against an embedded server. Also the time from due to started (p50, p95).
  *
- * <p>Args: {@code [runs=5000] [sqlite|postgres] [jvms=1] [threadsPerWorker=16]}.
+ * <p>With a rate, the runs come due in steps of 100 ms at that many a second instead of all at once
+ * (a backfill of rate/10 slots every 100 ms), so due → started measures the delay at that load rather
+ * than the queue of a burst.
+ *
+ * <p>Args: {@code [runs=5000] [sqlite|postgres] [jvms=1] [threadsPerWorker=16] [ratePerSecond=0 (all at once)]}.
  */
 public final class Throughput {
+    private static int rate;
+
     private Throughput() {
     }
 
@@ -47,6 +53,7 @@ public final class Throughput {
         String target = args.length > 1 ? args[1] : "sqlite";
         int jvms = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        rate = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         System.out.printf(Locale.ROOT, "Throughput: %,d no-op runs on %s, %d worker JVM(s) of %d threads (load %s)%n", n,
                 target, jvms, threads, SchedBench.load());
         if (target.equals("postgres")) {
@@ -85,11 +92,11 @@ public final class Throughput {
         // warm-up
         run(db, client, Math.min(500, n), Instant.parse("2000-01-01T00:00:00Z"));
         double[] result = run(db, client, n, Instant.parse("2001-01-01T00:00:00Z"));
-        System.out.println("| database, workers | runs | wall (due → all recorded) | runs/s | due → started p50 | p95 | p99 |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-        System.out.printf(Locale.ROOT, "| %s | %,d | %.2f s | %.0f | %.0f ms | %.0f ms | %.0f ms |%n", label, n, result[0],
-                n / result[0], result[1], result[2], result[3]);
-        String key = label.replace(' ', '_');
+        System.out.println("| database, workers | runs | due | wall (first due → all recorded) | runs/s | due → started p50 | p95 | p99 |");
+        System.out.println("|---|---:|---|---:|---:|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "| %s | %,d | %s | %.2f s | %.0f | %.0f ms | %.0f ms | %.0f ms |%n", label, n,
+                rate > 0 ? rate + "/s" : "all at once", result[0], n / result[0], result[1], result[2], result[3]);
+        String key = label.replace(' ', '_') + (rate > 0 ? "_at_" + rate : "");
         SchedBench.figure("scheduler.throughput." + key, n / result[0], "runs/s");
         SchedBench.figure("scheduler.due_to_started_p95." + key, result[2], "ms");
     }
@@ -98,11 +105,26 @@ public final class Throughput {
     private static double[] run(HistoryDatabase db, DeploymentClient client, int n, Instant from) throws Exception {
         long before = SchedBench.count(db, "select count(*) from flow_run where flow_name = 'noop'");
         long t0 = System.nanoTime();
-        List<String> ids = client.backfill("noop-bench", from, from.plusSeconds(n), false);
+        List<String> ids = new ArrayList<>();
+        if (rate <= 0) {
+            ids.addAll(client.backfill("noop-bench", from, from.plusSeconds(n), false));
+        } else {
+            int step = Math.max(1, rate / 10);
+            long next = System.nanoTime();
+            for (int made = 0; made < n; made += step) {
+                int k = Math.min(step, n - made);
+                ids.addAll(client.backfill("noop-bench", from.plusSeconds(made), from.plusSeconds(made + k), false));
+                next += 100_000_000L;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
         if (ids.size() != n) {
             throw new IllegalStateException("backfill made " + ids.size() + " runs, not " + n);
         }
-        String first = ids.get(0);
+        String first = ids.stream().min(String::compareTo).orElseThrow();
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (SchedBench.count(db, "select count(*) from sluice_deployment_run where kind = 'BACKFILL' and id >= '" + first
                 + "' and state not in ('SCHEDULED', 'RUNNING')") < n

@@ -345,7 +345,7 @@ public final class Store {
                     + " d.last_slot, d.parameters from sluice_deployment d where d.paused = 0 and d.schedules <> '[]'"
                     + " and (d.last_slot is null or d.last_slot < ?) and exists (select 1 from sluice_worker_deployment wd"
                     + " join sluice_worker w on w.id = wd.worker_id where wd.deployment = d.name and w.stopped_at is null"
-                    + " and w.heartbeat_at >= ?) order by d.last_slot limit ?")) {
+                    + " and w.heartbeat_at >= ?) limit ?")) {
                 ps.setLong(1, Sql.micros(now));
                 ps.setLong(2, Sql.micros(liveSince));
                 ps.setInt(3, limit);
