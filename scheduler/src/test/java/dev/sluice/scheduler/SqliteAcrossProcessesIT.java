@@ -34,8 +34,10 @@ class SqliteAcrossProcessesIT {
                     .hasMessageContaining("one worker JVM serves a SQLite file at a time");
 
             String id = client.trigger("sleepy");
-            ScaleOutIT.await("the run to start in the first worker", Duration.ofSeconds(30),
-                    () -> client.run(id).orElseThrow().status() == RunStatus.RUNNING, List.of(first));
+            String retried = client.trigger("sleepy-retried"); // its flow has a retry: run again after the crash
+            ScaleOutIT.await("the runs to start in the first worker", Duration.ofSeconds(30),
+                    () -> client.run(id).orElseThrow().status() == RunStatus.RUNNING
+                            && client.run(retried).orElseThrow().status() == RunStatus.RUNNING, List.of(first));
             first.process.destroyForcibly();
             assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
             Instant killed = Instant.now();
@@ -45,6 +47,14 @@ class SqliteAcrossProcessesIT {
                 ScaleOutIT.await("the killed worker's run to be CRASHED", Duration.ofSeconds(30),
                         () -> client.run(id).orElseThrow().status() == RunStatus.CRASHED, List.of(first));
                 assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
+                ScaleOutIT.await("the run with a retry to run again in the next worker", Duration.ofSeconds(30),
+                        () -> {
+                            DeploymentRun r = client.run(retried).orElseThrow();
+                            return r.status() == RunStatus.RUNNING && next.id().equals(r.workerId());
+                        }, List.of(first));
+                next.client().cancel(retried);
+                assertThat(next.client().awaitFinished(retried, Duration.ofSeconds(20)).orElseThrow().status())
+                        .isEqualTo(RunStatus.CANCELLED);
                 String again = next.client().retry(id);
                 next.client().cancel(again);
                 assertThat(next.client().awaitFinished(again, Duration.ofSeconds(20)).orElseThrow().status())

@@ -683,6 +683,51 @@ public final class Store {
         });
     }
 
+    /**
+     * Puts a RUNNING run whose worker died back to SCHEDULED (the flow's retry policy allows another
+     * attempt), counting the crash and freeing its leases.
+     *
+     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING
+     */
+    public int crashRetry(String id, String message) throws SQLException {
+        return inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
+                    + " worker_id = null, started_at = null, flow_run_id = null, crashes = crashes + 1, message = ?"
+                    + " where id = ? and state = 'RUNNING'")) {
+                ps.setString(1, message);
+                ps.setString(2, id);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            if (n == 0) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** How often run {@code id}'s worker died while running it. */
+    public int crashes(String id) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
     /** Records the flow run id of a run that started. */
     public void setFlowRunId(String id, String flowRunId) throws SQLException {
         read(c -> {

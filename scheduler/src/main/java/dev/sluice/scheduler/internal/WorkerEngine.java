@@ -250,7 +250,7 @@ public final class WorkerEngine implements AutoCloseable {
             byTask.put(taskName, d);
             tasks.add(Tasks.custom(taskName, Void.class)
                     .onFailure(new FailureHandler.OnFailureRetryLater<>(Duration.ofSeconds(5)))
-                    .onDeadExecution((complete, ops) -> deadExecution(complete.getExecution().taskInstance.getId(),
+                    .onDeadExecution((complete, ops) -> deadExecution(d, complete.getExecution().taskInstance.getId(),
                             () -> ops.reschedule(complete, settings.clock().instant()), ops::remove))
                     .execute(this::execute));
         }
@@ -561,10 +561,22 @@ public final class WorkerEngine implements AutoCloseable {
         };
     }
 
-    private void deadExecution(String runId, Runnable revive, Runnable remove) {
+    /**
+     * An execution whose worker stopped heartbeating: a run that was RUNNING is run again if its flow's
+     * retry policy has an attempt left for crashes, else marked CRASHED; one that was picked but not
+     * started is run again.
+     */
+    private void deadExecution(Deployment d, String runId, Runnable revive, Runnable remove) {
         try {
             DeploymentRun run = store.run(runId).orElse(null);
-            if (run != null && run.status() == RunStatus.RUNNING) {
+            int retries = d.flow().retryPolicy().maxRetries();
+            if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
+                int crashes = store.crashRetry(runId, "its worker (" + run.workerId() + ") died while running it; run again"
+                        + " under the flow's retry policy");
+                LOG.warn("worker {}: run {} of deployment '{}' runs again: its worker {} is gone (crash {} of at most {})",
+                        name, runId, run.deployment(), run.workerId(), crashes, retries);
+                revive.run();
+            } else if (run != null && run.status() == RunStatus.RUNNING) {
                 store.finish(runId, RunStatus.CRASHED, "the worker running it (" + run.workerId() + ") stopped"
                         + " heartbeating", null, settings.clock().instant());
                 LOG.warn("worker {}: run {} of deployment '{}' marked CRASHED: its worker {} is gone", name, runId,
