@@ -182,7 +182,7 @@ public final class DeploymentClient implements AutoCloseable {
     /** The workers that heartbeat within {@code within} of now, newest first, with what they serve and run. */
     public List<WorkerInfo> workers(Duration within) {
         Objects.requireNonNull(within, "within");
-        return operations.workers(Instant.now().minus(within));
+        return operations.workers(operations.now().minus(within));
     }
 
     /** Waits until run {@code id} has finished, polling; empty if {@code timeout} passed first. */

@@ -34,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Several workers.</b> On PostgreSQL, start the same worker in as many JVMs as wanted: runs
  * spread over them; a JVM that dies has its running runs marked {@link RunStatus#CRASHED} after
- * {@code heartbeat × missedHeartbeats} (default 2 s × 5) and its schedules keep firing from the
- * others. On a SQLite file one worker serves at a time: a second is refused with a
+ * {@code heartbeat × missedHeartbeats} (default 2 s × 5), or run again elsewhere if the flow has
+ * retries, and its schedules keep firing from the others. On a SQLite file one worker serves at a time: a second is refused with a
  * {@link WorkerRefusedException} naming the first.
  *
  * <p>Flow runs are recorded in the run history of the same database ({@link History}).

@@ -38,6 +38,7 @@ create table sluice_deployment_run (
     flow_run_id      text,             -- the run history's flow run, once started
     worker_id        text,
     retry_of         text,
+    crashes          integer not null default 0, -- how often its worker died while running it
     message          text,
     created_at       bigint  not null,
     started_at       bigint,

@@ -32,6 +32,10 @@ final class Flows {
     /** Sleeps in a task for a minute (until cancelled). */
     static final Flow0<String> SLEEPY = Flow.of("sleepy", () -> NAP.run("x"));
 
+    /** {@link #SLEEPY} with one retry: run again once if its worker dies while running it. */
+    static final Flow0<String> SLEEPY_RETRIED = Flow.of("sleepy-retried", () -> NAP.run("y"))
+            .withRetries(1, java.time.Duration.ofMillis(10));
+
     /** Waits for the gate named by its argument, counting how many run at once. */
     static final Flow<String, String> GATED = Flow.of("gated", (String gate) -> {
         int now = RUNNING.incrementAndGet();

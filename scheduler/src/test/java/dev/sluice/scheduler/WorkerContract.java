@@ -35,7 +35,8 @@ abstract class WorkerContract {
 
     static Worker.Builder fast(HistoryDatabase db, TestClock clock) {
         return Worker.builder(db).clock(clock).pollingInterval(Duration.ofMillis(20)).plannerInterval(Duration.ofMillis(50))
-                .heartbeat(Duration.ofMillis(500), 20).busyRetry(Duration.ofMillis(50)).stopGrace(Duration.ofSeconds(2))
+                .busyRetry(Duration.ofMillis(50)).stopGrace(Duration.ofSeconds(2))
+                .heartbeat(Duration.ofMillis(500), 200) // the test clock jumps ahead: no running run may look dead
                 .lateAfter(Duration.ofSeconds(5));
     }
 

@@ -44,4 +44,13 @@ class WorkerTest extends WorkerContract {
         }
     }
 
+
+    @Test
+    void aSqliteFileThatCannotBeUsedIsAClearError() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("not-a-file.db"));
+        HistoryDatabase folder = HistoryDatabase.sqlite(dir.resolve("not-a-file.db"));
+        assertThatThrownBy(() -> Worker.builder(folder).deployments(Deployment.of(Flows.NOOP)).start())
+                .isInstanceOf(SchedulerDatabaseException.class)
+                .hasMessageContaining("not-a-file.db").hasMessageContaining("not a regular file");
+    }
 }

@@ -44,6 +44,11 @@ public final class Operations {
         this.clock = clock;
     }
 
+    /** Now, by this client's clock. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** The store. */
     public Store store() {
         return store;

@@ -43,6 +43,8 @@ public final class Store {
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
     };
 
+    private static final long REGISTRATION_LOCK = 0x511CE5E6L;
+
     private final Database db;
     private final boolean postgres;
 
@@ -140,6 +142,13 @@ public final class Store {
     public Registration register(List<Deployment> deployments, Instant now) throws SQLException {
         long t = Sql.micros(now);
         return inTransaction(c -> {
+            if (postgres) {
+                // workers starting together register one after the other (SQLite: BEGIN IMMEDIATE does this)
+                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, REGISTRATION_LOCK);
+                    lock.executeQuery().close();
+                }
+            }
             Map<String, String[]> existing = new HashMap<>();
             List<String> names = deployments.stream().map(Deployment::name).toList();
             for (int from = 0; from < names.size(); from += 500) {
@@ -336,7 +345,7 @@ public final class Store {
                     + " d.last_slot, d.parameters from sluice_deployment d where d.paused = 0 and d.schedules <> '[]'"
                     + " and (d.last_slot is null or d.last_slot < ?) and exists (select 1 from sluice_worker_deployment wd"
                     + " join sluice_worker w on w.id = wd.worker_id where wd.deployment = d.name and w.stopped_at is null"
-                    + " and w.heartbeat_at >= ?) order by d.last_slot limit ?")) {
+                    + " and w.heartbeat_at >= ?) limit ?")) {
                 ps.setLong(1, Sql.micros(now));
                 ps.setLong(2, Sql.micros(liveSince));
                 ps.setInt(3, limit);
@@ -671,6 +680,51 @@ public final class Store {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /**
+     * Puts a RUNNING run whose worker died back to SCHEDULED (the flow's retry policy allows another
+     * attempt), counting the crash and freeing its leases.
+     *
+     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING
+     */
+    public int crashRetry(String id, String message) throws SQLException {
+        return inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
+                    + " worker_id = null, started_at = null, flow_run_id = null, crashes = crashes + 1, message = ?"
+                    + " where id = ? and state = 'RUNNING'")) {
+                ps.setString(1, message);
+                ps.setString(2, id);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            if (n == 0) {
+                return 0;
+            }
+            try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** How often run {@code id}'s worker died while running it. */
+    public int crashes(String id) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
         });
     }
 

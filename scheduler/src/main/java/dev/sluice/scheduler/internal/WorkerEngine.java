@@ -250,7 +250,7 @@ public final class WorkerEngine implements AutoCloseable {
             byTask.put(taskName, d);
             tasks.add(Tasks.custom(taskName, Void.class)
                     .onFailure(new FailureHandler.OnFailureRetryLater<>(Duration.ofSeconds(5)))
-                    .onDeadExecution((complete, ops) -> deadExecution(complete.getExecution().taskInstance.getId(),
+                    .onDeadExecution((complete, ops) -> deadExecution(d, complete.getExecution().taskInstance.getId(),
                             () -> ops.reschedule(complete, settings.clock().instant()), ops::remove))
                     .execute(this::execute));
         }
@@ -314,23 +314,37 @@ public final class WorkerEngine implements AutoCloseable {
             return;
         }
         try {
-            plan();
+            plan(false);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("worker {}: planning slots failed, trying again: {}", name, e.toString());
         }
     }
 
-    /** One pass of the planner: slots of due deployments, late marks, executions that went missing. */
+    /** One pass of the planner now, waiting for another worker's pass to end first (tests, benchmarks). */
     public void plan() throws SQLException {
+        plan(true);
+    }
+
+    /**
+     * One pass of the planner: slots of due deployments, late marks, executions that went missing. On
+     * PostgreSQL one worker plans at a time; with {@code wait} false this pass is skipped while another runs.
+     */
+    private void plan(boolean wait) throws SQLException {
         Instant now = settings.clock().instant();
         store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
         try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? db.connection() : null) {
             if (lockConnection != null) {
-                try (PreparedStatement ps = lockConnection.prepareStatement("select pg_try_advisory_lock(?)")) {
+                // a transaction-scoped lock: however planning ends, the rollback below (or the pool's, or the
+                // connection's death) releases it
+                lockConnection.setAutoCommit(false);
+                try (PreparedStatement ps = lockConnection.prepareStatement(wait
+                        ? "select true from (select pg_advisory_xact_lock(?)) l" : "select pg_try_advisory_xact_lock(?)")) {
                     ps.setLong(1, PLANNER_LOCK);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         if (!rs.getBoolean(1)) {
+                            lockConnection.rollback();
+                            lockConnection.setAutoCommit(true);
                             return; // another worker is planning right now
                         }
                     }
@@ -346,10 +360,8 @@ public final class WorkerEngine implements AutoCloseable {
                 }
             } finally {
                 if (lockConnection != null) {
-                    try (PreparedStatement ps = lockConnection.prepareStatement("select pg_advisory_unlock(?)")) {
-                        ps.setLong(1, PLANNER_LOCK);
-                        ps.executeQuery().close();
-                    }
+                    lockConnection.rollback();
+                    lockConnection.setAutoCommit(true);
                 }
             }
         }
@@ -549,10 +561,22 @@ public final class WorkerEngine implements AutoCloseable {
         };
     }
 
-    private void deadExecution(String runId, Runnable revive, Runnable remove) {
+    /**
+     * An execution whose worker stopped heartbeating: a run that was RUNNING is run again if its flow's
+     * retry policy has an attempt left for crashes, else marked CRASHED; one that was picked but not
+     * started is run again.
+     */
+    private void deadExecution(Deployment d, String runId, Runnable revive, Runnable remove) {
         try {
             DeploymentRun run = store.run(runId).orElse(null);
-            if (run != null && run.status() == RunStatus.RUNNING) {
+            int retries = d.flow().retryPolicy().maxRetries();
+            if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
+                int crashes = store.crashRetry(runId, "its worker (" + run.workerId() + ") died while running it; run again"
+                        + " under the flow's retry policy");
+                LOG.warn("worker {}: run {} of deployment '{}' runs again: its worker {} is gone (crash {} of at most {})",
+                        name, runId, run.deployment(), run.workerId(), crashes, retries);
+                revive.run();
+            } else if (run != null && run.status() == RunStatus.RUNNING) {
                 store.finish(runId, RunStatus.CRASHED, "the worker running it (" + run.workerId() + ") stopped"
                         + " heartbeating", null, settings.clock().instant());
                 LOG.warn("worker {}: run {} of deployment '{}' marked CRASHED: its worker {} is gone", name, runId,
