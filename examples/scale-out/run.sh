@@ -26,7 +26,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "scale-out: $*" >&2; exit 1; }
+fail() {
+  echo "scale-out: $*" >&2
+  for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "--- $(basename "$f") (last lines)" >&2; tail -5 "$f" >&2; }; done
+  exit 1
+}
 wait_for() { # seconds, description, command...
   local seconds="$1" what="$2"; shift 2
   for ((i = 0; i < seconds * 4; i++)); do
@@ -64,7 +68,7 @@ echo "database: $SLUICE_DATABASE_URL"
 say "Starting 3 workers serving the same deployments (sluice worker start --jar $(basename "$app"))"
 declare -A worker_pid
 for w in w1 w2 w3; do
-  "$sluice" worker start --jar "$app" --name "$w" >"$work/$w.log" 2>&1 &
+  "$sluice" worker start --jar "$app" --name "$w" --threads 3 >"$work/$w.log" 2>&1 &
   worker_pid[$w]=$!
   pids+=($!)
 done
@@ -101,9 +105,10 @@ took=$(( $(date +%s) - killed_at ))
 "$sluice" deployments runs slow-report --limit 6
 echo "marked CRASHED ${took}s after the kill (the others go on)"
 [[ "$took" -le 30 ]] || fail "crash marking took ${took}s (more than 30 s)"
+wait_for 30 "the other runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
 "$sluice" worker ls --all
 
-hours=12; [[ -n "$short" ]] && hours=6
+hours=24; [[ -n "$short" ]] && hours=12
 say "Backfill hourly-report over the last $hours hours: one run per slot, spread over the 2 workers left"
 "$sluice" deployments backfill hourly-report --from "${hours}h"
 done_backfill() { [[ "$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | grep -c COMPLETED)" -ge "$hours" ]]; }

@@ -58,6 +58,9 @@ final class WorkerCommands {
         @Option(names = "--name", paramLabel = "NAME", description = "The worker's name (default: host and process id).")
         @Nullable String name;
 
+        @Option(names = "--threads", paramLabel = "N", description = "How many runs it runs at once (default: the worker's).")
+        @Nullable Integer threads;
+
         Start(Cli cli) {
             this.cli = cli;
         }
@@ -83,6 +86,12 @@ final class WorkerCommands {
                 Worker.Builder builder = Worker.builder(cli.database()).deployments(deployments);
                 if (name != null) {
                     builder.name(name);
+                }
+                if (threads != null) {
+                    if (threads < 1) {
+                        throw new CliException(SluiceCli.USAGE, "--threads must be at least 1, was " + threads);
+                    }
+                    builder.threads(threads);
                 }
                 cli.history().close(); // the history's tables first, as the worker's runs are recorded there
                 cli.out.println("Serving " + deployments.stream().map(Deployment::name).toList() + " from " + jar.getFileName()

@@ -42,7 +42,7 @@ public final class ScaleOutDeployments implements DeploymentProvider {
     });
 
     static final Task<String, Integer> SUMMARIZE = Task.of("summarize", (String hour) -> {
-        Thread.sleep(500);
+        Thread.sleep(2_000);
         return hour.length();
     });
 
