@@ -23,7 +23,7 @@ cleanup() {
   sleep 1
   for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill -9 "$p" 2>/dev/null || true; done
   [[ -n "${pg_in:-}" ]] && exec {pg_in}>&- 2>/dev/null || true
-  rm -rf "$work"
+  if [[ -n "${SCALE_OUT_KEEP:-}" ]]; then echo "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 fail() {
@@ -56,7 +56,8 @@ if [[ -z "${SLUICE_DATABASE_URL:-}" ]]; then
     [[ -f examples/target/classpath.txt ]] || fail "examples/target/classpath.txt is missing: run without SCALE_OUT_NO_BUILD"
     cp="$app:$(cat examples/target/classpath.txt)"
   fi
-  exec {pg_in}< <(sleep 100000)
+  exec {pg_in}< <(exec sleep 100000 2>/dev/null)
+  pids+=($!)
   "$JAVA_HOME/bin/java" -cp "$cp" dev.sluice.examples.scaleout.EmbeddedPostgresMain <&"$pg_in" >"$work/pg.out" 2>"$work/pg.err" &
   pids+=($!)
   wait_for 60 "PostgreSQL" grep -q '^URL=' "$work/pg.out"
@@ -68,7 +69,7 @@ echo "database: $SLUICE_DATABASE_URL"
 say "Starting 3 workers serving the same deployments (sluice worker start --jar $(basename "$app"))"
 declare -A worker_pid
 for w in w1 w2 w3; do
-  "$sluice" worker start --jar "$app" --name "$w" --threads 3 >"$work/$w.log" 2>&1 &
+  "$sluice" worker start --jar "$app" --name "$w" --threads 4 >"$work/$w.log" 2>&1 &
   worker_pid[$w]=$!
   pids+=($!)
 done
@@ -89,8 +90,11 @@ seconds=30; [[ -n "$short" ]] && seconds=12
 say "6 runs of slow-report ($seconds s each): they spread over the workers"
 runs=()
 for i in 1 2 3 4 5 6; do runs+=("$("$sluice" deployments run slow-report -p seconds="$seconds")"); done
-all_running() { [[ "$("$sluice" deployments runs slow-report --limit 6 | grep -c RUNNING)" -ge 6 ]]; }
-wait_for 60 "6 running runs" all_running
+running_on_two() {
+  local table; table="$("$sluice" deployments runs slow-report --limit 6)"
+  [[ "$(echo "$table" | grep -c RUNNING)" -ge 4 && "$(echo "$table" | grep RUNNING | grep -o -w 'w[123]' | sort -u | wc -l)" -ge 2 ]]
+}
+wait_for 60 "runs going on two workers or more" running_on_two
 "$sluice" deployments runs slow-report --limit 6
 spread="$("$sluice" deployments runs slow-report --limit 6 | grep RUNNING | grep -o -w 'w[123]' | sort -u | wc -l)"
 [[ "$spread" -ge 2 ]] || fail "the 6 runs ran on $spread worker(s), not spread"
@@ -108,7 +112,7 @@ echo "marked CRASHED ${took}s after the kill (the others go on)"
 wait_for 30 "the other runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
 "$sluice" worker ls --all
 
-hours=24; [[ -n "$short" ]] && hours=12
+hours=36; [[ -n "$short" ]] && hours=30
 say "Backfill hourly-report over the last $hours hours: one run per slot, spread over the 2 workers left"
 "$sluice" deployments backfill hourly-report --from "${hours}h"
 done_backfill() { [[ "$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | grep -c COMPLETED)" -ge "$hours" ]]; }
@@ -119,6 +123,8 @@ echo "backfill runs per worker:$(echo "$by" | tr '\n' ';')"
 [[ "$(echo "$by" | wc -l)" -ge 2 ]] || fail "the backfill ran on one worker only"
 echo "$by" | grep -q " $victim\$" && fail "the killed worker $victim ran backfill runs"
 
-say "The run history: what crashed"
+say "The run history: the killed worker's flow runs are CRASHED there too"
+crashed_in_history() { [[ "$("$sluice" runs ls --state CRASHED | grep -c slow-report)" -ge 1 ]]; }
+wait_for 60 "CRASHED flow runs in the run history" crashed_in_history
 "$sluice" runs ls --state CRASHED
 say "Done: everything started here is stopped now"

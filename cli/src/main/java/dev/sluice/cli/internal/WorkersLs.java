@@ -42,7 +42,7 @@ final class WorkersLs implements Runnable {
             Table t = new Table("NAME", "HOST", "PID", "HEARTBEAT", "STATE", "DEPLOYMENTS", "RUNNING");
             for (WorkerInfo w : workers) {
                 long ago = Duration.between(w.heartbeatAt(), now).toSeconds();
-                String state = w.stoppedAt() != null ? "stopped" : ago > 30 ? "silent " + ago + "s" : "live";
+                String state = w.stoppedAt() != null ? "stopped" : ago > 15 ? "silent " + ago + "s" : "live";
                 t.row(4, state.equals("live") ? "32" : "31", w.name(), w.host(), String.valueOf(w.pid()), Runs.time(w.heartbeatAt()),
                         state, String.join(",", w.deployments()), String.valueOf(w.running().size()));
             }
