@@ -37,3 +37,8 @@ alter table log_line
 -- and sorts all the task's runs instead of reading them in order.
 create statistics flow_run_name_of_flow (dependencies) on flow_name, name from flow_run;
 create statistics task_run_name_of_task (dependencies) on task_name, name from task_run;
+
+-- Task runs by state: only the runs that did not complete (most do: one index entry fewer to write for each);
+-- a query for states without COMPLETED says so in the words of this condition.
+drop index task_run_by_state;
+create index task_run_by_state on task_run (state, sort_time, id) where state <> 'COMPLETED';

@@ -1,5 +1,6 @@
 -- sluice-history schema 3 (SQLite): task runs in a table keyed by their (time-ordered) id, without a separate
--- rowid: one B-tree less to write per task run, and secondary index entries point at the id they already hold.
+-- rowid: one B-tree less to write per task run, and secondary index entries point at the id they already hold;
+-- the state index of task runs leaves completed ones out.
 
 create table task_run_v3 (
     id                 text    not null primary key,
@@ -33,7 +34,10 @@ drop table task_run;
 alter table task_run_v3 rename to task_run;
 create index task_run_by_time      on task_run (sort_time, id);
 create index task_run_by_task      on task_run (task_name, sort_time, id);
-create index task_run_by_state     on task_run (state, sort_time, id);
+-- Task runs by state: only the runs that did not complete. Most task runs complete, and this is one index
+-- entry fewer to write for each of them; a query for states without COMPLETED says so in the words of
+-- this condition, and one with COMPLETED reads the time or task name index, where completed runs are dense.
+create index task_run_by_state     on task_run (state, sort_time, id) where state <> 'COMPLETED';
 create index task_run_by_flow_run  on task_run (flow_run_id, sort_time, id);
 create index task_run_expiring     on task_run (end_time) where flow_run_id is null;
 create index task_run_unfinished   on task_run (owner_id) where state in ('SCHEDULED', 'PENDING', 'RUNNING', 'RETRYING');

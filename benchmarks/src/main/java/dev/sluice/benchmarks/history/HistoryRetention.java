@@ -72,6 +72,7 @@ public final class HistoryRetention {
                     if (target.equals("sqlite")) {
                         // waits for the lock the way the history's own connections do (every 0.5 ms)
                         dev.sluice.history.internal.SqliteBusy.install(c, 60_000);
+                        s.execute("pragma synchronous = normal"); // as the history's writer commits (no fsync a commit)
                     }
                     while (!Thread.currentThread().isInterrupted()) {
                         long t0 = System.nanoTime();

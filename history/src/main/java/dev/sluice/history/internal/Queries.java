@@ -123,6 +123,9 @@ public final class Queries {
         }
         if (!f.states().isEmpty()) {
             sql.in("f.state", f.states());
+            if (f.table().equals("task_run") && !f.states().contains(State.COMPLETED)) {
+                sql.add(" and f.state <> 'COMPLETED'"); // the condition of the partial index on task run states
+            }
         }
         if (f.after() != null) {
             sql.add(" and f.sort_time >= ?", Times.micros(f.after()));
