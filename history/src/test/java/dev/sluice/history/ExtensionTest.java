@@ -101,13 +101,14 @@ class ExtensionTest {
         History.open(HistoryDatabase.sqlite(db)).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.executeUpdate("insert into sluice_schema_history (installed_rank, version, description, type, script,"
-                    + " checksum, installed_by, execution_time, success) values (99, '3', 'from the future', 'SQL',"
-                    + " 'V3__future.sql', 0, 'test', 0, 1)");
+                    + " checksum, installed_by, execution_time, success) values (99, '99', 'from the future', 'SQL',"
+                    + " 'V99__future.sql', 0, 'test', 0, 1)");
         }
         assertThatThrownBy(() -> History.open(HistoryDatabase.sqlite(db)))
                 .isInstanceOf(HistoryException.class)
                 .hasMessageContaining(db.toString())
-                .hasMessageContaining("schema version 3, newer than this sluice-history understands (2)")
+                .hasMessageContaining("schema version 99, newer than this sluice-history understands ("
+                        + dev.sluice.history.internal.Schema.LATEST + ")")
                 .hasMessageContaining("nothing is written");
 
         FlowRun<Integer> run = runWithDefaults(Map.of());

@@ -54,6 +54,11 @@ class PostgresIT {
     }
 
     @Test
+    void aRunCopiedAgainAsNewIsUpserted() throws Exception {
+        dev.sluice.history.internal.WriterTest.writeARunTwiceAsNew(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Flow;
 import dev.sluice.FlowRun;
 import dev.sluice.SluiceRuntime;
+import dev.sluice.Task;
 import dev.sluice.cache.CachedResult;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,16 +27,23 @@ class SchemaTest {
         FlowRun<Integer> run;
         try (History v1 = History.builder(db).schemaVersion(1).open();
                 SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(v1.recorder()).build()) {
-            run = runtime.runForState(Flow.of("old-flow", (String s) -> s.length()), "abc");
+            Task<String, Integer> length = Task.of("length", String::length);
+            run = runtime.runForState(Flow.of("old-flow", (String s) -> length.run(s)), "abc");
             v1.flush();
         }
         assertThat(versions(db)).isEqualTo("1");
 
-        try (History v2 = History.open(db)) {
-            assertThat(versions(db)).isEqualTo("1,2");
-            assertThat(v2.flowRun(run.id())).get().satisfies(d -> assertThat(d.run().flowName()).isEqualTo("old-flow"));
-            v2.resultStore().write(new CachedResult("k".repeat(64), "t", null, run.id(), Instant.now(), "java.lang.Integer", "3"));
-            assertThat(v2.resultStore().read("k".repeat(64))).get().satisfies(e -> assertThat(e.json()).isEqualTo("3"));
+        try (History v3 = History.open(db)) {
+            assertThat(versions(db)).isEqualTo("1,2,3");
+            assertThat(v3.flowRun(run.id())).get().satisfies(d -> {
+                assertThat(d.run().flowName()).isEqualTo("old-flow");
+                assertThat(d.taskRuns().items()).singleElement().satisfies(t -> {
+                    assertThat(t.taskName()).isEqualTo("length");
+                    assertThat(t.state()).isEqualTo(dev.sluice.State.COMPLETED);
+                });
+            });
+            v3.resultStore().write(new CachedResult("k".repeat(64), "t", null, run.id(), Instant.now(), "java.lang.Integer", "3"));
+            assertThat(v3.resultStore().read("k".repeat(64))).get().satisfies(e -> assertThat(e.json()).isEqualTo("3"));
         }
     }
 

@@ -93,6 +93,9 @@ public final class HistoryQueries {
         double worstFirst = 0;
         double worstLater = 0;
         try (History h = History.builder(db).retention(dev.sluice.history.Retention.forever()).open()) {
+            if (Boolean.getBoolean("explain")) {
+                explain(db, h, flowQueries, taskQueries);
+            }
             for (var e : flowQueries.entrySet()) {
                 FlowRunQuery q = e.getValue();
                 double[] first = time(reps, () -> h.flowRuns(q));
@@ -130,6 +133,31 @@ public final class HistoryQueries {
         }
         Bench.figure("history.query." + target + ".worstFirstPageP95", worstFirst, "ms");
         Bench.figure("history.query." + target + ".worstLaterPageP95", worstLater, "ms");
+    }
+
+    /** Prints how the database runs each query's first and 20th page ({@code -Dexplain=true}). */
+    private static void explain(HistoryDatabase db, History h, Map<String, FlowRunQuery> flows, Map<String, TaskRunQuery> tasks) {
+        try (dev.sluice.history.internal.Database idb = dev.sluice.history.internal.Database.open(db)) {
+            dev.sluice.history.internal.Queries iq = new dev.sluice.history.internal.Queries(idb, java.time.Clock.systemUTC());
+            for (var e : flows.entrySet()) {
+                FlowRunQuery q = e.getValue();
+                String cursor = cursorOfPage(20, () -> h.flowRuns(q), c -> h.flowRuns(q.after(c)));
+                System.out.println("== " + e.getKey() + ", first page\n" + iq.explain(q));
+                if (cursor != null) {
+                    System.out.println("== " + e.getKey() + ", 20th page\n" + iq.explain(q.after(cursor)));
+                }
+            }
+            for (var e : tasks.entrySet()) {
+                TaskRunQuery q = e.getValue();
+                String cursor = cursorOfPage(20, () -> h.taskRuns(q), c -> h.taskRuns(q.after(c)));
+                System.out.println("== " + e.getKey() + ", first page\n" + iq.explain(q));
+                if (cursor != null) {
+                    System.out.println("== " + e.getKey() + ", 20th page\n" + iq.explain(q.after(cursor)));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String[] row(String name, double[] first, double[] later) {

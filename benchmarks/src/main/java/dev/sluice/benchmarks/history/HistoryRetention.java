@@ -23,7 +23,8 @@ import java.util.Locale;
  * own connection; reported are the purge's time and the probe's worst and p99 wait, i.e. how long a
  * writer was held up. SQLite and an embedded PostgreSQL.
  *
- * <p>Args: {@code [flowRuns=1000000] [taskRunsPerFlow=1] [sqlite,postgres]}.
+ * <p>Args: {@code [flowRuns=1000000] [taskRunsPerFlow=1] [sqlite,postgres]}; {@code -DdropIndexes=a,b} drops
+ * those SQLite indexes before the purge (to see what each costs it).
  */
 public final class HistoryRetention {
     private HistoryRetention() {
@@ -40,6 +41,13 @@ public final class HistoryRetention {
             if (target.equals("sqlite")) {
                 Path file = Files.createTempDirectory("sluice-retention").resolve("sluice.db");
                 data.fill(HistoryDatabase.sqlite(file), "jdbc:sqlite:" + file, "", false);
+                if (System.getProperty("dropIndexes") != null) {
+                    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+                        for (String ix : System.getProperty("dropIndexes").split(",")) {
+                            s.execute("drop index " + ix);
+                        }
+                    }
+                }
                 run("sqlite", HistoryDatabase.sqlite(file), "jdbc:sqlite:" + file, data);
             } else {
                 try (Bench.Postgres pg = new Bench.Postgres()) {
@@ -62,7 +70,9 @@ public final class HistoryRetention {
                         Statement s = c.createStatement();
                         PreparedStatement ps = c.prepareStatement("update sluice_owner set heartbeat_at = ? where id = 'probe'")) {
                     if (target.equals("sqlite")) {
-                        s.execute("pragma busy_timeout = 60000");
+                        // waits for the lock the way the history's own connections do (every 0.5 ms)
+                        dev.sluice.history.internal.SqliteBusy.install(c, 60_000);
+                        s.execute("pragma synchronous = normal"); // as the history's writer commits (no fsync a commit)
                     }
                     while (!Thread.currentThread().isInterrupted()) {
                         long t0 = System.nanoTime();

@@ -79,7 +79,11 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    /** A connection source for {@code file}: WAL, normal sync, a busy timeout; transactions begin {@code mode}. */
+    /**
+     * A connection source for {@code file}: WAL, normal sync, transactions begin {@code mode}; a connection
+     * waits for the write lock by trying again every half millisecond ({@link SqliteBusy}) up to the connect
+     * timeout, so it gets in between two of another connection's short transactions.
+     */
     static SQLiteDataSource sqliteSource(Path file, SQLiteConfig.TransactionMode mode, HistoryDatabase config) {
         SQLiteConfig sc = new SQLiteConfig();
         sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -89,7 +93,15 @@ public final class Database implements AutoCloseable {
         sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
         sc.setCacheSize(-16_384); // 16 MiB a connection: index pages of a big history stay in memory
         sc.enforceForeignKeys(false);
-        SQLiteDataSource source = new SQLiteDataSource(sc);
+        long timeout = config.connectTimeout().toMillis();
+        SQLiteDataSource source = new SQLiteDataSource(sc) {
+            @Override
+            public org.sqlite.SQLiteConnection getConnection(String user, String password) throws SQLException {
+                org.sqlite.SQLiteConnection c = super.getConnection(user, password);
+                SqliteBusy.install(c, timeout);
+                return c;
+            }
+        };
         source.setUrl("jdbc:sqlite:" + file);
         return source;
     }
@@ -154,6 +166,9 @@ public final class Database implements AutoCloseable {
         hc.setJdbcUrl(config.url());
         hc.setUsername(config.user().isEmpty() ? null : config.user());
         hc.setPassword(password.isEmpty() ? null : password);
+        // the history's statements are index seeks of a page or a batch: starting parallel workers costs more
+        // than they save (a first page took 12 ms with two of them, 1 ms without)
+        hc.setConnectionInitSql("set max_parallel_workers_per_gather = 0");
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(1);
         hc.setConnectionTimeout(config.connectTimeout().toMillis());

@@ -50,7 +50,8 @@ public final class Engine implements AutoCloseable {
                 settings.maxBlock(), settings.linger());
         this.recorder = new HistoryRecorder(writer, db.description());
         this.queries = new Queries(db, settings.clock());
-        this.purger = new Purger(db, 300, 2_000, Duration.ofMillis(2));
+        this.purger = new Purger(db, db.dialect() == Dialect.SQLITE ? Duration.ofMillis(25) : Duration.ofMillis(250),
+                Duration.ofMillis(2));
         this.resultStore = new SqlResultStore(db, owners, settings.clock());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-history-maintenance");

@@ -14,29 +14,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes runs past their retention in small transactions (a few thousand rows each, with a pause
- * between them), so writers wait at most one small transaction for the database.
+ * Deletes runs past their retention in small transactions, oldest first. Each transaction deletes a
+ * set of runs with everything under them by a handful of set-based statements; its size adapts to the
+ * time the last ones took, so that on SQLite (one writer at a time) a writer waits at most about
+ * {@code target} for the file, with a short pause between two transactions for it to get in. On
+ * PostgreSQL a purge never locks a row a writer writes, so its transactions are larger.
  */
 public final class Purger {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
     private static final String SUCCESS = "('COMPLETED', 'CACHED')";
     private static final String FAILURE = "('FAILED', 'CRASHED', 'CANCELLED', 'TIMED_OUT')";
+    /** The fewest and most runs a transaction deletes. */
+    private static final int MIN_ROWS = 20;
+    private static final int MAX_ROWS = 20_000;
 
     private final Database db;
-    private final int roots;
-    private final int chunk;
-    private final long pauseMillis;
+    private final long targetNanos;
+    private final long pauseNanos;
+    /** Runs the next transaction deletes: adapted to how long the last ones took. */
+    private int size = 500;
 
     /**
-     * @param roots top-level runs taken per round
-     * @param chunk rows deleted per transaction
+     * @param target how long one transaction should hold the database
      * @param pause the wait between two transactions, for writers
      */
-    public Purger(Database db, int roots, int chunk, Duration pause) {
+    public Purger(Database db, Duration target, Duration pause) {
         this.db = db;
-        this.roots = roots;
-        this.chunk = chunk;
-        this.pauseMillis = pause.toMillis();
+        this.targetNanos = target.toNanos();
+        this.pauseNanos = pause.toNanos();
     }
 
     private long flows;
@@ -57,8 +62,11 @@ public final class Purger {
             purgeFlows(FAILURE, now.minus(retention.failed()));
             purgeTopTasks(FAILURE, now.minus(retention.failed()));
         }
-        update("delete from sluice_owner where reaped_at is not null and reaped_at < ?",
-                Times.micros(now.minus(Duration.ofDays(7)))); // processes long gone, their runs marked
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
+                "delete from sluice_owner where reaped_at is not null and reaped_at < ?")) {
+            ps.setLong(1, Times.micros(now.minus(Duration.ofDays(7)))); // processes long gone, their runs marked
+            ps.executeUpdate();
+        }
         PurgeResult result = new PurgeResult(flows, tasks, logs, Duration.ofNanos(System.nanoTime() - start));
         if (flows + tasks > 0) {
             LOG.info("run history {}: retention purged {} flow run(s), {} task run(s), {} log line(s) in {} ms",
@@ -67,102 +75,107 @@ public final class Purger {
         return result;
     }
 
+    /**
+     * Top-level flow runs, oldest first: a transaction takes up to {@link #size} of them with their subflow
+     * runs, and deletes their task runs, tags and log lines, then them. A flow run with more task runs than
+     * that has them deleted in transactions of their own first.
+     */
     private void purgeFlows(String states, Instant cutoff) throws SQLException, InterruptedException {
+        long cut = Times.micros(cutoff);
         while (true) {
-            List<String> batch = ids("select id from flow_run where parent_flow_run_id is null and end_time < ? and state in "
-                    + states + " order by end_time limit " + roots, Times.micros(cutoff));
-            if (batch.isEmpty()) {
+            List<String> roots = ids("select id from flow_run where parent_flow_run_id is null and end_time < ? and state in "
+                    + states + " order by end_time limit " + size, cut);
+            if (roots.isEmpty()) {
                 return;
             }
-            List<String> all = ids("select id from flow_run where root_id in (" + marks(batch.size()) + ")", batch.toArray());
-            for (int from = 0; from < all.size(); from += roots) {
-                List<String> flowIds = all.subList(from, Math.min(all.size(), from + roots));
-                String in = "(" + marks(flowIds.size()) + ")";
+            List<String> all = ids("select id from flow_run where root_id in " + marks(roots.size()), roots.toArray());
+            for (int from = 0; from < all.size(); ) {
+                List<String> flowIds = all.subList(from, Math.min(all.size(), from + size));
+                from += flowIds.size();
+                String in = marks(flowIds.size());
                 Object[] args = flowIds.toArray();
-                while (true) {
-                    int n = update("delete from log_line where id in (select id from log_line where flow_run_id in " + in
-                            + " limit " + chunk + ")", args);
-                    logs += n;
-                    if (n < chunk) {
+                int limit = size * 4;
+                // their log lines first when there are more than a transaction's worth
+                while (count("select count(*) from (select 1 from log_line where flow_run_id in " + in + " limit " + (limit + 1)
+                        + ") x", args) > limit) {
+                    transaction(size, c -> logs += update(c, "delete from log_line where id in (select id from log_line"
+                            + " where flow_run_id in " + in + " limit " + limit + ")", args));
+                }
+                while (true) { // their task runs, when there are more than a transaction's worth
+                    List<String> taskIds = ids("select id from task_run where flow_run_id in " + in + " limit " + (size + 1),
+                            args);
+                    if (taskIds.size() <= size) {
                         break;
                     }
-                    pause();
+                    List<String> some = taskIds.subList(0, size);
+                    transaction(some.size(), c -> tasks += deleteRuns(c, "task_run", some));
                 }
-                // the task runs of these flow runs a chunk a transaction, the flow runs with the last chunk
-                while (true) {
-                    List<String> taskIds = ids("select id from task_run where flow_run_id in " + in + " limit " + chunk, args);
-                    boolean last = taskIds.size() < chunk;
-                    try (Connection c = db.connection()) {
-                        db.begin(c);
-                        try {
-                            if (!taskIds.isEmpty()) {
-                                tasks += deleteRuns(c, "task_run", taskIds);
-                            }
-                            if (last) {
-                                flows += deleteRuns(c, "flow_run", flowIds);
-                            }
-                            db.commit(c);
-                        } catch (SQLException | RuntimeException e) {
-                            db.rollback(c);
-                            throw e;
-                        }
-                    }
-                    pause();
-                    if (last) {
-                        break;
-                    }
-                }
+                transaction(flowIds.size(), c -> {
+                    logs += update(c, "delete from log_line where flow_run_id in " + in, args);
+                    update(c, "delete from task_run_tag where run_id in (select id from task_run where flow_run_id in " + in
+                            + ")", args);
+                    tasks += update(c, "delete from task_run where flow_run_id in " + in, args);
+                    flows += deleteRuns(c, "flow_run", flowIds);
+                });
             }
         }
     }
 
     private void purgeTopTasks(String states, Instant cutoff) throws SQLException, InterruptedException {
+        long cut = Times.micros(cutoff);
         while (true) {
             List<String> batch = ids("select id from task_run where flow_run_id is null and end_time < ? and state in "
-                    + states + " order by end_time limit " + Math.min(chunk, roots), Times.micros(cutoff));
+                    + states + " order by end_time limit " + size, cut);
             if (batch.isEmpty()) {
                 return;
             }
-            logs += update("delete from log_line where task_run_id in (" + marks(batch.size()) + ")", batch.toArray());
-            try (Connection c = db.connection()) {
-                db.begin(c);
-                try {
-                    tasks += deleteRuns(c, "task_run", batch);
-                    db.commit(c);
-                } catch (SQLException | RuntimeException e) {
-                    db.rollback(c);
-                    throw e;
-                }
+            transaction(batch.size(), c -> {
+                logs += update(c, "delete from log_line where task_run_id in " + marks(batch.size()), batch.toArray());
+                tasks += deleteRuns(c, "task_run", batch);
+            });
+        }
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one write transaction, adapts {@link #size} to its time, and pauses. */
+    private void transaction(int rows, Work work) throws SQLException, InterruptedException {
+        long t0 = System.nanoTime();
+        try (Connection c = db.connection()) {
+            db.begin(c);
+            try {
+                work.run(c);
+                db.commit(c);
+            } catch (SQLException | RuntimeException e) {
+                db.rollback(c);
+                throw e;
             }
-            pause();
+        }
+        long took = Math.max(1, System.nanoTime() - t0);
+        // aim at the target from the time per run just seen, moving half way there
+        long next = (long) ((double) targetNanos * rows / took);
+        size = (int) Math.max(MIN_ROWS, Math.min(MAX_ROWS, (size + Math.min(next, 4L * size)) / 2));
+        if (pauseNanos > 0) {
+            Thread.sleep(pauseNanos / 1_000_000, (int) (pauseNanos % 1_000_000));
         }
     }
 
     /** Deletes runs and their tags, in the caller's transaction. */
     private static int deleteRuns(Connection c, String table, List<String> ids) throws SQLException {
-        String in = "(" + marks(ids.size()) + ")";
-        try (PreparedStatement ps = c.prepareStatement("delete from " + table + "_tag where run_id in " + in)) {
-            bind(ps, ids.toArray());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where id in " + in)) {
-            bind(ps, ids.toArray());
-            return ps.executeUpdate();
-        }
-    }
-
-    private void pause() throws InterruptedException {
-        if (pauseMillis > 0) {
-            Thread.sleep(pauseMillis);
-        }
+        String in = marks(ids.size());
+        Object[] args = ids.toArray();
+        update(c, "delete from " + table + "_tag where run_id in " + in, args);
+        return update(c, "delete from " + table + " where id in " + in, args);
     }
 
     private static String marks(int n) {
-        StringBuilder sb = new StringBuilder(n * 3);
+        StringBuilder sb = new StringBuilder(n * 3 + 2).append('(');
         for (int i = 0; i < n; i++) {
             sb.append(i == 0 ? "?" : ", ?");
         }
-        return sb.toString();
+        return sb.append(')').toString();
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
@@ -188,8 +201,17 @@ public final class Purger {
         return out;
     }
 
-    private int update(String sql, Object... args) throws SQLException {
+    private long count(String sql, Object... args) throws SQLException {
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }

@@ -70,8 +70,11 @@ public final class Queries {
             return this;
         }
 
-        PreparedStatement prepare(Connection c) throws SQLException {
+        PreparedStatement prepare(Connection c, Dialect dialect) throws SQLException {
             PreparedStatement ps = c.prepareStatement(text.toString());
+            if (dialect == Dialect.POSTGRESQL) {
+                Pg.planEachTime(ps);
+            }
             for (int i = 0; i < args.size(); i++) {
                 Object a = args.get(i);
                 if (a instanceof Long l) {
@@ -120,6 +123,9 @@ public final class Queries {
         }
         if (!f.states().isEmpty()) {
             sql.in("f.state", f.states());
+            if (f.table().equals("task_run") && !f.states().contains(State.COMPLETED)) {
+                sql.add(" and f.state <> 'COMPLETED'"); // the condition of the partial index on task run states
+            }
         }
         if (f.after() != null) {
             sql.add(" and f.sort_time >= ?", Times.micros(f.after()));
@@ -163,14 +169,20 @@ public final class Queries {
         return sort == RunSort.START_TIME_DESC || sort == RunSort.DURATION_DESC;
     }
 
-    private static void page(Sql sql, RunSort sort, @Nullable String cursor, int limit, char kind) {
+    private void page(Sql sql, RunSort sort, @Nullable String cursor, int limit, char kind) {
         String col = "f." + sortColumn(sort);
         boolean desc = descending(sort);
         if (cursor != null) {
             Cursor c = Cursor.decode(cursor, kind, sort);
             String cmp = desc ? "<" : ">";
-            sql.add(" and " + col + " " + cmp + "= ? and (" + col + " " + cmp + " ? or f.id " + cmp + " ?)", c.key(), c.key(),
-                    c.id());
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                // a row comparison is one condition on the (key, id) end of an index: the planner seeks to it and
+                // estimates it as it does the first page's range, so a later page gets the first page's plan
+                sql.add(" and (" + col + ", f.id) " + cmp + " (?, ?)", c.key(), c.id());
+            } else {
+                sql.add(" and " + col + " " + cmp + "= ? and (" + col + " " + cmp + " ? or f.id " + cmp + " ?)", c.key(),
+                        c.key(), c.id());
+            }
         }
         String dir = desc ? " desc" : " asc";
         sql.add(" order by " + col + dir + ", f.id" + dir + " limit ?", limit + 1);
@@ -244,8 +256,7 @@ public final class Queries {
         }
     }
 
-    /** One page of flow runs. */
-    public Page<FlowRunSummary> flowRuns(FlowRunQuery q) throws SQLException {
+    private Sql flowRunsSql(FlowRunQuery q) throws SQLException {
         Sql sql = new Sql().add("select " + FLOW_COLUMNS + " from flow_run f where 1 = 1");
         where(sql, filter(q));
         if (q.parentFlowRunId().isPresent()) {
@@ -254,11 +265,44 @@ public final class Queries {
             sql.add(" and f.parent_flow_run_id is null");
         }
         page(sql, q.sort(), q.cursor().orElse(null), q.limit(), 'f');
+        return sql;
+    }
+
+    private Sql taskRunsSql(TaskRunQuery q) {
+        Sql sql = new Sql().add("select " + TASK_COLUMNS + " from task_run f where 1 = 1");
+        where(sql, filter(q));
+        if (q.flowRunId().isPresent()) {
+            sql.add(" and f.flow_run_id = ?", q.flowRunId().get());
+        } else if (q.outsideFlowsOnly()) {
+            sql.add(" and f.flow_run_id is null");
+        }
+        page(sql, q.sort(), q.cursor().orElse(null), q.limit(), 't');
+        return sql;
+    }
+
+    /** How the database runs the page query of {@code q} (a flow or task run query): its plan, for benchmarks and tests. */
+    public String explain(Object q) throws SQLException {
+        Sql sql = q instanceof FlowRunQuery f ? flowRunsSql(f) : taskRunsSql((TaskRunQuery) q);
+        String prefix = db.dialect() == Dialect.POSTGRESQL ? "explain (analyze, buffers) " : "explain query plan ";
+        sql.text.insert(0, prefix);
+        StringBuilder out = new StringBuilder();
+        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c, db.dialect()); ResultSet rs = ps.executeQuery()) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                out.append(rs.getString(columns)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /** One page of flow runs. */
+    public Page<FlowRunSummary> flowRuns(FlowRunQuery q) throws SQLException {
+        Sql sql = flowRunsSql(q);
         Instant now = clock.instant();
         List<FlowRunSummary> rows = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
         String keyColumn = sortColumn(q.sort());
-        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c, db.dialect()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(flowRun(rs, now));
                 keys.add(rs.getLong(keyColumn));
@@ -269,19 +313,12 @@ public final class Queries {
 
     /** One page of task runs. */
     public Page<TaskRunSummary> taskRuns(TaskRunQuery q) throws SQLException {
-        Sql sql = new Sql().add("select " + TASK_COLUMNS + " from task_run f where 1 = 1");
-        where(sql, filter(q));
-        if (q.flowRunId().isPresent()) {
-            sql.add(" and f.flow_run_id = ?", q.flowRunId().get());
-        } else if (q.outsideFlowsOnly()) {
-            sql.add(" and f.flow_run_id is null");
-        }
-        page(sql, q.sort(), q.cursor().orElse(null), q.limit(), 't');
+        Sql sql = taskRunsSql(q);
         Instant now = clock.instant();
         List<TaskRunSummary> rows = new ArrayList<>();
         List<Long> keys = new ArrayList<>();
         String keyColumn = sortColumn(q.sort());
-        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c, db.dialect()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(taskRun(rs, now));
                 keys.add(rs.getLong(keyColumn));
@@ -434,7 +471,7 @@ public final class Queries {
         }
         sql.add(" group by bucket, f.state order by bucket, f.state");
         List<StateCount> out = new ArrayList<>();
-        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c, db.dialect()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new StateCount(Times.instant(origin + rs.getLong(1) * width), state(rs.getString(2)), rs.getLong(3)));
             }

@@ -25,7 +25,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Schema {
     /** The schema version this code reads and writes. */
-    public static final int LATEST = 2;
+    public static final int LATEST = 3;
     /** Flyway's table of applied migrations. */
     public static final String TABLE = "sluice_schema_history";
 

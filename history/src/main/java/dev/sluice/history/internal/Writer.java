@@ -2,6 +2,7 @@ package dev.sluice.history.internal;
 
 import dev.sluice.ErrorInfo;
 import dev.sluice.LogLine;
+import dev.sluice.State;
 import dev.sluice.history.HistoryStats;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background writer of a history: one thread taking records off a bounded queue and writing them
- * in batches, one transaction per batch, with the records of one run in one batch folded into one row
- * write. When the queue is full the recording thread waits (back-pressure) up to a bound; past it, or
+ * The background writer of a history: one thread taking records off a bounded queue in batches and
+ * folding the records of one run in one batch into one row, and a second one writing each folded batch in
+ * one transaction (runs first seen in the batch by plain inserts, on PostgreSQL by {@code COPY}; the
+ * others by upserts) while the first folds the next. When the queue is full the recording thread waits (back-pressure) up to a bound; past it, or
  * while the database is unreachable, a record is dropped and counted as lost, with a log line: never
  * silently. A batch that fails because the database is away is kept and written again when it is back.
  */
@@ -104,7 +106,11 @@ public final class Writer {
     private volatile boolean stopNow;
     /** Runs written and not ended yet: their tags are written once, when first seen. */
     private final Set<String> live = new HashSet<>();
+    /** Used by the SQL thread only. */
     private @Nullable Connection connection;
+    /** Folded batches on their way from the folding thread to the SQL thread. */
+    private final ArrayBlockingQueue<Rows> folded = new ArrayBlockingQueue<>(1);
+    private final Thread sqlThread;
 
     public Writer(Database db, String ownerId, Clock clock, int capacity, int batchSize, Duration maxBlock, Duration linger) {
         this.db = db;
@@ -116,10 +122,13 @@ public final class Writer {
         this.lingerNanos = linger.toNanos();
         this.thread = new Thread(this::loop, "sluice-history-writer");
         this.thread.setDaemon(true);
+        this.sqlThread = new Thread(this::sqlLoop, "sluice-history-writer-sql");
+        this.sqlThread.setDaemon(true);
     }
 
-    /** Starts the writer thread. */
+    /** Starts the writer's threads. */
     public void start() {
+        sqlThread.start();
         thread.start();
     }
 
@@ -176,13 +185,13 @@ public final class Writer {
      * @return false if that took longer than {@code timeout}
      */
     public boolean flush(Duration timeout) throws InterruptedException {
-        if (!thread.isAlive()) {
-            return queue.isEmpty();
+        if (!thread.isAlive() || !sqlThread.isAlive()) {
+            return queue.isEmpty() && folded.isEmpty();
         }
         CountDownLatch done = new CountDownLatch(1);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!queue.offer(new Event.FlushEvent(done), 10, TimeUnit.MILLISECONDS)) {
-            if (System.nanoTime() > deadline || !thread.isAlive()) {
+            if (System.nanoTime() > deadline || !thread.isAlive() || !sqlThread.isAlive()) {
                 return false;
             }
         }
@@ -202,10 +211,18 @@ public final class Writer {
         }
         stopNow = true;
         thread.interrupt();
+        sqlThread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
+            sqlThread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Rows rows = folded.poll(); rows != null; rows = folded.poll()) {
+            if (rows.records > 0) {
+                lose(rows.records, "the history was closed before they were written");
+            }
+            rows.release();
         }
         int left = queue.size();
         for (Event e : queue) {
@@ -227,9 +244,14 @@ public final class Writer {
                 lastError);
     }
 
+    /**
+     * The folding thread: takes batches of records off the queue and folds them into rows, while the SQL
+     * thread writes the previous batch (the two share the work of a record about one to two).
+     */
     private void loop() {
         List<Event> batch = new ArrayList<>(batchSize);
         while (!stopNow) {
+            Rows rows = null;
             try {
                 Event first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
@@ -241,17 +263,49 @@ public final class Writer {
                     TimeUnit.NANOSECONDS.sleep(lingerNanos);
                     queue.drainTo(batch, batchSize - batch.size());
                 }
-                writeWithRetry(batch);
+                try {
+                    rows = prepare(batch);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("run history {}: the writer failed; {} record(s) are lost", db.description(), batch.size(), e);
+                    lose(count(batch), "the writer failed: " + e);
+                    release(batch);
+                    continue;
+                }
+                folded.put(rows);
+                rows = null;
+            } catch (InterruptedException e) {
+                if (rows != null) {
+                    lose(rows.records, "the history was closed before they were written");
+                    rows.release();
+                }
+                if (stopNow) {
+                    break;
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** The SQL thread: writes the folded batches, in order. */
+    private void sqlLoop() {
+        while (!stopNow) {
+            Rows rows = null;
+            try {
+                rows = folded.poll(1, TimeUnit.SECONDS);
+                if (rows != null) {
+                    writeWithRetry(rows);
+                }
             } catch (InterruptedException e) {
                 if (stopNow) {
                     break;
                 }
             } catch (RuntimeException | Error e) {
-                LOG.error("run history {}: the writer failed; {} record(s) are lost", db.description(), batch.size(), e);
-                lose(count(batch), "the writer failed: " + e);
-                release(batch);
-            } finally {
-                batch.clear();
+                if (rows != null) {
+                    LOG.error("run history {}: the writer failed; {} record(s) are lost", db.description(), rows.records, e);
+                    lose(rows.records, "the writer failed: " + e);
+                    rows.release();
+                }
             }
         }
     }
@@ -283,14 +337,15 @@ public final class Writer {
         }
     }
 
-    private void writeWithRetry(List<Event> batch) throws InterruptedException {
-        int records = count(batch);
+    private void writeWithRetry(Rows rows) throws InterruptedException {
+        int records = rows.records;
         int attempt = 0;
         long backoff = 50;
+        boolean upsertOnly = false;
         while (true) {
             try {
                 if (records > 0) {
-                    write(batch);
+                    write(rows, upsertOnly);
                     written.addAndGet(records);
                 }
                 if (degraded) {
@@ -299,9 +354,14 @@ public final class Writer {
                         LOG.info("run history {}: writing again", db.description());
                     }
                 }
-                release(batch);
+                rows.release();
                 return;
             } catch (SQLException | RuntimeException e) {
+                if (!upsertOnly && uniqueViolation(e)) {
+                    upsertOnly = true; // a run of this batch is there already: written by an earlier attempt
+                    LOG.debug("run history {}: writing a batch again with upserts ({})", db.description(), e.toString());
+                    continue;
+                }
                 closeConnection();
                 failures.incrementAndGet();
                 lastError = Database.rootMessage(e);
@@ -323,10 +383,25 @@ public final class Writer {
                 }
                 LOG.error("run history {}: {} record(s) could not be written and are lost", db.description(), records, e);
                 lose(records, "a batch failed: " + lastError);
-                release(batch);
+                rows.release();
                 return;
             }
         }
+    }
+
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true; // PostgreSQL's unique_violation
+            }
+            if (c instanceof org.sqlite.SQLiteException lite) {
+                int code = lite.getResultCode().code;
+                String m = String.valueOf(lite.getMessage());
+                return code == 1555 || code == 2067 // SQLITE_CONSTRAINT_PRIMARYKEY, _UNIQUE
+                        || code == 19 && (m.contains("UNIQUE") || m.contains("PRIMARY KEY"));
+            }
+        }
+        return false;
     }
 
     private Connection connection() throws SQLException {
@@ -359,6 +434,8 @@ public final class Writer {
         @Nullable Map<String, ? extends @Nullable Object> parameters;
         @Nullable ErrorInfo error;
         boolean writeTags;
+        /** The batch holds the run's first state change, so its row cannot be in the database yet. */
+        boolean fresh;
 
         Fold(Event.RunEvent first, Instant now) {
             this.last = first;
@@ -366,7 +443,46 @@ public final class Writer {
         }
     }
 
-    private void write(List<Event> batch) throws SQLException {
+    /** A batch folded into the rows of one transaction; made on the folding thread, written by the SQL thread. */
+    private static final class Rows {
+        final int records;
+        final List<Event.FlushEvent> flushes;
+        List<Object[]> newFlows = List.of();
+        List<Object[]> flows = List.of();
+        List<Object[]> flowTags = List.of();
+        List<Object[]> newTasks = List.of();
+        List<Object[]> tasks = List.of();
+        List<Object[]> taskTags = List.of();
+        List<Object[]> logs = List.of();
+
+        Rows(int records, List<Event.FlushEvent> flushes) {
+            this.records = records;
+            this.flushes = flushes;
+        }
+
+        void release() {
+            for (Event.FlushEvent f : flushes) {
+                f.done().countDown();
+            }
+        }
+    }
+
+    /**
+     * Folds {@code batch} into rows: the records of one run into one row, the runs first seen here apart
+     * (they are inserted, the others upserted). Runs seen and not ended are remembered, so that their tags
+     * are written once.
+     */
+    private Rows prepare(List<Event> batch) {
+        List<Event.FlushEvent> flushes = new ArrayList<>(1);
+        for (Event e : batch) {
+            if (e instanceof Event.FlushEvent f) {
+                flushes.add(f);
+            }
+        }
+        Rows out = new Rows(batch.size() - flushes.size(), flushes);
+        if (out.records == 0) {
+            return out;
+        }
         Instant now = clock.instant();
         Map<String, Fold> flows = new LinkedHashMap<>();
         Map<String, Fold> tasks = new LinkedHashMap<>();
@@ -379,6 +495,8 @@ public final class Writer {
                     f = new Fold(r, now);
                     folds.put(r.id(), f);
                     f.writeTags = !live.contains(r.id());
+                    f.fresh = f.writeTags && r.change() != null
+                            && (r.change().state() == State.PENDING || r.change().state() == State.SCHEDULED);
                 }
                 f.last = r;
                 if (r.tagsChanged()) {
@@ -401,6 +519,7 @@ public final class Writer {
         Map<java.util.Set<String>, String> tagJson = new IdentityHashMap<>();
         Map<java.util.Set<String>, List<String>> maskedTags = new IdentityHashMap<>();
         List<Object[]> flowRows = new ArrayList<>(flows.size());
+        List<Object[]> newFlowRows = new ArrayList<>(flows.size());
         List<Object[]> flowTags = new ArrayList<>();
         for (Fold f : flows.values()) {
             Event.RunEvent r = f.last;
@@ -421,10 +540,11 @@ public final class Writer {
             i = times(row, i, f, r);
             row[i++] = ownerId;
             row[i] = Times.micros(written);
-            flowRows.add(row);
+            (f.fresh ? newFlowRows : flowRows).add(row);
             tags(flowTags, f, maskedTags);
         }
         List<Object[]> taskRows = new ArrayList<>(tasks.size());
+        List<Object[]> newTaskRows = new ArrayList<>(tasks.size());
         List<Object[]> taskTags = new ArrayList<>();
         for (Fold f : tasks.values()) {
             Event.RunEvent r = f.last;
@@ -447,7 +567,7 @@ public final class Writer {
             i = times(row, i, f, r);
             row[i++] = ownerId;
             row[i] = Times.micros(written);
-            taskRows.add(row);
+            (f.fresh ? newTaskRows : taskRows).add(row);
             tags(taskTags, f, maskedTags);
         }
         List<Object[]> logRows = new ArrayList<>(logs.size());
@@ -459,26 +579,48 @@ public final class Writer {
                     line.logger(), line.message(), text(line.error())});
         }
 
+        for (Map<String, Fold> folds : List.of(flows, tasks)) {
+            for (Fold f : folds.values()) {
+                if (f.last.state().isTerminal()) {
+                    live.remove(f.last.id());
+                } else {
+                    live.add(f.last.id());
+                }
+            }
+        }
+        out.newFlows = newFlowRows;
+        out.flows = flowRows;
+        out.flowTags = flowTags;
+        out.newTasks = newTaskRows;
+        out.tasks = taskRows;
+        out.taskTags = taskTags;
+        out.logs = logRows;
+        return out;
+    }
+
+    /** Writes {@code rows} in one transaction; with {@code upsertOnly}, the new runs' rows are upserted too. */
+    private void write(Rows rows, boolean upsertOnly) throws SQLException {
         Connection c = connection();
         boolean ok = false;
         db.begin(c);
         try {
-            insert(c, FLOW_INSERT, FLOW_CONFLICT, FLOW_WIDTH, flowRows);
-            insert(c, "insert into flow_run_tag (run_id, tag) values ", " on conflict do nothing", 2, flowTags);
-            insert(c, TASK_INSERT, TASK_CONFLICT, TASK_WIDTH, taskRows);
-            insert(c, "insert into task_run_tag (run_id, tag) values ", " on conflict do nothing", 2, taskTags);
-            insert(c, LOG_INSERT, "", LOG_WIDTH, logRows);
+            if (upsertOnly) {
+                insert(c, FLOW_INSERT, FLOW_CONFLICT, FLOW_WIDTH, rows.newFlows);
+            } else {
+                insertNew(c, "flow_run", FLOW_INSERT, FLOW_WIDTH, rows.newFlows);
+            }
+            insert(c, FLOW_INSERT, FLOW_CONFLICT, FLOW_WIDTH, rows.flows);
+            insert(c, "insert into flow_run_tag (run_id, tag) values ", " on conflict do nothing", 2, rows.flowTags);
+            if (upsertOnly) {
+                insert(c, TASK_INSERT, TASK_CONFLICT, TASK_WIDTH, rows.newTasks);
+            } else {
+                insertNew(c, "task_run", TASK_INSERT, TASK_WIDTH, rows.newTasks);
+            }
+            insert(c, TASK_INSERT, TASK_CONFLICT, TASK_WIDTH, rows.tasks);
+            insert(c, "insert into task_run_tag (run_id, tag) values ", " on conflict do nothing", 2, rows.taskTags);
+            insert(c, LOG_INSERT, "", LOG_WIDTH, rows.logs);
             db.commit(c);
             ok = true;
-            for (Map<String, Fold> folds : List.of(flows, tasks)) {
-                for (Fold f : folds.values()) {
-                    if (f.last.state().isTerminal()) {
-                        live.remove(f.last.id());
-                    } else {
-                        live.add(f.last.id());
-                    }
-                }
-            }
         } finally {
             if (!ok) {
                 db.rollback(c);
@@ -543,7 +685,7 @@ public final class Writer {
         }
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
-            String sql = statements.computeIfAbsent(insert + n, k -> insert + values(width, n) + conflict);
+            String sql = statements.computeIfAbsent(insert + conflict + n, k -> insert + values(width, n) + conflict);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int r = 0; r < n; r++) {
                     bind(ps, r * width, rows.get(from + r));
@@ -551,6 +693,22 @@ public final class Writer {
                 ps.executeUpdate();
             }
         }
+    }
+
+    /**
+     * Writes the rows of runs first seen in this batch: plain inserts (no conflict to look for), on
+     * PostgreSQL by {@code COPY}. Should one be there after all (a batch whose commit was not
+     * acknowledged, written again), the insert fails and the batch is written again with upserts only.
+     */
+    private void insertNew(Connection c, String table, String insert, int width, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            Pg.copy(c, table, insert.substring(insert.indexOf('('), insert.indexOf(')') + 1), rows, NULL_TEXT, NULL_LONG);
+            return;
+        }
+        insert(c, insert, "", width, rows);
     }
 
     private static String values(int width, int rows) {
