@@ -172,6 +172,24 @@ class AuthIT {
                             .statusCode()).as(change).isEqualTo(404);
                 }
             }
+            // with a deployment served: the viewer reads its page without the operator's forms; the operator triggers it
+            try (dev.sluice.scheduler.Worker worker = Fixture.startWorker(db)) {
+                String page = "/deployments/" + Fixture.DEPLOYMENT;
+                org.jsoup.nodes.Document asViewer = Jsoup.parse(get(http, base.resolve(page), "Authorization", "Bearer " + viewer).body());
+                assertThat(asViewer.select("#deployment-name").text()).isEqualTo(Fixture.DEPLOYMENT);
+                assertThat(asViewer.select("#run-form, #backfill-form, #pause, #resume")).isEmpty();
+                org.jsoup.nodes.Document asOperator = Jsoup.parse(get(http, base.resolve(page), "Authorization", "Bearer " + operator)
+                        .body());
+                assertThat(asOperator.select("#run-form, #backfill-form, #pause")).hasSize(3);
+                HttpResponse<String> triggered = Fixture.send(http, HttpRequest.newBuilder(base.resolve("/api" + page + "/runs"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"parameters\": {\"day\": \"2026-12-01\"}}")),
+                        "Authorization", "Bearer " + operator, "Content-Type", "application/json");
+                assertThat(triggered.statusCode()).as(triggered.body()).isEqualTo(201);
+                String id = JSON.readTree(triggered.body()).get("id").asText();
+                assertThat(worker.client().awaitFinished(id, java.time.Duration.ofSeconds(30))).isPresent();
+                assertThat(Fixture.send(http, HttpRequest.newBuilder(base.resolve("/api/deployment-runs/" + id + "/retry"))
+                        .POST(HttpRequest.BodyPublishers.noBody()), "Authorization", "Bearer " + viewer).statusCode()).isEqualTo(403);
+            }
             for (String form : List.of("/deployments/nightly/run", "/deployments/nightly/backfill", "/deployments/nightly/pause",
                     "/deployments/nightly/resume", "/deployment-runs/r1/cancel", "/deployment-runs/r1/retry", "/runs/r1/cancel",
                     "/runs/r1/retry")) {
