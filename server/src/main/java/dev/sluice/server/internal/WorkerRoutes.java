@@ -46,10 +46,14 @@ final class WorkerRoutes {
     private void page(Context ctx, Principal who) {
         Instant now = settings.clock().instant();
         List<WorkerRow> rows = workers().stream().map(w -> new WorkerRow(w.id(), w.name(), w.host(), w.pid(),
-                Fmt.time(w.startedAt()), Fmt.time(w.heartbeatAt()), Fmt.duration(Duration.between(w.heartbeatAt(), now).abs())
-                + " ago", Fmt.time(w.stoppedAt()), w.deployments(), w.running(), stale(w, now))).toList();
+                Fmt.time(w.startedAt()), Fmt.time(w.heartbeatAt()), age(Duration.between(w.heartbeatAt(), now)),
+                Fmt.time(w.stoppedAt()), w.deployments(), w.running(), stale(w, now))).toList();
         web.render(ctx, "workers.jte", web.page(ctx, who, "Workers", "workers"),
                 new WorkersView(rows, Fmt.duration(settings.staleWorkerAfter()), "7 days"));
+    }
+
+    static String age(Duration d) {
+        return d.toMillis() < 1_000 ? "just now" : Fmt.duration(d) + " ago";
     }
 
     private void api(Context ctx, Principal who) {
