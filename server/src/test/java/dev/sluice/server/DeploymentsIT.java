@@ -104,6 +104,9 @@ class DeploymentsIT {
         assertThat(one.get("paused").asBoolean()).isTrue();
         assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/deployments/no-such"))).statusCode()).isEqualTo(404);
         assertThat(Fixture.send(browser, HttpRequest.newBuilder(f.uri("/deployments/no-such"))).body()).contains("sales-report");
+        HttpResponse<String> slash = Fixture.send(browser, HttpRequest.newBuilder(f.uri("/api/deployments/a%2Fb")));
+        assertThat(slash.statusCode()).isEqualTo(404); // a '/' in a name travels escaped in the path
+        assertThat(JSON.readTree(slash.body()).get("message").asText()).contains("deployment 'a/b' not found");
     }
 
     @Test
