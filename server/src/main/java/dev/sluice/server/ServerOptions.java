@@ -41,6 +41,7 @@ public final class ServerOptions {
     private final boolean printUrl;
     private final boolean secureCookies;
     private final Duration listCache;
+    private final Duration staleWorkerAfter;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -55,6 +56,7 @@ public final class ServerOptions {
         this.printUrl = b.printUrl;
         this.secureCookies = b.secureCookies;
         this.listCache = b.listCache;
+        this.staleWorkerAfter = b.staleWorkerAfter;
     }
 
     /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
@@ -77,6 +79,7 @@ public final class ServerOptions {
         b.printUrl = printUrl;
         b.secureCookies = secureCookies;
         b.listCache = listCache;
+        b.staleWorkerAfter = staleWorkerAfter;
         return b;
     }
 
@@ -167,6 +170,11 @@ public final class ServerOptions {
         return listCache;
     }
 
+    /** How old a worker's last heartbeat may be before the workers page marks it stale. */
+    public Duration staleWorkerAfter() {
+        return staleWorkerAfter;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", database="
@@ -188,6 +196,7 @@ public final class ServerOptions {
         private boolean printUrl = true;
         private boolean secureCookies;
         private Duration listCache = Duration.ofSeconds(1);
+        private Duration staleWorkerAfter = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -294,6 +303,19 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("listCache must be between 0 and 1 minute, was " + ttl);
             }
             this.listCache = ttl;
+            return this;
+        }
+
+        /**
+         * How old a worker's last heartbeat may be before the workers page marks it stale (default 30 s, from 1
+         * second to 1 day; a worker heartbeats every 2 s by default).
+         */
+        public Builder staleWorkerAfter(Duration after) {
+            Objects.requireNonNull(after, "staleWorkerAfter");
+            if (after.compareTo(Duration.ofSeconds(1)) < 0 || after.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("staleWorkerAfter must be between 1 second and 1 day, was " + after);
+            }
+            this.staleWorkerAfter = after;
             return this;
         }
 

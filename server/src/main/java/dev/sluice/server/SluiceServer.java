@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
+import dev.sluice.server.internal.Deployments;
 import dev.sluice.server.internal.WebApp;
 import java.net.InetAddress;
 import java.net.URI;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Sluice dashboard and JSON API over a run history: runs with filters and an activity chart, run
- * details with live logs, saved blocks (secret values never leave the server), API keys.
+ * details with live logs, deployments (run forms built from their parameter schemas, backfills, pause
+ * and resume, cancel and run again), workers, saved blocks (secret values never leave the server), API keys.
  *
  * <pre>{@code
  * try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(4200).build())) {
@@ -36,10 +38,12 @@ public final class SluiceServer implements AutoCloseable {
     private final ApiKeys keys;
     private final @Nullable History ownHistory;
     private final URI url;
+    private final Deployments deployments;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private SluiceServer(WebApp web, ApiKeys keys, @Nullable History ownHistory, URI url) {
+    private SluiceServer(WebApp web, ApiKeys keys, @Nullable History ownHistory, URI url, Deployments deployments) {
         this.web = web;
+        this.deployments = deployments;
         this.keys = keys;
         this.ownHistory = ownHistory;
         this.url = url;
@@ -59,6 +63,7 @@ public final class SluiceServer implements AutoCloseable {
         HistoryDatabase database = options.database();
         History own = null;
         ApiKeys keys = null;
+        Deployments deployments = new Deployments(database, options.clock());
         try {
             History history = options.history().orElse(null);
             if (history == null) {
@@ -73,9 +78,10 @@ public final class SluiceServer implements AutoCloseable {
             }
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
-                    options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock()));
+                    options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock(),
+                    deployments, options.staleWorkerAfter()));
             URI url = url(options.host(), web.port());
-            SluiceServer server = new SluiceServer(web, keys, own, url);
+            SluiceServer server = new SluiceServer(web, keys, own, url, deployments);
             if (options.printUrl()) {
                 System.out.println("Sluice server: " + url + " (runs from " + history.description() + ")");
             }
@@ -84,6 +90,7 @@ public final class SluiceServer implements AutoCloseable {
                             : "no API keys yet: open to this machine only");
             return server;
         } catch (RuntimeException e) {
+            deployments.close();
             if (keys != null) {
                 keys.close();
             }
@@ -151,6 +158,7 @@ public final class SluiceServer implements AutoCloseable {
         try {
             web.stop();
         } finally {
+            deployments.close();
             if (ownHistory != null) {
                 ownHistory.close();
             }

@@ -134,6 +134,74 @@ class AuthIT {
     }
 
     @Test
+    void deploymentAndWorkerRoutesLetViewersReadAndOnlyOperatorsChangeAnything() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("deployment-keys.db"));
+        String admin;
+        String operator;
+        String viewer;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            admin = keys.create("admin-1", Role.ADMIN).token().reveal();
+            operator = keys.create("ops", Role.OPERATOR).token().reveal();
+            viewer = keys.create("viewer.bob", Role.VIEWER).token().reveal();
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        try (SluiceServer server = start(db, ServerOptions.builder())) {
+            URI base = server.url();
+            for (String read : List.of("/deployments", "/workers", "/api/deployments", "/api/workers")) {
+                assertThat(get(http, base.resolve(read)).statusCode()).as(read).isIn(401, 303);
+                for (String key : List.of(viewer, operator, admin)) {
+                    assertThat(get(http, base.resolve(read), "Authorization", "Bearer " + key).statusCode()).as(read).isEqualTo(200);
+                }
+            }
+            assertThat(get(http, base.resolve("/api/deployments/nightly"), "Authorization", "Bearer " + viewer).statusCode())
+                    .isEqualTo(404);
+            List<String> changes = List.of("/api/deployments/nightly/runs", "/api/deployments/nightly/backfill",
+                    "/api/deployments/nightly/pause", "/api/deployments/nightly/resume", "/api/deployment-runs/r1/cancel",
+                    "/api/deployment-runs/r1/retry", "/api/runs/r1/cancel", "/api/runs/r1/retry");
+            for (String change : changes) {
+                java.util.function.Supplier<HttpRequest.Builder> post = () -> HttpRequest.newBuilder(base.resolve(change))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"));
+                assertThat(Fixture.send(http, post.get(), "Content-Type", "application/json").statusCode()).as(change).isEqualTo(401);
+                HttpResponse<String> refused = Fixture.send(http, post.get(), "Authorization", "Bearer " + viewer,
+                        "Content-Type", "application/json");
+                assertThat(refused.statusCode()).as(change).isEqualTo(403);
+                assertThat(JSON.readTree(refused.body()).get("message").asText()).contains("needs the operator role");
+                // the operator passes the role check: the deployment or run is unknown here
+                for (String key : List.of(operator, admin)) {
+                    assertThat(Fixture.send(http, post.get(), "Authorization", "Bearer " + key, "Content-Type", "application/json")
+                            .statusCode()).as(change).isEqualTo(404);
+                }
+            }
+            // with a deployment served: the viewer reads its page without the operator's forms; the operator triggers it
+            try (dev.sluice.scheduler.Worker worker = Fixture.startWorker(db)) {
+                String page = "/deployments/" + Fixture.DEPLOYMENT;
+                org.jsoup.nodes.Document asViewer = Jsoup.parse(get(http, base.resolve(page), "Authorization", "Bearer " + viewer).body());
+                assertThat(asViewer.select("#deployment-name").text()).isEqualTo(Fixture.DEPLOYMENT);
+                assertThat(asViewer.select("#run-form, #backfill-form, #pause, #resume")).isEmpty();
+                org.jsoup.nodes.Document asOperator = Jsoup.parse(get(http, base.resolve(page), "Authorization", "Bearer " + operator)
+                        .body());
+                assertThat(asOperator.select("#run-form, #backfill-form, #pause")).hasSize(3);
+                HttpResponse<String> triggered = Fixture.send(http, HttpRequest.newBuilder(base.resolve("/api" + page + "/runs"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"parameters\": {\"day\": \"2026-12-01\"}}")),
+                        "Authorization", "Bearer " + operator, "Content-Type", "application/json");
+                assertThat(triggered.statusCode()).as(triggered.body()).isEqualTo(201);
+                String id = JSON.readTree(triggered.body()).get("id").asText();
+                assertThat(worker.client().awaitFinished(id, java.time.Duration.ofSeconds(30))).isPresent();
+                assertThat(Fixture.send(http, HttpRequest.newBuilder(base.resolve("/api/deployment-runs/" + id + "/retry"))
+                        .POST(HttpRequest.BodyPublishers.noBody()), "Authorization", "Bearer " + viewer).statusCode()).isEqualTo(403);
+            }
+            for (String form : List.of("/deployments/nightly/run", "/deployments/nightly/backfill", "/deployments/nightly/pause",
+                    "/deployments/nightly/resume", "/deployment-runs/r1/cancel", "/deployment-runs/r1/retry", "/runs/r1/cancel",
+                    "/runs/r1/retry")) {
+                assertThat(postForm(http, base.resolve(form), Map.of(), "Authorization", "Bearer " + viewer).statusCode())
+                        .as(form).isEqualTo(403);
+                assertThat(postForm(http, base.resolve(form), Map.of(), "Authorization", "Bearer " + operator).statusCode())
+                        .as(form).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
     void aBrowserLogsInWithAKeyGetsAStrictHttpOnlyCookieAndNeedsTheCsrfTokenToChangeAnything() throws Exception {
         HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("login.db"));
         String admin;

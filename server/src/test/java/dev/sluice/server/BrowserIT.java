@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -152,6 +154,66 @@ class BrowserIT {
                     .equals("COMPLETED"));
             assertThat(browser.findElements(By.id("live"))).isEmpty();
         }
+    }
+
+    @Test
+    void triggerADeploymentThroughItsFormAndWatchTheRunComplete() throws IOException {
+        browser.get(f.uri("/deployments").toString());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("deployments")));
+        screenshot("deployments");
+        browser.findElement(By.linkText(Fixture.DEPLOYMENT)).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-form")));
+        assertThat(browser.findElements(By.cssSelector("#next-runs li"))).hasSize(5);
+
+        new Select(browser.findElement(By.name("p.mode"))).selectByVisibleText("DELTA");
+        WebElement day = browser.findElement(By.name("p.day"));
+        assertThat(day.getDomAttribute("type")).isEqualTo("date");
+        day.sendKeys("11302026"); // Chromium's date picker: month, day, year (en-US)
+        if (!"2026-11-30".equals(day.getDomProperty("value"))) {
+            browser.executeScript("arguments[0].value = '2026-11-30'", day); // another locale's order
+        }
+        browser.findElement(By.cssSelector("input[type=checkbox][name='p.dryRun']")).click();
+        WebElement days = browser.findElement(By.name("p.days"));
+        days.clear();
+        days.sendKeys("500");
+        browser.findElement(By.id("trigger")).click();
+
+        // the server's message next to the field, the values as entered
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".field.invalid .field-error")));
+        assertThat(browser.findElement(By.cssSelector(".field.invalid .field-error")).getText()).contains("90");
+        assertThat(browser.findElement(By.cssSelector(".field.invalid input")).getDomAttribute("name")).isEqualTo("p.days");
+        assertThat(new Select(browser.findElement(By.name("p.mode"))).getFirstSelectedOption().getText()).isEqualTo("DELTA");
+        assertThat(browser.findElement(By.name("p.day")).getDomProperty("value")).isEqualTo("2026-11-30");
+        assertThat(browser.findElement(By.cssSelector("input[type=checkbox][name='p.dryRun']")).isSelected()).isTrue();
+        screenshot("deployment-invalid");
+
+        days = browser.findElement(By.name("p.days"));
+        days.clear();
+        days.sendKeys("30");
+        browser.findElement(By.id("trigger")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("triggered")));
+        String id = browser.findElement(By.id("triggered")).getText();
+        // the recent runs refresh themselves until the run has ended
+        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("dr-" + id)).findElement(By.className("status")).getText().equals("COMPLETED"));
+        java.util.Map<String, Object> params = f.worker.client().run(id).orElseThrow().parameters();
+        assertThat(params).containsEntry("mode", "DELTA").containsEntry("day", "2026-11-30").containsEntry("dryRun", true);
+        assertThat(((Number) params.get("days")).intValue()).isEqualTo(30);
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 1500)); // the whole page, for the docs
+        try {
+            screenshot("deployment");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 900));
+        }
+
+        browser.findElement(By.id("dr-" + id)).findElement(By.className("flow-run")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("deployment-run")));
+        assertThat(browser.findElement(By.id("run-state")).getText()).isEqualTo("COMPLETED");
+        assertThat(browser.findElements(By.id("retry"))).hasSize(1);
+
+        browser.get(f.uri("/workers").toString());
+        assertThat(browser.findElement(By.id("workers")).getText()).contains("fixture-worker").contains(Fixture.DEPLOYMENT);
+        screenshot("workers");
     }
 
     @Test

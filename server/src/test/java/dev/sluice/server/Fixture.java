@@ -19,14 +19,24 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.sluice.scheduler.CatchUp;
+import dev.sluice.scheduler.Default;
+import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentRun;
+import dev.sluice.scheduler.Range;
+import dev.sluice.scheduler.Schedule;
+import dev.sluice.scheduler.Worker;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * One real history shared by the server tests of a JVM: a SQLite file in a temporary folder, filled by
  * running real flows (tasks, logs, tags, subflows, failures, a revealed secret), an in-memory block
- * store with secret fields, and a server without API keys on a random loopback port.
+ * store with secret fields, a server without API keys on a random loopback port, and a worker on the same
+ * SQLite file serving two deployments (one with a form-worthy parameter schema, one with hostile names).
  */
 final class Fixture {
     /** Revealed by a flow (so the history masks it). */
@@ -48,6 +58,10 @@ final class Fixture {
     final String parentRunId;
     final String secretRunId;
     final String hostileRunId;
+    /** A worker in this JVM on the same SQLite file, serving {@link #DEPLOYMENT} and {@link #HOSTILE_DEPLOYMENT}. */
+    final Worker worker;
+    /** A completed run of {@link #DEPLOYMENT}. */
+    final DeploymentRun deploymentRun;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record City(String city, int limit, boolean dryRun) {
@@ -55,6 +69,22 @@ final class Fixture {
 
     record Login(String user, String password) {
     }
+
+    enum Mode { FULL, DELTA }
+
+    /** The parameters of the {@link #DEPLOYMENT} deployment: a text, a date, bounded numbers, a choice, a flag. */
+    record Report(String city, LocalDate day, @Range(min = 1, max = 90) @Default("7") int days, @Default("FULL") Mode mode,
+            @Default("false") boolean dryRun) {
+    }
+
+    record Note(@Default(HOSTILE_DEFAULT) String note) {
+    }
+
+    static final String DEPLOYMENT = "sales-report";
+    static final String HOSTILE_DEPLOYMENT = "xss-<img src=x onerror=alert('dep')>";
+    static final String HOSTILE_DEFAULT = "\"><svg onload=alert('default')>";
+    /** A run of {@link #DEPLOYMENT} with this city waits (at task boundaries) until cancelled, at most 20 s. */
+    static final String WAITING_CITY = "Waiting";
 
     static synchronized Fixture shared() {
         if (shared == null) {
@@ -128,6 +158,39 @@ final class Fixture {
         }
         server = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false).history(history, database)
                 .blockStore(blocks).build());
+        worker = startWorker(database);
+        try {
+            String id = worker.client().trigger(DEPLOYMENT, Map.of("day", "2026-11-30"));
+            deploymentRun = worker.client().awaitFinished(id, Duration.ofSeconds(30))
+                    .orElseThrow(() -> new IllegalStateException("the fixture's deployment run did not finish"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Worker startWorker(HistoryDatabase database) {
+        Task<Integer, Integer> step = Task.of("step", (Integer i) -> i + 1);
+        Flow<Report, String> report = Flow.named("sales-report").withRunName("report-{city}").of((Report r) -> {
+            RunContext.logger().info("report for {} on {}, {} days, {}", r.city(), r.day(), r.days(), r.mode());
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int i = 0;
+            while (r.city().equals(WAITING_CITY) && System.nanoTime() < until) {
+                i = step.run(i); // a task boundary, where a cancel ends the run
+                Thread.sleep(50);
+            }
+            return r.city() + " " + r.day() + " " + r.mode() + (r.dryRun() ? " (dry run)" : "");
+        });
+        Flow<Note, String> noted = Flow.named("noted").of((Note n) -> n.note());
+        Deployment reportDeployment = Deployment.of(report, Report.class).withDescription("daily sales numbers")
+                .withTags("team:sales").withParameters(Map.of("city", "Berlin"))
+                .withSchedules(Schedule.cron("0 6 * * *", "Europe/Berlin")).withCatchUp(CatchUp.NONE);
+        Deployment hostile = Deployment.of(noted, Note.class).withName(HOSTILE_DEPLOYMENT)
+                .withDescription("<script>alert('description')</script>").withSchedules(Schedule.interval(Duration.ofHours(1)))
+                .withCatchUp(CatchUp.NONE).withPaused(true);
+        return Worker.builder(database).name("fixture-worker").deployments(reportDeployment, hostile)
+                .pollingInterval(Duration.ofMillis(20)).plannerInterval(Duration.ofMillis(50))
+                .heartbeat(Duration.ofMillis(500), 20).busyRetry(Duration.ofMillis(50)).stopGrace(Duration.ofSeconds(2)).start();
     }
 
     URI uri(String path) {
@@ -157,6 +220,7 @@ final class Fixture {
     }
 
     void close() {
+        worker.close();
         server.close();
         history.close();
     }

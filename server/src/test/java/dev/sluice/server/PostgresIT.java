@@ -69,6 +69,10 @@ class PostgresIT {
                 assertThat(Jsoup.parse(page.body()).select("#logs").text()).contains("square of 12");
                 assertThat(Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/api/runs")))
                         .statusCode()).isEqualTo(401);
+                HttpResponse<String> deployments = Fixture.send(http, HttpRequest.newBuilder(
+                        server.url().resolve("/api/deployments")), "Authorization", auth);
+                assertThat(deployments.statusCode()).as(deployments.body()).isEqualTo(200);
+                assertThat(JSON.readTree(deployments.body()).get("deployments")).isEmpty();
 
                 // the database goes away: 503 with a page, not a stack trace; back: served again
                 sql(pg, "alter database sluice_server allow_connections false");
@@ -81,6 +85,8 @@ class PostgresIT {
                 HttpResponse<String> downApi = Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/api/runs")),
                         "Authorization", auth);
                 assertThat(downApi.statusCode()).isEqualTo(503);
+                assertThat(Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/workers")), "Authorization", auth)
+                        .statusCode()).isEqualTo(503);
                 sql(pg, "alter database sluice_server allow_connections true");
                 long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 int status = 0;

@@ -31,7 +31,15 @@ class SecretsIT {
     @Test
     void noPageAndNoApiResponseHoldsASecret() {
         Set<String> seen = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of("/runs", "/runs?limit=500", "/blocks", "/keys", "/login",
+        // a deployment's run with a secret parameter value: the scheduler keeps its parameters as given, the server masks them
+        String secretRun = f.worker.client().trigger(Fixture.HOSTILE_DEPLOYMENT, java.util.Map.of("note", Fixture.RUN_SECRET));
+        try {
+            assertThat(f.worker.client().awaitFinished(secretRun, java.time.Duration.ofSeconds(30))).isPresent();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Deque<String> todo = new ArrayDeque<>(List.of("/runs", "/runs?limit=500", "/blocks", "/keys", "/login", "/deployments",
+                "/workers", "/deployments/" + DeploymentsIT.enc(Fixture.HOSTILE_DEPLOYMENT),
                 "/runs/" + f.secretRunId, "/runs/" + f.secretRunId + "/logs"));
         Set<String> runIds = new LinkedHashSet<>();
         while (!todo.isEmpty() && seen.size() < 400) {
@@ -64,7 +72,8 @@ class SecretsIT {
             }
         }
         for (String api : List.of("/api/runs?limit=500", "/api/blocks", "/api/activity", "/api/activity?window=7d",
-                "/api/openapi.json", "/api/me", "/api/keys")) {
+                "/api/openapi.json", "/api/me", "/api/keys", "/api/deployments", "/api/workers",
+                "/api/deployments/" + DeploymentsIT.enc(Fixture.HOSTILE_DEPLOYMENT) + "/runs", "/api/deployment-runs/" + secretRun)) {
             HttpResponse<String> r = f.get(api);
             assertThat(r.statusCode()).as(api).isEqualTo(200);
             assertClean(api, r);
@@ -73,5 +82,6 @@ class SecretsIT {
         String detail = f.get("/runs/" + f.secretRunId).body();
         assertThat(Jsoup.parse(detail).select("#error").text()).contains("login refused for password **********");
         assertThat(Jsoup.parse(detail).select("#logs").text()).contains("trying password **********");
+        assertThat(f.get("/api/deployment-runs/" + secretRun).body()).contains("**********");
     }
 }

@@ -308,7 +308,9 @@ class ServerIT {
     void everyRouteAnswersOverHttp() throws Exception {
         int checked = 0;
         for (RouteDef r : f.server.routesForTests()) {
-            String path = r.path().replace("{id}", r.path().startsWith("/api/keys") || r.path().startsWith("/keys")
+            String path = r.path().replace("deployments/{name}", "deployments/" + Fixture.DEPLOYMENT)
+                    .replace("deployment-runs/{id}", "deployment-runs/" + f.deploymentRun.id());
+            path = path.replace("{id}", r.path().startsWith("/api/keys") || r.path().startsWith("/keys")
                     ? "000000000000" : f.etlRunIds.get(0)).replace("{file}", "sluice.css")
                     .replace("{type}", "test-credentials").replace("{name}", "no-such-block");
             HttpRequest.Builder req = HttpRequest.newBuilder(f.uri(path));

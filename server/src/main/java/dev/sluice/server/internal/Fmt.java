@@ -64,4 +64,9 @@ public final class Fmt {
     public static String value(@Nullable Object value) {
         return Secret.mask(String.valueOf(value));
     }
+
+    /** The page of deployment {@code name}, its name escaped for a path. */
+    public static String deploymentHref(String name) {
+        return DeploymentRoutes.href(name);
+    }
 }

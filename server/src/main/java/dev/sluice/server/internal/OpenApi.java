@@ -34,7 +34,7 @@ final class OpenApi {
         doc.put("openapi", "3.0.3");
         doc.putObject("info").put("title", "Sluice server API").put("version", "1")
                 .put("description", "The JSON API of the Sluice dashboard. Send 'Authorization: Bearer <API key>'; "
-                        + "roles: viewer (read), operator (trigger, cancel), admin (keys, blocks). Secret values never appear.");
+                        + "roles: viewer (read), operator (trigger, backfill, cancel, retry, pause, resume), admin (keys, blocks). Secret values never appear.");
         ObjectNode paths = doc.putObject("paths");
         for (RouteDef r : routes) {
             if (!r.api()) {
@@ -60,12 +60,17 @@ final class OpenApi {
                         .put("description", QUERY_DOCS.getOrDefault(q, q));
                 p.putObject("schema").put("type", "string");
             }
-            if (r.method().equals("POST") && r.path().equals("/api/keys")) {
-                op.putObject("requestBody").put("required", true).putObject("content").putObject("application/json")
-                        .putObject("schema").put("$ref", "#/components/schemas/KeyRequest");
+            String body = !r.method().equals("POST") ? null : r.path().equals("/api/keys") ? "KeyRequest"
+                    : r.path().equals("/api/deployments/{name}/runs") ? "TriggerRequest"
+                    : r.path().equals("/api/deployments/{name}/backfill") ? "BackfillRequest" : null;
+            if (body != null) {
+                op.putObject("requestBody").put("required", !body.equals("TriggerRequest")).putObject("content")
+                        .putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/" + body);
             }
             ObjectNode responses = op.putObject("responses");
-            String ok = r.method().equals("POST") ? "201" : r.method().equals("DELETE") ? "204" : "200";
+            boolean creates = r.path().equals("/api/keys") || r.path().endsWith("/runs") || r.path().endsWith("/backfill")
+                    || r.path().endsWith("/retry");
+            String ok = r.method().equals("POST") ? (creates ? "201" : "200") : r.method().equals("DELETE") ? "204" : "200";
             ObjectNode okResponse = responses.putObject(ok).put("description", "success");
             if (!r.response().isEmpty()) {
                 okResponse.putObject("content").putObject("application/json").putObject("schema")
@@ -79,6 +84,10 @@ final class OpenApi {
             if (r.role() != null) {
                 responses.putObject("401").put("description", "no valid API key").set("content", errorContent());
                 responses.putObject("403").put("description", "the key's role is not enough, or a CSRF token is missing")
+                        .set("content", errorContent());
+            }
+            if (r.path().endsWith("/cancel") || r.path().endsWith("/retry")) {
+                responses.putObject("409").put("description", "the run has ended (cancel) or has not finished (retry)")
                         .set("content", errorContent());
             }
             if (r.path().contains("{")) {
@@ -131,6 +140,54 @@ final class OpenApi {
                 .putArray("enum").add("viewer").add("operator").add("admin");
         schemas.putObject("NewKey").put("type", "object").putObject("properties").<ObjectNode>set("token", type("string"))
                 .putObject("key").put("$ref", "#/components/schemas/Key");
+        ObjectNode drun = schemas.putObject("DeploymentRun").put("type", "object").putObject("properties");
+        for (String f : List.of("id", "deployment", "slot", "scheduledTime", "flowRunId", "workerId", "retryOf", "message",
+                "createdAt", "startedAt", "endedAt")) {
+            drun.set(f, type("string"));
+        }
+        drun.putObject("kind").put("type", "string").putArray("enum").add("SCHEDULED").add("MANUAL").add("BACKFILL").add("RETRY");
+        ArrayNode statuses = drun.putObject("status").put("type", "string").putArray("enum");
+        for (dev.sluice.scheduler.RunStatus s : dev.sluice.scheduler.RunStatus.values()) {
+            statuses.add(s.name());
+        }
+        drun.set("late", type("boolean"));
+        drun.set("cancelRequested", type("boolean"));
+        drun.putObject("parameters").put("type", "object");
+        schemas.putObject("DeploymentRuns").put("type", "object").putObject("properties").putObject("items").put("type", "array")
+                .putObject("items").put("$ref", "#/components/schemas/DeploymentRun");
+        ObjectNode dep = schemas.putObject("Deployment").put("type", "object").putObject("properties");
+        for (String f : List.of("name", "flowName", "version", "description", "catchUp", "catchUpWindow", "overlap", "updatedAt")) {
+            dep.set(f, type("string"));
+        }
+        dep.putObject("tags").put("type", "array").set("items", type("string"));
+        dep.set("paused", type("boolean"));
+        dep.set("concurrencyLimit", type("integer"));
+        dep.putObject("schedules").put("type", "array").putObject("items").put("type", "object").putObject("properties")
+                .<ObjectNode>set("expression", type("string")).set("description", type("string"));
+        dep.putObject("nextRuns").put("type", "array").set("items", type("string"));
+        dep.putObject("lastRun").put("$ref", "#/components/schemas/DeploymentRun");
+        dep.putObject("parameters").put("type", "object").put("description", "the deployment's default parameter values");
+        dep.putObject("parameterSchema").put("type", "object").put("description", "the parameters as JSON Schema");
+        schemas.putObject("Deployments").put("type", "object").putObject("properties").putObject("deployments")
+                .put("type", "array").putObject("items").put("$ref", "#/components/schemas/Deployment");
+        schemas.putObject("TriggerRequest").put("type", "object").putObject("properties").putObject("parameters")
+                .put("type", "object").put("description", "parameter values over the deployment's defaults; text is accepted for every type");
+        schemas.putObject("BackfillRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("from").add("to"))
+                .putObject("properties").<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
+                .set("force", type("boolean"));
+        schemas.putObject("Backfill").put("type", "object").putObject("properties").putObject("runs").put("type", "array")
+                .set("items", type("string"));
+        ObjectNode worker = schemas.putObject("Worker").put("type", "object").putObject("properties");
+        for (String f : List.of("id", "name", "host", "startedAt", "heartbeatAt", "stoppedAt")) {
+            worker.set(f, type("string"));
+        }
+        worker.set("pid", type("integer"));
+        worker.set("stale", type("boolean"));
+        worker.putObject("deployments").put("type", "array").set("items", type("string"));
+        worker.putObject("running").put("type", "array").put("description", "ids of the deployment runs it is running")
+                .set("items", type("string"));
+        schemas.putObject("Workers").put("type", "object").putObject("properties").<ObjectNode>set("staleAfter", type("string"))
+                .putObject("workers").put("type", "array").putObject("items").put("$ref", "#/components/schemas/Worker");
         schemas.putObject("Me").put("type", "object").putObject("properties").<ObjectNode>set("name", type("string"))
                 .<ObjectNode>set("role", type("string")).set("open", type("boolean"));
         return doc;

@@ -276,8 +276,23 @@ final class RunRoutes {
         RunView view = new RunView(row(run, d.parameters()), Fmt.time(run.endTime()),
                 Charts.stateTimeline(d.stateHistory(), end), states, Charts.gantt(run, tasks.items(), now), taskRows, tasksNext,
                 subflowTree(d.subflowRuns().items(), 0, new int[] {0}), params, error, logs, logsNext,
-                !run.state().isTerminal() && !d.logs().hasNext(), lastLine);
+                !run.state().isTerminal() && !d.logs().hasNext(), lastLine, deploymentRun(run),
+                who != null && who.role().allows(Role.OPERATOR));
         web.render(ctx, "run.jte", web.page(ctx, who, run.name(), "runs"), view);
+    }
+
+    /** The deployment's run that made {@code run}, for the cancel and run-again buttons; none when the scheduler's tables cannot be read. */
+    private Views.@Nullable DeploymentRunRow deploymentRun(FlowRunSummary run) {
+        if (run.parentFlowRunId() != null) {
+            return null;
+        }
+        try {
+            dev.sluice.scheduler.DeploymentRun r = DeploymentRoutes.ofFlowRun(settings.deployments().client(), run);
+            return r == null ? null : DeploymentRoutes.runRow(r);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger("dev.sluice.server").debug("no deployment run for {}: {}", run.id(), e.toString());
+            return null;
+        }
     }
 
     private List<TreeNode> subflowTree(List<FlowRunSummary> children, int depth, int[] budget) {

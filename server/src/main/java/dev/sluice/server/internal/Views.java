@@ -48,10 +48,56 @@ public final class Views {
     public record ErrorRow(String type, String message, String stack) {
     }
 
-    /** The run page. */
+    /**
+     * The run page; {@code deploymentRun} is the deployment's run that made it (for the cancel and run-again
+     * buttons), if any.
+     */
     public record RunView(RunRow run, String end, String timeline, List<StateRow> states, String gantt,
             List<TaskRow> tasks, @Nullable String tasksNextHref, List<TreeNode> subflows, List<Field> parameters,
-            @Nullable ErrorRow error, List<LogRow> logs, @Nullable String logsNextHref, boolean live, long lastLine) {
+            @Nullable ErrorRow error, List<LogRow> logs, @Nullable String logsNextHref, boolean live, long lastLine,
+            @Nullable DeploymentRunRow deploymentRun, boolean canOperate) {
+    }
+
+    /** A deployment in the list: its schedules in words, its next runs, its last run. */
+    public record DeploymentRow(String name, String href, String flow, String description, String tags, List<String> schedules,
+            List<String> nextRuns, @Nullable String lastStatus, @Nullable String lastRunHref, boolean paused) {
+    }
+
+    /** The deployments page. */
+    public record DeploymentsView(List<DeploymentRow> deployments, @Nullable String problem) {
+    }
+
+    /**
+     * One field of a run form, built from a parameter: its input kind ({@code select}, {@code checkbox},
+     * {@code date}, {@code datetime-local}, {@code number}, {@code text}), its value as entered or its
+     * default, and the server's message when the value was wrong; {@code blank}: it may be left empty (optional
+     * without a default).
+     */
+    public record FormField(String name, String id, String kind, String value, List<String> choices, boolean required, boolean blank,
+            @Nullable String min, @Nullable String max, @Nullable String step, @Nullable String placeholder,
+            String help, @Nullable String error) {
+    }
+
+    /** A run of a deployment. */
+    public record DeploymentRunRow(String id, String deployment, String deploymentHref, String kind, String status,
+            String scheduled, String started, String ended, @Nullable String flowRunId, String parameters, String message,
+            boolean canCancel, boolean canRetry) {
+    }
+
+    /** A deployment's page: facts, the run form, the backfill form, recent runs. */
+    public record DeploymentView(DeploymentRow deployment, String version, String concurrency, String catchUp, String overlap,
+            List<FormField> fields, @Nullable String formError, @Nullable String flash, @Nullable String triggeredId,
+            String backfillFrom, String backfillTo, boolean backfillForce, @Nullable String backfillError,
+            List<DeploymentRunRow> runs, boolean active, boolean canOperate) {
+    }
+
+    /** A worker: who, where, its last heartbeat, what it serves and runs. */
+    public record WorkerRow(String id, String name, String host, long pid, String started, String heartbeat, String age,
+            String stopped, List<String> deployments, List<String> running, boolean stale) {
+    }
+
+    /** The workers page. */
+    public record WorkersView(List<WorkerRow> workers, String staleAfter, String within) {
     }
 
     /** A page of log lines. */

@@ -91,9 +91,11 @@ final class Web {
                 default -> "Bad request";
             };
             error(ctx, e.status, title, e.getMessage());
+        } catch (dev.sluice.scheduler.DeploymentNotFoundException e) {
+            error(ctx, 404, "Not found", Fmt.cut(e.getMessage(), 2_000));
         } catch (IllegalArgumentException e) {
             error(ctx, 400, "Bad request", Secret.mask(e.getMessage()));
-        } catch (HistoryException | ServerException e) {
+        } catch (HistoryException | ServerException | dev.sluice.scheduler.SchedulerDatabaseException e) {
             LOG.warn("database unavailable: {}", Secret.mask(e.getMessage()));
             ctx.header("Retry-After", "5");
             error(ctx, 503, "Database unavailable", "the database cannot be reached just now; try again in a moment");

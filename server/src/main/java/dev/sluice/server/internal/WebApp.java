@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-/** The server's routes, pages and API on Javalin. */
-/** The server's routes, pages and API on Javalin: the routes live in {@link SessionRoutes}, {@link RunRoutes} and {@link AdminRoutes}. */
+/**
+ * The server's routes, pages and API on Javalin: the routes live in {@link SessionRoutes}, {@link RunRoutes},
+ * {@link DeploymentRoutes}, {@link WorkerRoutes} and {@link AdminRoutes}.
+ */
 public final class WebApp {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
@@ -19,7 +21,7 @@ public final class WebApp {
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
             boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
-            Duration listCache, Clock clock) {
+            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter) {
     }
 
     private final Web web;
@@ -36,6 +38,8 @@ public final class WebApp {
         this.streams = new LogStreams(settings.history(), parameters);
         SessionRoutes session = new SessionRoutes(web, auth);
         RunRoutes runs = new RunRoutes(web, settings, parameters, streams, templates);
+        DeploymentRoutes deployments = new DeploymentRoutes(web, settings);
+        WorkerRoutes workers = new WorkerRoutes(web, settings);
         AdminRoutes admin = new AdminRoutes(web, settings, new BlockViews(settings.blockStore()));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -51,6 +55,8 @@ public final class WebApp {
             config.routes.error(405, ctx -> web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here"));
             session.register(config.routes);
             runs.register(config.routes);
+            deployments.register(config.routes);
+            workers.register(config.routes);
             admin.register(config.routes);
         });
     }
