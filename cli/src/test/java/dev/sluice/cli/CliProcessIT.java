@@ -48,7 +48,7 @@ class CliProcessIT {
         pb.environment().remove("SLUICE_DATABASE_URL");
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Done(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
@@ -85,7 +85,7 @@ class CliProcessIT {
             answer(seen, "password (Secret, secret: not shown): ", keys, secret);
             answer(seen, "port (int): ", keys, "2222");
             answer(seen, "optional: Enter to skip): ", keys, "");
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             reader.join(5_000);
         } finally {
             p.destroyForcibly();
@@ -107,16 +107,16 @@ class CliProcessIT {
         pb.environment().put("SLUICE_CLASSPATH", ROOT.resolve("cli/target/test-classes").toString());
         Process s = pb.start();
         String shown = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(s.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(s.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(shown).as(show.out()).contains("2222", "**********").doesNotContain(secret);
     }
 
     private static void answer(ByteArrayOutputStream seen, String prompt, OutputStream keys, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         int from = 0;
         while (!text(seen).contains(prompt)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no prompt '" + prompt + "' within 60 s; the screen shows: " + text(seen));
+                throw new AssertionError("no prompt '" + prompt + "' within 120 s; the screen shows: " + text(seen));
             }
             Thread.sleep(50);
         }

@@ -7,7 +7,6 @@ import dev.sluice.notify.Notify;
 import dev.sluice.scheduler.Default;
 import dev.sluice.scheduler.Deployment;
 import dev.sluice.scheduler.Schedule;
-import dev.sluice.scheduler.Sluice;
 import dev.sluice.scheduler.Worker;
 import dev.sluice.server.ServerOptions;
 import dev.sluice.server.SluiceServer;
@@ -105,14 +104,29 @@ public final class ServedDailySales {
         try (DailySales.Setup setup = DailySales.Setup.open(options, List.of(), out)) {
             Deployment deployment = deployment(flow(setup, zone), cron, zone);
             Worker.Builder worker = Worker.builder(database).deployments(deployment);
-            try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(database).port(port).printUrl(false).build())) {
+            try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(database).port(port).printUrl(false).build());
+                    Worker started = worker.start()) {
                 out.println("serving deployment '" + DEPLOYMENT + "': " + deployment.schedules().get(0).description()
                         + "; next: " + deployment.schedules().get(0).next(1, java.time.Instant.now()).get(0));
                 out.println("dashboard: " + server.url() + "   (runs: bin/sluice runs ls; run now: bin/sluice deployments run "
                         + DEPLOYMENT + " -p regions=north)");
                 out.println("Ctrl-C stops");
                 out.flush();
-                Sluice.serve(worker);
+                Thread hook = new Thread(started::close, "daily-sales-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    while (!started.awaitStop(java.time.Duration.ofDays(1))) {
+                        // serving
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // stop: the worker closes gracefully below
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException e) {
+                        // the JVM is stopping: the hook closes the worker
+                    }
+                }
             }
         }
     }

@@ -55,6 +55,23 @@ public final class SchedulerSchema {
         if (db.dialect() == Dialect.SQLITE) {
             Path file = Objects.requireNonNull(db.file());
             Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock");
+            // a file lock is per process: threads of this JVM migrating the same file (a worker and a client
+            // opening at once) take this JVM's lock of the file first, or the second one's lock() would throw
+            Object inJvm = MIGRATING.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object());
+            synchronized (inJvm) {
+                migrateLocked(db, lockFile);
+            }
+        } else {
+            flyway(db); // Flyway locks PostgreSQL itself
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @SuppressWarnings("try")
+    private static void migrateLocked(Database db, Path lockFile) {
+        int current;
+        {
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock lock = ch.lock()) {
                 current = current(db);
@@ -68,8 +85,6 @@ public final class SchedulerSchema {
                 throw new SchedulerDatabaseException("cannot lock " + lockFile + " to migrate the scheduler tables in "
                         + db.description() + ": " + e, e);
             }
-        } else {
-            flyway(db); // Flyway locks PostgreSQL itself
         }
     }
 
