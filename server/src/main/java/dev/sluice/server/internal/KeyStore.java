@@ -144,13 +144,35 @@ public final class KeyStore implements AutoCloseable {
             return;
         }
         Path lockFile = file.get().resolveSibling(file.get().getFileName() + "-server-migrate.lock");
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = ch.lock()) {
-            flyway();
-        } catch (IOException e) {
-            throw new ServerException("cannot lock " + lockFile + " to migrate the API key tables: " + e, e);
+        // a file lock is per process: threads of one JVM take this JVM's lock of the file first
+        synchronized (MIGRATING.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object())) {
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = ch.lock()) {
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        flyway();
+                        return;
+                    } catch (ServerException e) {
+                        // SQLite answers SQLITE_BUSY at once (no busy wait) when a read transaction must become a
+                        // write one while another connection writes: a history writer next to us; try again
+                        if (attempt >= 10 || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
+                            throw e;
+                        }
+                        try {
+                            Thread.sleep(100L * attempt);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            throw e;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new ServerException("cannot lock " + lockFile + " to migrate the API key tables: " + e, e);
+            }
         }
     }
+
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void flyway() {
         String dialect = config.isSqlite() ? "sqlite" : "postgresql";
