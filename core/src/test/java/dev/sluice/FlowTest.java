@@ -139,6 +139,25 @@ class FlowTest {
     }
 
     @Test
+    void anInterruptDuringATaskThatNeverBlocksCancelsTheFlowAtTheNextTaskBoundary() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger laterRan = new java.util.concurrent.atomic.AtomicInteger();
+        Task0<Integer> busy = Task.of("busy", () -> {
+            Thread.currentThread().interrupt(); // a cancel arrives while a task computes without blocking
+            return 1;
+        });
+        Task0<Integer> later = Task.of("later", () -> laterRan.incrementAndGet());
+        Flow0<Integer> f = Flow.of("cancelled-between-tasks", () -> busy.run() + later.run());
+        AtomicReference<FlowRun<Integer>> result = new AtomicReference<>();
+        Thread t = new Thread(() -> result.set(f.runForState()));
+        t.start();
+        t.join(10_000);
+
+        assertThat(result.get().state()).isEqualTo(State.CANCELLED);
+        assertThat(laterRan).as("the next task did no work").hasValue(0);
+        assertThat(result.get().taskRuns()).extracting(TaskRun::state).containsExactly(State.COMPLETED, State.CANCELLED);
+    }
+
+    @Test
     void tagsFromScopesFlowsAndTasksAreUnited() {
         Task0<String> t = Task.of("tagged", () -> "x").withTags("task-tag");
         Flow0<String> f = Flow.of("tags", () -> t.run()).withTags("flow-tag");

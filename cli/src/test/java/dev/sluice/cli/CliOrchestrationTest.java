@@ -194,6 +194,35 @@ class CliOrchestrationTest {
     }
 
     @Test
+    void deploymentsCanBeRunThroughARemoteServer() throws Exception {
+        String token;
+        dev.sluice.history.History.open(db()).close();
+        try (ApiKeys keys = ApiKeys.open(db())) {
+            token = keys.create("ops", Role.OPERATOR).token().reveal();
+        }
+        try (Worker worker = worker();
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db()).printUrl(false).build())) {
+            String url = server.url().toString();
+            Map<String, String> withKey = Map.of("SLUICE_API_KEY", token);
+            Result ls = run(withKey, "deployments", "ls", "--server", url);
+            assertThat(ls.code()).as(ls.all()).isZero();
+            assertThat(ls.out()).contains("daily-report", "Europe/Berlin", "sleepy");
+            Result ran = run(withKey, "deployments", "run", "daily-report", "-p", "region=remote", "--wait", "--timeout", "PT60S",
+                    "--server", url);
+            assertThat(ran.code()).as(ran.all()).isZero();
+            assertThat(ran.out()).contains("COMPLETED");
+            Result wrong = run(withKey, "deployments", "run", "daily-report", "-p", "days=many", "--server", url);
+            assertThat(wrong.code()).as(wrong.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(wrong.err()).contains("days");
+            assertThat(run(withKey, "deployments", "runs", "daily-report", "--server", url).out()).contains("MANUAL", "COMPLETED");
+            assertThat(run(withKey, "deployments", "pause", "daily-report", "--server", url).code()).isZero();
+            assertThat(run(withKey, "deployments", "ls", "--server", url).out()).contains("paused");
+            assertThat(run(withKey, "runs", "cancel", "no-such-run", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
+            assertThat(run(Map.of(), "deployments", "ls", "--server", url).code()).as("no key").isEqualTo(SluiceCli.FAILED);
+        }
+    }
+
+    @Test
     void aWorkerServesTheDeploymentsOfAJar() throws Exception {
         Path jar = Jars.of(home.resolve("app.jar"), TestDeployments.class, "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

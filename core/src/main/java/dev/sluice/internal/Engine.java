@@ -379,6 +379,11 @@ public final class Engine {
     }
 
     private static @Nullable Object callBody(RunRecord run, Frame inner) throws Exception {
+        if (run instanceof TaskRunRecord && Thread.currentThread().isInterrupted()) {
+            // a cancel (an interrupt) that came while the previous task ran without blocking: this task boundary
+            // is where the flow sees it, before any work of this task
+            throw new InterruptedException("interrupted before task '" + run.spec.name() + "' started: the run is being cancelled");
+        }
         Frame previous = Frame.enter(inner);
         if (!MdcState.ON) {
             try {

@@ -46,11 +46,20 @@ final class DeploymentsCommands {
     }
 
     static DeploymentClient client(Cli cli) {
-        if (cli.remote() != null) {
-            throw new CliException(SluiceCli.FAILED, "deployments are not offered by the server's API yet: run this where the"
-                    + " database is reachable (--database or SLUICE_DATABASE_URL)");
-        }
         return cli.deployments();
+    }
+
+    /** A server's deployment run, read from its JSON. */
+    static DeploymentRun readRun(Cli cli, com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return cli.jsonIn.treeToValue(node, DeploymentRun.class);
+        } catch (java.io.IOException e) {
+            throw new CliException(SluiceCli.FAILED, "the server's run does not read (" + e.getMessage() + ")");
+        }
+    }
+
+    static String encode(String name) {
+        return java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String schedules(DeploymentInfo d) {
@@ -84,6 +93,26 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            Remote remote = cli.remote();
+            if (remote != null) {
+                com.fasterxml.jackson.databind.JsonNode doc = remote.get("/api/deployments", Map.of());
+                com.fasterxml.jackson.databind.JsonNode items = doc == null ? cli.json.createArrayNode() : doc.path("deployments");
+                if (json) {
+                    Output.json(cli, items);
+                    return;
+                }
+                Table t = new Table("NAME", "FLOW", "SCHEDULES", "NEXT", "LAST RUN");
+                for (com.fasterxml.jackson.databind.JsonNode d : items) {
+                    List<String> schedules = new ArrayList<>();
+                    d.path("schedules").forEach(x -> schedules.add(x.path("description").asText()));
+                    String next = d.path("paused").asBoolean() ? "paused"
+                            : d.path("nextRuns").size() > 0 ? dev.sluice.cli.internal.Runs.time(Instant.parse(d.path("nextRuns").get(0).asText())) : "-";
+                    t.row(d.path("name").asText(), d.path("flowName").asText(), schedules.isEmpty() ? "-" : String.join("; ", schedules),
+                            next, d.path("lastRun").isObject() ? d.path("lastRun").path("status").asText() : "-");
+                }
+                t.print(cli.out, cli.colour());
+                return;
+            }
             try (DeploymentClient client = client(cli)) {
                 List<DeploymentInfo> all = client.deployments();
                 if (json) {
@@ -238,6 +267,35 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            Remote remote = cli.remote();
+            if (remote != null) {
+                DeploymentRun made = readRun(cli, remote.post("/api/deployments/" + encode(name) + "/runs", Map.of("parameters", params)));
+                cli.out.println(made.id());
+                if (!await) {
+                    return;
+                }
+                cli.out.flush();
+                long deadline = System.nanoTime() + timeout.toNanos();
+                DeploymentRun r = made;
+                while (!r.status().isFinished()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new CliException(SluiceCli.FAILED, "run " + made.id() + " had not ended after " + timeout);
+                    }
+                    try {
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CliException(SluiceCli.FAILED, "interrupted while waiting for run " + made.id());
+                    }
+                    com.fasterxml.jackson.databind.JsonNode now = remote.get("/api/deployment-runs/" + made.id(), Map.of());
+                    if (now == null) {
+                        throw new CliException(SluiceCli.NOT_FOUND, "run " + made.id() + " is gone");
+                    }
+                    r = readRun(cli, now);
+                }
+                finished(r, made.id());
+                return;
+            }
             try (DeploymentClient client = client(cli)) {
                 find(client, name);
                 String id = client.trigger(name, params);
@@ -256,12 +314,15 @@ final class DeploymentsCommands {
                 if (done.isEmpty()) {
                     throw new CliException(SluiceCli.FAILED, "run " + id + " had not ended after " + timeout);
                 }
-                DeploymentRun r = done.get();
-                cli.out.println(r.status().name() + (r.flowRunId() == null ? "" : " (flow run " + r.flowRunId() + ")")
-                        + (r.message() == null ? "" : ": " + r.message()));
-                if (r.status() != RunStatus.COMPLETED) {
-                    throw new CliException(SluiceCli.FAILED, "run " + id + " of " + name + " ended " + r.status());
-                }
+                finished(done.get(), id);
+            }
+        }
+
+        private void finished(DeploymentRun r, String id) {
+            cli.out.println(r.status().name() + (r.flowRunId() == null ? "" : " (flow run " + r.flowRunId() + ")")
+                    + (r.message() == null ? "" : ": " + r.message()));
+            if (r.status() != RunStatus.COMPLETED) {
+                throw new CliException(SluiceCli.FAILED, "run " + id + " of " + name + " ended " + r.status());
             }
         }
     }
@@ -292,6 +353,15 @@ final class DeploymentsCommands {
             Instant now = cli.clock.instant();
             Instant start = Durations.since(from, now);
             Instant end = to == null ? now : Durations.since(to, now);
+            Remote remote = cli.remote();
+            if (remote != null) {
+                com.fasterxml.jackson.databind.JsonNode made = remote.post("/api/deployments/" + encode(name) + "/backfill",
+                        Map.of("from", start.toString(), "to", end.toString(), "force", force));
+                com.fasterxml.jackson.databind.JsonNode ids = made.isArray() ? made : made.path("ids").isArray() ? made.path("ids") : made.path("runs");
+                cli.out.println("Backfill of " + name + ": " + ids.size() + " run(s) from " + start + " to " + end + ".");
+                ids.forEach(i -> cli.out.println(i.isTextual() ? i.asText() : i.path("id").asText()));
+                return;
+            }
             try (DeploymentClient client = client(cli)) {
                 find(client, name);
                 List<String> ids = client.backfill(name, start, end, force);
@@ -316,6 +386,12 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            Remote remote = cli.remote();
+            if (remote != null) {
+                remote.post("/api/deployments/" + encode(name) + (pause ? "/pause" : "/resume"), Map.of());
+                cli.out.println((pause ? "Paused" : "Resumed") + " the schedules of " + name + ".");
+                return;
+            }
             try (DeploymentClient client = client(cli)) {
                 find(client, name);
                 if (pause) {
@@ -347,6 +423,22 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            Remote remote = cli.remote();
+            if (remote != null && name != null) {
+                com.fasterxml.jackson.databind.JsonNode doc = remote.get("/api/deployments/" + encode(name) + "/runs",
+                        Map.of("limit", List.of(String.valueOf(limit))));
+                if (doc == null) {
+                    throw new CliException(SluiceCli.NOT_FOUND, "no deployment is named '" + name + "'");
+                }
+                List<DeploymentRun> runs = new ArrayList<>();
+                (doc.isArray() ? doc : doc.path("items").isArray() ? doc.path("items") : doc.path("runs")).forEach(n -> runs.add(readRun(cli, n)));
+                if (json) {
+                    Output.json(cli, runs);
+                } else {
+                    runsTable(cli, runs, Map.of());
+                }
+                return;
+            }
             try (DeploymentClient client = client(cli)) {
                 if (name != null) {
                     find(client, name);

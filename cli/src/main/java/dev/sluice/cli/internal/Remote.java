@@ -96,8 +96,8 @@ final class Remote {
         if (status < 300) {
             return json;
         }
-        String why = json != null && json.hasNonNull("error") ? json.get("error").asText()
-                : json != null && json.hasNonNull("message") ? json.get("message").asText() : "HTTP " + status;
+        String why = json != null && json.hasNonNull("message") ? json.get("message").asText()
+                : json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
         switch (status) {
             case 404:
                 if (nullOn404) {

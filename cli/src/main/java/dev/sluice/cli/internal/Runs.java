@@ -338,9 +338,15 @@ final class Runs {
 
         @Override
         public void run() {
-            if (cli.remote() != null) {
-                throw new CliException(SluiceCli.FAILED, "runs cancel is not offered by the server's API yet: run it where the"
-                        + " database is reachable (--database or SLUICE_DATABASE_URL)");
+            Remote remote = cli.remote();
+            if (remote != null) {
+                if (remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null) {
+                    remote.post("/api/deployment-runs/" + id + "/cancel", java.util.Map.of());
+                } else {
+                    remote.post("/api/runs/" + id + "/cancel", java.util.Map.of());
+                }
+                cli.out.println("Cancel requested for run " + id + ".");
+                return;
             }
             try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
                 String runId = id;
