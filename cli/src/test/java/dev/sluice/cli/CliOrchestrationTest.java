@@ -219,6 +219,9 @@ class CliOrchestrationTest {
             assertThat(run(withKey, "deployments", "ls", "--server", url).out()).contains("paused");
             assertThat(run(withKey, "runs", "cancel", "no-such-run", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
             assertThat(run(Map.of(), "deployments", "ls", "--server", url).code()).as("no key").isEqualTo(SluiceCli.FAILED);
+            Result local = run(withKey, "blocks", "ls", "--server", url);
+            assertThat(local.code()).isEqualTo(SluiceCli.USAGE);
+            assertThat(local.err()).contains("not through a server");
         }
     }
 

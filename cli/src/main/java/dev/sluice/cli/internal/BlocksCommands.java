@@ -61,6 +61,7 @@ final class BlocksCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("blocks types");
             List<BlockSchema> types = cli.runtime().call(Blocks::types);
             if (json) {
                 List<Map<String, Object>> doc = new ArrayList<>();
@@ -102,6 +103,7 @@ final class BlocksCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("blocks ls");
             List<BlockId> ids = new ArrayList<>();
             for (BlockId id : cli.runtime().call(Blocks::list)) {
                 if (type == null || id.type().equals(type)) {
@@ -167,6 +169,7 @@ final class BlocksCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("blocks show");
             BlockId id = find(cli, reference);
             Optional<String> document = cli.runtime().blockStore().read(id);
             if (document.isEmpty()) {
@@ -246,6 +249,7 @@ final class BlocksCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("blocks create");
             BlockId.checkName(name);
             BlockSchema schema = cli.runtime().call(Blocks::types).stream().filter(s -> s.slug().equals(type)).findFirst()
                     .orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no block type '" + type + "' is known here (known: "
@@ -365,6 +369,7 @@ final class BlocksCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("blocks rm");
             BlockId id = find(cli, reference);
             if (!cli.runtime().blockStore().delete(id)) {
                 throw new CliException(SluiceCli.NOT_FOUND, "block '" + id + "' is no longer saved");

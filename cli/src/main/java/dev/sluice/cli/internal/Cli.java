@@ -232,6 +232,14 @@ public final class Cli {
         return new Remote(this, url, env.get(Remote.KEY_VARIABLE));
     }
 
+    /** Refuses {@code --server} for a command that needs the database or block store itself. */
+    void requireLocal(String command) {
+        if (remote() != null) {
+            throw new CliException(SluiceCli.USAGE, command + " works on the database and block store, not through a server:"
+                    + " run it without --server (and without SLUICE_SERVER_URL) where they are reachable");
+        }
+    }
+
     /** Where runs are read: the server, else the history database. */
     RunSource runs() {
         Remote r = remote();

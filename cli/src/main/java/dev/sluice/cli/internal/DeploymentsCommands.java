@@ -187,6 +187,7 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            cli.requireLocal("deployments show (use deployments ls and deployments runs NAME with --server)");
             try (DeploymentClient client = client(cli)) {
                 DeploymentInfo d = find(client, name);
                 List<DeploymentRun> recent = client.runs(name, 10);
@@ -424,7 +425,10 @@ final class DeploymentsCommands {
         @Override
         public void run() {
             Remote remote = cli.remote();
-            if (remote != null && name != null) {
+            if (remote != null && name == null) {
+                throw new CliException(SluiceCli.USAGE, "with --server, name the deployment: deployments runs NAME");
+            }
+            if (remote != null) {
                 com.fasterxml.jackson.databind.JsonNode doc = remote.get("/api/deployments/" + encode(name) + "/runs",
                         Map.of("limit", List.of(String.valueOf(limit))));
                 if (doc == null) {

@@ -26,6 +26,7 @@ final class WorkersLs implements Runnable {
 
     @Override
     public void run() {
+        cli.requireLocal("worker ls");
         try (DeploymentClient client = DeploymentsCommands.client(cli)) {
             Instant now = cli.clock.instant();
             List<WorkerInfo> workers = client.workers(Duration.ofDays(1)).stream()
