@@ -169,7 +169,10 @@ class CliOrchestrationTest {
             NewApiKey admin = keys.create("cli-test", Role.ADMIN);
             token = admin.token().reveal();
         }
-        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db()).printUrl(false).build())) {
+        dev.sluice.block.BlockStore store = dev.sluice.block.BlockStore.inMemory();
+        store.write(new dev.sluice.block.BlockId("log-notifier", "remote-alerts"), "{\"logger\":\"alerts.remote\"}", false);
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db()).blockStore(store)
+                .printUrl(false).build())) {
             String url = server.url().toString();
             Map<String, String> withKey = Map.of("SLUICE_API_KEY", token);
             Result ls = run(withKey, "runs", "ls", "--server", url, "--state", "FAILED");
@@ -179,6 +182,13 @@ class CliOrchestrationTest {
             assertThat(show.out()).contains("FAILED", "**********").doesNotContain(Histories.REVEALED);
             assertThat(run(withKey, "runs", "logs", ids.get(0), "--server", url).out()).contains("squaring 1");
             assertThat(run(withKey, "api-keys", "ls", "--server", url).out()).contains("cli-test", "admin").doesNotContain(token);
+            Result blocks = run(withKey, "blocks", "ls", "--server", url);
+            assertThat(blocks.code()).as(blocks.all()).isZero();
+            assertThat(blocks.out()).contains("TYPE", "log-notifier", "remote-alerts");
+            Result block = run(withKey, "blocks", "show", "remote-alerts", "--server", url);
+            assertThat(block.out()).contains("logger", "alerts.remote");
+            assertThat(run(withKey, "blocks", "rm", "log-notifier/remote-alerts", "--server", url).code()).isZero();
+            assertThat(run(withKey, "blocks", "show", "remote-alerts", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
 
             Result noKey = run(Map.of(), "runs", "ls", "--server", url);
             assertThat(noKey.code()).isEqualTo(SluiceCli.FAILED);
@@ -219,7 +229,7 @@ class CliOrchestrationTest {
             assertThat(run(withKey, "deployments", "ls", "--server", url).out()).contains("paused");
             assertThat(run(withKey, "runs", "cancel", "no-such-run", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
             assertThat(run(Map.of(), "deployments", "ls", "--server", url).code()).as("no key").isEqualTo(SluiceCli.FAILED);
-            Result local = run(withKey, "blocks", "ls", "--server", url);
+            Result local = run(withKey, "blocks", "create", "test-login", "x", "--server", url);
             assertThat(local.code()).isEqualTo(SluiceCli.USAGE);
             assertThat(local.err()).contains("not through a server");
         }

@@ -103,7 +103,26 @@ final class BlocksCommands {
 
         @Override
         public void run() {
-            cli.requireLocal("blocks ls");
+            Remote remote = cli.remote();
+            if (remote != null) {
+                JsonNode doc = remote.get("/api/blocks", Map.of());
+                List<Map<String, String>> rows = new ArrayList<>();
+                for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
+                    if (type == null || type.equals(b.path("type").asText())) {
+                        rows.add(Map.of("type", b.path("type").asText(), "name", b.path("name").asText()));
+                    }
+                }
+                if (json) {
+                    Output.json(cli, rows);
+                } else if (rows.isEmpty()) {
+                    cli.out.println("No blocks saved in " + (doc == null ? remote : doc.path("store").asText()) + ".");
+                } else {
+                    Table t = new Table("TYPE", "NAME");
+                    rows.forEach(r -> t.row(r.get("type"), r.get("name")));
+                    t.print(cli.out, cli.colour());
+                }
+                return;
+            }
             List<BlockId> ids = new ArrayList<>();
             for (BlockId id : cli.runtime().call(Blocks::list)) {
                 if (type == null || id.type().equals(type)) {
@@ -169,7 +188,35 @@ final class BlocksCommands {
 
         @Override
         public void run() {
-            cli.requireLocal("blocks show");
+            Remote remote = cli.remote();
+            if (remote != null) {
+                JsonNode doc = remote.get("/api/blocks", Map.of());
+                JsonNode found = null;
+                List<String> matches = new ArrayList<>();
+                for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
+                    String id = b.path("type").asText() + "/" + b.path("name").asText();
+                    if (id.equals(reference) || b.path("name").asText().equals(reference)) {
+                        found = b;
+                        matches.add(id);
+                    }
+                }
+                if (found == null) {
+                    throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved on the server");
+                }
+                if (matches.size() > 1 && !reference.contains("/")) {
+                    throw new CliException(SluiceCli.USAGE, "blocks of several types are named '" + reference + "': " + matches
+                            + "; name one as TYPE/NAME");
+                }
+                if (json) {
+                    Output.json(cli, found);
+                    return;
+                }
+                cli.out.println("Block " + found.path("type").asText() + "/" + found.path("name").asText() + " (" + remote + ")");
+                Table t = new Table("FIELD", "VALUE");
+                found.path("fields").forEach(f -> t.row(f.path("name").asText(), f.path("value").asText()));
+                t.print(cli.out, cli.colour());
+                return;
+            }
             BlockId id = find(cli, reference);
             Optional<String> document = cli.runtime().blockStore().read(id);
             if (document.isEmpty()) {
@@ -369,7 +416,18 @@ final class BlocksCommands {
 
         @Override
         public void run() {
-            cli.requireLocal("blocks rm");
+            Remote remote = cli.remote();
+            if (remote != null) {
+                if (!reference.contains("/")) {
+                    throw new CliException(SluiceCli.USAGE, "with --server, name the block as TYPE/NAME");
+                }
+                BlockId id = BlockId.parse(reference);
+                if (!remote.delete("/api/blocks/" + id.type() + "/" + id.name())) {
+                    throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved on the server");
+                }
+                cli.out.println("Deleted block " + id + ".");
+                return;
+            }
             BlockId id = find(cli, reference);
             if (!cli.runtime().blockStore().delete(id)) {
                 throw new CliException(SluiceCli.NOT_FOUND, "block '" + id + "' is no longer saved");
