@@ -22,14 +22,7 @@ final class ApiKeysCommands {
 
     @Command(name = "api-keys", description = "Keys for the dashboard and the JSON API, with roles viewer, operator, admin.",
             subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "an api-keys command is missing (create, ls, revoke)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {

@@ -33,14 +33,7 @@ final class BlocksCommands {
 
     @Command(name = "blocks", description = "Named configuration and credentials (blocks): list, show, create, remove.",
             subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a blocks command is missing (types, ls, show, create, rm)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {

@@ -246,10 +246,8 @@ public final class Cli {
         return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history());
     }
 
-    /** The deployments in the database (the history migrated first, as a worker does). */
+    /** The deployments in the database (opening it migrates the history's tables first, then the scheduler's). */
     dev.sluice.scheduler.DeploymentClient deployments() {
-        HistoryDatabase db = database();
-        history().close(); // creates or migrates the history's tables the scheduler's refer to
-        return dev.sluice.scheduler.DeploymentClient.open(db);
+        return dev.sluice.scheduler.DeploymentClient.open(database());
     }
 }

@@ -27,22 +27,14 @@ final class DeploymentsCommands {
 
     @Command(name = "deployments", description = "Flows made runnable by name (registered by a worker): list, show, run,"
             + " backfill, pause, resume.", subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "a deployments command is missing (ls, show, run, backfill, pause, resume, runs)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {
         return new CommandLine(new Group()).addSubcommand("ls", new Ls(cli)).addSubcommand("show", new Show(cli))
                 .addSubcommand("run", new Run(cli)).addSubcommand("backfill", new Backfill(cli))
                 .addSubcommand("pause", new Pause(cli, true)).addSubcommand("resume", new Pause(cli, false))
-                .addSubcommand("runs", new Runs(cli));
+                .addSubcommand("runs", new RecentRuns(cli));
     }
 
     static DeploymentClient client(Cli cli) {
@@ -77,7 +69,7 @@ final class DeploymentsCommands {
                 next = n.get(0);
             }
         }
-        return d.paused() ? "paused" : next == null ? "-" : dev.sluice.cli.internal.Runs.time(next);
+        return d.paused() ? "paused" : next == null ? "-" : Runs.time(next);
     }
 
     @Command(name = "ls", description = "Lists the deployments: schedules in words, the next run, the last run's status.")
@@ -106,7 +98,7 @@ final class DeploymentsCommands {
                     List<String> schedules = new ArrayList<>();
                     d.path("schedules").forEach(x -> schedules.add(x.path("description").asText()));
                     String next = d.path("paused").asBoolean() ? "paused"
-                            : d.path("nextRuns").size() > 0 ? dev.sluice.cli.internal.Runs.time(Instant.parse(d.path("nextRuns").get(0).asText())) : "-";
+                            : d.path("nextRuns").size() > 0 ? Runs.time(Instant.parse(d.path("nextRuns").get(0).asText())) : "-";
                     t.row(d.path("name").asText(), d.path("flowName").asText(), schedules.isEmpty() ? "-" : String.join("; ", schedules),
                             next, d.path("lastRun").isObject() ? d.path("lastRun").path("status").asText() : "-");
                 }
@@ -198,7 +190,7 @@ final class DeploymentsCommands {
                     Output.json(cli, doc);
                     return;
                 }
-                dev.sluice.cli.internal.Runs.PrintFields p = new dev.sluice.cli.internal.Runs.PrintFields(cli);
+                Runs.PrintFields p = new Runs.PrintFields(cli);
                 p.field("Deployment", d.name() + (d.version() == null ? "" : " version " + d.version()));
                 p.field("Flow", d.flowName());
                 if (d.description() != null) {
@@ -211,7 +203,7 @@ final class DeploymentsCommands {
                     for (Schedule s : d.schedules()) {
                         all.addAll(s.next(5, cli.clock.instant()));
                     }
-                    all.stream().sorted().distinct().limit(5).forEach(i -> nextFive.add(dev.sluice.cli.internal.Runs.time(i)));
+                    all.stream().sorted().distinct().limit(5).forEach(i -> nextFive.add(Runs.time(i)));
                 }
                 p.field("Next runs", nextFive.isEmpty() ? "-" : String.join(", ", nextFive));
                 p.field("Parameters", d.parameterSchema().parameters().isEmpty() ? "-"
@@ -230,7 +222,7 @@ final class DeploymentsCommands {
         Table t = new Table("RUN", "KIND", "DUE", "STATUS", "WORKER", "FLOW RUN", "MESSAGE");
         for (DeploymentRun r : runs) {
             String worker = r.workerId() == null ? "-" : workerNames.getOrDefault(r.workerId(), r.workerId());
-            t.row(3, colour(r.status()), r.id(), r.kind().name(), dev.sluice.cli.internal.Runs.time(r.scheduledTime()), r.status().name()
+            t.row(3, colour(r.status()), r.id(), r.kind().name(), Runs.time(r.scheduledTime()), r.status().name()
                     + (r.late() ? " (late)" : ""), worker, r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message());
         }
         t.print(cli.out, cli.colour());
@@ -406,7 +398,7 @@ final class DeploymentsCommands {
     }
 
     @Command(name = "runs", description = "Recent runs of the deployments (or of one).")
-    static final class Runs implements Runnable {
+    static final class RecentRuns implements Runnable {
         private final Cli cli;
 
         @Parameters(paramLabel = "NAME", arity = "0..1")
@@ -418,7 +410,7 @@ final class DeploymentsCommands {
         @Option(names = "--json", description = "JSON for scripts.")
         boolean json;
 
-        Runs(Cli cli) {
+        RecentRuns(Cli cli) {
             this.cli = cli;
         }
 
@@ -456,10 +448,6 @@ final class DeploymentsCommands {
                     runsTable(cli, runs, workerNames(client));
                 }
             }
-        }
-
-        static String time(Instant t) {
-            return dev.sluice.cli.internal.Runs.time(t);
         }
     }
 }

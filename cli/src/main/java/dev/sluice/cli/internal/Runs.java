@@ -33,14 +33,7 @@ final class Runs {
 
     @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel.",
             subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a runs command is missing (ls, show, logs, cancel)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {

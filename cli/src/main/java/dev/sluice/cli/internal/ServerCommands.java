@@ -13,14 +13,7 @@ final class ServerCommands {
     }
 
     @Command(name = "server", description = "The dashboard and JSON API.", subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a server command is missing (start)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {

@@ -27,14 +27,7 @@ final class WorkerCommands {
     }
 
     @Command(name = "worker", description = "Workers: JVMs that serve deployments.", subcommands = CommandLine.HelpCommand.class)
-    static final class Group implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a worker command is missing (start, ls)");
-        }
+    static final class Group extends CommandGroup {
     }
 
     static CommandLine commands(Cli cli) {
@@ -93,7 +86,6 @@ final class WorkerCommands {
                     }
                     builder.threads(threads);
                 }
-                cli.history().close(); // the history's tables first, as the worker's runs are recorded there
                 cli.out.println("Serving " + deployments.stream().map(Deployment::name).toList() + " from " + jar.getFileName()
                         + " on " + cli.database().redactedUrl() + " (Ctrl-C stops)");
                 cli.out.flush();
