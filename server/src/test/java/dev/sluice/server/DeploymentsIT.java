@@ -176,6 +176,10 @@ class DeploymentsIT {
         String flowRunId = running.flowRunId();
         assertThat(json("/api/deployment-runs/" + id).get("status").asText()).isEqualTo("RUNNING");
         f.history.flush();
+        // the worker records the flow run through its own history writer: wait until the run is there to show
+        for (int i = 0; i < 200 && Fixture.send(browser, HttpRequest.newBuilder(f.uri("/runs/" + flowRunId))).statusCode() == 404; i++) {
+            Thread.sleep(50);
+        }
         Document runPage = page("/runs/" + flowRunId);
         assertThat(runPage.getElementById("deployment-run").text()).contains(id).contains(Fixture.DEPLOYMENT);
         assertThat(runPage.select("form[action=/runs/" + flowRunId + "/cancel]")).hasSize(1);
