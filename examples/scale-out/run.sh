@@ -5,8 +5,10 @@
 #
 #   examples/scale-out/run.sh
 #
-# SLUICE_DATABASE_URL   use this PostgreSQL (e.g. Debian's package: jdbc:postgresql://127.0.0.1:5432/sluice, with
-#                       SLUICE_DATABASE_USER and SLUICE_DATABASE_PASSWORD) instead of an embedded one
+# SLUICE_DATABASE_URL   use this PostgreSQL server (jdbc:postgresql://host:5432/sluice, with SLUICE_DATABASE_USER and
+#                       SLUICE_DATABASE_PASSWORD); without it the script starts a throwaway one of its own:
+# SCALE_OUT_POSTGRES    auto (default): Debian's package when installed (/usr/lib/postgresql/*/bin), a throwaway
+#                       cluster in a temporary directory, else the embedded one; debian or embedded to choose
 # SCALE_OUT_SHORT=1     shorter runs (what the test of this script uses)
 # SCALE_OUT_NO_BUILD=1  do not build first (the jars must exist)
 # SCALE_OUT_PORT        the dashboard's port (default 4200)
@@ -23,6 +25,7 @@ cleanup() {
   sleep 1
   for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill -9 "$p" 2>/dev/null || true; done
   [[ -n "${pg_in:-}" ]] && exec {pg_in}>&- 2>/dev/null || true
+  [[ -n "${pg_stop:-}" ]] && { as_pg $pg_stop >/dev/null 2>&1 || true; }
   if [[ -n "${SCALE_OUT_KEEP:-}" ]]; then echo "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -49,7 +52,32 @@ app="$(ls examples/target/sluice-examples-*.jar | grep -v sources | head -1)"
 sluice="$root/bin/sluice"
 export SLUICE_HOME="$work/home"
 
-if [[ -z "${SLUICE_DATABASE_URL:-}" ]]; then
+pg_kind="${SCALE_OUT_POSTGRES:-auto}"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+case "$pg_kind" in
+  auto) if [[ -n "$pg_bin" && -x "$pg_bin/initdb" && -x "$pg_bin/pg_ctl" ]]; then pg_kind=debian; else pg_kind=embedded; fi ;;
+  debian) [[ -n "$pg_bin" && -x "$pg_bin/initdb" ]] || fail "SCALE_OUT_POSTGRES=debian, but no /usr/lib/postgresql/*/bin/initdb (apt-get install postgresql)" ;;
+  embedded) ;;
+  *) fail "SCALE_OUT_POSTGRES is '$pg_kind'; use auto, debian or embedded" ;;
+esac
+as_pg() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [[ -z "${SLUICE_DATABASE_URL:-}" && "$pg_kind" == debian ]]; then
+  # PostgreSQL refuses to run as root: the cluster belongs to the package's postgres user when the script runs as root
+  say "Starting a throwaway cluster of Debian's PostgreSQL ($pg_bin) in $work/pg (set SLUICE_DATABASE_URL to use your own)"
+  mkdir -p "$work/pg" && chmod 755 "$work"
+  [[ "$(id -u)" == 0 ]] && chown postgres "$work/pg"
+  for _ in 1 2 3 4 5 6 7 8 9 10; do # a port nothing listens on
+    pg_port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null || break
+  done
+  as_pg "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/pg-init.log" 2>&1 || fail "initdb failed: $(tail -3 "$work/pg-init.log")"
+  as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
+      -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work/pg -c max_connections=200 -c fsync=off" start >"$work/pg-start.log" 2>&1 \
+      || fail "PostgreSQL did not start: $(tail -3 "$work/pg/server.log" 2>/dev/null)"
+  pg_stop="$pg_bin/pg_ctl -D $work/pg/data -m immediate stop"
+  export SLUICE_DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
+  export SLUICE_DATABASE_USER=postgres
+elif [[ -z "${SLUICE_DATABASE_URL:-}" ]]; then
   say "Starting an embedded PostgreSQL (set SLUICE_DATABASE_URL to use your own)"
   cp="${SCALE_OUT_CLASSPATH:-}"
   if [[ -z "$cp" ]]; then

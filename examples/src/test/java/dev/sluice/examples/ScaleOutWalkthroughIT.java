@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The scale-out walkthrough, shortened: {@code examples/scale-out/run.sh} with {@code SCALE_OUT_SHORT=1}
- * against the jars this build made: an embedded PostgreSQL, three worker JVMs, the dashboard, one worker
+ * against the jars this build made: a throwaway cluster of Debian's PostgreSQL where the package is installed
+ * (the embedded one elsewhere), three worker JVMs, the dashboard, one worker
  * killed with kill -9 in the middle of its runs (marked CRASHED within 30 s), a backfill spread over the
  * others. The script checks each step and exits 1 when one is not as documented.
  */
@@ -39,5 +40,16 @@ class ScaleOutWalkthroughIT {
         assertThat(p.exitValue()).as(text).isZero();
         assertThat(text).contains("kill -9", "CRASHED", "backfill runs per worker:", "Done: everything started here is stopped now")
                 .containsPattern("marked CRASHED \\d+s after the kill");
+        // the script picks Debian's PostgreSQL by itself where the package is installed, the embedded one elsewhere
+        boolean debian;
+        try (var dirs = Files.list(Path.of("/usr/lib/postgresql"))) {
+            debian = dirs.anyMatch(d -> Files.isExecutable(d.resolve("bin/initdb")));
+        } catch (java.io.IOException notInstalled) {
+            debian = false;
+        }
+        assertThat(text).contains(debian ? "throwaway cluster of Debian's PostgreSQL" : "Starting an embedded PostgreSQL");
+        assertThat(ProcessHandle.allProcesses().filter(h -> h.info().command().orElse("").endsWith("/bin/postgres"))
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains("sluice-scale-out")))
+                .as("the script's PostgreSQL is stopped").isEmpty();
     }
 }
