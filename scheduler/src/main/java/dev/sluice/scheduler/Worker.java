@@ -98,6 +98,18 @@ public final class Worker implements AutoCloseable {
         engine.close();
     }
 
+    /**
+     * Deletes now what the {@linkplain Builder#retention retention} no longer keeps: finished flow runs from the
+     * run history and finished deployment runs and long-gone workers from the scheduler's tables (this also
+     * happens by itself every hour).
+     *
+     * @return the number of deployment runs deleted
+     * @throws SchedulerDatabaseException if the database cannot be reached
+     */
+    public long purge() {
+        return engine.purge();
+    }
+
     /** Plans slots now instead of at the planner's next pass (for tests and benchmarks). */
     void planNow() {
         try {
@@ -132,6 +144,7 @@ public final class Worker implements AutoCloseable {
         private Duration stopGrace = Duration.ofSeconds(20);
         private Duration busyRetry = Duration.ofSeconds(1);
         private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
+        private dev.sluice.history.Retention retention = dev.sluice.history.Retention.defaults();
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -230,6 +243,18 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
+         * How long finished runs are kept (default {@link dev.sluice.history.Retention#defaults()}: 30 days, 90 for
+         * failures): the flow runs in the run history, and the scheduler's own records of deployment runs (completed
+         * and skipped ones by the completed period, the others by the failed period) and of workers that stopped
+         * heartbeating longer ago than the longest period. Purged an hour apart, the first a minute after the start;
+         * {@link Worker#purge()} does it now. A backfill over a purged range runs its slots again.
+         */
+        public Builder retention(dev.sluice.history.Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
+        /**
          * At most {@code limit} runs at once, across all workers, of deployments carrying {@code tag} (on the
          * deployment or its flow). Stored in the database, so every worker applies it.
          */
@@ -257,7 +282,7 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
-                    Map.copyOf(tagLimits), busyRetry)));
+                    Map.copyOf(tagLimits), busyRetry, retention)));
         }
     }
 }

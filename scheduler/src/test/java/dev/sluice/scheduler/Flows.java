@@ -36,6 +36,11 @@ final class Flows {
     static final Flow0<String> SLEEPY_RETRIED = Flow.of("sleepy-retried", () -> NAP.run("y"))
             .withRetries(1, java.time.Duration.ofMillis(10));
 
+    /** Always fails. */
+    static final Flow0<String> BROKEN = Flow.of("broken", () -> {
+        throw new IllegalStateException("broken on purpose");
+    });
+
     /** Waits for the gate named by its argument, counting how many run at once. */
     static final Flow<String, String> GATED = Flow.of("gated", (String gate) -> {
         int now = RUNNING.incrementAndGet();

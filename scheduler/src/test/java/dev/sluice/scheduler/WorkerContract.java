@@ -104,6 +104,55 @@ abstract class WorkerContract {
     }
 
     @Test
+    void retentionDeletesFinishedDeploymentRunsFlowRunsAndGoneWorkersButNothingStillToRun() throws Exception {
+        TestClock clock = new TestClock(T0);
+        dev.sluice.history.Retention retention = new dev.sluice.history.Retention(Duration.ofDays(1), Duration.ofDays(3));
+        Deployment noop = Deployment.of(Flows.NOOP);
+        Deployment broken = Deployment.of(Flows.BROKEN);
+        Deployment later = Deployment.of(Flows.REPORT, Flows.Report.class).withName("later")
+                .withParameters(Map.of("city", "Oslo")).withSchedules(Schedule.interval(Duration.ofDays(30)));
+        String oldWorker;
+        try (Worker gone = fast(db(), clock).name("gone").deployments(noop).start()) {
+            oldWorker = gone.id();
+        }
+        clock.advance(Duration.ofHours(1));
+        try (Worker w = fast(db(), clock).name("keeper").deployments(noop, broken, later).retention(retention).start()) {
+            w.planNow();
+            DeploymentClient client = w.client();
+            DeploymentRun ok = client.awaitFinished(client.trigger("noop"), Duration.ofSeconds(20)).orElseThrow();
+            DeploymentRun failed = client.awaitFinished(client.trigger("broken"), Duration.ofSeconds(20)).orElseThrow();
+            assertThat(ok.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(w.history().flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(w.history().flowRun(ok.flowRunId())).isPresent();
+            List<DeploymentRun> upcoming = client.runs("later", 10);
+            assertThat(upcoming).extracting(DeploymentRun::status).containsOnly(RunStatus.SCHEDULED);
+
+            assertThat(w.purge()).as("nothing is old enough yet").isZero();
+            clock.advance(Duration.ofDays(2));
+            w.heartbeatNow();
+            assertThat(w.purge()).isEqualTo(1);
+            assertThat(client.run(ok.id())).as("completed, older than a day").isEmpty();
+            assertThat(w.history().flowRun(ok.flowRunId())).as("and its flow run in the history").isEmpty();
+            assertThat(client.run(failed.id())).as("failed, kept 3 days").isPresent();
+            assertThat(client.runs("later", 10)).as("runs still to come stay").hasSameSizeAs(upcoming);
+            assertThat(client.workers(Duration.ofDays(3650))).extracting(WorkerInfo::id).contains(oldWorker, w.id());
+
+            clock.advance(Duration.ofDays(2));
+            w.heartbeatNow();
+            assertThat(w.purge()).isEqualTo(1);
+            assertThat(client.run(failed.id())).isEmpty();
+            assertThat(w.history().flowRun(failed.flowRunId())).isEmpty();
+            assertThat(client.workers(Duration.ofDays(3650))).extracting(WorkerInfo::id)
+                    .as("a worker gone for longer than the longest period is forgotten; the live one stays")
+                    .contains(w.id()).doesNotContain(oldWorker);
+            assertThat(client.runs("later", 10)).hasSameSizeAs(upcoming);
+        }
+        assertThatThrownBy(() -> Worker.builder(db()).retention(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("retention");
+    }
+
+    @Test
     void eachSlotRunsOnceAndNeverEarlyAcrossRestartsAndScheduleEdits() throws Exception {
         TestClock clock = new TestClock(T0);
         Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));

@@ -933,6 +933,91 @@ public final class Store {
         });
     }
 
+    /** What one {@link #purge} deleted. */
+    public record Purged(long runs, long workers) {
+    }
+
+    private static final int PURGE_BATCH = 1000;
+    private static final String SUCCESS_STATES = "'COMPLETED', 'SKIPPED'";
+    private static final String FAILURE_STATES = "'FAILED', 'CANCELLED', 'CRASHED', 'TIMED_OUT'";
+
+    /**
+     * Deletes the finished deployment runs that ended longer ago than {@code retention} keeps their state
+     * (completed and skipped ones by its completed period, the others by its failed period), and the workers
+     * (with what they served) that have not heartbeat for longer than its longest period; in transactions of
+     * at most 1,000 rows, so planning and claiming go on in between. Runs still scheduled or running stay.
+     */
+    public Purged purge(dev.sluice.history.Retention retention, Instant now) throws SQLException {
+        long runs = 0;
+        if (retention.completed() != null) {
+            runs += purgeRuns(SUCCESS_STATES, Sql.micros(now.minus(retention.completed())));
+        }
+        if (retention.failed() != null) {
+            runs += purgeRuns(FAILURE_STATES, Sql.micros(now.minus(retention.failed())));
+        }
+        long workers = 0;
+        if (retention.completed() != null && retention.failed() != null) {
+            Duration longest = retention.completed().compareTo(retention.failed()) >= 0 ? retention.completed() : retention.failed();
+            long cutoff = Sql.micros(now.minus(longest));
+            while (true) {
+                long n = inTransaction(c -> {
+                    List<String> ids = new ArrayList<>();
+                    try (PreparedStatement ps = c.prepareStatement("select id from sluice_worker where heartbeat_at < ? limit "
+                            + PURGE_BATCH)) {
+                        ps.setLong(1, cutoff);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                ids.add(rs.getString(1));
+                            }
+                        }
+                    }
+                    for (String table : List.of("sluice_worker_deployment", "sluice_lease")) {
+                        try (PreparedStatement ps = c.prepareStatement("delete from " + table + " where worker_id = ?")) {
+                            for (String id : ids) {
+                                ps.setString(1, id);
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("delete from sluice_worker where id = ?")) {
+                        for (String id : ids) {
+                            ps.setString(1, id);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    return (long) ids.size();
+                });
+                workers += n;
+                if (n < PURGE_BATCH) {
+                    break;
+                }
+            }
+        }
+        return new Purged(runs, workers);
+    }
+
+    private long purgeRuns(String states, long cutoff) throws SQLException {
+        long total = 0;
+        while (true) {
+            // the (state, scheduled_time) index bounds the search: a run ends after it was due
+            long n = inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("delete from sluice_deployment_run where id in (select id from"
+                        + " sluice_deployment_run where state in (" + states + ") and scheduled_time < ? and ended_at < ? limit "
+                        + PURGE_BATCH + ")")) {
+                    ps.setLong(1, cutoff);
+                    ps.setLong(2, cutoff);
+                    return (long) ps.executeUpdate();
+                }
+            });
+            total += n;
+            if (n < PURGE_BATCH) {
+                return total;
+            }
+        }
+    }
+
     /** Marks the worker stopped and drops what it served. */
     public void workerStopped(String worker, Instant now) throws SQLException {
         inTransaction(c -> {

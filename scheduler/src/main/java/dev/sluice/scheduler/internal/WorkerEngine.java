@@ -72,7 +72,8 @@ public final class WorkerEngine implements AutoCloseable {
     /** Everything {@code Worker.Builder} sets. */
     public record Settings(HistoryDatabase database, List<Deployment> deployments, @Nullable String name, int threads,
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
-            Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry) {
+            Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
+            dev.sluice.history.Retention retention) {
     }
 
     private final Settings settings;
@@ -152,7 +153,7 @@ public final class WorkerEngine implements AutoCloseable {
                 }
             }
             try {
-                history = History.builder(settings.database()).clock(settings.clock()).open();
+                history = History.builder(settings.database()).clock(settings.clock()).retention(settings.retention()).open();
             } catch (HistoryException e) {
                 throw new SchedulerDatabaseException("cannot start the worker: " + e.getMessage(), e);
             }
@@ -276,6 +277,9 @@ public final class WorkerEngine implements AutoCloseable {
         maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
         long plan = Math.max(10, settings.plannerInterval().toMillis());
         maintenance.scheduleWithFixedDelay(this::planQuietly, 0, plan, TimeUnit.MILLISECONDS);
+        if (!settings.retention().isForever()) {
+            maintenance.scheduleWithFixedDelay(this::purgeQuietly, 60, 3600, TimeUnit.SECONDS);
+        }
         LOG.info("worker {} ({}) serves {} deployment(s) on {}", name, id, settings.deployments().size(), db.description());
         if (!dropped.isEmpty()) {
             LOG.info("worker {}: {} upcoming run(s) of changed schedules dropped", name, dropped.size());
@@ -603,6 +607,33 @@ public final class WorkerEngine implements AutoCloseable {
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopping: the id is written when the run ends
+        }
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    private void purgeQuietly() {
+        if (stopping) {
+            return;
+        }
+        try {
+            Store.Purged purged = store.purge(settings.retention(), settings.clock().instant());
+            if (purged.runs() > 0 || purged.workers() > 0) {
+                LOG.info("worker {}: retention deleted {} finished deployment run(s) and {} worker(s) gone", name,
+                        purged.runs(), purged.workers());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("worker {}: purging finished deployment runs failed, trying again in an hour: {}", name, e.toString());
+        }
+    }
+
+    /** Purges the run history and the scheduler's finished records now; returns the deployment runs deleted. */
+    public long purge() {
+        history.purge();
+        try {
+            return store.purge(settings.retention(), settings.clock().instant()).runs();
+        } catch (SQLException e) {
+            throw store.error("purge finished deployment runs", e);
         }
     }
 
