@@ -79,7 +79,7 @@ public final class SluiceServer implements AutoCloseable {
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
                     options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock(),
-                    deployments, options.staleWorkerAfter()));
+                    deployments, options.staleWorkerAfter(), options.threads()));
             URI url = url(options.host(), web.port());
             SluiceServer server = new SluiceServer(web, keys, own, url, deployments);
             if (options.printUrl()) {

@@ -244,6 +244,59 @@ class ServerIT {
     }
 
     @Test
+    void aFewServerThreadsAnswerManyClientsWhileLiveLogStreamsStayOpen() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> runId = new CompletableFuture<>();
+        Flow<Integer, Integer> slow = Flow.named("held-flow").of((Integer n) -> {
+            runId.complete(RunContext.flowRun().orElseThrow().id());
+            RunContext.logger().info("holding");
+            started.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return n;
+        });
+        // request threads are named sluice-server-<server>-<thread>; the newest server has the highest number
+        java.util.function.Supplier<java.util.Map<Integer, Long>> threadsByServer = () -> Thread.getAllStackTraces().keySet().stream()
+                .map(t -> java.util.regex.Pattern.compile("sluice-server-(\\d+)-\\d+").matcher(t.getName()))
+                .filter(java.util.regex.Matcher::matches)
+                .collect(java.util.stream.Collectors.groupingBy(m -> Integer.parseInt(m.group(1)), java.util.stream.Collectors.counting()));
+        try (SluiceServer small = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+                        .history(f.history, f.database).blockStore(f.blocks).threads(8).build());
+                SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().recorder(f.history.recorder()).build()) {
+            Thread runner = new Thread(() -> runtime.runForState(slow, 1));
+            runner.start();
+            try {
+                assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+                f.history.flush();
+                java.net.URI stream = small.url().resolve("/api/runs/" + runId.get() + "/logs/stream");
+                List<HttpResponse<java.io.InputStream>> open = new ArrayList<>();
+                for (int i = 0; i < 12; i++) { // more live streams than the server has threads
+                    open.add(f.http.send(HttpRequest.newBuilder(stream).header("Accept", "text/event-stream")
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream()));
+                }
+                assertThat(open).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+                List<CompletableFuture<HttpResponse<String>>> asks = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    asks.add(f.http.sendAsync(HttpRequest.newBuilder(small.url().resolve("/api/runs?limit=" + (1 + i % 5)))
+                            .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                for (CompletableFuture<HttpResponse<String>> ask : asks) {
+                    assertThat(ask.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                }
+                java.util.Map<Integer, Long> byServer = threadsByServer.get();
+                assertThat(byServer.get(java.util.Collections.max(byServer.keySet()))).as("request threads of the server with threads(8): "
+                        + byServer).isBetween(1L, 8L);
+                for (HttpResponse<java.io.InputStream> r : open) {
+                    r.body().close();
+                }
+            } finally {
+                release.countDown();
+                runner.join(20_000);
+            }
+        }
+    }
+
+    @Test
     void theBlocksPageShowsFieldsButNeverSecrets() throws Exception {
         Document doc = page("/blocks");
         Element row = doc.select("#blocks tbody tr").stream().filter(r -> r.text().contains("warehouse")).findFirst().orElseThrow();

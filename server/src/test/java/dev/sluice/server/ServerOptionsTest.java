@@ -31,6 +31,9 @@ class ServerOptionsTest {
         assertThatThrownBy(() -> b.loginAttemptsPerMinute(0)).hasMessage("loginAttemptsPerMinute must be >= 1, was 0");
         assertThatThrownBy(() -> b.listCache(Duration.ofMinutes(2))).hasMessage("listCache must be between 0 and 1 minute, was PT2M");
         assertThat(ServerOptions.builder().build().listCache()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> b.threads(4)).hasMessage("threads must be between 8 and 1000, was 4");
+        assertThat(ServerOptions.builder().build().threads()).isGreaterThanOrEqualTo(16);
+        assertThat(ServerOptions.builder().threads(8).build().toBuilder().build().threads()).isEqualTo(8);
     }
 
     @Test

@@ -85,10 +85,13 @@ public final class ServerLoad {
         HistoryDatabase db = HistoryDatabase.sqlite(file);
         // the latencies are read with no list cache (every request reads the database); a second server with the
         // default cache answers the clients that ask the same questions over and over
+        // -Dthreads=N: the servers' request threads (default: ServerOptions' own), to compare pool sizes
+        int threads = Integer.getInteger("threads", ServerOptions.builder().build().threads());
+        System.out.println("server request threads: " + threads);
         try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
-                        .blockStore(BlockStore.inMemory()).listCache(Duration.ZERO).build());
+                        .blockStore(BlockStore.inMemory()).listCache(Duration.ZERO).threads(threads).build());
                 SluiceServer cachedServer = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
-                        .blockStore(BlockStore.inMemory()).build())) {
+                        .blockStore(BlockStore.inMemory()).threads(threads).build())) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             if (reps == 0) { // only the concurrent clients
                 clientsProcess(cachedServer.url(), clients, seconds, false);

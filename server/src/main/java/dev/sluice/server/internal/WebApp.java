@@ -21,9 +21,10 @@ public final class WebApp {
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
             boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
-            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter) {
+            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter, int threads) {
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
     private final Web web;
     private final LogStreams streams;
     private final Javalin app;
@@ -46,6 +47,12 @@ public final class WebApp {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
+            // few threads taking requests in arrival order: with hundreds of clients, a thread each shares the cores so
+            // unevenly that the slowest answers wait several times as long as the typical one
+            org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(
+                    settings.threads(), Math.min(8, settings.threads()), 60_000);
+            pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
+            config.jetty.threadPool = pool;
             config.routes.before(Web::securityHeaders);
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
