@@ -384,6 +384,19 @@ public final class Engine {
             // is where the flow sees it, before any work of this task
             throw new InterruptedException("interrupted before task '" + run.spec.name() + "' started: the run is being cancelled");
         }
+        if (run.runtime.entersRuns()) {
+            // a recorder puts something in force around the body (a tracing context): decided once per runtime
+            dev.sluice.RunRecorder.Scope scope = run.runtime.recorder().enter(run);
+            try {
+                return callBodyInFrame(run, inner);
+            } finally {
+                scope.close();
+            }
+        }
+        return callBodyInFrame(run, inner);
+    }
+
+    private static @Nullable Object callBodyInFrame(RunRecord run, Frame inner) throws Exception {
         Frame previous = Frame.enter(inner);
         if (!MdcState.ON) {
             try {

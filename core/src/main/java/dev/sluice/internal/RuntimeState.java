@@ -41,6 +41,8 @@ public final class RuntimeState {
     private final BlockTypes blockTypes = new BlockTypes();
     private final InMemoryRunRecorder recentRuns;
     private volatile RunRecorder recorder;
+    /** Whether a recorder overrides {@link RunRecorder#enter}: decided when the recorders are set. */
+    private volatile boolean entersRuns;
     private final List<RunRecorder> recorders;
     private final ResultStore resultStore;
     private final Clock clock;
@@ -70,6 +72,7 @@ public final class RuntimeState {
         all.addAll(recorders);
         this.recorders = all;
         this.recorder = all.size() == 1 ? this.recentRuns : new Fanout(all.toArray(new RunRecorder[0]));
+        this.entersRuns = anyEnters(all);
         this.resultStore = resultStore != null ? resultStore : FileResultStore.in(this.home.resolve("results"));
         this.clock = clock;
         this.sleeper = sleeper;
@@ -111,7 +114,34 @@ public final class RuntimeState {
             recorders.clear();
             recorders.addAll(all);
             recorder = new Fanout(all.toArray(new RunRecorder[0]));
+            entersRuns = anyEnters(all);
         }
+    }
+
+    /** Whether {@code recorder}'s class overrides {@link RunRecorder#enter}. */
+    static boolean enters(RunRecorder recorder) {
+        try {
+            return recorder.getClass().getMethod("enter", Run.class).getDeclaringClass() != RunRecorder.class;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return true; // cannot tell: call it
+        }
+    }
+
+    private static boolean anyEnters(List<RunRecorder> all) {
+        for (RunRecorder r : all) {
+            if (enters(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether any recorder overrides {@link RunRecorder#enter}: when none does, the engine runs bodies
+     * without calling it.
+     */
+    public boolean entersRuns() {
+        return entersRuns;
     }
 
     /** Called once by {@link SluiceRuntime}'s initializer: how to reach the state of a runtime. */
@@ -278,10 +308,20 @@ public final class RuntimeState {
     /** Tells every recorder; one that throws is logged and never changes the run. */
     private static final class Fanout implements RunRecorder {
         private final RunRecorder[] recorders;
+        /** The indexes of the recorders that override {@link RunRecorder#enter}. */
+        private final int[] entering;
         private final java.util.concurrent.atomic.AtomicBoolean[] warned;
 
         Fanout(RunRecorder[] recorders) {
             this.recorders = recorders;
+            int[] idx = new int[recorders.length];
+            int n = 0;
+            for (int i = 0; i < recorders.length; i++) {
+                if (enters(recorders[i])) {
+                    idx[n++] = i;
+                }
+            }
+            this.entering = java.util.Arrays.copyOf(idx, n);
             this.warned = new java.util.concurrent.atomic.AtomicBoolean[recorders.length];
             for (int i = 0; i < recorders.length; i++) {
                 warned[i] = new java.util.concurrent.atomic.AtomicBoolean();
@@ -317,6 +357,44 @@ public final class RuntimeState {
                 } catch (RuntimeException e) {
                     failed(i, run, "a log line", e);
                 }
+            }
+        }
+
+        @Override
+        public Scope enter(Run run) {
+            if (entering.length == 1) {
+                return enterOne(entering[0], run);
+            }
+            Scope[] scopes = new Scope[entering.length];
+            for (int k = 0; k < entering.length; k++) {
+                scopes[k] = enterOne(entering[k], run);
+            }
+            return () -> {
+                for (int k = scopes.length - 1; k >= 0; k--) {
+                    closeOne(entering[k], run, scopes[k]);
+                }
+            };
+        }
+
+        private Scope enterOne(int i, Run run) {
+            Scope scope;
+            try {
+                scope = recorders[i].enter(run);
+            } catch (RuntimeException e) {
+                failed(i, run, "entering the body", e);
+                return Scope.NOOP;
+            }
+            if (scope == null || scope == Scope.NOOP) {
+                return Scope.NOOP;
+            }
+            return () -> closeOne(i, run, scope);
+        }
+
+        private void closeOne(int i, Run run, Scope scope) {
+            try {
+                scope.close();
+            } catch (RuntimeException e) {
+                failed(i, run, "leaving the body", e);
             }
         }
 

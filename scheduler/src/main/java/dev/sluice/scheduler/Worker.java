@@ -145,6 +145,8 @@ public final class Worker implements AutoCloseable {
         private Duration busyRetry = Duration.ofSeconds(1);
         private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
         private dev.sluice.history.Retention retention = dev.sluice.history.Retention.defaults();
+        private final List<dev.sluice.RunRecorder> recorders = new ArrayList<>();
+        private final List<WorkerListener> listeners = new ArrayList<>();
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -271,6 +273,22 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
+         * Adds a recorder to the runtime the worker runs its flows under, told of every state change and log
+         * line of their runs after the run history's (metrics, traces: {@code sluice-micrometer},
+         * {@code sluice-opentelemetry}).
+         */
+        public Builder recorder(dev.sluice.RunRecorder recorder) {
+            recorders.add(Objects.requireNonNull(recorder, "recorder"));
+            return this;
+        }
+
+        /** Adds a listener told when each run of the worker's deployments starts. */
+        public Builder listener(WorkerListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
          * Starts the worker: opens the database (migrating the scheduler's tables), registers the
          * deployments and the worker, and starts taking work.
          *
@@ -282,7 +300,7 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
-                    Map.copyOf(tagLimits), busyRetry, retention)));
+                    Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners))));
         }
     }
 }

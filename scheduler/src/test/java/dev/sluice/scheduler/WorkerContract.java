@@ -64,6 +64,46 @@ abstract class WorkerContract {
     }
 
     @Test
+    void listenersHearEachStartWithItsLagAndRecordersSeeTheWorkersFlowRuns() throws Exception {
+        TestClock clock = new TestClock(T0);
+        List<DeploymentRun> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.sluice.RunRecorder recorder = (run, change) -> {
+            if (change.state().isTerminal()) {
+                ended.add(run.definitionName() + " " + change.state());
+            }
+        };
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d)
+                .listener(run -> {
+                    throw new IllegalStateException("a broken listener changes nothing");
+                })
+                .listener(started::add).recorder(recorder).start()) {
+            w.planNow();
+            clock.set(Instant.parse("2030-01-07T00:01:02Z")); // the 00:01:00 slot is due, 2 s ago
+            String manual = w.client().trigger("noop");
+            assertThat(w.client().awaitFinished(manual, Duration.ofSeconds(20)).orElseThrow().status())
+                    .isEqualTo(RunStatus.COMPLETED);
+            // the due slot and the manual run end; the planner may have planned the next slot (00:02) already
+            await(w.client(), "noop", runs -> runs.stream().filter(r -> r.status().isFinished()).count() == 2
+                    && runs.stream().noneMatch(r -> r.status() == RunStatus.RUNNING));
+            assertThat(started).hasSize(2).allSatisfy(run -> {
+                assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
+                assertThat(run.startedAt()).isNotNull();
+                assertThat(run.workerId()).isEqualTo(w.id());
+                assertThat(Duration.between(run.scheduledTime(), run.startedAt()).isNegative()).isFalse();
+            });
+            DeploymentRun slot = started.stream().filter(r -> r.kind() == RunKind.SCHEDULED).findFirst().orElseThrow();
+            assertThat(slot.slot()).isEqualTo(Instant.parse("2030-01-07T00:01:00Z"));
+            assertThat(Duration.between(slot.scheduledTime(), slot.startedAt())).as("its firing lag")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(30));
+            assertThat(started).filteredOn(r -> r.kind() == RunKind.MANUAL).singleElement()
+                    .extracting(DeploymentRun::id).isEqualTo(manual);
+            assertThat(ended).containsExactly("noop COMPLETED", "noop COMPLETED");
+        }
+    }
+
+    @Test
     void registeringStoresTheDeploymentAndANewVersionReplaysNoSlot() throws Exception {
         TestClock clock = new TestClock(T0);
         Deployment v1 = report().withVersion("1").withDescription("daily numbers").withTags("team:sales")

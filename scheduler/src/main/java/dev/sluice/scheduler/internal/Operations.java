@@ -98,7 +98,7 @@ public final class Operations {
             });
             Map<String, Object> values = d.parameterSchema().validate(merged).requireValid("deployment '" + name + "'");
             Instant now = clock.instant();
-            Store.NewRun run = store.insertRun(name, RunKind.MANUAL, now, Store.json(values), null, now);
+            Store.NewRun run = store.insertRun(name, RunKind.MANUAL, now, Store.json(values), null, now, traceContext());
             schedule(List.of(run));
             return run.id();
         } catch (SQLException | RuntimeException e) {
@@ -175,6 +175,16 @@ public final class Operations {
         }
     }
 
+    /**
+     * The context current on this thread as the {@link dev.sluice.ContextCarrier}s on the class path write it (a
+     * trace this trigger is part of), as a JSON object; null when there is none.
+     */
+    static @Nullable String traceContext() {
+        Map<String, String> carrier = new LinkedHashMap<>();
+        dev.sluice.ContextCarrier.installed().inject(carrier);
+        return carrier.isEmpty() ? null : Store.json(carrier);
+    }
+
     /** See {@code DeploymentClient.retry}. */
     public String retry(String runId) {
         Objects.requireNonNull(runId, "runId");
@@ -186,7 +196,8 @@ public final class Operations {
             }
             require(old.deployment());
             Instant now = clock.instant();
-            Store.NewRun run = store.insertRun(old.deployment(), RunKind.RETRY, now, Store.json(old.parameters()), runId, now);
+            Store.NewRun run = store.insertRun(old.deployment(), RunKind.RETRY, now, Store.json(old.parameters()), runId, now,
+                    traceContext());
             schedule(List.of(run));
             return run.id();
         } catch (SQLException | RuntimeException e) {

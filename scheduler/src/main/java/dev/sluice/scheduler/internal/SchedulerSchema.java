@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerSchema {
     /** The schema version this code reads and writes. */
-    public static final int LATEST = 1;
+    public static final int LATEST = 2;
     /** Flyway's table of the scheduler's applied migrations. */
     public static final String TABLE = "sluice_scheduler_schema_history";
 

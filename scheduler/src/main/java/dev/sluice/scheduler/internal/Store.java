@@ -460,10 +460,35 @@ public final class Store {
         }
     }
 
-    /** Inserts one run in a transaction of its own. */
+    /**
+     * Inserts one run in a transaction of its own, with the context it was asked for in ({@code traceContext}, a
+     * JSON object of text, or null).
+     */
     public NewRun insertRun(String deployment, RunKind kind, Instant scheduled, String parameters, @Nullable String retryOf,
-            Instant now) throws SQLException {
-        return inTransaction(c -> insertRun(c, deployment, kind, null, 0, scheduled, parameters, retryOf, now).orElseThrow());
+            Instant now, @Nullable String traceContext) throws SQLException {
+        return inTransaction(c -> {
+            NewRun run = insertRun(c, deployment, kind, null, 0, scheduled, parameters, retryOf, now).orElseThrow();
+            if (traceContext != null) {
+                try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set trace_context = ? where id = ?")) {
+                    ps.setString(1, traceContext);
+                    ps.setString(2, run.id());
+                    ps.executeUpdate();
+                }
+            }
+            return run;
+        });
+    }
+
+    /** The context run {@code id} was asked for in (a JSON object of text), if any was kept. */
+    public Optional<String> traceContext(String id) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select trace_context from sluice_deployment_run where id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
     }
 
     /**

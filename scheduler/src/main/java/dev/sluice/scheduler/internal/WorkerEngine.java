@@ -73,7 +73,8 @@ public final class WorkerEngine implements AutoCloseable {
     public record Settings(HistoryDatabase database, List<Deployment> deployments, @Nullable String name, int threads,
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
             Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
-            dev.sluice.history.Retention retention) {
+            dev.sluice.history.Retention retention, List<dev.sluice.RunRecorder> recorders,
+            List<dev.sluice.scheduler.WorkerListener> listeners) {
     }
 
     private final Settings settings;
@@ -106,11 +107,14 @@ public final class WorkerEngine implements AutoCloseable {
         this.sqliteLockChannel = lockChannel;
         this.sqliteLock = lock;
         this.control = new Control(this::flowRunStarted);
-        this.runtime = SluiceRuntime.builder().withoutExtensions()
+        SluiceRuntime.Builder rb = SluiceRuntime.builder().withoutExtensions()
                 .recorder(history.recorder())
                 .recorder(control)
-                .resultStore(history.resultStore())
-                .build();
+                .resultStore(history.resultStore());
+        for (dev.sluice.RunRecorder r : settings.recorders()) {
+            rb.recorder(r);
+        }
+        this.runtime = rb.build();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-worker-maintenance");
             t.setDaemon(true);
@@ -450,6 +454,7 @@ public final class WorkerEngine implements AutoCloseable {
             if (claim == Store.Claim.GONE) {
                 return REMOVE;
             }
+            started(run, now);
             return runClaimed(d, run);
         } catch (SQLException e) {
             throw store.error("run " + runId + " of deployment '" + (d == null ? instance.getTaskName() : d.name()) + "'", e);
@@ -518,6 +523,46 @@ public final class WorkerEngine implements AutoCloseable {
         return cached;
     }
 
+    /**
+     * Puts the context run {@code runId} was triggered in (a trace) back in force on this thread, through the
+     * {@link dev.sluice.ContextCarrier}s on the class path, so its flow run is part of that trace.
+     */
+    private dev.sluice.RunRecorder.Scope carriedContext(String runId) throws SQLException {
+        String json = store.traceContext(runId).orElse(null);
+        if (json == null) {
+            return dev.sluice.RunRecorder.Scope.NOOP;
+        }
+        Map<String, String> carrier = new LinkedHashMap<>();
+        try {
+            Store.map(json).forEach((k, v) -> {
+                if (v instanceof String text) {
+                    carrier.put(k, text);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("worker {}: the stored trace context of run {} cannot be read; the run starts without it", name, runId, e);
+            return dev.sluice.RunRecorder.Scope.NOOP;
+        }
+        return dev.sluice.ContextCarrier.installed().extract(carrier);
+    }
+
+    /** Tells the listeners that {@code run} was claimed at {@code now} and starts. */
+    private void started(DeploymentRun run, Instant now) {
+        if (settings.listeners().isEmpty()) {
+            return;
+        }
+        DeploymentRun running = new DeploymentRun(run.id(), run.deployment(), run.kind(), run.slot(), run.scheduledTime(),
+                run.parameters(), RunStatus.RUNNING, run.late() || run.scheduledTime().isBefore(now.minus(settings.lateAfter())),
+                run.cancelRequested(), null, id, run.retryOf(), null, run.createdAt(), now, null);
+        for (dev.sluice.scheduler.WorkerListener l : settings.listeners()) {
+            try {
+                l.runStarted(running);
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: listener {} failed on the start of run {}; the run goes on", name, l, run.id(), e);
+            }
+        }
+    }
+
     private CompletionHandler<Void> runClaimed(Deployment d, DeploymentRun run) throws SQLException {
         Control.Active active = control.begin(run.id());
         FlowRun<?> flowRun = null;
@@ -525,7 +570,9 @@ public final class WorkerEngine implements AutoCloseable {
         String message = null;
         try {
             Map<String, Object> params = new LinkedHashMap<>(run.parameters());
-            flowRun = runtime.call(() -> d.runForState(params));
+            try (dev.sluice.RunRecorder.Scope context = carriedContext(run.id())) {
+                flowRun = runtime.call(() -> d.runForState(params));
+            }
             status = status(flowRun.state());
             message = flowRun.error().map(e -> e.type() + ": " + e.message()).orElse(null);
         } catch (InvalidParametersException e) {

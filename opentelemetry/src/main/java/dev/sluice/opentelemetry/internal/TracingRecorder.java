@@ -1,0 +1,120 @@
+package dev.sluice.opentelemetry.internal;
+
+import dev.sluice.ErrorInfo;
+import dev.sluice.Run;
+import dev.sluice.RunRecorder;
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import dev.sluice.TaskRun;
+import dev.sluice.opentelemetry.SluiceTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The recorder behind {@link SluiceTracing#recorder}: a span per run from its first state to its terminal one,
+ * kept (with the context it is current in) in a map by run while the run goes on.
+ */
+public final class TracingRecorder implements RunRecorder {
+    private static final AttributeKey<String> RUN_ID = AttributeKey.stringKey(SluiceTracing.RUN_ID);
+    private static final AttributeKey<String> RUN_NAME = AttributeKey.stringKey(SluiceTracing.RUN_NAME);
+    private static final AttributeKey<String> RUN_KIND = AttributeKey.stringKey(SluiceTracing.RUN_KIND);
+    private static final AttributeKey<String> DEFINITION_NAME = AttributeKey.stringKey(SluiceTracing.DEFINITION_NAME);
+    private static final AttributeKey<String> STATE = AttributeKey.stringKey(SluiceTracing.STATE);
+    private static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey(SluiceTracing.ATTEMPTS);
+    private static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey(SluiceTracing.CACHE_HIT);
+    private static final AttributeKey<String> MESSAGE = AttributeKey.stringKey("sluice.message");
+    private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+    private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+    private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+
+    private final Tracer tracer;
+    /** The context of each run going on: its parent's with the run's span. */
+    private final ConcurrentHashMap<Run, Context> live = new ConcurrentHashMap<>();
+
+    public TracingRecorder(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public void stateChanged(Run run, StateChange change) {
+        State state = change.state();
+        if (state == State.PENDING || state == State.SCHEDULED) {
+            start(run, change);
+            return;
+        }
+        if (state.isTerminal()) {
+            Context context = live.remove(run);
+            if (context != null) {
+                end(Span.fromContext(context), run, change);
+            }
+            return;
+        }
+        if (state == State.RETRYING) {
+            Context context = live.get(run);
+            if (context != null) {
+                String message = change.message();
+                Span.fromContext(context).addEvent(SluiceTracing.RETRY_EVENT,
+                        message == null ? Attributes.empty() : Attributes.of(MESSAGE, message), change.at());
+            }
+        }
+    }
+
+    private void start(Run run, StateChange change) {
+        boolean task = run instanceof TaskRun;
+        String definition = run.definitionName();
+        Context parent = Context.current();
+        Span span = tracer.spanBuilder((task ? "task " : "flow ") + definition)
+                .setParent(parent)
+                .setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(change.at())
+                .setAttribute(RUN_ID, run.id())
+                .setAttribute(RUN_NAME, run.name())
+                .setAttribute(RUN_KIND, task ? "task" : "flow")
+                .setAttribute(DEFINITION_NAME, definition)
+                .startSpan();
+        live.put(run, parent.with(span));
+    }
+
+    private static void end(Span span, Run run, StateChange change) {
+        State state = change.state();
+        span.setAttribute(STATE, state.name());
+        span.setAttribute(ATTEMPTS, (long) run.attempts());
+        if (run instanceof TaskRun task && (state == State.CACHED || task.cacheKey().isPresent())) {
+            span.setAttribute(CACHE_HIT, state == State.CACHED);
+        }
+        if (!state.isSuccess()) {
+            ErrorInfo error = run.error().orElse(null);
+            if (error != null) {
+                // the masked text Sluice recorded, never the throwable: its message may hold a secret
+                span.addEvent("exception", Attributes.of(EXCEPTION_TYPE, error.type(), EXCEPTION_MESSAGE, error.message(),
+                        EXCEPTION_STACKTRACE, error.stackTrace()), change.at());
+                span.setStatus(StatusCode.ERROR, error.summary());
+            } else {
+                String message = change.message();
+                span.setStatus(StatusCode.ERROR, message != null ? message : state.name());
+            }
+        }
+        span.end(change.at());
+    }
+
+    @Override
+    public Scope enter(Run run) {
+        Context context = live.get(run);
+        if (context == null) {
+            return Scope.NOOP;
+        }
+        io.opentelemetry.context.Scope scope = context.makeCurrent();
+        return scope::close;
+    }
+
+    @Override
+    public String toString() {
+        return "SluiceTracing[" + tracer + "]";
+    }
+}
