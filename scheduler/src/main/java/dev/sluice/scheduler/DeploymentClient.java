@@ -152,6 +152,14 @@ public final class DeploymentClient implements AutoCloseable {
         return operations.run(Objects.requireNonNull(id, "id"));
     }
 
+    /**
+     * The deployment run that started flow run {@code flowRunId} of the run history (its
+     * {@link DeploymentRun#flowRunId()}); empty for a flow run no deployment started, such as one run by hand.
+     */
+    public Optional<DeploymentRun> runOfFlowRun(String flowRunId) {
+        return operations.runOfFlowRun(Objects.requireNonNull(flowRunId, "flowRunId"));
+    }
+
     /** The latest {@code limit} runs of deployment {@code name}, newest first. */
     public List<DeploymentRun> runs(String name, int limit) {
         return operations.runs(Objects.requireNonNull(name, "name"), checkLimit(limit));

@@ -165,6 +165,8 @@ abstract class WorkerContract {
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(w.history().flush(Duration.ofSeconds(10))).isTrue();
             assertThat(w.history().flowRun(ok.flowRunId())).isPresent();
+            assertThat(client.runOfFlowRun(ok.flowRunId())).map(DeploymentRun::id).contains(ok.id());
+            assertThat(client.runOfFlowRun("01a2300203e29d0b6c2f66e4")).as("a flow run no deployment started").isEmpty();
             List<DeploymentRun> upcoming = client.runs("later", 10);
             assertThat(upcoming).extracting(DeploymentRun::status).containsOnly(RunStatus.SCHEDULED);
 

@@ -214,6 +214,15 @@ public final class Operations {
         }
     }
 
+    /** The run that started flow run {@code flowRunId}. */
+    public Optional<DeploymentRun> runOfFlowRun(String flowRunId) {
+        try {
+            return store.runOfFlowRun(flowRunId);
+        } catch (SQLException e) {
+            throw store.error("find the run of flow run '" + flowRunId + "'", e);
+        }
+    }
+
     /** The latest runs. */
     public List<DeploymentRun> runs(@Nullable String deployment, int limit) {
         try {

@@ -546,6 +546,19 @@ public final class Store {
         });
     }
 
+    /** The run that started flow run {@code flowRunId} (the latest, should a handed-back run have started it again). */
+    public Optional<DeploymentRun> runOfFlowRun(String flowRunId) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run"
+                    + " where flow_run_id = ? order by created_at desc limit 1")) {
+                ps.setString(1, flowRunId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** The latest {@code limit} runs of {@code deployment} (all deployments if null), newest first. */
     public List<DeploymentRun> runs(@Nullable String deployment, int limit) throws SQLException {
         return read(c -> {

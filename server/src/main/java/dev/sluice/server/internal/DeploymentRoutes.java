@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 final class DeploymentRoutes {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.server");
     static final int RECENT = 20;
-    /** How many of a deployment's latest runs are searched for the run that made a flow run. */
-    static final int FLOW_RUN_SEARCH = 200;
     private static final String FIELD = "p.";
 
     private final Web web;
@@ -152,31 +150,17 @@ final class DeploymentRoutes {
                 .orElseThrow(() -> HttpError.notFound("no flow run with id " + id));
         DeploymentRun d = ofFlowRun(client(), run);
         if (d == null) {
-            throw HttpError.notFound("flow run " + id + " was not made by a deployment (or by one of the last "
-                    + FLOW_RUN_SEARCH + " runs of its deployment)");
+            throw HttpError.notFound("flow run " + id + " was not made by a deployment");
         }
         return d;
     }
 
-    /**
-     * The deployment's run that made flow run {@code run}: searched among the latest runs of the deployments
-     * of its flow (a top-level run only).
-     */
+    /** The deployment's run that made flow run {@code run} (a top-level run only), found by the flow run's id. */
     static @Nullable DeploymentRun ofFlowRun(DeploymentClient client, FlowRunSummary run) {
         if (run.parentFlowRunId() != null) {
             return null;
         }
-        for (DeploymentInfo d : client.deployments()) {
-            if (!d.flowName().equals(run.flowName())) {
-                continue;
-            }
-            for (DeploymentRun r : client.runs(d.name(), FLOW_RUN_SEARCH)) {
-                if (run.id().equals(r.flowRunId())) {
-                    return r;
-                }
-            }
-        }
-        return null;
+        return client.runOfFlowRun(run.id()).orElse(null);
     }
 
     // ---- pages
