@@ -257,9 +257,23 @@ public final class History implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            throw new HistoryException("run history " + engine.description() + ": cannot " + what + ": "
-                    + root.getMessage(), e);
+            String message = "run history " + engine.description() + ": cannot " + what + ": " + root.getMessage();
+            throw unavailable(e) ? new HistoryUnavailableException(message, e) : new HistoryException(message, e);
         }
+    }
+
+    /** Whether {@code e} says the database cannot be reached (no connection from the pool, a lost connection). */
+    static boolean unavailable(SQLException e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Settings of a {@link History}; every setter validates its value and names it when it is wrong. */

@@ -69,7 +69,7 @@ class ExtensionTest {
         Files.writeString(db, "these are my notes, not a database\n".repeat(20), StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> History.open(HistoryDatabase.sqlite(db)))
-                .isInstanceOf(HistoryException.class)
+                .isInstanceOf(HistoryUnavailableException.class)
                 .hasMessageContaining(db.toString())
                 .hasMessageContaining("is not a SQLite database");
         assertThat(runWithDefaults(Map.of()).state()).isEqualTo(State.COMPLETED);
@@ -89,7 +89,7 @@ class ExtensionTest {
         Files.deleteIfExists(home.resolve("sluice.db-shm"));
 
         assertThatThrownBy(() -> History.open(HistoryDatabase.sqlite(db)))
-                .isInstanceOf(HistoryException.class)
+                .isInstanceOf(HistoryUnavailableException.class)
                 .hasMessageContaining(db.toString())
                 .hasMessageContaining("corrupted");
         assertThat(runWithDefaults(Map.of()).state()).isEqualTo(State.COMPLETED);
@@ -106,6 +106,7 @@ class ExtensionTest {
         }
         assertThatThrownBy(() -> History.open(HistoryDatabase.sqlite(db)))
                 .isInstanceOf(HistoryException.class)
+                .isNotInstanceOf(HistoryUnavailableException.class)
                 .hasMessageContaining(db.toString())
                 .hasMessageContaining("schema version 99, newer than this sluice-history understands ("
                         + dev.sluice.history.internal.Schema.LATEST + ")")
@@ -125,7 +126,7 @@ class ExtensionTest {
         HistoryDatabase db = HistoryDatabase.of("jdbc:postgresql://127.0.0.1:1/sluice?password=in-the-url-123",
                 "etl", Secret.of("pa55-word-xyz")).withConnectTimeout(Duration.ofMillis(500));
         assertThatThrownBy(() -> History.open(db))
-                .isInstanceOf(HistoryException.class)
+                .isInstanceOf(HistoryUnavailableException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/sluice?...")
                 .hasMessageContaining("as user 'etl'")
                 .hasMessageNotContaining("in-the-url-123")

@@ -185,6 +185,8 @@ class PostgresIT {
             assertThat(during.state()).isEqualTo(State.COMPLETED);
             assertThat(history.flush(Duration.ofSeconds(2))).as("nothing can be written").isFalse();
             assertThat(history.stats().writeFailures()).isPositive();
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).as("a query while the server is down")
+                    .isInstanceOf(HistoryUnavailableException.class).hasMessageContaining("cannot");
 
             own = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
             assertThat(history.flush(Duration.ofSeconds(60))).isTrue();

@@ -52,7 +52,16 @@ public final class Sluice {
      */
     public static void serve(Worker.Builder builder) {
         Objects.requireNonNull(builder, "builder");
-        Worker worker = builder.start();
+        serve(builder.start());
+    }
+
+    /**
+     * Serves with {@code worker}, already started (so the caller can say so, or start more beside it), until it is
+     * closed or the JVM is stopped: a shutdown hook (SIGTERM, Ctrl-C) closes it gracefully, and an interrupt of
+     * the calling thread closes it too.
+     */
+    public static void serve(Worker worker) {
+        Objects.requireNonNull(worker, "worker");
         Thread hook = new Thread(worker::close, "sluice-serve-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -20,6 +20,41 @@ class WorkerTest extends WorkerContract {
     }
 
     @Test
+    void threadsOfOneJvmOpeningANewFileAtOnceMigrateItOneAfterTheOther() throws Exception {
+        // the run history's and the scheduler's migrations take one lock per file; a second file lock taken in the
+        // same JVM would throw OverlappingFileLockException, so each module goes through the JVM's lock first
+        for (int round = 0; round < 5; round++) {
+            HistoryDatabase fresh = HistoryDatabase.sqlite(dir.resolve("fresh-" + round + ".db"));
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    boolean history = i % 2 == 0;
+                    all.add(pool.submit(() -> {
+                        go.await();
+                        if (history) {
+                            dev.sluice.history.History.open(fresh).close();
+                        } else {
+                            DeploymentClient.open(fresh).close();
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<?> f : all) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            try (DeploymentClient client = DeploymentClient.open(fresh)) {
+                assertThat(client.deployments()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aSecondWorkerOnOneSqliteFileIsRefusedWithTheFirstNamed() throws Exception {
         TestClock clock = new TestClock(T0);
         try (Worker first = fast(db(), clock).name("first").deployments(Deployment.of(Flows.NOOP)).start()) {

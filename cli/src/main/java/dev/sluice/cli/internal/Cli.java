@@ -159,7 +159,8 @@ public final class Cli {
         } else if (e instanceof dev.sluice.scheduler.SchedulerDatabaseException) {
             code = SluiceCli.UNREACHABLE;
         } else if (e instanceof BlockStoreUnavailableException || e instanceof HistoryException) {
-            code = e instanceof HistoryException && !unreachable(e) ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
+            code = e instanceof HistoryException && !(e instanceof dev.sluice.history.HistoryUnavailableException)
+                    ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
         } else if (e instanceof IllegalArgumentException) {
             code = SluiceCli.USAGE;
         } else {
@@ -174,13 +175,6 @@ public final class Cli {
             err.println("(an unexpected " + e.getClass().getSimpleName() + ": --verbose shows where)");
         }
         return code;
-    }
-
-    /** Whether a history error says the database could not be reached or opened (rather than a query failing). */
-    private static boolean unreachable(Exception e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        return m.contains("cannot be reached") || m.contains("unreachable") || m.contains("cannot be opened")
-                || m.contains("connect") || m.contains("not a sqlite") || m.contains("cannot open");
     }
 
     /** Whether to colour output: a terminal, no NO_COLOR, no --no-color. */

@@ -86,10 +86,11 @@ final class WorkerCommands {
                     }
                     builder.threads(threads);
                 }
+                Worker worker = builder.start(); // registered and taking work before it says so
                 cli.out.println("Serving " + deployments.stream().map(Deployment::name).toList() + " from " + jar.getFileName()
                         + " on " + cli.database().redactedUrl() + " (Ctrl-C stops)");
                 cli.out.flush();
-                Sluice.serve(builder);
+                Sluice.serve(worker);
             } catch (java.io.IOException e) {
                 throw new CliException(SluiceCli.FAILED, "cannot close the class loader of " + jar + ": " + e.getMessage());
             } finally {

@@ -7,6 +7,7 @@ import dev.sluice.notify.Notify;
 import dev.sluice.scheduler.Default;
 import dev.sluice.scheduler.Deployment;
 import dev.sluice.scheduler.Schedule;
+import dev.sluice.scheduler.Sluice;
 import dev.sluice.scheduler.Worker;
 import dev.sluice.server.ServerOptions;
 import dev.sluice.server.SluiceServer;
@@ -112,21 +113,7 @@ public final class ServedDailySales {
                         + DEPLOYMENT + " -p regions=north)");
                 out.println("Ctrl-C stops");
                 out.flush();
-                Thread hook = new Thread(started::close, "daily-sales-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    while (!started.awaitStop(java.time.Duration.ofDays(1))) {
-                        // serving
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // stop: the worker closes gracefully below
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException e) {
-                        // the JVM is stopping: the hook closes the worker
-                    }
-                }
+                Sluice.serve(started); // until Ctrl-C (a shutdown hook closes the worker gracefully) or an interrupt
             }
         }
     }

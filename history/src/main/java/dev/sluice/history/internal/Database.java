@@ -39,6 +39,36 @@ public final class Database implements AutoCloseable {
                 : config.redactedUrl() + (config.user().isEmpty() ? "" : " (user " + config.user() + ")");
     }
 
+    private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Work done while holding a migration lock. */
+    @FunctionalInterface
+    public interface Locked<T> {
+        /** Does the work. */
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} holding the migration lock of SQLite file {@code file}: one lock file per database
+     * ({@code <file>-migrate.lock}) that every module migrating its tables in it takes (the run history, the
+     * scheduler, the server's keys), so processes migrate one after the other. A file lock belongs to a process,
+     * so threads of one JVM first take this JVM's lock of the file (a second {@code lock()} in the same JVM would
+     * throw {@link java.nio.channels.OverlappingFileLockException}).
+     *
+     * @throws IOException if the lock file cannot be made or locked, or {@code work} throws it
+     */
+    @SuppressWarnings("try") // the file lock is held by the try block, not used in it
+    public static <T> T withMigrationLock(Path file, Locked<T> work) throws IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock").toAbsolutePath().normalize();
+        synchronized (MIGRATING.computeIfAbsent(lockFile, k -> new Object())) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    java.nio.channels.FileLock lock = ch.lock()) {
+                return work.run();
+            }
+        }
+    }
+
     /**
      * Opens a pool on {@code config} and checks that the database answers.
      *
@@ -113,14 +143,14 @@ public final class Database implements AutoCloseable {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            throw new HistoryException("cannot create the folder of the run history file " + file + ": " + e
+            throw new dev.sluice.history.HistoryUnavailableException("cannot create the folder of the run history file " + file + ": " + e
                     + "; set SLUICE_HOME (or sluice.home) to a writable folder, or turn the history off with"
                     + " -Dsluice.history=off", e);
         }
         if (!Files.isRegularFile(file)) {
             if (Files.exists(file)) {
-                throw new HistoryException("the run history file " + file + " is not a regular file; move it away,"
-                        + " or point SLUICE_DATABASE_URL at another file");
+                throw new dev.sluice.history.HistoryUnavailableException("the run history file " + file
+                        + " is not a regular file; move it away, or point SLUICE_DATABASE_URL at another file", null);
             }
             return;
         }
@@ -129,15 +159,15 @@ public final class Database implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
-            throw new HistoryException("cannot read the run history file " + file + ": " + e, e);
+            throw new dev.sluice.history.HistoryUnavailableException("cannot read the run history file " + file + ": " + e, e);
         }
         if (n == 0) {
             return; // an empty file becomes a database
         }
         if (n < head.length || !java.util.Arrays.equals(head, SQLITE_HEADER)) {
-            throw new HistoryException("the run history file " + file + " is not a SQLite database (it does not start"
-                    + " with the SQLite header); move it away or delete it (a new one is made), or point"
-                    + " SLUICE_DATABASE_URL at another file");
+            throw new dev.sluice.history.HistoryUnavailableException("the run history file " + file + " is not a SQLite"
+                    + " database (it does not start with the SQLite header); move it away or delete it (a new one is made),"
+                    + " or point SLUICE_DATABASE_URL at another file", null);
         }
     }
 
@@ -146,11 +176,11 @@ public final class Database implements AutoCloseable {
         String text = rootMessage(e);
         String upper = text.toUpperCase(java.util.Locale.ROOT);
         if (upper.contains("NOTADB") || upper.contains("CORRUPT") || upper.contains("MALFORMED")) {
-            return new HistoryException("the run history file " + file + " is corrupted or not a SQLite database ("
+            return new dev.sluice.history.HistoryUnavailableException("the run history file " + file + " is corrupted or not a SQLite database ("
                     + text + "); move it away or delete it (a new one is made), or point SLUICE_DATABASE_URL at another"
                     + " file", e);
         }
-        return new HistoryException("cannot open the run history file " + file + ": " + text, e);
+        return new dev.sluice.history.HistoryUnavailableException("cannot open the run history file " + file + ": " + text, e);
     }
 
     private static Database openPostgres(HistoryDatabase config) {
@@ -182,7 +212,7 @@ public final class Database implements AutoCloseable {
             if (password.length() >= 3) {
                 message = message.replace(password, "**********");
             }
-            throw new HistoryException("cannot connect to the run history database " + config.redactedUrl()
+            throw new dev.sluice.history.HistoryUnavailableException("cannot connect to the run history database " + config.redactedUrl()
                     + (config.user().isEmpty() ? "" : " as user '" + config.user() + "'") + ": " + message
                     + "; check the URL, user and password (SLUICE_DATABASE_URL, SLUICE_DATABASE_USER,"
                     + " SLUICE_DATABASE_PASSWORD), and that the server is running", null);

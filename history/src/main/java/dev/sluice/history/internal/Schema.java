@@ -2,10 +2,7 @@ package dev.sluice.history.internal;
 
 import dev.sluice.history.HistoryException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -39,7 +36,6 @@ public final class Schema {
      *
      * @throws HistoryException if the schema is newer than this code, or the migration fails
      */
-    @SuppressWarnings("try") // the file lock is held by the try block, not used in it
     public static void migrate(Database db, int target) {
         int current = current(db);
         if (current > LATEST) {
@@ -50,19 +46,20 @@ public final class Schema {
         }
         if (db.dialect() == Dialect.SQLITE) {
             Path file = java.util.Objects.requireNonNull(db.file());
-            Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
-                // another process may have migrated while this one waited
-                current = current(db);
-                if (current > LATEST) {
-                    throw newer(db, current);
-                }
-                if (current < target) {
-                    flyway(db, Database.sqliteSource(file, SQLiteConfig.TransactionMode.DEFERRED, db.config()), target);
-                }
+            try {
+                Database.withMigrationLock(file, () -> {
+                    // another process may have migrated while this one waited
+                    int now = current(db);
+                    if (now > LATEST) {
+                        throw newer(db, now);
+                    }
+                    if (now < target) {
+                        flyway(db, Database.sqliteSource(file, SQLiteConfig.TransactionMode.DEFERRED, db.config()), target);
+                    }
+                    return null;
+                });
             } catch (IOException e) {
-                throw new HistoryException("cannot lock " + lockFile + " to migrate the run history file " + file + ": " + e, e);
+                throw new HistoryException("cannot lock the migration of the run history file " + file + ": " + e, e);
             }
         } else {
             flyway(db, db.dataSource(), target); // Flyway locks PostgreSQL itself

@@ -4,10 +4,7 @@ import dev.sluice.history.internal.Database;
 import dev.sluice.history.internal.Dialect;
 import dev.sluice.scheduler.SchedulerDatabaseException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,7 +34,6 @@ public final class SchedulerSchema {
      *
      * @throws SchedulerDatabaseException if the schema is newer than this code or the migration fails
      */
-    @SuppressWarnings("try")
     public static void migrate(Database db) {
         // the run history's tables first: its Flyway refuses a first migration into a schema that is not empty
         try {
@@ -54,37 +50,23 @@ public final class SchedulerSchema {
         }
         if (db.dialect() == Dialect.SQLITE) {
             Path file = Objects.requireNonNull(db.file());
-            Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock");
-            // a file lock is per process: threads of this JVM migrating the same file (a worker and a client
-            // opening at once) take this JVM's lock of the file first, or the second one's lock() would throw
-            Object inJvm = MIGRATING.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object());
-            synchronized (inJvm) {
-                migrateLocked(db, lockFile);
+            try {
+                Database.withMigrationLock(file, () -> {
+                    int now = current(db); // another process may have migrated while this one waited
+                    if (now > LATEST) {
+                        throw newer(db, now);
+                    }
+                    if (now < LATEST) {
+                        flyway(db);
+                    }
+                    return null;
+                });
+            } catch (IOException e) {
+                throw new SchedulerDatabaseException("cannot lock the migration of the scheduler tables in "
+                        + db.description() + ": " + e, e);
             }
         } else {
             flyway(db); // Flyway locks PostgreSQL itself
-        }
-    }
-
-    private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
-
-    @SuppressWarnings("try")
-    private static void migrateLocked(Database db, Path lockFile) {
-        int current;
-        {
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
-                current = current(db);
-                if (current > LATEST) {
-                    throw newer(db, current);
-                }
-                if (current < LATEST) {
-                    flyway(db);
-                }
-            } catch (IOException e) {
-                throw new SchedulerDatabaseException("cannot lock " + lockFile + " to migrate the scheduler tables in "
-                        + db.description() + ": " + e, e);
-            }
         }
     }
 

@@ -9,12 +9,9 @@ import dev.sluice.server.NewApiKey;
 import dev.sluice.server.Role;
 import dev.sluice.server.ServerException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -136,22 +133,18 @@ public final class KeyStore implements AutoCloseable {
         return store;
     }
 
-    @SuppressWarnings("try") // the lock is held by the try block
     private void migrate() {
         Optional<Path> file = config.sqliteFile();
         if (file.isEmpty()) {
             flyway();
             return;
         }
-        Path lockFile = file.get().resolveSibling(file.get().getFileName() + "-server-migrate.lock");
-        // a file lock is per process: threads of one JVM take this JVM's lock of the file first
-        synchronized (MIGRATING.computeIfAbsent(lockFile.toAbsolutePath().normalize(), k -> new Object())) {
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
+        try {
+            dev.sluice.history.internal.Database.withMigrationLock(file.get(), () -> {
                 for (int attempt = 1; ; attempt++) {
                     try {
                         flyway();
-                        return;
+                        return null;
                     } catch (ServerException e) {
                         // SQLite answers SQLITE_BUSY at once (no busy wait) when a read transaction must become a
                         // write one while another connection writes: a history writer next to us; try again
@@ -166,13 +159,12 @@ public final class KeyStore implements AutoCloseable {
                         }
                     }
                 }
-            } catch (IOException e) {
-                throw new ServerException("cannot lock " + lockFile + " to migrate the API key tables: " + e, e);
-            }
+            });
+        } catch (IOException e) {
+            throw new ServerException("cannot lock the migration of the API key tables in " + file.get() + ": " + e, e);
         }
     }
 
-    private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void flyway() {
         String dialect = config.isSqlite() ? "sqlite" : "postgresql";
