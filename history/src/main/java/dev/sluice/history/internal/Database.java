@@ -53,7 +53,8 @@ public final class Database implements AutoCloseable {
      * ({@code <file>-migrate.lock}) that every module migrating its tables in it takes (the run history, the
      * scheduler, the server's keys), so processes migrate one after the other. A file lock belongs to a process,
      * so threads of one JVM first take this JVM's lock of the file (a second {@code lock()} in the same JVM would
-     * throw {@link java.nio.channels.OverlappingFileLockException}).
+     * throw {@link java.nio.channels.OverlappingFileLockException}). A migration that SQLite refused with
+     * {@code SQLITE_BUSY} (rolled back) is tried again, up to 10 times.
      *
      * @throws IOException if the lock file cannot be made or locked, or {@code work} throws it
      */
@@ -64,9 +65,35 @@ public final class Database implements AutoCloseable {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
                             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                     java.nio.channels.FileLock lock = ch.lock()) {
-                return work.run();
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        return work.run();
+                    } catch (RuntimeException e) {
+                        // SQLite answers SQLITE_BUSY at once (no busy wait) when a migration's read transaction must
+                        // become a write one while another connection writes (a history writer of this or another
+                        // process next to it): the migration was rolled back; try it again
+                        if (attempt >= 10 || !busy(e)) {
+                            throw e;
+                        }
+                        try {
+                            Thread.sleep(50L * attempt);
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                            throw e;
+                        }
+                    }
+                }
             }
         }
+    }
+
+    private static boolean busy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("SQLITE_BUSY")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

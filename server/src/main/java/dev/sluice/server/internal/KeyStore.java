@@ -141,24 +141,8 @@ public final class KeyStore implements AutoCloseable {
         }
         try {
             dev.sluice.history.internal.Database.withMigrationLock(file.get(), () -> {
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        flyway();
-                        return null;
-                    } catch (ServerException e) {
-                        // SQLite answers SQLITE_BUSY at once (no busy wait) when a read transaction must become a
-                        // write one while another connection writes: a history writer next to us; try again
-                        if (attempt >= 10 || !String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
-                            throw e;
-                        }
-                        try {
-                            Thread.sleep(100L * attempt);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            throw e;
-                        }
-                    }
-                }
+                flyway();
+                return null;
             });
         } catch (IOException e) {
             throw new ServerException("cannot lock the migration of the API key tables in " + file.get() + ": " + e, e);
