@@ -135,11 +135,11 @@ public final class Writer {
     /** Queues {@code event}; waits while the queue is full, up to the bound; past it, counts it lost. */
     public void offer(Event event) {
         recorded.increment();
-        if (queue.offer(event)) {
+        if (closed) {
+            lose(1, "the history is closed"); // the writer is gone or going: queued now, it would never be written
             return;
         }
-        if (closed) {
-            lose(1, "the history is closed");
+        if (queue.offer(event)) {
             return;
         }
         if (!degraded) {
