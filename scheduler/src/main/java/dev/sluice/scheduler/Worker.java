@@ -1,6 +1,8 @@
 package dev.sluice.scheduler;
 
+import dev.sluice.RunRecorder;
 import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockStore;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.scheduler.internal.WorkerEngine;
@@ -132,6 +134,8 @@ public final class Worker implements AutoCloseable {
         private Duration stopGrace = Duration.ofSeconds(20);
         private Duration busyRetry = Duration.ofSeconds(1);
         private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
+        private final List<RunRecorder> recorders = new ArrayList<>();
+        private @Nullable BlockStore blockStore;
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -246,6 +250,21 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
+         * Adds a recorder told of every state change and log line of the runs this worker runs, after the
+         * history's (metrics, traces; an application's own recorders).
+         */
+        public Builder recorder(RunRecorder recorder) {
+            recorders.add(Objects.requireNonNull(recorder, "recorder"));
+            return this;
+        }
+
+        /** The block store the served flows load blocks from (default: {@link BlockStore#fromConfiguration()}). */
+        public Builder blockStore(BlockStore store) {
+            this.blockStore = Objects.requireNonNull(store, "blockStore");
+            return this;
+        }
+
+        /**
          * Starts the worker: opens the database (migrating the scheduler's tables), registers the
          * deployments and the worker, and starts taking work.
          *
@@ -257,7 +276,7 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
-                    Map.copyOf(tagLimits), busyRetry)));
+                    Map.copyOf(tagLimits), busyRetry, List.copyOf(recorders), blockStore)));
         }
     }
 }

@@ -11,8 +11,10 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.sluice.FlowRun;
+import dev.sluice.RunRecorder;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.State;
+import dev.sluice.block.BlockStore;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.history.HistoryException;
@@ -72,7 +74,8 @@ public final class WorkerEngine implements AutoCloseable {
     /** Everything {@code Worker.Builder} sets. */
     public record Settings(HistoryDatabase database, List<Deployment> deployments, @Nullable String name, int threads,
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
-            Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry) {
+            Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
+            List<RunRecorder> recorders, @Nullable BlockStore blockStore) {
     }
 
     private final Settings settings;
@@ -105,11 +108,15 @@ public final class WorkerEngine implements AutoCloseable {
         this.sqliteLockChannel = lockChannel;
         this.sqliteLock = lock;
         this.control = new Control(this::flowRunStarted);
-        this.runtime = SluiceRuntime.builder().withoutExtensions()
+        SluiceRuntime.Builder runtime = SluiceRuntime.builder().withoutExtensions()
                 .recorder(history.recorder())
                 .recorder(control)
-                .resultStore(history.resultStore())
-                .build();
+                .resultStore(history.resultStore());
+        settings.recorders().forEach(runtime::recorder);
+        if (settings.blockStore() != null) {
+            runtime.blockStore(settings.blockStore());
+        }
+        this.runtime = runtime.build();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-worker-maintenance");
             t.setDaemon(true);
