@@ -42,7 +42,7 @@ import org.springframework.core.env.Environment;
  * <li>{@link DeploymentClient}: triggers, backfills and look-ups on the history's database;</li>
  * <li>{@link SluiceWorker}: a worker serving every {@link Deployment} bean, started after the context is
  * refreshed and stopped gracefully on shutdown; none when there is no deployment bean or with
- * {@code sluice.worker.enabled=false};</li>
+ * {@code sluice.worker.enabled=false}; its runs are told to the {@link RunRecorder} beans as well;</li>
  * <li>{@link SluiceServer}: the dashboard, only with {@code sluice.server.enabled=true}.</li>
  * </ul>
  * Runtime extensions found on the class path are not used by this runtime (it is built with
@@ -147,18 +147,24 @@ public class SluiceAutoConfiguration {
         return DeploymentClient.open(database);
     }
 
-    /** The worker serving every {@link Deployment} bean, started with the context. */
+    /**
+     * The worker serving every {@link Deployment} bean, started with the context. The served flows run under
+     * the worker's own runtime, which records into the history on the same database, tells every
+     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store.
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean({HistoryDatabase.class, Deployment.class})
     @ConditionalOnProperty(prefix = "sluice.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
     public SluiceWorker sluiceWorker(SluiceProperties properties, HistoryDatabase database,
-            ObjectProvider<Deployment> deployments) {
+            ObjectProvider<Deployment> deployments, ObjectProvider<RunRecorder> recorders, SluiceRuntime runtime) {
         SluiceProperties.Worker settings = properties.getWorker();
         Worker.Builder builder = Worker.builder(database)
                 .deployments(deployments.orderedStream().toList())
+                .blockStore(runtime.blockStore())
                 .threads(settings.getThreads())
                 .stopGrace(settings.getStopGrace());
+        recorders.orderedStream().forEach(builder::recorder);
         String name = settings.getName();
         if (name != null && !name.isBlank()) {
             builder.name(name);

@@ -3,6 +3,9 @@ package dev.sluice.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Flow;
+import dev.sluice.Run;
+import dev.sluice.RunRecorder;
+import dev.sluice.StateChange;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.history.FlowRunDetail;
 import dev.sluice.history.History;
@@ -18,8 +21,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = SluiceApplicationIT.App.class)
 @DirtiesContext
 class SluiceApplicationIT {
+    static final List<String> HEARD = new CopyOnWriteArrayList<>();
     @TempDir
     static Path home;
 
@@ -61,6 +67,11 @@ class SluiceApplicationIT {
         @Bean
         Deployment greeting() {
             return Deployment.of(Flow.of("spring-greeting", () -> "hello from spring")).withTags("spring");
+        }
+
+        @Bean
+        RunRecorder heard() {
+            return (Run run, StateChange change) -> HEARD.add(run.definitionName() + ":" + change.state());
         }
     }
 
@@ -87,6 +98,7 @@ class SluiceApplicationIT {
         Optional<DeploymentRun> finished = client.awaitFinished(runId, Duration.ofSeconds(60));
         assertThat(finished).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED));
         String flowRunId = finished.get().flowRun().orElseThrow();
+        assertThat(HEARD).as("a RunRecorder bean hears the worker's runs").contains("spring-greeting:COMPLETED");
         FlowRunDetail detail = await("flow run " + flowRunId + " in the history", () -> history.flowRun(flowRunId));
         assertThat(detail.toString()).contains("spring-greeting");
 
