@@ -130,6 +130,29 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void aStaleHeartbeatIsDownAndAStoppedWorkerOutOfService() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.health.stale-heartbeat-after=1ms")
+                .run(context -> {
+                    SluiceWorker worker = context.getBean(SluiceWorker.class);
+                    assertThat(worker.isRunning()).isTrue();
+                    HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                    Health stale = indicator.health();
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                    while (!stale.getStatus().equals(Status.DOWN) && System.nanoTime() < deadline) {
+                        stale = indicator.health(); // a check within 1 ms of a heartbeat would still see it fresh
+                    }
+                    assertThat(stale.getStatus()).as("%s", stale).isEqualTo(Status.DOWN);
+                    assertThat(String.valueOf(stale.getDetails().get("worker"))).contains("no heartbeat in the last");
+
+                    worker.stop();
+                    assertThat(worker.worker()).isEmpty();
+                    Health stopped = indicator.health();
+                    assertThat(stopped.getStatus()).as("%s", stopped).isEqualTo(Status.OUT_OF_SERVICE);
+                    assertThat(stopped.getDetails()).containsEntry("worker", "not running");
+                });
+    }
+
+    @Test
     void historyOnTheApplicationsDatabaseTakesSpringDatasourceAndShowsThePasswordNowhere() {
         String password = "fake-test-password-5150";
         Path file = home.resolve("app.db");
