@@ -13,6 +13,8 @@ import dev.sluice.scheduler.DeploymentClient;
 import dev.sluice.scheduler.RunStatus;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +75,48 @@ class ApplicationDatabaseIT {
                     assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.UP);
                     assertThat(health.toString()).contains("jdbc:postgresql:").doesNotContain(PASSWORD);
                     assertThat(history.description()).doesNotContain(PASSWORD);
+                });
+    }
+
+    @Test
+    void aHistoryThatCannotWriteToTheApplicationsDatabaseIsDown() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database broken");
+        }
+        String url = pg.getJdbcUrl("postgres", "broken");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                        "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                        "spring.datasource.password=" + PASSWORD)
+                .run(context -> {
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    History history = context.getBean(History.class);
+                    HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                    runtime.run(Flow.of("before", (Integer x) -> x), 1);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+
+                    // someone takes the table away: the writer's batches fail for good
+                    try (Connection c = pg.getDatabase("postgres", "broken").getConnection(); Statement s = c.createStatement()) {
+                        s.execute("alter table flow_run rename to flow_run_moved");
+                    }
+                    runtime.run(Flow.of("after", (Integer x) -> x), 2);
+                    history.flush();
+                    Health health = indicator.health();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (health.getStatus().equals(Status.UP) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                        health = indicator.health();
+                    }
+                    assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.DOWN);
+                    assertThat(String.valueOf(health.getDetails().get("history")))
+                            .contains("records lost").contains("flow_run").doesNotContain(PASSWORD);
+                    assertThat(history.stats().writeFailures()).isPositive();
+
+                    try (Connection c = pg.getDatabase("postgres", "broken").getConnection(); Statement s = c.createStatement()) {
+                        s.execute("alter table flow_run_moved rename to flow_run");
+                    }
                 });
     }
 }
