@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -99,6 +100,13 @@ class SluiceAutoConfigurationTest {
         });
         runner().withBean(BlockStore.class, BlockStore::inMemory).run(context ->
                 assertThat(context.getBean(SluiceRuntime.class).blockStore()).isSameAs(context.getBean(BlockStore.class)));
+    }
+
+    @Test
+    void withoutSpringBootHealthThereIsNoIndicatorAndNothingElseMisses() {
+        runner().withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context ->
+                assertThat(context).hasNotFailed().hasSingleBean(SluiceRuntime.class).hasSingleBean(History.class)
+                        .doesNotHaveBean("sluiceHealthIndicator"));
     }
 
     @Test
