@@ -3,6 +3,7 @@ package dev.sluice.spring.boot;
 import dev.sluice.RunRecorder;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.block.Secret;
 import dev.sluice.cache.ResultStore;
 import dev.sluice.history.History;
@@ -32,9 +33,11 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of Sluice in a Spring Boot application (tested with Spring Boot 4.0.7). Each bean
  * backs off when the application defines one of the same type:
  * <ul>
+ * <li>{@link BlockStore}: the stores of {@code sluice.blocks.store};</li>
  * <li>{@link HistoryDatabase} and {@link History}: the run history, on {@code $SLUICE_HOME/sluice.db} (or
- * {@code $SLUICE_DATABASE_URL}) by default, on {@code spring.datasource.*} with
- * {@code sluice.history.database=application}; none with {@code sluice.history.enabled=false};</li>
+ * {@code $SLUICE_DATABASE_URL}, or a saved block named by {@code sluice.history.block}) by default, on
+ * {@code spring.datasource.*} with {@code sluice.history.database=application}; none with
+ * {@code sluice.history.enabled=false};</li>
  * <li>{@link SluiceRuntime}: blocks from {@code sluice.blocks.store}, runs recorded into the history and
  * into every other {@link RunRecorder} bean, cached results in the history's shared result store (or a
  * {@link ResultStore} bean); closed with the context, and the JVM's default runtime while the context is
@@ -59,14 +62,25 @@ public class SluiceAutoConfiguration {
     }
 
     /**
+     * Where the application's blocks are saved and loaded: the stores named by {@code sluice.blocks.store}, else
+     * {@code sluice.blockStore} / {@code $SLUICE_BLOCK_STORE}, else {@code env,file} under the Sluice home.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public BlockStore sluiceBlockStore(SluiceProperties properties) {
+        return BlockStore.fromConfiguration(Homes.environment(properties.getHome(), properties.getBlocks().getStore()));
+    }
+
+    /**
      * The run history's database: {@code spring.datasource.url}, {@code .username} and {@code .password}
-     * with {@code sluice.history.database=application}, else the environment's ({@code SLUICE_DATABASE_URL})
-     * or the SQLite file {@code sluice.db} in the Sluice home.
+     * with {@code sluice.history.database=application}; else the saved {@code history-database} block named by
+     * {@code sluice.history.block} or {@code $SLUICE_DATABASE_BLOCK}, else {@code $SLUICE_DATABASE_URL}, else
+     * the SQLite file {@code sluice.db} in the Sluice home.
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "sluice.history", name = "enabled", havingValue = "true", matchIfMissing = true)
-    public HistoryDatabase sluiceHistoryDatabase(SluiceProperties properties, Environment environment) {
+    public HistoryDatabase sluiceHistoryDatabase(SluiceProperties properties, Environment environment, BlockStore blockStore) {
         SluiceProperties.History settings = properties.getHistory();
         HistoryDatabase database;
         if (settings.getDatabase() == SluiceProperties.HistoryDatabaseSource.APPLICATION) {
@@ -86,7 +100,19 @@ public class SluiceAutoConfiguration {
         } else {
             Map<String, String> env = Homes.environment(properties.getHome(), properties.getBlocks().getStore());
             Path home = Homes.home(properties.getHome(), env);
-            database = HistoryDatabase.fromEnvironment(env, home);
+            String block = settings.getBlock();
+            if (block == null || block.isBlank()) {
+                block = env.get(HistoryDatabase.BLOCK_VARIABLE);
+            }
+            if (block != null && !block.isBlank()) {
+                String name = block.strip();
+                try (SluiceRuntime lookup = SluiceRuntime.builder().withoutExtensions().environment(env).home(home)
+                        .blockStore(blockStore).build()) {
+                    database = lookup.call(() -> Blocks.load(HistoryDatabase.class, name));
+                }
+            } else {
+                database = HistoryDatabase.fromEnvironment(env, home);
+            }
         }
         database = database.withPoolSize(settings.getPoolSize());
         LOG.debug("Sluice run history on {}", database); // HistoryDatabase.toString masks the password
@@ -114,8 +140,7 @@ public class SluiceAutoConfiguration {
         Map<String, String> env = Homes.environment(properties.getHome(), properties.getBlocks().getStore());
         Path home = Homes.home(properties.getHome(), env);
         SluiceRuntime.Builder builder = SluiceRuntime.builder().withoutExtensions().environment(env).home(home);
-        BlockStore blocks = blockStore.getIfAvailable(() -> BlockStore.fromConfiguration(env));
-        builder.blockStore(blocks);
+        builder.blockStore(blockStore.getIfAvailable(() -> BlockStore.fromConfiguration(env)));
         History h = history.getIfAvailable();
         if (h != null) {
             builder.recorder(h.recorder());

@@ -107,6 +107,7 @@ public class SluiceProperties {
     /** Which database the run history is kept in. */
     public enum HistoryDatabaseSource {
         /**
+         * The saved block named by "sluice.history.block" or "$SLUICE_DATABASE_BLOCK", else
          * "$SLUICE_DATABASE_URL" (with "SLUICE_DATABASE_USER" and "SLUICE_DATABASE_PASSWORD")
          * if set, else the SQLite file "sluice.db" in the Sluice home.
          */
@@ -125,6 +126,13 @@ public class SluiceProperties {
 
         /** Which database: "default" (the Sluice home's SQLite file or $SLUICE_DATABASE_URL) or "application" (spring.datasource.*). */
         private HistoryDatabaseSource database = HistoryDatabaseSource.DEFAULT;
+
+        /**
+         * With database "default": the name of a saved "history-database" block to keep the history in (as
+         * "SLUICE_DATABASE_BLOCK" names one); default: "$SLUICE_DATABASE_BLOCK", else "$SLUICE_DATABASE_URL",
+         * else the Sluice home's SQLite file.
+         */
+        private @Nullable String block;
 
         /** The most connections the history keeps open (at least 2). */
         private int poolSize = 4;
@@ -151,6 +159,16 @@ public class SluiceProperties {
         /** Sets which database the history is kept in. */
         public void setDatabase(HistoryDatabaseSource database) {
             this.database = database;
+        }
+
+        /** The name of a saved history-database block; null for none. */
+        public @Nullable String getBlock() {
+            return block;
+        }
+
+        /** Sets the name of a saved history-database block. */
+        public void setBlock(@Nullable String block) {
+            this.block = block;
         }
 
         /** The most connections the history keeps open. */

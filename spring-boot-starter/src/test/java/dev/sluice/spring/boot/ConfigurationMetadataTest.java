@@ -22,7 +22,7 @@ class ConfigurationMetadataTest {
         Map<String, JsonNode> properties = new LinkedHashMap<>();
         metadata.get("properties").forEach(p -> properties.put(p.get("name").asText(), p));
         assertThat(properties).containsKeys("sluice.home", "sluice.replace-default-runtime", "sluice.blocks.store",
-                "sluice.history.enabled", "sluice.history.database", "sluice.history.pool-size",
+                "sluice.history.enabled", "sluice.history.database", "sluice.history.block", "sluice.history.pool-size",
                 "sluice.worker.enabled", "sluice.worker.name", "sluice.worker.threads", "sluice.worker.stop-grace",
                 "sluice.server.enabled", "sluice.server.host", "sluice.server.port",
                 "sluice.health.stale-heartbeat-after", "sluice.health.problem-window");

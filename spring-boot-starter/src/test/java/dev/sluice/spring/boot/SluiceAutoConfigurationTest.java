@@ -9,6 +9,7 @@ import dev.sluice.SluiceRuntime;
 import dev.sluice.State;
 import dev.sluice.StateChange;
 import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
 import dev.sluice.history.FlowRunQuery;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
@@ -177,6 +178,24 @@ class SluiceAutoConfigurationTest {
                     assertThat(health.toString()).doesNotContain(password);
                     assertThat(context.getBean(SluiceProperties.class).toString()).doesNotContain(password);
                 });
+    }
+
+    @Test
+    void historyOnASavedBlockFromTheBlockStore() {
+        BlockStore store = BlockStore.inMemory();
+        Path file = home.resolve("from-block.db");
+        try (SluiceRuntime saving = SluiceRuntime.builder().withoutExtensions().blockStore(store).build()) {
+            saving.run(() -> Blocks.save("ops-history", HistoryDatabase.sqlite(file)));
+        }
+        runner().withBean(BlockStore.class, () -> store).withPropertyValues("sluice.history.block=ops-history")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(HistoryDatabase.class).sqliteFile()).contains(file);
+                    assertThat(context.getBean(SluiceRuntime.class).blockStore()).isSameAs(store);
+                });
+        runner().withBean(BlockStore.class, () -> store).withPropertyValues("sluice.history.block=missing")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("missing").hasStackTraceContaining("ops-history"));
     }
 
     @Test
