@@ -14,6 +14,7 @@ import dev.sluice.scheduler.Worker;
 import dev.sluice.server.ServerOptions;
 import dev.sluice.server.SluiceServer;
 import dev.sluice.spring.boot.internal.DefaultRuntime;
+import dev.sluice.spring.boot.internal.HistorySwitch;
 import dev.sluice.spring.boot.internal.Homes;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,8 +26,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 
 /**
@@ -37,7 +40,8 @@ import org.springframework.core.env.Environment;
  * <li>{@link HistoryDatabase} and {@link History}: the run history, on {@code $SLUICE_HOME/sluice.db} (or
  * {@code $SLUICE_DATABASE_URL}, or a saved block named by {@code sluice.history.block}) by default, on
  * {@code spring.datasource.*} with {@code sluice.history.database=application}; none with
- * {@code sluice.history.enabled=false};</li>
+ * {@code sluice.history.enabled=false} (or the no-code history's switch, {@code -Dsluice.history=off} or
+ * {@code SLUICE_HISTORY=off});</li>
  * <li>{@link SluiceRuntime}: blocks from {@code sluice.blocks.store}, runs recorded into the history and
  * into every other {@link RunRecorder} bean, cached results in the history's shared result store (or a
  * {@link ResultStore} bean); closed with the context, and the JVM's default runtime while the context is
@@ -62,6 +66,16 @@ public class SluiceAutoConfiguration {
     }
 
     /**
+     * Lets {@code -Dsluice.history=off} or {@code SLUICE_HISTORY=off}, the no-code history's switch, bind to
+     * {@code sluice.history} (and turn the history off here too).
+     */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static HistorySwitch sluiceHistorySwitch() {
+        return new HistorySwitch();
+    }
+
+    /**
      * Where the application's blocks are saved and loaded: the stores named by {@code sluice.blocks.store}, else
      * {@code sluice.blockStore} / {@code $SLUICE_BLOCK_STORE}, else {@code env,file} under the Sluice home.
      */
@@ -79,7 +93,7 @@ public class SluiceAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnProperty(prefix = "sluice.history", name = "enabled", havingValue = "true", matchIfMissing = true)
+    @Conditional(HistorySwitch.class)
     public HistoryDatabase sluiceHistoryDatabase(SluiceProperties properties, Environment environment, BlockStore blockStore) {
         SluiceProperties.History settings = properties.getHistory();
         HistoryDatabase database;

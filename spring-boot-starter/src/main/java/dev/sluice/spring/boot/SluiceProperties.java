@@ -26,7 +26,7 @@ public class SluiceProperties {
     private boolean replaceDefaultRuntime = true;
 
     private final Blocks blocks = new Blocks();
-    private final History history = new History();
+    private History history = new History();
     private final Worker worker = new Worker();
     private final Server server = new Server();
     private final Health health = new Health();
@@ -63,6 +63,11 @@ public class SluiceProperties {
     /** The run history. */
     public History getHistory() {
         return history;
+    }
+
+    /** Sets the run history's settings (as "sluice.history=off", the no-code history's switch, does). */
+    public void setHistory(History history) {
+        this.history = java.util.Objects.requireNonNull(history, "history");
     }
 
     /** The worker serving the "Deployment" beans. */

@@ -133,6 +133,15 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void theNoCodeHistorysSwitchTurnsTheHistoryOffHereToo() {
+        // -Dsluice.history=off and SLUICE_HISTORY=off are both the property sluice.history to Spring
+        runner().withSystemProperties("sluice.history=off").run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(SluiceRuntime.class).doesNotHaveBean(History.class).doesNotHaveBean(HistoryDatabase.class));
+        runner().withPropertyValues("sluice.history=on").run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(History.class));
+    }
+
+    @Test
     void aDeploymentBeanGetsAWorkerUnlessTurnedOff() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.worker.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class));
