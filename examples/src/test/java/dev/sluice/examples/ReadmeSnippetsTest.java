@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every Java snippet in the README stands, line for line (indentation aside), in a source file of
- * this module, which the build compiles: so the README's code compiles too, and cannot drift.
+ * this module or of {@code examples/spring-boot}, which the build compiles: so the README's code compiles too, and cannot drift.
  */
 class ReadmeSnippetsTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
@@ -33,9 +33,11 @@ class ReadmeSnippetsTest {
     void everyJavaSnippetInTheReadmeIsCompiledCode() throws IOException {
         String readme = Files.readString(root().resolve("README.md"));
         List<String> sources = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(root().resolve("examples/src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                sources.add(String.join("\n", normalized(Files.readString(f))));
+        for (String folder : List.of("examples/src/main/java", "examples/spring-boot/src/main/java")) {
+            try (Stream<Path> files = Files.walk(root().resolve(folder))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    sources.add(String.join("\n", normalized(Files.readString(f))));
+                }
             }
         }
         Matcher m = JAVA_BLOCK.matcher(readme);
@@ -43,7 +45,7 @@ class ReadmeSnippetsTest {
         while (m.find()) {
             snippets++;
             String snippet = String.join("\n", normalized(m.group(1)));
-            assertThat(sources).as("README snippet %d is not in examples/src/main/java:%n%s", snippets, m.group(1))
+            assertThat(sources).as("README snippet %d is not in examples/src/main/java or examples/spring-boot/src/main/java:%n%s", snippets, m.group(1))
                     .anySatisfy(source -> assertThat(source).contains(snippet));
         }
         assertThat(snippets).as("java snippets in README.md").isGreaterThanOrEqualTo(5);

@@ -121,6 +121,15 @@ class HistoryTest {
     }
 
     @Test
+    void recordsOfRunsAfterCloseAreCountedLostNotLeftInTheQueue() {
+        history.close();
+        runtime.run(Flow.of("after-close", (Integer x) -> x + 1), 1);
+        HistoryStats stats = history.stats();
+        assertThat(stats.lost()).isPositive().isEqualTo(stats.recorded() - stats.written());
+        assertThat(stats.queued()).isZero();
+    }
+
+    @Test
     void failuresKeepTheErrorAndTheRetries() {
         Task<String, Integer> flaky = Task.named("flaky").withRetries(1, Duration.ofMillis(1)).of((String s) -> {
             throw new IllegalStateException("broken " + s);

@@ -1,6 +1,8 @@
 package dev.sluice.scheduler;
 
+import dev.sluice.RunRecorder;
 import dev.sluice.SluiceRuntime;
+import dev.sluice.block.BlockStore;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.scheduler.internal.WorkerEngine;
@@ -145,8 +147,9 @@ public final class Worker implements AutoCloseable {
         private Duration busyRetry = Duration.ofSeconds(1);
         private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
         private dev.sluice.history.Retention retention = dev.sluice.history.Retention.defaults();
-        private final List<dev.sluice.RunRecorder> recorders = new ArrayList<>();
+        private final List<RunRecorder> recorders = new ArrayList<>();
         private final List<WorkerListener> listeners = new ArrayList<>();
+        private @Nullable BlockStore blockStore;
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -275,9 +278,9 @@ public final class Worker implements AutoCloseable {
         /**
          * Adds a recorder to the runtime the worker runs its flows under, told of every state change and log
          * line of their runs after the run history's (metrics, traces: {@code sluice-micrometer},
-         * {@code sluice-opentelemetry}).
+         * {@code sluice-opentelemetry}; an application's own recorders).
          */
-        public Builder recorder(dev.sluice.RunRecorder recorder) {
+        public Builder recorder(RunRecorder recorder) {
             recorders.add(Objects.requireNonNull(recorder, "recorder"));
             return this;
         }
@@ -285,6 +288,12 @@ public final class Worker implements AutoCloseable {
         /** Adds a listener told when each run of the worker's deployments starts. */
         public Builder listener(WorkerListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The block store the served flows load blocks from (default: {@link BlockStore#fromConfiguration()}). */
+        public Builder blockStore(BlockStore store) {
+            this.blockStore = Objects.requireNonNull(store, "blockStore");
             return this;
         }
 
@@ -300,7 +309,7 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
-                    Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners))));
+                    Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners), blockStore)));
         }
     }
 }

@@ -81,6 +81,27 @@ class WorkerTest extends WorkerContract {
 
 
     @Test
+    void extraRecordersAndTheBlockStoreReachTheServedFlows() throws Exception {
+        TestClock clock = new TestClock(T0);
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.sluice.block.BlockStore blocks = dev.sluice.block.BlockStore.inMemory();
+        dev.sluice.block.BlockStore[] seen = new dev.sluice.block.BlockStore[1];
+        dev.sluice.Flow0<String> where = dev.sluice.Flow.of("where", () -> {
+            seen[0] = dev.sluice.SluiceRuntime.current().blockStore();
+            return "here";
+        });
+        try (Worker w = fast(db(), clock).deployments(Deployment.of(where))
+                .recorder((run, change) -> heard.add(run.definitionName() + ":" + change.state()))
+                .blockStore(blocks).start()) {
+            String id = w.client().trigger("where");
+            assertThat(w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(heard).contains("where:COMPLETED");
+            assertThat(seen[0]).isSameAs(blocks);
+            assertThat(w.runtime().blockStore()).isSameAs(blocks);
+        }
+    }
+
+    @Test
     void aSqliteFileThatCannotBeUsedIsAClearError() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("not-a-file.db"));
         HistoryDatabase folder = HistoryDatabase.sqlite(dir.resolve("not-a-file.db"));

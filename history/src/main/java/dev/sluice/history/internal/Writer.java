@@ -103,6 +103,7 @@ public final class Writer {
     /** True while the writer cannot write (the database is away): records are dropped at once instead of waiting. */
     private volatile boolean degraded;
     private volatile boolean closed;
+    private volatile boolean stopped;
     private volatile boolean stopNow;
     /** Runs written and not ended yet: their tags are written once, when first seen. */
     private final Set<String> live = new HashSet<>();
@@ -135,7 +136,14 @@ public final class Writer {
     /** Queues {@code event}; waits while the queue is full, up to the bound; past it, counts it lost. */
     public void offer(Event event) {
         recorded.increment();
+        if (stopped) {
+            lose(1, "the history is closed"); // the writer is gone: queued now, it would never be written
+            return;
+        }
         if (queue.offer(event)) {
+            if (stopped && queue.remove(event)) {
+                lose(1, "the history is closed"); // queued after close() emptied the queue
+            }
             return;
         }
         if (closed) {
@@ -218,6 +226,7 @@ public final class Writer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopped = true; // from here on, offer() counts a record lost instead of queueing it for nobody
         for (Rows rows = folded.poll(); rows != null; rows = folded.poll()) {
             if (rows.records > 0) {
                 lose(rows.records, "the history was closed before they were written");

@@ -11,8 +11,10 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.sluice.FlowRun;
+import dev.sluice.RunRecorder;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.State;
+import dev.sluice.block.BlockStore;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.history.HistoryException;
@@ -73,8 +75,8 @@ public final class WorkerEngine implements AutoCloseable {
     public record Settings(HistoryDatabase database, List<Deployment> deployments, @Nullable String name, int threads,
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
             Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
-            dev.sluice.history.Retention retention, List<dev.sluice.RunRecorder> recorders,
-            List<dev.sluice.scheduler.WorkerListener> listeners) {
+            dev.sluice.history.Retention retention, List<RunRecorder> recorders,
+            List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore) {
     }
 
     private final Settings settings;
@@ -107,14 +109,15 @@ public final class WorkerEngine implements AutoCloseable {
         this.sqliteLockChannel = lockChannel;
         this.sqliteLock = lock;
         this.control = new Control(this::flowRunStarted);
-        SluiceRuntime.Builder rb = SluiceRuntime.builder().withoutExtensions()
+        SluiceRuntime.Builder runtime = SluiceRuntime.builder().withoutExtensions()
                 .recorder(history.recorder())
                 .recorder(control)
                 .resultStore(history.resultStore());
-        for (dev.sluice.RunRecorder r : settings.recorders()) {
-            rb.recorder(r);
+        settings.recorders().forEach(runtime::recorder);
+        if (settings.blockStore() != null) {
+            runtime.blockStore(settings.blockStore());
         }
-        this.runtime = rb.build();
+        this.runtime = runtime.build();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sluice-worker-maintenance");
             t.setDaemon(true);

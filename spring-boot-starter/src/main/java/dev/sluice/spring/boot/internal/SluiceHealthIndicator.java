@@ -1,0 +1,161 @@
+package dev.sluice.spring.boot.internal;
+
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryStats;
+import dev.sluice.scheduler.Worker;
+import dev.sluice.scheduler.WorkerInfo;
+import dev.sluice.spring.boot.SluiceWorker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+/**
+ * The {@code sluice} health: the run history's writer (DOWN while records were lost within the problem
+ * window, OUT_OF_SERVICE while writes failed within it, then UP again) and the worker's heartbeat in the
+ * database (DOWN when older than the stale limit or unreadable). Details carry counts, names and times,
+ * and error messages with the history database's password masked; nothing else secret.
+ */
+public final class SluiceHealthIndicator implements HealthIndicator {
+    private static final String MASK = "**********";
+
+    private final @Nullable History history;
+    private final @Nullable SluiceWorker worker;
+    private final Duration staleAfter;
+    private final Duration window;
+    private final Clock clock;
+    private final @Nullable String secret;
+    private final Map<History, Problems> seen = new IdentityHashMap<>();
+
+    /**
+     * An indicator over {@code history} (the runtime's) and {@code worker} (whose own history is checked
+     * too), either of which may be absent.
+     *
+     * @param secret a value to mask wherever it shows up in a message (the history database's password)
+     */
+    public SluiceHealthIndicator(@Nullable History history, @Nullable SluiceWorker worker, Duration staleAfter,
+            Duration window, Clock clock, @Nullable String secret) {
+        this.history = history;
+        this.worker = worker;
+        this.staleAfter = staleAfter;
+        this.window = window;
+        this.clock = clock;
+        this.secret = secret == null || secret.isEmpty() ? null : secret;
+    }
+
+    @Override
+    public Health health() {
+        Instant now = clock.instant();
+        Status status = Status.UP;
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (history != null) {
+            status = worst(status, history(history, "history", now, details));
+        } else {
+            details.put("history", "off");
+        }
+        if (worker != null) {
+            Optional<Worker> running = worker.worker();
+            if (running.isPresent()) {
+                status = worst(status, worker(running.get(), now, details));
+                status = worst(status, history(running.get().history(), "workerHistory", now, details));
+            } else {
+                details.put("worker", "not running");
+                status = worst(status, Status.OUT_OF_SERVICE);
+            }
+        }
+        return Health.status(status).withDetails(details).build();
+    }
+
+    private Status history(History h, String key, Instant now, Map<String, Object> details) {
+        HistoryStats stats = h.stats();
+        Problems p;
+        synchronized (seen) {
+            p = seen.computeIfAbsent(h, x -> new Problems());
+            if (stats.lost() > p.lost) {
+                p.lostAt = now;
+            }
+            if (stats.writeFailures() > p.failures) {
+                p.failedAt = now;
+            }
+            p.lost = stats.lost();
+            p.failures = stats.writeFailures();
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("database", mask(h.description()));
+        d.put("recorded", stats.recorded());
+        d.put("written", stats.written());
+        d.put("queued", stats.queued());
+        d.put("lost", stats.lost());
+        d.put("writeFailures", stats.writeFailures());
+        if (stats.lastError() != null) {
+            d.put("lastError", mask(stats.lastError()));
+        }
+        Status status = Status.UP;
+        if (p.lostAt != null && p.lostAt.plus(window).isAfter(now)) {
+            status = Status.DOWN;
+            d.put("problem", "records lost at " + p.lostAt);
+        } else if (p.failedAt != null && p.failedAt.plus(window).isAfter(now)) {
+            status = Status.OUT_OF_SERVICE;
+            d.put("problem", "writes failed at " + p.failedAt);
+        }
+        d.put("status", status.getCode());
+        details.put(key, d);
+        return status;
+    }
+
+    private Status worker(Worker w, Instant now, Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", w.id());
+        d.put("name", w.name());
+        Status status;
+        try {
+            Optional<WorkerInfo> info = w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst();
+            if (info.isPresent()) {
+                d.put("heartbeatAt", info.get().heartbeatAt().toString());
+                d.put("running", info.get().running().size());
+                status = Status.UP;
+            } else {
+                d.put("problem", "no heartbeat in the last " + staleAfter);
+                status = Status.DOWN;
+            }
+        } catch (RuntimeException e) {
+            d.put("problem", "cannot read the heartbeat: " + mask(String.valueOf(e.getMessage())));
+            status = Status.DOWN;
+        }
+        d.put("status", status.getCode());
+        details.put("worker", d);
+        return status;
+    }
+
+    private String mask(String text) {
+        return secret != null ? text.replace(secret, MASK) : text;
+    }
+
+    private static Status worst(Status a, Status b) {
+        return rank(b) > rank(a) ? b : a;
+    }
+
+    private static int rank(Status s) {
+        if (Status.DOWN.equals(s)) {
+            return 3;
+        }
+        if (Status.OUT_OF_SERVICE.equals(s)) {
+            return 2;
+        }
+        return Status.UP.equals(s) ? 0 : 1;
+    }
+
+    private static final class Problems {
+        long lost;
+        long failures;
+        @Nullable Instant lostAt;
+        @Nullable Instant failedAt;
+    }
+}

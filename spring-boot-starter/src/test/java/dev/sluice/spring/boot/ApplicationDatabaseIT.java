@@ -1,0 +1,122 @@
+package dev.sluice.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Flow;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.State;
+import dev.sluice.history.FlowRunQuery;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentClient;
+import dev.sluice.scheduler.RunStatus;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** History and deployments on the application's own database ({@code spring.datasource.*}): a real PostgreSQL. */
+class ApplicationDatabaseIT {
+    static final String PASSWORD = "fake-pg-password-not-real";
+    static EmbeddedPostgres pg;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        pg.close();
+    }
+
+    @Test
+    void runsAndDeploymentsGoToTheApplicationsPostgresql() {
+        String url = pg.getJdbcUrl("postgres", "postgres");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withBean("nightly", Deployment.class, () -> Deployment.of(Flow.of("nightly", () -> 7)))
+                .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                        "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                        "spring.datasource.password=" + PASSWORD)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(SluiceWorker.class);
+                    HistoryDatabase db = context.getBean(HistoryDatabase.class);
+                    assertThat(db.url()).isEqualTo(url);
+                    assertThat(db.isSqlite()).isFalse();
+
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    assertThat(runtime.run(Flow.of("on-postgres", (String s) -> s.length()), "abc")).isEqualTo(3);
+                    History history = context.getBean(History.class);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("on-postgres")).items())
+                            .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    String id = client.trigger("nightly");
+                    assertThat(client.awaitFinished(id, Duration.ofSeconds(60)))
+                            .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED));
+
+                    Health health = context.getBean("sluiceHealthIndicator", HealthIndicator.class).health();
+                    assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.UP);
+                    assertThat(health.toString()).contains("jdbc:postgresql:").doesNotContain(PASSWORD);
+                    assertThat(history.description()).doesNotContain(PASSWORD);
+                });
+    }
+
+    @Test
+    void aHistoryThatCannotWriteToTheApplicationsDatabaseIsDown() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database broken");
+        }
+        String url = pg.getJdbcUrl("postgres", "broken");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                        "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                        "spring.datasource.password=" + PASSWORD)
+                .run(context -> {
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    History history = context.getBean(History.class);
+                    HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                    runtime.run(Flow.of("before", (Integer x) -> x), 1);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+
+                    // someone takes the table away: the writer's batches fail for good
+                    try (Connection c = pg.getDatabase("postgres", "broken").getConnection(); Statement s = c.createStatement()) {
+                        s.execute("alter table flow_run rename to flow_run_moved");
+                    }
+                    runtime.run(Flow.of("after", (Integer x) -> x), 2);
+                    history.flush();
+                    Health health = indicator.health();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (health.getStatus().equals(Status.UP) && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                        health = indicator.health();
+                    }
+                    assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.DOWN);
+                    assertThat(String.valueOf(health.getDetails().get("history")))
+                            .contains("records lost").contains("flow_run").doesNotContain(PASSWORD);
+                    assertThat(history.stats().writeFailures()).isPositive();
+
+                    try (Connection c = pg.getDatabase("postgres", "broken").getConnection(); Statement s = c.createStatement()) {
+                        s.execute("alter table flow_run_moved rename to flow_run");
+                    }
+                });
+    }
+}

@@ -1,0 +1,255 @@
+package dev.sluice.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Flow;
+import dev.sluice.Run;
+import dev.sluice.RunRecorder;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.State;
+import dev.sluice.StateChange;
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.history.FlowRunQuery;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentClient;
+import dev.sluice.server.SluiceServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The auto-configuration's conditions and overrides, on real SQLite files in a temp folder. */
+class SluiceAutoConfigurationTest {
+    @TempDir
+    Path home;
+
+    private ApplicationContextRunner runner() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withPropertyValues("sluice.home=" + home);
+    }
+
+    @Test
+    void byDefaultTheRuntimeRecordsIntoTheHomesSqliteFileAndIsTheJvmsDefaultWhileTheContextIsOpen() {
+        SluiceRuntime before = SluiceRuntime.replaceDefault(null);
+        try {
+            SluiceRuntime[] seen = new SluiceRuntime[1];
+            runner().run(context -> {
+                assertThat(context).hasNotFailed()
+                        .hasSingleBean(SluiceRuntime.class)
+                        .hasSingleBean(History.class)
+                        .hasSingleBean(DeploymentClient.class)
+                        .hasBean("sluiceHealthIndicator")
+                        .doesNotHaveBean(SluiceWorker.class)   // no Deployment bean
+                        .doesNotHaveBean(SluiceServer.class);  // off unless enabled
+                assertThat(context.getBean(HistoryDatabase.class).sqliteFile()).contains(home.resolve("sluice.db"));
+                SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                seen[0] = runtime;
+                assertThat(SluiceRuntime.defaults()).isSameAs(runtime);
+                assertThat(runtime.home()).isEqualTo(home);
+
+                int result = Flow.of("doubler", (Integer x) -> x * 2).run(21); // no runtime named: the default
+                assertThat(result).isEqualTo(42);
+                History history = context.getBean(History.class);
+                assertThat(history.flush()).isTrue();
+                assertThat(history.flowRuns(FlowRunQuery.all().flowName("doubler")).items())
+                        .singleElement().satisfies(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+                assertThat(runtime.resultStore()).isSameAs(history.resultStore());
+                Health health = context.getBean("sluiceHealthIndicator", HealthIndicator.class).health();
+                assertThat(health.getStatus()).isEqualTo(Status.UP);
+            });
+            assertThat(seen[0].isClosed()).isTrue();
+            assertThat(SluiceRuntime.replaceDefault(null)).as("the default after the context closed").isNull();
+        } finally {
+            SluiceRuntime.replaceDefault(before);
+        }
+    }
+
+    @Test
+    void everyRunRecorderBeanHearsTheRunsOfTheRuntime() {
+        runner().withUserConfiguration(TwoRecorders.class).withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    assertThat(SluiceRuntime.defaults()).isNotSameAs(runtime);
+                    runtime.run(Flow.of("greeter", (String who) -> "hello " + who), "spring");
+                    TwoRecorders config = context.getBean(TwoRecorders.class);
+                    assertThat(config.first).extracting(Object::toString).contains("greeter:COMPLETED");
+                    assertThat(config.second).extracting(Object::toString).contains("greeter:COMPLETED");
+                    History history = context.getBean(History.class);
+                    history.flush();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("greeter")).items()).hasSize(1);
+                });
+    }
+
+    @Test
+    void theApplicationsBeansReplaceTheStartersOwn() {
+        runner().withUserConfiguration(OwnRuntimeAndBlocks.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(SluiceRuntime.class);
+            assertThat(context.getBean(SluiceRuntime.class)).isSameAs(context.getBean(OwnRuntimeAndBlocks.class).runtime);
+        });
+        runner().withBean(BlockStore.class, BlockStore::inMemory).run(context ->
+                assertThat(context.getBean(SluiceRuntime.class).blockStore()).isSameAs(context.getBean(BlockStore.class)));
+    }
+
+    @Test
+    void withoutSpringBootHealthThereIsNoIndicatorAndNothingElseMisses() {
+        runner().withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context ->
+                assertThat(context).hasNotFailed().hasSingleBean(SluiceRuntime.class).hasSingleBean(History.class)
+                        .doesNotHaveBean("sluiceHealthIndicator"));
+    }
+
+    @Test
+    void blockStoresComeFromTheProperty() {
+        runner().withPropertyValues("sluice.blocks.store=memory").run(context ->
+                assertThat(context.getBean(SluiceRuntime.class).blockStore().description()).containsIgnoringCase("memory"));
+    }
+
+    @Test
+    void withoutHistoryThereIsNoDatabaseClientOrWorker() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed()
+                            .hasSingleBean(SluiceRuntime.class)
+                            .doesNotHaveBean(HistoryDatabase.class)
+                            .doesNotHaveBean(History.class)
+                            .doesNotHaveBean(DeploymentClient.class)
+                            .doesNotHaveBean(SluiceWorker.class);
+                    Health health = context.getBean("sluiceHealthIndicator", HealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.UP);
+                    assertThat(health.getDetails()).containsEntry("history", "off");
+                });
+    }
+
+    @Test
+    void theNoCodeHistorysSwitchTurnsTheHistoryOffHereToo() {
+        // -Dsluice.history=off and SLUICE_HISTORY=off are both the property sluice.history to Spring
+        runner().withSystemProperties("sluice.history=off").run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(SluiceRuntime.class).doesNotHaveBean(History.class).doesNotHaveBean(HistoryDatabase.class));
+        runner().withPropertyValues("sluice.history=on").run(context -> assertThat(context).hasNotFailed()
+                .hasSingleBean(History.class));
+    }
+
+    @Test
+    void aDeploymentBeanGetsAWorkerUnlessTurnedOff() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.worker.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class));
+    }
+
+    @Test
+    void aStaleHeartbeatIsDownAndAStoppedWorkerOutOfService() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.health.stale-heartbeat-after=1ms")
+                .run(context -> {
+                    SluiceWorker worker = context.getBean(SluiceWorker.class);
+                    assertThat(worker.isRunning()).isTrue();
+                    HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                    Health stale = indicator.health();
+                    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                    while (!stale.getStatus().equals(Status.DOWN) && System.nanoTime() < deadline) {
+                        stale = indicator.health(); // a check within 1 ms of a heartbeat would still see it fresh
+                    }
+                    assertThat(stale.getStatus()).as("%s", stale).isEqualTo(Status.DOWN);
+                    assertThat(String.valueOf(stale.getDetails().get("worker"))).contains("no heartbeat in the last");
+
+                    worker.stop();
+                    assertThat(worker.worker()).isEmpty();
+                    Health stopped = indicator.health();
+                    assertThat(stopped.getStatus()).as("%s", stopped).isEqualTo(Status.OUT_OF_SERVICE);
+                    assertThat(stopped.getDetails()).containsEntry("worker", "not running");
+                });
+    }
+
+    @Test
+    void historyOnTheApplicationsDatabaseTakesSpringDatasourceAndShowsThePasswordNowhere() {
+        String password = "fake-test-password-5150";
+        Path file = home.resolve("app.db");
+        runner().withPropertyValues("sluice.history.database=application", "spring.datasource.url=jdbc:sqlite:" + file,
+                "spring.datasource.username=app", "spring.datasource.password=" + password).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HistoryDatabase db = context.getBean(HistoryDatabase.class);
+                    assertThat(db.url()).isEqualTo("jdbc:sqlite:" + file);
+                    assertThat(db.user()).isEqualTo("app");
+                    assertThat(db.password().reveal()).isEqualTo(password);
+                    assertThat(db.toString()).doesNotContain(password);
+                    assertThat(context.getBean(History.class).description()).doesNotContain(password);
+                    Health health = context.getBean("sluiceHealthIndicator", HealthIndicator.class).health();
+                    assertThat(health.toString()).doesNotContain(password);
+                    assertThat(context.getBean(SluiceProperties.class).toString()).doesNotContain(password);
+                });
+    }
+
+    @Test
+    void historyOnASavedBlockFromTheBlockStore() {
+        BlockStore store = BlockStore.inMemory();
+        Path file = home.resolve("from-block.db");
+        try (SluiceRuntime saving = SluiceRuntime.builder().withoutExtensions().blockStore(store).build()) {
+            saving.run(() -> Blocks.save("ops-history", HistoryDatabase.sqlite(file)));
+        }
+        runner().withBean(BlockStore.class, () -> store).withPropertyValues("sluice.history.block=ops-history")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(HistoryDatabase.class).sqliteFile()).contains(file);
+                    assertThat(context.getBean(SluiceRuntime.class).blockStore()).isSameAs(store);
+                });
+        runner().withBean(BlockStore.class, () -> store).withPropertyValues("sluice.history.block=missing")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("missing").hasStackTraceContaining("ops-history"));
+    }
+
+    @Test
+    void historyOnTheApplicationsDatabaseNeedsItsUrl() {
+        runner().withPropertyValues("sluice.history.database=application").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("sluice.history.database=application needs spring.datasource.url"));
+        runner().withPropertyValues("sluice.history.database=application", "spring.datasource.url=jdbc:h2:mem:app")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("spring.datasource.url cannot hold the run history")
+                        .hasStackTraceContaining("url must start with 'jdbc:sqlite:' or 'jdbc:postgresql:'"));
+    }
+
+    /** Two recorders, which the runtime tells of every state change in order. */
+    @Configuration(proxyBeanMethods = false)
+    static class TwoRecorders {
+        final List<String> first = new CopyOnWriteArrayList<>();
+        final List<String> second = new CopyOnWriteArrayList<>();
+
+        @Bean
+        RunRecorder firstRecorder() {
+            return (Run run, StateChange change) -> first.add(run.definitionName() + ":" + change.state());
+        }
+
+        @Bean
+        RunRecorder secondRecorder() {
+            return (Run run, StateChange change) -> second.add(run.definitionName() + ":" + change.state());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRuntimeAndBlocks {
+        final SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().blockStore(BlockStore.inMemory()).build();
+
+        @Bean
+        SluiceRuntime ownRuntime() {
+            return runtime;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OneDeployment {
+        @Bean
+        Deployment hello() {
+            return Deployment.of(Flow.of("hello", () -> "hello"));
+        }
+    }
+}
