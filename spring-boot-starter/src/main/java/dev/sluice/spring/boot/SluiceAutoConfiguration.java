@@ -189,14 +189,16 @@ public class SluiceAutoConfiguration {
     /**
      * The worker serving every {@link Deployment} bean, started with the context. The served flows run under
      * the worker's own runtime, which records into the history on the same database, tells every
-     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store.
+     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store; every
+     * {@link dev.sluice.scheduler.WorkerListener} bean is told when each run starts.
      */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean({HistoryDatabase.class, Deployment.class})
     @ConditionalOnProperty(prefix = "sluice.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
     public SluiceWorker sluiceWorker(SluiceProperties properties, HistoryDatabase database,
-            ObjectProvider<Deployment> deployments, ObjectProvider<RunRecorder> recorders, SluiceRuntime runtime) {
+            ObjectProvider<Deployment> deployments, ObjectProvider<RunRecorder> recorders,
+            ObjectProvider<dev.sluice.scheduler.WorkerListener> listeners, SluiceRuntime runtime) {
         SluiceProperties.Worker settings = properties.getWorker();
         Worker.Builder builder = Worker.builder(database)
                 .deployments(deployments.orderedStream().toList())
@@ -204,6 +206,7 @@ public class SluiceAutoConfiguration {
                 .threads(settings.getThreads())
                 .stopGrace(settings.getStopGrace());
         recorders.orderedStream().forEach(builder::recorder);
+        listeners.orderedStream().forEach(builder::listener);
         String name = settings.getName();
         if (name != null && !name.isBlank()) {
             builder.name(name);

@@ -30,6 +30,7 @@ public class SluiceProperties {
     private final Worker worker = new Worker();
     private final Server server = new Server();
     private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
 
     /** Creates the properties with their defaults. */
     public SluiceProperties() {
@@ -83,6 +84,31 @@ public class SluiceProperties {
     /** The health indicator. */
     public Health getHealth() {
         return health;
+    }
+
+    /** The Micrometer binding. */
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** Runs, firing lag and the history writer as Micrometer meters, when sluice-micrometer and a MeterRegistry are there. */
+    public static class Metrics {
+        /** Whether runs, firing lag and the history writer are measured in the application's MeterRegistry. */
+        private boolean enabled = true;
+
+        /** Creates the settings with their defaults. */
+        public Metrics() {
+        }
+
+        /** Whether the meters are bound. */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** Sets whether the meters are bound. */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /** Where the application's blocks are saved and loaded. */

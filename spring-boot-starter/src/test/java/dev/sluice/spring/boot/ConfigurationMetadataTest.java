@@ -24,7 +24,7 @@ class ConfigurationMetadataTest {
         assertThat(properties).containsKeys("sluice.home", "sluice.replace-default-runtime", "sluice.blocks.store",
                 "sluice.history.enabled", "sluice.history.database", "sluice.history.block", "sluice.history.pool-size",
                 "sluice.worker.enabled", "sluice.worker.name", "sluice.worker.threads", "sluice.worker.stop-grace",
-                "sluice.server.enabled", "sluice.server.host", "sluice.server.port",
+                "sluice.server.enabled", "sluice.server.host", "sluice.server.port", "sluice.metrics.enabled",
                 "sluice.health.stale-heartbeat-after", "sluice.health.problem-window");
         assertThat(properties.values()).allSatisfy(p -> assertThat(p.path("description").asText()).as(p.get("name").asText())
                 .isNotBlank().doesNotContain("{@"));

@@ -78,6 +78,47 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void withAMeterRegistryTheRunsTheWorkersFiringLagAndTheHistoryWriterAreMeasured() {
+        runner().withUserConfiguration(OneDeployment.class)
+                .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("sluiceMetricsRecorder").hasBean("sluiceMetricsListener");
+                    io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    context.getBean(SluiceRuntime.class).run(Flow.of("greeter", (String who) -> "hello " + who), "spring");
+                    assertThat(registry.get(dev.sluice.micrometer.SluiceMetrics.FLOW_RUNS).tag("flow", "greeter")
+                            .tag("state", "COMPLETED").timer().count()).as("a run of the application's runtime").isEqualTo(1);
+
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    String id = client.trigger("hello");
+                    assertThat(client.awaitFinished(id, java.time.Duration.ofSeconds(60))).get()
+                            .extracting(dev.sluice.scheduler.DeploymentRun::status).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(registry.get(dev.sluice.micrometer.SluiceMetrics.FLOW_RUNS).tag("flow", "hello")
+                            .tag("state", "COMPLETED").timer().count()).as("a run of the worker").isEqualTo(1);
+                    assertThat(registry.get(dev.sluice.micrometer.WorkerMetrics.LAG).tag("deployment", "hello").timer().count())
+                            .isEqualTo(1);
+                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.QUEUE).gauge().value()).isGreaterThanOrEqualTo(0);
+                    assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain(id));
+                });
+        runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("sluice.metrics.enabled=false", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("sluiceMetricsRecorder"));
+        runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).as("no MeterRegistry").hasNotFailed().doesNotHaveBean("sluiceMetricsRecorder"));
+        runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withClassLoader(new FilteredClassLoader(dev.sluice.micrometer.SluiceMetrics.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).as("no sluice-micrometer").hasNotFailed().doesNotHaveBean("sluiceMetricsRecorder"));
+    }
+
+    @Test
     void everyRunRecorderBeanHearsTheRunsOfTheRuntime() {
         runner().withUserConfiguration(TwoRecorders.class).withPropertyValues("sluice.replace-default-runtime=false")
                 .run(context -> {
