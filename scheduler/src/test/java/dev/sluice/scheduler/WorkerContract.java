@@ -84,7 +84,9 @@ abstract class WorkerContract {
             String manual = w.client().trigger("noop");
             assertThat(w.client().awaitFinished(manual, Duration.ofSeconds(20)).orElseThrow().status())
                     .isEqualTo(RunStatus.COMPLETED);
-            await(w.client(), "noop", runs -> runs.size() == 2 && runs.stream().allMatch(r -> r.status().isFinished()));
+            // the planner may have made the next slot's run (00:02:00) already: it is not due
+            await(w.client(), "noop", runs -> runs.stream().filter(r -> r.scheduledTime().isBefore(
+                    Instant.parse("2030-01-07T00:02:00Z")) && r.status().isFinished()).count() == 2);
             assertThat(started).hasSize(2).allSatisfy(run -> {
                 assertThat(run.status()).isEqualTo(RunStatus.RUNNING);
                 assertThat(run.startedAt()).isNotNull();
