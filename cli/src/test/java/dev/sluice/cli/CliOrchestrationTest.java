@@ -250,6 +250,11 @@ class CliOrchestrationTest {
                 Thread.sleep(100);
             }
             assertThat(out.toString(StandardCharsets.UTF_8)).as(err.toString(StandardCharsets.UTF_8)).contains("Serving [daily-report, broken-report, sleepy] from app.jar");
+            // "Serving" is printed as the worker starts: it registers the deployments (after migrating the tables) just after
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!run("deployments", "ls").out().contains("daily-report") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             Result ran = run("deployments", "run", "daily-report", "-p", "region=north", "--wait", "--timeout", "PT60S");
             assertThat(ran.code()).as(ran.all()).isZero();
             assertThat(ran.out()).contains("COMPLETED");

@@ -479,6 +479,15 @@ public abstract class RunRecord implements Run {
 
     @Override
     public final Optional<Instant> startTime() {
+        // the usual case, without building the history: the first attempt started in the second or third change
+        int n = changes;
+        int running = State.RUNNING.ordinal();
+        if (n > 1 && state1 == running) {
+            return Optional.of(instant(at1));
+        }
+        if (n > 2 && state1 != running && state2 == running) {
+            return Optional.of(instant(at2));
+        }
         for (StateChange c : history()) {
             if (c.state() == State.RUNNING) {
                 return Optional.of(c.at());

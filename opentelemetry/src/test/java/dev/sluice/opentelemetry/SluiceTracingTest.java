@@ -223,4 +223,30 @@ class SluiceTracingTest {
         assertThat(exporter.getFinishedSpanItems()).hasSize(2).allSatisfy(s -> assertThat(s.toString()).doesNotContain(secretValue)
                 .doesNotContain("hunter2"));
     }
+
+    @Test
+    void spansThatAreNotSampledExportNothingButStillCarryTheTraceIntoBodies() {
+        InMemorySpanExporter none = InMemorySpanExporter.create();
+        try (OpenTelemetrySdk off = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().setSampler(io.opentelemetry.sdk.trace.samplers.Sampler.alwaysOff())
+                        .addSpanProcessor(SimpleSpanProcessor.create(none)).build())
+                .build()) {
+            List<String> traceIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Task0<String> task = Task.of("t", () -> {
+                traceIds.add(Span.current().getSpanContext().getTraceId());
+                return "x";
+            });
+            Flow0<String> flow = Flow.of("f", () -> {
+                traceIds.add(Span.current().getSpanContext().getTraceId());
+                return task.submit().join() + task.run();
+            });
+            try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                    .recorder(SluiceTracing.recorder(off)).build()) {
+                assertThat(runtime.call(flow::run)).isEqualTo("xx");
+            }
+            assertThat(none.getFinishedSpanItems()).isEmpty();
+            assertThat(traceIds).hasSize(3).allSatisfy(id -> assertThat(id).isEqualTo(traceIds.get(0)))
+                    .allSatisfy(id -> assertThat(io.opentelemetry.api.trace.TraceId.isValid(id)).isTrue());
+        }
+    }
 }

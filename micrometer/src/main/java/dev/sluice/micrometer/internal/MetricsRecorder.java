@@ -27,18 +27,19 @@ public final class MetricsRecorder implements RunRecorder {
 
     @Override
     public void stateChanged(Run run, StateChange change) {
+        State state = change.state();
+        if (state == State.RUNNING) {
+            return; // an attempt starts: nothing is counted
+        }
         boolean task = run instanceof TaskRun;
         String name = run.definitionName();
         Meters m = (task ? tasks : flows).get(name);
         if (m == null) {
             m = (task ? tasks : flows).computeIfAbsent(name, n -> new Meters(registry, task, n));
         }
-        State state = change.state();
         switch (state) {
             case PENDING, SCHEDULED -> m.started.increment();
             case RETRYING -> m.retries.increment();
-            case RUNNING -> {
-            }
             default -> {
                 m.ended(state).record(nanosSinceStart(run, change.at()), TimeUnit.NANOSECONDS);
                 if (task) {

@@ -57,7 +57,7 @@ public final class TracingRecorder implements RunRecorder {
         }
         if (state == State.RETRYING) {
             Context context = live.get(run);
-            if (context != null) {
+            if (context != null && Span.fromContext(context).isRecording()) {
                 String message = change.message();
                 Span.fromContext(context).addEvent(SluiceTracing.RETRY_EVENT,
                         message == null ? Attributes.empty() : Attributes.of(MESSAGE, message), change.at());
@@ -73,15 +73,21 @@ public final class TracingRecorder implements RunRecorder {
                 .setParent(parent)
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(change.at())
-                .setAttribute(RUN_ID, run.id())
-                .setAttribute(RUN_NAME, run.name())
                 .setAttribute(RUN_KIND, task ? "task" : "flow")
                 .setAttribute(DEFINITION_NAME, definition)
                 .startSpan();
+        if (span.isRecording()) { // a span not sampled spares making the id's and the name's text
+            span.setAttribute(RUN_ID, run.id());
+            span.setAttribute(RUN_NAME, run.name());
+        }
         live.put(run, parent.with(span));
     }
 
     private static void end(Span span, Run run, StateChange change) {
+        if (!span.isRecording()) {
+            span.end(change.at());
+            return;
+        }
         State state = change.state();
         span.setAttribute(STATE, state.name());
         span.setAttribute(ATTEMPTS, (long) run.attempts());
