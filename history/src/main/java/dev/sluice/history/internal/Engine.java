@@ -50,7 +50,7 @@ public final class Engine implements AutoCloseable {
                 settings.maxBlock(), settings.linger());
         this.recorder = new HistoryRecorder(writer, db.description());
         this.queries = new Queries(db, settings.clock());
-        this.purger = new Purger(db, db.dialect() == Dialect.SQLITE ? Duration.ofMillis(25) : Duration.ofMillis(250),
+        this.purger = new Purger(db, db.dialect() == Dialect.SQLITE ? Duration.ofMillis(60) : Duration.ofMillis(250),
                 Duration.ofMillis(2));
         this.resultStore = new SqlResultStore(db, owners, settings.clock());
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {

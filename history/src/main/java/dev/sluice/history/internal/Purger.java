@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,14 @@ public final class Purger {
     private static final int MIN_ROWS = 20;
     private static final int MAX_ROWS = 20_000;
 
+    /** The SQLite purge connection's page cache: 128 MiB, for the purge only. */
+    private static final int SQLITE_CACHE_KIB = 128 * 1024;
+    /** WAL pages after which the SQLite purge connection's own commit checkpoints (the default is 1,000). */
+    private static final int SQLITE_WAL_PAGES = 50_000;
+
     private final Database db;
+    /** The connection of a SQLite purge while it goes on. */
+    private @Nullable Connection own;
     private final long targetNanos;
     private final long pauseNanos;
     /** Runs the next transaction deletes: adapted to how long the last ones took. */
@@ -50,6 +58,35 @@ public final class Purger {
 
     /** Deletes every top-level run that ended before its retention period, with what is under it. */
     public synchronized PurgeResult purge(Retention retention, Instant now) throws SQLException, InterruptedException {
+        if (db.dialect() != Dialect.SQLITE) {
+            return purgeWith(retention, now);
+        }
+        // SQLite: a connection of its own for the purge, with a page cache that keeps the pages of the indexes in
+        // an order unrelated to time (run name, duration) between transactions, and that leaves checkpoints of the
+        // WAL to the other connections' commits instead of making one at each of its own; closed (its memory freed)
+        // when the purge ends
+        java.nio.file.Path file = java.util.Objects.requireNonNull(db.file());
+        try (Connection c = Database.sqliteSource(file, org.sqlite.SQLiteConfig.TransactionMode.DEFERRED, db.config())
+                .getConnection()) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("pragma cache_size = -" + SQLITE_CACHE_KIB);
+                st.execute("pragma wal_autocheckpoint = " + SQLITE_WAL_PAGES);
+            }
+            own = c;
+            try {
+                return purgeWith(retention, now);
+            } finally {
+                own = null;
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("pragma wal_checkpoint(passive)"); // what it left in the WAL, without blocking anyone
+                } catch (SQLException e) {
+                    LOG.debug("run history {}: checkpoint after the purge failed: {}", db.description(), e.toString());
+                }
+            }
+        }
+    }
+
+    private PurgeResult purgeWith(Retention retention, Instant now) throws SQLException, InterruptedException {
         long start = System.nanoTime();
         flows = 0;
         tasks = 0;
@@ -143,7 +180,9 @@ public final class Purger {
     /** Runs {@code work} in one write transaction, adapts {@link #size} to its time, and pauses. */
     private void transaction(int rows, Work work) throws SQLException, InterruptedException {
         long t0 = System.nanoTime();
-        try (Connection c = db.connection()) {
+        Connection own = this.own;
+        Connection c = own != null ? own : db.connection();
+        try {
             db.begin(c);
             try {
                 work.run(c);
@@ -151,6 +190,10 @@ public final class Purger {
             } catch (SQLException | RuntimeException e) {
                 db.rollback(c);
                 throw e;
+            }
+        } finally {
+            if (own == null) {
+                c.close();
             }
         }
         long took = Math.max(1, System.nanoTime() - t0);
