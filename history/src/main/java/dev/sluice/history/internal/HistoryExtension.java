@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +42,15 @@ public final class HistoryExtension implements RuntimeExtension {
         if (v == null || v.isBlank()) {
             v = environment.get(VARIABLE);
         }
-        if (v == null) {
+        return isOffValue(v);
+    }
+
+    /** Whether {@code value} of the switch turns the history off ({@code off}, {@code false}, {@code no}, ...). */
+    public static boolean isOffValue(@Nullable String value) {
+        if (value == null) {
             return false;
         }
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "off", "false", "no", "0", "disabled", "none" -> true;
             default -> false;
         };

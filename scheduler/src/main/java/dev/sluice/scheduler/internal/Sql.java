@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import dev.sluice.history.internal.Times;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
@@ -12,19 +13,18 @@ public final class Sql {
     private Sql() {
     }
 
-    /** {@code t} in microseconds since the epoch. */
+    /** {@code t} in microseconds since the epoch, as the run history stores times in the same database. */
     public static long micros(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+        return Times.micros(t);
     }
 
     /** The instant of {@code micros}. */
     public static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return Times.instant(micros);
     }
 
     static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : instant(v);
+        return Times.instantOrNull(rs, column);
     }
 
     static void setLong(PreparedStatement ps, int i, @Nullable Long v) throws SQLException {

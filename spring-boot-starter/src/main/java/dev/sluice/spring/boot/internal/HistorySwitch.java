@@ -1,7 +1,6 @@
 package dev.sluice.spring.boot.internal;
 
 import dev.sluice.spring.boot.SluiceProperties;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -22,13 +21,7 @@ public final class HistorySwitch implements Converter<String, SluiceProperties.H
 
     /** Whether {@code value} turns the history off, as the no-code history reads it. */
     public static boolean isOff(@Nullable String value) {
-        if (value == null) {
-            return false;
-        }
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
-            case "off", "false", "no", "0", "disabled", "none" -> true;
-            default -> false;
-        };
+        return dev.sluice.history.internal.HistoryExtension.isOffValue(value);
     }
 
     @Override

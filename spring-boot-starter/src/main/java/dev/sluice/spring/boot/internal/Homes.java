@@ -1,5 +1,6 @@
 package dev.sluice.spring.boot.internal;
 
+import dev.sluice.internal.SluiceHome;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,21 +27,10 @@ public final class Homes {
     }
 
     /**
-     * The home folder: {@code home} if given, else the system property {@code sluice.home}, else
-     * {@code SLUICE_HOME} of {@code environment}, else {@code ~/.sluice} (as the core's default runtime).
+     * The home folder: {@code home} if given, else as the core's default runtime finds it (the system property
+     * {@code sluice.home}, else {@code SLUICE_HOME} of {@code environment}, else {@code ~/.sluice}).
      */
     public static Path home(@Nullable Path home, Map<String, String> environment) {
-        if (home != null) {
-            return home.toAbsolutePath().normalize();
-        }
-        String prop = System.getProperty("sluice.home");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        String env = environment.get("SLUICE_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath().normalize();
-        }
-        return Path.of(System.getProperty("user.home"), ".sluice").toAbsolutePath().normalize();
+        return home != null ? home.toAbsolutePath().normalize() : SluiceHome.resolve(environment);
     }
 }
