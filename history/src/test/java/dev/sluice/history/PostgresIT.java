@@ -59,6 +59,11 @@ class PostgresIT {
     }
 
     @Test
+    void aPurgeOfManyTransactionsTakesEveryExpiredRunAndOnlyThose() throws Exception {
+        RetentionTest.purgesManyTransactions(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

@@ -101,6 +101,46 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void aPurgeOfManyTransactionsTakesEveryExpiredRunAndOnlyThose() throws Exception {
+        purgesManyTransactions(HistoryDatabase.sqlite(dir.resolve("runs.db")));
+    }
+
+    /**
+     * 1,200 runs of a flow with a subflow and a task, all ended at the same instant (ties in end time), then 5
+     * more later: the first purge past the retention period of the first runs takes them in several
+     * transactions (each batch read while the one before it is deleted) and leaves the 5 later ones whole.
+     */
+    static void purgesManyTransactions(HistoryDatabase db) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (History history = History.builder(db).clock(clock).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            Task<Integer, Integer> work = Task.of("work", (Integer i) -> i + 1);
+            Flow<Integer, Integer> child = Flow.of("child", (Integer i) -> work.run(i));
+            Flow<Integer, Integer> parent = Flow.of("parent", (Integer i) -> child.run(i));
+            for (int i = 0; i < 1_200; i++) {
+                runtime.runForState(parent, i);
+            }
+            clock.advance(Duration.ofDays(20));
+            for (int i = 0; i < 5; i++) {
+                runtime.runForState(parent, i);
+            }
+            history.flush();
+            clock.advance(Duration.ofDays(11));
+
+            PurgeResult purged = history.purge();
+
+            assertThat(purged.flowRuns()).isEqualTo(2_400);
+            assertThat(purged.taskRuns()).isEqualTo(1_200);
+            assertThat(history.flowRuns(FlowRunQuery.all().limit(100)).items()).hasSize(10);
+            assertThat(history.purge().flowRuns()).isZero();
+            clock.advance(Duration.ofDays(20));
+            assertThat(history.purge().flowRuns()).isEqualTo(10);
+            assertThat(history.flowRuns(FlowRunQuery.all()).items()).isEmpty();
+        }
+    }
+
     private long count(String tableAndWhere) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("runs.db"));
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from " + tableAndWhere)) {

@@ -22,10 +22,26 @@ final class Bench {
     private Bench() {
     }
 
+    /**
+     * A new temporary folder, deleted with what it holds when the JVM exits: the generated databases run
+     * to gigabytes, and a benchmark run often should not leave them behind.
+     */
+    static Path scratch(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                System.err.println("could not delete " + dir + ": " + e);
+            }
+        }, "delete-" + prefix));
+        return dir;
+    }
+
     /** A runtime with blocks and results in memory, no extensions, and {@code recorder} if given. */
     static SluiceRuntime runtime(@Nullable RunRecorder recorder) throws IOException {
         SluiceRuntime.Builder b = SluiceRuntime.builder()
-                .home(Files.createTempDirectory("sluice-bench"))
+                .home(scratch("sluice-bench"))
                 .blockStore(BlockStore.inMemory())
                 .resultStore(ResultStore.inMemory())
                 .withoutExtensions();

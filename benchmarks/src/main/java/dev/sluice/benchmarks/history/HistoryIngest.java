@@ -6,7 +6,6 @@ import dev.sluice.Task;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.history.HistoryStats;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,7 +27,7 @@ public final class HistoryIngest {
                 Runtime.getRuntime().maxMemory() / 1048576);
         for (String target : targets) {
             if (target.equals("sqlite")) {
-                run("sqlite", HistoryDatabase.sqlite(Files.createTempDirectory("sluice-ingest").resolve("sluice.db")), n);
+                run("sqlite", HistoryDatabase.sqlite(Bench.scratch("sluice-ingest").resolve("sluice.db")), n);
             } else {
                 try (Bench.Postgres pg = new Bench.Postgres()) {
                     run("postgres", pg.database(), n);

@@ -6,7 +6,6 @@ import dev.sluice.Task;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.history.HistoryStats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -26,7 +25,7 @@ public final class HistoryOverhead {
         int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         long roundMillis = args.length > 2 ? Long.parseLong(args[2]) : 3_000;
-        Path dir = Files.createTempDirectory("sluice-history-overhead");
+        Path dir = Bench.scratch("sluice-history-overhead");
         System.out.printf(Locale.ROOT, "HistoryOverhead: %d task runs a flow, %d rounds of %d ms (load %s)%n", tasks, rounds,
                 roundMillis, Bench.load());
         History.open(HistoryDatabase.sqlite(dir.resolve("sluice.db"))).close();

@@ -39,7 +39,7 @@ public final class HistoryQueries {
         for (String target : targets) {
             Generated data = new Generated(flows, tasks);
             if (target.equals("sqlite")) {
-                Path file = Files.createTempDirectory("sluice-queries").resolve("sluice.db");
+                Path file = Bench.scratch("sluice-queries").resolve("sluice.db");
                 double s = data.fill(HistoryDatabase.sqlite(file), "jdbc:sqlite:" + file, "", false);
                 System.out.printf(Locale.ROOT, "sqlite: generated in %.0f s, file %,d MB%n", s, Files.size(file) / 1048576);
                 run("sqlite", HistoryDatabase.sqlite(file), data, reps);

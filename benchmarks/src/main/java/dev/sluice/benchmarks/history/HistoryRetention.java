@@ -4,7 +4,6 @@ import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.history.PurgeResult;
 import dev.sluice.history.Retention;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,7 +38,7 @@ public final class HistoryRetention {
         for (String target : targets) {
             Generated data = new Generated(flows, tasks);
             if (target.equals("sqlite")) {
-                Path file = Files.createTempDirectory("sluice-retention").resolve("sluice.db");
+                Path file = Bench.scratch("sluice-retention").resolve("sluice.db");
                 data.fill(HistoryDatabase.sqlite(file), "jdbc:sqlite:" + file, "", false);
                 if (System.getProperty("dropIndexes") != null) {
                     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {

@@ -76,7 +76,7 @@ public final class ServerLoad {
             }
             System.out.println("reusing " + file);
         } else {
-            file = file != null ? file : Files.createTempDirectory("sluice-server-load").resolve("sluice.db");
+            file = file != null ? file : Bench.scratch("sluice-server-load").resolve("sluice.db");
             Generated data = new Generated(flows, 1);
             double s = data.fill(HistoryDatabase.sqlite(file), "jdbc:sqlite:" + file, "", false);
             bigRun = bigRun(file, 100_000);
@@ -210,7 +210,7 @@ public final class ServerLoad {
         try {
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                    "--window-size=1366,900", "--user-data-dir=" + Files.createTempDirectory("sluice-chromium"));
+                    "--window-size=1366,900", "--user-data-dir=" + Bench.scratch("sluice-chromium"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,46 +119,113 @@ public final class Purger {
     /**
      * Top-level flow runs, oldest first: a transaction takes up to {@link #size} of them with their subflow
      * runs, and deletes their task runs, tags and log lines, then them. A flow run with more task runs than
-     * that has them deleted in transactions of their own first.
+     * that has them deleted in transactions of their own first. While one batch is deleted, a second thread
+     * reads which runs the next one holds (reads never wait for SQLite's write lock, and it keeps the second
+     * core busy while the first holds the lock): the next batch starts after the last of this one in
+     * (end time, id) order, and the search starts from the oldest once more before the purge ends, so a run
+     * that expired meanwhile is not left behind.
      */
     private void purgeFlows(String states, Instant cutoff) throws SQLException, InterruptedException {
         long cut = Times.micros(cutoff);
-        while (true) {
-            List<String> roots = ids("select id from flow_run where parent_flow_run_id is null and end_time < ? and state in "
-                    + states + " order by end_time limit " + size, cut);
-            if (roots.isEmpty()) {
-                return;
-            }
-            List<String> all = ids("select id from flow_run where root_id in " + marks(roots.size()), roots.toArray());
-            for (int from = 0; from < all.size(); ) {
-                List<String> flowIds = all.subList(from, Math.min(all.size(), from + size));
-                from += flowIds.size();
-                String in = marks(flowIds.size());
-                Object[] args = flowIds.toArray();
-                int limit = size * 4;
-                // their log lines first when there are more than a transaction's worth
-                while (count("select count(*) from (select 1 from log_line where flow_run_id in " + in + " limit " + (limit + 1)
-                        + ") x", args) > limit) {
-                    transaction(size, c -> logs += update(c, "delete from log_line where id in (select id from log_line"
-                            + " where flow_run_id in " + in + " limit " + limit + ")", args));
+        ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-history-purge-ahead");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Batch next = batch(states, cut, null, size);
+            while (next != null) {
+                Batch current = next;
+                int limit = size;
+                Future<@Nullable Batch> following = ahead.submit(() -> batch(states, cut, current, limit));
+                purgeBatch(current);
+                next = await(following);
+                if (next == null) {
+                    next = batch(states, cut, null, size); // once more from the oldest: nothing left behind
                 }
-                while (true) { // their task runs, when there are more than a transaction's worth
-                    List<String> taskIds = ids("select id from task_run where flow_run_id in " + in + " limit " + (size + 1),
-                            args);
-                    if (taskIds.size() <= size) {
-                        break;
-                    }
-                    List<String> some = taskIds.subList(0, size);
-                    transaction(some.size(), c -> tasks += deleteRuns(c, "task_run", some));
-                }
-                transaction(flowIds.size(), c -> {
-                    logs += update(c, "delete from log_line where flow_run_id in " + in, args);
-                    update(c, "delete from task_run_tag where run_id in (select id from task_run where flow_run_id in " + in
-                            + ")", args);
-                    tasks += update(c, "delete from task_run where flow_run_id in " + in, args);
-                    flows += deleteRuns(c, "flow_run", flowIds);
-                });
             }
+        } finally {
+            ahead.shutdownNow();
+        }
+    }
+
+    /** The flow runs of one batch: the roots and every run under them, roots last. */
+    private record Batch(List<String> flowIds, long lastEnd, String lastId) {
+    }
+
+    /** The next {@code limit} expired top-level runs after {@code after} (from the oldest when null), with their subflow runs. */
+    private @Nullable Batch batch(String states, long cut, @Nullable Batch after, int limit) throws SQLException {
+        List<String> roots = new ArrayList<>();
+        long lastEnd = 0;
+        String lastId = "";
+        String sql = "select id, end_time from flow_run where parent_flow_run_id is null and end_time < ? and state in "
+                + states + (after == null ? "" : " and end_time >= ? and (end_time > ? or id > ?)")
+                + " order by end_time, id limit " + limit;
+        Object[] args = after == null ? new Object[] {cut} : new Object[] {cut, after.lastEnd, after.lastEnd, after.lastId};
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lastId = rs.getString(1);
+                    lastEnd = rs.getLong(2);
+                    roots.add(lastId);
+                }
+            }
+        }
+        if (roots.isEmpty()) {
+            return null;
+        }
+        // subflow runs before their roots: a purge stopped half way leaves roots that find the rest next time
+        List<String> all = ids("select id from flow_run where root_id in " + marks(roots.size())
+                + " and parent_flow_run_id is not null", roots.toArray());
+        all.addAll(roots);
+        return new Batch(all, lastEnd, lastId);
+    }
+
+    private static @Nullable Batch await(Future<@Nullable Batch> f) throws SQLException, InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Deletes one batch in transactions of equal size, each at most about {@link #size} flow runs. */
+    private void purgeBatch(Batch batch) throws SQLException, InterruptedException {
+        List<String> all = batch.flowIds();
+        int chunks = (all.size() + size - 1) / size;
+        int per = (all.size() + chunks - 1) / chunks;
+        for (int from = 0; from < all.size(); ) {
+            List<String> flowIds = all.subList(from, Math.min(all.size(), from + per));
+            from += flowIds.size();
+            String in = marks(flowIds.size());
+            Object[] args = flowIds.toArray();
+            int limit = size * 4;
+            // their log lines first when there are more than a transaction's worth
+            while (count("select count(*) from (select 1 from log_line where flow_run_id in " + in + " limit " + (limit + 1)
+                    + ") x", args) > limit) {
+                transaction(size, c -> logs += update(c, "delete from log_line where id in (select id from log_line"
+                        + " where flow_run_id in " + in + " limit " + limit + ")", args));
+            }
+            while (true) { // their task runs, when there are more than a transaction's worth
+                List<String> taskIds = ids("select id from task_run where flow_run_id in " + in + " limit " + (size + 1),
+                        args);
+                if (taskIds.size() <= size) {
+                    break;
+                }
+                List<String> some = taskIds.subList(0, size);
+                transaction(some.size(), c -> tasks += deleteRuns(c, "task_run", some));
+            }
+            transaction(flowIds.size(), c -> {
+                logs += update(c, "delete from log_line where flow_run_id in " + in, args);
+                update(c, "delete from task_run_tag where run_id in (select id from task_run where flow_run_id in " + in
+                        + ")", args);
+                tasks += update(c, "delete from task_run where flow_run_id in " + in, args);
+                flows += deleteRuns(c, "flow_run", flowIds);
+            });
         }
     }
 
