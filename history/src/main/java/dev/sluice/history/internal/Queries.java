@@ -257,27 +257,68 @@ public final class Queries {
     }
 
     private Sql flowRunsSql(FlowRunQuery q) throws SQLException {
-        Sql sql = new Sql().add("select " + FLOW_COLUMNS + " from flow_run f where 1 = 1");
+        String cursor = q.cursor().orElse(null);
+        return flowRunsSql(q, cursor, cursor == null || db.dialect() != Dialect.SQLITE ? null
+                : firstPageIndex(flowRunsSql(q, null, null)));
+    }
+
+    private Sql flowRunsSql(FlowRunQuery q, @Nullable String cursor, @Nullable String index) throws SQLException {
+        Sql sql = new Sql().add("select " + FLOW_COLUMNS + " from flow_run f" + indexedBy(index) + " where 1 = 1");
         where(sql, filter(q));
         if (q.parentFlowRunId().isPresent()) {
             sql.add(" and f.parent_flow_run_id = ?", q.parentFlowRunId().get());
         } else if (q.topLevelOnly()) {
             sql.add(" and f.parent_flow_run_id is null");
         }
-        page(sql, q.sort(), q.cursor().orElse(null), q.limit(), 'f');
+        page(sql, q.sort(), cursor, q.limit(), 'f');
         return sql;
     }
 
-    private Sql taskRunsSql(TaskRunQuery q) {
-        Sql sql = new Sql().add("select " + TASK_COLUMNS + " from task_run f where 1 = 1");
+    private Sql taskRunsSql(TaskRunQuery q) throws SQLException {
+        String cursor = q.cursor().orElse(null);
+        return taskRunsSql(q, cursor, cursor == null || db.dialect() != Dialect.SQLITE ? null
+                : firstPageIndex(taskRunsSql(q, null, null)));
+    }
+
+    private Sql taskRunsSql(TaskRunQuery q, @Nullable String cursor, @Nullable String index) {
+        Sql sql = new Sql().add("select " + TASK_COLUMNS + " from task_run f" + indexedBy(index) + " where 1 = 1");
         where(sql, filter(q));
         if (q.flowRunId().isPresent()) {
             sql.add(" and f.flow_run_id = ?", q.flowRunId().get());
         } else if (q.outsideFlowsOnly()) {
             sql.add(" and f.flow_run_id is null");
         }
-        page(sql, q.sort(), q.cursor().orElse(null), q.limit(), 't');
+        page(sql, q.sort(), cursor, q.limit(), 't');
         return sql;
+    }
+
+    private static String indexedBy(@Nullable String index) {
+        return index == null ? "" : " indexed by " + index;
+    }
+
+    private static final java.util.regex.Pattern PLAN_INDEX =
+            java.util.regex.Pattern.compile("^(?:SCAN|SEARCH) f USING (?:COVERING )?INDEX (\\w+)");
+
+    /**
+     * SQLite: the index the first page of a query reads its runs by, which a later page of it then reads by
+     * too. The cursor adds an upper bound on the sort key, and with it SQLite's planner may prefer another
+     * index (for example the state index over the cursor's window, and a sort) to reading the sort index in
+     * order: a later page would then cost more than the first. PostgreSQL plans a later page as its first
+     * (a row comparison on the index's end). Null when the first page reads no index.
+     */
+    private @Nullable String firstPageIndex(Sql firstPage) throws SQLException {
+        firstPage.text.insert(0, "explain query plan ");
+        try (Connection c = db.connection(); PreparedStatement ps = firstPage.prepare(c, db.dialect());
+                ResultSet rs = ps.executeQuery()) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                java.util.regex.Matcher m = PLAN_INDEX.matcher(rs.getString(columns));
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+        }
+        return null;
     }
 
     /** How the database runs the page query of {@code q} (a flow or task run query): its plan, for benchmarks and tests. */
