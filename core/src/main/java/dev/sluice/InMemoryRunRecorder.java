@@ -42,8 +42,18 @@ public final class InMemoryRunRecorder implements RunRecorder {
      * an old array costs every thread the collector's card marking, and the refinement it triggers.
      */
     private final AtomicReferenceArray<Batch> batches;
-    /** How many finished runs were ever added: the next one's sequence number. */
-    private final AtomicLong added = new AtomicLong();
+    /**
+     * How many finished runs were ever added (the next one's sequence number), as element {@link #ADDED} of an
+     * array of which it uses nothing else: threads take blocks of numbers from it side by side, and a cache line
+     * of its own keeps their increments from evicting the fields every run reads.
+     */
+    private final java.util.concurrent.atomic.AtomicLongArray added = new java.util.concurrent.atomic.AtomicLongArray(2 * ADDED);
+    private static final int ADDED = 16;
+    /**
+     * {@link #batches} uses every {@value}th element only, so that a thread checking its own batch on every run
+     * shares no cache line with the batches other threads publish.
+     */
+    private static final int SPREAD = 16;
     /** The task runs of the kept flow runs (their weight minus one each): only flow runs touch it. */
     private final AtomicLong extraWeight = new AtomicLong();
     /** Slots emptied to keep within {@link #maxTaskRuns} and not filled again yet. */
@@ -155,7 +165,7 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** Takes a block of sequence numbers and publishes its (empty) batch, unless newer runs took its slot already. */
     private Batch publishNewBatch() {
         while (true) {
-            Batch b = new Batch(added.getAndAdd(BLOCK));
+            Batch b = new Batch(added.getAndAdd(ADDED, BLOCK));
             int i = batchSlot(b.base);
             Batch current = batches.get(i);
             while (current == null || current.base < b.base) {
@@ -169,7 +179,7 @@ public final class InMemoryRunRecorder implements RunRecorder {
     }
 
     private int batchSlot(long base) {
-        return (int) ((base / BLOCK) % batches.length());
+        return (int) ((base / BLOCK) % (batches.length() / SPREAD)) * SPREAD;
     }
 
     /** The running runs of every thread and stripe; forgets threads that ended with none. */
@@ -204,7 +214,8 @@ public final class InMemoryRunRecorder implements RunRecorder {
         this.limit = limit;
         this.maxTaskRuns = maxTaskRuns;
         this.ring = new AtomicReferenceArray<>(limit);
-        this.batches = new AtomicReferenceArray<>(limit / BLOCK + 2 + 16); // room for 16 threads' blocks being filled
+        // room for 16 threads' blocks being filled
+        this.batches = new AtomicReferenceArray<>((limit / BLOCK + 2 + 16) * SPREAD);
         for (int i = 0; i < running.length; i++) {
             running[i] = new Running();
         }
@@ -242,12 +253,20 @@ public final class InMemoryRunRecorder implements RunRecorder {
         return limit;
     }
 
+    static {
+        dev.sluice.internal.RecentRunsAccess.set(InMemoryRunRecorder::changed);
+    }
+
     @Override
     public void stateChanged(Run run, StateChange change) {
+        changed(run, change.state());
+    }
+
+    /** What {@link #stateChanged} does: only the state counts here. */
+    private void changed(Run run, State state) {
         if (!isTopLevel(run)) {
             return;
         }
-        State state = change.state();
         if (state.isTerminal()) {
             if (!(ranHere(run) && local.get().remove(run)) && !stripe(run).remove(run)) {
                 for (PerThread p : threads) { // ended on another thread than it started on: not the engine's way
@@ -278,14 +297,14 @@ public final class InMemoryRunRecorder implements RunRecorder {
             local.get().finished(run); // no weights to count, nothing to trim: batched
             return;
         }
-        long seq = added.getAndIncrement();
+        long seq = added.getAndIncrement(ADDED);
         Finished entry = new Finished(seq, run, w);
         int i = slot(seq);
         while (true) {
             Finished current = ring.get(i);
             if (current != null && current.seq > seq) {
                 // a newer run took the slot (this thread's block of numbers is old, or it was delayed): number it anew
-                seq = added.getAndIncrement();
+                seq = added.getAndIncrement(ADDED);
                 entry = new Finished(seq, run, w);
                 i = slot(seq);
                 continue;
@@ -313,7 +332,7 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** Drops the oldest finished runs until the kept ones hold at most {@link #maxTaskRuns} task runs (the newest stays). */
     private void trim() {
         synchronized (trimming) {
-            long newest = added.get() - 1;
+            long newest = added.get(ADDED) - 1;
             long s = Math.max(trimFrom, newest - limit + 1);
             for (; s < newest && Math.min(newest + 1, limit) - emptied.get() + extraWeight.get() > maxTaskRuns; s++) {
                 int i = slot(s);
@@ -420,7 +439,7 @@ public final class InMemoryRunRecorder implements RunRecorder {
                     }
                 }
             }
-            long newest = added.get() - 1;
+            long newest = added.get(ADDED) - 1;
             for (long s = Math.max(0, newest - limit + 1); s <= newest; s++) {
                 int i = slot(s);
                 Finished f = ring.get(i);

@@ -135,18 +135,13 @@ public abstract class RunRecord implements Run {
     final void announce() {
         // on the thread that built the record, before anyone else can see it: no lock needed
         RunRecorder recorder = runtime.recorder();
-        if (wanted(recorder)) {
+        if (recorder == runtime.recentRuns()) {
+            if (topLevel()) {
+                RecentRunsAccess.changed(runtime.recentRuns(), this, STATES[state0]);
+            }
+        } else {
             recorder.stateChanged(this, new StateChange(STATES[state0], instant(at0), null));
         }
-    }
-
-    /**
-     * Whether {@code recorder} needs to hear of this run's state changes: always, except when it is
-     * only the runtime's in-memory recorder, which keeps top-level runs alone (so the runs inside
-     * a flow skip making a change nobody keeps).
-     */
-    private boolean wanted(RunRecorder recorder) {
-        return recorder != runtime.recentRuns() || topLevel();
     }
 
     /** Whether this is a flow run that is no subflow, or a task run outside any flow. */
@@ -220,7 +215,11 @@ public abstract class RunRecord implements Run {
         }
         CHANGES.setRelease(this, n + 1);
         RunRecorder recorder = runtime.recorder();
-        if (wanted(recorder)) {
+        if (recorder == runtime.recentRuns()) {
+            if (topLevel()) {
+                RecentRunsAccess.changed(runtime.recentRuns(), this, next);
+            }
+        } else {
             recorder.stateChanged(this, new StateChange(next, at, masked));
         }
     }
