@@ -39,6 +39,63 @@ public interface RunRecorder {
         return Scope.NOOP;
     }
 
+    /**
+     * A value a recorder keeps with each run while the run goes on (a tracing span, a start time), held by
+     * the run itself: cheaper than a map by run, which would be looked up on every change of every run.
+     * Make one per recorder, {@link #set} it at the run's first state, {@link #get} it at later changes or in
+     * {@link #enter}, and set it to null at the run's last state (a run the runtime keeps among its recent
+     * runs would keep the value alive otherwise). A {@link Run} not made by a runtime keeps its values in a
+     * map of the slot's.
+     *
+     * <pre>{@code
+     * private final RunRecorder.Slot<Span> spans = RunRecorder.Slot.create();
+     * ...
+     * spans.set(run, span);          // at PENDING or SCHEDULED
+     * Span span = spans.get(run);    // later
+     * spans.set(run, null);          // at the terminal state
+     * }</pre>
+     *
+     * @param <T> the type of the value kept
+     */
+    final class Slot<T> {
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        private final int index = NEXT.getAndIncrement();
+        private final java.util.concurrent.ConcurrentHashMap<Run, Object> others = new java.util.concurrent.ConcurrentHashMap<>();
+
+        private Slot() {
+        }
+
+        /** A new slot, distinct from every other. */
+        public static <T> Slot<T> create() {
+            return new Slot<>();
+        }
+
+        /** The value kept with {@code run} in this slot, or null. */
+        @SuppressWarnings("unchecked")
+        public @org.jspecify.annotations.Nullable T get(Run run) {
+            if (run instanceof dev.sluice.internal.RunRecord r) {
+                return (T) r.slot(index);
+            }
+            return (T) others.get(run);
+        }
+
+        /** Keeps {@code value} with {@code run} in this slot; null forgets what it kept. */
+        public void set(Run run, @org.jspecify.annotations.Nullable T value) {
+            if (run instanceof dev.sluice.internal.RunRecord r) {
+                r.slot(index, value);
+            } else if (value == null) {
+                others.remove(run);
+            } else {
+                others.put(run, value);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RunRecorder.Slot#" + index;
+        }
+    }
+
     /** What {@link #enter(Run)} put in force on a thread; {@link #close()} takes it away again. */
     @FunctionalInterface
     interface Scope extends AutoCloseable {

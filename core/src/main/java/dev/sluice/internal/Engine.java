@@ -105,7 +105,7 @@ public final class Engine {
                 }
             } else {
                 // a run made here and started at once (not one that waited in a queue) reads the clock once for both
-                result = runAttempts(run, outer, inline && run.runtime.recorder() == run.runtime.recentRuns());
+                result = runAttempts(run, outer, inline);
             }
         } catch (Failure f) {
             end(run, f.verdict, f.error);
@@ -436,7 +436,7 @@ public final class Engine {
         if (timeout == null) {
             return body.call();
         }
-        run.attemptDeadline = System.nanoTime() + timeout.toNanos();
+        run.extras().attemptDeadline = System.nanoTime() + timeout.toNanos();
         Future<Object> future = run.runtime.workers().timed().submit(body::call);
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -182,7 +182,7 @@ public final class Retrier {
             if (run == null) {
                 continue;
             }
-            long deadline = run.attemptDeadline;
+            long deadline = run.attemptDeadline();
             if (deadline != 0 && Duration.ofNanos(deadline - now).compareTo(wait) < 0) {
                 Duration left = Duration.ofNanos(Math.max(0, deadline - now));
                 return "a retry after " + Texts.human(wait) + " would end past the timeout of " + run.spec.kind().word()

@@ -65,8 +65,8 @@ public abstract class RunRecord implements Run {
     private volatile @Nullable Object args;
     volatile Set<String> tags;
     final RuntimeState runtime;
-    /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
-    volatile long attemptDeadline;
+    /** The values recorders keep with the run ({@link dev.sluice.RunRecorder.Slot}), newest first. */
+    private volatile @Nullable SlotValue slots;
     private volatile int attempts;
     /**
      * How many state changes there are. Only the thread running the run changes its state; it fills
@@ -93,8 +93,50 @@ public abstract class RunRecord implements Run {
         volatile @Nullable Object summary;
     }
 
+    /** One recorder's value kept with the run. */
+    private record SlotValue(int index, Object value, @Nullable SlotValue next) {
+    }
+
+    /** The value a recorder keeps with this run under {@code index}, or null. */
+    public final @Nullable Object slot(int index) {
+        for (SlotValue v = slots; v != null; v = v.next) {
+            if (v.index == index) {
+                return v.value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Keeps {@code value} with this run under {@code index} (null forgets it). Recorders are told of one
+     * run's changes one at a time, so one writer at a time; readers see whole lists.
+     */
+    public final void slot(int index, @Nullable Object value) {
+        SlotValue rest = without(slots, index);
+        slots = value == null ? rest : new SlotValue(index, value, rest);
+    }
+
+    private static @Nullable SlotValue without(@Nullable SlotValue list, int index) {
+        if (list == null) {
+            return null;
+        }
+        if (list.index == index) {
+            return list.next;
+        }
+        SlotValue rest = without(list.next, index);
+        return rest == list.next ? list : new SlotValue(list.index, list.value, rest);
+    }
+
+    /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
+    final long attemptDeadline() {
+        Extras x = extras;
+        return x == null ? 0 : x.attemptDeadline;
+    }
+
     /** What few runs have; guarded by the record. */
     static final class Extras {
+        /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
+        volatile long attemptDeadline;
         /** Set by the cache for a run whose arguments equal those of runs before it. */
         @Nullable SummaryShare summaryShare;
         /** The run name made from the arguments by the run-name template. */

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The recorder behind {@link SluiceTracing#recorder}: a span per run from its first state to its terminal one,
- * kept (with the context it is current in) in a map by run while the run goes on.
+ * kept (with the context it is current in) with the run ({@link RunRecorder.Slot}) while the run goes on.
  */
 public final class TracingRecorder implements RunRecorder {
     private static final AttributeKey<String> RUN_ID = AttributeKey.stringKey(SluiceTracing.RUN_ID);
@@ -35,7 +35,10 @@ public final class TracingRecorder implements RunRecorder {
 
     private final Tracer tracer;
     /** The context of each run going on: its parent's with the run's span. */
-    private final ConcurrentHashMap<Run, Context> live = new ConcurrentHashMap<>();
+    private final RunRecorder.Slot<Context> live = RunRecorder.Slot.create();
+    /** Span names by definition name ("task load", "flow etl"): made once, not for every run. */
+    private final ConcurrentHashMap<String, String> taskSpanNames = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> flowSpanNames = new ConcurrentHashMap<>();
 
     public TracingRecorder(Tracer tracer) {
         this.tracer = tracer;
@@ -49,8 +52,9 @@ public final class TracingRecorder implements RunRecorder {
             return;
         }
         if (state.isTerminal()) {
-            Context context = live.remove(run);
+            Context context = live.get(run);
             if (context != null) {
+                live.set(run, null);
                 end(Span.fromContext(context), run, change);
             }
             return;
@@ -69,7 +73,7 @@ public final class TracingRecorder implements RunRecorder {
         boolean task = run instanceof TaskRun;
         String definition = run.definitionName();
         Context parent = Context.current();
-        Span span = tracer.spanBuilder((task ? "task " : "flow ") + definition)
+        Span span = tracer.spanBuilder(spanName(task, definition))
                 .setParent(parent)
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(change.at())
@@ -80,7 +84,20 @@ public final class TracingRecorder implements RunRecorder {
             span.setAttribute(RUN_ID, run.id());
             span.setAttribute(RUN_NAME, run.name());
         }
-        live.put(run, parent.with(span));
+        live.set(run, parent.with(span));
+    }
+
+    private String spanName(boolean task, String definition) {
+        ConcurrentHashMap<String, String> names = task ? taskSpanNames : flowSpanNames;
+        String name = names.get(definition);
+        if (name == null) {
+            if (names.size() > 10_000) {
+                names.clear(); // definitions made by the thousand (names from data): do not keep them all
+            }
+            name = (task ? "task " : "flow ") + definition;
+            names.put(definition, name);
+        }
+        return name;
     }
 
     private static void end(Span span, Run run, StateChange change) {
