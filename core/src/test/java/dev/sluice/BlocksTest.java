@@ -85,7 +85,7 @@ class BlocksTest {
         dev.sluice.block.BlockSchema smtp = dev.sluice.block.BlockSchema.of(TestSmtp.class);
         assertThat(smtp.slug()).isEqualTo("test-smtp");
         assertThat(smtp.fields()).extracting(f -> f.name() + ":" + f.type() + ":" + f.secret() + ":" + f.required())
-                .containsExactly("host:String:false:true", "port:int:false:true", "user:String:false:false",
+                .containsExactly("host:String:false:true", "port:int:false:false", "user:String:false:false",
                         "password:Optional<Secret>:true:false");
         assertThat(smtp.fromText(Map.of("host", "smtp.example.com", "port", "587", "password", "pw-typed")))
                 .isEqualTo(new TestSmtp("smtp.example.com", 587, null, Optional.of(Secret.of("pw-typed"))));
@@ -101,6 +101,13 @@ class BlocksTest {
                 .message().doesNotContain("many", "pw-not-quoted");
         assertThatThrownBy(() -> smtp.fromText(Map.of("host", "h", "port", "-1")))
                 .isInstanceOf(BlockException.class).hasMessageContaining("port must be > 0");
+        assertThatThrownBy(() -> smtp.fromText("mail-relay", Map.of("host", "h")))
+                .as("a number left out is 0, which this block refuses, naming the block to be saved")
+                .isInstanceOf(BlockException.class).hasMessageContainingAll("test-smtp/mail-relay", "port must be > 0")
+                .message().doesNotContain("new-block");
+        assertThat(smtp.fromText(Map.of("host", "h", "port", "25", "user", "", "password", "")))
+                .as("an empty text given for a text or a secret is that empty value")
+                .isEqualTo(new TestSmtp("h", 25, "", Optional.of(Secret.of(""))));
 
         Blocks.save("creds", new AwsCreds("AKIDEXAMPLE", Secret.of("fake-aws-secret")));
         assertThat(dev.sluice.block.BlockSchema.of(AwsSecretRef.class).fromText(Map.of("secretName", "s", "credentials", "creds")))

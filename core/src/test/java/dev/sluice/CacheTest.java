@@ -337,6 +337,13 @@ class CacheTest {
                 .hasMessageContaining("'clinet'").hasMessageContaining("[arg0, arg1]").hasMessageContaining("withParameterNames");
         assertThatThrownBy(() -> Task.of("t", (String a) -> 1).withCache(CachePolicy.inputs().excluding(2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes 1 argument");
+        java.util.List<Object> cyclic = new java.util.ArrayList<>();
+        cyclic.add(cyclic);
+        Task<java.util.List<Object>, Integer> sized = Task.of("sized", (java.util.List<Object> l) -> l.size())
+                .withCache(CachePolicy.inputs());
+        assertThatThrownBy(() -> sized.run(cyclic)).cause().isInstanceOf(CacheKeyException.class)
+                .hasMessageContaining("it contains a cycle")
+                .satisfies(e -> assertThat(e.getMessage()).as("a readable message, not the cycle's whole path").hasSizeLessThan(600));
         assertThatThrownBy(() -> CachePolicy.key(args -> "k").excluding("x")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> CachePolicy.none().refresh()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> CachePolicy.inputs().expireAfter(Duration.ZERO))

@@ -83,7 +83,7 @@ class CliProcessIT {
         try {
             answer(seen, "user (String): ", keys, "ann");
             answer(seen, "password (Secret, secret: not shown): ", keys, secret);
-            answer(seen, "port (int): ", keys, "2222");
+            answer(seen, "port (int, Enter for 0): ", keys, "2222");
             answer(seen, "optional: Enter to skip): ", keys, "");
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             reader.join(5_000);

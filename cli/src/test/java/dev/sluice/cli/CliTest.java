@@ -206,12 +206,12 @@ class CliTest {
 
         Result missing = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a");
         assertThat(missing.code()).isEqualTo(SluiceCli.USAGE);
-        assertThat(missing.err()).contains("[password, port]", "no terminal");
+        assertThat(missing.err()).contains("[password]", "no terminal"); // a number left out is 0, not missing
 
         Result badPort = run(blocksHome, Map.of("P", "pw-x-1"), false, "", "blocks", "create", "test-login", "x",
                 "--set", "user=a", "--set", "port=eighty", "--secret-env", "password=P");
-        assertThat(badPort.code()).isEqualTo(SluiceCli.FAILED);
-        assertThat(badPort.err()).contains("field 'port' cannot be read as int").doesNotContain("eighty");
+        assertThat(badPort.code()).as("a bad value is a usage error").isEqualTo(SluiceCli.USAGE);
+        assertThat(badPort.err()).contains("field 'port' cannot be read as int", "test-login/x").doesNotContain("eighty");
 
         Result unknown = run(blocksHome, Map.of(), false, "", "blocks", "create", "no-such-type", "x");
         assertThat(unknown.code()).isEqualTo(SluiceCli.NOT_FOUND);
@@ -223,9 +223,71 @@ class CliTest {
         Result r = run(blocksHome, Map.of(), true, "ann\npw-typed-at-prompt\n8080\n\n", "blocks", "create", "test-login", "prompted");
 
         assertThat(r.code()).as(r.all()).isZero();
-        assertThat(r.err()).contains("user (String): ", "password (Secret, secret: not shown): ", "note (Optional<String>, optional: Enter to skip): ");
+        assertThat(r.err()).contains("user (String): ", "password (Secret, secret: not shown): ", "port (int, Enter for 0): ",
+                "note (Optional<String>, optional: Enter to skip): ");
         assertThat(run(blocksHome, Map.of(), false, "", "blocks", "show", "prompted").out()).contains("8080", "ann")
                 .doesNotContain("pw-typed-at-prompt");
+    }
+
+    @Test
+    void aValueTheBlockRefusesIsAUsageErrorNamingTheBlockAndEmptyTextsAreValues() {
+        Result refused = run(blocksHome, Map.of("P", "pw-long-enough-1"), false, "", "blocks", "create", "history-database",
+                "mydb", "--set", "url=jdbc:sqlite:" + blocksHome.resolve("q.db"), "--set", "user=u", "--secret-env", "password=P",
+                "--set", "poolSize=1", "--set", "connectTimeout=PT5S");
+        assertThat(refused.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(refused.err()).contains("history-database/mydb", "poolSize must be >= 2").doesNotContain("new-block")
+                .doesNotContain("unexpected").doesNotContain("pw-long-enough-1");
+
+        // a SQLite database has an empty user and password: from --set and an empty variable, and from standard input
+        Result sqlite = run(blocksHome, Map.of("EMPTY", ""), false, "", "blocks", "create", "history-database", "local",
+                "--set", "url=jdbc:sqlite:" + blocksHome.resolve("local.db"), "--set", "user=", "--secret-env", "password=EMPTY",
+                "--set", "poolSize=2", "--set", "connectTimeout=PT5S");
+        assertThat(sqlite.code()).as(sqlite.all()).isZero();
+        Result stdin = run(blocksHome, Map.of(), false, "{\"url\": \"jdbc:sqlite:" + blocksHome.resolve("other.db").toString().replace("\\", "/")
+                + "\", \"user\": \"\", \"password\": \"\", \"poolSize\": 2, \"connectTimeout\": \"PT5S\"}",
+                "blocks", "create", "history-database", "other", "--stdin");
+        assertThat(stdin.code()).as(stdin.all()).isZero();
+        assertThat(run(blocksHome, Map.of(), false, "", "blocks", "show", "history-database/local").out()).contains("local.db");
+    }
+
+    @Test
+    void theDatabaseBlockTheEnvironmentNamesIsTheOneRead() {
+        // the block names this class's history (the runs of runSomeFlows), under another home
+        Result saved = run(blocksHome, Map.of(), false, "", "blocks", "create", "history-database", "shared", "--set",
+                "url=jdbc:sqlite:" + home.resolve("sluice.db"), "--set", "user=", "--set", "password=", "--set", "poolSize=2",
+                "--set", "connectTimeout=PT5S");
+        assertThat(saved.code()).as(saved.all()).isNotEqualTo(0); // a secret is never taken from --set, even empty
+        saved = run(blocksHome, Map.of("EMPTY", ""), false, "", "blocks", "create", "history-database", "shared", "--set",
+                "url=jdbc:sqlite:" + home.resolve("sluice.db"), "--set", "user=", "--secret-env", "password=EMPTY",
+                "--set", "poolSize=2", "--set", "connectTimeout=PT5S");
+        assertThat(saved.code()).as(saved.all()).isZero();
+
+        Result viaBlock = run(blocksHome, Map.of("SLUICE_DATABASE_BLOCK", "shared"), false, "", "runs", "ls", "--json");
+        assertThat(viaBlock.code()).as(viaBlock.all()).isZero();
+        assertThat(viaBlock.out()).contains(ids.get(0));
+        Result own = run(blocksHome, Map.of(), false, "", "runs", "ls", "--json");
+        assertThat(own.out()).doesNotContain(ids.get(0));
+
+        Result missing = run(blocksHome, Map.of("SLUICE_DATABASE_BLOCK", "nope"), false, "", "runs", "ls");
+        assertThat(missing.code()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(missing.err()).contains("'nope'", "shared");
+    }
+
+    @Test
+    void everyCommandTakesHelp() {
+        for (String[] command : new String[][] {{"runs", "ls"}, {"runs"}, {"blocks", "create"}, {"deployments", "run"},
+                {"worker", "start"}, {"server", "start"}, {"api-keys", "create"}}) {
+            for (String flag : new String[] {"--help", "-h"}) {
+                String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.stream.Stream.of(flag))
+                        .toArray(String[]::new);
+                Result r = run(args);
+                assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isZero();
+                assertThat(r.out()).as(String.join(" ", args)).contains("Usage: sluice " + String.join(" ", command));
+            }
+        }
+        Result help = run("runs", "help", "ls");
+        assertThat(help.code()).isZero();
+        assertThat(help.all()).contains("(% and _ as in SQL)").doesNotContain("WARN");
     }
 
     @Test

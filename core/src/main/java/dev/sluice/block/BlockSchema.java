@@ -31,7 +31,8 @@ public final class BlockSchema {
      * @param type its type as written in Java, such as {@code int}, {@code String} or {@code List<String>}
      * @param secret whether its value is a secret ({@link Secret}, or a component marked {@link Encrypted}):
      *        never shown, prompted without echo
-     * @param required whether a block must have it (not {@code Optional}, not {@code @Nullable})
+     * @param required whether a block must have it (not {@code Optional}, not {@code @Nullable}, not a number or
+     *        a boolean: those left out are 0 or false, which a block's own checks take as a default or refuse)
      */
     public record Field(String name, String type, boolean secret, boolean required) {
         /** Validates the field. */
@@ -79,17 +80,33 @@ public final class BlockSchema {
      * A block of this type from the text of its fields: strings as they are, numbers, booleans and
      * enum constants by their text, lists, maps and records as JSON, a nested block by the name of a
      * saved block, a secret by its value. A field missing or blank is left out (an error if it is
-     * required).
+     * required; a number or boolean left out is 0 or false); an empty text given for a {@code String} or
+     * secret field is that empty value.
      *
      * @throws BlockException naming every field that is missing, unknown or cannot be read as its
      *         type (never quoting a value)
      */
     public Block fromText(Map<String, String> values) {
         Objects.requireNonNull(values, "values");
-        return BlockCodec.fromText(type, values, (nestedType, nestedId) -> Blocks.find(nestedType, nestedId.name())
+        return BlockCodec.fromText(type, null, values, this::nested);
+    }
+
+    /**
+     * {@link #fromText(Map)} for a block to be saved as {@code name}, which the messages of its errors name.
+     *
+     * @throws BlockException as {@link #fromText(Map)} does
+     */
+    public Block fromText(String name, Map<String, String> values) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(values, "values");
+        return BlockCodec.fromText(type, name, values, this::nested);
+    }
+
+    private Block nested(Class<? extends Block> nestedType, BlockId nestedId) {
+        return Blocks.find(nestedType, nestedId.name())
                 .orElseThrow(() -> new BlockNotFoundException(nestedId, Blocks.list(nestedType), "a field of " + slug
                         + " names block '" + nestedId + "', which is not saved; save it first (saved: "
-                        + Blocks.list(nestedType) + ")")));
+                        + Blocks.list(nestedType) + ")"));
     }
 
     @Override

@@ -182,6 +182,9 @@ public final class KeyHasher {
             Throwable cause) {
         String param = spec.parameterNames().get(i);
         String type = arg == null ? "null" : arg.getClass().getName();
+        if (path.length() > 120) { // a cycle's path repeats itself (thousands of "[0]"): its start says where
+            path = path.substring(0, 100) + "... (" + path.length() + " characters)";
+        }
         return new CacheKeyException("argument '" + param + "' (index " + i + ", " + type + ") of task '" + spec.name()
                 + "' cannot be hashed for its cache key" + (path.isEmpty() ? "" : " (at " + path + ")") + ": " + reason
                 + "; leave it out with CachePolicy.inputs().excluding(\"" + param + "\") or give a key function with "

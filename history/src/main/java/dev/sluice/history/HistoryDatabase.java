@@ -78,10 +78,27 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
     }
 
     /**
+     * The database {@code runtime}'s environment names, as everything in Sluice finds it (the history a
+     * runtime records into, {@code Sluice.serve}, the server and the {@code sluice} command): the saved
+     * {@code history-database} block named by {@value #BLOCK_VARIABLE}, loaded from the runtime's block store,
+     * else {@link #fromEnvironment} with the runtime's environment and home.
+     *
+     * @throws dev.sluice.block.BlockNotFoundException if {@value #BLOCK_VARIABLE} names no saved block
+     */
+    public static HistoryDatabase of(dev.sluice.SluiceRuntime runtime) {
+        Objects.requireNonNull(runtime, "runtime");
+        String block = runtime.environment().get(BLOCK_VARIABLE);
+        if (block != null && !block.isBlank()) {
+            return runtime.call(() -> dev.sluice.block.Blocks.load(HistoryDatabase.class, block.strip()));
+        }
+        return fromEnvironment(runtime.environment(), runtime.home());
+    }
+
+    /**
      * The database named by {@code environment}: {@value #URL_VARIABLE} (with {@value #USER_VARIABLE}
      * and {@value #PASSWORD_VARIABLE}) if set, else {@code home/sluice.db}. The system property
      * {@code sluice.database.url} comes before the variable. A block named by
-     * {@value #BLOCK_VARIABLE} is loaded by the caller (it needs a block store).
+     * {@value #BLOCK_VARIABLE} is not read here (it needs a block store): {@link #of(dev.sluice.SluiceRuntime)} reads it.
      */
     public static HistoryDatabase fromEnvironment(Map<String, String> environment, Path home) {
         Objects.requireNonNull(environment, "environment");

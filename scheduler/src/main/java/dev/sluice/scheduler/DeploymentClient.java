@@ -165,6 +165,14 @@ public final class DeploymentClient implements AutoCloseable {
         return operations.runs(Objects.requireNonNull(name, "name"), checkLimit(limit));
     }
 
+    /**
+     * The latest run of deployment {@code name} that has started (running or ended), if any among its latest 100:
+     * a slot still {@link RunStatus#SCHEDULED} has not run yet, so it is not the "last run".
+     */
+    public Optional<DeploymentRun> lastRun(String name) {
+        return runs(name, 100).stream().filter(r -> r.status() != RunStatus.SCHEDULED).findFirst();
+    }
+
     /** The latest {@code limit} runs of all deployments, newest first. */
     public List<DeploymentRun> runs(int limit) {
         return operations.runs(null, checkLimit(limit));

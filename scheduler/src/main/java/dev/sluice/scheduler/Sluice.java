@@ -27,7 +27,9 @@ public final class Sluice {
     }
 
     /**
-     * Serves {@code deployments} on the database named by the environment; returns when the JVM stops.
+     * Serves {@code deployments} on the database named by the environment ({@link HistoryDatabase#of(SluiceRuntime)}:
+     * the {@code SLUICE_DATABASE_BLOCK} block, else {@code SLUICE_DATABASE_URL}, else {@code $SLUICE_HOME/sluice.db});
+     * returns when the JVM stops.
      *
      * @throws SchedulerDatabaseException if the database cannot be used
      * @throws WorkerRefusedException if another worker serves the SQLite file
@@ -35,7 +37,7 @@ public final class Sluice {
     public static void serve(Deployment... deployments) {
         HistoryDatabase database;
         try (SluiceRuntime probe = SluiceRuntime.builder().withoutExtensions().build()) {
-            database = HistoryDatabase.fromEnvironment(probe.environment(), probe.home());
+            database = HistoryDatabase.of(probe);
         }
         serve(Worker.builder(database).deployments(deployments));
     }

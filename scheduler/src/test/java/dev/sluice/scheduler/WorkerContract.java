@@ -169,6 +169,8 @@ abstract class WorkerContract {
             assertThat(client.runOfFlowRun("01a2300203e29d0b6c2f66e4")).as("a flow run no deployment started").isEmpty();
             List<DeploymentRun> upcoming = client.runs("later", 10);
             assertThat(upcoming).extracting(DeploymentRun::status).containsOnly(RunStatus.SCHEDULED);
+            assertThat(client.lastRun("later")).as("a slot still to come is no last run").isEmpty();
+            assertThat(client.lastRun("noop")).map(DeploymentRun::id).contains(ok.id());
 
             assertThat(w.purge()).as("nothing is old enough yet").isZero();
             clock.advance(Duration.ofDays(2));

@@ -2,7 +2,6 @@ package dev.sluice.server;
 
 import dev.sluice.SluiceRuntime;
 import dev.sluice.block.BlockStore;
-import dev.sluice.block.Blocks;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import java.time.Clock;
@@ -120,11 +119,7 @@ public final class ServerOptions {
             builder.environment(environment);
         }
         try (SluiceRuntime resolved = builder.build()) {
-            String block = resolved.environment().get(HistoryDatabase.BLOCK_VARIABLE);
-            if (block != null && !block.isBlank()) {
-                return resolved.call(() -> Blocks.load(HistoryDatabase.class, block.strip()));
-            }
-            return HistoryDatabase.fromEnvironment(resolved.environment(), resolved.home());
+            return HistoryDatabase.of(resolved);
         }
     }
 

@@ -310,7 +310,7 @@ final class BlocksCommands {
                 values.put(e.getKey(), e.getValue());
             }
             for (Map.Entry<String, String> e : secretEnv.entrySet()) {
-                String value = cli.env.get(e.getValue());
+                String value = cli.env.get(e.getValue()); // set but empty: an empty secret (a SQLite database's password)
                 if (value == null) {
                     throw new CliException(SluiceCli.USAGE, "environment variable " + e.getValue() + " (for field '" + e.getKey()
                             + "') is not set");
@@ -318,7 +318,14 @@ final class BlocksCommands {
                 values.put(e.getKey(), value);
             }
             prompt(schema, values);
-            Block block = cli.runtime().call(() -> schema.fromText(values));
+            Block block;
+            try {
+                block = cli.runtime().call(() -> schema.fromText(name, values));
+            } catch (dev.sluice.block.BlockNotFoundException e) {
+                throw e; // a nested block that is not saved: not found (exit 3)
+            } catch (dev.sluice.block.BlockException e) {
+                throw new CliException(SluiceCli.USAGE, e.getMessage()); // a bad or missing field value
+            }
             cli.runtime().call(() -> {
                 try {
                     Blocks.save(name, block, overwrite);
@@ -363,7 +370,12 @@ final class BlocksCommands {
             }
             BufferedReader lines = console == null ? new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8)) : null;
             for (BlockSchema.Field f : missing) {
-                String label = f.name() + " (" + f.type() + (f.required() ? "" : ", optional: Enter to skip")
+                String leftOut = switch (f.type()) {
+                    case "boolean" -> ", Enter for false";
+                    case "int", "long", "short", "byte", "double", "float" -> ", Enter for 0";
+                    default -> ", optional: Enter to skip";
+                };
+                String label = f.name() + " (" + f.type() + (f.required() ? "" : leftOut)
                         + (f.secret() ? ", secret: not shown" : "") + "): ";
                 String answer;
                 if (console != null) {

@@ -58,8 +58,9 @@ public final class Cli {
             footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage error, 3 not found, 4 database or server unreachable."})
     static final class Root implements Runnable {
         @Option(names = "--database", scope = ScopeType.INHERIT, paramLabel = "URL",
-                description = "The run history: a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...). Default:"
-                        + " SLUICE_DATABASE_URL, else $SLUICE_HOME/sluice.db. A password comes from SLUICE_DATABASE_PASSWORD.")
+                description = "The run history: a JDBC URL (jdbc:sqlite:FILE or jdbc:postgresql://...). Default: the"
+                        + " history-database block SLUICE_DATABASE_BLOCK names, else SLUICE_DATABASE_URL, else"
+                        + " $SLUICE_HOME/sluice.db. A password comes from SLUICE_DATABASE_PASSWORD.")
         @Nullable String database;
 
         @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
@@ -125,6 +126,7 @@ public final class Cli {
         cl.addSubcommand("api-keys", ApiKeysCommands.commands(this));
         cl.addSubcommand("generate-completion", new picocli.AutoComplete.GenerateCompletion());
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        helpEverywhere(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -143,6 +145,16 @@ public final class Cli {
                 runtime.close();
             }
             out.flush();
+        }
+    }
+
+    /** {@code -h}/{@code --help} on every command, as every usage error suggests ("Try 'sluice runs ls --help'"). */
+    private static void helpEverywhere(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions() && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            helpEverywhere(sub);
         }
     }
 
@@ -170,8 +182,8 @@ public final class Cli {
         err.println("sluice: " + dev.sluice.block.Secret.mask(message));
         if (root.verbose) {
             e.printStackTrace(err);
-        } else if (code == SluiceCli.FAILED && !(e instanceof CliException) && !(e instanceof BlockException)
-                && !(e instanceof HistoryException)) {
+        } else if (code == SluiceCli.FAILED && !(e instanceof CliException) && !(e instanceof dev.sluice.SluiceException)) {
+            // Sluice's own exceptions are expected outcomes (a refusal, a failed run): their message is the whole story
             err.println("(an unexpected " + e.getClass().getSimpleName() + ": --verbose shows where)");
         }
         return code;
@@ -206,7 +218,7 @@ public final class Cli {
             return HistoryDatabase.of(root.database.strip(), env.getOrDefault(HistoryDatabase.USER_VARIABLE, ""),
                     dev.sluice.block.Secret.of(env.getOrDefault(HistoryDatabase.PASSWORD_VARIABLE, "")));
         }
-        return HistoryDatabase.fromEnvironment(env, runtime().home());
+        return HistoryDatabase.of(runtime());
     }
 
     /** The run history the options name, opened for reading (no retention purge of its own). */

@@ -121,7 +121,7 @@ final class DeploymentsCommands {
                 }
                 Table t = new Table("NAME", "FLOW", "SCHEDULES", "NEXT", "LAST RUN");
                 for (DeploymentInfo d : all) {
-                    Optional<DeploymentRun> last = client.runs(d.name(), 1).stream().findFirst();
+                    Optional<DeploymentRun> last = client.lastRun(d.name());
                     String lastText = last.map(r -> r.status().name()).orElse("-");
                     if (last.isPresent()) {
                         t.row(4, colour(last.get().status()), d.name(), d.flowName(), schedules(d), next(d, cli.clock.instant()), lastText);
@@ -154,9 +154,10 @@ final class DeploymentsCommands {
         m.put("paused", d.paused());
         m.put("parameters", d.parameters());
         m.put("parameterSchema", d.parameterSchema().parameters().stream().map(Parameter::name).toList());
-        m.put("lastRun", client.runs(d.name(), 1).stream().findFirst().orElse(null));
+        m.put("lastRun", client.lastRun(d.name()).orElse(null));
         return m;
     }
+
 
     static DeploymentInfo find(DeploymentClient client, String name) {
         return client.deployment(name).orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no deployment is named '" + name

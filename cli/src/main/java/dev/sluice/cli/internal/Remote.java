@@ -38,8 +38,10 @@ final class Remote {
         }
         this.base = parsed;
         this.key = key == null || key.isBlank() ? null : key.strip();
-        if (this.key != null) {
-            dev.sluice.block.Secret.of(this.key).reveal(); // masked in anything printed from here on
+        if (this.key != null && this.key.length() >= 8) {
+            // masked in anything printed from here on; a shorter text is no key of a server's (it answers 401), and
+            // revealing it would only warn that a secret that short cannot be masked
+            dev.sluice.block.Secret.of(this.key).reveal();
         }
     }
 

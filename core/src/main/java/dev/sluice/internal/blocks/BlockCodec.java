@@ -303,8 +303,9 @@ public final class BlockCodec {
             boolean secret = c.getType() == Secret.class || c.isAnnotationPresent(Encrypted.class)
                     || optional && optionalArgument(c) == Secret.class;
             String typeName = c.getGenericType().getTypeName().replaceAll("\\b[a-z][a-z0-9_]*\\.", "").replace('$', '.');
+            boolean zeroIfLeftOut = c.getType().isPrimitive() && c.getType() != char.class;
             fields.add(new dev.sluice.block.BlockSchema.Field(c.getName(), typeName, secret,
-                    !optional && (c.getType().isPrimitive() || !isNullable(c))));
+                    !optional && !zeroIfLeftOut && (c.getType() == char.class || !isNullable(c))));
         }
         return List.copyOf(fields);
     }
@@ -314,7 +315,13 @@ public final class BlockCodec {
      * blocks named in the text are loaded with {@code resolver}.
      */
     public static <T extends Block> T fromText(Class<T> type, java.util.Map<String, String> values, Resolver resolver) {
-        BlockId id = new BlockId(BlockId.slugOf(type), "new-block");
+        return fromText(type, null, values, resolver);
+    }
+
+    /** {@link #fromText(Class, java.util.Map, Resolver)} for a block to be saved as {@code blockName} (named in messages). */
+    public static <T extends Block> T fromText(Class<T> type, @Nullable String blockName, java.util.Map<String, String> values,
+            Resolver resolver) {
+        BlockId id = new BlockId(BlockId.slugOf(type), blockName == null ? "new-block" : blockName);
         ObjectNode node = MAPPER.createObjectNode();
         List<String> problems = new ArrayList<>();
         Set<String> known = new HashSet<>();
@@ -322,14 +329,24 @@ public final class BlockCodec {
             known.add(c.getName());
             String text = values.get(c.getName());
             boolean optional = c.getType() == Optional.class;
-            if (text == null || text.isBlank()) {
-                if (!optional && (c.getType().isPrimitive() || !isNullable(c))) {
+            Type generic = optional ? optionalArgument(c) : c.getGenericType();
+            boolean secret = c.getType() == Secret.class || optional && generic == Secret.class;
+            // an empty text given for a text or a secret is that empty value (a SQLite database's user and password)
+            boolean emptyIsValue = text != null && text.isEmpty() && (secret || generic == String.class);
+            if (text == null || text.isBlank() && !emptyIsValue) {
+                if (c.getType() == boolean.class) {
+                    node.put(c.getName(), false); // left out: false
+                    continue;
+                }
+                if (c.getType().isPrimitive() && c.getType() != char.class) {
+                    node.put(c.getName(), 0); // left out: 0, which the block's own checks take (a default) or refuse
+                    continue;
+                }
+                if (!optional && !isNullable(c)) {
                     problems.add("required field '" + c.getName() + "' has no value");
                 }
                 continue;
             }
-            Type generic = optional ? optionalArgument(c) : c.getGenericType();
-            boolean secret = c.getType() == Secret.class || optional && generic == Secret.class;
             if (secret) {
                 node.set(c.getName(), MAPPER.createObjectNode().put(Documents.SECRET, text));
                 continue;
@@ -356,7 +373,8 @@ public final class BlockCodec {
             }
         }
         if (!problems.isEmpty()) {
-            throw new BlockException("a block of type '" + id.type() + "' cannot be made: " + String.join("; ", problems)
+            throw new BlockException((blockName == null ? "a block of type '" + id.type() + "'" : "block '" + id + "'")
+                    + " cannot be made: " + String.join("; ", problems)
                     + " (fields: " + fields(type).stream().map(f -> f.name() + (f.required() ? "" : "?")).toList() + ")");
         }
         return type.cast(decodeRecord(type, node, id, "", resolver));

@@ -6,7 +6,6 @@ import dev.sluice.RunRecorder;
 import dev.sluice.RuntimeExtension;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.StateChange;
-import dev.sluice.block.Blocks;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import java.util.Locale;
@@ -64,16 +63,9 @@ public final class HistoryExtension implements RuntimeExtension {
             return Optional.empty();
         }
         String block = env.get(HistoryDatabase.BLOCK_VARIABLE);
-        HistoryDatabase database;
-        boolean chosen;
-        if (block != null && !block.isBlank()) {
-            database = runtime.call(() -> Blocks.load(HistoryDatabase.class, block.strip()));
-            chosen = true;
-        } else {
-            database = HistoryDatabase.fromEnvironment(env, runtime.home());
-            chosen = !database.isSqlite() || System.getProperty("sluice.database.url") != null
-                    || env.get(HistoryDatabase.URL_VARIABLE) != null;
-        }
+        HistoryDatabase database = HistoryDatabase.of(runtime);
+        boolean chosen = block != null && !block.isBlank() || !database.isSqlite()
+                || System.getProperty("sluice.database.url") != null || env.get(HistoryDatabase.URL_VARIABLE) != null;
         History history;
         try {
             history = History.builder(database).clock(runtime.clock()).open();

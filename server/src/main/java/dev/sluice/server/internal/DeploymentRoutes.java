@@ -176,8 +176,7 @@ final class DeploymentRoutes {
     }
 
     private static @Nullable DeploymentRun last(DeploymentClient c, String name) {
-        List<DeploymentRun> runs = c.runs(name, 1);
-        return runs.isEmpty() ? null : runs.get(0);
+        return c.lastRun(name).orElse(null);
     }
 
     static DeploymentRow row(DeploymentInfo d, @Nullable DeploymentRun last, Instant now) {

@@ -1,5 +1,6 @@
 package dev.sluice.tasks.email;
 
+import dev.sluice.tasks.email.internal.Addresses;
 import dev.sluice.tasks.email.internal.Checks;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,12 +69,12 @@ public record EmailMessage(
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(headers, "headers");
         if (from != null) {
-            Checks.address("from", from);
+            Addresses.address("from", from);
         }
-        Checks.addresses("to", to);
-        Checks.addresses("cc", cc);
-        Checks.addresses("bcc", bcc);
-        Checks.addresses("replyTo", replyTo);
+        Addresses.addresses("to", to);
+        Addresses.addresses("cc", cc);
+        Addresses.addresses("bcc", bcc);
+        Addresses.addresses("replyTo", replyTo);
         if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
             throw new IllegalArgumentException("message '" + Checks.printable(subject)
                     + "' has no recipient: give at least one to, cc or bcc address");
@@ -152,7 +153,7 @@ public record EmailMessage(
         /** The sender; without it, the credentials' username. */
         public Builder from(String from) {
             Objects.requireNonNull(from, "from");
-            Checks.address("from", from);
+            Addresses.address("from", from);
             this.from = from;
             return this;
         }
@@ -274,7 +275,7 @@ public record EmailMessage(
             Objects.requireNonNull(addresses, field);
             for (String a : addresses) {
                 Objects.requireNonNull(a, field + " address");
-                Checks.address(field, a);
+                Addresses.address(field, a);
             }
             list.addAll(addresses);
             return this;

@@ -8,6 +8,7 @@ import dev.sluice.block.BlockType;
 import dev.sluice.notify.Notification;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Severity;
+import dev.sluice.tasks.email.internal.Addresses;
 import dev.sluice.tasks.email.internal.Checks;
 import dev.sluice.tasks.email.internal.SmtpSender;
 import dev.sluice.notify.TextCuts;
@@ -85,9 +86,9 @@ public record EmailNotifier(
         if (to.isEmpty()) {
             throw new IllegalArgumentException("an email notifier needs at least one recipient in 'to'");
         }
-        Checks.addresses("to", to);
+        Addresses.addresses("to", to);
         if (from != null) {
-            Checks.address("from", from);
+            Addresses.address("from", from);
         }
         Checks.noLineBreaks("subjectPrefix", subjectPrefix);
         if (credentialsBlock == null && credentials == null) {
