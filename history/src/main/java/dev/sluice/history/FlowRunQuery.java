@@ -150,14 +150,30 @@ public final class FlowRunQuery {
                 Objects.requireNonNull(time, "startedBefore"), parentFlowRunId, topLevelOnly, sort, limit, null);
     }
 
-    /** The subflow runs of flow run {@code flowRunId}. */
+    /**
+     * The subflow runs of flow run {@code flowRunId}.
+     *
+     * @throws IllegalStateException after {@link #topLevel()}: subflow runs are never top-level
+     */
     public FlowRunQuery withParent(String flowRunId) {
+        if (topLevelOnly) {
+            throw new IllegalStateException("this query asks for top-level runs (topLevel()); the subflow runs of a run"
+                    + " are never top-level: ask for one or the other");
+        }
         return new FlowRunQuery(flowNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
                 Objects.requireNonNull(flowRunId, "parentFlowRunId"), false, sort, limit, null);
     }
 
-    /** Only runs that are not subflow runs. */
+    /**
+     * Only runs that are not subflow runs.
+     *
+     * @throws IllegalStateException after {@link #withParent(String)}: subflow runs are never top-level
+     */
     public FlowRunQuery topLevel() {
+        if (parentFlowRunId != null) {
+            throw new IllegalStateException("this query asks for the subflow runs of run '" + parentFlowRunId
+                    + "' (withParent), which are never top-level: ask for one or the other");
+        }
         return new FlowRunQuery(flowNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
                 null, true, sort, limit, null);
     }

@@ -278,9 +278,15 @@ final class Runs {
                         continue;
                     }
                     if (!follow || ended(history)) {
-                        if (follow) { // lines written between the last read and the end
-                            Page<LogEntry> rest = history.logs(id, after, 1_000);
-                            rest.items().forEach(this::print);
+                        if (follow) { // lines written between the last read and the end: every page of them
+                            Page<LogEntry> rest;
+                            do {
+                                rest = history.logs(id, after, 1_000);
+                                for (LogEntry e : rest.items()) {
+                                    print(e);
+                                    after = e.line();
+                                }
+                            } while (rest.hasNext());
                         }
                         return;
                     }

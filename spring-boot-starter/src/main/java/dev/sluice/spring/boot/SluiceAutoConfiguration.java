@@ -217,10 +217,15 @@ public class SluiceAutoConfiguration {
     /** The dashboard on {@code sluice.server.host}:{@code sluice.server.port}, stopped with the context. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    @ConditionalOnBean(HistoryDatabase.class)
     @ConditionalOnProperty(prefix = "sluice.server", name = "enabled", havingValue = "true")
-    public SluiceServer sluiceServer(SluiceProperties properties, HistoryDatabase database,
+    public SluiceServer sluiceServer(SluiceProperties properties, ObjectProvider<HistoryDatabase> databases,
             ObjectProvider<History> history, SluiceRuntime runtime) {
+        HistoryDatabase database = databases.getIfAvailable();
+        if (database == null) {
+            // asked for, and it cannot be: say so at start rather than start without it
+            throw new IllegalStateException("sluice.server.enabled=true needs the run history's database, and there is"
+                    + " none: sluice.history.enabled is false; turn it on, or define a HistoryDatabase bean");
+        }
         ServerOptions.Builder options = ServerOptions.builder()
                 .database(database)
                 .blockStore(runtime.blockStore())

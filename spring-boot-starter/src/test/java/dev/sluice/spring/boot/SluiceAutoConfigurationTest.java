@@ -171,6 +171,10 @@ class SluiceAutoConfigurationTest {
                     assertThat(health.getStatus()).isEqualTo(Status.UP);
                     assertThat(health.getDetails()).containsEntry("history", "off");
                 });
+        runner().withPropertyValues("sluice.history.enabled=false", "sluice.server.enabled=true", "sluice.server.port=0")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContainingAll("sluice.server.enabled=true needs the run history's database",
+                                "sluice.history.enabled is false"));
     }
 
     @Test

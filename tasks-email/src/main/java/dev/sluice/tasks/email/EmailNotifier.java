@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * EmailNotifier direct = EmailNotifier.of(smtp, List.of("oncall@example.com"));           // credentials given
  * }</pre>
  *
- * <p>The subject is {@code subjectPrefix} plus the notification's subject (line breaks and other
+ * <p>The subject is {@code subjectPrefix} plus the notification's subject, or the subject alone when it already
+ * starts with the prefix (ignoring case: {@code Notify}'s subjects start with {@code "[Sluice]"}) (line breaks and other
  * control characters replaced by spaces, at most 250 characters); the body is the notification's
  * body followed by its fields, one {@code key: value} per line, at most 100,000 bytes of text in
  * all whatever the size or script of the error (see {@link #message}). Severity goes in the {@code X-Sluice-Severity} header (and {@code X-Priority: 1} for ERROR
@@ -158,7 +159,10 @@ public record EmailNotifier(
      * size any mail server accepts.
      */
     public EmailMessage message(Notification notification) {
-        String subject = (subjectPrefix + notification.subject()).replaceAll("[\\p{Cc}\\u2028\\u2029]+", " ").strip();
+        String tag = subjectPrefix.strip();
+        // a prefix the subject already starts with (the default "[sluice] " before Notify's "[Sluice] ...") once only
+        String prefix = !tag.isEmpty() && notification.subject().regionMatches(true, 0, tag, 0, tag.length()) ? "" : subjectPrefix;
+        String subject = (prefix + notification.subject()).replaceAll("[\\p{Cc}\\u2028\\u2029]+", " ").strip();
         subject = TextCuts.cut(subject, MAX_SUBJECT, TextCuts.Measure.CHARS, "\u2026");
         StringBuilder fields = new StringBuilder();
         int left = MAX_FIELDS_BYTES;

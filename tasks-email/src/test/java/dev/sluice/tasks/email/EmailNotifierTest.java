@@ -37,6 +37,16 @@ class EmailNotifierTest {
     }
 
     @Test
+    void aSubjectThatStartsWithThePrefixGetsItOnce() {
+        Notification fromNotify = new Notification("[Sluice] flow 'nightly' FAILED (run 'nightly-1')", "x", Severity.ERROR,
+                Map.of());
+        assertThat(EmailNotifier.of(smtp, List.of("oncall@example.com")).message(fromNotify).subject())
+                .isEqualTo("[Sluice] flow 'nightly' FAILED (run 'nightly-1')");
+        assertThat(EmailNotifier.of(smtp, List.of("oncall@example.com")).withSubjectPrefix("[etl] ").message(fromNotify)
+                .subject()).isEqualTo("[etl] [Sluice] flow 'nightly' FAILED (run 'nightly-1')");
+    }
+
+    @Test
     void validates() {
         assertThatThrownBy(() -> EmailNotifier.of(smtp, List.of()))
                 .hasMessageContaining("at least one recipient");
