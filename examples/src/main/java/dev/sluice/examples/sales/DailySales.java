@@ -296,7 +296,9 @@ public final class DailySales {
                     .withRunName("extract-{region}")
                     .withRetries(2, Duration.ofSeconds(1))
                     .withTimeout(Duration.ofMinutes(5))
-                    .withCache(CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
+                    // --fail-at extract must reach the API (and fail) even when an earlier run within the hour cached it
+                    .withCache("extract".equals(failAt) ? CachePolicy.inputs().expireAfter(Duration.ofHours(1)).refresh()
+                            : CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
 
             Task2<String, List<RawSale>, List<DailySale>> transform = Task.of("transform-sales",
                             (String region, List<RawSale> sales) -> {

@@ -140,4 +140,16 @@ class DailySalesIT {
         assertThat(outcome.run().error().orElseThrow().stackTrace()).doesNotContain(key);
         assertThat(tableRevenue()).isEqualTo(before);
     }
+
+    @Test
+    @Order(4)
+    void failingAtTheExtractFailsEvenWhenAnEarlierRunCachedIt() throws Exception {
+        notifications.clear();
+        StringBuilder printed = new StringBuilder();
+        DailySales.Outcome outcome = run("extract", printed); // the runs above cached every extract within the hour
+
+        assertThat(outcome.run().state()).as(printed.toString()).isEqualTo(State.FAILED);
+        assertThat(notifications).singleElement().satisfies(n -> assertThat(n.text() + n.fields())
+                .contains("extract failed on purpose"));
+    }
 }

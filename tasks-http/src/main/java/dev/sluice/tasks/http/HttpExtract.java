@@ -152,7 +152,13 @@ public final class HttpExtract<T> {
         return out;
     }
 
-    /** A copy sending header {@code name: value} on every request (not forwarded across origins if it is a credential). */
+    /**
+     * A copy sending header {@code name: value} on every request. A credential ({@code Authorization},
+     * {@code Cookie}, or a name with {@code auth}, {@code token}, {@code key}, {@code secret}, {@code session},
+     * {@code password}, {@code signature} or {@code credential} in it, such as {@code X-Api-Key}) is sent only to
+     * this URL's origin (never to a next page or a redirect on another host), and its value is masked in messages
+     * and logs; prefer an {@link HttpAuth} block, which keeps it out of code.
+     */
     public HttpExtract<T> header(String name, String value) {
         Objects.requireNonNull(name, "header name");
         Objects.requireNonNull(value, "header value");

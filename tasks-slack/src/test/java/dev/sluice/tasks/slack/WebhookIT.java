@@ -165,6 +165,18 @@ class WebhookIT {
     }
 
     @Test
+    void aBare403OfAWebhookHintsAtTheWebhookNotABotToken() {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(aResponse().withStatus(403)));
+
+        TaskFailedException failed = catchThrowableOfType(TaskFailedException.class,
+                () -> SlackTasks.sendWebhookMessage().run(webhook, SlackMessage.of("hello")));
+
+        SlackException cause = (SlackException) failed.getCause();
+        assertThat(cause.error()).isEqualTo("http_403");
+        assertThat(cause.getMessage()).contains("create a new webhook").doesNotContain("xoxb").doesNotContain("bot token");
+    }
+
+    @Test
     void aWebhookThatIsDownFailsWithoutShowingItsUrl() throws Exception {
         String url = "http://127.0.0.1:" + SlackApiStubs.closedPort() + WEBHOOK_PATH;
 

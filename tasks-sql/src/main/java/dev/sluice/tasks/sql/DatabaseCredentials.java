@@ -73,6 +73,13 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
             if (colon >= 0 && colon < userInfo.length() - 1) {
                 Secret.of(userInfo.substring(colon + 1)).reveal();
             }
+        } else if (at > 0) {
+            // Oracle's form, jdbc:oracle:thin:scott/tiger@db:1521:orcl: the password between the '/' and the '@'
+            String before = url.substring(url.lastIndexOf(':', at) + 1, at);
+            int slash = before.indexOf('/');
+            if (slash >= 0 && slash < before.length() - 1) {
+                Secret.of(before.substring(slash + 1)).reveal();
+            }
         }
         properties.forEach((k, v) -> {
             if (dev.sluice.tasks.sql.internal.Pools.isSecretName(k) && !v.isEmpty()) {

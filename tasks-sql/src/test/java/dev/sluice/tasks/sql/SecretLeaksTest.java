@@ -24,6 +24,11 @@ class SecretLeaksTest {
                 Secret.of("pw"));
         assertThat(oracle.redactedUrl()).isEqualTo("jdbc:oracle:thin:**********@//db:1521/orcl");
         assertThat(oracle.toString()).doesNotContain("tiger-pw");
+        DatabaseCredentials.of("jdbc:oracle:thin:scott/tiger-pw-77@127.0.0.1:1:orcl", "scott", Secret.of("pw"));
+        assertThat(Secret.mask("Failed to get driver instance for jdbcUrl=jdbc:oracle:thin:scott/tiger-pw-77@127.0.0.1:1:orcl"))
+                .as("the password of Oracle's user/password@ form is masked wherever it shows (a driver's cause)")
+                .doesNotContain("tiger-pw-77");
+        assertThat(Secret.mask("jdbcUrl=jdbc:oracle:thin:scott/tiger-pw@//db:1521/orcl")).doesNotContain("tiger-pw");
 
         assertThatThrownBy(() -> DatabaseCredentials.of("mysql://etl:hunter2-url@db/shop", "etl", Secret.of("pw")))
                 .isInstanceOf(IllegalArgumentException.class).message().doesNotContain("hunter2-url");

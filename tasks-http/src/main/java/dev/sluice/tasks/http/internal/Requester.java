@@ -45,6 +45,15 @@ public final class Requester {
     static final int MAX_REDIRECTS = 10;
     /** Headers that carry credentials and are dropped when a redirect leaves the origin. */
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+    /** Words that make a header name a credential's (X-Api-Key, X-Auth-Token, X-Session-Id, X-Client-Secret, ...). */
+    private static final java.util.regex.Pattern CREDENTIAL_WORDS =
+            java.util.regex.Pattern.compile("auth|token|key|secret|session|password|passwd|signature|cookie|credential");
+
+    /** Whether a header of this name carries a credential: never sent to another origin, its value masked. */
+    static boolean isCredentialHeader(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return CREDENTIAL_HEADERS.contains(lower) || CREDENTIAL_WORDS.matcher(lower).find();
+    }
 
     /** Reads a successful response's body. */
     @FunctionalInterface
@@ -78,7 +87,24 @@ public final class Requester {
         this.policy = spec.effectiveRetryPolicy().abortOn(Final.class);
         this.limiter = limiter;
         this.log = log;
-        this.secrets = secretValues(spec.auth);
+        List<String> all = new ArrayList<>(secretValues(spec.auth));
+        for (ExtractSpec.Header h : spec.headers) {
+            if (isCredentialHeader(h.name())) {
+                // a credential set with header(): masked wherever it shows (an error body that echoes it, a log line),
+                // whole and, after a scheme such as "Token ", on its own
+                all.add(h.value());
+                int space = h.value().indexOf(' ');
+                if (space > 0 && h.value().length() - space - 1 >= 4) {
+                    all.add(h.value().substring(space + 1));
+                }
+            }
+        }
+        for (String v : all) {
+            if (v.length() >= 4) {
+                Secret.of(v).reveal();
+            }
+        }
+        this.secrets = List.copyOf(all);
     }
 
     /** The runtime this requester sends under. */
@@ -184,11 +210,17 @@ public final class Requester {
     }
 
     private <R> R attempt(PageRequest request, String what, BodyReader<R> reader) {
-        URI origin = request.uri();
-        URI uri = origin;
+        // credentials go to the configured URL's origin only: a next page (a link in a body or a Link header) or
+        // a redirect elsewhere gets neither the auth nor the credential headers
+        URI origin = spec.uri;
+        URI uri = request.uri();
         String method = spec.method;
         @Nullable String body = request.body().orElse(null);
-        boolean sameOrigin = true;
+        boolean sameOrigin = Urls.sameOrigin(origin, uri);
+        if (!sameOrigin) {
+            log.debug("{} of {} is on another origin than {}: auth and credential headers are not sent", what,
+                    spec.show(uri), spec.show(origin));
+        }
         boolean refreshed = false;
         int redirects = 0;
         while (true) {
@@ -293,7 +325,7 @@ public final class Requester {
         boolean contentType = false;
         for (ExtractSpec.Header h : spec.headers) {
             String lower = h.name().toLowerCase(Locale.ROOT);
-            if (!sameOrigin && CREDENTIAL_HEADERS.contains(lower)) {
+            if (!sameOrigin && isCredentialHeader(h.name())) {
                 continue;
             }
             accept |= lower.equals("accept");

@@ -100,8 +100,10 @@ final class Failures {
         if (slackError != null) {
             return slackError(operation, slackError, null, retryAfter, cause);
         }
+        boolean webhook = operation.equals(SlackSender.WEBHOOK_OPERATION);
         String hint = switch (status) {
-            case 401, 403 -> AUTH_HINT;
+            case 401, 403 -> webhook ? "Slack refused the webhook (HTTP " + status + "): it was revoked or its URL is"
+                    + " mistyped; create a new webhook and save the block with its URL" : AUTH_HINT;
             case 404, 410 -> "nothing answers at that address; check the API URL or webhook URL in the block";
             default -> "Slack refused the request with HTTP " + status;
         };

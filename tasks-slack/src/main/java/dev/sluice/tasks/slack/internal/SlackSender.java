@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #sendNotification} retries with {@link #NOTIFIER_RETRY} through {@link RetryPolicy#execute}.
  */
 public final class SlackSender {
-    private static final String WEBHOOK_OPERATION = "Slack incoming-webhook post";
+    static final String WEBHOOK_OPERATION = "Slack incoming-webhook post";
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z][a-z0-9_]{1,60}");
     /** The longest Retry-After a notification sent on its own waits out; a longer one ends its retries at once. */
     static final Duration NOTIFIER_MAX_RETRY_AFTER = Duration.ofSeconds(30);
