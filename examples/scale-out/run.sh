@@ -66,14 +66,25 @@ if [[ -z "${SLUICE_DATABASE_URL:-}" && "$pg_kind" == debian ]]; then
   say "Starting a throwaway cluster of Debian's PostgreSQL ($pg_bin) in $work/pg (set SLUICE_DATABASE_URL to use your own)"
   mkdir -p "$work/pg" && chmod 755 "$work"
   [[ "$(id -u)" == 0 ]] && chown postgres "$work/pg"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do # a port nothing listens on
-    pg_port=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null || break
-  done
   as_pg "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --locale=C >"$work/pg-init.log" 2>&1 || fail "initdb failed: $(tail -3 "$work/pg-init.log")"
-  as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
-      -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work/pg -c max_connections=200 -c fsync=off" start >"$work/pg-start.log" 2>&1 \
-      || fail "PostgreSQL did not start: $(tail -3 "$work/pg/server.log" 2>/dev/null)"
+  # a free port below the kernel's ephemeral range (where outgoing connections take theirs, so a port free a moment
+  # ago may be taken when PostgreSQL binds); tried again on another port if the bind fails all the same
+  ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [[ "$ephemeral_low" -gt 16000 ]] || ephemeral_low=32768
+  started=
+  for attempt in 1 2 3; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do # a port nothing listens on
+      pg_port=$((15000 + RANDOM % (ephemeral_low - 15000)))
+      (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null || break
+    done
+    if as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
+        -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $work/pg -c max_connections=200 -c fsync=off" start >"$work/pg-start.log" 2>&1; then
+      started=1
+      break
+    fi
+    say "PostgreSQL did not start on port $pg_port (attempt $attempt): $(tail -1 "$work/pg/server.log" 2>/dev/null)"
+  done
+  [[ -n "$started" ]] || fail "PostgreSQL did not start: $(tail -3 "$work/pg/server.log" 2>/dev/null)"
   pg_stop="$pg_bin/pg_ctl -D $work/pg/data -m immediate stop"
   export SLUICE_DATABASE_URL="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
   export SLUICE_DATABASE_USER=postgres

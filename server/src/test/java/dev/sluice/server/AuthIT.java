@@ -118,6 +118,22 @@ class AuthIT {
             assertThat(created.statusCode()).isEqualTo(201);
             JsonNode ck = JSON.readTree(created.body());
             String ci = ck.get("token").asText();
+            assertThat(ck.get("key").get("role").asText()).as("roles by their lower-case id, as in /api/me").isEqualTo("viewer");
+            JsonNode listed = JSON.readTree(get(http, base.resolve("/api/keys"), "Authorization", "Bearer " + admin).body());
+            assertThat(listed.get("keys")).extracting(k -> k.get("role").asText()).contains("admin", "operator", "viewer")
+                    .doesNotContain("ADMIN");
+            // every answer to a route carries Server-Timing, refusals and errors too; the API is never cached
+            for (HttpResponse<String> r : List.of(forbidden, none, get(http, base.resolve("/api/runs/no-such-run"),
+                    "Authorization", "Bearer " + admin), get(http, base.resolve("/api/runs?limit=9999"), "Authorization",
+                    "Bearer " + admin), get(http, base.resolve("/api/openapi.json"), "Authorization", "Bearer " + admin))) {
+                assertThat(r.headers().firstValue("Server-Timing")).as(r.uri() + " " + r.statusCode())
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("app;dur="));
+                assertThat(r.headers().firstValue("Cache-Control")).as(r.uri().toString()).hasValue("no-store");
+            }
+            HttpResponse<String> noAccept = get(http, base.resolve("/api/runs/no-such-run/logs/stream"), "Authorization",
+                    "Bearer " + admin);
+            assertThat(noAccept.statusCode()).as("a stream of events asked for without Accept: text/event-stream").isEqualTo(406);
+            assertThat(JSON.readTree(noAccept.body()).get("message").asText()).contains("Accept: text/event-stream");
             assertThat(get(http, base.resolve("/api/runs"), "Authorization", "Bearer " + ci).statusCode()).isEqualTo(200);
             assertThat(Fixture.send(http, HttpRequest.newBuilder(base.resolve("/api/keys")).POST(
                     HttpRequest.BodyPublishers.ofString("{\"name\":\"x\",\"role\":\"admin\"}")), "Authorization", "Bearer " + ci,

@@ -37,7 +37,8 @@ public final class Cli {
             .build();
     /** For reading a server's answers: fields this version does not know are skipped. */
     final ObjectMapper jsonIn = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS).build(); // "operator" as a role
     final Root root = new Root();
     private @Nullable SluiceRuntime runtime;
 

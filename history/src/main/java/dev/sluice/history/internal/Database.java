@@ -120,10 +120,25 @@ public final class Database implements AutoCloseable {
         hc.setInitializationFailTimeout(1);
         hc.setAutoCommit(true);
         HikariDataSource pool;
-        try {
-            pool = new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            throw sqliteError(file, e);
+        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        while (true) {
+            try {
+                pool = new HikariDataSource(hc);
+                break;
+            } catch (RuntimeException e) {
+                // a new file's first connection turns on WAL, which needs the write lock: another connection (a
+                // migration in another thread or process) may hold it for a moment, and the busy timeout is not in
+                // force yet while the connection applies its settings, so wait here as the busy timeout would
+                if (!String.valueOf(e.getMessage()).contains("SQLITE_BUSY") || System.nanoTime() > deadline) {
+                    throw sqliteError(file, e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw sqliteError(file, e);
+                }
+            }
         }
         Database db = new Database(Dialect.SQLITE, config, pool, file);
         try (Connection c = db.connection(); Statement s = c.createStatement()) {

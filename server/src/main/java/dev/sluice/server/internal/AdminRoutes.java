@@ -108,7 +108,14 @@ final class AdminRoutes {
     }
 
     private void apiKeys(Context ctx, Principal who) {
-        Web.json(ctx, Map.of("keys", settings.keys().list()));
+        Web.json(ctx, Map.of("keys", settings.keys().list().stream().map(AdminRoutes::keyJson).toList()));
+    }
+
+    /** A key as the API shows it: its role by its lower-case id, as everywhere else in the API. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode keyJson(dev.sluice.server.ApiKey k) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = Json.MAPPER.valueToTree(k);
+        n.put("role", k.role().id());
+        return n;
     }
 
     private void apiKeyCreate(Context ctx, Principal who) {
@@ -121,7 +128,7 @@ final class AdminRoutes {
         NewApiKey created = settings.keys().create(body.path("name").asText(""), Role.parse(body.path("role").asText("")));
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
         ctx.status(201);
-        Web.json(ctx, Map.of("key", created.key(), "token", created.token().reveal()));
+        Web.json(ctx, Map.of("key", keyJson(created.key()), "token", created.token().reveal()));
     }
 
     private void apiKeyRevoke(Context ctx, Principal who) {

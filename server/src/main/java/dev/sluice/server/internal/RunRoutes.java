@@ -347,6 +347,12 @@ final class RunRoutes {
     }
 
     private void logStream(Context ctx, boolean html) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            // the stream is server-sent events: a client that does not ask for them gets a clear answer, not an empty 200
+            throw new HttpError(406, "this is a stream of server-sent events: send 'Accept: text/event-stream'"
+                    + " (or read the lines once from /api/runs/{id}/logs)");
+        }
         FlowRunDetail d = detail(ctx);
         long after = afterParam(ctx, "after");
         streams.open(ctx, d.run().id(), after, html ? e -> {

@@ -94,7 +94,7 @@ final class SessionRoutes {
     }
 
     private void openApi(Context ctx, @Nullable Principal who) {
-        ctx.header("Cache-Control", "no-cache");
+        ctx.header("Cache-Control", "no-store");
         Web.json(ctx, OpenApi.document(web.routes()));
     }
 

@@ -55,6 +55,7 @@ final class Web {
     }
 
     private void handle(Context ctx, @Nullable Role role, boolean api, Action action) {
+        long start = System.nanoTime();
         try {
             Principal who = auth.principal(ctx).orElse(null);
             if (role != null) {
@@ -80,12 +81,11 @@ final class Web {
                         + " (API clients: send 'Authorization: Bearer <key>')");
                 return;
             }
-            long start = System.nanoTime();
             action.handle(ctx, who);
-            ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
         } catch (HttpError e) {
             String title = switch (e.status) {
                 case 404 -> "Not found";
+                case 406 -> "Not acceptable";
                 case 409 -> "Conflict";
                 case 503 -> "Unavailable";
                 default -> "Bad request";
@@ -102,6 +102,11 @@ final class Web {
         } catch (Exception e) {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "Server error", "something went wrong on the server: " + e.getClass().getSimpleName());
+        } finally {
+            // every answer to a route, errors and refusals too (a streamed answer has sent its headers already)
+            if (!ctx.res().isCommitted()) {
+                ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
+            }
         }
     }
 

@@ -44,7 +44,7 @@ public final class Templates {
                 Set<String> known = new TreeSet<>(BUILT_IN);
                 known.addAll(secretNames);
                 throw new IllegalArgumentException(where + " uses placeholder {{" + name + "}}, which is unknown;"
-                        + " known: " + known + " (secrets are named with withSecret(name, secret))");
+                        + " known: " + known + " (secrets are named with CustomWebhook.Builder.secret(name, value))");
             }
         }
     }
