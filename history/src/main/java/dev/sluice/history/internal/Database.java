@@ -129,7 +129,7 @@ public final class Database implements AutoCloseable {
                 // a new file's first connection turns on WAL, which needs the write lock: another connection (a
                 // migration in another thread or process) may hold it for a moment, and the busy timeout is not in
                 // force yet while the connection applies its settings, so wait here as the busy timeout would
-                if (!String.valueOf(e.getMessage()).contains("SQLITE_BUSY") || System.nanoTime() > deadline) {
+                if (!busy(e) || System.nanoTime() > deadline) {
                     throw sqliteError(file, e);
                 }
                 try {

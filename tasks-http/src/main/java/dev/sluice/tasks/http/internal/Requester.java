@@ -26,7 +26,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,15 +43,16 @@ import org.slf4j.Logger;
 public final class Requester {
     static final int MAX_REDIRECTS = 10;
     /** Headers that carry credentials and are dropped when a redirect leaves the origin. */
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
-    /** Words that make a header name a credential's (X-Api-Key, X-Auth-Token, X-Session-Id, X-Client-Secret, ...). */
+    /**
+     * Words that make a header name a credential's: Authorization, Proxy-Authorization and Cookie, and X-Api-Key,
+     * X-Auth-Token, X-Session-Id, X-Client-Secret, ...
+     */
     private static final java.util.regex.Pattern CREDENTIAL_WORDS =
             java.util.regex.Pattern.compile("auth|token|key|secret|session|password|passwd|signature|cookie|credential");
 
     /** Whether a header of this name carries a credential: never sent to another origin, its value masked. */
     static boolean isCredentialHeader(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return CREDENTIAL_HEADERS.contains(lower) || CREDENTIAL_WORDS.matcher(lower).find();
+        return CREDENTIAL_WORDS.matcher(name.toLowerCase(Locale.ROOT)).find();
     }
 
     /** Reads a successful response's body. */
