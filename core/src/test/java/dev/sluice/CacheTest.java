@@ -630,6 +630,98 @@ class CacheTest {
         assertThat(runOf(task, "abc").state()).isEqualTo(State.COMPLETED);
     }
 
+    /** A class whose private field JSON never sees: no getter, no annotation. */
+    public static final class Partial {
+        public String shown;
+        private String hidden;
+
+        public Partial() {
+        }
+
+        Partial(String shown, String hidden) {
+            this.shown = shown;
+            this.hidden = hidden;
+        }
+    }
+
+    /** A bean JSON sees whole (through its getters and setters), with no equals of its own. */
+    public static final class Bean {
+        private String city;
+        private int population;
+        private transient String derived = "not stored";
+
+        public String getCity() {
+            return city;
+        }
+
+        public void setCity(String city) {
+            this.city = city;
+        }
+
+        public int getPopulation() {
+            return population;
+        }
+
+        public void setPopulation(int population) {
+            this.population = population;
+        }
+    }
+
+    record Daily(Map<LocalDate, BigDecimal> byDay, List<Long> ids, int[] counts) {
+    }
+
+    @Test
+    void aResultThatWouldComeBackAsAnotherValueIsReturnedAndLoggedNotCached() throws IOException {
+        Map<String, Object> cases = new LinkedHashMap<>();
+        cases.put("integer-keys", Map.of(1, "a"));
+        cases.put("date-keys", Map.of(LocalDate.of(2026, 1, 1), 1));
+        cases.put("optionals-in-a-list", List.of(Optional.of("a")));
+        cases.put("private-field", new Partial("Oslo", "kept only in memory"));
+        for (Map.Entry<String, Object> c : cases.entrySet()) {
+            Task<String, Object> task = Task.<String, Object>of(c.getKey(), (String s) -> {
+                calls.incrementAndGet();
+                return c.getValue();
+            }).withCache(CachePolicy.inputs());
+            TaskRun first = runOf(task, "x");
+            TaskRun second = runOf(task, "x");
+            assertThat(second.state()).as(c.getKey()).isEqualTo(State.COMPLETED); // computed again: no entry
+            assertThat(first.logs()).as(c.getKey()).filteredOn(l -> l.level().equals("ERROR")).singleElement()
+                    .satisfies(l -> assertThat(l.message()).contains("returned but not cached", "not the same value"));
+        }
+        assertThat(calls).hasValue(2 * cases.size());
+        assertThat(resultFiles()).isEmpty();
+        Task<String, Object> keys = Task.<String, Object>of("keys", (String s) -> Map.of(7, "a")).withCache(CachePolicy.inputs());
+        assertThat(runOf(keys, "x").logs()).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("the key 7 (java.lang.Integer)", "JSON object keys are text"));
+        Task<String, Object> partial = Task.<String, Object>of("partial", (String s) -> new Partial("Oslo", "in memory"))
+                .withCache(CachePolicy.inputs());
+        assertThat(runOf(partial, "x").logs()).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("the result.hidden \"in memory\" comes back as null", "getter"));
+    }
+
+    @Test
+    void resultsThatComeBackWholeAreCachedWhateverTheirCollectionsOrBeans() throws IOException {
+        Bean bean = new Bean();
+        bean.setCity("Oslo");
+        bean.setPopulation(709_000);
+        Map<String, Object> cases = new LinkedHashMap<>();
+        cases.put("bean", bean);
+        cases.put("record", new Daily(Map.of(LocalDate.of(2026, 1, 1), new BigDecimal("1.50")), List.of(1L, 2L), new int[] {3}));
+        cases.put("collections", List.of(Set.of(1, 2), Map.of("a", List.of(1.5, 2.0)), new ArrayList<>(List.of("x"))));
+        cases.put("optional", Optional.of(LocalDate.of(2026, 2, 3)));
+        cases.put("values", List.of(new BigDecimal("2.50"), Instant.ofEpochSecond(1, 5), Duration.ofMillis(3), (short) 4));
+        for (Map.Entry<String, Object> c : cases.entrySet()) {
+            Task<String, Object> task = Task.<String, Object>of(c.getKey(), (String s) -> {
+                calls.incrementAndGet();
+                return c.getValue();
+            }).withCache(CachePolicy.inputs());
+            TaskRun first = runOf(task, "x");
+            assertThat(first.logs()).as(c.getKey()).isEmpty();
+            assertThat(runOf(task, "x").state()).as(c.getKey()).isEqualTo(State.CACHED);
+        }
+        assertThat(calls).hasValue(cases.size());
+    }
+
     record Login(String user, String token) {
     }
 

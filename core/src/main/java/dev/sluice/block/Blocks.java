@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * Saves blocks under a name and loads them by name, in any program that shares the store.
  *
  * <pre>{@code
- * Blocks.save("warehouse", new DatabaseCredentials("jdbc:postgresql://db/dw", "etl", Secret.of("s3cret"), 4));
+ * Blocks.save("warehouse", DatabaseCredentials.of("jdbc:postgresql://db/dw", "etl", Secret.of("s3cret")).withPoolSize(4));
  * DatabaseCredentials db = Blocks.load(DatabaseCredentials.class, "warehouse");
  * Block any = Blocks.load("database-credentials/warehouse");
  * }</pre>

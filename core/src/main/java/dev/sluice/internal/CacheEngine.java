@@ -219,6 +219,14 @@ public final class CacheEngine {
                     result == null ? "null" : result.getClass().getName(), describe(e));
             return;
         }
+        String lost = RoundTrip.difference(result, readBack);
+        if (lost != null) {
+            // a hit would hand out another value than the body returns: better no cache than a wrong one
+            run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: read back from its "
+                    + "JSON it is not the same value: {}", run.spec.name(), run.name(), result == null ? "null"
+                            : result.getClass().getName(), lost);
+            return;
+        }
         ResultTypes.computed(run.spec, result, readBack);
         if (Masker.containsSecret(json)) {
             // cached results are written as they are (to files, by default): a revealed secret in one would be at rest in plaintext

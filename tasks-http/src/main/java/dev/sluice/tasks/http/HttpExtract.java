@@ -82,7 +82,9 @@ import org.jspecify.annotations.Nullable;
 public final class HttpExtract<T> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper MAPPING = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // a record's int id that the JSON lacks (or gives as null) is a record that does not map, not a 0
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final ExtractSpec spec;
@@ -314,7 +316,10 @@ public final class HttpExtract<T> {
 
     /**
      * A copy mapping each record to {@code recordType} with Jackson (records and beans; unknown
-     * fields ignored). A record that does not map fails the extract, naming page and record.
+     * fields ignored). A record that does not map fails the extract, naming page, record and field:
+     * among them a JSON {@code null} in place of a record, and a missing or null value for a
+     * primitive component of a Java record (declare it {@code Integer}, not {@code int}, when the
+     * API may leave it out).
      */
     public <U> HttpExtract<U> as(Class<U> recordType) {
         Objects.requireNonNull(recordType, "recordType");
@@ -426,6 +431,9 @@ public final class HttpExtract<T> {
         }
         Class<T> t = type;
         return node -> {
+            if (node == null || node.isNull()) {
+                throw new UncheckedIOException(new java.io.IOException("it is null"));
+            }
             try {
                 return MAPPING.treeToValue(node, t);
             } catch (JsonProcessingException e) {

@@ -192,6 +192,25 @@ class PaginationIT extends WireMockSupport {
     }
 
     @Test
+    void aNullRecordOrAMissingPrimitiveIsARecordThatDoesNotMap() {
+        server.stubFor(get(urlPathEqualTo("/nulls")).willReturn(okJson("{\"items\":[{\"id\":1,\"name\":null},null]}")));
+        server.stubFor(get(urlPathEqualTo("/noid")).willReturn(okJson("{\"items\":[{\"id\":1},{\"name\":\"noid\"}]}")));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExtract.get(url("/nulls")).records("/items")
+                        .as(Item.class).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("record 2 of page 1 cannot be mapped to " + Item.class.getName() + ": it is null");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExtract.get(url("/noid")).records("/items")
+                        .as(Item.class).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("record 2 of page 1 cannot be mapped to " + Item.class.getName() + ": ")
+                .hasMessageContaining("`int`")
+                .hasMessageNotContaining("DeserializationConfig");
+        // as JSON trees, a null record is a null node: nothing is lost or refused
+        assertThat(HttpExtract.get(url("/nulls")).records("/items").list()).hasSize(2);
+    }
+
+    @Test
     void concurrentPageNumbersKeepPageOrder() {
         for (int p = 1; p <= 10; p++) {
             server.stubFor(get(urlPathEqualTo("/par")).withQueryParam("page", equalTo(Integer.toString(p)))

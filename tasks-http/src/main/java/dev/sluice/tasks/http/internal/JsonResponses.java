@@ -75,6 +75,32 @@ final class JsonResponses {
         return selected;
     }
 
+    /**
+     * Why a record did not map, for a user: Jackson's message without its advice on Jackson's own
+     * settings, with the field it was at.
+     */
+    static String reason(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        int advice = message.indexOf(" (set DeserializationConfig");
+        if (advice >= 0) {
+            message = message.substring(0, advice);
+        }
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder at = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    at.append(at.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    at.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            if (at.length() > 0) {
+                message = "at '" + at + "': " + message;
+            }
+        }
+        return message;
+    }
+
     private static String describeTop(JsonNode root) {
         if (root.isObject()) {
             return "its top-level fields are " + OAuth2Tokens.fieldNames(root);

@@ -125,7 +125,8 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
             return mapper.apply(node);
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof JsonProcessingException j ? j : e;
-            String reason = cause instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+            String reason = cause instanceof JsonProcessingException j ? JsonResponses.reason(j)
+                    : e.getCause() instanceof java.io.IOException io ? String.valueOf(io.getMessage()) : String.valueOf(e.getMessage());
             close();
             throw new HttpExtractException("record " + (index + 1) + " of page " + (currentPage + 1)
                     + " cannot be mapped to " + typeName + ": " + reason, 0, spec.show(spec.uri), cause);

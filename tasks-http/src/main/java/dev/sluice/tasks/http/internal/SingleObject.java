@@ -49,7 +49,7 @@ public final class SingleObject {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j : e;
             String reason = cause instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+                    ? JsonResponses.reason(j) : String.valueOf(e.getMessage());
             throw new HttpExtractException("the JSON of " + v.what() + " cannot be mapped to " + typeName + ": " + reason,
                     v.status(), v.shown(), cause);
         }
