@@ -11,11 +11,14 @@ public class FlowFailedException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
     private final transient FlowRun<?> run;
+    /** The cause as thrown (unmasked), for retry conditions; never handed out. */
+    private final transient @org.jspecify.annotations.Nullable Throwable thrown;
 
     /** An exception for {@code run}. */
     public FlowFailedException(FlowRun<?> run, String message, @Nullable Throwable cause) {
         super(dev.sluice.internal.Masker.mask(message), cause == null ? null : dev.sluice.internal.Masker.maskThrowable(cause));
         this.run = run;
+        this.thrown = cause;
     }
 
     /** The flow run that did not complete. */
@@ -26,5 +29,10 @@ public class FlowFailedException extends SluiceException {
     /** The state the run ended in. */
     public State state() {
         return run.state();
+    }
+
+    /** The cause as the body threw it (before masking), or null. */
+    @org.jspecify.annotations.Nullable Throwable thrown() {
+        return thrown;
     }
 }

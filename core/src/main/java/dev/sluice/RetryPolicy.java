@@ -73,8 +73,8 @@ public final class RetryPolicy {
     /** {@code retries} retries, each after the same {@code delay}. */
     public static RetryPolicy fixed(int retries, Duration delay) {
         checkRetries(retries);
-        checkDelay("delay", delay);
-        return new RetryPolicy(retries, List.of(delay), null, 0.0, List.of(), List.of(), t -> true);
+        Duration d = checkDelay("delay", delay);
+        return new RetryPolicy(retries, List.of(d), null, 0.0, List.of(), List.of(), t -> true);
     }
 
     /**
@@ -86,10 +86,11 @@ public final class RetryPolicy {
         if (delays.length == 0) {
             throw new IllegalArgumentException("delays must name at least one delay");
         }
+        Duration[] checked = new Duration[delays.length];
         for (int i = 0; i < delays.length; i++) {
-            checkDelay("delays[" + i + "]", delays[i]);
+            checked[i] = checkDelay("delays[" + i + "]", delays[i]);
         }
-        return new RetryPolicy(delays.length, List.of(delays), null, 0.0, List.of(), List.of(), t -> true);
+        return new RetryPolicy(delays.length, List.of(checked), null, 0.0, List.of(), List.of(), t -> true);
     }
 
     /** Exponential backoff doubling from {@code initial}, never above {@code max}. */
@@ -102,6 +103,10 @@ public final class RetryPolicy {
         checkRetries(retries);
         checkDelay("initial", initial);
         checkDelay("max", max);
+        // in milliseconds (the backoff counts them), no longer than the longest wait kept
+        Duration longest = Duration.ofMillis(dev.sluice.internal.Durations.LONGEST.toMillis());
+        initial = initial.compareTo(longest) > 0 ? longest : initial;
+        max = max.compareTo(longest) > 0 ? longest : max;
         if (initial.isZero()) {
             throw new IllegalArgumentException("initial must be positive for exponential backoff, was " + initial);
         }
@@ -128,7 +133,11 @@ public final class RetryPolicy {
         return c;
     }
 
-    /** A copy that retries only errors of these types (or their subtypes). */
+    /**
+     * A copy that retries only errors of these types (or their subtypes). In a flow's policy, a task
+     * run (or subflow) that failed with such an error counts as one: the flow sees a
+     * {@link TaskFailedException}, and the type of the error the task's body threw is matched too.
+     */
     @SafeVarargs
     public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
         RetryPolicy c = copy();
@@ -136,7 +145,10 @@ public final class RetryPolicy {
         return c;
     }
 
-    /** A copy that never retries errors of these types (or their subtypes); wins over {@link #retryOn}. */
+    /**
+     * A copy that never retries errors of these types (or their subtypes); wins over {@link #retryOn}.
+     * Matched like {@link #retryOn}: in a flow's policy, a task's own error counts too.
+     */
     @SafeVarargs
     public final RetryPolicy abortOn(Class<? extends Throwable>... types) {
         RetryPolicy c = copy();
@@ -160,9 +172,9 @@ public final class RetryPolicy {
      * ends the retries at once, with a message that says so. Default {@link #DEFAULT_MAX_RETRY_AFTER}.
      */
     public RetryPolicy withMaxRetryAfter(Duration max) {
-        checkDelay("maxRetryAfter", max);
+        Duration m = checkDelay("maxRetryAfter", max);
         RetryPolicy c = copy();
-        c.maxRetryAfter = max;
+        c.maxRetryAfter = m;
         return c;
     }
 
@@ -171,12 +183,12 @@ public final class RetryPolicy {
      * attempt started: an overall deadline for all attempts and waits.
      */
     public RetryPolicy withMaxDuration(Duration max) {
-        checkDelay("maxDuration", max);
+        Duration m = checkDelay("maxDuration", max);
         if (max.isZero()) {
             throw new IllegalArgumentException("maxDuration must be positive, was " + max);
         }
         RetryPolicy c = copy();
-        c.maxDuration = max;
+        c.maxDuration = m;
         return c;
     }
 
@@ -303,15 +315,33 @@ public final class RetryPolicy {
         if (error instanceof Error) {
             return false;
         }
+        Throwable own = own(error);
         for (Class<? extends Throwable> type : abortOn) {
-            if (type.isInstance(error)) {
+            if (type.isInstance(error) || type.isInstance(own)) {
                 return false;
             }
         }
-        if (!retryOn.isEmpty() && retryOn.stream().noneMatch(type -> type.isInstance(error))) {
+        if (!retryOn.isEmpty() && retryOn.stream().noneMatch(type -> type.isInstance(error) || type.isInstance(own))) {
             return false;
         }
         return retryIf.test(error);
+    }
+
+    /**
+     * The error a task run or subflow run failed with, when {@code error} is the failure of one (as a
+     * flow's policy sees it), else {@code error}: a flow's {@code retryOn(IOException.class)} is about
+     * its tasks' IOExceptions, not about the exception that carries them.
+     */
+    private static Throwable own(Throwable error) {
+        Throwable t = error;
+        for (int depth = 0; depth < 16; depth++) {
+            Throwable inner = t instanceof TaskFailedException f ? f.thrown() : t instanceof FlowFailedException f ? f.thrown() : null;
+            if (inner == null) {
+                return t;
+            }
+            t = inner;
+        }
+        return t;
     }
 
     @Override
@@ -366,10 +396,12 @@ public final class RetryPolicy {
         }
     }
 
-    private static void checkDelay(String field, Duration delay) {
+    /** {@code delay}, checked, and capped at {@link dev.sluice.internal.Durations#LONGEST} (longer is as good as never). */
+    private static Duration checkDelay(String field, Duration delay) {
         Objects.requireNonNull(delay, field);
         if (delay.isNegative()) {
             throw new IllegalArgumentException(field + " must be >= 0, was " + delay);
         }
+        return dev.sluice.internal.Durations.capped(delay);
     }
 }

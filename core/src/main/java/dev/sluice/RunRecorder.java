@@ -9,6 +9,11 @@ package dev.sluice;
  * others with {@link SluiceRuntime.Builder#recorder(RunRecorder)}. A recorder that throws is logged and
  * never changes the run.
  *
+ * <p>Secrets: log lines, errors and state messages reach a recorder masked, but a run that is still
+ * going on hands out its arguments as they are ({@link Run#parameters()}); a recorder that writes
+ * them down before the run ended passes their text through {@link dev.sluice.block.Secret#mask(String)}
+ * first (or waits for the terminal change, when they are summarized and masked).
+ *
  * <p>A recorder that needs something in force on the thread while a run's body runs (a tracing
  * context, so spans the body makes are children of the run's) overrides {@link #enter(Run)}. The
  * runtime checks once, when it is built, whether any of its recorders does; when none does, the

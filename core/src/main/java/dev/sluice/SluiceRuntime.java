@@ -303,7 +303,7 @@ public final class SluiceRuntime implements AutoCloseable {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("hookTimeout must be positive, was " + timeout);
             }
-            this.hookTimeout = timeout;
+            this.hookTimeout = dev.sluice.internal.Durations.capped(timeout);
             return this;
         }
 

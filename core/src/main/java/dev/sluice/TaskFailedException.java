@@ -12,11 +12,14 @@ public class TaskFailedException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
     private final transient TaskRun run;
+    /** The cause as thrown (unmasked), for retry conditions; never handed out. */
+    private final transient @org.jspecify.annotations.Nullable Throwable thrown;
 
     /** An exception for {@code run}, caused by {@code cause}. */
     public TaskFailedException(TaskRun run, String message, Throwable cause) {
         super(dev.sluice.internal.Masker.mask(message), cause == null ? null : dev.sluice.internal.Masker.maskThrowable(cause));
         this.run = run;
+        this.thrown = cause;
     }
 
     /** The task run that failed. */
@@ -27,5 +30,10 @@ public class TaskFailedException extends SluiceException {
     /** The state the run ended in. */
     public State state() {
         return run.state();
+    }
+
+    /** The cause as the body threw it (before masking), or null. */
+    @org.jspecify.annotations.Nullable Throwable thrown() {
+        return thrown;
     }
 }

@@ -177,4 +177,30 @@ class FlowTest {
                 .containsOnlyKeys("x", "y", "z");
         assertThat(Flow.of("list", (List<String> l) -> l.size()).run(List.of("a"))).isEqualTo(1);
     }
+
+    record Report(String city, String day) {
+    }
+
+    @Test
+    void aNullRecordFillsARunNameTemplateWithNull() {
+        Flow<Report, String> flow = Flow.of("rec", (Report r) -> "x").withRunName("report-{city}-{day}");
+
+        FlowRun<String> run = flow.runForState(null);
+
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.name()).isEqualTo("report-null-null");
+        assertThat(flow.runForState(new Report("Oslo", "mon")).name()).isEqualTo("report-Oslo-mon");
+    }
+
+    @Test
+    void aParameterDefaultOfTheWrongTypeIsRefusedAtTheFirstCall() {
+        Flow<String, String> flow = Flow.of("typed", (String city) -> city.toUpperCase())
+                .withParameterNames("city").withParameterDefault("city", 42);
+
+        assertThatThrownBy(() -> flow.runForState(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("default for parameter 'city' of type java.lang.Integer")
+                .hasMessageContaining("the parameter is a java.lang.String");
+        assertThat(Flow.of("typed", (String city) -> city.toUpperCase()).withParameterNames("city")
+                .withParameterDefault("city", "oslo").run(null)).isEqualTo("OSLO");
+    }
 }

@@ -183,4 +183,14 @@ class NotifyTest {
         assertThatThrownBy(() -> Notify.via(recording).withRetries(1, Duration.ofHours(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delay");
     }
+
+    @Test
+    void aNotificationForARunThatGoesOnSaysItIsInItsStateNotThatItEnded() {
+        Notify notify = Notify.via(recording);
+        Notification live = Flow.of("live", () -> notify.notificationFor(RunContext.flowRun().orElseThrow())).run();
+
+        assertThat(live.body()).contains("is RUNNING, for").doesNotContain("ended");
+        FlowRun<Integer> ended = failingEtl(failingLoad()).runForState("Boston", "2026-11-21");
+        assertThat(notify.notificationFor(ended).body()).contains("ended FAILED after");
+    }
 }

@@ -124,4 +124,50 @@ class RetryTest {
         assertThatThrownBy(t::run).isInstanceOf(OutOfMemoryError.class);
         assertThat(calls).hasValue(1);
     }
+
+    @Test
+    void aFlowPolicyRetryingOneErrorTypeMatchesTheErrorItsTaskThrew() {
+        AtomicInteger calls = new AtomicInteger();
+        Task<String, String> io = Task.of("io", (String s) -> {
+            if (calls.incrementAndGet() < 2) {
+                throw new IOException("password=" + dev.sluice.block.Secret.of("hunter2-flow-retry").reveal());
+            }
+            return s;
+        });
+        FlowRun<String> retried = Flow.of("fl", (String s) -> io.run(s))
+                .withRetryPolicy(RetryPolicy.fixed(2, Duration.ofSeconds(1)).retryOn(IOException.class)).runForState("x");
+        assertThat(retried.state()).isEqualTo(State.COMPLETED);
+        assertThat(retried.attempts()).isEqualTo(2);
+
+        calls.set(0);
+        FlowRun<String> aborted = Flow.of("fl", (String s) -> io.run(s))
+                .withRetryPolicy(RetryPolicy.fixed(2, Duration.ofSeconds(1)).abortOn(IOException.class)).runForState("x");
+        assertThat(aborted.state()).isEqualTo(State.FAILED);
+        assertThat(aborted.attempts()).isEqualTo(1);
+
+        calls.set(0);
+        FlowRun<String> other = Flow.of("fl", (String s) -> io.run(s))
+                .withRetryPolicy(RetryPolicy.fixed(2, Duration.ofSeconds(1)).retryOn(IllegalStateException.class))
+                .runForState("x");
+        assertThat(other.state()).isEqualTo(State.FAILED);
+        assertThat(other.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void delaysAndTimeoutsLongerThanALifetimeAreAsGoodAsNeverWithoutOverflowing() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        RetryPolicy jittered = RetryPolicy.fixed(1, forever).withJitter(0.5);
+        assertThat(jittered.delayBefore(1)).isPositive().isLessThan(forever);
+        assertThat(RetryPolicy.exponential(3, Duration.ofSeconds(1), forever).delayBefore(3)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(RetryPolicy.fixed(1, Duration.ZERO).withMaxDuration(forever).withMaxRetryAfter(forever)).isNotNull();
+
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> failing = Task.of("once", () -> {
+            throw new IOException("first failure " + calls.incrementAndGet());
+        }).withRetryPolicy(jittered).withTimeout(forever);
+        assertThatThrownBy(failing::run).isInstanceOf(TaskFailedException.class)
+                .cause().isInstanceOf(IOException.class).hasMessage("first failure 2");
+        assertThat(sleeper.slept).singleElement().satisfies(d -> assertThat(d).isPositive());
+        assertThat(Task.of("t", () -> 42).withTimeout(forever).run()).isEqualTo(42);
+    }
 }

@@ -198,7 +198,9 @@ public final class Notifications {
         if (!"flow".equals(v.get("kind")) && !v.get("flow").isEmpty()) {
             sb.append(" in flow '").append(v.get("flow")).append("'");
         }
-        sb.append(" ended ").append(v.get("state")).append(" after ").append(v.get("duration")).append('.');
+        boolean ended = dev.sluice.State.valueOf(v.get("state")).isTerminal();
+        sb.append(ended ? " ended " : " is ").append(v.get("state")).append(ended ? " after " : ", for ")
+                .append(v.get("duration")).append('.');
         line(sb, "Failed task", v.get("failedTask"));
         line(sb, "Error", v.get("error"));
         line(sb, "Parameters", v.get("parameters"));

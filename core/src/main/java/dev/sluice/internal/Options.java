@@ -113,7 +113,7 @@ public record Options(Shared shared, TaskOnly task, FlowOnly flow) {
             if (t.isZero() || t.isNegative()) {
                 throw new IllegalArgumentException("timeout must be positive, was " + t);
             }
-            timeout = t;
+            timeout = Durations.capped(t);
             return this;
         }
 

@@ -80,6 +80,14 @@ final class ResultTypes {
         return null;
     }
 
+    /**
+     * The (boxed) parameter types {@code body}'s functional method was compiled for, when it is a
+     * lambda or method reference whose serialized form says so; else null (unknown).
+     */
+    static Class<?> @Nullable [] parameterTypes(Object body) {
+        return DECLARED.get(body.getClass()).parameters(body);
+    }
+
     /** The result type each body class was compiled with, learnt from its first instance. */
     private static final ClassValue<Declared> DECLARED = new ClassValue<>() {
         @Override
@@ -96,6 +104,41 @@ final class ResultTypes {
      */
     private static final class Declared {
         private volatile @Nullable Class<?> type;
+        /** The parameter types; an empty array when unknown. */
+        private volatile Class<?> @Nullable [] parameters;
+
+        Class<?> @Nullable [] parameters(Object body) {
+            Class<?>[] p = parameters;
+            if (p == null) {
+                try {
+                    p = findParameters(body);
+                } catch (RuntimeException | LinkageError e) {
+                    p = new Class<?>[0];
+                }
+                parameters = p;
+            }
+            return p.length == 0 ? null : p;
+        }
+
+        private static Class<?>[] findParameters(Object body) throws LinkageError {
+            Class<?> c = body.getClass();
+            if (!c.isSynthetic() || !(body instanceof java.io.Serializable)) {
+                return new Class<?>[0];
+            }
+            try {
+                java.lang.reflect.Method replace = c.getDeclaredMethod("writeReplace");
+                replace.setAccessible(true);
+                if (replace.invoke(body) instanceof java.lang.invoke.SerializedLambda lambda) {
+                    java.lang.invoke.MethodType t = java.lang.invoke.MethodType.fromMethodDescriptorString(
+                            lambda.getInstantiatedMethodType(), c.getClassLoader());
+                    Class<?>[] out = t.wrap().parameterArray();
+                    return out.length == 0 ? new Class<?>[0] : out;
+                }
+            } catch (ReflectiveOperationException | TypeNotPresentException | IllegalArgumentException e) {
+                return new Class<?>[0];
+            }
+            return new Class<?>[0];
+        }
 
         Class<?> resolve(Object body) {
             Class<?> t = type;

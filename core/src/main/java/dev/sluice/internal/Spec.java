@@ -33,6 +33,8 @@ public final class Spec {
     /** The user's own body (a lambda, method reference or class), to learn the result type it declares; null if unknown. */
     private final @Nullable Object source;
     private final Options options;
+    /** Whether the parameter defaults were checked against the body's parameter types (done at the first call). */
+    private volatile boolean defaultsTyped;
     /** {@code arg0, arg1, ...}, used until the parameters are named. */
     private final List<String> positional;
 
@@ -286,6 +288,10 @@ public final class Spec {
                             + "', but its parameters are " + positional + " (name them with withParameterNames)");
                 }
             }
+            if (!defaultsTyped) {
+                checkDefaultTypes(defaults);
+                defaultsTyped = true;
+            }
             for (int i = 0; i < args.length; i++) {
                 if (args[i] == null && defaults.containsKey(positional.get(i))) {
                     if (out == args) {
@@ -296,7 +302,8 @@ public final class Spec {
             }
         }
         String template = runNameTemplate();
-        if (template != null) {
+        // a null where a record is passed has no components to check the names against: its placeholders read "null"
+        if (template != null && !(out.length == 1 && out[0] == null && !namesGiven())) {
             Map<String, @Nullable Object> params = null;
             Matcher m = PLACEHOLDER.matcher(template);
             while (m.find()) {
@@ -311,6 +318,22 @@ public final class Spec {
             }
         }
         return out;
+    }
+
+    /** Refuses a default that is not of its parameter's type, when the body says what its parameters' types are. */
+    private void checkDefaultTypes(Map<String, @Nullable Object> defaults) {
+        Class<?>[] types = source == null ? null : ResultTypes.parameterTypes(source);
+        if (types == null || types.length != positional.size()) {
+            return;
+        }
+        for (Map.Entry<String, @Nullable Object> d : defaults.entrySet()) {
+            Class<?> type = types[positional.indexOf(d.getKey())];
+            Object value = d.getValue();
+            if (value != null && !type.isInstance(value)) {
+                throw new IllegalArgumentException(kind.word() + " '" + name + "' has a default for parameter '" + d.getKey()
+                        + "' of type " + value.getClass().getName() + ", but the parameter is a " + type.getName());
+            }
+        }
     }
 
     /**
