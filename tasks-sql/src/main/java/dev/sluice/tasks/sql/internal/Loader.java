@@ -164,6 +164,12 @@ public final class Loader {
                         spec.table(), inserted, updated, batches, took.toMillis(), method);
                 return new LoadResult(inserted, updated, batches, took);
             }
+        } catch (Error e) {
+            // an Error (an AssertionError from the input, an OutOfMemoryError) is not wrapped, but
+            // nothing it interrupted may stay: roll back before the connection goes back to the pool
+            rollback(conn, e);
+            broken = !valid(conn);
+            throw e;
         } catch (SQLException | RuntimeException e) {
             rollback(conn, e);
             broken = !valid(conn);
@@ -223,6 +229,12 @@ public final class Loader {
         }
     }
 
+    /**
+     * Gives {@code conn} back to the pool in auto-commit mode. A transaction still open is rolled
+     * back first: switching auto-commit on would commit it, and only a failure leaves one open (every
+     * successful path commits before it releases). A connection that cannot be rolled back or reset
+     * is dropped from the pool, which ends its transaction without committing.
+     */
     static void release(HikariDataSource ds, Connection conn, boolean broken) {
         if (broken) {
             ds.evictConnection(conn);
@@ -230,9 +242,10 @@ public final class Loader {
         }
         try {
             if (!conn.getAutoCommit()) {
+                conn.rollback();
                 conn.setAutoCommit(true);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             ds.evictConnection(conn);
             return;
         }

@@ -98,6 +98,10 @@ public final class Queries {
             conn.commit();
             RunContext.logger().debug("executed '{}' {} times: {} rows", Values.abbreviate(statement), parameterSets.size(), total);
             return total;
+        } catch (Error e) {
+            Loader.rollback(conn, e);
+            broken = !Loader.valid(conn);
+            throw e;
         } catch (SQLException | RuntimeException e) {
             Loader.rollback(conn, e);
             broken = !Loader.valid(conn);
@@ -177,6 +181,9 @@ public final class Queries {
         } catch (Exception e) {
             Loader.rollback(conn, e);
             throw new SqlTaskException("the row consumer of '" + Values.abbreviate(statement.sql()) + "' failed: " + e, e);
+        } catch (Error e) {
+            Loader.rollback(conn, e);
+            throw e;
         } finally {
             Loader.release(ds, conn, broken);
         }
