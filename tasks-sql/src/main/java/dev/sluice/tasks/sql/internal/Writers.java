@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /** The ways a load writes one batch of rows: COPY, JDBC batches, PostgreSQL and MERGE upserts. */
 final class Writers {
@@ -39,6 +40,14 @@ final class Writers {
 
         /** How it writes, for the log: "COPY", "batched INSERT", ... */
         String method();
+
+        /**
+         * The statement a batch runs, to cancel when the loading thread is interrupted; null where
+         * the connection itself is cancelled instead (PostgreSQL).
+         */
+        default @Nullable Statement statement() {
+            return null;
+        }
 
         @Override
         void close() throws SQLException;
@@ -159,6 +168,11 @@ final class Writers {
             @Override
             public String method() {
                 return "batched INSERT";
+            }
+
+            @Override
+            public Statement statement() {
+                return ps;
             }
 
             @Override
@@ -329,6 +343,11 @@ final class Writers {
             @Override
             public String method() {
                 return "batched MERGE";
+            }
+
+            @Override
+            public Statement statement() {
+                return ps;
             }
 
             @Override
