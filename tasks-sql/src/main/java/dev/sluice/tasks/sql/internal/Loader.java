@@ -99,6 +99,9 @@ public final class Loader {
         Target target;
         try {
             dialect = Dialect.of(conn);
+            if (spec.mode() == LoadMode.UPSERT) {
+                dialect.checkUpsert(conn, spec.table());
+            }
             target = Target.resolve(conn, spec.table(), inputColumns, credentials);
         } catch (SQLException e) {
             if (Interrupts.interrupted() || !SqlErrors.isConnectionLost(e)) {
@@ -119,6 +122,9 @@ public final class Loader {
             watch = Interrupts.watch(conn);
             try {
                 dialect = Dialect.of(conn);
+                if (spec.mode() == LoadMode.UPSERT) {
+                    dialect.checkUpsert(conn, spec.table());
+                }
                 target = Target.resolve(conn, spec.table(), inputColumns, credentials);
             } catch (SQLException again) {
                 watch.close();
@@ -265,6 +271,9 @@ public final class Loader {
         }
         if (dialect == Dialect.POSTGRESQL) {
             return Writers.pgUpsert(conn, spec.copy(), target, spec.keyColumns(), reader);
+        }
+        if (dialect == Dialect.SQLITE) {
+            return Writers.sqliteUpsert(conn, target, spec.keyColumns(), reader);
         }
         return Writers.merge(conn, dialect, target, spec.keyColumns(), reader);
     }
