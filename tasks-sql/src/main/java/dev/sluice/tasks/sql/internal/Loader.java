@@ -89,7 +89,8 @@ public final class Loader {
                 }
             }
         }
-        Values.Reader reader = first == null ? null : Values.reader(first, inputColumns);
+        // columns taken from the first map row: a later row with another key is an error, not a silent drop
+        Values.Reader reader = first == null ? null : Values.reader(first, inputColumns, spec.columns().isEmpty());
 
         HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = borrow(ds, credentials);
