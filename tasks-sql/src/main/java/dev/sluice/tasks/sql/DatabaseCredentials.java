@@ -7,6 +7,7 @@ import dev.sluice.block.Secret;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a database is and how to log in. Every SQL task takes one; all tasks given equal
@@ -18,40 +19,70 @@ import java.util.Objects;
  *         .withPoolSize(4);
  * }</pre>
  *
+ * <p>A {@code poolSize} of 0 and a null {@code connectionTimeout} or {@code driverProperties} take
+ * the defaults {@link #of} uses, so a block needs only {@code jdbcUrl}, {@code username} and
+ * {@code password}: {@code sluice blocks create} (and {@code BlockSchema.fromText}) give a number left
+ * out as 0, and a stored or {@code SLUICE_BLOCK_DATABASE_CREDENTIALS_<NAME>} JSON block may leave
+ * {@code connectionTimeout} and {@code driverProperties} out.
+ *
  * @param jdbcUrl the JDBC URL; keep passwords out of it and in {@code password} (if one is in it, the
  *        URL is still stored encrypted, like every {@link Encrypted} field, and the password masked)
  * @param username the user name
  * @param password the password, revealed only to open connections
- * @param poolSize the most connections the pool keeps open
- * @param connectionTimeout how long a task waits for a connection before failing
+ * @param poolSize the most connections the pool keeps open; 0 means {@value #DEFAULT_POOL_SIZE}
+ * @param connectionTimeout how long a task waits for a connection before failing; null means
+ *        {@link #DEFAULT_CONNECTION_TIMEOUT} (30 s)
  * @param driverProperties extra driver properties (e.g. {@code sslmode}); stored encrypted, and values
- *        whose name holds "password", "secret", "token" or "key" are masked wherever they show up
+ *        whose name holds "password", "secret", "token" or "key" are masked wherever they show up; null
+ *        means none
  */
 @BlockType("database-credentials")
 public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Secret password, int poolSize,
-                                  Duration connectionTimeout, @Encrypted Map<String, String> driverProperties) implements Block {
+                                  @Nullable Duration connectionTimeout,
+                                  @Encrypted @Nullable Map<String, String> driverProperties) implements Block {
     /** The pool size {@link #of} starts with. */
     public static final int DEFAULT_POOL_SIZE = 5;
     /** The connection timeout {@link #of} starts with. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Validates every field. */
+    /**
+     * Validates every field; a {@code poolSize} of 0, a null {@code connectionTimeout} and null
+     * {@code driverProperties} become the defaults of {@link #of} (a block that leaves them out).
+     */
     public DatabaseCredentials {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
-        Objects.requireNonNull(connectionTimeout, "connectionTimeout");
         if (!jdbcUrl.startsWith("jdbc:")) {
             throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '" + redactedUrl(jdbcUrl) + "'");
         }
+        if (poolSize == 0) {
+            poolSize = DEFAULT_POOL_SIZE;
+        }
         if (poolSize < 1) {
-            throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
+            throw new IllegalArgumentException("poolSize must be >= 1 (or 0 for the default, " + DEFAULT_POOL_SIZE
+                    + "), was " + poolSize);
+        }
+        if (connectionTimeout == null) {
+            connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
         }
         if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
             throw new IllegalArgumentException("connectionTimeout must be >= 250ms (HikariCP's minimum), was " + connectionTimeout);
         }
-        driverProperties = Map.copyOf(Objects.requireNonNull(driverProperties, "driverProperties"));
+        driverProperties = driverProperties == null ? Map.of() : Map.copyOf(driverProperties);
         maskCredentialsIn(jdbcUrl, driverProperties);
+    }
+
+    /** How long a task waits for a connection before failing; never null (a left-out value is the default). */
+    @Override
+    public Duration connectionTimeout() {
+        return Objects.requireNonNull(connectionTimeout);
+    }
+
+    /** The extra driver properties, unmodifiable; never null (left out, they are none). */
+    @Override
+    public Map<String, String> driverProperties() {
+        return Objects.requireNonNull(driverProperties);
     }
 
     /**
@@ -97,13 +128,13 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
         return new DatabaseCredentials(jdbcUrl, username, password, DEFAULT_POOL_SIZE, DEFAULT_CONNECTION_TIMEOUT, Map.of());
     }
 
-    /** A copy with this pool size. */
+    /** A copy with this pool size ({@code 0}: {@value #DEFAULT_POOL_SIZE}). */
     public DatabaseCredentials withPoolSize(int poolSize) {
         return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
     }
 
-    /** A copy with this connection timeout. */
-    public DatabaseCredentials withConnectionTimeout(Duration connectionTimeout) {
+    /** A copy with this connection timeout ({@code null}: {@link #DEFAULT_CONNECTION_TIMEOUT}). */
+    public DatabaseCredentials withConnectionTimeout(@Nullable Duration connectionTimeout) {
         return new DatabaseCredentials(jdbcUrl, username, password, poolSize, connectionTimeout, driverProperties);
     }
 

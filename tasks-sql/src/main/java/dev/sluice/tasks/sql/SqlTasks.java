@@ -114,6 +114,13 @@ public final class SqlTasks {
      * task run resumes after the committed batches (the progress is kept with the task run and
      * dropped when it ends: a new run starts from {@link LoadSpec#skipRows()}).
      *
+     * <p>An interrupted load (its task timed out with {@code withTimeout}, or its run was cancelled)
+     * commits nothing more: the statement running when the interrupt comes is cancelled (on
+     * PostgreSQL always; elsewhere where the driver supports {@code Statement.cancel}), the interrupt
+     * is checked between batches and right before each commit, and the open transaction is rolled
+     * back ({@code ALL_OR_NOTHING}: everything; {@code PER_BATCH}: the open batch). The same holds
+     * for {@link #executeMany()}; {@link #execute()} and the queries cancel their statement.
+     *
      * @throws dev.sluice.TaskFailedException caused by a {@link SqlLoadException} (or a
      *         {@link SqlTaskException} if the table or a column does not exist)
      */

@@ -27,8 +27,8 @@ class DatabaseCredentialsTest {
         Secret pw = Secret.of("p");
         assertThatThrownBy(() -> DatabaseCredentials.of("postgresql://x", "u", pw))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbcUrl must start with 'jdbc:'");
-        assertThatThrownBy(() -> DatabaseCredentials.of("jdbc:h2:mem:x", "u", pw).withPoolSize(0))
-                .hasMessage("poolSize must be >= 1, was 0");
+        assertThatThrownBy(() -> DatabaseCredentials.of("jdbc:h2:mem:x", "u", pw).withPoolSize(-1))
+                .hasMessage("poolSize must be >= 1 (or 0 for the default, 5), was -1");
         assertThatThrownBy(() -> DatabaseCredentials.of("jdbc:h2:mem:x", "u", pw).withConnectionTimeout(Duration.ofMillis(10)))
                 .hasMessageContaining("connectionTimeout must be >= 250ms");
     }

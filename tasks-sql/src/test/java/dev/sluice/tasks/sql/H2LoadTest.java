@@ -137,6 +137,20 @@ class H2LoadTest {
     }
 
     @Test
+    void aKeyOnlyLaterMapRowsHaveIsAnErrorAndNothingIsWritten() {
+        H2.sql(db, "create table n (id int primary key, a varchar(10), extra int)");
+        List<Map<String, Object>> rows = List.of(Map.of("id", 7, "a", "q"), Map.of("id", 6, "a", "z", "extra", 1));
+        assertThatThrownBy(() -> SqlTasks.load().run(db, LoadSpec.into("n"), rows))
+                .cause().isInstanceOf(SqlLoadException.class)
+                .hasMessageContaining("input row 1 has key 'extra' that the first row lacks")
+                .hasMessageContaining("the load's columns, from the first row, are [")
+                .hasMessageContaining("rolled back");
+        assertThat(H2.count(db, "n")).isZero();
+        // with the columns named, other keys are left out on purpose
+        assertThat(SqlTasks.load().run(db, LoadSpec.into("n").withColumns("id", "a"), rows).inserted()).isEqualTo(2);
+    }
+
+    @Test
     void duplicateKeyInInsertMode() {
         SqlTasks.load().run(db, LoadSpec.into("sales"), sales(1, 10, "x"));
         assertThatThrownBy(() -> SqlTasks.load().run(db, LoadSpec.into("sales"), sales(5, 10, "y")))

@@ -141,6 +141,31 @@ class H2QueriesTest {
     }
 
     @Test
+    void aMissingDriverIsNamedInsteadOfBlamingTheCredentials() {
+        String urlPassword = "UrlPw-31337";
+        DatabaseCredentials none = DatabaseCredentials.of("jdbc:nosuchdb://db.example:1/shop?password=" + urlPassword, "etl",
+                Secret.of("field-pw-31337"));
+        assertThatThrownBy(() -> SqlTasks.execute().run(none, SqlStatement.of("select 1")))
+                .isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> {
+                    assertThat(e.getCause()).isInstanceOf(SqlTaskException.class)
+                            .hasMessage("cannot connect to jdbc:nosuchdb://db.example:1/shop?... as user 'etl': no JDBC driver"
+                                    + " on the class path accepts jdbc:nosuchdb: URLs; add the database's JDBC driver to the class path");
+                    assertThat(e.getMessage()).doesNotContain(urlPassword).doesNotContain("field-pw-31337");
+                    for (Throwable t = e; t != null; t = t.getCause()) {
+                        assertThat(Secret.mask(String.valueOf(t.getMessage()))).doesNotContain(urlPassword);
+                    }
+                });
+        // a known sub-protocol names the usual artifact (no MySQL driver is on the test class path)
+        DatabaseCredentials mysql = DatabaseCredentials.of("jdbc:mysql://db.example:3306/shop", "etl", Secret.of("pw"));
+        assertThatThrownBy(() -> SqlTasks.execute().run(mysql, SqlStatement.of("select 1")))
+                .cause().isInstanceOf(SqlTaskException.class)
+                .hasMessageEndingWith("no JDBC driver on the class path accepts jdbc:mysql: URLs; add com.mysql:mysql-connector-j"
+                        + " (the usual driver for jdbc:mysql:) to the class path")
+                .message().doesNotContain("check the URL");
+    }
+
+    @Test
     void poolConfigurationIsLoggedWithThePasswordMasked() {
         String pw = "hunter2-do-not-log";
         DatabaseCredentials creds = DatabaseCredentials.of("jdbc:h2:mem:logtest;DB_CLOSE_DELAY=-1", "sa", Secret.of(pw))

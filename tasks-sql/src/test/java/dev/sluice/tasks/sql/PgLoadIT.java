@@ -331,6 +331,38 @@ class PgLoadIT {
         }
     }
 
+    /**
+     * A load blocked on a lock another session holds, past its task's timeout: the watchdog cancels
+     * the blocked statement once the engine interrupts the body, and nothing is committed, neither
+     * then nor once the lock is gone.
+     */
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void aLoadBlockedOnALockPastItsTimeoutIsCancelledAndNeverCommits(boolean copy) throws Exception {
+        String table = newTable();
+        DatabaseCredentials creds = EmbeddedPg.credentials().withDriverProperties(Map.of("ApplicationName", "sluice-locked-" + copy));
+        boolean freedWhileLocked;
+        try (Connection locker = EmbeddedPg.connect()) {
+            locker.setAutoCommit(false);
+            try (Statement st = locker.createStatement()) {
+                st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            assertThatThrownBy(() -> SqlTasks.load().withTimeout(Duration.ofSeconds(1))
+                    .run(creds, LoadSpec.into(table).withCopy(copy), sales(1, 10, "t")))
+                    .isInstanceOfSatisfying(TaskFailedException.class,
+                            e -> assertThat(e.state()).isEqualTo(dev.sluice.State.TIMED_OUT));
+            freedWhileLocked = Interruptions.poolIdleWithin(creds, Duration.ofSeconds(3));
+            locker.commit(); // releases the lock
+        }
+        Interruptions.awaitPoolIdle(creds, Duration.ofSeconds(10));
+        Thread.sleep(500);
+        assertThat(EmbeddedPg.count(table)).isZero();
+        assertThat(freedWhileLocked).as("the blocked statement was cancelled: the load gave its connection back"
+                + " while the lock was still held").isTrue();
+        // the pool is fine: the next load goes through
+        assertThat(SqlTasks.load().run(creds, LoadSpec.into(table).withCopy(copy), sales(1, 10, "t")).inserted()).isEqualTo(10);
+    }
+
     static List<Map<String, Object>> mapRows(int n, int badRow, Object badAmount) {
         List<Map<String, Object>> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

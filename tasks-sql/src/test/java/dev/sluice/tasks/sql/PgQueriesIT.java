@@ -52,6 +52,31 @@ class PgQueriesIT {
                 .containsExactly(Map.of("id", 1, "note", "x"));
     }
 
+    /** pgjdbc reports timestamptz as TIMESTAMP and timetz as TIME; as maps they read as OffsetDateTime and OffsetTime. */
+    @Test
+    void zonedTimestampsAndTimesReadAsMapsInEveryTask() {
+        DatabaseCredentials db = EmbeddedPg.credentials();
+        EmbeddedPg.sql("CREATE TABLE zoned (id int, at timestamptz, local_at timestamp, t timetz, local_t time)",
+                "INSERT INTO zoned VALUES (1, '2026-01-01 10:00:00+02', '2026-01-01 10:00:00', '10:30:00+02', '10:30:00')");
+        SqlStatement select = SqlStatement.of("select at, local_at, t, local_t from zoned");
+        OffsetDateTime at = OffsetDateTime.parse("2026-01-01T08:00:00Z");
+        java.util.function.Consumer<Map<String, Object>> check = row -> {
+            assertThat(row.get("at")).isInstanceOf(OffsetDateTime.class);
+            assertThat(((OffsetDateTime) row.get("at")).toInstant()).isEqualTo(at.toInstant());
+            assertThat(row.get("local_at")).isEqualTo(java.time.LocalDateTime.parse("2026-01-01T10:00:00"));
+            assertThat(row.get("t")).isEqualTo(java.time.OffsetTime.parse("10:30:00+02:00"));
+            assertThat(row.get("local_t")).isEqualTo(java.time.LocalTime.parse("10:30:00"));
+        };
+        check.accept(SqlTasks.fetchAll().run(db, select).get(0));
+        check.accept(SqlTasks.fetchOne().run(db, select).orElseThrow());
+        check.accept(SqlTasks.fetchMany(5).run(db, select).get(0));
+        List<Map<String, Object>> streamed = new java.util.ArrayList<>();
+        assertThat(SqlTasks.stream().run(db, select, streamed::add)).isEqualTo(1);
+        check.accept(streamed.get(0));
+        assertThat(SqlTasks.fetchOne().run(db, SqlStatement.of("select now() as n")).orElseThrow().get("n"))
+                .isInstanceOf(OffsetDateTime.class);
+    }
+
     @Test
     void castsAndNamedParametersTogether() {
         assertThat(SqlTasks.fetchOne().run(EmbeddedPg.credentials(),

@@ -89,37 +89,56 @@ public final class Loader {
                 }
             }
         }
-        Values.Reader reader = first == null ? null : Values.reader(first, inputColumns);
+        // columns taken from the first map row: a later row with another key is an error, not a silent drop
+        Values.Reader reader = first == null ? null : Values.reader(first, inputColumns, spec.columns().isEmpty());
 
         HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = borrow(ds, credentials);
+        // from here on, an interrupt (the task timed out, or its run was cancelled) cancels the running statement
+        Interrupts.Watch watch = Interrupts.watch(conn);
         Dialect dialect;
         Target target;
         try {
             dialect = Dialect.of(conn);
+            if (spec.mode() == LoadMode.UPSERT) {
+                dialect.checkUpsert(conn, spec.table());
+            }
             target = Target.resolve(conn, spec.table(), inputColumns, credentials);
         } catch (SQLException e) {
-            if (!SqlErrors.isConnectionLost(e)) {
+            if (Interrupts.interrupted() || !SqlErrors.isConnectionLost(e)) {
+                watch.close();
                 release(ds, conn, false);
+                if (Interrupts.interrupted()) {
+                    throw new SqlLoadException("load into " + spec.table() + " " + INTERRUPTED
+                            + " before it wrote anything: " + SqlErrors.describe(e), skip, e);
+                }
                 throw new SqlTaskException("cannot read the columns of '" + spec.table() + "': " + SqlErrors.describe(e), e);
             }
             // a pooled connection the server dropped while idle: take a fresh one, once
+            watch.close();
             ds.evictConnection(conn);
             log.info("a pooled connection to {} was lost ({}); retrying with a new one", credentials.redactedUrl(),
                     SqlErrors.describe(e));
             conn = borrow(ds, credentials);
+            watch = Interrupts.watch(conn);
             try {
                 dialect = Dialect.of(conn);
+                if (spec.mode() == LoadMode.UPSERT) {
+                    dialect.checkUpsert(conn, spec.table());
+                }
                 target = Target.resolve(conn, spec.table(), inputColumns, credentials);
             } catch (SQLException again) {
+                watch.close();
                 ds.evictConnection(conn);
                 throw new SqlTaskException("cannot read the columns of '" + spec.table() + "' on "
                         + credentials.redactedUrl() + ": " + SqlErrors.describe(again), again);
             } catch (RuntimeException again) {
+                watch.close();
                 release(ds, conn, false);
                 throw again;
             }
         } catch (RuntimeException e) {
+            watch.close();
             release(ds, conn, false);
             throw e;
         }
@@ -129,33 +148,42 @@ public final class Loader {
         long batchFirst = index;
         Cursor cursor = first == null ? null : new Cursor(first, it, index);
         try {
+            checkInterrupted();
             conn.setAutoCommit(false);
             writing = true;
             try (Writers.Writer writer = writer(conn, dialect, spec, target, reader)) {
                 String method = writer == null ? "" : writer.method();
                 if (spec.mode() == LoadMode.TRUNCATE_INSERT && skip == 0) {
                     try (Statement st = conn.createStatement()) {
+                        watch.statement(st);
                         st.execute(dialect.truncate(target.quotedTable()));
                     }
                 }
+                watch.statement(writer == null ? null : writer.statement());
                 // COPY streams any number of rows; when the load commits once, one COPY takes them all
                 long limit = writer != null && writer.streams() && spec.transaction() == LoadTransaction.ALL_OR_NOTHING
                         ? Long.MAX_VALUE : spec.batchSize();
                 while (cursor != null && cursor.hasMoreInput()) {
                     batchFirst = cursor.consumed();
+                    checkInterrupted();
                     cursor.startBatch(limit);
                     Writers.Counts counts = writer.write(cursor);
+                    if (spec.transaction() == LoadTransaction.PER_BATCH) {
+                        checkInterrupted();
+                        conn.commit();
+                        committed = cursor.consumed();
+                    }
+                    // counted once written (and committed, PER_BATCH), so a failure names the batch it hit
                     batches++;
                     inserted += counts.inserted();
                     updated += counts.updated();
                     if (spec.transaction() == LoadTransaction.PER_BATCH) {
-                        conn.commit();
-                        committed = cursor.consumed();
                         progress.set(new Progress(committed, inserted, updated, batches));
                     }
                     log.debug("load into {}: batch {} (input rows {} to {}) written", spec.table(), batches, batchFirst,
                             cursor.consumed() - 1);
                 }
+                checkInterrupted();
                 conn.commit();
                 long loaded = cursor == null ? 0 : cursor.consumed() - skip;
                 progress.set(null);
@@ -164,9 +192,17 @@ public final class Loader {
                         spec.table(), inserted, updated, batches, took.toMillis(), method);
                 return new LoadResult(inserted, updated, batches, took);
             }
+        } catch (Error e) {
+            // an Error (an AssertionError from the input, an OutOfMemoryError) is not wrapped, but
+            // nothing it interrupted may stay: roll back before the connection goes back to the pool
+            rollback(conn, e);
+            broken = !valid(conn);
+            throw e;
         } catch (SQLException | RuntimeException e) {
             rollback(conn, e);
             broken = !valid(conn);
+            // a statement the watchdog cancelled fails with the driver's own message: say why it was cancelled
+            boolean interrupted = e instanceof Interrupted || Interrupts.interrupted();
             String what = e instanceof Writers.BadRowException || e instanceof SqlTaskException
                     || e instanceof IllegalArgumentException ? e.getMessage() : SqlErrors.describe(e);
             long last = cursor == null ? batchFirst : Math.max(batchFirst, cursor.consumed() - 1);
@@ -180,10 +216,36 @@ public final class Loader {
                     : (committed - spec.skipRows()) + " rows in " + batches + " batch(es) stay committed (input rows before "
                     + committed + "); a retry of this task run resumes after them, or load again with "
                     + "LoadSpec.withSkipRows(" + committed + ")";
-            throw new SqlLoadException("load into " + spec.table() + " failed" + where + ": " + what + "; " + outcome
-                    + (broken ? "; the connection was lost and has been dropped from the pool" : ""), committed, e);
+            String failed = interrupted ? INTERRUPTED : "failed";
+            String detail = e instanceof Interrupted ? "" : ": " + what;
+            String message = "load into " + spec.table() + " " + failed + where + detail + "; " + outcome
+                    + (broken ? "; the connection was lost and has been dropped from the pool" : "");
+            if (interrupted) {
+                // the engine has moved on (a timeout) and will not show this exception: say it here
+                log.warn("{}", message);
+            }
+            throw new SqlLoadException(message, committed, e);
         } finally {
+            watch.close();
             release(ds, conn, broken);
+        }
+    }
+
+    /** How a load that stopped for an interrupt says so. */
+    private static final String INTERRUPTED = "was interrupted (its task timed out or its run was cancelled)";
+
+    /** Thrown where a load finds its thread interrupted: between batches and before each commit. */
+    private static final class Interrupted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Interrupted() {
+            super("the loading thread was interrupted", null, false, false);
+        }
+    }
+
+    private static void checkInterrupted() {
+        if (Interrupts.interrupted()) {
+            throw new Interrupted();
         }
     }
 
@@ -211,6 +273,9 @@ public final class Loader {
         if (dialect == Dialect.POSTGRESQL) {
             return Writers.pgUpsert(conn, spec.copy(), target, spec.keyColumns(), reader);
         }
+        if (dialect == Dialect.SQLITE) {
+            return Writers.sqliteUpsert(conn, target, spec.keyColumns(), reader);
+        }
         return Writers.merge(conn, dialect, target, spec.keyColumns(), reader);
     }
 
@@ -223,6 +288,12 @@ public final class Loader {
         }
     }
 
+    /**
+     * Gives {@code conn} back to the pool in auto-commit mode. A transaction still open is rolled
+     * back first: switching auto-commit on would commit it, and only a failure leaves one open (every
+     * successful path commits before it releases). A connection that cannot be rolled back or reset
+     * is dropped from the pool, which ends its transaction without committing.
+     */
     static void release(HikariDataSource ds, Connection conn, boolean broken) {
         if (broken) {
             ds.evictConnection(conn);
@@ -230,9 +301,10 @@ public final class Loader {
         }
         try {
             if (!conn.getAutoCommit()) {
+                conn.rollback();
                 conn.setAutoCommit(true);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             ds.evictConnection(conn);
             return;
         }

@@ -17,6 +17,11 @@ final class PgCopy {
         return connection.isWrapperFor(PGConnection.class);
     }
 
+    /** Asks the server to cancel the statement running on {@code connection} (from any thread). */
+    static void cancelQuery(Connection connection) throws SQLException {
+        connection.unwrap(PGConnection.class).cancelQuery();
+    }
+
     static CopySink open(Connection connection, String sql) throws SQLException {
         CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         return new CopySink() {

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.util.DriverDataSource;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.sql.DatabaseCredentials;
 import dev.sluice.tasks.sql.SqlTaskException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,9 +161,62 @@ public final class Pools implements AutoCloseable {
             config.setDataSource(new DriverDataSource(c.jdbcUrl(), null, driverProperties, c.username(), password));
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
+            String noDriver = missingDriver(e, c.jdbcUrl());
+            if (noDriver != null) {
+                throw new SqlTaskException("cannot connect to " + c.redactedUrl() + " as user '" + c.username() + "': "
+                        + noDriver, e);
+            }
             throw new SqlTaskException("cannot connect to " + c.redactedUrl() + " as user '" + c.username() + "': "
                     + SqlErrors.rootMessage(e, password) + "; check the URL, the user name and the password of the credentials", e);
         }
+    }
+
+    /** The driver artifact for the usual JDBC sub-protocols, to name when none is on the class path. */
+    private static final Map<String, String> DRIVERS = Map.ofEntries(
+            Map.entry("postgresql", "org.postgresql:postgresql"),
+            Map.entry("sqlite", "org.xerial:sqlite-jdbc"),
+            Map.entry("h2", "com.h2database:h2"),
+            Map.entry("mysql", "com.mysql:mysql-connector-j"),
+            Map.entry("mariadb", "org.mariadb.jdbc:mariadb-java-client"),
+            Map.entry("sqlserver", "com.microsoft.sqlserver:mssql-jdbc"),
+            Map.entry("oracle", "com.oracle.database.jdbc:ojdbc11"),
+            Map.entry("db2", "com.ibm.db2:jcc"),
+            Map.entry("hsqldb", "org.hsqldb:hsqldb"),
+            Map.entry("duckdb", "org.duckdb:duckdb_jdbc"),
+            Map.entry("clickhouse", "com.clickhouse:clickhouse-jdbc"),
+            Map.entry("snowflake", "net.snowflake:snowflake-jdbc"));
+
+    /**
+     * What to say when opening the pool failed because no driver takes the URL ("No suitable
+     * driver", SQLState 08001, and {@link DriverManager#getDriver} finds none): which URLs lack a
+     * driver and the usual artifact for them; null when a driver is there (the failure is another).
+     * Names only the URL's {@code jdbc:subprotocol:} prefix, which holds no credentials.
+     */
+    static @Nullable String missingDriver(Throwable failure, String jdbcUrl) {
+        boolean noSuitableDriver = false;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException s && "08001".equals(s.getSQLState())
+                    || String.valueOf(t.getMessage()).contains("No suitable driver")) {
+                noSuitableDriver = true;
+                break;
+            }
+        }
+        if (!noSuitableDriver) {
+            return null;
+        }
+        try {
+            DriverManager.getDriver(jdbcUrl);
+            return null;
+        } catch (SQLException none) {
+            // no driver: say so
+        }
+        int colon = jdbcUrl.indexOf(':', "jdbc:".length());
+        String subprotocol = colon < 0 ? "" : jdbcUrl.substring("jdbc:".length(), colon);
+        String prefix = "jdbc:" + subprotocol + ":";
+        String artifact = DRIVERS.get(subprotocol.toLowerCase(Locale.ROOT));
+        return "no JDBC driver on the class path accepts " + prefix + " URLs; add "
+                + (artifact != null ? artifact + " (the usual driver for " + prefix + ")" : "the database's JDBC driver")
+                + " to the class path";
     }
 
     public static boolean isSecretName(String name) {

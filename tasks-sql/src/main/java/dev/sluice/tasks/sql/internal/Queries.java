@@ -51,7 +51,9 @@ public final class Queries {
         HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
+        Interrupts.Watch watch = Interrupts.watch(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql.jdbc())) {
+            watch.statement(ps);
             bind(ps, sql, statement.parameters());
             ps.execute();
             int count = Math.max(ps.getUpdateCount(), 0);
@@ -61,6 +63,7 @@ public final class Queries {
             broken = !Loader.valid(conn);
             throw failed(statement.sql(), e, credentials);
         } finally {
+            watch.close();
             Loader.release(ds, conn, broken);
         }
     }
@@ -76,7 +79,9 @@ public final class Queries {
         HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
+        Interrupts.Watch watch = Interrupts.watch(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql.jdbc())) {
+            watch.statement(ps);
             conn.setAutoCommit(false);
             long total = 0;
             int inBatch = 0;
@@ -95,17 +100,27 @@ public final class Queries {
             if (inBatch > 0) {
                 total += sum(ps.executeBatch());
             }
+            if (Interrupts.interrupted()) {
+                // the task timed out or its run was cancelled while the statements ran: they must not stay
+                throw new SqlTaskException("executing '" + Values.abbreviate(statement) + "' " + parameterSets.size()
+                        + " times was interrupted (its task timed out or its run was cancelled); rolled back");
+            }
             conn.commit();
             RunContext.logger().debug("executed '{}' {} times: {} rows", Values.abbreviate(statement), parameterSets.size(), total);
             return total;
+        } catch (Error e) {
+            Loader.rollback(conn, e);
+            broken = !Loader.valid(conn);
+            throw e;
         } catch (SQLException | RuntimeException e) {
             Loader.rollback(conn, e);
             broken = !Loader.valid(conn);
-            if (e instanceof IllegalArgumentException iae) {
-                throw iae;
+            if (e instanceof IllegalArgumentException || e instanceof SqlTaskException) {
+                throw (RuntimeException) e;
             }
             throw failed(statement, e, credentials);
         } finally {
+            watch.close();
             Loader.release(ds, conn, broken);
         }
     }
@@ -141,6 +156,7 @@ public final class Queries {
         HikariDataSource ds = Pools.current().dataSource(credentials);
         Connection conn = Loader.borrow(ds, credentials);
         boolean broken = false;
+        Interrupts.Watch watch = Interrupts.watch(conn);
         try {
             if (fetchSize > 0) {
                 conn.setAutoCommit(false); // PostgreSQL uses a cursor only inside a transaction
@@ -153,6 +169,7 @@ public final class Queries {
                 if (max > 0) {
                     ps.setMaxRows(max);
                 }
+                watch.statement(ps);
                 bind(ps, sql, statement.parameters());
                 try (ResultSet rs = ps.executeQuery()) {
                     Rows.Mapper<T> m = mapper.create(rs.getMetaData());
@@ -177,7 +194,11 @@ public final class Queries {
         } catch (Exception e) {
             Loader.rollback(conn, e);
             throw new SqlTaskException("the row consumer of '" + Values.abbreviate(statement.sql()) + "' failed: " + e, e);
+        } catch (Error e) {
+            Loader.rollback(conn, e);
+            throw e;
         } finally {
+            watch.close();
             Loader.release(ds, conn, broken);
         }
     }
@@ -194,7 +215,8 @@ public final class Queries {
     }
 
     private static SqlTaskException failed(String sql, Exception e, DatabaseCredentials credentials) {
+        String why = Interrupts.interrupted() ? " (cancelled: its task timed out or its run was cancelled)" : "";
         return new SqlTaskException("statement '" + Values.abbreviate(sql) + "' failed on " + credentials.redactedUrl()
-                + ": " + SqlErrors.describe(e), e);
+                + why + ": " + SqlErrors.describe(e), e);
     }
 }

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,7 +43,7 @@ public final class Rows {
         int[] types = new int[n];
         for (int i = 0; i < n; i++) {
             labels[i] = md.getColumnLabel(i + 1);
-            types[i] = md.getColumnType(i + 1);
+            types[i] = naturalType(md.getColumnType(i + 1), md.getColumnTypeName(i + 1));
         }
         return rs -> {
             Map<String, Object> row = new LinkedHashMap<>(n * 2);
@@ -53,10 +54,28 @@ public final class Rows {
         };
     }
 
+    /**
+     * The JDBC type a column is read as. pgjdbc reports {@code timestamptz} as {@link Types#TIMESTAMP}
+     * and {@code timetz} as {@link Types#TIME}, and refuses to read them as local date-times: their
+     * type names tell them apart.
+     */
+    static int naturalType(int type, @Nullable String typeName) {
+        if (type == Types.TIMESTAMP || type == Types.TIME) {
+            String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
+            boolean zoned = name.equals("timestamptz") || name.equals("timetz") || name.endsWith("with time zone");
+            if (zoned) {
+                return type == Types.TIMESTAMP ? Types.TIMESTAMP_WITH_TIMEZONE : Types.TIME_WITH_TIMEZONE;
+            }
+        }
+        return type;
+    }
+
     private static @Nullable Object readNatural(ResultSet rs, int col, int type) throws SQLException {
         switch (type) {
             case Types.TIMESTAMP_WITH_TIMEZONE:
                 return rs.getObject(col, OffsetDateTime.class);
+            case Types.TIME_WITH_TIMEZONE:
+                return rs.getObject(col, OffsetTime.class);
             case Types.TIMESTAMP:
                 return rs.getObject(col, LocalDateTime.class);
             case Types.DATE:

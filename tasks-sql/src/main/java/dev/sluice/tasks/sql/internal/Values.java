@@ -57,13 +57,25 @@ public final class Values {
         @Nullable Object get(Object row, int i);
     }
 
-    /** A reader of {@code names} for rows shaped like {@code first}. */
+    /** A reader of {@code names} for rows shaped like {@code first}; map rows may hold other keys too. */
     public static Reader reader(Object first, List<String> names) {
+        return reader(first, names, false);
+    }
+
+    /**
+     * A reader of {@code names} for rows shaped like {@code first}. With {@code exactKeys} (the
+     * names are the first row's keys) a map row with a key that is not among them is refused, when
+     * its first column is read: a size comparison per row, and a search for the key only then.
+     */
+    public static Reader reader(Object first, List<String> names, boolean exactKeys) {
         if (first instanceof Map<?, ?>) {
             String[] keys = names.toArray(String[]::new);
             return (row, i) -> {
                 if (!(row instanceof Map<?, ?> map)) {
                     throw new IllegalArgumentException("is a " + row.getClass().getName() + ", not a map like the first row");
+                }
+                if (exactKeys && i == 0 && map.size() > keys.length) {
+                    throw extraKeys(map, names);
                 }
                 Object v = map.get(keys[i]);
                 if (v == null && !map.containsKey(keys[i])) {
@@ -106,6 +118,18 @@ public final class Values {
                 throw new IllegalStateException(t);
             }
         };
+    }
+
+    private static IllegalArgumentException extraKeys(Map<?, ?> row, List<String> names) {
+        List<String> extra = new ArrayList<>();
+        for (Object key : row.keySet()) {
+            if (!names.contains(key)) {
+                extra.add(String.valueOf(key));
+            }
+        }
+        return new IllegalArgumentException("has " + (extra.size() == 1 ? "key '" + extra.get(0) + "'" : "keys " + extra)
+                + " that the first row lacks; the load's columns, from the first row, are " + names
+                + ": give every row the same keys, or name the columns with LoadSpec.withColumns(...) to leave others out");
     }
 
     /** The record component for a column: same name, or the same once case and '_' are ignored. */

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /** The ways a load writes one batch of rows: COPY, JDBC batches, PostgreSQL and MERGE upserts. */
 final class Writers {
@@ -39,6 +40,14 @@ final class Writers {
 
         /** How it writes, for the log: "COPY", "batched INSERT", ... */
         String method();
+
+        /**
+         * The statement a batch runs, to cancel when the loading thread is interrupted; null where
+         * the connection itself is cancelled instead (PostgreSQL).
+         */
+        default @Nullable Statement statement() {
+            return null;
+        }
 
         @Override
         void close() throws SQLException;
@@ -159,6 +168,11 @@ final class Writers {
             @Override
             public String method() {
                 return "batched INSERT";
+            }
+
+            @Override
+            public Statement statement() {
+                return ps;
             }
 
             @Override
@@ -332,8 +346,105 @@ final class Writers {
             }
 
             @Override
+            public Statement statement() {
+                return ps;
+            }
+
+            @Override
             public void close() throws SQLException {
                 ps.close();
+            }
+        };
+    }
+
+    /**
+     * SQLite upsert: {@code INSERT ... ON CONFLICT (keys) DO UPDATE SET c = excluded.c} (SQLite 3.24+),
+     * a row at a time. SQLite runs in the process, so a JDBC batch saves no round trip, and a row at a
+     * time lets an indexed look-up of its key, just before, tell an update from an insert: the counts
+     * are exact, also when a key comes twice in one load.
+     */
+    static Writer sqliteUpsert(Connection conn, Target target, List<String> keys, Values.Reader reader)
+            throws SQLException {
+        List<String> keyCols = new ArrayList<>();
+        int[] keyIndex = new int[keys.size()];
+        for (int k = 0; k < keys.size(); k++) {
+            String quoted = target.quotedColumnFor(keys.get(k));
+            keyCols.add(quoted);
+            keyIndex[k] = target.quotedColumns().indexOf(quoted);
+        }
+        List<String> sets = new ArrayList<>();
+        for (String c : target.quotedColumns()) {
+            if (!keyCols.contains(c)) {
+                sets.add(c + " = excluded." + c);
+            }
+        }
+        String t = target.quotedTable();
+        String upsert = insertSql(t, target) + " ON CONFLICT (" + String.join(", ", keyCols) + ") "
+                + (sets.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", sets));
+        List<String> match = new ArrayList<>();
+        for (String k : keyCols) {
+            match.add(k + " = ?");
+        }
+        String exists = "SELECT 1 FROM " + t + " WHERE " + String.join(" AND ", match);
+        PreparedStatement ps = conn.prepareStatement(upsert);
+        PreparedStatement probe = conn.prepareStatement(exists);
+        int n = target.quotedColumns().size();
+        int[] types = target.sqlTypes();
+        Object[] values = new Object[n];
+        return new Writer() {
+            @Override
+            public Counts write(Cursor batch) throws SQLException {
+                long inserted = 0;
+                long updated = 0;
+                while (batch.hasNext()) {
+                    Object row = batch.next();
+                    for (int c = 0; c < n; c++) {
+                        try {
+                            values[c] = reader.get(row, c);
+                        } catch (IllegalArgumentException e) {
+                            throw badRow(batch.index(), null, e);
+                        }
+                        Values.bind(ps, c + 1, values[c], types[c]);
+                    }
+                    for (int k = 0; k < keyIndex.length; k++) {
+                        Values.bind(probe, k + 1, values[keyIndex[k]], types[keyIndex[k]]);
+                    }
+                    boolean existed;
+                    try (ResultSet rs = probe.executeQuery()) {
+                        existed = rs.next();
+                    }
+                    ps.executeUpdate();
+                    if (existed) {
+                        updated++;
+                    } else {
+                        inserted++;
+                    }
+                }
+                return new Counts(inserted, updated);
+            }
+
+            @Override
+            public boolean streams() {
+                return false;
+            }
+
+            @Override
+            public String method() {
+                return "INSERT ... ON CONFLICT DO UPDATE";
+            }
+
+            @Override
+            public Statement statement() {
+                return ps;
+            }
+
+            @Override
+            public void close() throws SQLException {
+                try {
+                    probe.close();
+                } finally {
+                    ps.close();
+                }
             }
         };
     }
