@@ -184,6 +184,13 @@ public final class BlockCodec {
             if (!raw.isPrimitive() && isNullable(c)) {
                 return null;
             }
+            // a number or boolean left out is 0 or false, as in BlockSchema.fromText: the record's own default, or its refusal
+            if (raw == boolean.class) {
+                return false;
+            }
+            if (raw.isPrimitive() && raw != char.class) {
+                return convert(raw, MAPPER.getNodeFactory().numberNode(0), id, path);
+            }
             throw new BlockException("block '" + id + "' lacks required field '" + path + "' (" + raw.getSimpleName()
                     + "); save the block again with a value for it, or make the record component @Nullable or Optional");
         }

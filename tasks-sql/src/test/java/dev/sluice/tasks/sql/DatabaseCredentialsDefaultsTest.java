@@ -69,9 +69,8 @@ class DatabaseCredentialsDefaultsTest {
     }
 
     @Test
-    void anEnvironmentBlockMayLeaveOutTheTimeoutAndTheDriverProperties() {
-        String json = "{\"jdbcUrl\":\"jdbc:h2:mem:envdb;DB_CLOSE_DELAY=-1\",\"username\":\"sa\",\"password\":\"env-pw-77\","
-                + "\"poolSize\":2}";
+    void anEnvironmentBlockMayLeaveOutThePoolSizeTheTimeoutAndTheDriverProperties() {
+        String json = "{\"jdbcUrl\":\"jdbc:h2:mem:envdb;DB_CLOSE_DELAY=-1\",\"username\":\"sa\",\"password\":\"env-pw-77\"}";
         AtomicReference<DatabaseCredentials> loaded = new AtomicReference<>();
         try (SluiceRuntime rt = SluiceRuntime.builder().home(home)
                 .environment(Map.of("SLUICE_BLOCK_DATABASE_CREDENTIALS_ENV_DB", json)).withoutExtensions().build()) {
@@ -81,7 +80,7 @@ class DatabaseCredentialsDefaultsTest {
                         .containsEntry("ONE", 1);
             });
         }
-        assertThat(loaded.get().poolSize()).isEqualTo(2);
+        assertThat(loaded.get().poolSize()).isEqualTo(DEFAULTS.poolSize());
         assertThat(loaded.get().connectionTimeout()).isEqualTo(DatabaseCredentials.DEFAULT_CONNECTION_TIMEOUT);
         assertThat(loaded.get().driverProperties()).isEmpty();
     }
