@@ -166,11 +166,11 @@ public final class DeploymentClient implements AutoCloseable {
     }
 
     /**
-     * The latest run of deployment {@code name} that has started (running or ended), if any among its latest 100:
-     * a slot still {@link RunStatus#SCHEDULED} has not run yet, so it is not the "last run".
+     * The latest run of deployment {@code name} that is no longer waiting (running or ended), however many
+     * runs wait after it: a slot still {@link RunStatus#SCHEDULED} has not run yet, so it is not the "last run".
      */
     public Optional<DeploymentRun> lastRun(String name) {
-        return runs(name, 100).stream().filter(r -> r.status() != RunStatus.SCHEDULED).findFirst();
+        return operations.lastRun(Objects.requireNonNull(name, "name"));
     }
 
     /** The latest {@code limit} runs of all deployments, newest first. */

@@ -197,6 +197,24 @@ abstract class WorkerContract {
     }
 
     @Test
+    void theLastRunIsTheLatestThatRanHoweverManyRunsWaitAfterIt() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment monthly = Deployment.of(Flows.REPORT, Flows.Report.class).withName("monthly")
+                .withParameters(Map.of("city", "Oslo")).withSchedules(Schedule.interval(Duration.ofDays(30)));
+        DeploymentRun manual;
+        try (Worker w = fast(db(), clock).deployments(monthly).start()) {
+            DeploymentClient client = w.client();
+            manual = client.awaitFinished(client.trigger("monthly"), Duration.ofSeconds(20)).orElseThrow();
+        }
+        clock.advance(Duration.ofMinutes(1));
+        try (DeploymentClient client = DeploymentClient.open(db(), clock)) { // no worker: the backfill waits
+            assertThat(client.backfill("monthly", T0.minus(Duration.ofDays(30 * 120)), T0, false)).hasSizeGreaterThan(100);
+            assertThat(client.runs("monthly", 100)).extracting(DeploymentRun::status).containsOnly(RunStatus.SCHEDULED);
+            assertThat(client.lastRun("monthly")).map(DeploymentRun::id).contains(manual.id());
+        }
+    }
+
+    @Test
     void eachSlotRunsOnceAndNeverEarlyAcrossRestartsAndScheduleEdits() throws Exception {
         TestClock clock = new TestClock(T0);
         Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));

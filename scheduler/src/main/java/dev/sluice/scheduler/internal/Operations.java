@@ -232,6 +232,15 @@ public final class Operations {
         }
     }
 
+    /** The latest run of {@code deployment} that started (or ended without starting). */
+    public Optional<DeploymentRun> lastRun(String deployment) {
+        try {
+            return store.lastRun(deployment);
+        } catch (SQLException e) {
+            throw store.error("find the last run of '" + deployment + "'", e);
+        }
+    }
+
     /** A registered deployment. */
     public Optional<DeploymentInfo> deployment(String name) {
         try {

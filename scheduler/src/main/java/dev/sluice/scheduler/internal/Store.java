@@ -580,6 +580,19 @@ public final class Store {
         });
     }
 
+    /** The latest run of {@code deployment} that is no longer waiting (state not SCHEDULED), whatever runs wait after it. */
+    public Optional<DeploymentRun> lastRun(String deployment) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run"
+                    + " where deployment = ? and state <> 'SCHEDULED' order by created_at desc, id desc limit 1")) {
+                ps.setString(1, deployment);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** The outcome of {@link #claim}. */
     public enum Claim {
         /** Now RUNNING on this worker, holding its leases. */
