@@ -132,6 +132,13 @@ class ExtensionTest {
                 .hasMessageNotContaining("in-the-url-123")
                 .hasMessageNotContaining("pa55-word-xyz");
         assertThat(db.toString()).doesNotContain("in-the-url-123").doesNotContain("pa55-word-xyz");
+        // the driver echoes a URL's user:password@host in its own message
+        HistoryDatabase userInfo = HistoryDatabase.of("jdbc:postgresql://bob:Top-Secret-99@127.0.0.1:1/sluice",
+                "", Secret.of("")).withConnectTimeout(Duration.ofMillis(500));
+        assertThatThrownBy(() -> History.open(userInfo))
+                .isInstanceOf(HistoryUnavailableException.class)
+                .hasMessageContaining("cannot connect")
+                .hasMessageNotContaining("Top-Secret-99");
 
         // chosen by the environment: the runtime logs it and runs without a history
         FlowRun<Integer> run = runWithDefaults(Map.of("SLUICE_DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/sluice",
