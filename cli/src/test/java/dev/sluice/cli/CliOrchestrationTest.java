@@ -65,6 +65,13 @@ class CliOrchestrationTest {
             Result show = run("deployments", "show", "daily-report");
             assertThat(show.out()).contains("Next runs:", "region", "days");
             assertThat(show.out().lines().filter(l -> l.startsWith("Next runs:")).findFirst().orElseThrow().split(",")).hasSize(5);
+            Result showJson = run("deployments", "show", "daily-report", "--json");
+            assertThat(showJson.code()).as(showJson.all()).isZero();
+            com.fasterxml.jackson.databind.JsonNode doc = readJson(showJson.out());
+            assertThat(doc.path("parameterSchema").path("properties").path("region").path("type").asText()).isEqualTo("string");
+            assertThat(doc.path("parameterSchema").path("properties").has("days")).isTrue();
+            assertThat(doc.path("nextRuns")).hasSize(5);
+            assertThat(doc.path("scheduleSpecs").get(0).asText()).contains("Europe/Berlin");
 
             Result ok = run("deployments", "run", "daily-report", "-p", "region=east", "-p", "days=3", "--wait", "--timeout", "PT60S");
             assertThat(ok.code()).as(ok.all()).isZero();
@@ -269,5 +276,13 @@ class CliOrchestrationTest {
         assertThat(noProvider.code()).isEqualTo(SluiceCli.USAGE);
         assertThat(noProvider.err()).contains("provides no deployments", "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
         assertThat(run("worker", "start", "--jar", home.resolve("missing.jar").toString()).code()).isEqualTo(SluiceCli.NOT_FOUND);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
     }
 }

@@ -110,7 +110,7 @@ final class DeploymentsCommands {
                 if (json) {
                     List<Map<String, Object>> doc = new ArrayList<>();
                     for (DeploymentInfo d : all) {
-                        doc.add(summary(d, client));
+                        doc.add(summary(d, client, cli.clock.instant()));
                     }
                     Output.json(cli, doc);
                     return;
@@ -143,7 +143,7 @@ final class DeploymentsCommands {
         };
     }
 
-    static Map<String, Object> summary(DeploymentInfo d, DeploymentClient client) {
+    static Map<String, Object> summary(DeploymentInfo d, DeploymentClient client, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("flow", d.flowName());
@@ -151,11 +151,27 @@ final class DeploymentsCommands {
         m.put("description", d.description());
         m.put("tags", d.tags());
         m.put("schedules", d.schedules().stream().map(Schedule::description).toList());
+        m.put("scheduleSpecs", d.schedules().stream().map(Schedule::toString).toList()); // what Schedule.parse reads
         m.put("paused", d.paused());
         m.put("parameters", d.parameters());
-        m.put("parameterSchema", d.parameterSchema().parameters().stream().map(Parameter::name).toList());
+        m.put("parameterNames", d.parameterSchema().parameters().stream().map(Parameter::name).toList());
+        try {
+            m.put("parameterSchema", new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.parameterSchema().toJson()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a parameter schema that is not JSON: " + e.getOriginalMessage(), e);
+        }
+        m.put("nextRuns", d.paused() ? List.of() : nextRuns(d, now));
         m.put("lastRun", client.lastRun(d.name()).orElse(null));
         return m;
+    }
+
+    /** The next {@code 5} slots of all of {@code d}'s schedules after {@code now}, in time order. */
+    static List<Instant> nextRuns(DeploymentInfo d, Instant now) {
+        java.util.TreeSet<Instant> all = new java.util.TreeSet<>();
+        for (Schedule s : d.schedules()) {
+            all.addAll(s.next(5, now));
+        }
+        return all.stream().limit(5).toList();
     }
 
 
@@ -185,8 +201,7 @@ final class DeploymentsCommands {
                 DeploymentInfo d = find(client, name);
                 List<DeploymentRun> recent = client.runs(name, 10);
                 if (json) {
-                    Map<String, Object> doc = summary(d, client);
-                    doc.put("parameterSchema", cli.json.valueToTree(d.parameterSchema().parameters()));
+                    Map<String, Object> doc = summary(d, client, cli.clock.instant());
                     doc.put("recentRuns", recent);
                     Output.json(cli, doc);
                     return;
@@ -200,11 +215,7 @@ final class DeploymentsCommands {
                 p.field("Schedules", schedules(d) + (d.paused() ? " (paused)" : ""));
                 List<String> nextFive = new ArrayList<>();
                 if (!d.paused()) {
-                    List<Instant> all = new ArrayList<>();
-                    for (Schedule s : d.schedules()) {
-                        all.addAll(s.next(5, cli.clock.instant()));
-                    }
-                    all.stream().sorted().distinct().limit(5).forEach(i -> nextFive.add(Runs.time(i)));
+                    nextRuns(d, cli.clock.instant()).forEach(i -> nextFive.add(Runs.time(i)));
                 }
                 p.field("Next runs", nextFive.isEmpty() ? "-" : String.join(", ", nextFive));
                 p.field("Parameters", d.parameterSchema().parameters().isEmpty() ? "-"
