@@ -43,8 +43,11 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
     /** The environment variable naming a saved {@code history-database} block to use instead. */
     public static final String BLOCK_VARIABLE = "SLUICE_DATABASE_BLOCK";
 
-    /** Validates every field. */
+    /** Validates every field; a pool size of 0 (left out of a saved block) is {@link #DEFAULT_POOL_SIZE}. */
     public HistoryDatabase {
+        if (poolSize == 0) {
+            poolSize = DEFAULT_POOL_SIZE;
+        }
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(password, "password");

@@ -67,7 +67,7 @@ public final class Schedule {
      * Every {@code every} of elapsed time, from 1970-01-01T00:00:00Z unless {@linkplain #anchoredAt
      * anchored}: {@code Schedule.interval(Duration.ofMinutes(15))} fires at :00, :15, :30 and :45 UTC.
      *
-     * @throws IllegalArgumentException if {@code every} is zero or negative
+     * @throws IllegalArgumentException if {@code every} is shorter than 1 second (each slot is a run)
      */
     public static Schedule interval(Duration every) {
         return new Schedule(IntervalTimetable.of(every));

@@ -258,6 +258,8 @@ class ScheduleTest {
         assertThat(Schedule.interval(Duration.ofDays(2)).description()).isEqualTo("every 2 days");
         assertThat(Schedule.interval(Duration.ofSeconds(90)).description()).isEqualTo("every 90 seconds");
         assertThat(Schedule.interval(Duration.ofMillis(1500)).description()).isEqualTo("every 1500 milliseconds");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.interval(Duration.ofMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be at least 1 second, was PT0.001S");
     }
 
     @Test

@@ -39,6 +39,10 @@ public final class IntervalTimetable implements Timetable {
         if (every.isZero() || every.isNegative()) {
             throw new IllegalArgumentException("interval must be positive, was " + every);
         }
+        if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+            // each slot is a run with rows in the database: a millisecond interval is thousands of runs a second
+            throw new IllegalArgumentException("interval must be at least 1 second, was " + every);
+        }
         return new IntervalTimetable(every, EPOCH, false);
     }
 
