@@ -289,6 +289,7 @@ public final class History implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(10);
         private Duration crashAfter = Duration.ofSeconds(60);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private boolean closeAtExit = true;
         private int schemaVersion = Schema.LATEST;
 
         private Builder(HistoryDatabase database) {
@@ -378,6 +379,17 @@ public final class History implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a JVM shutdown hook writes what is queued and closes the history when the JVM stops
+         * without {@link History#close()} having been called (default true). An owner that closes it
+         * itself at exit, once the runs it records have ended (as a worker does after its grace period),
+         * turns this off, so the history is not closed under runs that are still being recorded.
+         */
+        public Builder closeAtExit(boolean close) {
+            this.closeAtExit = close;
+            return this;
+        }
+
         /** How long {@link History#close()} waits for the queue to be written (default 30 s). */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = positive("closeTimeout", timeout);
@@ -404,7 +416,7 @@ public final class History implements AutoCloseable {
          */
         public History open() {
             Engine engine = Engine.open(new Engine.Settings(database, clock, retention, purgeInterval, queueCapacity,
-                    batchSize, maxBlock, linger, heartbeat, crashAfter, closeTimeout, schemaVersion));
+                    batchSize, maxBlock, linger, heartbeat, crashAfter, closeTimeout, schemaVersion, closeAtExit));
             return new History(engine, clock);
         }
     }

@@ -32,6 +32,20 @@ final class Flows {
     /** Sleeps in a task for a minute (until cancelled). */
     static final Flow0<String> SLEEPY = Flow.of("sleepy", () -> NAP.run("x"));
 
+    static final Task<Integer, Integer> STEP = Task.of("step", (Integer i) -> {
+        Thread.sleep(300);
+        return i;
+    });
+
+    /** Five task runs of 300 ms one after the other: about 1.5 s, well inside a worker's grace period. */
+    static final Flow0<Integer> BRIEF = Flow.of("brief", () -> {
+        int sum = 0;
+        for (int i = 0; i < 5; i++) {
+            sum += STEP.run(i);
+        }
+        return sum;
+    });
+
     /** {@link #SLEEPY} with one retry: run again once if its worker dies while running it. */
     static final Flow0<String> SLEEPY_RETRIED = Flow.of("sleepy-retried", () -> NAP.run("y"))
             .withRetries(1, java.time.Duration.ofMillis(10));

@@ -17,6 +17,7 @@ public final class WorkerChild {
             Deployment.of(Flows.NOOP),
             Deployment.of(Flows.SLEEPY),
             Deployment.of(Flows.SLEEPY_RETRIED),
+            Deployment.of(Flows.BRIEF),
             Deployment.of(Flows.NOOP).withName("tick").withSchedules(Schedule.interval(Duration.ofSeconds(1)))
                     .withCatchUp(CatchUp.ALL, Duration.ofMinutes(5)),
         };

@@ -26,7 +26,7 @@ public final class Engine implements AutoCloseable {
     /** Everything {@code History.Builder} sets. */
     public record Settings(HistoryDatabase database, Clock clock, Retention retention, Duration purgeInterval,
             int queueCapacity, int batchSize, Duration maxBlock, Duration linger, Duration heartbeat,
-            Duration crashAfter, Duration closeTimeout, int schemaTarget) {
+            Duration crashAfter, Duration closeTimeout, int schemaTarget, boolean closeAtExit) {
     }
 
     private final Settings settings;
@@ -95,7 +95,9 @@ public final class Engine implements AutoCloseable {
             long every = Math.max(1_000, settings.purgeInterval().toMillis());
             maintenance.scheduleWithFixedDelay(this::purgeQuietly, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
         }
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (settings.closeAtExit()) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         LOG.debug("run history {} open (owner {})", db.description(), owners.id());
     }
 
@@ -216,7 +218,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         db.close();
-        if (Thread.currentThread() != shutdownHook) {
+        if (settings.closeAtExit() && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException e) {

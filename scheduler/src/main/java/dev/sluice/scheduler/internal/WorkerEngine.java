@@ -97,6 +97,11 @@ public final class WorkerEngine implements AutoCloseable {
     private Operations operations;
     private volatile boolean stopping;
     private long ticks;
+    /**
+     * Stops the worker gracefully when the JVM stops (SIGTERM, Ctrl-C) without {@link #close()}: its runs get
+     * the grace period, and its history is closed only after them, so their ends are recorded.
+     */
+    private final Thread exitHook = new Thread(this::close, "sluice-worker-exit");
 
     private WorkerEngine(Settings settings, Database db, Store store, History history, String id, String name,
             @Nullable FileChannel lockChannel, @Nullable FileLock lock) {
@@ -160,7 +165,9 @@ public final class WorkerEngine implements AutoCloseable {
                 }
             }
             try {
-                history = History.builder(settings.database()).clock(settings.clock()).retention(settings.retention()).open();
+                // closed by this worker, at exit too, once its runs ended or were handed back (see exitHook)
+                history = History.builder(settings.database()).clock(settings.clock()).retention(settings.retention())
+                        .closeAtExit(false).open();
             } catch (HistoryException e) {
                 throw new SchedulerDatabaseException("cannot start the worker: " + e.getMessage(), e);
             }
@@ -287,6 +294,7 @@ public final class WorkerEngine implements AutoCloseable {
         if (!settings.retention().isForever()) {
             maintenance.scheduleWithFixedDelay(this::purgeQuietly, 60, 3600, TimeUnit.SECONDS);
         }
+        Runtime.getRuntime().addShutdownHook(exitHook);
         LOG.info("worker {} ({}) serves {} deployment(s) on {}", name, id, settings.deployments().size(), db.description());
         if (!dropped.isEmpty()) {
             LOG.info("worker {}: {} upcoming run(s) of changed schedules dropped", name, dropped.size());
@@ -737,6 +745,13 @@ public final class WorkerEngine implements AutoCloseable {
             return;
         }
         stopping = true;
+        if (Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // the JVM is stopping (the hook runs, and waits for this close), or the worker never started
+            }
+        }
         try {
             scheduler.stop();
         } catch (RuntimeException e) {
