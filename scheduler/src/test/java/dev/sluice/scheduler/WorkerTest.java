@@ -20,6 +20,23 @@ class WorkerTest extends WorkerContract {
     }
 
     @Test
+    void aScheduleWithNoTimeAfterNowIsNamedInAWarningWhenTheWorkerStarts() throws Exception {
+        Deployment ended = Deployment.of(Flows.NOOP).withName("ended")
+                .withSchedules(Schedule.rrule("FREQ=DAILY;COUNT=3", "UTC")); // three days of 1970
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Worker w = Worker.builder(db()).name("w").deployments(ended).start()) {
+            assertThat(w.client().deployment("ended")).isPresent();
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("schedule 'every day at 00:00 UTC, 3 times' of deployment 'ended' has no time after now")
+                .contains("anchoredAt");
+    }
+
+    @Test
     void threadsOfOneJvmOpeningANewFileAtOnceMigrateItOneAfterTheOther() throws Exception {
         // the run history's and the scheduler's migrations take one lock per file; a second file lock taken in the
         // same JVM would throw OverlappingFileLockException, so each module goes through the JVM's lock first

@@ -299,6 +299,17 @@ public final class WorkerEngine implements AutoCloseable {
         if (!dropped.isEmpty()) {
             LOG.info("worker {}: {} upcoming run(s) of changed schedules dropped", name, dropped.size());
         }
+        Instant now = settings.clock().instant();
+        for (Deployment d : settings.deployments()) {
+            for (Schedule schedule : d.schedules()) {
+                if (schedule.next(1, now).isEmpty()) {
+                    // an RRULE whose COUNT or UNTIL ended before now (counted from 1970 unless anchored) is valid, and silent
+                    LOG.warn("worker {}: schedule '{}' of deployment '{}' has no time after now: it will never fire"
+                            + " (its COUNT or UNTIL ended; anchor it with anchoredAt(start) to count from a later start)",
+                            name, schedule.description(), d.name());
+                }
+            }
+        }
     }
 
     /** This worker's id. */
