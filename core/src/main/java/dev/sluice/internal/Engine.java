@@ -514,7 +514,7 @@ public final class Engine {
      */
     private static void fireWithDeadline(RunRecord run, List<HookEvent> events) {
         Duration limit = run.runtime.hookTimeout();
-        Frame context = Frame.current().capture();
+        Frame context = hookContext(run);
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
         Future<?> hooks;
@@ -559,6 +559,19 @@ public final class Engine {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The context a run's hooks see: the run's runtime, and the runs it was started from. Taken from
+     * the run's record, not from the calling thread, which for a submitted run is a worker (or a
+     * thread that joined it) and knows nothing of the flow.
+     */
+    private static Frame hookContext(RunRecord run) {
+        if (run instanceof TaskRunRecord task) {
+            RunRecord.Extras x = task.extras;
+            return new Frame(task.runtime, task.flow, x == null ? null : x.parentTask, Set.of(), false);
+        }
+        return Frame.current().capture(); // a flow run ends on the thread that called it
     }
 
     private static String names(List<HookEvent> events) {
