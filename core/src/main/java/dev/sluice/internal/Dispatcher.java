@@ -73,12 +73,13 @@ final class Dispatcher {
     private void pump() {
         ArrayDeque<Dispatcher> held = HELD.get();
         held.push(this);
-        boolean again = false;
         try {
             for (int done = 0; ; done++) {
                 if (done == BATCH) {
-                    again = true; // keeps its place among the pumps, at the back of the executor's queue
-                    return;
+                    if (requeue()) {
+                        return; // keeps its place among the pumps, at the back of the executor's queue
+                    }
+                    done = 0; // the executor takes no more jobs (its runtime closed): the jobs queued run here
                 }
                 Runnable job = queue.poll();
                 if (job == null) {
@@ -101,13 +102,16 @@ final class Dispatcher {
             throw e;
         } finally {
             held.pop();
-            if (again) {
-                try {
-                    executor.execute(pump);
-                } catch (RejectedExecutionException closing) {
-                    pumps.decrementAndGet();
-                }
-            }
+        }
+    }
+
+    /** Puts this pump at the back of the executor's queue; false if the executor takes no more. */
+    private boolean requeue() {
+        try {
+            executor.execute(pump);
+            return true;
+        } catch (RejectedExecutionException closing) {
+            return false;
         }
     }
 

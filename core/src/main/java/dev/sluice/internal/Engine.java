@@ -49,11 +49,20 @@ public final class Engine {
         TaskFutureImpl<R> future = new TaskFutureImpl<>(run, frame);
         Runnable job = future::runOnWorker;
         FlowRunRecord flow = frame.flow;
-        if (flow != null) {
-            flow.futures.add(future);
-            flow.dispatcher.submit(job);
-        } else {
-            run.runtime.workers().tasks().execute(job);
+        try {
+            if (flow != null) {
+                flow.futures.add(future);
+                flow.dispatcher.submit(job);
+            } else {
+                run.runtime.workers().tasks().execute(job);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!run.runtime.isClosed()) {
+                throw e;
+            }
+            IllegalStateException closed = run.runtime.closedError(); // closed since the check in newTaskRun
+            future.abandon(closed);
+            throw closed;
         }
         return future;
     }
@@ -75,11 +84,13 @@ public final class Engine {
     }
 
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
+        RuntimeState runtime = frame.state();
+        runtime.refuseIfClosed();
         FlowRunRecord flow = frame.flow;
         // outside a flow no counter is shared (threads running tasks side by side would contend on it): the name uses the id
         long seq = flow != null ? flow.nextTaskSeq() : -1;
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
-        TaskRunRecord run = new TaskRunRecord(frame.state(), spec, args, tags, initial, flow, frame.task, seq);
+        TaskRunRecord run = new TaskRunRecord(runtime, spec, args, tags, initial, flow, frame.task, seq);
         if (flow != null) {
             flow.addTaskRun(run);
         }
@@ -217,6 +228,9 @@ public final class Engine {
 
         @Override
         public boolean retryable(Throwable error) {
+            if (run.runtime.isClosed()) {
+                return false; // another attempt would be refused, or would repeat side effects under a closed runtime
+            }
             State verdict = classify(error);
             return (verdict == State.FAILED || verdict == State.TIMED_OUT) && policy.shouldRetry(error)
                     && !(error instanceof NotificationException ne && !ne.isRetryable()); // it may have been delivered
@@ -277,8 +291,10 @@ public final class Engine {
     public static FlowRunRecord runFlow(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         FlowRunRecord parent = frame.flow;
+        RuntimeState runtime = frame.state();
+        runtime.refuseIfClosed();
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
-        FlowRunRecord run = new FlowRunRecord(frame.state(), spec, spec.prepare(args), tags, parent);
+        FlowRunRecord run = new FlowRunRecord(runtime, spec, spec.prepare(args), tags, parent);
         if (parent != null) {
             parent.addSubflow(run);
         }
@@ -437,7 +453,12 @@ public final class Engine {
             return body.call();
         }
         run.extras().attemptDeadline = System.nanoTime() + timeout.toNanos();
-        Future<Object> future = run.runtime.workers().timed().submit(body::call);
+        Future<Object> future;
+        try {
+            future = run.runtime.workers().timed().submit(body::call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw run.runtime.isClosed() ? run.runtime.closedError() : e;
+        }
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

@@ -91,6 +91,19 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         }
     }
 
+    /**
+     * Ends a run that can never start, because its runtime closed as it was submitted: FAILED with
+     * {@code error}, which the submitter is thrown (so it counts as seen).
+     */
+    void abandon(Throwable error) {
+        if (CLAIMED.compareAndSet(this, 0, 1)) {
+            submittedFrom = null;
+            observed = true;
+            Engine.end(record, dev.sluice.State.FAILED, error);
+            completeExceptionally(Engine.taskFailed(record, error));
+        }
+    }
+
     boolean isCancelled() {
         return cancelled;
     }
