@@ -13,17 +13,23 @@ import org.jspecify.annotations.Nullable;
  */
 public interface TaskFuture<R extends @Nullable Object> {
     /**
-     * Waits for the run and returns its result.
+     * Waits for the run and returns its result. If no worker has started it yet, the caller runs it
+     * itself (inside a run under a concurrency bound, only if that run holds a slot of the bound,
+     * which it lends), so runs joining runs they submitted never deadlock a bounded flow.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
     R join();
 
     /**
-     * Waits at most {@code timeout} for the run.
+     * Waits at most {@code timeout} for the run. Like {@link #join()}, a run no worker has started
+     * yet is started by the caller (when it may lend its concurrency slot), on a thread of its own so
+     * that the wait still ends at the timeout; a run still going on then goes on.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
-     * @throws SluiceException if the run is still going on after {@code timeout}
+     * @throws SluiceException if the run has not ended after {@code timeout} (the message says
+     *     whether it never started or is still running)
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     R join(Duration timeout);
 

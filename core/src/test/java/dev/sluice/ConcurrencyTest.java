@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -148,5 +149,49 @@ class ConcurrencyTest {
     void submittedTasksOutsideAFlowRunToo() {
         Task<Integer, Integer> sq = Task.of("sq", (Integer i) -> i * i);
         assertThat(Futures.all(sq.map(List.of(1, 2, 3)))).containsExactly(1, 4, 9);
+    }
+
+    @Test
+    void aTimedJoinInsideASubmittedTaskRunsTheQueuedRunWithTheJoinersSlot() {
+        Task<Integer, Integer> leaf = Task.of("leaf", (Integer i) -> i);
+        Task<Integer, Integer> midJ = Task.of("midJ", (Integer i) -> leaf.submit(i).join(Duration.ofSeconds(2)));
+        FlowRun<Integer> run = Flow.named("nested").withMaxConcurrency(1).of((Integer n) ->
+                Futures.all(midJ.map(List.of(1, 2, 3))).stream().mapToInt(x -> x).sum()).runForState(0);
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo(6);
+    }
+
+    @Test
+    void aTaskWithATimeoutLendsItsSlotToTheRunItJoinsFromItsOwnThread() {
+        Task<Integer, Integer> leaf = Task.of("leaf", (Integer i) -> i);
+        Task<Integer, Integer> midT = Task.named("midT").withTimeout(Duration.ofSeconds(2))
+                .of((Integer i) -> leaf.submit(i).join());
+        FlowRun<Integer> run = Flow.named("nested-timed").withMaxConcurrency(1).of((Integer n) ->
+                Futures.all(midT.map(List.of(1, 2, 3))).stream().mapToInt(x -> x).sum()).runForState(0);
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo(6);
+    }
+
+    @Test
+    void aTimedJoinOfAQueuedRunSaysItNeverStartedAndANegativeTimeoutIsRefused() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer, Integer> blocker = Task.of("blocker", (Integer i) -> {
+            release.await();
+            return i;
+        });
+        FlowRun<String> run = Flow.of("queued", () -> {
+            TaskFuture<Integer> first = blocker.submit(1);
+            TaskFuture<Integer> second = blocker.submit(2); // queued: the flow's own thread holds no slot to lend
+            try {
+                assertThatThrownBy(() -> second.join(Duration.ofMillis(100))).isInstanceOf(TaskFutureException.class)
+                        .hasMessageContaining("has not started after waiting PT0.1S").hasMessageNotContaining("running");
+                assertThatThrownBy(() -> second.join(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("timeout must be >= 0");
+            } finally {
+                release.countDown();
+            }
+            return first.join() + "," + second.join();
+        }).withMaxConcurrency(1).runForState();
+        assertThat(run.result()).isEqualTo("1,2");
     }
 }

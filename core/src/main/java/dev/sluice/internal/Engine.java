@@ -38,7 +38,7 @@ public final class Engine {
     public static @Nullable Object runTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.PENDING);
-        return executeTask(run, frame, true);
+        return executeTask(run, frame, true, frame.held);
     }
 
     /** Starts a task run concurrently; inside a flow, bounded by the flow's max concurrency. */
@@ -67,8 +67,11 @@ public final class Engine {
         return future;
     }
 
-    /** What a submitted run does, on the thread that took it up. */
-    static void runSubmitted(TaskFutureImpl<?> future, Frame frame) {
+    /**
+     * What a submitted run does, on the thread that took it up: a worker, holding a slot of
+     * {@code held} (its flow's dispatcher), or a run that joined it, lending its own slot.
+     */
+    static void runSubmitted(TaskFutureImpl<?> future, Frame frame, @Nullable Dispatcher held) {
         TaskRunRecord run = future.record;
         if (future.isCancelled()) {
             CancellationException cancelled = new CancellationException("cancelled before it started");
@@ -77,7 +80,7 @@ public final class Engine {
             return;
         }
         try {
-            future.complete(executeTask(run, frame, false));
+            future.complete(executeTask(run, frame, false, held));
         } catch (Throwable t) {
             future.completeExceptionally(t);
         }
@@ -102,12 +105,12 @@ public final class Engine {
      * Runs the task's attempts, through the cache when it has a policy, and ends the run: the
      * engine is the only place a run ends.
      */
-    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, boolean inline) {
+    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, boolean inline, @Nullable Dispatcher held) {
         Object result;
         State state = State.COMPLETED;
         try {
             if (CacheEngine.applies(run.spec)) {
-                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer, false));
+                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer, false, held));
                 result = outcome.value();
                 String from = outcome.cachedFrom();
                 if (from != null) {
@@ -116,7 +119,7 @@ public final class Engine {
                 }
             } else {
                 // a run made here and started at once (not one that waited in a queue) reads the clock once for both
-                result = runAttempts(run, outer, inline);
+                result = runAttempts(run, outer, inline, held);
             }
         } catch (Failure f) {
             end(run, f.verdict, f.error);
@@ -152,12 +155,13 @@ public final class Engine {
     }
 
     /** The attempts of a task run: its result, or a {@link Failure}; does not end the run. */
-    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer, boolean startsWhenCreated) {
+    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer, boolean startsWhenCreated,
+            @Nullable Dispatcher held) {
         Spec spec = run.spec;
         RetryPolicy policy = spec.retryPolicy();
         int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
         boolean retrying = outer.retrying || retries > 0;
-        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying);
+        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held);
         TaskAttempts attempts = new TaskAttempts(run, policy, inner);
         attempts.startsWhenCreated = startsWhenCreated;
         try {
@@ -299,7 +303,7 @@ public final class Engine {
             parent.addSubflow(run);
         }
         run.announce();
-        Frame inner = new Frame(run.runtime, run, null, tags, false);
+        Frame inner = new Frame(run.runtime, run, null, tags, false, frame.held);
         RetryPolicy policy = spec.retryPolicy();
         Attempts events = new Attempts(run, policy) {
             @Override
@@ -590,7 +594,7 @@ public final class Engine {
     private static Frame hookContext(RunRecord run) {
         if (run instanceof TaskRunRecord task) {
             RunRecord.Extras x = task.extras;
-            return new Frame(task.runtime, task.flow, x == null ? null : x.parentTask, Set.of(), false);
+            return new Frame(task.runtime, task.flow, x == null ? null : x.parentTask, Set.of(), false, null);
         }
         return Frame.current().capture(); // a flow run ends on the thread that called it
     }

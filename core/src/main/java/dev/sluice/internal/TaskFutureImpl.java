@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,31 +55,46 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     /** The job a worker runs: the run, unless a joining thread has already taken it. */
     void runOnWorker() {
         if (CLAIMED.compareAndSet(this, 0, 1)) {
-            runHere(true);
+            FlowRunRecord flow = record.flow;
+            runHere(flow == null ? null : flow.dispatcher, true); // the pump that runs this holds a slot of it
         }
     }
 
     /**
-     * Runs the body on the calling thread if no worker has started it yet: so a thread that waits
-     * for a queued run never waits on a pool that may be full of such waiters (no deadlock).
+     * Runs the body itself if no worker has started it yet, so a run that waits for a queued run
+     * never waits on a pool that may be full of such waiters (no deadlock); under a bound only if
+     * the joining run holds a slot of the bound, which it lends while it waits. With {@code aside},
+     * on a thread of its own (so a join with a timeout still stops waiting at its deadline), else
+     * on the calling thread.
      */
-    private boolean runIfNotStarted() {
-        FlowRunRecord flow = record.flow;
-        if (claimed != 0 || (flow != null && !flow.dispatcher.mayRunInline()) || !CLAIMED.compareAndSet(this, 0, 1)) {
-            return false;
+    private void runIfNotStarted(boolean aside) {
+        if (claimed != 0) {
+            return;
         }
-        runHere(false);
-        return true;
+        Dispatcher held = Frame.current().held; // the joining run's slot, whichever thread its body is on
+        FlowRunRecord flow = record.flow;
+        if ((flow != null && !flow.dispatcher.mayRunInline(held)) || !CLAIMED.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        if (aside) {
+            try {
+                record.runtime.workers().timed().execute(() -> runHere(held, true));
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the runtime closed: run it here
+            }
+        }
+        runHere(held, false);
     }
 
-    private void runHere(boolean onWorker) {
+    private void runHere(@Nullable Dispatcher held, boolean onWorker) {
         runner = Thread.currentThread(); // cancel() reads it under the lock; clearing it (below) takes the lock
         boolean wasInterrupted = !onWorker && Thread.interrupted();
         try {
             Frame frame = submittedFrom;
             submittedFrom = null;
             if (frame != null) {
-                Engine.runSubmitted(this, frame);
+                Engine.runSubmitted(this, frame, held);
             }
         } finally {
             synchronized (this) {
@@ -161,7 +177,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     @Override
     public @Nullable R join() {
         observed = true;
-        runIfNotStarted(); // no worker took it yet: run it here rather than wait on a pool that may be full of waiters
+        runIfNotStarted(false); // no worker took it yet: run it here rather than wait on a pool that may be full of waiters
         try {
             return value(outcome());
         } catch (InterruptedException e) {
@@ -172,27 +188,48 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     @Override
     public @Nullable R join(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
+        }
         observed = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long nanos = saturatedNanos(timeout);
+        runIfNotStarted(true); // no worker took it yet: start it (lending this run's slot) rather than wait on the pool
         try {
-            Object o = outcome;
+            Object o = awaitOutcome(start, nanos);
             if (o == null) {
-                synchronized (this) {
-                    waiters = true;
-                    long left;
-                    while ((o = outcome) == null && (left = deadline - System.nanoTime()) > 0) {
-                        wait(Math.max(1, left / 1_000_000), 0);
-                    }
-                }
-            }
-            if (o == null) {
-                throw new TaskFutureException(record + " still running after waiting " + timeout,
-                        new java.util.concurrent.TimeoutException());
+                String why = claimed == 0 ? " has not started after waiting " + timeout + ": it is still queued"
+                        : " still running after waiting " + timeout;
+                throw new TaskFutureException(record + why, new java.util.concurrent.TimeoutException());
             }
             return value(o);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFutureException("interrupted while waiting for " + record, e);
+        }
+    }
+
+    /** The outcome, waiting at most {@code nanos} from {@code start}; null if it did not come. */
+    @Nullable Object awaitOutcome(long start, long nanos) throws InterruptedException {
+        Object o = outcome;
+        if (o == null) {
+            synchronized (this) {
+                waiters = true;
+                long left;
+                while ((o = outcome) == null && (left = nanos - (System.nanoTime() - start)) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            }
+        }
+        return o;
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -262,7 +299,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     /** Waits for the run to end, whatever the outcome (running it here if no worker has started it). */
     void await() throws InterruptedException {
-        runIfNotStarted();
+        runIfNotStarted(false);
         outcome();
     }
 
