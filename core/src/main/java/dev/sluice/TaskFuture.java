@@ -7,7 +7,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The pending result of a submitted task run ({@code task.submit(...)}). Inside a flow, the flow
  * waits for every submitted run before it ends; a run that failed and was never joined fails the
- * flow, so no failure goes unseen.
+ * flow, so no failure goes unseen. A run counts as joined once its outcome (its result or its
+ * failure) was handed to someone: by {@link #join()}, by a {@link #join(Duration)} that did not
+ * time out, by the {@link #toCompletableFuture()} view's methods that hand over a failure, or by
+ * {@link #cancel()} (the caller chose its fate). A join that timed out saw nothing.
  *
  * @param <R> the task's result type
  */
@@ -51,6 +54,15 @@ public interface TaskFuture<R extends @Nullable Object> {
      */
     boolean cancel();
 
-    /** A {@link CompletableFuture} view, for composing with other async code. */
+    /**
+     * A {@link CompletableFuture} view, for composing with other async code; each call makes a new
+     * one, and completing it does not complete the run. Its methods that hand the run's failure to
+     * the caller count as joining the run: {@code join}, {@code get}, {@code getNow},
+     * {@code exceptionally}, {@code exceptionallyCompose}, {@code handle}, {@code whenComplete} and
+     * their async forms, on the view or on a stage made from it. {@code thenApply},
+     * {@code thenAccept} and the like alone do not (nor {@code isCompletedExceptionally}), so a
+     * failure only they saw still fails the flow. {@code join} and {@code get} run a queued run as
+     * {@link #join()} does; {@code cancel} on the view cancels the run as {@link #cancel()} does.
+     */
     CompletableFuture<R> toCompletableFuture();
 }

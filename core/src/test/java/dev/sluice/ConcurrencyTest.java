@@ -194,4 +194,68 @@ class ConcurrencyTest {
         }).withMaxConcurrency(1).runForState();
         assertThat(run.result()).isEqualTo("1,2");
     }
+
+    @Test
+    void aTimedGetOnTheCompletableFutureViewRunsTheQueuedRunWithTheJoinersSlotToo() {
+        Task<Integer, Integer> leaf = Task.of("leaf", (Integer i) -> i);
+        Task<Integer, Integer> midC = Task.of("midC", (Integer i) -> leaf.submit(i).toCompletableFuture().get(2, TimeUnit.SECONDS));
+        FlowRun<Integer> run = Flow.named("nested-cf").withMaxConcurrency(1).of((Integer n) ->
+                Futures.all(midC.map(List.of(1, 2, 3))).stream().mapToInt(x -> x).sum()).runForState(0);
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo(6);
+    }
+
+    /** A task that fails once {@code release} opens. */
+    private static Task<Integer, Integer> failsWhenReleased(CountDownLatch release) {
+        return Task.of("t", (Integer i) -> {
+            release.await();
+            throw new IllegalStateException("task " + i + " failed");
+        });
+    }
+
+    @Test
+    void aJoinThatTimedOutSawNoFailure() {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer, Integer> t = failsWhenReleased(release);
+        FlowRun<String> run = Flow.of("join-timeout", () -> {
+            TaskFuture<Integer> f = t.submit(2);
+            assertThatThrownBy(() -> f.join(Duration.ofMillis(50))).isInstanceOf(TaskFutureException.class);
+            release.countDown();
+            return "returned";
+        }).runForState();
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.error()).hasValueSatisfying(e -> assertThat(e.message()).contains("never joined").contains("task 2 failed"));
+    }
+
+    @Test
+    void aCompletableFutureViewOnlyComposedOnSawNoFailure() {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer, Integer> t = failsWhenReleased(release);
+        List<Integer> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        FlowRun<String> run = Flow.of("cf-viewed", () -> {
+            t.submit(2).toCompletableFuture().thenApply(v -> v + 1).thenAccept(got::add);
+            release.countDown();
+            return "returned";
+        }).runForState();
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.error()).hasValueSatisfying(e -> assertThat(e.message()).contains("never joined").contains("task 2 failed"));
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void aCompletableFutureViewThatHandsOverTheFailureCountsAsAJoin() {
+        CountDownLatch release = new CountDownLatch(1);
+        Task<Integer, Integer> t = failsWhenReleased(release);
+        FlowRun<String> run = Flow.of("cf-handled", () -> {
+            java.util.concurrent.CompletableFuture<Integer> handled = t.submit(1).toCompletableFuture()
+                    .thenApply(v -> v + 1).exceptionally(e -> -1);
+            java.util.concurrent.CompletableFuture<Integer> joined = t.submit(2).toCompletableFuture();
+            release.countDown();
+            assertThatThrownBy(joined::join).isInstanceOf(java.util.concurrent.CompletionException.class)
+                    .hasRootCauseMessage("task 2 failed");
+            return handled.join() + " " + joined.isCompletedExceptionally();
+        }).runForState();
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo("-1 true");
+    }
 }

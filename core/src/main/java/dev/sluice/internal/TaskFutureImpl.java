@@ -6,8 +6,17 @@ import dev.sluice.TaskRun;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -176,10 +185,11 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     @Override
     public @Nullable R join() {
-        observed = true;
         runIfNotStarted(false); // no worker took it yet: run it here rather than wait on a pool that may be full of waiters
         try {
-            return value(outcome());
+            Object o = outcome();
+            observed = true; // the outcome, failure or not, is handed to the caller
+            return value(o);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFutureException("interrupted while waiting for " + record, e);
@@ -192,7 +202,6 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
         }
-        observed = true;
         long start = System.nanoTime();
         long nanos = saturatedNanos(timeout);
         runIfNotStarted(true); // no worker took it yet: start it (lending this run's slot) rather than wait on the pool
@@ -203,6 +212,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
                         : " still running after waiting " + timeout;
                 throw new TaskFutureException(record + why, new java.util.concurrent.TimeoutException());
             }
+            observed = true; // only an outcome handed over counts: a join that timed out saw nothing
             return value(o);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -267,6 +277,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             return false;
         }
         cancelled = true;
+        observed = true; // the caller chose its fate: its cancellation is no unseen failure
         Thread t = runner;
         if (t != null) {
             t.interrupt(); // under the lock: runHere cannot clear the runner between the read and the interrupt
@@ -281,7 +292,6 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     @Override
     public CompletableFuture<R> toCompletableFuture() {
-        observed = true;
         CompletableFuture<R> cf;
         Object o;
         synchronized (this) {
@@ -294,7 +304,167 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         if (o != null) {
             pass(o, cf);
         }
-        return cf.thenApply(r -> r); // a copy: completing it does not complete this future
+        View<R> view = new View<>(this, true); // its own: completing it does not complete this future
+        cf.whenComplete((r, e) -> {
+            if (e == null) {
+                view.complete(r);
+            } else {
+                view.completeExceptionally(e);
+            }
+        });
+        return view;
+    }
+
+    /**
+     * What {@link #toCompletableFuture()} hands out, and every stage made from it. The methods that
+     * hand the run's failure to the caller (join, get, getNow, exceptionally, exceptionallyCompose,
+     * handle, whenComplete and their async forms) count as joining the run; thenApply, thenAccept
+     * and the like do not, so a failure only they saw still fails the flow. The methods that wait
+     * run a queued run as {@link #join()} does. Cancelling the view handed out cancels the run.
+     */
+    private static final class View<T extends @Nullable Object> extends CompletableFuture<T> {
+        private final TaskFutureImpl<?> owner;
+        /** The view handed out, not a stage made from it: its cancel cancels the run. */
+        private final boolean root;
+
+        View(TaskFutureImpl<?> owner, boolean root) {
+            this.owner = owner;
+            this.root = root;
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new View<>(owner, false);
+        }
+
+        private void seen() {
+            owner.observed = true;
+        }
+
+        @Override
+        public T get() throws InterruptedException, ExecutionException {
+            owner.runIfNotStarted(false);
+            try {
+                return super.get();
+            } catch (ExecutionException | CancellationException e) {
+                seen();
+                throw e;
+            }
+        }
+
+        @Override
+        public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            owner.runIfNotStarted(true);
+            try {
+                return super.get(timeout, unit);
+            } catch (ExecutionException | CancellationException e) {
+                seen();
+                throw e;
+            }
+        }
+
+        @Override
+        public T join() {
+            owner.runIfNotStarted(false);
+            try {
+                return super.join();
+            } catch (CompletionException | CancellationException e) {
+                seen();
+                throw e;
+            }
+        }
+
+        @Override
+        public T getNow(T valueIfAbsent) {
+            try {
+                return super.getNow(valueIfAbsent);
+            } catch (CompletionException | CancellationException e) {
+                seen();
+                throw e;
+            }
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
+            seen();
+            return super.exceptionally(fn);
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionallyAsync(Function<Throwable, ? extends T> fn) {
+            seen();
+            return super.exceptionallyAsync(fn);
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionallyAsync(Function<Throwable, ? extends T> fn, Executor executor) {
+            seen();
+            return super.exceptionallyAsync(fn, executor);
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+            seen();
+            return super.exceptionallyCompose(fn);
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
+            seen();
+            return super.exceptionallyComposeAsync(fn);
+        }
+
+        @Override
+        public CompletableFuture<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
+                Executor executor) {
+            seen();
+            return super.exceptionallyComposeAsync(fn, executor);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
+            seen();
+            return super.handle(fn);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn) {
+            seen();
+            return super.handleAsync(fn);
+        }
+
+        @Override
+        public <U> CompletableFuture<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn, Executor executor) {
+            seen();
+            return super.handleAsync(fn, executor);
+        }
+
+        @Override
+        public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
+            seen();
+            return super.whenComplete(action);
+        }
+
+        @Override
+        public CompletableFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action) {
+            seen();
+            return super.whenCompleteAsync(action);
+        }
+
+        @Override
+        public CompletableFuture<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action, Executor executor) {
+            seen();
+            return super.whenCompleteAsync(action, executor);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled && root) {
+                owner.cancel();
+            }
+            return cancelled;
+        }
     }
 
     /** Waits for the run to end, whatever the outcome (running it here if no worker has started it). */
