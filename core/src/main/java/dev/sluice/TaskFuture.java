@@ -48,7 +48,10 @@ public interface TaskFuture<R extends @Nullable Object> {
     boolean isDone();
 
     /**
-     * Cancels the run: one not started yet never starts; a running one is interrupted.
+     * Cancels the run: one not started yet never starts; a running one is interrupted. Either way
+     * the run ends {@link State#CANCELLED} at once ({@link #isDone()} is true and {@link #join()}
+     * throws the cancellation when this returns), whatever a body that ignores the interrupt does
+     * after; its result is dropped.
      *
      * @return false if the run had already finished
      */

@@ -258,4 +258,91 @@ class ConcurrencyTest {
         assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
         assertThat(run.result()).isEqualTo("-1 true");
     }
+
+    @Test
+    void cancellingAQueuedRunEndsItAtOnceAndItNeverStarts() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger bodies = new AtomicInteger();
+        List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Task<Integer, Integer> blocker = Task.named("blocker").onCancellation(r -> hooks.add("cancelled " + r.name()))
+                .of((Integer i) -> {
+                    bodies.incrementAndGet();
+                    release.await();
+                    return i;
+                });
+        FlowRun<String> run = Flow.of("cancel-queued-at-once", () -> {
+            TaskFuture<Integer> first = blocker.submit(1);
+            TaskFuture<Integer> second = blocker.submit(2); // queued behind the first: concurrency 1
+            try {
+                assertThat(second.cancel()).isTrue();
+                // all before the first frees the slot
+                assertThat(second.isDone()).isTrue();
+                assertThat(second.state()).isEqualTo(State.CANCELLED);
+                assertThatThrownBy(second::join).isInstanceOf(TaskFailedException.class)
+                        .satisfies(e -> assertThat(((TaskFailedException) e).state()).isEqualTo(State.CANCELLED))
+                        .hasMessageContaining("cancelled before it started");
+                assertThat(second.cancel()).as("already ended").isFalse();
+            } finally {
+                release.countDown();
+            }
+            return first.join() + " " + second.run().history().stream().map(c -> c.state().name()).toList();
+        }).withMaxConcurrency(1).runForState();
+        assertThat(run.result()).isEqualTo("1 [SCHEDULED, CANCELLED]");
+        assertThat(bodies).as("the cancelled run never started").hasValue(1);
+        assertThat(hooks).containsExactly("cancelled blocker-1");
+    }
+
+    @Test
+    void cancellingARunningBodyThatIgnoresInterruptsEndsTheRunCancelledAtOnce() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Task<Integer, Integer> stubborn = Task.of("stubborn", (Integer i) -> {
+            started.countDown();
+            while (true) {
+                try {
+                    if (release.await(10, TimeUnit.SECONDS)) {
+                        break;
+                    }
+                } catch (InterruptedException ignored) {
+                    // and carry on regardless
+                }
+            }
+            finished.countDown();
+            return i;
+        });
+        TaskFuture<Integer> f = stubborn.submit(7);
+        try {
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.cancel()).isTrue();
+            assertThat(f.isDone()).isTrue();
+            assertThat(f.state()).isEqualTo(State.CANCELLED);
+            assertThatThrownBy(f::join).isInstanceOf(TaskFailedException.class)
+                    .satisfies(e -> assertThat(((TaskFailedException) e).state()).isEqualTo(State.CANCELLED));
+        } finally {
+            release.countDown();
+        }
+        assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(f::join).isInstanceOf(TaskFailedException.class);
+        assertThat(f.run().history()).extracting(StateChange::state)
+                .containsExactly(State.SCHEDULED, State.RUNNING, State.CANCELLED);
+    }
+
+    @Test
+    void cancellingTheCompletableFutureViewCancelsTheRun() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Task<Integer, Integer> sleepy = Task.of("sleepy", (Integer i) -> {
+            started.countDown();
+            Thread.sleep(60_000);
+            return i;
+        });
+        TaskFuture<Integer> f = sleepy.submit(1);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<Integer> cf = f.toCompletableFuture();
+        assertThat(cf.cancel(true)).isTrue();
+        assertThat(cf.isCancelled()).isTrue();
+        assertThat(f.state()).isEqualTo(State.CANCELLED);
+        assertThatThrownBy(f::join).isInstanceOf(TaskFailedException.class)
+                .satisfies(e -> assertThat(((TaskFailedException) e).state()).isEqualTo(State.CANCELLED));
+    }
 }

@@ -38,7 +38,7 @@ public final class Engine {
     public static @Nullable Object runTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.PENDING);
-        return executeTask(run, frame, true, frame.held);
+        return executeTask(run, frame, null, frame.held);
     }
 
     /** Starts a task run concurrently; inside a flow, bounded by the flow's max concurrency. */
@@ -72,18 +72,33 @@ public final class Engine {
      * {@code held} (its flow's dispatcher), or a run that joined it, lending its own slot.
      */
     static void runSubmitted(TaskFutureImpl<?> future, Frame frame, @Nullable Dispatcher held) {
-        TaskRunRecord run = future.record;
         if (future.isCancelled()) {
-            CancellationException cancelled = new CancellationException("cancelled before it started");
-            end(run, State.CANCELLED, cancelled);
-            future.completeExceptionally(taskFailed(run, cancelled));
-            return;
+            return; // the cancel ends the run
         }
         try {
-            future.complete(executeTask(run, frame, false, held));
+            future.complete(executeTask(future.record, frame, future, held));
         } catch (Throwable t) {
-            future.completeExceptionally(t);
+            future.completeExceptionally(t); // nothing, if a cancel ended the run meanwhile
         }
+    }
+
+    /**
+     * Ends a submitted run that was cancelled, on the cancelling thread, and returns what joining it
+     * throws. One not started yet ({@code started} false) has no other thread; a running one does,
+     * which still runs its body but no longer ends the run ({@link TaskFutureImpl#claimEnd}).
+     */
+    static TaskFailedException endCancelled(TaskRunRecord run, boolean started) {
+        if (!started) {
+            CancellationException cancelled = new CancellationException("cancelled before it started");
+            end(run, State.CANCELLED, cancelled);
+            return taskFailed(run, cancelled);
+        }
+        CancellationException cancelled = new CancellationException("cancelled while it ran");
+        run.fail(cancelled);
+        if (run.endFromOutside(State.CANCELLED, summary(cancelled))) {
+            ended(run, State.CANCELLED, cancelled);
+        }
+        return taskFailed(run, cancelled);
     }
 
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
@@ -105,7 +120,9 @@ public final class Engine {
      * Runs the task's attempts, through the cache when it has a policy, and ends the run: the
      * engine is the only place a run ends.
      */
-    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, boolean inline, @Nullable Dispatcher held) {
+    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, @Nullable TaskFutureImpl<?> future,
+            @Nullable Dispatcher held) {
+        boolean inline = future == null;
         Object result;
         State state = State.COMPLETED;
         try {
@@ -122,16 +139,21 @@ public final class Engine {
                 result = runAttempts(run, outer, inline, held);
             }
         } catch (Failure f) {
-            end(run, f.verdict, f.error);
+            boolean mine = future == null || future.claimEnd(); // else a cancel ended the run
+            if (mine) {
+                end(run, f.verdict, f.error);
+            }
             if (f.verdict == State.CRASHED && f.error instanceof Error e) {
                 throw e;
             }
-            if (f.verdict == State.CANCELLED) {
+            if (f.verdict == State.CANCELLED && mine) {
                 Thread.currentThread().interrupt();
             }
             throw taskFailed(run, f.error, f.stoppedBecause);
         }
-        end(run, state, null);
+        if (future == null || future.claimEnd()) {
+            end(run, state, null);
+        }
         return result;
     }
 
@@ -234,6 +256,9 @@ public final class Engine {
         public boolean retryable(Throwable error) {
             if (run.runtime.isClosed()) {
                 return false; // another attempt would be refused, or would repeat side effects under a closed runtime
+            }
+            if (run.state().isTerminal()) {
+                return false; // a cancel ended the run while this attempt went on
             }
             State verdict = classify(error);
             return (verdict == State.FAILED || verdict == State.TIMED_OUT) && policy.shouldRetry(error)
@@ -497,6 +522,11 @@ public final class Engine {
             run.fail(error);
         }
         run.transition(state, error == null ? null : summary(error));
+        ended(run, state, error);
+    }
+
+    /** What follows a run's last state change: the log line of a failure, the hooks. */
+    private static void ended(RunRecord run, State state, @Nullable Throwable error) {
         if (error != null) {
             String what = run.spec.kind().word() + " run '" + run.name() + "' ended " + state + " after "
                     + Texts.plural(run.attempts(), "attempt");
@@ -526,7 +556,7 @@ public final class Engine {
     }
 
     private static void fireRunningHooks(RunRecord run) {
-        if (run.spec.hasHooks() && !run.spec.hooks(HookEvent.RUNNING).isEmpty()) {
+        if (run.spec.hasHooks() && !run.spec.hooks(HookEvent.RUNNING).isEmpty() && !run.state().isTerminal()) {
             fireWithDeadline(run, List.of(HookEvent.RUNNING));
         }
     }

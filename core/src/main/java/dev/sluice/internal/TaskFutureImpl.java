@@ -28,6 +28,13 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     private static final VarHandle CLAIMED;
     private static final VarHandle OUTCOME;
     private static final Object NULL = new Object();
+    /**
+     * The outcome while the thread that claimed the end of the run (the one running it, or a
+     * cancel) ends the run's record: not yet an outcome, but nobody else may end the run any more.
+     */
+    private static final Object ENDING = new Object();
+    /** As {@link #ENDING}, for a cancel: the thread running the run cannot take it for its own. */
+    private static final Object CANCELLING = new Object();
 
     static {
         try {
@@ -39,7 +46,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     }
 
     final TaskRunRecord record;
-    /** Null while running; then the result ({@link #NULL} for null) or a {@link Failed}. */
+    /** Null while running; {@link #ENDING} or {@link #CANCELLING} while the run's end is made; then the result ({@link #NULL} for null) or a {@link Failed}. */
     private volatile @Nullable Object outcome;
     private volatile @Nullable Thread runner;
     private volatile boolean cancelled;
@@ -121,7 +128,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
      * {@code error}, which the submitter is thrown (so it counts as seen).
      */
     void abandon(Throwable error) {
-        if (CLAIMED.compareAndSet(this, 0, 1)) {
+        if (CLAIMED.compareAndSet(this, 0, 1) && claimEnd()) {
             submittedFrom = null;
             observed = true;
             Engine.end(record, dev.sluice.State.FAILED, error);
@@ -133,20 +140,37 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         return cancelled;
     }
 
-    /** Ends the future with {@code value}; false if it had ended. */
+    /**
+     * Claims the end of the run for the thread running it, before it ends the run's record: false if
+     * a cancel claimed it first (and ends the run itself), so that thread must leave the record be.
+     */
+    boolean claimEnd() {
+        return OUTCOME.compareAndSet(this, null, ENDING);
+    }
+
+    /** Ends the future with {@code value}, unless a cancel ended it; false if it had ended. */
     boolean complete(@Nullable Object value) {
         return finish(value == null ? NULL : value);
     }
 
-    /** Ends the future with {@code error}; false if it had ended. */
+    /** Ends the future with {@code error}, unless a cancel ended it; false if it had ended. */
     boolean completeExceptionally(Throwable error) {
         return finish(new Failed(error));
     }
 
+    /** Called by the thread that claimed the end, or one that ends the future without having claimed it. */
     private boolean finish(Object result) {
-        if (!OUTCOME.compareAndSet(this, null, result)) {
+        if (outcome == ENDING) {
+            outcome = result; // only the thread running the run claims with ENDING: this one
+        } else if (!OUTCOME.compareAndSet(this, null, result)) {
             return false;
         }
+        publish(result);
+        return true;
+    }
+
+    /** Wakes the waiters of the outcome just set and passes it on to the completable view. */
+    private void publish(Object result) {
         if (waiters) {
             synchronized (this) {
                 notifyAll();
@@ -156,7 +180,10 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         if (cf != null) {
             pass(result, cf);
         }
-        return true;
+    }
+
+    private static boolean ended(@Nullable Object o) {
+        return o != null && o != ENDING && o != CANCELLING;
     }
 
     @SuppressWarnings("unchecked")
@@ -171,12 +198,12 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     /** The outcome, waiting for it. */
     private Object outcome() throws InterruptedException {
         Object o = outcome;
-        if (o != null) {
+        if (ended(o)) {
             return o;
         }
         synchronized (this) {
             waiters = true;
-            while ((o = outcome) == null) {
+            while (!ended(o = outcome)) {
                 wait();
             }
         }
@@ -223,16 +250,16 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     /** The outcome, waiting at most {@code nanos} from {@code start}; null if it did not come. */
     @Nullable Object awaitOutcome(long start, long nanos) throws InterruptedException {
         Object o = outcome;
-        if (o == null) {
+        if (!ended(o)) {
             synchronized (this) {
                 waiters = true;
                 long left;
-                while ((o = outcome) == null && (left = nanos - (System.nanoTime() - start)) > 0) {
+                while (!ended(o = outcome) && (left = nanos - (System.nanoTime() - start)) > 0) {
                     TimeUnit.NANOSECONDS.timedWait(this, left);
                 }
             }
         }
-        return o;
+        return ended(o) ? o : null;
     }
 
     static long saturatedNanos(Duration d) {
@@ -268,20 +295,35 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
     @Override
     public boolean isDone() {
-        return outcome != null;
+        return ended(outcome);
     }
 
+    /**
+     * Cancels the run: ends it CANCELLED at once, whatever its body does after. A run not started
+     * never starts; a running one is interrupted, and ends CANCELLED even if its body goes on.
+     */
     @Override
-    public synchronized boolean cancel() {
-        if (outcome != null) {
-            return false;
+    public boolean cancel() {
+        boolean started;
+        synchronized (this) {
+            if (!OUTCOME.compareAndSet(this, null, CANCELLING)) {
+                return false; // ended, or ending
+            }
+            cancelled = true;
+            observed = true; // the caller chose its fate: its cancellation is no unseen failure
+            started = !CLAIMED.compareAndSet(this, 0, 1);
+            Thread t = runner;
+            if (t != null) {
+                t.interrupt(); // under the lock: runHere cannot clear the runner between the read and the interrupt
+            }
         }
-        cancelled = true;
-        observed = true; // the caller chose its fate: its cancellation is no unseen failure
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt(); // under the lock: runHere cannot clear the runner between the read and the interrupt
+        if (!started) {
+            submittedFrom = null;
         }
+        Throwable failure = Engine.endCancelled(record, started);
+        Failed result = new Failed(failure);
+        outcome = result;
+        publish(result);
         return true;
     }
 
@@ -301,7 +343,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             cf = completable;
         }
         o = outcome; // read after publishing the future: a completion either sees it or is seen here
-        if (o != null) {
+        if (ended(o)) {
             pass(o, cf);
         }
         View<R> view = new View<>(this, true); // its own: completing it does not complete this future
