@@ -218,6 +218,12 @@ public final class SluiceRuntime implements AutoCloseable {
     /**
      * Closes what this runtime opened: module resources (SQL pools, clients), HTTP clients and
      * the threads it created. An executor given to the builder is left running. Idempotent.
+     *
+     * <p>A closed runtime refuses new work: starting a flow or task run, submitting a task or
+     * asking for a {@link #resource} under it throws {@link IllegalStateException} saying the
+     * runtime is closed. Runs going on when it closes are not stopped, and what they had submitted
+     * still runs; but a run that fails from then on (because it was refused a submit or a subflow,
+     * say) is not retried: it ends {@link State#FAILED} with that error, and runs no attempt again.
      */
     @Override
     public void close() {

@@ -2,11 +2,18 @@ package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.block.BlockStore;
+import dev.sluice.block.Blocks;
+import dev.sluice.notify.LogNotifier;
+import dev.sluice.notify.Notifier;
+import dev.sluice.notify.Notify;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HooksTest {
@@ -88,5 +95,37 @@ class HooksTest {
                         + r.error().orElseThrow().message()))
                 .runForState();
         assertThat(seen).singleElement().asString().startsWith("extract: ").contains("source down");
+    }
+
+    @Test
+    void hooksOfASubmittedTaskSeeTheRunsRuntimeAndFlowWhicheverThreadRunsThem(@TempDir Path home) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).blockStore(BlockStore.inMemory())
+                .withoutExtensions().build()) {
+            rt.run(() -> Blocks.save("ops", new LogNotifier("ops-alerts")));
+            // the notifier resolves its block when it sends: that needs the run's runtime, not the default
+            Notifier viaBlock = n -> {
+                Blocks.load(LogNotifier.class, "ops").send(n);
+                seen.add("sent");
+            };
+            Task<Integer, Integer> extract = Task.named("extract")
+                    .onFailure(r -> seen.add("runtime " + (SluiceRuntime.current() == rt) + ", flow "
+                            + RunContext.flowRun().map(Run::definitionName).orElse("none")))
+                    .onFailure(Notify.via(viaBlock).withRetries(0, Duration.ZERO))
+                    .of((Integer i) -> {
+                        throw new IllegalStateException("extract " + i + " failed");
+                    });
+            FlowRun<Integer> run = rt.runForState(Flow.named("etl").withMaxConcurrency(1).of((Integer n) -> {
+                TaskFuture<Integer> f = extract.submit(n);
+                try {
+                    return f.join();
+                } catch (TaskFailedException e) {
+                    return -1;
+                }
+            }), 1);
+            assertThat(run.state()).isEqualTo(State.COMPLETED);
+            assertThat(run.taskRuns().get(0).logs()).noneSatisfy(l -> assertThat(l.message()).contains("notification about"));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("runtime true, flow etl", "sent");
     }
 }

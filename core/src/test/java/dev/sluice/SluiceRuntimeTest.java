@@ -146,6 +146,53 @@ class SluiceRuntimeTest {
     }
 
     @Test
+    void aClosedRuntimeRefusesNewRunsAndSubmitsSayingItIsClosed(@TempDir Path home) {
+        AtomicInteger bodies = new AtomicInteger();
+        Task<Integer, Integer> t = Task.of("t", (Integer i) -> bodies.incrementAndGet());
+        Flow<Integer, Integer> f = Flow.of("f", (Integer i) -> bodies.incrementAndGet());
+        SluiceRuntime rt = SluiceRuntime.builder().home(home).withoutExtensions().build();
+        rt.close();
+        assertThatThrownBy(() -> rt.call(() -> t.submit(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SluiceRuntime is closed");
+        assertThatThrownBy(() -> rt.call(() -> t.run(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SluiceRuntime is closed");
+        assertThatThrownBy(() -> rt.runForState(f, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SluiceRuntime is closed");
+        assertThat(bodies).hasValue(0);
+        assertThat(rt.recentRuns().runs()).isEmpty();
+    }
+
+    @Test
+    void aRunWhoseRuntimeClosesUnderItFailsWithoutRetrying(@TempDir Path home) throws Exception {
+        SluiceRuntime rt = SluiceRuntime.builder().home(home).withoutExtensions().build();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        Task<Integer, Integer> t = Task.of("t", (Integer i) -> i);
+        Flow<Integer, Integer> f = Flow.named("f").withRetries(2, Duration.ZERO).of((Integer n) -> {
+            attempts.incrementAndGet();
+            started.countDown();
+            closed.await();
+            return Futures.all(t.map(List.of(1, 2, 3))).size();
+        });
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<FlowRun<Integer>> run = caller.submit(() -> rt.runForState(f, 0));
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            rt.close();
+            closed.countDown();
+            FlowRun<Integer> r = run.get(10, TimeUnit.SECONDS);
+            assertThat(r.state()).isEqualTo(State.FAILED);
+            assertThat(r.error()).hasValueSatisfying(e -> assertThat(e.type()).isEqualTo(IllegalStateException.class.getName()));
+            assertThat(r.error().orElseThrow().message()).contains("SluiceRuntime is closed");
+            assertThat(attempts).as("no retry repeats the body's side effects").hasValue(1);
+            assertThat(r.attempts()).isEqualTo(1);
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
     void theHttpClientIsSharedPerRuntimeAndTimeout(@TempDir Path home) {
         try (SluiceRuntime rt = SluiceRuntime.builder().home(home).build();
              SluiceRuntime other = SluiceRuntime.builder().home(home).build()) {

@@ -2,6 +2,7 @@ package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -104,5 +105,32 @@ class TimeoutTest {
         assertThat(Task.of("inline", () -> Thread.currentThread()).run()).isSameAs(caller);
         assertThat(Task.of("timed", () -> Thread.currentThread()).withTimeout(Duration.ofSeconds(5)).run())
                 .isNotSameAs(caller);
+    }
+
+    @Test
+    void submittedBodiesThatSpinPastTheirTimeoutDoNotKeepTheWaitingCallersFromTheirDeadline() {
+        // on virtual threads, spinning timed bodies could hold every carrier the waiting callers need
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        int n = 4 * Runtime.getRuntime().availableProcessors();
+        AtomicBoolean release = new AtomicBoolean();
+        AtomicInteger spinning = new AtomicInteger();
+        Task<Integer, Integer> spin = Task.of("spin", (Integer i) -> {
+            spinning.incrementAndGet();
+            long cap = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // ignores interruption; bounded for safety
+            while (!release.get() && System.nanoTime() < cap) {
+                Thread.onSpinWait();
+            }
+            spinning.decrementAndGet();
+            return i;
+        }).withTimeout(Duration.ofMillis(200));
+        try {
+            FlowRun<Integer> run = Flow.of("spinners", (Integer k) -> Futures.all(spin.map(
+                    java.util.stream.IntStream.range(0, k).boxed().toList())).size()).runForState(n);
+            assertThat(spinning.get()).as("the flow ended while the bodies still spun").isPositive();
+            assertThat(run.taskRuns()).hasSize(n)
+                    .allSatisfy(t -> assertThat(t.state()).isEqualTo(State.TIMED_OUT));
+        } finally {
+            release.set(true);
+        }
     }
 }

@@ -1,12 +1,12 @@
 package dev.sluice.internal;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a flow's submitted task runs on the workers, at most {@code limit} at once (0 = no limit
@@ -20,8 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so the flows sharing a pool take turns.
  */
 final class Dispatcher {
-    /** The dispatchers whose slot the current thread holds (runs a job of). */
-    private static final ThreadLocal<ArrayDeque<Dispatcher>> HELD = ThreadLocal.withInitial(ArrayDeque::new);
     /** Jobs a pump runs before it lets the other work queued on the executor go first. */
     private static final int BATCH = 64;
 
@@ -62,23 +60,23 @@ final class Dispatcher {
     }
 
     /**
-     * Whether a thread joining a queued job of this dispatcher may run it itself: always without a
-     * bound; with one, only a thread that holds one of its slots (it lends its slot while it waits,
-     * so the bound holds and a job waiting on a queued job never deadlocks the slots).
+     * Whether a run joining a queued job of this dispatcher may run it itself: always without a
+     * bound; with one, only a run that holds one of its slots ({@code held}, from the joining run's
+     * frame, whichever thread its body is on): it lends its slot while it waits, so the bound holds
+     * and a job waiting on a queued job never deadlocks the slots.
      */
-    boolean mayRunInline() {
-        return limit == 0 || HELD.get().contains(this);
+    boolean mayRunInline(@Nullable Dispatcher held) {
+        return limit == 0 || held == this;
     }
 
     private void pump() {
-        ArrayDeque<Dispatcher> held = HELD.get();
-        held.push(this);
-        boolean again = false;
         try {
             for (int done = 0; ; done++) {
                 if (done == BATCH) {
-                    again = true; // keeps its place among the pumps, at the back of the executor's queue
-                    return;
+                    if (requeue()) {
+                        return; // keeps its place among the pumps, at the back of the executor's queue
+                    }
+                    done = 0; // the executor takes no more jobs (its runtime closed): the jobs queued run here
                 }
                 Runnable job = queue.poll();
                 if (job == null) {
@@ -99,15 +97,16 @@ final class Dispatcher {
             pumps.decrementAndGet();
             startPumpIfQueued();
             throw e;
-        } finally {
-            held.pop();
-            if (again) {
-                try {
-                    executor.execute(pump);
-                } catch (RejectedExecutionException closing) {
-                    pumps.decrementAndGet();
-                }
-            }
+        }
+    }
+
+    /** Puts this pump at the back of the executor's queue; false if the executor takes no more. */
+    private boolean requeue() {
+        try {
+            executor.execute(pump);
+            return true;
+        } catch (RejectedExecutionException closing) {
+            return false;
         }
     }
 

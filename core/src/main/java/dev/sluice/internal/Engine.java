@@ -38,7 +38,7 @@ public final class Engine {
     public static @Nullable Object runTask(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         TaskRunRecord run = newTaskRun(spec, spec.prepare(args), frame, State.PENDING);
-        return executeTask(run, frame, true);
+        return executeTask(run, frame, null, frame.held);
     }
 
     /** Starts a task run concurrently; inside a flow, bounded by the flow's max concurrency. */
@@ -49,37 +49,66 @@ public final class Engine {
         TaskFutureImpl<R> future = new TaskFutureImpl<>(run, frame);
         Runnable job = future::runOnWorker;
         FlowRunRecord flow = frame.flow;
-        if (flow != null) {
-            flow.futures.add(future);
-            flow.dispatcher.submit(job);
-        } else {
-            run.runtime.workers().tasks().execute(job);
+        try {
+            if (flow != null) {
+                flow.futures.add(future);
+                flow.dispatcher.submit(job);
+            } else {
+                run.runtime.workers().tasks().execute(job);
+            }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!run.runtime.isClosed()) {
+                throw e;
+            }
+            IllegalStateException closed = run.runtime.closedError(); // closed since the check in newTaskRun
+            future.abandon(closed);
+            throw closed;
         }
         return future;
     }
 
-    /** What a submitted run does, on the thread that took it up. */
-    static void runSubmitted(TaskFutureImpl<?> future, Frame frame) {
-        TaskRunRecord run = future.record;
+    /**
+     * What a submitted run does, on the thread that took it up: a worker, holding a slot of
+     * {@code held} (its flow's dispatcher), or a run that joined it, lending its own slot.
+     */
+    static void runSubmitted(TaskFutureImpl<?> future, Frame frame, @Nullable Dispatcher held) {
         if (future.isCancelled()) {
-            CancellationException cancelled = new CancellationException("cancelled before it started");
-            end(run, State.CANCELLED, cancelled);
-            future.completeExceptionally(taskFailed(run, cancelled));
-            return;
+            return; // the cancel ends the run
         }
         try {
-            future.complete(executeTask(run, frame, false));
+            future.complete(executeTask(future.record, frame, future, held));
         } catch (Throwable t) {
-            future.completeExceptionally(t);
+            future.completeExceptionally(t); // nothing, if a cancel ended the run meanwhile
         }
     }
 
+    /**
+     * Ends a submitted run that was cancelled, on the cancelling thread, and returns what joining it
+     * throws. One not started yet ({@code started} false) has no other thread; a running one does,
+     * which still runs its body but no longer ends the run ({@link TaskFutureImpl#claimEnd}).
+     */
+    static TaskFailedException endCancelled(TaskRunRecord run, boolean started) {
+        if (!started) {
+            CancellationException cancelled = new CancellationException("cancelled before it started");
+            end(run, State.CANCELLED, cancelled);
+            return taskFailed(run, cancelled);
+        }
+        CancellationException cancelled = new CancellationException("cancelled while it ran");
+        run.fail(cancelled);
+        if (run.endFromOutside(State.CANCELLED, summary(cancelled))) {
+            ended(run, State.CANCELLED, cancelled);
+        }
+        return taskFailed(run, cancelled);
+    }
+
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
+        RuntimeState runtime = frame.state();
+        runtime.refuseIfClosed();
         FlowRunRecord flow = frame.flow;
         // outside a flow no counter is shared (threads running tasks side by side would contend on it): the name uses the id
         long seq = flow != null ? flow.nextTaskSeq() : -1;
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
-        TaskRunRecord run = new TaskRunRecord(frame.state(), spec, args, tags, initial, flow, frame.task, seq);
+        TaskRunRecord run = new TaskRunRecord(runtime, spec, args, tags, initial, flow, frame.task, seq);
         if (flow != null) {
             flow.addTaskRun(run);
         }
@@ -91,12 +120,14 @@ public final class Engine {
      * Runs the task's attempts, through the cache when it has a policy, and ends the run: the
      * engine is the only place a run ends.
      */
-    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, boolean inline) {
+    private static @Nullable Object executeTask(TaskRunRecord run, Frame outer, @Nullable TaskFutureImpl<?> future,
+            @Nullable Dispatcher held) {
+        boolean inline = future == null;
         Object result;
         State state = State.COMPLETED;
         try {
             if (CacheEngine.applies(run.spec)) {
-                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer, false));
+                CacheEngine.Outcome outcome = CacheEngine.execute(run, () -> runAttempts(run, outer, false, held));
                 result = outcome.value();
                 String from = outcome.cachedFrom();
                 if (from != null) {
@@ -105,19 +136,24 @@ public final class Engine {
                 }
             } else {
                 // a run made here and started at once (not one that waited in a queue) reads the clock once for both
-                result = runAttempts(run, outer, inline);
+                result = runAttempts(run, outer, inline, held);
             }
         } catch (Failure f) {
-            end(run, f.verdict, f.error);
+            boolean mine = future == null || future.claimEnd(); // else a cancel ended the run
+            if (mine) {
+                end(run, f.verdict, f.error);
+            }
             if (f.verdict == State.CRASHED && f.error instanceof Error e) {
                 throw e;
             }
-            if (f.verdict == State.CANCELLED) {
+            if (f.verdict == State.CANCELLED && mine) {
                 Thread.currentThread().interrupt();
             }
             throw taskFailed(run, f.error, f.stoppedBecause);
         }
-        end(run, state, null);
+        if (future == null || future.claimEnd()) {
+            end(run, state, null);
+        }
         return result;
     }
 
@@ -141,12 +177,13 @@ public final class Engine {
     }
 
     /** The attempts of a task run: its result, or a {@link Failure}; does not end the run. */
-    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer, boolean startsWhenCreated) {
+    private static @Nullable Object runAttempts(TaskRunRecord run, Frame outer, boolean startsWhenCreated,
+            @Nullable Dispatcher held) {
         Spec spec = run.spec;
         RetryPolicy policy = spec.retryPolicy();
         int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
         boolean retrying = outer.retrying || retries > 0;
-        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying);
+        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held);
         TaskAttempts attempts = new TaskAttempts(run, policy, inner);
         attempts.startsWhenCreated = startsWhenCreated;
         try {
@@ -217,6 +254,12 @@ public final class Engine {
 
         @Override
         public boolean retryable(Throwable error) {
+            if (run.runtime.isClosed()) {
+                return false; // another attempt would be refused, or would repeat side effects under a closed runtime
+            }
+            if (run.state().isTerminal()) {
+                return false; // a cancel ended the run while this attempt went on
+            }
             State verdict = classify(error);
             return (verdict == State.FAILED || verdict == State.TIMED_OUT) && policy.shouldRetry(error)
                     && !(error instanceof NotificationException ne && !ne.isRetryable()); // it may have been delivered
@@ -277,13 +320,15 @@ public final class Engine {
     public static FlowRunRecord runFlow(Spec spec, @Nullable Object[] args) {
         Frame frame = Frame.current();
         FlowRunRecord parent = frame.flow;
+        RuntimeState runtime = frame.state();
+        runtime.refuseIfClosed();
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
-        FlowRunRecord run = new FlowRunRecord(frame.state(), spec, spec.prepare(args), tags, parent);
+        FlowRunRecord run = new FlowRunRecord(runtime, spec, spec.prepare(args), tags, parent);
         if (parent != null) {
             parent.addSubflow(run);
         }
         run.announce();
-        Frame inner = new Frame(run.runtime, run, null, tags, false);
+        Frame inner = new Frame(run.runtime, run, null, tags, false, frame.held);
         RetryPolicy policy = spec.retryPolicy();
         Attempts events = new Attempts(run, policy) {
             @Override
@@ -437,7 +482,12 @@ public final class Engine {
             return body.call();
         }
         run.extras().attemptDeadline = System.nanoTime() + timeout.toNanos();
-        Future<Object> future = run.runtime.workers().timed().submit(body::call);
+        Future<Object> future;
+        try {
+            future = run.runtime.workers().timed().submit(body::call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw run.runtime.isClosed() ? run.runtime.closedError() : e;
+        }
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -472,6 +522,11 @@ public final class Engine {
             run.fail(error);
         }
         run.transition(state, error == null ? null : summary(error));
+        ended(run, state, error);
+    }
+
+    /** What follows a run's last state change: the log line of a failure, the hooks. */
+    private static void ended(RunRecord run, State state, @Nullable Throwable error) {
         if (error != null) {
             String what = run.spec.kind().word() + " run '" + run.name() + "' ended " + state + " after "
                     + Texts.plural(run.attempts(), "attempt");
@@ -501,7 +556,7 @@ public final class Engine {
     }
 
     private static void fireRunningHooks(RunRecord run) {
-        if (run.spec.hasHooks() && !run.spec.hooks(HookEvent.RUNNING).isEmpty()) {
+        if (run.spec.hasHooks() && !run.spec.hooks(HookEvent.RUNNING).isEmpty() && !run.state().isTerminal()) {
             fireWithDeadline(run, List.of(HookEvent.RUNNING));
         }
     }
@@ -514,7 +569,7 @@ public final class Engine {
      */
     private static void fireWithDeadline(RunRecord run, List<HookEvent> events) {
         Duration limit = run.runtime.hookTimeout();
-        Frame context = Frame.current().capture();
+        Frame context = hookContext(run);
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
         Future<?> hooks;
@@ -559,6 +614,19 @@ public final class Engine {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The context a run's hooks see: the run's runtime, and the runs it was started from. Taken from
+     * the run's record, not from the calling thread, which for a submitted run is a worker (or a
+     * thread that joined it) and knows nothing of the flow.
+     */
+    private static Frame hookContext(RunRecord run) {
+        if (run instanceof TaskRunRecord task) {
+            RunRecord.Extras x = task.extras;
+            return new Frame(task.runtime, task.flow, x == null ? null : x.parentTask, Set.of(), false, null);
+        }
+        return Frame.current().capture(); // a flow run ends on the thread that called it
     }
 
     private static String names(List<HookEvent> events) {

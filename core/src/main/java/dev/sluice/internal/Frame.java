@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * runtime scope installs a new frame and restores the old one.
  */
 public final class Frame {
-    static final Frame EMPTY = new Frame(null, null, null, Set.of(), false);
+    static final Frame EMPTY = new Frame(null, null, null, Set.of(), false, null);
     private static final ThreadLocal<Frame> CURRENT = ThreadLocal.withInitial(() -> EMPTY);
 
     final @Nullable RuntimeState runtime;
@@ -19,14 +19,21 @@ public final class Frame {
     final @Nullable TaskRunRecord task;
     final Set<String> tags;
     final boolean retrying;
+    /**
+     * The dispatcher whose concurrency slot the run of this frame holds, itself or lent by a run
+     * that waits for it (null: none). It goes with the run, not the thread: a body with a timeout
+     * runs on a thread of its own and can still lend the slot to a run it joins.
+     */
+    final @Nullable Dispatcher held;
 
     Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
-            boolean retrying) {
+            boolean retrying, @Nullable Dispatcher held) {
         this.runtime = runtime;
         this.flow = flow;
         this.task = task;
         this.tags = tags;
         this.retrying = retrying;
+        this.held = held;
     }
 
     public static Frame current() {
@@ -35,7 +42,8 @@ public final class Frame {
 
     /** A frame for code run under {@code runtime} outside any run. */
     public static Frame ofRuntime(SluiceRuntime runtime) {
-        return new Frame(RuntimeState.of(runtime), null, null, current().tags, false);
+        Frame current = current();
+        return new Frame(RuntimeState.of(runtime), null, null, current.tags, false, current.held);
     }
 
     /** Installs {@code frame} on this thread and returns the one it replaces. */
@@ -69,7 +77,7 @@ public final class Frame {
     public Frame capture() {
         boolean inRetries = retrying || Retrier.insideRetries();
         RuntimeState r = runtime != null ? runtime : state();
-        return new Frame(r, flow, task, tags(), inRetries);
+        return new Frame(r, flow, task, tags(), inRetries, held);
     }
 
     /** The runtime this frame runs under, if one was chosen. */
@@ -108,7 +116,7 @@ public final class Frame {
         }
         Set<String> all = new LinkedHashSet<>(tags);
         all.addAll(more);
-        return new Frame(runtime, flow, task, java.util.Collections.unmodifiableSet(all), retrying);
+        return new Frame(runtime, flow, task, java.util.Collections.unmodifiableSet(all), retrying, held);
     }
 
     /** The innermost run, if any. */

@@ -154,6 +154,11 @@ public abstract class RunRecord implements Run {
         volatile @Nullable String cachedFromRunId;
         /** The task run this task run was called from, if any. */
         @Nullable TaskRunRecord parentTask;
+        /**
+         * The terminal change another thread made ({@link #endFromOutside}): once set it is the run's
+         * state, and the changes the running thread still makes are ignored.
+         */
+        volatile @Nullable StateChange endedFromOutside;
     }
 
     RunRecord(RuntimeState runtime, Spec spec, @Nullable Object[] args, Set<String> tags, State initial) {
@@ -440,6 +445,13 @@ public abstract class RunRecord implements Run {
 
     @Override
     public final State state() {
+        Extras x = extras;
+        if (x != null) {
+            StateChange ended = x.endedFromOutside;
+            if (ended != null) {
+                return ended.state();
+            }
+        }
         int n = changes;
         if (n == 1) {
             return STATES[state0];
@@ -470,7 +482,37 @@ public abstract class RunRecord implements Run {
         for (int i = 0; more != null && i < n - INLINE && i < more.length; i++) {
             all.add(more[i]);
         }
+        StateChange ended = x == null ? null : x.endedFromOutside;
+        if (ended != null) {
+            all.add(ended);
+        }
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * Ends the run in {@code next} from a thread other than the one running it (a cancel), which may
+     * still be making changes of its own: this one is kept apart from those, so the two never write
+     * the same change, and it is the run's state from now on. The caller must make sure the running
+     * thread does not end the run too. False if the run had ended.
+     */
+    final boolean endFromOutside(State next, @Nullable String message) {
+        Extras x = extras();
+        synchronized (this) {
+            if (state().isTerminal()) {
+                return false;
+            }
+            x.endedFromOutside = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
+        }
+        StateChange change = x.endedFromOutside;
+        RunRecorder recorder = runtime.recorder();
+        if (recorder == runtime.recentRuns()) {
+            if (topLevel()) {
+                RecentRunsAccess.changed(runtime.recentRuns(), this, next);
+            }
+        } else {
+            recorder.stateChanged(this, change);
+        }
+        return true;
     }
 
     @Override

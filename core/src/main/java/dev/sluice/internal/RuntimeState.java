@@ -247,8 +247,21 @@ public final class RuntimeState {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("this SluiceRuntime is closed");
+            throw closedError();
         }
+    }
+
+    /** Refuses a new run, submit or resource: the runtime is closed. */
+    void refuseIfClosed() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    /** What a closed runtime throws at whatever it refuses. */
+    IllegalStateException closedError() {
+        return new IllegalStateException("this SluiceRuntime is closed (home " + home
+                + "): it starts no new runs or submitted tasks");
     }
 
     /** The per-key locks of cached runs computing now. */

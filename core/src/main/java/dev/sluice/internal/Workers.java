@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The threads of one runtime. Submitted tasks run on virtual threads on a JDK that has them (21+),
  * otherwise on a bounded pool of daemon threads ({@code sluice.workerThreads}, default 256), or on
- * the executor the runtime was given. Bodies with a timeout run on threads of their own (virtual,
- * or a pool that grows as needed), so a timed body starts at once whatever the task pool holds.
+ * the executor the runtime was given. Bodies with a timeout (and hooks) run on a pool of daemon
+ * platform threads that grows as needed, on every JDK: a timed body starts at once whatever the
+ * task pool holds, and one that ignores interruption and keeps a CPU busy never holds a carrier
+ * of the virtual threads its caller waits on, so the caller still wakes at the deadline.
  */
 public final class Workers {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -35,7 +37,7 @@ public final class Workers {
             this.tasks = virtual != null ? virtual : boundedPool();
             this.ownsTasks = true;
         }
-        this.timed = virtual != null ? (given == null ? tasks : virtualThreads()) : growingPool();
+        this.timed = growingPool();
     }
 
     /** Where submitted task runs go. */
@@ -52,9 +54,7 @@ public final class Workers {
         if (ownsTasks) {
             tasks.shutdown();
         }
-        if (timed != tasks) {
-            timed.shutdown();
-        }
+        timed.shutdown();
     }
 
     private static @Nullable ExecutorService virtualThreads() {
