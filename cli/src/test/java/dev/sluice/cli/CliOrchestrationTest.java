@@ -84,6 +84,17 @@ class CliOrchestrationTest {
             Result wrong = run("deployments", "run", "daily-report", "-p", "days=many", "-p", "colour=red");
             assertThat(wrong.code()).as(wrong.all()).isEqualTo(SluiceCli.USAGE);
             assertThat(wrong.err()).contains("days", "colour", "region");
+            Result twice = run("deployments", "run", "daily-report", "-p", "days=1", "-p", "days=2");
+            assertThat(twice.code()).as(twice.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(twice.err()).contains("parameter 'days' is given twice");
+            Result noWait = run("deployments", "run", "daily-report", "-p", "region=east", "--timeout", "5s");
+            assertThat(noWait.code()).as(noWait.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(noWait.err()).contains("give --wait too");
+            Result badTimeout = run("deployments", "run", "daily-report", "--wait", "--timeout", "soon");
+            assertThat(badTimeout.code()).isEqualTo(SluiceCli.USAGE);
+            assertThat(badTimeout.err()).contains("--timeout 'soon' is not a duration").doesNotContain("DateTimeParseException");
+            Result shortForm = run("deployments", "run", "daily-report", "-p", "region=east", "-p", "days=1", "--wait", "--timeout", "60s");
+            assertThat(shortForm.code()).as(shortForm.all()).isZero();
             Result unknown = run("deployments", "run", "weekly-report");
             assertThat(unknown.code()).isEqualTo(SluiceCli.NOT_FOUND);
             assertThat(unknown.err()).contains("daily-report");
@@ -276,6 +287,26 @@ class CliOrchestrationTest {
         assertThat(noProvider.code()).isEqualTo(SluiceCli.USAGE);
         assertThat(noProvider.err()).contains("provides no deployments", "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
         assertThat(run("worker", "start", "--jar", home.resolve("missing.jar").toString()).code()).isEqualTo(SluiceCli.NOT_FOUND);
+        java.nio.file.Files.writeString(home.resolve("notes.txt"), "not a jar");
+        Result notAJar = run("worker", "start", "--jar", home.resolve("notes.txt").toString());
+        assertThat(notAJar.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(notAJar.err()).contains("is not a jar");
+        Path app = Jars.of(home.resolve("app.jar"), CliOrchestrationTest.class, null);
+        Result notAProvider = run("worker", "start", "--jar", app.toString(), "--class", "java.lang.String");
+        assertThat(notAProvider.code()).as(notAProvider.all()).isEqualTo(SluiceCli.USAGE);
+        assertThat(notAProvider.err()).contains("java.lang.String is not a DeploymentProvider").doesNotContain("NoSuchMethod");
+        Result failing = run("worker", "start", "--jar", app.toString(), "--class", FailingProvider.class.getName());
+        assertThat(failing.code()).isEqualTo(SluiceCli.FAILED);
+        assertThat(failing.err().strip()).doesNotContain("\n").doesNotContain("unexpected")
+                .contains("could not be made: IllegalStateException: config missing: set DB_URL");
+    }
+
+    /** A provider whose application is not configured. */
+    public static final class FailingProvider implements dev.sluice.scheduler.DeploymentProvider {
+        @Override
+        public java.util.List<dev.sluice.scheduler.Deployment> deployments() {
+            throw new IllegalStateException("config missing: set DB_URL");
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {

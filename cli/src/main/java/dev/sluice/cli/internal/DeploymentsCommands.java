@@ -217,7 +217,7 @@ final class DeploymentsCommands {
                 if (!d.paused()) {
                     nextRuns(d, cli.clock.instant()).forEach(i -> nextFive.add(Runs.time(i)));
                 }
-                p.field("Next runs", nextFive.isEmpty() ? "-" : String.join(", ", nextFive));
+                p.field("Next runs", nextFive.isEmpty() ? "-" : String.join(", ", nextFive) + " (" + Runs.zone() + ")");
                 p.field("Parameters", d.parameterSchema().parameters().isEmpty() ? "-"
                         : String.join(", ", d.parameterSchema().parameters().stream().map(Object::toString).toList()));
                 p.field("Defaults", d.parameters().isEmpty() ? "-" : Output.inline(cli, d.parameters()));
@@ -257,14 +257,18 @@ final class DeploymentsCommands {
 
         @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter (repeat for several); text is"
                 + " converted by the deployment's schema (30, true, 2026-01-31, a choice).")
-        Map<String, String> params = new LinkedHashMap<>();
+        List<String> paramPairs = new ArrayList<>();
+
+        private final Map<String, String> params = new LinkedHashMap<>();
 
         @Option(names = "--wait", description = "Wait until the run has ended; exit 1 unless it completed.")
         boolean await;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT1H",
-                description = "How long --wait waits (ISO-8601, default ${DEFAULT-VALUE}).")
-        Duration timeout;
+        @Option(names = "--timeout", paramLabel = "DURATION",
+                description = "How long --wait waits: 30s, 15m, 2h, 1d or ISO-8601 (default 1h).")
+        String timeoutText;
+
+        private Duration timeout = Duration.ofHours(1);
 
         Run(Cli cli) {
             this.cli = cli;
@@ -272,6 +276,25 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            for (String pair : paramPairs) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new CliException(SluiceCli.USAGE, "-p takes NAME=VALUE, was '" + pair + "'");
+                }
+                if (params.putIfAbsent(pair.substring(0, eq), pair.substring(eq + 1)) != null) {
+                    throw new CliException(SluiceCli.USAGE, "parameter '" + pair.substring(0, eq) + "' is given twice");
+                }
+            }
+            if (timeoutText != null) {
+                if (!await) {
+                    throw new CliException(SluiceCli.USAGE, "--timeout is how long --wait waits: give --wait too");
+                }
+                try {
+                    timeout = Durations.length(timeoutText, "--timeout");
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(SluiceCli.USAGE, e.getMessage());
+                }
+            }
             Remote remote = cli.remote();
             if (remote != null) {
                 DeploymentRun made = readRun(cli, remote.post("/api/deployments/" + encode(name) + "/runs", Map.of("parameters", params)));

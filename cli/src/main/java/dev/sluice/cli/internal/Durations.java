@@ -43,6 +43,24 @@ final class Durations {
         }
     }
 
+    /** The length {@code text} names: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, or ISO-8601 ({@code PT90S}). */
+    static Duration length(String text, String option) {
+        String t = text.strip();
+        Matcher m = AGO.matcher(t);
+        if (m.matches()) {
+            return Duration.between(since(t, Instant.EPOCH), Instant.EPOCH);
+        }
+        try {
+            Duration d = Duration.parse(t);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(option + " '" + text + "' is not a duration: write 30s, 15m, 2h, 1d, 1w or PT1H30M");
+    }
+
     /** A duration for people: {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h03m}. */
     static String format(Duration d) {
         long ms = d.toMillis();

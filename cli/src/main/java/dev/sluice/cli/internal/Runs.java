@@ -109,6 +109,11 @@ final class Runs {
         }
     }
 
+    /** The zone times are shown in: this machine's ({@code TZ}). */
+    static String zone() {
+        return ZoneId.systemDefault().getId();
+    }
+
     static String time(@Nullable Instant t) {
         return t == null ? "-" : TIME.format(t.atZone(ZoneId.systemDefault()));
     }

@@ -66,6 +66,9 @@ final class WorkerCommands {
             if (!Files.exists(jar)) {
                 throw new CliException(SluiceCli.NOT_FOUND, "no file " + jar.toAbsolutePath());
             }
+            if (Files.isRegularFile(jar) && !isZip(jar)) {
+                throw new CliException(SluiceCli.USAGE, jar + " is not a jar (nor a folder of classes)");
+            }
             URL url;
             try {
                 url = jar.toAbsolutePath().toUri().toURL();
@@ -118,10 +121,20 @@ final class WorkerCommands {
                 }
             }
             if (all.isEmpty()) {
-                throw new CliException(SluiceCli.USAGE, jar + " provides no deployments: list a dev.sluice.scheduler.DeploymentProvider"
-                        + " in META-INF/services/dev.sluice.scheduler.DeploymentProvider, or name a class with --class");
+                throw new CliException(SluiceCli.USAGE, className != null ? className + " gave no deployments"
+                        : jar + " provides no deployments: list a dev.sluice.scheduler.DeploymentProvider"
+                                + " in META-INF/services/dev.sluice.scheduler.DeploymentProvider, or name a class with --class");
             }
             return all;
+        }
+
+        private static boolean isZip(Path file) {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] head = in.readNBytes(4);
+                return head.length == 4 && head[0] == 'P' && head[1] == 'K';
+            } catch (java.io.IOException e) {
+                return true; // unreadable: said when the class loader reads it
+            }
         }
 
         /** The provider classes the jar itself lists (not those of this command's own class path). */
@@ -158,9 +171,20 @@ final class WorkerCommands {
                 if (Modifier.isStatic(m.getModifiers())) {
                     return deploymentsIn(m.invoke(null));
                 }
-            } catch (ReflectiveOperationException e) {
+            } catch (NoSuchMethodException e) {
+                // neither a provider nor a class with deployments(): said below, as a usage error
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                // the application's own code failed: its message is the news (a missing setting, ...)
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new CliException(SluiceCli.FAILED, "cannot get the deployments of " + type.getName() + ": " + cause);
+                throw new CliException(SluiceCli.FAILED, "the deployments of " + type.getName() + " could not be made: "
+                        + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            } catch (ReflectiveOperationException e) {
+                throw new CliException(SluiceCli.FAILED, "cannot get the deployments of " + type.getName() + ": " + e);
+            } catch (CliException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new CliException(SluiceCli.FAILED, "the deployments of " + type.getName() + " could not be made: "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             throw new CliException(SluiceCli.USAGE, type.getName() + " is not a DeploymentProvider, a Supplier<List<Deployment>>,"
                     + " nor has a public static deployments() method");
