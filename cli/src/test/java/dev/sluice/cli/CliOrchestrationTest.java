@@ -56,6 +56,16 @@ class CliOrchestrationTest {
     }
 
     @Test
+    void aRunTriggeredWhileNoWorkerServesItSaysItWaits() {
+        try (Worker worker = worker()) {
+            assertThat(worker.client().deployment("daily-report")).isPresent();
+        }
+        Result waiting = run("deployments", "run", "daily-report", "-p", "region=east");
+        assertThat(waiting.code()).as(waiting.all()).isZero();
+        assertThat(waiting.err()).contains("no live worker serves 'daily-report'", "waits until one does");
+    }
+
+    @Test
     void deploymentsAreListedShownRunPausedAndBackfilled() {
         try (Worker worker = worker()) {
             Result ls = run("deployments", "ls");

@@ -328,6 +328,13 @@ final class DeploymentsCommands {
                 find(client, name);
                 String id = client.trigger(name, params);
                 cli.out.println(id);
+                boolean served = client.workers(Duration.ofMinutes(1)).stream()
+                        .anyMatch(w -> w.stoppedAt() == null && w.deployments().contains(name));
+                if (!served) {
+                    cli.err.println("sluice: no live worker serves '" + name + "' (none heartbeat in the last minute): the run"
+                            + " waits until one does (sluice worker ls)");
+                    cli.err.flush();
+                }
                 if (!await) {
                     return;
                 }
