@@ -55,6 +55,42 @@ final class Flows {
         throw new IllegalStateException("broken on purpose");
     });
 
+    /** Permits {@link #HELD} runs wait for, by key; key + "/stop": permits a cancelled one waits for before it ends. */
+    static final ConcurrentHashMap<String, java.util.concurrent.Semaphore> PERMITS = new ConcurrentHashMap<>();
+    /** How many {@link #HELD} runs of a key run now, at most at once, and were interrupted. */
+    static final ConcurrentHashMap<String, AtomicInteger> HELD_NOW = new ConcurrentHashMap<>();
+    static final ConcurrentHashMap<String, AtomicInteger> HELD_MAX = new ConcurrentHashMap<>();
+    static final ConcurrentHashMap<String, AtomicInteger> HELD_INTERRUPTED = new ConcurrentHashMap<>();
+
+    static java.util.concurrent.Semaphore permits(String key) {
+        return PERMITS.computeIfAbsent(key, k -> new java.util.concurrent.Semaphore(0));
+    }
+
+    static AtomicInteger counter(ConcurrentHashMap<String, AtomicInteger> counters, String key) {
+        return counters.computeIfAbsent(key, k -> new AtomicInteger());
+    }
+
+    /**
+     * Runs until a permit of the key (its argument) is released, counting how many of the key run at once;
+     * interrupted (cancelled), it ends only when a permit of key + "/stop" is released: a run slow to stop.
+     */
+    static final Flow<String, String> HELD = Flow.of("held", (String key) -> {
+        int now = counter(HELD_NOW, key).incrementAndGet();
+        counter(HELD_MAX, key).accumulateAndGet(now, Math::max);
+        try {
+            try {
+                permits(key).acquire();
+            } catch (InterruptedException e) {
+                counter(HELD_INTERRUPTED, key).incrementAndGet();
+                permits(key + "/stop").acquireUninterruptibly();
+                throw e;
+            }
+            return key;
+        } finally {
+            counter(HELD_NOW, key).decrementAndGet();
+        }
+    });
+
     /** Waits for the gate named by its argument, counting how many run at once. */
     static final Flow<String, String> GATED = Flow.of("gated", (String gate) -> {
         int now = RUNNING.incrementAndGet();

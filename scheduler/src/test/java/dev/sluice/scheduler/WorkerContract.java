@@ -348,6 +348,152 @@ abstract class WorkerContract {
         }
     }
 
+    private static Instant at(String time) {
+        return Instant.parse("2030-01-07T" + time + "Z");
+    }
+
+    private static DeploymentRun slot(List<DeploymentRun> runs, String time) {
+        return runs.stream().filter(r -> at(time).equals(r.slot())).findFirst()
+                .orElseThrow(() -> new AssertionError("no run of slot " + time + " in " + runs));
+    }
+
+    private static Predicate<List<DeploymentRun>> slotIs(String time, RunStatus status) {
+        return runs -> runs.stream().anyMatch(r -> at(time).equals(r.slot()) && r.status() == status);
+    }
+
+    private static void awaitCount(java.util.concurrent.atomic.AtomicInteger n, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (n.get() < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("count never reached " + atLeast + ": " + n.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static Deployment held(String key, Overlap policy) {
+        return Deployment.of(Flows.HELD, String.class).withName(key).withParameters(Map.of("arg0", key))
+                .withSchedules(Schedule.interval(Duration.ofMinutes(1))).withCatchUp(CatchUp.ALL, Duration.ofDays(1)).withOverlap(policy);
+    }
+
+    @Test
+    void overlapCancelPreviousStartsTheNewRunOnlyOnceThePreviousOneEndedAndSaysWhy() throws Exception {
+        TestClock clock = new TestClock(T0);
+        String key = "held-cp-" + System.nanoTime();
+        Deployment d = held(key, Overlap.CANCEL_PREVIOUS);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            clock.set(at("00:01:00"));
+            w.planNow();
+            await(w.client(), key, slotIs("00:01:00", RunStatus.RUNNING));
+            clock.set(at("00:02:00"));
+            w.planNow();
+            // the 00:02 slot asks the 00:01 run to stop; that run takes its time to end
+            awaitCount(Flows.counter(Flows.HELD_INTERRUPTED, key), 1);
+            Thread.sleep(300); // the waiting slot tries again every 50 ms meanwhile
+            List<DeploymentRun> during = w.client().runs(key, 100);
+            assertThat(slot(during, "00:01:00").status()).isEqualTo(RunStatus.RUNNING);
+            assertThat(slot(during, "00:01:00").cancelRequested()).isTrue();
+            assertThat(slot(during, "00:02:00").status()).as("the new run waits for the previous one to end")
+                    .isEqualTo(RunStatus.SCHEDULED);
+            Flows.permits(key + "/stop").release();
+            List<DeploymentRun> runs = await(w.client(), key, slotIs("00:02:00", RunStatus.RUNNING));
+            DeploymentRun previous = slot(runs, "00:01:00");
+            assertThat(previous.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(previous.message())
+                    .isEqualTo("cancelled by overlap policy CANCEL_PREVIOUS: slot 2030-01-07T00:02:00Z is due");
+            assertThat(slot(runs, "00:02:00").startedAt()).isAfterOrEqualTo(previous.endedAt());
+            Flows.permits(key).release();
+            await(w.client(), key, slotIs("00:02:00", RunStatus.COMPLETED));
+            assertThat(Flows.counter(Flows.HELD_MAX, key).get()).as("runs at once").isEqualTo(1);
+        } finally {
+            Flows.permits(key).release(100);
+            Flows.permits(key + "/stop").release(100);
+        }
+    }
+
+    @Test
+    void overlapQueueOneRunsTheOldestWaitingSlotFirstAndOneAtATime() throws Exception {
+        TestClock clock = new TestClock(T0);
+        String key = "held-q1-" + System.nanoTime();
+        Deployment d = held(key, Overlap.QUEUE_ONE);
+        // a waiting slot tries again 90 s (of the test clock) later: the tests moves the clock to each try
+        try (Worker w = fast(db(), clock).busyRetry(Duration.ofSeconds(90)).deployments(d).start()) {
+            w.planNow();
+            clock.set(at("00:01:00"));
+            w.planNow();
+            await(w.client(), key, slotIs("00:01:00", RunStatus.RUNNING));
+            clock.set(at("00:02:00"));
+            w.planNow();
+            Thread.sleep(300); // 00:02 is picked, finds 00:01 running and waits (next try 00:03:30)
+            assertThat(slot(w.client().runs(key, 100), "00:02:00").status()).isEqualTo(RunStatus.SCHEDULED);
+            Flows.permits(key).release();
+            await(w.client(), key, slotIs("00:01:00", RunStatus.COMPLETED));
+
+            // nothing runs, and 00:02 still waits: the new slot 00:03 must not overtake it
+            clock.set(at("00:03:00"));
+            w.planNow();
+            Thread.sleep(300);
+            List<DeploymentRun> runs = w.client().runs(key, 100);
+            assertThat(slot(runs, "00:03:00").status()).as("a newer slot waits behind the older one")
+                    .isEqualTo(RunStatus.SCHEDULED);
+            assertThat(slot(runs, "00:02:00").status()).isEqualTo(RunStatus.SCHEDULED);
+
+            clock.set(at("00:03:31")); // 00:02 tries again (00:03 at 00:04:30)
+            await(w.client(), key, slotIs("00:02:00", RunStatus.RUNNING));
+            clock.set(at("00:04:00")); // 00:04 finds 00:02 running and 00:03 waiting: skipped
+            w.planNow();
+            runs = await(w.client(), key, slotIs("00:04:00", RunStatus.SKIPPED));
+            assertThat(slot(runs, "00:04:00").message()).contains("QUEUE_ONE");
+            assertThat(slot(runs, "00:03:00").status()).isEqualTo(RunStatus.SCHEDULED);
+
+            Flows.permits(key).release();
+            await(w.client(), key, slotIs("00:02:00", RunStatus.COMPLETED));
+            clock.set(at("00:04:31")); // 00:03 tries again
+            await(w.client(), key, slotIs("00:03:00", RunStatus.RUNNING));
+            Flows.permits(key).release();
+            runs = await(w.client(), key, slotIs("00:03:00", RunStatus.COMPLETED));
+            assertThat(slot(runs, "00:02:00").startedAt()).isBefore(slot(runs, "00:03:00").startedAt());
+            assertThat(Flows.counter(Flows.HELD_MAX, key).get()).as("runs at once").isEqualTo(1);
+        } finally {
+            Flows.permits(key).release(100);
+        }
+    }
+
+    @Test
+    void slotsDueAtOnceUnderSkipOrQueueOneNeverRunSideBySide() throws Exception {
+        for (Overlap policy : List.of(Overlap.SKIP, Overlap.QUEUE_ONE)) {
+            TestClock clock = new TestClock(T0);
+            String key = "held-" + policy.name().toLowerCase(java.util.Locale.ROOT) + "-" + System.nanoTime();
+            Deployment d = held(key, policy);
+            try (Worker w = fast(db(), clock).lateAfter(Duration.ofMinutes(10)).busyRetry(Duration.ofSeconds(90))
+                    .deployments(d).start()) {
+                w.planNow(); // makes 00:01
+                clock.set(at("00:03:00")); // 00:01, 00:02 and 00:03 are due at once, nothing runs yet
+                w.planNow();
+                List<DeploymentRun> runs = policy == Overlap.SKIP
+                        ? await(w.client(), key, r -> r.stream().filter(x -> x.status() == RunStatus.RUNNING
+                                || x.status() == RunStatus.SKIPPED).count() == 3)
+                        : await(w.client(), key, slotIs("00:01:00", RunStatus.RUNNING));
+                Thread.sleep(200);
+                runs = w.client().runs(key, 100);
+                assertThat(runs).as(policy.name()).filteredOn(r -> r.status() == RunStatus.RUNNING).hasSize(1);
+                assertThat(Flows.counter(Flows.HELD_MAX, key).get()).as(policy + ": runs at once").isEqualTo(1);
+                if (policy == Overlap.QUEUE_ONE) {
+                    // the oldest runs first; the others wait (one of them is skipped once it sees the other waiting)
+                    assertThat(slot(runs, "00:02:00").status()).isIn(RunStatus.SCHEDULED, RunStatus.SKIPPED);
+                    assertThat(slot(runs, "00:03:00").status()).isIn(RunStatus.SCHEDULED, RunStatus.SKIPPED);
+                } else {
+                    assertThat(runs).filteredOn(r -> r.status() == RunStatus.SKIPPED).hasSize(2)
+                            .allSatisfy(r -> assertThat(r.message()).contains("overlap SKIP"));
+                }
+                Flows.permits(key).release(100); // let the runs end before the worker stops
+            } finally {
+                Flows.permits(key).release(100);
+            }
+        }
+    }
+
     @Test
     void triggerChecksParametersAndNamesAndReturnsTheIdAtOnce() throws Exception {
         TestClock clock = new TestClock(T0);

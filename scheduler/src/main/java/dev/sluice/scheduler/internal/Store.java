@@ -529,7 +529,7 @@ public final class Store {
     private static DeploymentRun run(ResultSet rs) throws SQLException {
         return new DeploymentRun(rs.getString("id"), rs.getString("deployment"), RunKind.valueOf(rs.getString("kind")),
                 Sql.instant(rs, "slot_time"), Sql.instant(rs.getLong("scheduled_time")), map(rs.getString("parameters")),
-                RunStatus.valueOf(rs.getString("state")), rs.getInt("late") == 1, rs.getInt("cancel_requested") == 1,
+                RunStatus.valueOf(rs.getString("state")), rs.getInt("late") == 1, rs.getInt("cancel_requested") != 0,
                 rs.getString("flow_run_id"), rs.getString("worker_id"), rs.getString("retry_of"), rs.getString("message"),
                 Sql.instant(rs.getLong("created_at")), Sql.instant(rs, "started_at"), Sql.instant(rs, "ended_at"));
     }
@@ -597,8 +597,13 @@ public final class Store {
     public enum Claim {
         /** Now RUNNING on this worker, holding its leases. */
         CLAIMED,
-        /** A concurrency limit is full: try again later. */
+        /**
+         * A concurrency limit is full, or the overlap policy makes it wait for a run of its deployment (under
+         * {@code CANCEL_PREVIOUS} the running ones are now flagged for cancellation): try again later.
+         */
         BUSY,
+        /** The overlap policy skipped it: now SKIPPED, with a message naming the policy. */
+        SKIPPED,
         /** Not SCHEDULED any more (cancelled, dropped, or claimed by another). */
         GONE
     }
@@ -607,21 +612,43 @@ public final class Store {
     public record Limit(String key, int limit) {
     }
 
+    /** {@code cancel_requested} of a run the overlap policy {@code CANCEL_PREVIOUS} cancels (1: cancelled from outside). */
+    static final int CANCEL_BY_OVERLAP = 2;
+
     /**
      * Moves run {@code id} from SCHEDULED to RUNNING on {@code worker}, taking one lease of each limit,
-     * in one transaction (on PostgreSQL the deployment's row is locked so two workers count leases one
-     * after the other).
+     * in one transaction, after the {@code overlap} policy's decision in the same transaction (pass
+     * {@link Overlap#ALLOW} for runs the policy does not apply to). On PostgreSQL the deployment's row is
+     * locked first, so two workers decide and count leases one after the other; on SQLite the write
+     * transaction is the only one.
+     *
+     * <ul>
+     * <li>{@code SKIP}: SKIPPED if a run of the deployment is RUNNING.
+     * <li>{@code QUEUE_ONE}: the oldest waiting slot run goes first: BUSY while a run is RUNNING or an
+     * older slot run waits; SKIPPED if a run is RUNNING and an older slot run already waits.
+     * <li>{@code CANCEL_PREVIOUS}: SKIPPED if a later slot run is due too (it supersedes this one); else the
+     * RUNNING runs are flagged for cancellation with a message naming the policy, and it is BUSY until
+     * none is RUNNING.
+     * </ul>
      */
     public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
-            Instant leaseExpiry) throws SQLException {
+            Instant leaseExpiry, Overlap overlap, Instant scheduled) throws SQLException {
         long t = Sql.micros(now);
         Work<Claim> work = c -> {
+            if (postgres && (!limits.isEmpty() || overlap != Overlap.ALLOW)) {
+                try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
+                    lock.setString(1, deployment);
+                    lock.executeQuery().close();
+                }
+            }
+            if (overlap != Overlap.ALLOW) {
+                Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
+                if (decided != null) {
+                    return decided;
+                }
+            }
             if (!limits.isEmpty()) {
                 if (postgres) {
-                    try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
-                        lock.setString(1, deployment);
-                        lock.executeQuery().close();
-                    }
                     for (Limit l : limits) {
                         if (l.key().startsWith("tag:")) {
                             try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
@@ -671,43 +698,128 @@ public final class Store {
             }
             return Claim.CLAIMED;
         };
-        if (limits.isEmpty()) {
+        if (limits.isEmpty() && overlap == Overlap.ALLOW) {
             return read(work); // one conditional update: atomic in auto-commit
         }
-        Claim[] result = {Claim.GONE};
-        try {
-            return inTransaction(c -> {
-                result[0] = work.run(c);
-                if (result[0] != Claim.CLAIMED) {
-                    throw new Rollback();
+        // every path that is not CLAIMED wrote either nothing or only its decision (a skip, cancel flags): commit it
+        return inTransaction(work);
+    }
+
+    /**
+     * The overlap policy's decision for slot run {@code id} of {@code deployment} (due at {@code scheduled}),
+     * within the claim's transaction; null: go on with the claim.
+     */
+    private @Nullable Claim overlap(Connection c, String id, String deployment, Overlap overlap, Instant scheduled,
+            Instant now) throws SQLException {
+        if (!isScheduled(c, id)) {
+            return Claim.GONE;
+        }
+        long s = Sql.micros(scheduled);
+        int running;
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from sluice_deployment_run where deployment = ?"
+                + " and state = 'RUNNING'")) {
+            ps.setString(1, deployment);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                running = rs.getInt(1);
+            }
+        }
+        switch (overlap) {
+            case SKIP -> {
+                return running > 0 ? skip(c, id, "skipped: the previous run was still going (overlap SKIP)", now) : null;
+            }
+            case QUEUE_ONE -> {
+                // waiting slot runs that will still be claimed, from before this one (due time, then id)
+                boolean olderWaits;
+                try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                        + " and state = 'SCHEDULED' and kind = 'SCHEDULED' and cancel_requested = 0 and id <> ?"
+                        + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
+                    ps.setString(1, deployment);
+                    ps.setString(2, id);
+                    ps.setLong(3, s);
+                    ps.setLong(4, s);
+                    ps.setString(5, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        olderWaits = rs.next();
+                    }
                 }
-                return Claim.CLAIMED;
-            });
-        } catch (Rollback r) {
-            return result[0];
+                if (running > 0 && olderWaits) {
+                    return skip(c, id, "skipped: one run already waits for the previous one (overlap QUEUE_ONE)", now);
+                }
+                return running > 0 || olderWaits ? Claim.BUSY : null;
+            }
+            case CANCEL_PREVIOUS -> {
+                try (PreparedStatement ps = c.prepareStatement("select scheduled_time from sluice_deployment_run"
+                        + " where deployment = ? and state = 'SCHEDULED' and kind = 'SCHEDULED' and cancel_requested = 0"
+                        + " and id <> ? and (scheduled_time > ? or (scheduled_time = ? and id > ?)) and scheduled_time <= ?"
+                        + " order by scheduled_time desc limit 1")) {
+                    ps.setString(1, deployment);
+                    ps.setString(2, id);
+                    ps.setLong(3, s);
+                    ps.setLong(4, s);
+                    ps.setString(5, id);
+                    ps.setLong(6, Sql.micros(now));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return skip(c, id, "skipped: the later slot " + Sql.instant(rs.getLong(1)) + " is due too"
+                                    + " (overlap CANCEL_PREVIOUS)", now);
+                        }
+                    }
+                }
+                if (running == 0) {
+                    return null;
+                }
+                try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set cancel_requested = ?,"
+                        + " message = ? where deployment = ? and state = 'RUNNING' and cancel_requested = 0")) {
+                    ps.setInt(1, CANCEL_BY_OVERLAP);
+                    ps.setString(2, "cancelled by overlap policy CANCEL_PREVIOUS: slot " + scheduled + " is due");
+                    ps.setString(3, deployment);
+                    ps.executeUpdate();
+                }
+                return Claim.BUSY;
+            }
+            default -> {
+                return null;
+            }
         }
     }
 
-    /** Thrown to roll a transaction back without an error. */
-    private static final class Rollback extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Rollback() {
-            super(null, null, false, false);
+    private static boolean isScheduled(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where id = ?"
+                + " and state = 'SCHEDULED' and cancel_requested = 0")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
+    }
+
+    private static Claim skip(Connection c, String id, String message, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SKIPPED', message = ?,"
+                + " ended_at = ? where id = ? and state = 'SCHEDULED'")) {
+            ps.setString(1, message);
+            ps.setLong(2, Sql.micros(now));
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+        return Claim.SKIPPED;
     }
 
     /** Ends run {@code id} with {@code status} (if it is not finished yet) and frees its leases. */
     public void finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now)
             throws SQLException {
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = ?, message = ?,"
-                    + " flow_run_id = coalesce(?, flow_run_id), ended_at = ? where id = ? and state in " + ACTIVE)) {
+            // a run the overlap policy cancelled keeps the message naming the policy
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = ?, message = case"
+                    + " when cancel_requested = " + CANCEL_BY_OVERLAP + " and ? = 'CANCELLED' and message is not null"
+                    + " then message else ? end, flow_run_id = coalesce(?, flow_run_id), ended_at = ? where id = ?"
+                    + " and state in " + ACTIVE)) {
                 ps.setString(1, status.name());
-                Sql.setString(ps, 2, message == null ? null : message.length() > 2000 ? message.substring(0, 2000) : message);
-                Sql.setString(ps, 3, flowRunId);
-                ps.setLong(4, Sql.micros(now));
-                ps.setString(5, id);
+                ps.setString(2, status.name());
+                Sql.setString(ps, 3, message == null ? null : message.length() > 2000 ? message.substring(0, 2000) : message);
+                Sql.setString(ps, 4, flowRunId);
+                ps.setLong(5, Sql.micros(now));
+                ps.setString(6, id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
@@ -818,7 +930,7 @@ public final class Store {
                 }
             } else if (before == RunStatus.RUNNING) {
                 try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set cancel_requested = 1"
-                        + " where id = ? and state = 'RUNNING'")) {
+                        + " where id = ? and state = 'RUNNING' and cancel_requested = 0")) {
                     ps.setString(1, id);
                     ps.executeUpdate();
                 }
@@ -832,7 +944,7 @@ public final class Store {
         return read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select id from sluice_deployment_run where worker_id = ?"
-                    + " and state = 'RUNNING' and cancel_requested = 1")) {
+                    + " and state = 'RUNNING' and cancel_requested <> 0")) {
                 ps.setString(1, worker);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -841,39 +953,6 @@ public final class Store {
                 }
             }
             return out;
-        });
-    }
-
-    /** How many runs of {@code deployment} are RUNNING. */
-    public int running(String deployment) throws SQLException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from sluice_deployment_run where deployment = ?"
-                    + " and state = 'RUNNING'")) {
-                ps.setString(1, deployment);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-    }
-
-    /** Whether a due SCHEDULED run of {@code deployment} other than {@code id} waits from before it. */
-    public boolean olderQueued(String deployment, String id, Instant scheduled) throws SQLException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
-                    + " and state = 'SCHEDULED' and kind = 'SCHEDULED' and id <> ? and (scheduled_time < ?"
-                    + " or (scheduled_time = ? and id < ?)) limit 1")) {
-                long s = Sql.micros(scheduled);
-                ps.setString(1, deployment);
-                ps.setString(2, id);
-                ps.setLong(3, s);
-                ps.setLong(4, s);
-                ps.setString(5, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
-                }
-            }
         });
     }
 
@@ -888,17 +967,6 @@ public final class Store {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }
-            }
-        });
-    }
-
-    /** Flags every RUNNING run of {@code deployment} for cancellation; returns how many. */
-    public int cancelRunning(String deployment) throws SQLException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set cancel_requested = 1"
-                    + " where deployment = ? and state = 'RUNNING'")) {
-                ps.setString(1, deployment);
-                return ps.executeUpdate();
             }
         });
     }

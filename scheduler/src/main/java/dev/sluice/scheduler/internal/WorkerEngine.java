@@ -447,34 +447,24 @@ public final class WorkerEngine implements AutoCloseable {
                 store.finish(runId, RunStatus.SKIPPED, missed, null, now);
                 return REMOVE;
             }
-            if (run.kind() == RunKind.SCHEDULED && d.overlap() != Overlap.ALLOW && store.running(d.name()) > 0) {
-                switch (d.overlap()) {
-                    case SKIP -> {
-                        store.finish(runId, RunStatus.SKIPPED, "skipped: the previous run was still going (overlap SKIP)",
-                                null, now);
-                        return REMOVE;
-                    }
-                    case QUEUE_ONE -> {
-                        if (store.olderQueued(d.name(), runId, run.scheduledTime())) {
-                            store.finish(runId, RunStatus.SKIPPED, "skipped: one run already waits for the previous one"
-                                    + " (overlap QUEUE_ONE)", null, now);
-                            return REMOVE;
-                        }
-                        return rescheduleAt(now.plus(settings.busyRetry()));
-                    }
-                    case CANCEL_PREVIOUS -> store.cancelRunning(d.name());
-                    default -> {
-                    }
-                }
-            }
+            // the overlap policy is decided in the claim's transaction: two slots polled at once cannot both see nothing running
+            Overlap overlap = run.kind() == RunKind.SCHEDULED ? d.overlap() : Overlap.ALLOW;
             List<Store.Limit> limits = limits(d);
             Instant leaseExpiry = now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats())));
-            Store.Claim claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry);
-            if (claim == Store.Claim.BUSY) {
-                return rescheduleAt(now.plus(settings.busyRetry()));
-            }
-            if (claim == Store.Claim.GONE) {
-                return REMOVE;
+            Store.Claim claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
+                    run.scheduledTime());
+            switch (claim) {
+                case BUSY -> {
+                    if (overlap == Overlap.CANCEL_PREVIOUS) {
+                        cancelFlagged(); // the previous runs of this worker stop now, not at its next heartbeat
+                    }
+                    return rescheduleAt(now.plus(settings.busyRetry()));
+                }
+                case SKIPPED, GONE -> {
+                    return REMOVE;
+                }
+                default -> {
+                }
             }
             started(run, now);
             return runClaimed(d, run);
@@ -721,6 +711,18 @@ public final class WorkerEngine implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("worker {}: heartbeat failed: {}", name, e.toString());
+        }
+    }
+
+    /** Interrupts the runs of this worker whose cancel was asked for. */
+    private void cancelFlagged() throws SQLException {
+        if (control.active().isEmpty()) {
+            return;
+        }
+        for (String runId : store.cancelRequested(id)) {
+            if (control.cancel(runId)) {
+                LOG.info("worker {}: run {} cancelled; interrupting its flow", name, runId);
+            }
         }
     }
 
