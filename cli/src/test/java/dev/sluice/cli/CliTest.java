@@ -296,4 +296,17 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("complete -F", "runs", "blocks");
     }
+
+    @Test
+    void aCommandThatReadsTheDatabaseNeverMakesOneAtAMistypedPath() {
+        Path typo = blocksHome.resolve("typo/sub/x.db");
+        for (String[] args : new String[][] {{"deployments", "ls"}, {"runs", "ls"}, {"worker", "ls"}, {"deployments", "run", "x"}}) {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                    java.util.stream.Stream.of("--database", "jdbc:sqlite:" + typo)).toArray(String[]::new);
+            Result r = run(blocksHome, Map.of(), false, "", all);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+            assertThat(r.err()).contains("no run history database at " + typo);
+        }
+        assertThat(blocksHome.resolve("typo")).doesNotExist();
+    }
 }

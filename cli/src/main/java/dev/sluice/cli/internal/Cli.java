@@ -224,7 +224,21 @@ public final class Cli {
 
     /** The run history the options name, opened for reading (no retention purge of its own). */
     History history() {
-        return History.builder(database()).purgeInterval(java.time.Duration.ofDays(3650)).open();
+        return History.builder(existing(database())).purgeInterval(java.time.Duration.ofDays(3650)).open();
+    }
+
+    /**
+     * {@code db}, when it is not a SQLite file that is not there: a command that reads or asks what is in the
+     * database never makes one (a mistyped path would give an empty answer and leave a new file behind);
+     * {@code worker start} and {@code server start} make it.
+     */
+    static HistoryDatabase existing(HistoryDatabase db) {
+        java.util.Optional<Path> file = db.sqliteFile();
+        if (file.isPresent() && !java.nio.file.Files.exists(file.get())) {
+            throw new CliException(SluiceCli.UNREACHABLE, "no run history database at " + file.get() + ": a worker or a flow"
+                    + " with the history on makes it; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
+        }
+        return db;
     }
 
     /** The server {@code --server} (or SLUICE_SERVER_URL) names, if any. */
@@ -255,6 +269,6 @@ public final class Cli {
 
     /** The deployments in the database (opening it migrates the history's tables first, then the scheduler's). */
     dev.sluice.scheduler.DeploymentClient deployments() {
-        return dev.sluice.scheduler.DeploymentClient.open(database());
+        return dev.sluice.scheduler.DeploymentClient.open(existing(database()));
     }
 }
