@@ -117,7 +117,13 @@ class CliOrchestrationTest {
                     "2026-11-04T12:00:00Z");
             assertThat(backfill.code()).as(backfill.all()).isZero();
             assertThat(backfill.out()).contains("Backfill of daily-report: 4 run");
-            assertThat(run("deployments", "runs", "daily-report").out()).contains("BACKFILL", "MANUAL");
+            assertThat(run("deployments", "runs", "daily-report").out()).contains("BACKFILL", "MANUAL", "SLOT")
+                    .doesNotContain("DEPLOYMENT");
+            String all = run("deployments", "runs").out();
+            assertThat(all.lines().findFirst().orElseThrow()).contains("DEPLOYMENT", "SLOT", "DUE");
+            assertThat(all.lines().filter(l -> l.contains("BACKFILL")).toList()).hasSize(4)
+                    .allSatisfy(l -> assertThat(l).contains("daily-report", "2026-11-0"));
+            assertThat(all).contains("broken-report");
         }
     }
 

@@ -230,12 +230,26 @@ final class DeploymentsCommands {
         }
     }
 
+    /**
+     * Deployment runs as a table: with the deployment's name when they are of several, the slot a scheduled
+     * or backfilled run is for (its DUE is when it was made to run), the worker by name where known.
+     */
     static void runsTable(Cli cli, List<DeploymentRun> runs, Map<String, String> workerNames) {
-        Table t = new Table("RUN", "KIND", "DUE", "STATUS", "WORKER", "FLOW RUN", "MESSAGE");
+        boolean several = runs.stream().map(DeploymentRun::deployment).distinct().count() > 1;
+        List<String> header = new ArrayList<>(List.of("RUN", "KIND", "SLOT", "DUE", "STATUS", "WORKER", "FLOW RUN", "MESSAGE"));
+        if (several) {
+            header.add(1, "DEPLOYMENT");
+        }
+        Table t = new Table(header.toArray(String[]::new));
         for (DeploymentRun r : runs) {
             String worker = r.workerId() == null ? "-" : workerNames.getOrDefault(r.workerId(), r.workerId());
-            t.row(3, colour(r.status()), r.id(), r.kind().name(), Runs.time(r.scheduledTime()), r.status().name()
-                    + (r.late() ? " (late)" : ""), worker, r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message());
+            List<String> cells = new ArrayList<>(List.of(r.id(), r.kind().name(), r.slot() == null ? "-" : Runs.time(r.slot()),
+                    Runs.time(r.scheduledTime()), r.status().name() + (r.late() ? " (late)" : ""), worker,
+                    r.flowRunId() == null ? "-" : r.flowRunId(), r.message() == null ? "" : r.message()));
+            if (several) {
+                cells.add(1, r.deployment());
+            }
+            t.row(several ? 5 : 4, colour(r.status()), cells.toArray(String[]::new));
         }
         t.print(cli.out, cli.colour());
     }
