@@ -144,6 +144,19 @@ class CliOrchestrationTest {
             Optional<DeploymentRun> done = client.awaitFinished(id, Duration.ofSeconds(30));
             assertThat(done).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
             assertThat(run("runs", "cancel", "no-such-run").code()).isEqualTo(SluiceCli.NOT_FOUND);
+
+            // a finished run runs again, by its flow run id, with the same parameters
+            Result retry = run("runs", "retry", flowRunId);
+            assertThat(retry.code()).as(retry.all()).isZero();
+            String again = retry.out().strip();
+            assertThat(client.run(again)).hasValueSatisfying(r -> {
+                assertThat(r.deployment()).isEqualTo("sleepy");
+                assertThat(r.kind()).isEqualTo(dev.sluice.scheduler.RunKind.RETRY);
+            });
+            Result notFinished = run("runs", "retry", again);
+            assertThat(notFinished.code()).as(notFinished.all()).isEqualTo(SluiceCli.FAILED);
+            assertThat(run("runs", "cancel", again).code()).isZero();
+            assertThat(run("runs", "retry", "no-such-run").code()).isEqualTo(SluiceCli.NOT_FOUND);
         }
     }
 

@@ -141,6 +141,9 @@ public final class DeploymentClient implements AutoCloseable {
     /** Sets the most runs at once of deployments tagged {@code tag}, across all workers; 0 removes the limit. */
     public void setTagConcurrencyLimit(String tag, int limit) {
         Objects.requireNonNull(tag, "tag");
+        if (tag.isBlank()) {
+            throw new IllegalArgumentException("tag must not be blank");
+        }
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, was " + limit);
         }

@@ -38,7 +38,8 @@ final class Runs {
 
     static CommandLine commands(Cli cli) {
         return new CommandLine(new Group()).addSubcommand("ls", new Ls(cli)).addSubcommand("show", new Show(cli))
-                .addSubcommand("logs", new Logs(cli)).addSubcommand("cancel", new Cancel(cli));
+                .addSubcommand("logs", new Logs(cli)).addSubcommand("cancel", new Cancel(cli))
+                .addSubcommand("retry", new Retry(cli));
     }
 
     @Command(name = "ls", description = "Lists flow runs, newest first.")
@@ -353,14 +354,50 @@ final class Runs {
                 return;
             }
             try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
-                String runId = id;
-                if (client.run(id).isEmpty()) {
-                    runId = client.runs(10_000).stream().filter(r -> id.equals(r.flowRunId())).map(dev.sluice.scheduler.DeploymentRun::id)
-                            .findFirst().orElseThrow(() -> new CliException(SluiceCli.NOT_FOUND, "no run of a deployment has id '" + id
-                                    + "' (only runs of deployments can be cancelled: sluice deployments runs lists them)"));
-                }
-                boolean cancelled = client.cancel(runId);
+                boolean cancelled = client.cancel(deploymentRunId(client, id, "cancelled"));
                 cli.out.println(cancelled ? "Cancel requested for run " + id + "." : "Run " + id + " had already finished.");
+            }
+        }
+    }
+
+    /** The deployment run {@code id} names: its own id, or the id of the flow run it made. */
+    static String deploymentRunId(dev.sluice.scheduler.DeploymentClient client, String id, String what) {
+        if (client.run(id).isPresent()) {
+            return id;
+        }
+        return client.runOfFlowRun(id).map(dev.sluice.scheduler.DeploymentRun::id).orElseThrow(() -> new CliException(
+                SluiceCli.NOT_FOUND, "no run of a deployment has id '" + id + "' (only runs of deployments can be " + what
+                        + ": sluice deployments runs lists them)"));
+    }
+
+    @Command(name = "retry", description = "Runs a finished run of a deployment again, with the same parameters, now;"
+            + " prints the new run's id.")
+    static final class Retry implements Runnable {
+        private final Cli cli;
+
+        @Parameters(paramLabel = "ID", description = "The flow run id (as sluice runs ls prints it) or the deployment run id.")
+        String id;
+
+        Retry(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public void run() {
+            Remote remote = cli.remote();
+            if (remote != null) {
+                com.fasterxml.jackson.databind.JsonNode made = remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null
+                        ? remote.post("/api/deployment-runs/" + id + "/retry", java.util.Map.of())
+                        : remote.post("/api/runs/" + id + "/retry", java.util.Map.of());
+                cli.out.println(made == null ? "" : made.path("id").asText());
+                return;
+            }
+            try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
+                try {
+                    cli.out.println(client.retry(deploymentRunId(client, id, "retried")));
+                } catch (IllegalStateException e) {
+                    throw new CliException(SluiceCli.FAILED, e.getMessage());
+                }
             }
         }
     }
