@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Security.</b> While no API key exists (see {@link ApiKeys}), the server lets anyone on its
- * machine in as {@link Role#ADMIN} and refuses to bind anything but a loopback address. Once a key
- * exists, every page and API route needs one: API clients send {@code Authorization: Bearer <key>},
- * people log in on the dashboard with a key and get a session cookie ({@code HttpOnly},
- * {@code SameSite=Strict}). Every state-changing request from a browser carries a CSRF token. Pages
- * are served with a Content-Security-Policy that allows no inline script.
+ * machine in as {@link Role#ADMIN} and refuses to bind anything but a loopback address. On a loopback
+ * address it answers only requests naming this machine in their {@code Host} header (or a name given to
+ * {@link ServerOptions.Builder#allowedHosts}), so a web page whose name is made to resolve to 127.0.0.1 (DNS
+ * rebinding) is refused. Once a key exists, every page and API route needs one: API clients send
+ * {@code Authorization: Bearer <key>}, people log in on the dashboard with a key and get a session cookie
+ * ({@code HttpOnly}, {@code SameSite=Strict}). Every state-changing request from a browser carries a CSRF
+ * token and comes from the server's own origin. Pages are served with a Content-Security-Policy that allows
+ * no inline script.
  */
 public final class SluiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
@@ -79,7 +82,7 @@ public final class SluiceServer implements AutoCloseable {
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
                     options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock(),
-                    deployments, options.staleWorkerAfter(), options.threads()));
+                    deployments, options.staleWorkerAfter(), options.threads(), options.allowedHosts()));
             URI url = url(options.host(), web.port());
             SluiceServer server = new SluiceServer(web, keys, own, url, deployments);
             if (options.printUrl()) {

@@ -31,11 +31,13 @@ final class Web {
 
     private final Auth auth;
     private final TemplateEngine templates;
+    private final HostCheck hosts;
     private final List<RouteDef> routes = new ArrayList<>();
 
-    Web(Auth auth, TemplateEngine templates) {
+    Web(Auth auth, TemplateEngine templates, HostCheck hosts) {
         this.auth = auth;
         this.templates = templates;
+        this.hosts = hosts;
     }
 
     List<RouteDef> routes() {
@@ -57,6 +59,11 @@ final class Web {
     private void handle(Context ctx, @Nullable Role role, boolean api, Action action) {
         long start = System.nanoTime();
         try {
+            String wrongHost = hosts.refusal(ctx);
+            if (wrongHost != null) {
+                error(ctx, 403, "Forbidden", wrongHost);
+                return;
+            }
             Principal who = auth.principal(ctx).orElse(null);
             if (role != null) {
                 if (who == null) {
@@ -76,10 +83,17 @@ final class Web {
                 }
             }
             HandlerType m = ctx.method();
-            if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS && !auth.csrfOk(ctx, who)) {
-                error(ctx, 403, "Forbidden", "the CSRF token is missing or wrong: reload the page and try again"
-                        + " (API clients: send 'Authorization: Bearer <key>')");
-                return;
+            if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS) {
+                String crossSite = who != null && who.bearer() ? null : HostCheck.crossSite(ctx);
+                if (crossSite != null) {
+                    error(ctx, 403, "Forbidden", crossSite);
+                    return;
+                }
+                if (!auth.csrfOk(ctx, who)) {
+                    error(ctx, 403, "Forbidden", "the CSRF token is missing or wrong: reload the page and try again"
+                            + " (API clients: send 'Authorization: Bearer <key>')");
+                    return;
+                }
             }
             action.handle(ctx, who);
         } catch (HttpError e) {

@@ -21,7 +21,8 @@ public final class WebApp {
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
             boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
-            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter, int threads) {
+            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter, int threads,
+            List<String> allowedHosts) {
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
@@ -34,7 +35,7 @@ public final class WebApp {
                 settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock());
         TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html, WebApp.class.getClassLoader(),
                 "dev.sluice.server.internal.templates");
-        this.web = new Web(auth, templates);
+        this.web = new Web(auth, templates, new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts()));
         RunParameters parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(settings.history(), parameters);
         SessionRoutes session = new SessionRoutes(web, auth);
