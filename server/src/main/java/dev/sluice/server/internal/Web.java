@@ -102,9 +102,16 @@ final class Web {
                 case 406 -> "Not acceptable";
                 case 409 -> "Conflict";
                 case 503 -> "Unavailable";
-                default -> "Bad request";
+                default -> e.status == 400 ? "Bad request" : title(e.status);
             };
             error(ctx, e.status, title, e.getMessage());
+        } catch (io.javalin.http.HttpResponseException e) {
+            // Javalin's own refusals (a body over its limit: 413) keep their status, as any other error answer
+            int status = e.getStatus();
+            LOG.debug("{} {}: {} {}", ctx.method(), ctx.path(), status, e.getMessage());
+            error(ctx, status, title(status), status == 413
+                    ? "the request body is larger than the server takes (" + WebApp.MAX_BODY_BYTES / 1_000_000 + " MB)"
+                    : Fmt.cut(Secret.mask(e.getMessage()), 300));
         } catch (dev.sluice.scheduler.DeploymentNotFoundException e) {
             error(ctx, 404, "Not found", Fmt.cut(e.getMessage(), 2_000));
         } catch (IllegalArgumentException e) {
@@ -122,6 +129,12 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** The reason phrase of {@code status}, such as {@code Content Too Large}. */
+    static String title(int status) {
+        io.javalin.http.HttpStatus s = io.javalin.http.HttpStatus.forStatus(status);
+        return s == io.javalin.http.HttpStatus.UNKNOWN ? "Error " + status : s.getMessage();
     }
 
     void error(Context ctx, int status, String title, String message) {

@@ -25,6 +25,9 @@ public final class WebApp {
             List<String> allowedHosts) {
     }
 
+    /** The largest request body taken (Javalin's default): a larger one is a 413. */
+    static final long MAX_BODY_BYTES = 1_000_000;
+
     private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
     private final Web web;
     private final LogStreams streams;
@@ -54,6 +57,7 @@ public final class WebApp {
                     settings.threads(), Math.min(8, settings.threads()), 60_000);
             pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
             config.jetty.threadPool = pool;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
             config.routes.before(Web::securityHeaders);
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
