@@ -57,4 +57,25 @@ class HttpErrorsIT {
         assertThat(error.get("message").asText()).contains("1 MB");
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("ERROR").doesNotContain("Exception");
     }
+
+    @Test
+    void aPathThatExistsUnderAnotherMethodIs405WithAllow() throws Exception {
+        record Case(String method, String path, String allow) {
+        }
+        for (Case c : java.util.List.of(new Case("PUT", "/api/runs", "GET, HEAD"), new Case("POST", "/api/runs", "GET, HEAD"),
+                new Case("DELETE", "/api/deployments/x", "GET, HEAD"), new Case("GET", "/api/keys/abc", "DELETE"),
+                new Case("PUT", "/runs/abc", "GET, HEAD"))) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(c.path()))
+                    .method(c.method(), HttpRequest.BodyPublishers.noBody()));
+            assertThat(r.statusCode()).as(c.method() + " " + c.path()).isEqualTo(405);
+            assertThat(r.headers().firstValue("Allow")).as(c.method() + " " + c.path()).hasValue(c.allow());
+            if (c.path().startsWith("/api/")) {
+                assertThat(JSON.readTree(r.body()).get("message").asText()).contains(c.method() + " is not allowed here");
+            }
+        }
+        assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/runs")).method("HEAD", HttpRequest.BodyPublishers.noBody()))
+                .statusCode()).isEqualTo(200);
+        assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/no-such-thing")).method("PUT", HttpRequest.BodyPublishers.noBody()))
+                .statusCode()).isEqualTo(404);
+    }
 }

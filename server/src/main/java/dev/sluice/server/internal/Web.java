@@ -44,6 +44,23 @@ final class Web {
         return List.copyOf(routes);
     }
 
+    /** The methods routes answer at {@code path} (GET with HEAD), for a 405's {@code Allow}. */
+    List<String> methodsOf(String path) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (RouteDef d : routes) {
+            String pattern = java.util.Arrays.stream(d.path().split("/", -1))
+                    .map(part -> part.startsWith("{") && part.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(part))
+                    .collect(java.util.stream.Collectors.joining("/"));
+            if (path.matches(pattern)) {
+                out.add(d.method());
+                if (d.method().equals("GET")) {
+                    out.add("HEAD");
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     void route(io.javalin.config.RoutesConfig r, String method, String path, @Nullable Role role, boolean api,
             String summary, List<String> query, String response, Action action) {
         routes.add(new RouteDef(method, path, role, api, summary, query, response));

@@ -64,7 +64,14 @@ public final class WebApp {
                     web.renderError(ctx, 404, "Not found", "nothing at " + Fmt.cut(ctx.path(), 200));
                 }
             });
-            config.routes.error(405, ctx -> web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here"));
+            // a path that exists under other methods: 405 with those methods in Allow, not 404
+            config.http.prefer405over404 = true;
+            config.routes.error(405, ctx -> {
+                List<String> allowed = web.methodsOf(ctx.path());
+                ctx.header("Allow", String.join(", ", allowed));
+                web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here; " + String.join(", ", allowed)
+                        + " is");
+            });
             session.register(config.routes);
             runs.register(config.routes);
             deployments.register(config.routes);
