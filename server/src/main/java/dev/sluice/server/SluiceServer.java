@@ -43,9 +43,11 @@ public final class SluiceServer implements AutoCloseable {
     private final URI url;
     private final Deployments deployments;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final int port;
 
     private SluiceServer(WebApp web, ApiKeys keys, @Nullable History ownHistory, URI url, Deployments deployments) {
         this.web = web;
+        this.port = web.port();
         this.deployments = deployments;
         this.keys = keys;
         this.ownHistory = ownHistory;
@@ -56,8 +58,8 @@ public final class SluiceServer implements AutoCloseable {
      * Opens the database (creating the API key tables on first use), binds the address and serves;
      * prints the URL unless {@link ServerOptions.Builder#printUrl} is off.
      *
-     * @throws ServerException if the address is not loopback while no API key exists, the port is taken,
-     *         or the API key tables cannot be made
+     * @throws ServerException if the address is not loopback while no API key exists, the port is taken (its
+     *         cause then a {@link java.net.BindException}), or the API key tables cannot be made
      * @throws dev.sluice.history.HistoryException if the run history database cannot be used
      */
     public static SluiceServer start(ServerOptions options) {
@@ -133,9 +135,9 @@ public final class SluiceServer implements AutoCloseable {
         return url;
     }
 
-    /** The port bound (the free port chosen when the options asked for 0). */
+    /** The port bound (the free port chosen when the options asked for 0); the same after {@link #close()}. */
     public int port() {
-        return web.port();
+        return port;
     }
 
     /** The API keys of this server's database. Usable until the server is closed. */

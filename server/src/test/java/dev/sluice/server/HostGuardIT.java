@@ -126,7 +126,15 @@ class HostGuardIT {
             assertThat(raw(server, "GET", "/api/me", "", "Host", "sluice.example.com").status()).isEqualTo(200);
             assertThat(raw(server, "GET", "/api/me", "", "Host", "Sluice.Example.com:443").status()).isEqualTo(200);
             assertThat(raw(server, "GET", "/api/me", "", "Host", "other.example.com").status()).isEqualTo(403);
-            assertThat(server.toString()).isNotNull();
+            int port = server.port();
+            server.close();
+            assertThat(server.port()).as("the port it had, after close()").isEqualTo(port).isPositive();
+            try (SluiceServer second = start(ServerOptions.builder())) {
+                assertThatThrownBy(() -> SluiceServer.start(ServerOptions.builder().port(second.port()).printUrl(false)
+                        .database(HistoryDatabase.sqlite(dir.resolve("h.db"))).blockStore(BlockStore.inMemory()).build()))
+                        .isInstanceOf(ServerException.class).hasMessageContaining("the port is in use")
+                        .hasMessageEndingWith("choose another port").hasCauseInstanceOf(java.net.BindException.class);
+            }
         }
         assertThatThrownBy(() -> ServerOptions.builder().allowedHosts("https://x.example")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("allowedHosts must be host names");

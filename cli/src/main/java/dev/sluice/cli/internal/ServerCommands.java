@@ -69,7 +69,17 @@ final class ServerCommands {
             }
             ServerOptions options = builder.database(cli.database()).blockStore(cli.runtime().blockStore()).printUrl(false).build();
             boolean interrupted = false;
-            try (SluiceServer server = SluiceServer.start(options)) {
+            SluiceServer started;
+            try {
+                started = SluiceServer.start(options);
+            } catch (dev.sluice.server.ServerException e) {
+                if (e.getCause() instanceof java.net.BindException) {
+                    throw new CliException(SluiceCli.FAILED, "cannot start the server on " + host + ":" + port
+                            + ": the port is in use (is another server running?); choose another with --port");
+                }
+                throw e;
+            }
+            try (SluiceServer server = started) {
                 cli.out.println("Sluice dashboard at " + server.url() + " (Ctrl-C stops it)");
                 cli.out.flush();
                 Thread hook = new Thread(server::close, "sluice-server-stop");

@@ -87,8 +87,16 @@ public final class WebApp {
             web.app.start();
         } catch (RuntimeException e) {
             web.streams.close();
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t && !(t instanceof java.net.BindException)) {
+                t = t.getCause();
+            }
+            if (t instanceof java.net.BindException bind) {
+                throw new ServerException("cannot start the server on " + settings.host() + ":" + settings.port()
+                        + ": the port is in use (is another server running?); choose another port", bind);
+            }
             throw new ServerException("cannot start the server on " + settings.host() + ":" + settings.port() + ": "
-                    + Web.rootMessage(e) + "; is another server using the port? Choose another with port(...)", e);
+                    + Web.rootMessage(e), e);
         }
         return web;
     }
