@@ -181,7 +181,7 @@ final class DeploymentRoutes {
 
     static DeploymentRow row(DeploymentInfo d, @Nullable DeploymentRun last, Instant now) {
         List<String> schedules = d.schedules().stream().map(Schedule::description).toList();
-        List<String> next = d.nextSlots(5, now).stream().map(Fmt::time).toList();
+        List<String> next = d.paused() ? List.of() : d.nextSlots(5, now).stream().map(Fmt::time).toList();
         String lastHref = last == null ? null : last.flowRunId() != null ? "/runs/" + last.flowRunId() : href(d.name()) + "#runs";
         return new DeploymentRow(d.name(), href(d.name()), d.flowName(), d.description() == null ? "" : Secret.mask(d.description()),
                 Secret.mask(Fmt.tags(d.tags())), schedules, next, last == null ? null : last.status().name(), lastHref, d.paused());
@@ -468,7 +468,9 @@ final class DeploymentRoutes {
             schedules.addObject().put("expression", s.toString()).put("description", s.description());
         }
         ArrayNode next = n.putArray("nextRuns");
-        d.nextSlots(5, now).forEach(t -> next.add(t.toString()));
+        if (!d.paused()) { // a paused deployment's slots will not run: none, as the pages show
+            d.nextSlots(5, now).forEach(t -> next.add(t.toString()));
+        }
         n.set("lastRun", last == null ? null : runJson(last));
         n.set("parameters", Json.MAPPER.valueToTree(masked(d.parameters())));
         try {
