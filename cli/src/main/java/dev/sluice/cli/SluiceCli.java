@@ -67,6 +67,10 @@ public final class SluiceCli {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // the web server logs a failed start itself, unformatted; the command says it once, in its own words
+        if (System.getProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
+        }
         int code = builder().build().run(args);
         System.out.flush();
         System.exit(code);

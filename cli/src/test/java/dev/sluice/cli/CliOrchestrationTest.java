@@ -209,6 +209,61 @@ class CliOrchestrationTest {
     }
 
     @Test
+    void serverStartTakesTheSecurityOptions() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> code.set(SluiceCli.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).environment(Map.of()).home(home).terminal(false).build()
+                .run("server", "start", "--port", "0", "--secure-cookies", "--require-api-keys", "--session-timeout", "PT30M",
+                        "--threads", "8", "--allowed-host", "dash.example", "--allowed-host", "other.example")));
+        serving.start();
+        Matcher url = null;
+        for (int i = 0; i < 600; i++) {
+            url = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/?").matcher(out.toString(StandardCharsets.UTF_8));
+            if (url.find()) {
+                break;
+            }
+            url = null;
+            Thread.sleep(50);
+        }
+        assertThat(url).as("printed its URL: " + out + err).isNotNull();
+        int port = Integer.parseInt(url.group(1));
+        try {
+            // --require-api-keys: no key exists, yet nobody is let in
+            assertThat(rawGet(port, "/api/runs", "127.0.0.1:" + port)).startsWith("HTTP/1.1 401");
+            // --secure-cookies: Secure over plain HTTP
+            assertThat(rawGet(port, "/login", "127.0.0.1:" + port)).containsPattern("Set-Cookie: sluice_csrf=[^\\r]*; Secure");
+            // --allowed-host: those names are answered (here with the 401 of a missing key), others refused
+            assertThat(rawGet(port, "/api/runs", "dash.example")).startsWith("HTTP/1.1 401");
+            assertThat(rawGet(port, "/api/runs", "other.example:443")).startsWith("HTTP/1.1 401");
+            assertThat(rawGet(port, "/api/runs", "attacker.example")).startsWith("HTTP/1.1 403");
+        } finally {
+            serving.interrupt();
+            serving.join(30_000);
+        }
+        assertThat(code.get()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Result threads = run("server", "start", "--port", "0", "--threads", "4");
+        assertThat(threads.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(threads.err()).contains("threads must be between 8 and 1000, was 4");
+        Result timeout = run("server", "start", "--port", "0", "--session-timeout", "PT5S");
+        assertThat(timeout.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(timeout.err()).contains("sessionTimeout must be between 1 minute and 30 days");
+        assertThat(run("server", "start", "--port", "0", "--allowed-host", "https://x.example").err()).contains("allowedHosts");
+    }
+
+    /** The head of a GET with this {@code Host} (the JDK's client will not send another), over a socket. */
+    static String rawGet(int port, String path, String host) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return all.substring(0, Math.max(0, all.indexOf("\r\n\r\n")));
+        }
+    }
+
+    @Test
     void runsAndKeysCanBeAskedOfARemoteServerWithAKey() throws Exception {
         java.util.List<String> ids = Histories.fill(home);
         String token;

@@ -53,6 +53,16 @@ class CliProcessIT {
     }
 
     @Test
+    void aPortInUseIsOneLineNamingTheOptionNotTheWebServersLog() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Done d = sluice("server", "start", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(d.code()).as(d.out()).isEqualTo(SluiceCli.FAILED);
+            assertThat(d.out().strip()).isEqualTo("sluice: cannot start the server on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the port is in use (is another server running?); choose another with --port");
+        }
+    }
+
+    @Test
     void theLauncherRunsTheBuiltJar() throws Exception {
         assertThat(Files.isRegularFile(ROOT.resolve("cli/target/sluice.jar"))).as("the build made the runnable jar").isTrue();
         Done version = sluice("version");

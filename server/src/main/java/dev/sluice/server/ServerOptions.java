@@ -42,6 +42,7 @@ public final class ServerOptions {
     private final Duration listCache;
     private final Duration staleWorkerAfter;
     private final int threads;
+    private final java.util.List<String> allowedHosts;
 
     private ServerOptions(Builder b) {
         this.host = b.host;
@@ -58,6 +59,7 @@ public final class ServerOptions {
         this.listCache = b.listCache;
         this.staleWorkerAfter = b.staleWorkerAfter;
         this.threads = b.threads;
+        this.allowedHosts = b.allowedHosts;
     }
 
     /** A builder with the defaults: {@code 127.0.0.1:4200}, the database of the environment, the configured block store. */
@@ -82,6 +84,7 @@ public final class ServerOptions {
         b.listCache = listCache;
         b.staleWorkerAfter = staleWorkerAfter;
         b.threads = threads;
+        b.allowedHosts = allowedHosts;
         return b;
     }
 
@@ -178,11 +181,20 @@ public final class ServerOptions {
         return threads;
     }
 
+    /**
+     * Host names, besides the bound address, {@code localhost}, {@code 127.0.0.1} and {@code [::1]}, that requests may
+     * name in their {@code Host} header (see {@link Builder#allowedHosts}).
+     */
+    public java.util.List<String> allowedHosts() {
+        return allowedHosts;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", database="
                 + (database == null ? "from the environment" : database.redactedUrl()) + ", requireApiKeys="
-                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + ", listCache=" + listCache + ", threads=" + threads + "]";
+                + requireApiKeys + ", sessionTimeout=" + sessionTimeout + ", listCache=" + listCache + ", threads=" + threads
+                + ", secureCookies=" + secureCookies + ", allowedHosts=" + allowedHosts + "]";
     }
 
     /** Builds {@link ServerOptions}; every setter checks its value and names it when it is wrong. */
@@ -201,6 +213,7 @@ public final class ServerOptions {
         private Duration listCache = Duration.ofSeconds(1);
         private Duration staleWorkerAfter = Duration.ofSeconds(30);
         private int threads = defaultThreads();
+        private java.util.List<String> allowedHosts = java.util.List.of();
 
         private static int defaultThreads() {
             return Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
@@ -339,6 +352,33 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("threads must be between 8 and 1000, was " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Host names requests may name in their {@code Host} header besides the bound address, {@code localhost},
+         * {@code 127.0.0.1} and {@code [::1]} (default none), with any port: the name a proxy in front of the server
+         * is reached by, when it passes the browser's {@code Host} on. On a loopback address the server answers only
+         * to those names, so a web page whose own name an attacker makes resolve to {@code 127.0.0.1} (DNS
+         * rebinding) gets a {@code 403}, not an open dashboard; on another address the check applies once names
+         * are given here. Replaces the names given before.
+         */
+        public Builder allowedHosts(String... hosts) {
+            Objects.requireNonNull(hosts, "allowedHosts");
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (String h : hosts) {
+                Objects.requireNonNull(h, "allowedHosts");
+                String name = h.strip();
+                if (name.contains(":") && !name.startsWith("[") && name.matches("[0-9A-Fa-f:.]+")) {
+                    name = "[" + name + "]";
+                }
+                if (!name.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\\.?|\\[[0-9A-Fa-f:.]+]")) {
+                    throw new IllegalArgumentException("allowedHosts must be host names or addresses without a port or"
+                            + " scheme (such as sluice.example.com), was '" + h + "'");
+                }
+                out.add(name);
+            }
+            this.allowedHosts = java.util.List.copyOf(out);
             return this;
         }
 

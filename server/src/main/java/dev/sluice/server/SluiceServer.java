@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Security.</b> While no API key exists (see {@link ApiKeys}), the server lets anyone on its
- * machine in as {@link Role#ADMIN} and refuses to bind anything but a loopback address. Once a key
- * exists, every page and API route needs one: API clients send {@code Authorization: Bearer <key>},
- * people log in on the dashboard with a key and get a session cookie ({@code HttpOnly},
- * {@code SameSite=Strict}). Every state-changing request from a browser carries a CSRF token. Pages
- * are served with a Content-Security-Policy that allows no inline script.
+ * machine in as {@link Role#ADMIN} and refuses to bind anything but a loopback address. On a loopback
+ * address it answers only requests naming this machine in their {@code Host} header (or a name given to
+ * {@link ServerOptions.Builder#allowedHosts}), so a web page whose name is made to resolve to 127.0.0.1 (DNS
+ * rebinding) is refused. Once a key exists, every page and API route needs one: API clients send
+ * {@code Authorization: Bearer <key>}, people log in on the dashboard with a key and get a session cookie
+ * ({@code HttpOnly}, {@code SameSite=Strict}). Every state-changing request from a browser carries a CSRF
+ * token and comes from the server's own origin. Pages are served with a Content-Security-Policy that allows
+ * no inline script.
  */
 public final class SluiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
@@ -40,9 +43,11 @@ public final class SluiceServer implements AutoCloseable {
     private final URI url;
     private final Deployments deployments;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final int port;
 
     private SluiceServer(WebApp web, ApiKeys keys, @Nullable History ownHistory, URI url, Deployments deployments) {
         this.web = web;
+        this.port = web.port();
         this.deployments = deployments;
         this.keys = keys;
         this.ownHistory = ownHistory;
@@ -53,8 +58,8 @@ public final class SluiceServer implements AutoCloseable {
      * Opens the database (creating the API key tables on first use), binds the address and serves;
      * prints the URL unless {@link ServerOptions.Builder#printUrl} is off.
      *
-     * @throws ServerException if the address is not loopback while no API key exists, the port is taken,
-     *         or the API key tables cannot be made
+     * @throws ServerException if the address is not loopback while no API key exists, the port is taken (its
+     *         cause then a {@link java.net.BindException}), or the API key tables cannot be made
      * @throws dev.sluice.history.HistoryException if the run history database cannot be used
      */
     public static SluiceServer start(ServerOptions options) {
@@ -79,7 +84,7 @@ public final class SluiceServer implements AutoCloseable {
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),
                     options.loginAttemptsPerMinute(), options.secureCookies(), options.listCache(), options.clock(),
-                    deployments, options.staleWorkerAfter(), options.threads()));
+                    deployments, options.staleWorkerAfter(), options.threads(), options.allowedHosts()));
             URI url = url(options.host(), web.port());
             SluiceServer server = new SluiceServer(web, keys, own, url, deployments);
             if (options.printUrl()) {
@@ -130,9 +135,9 @@ public final class SluiceServer implements AutoCloseable {
         return url;
     }
 
-    /** The port bound (the free port chosen when the options asked for 0). */
+    /** The port bound (the free port chosen when the options asked for 0); the same after {@link #close()}. */
     public int port() {
-        return web.port();
+        return port;
     }
 
     /** The API keys of this server's database. Usable until the server is closed. */

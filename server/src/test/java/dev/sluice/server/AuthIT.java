@@ -326,4 +326,37 @@ class AuthIT {
             assertThat(get(http, local, "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void afterLoginOnlyAPathOfThisServerIsFollowed() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("next.db"));
+        String admin;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            admin = keys.create("admin-next", Role.ADMIN).token().reveal();
+        }
+        try (SluiceServer server = start(db, ServerOptions.builder())) {
+            Map<String, String> expected = new java.util.LinkedHashMap<>();
+            expected.put("/\t/evil.example", "/");
+            expected.put("/\n/evil.example", "/");
+            expected.put("/\r\n/evil.example", "/");
+            expected.put("//evil.example", "/");
+            expected.put("/\\evil.example", "/");
+            expected.put("/runs\\..\\evil", "/");
+            expected.put("https://evil.example/", "/");
+            expected.put("evil.example", "/");
+            expected.put("/runs?state=FAILED&flow=etl", "/runs?state=FAILED&flow=etl");
+            expected.put("/deployments/sales%2Freport", "/deployments/sales%2Freport");
+            for (var e : expected.entrySet()) {
+                HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+                HttpResponse<String> form = get(browser, server.url().resolve("/login?next=" + URLEncoder.encode(e.getKey(),
+                        StandardCharsets.UTF_8)));
+                assertThat(Jsoup.parse(form.body()).select("input[name=next]").val()).as(e.getKey()).isEqualTo(e.getValue());
+                String csrf = Jsoup.parse(form.body()).select("input[name=_csrf]").val();
+                HttpResponse<String> in = postForm(browser, server.url().resolve("/login"), Map.of("key", admin, "_csrf", csrf,
+                        "next", e.getKey()));
+                assertThat(in.statusCode()).isEqualTo(303);
+                assertThat(in.headers().firstValue("Location")).as(e.getKey()).hasValue(e.getValue());
+            }
+        }
+    }
 }

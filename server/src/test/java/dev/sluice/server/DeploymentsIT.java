@@ -96,6 +96,10 @@ class DeploymentsIT {
         assertThat(d).isNotNull();
         assertThat(d.get("schedules").get(0).get("description").asText()).isEqualTo("every day at 06:00 Europe/Berlin");
         assertThat(d.get("nextRuns")).hasSize(5);
+        JsonNode paused = json("/api/deployments/" + enc(Fixture.HOSTILE_DEPLOYMENT));
+        assertThat(paused.get("paused").asBoolean()).isTrue();
+        assertThat(paused.get("schedules")).isNotEmpty();
+        assertThat(paused.get("nextRuns")).as("a paused deployment's slots will not run").isEmpty();
         assertThat(Instant.parse(d.get("nextRuns").get(0).asText())).isAfter(Instant.now());
         assertThat(d.get("paused").asBoolean()).isFalse();
         assertThat(d.get("parameterSchema").get("properties").get("mode").get("enum").toString()).contains("FULL", "DELTA");

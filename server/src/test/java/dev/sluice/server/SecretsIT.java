@@ -88,4 +88,31 @@ class SecretsIT {
         assertThat(Jsoup.parse(detail).select("#logs").text()).contains("trying password **********");
         assertThat(f.get("/api/deployment-runs/" + secretRun).body()).contains("**********");
     }
+
+    @Test
+    void theApiMasksAgainWhatThePagesMaskASecretRevealedAfterTheRunWasRecorded() throws Exception {
+        // recorded before this JVM knew the value (as a run of another JVM that never revealed it would be)
+        String later = "Later-s3cret-" + java.util.UUID.randomUUID();
+        String flow = "late-secret-" + java.util.UUID.randomUUID();
+        String id;
+        try (dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(f.dir).withoutExtensions()
+                .recorder(f.history.recorder()).build()) {
+            id = runtime.runForState(dev.sluice.Flow.named(flow).of((String s) -> {
+                dev.sluice.RunContext.logger().info("connecting with {}", s);
+                throw new IllegalStateException("refused: " + s);
+            }), later).id();
+        }
+        assertThat(f.history.flush()).isTrue();
+        assertThat(f.get("/api/runs/" + id).body()).as("recorded in plain text").contains(later);
+        dev.sluice.block.Secret.of(later).reveal();
+        assertThat(f.get("/runs/" + id).body()).doesNotContain(later).contains("**********");
+        for (String api : List.of("/api/runs/" + id, "/api/runs/" + id + "/logs", "/api/runs?flow=" + flow,
+                "/api/runs/" + id + "/logs/stream")) {
+            HttpResponse<String> r = f.get(api, "Accept", api.endsWith("/stream") ? "text/event-stream" : "application/json");
+            assertThat(r.statusCode()).as(api).isEqualTo(200);
+            assertThat(r.body()).as(api).doesNotContain(later).contains("**********");
+        }
+        // the masked answers are still JSON
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.get("/api/runs/" + id).body());
+    }
 }

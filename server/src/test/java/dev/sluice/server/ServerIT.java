@@ -309,6 +309,28 @@ class ServerIT {
     }
 
     @Test
+    void passwordsInsideUrlsOfBlocksAreNeverShown() throws Exception {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).withoutExtensions().blockStore(f.blocks).build()) {
+            runtime.run(() -> {
+                dev.sluice.block.Blocks.save("url-query", dev.sluice.history.HistoryDatabase.of(
+                        "jdbc:postgresql://db.example:5432/prod?user=admin&password=UrlInBlock999", "admin",
+                        dev.sluice.block.Secret.of("pw-of-url-query")));
+                dev.sluice.block.Blocks.save("url-userinfo", dev.sluice.history.HistoryDatabase.of(
+                        "jdbc:postgresql://u:UserInfoPw42@db.example/x", "", dev.sluice.block.Secret.of("pw-of-userinfo")));
+            });
+        }
+        for (String path : List.of("/blocks", "/api/blocks")) {
+            String body = f.get(path).body();
+            assertThat(body).as(path).doesNotContain("UrlInBlock999").doesNotContain("UserInfoPw42")
+                    .contains("url-query").contains("url-userinfo").contains("db.example:5432/prod")
+                    .contains("jdbc:postgresql://**********@db.example/x");
+        }
+        Element row = page("/blocks").select("#blocks tbody tr").stream().filter(r -> r.text().contains("url-query"))
+                .findFirst().orElseThrow();
+        assertThat(row.text()).contains("jdbc:postgresql://db.example:5432/prod?...").contains("admin");
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeaders() {
         for (String path : List.of("/runs", "/runs/" + f.parentRunId, "/blocks", "/api/runs", "/no/such/page", "/static/sluice.css")) {
             HttpResponse<String> r = f.get(path);

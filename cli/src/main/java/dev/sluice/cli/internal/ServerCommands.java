@@ -31,6 +31,25 @@ final class ServerCommands {
         @Option(names = "--port", defaultValue = "4200", description = "The port (default ${DEFAULT-VALUE}; 0 for any free one).")
         int port;
 
+        @Option(names = "--allowed-host", paramLabel = "NAME",
+                description = {"A host name requests may name in Host besides this machine's (a proxy's; repeat for more).",
+                    "Without it a loopback server answers only 127.0.0.1, localhost and [::1] (DNS rebinding guard)."})
+        java.util.List<String> allowedHosts = new java.util.ArrayList<>();
+
+        @Option(names = "--secure-cookies", description = "Mark cookies Secure on every answer (behind a proxy that terminates TLS).")
+        boolean secureCookies;
+
+        @Option(names = "--require-api-keys", description = "Require an API key even on loopback while none exists.")
+        boolean requireApiKeys;
+
+        @Option(names = "--session-timeout", paramLabel = "DURATION",
+                description = "How long a dashboard login lasts without use (ISO-8601, such as PT8H; default 12 hours).")
+        java.time.@org.jspecify.annotations.Nullable Duration sessionTimeout;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "The most requests answered at once (8 to 1000; default 8 a processor, at least 16).")
+        @org.jspecify.annotations.Nullable Integer threads;
+
         Start(Cli cli) {
             this.cli = cli;
         }
@@ -40,10 +59,27 @@ final class ServerCommands {
             if (cli.remote() != null) {
                 throw new CliException(SluiceCli.USAGE, "server start serves a database: give --database, not --server");
             }
-            ServerOptions options = ServerOptions.builder().host(host).port(port).database(cli.database())
-                    .blockStore(cli.runtime().blockStore()).printUrl(false).build();
+            ServerOptions.Builder builder = ServerOptions.builder().host(host).port(port)
+                    .allowedHosts(allowedHosts.toArray(String[]::new)).secureCookies(secureCookies).requireApiKeys(requireApiKeys);
+            if (sessionTimeout != null) {
+                builder.sessionTimeout(sessionTimeout);
+            }
+            if (threads != null) {
+                builder.threads(threads);
+            }
+            ServerOptions options = builder.database(cli.database()).blockStore(cli.runtime().blockStore()).printUrl(false).build();
             boolean interrupted = false;
-            try (SluiceServer server = SluiceServer.start(options)) {
+            SluiceServer started;
+            try {
+                started = SluiceServer.start(options);
+            } catch (dev.sluice.server.ServerException e) {
+                if (e.getCause() instanceof java.net.BindException) {
+                    throw new CliException(SluiceCli.FAILED, "cannot start the server on " + host + ":" + port
+                            + ": the port is in use (is another server running?); choose another with --port");
+                }
+                throw e;
+            }
+            try (SluiceServer server = started) {
                 cli.out.println("Sluice dashboard at " + server.url() + " (Ctrl-C stops it)");
                 cli.out.flush();
                 Thread hook = new Thread(server::close, "sluice-server-stop");

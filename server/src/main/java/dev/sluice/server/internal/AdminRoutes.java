@@ -128,7 +128,7 @@ final class AdminRoutes {
         NewApiKey created = settings.keys().create(body.path("name").asText(""), Role.parse(body.path("role").asText("")));
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
         ctx.status(201);
-        Web.json(ctx, Map.of("key", keyJson(created.key()), "token", created.token().reveal()));
+        Web.json(ctx, Map.of("key", keyJson(created.key()), "token", new Json.Unmasked(created.token().reveal())));
     }
 
     private void apiKeyRevoke(Context ctx, Principal who) {

@@ -8,6 +8,7 @@ import dev.sluice.block.BlockStore;
 import dev.sluice.block.Blocks;
 import dev.sluice.block.Encrypted;
 import dev.sluice.block.Secret;
+import dev.sluice.history.HistoryDatabase;
 import dev.sluice.server.internal.Views.BlockRow;
 import dev.sluice.server.internal.Views.Field;
 import java.lang.reflect.RecordComponent;
@@ -154,8 +155,24 @@ final class BlockViews {
             return copy;
         }
         if (node.isTextual()) {
-            return f.textNode(allText ? MASK : Secret.mask(node.asText()));
+            return f.textNode(allText ? MASK : url(Secret.mask(node.asText())));
         }
         return node;
+    }
+
+    private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:\\S*");
+
+    /**
+     * {@code text} itself, or when it is a URL (a scheme, no white space) its form without the parameters and
+     * with the user info masked, as the history shows its database's URL ({@link HistoryDatabase#redactedUrl}):
+     * a password in {@code ?password=} or in {@code user:password@} never reaches a viewer.
+     */
+    static String url(String text) {
+        if (!URL.matcher(text).matches() || (text.indexOf('?') < 0 && text.indexOf(';') < 0 && text.indexOf('@') < 0)) {
+            return text;
+        }
+        // the history's redaction, whatever the scheme: after this prefix it cuts and masks the text as it would the URL
+        String prefix = "jdbc:postgresql:";
+        return HistoryDatabase.of(prefix + text, "", Secret.of("")).redactedUrl().substring(prefix.length());
     }
 }

@@ -181,10 +181,10 @@ final class DeploymentRoutes {
 
     static DeploymentRow row(DeploymentInfo d, @Nullable DeploymentRun last, Instant now) {
         List<String> schedules = d.schedules().stream().map(Schedule::description).toList();
-        List<String> next = d.nextSlots(5, now).stream().map(Fmt::time).toList();
+        List<String> next = d.paused() ? List.of() : d.nextSlots(5, now).stream().map(Fmt::time).toList();
         String lastHref = last == null ? null : last.flowRunId() != null ? "/runs/" + last.flowRunId() : href(d.name()) + "#runs";
-        return new DeploymentRow(d.name(), href(d.name()), d.flowName(), d.description() == null ? "" : d.description(),
-                Fmt.tags(d.tags()), schedules, next, last == null ? null : last.status().name(), lastHref, d.paused());
+        return new DeploymentRow(d.name(), href(d.name()), d.flowName(), d.description() == null ? "" : Secret.mask(d.description()),
+                Secret.mask(Fmt.tags(d.tags())), schedules, next, last == null ? null : last.status().name(), lastHref, d.paused());
     }
 
     private void deploymentPage(Context ctx, Principal who) {
@@ -241,11 +241,18 @@ final class DeploymentRoutes {
         int i = 0;
         for (Parameter p : d.parameterSchema().parameters()) {
             String value;
+            String maskedDefault = null;
             if (entered != null) {
                 value = entered.getOrDefault(p.name(), "");
             } else {
                 Object def = d.parameters().containsKey(p.name()) ? d.parameters().get(p.name()) : p.defaultValue().orElse(null);
-                value = def == null ? "" : def instanceof BigDecimal b ? b.toPlainString() : Secret.mask(String.valueOf(def));
+                value = def == null ? "" : def instanceof BigDecimal b ? b.toPlainString() : String.valueOf(def);
+                if (!Secret.mask(value).equals(value)) {
+                    // a default holding a secret is not put in the form: sent back masked it would replace the
+                    // real one; left empty, the run takes the deployment's default
+                    maskedDefault = Secret.mask(value);
+                    value = "";
+                }
             }
             String kind;
             String step = null;
@@ -287,6 +294,10 @@ final class DeploymentRoutes {
             p.pattern().ifPresent(x -> help.add("matching " + x));
             if (p.type() == dev.sluice.scheduler.ParameterType.INSTANT) {
                 help.add("with an offset, such as Z");
+            }
+            if (maskedDefault != null) {
+                placeholder = "default: " + maskedDefault;
+                help.add("left empty, the deployment's default (it holds a secret, so it is not shown)");
             }
             boolean blank = !p.isRequired() && p.defaultValue().isEmpty() && !d.parameters().containsKey(p.name());
             if (blank) {
@@ -457,7 +468,9 @@ final class DeploymentRoutes {
             schedules.addObject().put("expression", s.toString()).put("description", s.description());
         }
         ArrayNode next = n.putArray("nextRuns");
-        d.nextSlots(5, now).forEach(t -> next.add(t.toString()));
+        if (!d.paused()) { // a paused deployment's slots will not run: none, as the pages show
+            d.nextSlots(5, now).forEach(t -> next.add(t.toString()));
+        }
         n.set("lastRun", last == null ? null : runJson(last));
         n.set("parameters", Json.MAPPER.valueToTree(masked(d.parameters())));
         try {

@@ -59,9 +59,23 @@ final class SessionRoutes {
         ctx.result(bytes);
     }
 
-    private static String safeNext(@Nullable String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) {
-            return "/runs";
+    /**
+     * {@code next} when it is a path of this server: a single {@code /} then a character other than {@code /} or
+     * {@code \\}, with no control character or backslash anywhere (browsers drop tabs and line breaks, so
+     * {@code /<TAB>/evil.example} would become {@code //evil.example}); anything else is {@code /}.
+     */
+    static String safeNext(@Nullable String next) {
+        if (next == null || !next.startsWith("/") || next.length() > 2_000) {
+            return "/";
+        }
+        if (next.length() > 1 && (next.charAt(1) == '/' || next.charAt(1) == '\\')) {
+            return "/";
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char c = next.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                return "/";
+            }
         }
         return next;
     }

@@ -31,15 +31,34 @@ final class Web {
 
     private final Auth auth;
     private final TemplateEngine templates;
+    private final HostCheck hosts;
     private final List<RouteDef> routes = new ArrayList<>();
 
-    Web(Auth auth, TemplateEngine templates) {
+    Web(Auth auth, TemplateEngine templates, HostCheck hosts) {
         this.auth = auth;
         this.templates = templates;
+        this.hosts = hosts;
     }
 
     List<RouteDef> routes() {
         return List.copyOf(routes);
+    }
+
+    /** The methods routes answer at {@code path} (GET with HEAD), for a 405's {@code Allow}. */
+    List<String> methodsOf(String path) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (RouteDef d : routes) {
+            String pattern = java.util.Arrays.stream(d.path().split("/", -1))
+                    .map(part -> part.startsWith("{") && part.endsWith("}") ? "[^/]+" : java.util.regex.Pattern.quote(part))
+                    .collect(java.util.stream.Collectors.joining("/"));
+            if (path.matches(pattern)) {
+                out.add(d.method());
+                if (d.method().equals("GET")) {
+                    out.add("HEAD");
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     void route(io.javalin.config.RoutesConfig r, String method, String path, @Nullable Role role, boolean api,
@@ -57,6 +76,11 @@ final class Web {
     private void handle(Context ctx, @Nullable Role role, boolean api, Action action) {
         long start = System.nanoTime();
         try {
+            String wrongHost = hosts.refusal(ctx);
+            if (wrongHost != null) {
+                error(ctx, 403, "Forbidden", wrongHost);
+                return;
+            }
             Principal who = auth.principal(ctx).orElse(null);
             if (role != null) {
                 if (who == null) {
@@ -76,10 +100,17 @@ final class Web {
                 }
             }
             HandlerType m = ctx.method();
-            if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS && !auth.csrfOk(ctx, who)) {
-                error(ctx, 403, "Forbidden", "the CSRF token is missing or wrong: reload the page and try again"
-                        + " (API clients: send 'Authorization: Bearer <key>')");
-                return;
+            if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS) {
+                String crossSite = who != null && who.bearer() ? null : HostCheck.crossSite(ctx);
+                if (crossSite != null) {
+                    error(ctx, 403, "Forbidden", crossSite);
+                    return;
+                }
+                if (!auth.csrfOk(ctx, who)) {
+                    error(ctx, 403, "Forbidden", "the CSRF token is missing or wrong: reload the page and try again"
+                            + " (API clients: send 'Authorization: Bearer <key>')");
+                    return;
+                }
             }
             action.handle(ctx, who);
         } catch (HttpError e) {
@@ -88,9 +119,16 @@ final class Web {
                 case 406 -> "Not acceptable";
                 case 409 -> "Conflict";
                 case 503 -> "Unavailable";
-                default -> "Bad request";
+                default -> e.status == 400 ? "Bad request" : title(e.status);
             };
             error(ctx, e.status, title, e.getMessage());
+        } catch (io.javalin.http.HttpResponseException e) {
+            // Javalin's own refusals (a body over its limit: 413) keep their status, as any other error answer
+            int status = e.getStatus();
+            LOG.debug("{} {}: {} {}", ctx.method(), ctx.path(), status, e.getMessage());
+            error(ctx, status, title(status), status == 413
+                    ? "the request body is larger than the server takes (" + WebApp.MAX_BODY_BYTES / 1_000_000 + " MB)"
+                    : Fmt.cut(Secret.mask(e.getMessage()), 300));
         } catch (dev.sluice.scheduler.DeploymentNotFoundException e) {
             error(ctx, 404, "Not found", Fmt.cut(e.getMessage(), 2_000));
         } catch (IllegalArgumentException e) {
@@ -108,6 +146,12 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** The reason phrase of {@code status}, such as {@code Content Too Large}. */
+    static String title(int status) {
+        io.javalin.http.HttpStatus s = io.javalin.http.HttpStatus.forStatus(status);
+        return s == io.javalin.http.HttpStatus.UNKNOWN ? "Error " + status : s.getMessage();
     }
 
     void error(Context ctx, int status, String title, String message) {

@@ -21,8 +21,12 @@ public final class WebApp {
     /** The settings of one server. */
     public record Settings(String host, int port, History history, KeyStore keys, dev.sluice.block.BlockStore blockStore,
             boolean loopback, boolean requireKeys, Duration sessionTimeout, int loginAttemptsPerMinute, boolean secureCookies,
-            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter, int threads) {
+            Duration listCache, Clock clock, Deployments deployments, Duration staleWorkerAfter, int threads,
+            List<String> allowedHosts) {
     }
+
+    /** The largest request body taken (Javalin's default): a larger one is a 413. */
+    static final long MAX_BODY_BYTES = 1_000_000;
 
     private static final java.util.concurrent.atomic.AtomicInteger SERVERS = new java.util.concurrent.atomic.AtomicInteger();
     private final Web web;
@@ -34,7 +38,7 @@ public final class WebApp {
                 settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock());
         TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html, WebApp.class.getClassLoader(),
                 "dev.sluice.server.internal.templates");
-        this.web = new Web(auth, templates);
+        this.web = new Web(auth, templates, new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts()));
         RunParameters parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(settings.history(), parameters);
         SessionRoutes session = new SessionRoutes(web, auth);
@@ -53,13 +57,21 @@ public final class WebApp {
                     settings.threads(), Math.min(8, settings.threads()), 60_000);
             pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
             config.jetty.threadPool = pool;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
             config.routes.before(Web::securityHeaders);
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
                     web.renderError(ctx, 404, "Not found", "nothing at " + Fmt.cut(ctx.path(), 200));
                 }
             });
-            config.routes.error(405, ctx -> web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here"));
+            // a path that exists under other methods: 405 with those methods in Allow, not 404
+            config.http.prefer405over404 = true;
+            config.routes.error(405, ctx -> {
+                List<String> allowed = web.methodsOf(ctx.path());
+                ctx.header("Allow", String.join(", ", allowed));
+                web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here; " + String.join(", ", allowed)
+                        + " is");
+            });
             session.register(config.routes);
             runs.register(config.routes);
             deployments.register(config.routes);
@@ -75,8 +87,16 @@ public final class WebApp {
             web.app.start();
         } catch (RuntimeException e) {
             web.streams.close();
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t && !(t instanceof java.net.BindException)) {
+                t = t.getCause();
+            }
+            if (t instanceof java.net.BindException bind) {
+                throw new ServerException("cannot start the server on " + settings.host() + ":" + settings.port()
+                        + ": the port is in use (is another server running?); choose another port", bind);
+            }
             throw new ServerException("cannot start the server on " + settings.host() + ":" + settings.port() + ": "
-                    + Web.rootMessage(e) + "; is another server using the port? Choose another with port(...)", e);
+                    + Web.rootMessage(e), e);
         }
         return web;
     }
