@@ -248,6 +248,16 @@ class CliTest {
                 "blocks", "create", "history-database", "other", "--stdin");
         assertThat(stdin.code()).as(stdin.all()).isZero();
         assertThat(run(blocksHome, Map.of(), false, "", "blocks", "show", "history-database/local").out()).contains("local.db");
+
+        // a password written into a URL is never shown, in either form, and the pool size may be left out (the default)
+        Result pg = run(blocksHome, Map.of("PW", "pw-in-block-1"), false, "", "blocks", "create", "history-database", "pg",
+                "--set", "url=jdbc:postgresql://admin:UserInfoPw42@db.example/x?password=QueryPw123", "--set", "user=u",
+                "--secret-env", "password=PW");
+        assertThat(pg.code()).as(pg.all()).isZero();
+        String shown = run(blocksHome, Map.of(), false, "", "blocks", "show", "history-database/pg").out()
+                + run(blocksHome, Map.of(), false, "", "blocks", "show", "history-database/pg", "--json").out();
+        assertThat(shown).contains("db.example").doesNotContain("UserInfoPw42").doesNotContain("QueryPw123")
+                .doesNotContain("pw-in-block-1");
     }
 
     @Test

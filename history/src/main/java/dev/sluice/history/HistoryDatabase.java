@@ -24,13 +24,22 @@ import org.jspecify.annotations.Nullable;
  * @param url the JDBC URL, {@code jdbc:sqlite:} or {@code jdbc:postgresql:}; keep passwords out of it
  * @param user the user name (PostgreSQL); empty for SQLite
  * @param password the password (PostgreSQL), revealed only to open connections
- * @param poolSize the most connections kept open (at least 2: the writer and a reader)
+ * @param poolSize the most connections kept open (at least 2: the writer and a reader; 0 for the default)
  * @param connectTimeout how long opening waits for the database before failing (and, for SQLite, how long a
  *        statement waits for another process's lock on the file before it is retried)
  */
 @BlockType("history-database")
-public record HistoryDatabase(String url, String user, Secret password, int poolSize, Duration connectTimeout)
+public record HistoryDatabase(String url, String user, Secret password, int poolSize, @Nullable Duration connectTimeout)
         implements Block {
+    /** The connect timeout {@link #of} and {@link #sqlite} start with (and a saved block that leaves it out). */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long opening waits for the database; never null (a left-out value is {@link #DEFAULT_CONNECT_TIMEOUT}). */
+    @Override
+    public Duration connectTimeout() {
+        return Objects.requireNonNull(connectTimeout);
+    }
+
     /** The pool size {@link #of} and {@link #sqlite} start with. */
     public static final int DEFAULT_POOL_SIZE = 4;
 
@@ -43,10 +52,16 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
     /** The environment variable naming a saved {@code history-database} block to use instead. */
     public static final String BLOCK_VARIABLE = "SLUICE_DATABASE_BLOCK";
 
-    /** Validates every field; a pool size of 0 (left out of a saved block) is {@link #DEFAULT_POOL_SIZE}. */
+    /**
+     * Validates every field; a pool size of 0 and a null connect timeout (left out of a saved block) are the
+     * defaults.
+     */
     public HistoryDatabase {
         if (poolSize == 0) {
             poolSize = DEFAULT_POOL_SIZE;
+        }
+        if (connectTimeout == null) {
+            connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         }
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(user, "user");
@@ -66,18 +81,21 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
         if (connectTimeout.compareTo(Duration.ofMillis(250)) < 0) {
             throw new IllegalArgumentException("connectTimeout must be >= 250ms, was " + connectTimeout);
         }
+        for (String inUrl : dev.sluice.block.JdbcUrls.passwords(url)) {
+            Secret.of(inUrl).reveal(); // masked wherever it shows up (a driver's message, a log line), as a Secret is
+        }
     }
 
     /** The SQLite file at {@code file} (created with its folders when first opened). */
     public static HistoryDatabase sqlite(Path file) {
         Objects.requireNonNull(file, "file");
         return new HistoryDatabase("jdbc:sqlite:" + file.toAbsolutePath().normalize(), "", Secret.of(""),
-                DEFAULT_POOL_SIZE, Duration.ofSeconds(10));
+                DEFAULT_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT);
     }
 
     /** The database at {@code url}, logging in as {@code user} with {@code password}. */
     public static HistoryDatabase of(String url, String user, Secret password) {
-        return new HistoryDatabase(url, user, password, DEFAULT_POOL_SIZE, Duration.ofSeconds(10));
+        return new HistoryDatabase(url, user, password, DEFAULT_POOL_SIZE, DEFAULT_CONNECT_TIMEOUT);
     }
 
     /**
@@ -162,26 +180,7 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
     }
 
     static String redact(@Nullable String url) {
-        if (url == null) {
-            return "null";
-        }
-        int cut = url.length();
-        int q = url.indexOf('?');
-        int s = url.indexOf(';');
-        if (q >= 0) {
-            cut = q;
-        }
-        if (s >= 0 && s < cut) {
-            cut = s;
-        }
-        String shown = url.substring(0, cut);
-        int at = shown.lastIndexOf('@');
-        if (at >= 0) {
-            int slashes = shown.indexOf("//");
-            int start = slashes >= 0 && slashes < at ? slashes + 2 : shown.lastIndexOf(':', at) + 1;
-            shown = shown.substring(0, start) + "**********" + shown.substring(at);
-        }
-        return cut < url.length() ? shown + "?..." : shown;
+        return dev.sluice.block.JdbcUrls.redacted(url);
     }
 
     /** Names the URL (without parameters) and user; never the password. */

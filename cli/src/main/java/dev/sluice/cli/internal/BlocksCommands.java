@@ -239,8 +239,14 @@ final class BlocksCommands {
             t.print(cli.out, cli.colour());
         }
 
-        /** {@code node} with every secret value ({@code {"$secret": ...}}) replaced by the mask. */
+        /**
+         * {@code node} with every secret value ({@code {"$secret": ...}}) replaced by the mask, and a URL that holds
+         * a password (a {@code history-database} block's {@code ...?password=} or {@code user:pw@host}) shown without it.
+         */
         static JsonNode mask(JsonNode node) {
+            if (node.isTextual() && !dev.sluice.block.JdbcUrls.passwords(node.asText()).isEmpty()) {
+                return com.fasterxml.jackson.databind.node.TextNode.valueOf(dev.sluice.block.JdbcUrls.redacted(node.asText()));
+            }
             if (node.isObject()) {
                 if (node.size() == 1 && node.has("$secret")) {
                     return com.fasterxml.jackson.databind.node.TextNode.valueOf(MASK);

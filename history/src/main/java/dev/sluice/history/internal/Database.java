@@ -254,7 +254,7 @@ public final class Database implements AutoCloseable {
             if (password.length() >= 3) {
                 message = message.replace(password, "**********");
             }
-            for (String inUrl : urlPasswords(config.url())) { // a driver may echo the URL's user:password@host
+            for (String inUrl : dev.sluice.block.JdbcUrls.passwords(config.url())) { // a driver may echo the URL's user:password@host
                 message = message.replace(inUrl, "**********");
             }
             throw new dev.sluice.history.HistoryUnavailableException("cannot connect to the run history database " + config.redactedUrl()
@@ -265,22 +265,6 @@ public final class Database implements AutoCloseable {
         LOG.debug("run history: {} (user {}, password=<masked>), pool of {}", config.redactedUrl(), config.user(),
                 config.poolSize());
         return new Database(Dialect.POSTGRESQL, config, pool, null);
-    }
-
-    /** The passwords written into a JDBC URL: {@code user:password@host} and a {@code password=} parameter. */
-    static java.util.List<String> urlPasswords(String url) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        java.util.regex.Matcher info = java.util.regex.Pattern.compile("//[^/@:?;]*:([^/@?;]+)@").matcher(url);
-        while (info.find()) {
-            out.add(info.group(1));
-        }
-        java.util.regex.Matcher param = java.util.regex.Pattern.compile("(?i)[?&;]password=([^&;]+)").matcher(url);
-        while (param.find()) {
-            out.add(param.group(1));
-            out.add(java.net.URLDecoder.decode(param.group(1), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        out.removeIf(p -> p.length() < 3);
-        return out;
     }
 
     /** The deepest message of {@code t}'s causes. */

@@ -8,7 +8,6 @@ import dev.sluice.block.BlockStore;
 import dev.sluice.block.Blocks;
 import dev.sluice.block.Encrypted;
 import dev.sluice.block.Secret;
-import dev.sluice.history.HistoryDatabase;
 import dev.sluice.server.internal.Views.BlockRow;
 import dev.sluice.server.internal.Views.Field;
 import java.lang.reflect.RecordComponent;
@@ -164,15 +163,13 @@ final class BlockViews {
 
     /**
      * {@code text} itself, or when it is a URL (a scheme, no white space) its form without the parameters and
-     * with the user info masked, as the history shows its database's URL ({@link HistoryDatabase#redactedUrl}):
+     * with the user info masked, as the history shows its database's URL ({@link dev.sluice.block.JdbcUrls#redacted}):
      * a password in {@code ?password=} or in {@code user:password@} never reaches a viewer.
      */
     static String url(String text) {
         if (!URL.matcher(text).matches() || (text.indexOf('?') < 0 && text.indexOf(';') < 0 && text.indexOf('@') < 0)) {
             return text;
         }
-        // the history's redaction, whatever the scheme: after this prefix it cuts and masks the text as it would the URL
-        String prefix = "jdbc:postgresql:";
-        return HistoryDatabase.of(prefix + text, "", Secret.of("")).redactedUrl().substring(prefix.length());
+        return dev.sluice.block.JdbcUrls.redacted(text);
     }
 }

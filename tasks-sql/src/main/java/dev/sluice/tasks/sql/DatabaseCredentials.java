@@ -91,26 +91,8 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
      * they show up, as a {@link Secret}'s value is.
      */
     private static void maskCredentialsIn(String url, Map<String, String> properties) {
-        java.util.regex.Matcher m = URL_SECRET.matcher(url);
-        while (m.find()) {
-            Secret.of(java.net.URLDecoder.decode(m.group(2), java.nio.charset.StandardCharsets.UTF_8)).reveal();
-            Secret.of(m.group(2)).reveal();
-        }
-        int at = url.lastIndexOf('@');
-        int slashes = url.indexOf("//");
-        if (at > 0 && slashes >= 0 && slashes < at) {
-            String userInfo = url.substring(slashes + 2, at);
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0 && colon < userInfo.length() - 1) {
-                Secret.of(userInfo.substring(colon + 1)).reveal();
-            }
-        } else if (at > 0) {
-            // Oracle's form, jdbc:oracle:thin:scott/tiger@db:1521:orcl: the password between the '/' and the '@'
-            String before = url.substring(url.lastIndexOf(':', at) + 1, at);
-            int slash = before.indexOf('/');
-            if (slash >= 0 && slash < before.length() - 1) {
-                Secret.of(before.substring(slash + 1)).reveal();
-            }
+        for (String password : dev.sluice.block.JdbcUrls.passwords(url)) {
+            Secret.of(password).reveal();
         }
         properties.forEach((k, v) -> {
             if (dev.sluice.tasks.sql.internal.Pools.isSecretName(k) && !v.isEmpty()) {
@@ -119,9 +101,6 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
         });
     }
 
-    /** A {@code password=}, {@code secret=} or {@code token=}-like parameter of a JDBC URL. */
-    private static final java.util.regex.Pattern URL_SECRET = java.util.regex.Pattern.compile(
-            "(?i)[?&;]([a-z_.-]*(?:password|secret|token|key)[a-z_.-]*)=([^&;]+)");
 
     /** Credentials with a pool of {@value #DEFAULT_POOL_SIZE} connections and a 30 s connection timeout. */
     public static DatabaseCredentials of(String jdbcUrl, String username, Secret password) {
@@ -153,23 +132,7 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
     }
 
     private static String redactedUrl(String url) {
-        int cut = url.length();
-        int q = url.indexOf('?');
-        int s = url.indexOf(';');
-        if (q >= 0) {
-            cut = q;
-        }
-        if (s >= 0 && s < cut) {
-            cut = s;
-        }
-        String shown = url.substring(0, cut);
-        int at = shown.lastIndexOf('@');
-        if (at >= 0) {
-            int slashes = shown.indexOf("//");
-            int start = slashes >= 0 && slashes < at ? slashes + 2 : shown.lastIndexOf(':', at) + 1;
-            shown = shown.substring(0, start) + "**********" + shown.substring(at);
-        }
-        return cut < url.length() ? shown + "?..." : shown;
+        return dev.sluice.block.JdbcUrls.redacted(url);
     }
 
     /** Names the URL (without parameters) and user; never the password. */
