@@ -338,6 +338,21 @@ class CliOrchestrationTest {
     }
 
     @Test
+    void aServerWithoutKeysTakesTheCommandsOfThisMachine() throws Exception {
+        dev.sluice.history.HistoryDatabase open = dev.sluice.history.HistoryDatabase.sqlite(home.resolve("open.db"));
+        try (Worker worker = Worker.builder(open).deployments(TestDeployments.all()).start();
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(open).printUrl(false).build())) {
+            String url = server.url().toString();
+            Result unknown = run(Map.of(), "deployments", "run", "nope", "--server", url);
+            assertThat(unknown.code()).as(unknown.all()).isEqualTo(SluiceCli.NOT_FOUND);
+            Result paused = run(Map.of(), "deployments", "pause", "daily-report", "--server", url);
+            assertThat(paused.code()).as(paused.all()).isZero();
+            assertThat(worker.client().deployment("daily-report")).hasValueSatisfying(d -> assertThat(d.paused()).isTrue());
+            assertThat(run(Map.of(), "runs", "cancel", "no-such-run", "--server", url).code()).isEqualTo(SluiceCli.NOT_FOUND);
+        }
+    }
+
+    @Test
     void aWorkerServesTheDeploymentsOfAJar() throws Exception {
         Path jar = Jars.of(home.resolve("app.jar"), TestDeployments.class, "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
         ByteArrayOutputStream out = new ByteArrayOutputStream();

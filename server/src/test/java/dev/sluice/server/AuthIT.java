@@ -306,10 +306,21 @@ class AuthIT {
             JsonNode me = JSON.readTree(get(http, server.url().resolve("/api/me")).body());
             assertThat(me.get("role").asText()).isEqualTo("admin");
             assertThat(me.get("open").asBoolean()).isTrue();
-            // a state-changing request still needs the CSRF token, even with nobody to log in
+            // a state-changing request from a browser still needs the CSRF token, even with nobody to log in
             assertThat(Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/api/keys")).POST(
                     HttpRequest.BodyPublishers.ofString("{\"name\":\"first\",\"role\":\"admin\"}")),
-                    "Content-Type", "application/json").statusCode()).isEqualTo(403);
+                    "Content-Type", "application/json", "Sec-Fetch-Site", "same-origin").statusCode()).isEqualTo(403);
+            assertThat(Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/api/keys")).POST(
+                    HttpRequest.BodyPublishers.ofString("{\"name\":\"first\",\"role\":\"admin\"}")),
+                    "Content-Type", "application/json", "Origin", server.url().toString().replaceAll("/$", "")).statusCode())
+                    .isEqualTo(403);
+            // a script or the sluice command on this machine (no browser's headers, no session) is let in, as the docs say
+            assertThat(Fixture.send(http, HttpRequest.newBuilder(server.url().resolve("/api/keys")).POST(
+                    HttpRequest.BodyPublishers.ofString("{\"name\":\"first\",\"role\":\"admin\"}")),
+                    "Content-Type", "application/json").statusCode()).isEqualTo(201);
+        }
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            keys.list().forEach(k -> keys.revoke(k.id())); // back to no keys for what follows
         }
         try (SluiceServer server = start(db, ServerOptions.builder().requireApiKeys(true).secureCookies(true))) {
             assertThat(get(http, server.url().resolve("/api/me")).statusCode()).isEqualTo(401);
