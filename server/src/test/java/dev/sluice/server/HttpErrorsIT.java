@@ -78,4 +78,20 @@ class HttpErrorsIT {
         assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/no-such-thing")).method("PUT", HttpRequest.BodyPublishers.noBody()))
                 .statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aBodyThatDoesNotSayItIsJsonIs415AndFiltersThatSayNothingClearAre400() throws Exception {
+        Browser b = browser();
+        HttpResponse<String> plain = Fixture.send(b.http(), HttpRequest.newBuilder(f.uri("/api/deployments/" + Fixture.DEPLOYMENT
+                + "/runs")).POST(HttpRequest.BodyPublishers.ofString("{\"parameters\":{}}")),
+                "Content-Type", "text/plain", "X-CSRF-Token", b.csrf());
+        assertThat(plain.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(plain.body()).get("message").asText()).contains("application/json", "text/plain");
+        for (String bad : java.util.List.of("/api/runs?top=yes", "/api/runs?range=1h&from=2026-01-01T00:00:00Z")) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(bad)));
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(bad).containsAnyOf("top must be", "range and from/to");
+        }
+        assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/runs?top=1"))).statusCode()).isEqualTo(200);
+    }
 }

@@ -396,9 +396,9 @@ class ServerIT {
                     assertThat(resp.statusCode()).as(r.method() + " " + path).isIn(200, 302, 303);
                 }
                 case "POST", "DELETE" -> {
-                    // no CSRF token and no bearer key: refused before anything changes
+                    // a browser's request without the CSRF token, no bearer key: refused before anything changes
                     HttpResponse<String> resp = f.send(r.method().equals("POST")
-                            ? req.POST(HttpRequest.BodyPublishers.ofString("")) : req.DELETE());
+                            ? req.POST(HttpRequest.BodyPublishers.ofString("")) : req.DELETE(), "Sec-Fetch-Site", "same-origin");
                     assertThat(resp.statusCode()).as(r.method() + " " + path).isEqualTo(403);
                     assertThat(resp.body()).contains("CSRF");
                 }

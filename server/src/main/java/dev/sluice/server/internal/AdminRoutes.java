@@ -119,12 +119,7 @@ final class AdminRoutes {
     }
 
     private void apiKeyCreate(Context ctx, Principal who) {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw HttpError.badRequest("the body must be JSON like {\"name\": \"ci\", \"role\": \"operator\"}");
-        }
+        com.fasterxml.jackson.databind.JsonNode body = Web.jsonBody(ctx, "{\"name\": \"ci\", \"role\": \"operator\"}");
         NewApiKey created = settings.keys().create(body.path("name").asText(""), Role.parse(body.path("role").asText("")));
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
         ctx.status(201);

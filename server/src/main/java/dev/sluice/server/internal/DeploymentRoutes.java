@@ -525,15 +525,7 @@ final class DeploymentRoutes {
     }
 
     private static JsonNode body(Context ctx, String example) {
-        try {
-            JsonNode body = Json.MAPPER.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
-            if (!body.isObject()) {
-                throw HttpError.badRequest("the body must be a JSON object like " + example);
-            }
-            return body;
-        } catch (JsonProcessingException e) {
-            throw HttpError.badRequest("the body must be JSON like " + example);
-        }
+        return Web.jsonBody(ctx, example);
     }
 
     private void apiTrigger(Context ctx, Principal who) {

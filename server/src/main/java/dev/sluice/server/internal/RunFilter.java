@@ -62,7 +62,13 @@ public record RunFilter(List<String> flows, String name, List<String> tags, Set<
         if (from != null && to != null && !to.isAfter(from)) {
             throw HttpError.badRequest("to must be after from, was from=" + from + ", to=" + to);
         }
+        if (!range.isEmpty() && (from != null || to != null)) {
+            throw HttpError.badRequest("range and from/to both say when: give range (1h, 24h, 7d, 30d) or from and to, not both");
+        }
         String top = strip(ctx.queryParam("top"));
+        if (!top.isEmpty() && !List.of("1", "0", "true", "false").contains(top.toLowerCase(Locale.ROOT))) {
+            throw HttpError.badRequest("top must be 1 or 0 (true or false), was '" + top + "'");
+        }
         int limit = FlowRunQuery.DEFAULT_LIMIT;
         String l = strip(ctx.queryParam("limit"));
         if (!l.isEmpty()) {

@@ -218,4 +218,29 @@ final class Web {
         }
         return String.valueOf(t.getMessage());
     }
+
+    /**
+     * The JSON object a request of the API carries: an empty body is {@code {}} (an action's defaults); any
+     * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} ({@code 400}).
+     */
+    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx, String example) {
+        String text = ctx.body();
+        if (text.isBlank()) {
+            return Json.MAPPER.createObjectNode();
+        }
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new HttpError(415, "the body must be sent as application/json (Content-Type), was "
+                    + (type == null ? "none" : "'" + type + "'"));
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(text);
+            if (!body.isObject()) {
+                throw HttpError.badRequest("the body must be a JSON object like " + example);
+            }
+            return body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw HttpError.badRequest("the body must be JSON like " + example);
+        }
+    }
 }
