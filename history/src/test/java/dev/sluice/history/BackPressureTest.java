@@ -73,4 +73,37 @@ class BackPressureTest {
             assertThat(history.flowRun(before.id())).isPresent();
         }
     }
+
+    @Test
+    void aFileDeletedOrOverwrittenWhileInUseLosesRecordsThatAreCountedAndSaid() throws Exception {
+        Task<Integer, Integer> inc = Task.of("inc", (Integer i) -> i + 1);
+        Flow<Integer, Integer> flow = Flow.of("kept", (Integer n) -> {
+            int sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += inc.run(i);
+            }
+            return sum;
+        });
+        for (String how : java.util.List.of("deleted", "overwritten")) {
+            Path file = dir.resolve(how + ".db");
+            try (History history = History.builder(HistoryDatabase.sqlite(file)).open();
+                    SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+                runtime.runForState(flow, 5);
+                assertThat(history.flush()).isTrue();
+                assertThat(history.stats().lost()).isZero();
+                if (how.equals("deleted")) {
+                    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                        java.nio.file.Files.deleteIfExists(dir.resolve(how + ".db" + suffix));
+                    }
+                } else {
+                    java.nio.file.Files.write(file, new byte[8192]);
+                }
+                FlowRun<Integer> after = runtime.runForState(flow, 5);
+                assertThat(after.state()).as("the flow is not affected").isEqualTo(dev.sluice.State.COMPLETED);
+                history.flush();
+                assertThat(history.stats().lost()).as(how).isPositive();
+                assertThat(history.stats().lastError()).as(how).contains(file.toString(), how);
+            }
+        }
+    }
 }

@@ -37,6 +37,47 @@ public final class Database implements AutoCloseable {
         this.file = file;
         this.description = file != null ? "SQLite file " + file
                 : config.redactedUrl() + (config.user().isEmpty() ? "" : " (user " + config.user() + ")");
+        this.fileKey = file == null ? null : fileKey(file);
+    }
+
+    /** The identity of the SQLite file when it was opened (its inode where the file system has one). */
+    private final @Nullable Object fileKey;
+
+    private static @Nullable Object fileKey(Path file) {
+        try {
+            return java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+
+    /**
+     * Refuses to write when the SQLite file is no longer the one opened: deleted, replaced, or overwritten with
+     * something that is not a database. Its open connections would go on writing into the unlinked file (or
+     * over the garbage), and every record would be lost with nobody told.
+     *
+     * @throws IllegalStateException saying what happened to the file
+     */
+    public void requireSameFile() {
+        if (file == null) {
+            return;
+        }
+        if (!java.nio.file.Files.exists(file)) {
+            throw new IllegalStateException("the run history file " + file + " was deleted while in use");
+        }
+        Object now = fileKey(file);
+        if (fileKey != null && now != null && !fileKey.equals(now)) {
+            throw new IllegalStateException("the run history file " + file + " was replaced by another file while in use");
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(SQLITE_HEADER.length);
+            if (head.length == SQLITE_HEADER.length && !java.util.Arrays.equals(head, SQLITE_HEADER)) {
+                throw new IllegalStateException("the run history file " + file + " was overwritten: it is no SQLite database now");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the run history file " + file + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();

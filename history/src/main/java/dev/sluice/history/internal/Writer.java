@@ -609,6 +609,7 @@ public final class Writer {
 
     /** Writes {@code rows} in one transaction; with {@code upsertOnly}, the new runs' rows are upserted too. */
     private void write(Rows rows, boolean upsertOnly) throws SQLException {
+        db.requireSameFile();
         Connection c = connection();
         boolean ok = false;
         db.begin(c);
