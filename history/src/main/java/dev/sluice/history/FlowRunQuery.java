@@ -194,8 +194,10 @@ public final class FlowRunQuery {
     }
 
     /**
-     * The page after the one that returned {@code cursor} ({@link Page#nextCursor()}). Give it last:
-     * changing a condition or the order afterwards drops the cursor.
+     * The page after the one that returned {@code cursor} ({@link Page#nextCursor()}): call it on the query that
+     * returned it (its page size and time bounds may change from page to page; its names, tags, states and
+     * parent may not: a cursor of another query is refused when the page is read). Give it last: changing a
+     * condition or the order afterwards drops the cursor.
      */
     public FlowRunQuery after(String cursor) {
         return new FlowRunQuery(flowNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,

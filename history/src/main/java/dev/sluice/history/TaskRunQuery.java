@@ -134,7 +134,12 @@ public final class TaskRunQuery {
                 flowRunId, outsideFlowsOnly, sort, limit, cursor);
     }
 
-    /** The page after the one that returned {@code cursor}; give it last (see {@link FlowRunQuery#after}). */
+    /**
+     * The page after the one that returned {@code cursor} ({@link Page#nextCursor()}): call it on the query that
+     * returned it (its page size and time bounds may change from page to page; its names, tags, states and
+     * parent may not: a cursor of another query is refused when the page is read). Give it last: changing a
+     * condition or the order afterwards drops the cursor.
+     */
     public TaskRunQuery after(String cursor) {
         return new TaskRunQuery(taskNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
                 flowRunId, outsideFlowsOnly, sort, limit, Objects.requireNonNull(cursor, "cursor"));

@@ -56,20 +56,21 @@ public final class HistoryExample {
             history.flush(); // the writer works in the background; a reader in another process sees runs within milliseconds
 
             // failed runs of the last day, newest first, 50 a page
-            Page<FlowRunSummary> failed = history.flowRuns(FlowRunQuery.all()
+            FlowRunQuery failedLastDay = FlowRunQuery.all()
                     .flowName("daily-etl")
                     .withAllTags("env:prod")
                     .inStates(State.FAILED, State.CRASHED)
                     .startedAfter(Instant.now().minus(Duration.ofDays(1)))
                     .sortedBy(RunSort.START_TIME_DESC)
-                    .limit(50));
+                    .limit(50);
+            Page<FlowRunSummary> failed = history.flowRuns(failedLastDay);
             for (FlowRunSummary run : failed.items()) {
                 FlowRunDetail detail = history.flowRun(run.id()).orElseThrow();
                 System.out.println(run.name() + " failed: " + detail.error().summary()
                         + "; parameters " + detail.parameters() + "; states " + detail.stateHistory().size());
             }
             if (failed.hasNext()) {
-                history.flowRuns(FlowRunQuery.all().flowName("daily-etl").after(failed.nextCursor())); // the next page
+                history.flowRuns(failedLastDay.after(failed.nextCursor())); // the next page: the same query, after the cursor
             }
 
             // the logs of a run, and following it: pass the last line seen

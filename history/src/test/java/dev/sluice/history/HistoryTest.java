@@ -202,6 +202,15 @@ class HistoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted by START_TIME_DESC");
         assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().after("garbage!")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a cursor");
+        // a page of one query is not the next page of another (it would page through other runs without a word) ...
+        String ofPaged = history.flowRuns(FlowRunQuery.all().flowName("paged").limit(5)).nextCursor();
+        assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().after(ofPaged)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a page of another query");
+        assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().flowName("paged").inStates(State.FAILED).after(ofPaged)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a page of another query");
+        // ... but the page size and the time bounds (a "last hour" list moves them) may change from page to page
+        assertThat(history.flowRuns(FlowRunQuery.all().flowName("paged").limit(7)
+                .startedAfter(Instant.now().minus(Duration.ofDays(1))).after(ofPaged)).items()).hasSize(7);
     }
 
     @Test

@@ -169,11 +169,11 @@ public final class Queries {
         return sort == RunSort.START_TIME_DESC || sort == RunSort.DURATION_DESC;
     }
 
-    private void page(Sql sql, RunSort sort, @Nullable String cursor, int limit, char kind) {
+    private void page(Sql sql, RunSort sort, @Nullable String cursor, int limit, char kind, String conditions) {
         String col = "f." + sortColumn(sort);
         boolean desc = descending(sort);
         if (cursor != null) {
-            Cursor c = Cursor.decode(cursor, kind, sort);
+            Cursor c = Cursor.decode(cursor, kind, sort, conditions);
             String cmp = desc ? "<" : ">";
             if (db.dialect() == Dialect.POSTGRESQL) {
                 // a row comparison is one condition on the (key, id) end of an index: the planner seeks to it and
@@ -188,22 +188,53 @@ public final class Queries {
         sql.add(" order by " + col + dir + ", f.id" + dir + " limit ?", limit + 1);
     }
 
+    /**
+     * What a query selects (not its page size, cursor or time bounds, which a "last hour" list moves from page to
+     * page), as a short hash: a cursor carries it, so the next page of one query is never asked of another (which
+     * would page through other runs without a word). Sets are sorted: the same query made in another JVM has the
+     * same conditions.
+     */
+    static String conditions(dev.sluice.history.FlowRunQuery q) {
+        return fingerprint("f", new java.util.TreeSet<>(q.flowNames()), q.name().orElse(null), q.nameLike().orElse(null),
+                new java.util.TreeSet<>(q.allTags()), new java.util.TreeSet<>(q.anyTags()), new java.util.TreeSet<>(q.states()),
+                q.parentFlowRunId().orElse(null), q.topLevelOnly());
+    }
+
+    static String conditions(dev.sluice.history.TaskRunQuery q) {
+        return fingerprint("t", new java.util.TreeSet<>(q.taskNames()), q.name().orElse(null), q.nameLike().orElse(null),
+                new java.util.TreeSet<>(q.allTags()), new java.util.TreeSet<>(q.anyTags()), new java.util.TreeSet<>(q.states()),
+                q.flowRunId().orElse(null), q.outsideFlowsOnly());
+    }
+
+    private static String fingerprint(Object... parts) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (Object p : parts) {
+            crc.update(String.valueOf(p).getBytes(StandardCharsets.UTF_8));
+            crc.update(0);
+        }
+        return Long.toHexString(crc.getValue());
+    }
+
     /** A position in a list: the last row's sort key and id. */
     record Cursor(long key, String id) {
-        static String encode(char kind, RunSort sort, long key, String id) {
-            String raw = "1|" + kind + "|" + sort.name() + "|" + key + "|" + id;
+        static String encode(char kind, RunSort sort, String conditions, long key, String id) {
+            String raw = "2|" + kind + "|" + sort.name() + "|" + conditions + "|" + key + "|" + id;
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
         }
 
-        static Cursor decode(String cursor, char kind, RunSort sort) {
+        static Cursor decode(String cursor, char kind, RunSort sort, String conditions) {
             String raw;
             try {
                 raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("not a cursor of this history: '" + cursor + "'");
             }
-            String[] parts = raw.split("\\|", 5);
-            if (parts.length != 5 || !parts[0].equals("1") || parts[1].length() != 1) {
+            String[] parts = raw.split("\\|", 6);
+            if (parts.length == 5 && parts[0].equals("1")) {
+                // a cursor made before cursors said their query's conditions: taken as it is
+                parts = new String[] {"2", parts[1], parts[2], conditions, parts[3], parts[4]};
+            }
+            if (parts.length != 6 || !parts[0].equals("2") || parts[1].length() != 1) {
                 throw new IllegalArgumentException("not a cursor of this history: '" + cursor + "'");
             }
             if (parts[1].charAt(0) != kind) {
@@ -214,8 +245,12 @@ public final class Queries {
                 throw new IllegalArgumentException("cursor '" + cursor + "' belongs to a list sorted by " + parts[2]
                         + ", not " + sort + "; keep the query's order when paging");
             }
+            if (!parts[3].equals(conditions)) {
+                throw new IllegalArgumentException("cursor '" + cursor + "' is a page of another query: keep the query's"
+                        + " filters (names, tags, states, times) when paging, and give it the cursor with after(...)");
+            }
             try {
-                return new Cursor(Long.parseLong(parts[3]), parts[4]);
+                return new Cursor(Long.parseLong(parts[4]), parts[5]);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a cursor of this history: '" + cursor + "'");
             }
@@ -270,7 +305,7 @@ public final class Queries {
         } else if (q.topLevelOnly()) {
             sql.add(" and f.parent_flow_run_id is null");
         }
-        page(sql, q.sort(), cursor, q.limit(), 'f');
+        page(sql, q.sort(), cursor, q.limit(), 'f', conditions(q));
         return sql;
     }
 
@@ -288,7 +323,7 @@ public final class Queries {
         } else if (q.outsideFlowsOnly()) {
             sql.add(" and f.flow_run_id is null");
         }
-        page(sql, q.sort(), cursor, q.limit(), 't');
+        page(sql, q.sort(), cursor, q.limit(), 't', conditions(q));
         return sql;
     }
 
@@ -349,7 +384,7 @@ public final class Queries {
                 keys.add(rs.getLong(keyColumn));
             }
         }
-        return page(rows, keys, q.limit(), 'f', q.sort(), FlowRunSummary::id);
+        return page(rows, keys, q.limit(), 'f', q.sort(), conditions(q), FlowRunSummary::id);
     }
 
     /** One page of task runs. */
@@ -365,17 +400,17 @@ public final class Queries {
                 keys.add(rs.getLong(keyColumn));
             }
         }
-        return page(rows, keys, q.limit(), 't', q.sort(), TaskRunSummary::id);
+        return page(rows, keys, q.limit(), 't', q.sort(), conditions(q), TaskRunSummary::id);
     }
 
-    private static <T> Page<T> page(List<T> rows, List<Long> keys, int limit, char kind, RunSort sort,
+    private static <T> Page<T> page(List<T> rows, List<Long> keys, int limit, char kind, RunSort sort, String conditions,
             java.util.function.Function<T, String> id) {
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
         }
         List<T> items = rows.subList(0, limit);
         T last = items.get(limit - 1);
-        return new Page<>(items, Cursor.encode(kind, sort, keys.get(limit - 1), id.apply(last)));
+        return new Page<>(items, Cursor.encode(kind, sort, conditions, keys.get(limit - 1), id.apply(last)));
     }
 
     private static Duration duration(ResultSet rs, @Nullable Instant start, @Nullable Instant end, Instant now)
