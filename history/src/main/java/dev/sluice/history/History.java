@@ -147,7 +147,7 @@ public final class History implements AutoCloseable {
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("to must be after from, was from=" + from + ", to=" + to);
         }
-        if (bucket.isNegative() || bucket.toNanos() < 1_000) {
+        if (bucket.compareTo(Duration.ofNanos(1_000)) < 0) {
             throw new IllegalArgumentException("bucket must be at least 1 microsecond, was " + bucket);
         }
         return read("count flow runs", () -> engine.queries().stateCounts(query, from, to, bucket));
@@ -160,7 +160,9 @@ public final class History implements AutoCloseable {
     public Optional<FlowRunSummary> lastCompleted(String flowName, Duration within) {
         Objects.requireNonNull(flowName, "flowName");
         Objects.requireNonNull(within, "within");
-        Instant since = clock.instant().minus(within);
+        Instant now = clock.instant();
+        // a window longer than the time since the earliest instant reaches back to it (no ArithmeticException)
+        Instant since = within.compareTo(Duration.between(Instant.MIN, now)) >= 0 ? Instant.MIN : now.minus(within);
         return read("look up the last run of flow " + flowName, () -> engine.queries().lastCompleted(flowName, since));
     }
 
@@ -269,7 +271,9 @@ public final class History implements AutoCloseable {
                     || t instanceof java.net.ConnectException) {
                 return true;
             }
-            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+            // 08: connection exceptions; 57P: the server is shutting down or restarting (PostgreSQL's operator intervention)
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
                 return true;
             }
         }

@@ -202,6 +202,12 @@ class HistoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted by START_TIME_DESC");
         assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().after("garbage!")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a cursor");
+        // the widest bounds there are mean "no bound", not an ArithmeticException
+        assertThat(history.flowRuns(FlowRunQuery.all().flowName("paged").startedAfter(Instant.MIN).startedBefore(Instant.MAX)
+                .limit(5)).items()).hasSize(5);
+        assertThat(history.hasCompleted("paged", Duration.ofDays(36_500_000))).isTrue();
+        assertThat(history.stateCounts(FlowRunQuery.all().flowName("paged"), Instant.EPOCH, Instant.MAX,
+                java.time.temporal.ChronoUnit.FOREVER.getDuration())).isNotEmpty();
         // a page of one query is not the next page of another (it would page through other runs without a word) ...
         String ofPaged = history.flowRuns(FlowRunQuery.all().flowName("paged").limit(5)).nextCursor();
         assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().after(ofPaged)))

@@ -9,9 +9,13 @@ public final class Times {
     private Times() {
     }
 
-    /** {@code t} in microseconds since the epoch. */
+    /** {@code t} in microseconds since the epoch, saturating (Instant.MAX, "no bound", is the largest there is). */
     public static long micros(Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     /** The instant of {@code micros} microseconds since the epoch. */
