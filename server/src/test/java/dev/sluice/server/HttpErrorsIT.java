@@ -94,4 +94,14 @@ class HttpErrorsIT {
         }
         assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/runs?top=1"))).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void theAddressOfAFormAnsweredWithItsErrorsLeadsBackToTheDeployment() {
+        // a rejected run form is answered at /deployments/x/run: Back or a reload there is a GET
+        for (String form : java.util.List.of("run", "backfill")) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri("/deployments/" + Fixture.DEPLOYMENT + "/" + form)));
+            assertThat(r.statusCode()).as(form).isEqualTo(303);
+            assertThat(r.headers().firstValue("Location")).as(form).hasValue("/deployments/" + Fixture.DEPLOYMENT);
+        }
+    }
 }

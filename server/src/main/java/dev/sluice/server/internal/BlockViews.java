@@ -91,7 +91,9 @@ final class BlockViews {
             JsonNode shown = hide ? Json.MAPPER.getNodeFactory().textNode(MASK) : masked(e.getValue(), maskAllText);
             fields.add(new Field(e.getKey(), shown.isTextual() ? shown.asText() : Secret.mask(shown.toString())));
         }
-        return new BlockRow(id.type(), id.name(), fields, typeKnown ? null : "type not on the server's class path: text values hidden");
+        return new BlockRow(id.type(), id.name(), fields, typeKnown ? null : maskAllText
+                ? "type not on the server's class path: text values hidden"
+                : "type not on the server's class path: values saved as secrets hidden, the others shown");
     }
 
     /**

@@ -66,6 +66,12 @@ final class DeploymentRoutes {
                 List.of(), "", this::runForm);
         web.route(r, "POST", "/deployments/{name}/backfill", Role.OPERATOR, false, "Backfills a time range", List.of(), "",
                 this::backfillForm);
+        // a form page answered with its errors stays at the form's address: Back or a reload there shows the deployment
+        for (String form : List.of("run", "backfill", "pause", "resume")) {
+            web.route(r, "GET", "/deployments/{name}/" + form, Role.VIEWER, false, "The deployment's page (the address of its "
+                    + form + " form)", List.of(), "", (ctx, who) -> ctx.redirect(href(ctx.pathParam("name")),
+                            io.javalin.http.HttpStatus.SEE_OTHER));
+        }
         web.route(r, "POST", "/deployments/{name}/pause", Role.OPERATOR, false, "Pauses the schedules", List.of(), "",
                 (ctx, who) -> pauseForm(ctx, who, true));
         web.route(r, "POST", "/deployments/{name}/resume", Role.OPERATOR, false, "Resumes the schedules", List.of(), "",

@@ -61,4 +61,14 @@ public class BlockViewsTest {
         BlockStore unknown = BlockStore.environment(Map.of("SLUICE_BLOCK_SOMETHING_ELSE_X", "{\"token\":\"" + SECRETS[0] + "\"}"));
         assertThat(new BlockViews(unknown).all().toString()).doesNotContain(SECRETS[0]);
     }
+
+    @Test
+    void aBlockOfATypeNotOnTheClassPathSaysWhatItHides() {
+        BlockStore store = BlockStore.inMemory();
+        store.write(new dev.sluice.block.BlockId("app-smtp", "ops"), "{\"host\":\"smtp.example\",\"password\":{\"$secret\":\""
+                + SECRETS[0] + "\"}}", false);
+        BlockRow row = new BlockViews(store).all().get(0);
+        assertThat(shown(row)).contains("smtp.example").doesNotContain(SECRETS[0]);
+        assertThat(row.problem()).isEqualTo("type not on the server's class path: values saved as secrets hidden, the others shown");
+    }
 }
