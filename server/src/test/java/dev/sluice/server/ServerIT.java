@@ -362,6 +362,13 @@ class ServerIT {
         }
         // and nothing documented is missing from the server
         doc.get("paths").fieldNames().forEachRemaining(p -> assertThat(routes).anySatisfy(r -> assertThat(r.path()).isEqualTo(p)));
+        // the answers routes give beyond the common ones are documented with them
+        assertThat(doc.at("/paths/~1api~1runs~1{id}~1logs~1stream/get/responses").has("406")).isTrue();
+        assertThat(doc.at("/paths/~1api~1blocks~1{type}~1{name}/delete/responses").has("409")).isTrue();
+        assertThat(doc.at("/paths/~1api~1deployments~1{name}~1runs/post/responses").has("415")).isTrue();
+        List<String> activity = new java.util.ArrayList<>();
+        doc.at("/paths/~1api~1activity/get/parameters").forEach(p -> activity.add(p.get("name").asText()));
+        assertThat(activity).contains("window", "range", "from", "to", "top");
     }
 
     @Test

@@ -90,6 +90,18 @@ final class OpenApi {
                 responses.putObject("409").put("description", "the run has ended (cancel) or has not finished (retry)")
                         .set("content", errorContent());
             }
+            if (r.method().equals("DELETE") && r.path().startsWith("/api/blocks/")) {
+                responses.putObject("409").put("description", "the block store is read-only (environment variables)")
+                        .set("content", errorContent());
+            }
+            if (r.path().endsWith("/stream")) {
+                responses.putObject("406").put("description", "the request does not accept text/event-stream")
+                        .set("content", errorContent());
+            }
+            if (r.method().equals("POST") && body != null) {
+                responses.putObject("413").put("description", "the body is larger than the server takes").set("content", errorContent());
+                responses.putObject("415").put("description", "the body is not sent as application/json").set("content", errorContent());
+            }
             if (r.path().contains("{")) {
                 responses.putObject("404").put("description", "not found").set("content", errorContent());
             }

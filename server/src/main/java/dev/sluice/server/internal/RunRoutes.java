@@ -88,7 +88,7 @@ final class RunRoutes {
                 "A run's log lines as server-sent events (event 'log', id = line), then 'end' when the run has ended",
                 List.of("after"), "", (ctx, who) -> logStream(ctx, false));
         web.route(r, "GET", "/api/activity", Role.VIEWER, true, "Flow runs per time bucket and state (the activity chart)",
-                List.of("window", "flow", "name", "tag", "state"), "Activity", this::apiActivity);
+                List.of("window", "flow", "name", "tag", "state", "range", "from", "to", "top"), "Activity", this::apiActivity);
     }
 
     private static final class RunsData {
