@@ -137,6 +137,22 @@ class SluiceTracingTest {
     }
 
     @Test
+    void aRunStartedOnTheApplicationsOwnThreadThroughASnapshotIsAChildOfTheRunItWasStartedFrom() throws Exception {
+        Task<String, String> leaf = Task.of("leaf", (String s) -> s);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        Flow0<String> main = Flow.of("main", () -> pool.submit(dev.sluice.RunContext.snapshot()
+                .wrap((java.util.concurrent.Callable<String>) () -> leaf.run("x"))).get());
+        try (SluiceRuntime runtime = runtime()) {
+            assertThat(runtime.call(main::run)).isEqualTo("x");
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, SpanData> spans = byName();
+        assertThat(spans.get("task leaf").getParentSpanId()).isEqualTo(spans.get("flow main").getSpanId());
+        assertThat(spans.get("task leaf").getTraceId()).isEqualTo(spans.get("flow main").getTraceId());
+    }
+
+    @Test
     void theRunsSpanIsCurrentInsideBodiesOnEveryThreadTheyRunOn() {
         Task<Integer, Integer> submitted = Task.of("submitted", (Integer i) -> {
             userTracer.spanBuilder("user-work-" + i).startSpan().end(); // a child of the current span: the task run's

@@ -72,7 +72,7 @@ public final class TracingRecorder implements RunRecorder {
     private void start(Run run, StateChange change) {
         boolean task = run instanceof TaskRun;
         String definition = run.definitionName();
-        Context parent = Context.current();
+        Context parent = parentOf();
         Span span = tracer.spanBuilder(spanName(task, definition))
                 .setParent(parent)
                 .setSpanKind(SpanKind.INTERNAL)
@@ -85,6 +85,23 @@ public final class TracingRecorder implements RunRecorder {
             span.setAttribute(RUN_NAME, run.name());
         }
         live.set(run, parent.with(span));
+    }
+
+    /**
+     * The context a new run's span is a child of: the current one when it has a span (the enclosing run's, made
+     * current around its body, or the application's own); else, on a thread that carries the run context but not
+     * the trace context (a task started through {@code RunContext.snapshot().wrap(...)} on a pool of the
+     * application's), the context of the run it is started from.
+     */
+    private Context parentOf() {
+        Context current = Context.current();
+        if (Span.fromContext(current).getSpanContext().isValid()) {
+            return current;
+        }
+        Run enclosing = dev.sluice.RunContext.taskRun().<Run>map(t -> t).or(() -> dev.sluice.RunContext.flowRun().map(f -> f))
+                .orElse(null);
+        Context of = enclosing == null ? null : live.get(enclosing);
+        return of != null ? of : current;
     }
 
     private String spanName(boolean task, String definition) {
