@@ -219,6 +219,11 @@ public final class SluiceRuntime implements AutoCloseable {
      * Closes what this runtime opened: module resources (SQL pools, clients), HTTP clients and
      * the threads it created. An executor given to the builder is left running. Idempotent.
      *
+     * <p>Hooks still running, such as a notification past the hook timeout (late), are waited for first,
+     * at most the hook timeout or 30 seconds, whichever is longer; those still running then are left
+     * behind and logged. The default runtime is closed this way when the JVM exits, so a program whose
+     * {@code main} returns right after a failed run still sends its failure notification.
+     *
      * <p>A closed runtime refuses new work: starting a flow or task run, submitting a task or
      * asking for a {@link #resource} under it throws {@link IllegalStateException} saying the
      * runtime is closed. Runs going on when it closes are not stopped, and what they had submitted

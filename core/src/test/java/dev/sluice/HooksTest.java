@@ -128,4 +128,33 @@ class HooksTest {
         }
         assertThat(seen).containsExactlyInAnyOrder("runtime true, flow etl", "sent");
     }
+
+    @Test
+    void closingTheRuntimeWaitsForALateNotificationInsteadOfDroppingIt(@TempDir Path home) {
+        java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+        Notifier slow = n -> {
+            try {
+                Thread.sleep(600); // longer than the hook timeout: late
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sent.set(true);
+        };
+        Flow0<String> failing = Flow.of("late-alert", () -> {
+            throw new IllegalStateException("broken");
+        });
+        long closed;
+        long start = System.nanoTime();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).withoutExtensions().blockStore(BlockStore.inMemory())
+                .hookTimeout(Duration.ofMillis(100)).build()) {
+            Flow0<String> alerted = failing.onFailure(Notify.via(slow).withRetries(0, Duration.ZERO));
+            FlowRun<String> run = rt.call(alerted::runForState);
+            assertThat(run.state()).isEqualTo(State.FAILED);
+            assertThat(sent).as("the run's outcome is not held back by the late hook").isFalse();
+        }
+        closed = System.nanoTime() - start;
+        assertThat(sent).as("close() waited for the late notification").isTrue();
+        assertThat(Duration.ofNanos(closed)).isLessThan(Duration.ofSeconds(10));
+    }
 }

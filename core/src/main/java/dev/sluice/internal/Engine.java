@@ -573,6 +573,7 @@ public final class Engine {
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
         Future<?> hooks;
+        run.runtime.hookStarted(); // closing the runtime waits for it, late or not
         try {
             hooks = run.runtime.workers().timed().submit(() -> {
                 Frame previous = Frame.enter(context);
@@ -586,9 +587,11 @@ public final class Engine {
                         run.logger().warn("the late {} hook(s) of {} run '{}' ended after {}", names(events),
                                 run.spec.kind().word(), run.name(), Texts.human(Duration.ofNanos(System.nanoTime() - started)));
                     }
+                    run.runtime.hookEnded();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException closed) {
+            run.runtime.hookEnded();
             for (HookEvent event : events) {
                 fire(run, event); // the runtime is closing: call them here
             }

@@ -285,8 +285,64 @@ public final class RuntimeState {
         return closed;
     }
 
+    /** Hook batches (notifications among them) going on, late ones too: close() waits for them, bounded. */
+    private int hooksRunning;
+    private final Object hooksLock = new Object();
+    /** How long close() waits for hooks still running (late notifications) before it leaves them. */
+    static final Duration HOOKS_AT_CLOSE = Duration.ofSeconds(30);
+
+    /** A batch of hooks of a run starts on a thread of its own. */
+    void hookStarted() {
+        synchronized (hooksLock) {
+            hooksRunning++;
+        }
+    }
+
+    /** A batch of hooks ended. */
+    void hookEnded() {
+        synchronized (hooksLock) {
+            hooksRunning--;
+            hooksLock.notifyAll();
+        }
+    }
+
+    /** Waits for hooks still running, at most the hook timeout or {@link #HOOKS_AT_CLOSE}, whichever is longer. */
+    private void awaitHooks() {
+        long limit = Math.max(hookTimeout().toNanos(), HOOKS_AT_CLOSE.toNanos());
+        long start = System.nanoTime();
+        boolean interrupted = false;
+        synchronized (hooksLock) {
+            if (hooksRunning > 0) {
+                LOG.info("closing the runtime: waiting up to {} for {} hook batch(es) still running (notifications)",
+                        Texts.human(Duration.ofNanos(limit)), hooksRunning);
+            }
+            long left;
+            while (hooksRunning > 0 && (left = limit - (System.nanoTime() - start)) > 0) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(hooksLock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (hooksRunning > 0) {
+                LOG.warn("closing the runtime: {} hook batch(es) still running after {} are left behind: notifications they"
+                        + " send may not be sent", hooksRunning, Texts.human(Duration.ofNanos(System.nanoTime() - start)));
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public void close() {
         List<Object> toClose;
+        synchronized (resources) {
+            if (closed) {
+                return;
+            }
+        }
+        awaitHooks(); // before the runtime refuses work and its resources go: a late notifier may still need them
         synchronized (resources) {
             if (closed) {
                 return;
