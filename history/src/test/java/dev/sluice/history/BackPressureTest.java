@@ -48,6 +48,10 @@ class BackPressureTest {
                 s.execute("begin exclusive"); // another process holds the file
                 during = runtime.runForState(flow, 200);
                 Thread.sleep(700);
+                // the batch the writer holds and retries is waiting to be written too: every record is accounted for
+                HistoryStats locked = history.stats();
+                assertThat(locked.queued()).as(locked.toString()).isGreaterThan(64);
+                assertThat(locked.written() + locked.lost() + locked.queued()).as(locked.toString()).isEqualTo(locked.recorded());
                 s.execute("rollback");
             }
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -111,6 +111,8 @@ public final class Writer {
     private @Nullable Connection connection;
     /** Folded batches on their way from the folding thread to the SQL thread. */
     private final ArrayBlockingQueue<Rows> folded = new ArrayBlockingQueue<>(1);
+    /** Records taken from the queue and folded into rows not yet written or lost (waiting for the SQL thread, or being retried). */
+    private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     private final Thread sqlThread;
 
     public Writer(Database db, String ownerId, Clock clock, int capacity, int batchSize, Duration maxBlock, Duration linger) {
@@ -212,7 +214,7 @@ public final class Writer {
         try {
             if (!flush(timeout)) {
                 LOG.warn("run history {}: could not write the last {} record(s) within {}; they are lost",
-                        db.description(), queue.size(), timeout);
+                        db.description(), queued(), timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -229,6 +231,7 @@ public final class Writer {
         stopped = true; // from here on, offer() counts a record lost instead of queueing it for nobody
         for (Rows rows = folded.poll(); rows != null; rows = folded.poll()) {
             if (rows.records > 0) {
+                inFlight.addAndGet(-rows.records);
                 lose(rows.records, "the history was closed before they were written");
             }
             rows.release();
@@ -249,8 +252,13 @@ public final class Writer {
 
     /** The writer's counters now. */
     public HistoryStats stats(long crashedRunsMarked) {
-        return new HistoryStats(recorded.sum(), written.get(), lost.sum(), queue.size(), failures.get(), crashedRunsMarked,
+        return new HistoryStats(recorded.sum(), written.get(), lost.sum(), queued(), failures.get(), crashedRunsMarked,
                 lastError);
+    }
+
+    /** Records waiting to be written: in the queue, and taken from it but not yet written (a batch retried meanwhile). */
+    private int queued() {
+        return (int) Math.min(Integer.MAX_VALUE, queue.size() + Math.max(0, inFlight.get()));
     }
 
     /**
@@ -280,10 +288,12 @@ public final class Writer {
                     release(batch);
                     continue;
                 }
+                inFlight.addAndGet(rows.records);
                 folded.put(rows);
                 rows = null;
             } catch (InterruptedException e) {
                 if (rows != null) {
+                    inFlight.addAndGet(-rows.records);
                     lose(rows.records, "the history was closed before they were written");
                     rows.release();
                 }
@@ -312,6 +322,7 @@ public final class Writer {
             } catch (RuntimeException | Error e) {
                 if (rows != null) {
                     LOG.error("run history {}: the writer failed; {} record(s) are lost", db.description(), rows.records, e);
+                    inFlight.addAndGet(-rows.records);
                     lose(rows.records, "the writer failed: " + e);
                     rows.release();
                 }
@@ -356,6 +367,7 @@ public final class Writer {
                 if (records > 0) {
                     write(rows, upsertOnly);
                     written.addAndGet(records);
+                    inFlight.addAndGet(-records);
                 }
                 if (degraded) {
                     degraded = false;
@@ -391,6 +403,7 @@ public final class Writer {
                     continue;
                 }
                 LOG.error("run history {}: {} record(s) could not be written and are lost", db.description(), records, e);
+                inFlight.addAndGet(-records);
                 lose(records, "a batch failed: " + lastError);
                 rows.release();
                 return;
