@@ -134,7 +134,10 @@ class NotifyTest {
         Notify notify = Notify.via(broken).withRetries(0, Duration.ZERO).raiseOnFailure();
         FlowRun<Integer> run = failingEtl(failingLoad()).onFailure(notify).runForState("a", "b");
         assertThat(run.state()).isEqualTo(State.FAILED);
-        assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("onFailure hook"));
+        assertThat(run.logs()).anySatisfy(line -> {
+            assertThat(line.message()).contains("onFailure hook", "could not notify", "smtp down");
+            assertThat(line.level()).as("louder than a hook that merely failed").isEqualTo("ERROR");
+        });
         assertThatThrownBy(() -> notify.call(run))
                 .isInstanceOf(NotificationException.class)
                 .hasMessageContaining("notification about flow run 'etl-a' failed")

@@ -650,8 +650,14 @@ public final class Engine {
                 if (t instanceof VirtualMachineError vme) {
                     throw vme;
                 }
-                run.logger().warn("{} hook of {} '{}' (run '{}') failed; the run's outcome is unchanged",
-                        event.method(), run.spec.kind().word(), run.spec.name(), run.name(), t);
+                if (t instanceof NotificationException) {
+                    // a Notify that raises on failure (raiseOnFailure): a notification that never went out is an error
+                    run.logger().error("{} hook of {} '{}' (run '{}') could not notify: {}; the run's outcome is unchanged",
+                            event.method(), run.spec.kind().word(), run.spec.name(), run.name(), summary(t), t);
+                } else {
+                    run.logger().warn("{} hook of {} '{}' (run '{}') failed; the run's outcome is unchanged",
+                            event.method(), run.spec.kind().word(), run.spec.name(), run.name(), t);
+                }
             } finally {
                 if (wasInterrupted) {
                     Thread.currentThread().interrupt();

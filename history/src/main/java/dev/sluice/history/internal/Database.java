@@ -300,8 +300,9 @@ public final class Database implements AutoCloseable {
             }
             throw new dev.sluice.history.HistoryUnavailableException("cannot connect to the run history database " + config.redactedUrl()
                     + (config.user().isEmpty() ? "" : " as user '" + config.user() + "'") + ": " + message
-                    + "; check the URL, user and password (SLUICE_DATABASE_URL, SLUICE_DATABASE_USER,"
-                    + " SLUICE_DATABASE_PASSWORD), and that the server is running", null);
+                    + "; check the URL, user and password given for it (SLUICE_DATABASE_URL, SLUICE_DATABASE_USER and"
+                    + " SLUICE_DATABASE_PASSWORD when they come from the environment, spring.datasource.* in a Spring Boot"
+                    + " application), and that the server is running", null);
         }
         LOG.debug("run history: {} (user {}, password=<masked>), pool of {}", config.redactedUrl(), config.user(),
                 config.poolSize());

@@ -146,8 +146,11 @@ public record EmailNotifier(
                 ? credentials
                 : Objects.requireNonNull(credentialsBlock).load();
         EmailMessage message = message(notification);
+        // the run's logger when a hook of a run sends it, else this class's (a notification sent by hand)
+        org.slf4j.Logger log = RunContext.flowRun().isPresent() || RunContext.taskRun().isPresent() ? RunContext.logger()
+                : org.slf4j.LoggerFactory.getLogger(EmailNotifier.class);
         RETRY.execute("email notification via SMTP server " + server.address(),
-                attempt -> SmtpSender.send(server, message, RunContext.logger()));
+                attempt -> SmtpSender.send(server, message, log));
     }
 
     /**
