@@ -335,9 +335,9 @@ public class SluiceProperties {
             return staleHeartbeatAfter;
         }
 
-        /** Sets how old the worker's last heartbeat may be. */
+        /** Sets how old the worker's last heartbeat may be; positive. */
         public void setStaleHeartbeatAfter(Duration staleHeartbeatAfter) {
-            this.staleHeartbeatAfter = staleHeartbeatAfter;
+            this.staleHeartbeatAfter = positive("sluice.health.stale-heartbeat-after", staleHeartbeatAfter);
         }
 
         /** How long a history problem keeps showing. */
@@ -345,9 +345,16 @@ public class SluiceProperties {
             return problemWindow;
         }
 
-        /** Sets how long a history problem keeps showing. */
+        /** Sets how long a history problem keeps showing; positive. */
         public void setProblemWindow(Duration problemWindow) {
-            this.problemWindow = problemWindow;
+            this.problemWindow = positive("sluice.health.problem-window", problemWindow);
+        }
+
+        private static Duration positive(String property, Duration value) {
+            if (value == null || value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(property + " must be a positive duration (such as 30s), was " + value);
+            }
+            return value;
         }
     }
 }

@@ -119,4 +119,42 @@ class ApplicationDatabaseIT {
                     }
                 });
     }
+
+    @Test
+    void withTheDatabaseDownTheHealthCheckAnswersDownWithinAProbesPatience() throws Exception {
+        EmbeddedPostgres own = EmbeddedPostgres.builder().start();
+        String url = own.getJdbcUrl("postgres", "postgres");
+        try {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                    .withBean("nightly", Deployment.class, () -> Deployment.of(Flow.of("nightly", () -> 7)))
+                    .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                            "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                            "spring.datasource.password=" + PASSWORD)
+                    .run(context -> {
+                        HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                        own.close(); // the database goes away
+                        for (int i = 0; i < 3; i++) {
+                            long start = System.nanoTime();
+                            Health health = indicator.health();
+                            Duration took = Duration.ofNanos(System.nanoTime() - start);
+                            assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.DOWN);
+                            assertThat(took).as("a probe gives up after a few seconds").isLessThan(Duration.ofSeconds(5));
+                            assertThat(health.toString()).doesNotContain(PASSWORD);
+                        }
+                    });
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void aHealthDurationThatIsNotPositiveIsRefusedAtStartup() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withPropertyValues("sluice.home=" + home, "sluice.health.stale-heartbeat-after=-5s")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("sluice.health.stale-heartbeat-after must be a positive duration"));
+    }
 }

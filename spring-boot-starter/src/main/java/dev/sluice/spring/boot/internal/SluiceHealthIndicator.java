@@ -116,7 +116,7 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         d.put("name", w.name());
         Status status;
         try {
-            Optional<WorkerInfo> info = w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst();
+            Optional<WorkerInfo> info = heartbeat(w);
             if (info.isPresent()) {
                 d.put("heartbeatAt", info.get().heartbeatAt().toString());
                 d.put("running", info.get().running().size());
@@ -125,6 +125,9 @@ public final class SluiceHealthIndicator implements HealthIndicator {
                 d.put("problem", "no heartbeat in the last " + staleAfter);
                 status = Status.DOWN;
             }
+        } catch (java.util.concurrent.TimeoutException e) {
+            d.put("problem", "the database did not answer the heartbeat query within " + ANSWER_WITHIN.toSeconds() + " s");
+            status = Status.DOWN;
         } catch (RuntimeException e) {
             d.put("problem", "cannot read the heartbeat: " + mask(String.valueOf(e.getMessage())));
             status = Status.DOWN;
@@ -132,6 +135,39 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         d.put("status", status.getCode());
         details.put("worker", d);
         return status;
+    }
+
+    /** How long a health check waits for the heartbeat query: probes time out after a few seconds. */
+    static final java.time.Duration ANSWER_WITHIN = java.time.Duration.ofSeconds(2);
+    /** The heartbeat query going on, if any: a check while one is still waiting waits for it rather than starting another. */
+    private volatile java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Optional<WorkerInfo>> pending;
+
+    /**
+     * The worker's own heartbeat row, read on a thread of its own and waited for at most {@link #ANSWER_WITHIN}:
+     * with the database down, the pool would make the probe wait its whole connection timeout.
+     */
+    private Optional<WorkerInfo> heartbeat(Worker w) throws java.util.concurrent.TimeoutException {
+        java.util.concurrent.CompletableFuture<Optional<WorkerInfo>> query;
+        synchronized (this) {
+            query = pending;
+            if (query == null || query.isDone()) {
+                query = java.util.concurrent.CompletableFuture.supplyAsync(() -> w.client().workers(staleAfter).stream()
+                        .filter(i -> i.id().equals(w.id())).findFirst(), r -> {
+                            Thread t = new Thread(r, "sluice-health-heartbeat");
+                            t.setDaemon(true);
+                            t.start();
+                        });
+                pending = query;
+            }
+        }
+        try {
+            return query.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the heartbeat", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private String mask(String text) {
