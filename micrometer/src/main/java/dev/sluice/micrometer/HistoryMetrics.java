@@ -18,7 +18,8 @@ import java.util.function.ToDoubleFunction;
  * }</pre>
  *
  * <table>
- * <caption>Meters (tag {@code database}: the history's description, a file or a URL without credentials)</caption>
+ * <caption>Meters (tags {@code database}: the history's description, a file or a URL without credentials;
+ * {@code writer}: {@value #DEFAULT_WRITER}, or the name given to {@link #withWriter})</caption>
  * <tr><th>name</th><th>type</th><th>what</th></tr>
  * <tr><td>{@value #RECORDED}</td><td>function counter</td><td>records (state changes, log lines, tag changes)
  * handed to the history</td></tr>
@@ -43,15 +44,32 @@ public final class HistoryMetrics implements MeterBinder {
     /** Failed batch writes. */
     public static final String WRITE_FAILURES = "sluice.history.write.failures";
 
-    private final History history;
+    /** The {@code writer} tag of {@link #of}: the history of an application's runtime. */
+    public static final String DEFAULT_WRITER = "history";
 
-    private HistoryMetrics(History history) {
+    private final History history;
+    private final String writer;
+
+    private HistoryMetrics(History history, String writer) {
         this.history = history;
+        this.writer = writer;
     }
 
-    /** A binder of {@code history}'s writer meters. */
+    /** A binder of {@code history}'s writer meters, tagged {@code writer=}{@value #DEFAULT_WRITER}. */
     public static HistoryMetrics of(History history) {
-        return new HistoryMetrics(Objects.requireNonNull(history, "history"));
+        return new HistoryMetrics(Objects.requireNonNull(history, "history"), DEFAULT_WRITER);
+    }
+
+    /**
+     * A copy whose meters are tagged {@code writer=name}: for a second history writer in one application (a
+     * worker's, {@code "worker"}), whose meters would otherwise be those of the first when both write to one database.
+     */
+    public HistoryMetrics withWriter(String name) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("writer must not be blank");
+        }
+        return new HistoryMetrics(history, name);
     }
 
     @Override
@@ -66,17 +84,17 @@ public final class HistoryMetrics implements MeterBinder {
                 HistoryStats::writeFailures);
         Gauge.builder(QUEUE, history, h -> h.stats().queued())
                 .description("Records waiting in the run history's queue to be written").tag("database", database)
-                .baseUnit("records").register(registry);
+                .tag("writer", writer).baseUnit("records").register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String description, String database,
             ToDoubleFunction<HistoryStats> value) {
         FunctionCounter.builder(name, history, h -> value.applyAsDouble(h.stats()))
-                .description(description).tag("database", database).baseUnit("records").register(registry);
+                .description(description).tag("database", database).tag("writer", writer).baseUnit("records").register(registry);
     }
 
     @Override
     public String toString() {
-        return "HistoryMetrics[" + history.description() + "]";
+        return "HistoryMetrics[" + history.description() + ", writer " + writer + "]";
     }
 }

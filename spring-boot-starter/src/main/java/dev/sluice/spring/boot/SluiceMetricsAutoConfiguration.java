@@ -54,4 +54,15 @@ public class SluiceMetricsAutoConfiguration {
     public SmartInitializingSingleton sluiceHistoryMetrics(MeterRegistry registry, ObjectProvider<History> history) {
         return () -> history.ifAvailable(h -> HistoryMetrics.of(h).bindTo(registry));
     }
+
+    /**
+     * Binds the worker's own history writer (tag {@code writer=worker}) once the context started the worker: it
+     * writes the runs of deployments, and its queue and losses are watched like the application's.
+     */
+    @Bean
+    public org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>
+            sluiceWorkerHistoryMetrics(MeterRegistry registry, ObjectProvider<SluiceWorker> worker) {
+        return event -> worker.ifAvailable(w -> w.worker().ifPresent(started -> HistoryMetrics.of(started.history())
+                .withWriter("worker").bindTo(registry)));
+    }
 }

@@ -99,7 +99,11 @@ class SluiceAutoConfigurationTest {
                             .tag("state", "COMPLETED").timer().count()).as("a run of the worker").isEqualTo(1);
                     assertThat(registry.get(dev.sluice.micrometer.WorkerMetrics.LAG).tag("deployment", "hello").timer().count())
                             .isEqualTo(1);
-                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.QUEUE).gauge().value()).isGreaterThanOrEqualTo(0);
+                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.QUEUE).tag("writer", "history").gauge().value())
+                            .isGreaterThanOrEqualTo(0);
+                    // the worker's own history writer is watched too, apart from the application's
+                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.RECORDED).tag("writer", "worker")
+                            .functionCounter().count()).as("the worker's writer recorded its deployment run").isPositive();
                     assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain(id));
                 });
         runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
