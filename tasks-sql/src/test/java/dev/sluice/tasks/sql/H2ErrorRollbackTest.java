@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.AbstractList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,23 +30,11 @@ class H2ErrorRollbackTest {
 
     /** Rows 0..n-1 whose iterator throws an AssertionError when asked for row {@code failAt}. */
     static Iterable<Map<String, Object>> rowsFailingAt(int n, int failAt) {
-        return () -> new Iterator<>() {
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                return i < n;
+        return Interruptions.rows(n, "name", "n", i -> {
+            if (i == failAt) {
+                throw new AssertionError("boom at row " + i);
             }
-
-            @Override
-            public Map<String, Object> next() {
-                if (i == failAt) {
-                    throw new AssertionError("boom at row " + i);
-                }
-                int id = i++;
-                return Map.of("id", id, "name", "n" + id);
-            }
-        };
+        });
     }
 
     @Test

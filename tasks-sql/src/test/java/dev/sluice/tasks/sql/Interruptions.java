@@ -14,10 +14,10 @@ final class Interruptions {
     }
 
     /**
-     * Rows 0..n-1 of {@code id} and {@code name}; asked for row {@code stallAt}, the iterator spins,
-     * deaf to interrupts, until {@code go} is set, like an input stuck in a computation.
+     * Rows 0..n-1 of {@code id} and {@code column} ({@code prefix + id}), made as they are asked for; {@code before} is told each row's number first, and may throw
+     * or stall there, as an input breaking or stuck in a computation would.
      */
-    static Iterable<Map<String, Object>> stallingRows(int n, int stallAt, AtomicBoolean go) {
+    static Iterable<Map<String, Object>> rows(int n, String column, String prefix, java.util.function.IntConsumer before) {
         return () -> new Iterator<>() {
             private int i;
 
@@ -28,15 +28,25 @@ final class Interruptions {
 
             @Override
             public Map<String, Object> next() {
-                if (i == stallAt) {
-                    while (!go.get()) {
-                        Thread.onSpinWait();
-                    }
-                }
+                before.accept(i);
                 int id = i++;
-                return Map.of("id", id, "name", "n" + id);
+                return Map.of("id", id, column, prefix + id);
             }
         };
+    }
+
+    /**
+     * Rows 0..n-1 of {@code id} and {@code name}; asked for row {@code stallAt}, the iterator spins,
+     * deaf to interrupts, until {@code go} is set, like an input stuck in a computation.
+     */
+    static Iterable<Map<String, Object>> stallingRows(int n, int stallAt, AtomicBoolean go) {
+        return rows(n, "name", "n", i -> {
+            if (i == stallAt) {
+                while (!go.get()) {
+                    Thread.onSpinWait();
+                }
+            }
+        });
     }
 
     /** Waits until no connection of the pool of {@code db} is in use: the task that held one gave it back. */

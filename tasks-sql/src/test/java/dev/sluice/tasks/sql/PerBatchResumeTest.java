@@ -48,24 +48,14 @@ class PerBatchResumeTest {
 
     /** Rows 0..n-1; on the attempts listed in {@code failOn} (1-based) the input breaks at row {@code at}. */
     static Iterable<Map<String, Object>> input(int n, int at, AtomicInteger attempts, int... failOn) {
-        return () -> new Iterator<>() {
-            private final int attempt = attempts.incrementAndGet();
-            private final boolean fail = java.util.Arrays.stream(failOn).anyMatch(f -> f == attempt);
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                return i < n;
-            }
-
-            @Override
-            public Map<String, Object> next() {
+        return () -> {
+            int attempt = attempts.incrementAndGet();
+            boolean fail = java.util.Arrays.stream(failOn).anyMatch(f -> f == attempt);
+            return Interruptions.rows(n, "v", "r", i -> {
                 if (fail && i == at) {
                     throw new IllegalStateException("upstream hiccup at row " + i);
                 }
-                int id = i++;
-                return Map.of("id", id, "v", "r" + id);
-            }
+            }).iterator();
         };
     }
 
