@@ -536,22 +536,19 @@ public final class Store {
 
     /** The run {@code id}. */
     public Optional<DeploymentRun> run(String id) throws SQLException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run where id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(run(rs)) : Optional.empty();
-                }
-            }
-        });
+        return oneRun("where id = ?", id);
     }
 
     /** The run that started flow run {@code flowRunId} (the latest, should a handed-back run have started it again). */
     public Optional<DeploymentRun> runOfFlowRun(String flowRunId) throws SQLException {
+        return oneRun("where flow_run_id = ? order by created_at desc limit 1", flowRunId);
+    }
+
+    /** The first run {@code where} (a condition on one text parameter, its order and limit) selects. */
+    private Optional<DeploymentRun> oneRun(String where, String parameter) throws SQLException {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run"
-                    + " where flow_run_id = ? order by created_at desc limit 1")) {
-                ps.setString(1, flowRunId);
+            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run " + where)) {
+                ps.setString(1, parameter);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(run(rs)) : Optional.empty();
                 }
@@ -582,15 +579,7 @@ public final class Store {
 
     /** The latest run of {@code deployment} that is no longer waiting (state not SCHEDULED), whatever runs wait after it. */
     public Optional<DeploymentRun> lastRun(String deployment) throws SQLException {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select " + RUN_COLUMNS + " from sluice_deployment_run"
-                    + " where deployment = ? and state <> 'SCHEDULED' order by created_at desc, id desc limit 1")) {
-                ps.setString(1, deployment);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(run(rs)) : Optional.empty();
-                }
-            }
-        });
+        return oneRun("where deployment = ? and state <> 'SCHEDULED' order by created_at desc, id desc limit 1", deployment);
     }
 
     /** The outcome of {@link #claim}. */
