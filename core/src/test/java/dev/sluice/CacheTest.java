@@ -670,6 +670,14 @@ class CacheTest {
     record Daily(Map<LocalDate, BigDecimal> byDay, List<Long> ids, int[] counts) {
     }
 
+    /** A cached task named {@code name} that counts its calls and returns {@code value}. */
+    private Task<String, Object> counted(String name, Object value) {
+        return Task.<String, Object>of(name, (String s) -> {
+            calls.incrementAndGet();
+            return value;
+        }).withCache(CachePolicy.inputs());
+    }
+
     @Test
     void aResultThatWouldComeBackAsAnotherValueIsReturnedAndLoggedNotCached() throws IOException {
         Map<String, Object> cases = new LinkedHashMap<>();
@@ -678,10 +686,7 @@ class CacheTest {
         cases.put("optionals-in-a-list", List.of(Optional.of("a")));
         cases.put("private-field", new Partial("Oslo", "kept only in memory"));
         for (Map.Entry<String, Object> c : cases.entrySet()) {
-            Task<String, Object> task = Task.<String, Object>of(c.getKey(), (String s) -> {
-                calls.incrementAndGet();
-                return c.getValue();
-            }).withCache(CachePolicy.inputs());
+            Task<String, Object> task = counted(c.getKey(), c.getValue());
             TaskRun first = runOf(task, "x");
             TaskRun second = runOf(task, "x");
             assertThat(second.state()).as(c.getKey()).isEqualTo(State.COMPLETED); // computed again: no entry
@@ -711,10 +716,7 @@ class CacheTest {
         cases.put("optional", Optional.of(LocalDate.of(2026, 2, 3)));
         cases.put("values", List.of(new BigDecimal("2.50"), Instant.ofEpochSecond(1, 5), Duration.ofMillis(3), (short) 4));
         for (Map.Entry<String, Object> c : cases.entrySet()) {
-            Task<String, Object> task = Task.<String, Object>of(c.getKey(), (String s) -> {
-                calls.incrementAndGet();
-                return c.getValue();
-            }).withCache(CachePolicy.inputs());
+            Task<String, Object> task = counted(c.getKey(), c.getValue());
             TaskRun first = runOf(task, "x");
             assertThat(first.logs()).as(c.getKey()).isEmpty();
             assertThat(runOf(task, "x").state()).as(c.getKey()).isEqualTo(State.CACHED);

@@ -120,24 +120,32 @@ final class ResultTypes {
             return p.length == 0 ? null : p;
         }
 
-        private static Class<?>[] findParameters(Object body) throws LinkageError {
+        private static Class<?>[] findParameters(Object body) {
+            java.lang.invoke.SerializedLambda lambda = serialized(body);
+            if (lambda == null) {
+                return new Class<?>[0];
+            }
+            try {
+                return java.lang.invoke.MethodType.fromMethodDescriptorString(lambda.getInstantiatedMethodType(),
+                        body.getClass().getClassLoader()).wrap().parameterArray();
+            } catch (TypeNotPresentException | IllegalArgumentException e) {
+                return new Class<?>[0];
+            }
+        }
+
+        /** The serialized form of a lambda or method reference compiled to be serializable, else null. */
+        private static java.lang.invoke.@Nullable SerializedLambda serialized(Object body) {
             Class<?> c = body.getClass();
             if (!c.isSynthetic() || !(body instanceof java.io.Serializable)) {
-                return new Class<?>[0];
+                return null;
             }
             try {
                 java.lang.reflect.Method replace = c.getDeclaredMethod("writeReplace");
                 replace.setAccessible(true);
-                if (replace.invoke(body) instanceof java.lang.invoke.SerializedLambda lambda) {
-                    java.lang.invoke.MethodType t = java.lang.invoke.MethodType.fromMethodDescriptorString(
-                            lambda.getInstantiatedMethodType(), c.getClassLoader());
-                    Class<?>[] out = t.wrap().parameterArray();
-                    return out.length == 0 ? new Class<?>[0] : out;
-                }
-            } catch (ReflectiveOperationException | TypeNotPresentException | IllegalArgumentException e) {
-                return new Class<?>[0];
+                return replace.invoke(body) instanceof java.lang.invoke.SerializedLambda lambda ? lambda : null;
+            } catch (ReflectiveOperationException e) {
+                return null;
             }
-            return new Class<?>[0];
         }
 
         Class<?> resolve(Object body) {
@@ -157,17 +165,12 @@ final class ResultTypes {
             Class<?> c = body.getClass();
             ClassLoader loader = c.getClassLoader();
             if (c.isSynthetic() && body instanceof java.io.Serializable) {
-                try {
-                    java.lang.reflect.Method replace = c.getDeclaredMethod("writeReplace");
-                    replace.setAccessible(true);
-                    if (replace.invoke(body) instanceof java.lang.invoke.SerializedLambda lambda) {
-                        Class<?> r = returnType(lambda.getInstantiatedMethodType(), loader);
-                        return r != Object.class ? r : returnType(lambda.getImplMethodSignature(), loader);
-                    }
-                } catch (ReflectiveOperationException e) {
+                java.lang.invoke.SerializedLambda lambda = serialized(body);
+                if (lambda == null) {
                     return Object.class;
                 }
-                return Object.class;
+                Class<?> r = returnType(lambda.getInstantiatedMethodType(), loader);
+                return r != Object.class ? r : returnType(lambda.getImplMethodSignature(), loader);
             }
             Class<?> best = Object.class;
             for (java.lang.reflect.Method m : c.getMethods()) {

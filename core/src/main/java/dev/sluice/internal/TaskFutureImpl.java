@@ -230,7 +230,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
         }
         long start = System.nanoTime();
-        long nanos = saturatedNanos(timeout);
+        long nanos = Durations.capped(timeout).toNanos(); // a join of ChronoUnit.FOREVER waits as good as forever
         runIfNotStarted(true); // no worker took it yet: start it (lending this run's slot) rather than wait on the pool
         try {
             Object o = awaitOutcome(start, nanos);
@@ -260,14 +260,6 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             }
         }
         return ended(o) ? o : null;
-    }
-
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @SuppressWarnings("unchecked")

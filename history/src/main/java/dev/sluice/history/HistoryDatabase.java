@@ -70,10 +70,11 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
         String lower = url.toLowerCase(Locale.ROOT);
         if (!lower.startsWith("jdbc:sqlite:") && !lower.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("url must start with 'jdbc:sqlite:' or 'jdbc:postgresql:', was '"
-                    + redact(url) + "'");
+                    + dev.sluice.block.JdbcUrls.redacted(url) + "'");
         }
         if (lower.startsWith("jdbc:sqlite:") && sqlitePath(url).isEmpty()) {
-            throw new IllegalArgumentException("url must name a SQLite file (jdbc:sqlite:/path/sluice.db), was '" + redact(url) + "'");
+            throw new IllegalArgumentException("url must name a SQLite file (jdbc:sqlite:/path/sluice.db), was '"
+                    + dev.sluice.block.JdbcUrls.redacted(url) + "'");
         }
         if (poolSize < 2) {
             throw new IllegalArgumentException("poolSize must be >= 2, was " + poolSize);
@@ -176,10 +177,6 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
      * for messages and logs.
      */
     public String redactedUrl() {
-        return redact(url);
-    }
-
-    static String redact(@Nullable String url) {
         return dev.sluice.block.JdbcUrls.redacted(url);
     }
 

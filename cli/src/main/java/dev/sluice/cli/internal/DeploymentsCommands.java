@@ -110,7 +110,7 @@ final class DeploymentsCommands {
                 if (json) {
                     List<Map<String, Object>> doc = new ArrayList<>();
                     for (DeploymentInfo d : all) {
-                        doc.add(summary(d, client, cli.clock.instant()));
+                        doc.add(summary(cli, d, client, cli.clock.instant()));
                     }
                     Output.json(cli, doc);
                     return;
@@ -143,7 +143,7 @@ final class DeploymentsCommands {
         };
     }
 
-    static Map<String, Object> summary(DeploymentInfo d, DeploymentClient client, Instant now) {
+    static Map<String, Object> summary(Cli cli, DeploymentInfo d, DeploymentClient client, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("flow", d.flowName());
@@ -156,7 +156,7 @@ final class DeploymentsCommands {
         m.put("parameters", d.parameters());
         m.put("parameterNames", d.parameterSchema().parameters().stream().map(Parameter::name).toList());
         try {
-            m.put("parameterSchema", new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.parameterSchema().toJson()));
+            m.put("parameterSchema", cli.jsonIn.readTree(d.parameterSchema().toJson()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a parameter schema that is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -201,7 +201,7 @@ final class DeploymentsCommands {
                 DeploymentInfo d = find(client, name);
                 List<DeploymentRun> recent = client.runs(name, 10);
                 if (json) {
-                    Map<String, Object> doc = summary(d, client, cli.clock.instant());
+                    Map<String, Object> doc = summary(cli, d, client, cli.clock.instant());
                     doc.put("recentRuns", recent);
                     Output.json(cli, doc);
                     return;

@@ -18,17 +18,9 @@ final class Durations {
     /** The instant {@code text} names, relative to {@code now} when it is a duration. */
     static Instant since(String text, Instant now) {
         String t = text.strip();
-        Matcher m = AGO.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            };
-            return now.minus(d);
+        Duration ago = shortForm(t);
+        if (ago != null) {
+            return now.minus(ago);
         }
         try {
             return Instant.parse(t);
@@ -43,12 +35,28 @@ final class Durations {
         }
     }
 
+    /** The length {@code text} names in the short form ({@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}), or null. */
+    private static @org.jspecify.annotations.Nullable Duration shortForm(String text) {
+        Matcher m = AGO.matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
+    }
+
     /** The length {@code text} names: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, or ISO-8601 ({@code PT90S}). */
     static Duration length(String text, String option) {
         String t = text.strip();
-        Matcher m = AGO.matcher(t);
-        if (m.matches()) {
-            return Duration.between(since(t, Instant.EPOCH), Instant.EPOCH);
+        Duration brief = shortForm(t);
+        if (brief != null) {
+            return brief;
         }
         try {
             Duration d = Duration.parse(t);

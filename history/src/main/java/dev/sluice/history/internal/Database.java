@@ -37,25 +37,34 @@ public final class Database implements AutoCloseable {
         this.file = file;
         this.description = file != null ? "SQLite file " + file
                 : config.redactedUrl() + (config.user().isEmpty() ? "" : " (user " + config.user() + ")");
-        this.fileKey = file == null ? null : fileKey(file);
+        this.fileKey = file == null ? null : attributes(file).map(java.nio.file.attribute.BasicFileAttributes::fileKey).orElse(null);
     }
 
     /** The identity of the SQLite file when it was opened (its inode where the file system has one). */
     private final @Nullable Object fileKey;
+    /** When the file was last seen to start with the SQLite header (its modification time then). */
+    private volatile java.nio.file.attribute.@Nullable FileTime headerSeenAt;
 
-    private static @Nullable Object fileKey(Path file) {
+    private static java.util.Optional<java.nio.file.attribute.BasicFileAttributes> attributes(Path file) {
         try {
-            return java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        } catch (java.io.IOException e) {
-            return null;
+            return java.util.Optional.of(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
         }
     }
 
+    /** The first bytes of {@code file}, up to the SQLite header's length (fewer for a shorter file). */
+    private static byte[] head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(SQLITE_HEADER.length);
+        }
+    }
 
     /**
      * Refuses to write when the SQLite file is no longer the one opened: deleted, replaced, or overwritten with
      * something that is not a database. Its open connections would go on writing into the unlinked file (or
-     * over the garbage), and every record would be lost with nobody told.
+     * over the garbage), and every record would be lost with nobody told. One look at the file's attributes
+     * per call; its header is read again only when the file was modified since it was last read.
      *
      * @throws IllegalStateException saying what happened to the file
      */
@@ -63,21 +72,24 @@ public final class Database implements AutoCloseable {
         if (file == null) {
             return;
         }
-        if (!java.nio.file.Files.exists(file)) {
-            throw new IllegalStateException("the run history file " + file + " was deleted while in use");
-        }
-        Object now = fileKey(file);
-        if (fileKey != null && now != null && !fileKey.equals(now)) {
+        java.nio.file.attribute.BasicFileAttributes now = attributes(file).orElseThrow(
+                () -> new IllegalStateException("the run history file " + file + " was deleted while in use"));
+        if (fileKey != null && now.fileKey() != null && !fileKey.equals(now.fileKey())) {
             throw new IllegalStateException("the run history file " + file + " was replaced by another file while in use");
         }
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(SQLITE_HEADER.length);
-            if (head.length == SQLITE_HEADER.length && !java.util.Arrays.equals(head, SQLITE_HEADER)) {
-                throw new IllegalStateException("the run history file " + file + " was overwritten: it is no SQLite database now");
-            }
-        } catch (java.io.IOException e) {
+        if (now.lastModifiedTime().equals(headerSeenAt)) {
+            return;
+        }
+        byte[] head;
+        try {
+            head = head(file);
+        } catch (IOException e) {
             throw new IllegalStateException("the run history file " + file + " cannot be read: " + e.getMessage(), e);
         }
+        if (head.length == SQLITE_HEADER.length && !java.util.Arrays.equals(head, SQLITE_HEADER)) {
+            throw new IllegalStateException("the run history file " + file + " was overwritten: it is no SQLite database now");
+        }
+        headerSeenAt = now.lastModifiedTime();
     }
 
     private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
@@ -237,17 +249,16 @@ public final class Database implements AutoCloseable {
             }
             return;
         }
-        byte[] head = new byte[SQLITE_HEADER.length];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
+        byte[] head;
+        try {
+            head = head(file);
         } catch (IOException e) {
             throw new dev.sluice.history.HistoryUnavailableException("cannot read the run history file " + file + ": " + e, e);
         }
-        if (n == 0) {
+        if (head.length == 0) {
             return; // an empty file becomes a database
         }
-        if (n < head.length || !java.util.Arrays.equals(head, SQLITE_HEADER)) {
+        if (!java.util.Arrays.equals(head, SQLITE_HEADER)) {
             throw new dev.sluice.history.HistoryUnavailableException("the run history file " + file + " is not a SQLite"
                     + " database (it does not start with the SQLite header); move it away or delete it (a new one is made),"
                     + " or point SLUICE_DATABASE_URL at another file", null);

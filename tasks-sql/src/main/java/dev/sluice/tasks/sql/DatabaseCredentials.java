@@ -54,7 +54,7 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(password, "password");
         if (!jdbcUrl.startsWith("jdbc:")) {
-            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '" + redactedUrl(jdbcUrl) + "'");
+            throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:', was '" + dev.sluice.block.JdbcUrls.redacted(jdbcUrl) + "'");
         }
         if (poolSize == 0) {
             poolSize = DEFAULT_POOL_SIZE;
@@ -128,11 +128,7 @@ public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Se
      * masked, for messages and logs.
      */
     public String redactedUrl() {
-        return redactedUrl(jdbcUrl);
-    }
-
-    private static String redactedUrl(String url) {
-        return dev.sluice.block.JdbcUrls.redacted(url);
+        return dev.sluice.block.JdbcUrls.redacted(jdbcUrl);
     }
 
     /** Names the URL (without parameters) and user; never the password. */
