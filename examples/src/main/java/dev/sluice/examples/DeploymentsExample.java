@@ -60,4 +60,15 @@ public final class DeploymentsExample {
         }
         // client-end
     }
+
+    /** {@code docs/scheduler.md}: what any other process may do with a deployment, by its name. */
+    public static String operate(HistoryDatabase database, Instant from, Instant to) {
+        try (DeploymentClient client = DeploymentClient.open(database)) {
+            String runId = client.trigger("sales-report", Map.of("city", "Berlin", "days", 30));
+            client.backfill("sales-report", from, to, false);
+            client.cancel(runId);
+            client.pause("sales-report");
+            return client.retry(runId);
+        }
+    }
 }

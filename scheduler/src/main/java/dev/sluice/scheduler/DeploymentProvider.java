@@ -9,8 +9,9 @@ import java.util.List;
  *
  * <pre>{@code
  * public final class SalesDeployments implements DeploymentProvider {
+ *     @Override
  *     public List<Deployment> deployments() {
- *         return List.of(Deployment.of(DailySales.FLOW, DailySales.Params.class)
+ *         return List.of(Deployment.of(DeploymentsExample.REPORT, DeploymentsExample.ReportParams.class)
  *                 .withSchedules(Schedule.cron("0 6 * * *", "Europe/Berlin")));
  *     }
  * }
