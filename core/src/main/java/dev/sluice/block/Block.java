@@ -8,11 +8,11 @@ package dev.sluice.block;
  * and masked everywhere else ({@code toString()}, JSON, logs, run records, notifications).
  *
  * <pre>{@code
- * @BlockType("email-server-credentials")
- * public record EmailServerCredentials(String host, int port, String username, Secret password) implements Block {}
+ * @BlockType("sftp-server")
+ * public record SftpServer(String host, int port, String username, Secret password) implements Block {}
  *
- * Blocks.save("ops-smtp", new EmailServerCredentials("smtp.example.com", 587, "ops", Secret.of("s3cret")));
- * EmailServerCredentials smtp = Blocks.load(EmailServerCredentials.class, "ops-smtp");
+ * Blocks.save("backups", new SftpServer("sftp.example.com", 22, "backup", Secret.of("s3cret")));
+ * SftpServer sftp = Blocks.load(SftpServer.class, "backups");
  * }</pre>
  *
  * <h2>Fields</h2>

@@ -11,9 +11,9 @@ import java.util.Objects;
  * command, a form):
  *
  * <pre>{@code
- * BlockSchema schema = BlockSchema.of(EmailServerCredentials.class);
- * Block smtp = schema.fromText(Map.of("host", "smtp.example.com", "port", "587", "username", "ops",
- *         "password", typedByThePerson));
+ * BlockSchema schema = BlockSchema.of(EmailServerCredentials.class);   // sluice-tasks-email's
+ * Block smtp = schema.fromText(Map.of("host", "smtp.example.com", "security", "STARTTLS", "username", "ops",
+ *         "password", typedByThePerson));                          // port left out: 587 for STARTTLS
  * Blocks.save("ops-smtp", smtp);
  * }</pre>
  *

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * JdbcUrls.redacted("jdbc:postgresql://etl:pw@db:5432/dw?ssl=true")  // "jdbc:postgresql://**********@db:5432/dw?..."
- * JdbcUrls.passwords("jdbc:postgresql://db/dw?user=etl&password=pw") // ["pw"]
+ * JdbcUrls.passwords("jdbc:postgresql://db/dw?user=etl&password=s3cret") // ["s3cret"]
  * }</pre>
  */
 public final class JdbcUrls {

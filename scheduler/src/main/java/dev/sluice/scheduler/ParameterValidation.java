@@ -11,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  * The outcome of {@link ParameterSchema#validate}: every wrong field, and the input as canonical JSON
  * values with defaults filled in (text, {@code Long}/{@code BigInteger}, {@code BigDecimal},
  * {@code Boolean}; dates and instants as ISO-8601 text). Parameters left out without a default are
- * absent from {@link #values()}.
+ * absent from {@link #values()}. With the {@code Report} schema of {@link ParameterSchema}'s example:
  *
  * <pre>{@code
- * ParameterValidation v = schema.validate(Map.of("day", "2026-01-31", "days", "30"));
+ * ParameterValidation v = schema.validate(Map.of("city", "Boston", "day", "2026-01-31", "days", "30"));
  * if (v.isValid()) {
- *     store(v.values());        // {day=2026-01-31, days=30, mode=FULL}
+ *     store(v.values());        // {city=Boston, day=2026-01-31, days=30, mode=FULL}
  * } else {
  *     show(v.errors());
  * }

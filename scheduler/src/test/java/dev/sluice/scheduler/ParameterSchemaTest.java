@@ -265,4 +265,22 @@ class ParameterSchemaTest {
                 .hasMessageStartingWith("parameter schema, property 'xs': type 'array' is not one parameters take");
         assertThatThrownBy(() -> ParameterSchema.parse("{oops")).hasMessageStartingWith("parameter schema is not JSON");
     }
+
+    /** The record of ParameterSchema's Javadoc example. */
+    record JavadocReport(@Pattern("[A-Z][a-z]+") String city, LocalDate day, @Range(min = 1, max = 90) @Default("7") int days,
+            @Default("FULL") Mode mode, Optional<String> note) {
+    }
+
+    @Test
+    void theJavadocExamplesGiveWhatTheySay() {
+        ParameterSchema schema = ParameterSchema.from(JavadocReport.class);
+        ParameterValidation elsewhere = ParameterSchema.parse(schema.toJson()).validate(Map.of("city", "Boston", "day", "2026-01-31"));
+        assertThat(elsewhere.values()).hasToString("{city=Boston, day=2026-01-31, days=7, mode=FULL}");
+        // ParameterValidation's example
+        ParameterValidation v = schema.validate(Map.of("city", "Boston", "day", "2026-01-31", "days", "30"));
+        assertThat(v.isValid()).isTrue();
+        assertThat(v.values()).hasToString("{city=Boston, day=2026-01-31, days=30, mode=FULL}");
+        assertThat(schema.convert(Map.of("city", "Boston", "day", "2026-01-31", "days", "30"), JavadocReport.class))
+                .isEqualTo(new JavadocReport("Boston", LocalDate.of(2026, 1, 31), 30, Mode.FULL, Optional.empty()));
+    }
 }

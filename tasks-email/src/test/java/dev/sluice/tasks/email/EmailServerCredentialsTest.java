@@ -66,4 +66,13 @@ class EmailServerCredentialsTest {
         assertThat(json).contains("\"host\":\"smtp.example.com\"", "\"port\":587", "\"security\":\"STARTTLS\"",
                 "\"password\":\"**********\"", "\"connectTimeoutMillis\":30000").doesNotContain("hunter2");
     }
+
+    @Test
+    void madeFromTextAsBlockSchemasJavadocShowsSecurityGivenPortLeftOut() {
+        dev.sluice.block.Block smtp = dev.sluice.block.BlockSchema.of(EmailServerCredentials.class).fromText(java.util.Map.of(
+                "host", "smtp.example.com", "security", "STARTTLS", "username", "ops", "password", "typed-fake-password"));
+        assertThat(smtp).isEqualTo(EmailServerCredentials.of("smtp.example.com", EmailSecurity.STARTTLS, "ops",
+                Secret.of("typed-fake-password")));
+        assertThat(((EmailServerCredentials) smtp).port()).isEqualTo(587);
+    }
 }
