@@ -83,4 +83,30 @@ class DocsSnippetsTest {
         }
         assertThat(broken).as("links to files that do not exist (relative to docs/)").isEmpty();
     }
+
+    /**
+     * A build command the docs or the Javadoc give for part of the build ({@code -pl}) builds the modules it needs
+     * too ({@code -am}): on a fresh clone no Sluice module is in the local repository (only sluice-core needs none).
+     */
+    @Test
+    void everyPartialBuildCommandAlsoMakesWhatItNeeds() throws IOException {
+        List<Path> texts = new ArrayList<>(docs());
+        texts.add(root().resolve("benchmarks/README.md"));
+        try (Stream<Path> files = Files.walk(root())) {
+            files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/")).forEach(texts::add);
+        }
+        Pattern partial = Pattern.compile("\\./mvnw [^&|;)`]*? -pl (?!core[\\s)`])[^&|;)`]*");
+        List<String> wrong = new ArrayList<>();
+        for (Path text : texts) {
+            for (String line : Files.readAllLines(text)) {
+                Matcher m = partial.matcher(line);
+                while (m.find()) {
+                    if (!m.group().contains(" -am") && !line.contains(" install ")) { // after an install of what it needs
+                        wrong.add(root().relativize(text) + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(wrong).as("./mvnw -pl without -am").isEmpty();
+    }
 }

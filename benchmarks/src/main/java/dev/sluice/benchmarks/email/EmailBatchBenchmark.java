@@ -20,7 +20,7 @@ import java.util.List;
  * Prefect's {@code email_send_message} task does). Prints messages/s per round and the median.
  *
  * <pre>
- * ./mvnw -B -q -pl core,tasks-email,benchmarks package -DskipTests
+ * ./mvnw -B -q -pl benchmarks -am package -DskipTests
  * java -cp benchmarks/target/benchmarks.jar dev.sluice.benchmarks.email.EmailBatchBenchmark [messages] [rounds]
  * </pre>
  */
