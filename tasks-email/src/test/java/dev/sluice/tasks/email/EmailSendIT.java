@@ -328,4 +328,31 @@ class EmailSendIT {
     private static String base64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void namesBeyondAsciiAreSentAsEncodedWordsNotRawBytesInTheHeaders() throws Exception {
+        EmailMessage message = EmailMessage.builder()
+                .from("Łukasz Żółć <" + GreenMailServers.USER + ">")
+                .to("Jürgen Müller <juergen@example.com>", "plain@example.com")
+                .cc("山田 太郎 <taro@example.com>")
+                .replyTo("Zoë 😀 <zoe@example.com>")
+                .subject("names")
+                .text("hello")
+                .build();
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail), message);
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 3)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        for (String header : List.of("From", "To", "Cc", "Reply-To")) {
+            String raw = received.getHeader(header, ",");
+            // without SMTPUTF8 a header is ASCII (RFC 5322): a name beyond it goes as an RFC 2047 encoded-word
+            assertThat(raw.chars()).as(header + ": " + raw).allMatch(c -> c < 128);
+        }
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getFrom()[0]).getPersonal()).isEqualTo("Łukasz Żółć");
+        assertThat(received.getRecipients(Message.RecipientType.TO)).extracting(a -> ((jakarta.mail.internet.InternetAddress) a).getPersonal())
+                .containsExactly("Jürgen Müller", null);
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getRecipients(Message.RecipientType.CC)[0]).getPersonal())
+                .isEqualTo("山田 太郎");
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getReplyTo()[0]).getPersonal()).isEqualTo("Zoë 😀");
+    }
 }

@@ -63,7 +63,7 @@ final class MimeMessages {
         if (from == null) {
             throw new IllegalStateException("no from address: check() first");
         }
-        InternetAddress sender = new InternetAddress(from, true);
+        InternetAddress sender = address(from);
         IdMimeMessage mime = new IdMimeMessage(session, domainOf(sender.getAddress()));
         mime.setFrom(sender);
         setRecipients(mime, Message.RecipientType.TO, m.to());
@@ -158,9 +158,28 @@ final class MimeMessages {
     private static InternetAddress[] addresses(List<String> list) throws MessagingException {
         InternetAddress[] result = new InternetAddress[list.size()];
         for (int i = 0; i < result.length; i++) {
-            result[i] = new InternetAddress(list.get(i), true);
+            result[i] = address(list.get(i));
         }
         return result;
+    }
+
+    /**
+     * {@code text} parsed, with a display name beyond ASCII ({@code Jürgen Müller <j@example.com>})
+     * made an RFC 2047 encoded-word: parsed as it is, the name would be written to the header as
+     * raw UTF-8 bytes, which a message without SMTPUTF8 may not carry (RFC 5322), and which servers
+     * refuse or mail clients show as mojibake.
+     */
+    private static InternetAddress address(String text) throws MessagingException {
+        InternetAddress parsed = new InternetAddress(text, true);
+        String personal = parsed.getPersonal();
+        if (personal == null || personal.chars().allMatch(c -> c < 128)) {
+            return parsed;
+        }
+        try {
+            return new InternetAddress(parsed.getAddress(), personal, UTF_8);
+        } catch (UnsupportedEncodingException e) {
+            throw new MessagingException("cannot encode the name of " + parsed.getAddress(), e);
+        }
     }
 
     private static String encode(String name, String value) throws MessagingException {
