@@ -355,4 +355,18 @@ class EmailSendIT {
                 .isEqualTo("山田 太郎");
         assertThat(((jakarta.mail.internet.InternetAddress) received.getReplyTo()[0]).getPersonal()).isEqualTo("Zoë 😀");
     }
+
+    @Test
+    void anInternationalizedDomainGoesInPunycodeToTheRightMailbox() throws Exception {
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail),
+                EmailMessage.of("Jürgen <juergen@bücher.example>", "idn", "hello"));
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
+        // the envelope's recipient names the mailbox: as Latin-1 bytes it was "juergen@b\u00fccher.example" mangled
+        assertThat(greenMail.getReceivedMessagesForDomain("xn--bcher-kva.example")).hasSize(1);
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        assertThat(received.getHeader("To", ",").chars()).allMatch(c -> c < 128);
+        assertThat(received.getRecipients(Message.RecipientType.TO)[0].toString())
+                .isEqualTo("=?UTF-8?Q?J=C3=BCrgen?= <juergen@xn--bcher-kva.example>");
+    }
 }

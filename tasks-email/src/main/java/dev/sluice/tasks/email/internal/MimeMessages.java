@@ -164,21 +164,25 @@ final class MimeMessages {
     }
 
     /**
-     * {@code text} parsed, with a display name beyond ASCII ({@code Jürgen Müller <j@example.com>})
-     * made an RFC 2047 encoded-word: parsed as it is, the name would be written to the header as
-     * raw UTF-8 bytes, which a message without SMTPUTF8 may not carry (RFC 5322), and which servers
-     * refuse or mail clients show as mojibake.
+     * {@code text} parsed and made ASCII, as a message without SMTPUTF8 must be (RFC 5321, 5322): a
+     * display name beyond ASCII ({@code Jürgen Müller <j@example.com>}) as an RFC 2047 encoded-word,
+     * and an internationalized domain ({@code bücher.example}) in punycode. Parsed as they are, both
+     * went to the server as raw bytes: the name mangled in mail clients, and the domain, in the SMTP
+     * envelope, as Latin-1 bytes, so the message went to another mailbox or was refused.
      */
     private static InternetAddress address(String text) throws MessagingException {
         InternetAddress parsed = new InternetAddress(text, true);
         String personal = parsed.getPersonal();
-        if (personal == null || personal.chars().allMatch(c -> c < 128)) {
+        String mailbox = parsed.getAddress();
+        int at = mailbox.lastIndexOf('@');
+        String ascii = at < 0 ? mailbox : mailbox.substring(0, at + 1) + Addresses.asciiDomain(mailbox.substring(at + 1));
+        if (ascii.equals(mailbox) && (personal == null || Addresses.isAscii(personal))) {
             return parsed;
         }
         try {
-            return new InternetAddress(parsed.getAddress(), personal, UTF_8);
+            return personal == null ? new InternetAddress(ascii, true) : new InternetAddress(ascii, personal, UTF_8);
         } catch (UnsupportedEncodingException e) {
-            throw new MessagingException("cannot encode the name of " + parsed.getAddress(), e);
+            throw new MessagingException("cannot encode the name of " + mailbox, e);
         }
     }
 
