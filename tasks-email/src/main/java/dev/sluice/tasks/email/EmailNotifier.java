@@ -45,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * {@link EmailException} that is not {@linkplain EmailException#isRetryable() retryable}, so neither
  * this notifier nor {@code Notify} sends it again.
  *
+ * <p>A recipient the server refuses (a mailbox that no longer exists) does not keep the alert from
+ * the others: it goes to every recipient the server takes, and {@link #send} then fails, not
+ * retryably, with an {@link EmailException.Kind#REJECTED} error naming the refused ones.
+ *
  * @param credentialsBlock the saved {@link EmailServerCredentials} to use (stored as their name);
  *                         null when {@code credentials} is given
  * @param to               the recipients (at least one)
@@ -150,7 +154,7 @@ public record EmailNotifier(
         org.slf4j.Logger log = RunContext.flowRun().isPresent() || RunContext.taskRun().isPresent() ? RunContext.logger()
                 : org.slf4j.LoggerFactory.getLogger(EmailNotifier.class);
         RETRY.execute("email notification via SMTP server " + server.address(),
-                attempt -> SmtpSender.send(server, message, log));
+                attempt -> SmtpSender.sendToEveryoneItCan(server, message, log));
     }
 
     /**

@@ -168,4 +168,34 @@ class EmailRetriesIT {
                     .containsExactlyInAnyOrder("a@example.com", "b@example.com", "c@example.com");
         }
     }
+
+    @Test
+    void aFailureAlertReachesTheRecipientsTheServerTakesWhenItRefusesOneOfThem() throws Exception {
+        SubethaServer.Faults oneLeft = new SubethaServer.Faults() {
+            @Override
+            public boolean refuseRecipient(String recipient) {
+                return recipient.equals("left-the-company@example.com");
+            }
+        };
+        try (SubethaServer server = SubethaServer.plain(oneLeft)) {
+            EmailNotifier notifier = EmailNotifier.of(plain(server.port()),
+                    List.of("oncall@example.com", "left-the-company@example.com", "lead@example.com"))
+                    .withFrom("sluice@example.com");
+            FlowRun<Integer> run = failingEtl().onFailure(Notify.via(notifier)).runForState("2026-11-20");
+
+            assertThat(run.state()).isEqualTo(State.FAILED);
+            assertThat(server.received()).as("one message, to the recipients the server took, sent once").hasSize(1);
+            assertThat(server.received().get(0).recipients()).containsExactly("oncall@example.com", "lead@example.com");
+            assertThat(slept).as("a refusal is not retried").isEmpty();
+            assertThat(run.logs()).anySatisfy(line -> assertThat(line.error())
+                    .contains("refused recipients [left-the-company@example.com]")
+                    .contains("delivered to the other recipients"));
+
+            EmailException e = catchThrowableOfType(EmailException.class,
+                    () -> notifier.send(Notification.of("disk full", "on db-1", Severity.ERROR)));
+            assertThat(e.kind()).isEqualTo(EmailException.Kind.REJECTED);
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(server.received()).hasSize(2);
+        }
+    }
 }

@@ -35,7 +35,16 @@ public final class SmtpSender {
      * @throws EmailException naming the server, user, recipient or file at fault
      */
     public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log) {
-        return send(credentials, message, log, Deliveries.fresh());
+        return send(credentials, message, log, Deliveries.fresh(), false);
+    }
+
+    /**
+     * Sends a notification: as {@link #send(EmailServerCredentials, EmailMessage, Logger)}, except that
+     * recipients the server refuses do not keep it from the others: it goes to every recipient the
+     * server takes, and then fails (not retryable: it was delivered) naming the refused ones.
+     */
+    public static String sendToEveryoneItCan(EmailServerCredentials credentials, EmailMessage message, Logger log) {
+        return send(credentials, message, log, Deliveries.fresh(), true);
     }
 
     /**
@@ -44,11 +53,16 @@ public final class SmtpSender {
      * is returned if the server confirmed it, else an unconfirmed {@link EmailException}.
      */
     public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries) {
+        return send(credentials, message, log, deliveries, false);
+    }
+
+    private static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries,
+            boolean partial) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(message, "message");
         String which = "message '" + message.subject() + "'";
         MimeMessages.check(message, credentials.username(), which);
-        Session session = SmtpConnection.session(credentials);
+        Session session = SmtpConnection.session(credentials, partial);
         MimeMessage mime = build(session, message, credentials, which);
         Object attempt = new Object();
         try (SmtpConnection connection = SmtpConnection.open(credentials, session, log)) {
@@ -64,7 +78,11 @@ public final class SmtpSender {
                         credentials.address(), sent.messageId());
                 return sent.messageId();
             }
-            record(deliveries, 0, outcome, mime, attempt);
+            if (outcome instanceof SmtpConnection.Outcome.PartlySent partly) {
+                deliveries.sent(0, partly.messageId(), attempt);
+            } else {
+                record(deliveries, 0, outcome, mime, attempt);
+            }
             throw error(outcome);
         }
     }
@@ -247,6 +265,9 @@ public final class SmtpSender {
         }
         if (outcome instanceof SmtpConnection.Outcome.LostAfter l) {
             return l.error();
+        }
+        if (outcome instanceof SmtpConnection.Outcome.PartlySent p) {
+            return p.error();
         }
         throw new IllegalStateException("not an error: " + outcome);
     }
