@@ -149,6 +149,11 @@ public record EmailNotifier(
         EmailServerCredentials server = credentials != null
                 ? credentials
                 : Objects.requireNonNull(credentialsBlock).load();
+        if (from == null && server.username() == null) {
+            throw new EmailException(EmailException.Kind.INVALID_MESSAGE, "this email notifier has no sender: the"
+                    + " credentials of SMTP server " + server.address() + " have no username to send from; give the"
+                    + " notifier one with withFrom(\"sluice@example.com\"); nothing was sent", false, null);
+        }
         EmailMessage message = message(notification);
         // the run's logger when a hook of a run sends it, else this class's (a notification sent by hand)
         org.slf4j.Logger log = RunContext.flowRun().isPresent() || RunContext.taskRun().isPresent() ? RunContext.logger()
