@@ -14,8 +14,8 @@ import java.util.List;
  * like any task ({@code EmailTasks.sendMessage().withRetries(5, Duration.ofSeconds(10))}).
  *
  * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
- * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal. Bad
- * input, TLS and authentication failures fail at once. Waits go through the runtime's
+ * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
+ * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
  * {@link dev.sluice.Sleeper}.
  */
 public final class EmailTasks {

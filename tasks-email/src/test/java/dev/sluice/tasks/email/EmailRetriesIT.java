@@ -198,4 +198,32 @@ class EmailRetriesIT {
             assertThat(server.received()).hasSize(2);
         }
     }
+
+    @Test
+    void aLoginTheServerRefusesForNowIsRetriedAndOneItRefusesForGoodIsNot() throws Exception {
+        Notification alert = Notification.of("disk full", "on db-1", Severity.ERROR);
+        try (AuthRefusingSmtpServer server = new AuthRefusingSmtpServer("454 4.7.0 Too many login attempts, please try again later")) {
+            EmailNotifier notifier = EmailNotifier.of(EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE, "alerts@example.com",
+                    dev.sluice.block.Secret.of("not-a-real-pw-42")).withPort(server.port()), ONCALL);
+            EmailException e = catchThrowableOfType(EmailException.class, () -> notifier.send(alert));
+
+            assertThat(e.kind()).isEqualTo(EmailException.Kind.AUTHENTICATION);
+            assertThat(e.isRetryable()).as("a 4xx is the server's 'not now'").isTrue();
+            assertThat(e).hasMessageContaining("454").hasMessageContaining("temporar");
+            assertThat(server.logins()).isEqualTo(3);
+            assertThat(slept).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        }
+        slept.clear();
+        try (AuthRefusingSmtpServer server = new AuthRefusingSmtpServer("535 5.7.8 Authentication credentials invalid")) {
+            EmailNotifier notifier = EmailNotifier.of(EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE, "alerts@example.com",
+                    dev.sluice.block.Secret.of("not-a-real-pw-42")).withPort(server.port()), ONCALL);
+            EmailException e = catchThrowableOfType(EmailException.class, () -> notifier.send(alert));
+
+            assertThat(e.kind()).isEqualTo(EmailException.Kind.AUTHENTICATION);
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e).hasMessageContaining("check the username and password");
+            assertThat(server.logins()).isEqualTo(1);
+            assertThat(slept).isEmpty();
+        }
+    }
 }

@@ -122,7 +122,14 @@ final class SmtpConnection implements AutoCloseable {
         try {
             transport.connect(c.host(), c.port(), c.username(), password == null ? null : password.reveal());
         } catch (AuthenticationFailedException e) {
+            int code = transport.getLastReturnCode();
             closeQuietly(transport);
+            if (code >= 400 && code < 500) {
+                // 454 "Temporary authentication failure", "Too many login attempts, try again later": not the password
+                throw new EmailException(EmailException.Kind.AUTHENTICATION, "SMTP server " + c.address()
+                        + " refused the login as '" + c.username() + "' for now (" + oneLine(mask(c, e.getMessage()))
+                        + "): a temporary refusal (" + code + "), which may succeed later", true, masked(c, e));
+            }
             throw new EmailException(EmailException.Kind.AUTHENTICATION, "authentication as '" + c.username()
                     + "' at SMTP server " + c.address() + " failed (" + oneLine(mask(c, e.getMessage()))
                     + "); check the username and password of the email-server-credentials", false, masked(c, e));
