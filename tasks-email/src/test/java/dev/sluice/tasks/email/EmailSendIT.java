@@ -291,6 +291,19 @@ class EmailSendIT {
         assertThat(failed.getCause()).hasMessageContaining("has no from address");
     }
 
+    @Test
+    void aUsernameThatIsNoAddressIsNotUsedAsTheSenderAndTheErrorSaysSo() {
+        // SendGrid's login is "apikey", Amazon SES's an access key id: neither can be the From address
+        EmailServerCredentials sendGridLike = EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE, "apikey",
+                Secret.of("SG.not-a-real-key-42")).withPort(greenMail.getSmtp().getPort());
+        TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage()
+                .run(sendGridLike, EmailMessage.of("to@example.com", "s", "t")));
+        assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EmailException.Kind.INVALID_MESSAGE))
+                .hasMessageContaining("username 'apikey' is not an email address").hasMessageContaining("from(");
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
     private static byte[] attachment(Multipart mixed, String name) throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < mixed.getCount(); i++) {

@@ -43,7 +43,18 @@ final class MimeMessages {
     static void check(EmailMessage message, @Nullable String defaultFrom, String which) {
         if (message.from() == null && defaultFrom == null) {
             throw new EmailException(EmailException.Kind.INVALID_MESSAGE, which + " has no from address and the credentials"
-                    + " have no username to send from: set from(...) on the message", false, null);
+                    + " have no username to send from: set from(...) on the message (withFrom(...) on an EmailNotifier)",
+                    false, null);
+        }
+        if (message.from() == null) {
+            try {
+                Addresses.address("from", defaultFrom);
+            } catch (IllegalArgumentException e) {
+                // SendGrid's login is "apikey", Amazon SES's an access key id
+                throw new EmailException(EmailException.Kind.INVALID_MESSAGE, which + " has no from address, and the"
+                        + " credentials' username '" + defaultFrom + "' is not an email address to send from: set from(...)"
+                        + " on the message (withFrom(...) on an EmailNotifier); nothing was sent", false, null);
+            }
         }
         for (List<EmailAttachment> parts : List.of(message.attachments(), message.inlineImages())) {
             for (EmailAttachment a : parts) {
