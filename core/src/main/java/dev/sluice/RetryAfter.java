@@ -44,13 +44,17 @@ public final class RetryAfter {
         Optional<Duration> retryAfter();
     }
 
+    /** Seconds with a decimal fraction, as some servers send them: {@code 1.5}. */
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[0-9]+\\.[0-9]+");
+
     private RetryAfter() {
     }
 
     /**
      * How long a {@code Retry-After} value asks to wait from {@code now}: delay-seconds (a decimal
      * fraction is rounded up to the millisecond), or an HTTP-date in any of the three forms of
-     * RFC 9110 section 5.6.7. A date in the past is zero; an absent or unreadable value is empty.
+     * RFC 9110 section 5.6.7. A date in the past is zero; an absent or unreadable value (a negative
+     * number, or a number in any other form, such as {@code 1e3}) is empty.
      */
     public static Optional<Duration> parse(@Nullable String value, Instant now) {
         Objects.requireNonNull(now, "now");
@@ -89,15 +93,15 @@ public final class RetryAfter {
             }
             return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
         }
-        try {
-            double seconds = Double.parseDouble(v);
-            if (seconds >= 0 && seconds < 1e12) {
-                return Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000)));
-            }
-        } catch (NumberFormatException e) {
-            // not a number
+        // digits, a point and digits: not what else Java reads as a number (1e3, 2d, 0x1p4), which no server means
+        if (!DECIMAL.matcher(v).matches()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (v.indexOf('.') > 12) {
+            return Optional.of(Duration.ofSeconds(999_999_999_999L)); // absurdly long: the cap decides
+        }
+        double seconds = Double.parseDouble(v);
+        return Optional.of(Duration.ofMillis((long) Math.ceil(seconds * 1000)));
     }
 
     /** The wait asked by the first {@link Hint} in {@code error}'s cause chain, if any. */

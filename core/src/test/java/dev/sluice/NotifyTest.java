@@ -196,4 +196,59 @@ class NotifyTest {
         FlowRun<Integer> ended = failingEtl(failingLoad()).runForState("Boston", "2026-11-21");
         assertThat(notify.notificationFor(ended).body()).contains("ended FAILED after");
     }
+
+    @Test
+    void aSubflowFailureNamesTheFailedTasksOwnErrorAsATaskFailureDoes() {
+        Task<String, Integer> load = failingLoad();
+        Flow<String, Integer> region = Flow.of("region", (String city) -> load.run(city));
+        FlowRun<Integer> run = Flow.of("all-regions", (String city) -> region.run(city))
+                .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO))
+                .runForState("Boston");
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        Notification n = received.get(0);
+        assertThat(n.fields()).containsEntry("failed task", "'load' (run 'load-0') FAILED after 1 attempt")
+                .containsEntry("error type", "java.io.IOException")
+                .containsEntry("error", "connection refused by warehouse");
+        assertThat(n.body()).contains("Error: java.io.IOException: connection refused by warehouse");
+    }
+
+    @Test
+    void aSubflowThatFailsInItsOwnBodyKeepsItsOwnErrorNotThatOfATaskItHandled() {
+        Task<String, Integer> load = failingLoad();
+        Flow<String, Integer> region = Flow.of("region", (String city) -> {
+            try {
+                return load.run(city);
+            } catch (TaskFailedException e) {
+                throw new IllegalStateException("no fallback for " + city);
+            }
+        });
+        Flow.of("all-regions", (String city) -> region.run(city))
+                .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO))
+                .runForState("Boston");
+
+        assertThat(received.get(0).fields().get("error")).contains("no fallback for Boston")
+                .doesNotContain("connection refused");
+    }
+
+    @Test
+    void cutsNeverSplitAnEmojiIntoHalvesThatArriveAsQuestionMarks() {
+        String emoji = "\uD83D\uDE00";
+        recording.notify("x".repeat(148) + emoji + "y".repeat(20));
+        Flow.of("long-parameter", (String p) -> {
+            throw new IllegalStateException("fails");
+        }).onFailure(Notify.via(recording).withRetries(0, Duration.ZERO)).runForState("p".repeat(199) + emoji + "q");
+
+        String subject = received.get(0).subject();
+        assertThat(subject).hasSizeLessThanOrEqualTo(150).endsWith("\u2026").startsWith("x".repeat(148));
+        assertThat(subject).isEqualTo(roundTripped(subject));
+        String parameters = received.get(1).fields().get("parameters");
+        assertThat(parameters).startsWith("arg0=" + "p".repeat(199)).endsWith("...");
+        assertThat(parameters).isEqualTo(roundTripped(parameters));
+    }
+
+    /** {@code s} through UTF-8 and back, as every notifier sends it: a lone surrogate becomes '?'. */
+    private static String roundTripped(String s) {
+        return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

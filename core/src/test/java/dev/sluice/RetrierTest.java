@@ -199,6 +199,10 @@ class RetrierTest {
         assertThat(RetryAfter.parse("soon", now)).isEmpty();
         assertThat(RetryAfter.parse("-5", now)).isEmpty();
         assertThat(RetryAfter.parse(null, now)).isEmpty();
+        // what Java's number parser takes but a Retry-After is not: unreadable, so the policy's own delay applies
+        for (String malformed : List.of("1e3", "2d", "3f", "0x1p4", "1.", ".5", "1.5.2", "4 5")) {
+            assertThat(RetryAfter.parse(malformed, now)).as(malformed).isEmpty();
+        }
         assertThat(RetryAfter.parse("99999999999999999999", now)).hasValueSatisfying(d ->
                 assertThat(d).isGreaterThan(Duration.ofDays(365)));
         assertThat(RetryAfter.requestedBy(new RuntimeException(new Busy(Duration.ofSeconds(3)))))

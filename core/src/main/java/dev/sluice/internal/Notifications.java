@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.ErrorInfo;
+import dev.sluice.FlowFailedException;
 import dev.sluice.FlowRun;
 import dev.sluice.RetryPolicy;
 import dev.sluice.Run;
@@ -12,6 +13,7 @@ import dev.sluice.notify.Notification;
 import dev.sluice.notify.NotificationException;
 import dev.sluice.notify.Notifier;
 import dev.sluice.notify.Severity;
+import dev.sluice.notify.TextCuts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,8 +174,7 @@ public final class Notifications {
         v.put("failedTask", failedTask.map(t -> "'" + t.definitionName() + "' (run '" + t.name() + "') "
                 + t.state() + " after " + Texts.plural(t.attempts(), "attempt")).orElse(""));
         Optional<ErrorInfo> error = run.error();
-        if (error.isPresent() && error.get().type().equals(TaskFailedException.class.getName())
-                && failedTask.flatMap(Run::error).isPresent()) {
+        if (error.isPresent() && failedTask.flatMap(Run::error).isPresent() && wraps(error.get(), failedTask.get())) {
             error = failedTask.flatMap(Run::error); // the task's own exception says more than the wrapper
         }
         v.put("errorType", error.map(ErrorInfo::type).orElse(""));
@@ -185,6 +186,20 @@ public final class Notifications {
         v.put("parameters", String.join(", ", params));
         v.put("tags", String.join(", ", new TreeSet<>(run.tags())));
         return v;
+    }
+
+    /**
+     * Whether {@code error} only carries the failure of {@code task}: a TaskFailedException, or a
+     * subflow's FlowFailedException whose message names that task run (a subflow that failed in its
+     * own body, after handling a task's failure, keeps its own error).
+     */
+    private static boolean wraps(ErrorInfo error, TaskRun task) {
+        if (error.type().equals(TaskFailedException.class.getName())) {
+            return true;
+        }
+        return error.type().equals(FlowFailedException.class.getName())
+                && error.message().contains(TaskFailedException.class.getSimpleName() + ": task '" + task.definitionName()
+                        + "' (run '" + task.name() + "')");
     }
 
     private static String defaultSubject(Map<String, String> v) {
@@ -242,7 +257,8 @@ public final class Notifications {
     }
 
     private static String shorten(String s) {
-        return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE) + "...";
+        // cut between grapheme clusters: half an emoji would arrive as '?'
+        return s.length() <= MAX_VALUE ? s : s.substring(0, TextCuts.boundaryAtOrBefore(s, MAX_VALUE)) + "...";
     }
 
 

@@ -90,7 +90,8 @@ final class Parameters {
         if (a instanceof String s) {
             String masked = maskWindow(s);
             return masked.length() <= MAX_TEXT ? masked
-                    : masked.substring(0, MAX_TEXT) + "... (" + s.length() + " chars)";
+                    : masked.substring(0, dev.sluice.notify.TextCuts.boundaryAtOrBefore(masked, MAX_TEXT)) + "... ("
+                            + s.length() + " chars)"; // never half an emoji, which would be stored and shown as '?'
         }
         StringBuilder sb = new StringBuilder(MAX_TEXT + 8); // one buffer, one copy: summaries are made for every run
         try {
@@ -99,7 +100,7 @@ final class Parameters {
             return a.getClass().getName() + " (not shown: " + e.getClass().getSimpleName() + ")";
         }
         if (sb.length() > MAX_TEXT) {
-            sb.setLength(MAX_TEXT);
+            sb.setLength(dev.sluice.notify.TextCuts.boundaryAtOrBefore(sb.toString(), MAX_TEXT));
             sb.append("...");
         }
         return sb.toString();

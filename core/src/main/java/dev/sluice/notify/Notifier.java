@@ -35,7 +35,8 @@ public interface Notifier {
         java.util.Objects.requireNonNull(message, "message");
         String masked = dev.sluice.internal.Masker.mask(message);
         String first = masked.lines().findFirst().orElse("").strip();
-        String subject = first.length() > 150 ? first.substring(0, 149) + "\u2026" : first;
+        // cut between grapheme clusters: half an emoji would arrive as '?'
+        String subject = TextCuts.cut(first, 150, TextCuts.Measure.CHARS, "\u2026");
         send(new Notification(subject.isEmpty() ? "Sluice notification" : subject, masked, Severity.INFO, java.util.Map.of()));
     }
 }

@@ -25,7 +25,10 @@ public class EmailException extends NotificationException {
         CONNECTION,
         /** TLS could not be set up: untrusted certificate, wrong host name, or no STARTTLS offered. */
         TLS,
-        /** The server refused the username and password. */
+        /**
+         * The server refused the username and password; retryable when the refusal was temporary
+         * (4xx, such as {@code 454 Too many login attempts, please try again later}).
+         */
         AUTHENTICATION,
         /** The server refused the message or a recipient; retryable when the refusal was temporary (4xx). */
         REJECTED,
@@ -48,8 +51,8 @@ public class EmailException extends NotificationException {
 
     /**
      * Whether trying again later may succeed: true for connection failures and temporary (4xx)
-     * refusals; false for bad input, TLS and authentication failures, permanent refusals and
-     * unconfirmed deliveries (sending again could deliver twice).
+     * refusals, of a login too; false for bad input, TLS and (permanent) authentication failures,
+     * permanent refusals and unconfirmed deliveries (sending again could deliver twice).
      */
     @Override
     public boolean isRetryable() {

@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * One email: sender, recipients, subject, a plain-text and/or HTML body, attachments, inline images
  * and custom headers. Validated when made: at least one recipient, every address valid, no line
  * break in the subject, an address or a header (so nothing can inject headers). Immutable; build it
- * with {@link #builder()}.
+ * with {@link #builder()}. Names and domains beyond ASCII are fine ({@code "Jürgen <j@bücher.example>"}:
+ * the name goes as an RFC 2047 encoded-word, the domain in punycode); characters beyond ASCII before
+ * the {@code @} are refused, since such an address needs SMTPUTF8, which Sluice does not use.
  *
  * <pre>{@code
  * EmailMessage message = EmailMessage.builder()

@@ -45,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * {@link EmailException} that is not {@linkplain EmailException#isRetryable() retryable}, so neither
  * this notifier nor {@code Notify} sends it again.
  *
+ * <p>A recipient the server refuses (a mailbox that no longer exists) does not keep the alert from
+ * the others: it goes to every recipient the server takes, and {@link #send} then fails, not
+ * retryably, with an {@link EmailException.Kind#REJECTED} error naming the refused ones.
+ *
  * @param credentialsBlock the saved {@link EmailServerCredentials} to use (stored as their name);
  *                         null when {@code credentials} is given
  * @param to               the recipients (at least one)
@@ -145,12 +149,17 @@ public record EmailNotifier(
         EmailServerCredentials server = credentials != null
                 ? credentials
                 : Objects.requireNonNull(credentialsBlock).load();
+        if (from == null && server.username() == null) {
+            throw new EmailException(EmailException.Kind.INVALID_MESSAGE, "this email notifier has no sender: the"
+                    + " credentials of SMTP server " + server.address() + " have no username to send from; give the"
+                    + " notifier one with withFrom(\"sluice@example.com\"); nothing was sent", false, null);
+        }
         EmailMessage message = message(notification);
         // the run's logger when a hook of a run sends it, else this class's (a notification sent by hand)
         org.slf4j.Logger log = RunContext.flowRun().isPresent() || RunContext.taskRun().isPresent() ? RunContext.logger()
                 : org.slf4j.LoggerFactory.getLogger(EmailNotifier.class);
         RETRY.execute("email notification via SMTP server " + server.address(),
-                attempt -> SmtpSender.send(server, message, log));
+                attempt -> SmtpSender.sendToEveryoneItCan(server, message, log));
     }
 
     /**

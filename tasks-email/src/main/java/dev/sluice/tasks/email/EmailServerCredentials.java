@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *                       (465, 587 or 25)
  * @param security       {@link EmailSecurity#SSL}, {@link EmailSecurity#STARTTLS} (never falls back
  *                       to plain text) or {@link EmailSecurity#NONE} (warned about on each connection)
- * @param username       the login, also the default sender; null to send without logging in
+ * @param username       the login, also the default sender when it is an email address (SendGrid's
+ *                       {@code apikey} is not: give such messages a sender); null to send without logging in
  * @param password       the password; null exactly when {@code username} is null
  * @param trustAll       true to accept any certificate for any host name: for tests only, warned
  *                       about on each connection

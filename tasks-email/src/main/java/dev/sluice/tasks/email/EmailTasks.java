@@ -4,6 +4,7 @@ import dev.sluice.RetryPolicy;
 import dev.sluice.RunContext;
 import dev.sluice.Task;
 import dev.sluice.Task2;
+import dev.sluice.tasks.email.internal.Deliveries;
 import dev.sluice.tasks.email.internal.SmtpSender;
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.List;
  * like any task ({@code EmailTasks.sendMessage().withRetries(5, Duration.ofSeconds(10))}).
  *
  * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
- * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal. Bad
- * input, TLS and authentication failures fail at once. Waits go through the runtime's
+ * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
+ * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
  * {@link dev.sluice.Sleeper}.
  */
 public final class EmailTasks {
@@ -36,10 +37,16 @@ public final class EmailTasks {
      * <p>The message is checked before connecting: a missing attachment file fails the run without
      * contacting the server. Failures are {@link EmailException}s (the cause of the task's
      * {@code TaskFailedException}) naming the server, user, recipient or file at fault.
+     *
+     * <p>Never sent twice by a retry, whatever the retry policy: once an attempt has handed the
+     * message to the server (an attempt cut off by {@code withTimeout} while the server had it
+     * included), a later attempt of the same task run does not send it again. It returns that
+     * attempt's Message-ID if the server confirmed it, else fails with an
+     * {@link EmailException.Kind#UNCONFIRMED} error.
      */
     public static Task2<EmailServerCredentials, EmailMessage, String> sendMessage() {
         return Task.of("email-send-message", (EmailServerCredentials credentials, EmailMessage message) ->
-                        SmtpSender.send(credentials, message, RunContext.logger()))
+                        SmtpSender.send(credentials, message, RunContext.logger(), Deliveries.ofThisTaskRun()))
                 .withParameterNames("credentials", "message")
                 .withRetryPolicy(defaultRetryPolicy());
     }
@@ -54,11 +61,13 @@ public final class EmailTasks {
      *
      * <p>The run fails (and may be retried) only before anything was sent: an attachment file
      * missing from any message, or the first connection or login failing. Once a message is sent
-     * the run completes, so a retry never sends a message twice; check the results.
+     * the run completes, so a retry never sends a message twice; check the results. A run cut off
+     * by {@code withTimeout} and retried (a policy that retries timeouts) resumes: messages an earlier
+     * attempt sent are reported sent, the one it was sending is unconfirmed, and only the rest go.
      */
     public static Task2<EmailServerCredentials, List<EmailMessage>, List<EmailSendResult>> sendMessages() {
         return Task.of("email-send-messages", (EmailServerCredentials credentials, List<EmailMessage> messages) ->
-                        SmtpSender.sendAll(credentials, messages, RunContext.logger()))
+                        SmtpSender.sendAll(credentials, messages, RunContext.logger(), Deliveries.ofThisTaskRun()))
                 .withParameterNames("credentials", "messages")
                 .withRetryPolicy(defaultRetryPolicy());
     }

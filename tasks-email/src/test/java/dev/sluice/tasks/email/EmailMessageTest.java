@@ -120,4 +120,16 @@ class EmailMessageTest {
         assertThatThrownBy(() -> EmailAttachment.ofBytes("a", new byte[0], "nonsense"))
                 .hasMessageContaining("must look like type/subtype");
     }
+
+    @Test
+    void refusesALocalPartBeyondAsciiWhichWouldReachTheServerMangled() {
+        assertThatThrownBy(() -> EmailMessage.of("jürgen@example.com", "s", "t"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("to address 'jürgen@example.com'").hasMessageContaining("SMTPUTF8");
+        assertThatThrownBy(() -> EmailMessage.builder().from("Jürgen <jürgen@example.com>"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from address");
+        assertThat(EmailMessage.of("Jürgen Müller <juergen@bücher.example>", "s", "t").to())
+                .as("a name and a domain beyond ASCII are fine: they are encoded")
+                .containsExactly("Jürgen Müller <juergen@bücher.example>");
+    }
 }

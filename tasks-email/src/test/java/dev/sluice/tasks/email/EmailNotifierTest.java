@@ -100,4 +100,19 @@ class EmailNotifierTest {
                 .isInstanceOf(SluiceException.class)
                 .hasMessageContaining("ops-smtp");
     }
+
+    @Test
+    void aNotifierWithoutASenderSaysToGiveItOneWithWithFrom() {
+        EmailNotifier relay = EmailNotifier.of(EmailServerCredentials.of("relay.example.com", EmailSecurity.NONE),
+                List.of("oncall@example.com"));
+
+        // fails before connecting: nothing listens at relay.example.com
+        assertThatThrownBy(() -> relay.send(Notification.of("s", "b", Severity.ERROR)))
+                .isInstanceOfSatisfying(EmailException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(EmailException.Kind.INVALID_MESSAGE);
+                    assertThat(e.isRetryable()).isFalse();
+                })
+                .hasMessageContaining("withFrom(").hasMessageContaining("relay.example.com:25")
+                .hasMessageNotContaining("on the message");
+    }
 }

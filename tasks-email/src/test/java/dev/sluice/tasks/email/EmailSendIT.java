@@ -291,6 +291,19 @@ class EmailSendIT {
         assertThat(failed.getCause()).hasMessageContaining("has no from address");
     }
 
+    @Test
+    void aUsernameThatIsNoAddressIsNotUsedAsTheSenderAndTheErrorSaysSo() {
+        // SendGrid's login is "apikey", Amazon SES's an access key id: neither can be the From address
+        EmailServerCredentials sendGridLike = EmailServerCredentials.of("127.0.0.1", EmailSecurity.NONE, "apikey",
+                Secret.of("SG.not-a-real-key-42")).withPort(greenMail.getSmtp().getPort());
+        TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage()
+                .run(sendGridLike, EmailMessage.of("to@example.com", "s", "t")));
+        assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class,
+                        e -> assertThat(e.kind()).isEqualTo(EmailException.Kind.INVALID_MESSAGE))
+                .hasMessageContaining("username 'apikey' is not an email address").hasMessageContaining("from(");
+        assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
     private static byte[] attachment(Multipart mixed, String name) throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < mixed.getCount(); i++) {
@@ -327,5 +340,46 @@ class EmailSendIT {
 
     private static String base64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void namesBeyondAsciiAreSentAsEncodedWordsNotRawBytesInTheHeaders() throws Exception {
+        EmailMessage message = EmailMessage.builder()
+                .from("Łukasz Żółć <" + GreenMailServers.USER + ">")
+                .to("Jürgen Müller <juergen@example.com>", "plain@example.com")
+                .cc("山田 太郎 <taro@example.com>")
+                .replyTo("Zoë 😀 <zoe@example.com>")
+                .subject("names")
+                .text("hello")
+                .build();
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail), message);
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 3)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        for (String header : List.of("From", "To", "Cc", "Reply-To")) {
+            String raw = received.getHeader(header, ",");
+            // without SMTPUTF8 a header is ASCII (RFC 5322): a name beyond it goes as an RFC 2047 encoded-word
+            assertThat(raw.chars()).as(header + ": " + raw).allMatch(c -> c < 128);
+        }
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getFrom()[0]).getPersonal()).isEqualTo("Łukasz Żółć");
+        assertThat(received.getRecipients(Message.RecipientType.TO)).extracting(a -> ((jakarta.mail.internet.InternetAddress) a).getPersonal())
+                .containsExactly("Jürgen Müller", null);
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getRecipients(Message.RecipientType.CC)[0]).getPersonal())
+                .isEqualTo("山田 太郎");
+        assertThat(((jakarta.mail.internet.InternetAddress) received.getReplyTo()[0]).getPersonal()).isEqualTo("Zoë 😀");
+    }
+
+    @Test
+    void anInternationalizedDomainGoesInPunycodeToTheRightMailbox() throws Exception {
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail),
+                EmailMessage.of("Jürgen <juergen@bücher.example>", "idn", "hello"));
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
+        // the envelope's recipient names the mailbox: as Latin-1 bytes it was "juergen@b\u00fccher.example" mangled
+        assertThat(greenMail.getReceivedMessagesForDomain("xn--bcher-kva.example")).hasSize(1);
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        assertThat(received.getHeader("To", ",").chars()).allMatch(c -> c < 128);
+        assertThat(received.getRecipients(Message.RecipientType.TO)[0].toString())
+                .isEqualTo("=?UTF-8?Q?J=C3=BCrgen?= <juergen@xn--bcher-kva.example>");
     }
 }

@@ -37,6 +37,11 @@ final class SubethaServer implements AutoCloseable {
             return false;
         }
 
+        /** How long to wait after storing the message before confirming it (a slow server); 0: at once. */
+        default long confirmDelayMillis(String sessionId, int sessionNumber, int messageInSession) {
+            return 0;
+        }
+
         /** True to refuse this recipient with 550. */
         default boolean refuseRecipient(String recipient) {
             return false;
@@ -131,6 +136,14 @@ final class SubethaServer implements AutoCloseable {
         public String data(InputStream data) throws IOException {
             byte[] bytes = data.readAllBytes();
             received.add(new Received(session.getSessionId(), session.isTLSStarted(), from, List.copyOf(recipients), bytes));
+            long delay = faults.confirmDelayMillis(session.getSessionId(), sessionNumber, messageInSession);
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (faults.dropAfterData(session.getSessionId(), sessionNumber, messageInSession)) {
                 drop();
                 throw new IOException("dropping the connection after data (test)");

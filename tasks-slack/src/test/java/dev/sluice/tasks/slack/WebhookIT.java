@@ -213,6 +213,20 @@ class WebhookIT {
     }
 
     @Test
+    void aSubjectWithSlackMarkupNeitherMentionsTheChannelNorLinksInTheFallbackText() throws Exception {
+        slack.stubFor(post(WEBHOOK_PATH).willReturn(text(200, "ok")));
+
+        // an error message from elsewhere in a subject: withSubject("{errorMessage}"), or notify(...)
+        webhook.notify("<!channel> upstream said: see <https://evil.example|the fix> & retry");
+
+        JsonNode body = new ObjectMapper().readTree(slack.findAll(postRequestedFor(urlEqualTo(WEBHOOK_PATH))).get(0).getBodyAsString());
+        // Slack reads the fallback text as mrkdwn (the push notification): escaped like the body, it is shown as written
+        assertThat(body.path("text").asText()).isEqualTo(":information_source: &lt;!channel&gt; upstream said: see"
+                + " &lt;https://evil.example|the fix&gt; &amp; retry");
+        assertThat(body.path("blocks").get(1).path("text").path("text").asText()).startsWith("&lt;!channel&gt;");
+    }
+
+    @Test
     void aNotificationOnItsOwnIsRetriedAfterRetryAfter() {
         slack.stubFor(post(WEBHOOK_PATH).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(text(429, "rate_limited").withHeader("Retry-After", "1")).willSetStateTo("retry"));

@@ -15,16 +15,46 @@ public final class Addresses {
      */
     public static void address(String field, String address) {
         Checks.noLineBreaks(field, address);
+        String mailbox;
         try {
             InternetAddress parsed = new InternetAddress(address, true);
             parsed.validate();
-            if (parsed.getAddress() == null || !parsed.getAddress().contains("@")) {
+            mailbox = parsed.getAddress();
+            if (mailbox == null || !mailbox.contains("@")) {
                 throw new AddressException("no '@'");
             }
+            asciiDomain(mailbox.substring(mailbox.lastIndexOf('@') + 1));
         } catch (AddressException e) {
             throw new IllegalArgumentException(field + " address '" + address + "' is not a valid email address ("
                     + e.getMessage() + "); give one address such as ops@example.com or \"Ops <ops@example.com>\"", e);
         }
+        if (!isAscii(mailbox.substring(0, mailbox.lastIndexOf('@')))) {
+            throw new IllegalArgumentException(field + " address '" + address + "' has characters beyond ASCII before"
+                    + " the '@': such an address needs SMTPUTF8, which Sluice does not use, and the server would get it"
+                    + " mangled (delivered to another mailbox, or refused); use the mailbox's ASCII address or alias");
+        }
+    }
+
+    /**
+     * {@code domain} as SMTP and mail headers carry it: ASCII, an internationalized domain name
+     * ({@code bücher.example}) in its punycode form ({@code xn--bcher-kva.example}).
+     *
+     * @throws AddressException if it is not a valid domain name
+     */
+    static String asciiDomain(String domain) throws AddressException {
+        if (isAscii(domain)) {
+            return domain;
+        }
+        try {
+            return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED);
+        } catch (IllegalArgumentException e) {
+            throw new AddressException("the domain '" + domain + "' is not a valid internationalized domain name ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 128);
     }
 
     /** Checks every address in {@code addresses}, naming {@code field}. */

@@ -43,7 +43,18 @@ final class MimeMessages {
     static void check(EmailMessage message, @Nullable String defaultFrom, String which) {
         if (message.from() == null && defaultFrom == null) {
             throw new EmailException(EmailException.Kind.INVALID_MESSAGE, which + " has no from address and the credentials"
-                    + " have no username to send from: set from(...) on the message", false, null);
+                    + " have no username to send from: set from(...) on the message (withFrom(...) on an EmailNotifier)",
+                    false, null);
+        }
+        if (message.from() == null) {
+            try {
+                Addresses.address("from", defaultFrom);
+            } catch (IllegalArgumentException e) {
+                // SendGrid's login is "apikey", Amazon SES's an access key id
+                throw new EmailException(EmailException.Kind.INVALID_MESSAGE, which + " has no from address, and the"
+                        + " credentials' username '" + defaultFrom + "' is not an email address to send from: set from(...)"
+                        + " on the message (withFrom(...) on an EmailNotifier); nothing was sent", false, null);
+            }
         }
         for (List<EmailAttachment> parts : List.of(message.attachments(), message.inlineImages())) {
             for (EmailAttachment a : parts) {
@@ -63,7 +74,7 @@ final class MimeMessages {
         if (from == null) {
             throw new IllegalStateException("no from address: check() first");
         }
-        InternetAddress sender = new InternetAddress(from, true);
+        InternetAddress sender = address(from);
         IdMimeMessage mime = new IdMimeMessage(session, domainOf(sender.getAddress()));
         mime.setFrom(sender);
         setRecipients(mime, Message.RecipientType.TO, m.to());
@@ -158,9 +169,32 @@ final class MimeMessages {
     private static InternetAddress[] addresses(List<String> list) throws MessagingException {
         InternetAddress[] result = new InternetAddress[list.size()];
         for (int i = 0; i < result.length; i++) {
-            result[i] = new InternetAddress(list.get(i), true);
+            result[i] = address(list.get(i));
         }
         return result;
+    }
+
+    /**
+     * {@code text} parsed and made ASCII, as a message without SMTPUTF8 must be (RFC 5321, 5322): a
+     * display name beyond ASCII ({@code Jürgen Müller <j@example.com>}) as an RFC 2047 encoded-word,
+     * and an internationalized domain ({@code bücher.example}) in punycode. Parsed as they are, both
+     * went to the server as raw bytes: the name mangled in mail clients, and the domain, in the SMTP
+     * envelope, as Latin-1 bytes, so the message went to another mailbox or was refused.
+     */
+    private static InternetAddress address(String text) throws MessagingException {
+        InternetAddress parsed = new InternetAddress(text, true);
+        String personal = parsed.getPersonal();
+        String mailbox = parsed.getAddress();
+        int at = mailbox.lastIndexOf('@');
+        String ascii = at < 0 ? mailbox : mailbox.substring(0, at + 1) + Addresses.asciiDomain(mailbox.substring(at + 1));
+        if (ascii.equals(mailbox) && (personal == null || Addresses.isAscii(personal))) {
+            return parsed;
+        }
+        try {
+            return personal == null ? new InternetAddress(ascii, true) : new InternetAddress(ascii, personal, UTF_8);
+        } catch (UnsupportedEncodingException e) {
+            throw new MessagingException("cannot encode the name of " + mailbox, e);
+        }
     }
 
     private static String encode(String name, String value) throws MessagingException {

@@ -44,6 +44,13 @@ final class SmtpConnection implements AutoCloseable {
         /** The connection broke after the message was handed over: it may have been delivered. */
         record LostAfter(EmailException error) implements Outcome {
         }
+
+        /**
+         * Accepted for some recipients and refused for others ({@code error} names them): only with
+         * {@link #session(EmailServerCredentials, boolean) partial} sessions.
+         */
+        record PartlySent(String messageId, EmailException error) implements Outcome {
+        }
     }
 
     private final EmailServerCredentials credentials;
@@ -56,6 +63,14 @@ final class SmtpConnection implements AutoCloseable {
 
     /** A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts. */
     static Session session(EmailServerCredentials c) {
+        return session(c, false);
+    }
+
+    /**
+     * As {@link #session(EmailServerCredentials)}; with {@code partial}, a message some of whose
+     * recipients the server refuses still goes to the others ({@link Outcome.PartlySent}), instead of to nobody.
+     */
+    static Session session(EmailServerCredentials c, boolean partial) {
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", c.host());
         p.setProperty("mail.smtp.port", Integer.toString(c.port()));
@@ -70,6 +85,9 @@ final class SmtpConnection implements AutoCloseable {
                 p.setProperty("mail.smtp.starttls.required", "true");
             }
             case NONE -> p.setProperty("mail.smtp.starttls.enable", "false");
+        }
+        if (partial) {
+            p.setProperty("mail.smtp.sendpartial", "true");
         }
         if (c.trustAll()) {
             p.setProperty("mail.smtp.ssl.trust", "*");
@@ -104,7 +122,14 @@ final class SmtpConnection implements AutoCloseable {
         try {
             transport.connect(c.host(), c.port(), c.username(), password == null ? null : password.reveal());
         } catch (AuthenticationFailedException e) {
+            int code = transport.getLastReturnCode();
             closeQuietly(transport);
+            if (code >= 400 && code < 500) {
+                // 454 "Temporary authentication failure", "Too many login attempts, try again later": not the password
+                throw new EmailException(EmailException.Kind.AUTHENTICATION, "SMTP server " + c.address()
+                        + " refused the login as '" + c.username() + "' for now (" + oneLine(mask(c, e.getMessage()))
+                        + "): a temporary refusal (" + code + "), which may succeed later", true, masked(c, e));
+            }
             throw new EmailException(EmailException.Kind.AUTHENTICATION, "authentication as '" + c.username()
                     + "' at SMTP server " + c.address() + " failed (" + oneLine(mask(c, e.getMessage()))
                     + "); check the username and password of the email-server-credentials", false, masked(c, e));
@@ -123,8 +148,35 @@ final class SmtpConnection implements AutoCloseable {
             transport.sendMessage(message, message.getAllRecipients());
             return new Outcome.Sent(id == null ? "" : id);
         } catch (MessagingException e) {
+            if (e instanceof SendFailedException sfe && sfe.getValidSentAddresses() != null
+                    && sfe.getValidSentAddresses().length > 0) {
+                // a partial session: the server took the message for these and refused the others
+                return new Outcome.PartlySent(idOrEmpty(message), new EmailException(EmailException.Kind.REJECTED,
+                        "SMTP server " + credentials.address() + " refused recipients " + Arrays.toString(sfe.getInvalidAddresses())
+                                + " (" + describe(firstRefusal(e)) + "); the message was delivered to the other recipients "
+                                + Arrays.toString(sfe.getValidSentAddresses()), false, e));
+            }
             return classify(e);
         }
+    }
+
+    private static String idOrEmpty(MimeMessage message) {
+        try {
+            String id = message.getMessageID();
+            return id == null ? "" : id;
+        } catch (MessagingException e) {
+            return "";
+        }
+    }
+
+    /** The refusal of the first refused recipient in {@code e}'s chain, else {@code e}. */
+    private static Throwable firstRefusal(MessagingException e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException) {
+                return t;
+            }
+        }
+        return e;
     }
 
     /** True if the connection is still open (checked with a NOOP). */

@@ -35,20 +35,82 @@ public final class SmtpSender {
      * @throws EmailException naming the server, user, recipient or file at fault
      */
     public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log) {
+        return send(credentials, message, log, Deliveries.fresh(), false);
+    }
+
+    /**
+     * Sends a notification: as {@link #send(EmailServerCredentials, EmailMessage, Logger)}, except that
+     * recipients the server refuses do not keep it from the others: it goes to every recipient the
+     * server takes, and then fails (not retryable: it was delivered) naming the refused ones.
+     */
+    public static String sendToEveryoneItCan(EmailServerCredentials credentials, EmailMessage message, Logger log) {
+        return send(credentials, message, log, Deliveries.fresh(), true);
+    }
+
+    /**
+     * As {@link #send(EmailServerCredentials, EmailMessage, Logger)}, never sending the message again
+     * when an earlier attempt of the same task run ({@code deliveries}) handed it over: its Message-ID
+     * is returned if the server confirmed it, else an unconfirmed {@link EmailException}.
+     */
+    public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries) {
+        return send(credentials, message, log, deliveries, false);
+    }
+
+    private static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries,
+            boolean partial) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(message, "message");
         String which = "message '" + message.subject() + "'";
         MimeMessages.check(message, credentials.username(), which);
-        Session session = SmtpConnection.session(credentials);
+        Session session = SmtpConnection.session(credentials, partial);
         MimeMessage mime = build(session, message, credentials, which);
+        Object attempt = new Object();
         try (SmtpConnection connection = SmtpConnection.open(credentials, session, log)) {
-            SmtpConnection.Outcome outcome = connection.send(mime);
+            stopIfInterrupted(which);
+            EmailSendResult earlier = deliveries.claim(0, attempt, which);
+            if (earlier != null) {
+                return earlier(earlier, which, log);
+            }
+            SmtpConnection.Outcome outcome = connection.send(mime); // throwing: the delivery stays unknown
             if (outcome instanceof SmtpConnection.Outcome.Sent sent) {
+                deliveries.sent(0, sent.messageId(), attempt);
                 log.debug("sent {} to {} via {}: {}", which, message.recipients().size() + " recipient(s)",
                         credentials.address(), sent.messageId());
                 return sent.messageId();
             }
+            if (outcome instanceof SmtpConnection.Outcome.PartlySent partly) {
+                deliveries.sent(0, partly.messageId(), attempt);
+            } else {
+                record(deliveries, 0, outcome, mime, attempt);
+            }
             throw error(outcome);
+        }
+    }
+
+    /** What an earlier attempt did with a message: its Message-ID if the server confirmed it, else the error. */
+    private static String earlier(EmailSendResult earlier, String which, Logger log) {
+        if (earlier.sent()) {
+            log.info("{} was sent by an earlier attempt of this task run; not sending it again", which);
+            return Objects.requireNonNull(earlier.messageId());
+        }
+        throw new EmailException(EmailException.Kind.UNCONFIRMED, Objects.requireNonNull(earlier.error()), false, null);
+    }
+
+    /** Notes in {@code deliveries} what a failed send of message {@code index} means for a later attempt. */
+    private static void record(Deliveries deliveries, int index, SmtpConnection.Outcome outcome, MimeMessage mime,
+            Object attempt) {
+        if (outcome instanceof SmtpConnection.Outcome.LostAfter) {
+            deliveries.unconfirmed(index, idOf(mime), attempt);
+        } else {
+            deliveries.notSent(index, attempt); // refused, or lost before it was handed over
+        }
+    }
+
+    /** An attempt the task's timeout or a cancel interrupted sends nothing more: a retry may be under way. */
+    private static void stopIfInterrupted(String which) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new EmailException(EmailException.Kind.CONNECTION, which + " not sent: the attempt was interrupted"
+                    + " (the task's timeout or a cancel) before it was handed over", false, null);
         }
     }
 
@@ -61,6 +123,16 @@ public final class SmtpSender {
      *                        attachment file), or the first connection or login failing
      */
     public static List<EmailSendResult> sendAll(EmailServerCredentials credentials, List<EmailMessage> messages, Logger log) {
+        return sendAll(credentials, messages, log, Deliveries.fresh());
+    }
+
+    /**
+     * As {@link #sendAll(EmailServerCredentials, List, Logger)}, never sending a message again that an
+     * earlier attempt of the same task run ({@code deliveries}) handed over: it is reported as that
+     * attempt left it (sent, or unconfirmed), and the rest are sent.
+     */
+    public static List<EmailSendResult> sendAll(EmailServerCredentials credentials, List<EmailMessage> messages, Logger log,
+            Deliveries deliveries) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(messages, "messages");
         List<EmailMessage> list = List.copyOf(messages);
@@ -73,6 +145,7 @@ public final class SmtpSender {
         }
         Session session = SmtpConnection.session(credentials);
         SmtpConnection connection = SmtpConnection.open(credentials, session, log);
+        Object attempt = new Object();
         int reconnects = 0;
         try {
             for (int i = 0; i < list.size(); i++) {
@@ -80,8 +153,8 @@ public final class SmtpSender {
                 if (Thread.currentThread().isInterrupted()) {
                     // the run was cancelled or timed out: stop here rather than keep sending unseen
                     for (int j = i; j < list.size(); j++) {
-                        results.add(new EmailSendResult(j, EmailSendResult.Status.FAILED, null,
-                                which(j, list.get(j)) + " not sent: the batch was interrupted"));
+                        results.add(earlierOr(deliveries, j, list.get(j), new EmailSendResult(j, EmailSendResult.Status.FAILED,
+                                null, which(j, list.get(j)) + " not sent: the batch was interrupted")));
                     }
                     return List.copyOf(results);
                 }
@@ -90,6 +163,13 @@ public final class SmtpSender {
                     mime = build(session, message, credentials, which(i, message));
                 } catch (EmailException e) {
                     results.add(new EmailSendResult(i, EmailSendResult.Status.FAILED, null, e.getMessage()));
+                    continue;
+                }
+                EmailSendResult earlier = deliveries.claim(i, attempt, which(i, message));
+                if (earlier != null) {
+                    log.info("{} was {} by an earlier attempt of this task run; not sending it again", which(i, message),
+                            earlier.sent() ? "sent" : "handed over");
+                    results.add(earlier);
                     continue;
                 }
                 boolean resent = false;
@@ -101,9 +181,10 @@ public final class SmtpSender {
                         } catch (EmailException e) {
                             log.warn("could not reconnect to SMTP server {}; {} message(s) not sent: {}",
                                     credentials.address(), list.size() - i, e.getMessage());
+                            deliveries.notSent(i, attempt);
                             for (int j = i; j < list.size(); j++) {
-                                results.add(new EmailSendResult(j, EmailSendResult.Status.FAILED, null,
-                                        which(j, list.get(j)) + " not sent: " + e.getMessage()));
+                                results.add(earlierOr(deliveries, j, list.get(j), new EmailSendResult(j,
+                                        EmailSendResult.Status.FAILED, null, which(j, list.get(j)) + " not sent: " + e.getMessage())));
                             }
                             return List.copyOf(results);
                         }
@@ -120,6 +201,7 @@ public final class SmtpSender {
                         break;
                     }
                     if (outcome instanceof SmtpConnection.Outcome.Sent sent) {
+                        deliveries.sent(i, sent.messageId(), attempt);
                         results.add(new EmailSendResult(i, EmailSendResult.Status.SENT, sent.messageId(), null));
                         break;
                     }
@@ -130,6 +212,7 @@ public final class SmtpSender {
                         resent = true;
                         continue;
                     }
+                    record(deliveries, i, outcome, mime, attempt);
                     EmailException error = error(outcome);
                     if (!(outcome instanceof SmtpConnection.Outcome.Refused)) {
                         connection = null;
@@ -151,6 +234,12 @@ public final class SmtpSender {
         log.debug("sent {} of {} message(s) via {} ({} reconnect(s))",
                 results.stream().filter(EmailSendResult::sent).count(), list.size(), credentials.address(), reconnects);
         return List.copyOf(results);
+    }
+
+    /** What an earlier attempt of the task run did with message {@code index}, else {@code otherwise}. */
+    private static EmailSendResult earlierOr(Deliveries deliveries, int index, EmailMessage message, EmailSendResult otherwise) {
+        EmailSendResult earlier = deliveries.earlier(index, which(index, message));
+        return earlier != null ? earlier : otherwise;
     }
 
     private static SmtpConnection reconnect(EmailServerCredentials credentials, Session session, Logger log) {
@@ -176,6 +265,9 @@ public final class SmtpSender {
         }
         if (outcome instanceof SmtpConnection.Outcome.LostAfter l) {
             return l.error();
+        }
+        if (outcome instanceof SmtpConnection.Outcome.PartlySent p) {
+            return p.error();
         }
         throw new IllegalStateException("not an error: " + outcome);
     }

@@ -118,7 +118,8 @@ public final class Payloads {
 
     /**
      * The webhook body for a notification: header (severity emoji + subject), body sections,
-     * fields in two columns, a context line with the severity; the fallback text is the header.
+     * fields in two columns, a context line with the severity; the fallback text is the header,
+     * escaped like every mrkdwn text (Slack reads it as mrkdwn), so a subject mentions nobody.
      * Every block keeps to Slack's limits (header 150 characters, a section 3,000, a field 2,000, 10
      * fields per section), the body fills at most {@value #MAX_BODY_SECTIONS} sections and the fields
      * {@value #MAX_FIELDS_TEXT} characters in all, so the whole message is at most
@@ -174,7 +175,8 @@ public final class Payloads {
         blocks.add(context(context));
 
         ObjectNode payload = JSON.createObjectNode();
-        payload.put("text", headline);
+        // the fallback (push notification) text is mrkdwn: escaped, a "<!channel>" in a subject mentions nobody
+        payload.put("text", cutMrkdwn(escape(emoji(n.severity()) + " " + subject), MAX_HEADER, "…"));
         payload.set("blocks", blocks);
         return payload.toString();
     }
