@@ -136,7 +136,9 @@ public final class RetryPolicy {
     /**
      * A copy that retries only errors of these types (or their subtypes). In a flow's policy, a task
      * run (or subflow) that failed with such an error counts as one: the flow sees a
-     * {@link TaskFailedException}, and the type of the error the task's body threw is matched too.
+     * {@link TaskFailedException}, and the type of the error the task's body threw is matched too
+     * (also for a submitted run that failed and was never joined, which fails the flow with a
+     * {@link TaskFutureException}).
      */
     @SafeVarargs
     public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
@@ -335,7 +337,12 @@ public final class RetryPolicy {
     private static Throwable own(Throwable error) {
         Throwable t = error;
         for (int depth = 0; depth < 16; depth++) {
-            Throwable inner = t instanceof TaskFailedException f ? f.thrown() : t instanceof FlowFailedException f ? f.thrown() : null;
+            Throwable inner = t instanceof TaskFailedException f ? f.thrown()
+                    : t instanceof FlowFailedException f ? f.thrown()
+                    // a submitted run that failed unjoined fails its flow with this, its failure as the cause
+                    : t instanceof TaskFutureException && (t.getCause() instanceof TaskFailedException
+                            || t.getCause() instanceof FlowFailedException) ? t.getCause()
+                    : null;
             if (inner == null) {
                 return t;
             }

@@ -18,7 +18,8 @@ public interface TaskFuture<R extends @Nullable Object> {
     /**
      * Waits for the run and returns its result. If no worker has started it yet, the caller runs it
      * itself (inside a run under a concurrency bound, only if that run holds a slot of the bound,
-     * which it lends), so runs joining runs they submitted never deadlock a bounded flow.
+     * which it lends), so runs joining runs they submitted never deadlock a bounded flow. An
+     * {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
