@@ -60,7 +60,8 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
 
     /**
      * A copy whose attempts are stopped at {@code timeout}: the caller gets {@link State#TIMED_OUT}
-     * at the deadline even if the body ignores interruption, and the body's thread is interrupted.
+     * at the deadline even if the body ignores interruption, and the body's thread is interrupted (a
+     * body that goes on regardless may start no more task runs or subflows: see {@link RunTimeoutException}).
      * A timeout longer than about 73 years ({@code ChronoUnit.FOREVER.getDuration()}) is kept as 73
      * years, as are such retry delays: as good as never, without overflowing a deadline.
      */

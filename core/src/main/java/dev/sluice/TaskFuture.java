@@ -52,7 +52,8 @@ public interface TaskFuture<R extends @Nullable Object> {
      * Cancels the run: one not started yet never starts; a running one is interrupted. Either way
      * the run ends {@link State#CANCELLED} at once ({@link #isDone()} is true and {@link #join()}
      * throws the cancellation when this returns), whatever a body that ignores the interrupt does
-     * after; its result is dropped.
+     * after; its result is dropped, and the task runs or subflows it starts are refused with an
+     * {@link IllegalStateException}.
      *
      * @return false if the run had already finished
      */

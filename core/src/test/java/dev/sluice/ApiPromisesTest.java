@@ -99,4 +99,94 @@ class ApiPromisesTest {
         assertThat(run.attempts()).isEqualTo(1);
         assertThat(attempts).hasValue(1);
     }
+    /** Waits for {@code latch} as careless code does: an interrupt is swallowed, and the wait goes on. */
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException ignored) {
+                // careless code: the interrupt of the timeout is lost
+            }
+        }
+    }
+
+    @Test
+    void aFlowBodyLeftRunningPastItsTimeoutStartsNoTaskRunsInTheEndedRun() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch orphanDone = new CountDownLatch(1);
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                .recorder((run, change) -> recorded.add(run.definitionName() + " " + change.state())).build();
+        Task0<String> late = Task.of("late", () -> "x");
+        Flow0<String> flow = Flow.<String>of("stubborn", () -> {
+            try {
+                awaitIgnoringInterrupts(release);
+                for (Runnable start : List.<Runnable>of(late::run, late::submit)) {
+                    try {
+                        start.run();
+                    } catch (RuntimeException e) {
+                        refused.add(e);
+                    }
+                }
+                return "too late";
+            } finally {
+                orphanDone.countDown();
+            }
+        }).withTimeout(Duration.ofMillis(100));
+
+        FlowRun<String> run = runtime.call(flow::runForState);
+        assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+        release.countDown();
+        assertThat(orphanDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // RunTimeoutException: "if it ignores interruption it may still be running, detached from the run"
+        assertThat(run.taskRuns()).isEmpty();
+        assertThat(run.taskRunCount()).isZero();
+        assertThat(recorded).noneMatch(line -> line.startsWith("late"));
+        assertThat(refused).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("flow run '" + run.name() + "' ended TIMED_OUT")
+                .hasMessageContaining("starts no new runs"));
+    }
+
+    @Test
+    void aTaskAttemptLeftRunningPastItsTimeoutStartsNoRunsWhileTheNextAttemptRuns() throws Exception {
+        CountDownLatch secondAttemptIn = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch orphanDone = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home).sleeper(slept::add)
+                .recorder((run, change) -> recorded.add(run.definitionName() + " " + change.state())).build();
+        Task0<String> inner = Task.of("inner", () -> "i");
+        Task0<String> stubborn = Task.<String>of("stubborn", () -> {
+            if (attempts.incrementAndGet() > 1) {
+                secondAttemptIn.countDown();
+                orphanDone.await(10, TimeUnit.SECONDS);
+                return "second";
+            }
+            try {
+                awaitIgnoringInterrupts(release);
+                return inner.run();
+            } catch (RuntimeException e) {
+                refused.add(e);
+                throw e;
+            } finally {
+                orphanDone.countDown();
+            }
+        }).withTimeout(Duration.ofSeconds(10).dividedBy(100)).withRetries(1, Duration.ZERO);
+
+        TaskFuture<String> running = runtime.call(stubborn::submit);
+        assertThat(secondAttemptIn.await(10, TimeUnit.SECONDS)).isTrue();
+        release.countDown();
+
+        assertThat(running.join()).isEqualTo("second");
+        assertThat(orphanDone.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(recorded).noneMatch(line -> line.startsWith("inner"));
+        assertThat(refused).singleElement().satisfies(e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("task run '" + running.run().name() + "' is on attempt 2")
+                .hasMessageContaining("code its attempt 1 left running"));
+    }
 }

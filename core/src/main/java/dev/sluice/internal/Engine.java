@@ -101,9 +101,22 @@ public final class Engine {
         return taskFailed(run, cancelled);
     }
 
+    /**
+     * Refuses to start a run from the body of an attempt that is over: one that timed out or was
+     * cancelled and whose body went on (it ignored the interrupt), so that it starts no task runs or
+     * subflows in a run that ended, or in the run's next attempt.
+     */
+    private static void refuseIfAttemptOver(Frame frame) {
+        String over = frame.attemptOver();
+        if (over != null) {
+            throw new IllegalStateException(over);
+        }
+    }
+
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
         RuntimeState runtime = frame.state();
         runtime.refuseIfClosed();
+        refuseIfAttemptOver(frame);
         FlowRunRecord flow = frame.flow;
         // outside a flow no counter is shared (threads running tasks side by side would contend on it): the name uses the id
         long seq = flow != null ? flow.nextTaskSeq() : -1;
@@ -232,10 +245,11 @@ public final class Engine {
                 run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
             }
             fireRunningHooks(run);
+            Frame body = inner.forAttempt(run.attempts());
             if (run.spec.timeout() == null) {
-                return callBody(run, inner);
+                return callBody(run, body);
             }
-            return invoke(run, inner, () -> callBody(run, inner));
+            return invoke(run, body, () -> callBody(run, body));
         }
     }
 
@@ -322,6 +336,7 @@ public final class Engine {
         FlowRunRecord parent = frame.flow;
         RuntimeState runtime = frame.state();
         runtime.refuseIfClosed();
+        refuseIfAttemptOver(frame);
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
         FlowRunRecord run = new FlowRunRecord(runtime, spec, spec.prepare(args), tags, parent);
         if (parent != null) {
@@ -343,8 +358,9 @@ public final class Engine {
                 run.startAttempt();
                 run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
                 fireRunningHooks(run);
-                return invoke(run, inner, () -> {
-                    Object r = callBody(run, inner);
+                Frame body = inner.forAttempt(run.attempts());
+                return invoke(run, body, () -> {
+                    Object r = callBody(run, body);
                     awaitSubmitted(run);
                     return r;
                 });
