@@ -189,4 +189,44 @@ class ApiPromisesTest {
                 .hasMessageContaining("task run '" + running.run().name() + "' is on attempt 2")
                 .hasMessageContaining("code its attempt 1 left running"));
     }
+    @Test
+    void retryPoliciesThatRetryAlikeAreEqual() {
+        java.util.function.Predicate<Throwable> transientOnly = e -> !(e instanceof IllegalArgumentException);
+        RetryPolicy a = RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10)).withJitter(0.3)
+                .retryOn(IOException.class).abortOn(java.io.FileNotFoundException.class).retryIf(transientOnly);
+        RetryPolicy b = RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10)).withJitter(0.3)
+                .retryOn(IOException.class).abortOn(java.io.FileNotFoundException.class).retryIf(transientOnly);
+
+        assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+        assertThat(Task.of("t", () -> 1).withRetries(3, Duration.ofSeconds(2)).retryPolicy())
+                .isEqualTo(RetryPolicy.fixed(3, Duration.ofSeconds(2)));
+        assertThat(RetryPolicy.fixed(0, Duration.ZERO)).isEqualTo(RetryPolicy.none());
+        assertThat(a).isNotEqualTo(b.withJitter(0.2))
+                .isNotEqualTo(RetryPolicy.exponential(5, Duration.ofMillis(200), 3.0, Duration.ofSeconds(10)).withJitter(0.3)
+                        .retryOn(IOException.class).abortOn(java.io.FileNotFoundException.class).retryIf(transientOnly))
+                .isNotEqualTo(b.retryIf(e -> true))
+                .isNotEqualTo(b.withMaxDuration(Duration.ofMinutes(1)));
+        assertThat(RetryPolicy.delays(Duration.ofSeconds(1), Duration.ofSeconds(10)))
+                .isEqualTo(RetryPolicy.delays(Duration.ofSeconds(1), Duration.ofSeconds(10)))
+                .isNotEqualTo(RetryPolicy.delays(Duration.ofSeconds(10), Duration.ofSeconds(1)));
+        assertThat(a.toString()).contains("exponential from PT0.2S x2.0 up to PT10S", "jitter=0.3", "retryOn=[IOException]",
+                "abortOn=[FileNotFoundException]", "retryIf=1 condition");
+    }
+
+    @Test
+    void cachePoliciesThatCacheAlikeAreEqual() {
+        ResultStore store = ResultStore.inMemory();
+        java.util.function.Function<List<Object>, String> byFirst = args -> String.valueOf(args.get(0));
+        assertThat(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)).excluding("client").storedIn(store))
+                .isEqualTo(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)).excluding("client").storedIn(store))
+                .hasSameHashCodeAs(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)).excluding("client")
+                        .storedIn(store))
+                .isNotEqualTo(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)).excluding("client"))
+                .isNotEqualTo(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(2)).excluding("client").storedIn(store));
+        assertThat(dev.sluice.cache.CachePolicy.key(byFirst).refresh()).isEqualTo(dev.sluice.cache.CachePolicy.key(byFirst).refresh())
+                .isNotEqualTo(dev.sluice.cache.CachePolicy.key(byFirst));
+        assertThat(Task.of("t", (String s) -> 1).withCache(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)))
+                .cachePolicy()).isEqualTo(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
+        assertThat(dev.sluice.cache.CachePolicy.inputs().storedIn(store).toString()).contains("stored in");
+    }
 }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether and how a task's results are cached. Caching is opt-in: a task is cached only when given
- * a policy with {@code task.withCache(...)}. Immutable; each method returns a copy.
+ * a policy with {@code task.withCache(...)}. Immutable; each method returns a copy. Policies that
+ * cache alike are {@link #equals equal}.
  *
  * <pre>{@code
  * Task<String, Report> report = Task.of("report", (String city) -> build(city))
@@ -185,6 +186,28 @@ public final class CachePolicy {
         }
     }
 
+    /**
+     * Two policies are equal when they cache alike: the same kind, the same key function object,
+     * exclusions, expiry, refresh and store.
+     */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CachePolicy p)) {
+            return false;
+        }
+        return kind == p.kind && Objects.equals(keyFunction, p.keyFunction) && excludedNames.equals(p.excludedNames)
+                && excludedIndexes.equals(p.excludedIndexes) && Objects.equals(expiry, p.expiry) && refresh == p.refresh
+                && Objects.equals(store, p.store);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, keyFunction, excludedNames, excludedIndexes, expiry, refresh, store);
+    }
+
     @Override
     public String toString() {
         if (kind == Kind.NONE) {
@@ -203,6 +226,9 @@ public final class CachePolicy {
         }
         if (refresh) {
             parts.add("refresh");
+        }
+        if (store != null) {
+            parts.add("stored in " + store);
         }
         return "CachePolicy[" + String.join(", ", parts) + "]";
     }
