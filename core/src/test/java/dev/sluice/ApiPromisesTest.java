@@ -229,4 +229,25 @@ class ApiPromisesTest {
                 .cachePolicy()).isEqualTo(dev.sluice.cache.CachePolicy.inputs().expireAfter(Duration.ofHours(1)));
         assertThat(dev.sluice.cache.CachePolicy.inputs().storedIn(store).toString()).contains("stored in");
     }
+    @Test
+    void aHookThatOverflowsItsStackIsLoggedAndTheNextHookStillRuns() {
+        List<String> called = new CopyOnWriteArrayList<>();
+        Task0<String> task = Task.of("hooked", () -> "x")
+                .onCompletion(run -> {
+                    throw new StackOverflowError("hook recursed");
+                })
+                .onCompletion(run -> called.add("second"));
+
+        assertThat(runtime().call(task::run)).isEqualTo("x");
+
+        // Hook: "A hook that throws is logged and never changes the run's outcome"
+        Run run = runtime().recentRuns().runs().get(0);
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(called).containsExactly("second");
+        assertThat(run.logs()).anySatisfy(line -> {
+            assertThat(line.level()).isEqualTo("ERROR");
+            assertThat(line.message()).contains("onCompletion hook of task 'hooked'", "StackOverflowError: hook recursed");
+            assertThat(line.error()).contains("hook recursed");
+        });
+    }
 }

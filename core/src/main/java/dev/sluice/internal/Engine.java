@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -621,7 +622,10 @@ public final class Engine {
             } catch (InterruptedException e) {
                 interrupted = true; // the hooks still get their time; the interrupt is kept for the caller
             } catch (ExecutionException e) {
-                break; // fire() logs what hooks throw; only an Error gets here, and it was logged by the pool
+                // fire() logs what hooks throw; only what escaped it (a failure of the logging itself) gets here
+                LoggerFactory.getLogger(Engine.class).error("the {} hook(s) of {} run '{}' failed", names(events),
+                        run.spec.kind().word(), run.name(), e.getCause());
+                break;
             } catch (TimeoutException e) {
                 late.set(true);
                 run.logger().warn("{} hook(s) of {} '{}' (run '{}') still running after {} (the hook timeout): the run's"
@@ -663,8 +667,15 @@ public final class Engine {
             try {
                 hook.call((Run) run);
             } catch (Throwable t) {
-                if (t instanceof VirtualMachineError vme) {
-                    throw vme;
+                if (t instanceof VirtualMachineError) {
+                    // a stack overflow (or out of memory) in the hook: said loudly, and the next hooks still run
+                    try {
+                        run.logger().error("{} hook of {} '{}' (run '{}') crashed with {}; the run's outcome is unchanged",
+                                event.method(), run.spec.kind().word(), run.spec.name(), run.name(), summary(t), t);
+                    } catch (Throwable logFailure) {
+                        t.addSuppressed(logFailure);
+                    }
+                    continue;
                 }
                 if (t instanceof NotificationException) {
                     // a Notify that raises on failure (raiseOnFailure): a notification that never went out is an error
