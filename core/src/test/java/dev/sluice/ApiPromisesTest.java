@@ -250,4 +250,32 @@ class ApiPromisesTest {
             assertThat(line.error()).contains("hook recursed");
         });
     }
+    @Test
+    void aRecorderThatThrowsAnErrorNeverChangesTheRun() {
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                .recorder(new RunRecorder() {
+                    @Override
+                    public void stateChanged(Run run, StateChange change) {
+                        throw new NoClassDefFoundError("org/example/MissingDriver"); // a recorder missing a dependency
+                    }
+
+                    @Override
+                    public void logged(Run run, LogLine line) {
+                        throw new NoClassDefFoundError("org/example/MissingDriver");
+                    }
+                }).build();
+        Task0<String> task = Task.of("plain", () -> {
+            RunContext.logger().info("working");
+            return "x";
+        });
+        Flow0<String> flow = Flow.of("holder", () -> task.run() + task.submit().join());
+
+        // RunRecorder: "A recorder that throws is logged and never changes the run"
+        assertThat(runtime.call(task::run)).isEqualTo("x");
+        assertThat(runtime.call(() -> task.submit().join())).isEqualTo("x");
+        FlowRun<String> run = runtime.call(flow::runForState);
+        assertThat(run.state()).isEqualTo(State.COMPLETED);
+        assertThat(run.result()).isEqualTo("xx");
+        assertThat(runtime.recentRuns().runs()).hasSize(3).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+    }
 }
