@@ -229,6 +229,7 @@ public final class SluiceRuntime implements AutoCloseable {
      * runtime is closed. Runs going on when it closes are not stopped, and what they had submitted
      * still runs; but a run that fails from then on (because it was refused a submit or a subflow,
      * say) is not retried: it ends {@link State#FAILED} with that error, and runs no attempt again.
+     * Nor does a run that was waiting to retry when the runtime closed: it ends with its last failure.
      */
     @Override
     public void close() {

@@ -278,4 +278,27 @@ class ApiPromisesTest {
         assertThat(run.result()).isEqualTo("xx");
         assertThat(runtime.recentRuns().runs()).hasSize(3).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
     }
+    @Test
+    void aRunWaitingToRetryWhenItsRuntimeClosesMakesNoFurtherAttempt() {
+        java.util.concurrent.atomic.AtomicReference<SluiceRuntime> closing = new java.util.concurrent.atomic.AtomicReference<>();
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                .sleeper(wait -> closing.get().close()) // the runtime closes while the run waits out its retry delay
+                .build();
+        closing.set(runtime);
+        AtomicInteger attempts = new AtomicInteger();
+        Task0<String> task = Task.<String>of("flaky", () -> {
+            attempts.incrementAndGet();
+            throw new IOException("down");
+        }).withRetries(2, Duration.ofSeconds(1));
+
+        Throwable thrown = catchThrowable(() -> runtime.call(task::run));
+
+        // SluiceRuntime.close: a run going on is not retried under the closed runtime
+        assertThat(attempts).hasValue(1);
+        assertThat(thrown).isInstanceOf(TaskFailedException.class)
+                .hasMessageContaining("ended FAILED after 1 attempt")
+                .hasMessageContaining("closed while it waited to retry");
+        assertThat(((TaskFailedException) thrown).run().history()).extracting(StateChange::state)
+                .containsExactly(State.PENDING, State.RUNNING, State.RETRYING, State.FAILED);
+    }
 }

@@ -297,6 +297,13 @@ public final class Engine {
             }
         }
 
+        @Override
+        public @Nullable String stopAfterWait() {
+            return run.runtime.isClosed()
+                    ? "its runtime was closed while it waited to retry, so no retry follows (it would run under a closed runtime)"
+                    : null;
+        }
+
         /** Why the retries stopped before the policy's last one, if they did. */
         @Nullable String stoppedBecause() {
             return stoppedBecause;
