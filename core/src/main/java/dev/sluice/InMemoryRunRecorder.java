@@ -163,16 +163,22 @@ public final class InMemoryRunRecorder implements RunRecorder {
             this.owner = new java.lang.ref.WeakReference<>(owner);
         }
 
-        synchronized void add(Run run) {
-            if (stack == NO_RUNS) {
-                stack = new Run[PAD + 8 + PAD];
-                register(this);
-            } else if (PAD + depth == stack.length - PAD) {
-                Run[] bigger = new Run[PAD + depth * 2 + PAD];
-                System.arraycopy(stack, PAD, bigger, PAD, depth);
-                stack = bigger;
+        void add(Run run) {
+            boolean first;
+            synchronized (this) {
+                first = stack == NO_RUNS;
+                if (first) {
+                    stack = new Run[PAD + 8 + PAD];
+                } else if (PAD + depth == stack.length - PAD) {
+                    Run[] bigger = new Run[PAD + depth * 2 + PAD];
+                    System.arraycopy(stack, PAD, bigger, PAD, depth);
+                    stack = bigger;
+                }
+                stack[PAD + depth++] = run;
             }
-            stack[PAD + depth++] = run;
+            if (first) {
+                register(this); // outside this thread's lock: registering may look at (lock) other threads' parts
+            }
         }
 
         synchronized boolean remove(Run run) {

@@ -298,4 +298,34 @@ class RecorderTest {
             assertThat(runtime.recentRuns().runs()).hasSize(10);
         }
     }
+    @Test
+    void manyThreadsStartingTheirFirstRunsAtOnceAreAllKept() throws Exception {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recentRuns(1_000).build()) {
+            Task<Integer, Integer> echo = Task.of("echo", (Integer i) -> i);
+            for (int wave = 0; wave < 8; wave++) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < 64; t++) {
+                    int n = wave * 64 + t;
+                    Thread thread = new Thread(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        runtime.call(() -> echo.run(n));
+                    });
+                    threads.add(thread);
+                    thread.start();
+                }
+                go.countDown();
+                for (Thread thread : threads) {
+                    thread.join(10_000);
+                    assertThat(thread.isAlive()).as("a thread still running its first run").isFalse();
+                }
+            }
+
+            assertThat(runtime.recentRuns().runs()).hasSize(512).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+        }
+    }
 }
