@@ -53,7 +53,8 @@ public final class SluiceRuntime implements AutoCloseable {
     private final RuntimeState state;
 
     private SluiceRuntime(Builder b) {
-        this.state = new RuntimeState(this, b.home, b.environment, b.blockStore, b.recorders, b.recentRuns,
+        this.state = new RuntimeState(this, b.home, b.environment, b.blockStore, b.recorders,
+                b.recentRuns != null ? b.recentRuns : recentRunsProperty(),
                 b.resultStore, b.clock, b.sleeper, b.executor, b.hookTimeout);
         if (b.extensions) {
             state.addExtensions();
@@ -236,6 +237,24 @@ public final class SluiceRuntime implements AutoCloseable {
         state.close();
     }
 
+    /** The {@code sluice.recentRuns} system property, else 1,000. */
+    private static int recentRunsProperty() {
+        String value = System.getProperty("sluice.recentRuns");
+        if (value == null) {
+            return 1_000;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= 1) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("the system property sluice.recentRuns must be a whole number >= 1, was '" + value
+                + "'; it is how many finished runs a runtime keeps in memory (SluiceRuntime.Builder.recentRuns sets it in code)");
+    }
+
     @Override
     public String toString() {
         return "SluiceRuntime[home=" + state.home() + ", blocks=" + state.blockStore().description() + "]";
@@ -294,7 +313,7 @@ public final class SluiceRuntime implements AutoCloseable {
         private @Nullable Map<String, String> environment;
         private @Nullable BlockStore blockStore;
         private final List<RunRecorder> recorders = new ArrayList<>();
-        private int recentRuns = Integer.getInteger("sluice.recentRuns", 1_000);
+        private @Nullable Integer recentRuns;
         private @Nullable ResultStore resultStore;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.system();
@@ -346,7 +365,10 @@ public final class SluiceRuntime implements AutoCloseable {
             return this;
         }
 
-        /** How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps (default 1,000, or {@code sluice.recentRuns}). */
+        /**
+         * How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps (default 1,000, or the
+         * system property {@code sluice.recentRuns}, which {@link #build()} refuses unless it is a whole number >= 1).
+         */
         public Builder recentRuns(int limit) {
             if (limit < 1) {
                 throw new IllegalArgumentException("recentRuns must be >= 1, was " + limit);

@@ -301,4 +301,29 @@ class ApiPromisesTest {
         assertThat(((TaskFailedException) thrown).run().history()).extracting(StateChange::state)
                 .containsExactly(State.PENDING, State.RUNNING, State.RETRYING, State.FAILED);
     }
+    @Test
+    void aBadRecentRunsPropertyIsRefusedNamingTheProperty() {
+        String before = System.getProperty("sluice.recentRuns");
+        try {
+            for (String bad : List.of("0", "-5", "lots")) {
+                System.setProperty("sluice.recentRuns", bad);
+                assertThat(catchThrowable(() -> SluiceRuntime.builder().withoutExtensions().home(home).build()))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("sluice.recentRuns must be a whole number >= 1, was '" + bad + "'");
+            }
+            System.setProperty("sluice.recentRuns", "7");
+            try (SluiceRuntime fromProperty = SluiceRuntime.builder().withoutExtensions().home(home).build()) {
+                assertThat(fromProperty.recentRuns().limit()).isEqualTo(7);
+            }
+            try (SluiceRuntime set = SluiceRuntime.builder().withoutExtensions().home(home).recentRuns(3).build()) {
+                assertThat(set.recentRuns().limit()).as("the builder's value wins").isEqualTo(3);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("sluice.recentRuns");
+            } else {
+                System.setProperty("sluice.recentRuns", before);
+            }
+        }
+    }
 }
