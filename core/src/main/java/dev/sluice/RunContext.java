@@ -100,7 +100,8 @@ public final class RunContext {
     /**
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
      * of your own: code run through the snapshot on another thread logs to the same run, loads
-     * blocks from the same runtime, and its runs are part of the same flow run.
+     * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
+     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
      *
      * <pre>{@code
      * RunContext.Snapshot here = RunContext.snapshot();

@@ -70,12 +70,12 @@ public final class Frame {
                 return null;
             }
             return "flow run '" + f.name() + "' ended " + f.state() + ": code it left running (a body that went on"
-                    + " past its timeout or cancellation) starts no new runs in it";
+                    + " past its timeout or cancellation, or a thread given its context) starts no new runs in it";
         }
         return run.spec.kind().word() + " run '" + run.name() + "' "
                 + (state.isTerminal() ? "ended " + state : "is on attempt " + run.attempts())
                 + ": code its attempt " + attempt + " left running (a body that went on past its timeout or"
-                + " cancellation) starts no new runs in it";
+                + " cancellation, or a thread given its context) starts no new runs in it";
     }
 
     public static Frame current() {
