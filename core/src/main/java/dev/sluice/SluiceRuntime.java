@@ -397,7 +397,9 @@ public final class SluiceRuntime implements AutoCloseable {
 
         /**
          * The executor submitted tasks run on (default: virtual threads on JDK 21+, else a pool of
-         * {@code sluice.workerThreads} threads, 256 by default). Not shut down by {@link SluiceRuntime#close()}.
+         * {@code sluice.workerThreads} threads, 256 by default). Not shut down by {@link SluiceRuntime#close()}; keep
+         * it open while the runtime is used: a submit it refuses throws an {@link IllegalStateException} saying so,
+         * and its run ends {@link State#FAILED}.
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

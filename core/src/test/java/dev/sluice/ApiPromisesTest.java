@@ -326,4 +326,20 @@ class ApiPromisesTest {
             }
         }
     }
+    @Test
+    void aSubmitRefusedByAGivenExecutorEndsTheRunAndSaysWhy() {
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        executor.shutdown(); // the application shut its pool down before the runtime
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home).executor(executor).build();
+        Task0<String> task = Task.of("refused", () -> "x");
+
+        Throwable thrown = catchThrowable(() -> runtime.call(task::submit));
+
+        assertThat(thrown).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("task run '")
+                .hasMessageContaining("the executor submitted tasks run on refused it")
+                .hasMessageContaining("SluiceRuntime.Builder.executor");
+        assertThat(runtime.recentRuns().runs()).singleElement()
+                .satisfies(run -> assertThat(run.state()).as("not SCHEDULED for ever").isEqualTo(State.FAILED));
+    }
 }

@@ -58,12 +58,13 @@ public final class Engine {
                 run.runtime.workers().tasks().execute(job);
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            if (!run.runtime.isClosed()) {
-                throw e;
-            }
-            IllegalStateException closed = run.runtime.closedError(); // closed since the check in newTaskRun
-            future.abandon(closed);
-            throw closed;
+            IllegalStateException refused = run.runtime.isClosed()
+                    ? run.runtime.closedError() // closed since the check in newTaskRun
+                    : new IllegalStateException("task run '" + run.name() + "' cannot start: the executor submitted tasks"
+                            + " run on refused it (" + e.getMessage() + "); an executor given to SluiceRuntime.Builder.executor"
+                            + " must stay open, and take every task, as long as the runtime is used", e);
+            future.abandon(refused); // the run ends FAILED, not SCHEDULED for ever
+            throw refused;
         }
         return future;
     }
