@@ -78,7 +78,9 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
      * A copy whose runs are named from a template such as {@code "load-{table}"}, filled from
      * the parameters (see {@link #withParameterNames}). Placeholders are checked against the
      * parameter names when the task or flow is called, so {@code withRunName} and
-     * {@code withParameterNames} may come in any order.
+     * {@code withParameterNames} may come in any order. A {@code null} value fills in as {@code null},
+     * a control character (a line break) as a space, and a name that comes out blank is replaced by
+     * the default name.
      *
      * @throws IllegalArgumentException (at the call) for a placeholder that names no parameter
      */

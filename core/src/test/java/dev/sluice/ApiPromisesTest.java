@@ -342,4 +342,20 @@ class ApiPromisesTest {
         assertThat(runtime.recentRuns().runs()).singleElement()
                 .satisfies(run -> assertThat(run.state()).as("not SCHEDULED for ever").isEqualTo(State.FAILED));
     }
+    @Test
+    void runNamesFromOddParameterValuesStayOneLineAndNeverBlank() {
+        Task<String, String> task = Task.of("load", (String table) -> table).withParameterNames("table").withRunName("{table}");
+        record Day(String city, Integer day) {
+        }
+        Task<Day, String> byRecord = Task.of("report", (Day d) -> "r").withRunName("report-{city}-{day}");
+
+        TaskFuture<String> blank = runtime().call(() -> task.submit(""));
+        TaskFuture<String> twoLines = runtime().call(() -> task.submit("sales\nFAKE LOG LINE"));
+        TaskFuture<String> nulls = runtime().call(() -> byRecord.submit(new Day("Boston", null)));
+        Futures.all(List.of(blank, twoLines, nulls));
+
+        assertThat(blank.run().name()).as("a blank name is replaced by the default").isNotBlank().startsWith("load-");
+        assertThat(twoLines.run().name()).isEqualTo("sales FAKE LOG LINE");
+        assertThat(nulls.run().name()).isEqualTo("report-Boston-null");
+    }
 }

@@ -426,6 +426,9 @@ public abstract class RunRecord implements Run {
                 n = x.name;
                 if (n == null) {
                     n = args instanceof Object[] live ? spec.runName(live) : defaultName();
+                    if (n.isBlank()) {
+                        n = defaultName(); // the template filled with empty values names nothing
+                    }
                     x.name = n;
                 }
             }
