@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * records and POJOs by property, sets in sorted order, {@code java.time} values as ISO text,
  * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Equal
  * inputs give equal keys in every JVM; a {@link Secret} contributes an HMAC of its value under a
- * key kept in {@code $SLUICE_HOME/cache-hmac.key}, never the value (so machines share such keys only
+ * key kept in {@code cache-hmac.key} in the runtime's home ({@code $SLUICE_HOME} by default), never the value (so machines share such keys only
  * if they share that file). An argument that cannot be hashed is a
  * {@link CacheKeyException}, never a silent miss. Change the task's version when the body changes
  * what it returns for the same inputs.
@@ -130,7 +130,10 @@ public final class CachePolicy {
         return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, expiry, true, store);
     }
 
-    /** A copy keeping results in {@code store} instead of {@link ResultStore#files()}. */
+    /**
+     * A copy keeping results in {@code store} instead of the runtime's
+     * ({@link dev.sluice.SluiceRuntime#resultStore()}, by default {@link ResultStore#files()}).
+     */
     public CachePolicy storedIn(ResultStore store) {
         Objects.requireNonNull(store, "store");
         requireCaching("storedIn");
@@ -167,7 +170,7 @@ public final class CachePolicy {
         return refresh;
     }
 
-    /** The store, if not the default {@link ResultStore#files()}. */
+    /** The store, if not the runtime's ({@link dev.sluice.SluiceRuntime#resultStore()}). */
     public Optional<ResultStore> store() {
         return Optional.ofNullable(store);
     }
