@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code withVersion}) and the canonical JSON of its arguments: map entries and properties sorted,
  * records and POJOs by property, sets in sorted order, {@code java.time} values as ISO text,
  * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Equal
- * inputs give equal keys in every JVM; a {@link Secret} contributes an HMAC of its value under a
+ * inputs give equal keys in every JVM; a {@link dev.sluice.block.Secret} contributes an HMAC of its value under a
  * key kept in {@code cache-hmac.key} in the runtime's home ({@code $SLUICE_HOME} by default), never the value (so machines share such keys only
  * if they share that file). An argument that cannot be hashed is a
  * {@link CacheKeyException}, never a silent miss. Change the task's version when the body changes
