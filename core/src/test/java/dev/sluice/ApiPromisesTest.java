@@ -358,4 +358,72 @@ class ApiPromisesTest {
         assertThat(twoLines.run().name()).isEqualTo("sales FAKE LOG LINE");
         assertThat(nulls.run().name()).isEqualTo("report-Boston-null");
     }
+    @Test
+    void anExpiryOfForeverIsAsGoodAsNever() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        runtime = SluiceRuntime.builder().withoutExtensions().home(home).clock(clock).resultStore(ResultStore.inMemory()).build();
+        for (Duration forever : List.of(java.time.temporal.ChronoUnit.FOREVER.getDuration(), Duration.ofSeconds(Long.MAX_VALUE))) {
+            AtomicInteger computed = new AtomicInteger();
+            Task<String, String> task = Task.of("forever-" + forever.getSeconds(), (String s) -> s + computed.incrementAndGet())
+                    .withCache(dev.sluice.cache.CachePolicy.inputs().expireAfter(forever));
+
+            TaskFuture<String> first = runtime.call(() -> task.submit("a"));
+            assertThat(first.join()).isEqualTo("a1");
+            now.set(now.get().plus(Duration.ofDays(3_650)));
+            TaskFuture<String> second = runtime.call(() -> task.submit("a"));
+
+            assertThat(second.join()).isEqualTo("a1");
+            assertThat(second.state()).isEqualTo(State.CACHED);
+            assertThat(task.cachePolicy().expiry()).hasValueSatisfying(d -> assertThat(d.toDays()).isGreaterThan(365L * 70));
+        }
+    }
+    @Test
+    void aResultStoreMissingAClassItNeedsIsAMissNeverAFailure() {
+        ResultStore broken = new ResultStore() {
+            @Override
+            public java.util.Optional<dev.sluice.cache.CachedResult> read(String key) {
+                throw new NoClassDefFoundError("com/example/StoreClient");
+            }
+
+            @Override
+            public void write(dev.sluice.cache.CachedResult entry) {
+                throw new NoClassDefFoundError("com/example/StoreClient");
+            }
+
+            @Override
+            public boolean delete(String key) {
+                throw new NoClassDefFoundError("com/example/StoreClient");
+            }
+
+            @Override
+            public Lock lock(String key) {
+                throw new NoClassDefFoundError("com/example/StoreClient");
+            }
+        };
+        AtomicInteger computed = new AtomicInteger();
+        Task<String, String> task = Task.of("stored-badly", (String s) -> s + computed.incrementAndGet())
+                .withCache(dev.sluice.cache.CachePolicy.inputs().storedIn(broken));
+
+        // ResultStore: "The engine treats a store failure as a cache miss (logged), never as a failure of the task"
+        assertThat(runtime().call(() -> task.run("a"))).isEqualTo("a1");
+        assertThat(runtime().call(() -> task.run("a"))).isEqualTo("a2");
+        assertThat(runtime().recentRuns().runs()).hasSize(2).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+    }
 }

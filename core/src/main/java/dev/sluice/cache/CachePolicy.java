@@ -110,14 +110,20 @@ public final class CachePolicy {
         return new CachePolicy(kind, keyFunction, excludedNames, Set.copyOf(indexes), expiry, refresh, store);
     }
 
-    /** A copy whose entries are used for {@code expiry} after they were stored, then recomputed. */
+    /**
+     * A copy whose entries are used for {@code expiry} after they were stored, then recomputed. An
+     * expiry longer than about 73 years ({@code ChronoUnit.FOREVER.getDuration()}, say) is kept as 73
+     * years: as good as never.
+     */
     public CachePolicy expireAfter(Duration expiry) {
         Objects.requireNonNull(expiry, "expiry");
         requireCaching("expireAfter");
         if (expiry.isZero() || expiry.isNegative()) {
             throw new IllegalArgumentException("expiry must be positive, was " + expiry);
         }
-        return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, expiry, refresh, store);
+        // longer than about 73 years is as good as never, and kept as that (ChronoUnit.FOREVER's duration, say)
+        return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, dev.sluice.internal.Durations.capped(expiry),
+                refresh, store);
     }
 
     /**

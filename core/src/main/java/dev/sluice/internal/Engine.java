@@ -165,6 +165,16 @@ public final class Engine {
                 Thread.currentThread().interrupt();
             }
             throw taskFailed(run, f.error, f.stoppedBecause);
+        } catch (RuntimeException | Error fault) {
+            // a fault outside the body's attempts (in the cache's bookkeeping, say): the run still ends, never PENDING for ever
+            State verdict = fault instanceof Error ? State.CRASHED : State.FAILED;
+            if (future == null || future.claimEnd()) {
+                end(run, verdict, fault);
+            }
+            if (fault instanceof Error e) {
+                throw e;
+            }
+            throw taskFailed(run, fault);
         }
         if (future == null || future.claimEnd()) {
             end(run, state, null);
