@@ -155,14 +155,16 @@ public final class SluiceRuntime implements AutoCloseable {
     /**
      * The shared JDK HTTP client of this runtime for {@code connectTimeout}: HTTP/1.1 or 2, never
      * following redirects itself (callers decide, so credentials never go to another host).
-     * Reused by every call that asks for the same timeout, closed with the runtime.
+     * Reused by every call that asks for the same timeout, closed with the runtime. A timeout longer
+     * than about 73 years is kept as 73 years, as good as never.
      */
     public HttpClient httpClient(Duration connectTimeout) {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
         }
-        return state.httpClient(connectTimeout);
+        // longer than about 73 years is as good as never (the JDK's client overflows on ChronoUnit.FOREVER's duration)
+        return state.httpClient(dev.sluice.internal.Durations.capped(connectTimeout));
     }
 
     /**

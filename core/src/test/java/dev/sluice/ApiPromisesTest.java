@@ -426,4 +426,27 @@ class ApiPromisesTest {
         assertThat(runtime().call(() -> task.run("a"))).isEqualTo("a2");
         assertThat(runtime().recentRuns().runs()).hasSize(2).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
     }
+    @Test
+    void anHttpClientWithAConnectTimeoutOfForeverConnects() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on the client's side
+                }
+            });
+            answer.start();
+            java.net.http.HttpClient client = runtime().httpClient(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+
+            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.getLocalPort() + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.body()).isEqualTo("ok"); // it failed with "ConnectException: long overflow"
+            answer.join(10_000);
+        }
+    }
 }
