@@ -259,15 +259,31 @@ public final class InMemoryRunRecorder implements RunRecorder {
         return all;
     }
 
-    /** A recorder keeping at most {@code limit} finished top-level runs and 100,000 task runs in them. */
+    /** The largest {@link #limit()}: the recorder holds a slot per kept run from the start. */
+    public static final int MAX_LIMIT = 10_000_000;
+
+    /**
+     * A recorder keeping at most {@code limit} finished top-level runs and 100,000 task runs in them.
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1 or above {@link #MAX_LIMIT}
+     */
     public InMemoryRunRecorder(int limit) {
         this(limit, 100_000);
     }
 
-    /** A recorder keeping at most {@code limit} finished top-level runs and {@code maxTaskRuns} task runs in them. */
+    /**
+     * A recorder keeping at most {@code limit} finished top-level runs and {@code maxTaskRuns} task runs in them.
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1 or above {@link #MAX_LIMIT}, or {@code maxTaskRuns} below 1
+     */
     public InMemoryRunRecorder(int limit, long maxTaskRuns) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        if (limit > MAX_LIMIT) {
+            // the recorder keeps an array of limit slots from the start: Integer.MAX_VALUE ran the JVM out of memory
+            throw new IllegalArgumentException("limit must be <= " + MAX_LIMIT + ", was " + limit + "; to keep every run,"
+                    + " record runs in a database (sluice-history) instead of in memory");
         }
         if (maxTaskRuns < 1) {
             throw new IllegalArgumentException("maxTaskRuns must be >= 1, was " + maxTaskRuns);

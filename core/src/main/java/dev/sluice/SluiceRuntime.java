@@ -247,13 +247,14 @@ public final class SluiceRuntime implements AutoCloseable {
         }
         try {
             int limit = Integer.parseInt(value.trim());
-            if (limit >= 1) {
+            if (limit >= 1 && limit <= InMemoryRunRecorder.MAX_LIMIT) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new IllegalArgumentException("the system property sluice.recentRuns must be a whole number >= 1, was '" + value
+        throw new IllegalArgumentException("the system property sluice.recentRuns must be a whole number from 1 to "
+                + InMemoryRunRecorder.MAX_LIMIT + ", was '" + value
                 + "'; it is how many finished runs a runtime keeps in memory (SluiceRuntime.Builder.recentRuns sets it in code)");
     }
 
@@ -368,12 +369,17 @@ public final class SluiceRuntime implements AutoCloseable {
         }
 
         /**
-         * How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps (default 1,000, or the
-         * system property {@code sluice.recentRuns}, which {@link #build()} refuses unless it is a whole number >= 1).
+         * How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps, from 1 to
+         * {@link InMemoryRunRecorder#MAX_LIMIT} (default 1,000, or the system property {@code sluice.recentRuns},
+         * which {@link #build()} refuses unless it is a whole number in that range).
          */
         public Builder recentRuns(int limit) {
             if (limit < 1) {
                 throw new IllegalArgumentException("recentRuns must be >= 1, was " + limit);
+            }
+            if (limit > InMemoryRunRecorder.MAX_LIMIT) {
+                throw new IllegalArgumentException("recentRuns must be <= " + InMemoryRunRecorder.MAX_LIMIT + ", was " + limit
+                        + "; to keep every run, record runs in a database (sluice-history) instead of in memory");
             }
             this.recentRuns = limit;
             return this;

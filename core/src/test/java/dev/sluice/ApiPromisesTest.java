@@ -305,11 +305,11 @@ class ApiPromisesTest {
     void aBadRecentRunsPropertyIsRefusedNamingTheProperty() {
         String before = System.getProperty("sluice.recentRuns");
         try {
-            for (String bad : List.of("0", "-5", "lots")) {
+            for (String bad : List.of("0", "-5", "lots", "2147483647")) {
                 System.setProperty("sluice.recentRuns", bad);
                 assertThat(catchThrowable(() -> SluiceRuntime.builder().withoutExtensions().home(home).build()))
                         .isInstanceOf(IllegalArgumentException.class)
-                        .hasMessageContaining("sluice.recentRuns must be a whole number >= 1, was '" + bad + "'");
+                        .hasMessageContaining("sluice.recentRuns must be a whole number from 1 to 10000000, was '" + bad + "'");
             }
             System.setProperty("sluice.recentRuns", "7");
             try (SluiceRuntime fromProperty = SluiceRuntime.builder().withoutExtensions().home(home).build()) {
@@ -448,5 +448,14 @@ class ApiPromisesTest {
             assertThat(response.body()).isEqualTo("ok"); // it failed with "ConnectException: long overflow"
             answer.join(10_000);
         }
+    }
+    @Test
+    void aRecentRunsLimitTooBigToHoldIsRefusedNotAnOutOfMemoryError() {
+        assertThat(catchThrowable(() -> SluiceRuntime.builder().recentRuns(Integer.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recentRuns must be <= 10000000, was 2147483647")
+                .hasMessageContaining("sluice-history");
+        assertThat(catchThrowable(() -> new InMemoryRunRecorder(Integer.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be <= 10000000");
     }
 }
