@@ -458,4 +458,26 @@ class ApiPromisesTest {
         assertThat(catchThrowable(() -> new InMemoryRunRecorder(Integer.MAX_VALUE)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be <= 10000000");
     }
+    @Test
+    void aRunAttributeMayBeMadeFromAnotherAndIsMadeOncePerRun() {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger attempts = new AtomicInteger();
+        for (int i = 0; i < 200; i++) { // fresh keys each time: their hashes decide whether they share a bin
+            RunContext.Key<String> config = RunContext.Key.of("config");
+            RunContext.Key<String> client = RunContext.Key.of("client");
+            Task0<String> task = Task.<String>of("nested", () -> {
+                String c = RunContext.attribute(client, () -> {
+                    made.incrementAndGet();
+                    return "client of " + RunContext.attribute(config, () -> "settings");
+                });
+                if (attempts.incrementAndGet() % 2 == 1) {
+                    throw new IOException("first attempt fails");
+                }
+                return c;
+            }).withRetries(1, Duration.ZERO);
+
+            assertThat(runtime().call(task::run)).isEqualTo("client of settings");
+        }
+        assertThat(made).as("once per run, whatever its attempts").hasValue(200);
+    }
 }
