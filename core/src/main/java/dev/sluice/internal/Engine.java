@@ -208,7 +208,8 @@ public final class Engine {
         RetryPolicy policy = spec.retryPolicy();
         int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
         boolean retrying = outer.retrying || retries > 0;
-        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held);
+        // the body's frame of the first attempt (later attempts get their own: see Frame.attempt)
+        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held, 1);
         TaskAttempts attempts = new TaskAttempts(run, policy, inner);
         attempts.startsWhenCreated = startsWhenCreated;
         try {
@@ -257,7 +258,8 @@ public final class Engine {
                 run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
             }
             fireRunningHooks(run);
-            Frame body = inner.forAttempt(run.attempts());
+            int n = run.attempts();
+            Frame body = n == 1 ? inner : inner.forAttempt(n);
             if (run.spec.timeout() == null) {
                 return callBody(run, body);
             }

@@ -38,7 +38,7 @@ public final class Frame {
         this(runtime, flow, task, tags, retrying, held, 0);
     }
 
-    private Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
+    Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
             boolean retrying, @Nullable Dispatcher held, int attempt) {
         this.runtime = runtime;
         this.flow = flow;
