@@ -60,7 +60,8 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
 
     /**
      * A copy whose attempts are stopped at {@code timeout}: the caller gets {@link State#TIMED_OUT}
-     * at the deadline even if the body ignores interruption, and the body's thread is interrupted.
+     * at the deadline even if the body ignores interruption, and the body's thread is interrupted (a
+     * body that goes on regardless may start no more task runs or subflows: see {@link RunTimeoutException}).
      * A timeout longer than about 73 years ({@code ChronoUnit.FOREVER.getDuration()}) is kept as 73
      * years, as are such retry delays: as good as never, without overflowing a deadline.
      */
@@ -77,7 +78,9 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
      * A copy whose runs are named from a template such as {@code "load-{table}"}, filled from
      * the parameters (see {@link #withParameterNames}). Placeholders are checked against the
      * parameter names when the task or flow is called, so {@code withRunName} and
-     * {@code withParameterNames} may come in any order.
+     * {@code withParameterNames} may come in any order. A {@code null} value fills in as {@code null},
+     * a control character (a line break) as a space, and a name that comes out blank is replaced by
+     * the default name.
      *
      * @throws IllegalArgumentException (at the call) for a placeholder that names no parameter
      */

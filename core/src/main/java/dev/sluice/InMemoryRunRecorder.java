@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Safe for concurrent use without a shared lock or counter on the common path, so threads running
  * standalone tasks side by side do not slow each other down: each thread keeps the runs it runs now
- * apart, and numbers the runs it finishes from a block of its own, so across threads "the most
- * recent" is exact to within a few runs per thread.
+ * apart, and numbers the runs it finishes from a block of its own (once it finished a few: a thread
+ * that ends a run or two, such as a thread per request or per submitted task, numbers them one by
+ * one), so across threads "the most recent" is exact to within a few runs per thread, and up to the
+ * limit every finished run is kept however many threads ended them.
  */
 public final class InMemoryRunRecorder implements RunRecorder {
     private final int limit;
@@ -88,14 +90,45 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** How many sequence numbers a thread takes at once for the runs it finishes (one shared increment per block). */
     private static final int BLOCK = 16;
 
-    /** Each thread's running runs and block of sequence numbers, registered in {@link #threads}. */
-    private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(this::register);
-    private final java.util.concurrent.ConcurrentLinkedQueue<PerThread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The running runs of a thread that has run none yet. */
+    private static final Run[] NO_RUNS = new Run[0];
 
-    private PerThread register() {
-        PerThread p = new PerThread(Thread.currentThread());
+    /**
+     * Each thread's running runs and block of sequence numbers; registered in {@link #threads} once it
+     * runs a run (a thread that only finishes runs, such as a worker of submitted tasks, never is).
+     */
+    private final ThreadLocal<PerThread> local = ThreadLocal.withInitial(() -> new PerThread(Thread.currentThread()));
+    private final java.util.concurrent.ConcurrentLinkedQueue<PerThread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Threads registered since {@link #threads} was last rid of the ended ones, and how many it held then. */
+    private final AtomicLong registeredSincePrune = new AtomicLong();
+    private volatile long liveAtPrune;
+
+    /**
+     * Registers {@code p}, and now and then forgets the threads that ended, so that a thread per
+     * request (virtual threads, say) does not grow the list while nobody reads the runs: after as
+     * many registrations as there were live threads at the last pruning (and at least 256), so its
+     * cost per registration stays constant.
+     */
+    private void register(PerThread p) {
         threads.add(p);
-        return p;
+        if (registeredSincePrune.incrementAndGet() >= Math.max(256, liveAtPrune)) {
+            registeredSincePrune.set(0);
+            pruneEndedThreads();
+        }
+    }
+
+    /** Forgets the threads that ended with no run going on; returns how many are left. */
+    private long pruneEndedThreads() {
+        long live = 0;
+        for (java.util.Iterator<PerThread> it = threads.iterator(); it.hasNext(); ) {
+            if (it.next().gone()) {
+                it.remove();
+            } else {
+                live++;
+            }
+        }
+        liveAtPrune = live;
+        return live;
     }
 
     /**
@@ -109,25 +142,43 @@ public final class InMemoryRunRecorder implements RunRecorder {
         private static final int PAD = 16;
         private long p1, p2, p3, p4, p5, p6, p7, p8;
         private final java.lang.ref.WeakReference<Thread> owner;
-        /** The runs this thread runs now, innermost last (a run called from a run is pushed on it), from {@link #PAD}. */
-        private Run[] stack = new Run[PAD + 8 + PAD];
+        /**
+         * The runs this thread runs now, innermost last (a run called from a run is pushed on it), from {@link #PAD};
+         * empty until the thread runs one, when it is also registered in {@link #threads}.
+         */
+        private Run[] stack = NO_RUNS;
         private int depth;
         /** The block this thread fills with the runs it finishes, and how many it holds. */
         private @org.jspecify.annotations.Nullable Batch batch;
         private int filled;
+        /**
+         * Runs this thread finished, counted up to {@link #BLOCK}: until then they are kept one by one
+         * ({@link #keepOne}), so a thread that ends a run or two (a worker thread of its own per submitted
+         * task, a thread per request) takes no block of sequence numbers it would leave nearly empty.
+         */
+        private int finishedHere;
         private long q1, q2, q3, q4, q5, q6, q7, q8;
 
         PerThread(Thread owner) {
             this.owner = new java.lang.ref.WeakReference<>(owner);
         }
 
-        synchronized void add(Run run) {
-            if (PAD + depth == stack.length - PAD) {
-                Run[] bigger = new Run[PAD + depth * 2 + PAD];
-                System.arraycopy(stack, PAD, bigger, PAD, depth);
-                stack = bigger;
+        void add(Run run) {
+            boolean first;
+            synchronized (this) {
+                first = stack == NO_RUNS;
+                if (first) {
+                    stack = new Run[PAD + 8 + PAD];
+                } else if (PAD + depth == stack.length - PAD) {
+                    Run[] bigger = new Run[PAD + depth * 2 + PAD];
+                    System.arraycopy(stack, PAD, bigger, PAD, depth);
+                    stack = bigger;
+                }
+                stack[PAD + depth++] = run;
             }
-            stack[PAD + depth++] = run;
+            if (first) {
+                register(this); // outside this thread's lock: registering may look at (lock) other threads' parts
+            }
         }
 
         synchronized boolean remove(Run run) {
@@ -148,6 +199,15 @@ public final class InMemoryRunRecorder implements RunRecorder {
         synchronized boolean gone() {
             Thread t = owner.get();
             return depth == 0 && (t == null || !t.isAlive());
+        }
+
+        /** Whether this thread finished enough runs to keep the next in {@link #finished(Run) its batch}. */
+        boolean batching() {
+            if (finishedHere == BLOCK) {
+                return true;
+            }
+            finishedHere++;
+            return false;
         }
 
         /** Keeps {@code run}, finished on this thread, in this thread's batch (taking a new block when it is full or was overtaken). */
@@ -185,9 +245,10 @@ public final class InMemoryRunRecorder implements RunRecorder {
     /** The running runs of every thread and stripe; forgets threads that ended with none. */
     private List<Run> runningRuns() {
         List<Run> all = new ArrayList<>();
-        for (PerThread p : threads) {
+        for (java.util.Iterator<PerThread> it = threads.iterator(); it.hasNext(); ) {
+            PerThread p = it.next();
             if (p.gone()) {
-                threads.remove(p);
+                it.remove();
             } else {
                 all.addAll(p.snapshot());
             }
@@ -198,15 +259,31 @@ public final class InMemoryRunRecorder implements RunRecorder {
         return all;
     }
 
-    /** A recorder keeping at most {@code limit} finished top-level runs and 100,000 task runs in them. */
+    /** The largest {@link #limit()}: the recorder holds a slot per kept run from the start. */
+    public static final int MAX_LIMIT = 10_000_000;
+
+    /**
+     * A recorder keeping at most {@code limit} finished top-level runs and 100,000 task runs in them.
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1 or above {@link #MAX_LIMIT}
+     */
     public InMemoryRunRecorder(int limit) {
         this(limit, 100_000);
     }
 
-    /** A recorder keeping at most {@code limit} finished top-level runs and {@code maxTaskRuns} task runs in them. */
+    /**
+     * A recorder keeping at most {@code limit} finished top-level runs and {@code maxTaskRuns} task runs in them.
+     *
+     * @throws IllegalArgumentException if {@code limit} is below 1 or above {@link #MAX_LIMIT}, or {@code maxTaskRuns} below 1
+     */
     public InMemoryRunRecorder(int limit, long maxTaskRuns) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+        }
+        if (limit > MAX_LIMIT) {
+            // the recorder keeps an array of limit slots from the start: Integer.MAX_VALUE ran the JVM out of memory
+            throw new IllegalArgumentException("limit must be <= " + MAX_LIMIT + ", was " + limit + "; to keep every run,"
+                    + " record runs in a database (sluice-history) instead of in memory");
         }
         if (maxTaskRuns < 1) {
             throw new IllegalArgumentException("maxTaskRuns must be >= 1, was " + maxTaskRuns);
@@ -294,9 +371,17 @@ public final class InMemoryRunRecorder implements RunRecorder {
     private void finished(Run run) {
         long w = weight(run);
         if (w == 1 && !weighty && limit <= maxTaskRuns) {
-            local.get().finished(run); // no weights to count, nothing to trim: batched
-            return;
+            PerThread here = local.get();
+            if (here.batching()) {
+                here.finished(run); // no weights to count, nothing to trim: batched
+                return;
+            }
         }
+        keepOne(run, w);
+    }
+
+    /** Keeps {@code run} in the ring under a sequence number of its own. */
+    private void keepOne(Run run, long w) {
         long seq = added.getAndIncrement(ADDED);
         Finished entry = new Finished(seq, run, w);
         int i = slot(seq);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a failed attempt is retried: how many times, how long to wait before each retry, and which
- * errors are worth retrying. Immutable; each {@code withX}/{@code retryOn} returns a copy.
+ * errors are worth retrying. Immutable; each {@code withX}/{@code retryOn} returns a copy. Policies
+ * that retry alike are {@link #equals equal}.
  *
  * <pre>{@code
  * RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10))
@@ -30,24 +31,31 @@ import org.jspecify.annotations.Nullable;
 public final class RetryPolicy {
     /** The default cap on a server-given wait. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofMinutes(5);
-    private static final RetryPolicy NONE = new RetryPolicy(0, List.of(Duration.ZERO), null, 0.0, List.of(), List.of(), t -> true);
+    private static final RetryPolicy NONE = new RetryPolicy(0, List.of(Duration.ZERO), null, 0.0, List.of(), List.of(), List.of());
 
     // effectively final: set by the constructor or on a fresh copy before it is returned
     private int retries;
     /** Explicit delays (the last repeats), when {@link #interval} is null. */
     private List<Duration> delays;
     private @Nullable IntervalFunction interval;
+    /** What {@link #interval} was made from (initial, multiplier, max), for equality and the text form. */
+    private @Nullable Backoff backoff;
     private double jitter;
     private List<Class<? extends Throwable>> retryOn;
     private List<Class<? extends Throwable>> abortOn;
-    private Predicate<? super Throwable> retryIf;
+    /** The {@link #retryIf} conditions, all of which must hold. */
+    private List<Predicate<? super Throwable>> retryIf;
     private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     private @Nullable Duration maxDuration;
     private boolean yields;
 
+    /** The parameters of an exponential backoff. */
+    private record Backoff(Duration initial, double multiplier, Duration max) {
+    }
+
     private RetryPolicy(int retries, List<Duration> delays, @Nullable IntervalFunction interval, double jitter,
             List<Class<? extends Throwable>> retryOn, List<Class<? extends Throwable>> abortOn,
-            Predicate<? super Throwable> retryIf) {
+            List<Predicate<? super Throwable>> retryIf) {
         this.retries = retries;
         this.delays = delays;
         this.interval = interval;
@@ -59,6 +67,7 @@ public final class RetryPolicy {
 
     private RetryPolicy copy() {
         RetryPolicy c = new RetryPolicy(retries, delays, interval, jitter, retryOn, abortOn, retryIf);
+        c.backoff = backoff;
         c.maxRetryAfter = maxRetryAfter;
         c.maxDuration = maxDuration;
         c.yields = yields;
@@ -74,7 +83,7 @@ public final class RetryPolicy {
     public static RetryPolicy fixed(int retries, Duration delay) {
         checkRetries(retries);
         Duration d = checkDelay("delay", delay);
-        return new RetryPolicy(retries, List.of(d), null, 0.0, List.of(), List.of(), t -> true);
+        return new RetryPolicy(retries, List.of(d), null, 0.0, List.of(), List.of(), List.of());
     }
 
     /**
@@ -90,7 +99,7 @@ public final class RetryPolicy {
         for (int i = 0; i < delays.length; i++) {
             checked[i] = checkDelay("delays[" + i + "]", delays[i]);
         }
-        return new RetryPolicy(delays.length, List.of(checked), null, 0.0, List.of(), List.of(), t -> true);
+        return new RetryPolicy(delays.length, List.of(checked), null, 0.0, List.of(), List.of(), List.of());
     }
 
     /** Exponential backoff doubling from {@code initial}, never above {@code max}. */
@@ -117,7 +126,9 @@ public final class RetryPolicy {
             throw new IllegalArgumentException("max must be >= initial (" + initial + "), was " + max);
         }
         IntervalFunction f = IntervalFunction.ofExponentialBackoff(initial, multiplier, max);
-        return new RetryPolicy(retries, List.of(), f, 0.0, List.of(), List.of(), t -> true);
+        RetryPolicy p = new RetryPolicy(retries, List.of(), f, 0.0, List.of(), List.of(), List.of());
+        p.backoff = new Backoff(initial, multiplier, max);
+        return p;
     }
 
     /**
@@ -136,7 +147,9 @@ public final class RetryPolicy {
     /**
      * A copy that retries only errors of these types (or their subtypes). In a flow's policy, a task
      * run (or subflow) that failed with such an error counts as one: the flow sees a
-     * {@link TaskFailedException}, and the type of the error the task's body threw is matched too.
+     * {@link TaskFailedException}, and the type of the error the task's body threw is matched too
+     * (also for a submitted run that failed and was never joined, which fails the flow with a
+     * {@link TaskFutureException}).
      */
     @SafeVarargs
     public final RetryPolicy retryOn(Class<? extends Throwable>... types) {
@@ -159,10 +172,10 @@ public final class RetryPolicy {
     /** A copy that retries only errors for which {@code condition} is true (combined with the type lists). */
     public RetryPolicy retryIf(Predicate<? super Throwable> condition) {
         Objects.requireNonNull(condition, "condition");
-        Predicate<? super Throwable> previous = retryIf;
-        Predicate<Throwable> both = t -> previous.test(t) && condition.test(t);
+        List<Predicate<? super Throwable>> all = new ArrayList<>(retryIf);
+        all.add(condition);
         RetryPolicy c = copy();
-        c.retryIf = both;
+        c.retryIf = List.copyOf(all);
         return c;
     }
 
@@ -324,7 +337,12 @@ public final class RetryPolicy {
         if (!retryOn.isEmpty() && retryOn.stream().noneMatch(type -> type.isInstance(error) || type.isInstance(own))) {
             return false;
         }
-        return retryIf.test(error);
+        for (Predicate<? super Throwable> condition : retryIf) {
+            if (!condition.test(error)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -335,7 +353,12 @@ public final class RetryPolicy {
     private static Throwable own(Throwable error) {
         Throwable t = error;
         for (int depth = 0; depth < 16; depth++) {
-            Throwable inner = t instanceof TaskFailedException f ? f.thrown() : t instanceof FlowFailedException f ? f.thrown() : null;
+            Throwable inner = t instanceof TaskFailedException f ? f.thrown()
+                    : t instanceof FlowFailedException f ? f.thrown()
+                    // a submitted run that failed unjoined fails its flow with this, its failure as the cause
+                    : t instanceof TaskFutureException && (t.getCause() instanceof TaskFailedException
+                            || t.getCause() instanceof FlowFailedException) ? t.getCause()
+                    : null;
             if (inner == null) {
                 return t;
             }
@@ -347,8 +370,9 @@ public final class RetryPolicy {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("RetryPolicy{retries=").append(retries);
-        if (interval != null) {
-            sb.append(", exponential from ").append(baseDelayBefore(1));
+        if (backoff != null) {
+            sb.append(", exponential from ").append(backoff.initial()).append(" x").append(backoff.multiplier())
+                    .append(" up to ").append(backoff.max());
         } else {
             sb.append(", delays=").append(delays);
         }
@@ -370,7 +394,34 @@ public final class RetryPolicy {
         if (!abortOn.isEmpty()) {
             sb.append(", abortOn=").append(names(abortOn));
         }
+        if (!retryIf.isEmpty()) {
+            sb.append(", retryIf=").append(retryIf.size()).append(retryIf.size() == 1 ? " condition" : " conditions");
+        }
         return sb.append('}').toString();
+    }
+
+    /**
+     * Two policies are equal when they retry alike: the same retries and delays (or backoff), jitter,
+     * exception types in the same order, caps and deadline, yielding, and the same {@link #retryIf}
+     * condition objects.
+     */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof RetryPolicy p)) {
+            return false;
+        }
+        return retries == p.retries && delays.equals(p.delays) && Objects.equals(backoff, p.backoff)
+                && Double.compare(jitter, p.jitter) == 0 && retryOn.equals(p.retryOn) && abortOn.equals(p.abortOn)
+                && retryIf.equals(p.retryIf) && maxRetryAfter.equals(p.maxRetryAfter)
+                && Objects.equals(maxDuration, p.maxDuration) && yields == p.yields;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(retries, delays, backoff, jitter, retryOn, abortOn, retryIf, maxRetryAfter, maxDuration, yields);
     }
 
     private static List<String> names(List<Class<? extends Throwable>> types) {

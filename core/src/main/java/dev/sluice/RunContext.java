@@ -77,8 +77,9 @@ public final class RunContext {
      * The value of {@code key} kept with the innermost run the calling code is in (the task run,
      * else the flow run), made by {@code initial} the first time it is asked for. The value lives
      * as long as the run: every attempt of a retried task sees the same one, and it is dropped when
-     * the run has ended and its hooks have run. Outside any run, a fresh {@code initial.get()} each
-     * call.
+     * the run has ended and its hooks have run. {@code initial} may itself ask for other attributes of
+     * the run (a client made from a setting kept with the run). Outside any run, a fresh
+     * {@code initial.get()} each call.
      */
     public static <T> T attribute(Key<T> key, Supplier<? extends T> initial) {
         Objects.requireNonNull(key, "key");
@@ -100,7 +101,8 @@ public final class RunContext {
     /**
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
      * of your own: code run through the snapshot on another thread logs to the same run, loads
-     * blocks from the same runtime, and its runs are part of the same flow run.
+     * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
+     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
      *
      * <pre>{@code
      * RunContext.Snapshot here = RunContext.snapshot();

@@ -6,8 +6,9 @@ package dev.sluice;
  * state, so an implementation must be fast and thread-safe, and must not throw.
  *
  * <p>Every runtime keeps an {@link InMemoryRunRecorder} ({@link SluiceRuntime#recentRuns()}); add
- * others with {@link SluiceRuntime.Builder#recorder(RunRecorder)}. A recorder that throws is logged and
- * never changes the run.
+ * others with {@link SluiceRuntime.Builder#recorder(RunRecorder)}. A recorder that throws (an exception
+ * or an {@link Error}, such as a class it needs missing from the class path) is logged and never
+ * changes the run.
  *
  * <p>Secrets: log lines, errors and state messages reach a recorder masked, but a run that is still
  * going on hands out its arguments as they are ({@link Run#parameters()}); a recorder that writes

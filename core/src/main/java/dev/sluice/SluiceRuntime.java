@@ -53,7 +53,8 @@ public final class SluiceRuntime implements AutoCloseable {
     private final RuntimeState state;
 
     private SluiceRuntime(Builder b) {
-        this.state = new RuntimeState(this, b.home, b.environment, b.blockStore, b.recorders, b.recentRuns,
+        this.state = new RuntimeState(this, b.home, b.environment, b.blockStore, b.recorders,
+                b.recentRuns != null ? b.recentRuns : recentRunsProperty(),
                 b.resultStore, b.clock, b.sleeper, b.executor, b.hookTimeout);
         if (b.extensions) {
             state.addExtensions();
@@ -154,14 +155,16 @@ public final class SluiceRuntime implements AutoCloseable {
     /**
      * The shared JDK HTTP client of this runtime for {@code connectTimeout}: HTTP/1.1 or 2, never
      * following redirects itself (callers decide, so credentials never go to another host).
-     * Reused by every call that asks for the same timeout, closed with the runtime.
+     * Reused by every call that asks for the same timeout, closed with the runtime. A timeout longer
+     * than about 73 years is kept as 73 years, as good as never.
      */
     public HttpClient httpClient(Duration connectTimeout) {
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
         }
-        return state.httpClient(connectTimeout);
+        // longer than about 73 years is as good as never (the JDK's client overflows on ChronoUnit.FOREVER's duration)
+        return state.httpClient(dev.sluice.internal.Durations.capped(connectTimeout));
     }
 
     /**
@@ -229,10 +232,30 @@ public final class SluiceRuntime implements AutoCloseable {
      * runtime is closed. Runs going on when it closes are not stopped, and what they had submitted
      * still runs; but a run that fails from then on (because it was refused a submit or a subflow,
      * say) is not retried: it ends {@link State#FAILED} with that error, and runs no attempt again.
+     * Nor does a run that was waiting to retry when the runtime closed: it ends with its last failure.
      */
     @Override
     public void close() {
         state.close();
+    }
+
+    /** The {@code sluice.recentRuns} system property, else 1,000. */
+    private static int recentRunsProperty() {
+        String value = System.getProperty("sluice.recentRuns");
+        if (value == null) {
+            return 1_000;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= 1 && limit <= InMemoryRunRecorder.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("the system property sluice.recentRuns must be a whole number from 1 to "
+                + InMemoryRunRecorder.MAX_LIMIT + ", was '" + value
+                + "'; it is how many finished runs a runtime keeps in memory (SluiceRuntime.Builder.recentRuns sets it in code)");
     }
 
     @Override
@@ -293,7 +316,7 @@ public final class SluiceRuntime implements AutoCloseable {
         private @Nullable Map<String, String> environment;
         private @Nullable BlockStore blockStore;
         private final List<RunRecorder> recorders = new ArrayList<>();
-        private int recentRuns = Integer.getInteger("sluice.recentRuns", 1_000);
+        private @Nullable Integer recentRuns;
         private @Nullable ResultStore resultStore;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.system();
@@ -345,10 +368,18 @@ public final class SluiceRuntime implements AutoCloseable {
             return this;
         }
 
-        /** How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps (default 1,000, or {@code sluice.recentRuns}). */
+        /**
+         * How many finished top-level runs {@link SluiceRuntime#recentRuns()} keeps, from 1 to
+         * {@link InMemoryRunRecorder#MAX_LIMIT} (default 1,000, or the system property {@code sluice.recentRuns},
+         * which {@link #build()} refuses unless it is a whole number in that range).
+         */
         public Builder recentRuns(int limit) {
             if (limit < 1) {
                 throw new IllegalArgumentException("recentRuns must be >= 1, was " + limit);
+            }
+            if (limit > InMemoryRunRecorder.MAX_LIMIT) {
+                throw new IllegalArgumentException("recentRuns must be <= " + InMemoryRunRecorder.MAX_LIMIT + ", was " + limit
+                        + "; to keep every run, record runs in a database (sluice-history) instead of in memory");
             }
             this.recentRuns = limit;
             return this;
@@ -374,7 +405,9 @@ public final class SluiceRuntime implements AutoCloseable {
 
         /**
          * The executor submitted tasks run on (default: virtual threads on JDK 21+, else a pool of
-         * {@code sluice.workerThreads} threads, 256 by default). Not shut down by {@link SluiceRuntime#close()}.
+         * {@code sluice.workerThreads} threads, 256 by default). Not shut down by {@link SluiceRuntime#close()}; keep
+         * it open while the runtime is used: a submit it refuses throws an {@link IllegalStateException} saying so,
+         * and its run ends {@link State#FAILED}.
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

@@ -116,6 +116,7 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
     /**
      * Runs the task and returns its result. Inside a flow the run is recorded as one of its task
      * runs; outside any flow, as a task run of its own. Retries, timeout and hooks apply either way.
+     * An {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */

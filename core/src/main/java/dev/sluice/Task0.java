@@ -20,6 +20,7 @@ public final class Task0<R extends @Nullable Object> extends BaseTask<Task0<R>> 
 
     /**
      * Runs the task and returns its result.
+     * An {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */

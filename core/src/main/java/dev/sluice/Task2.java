@@ -26,6 +26,7 @@ public final class Task2<A extends @Nullable Object, B extends @Nullable Object,
 
     /**
      * Runs the task and returns its result.
+     * An {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */

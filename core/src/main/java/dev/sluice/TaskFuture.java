@@ -18,7 +18,8 @@ public interface TaskFuture<R extends @Nullable Object> {
     /**
      * Waits for the run and returns its result. If no worker has started it yet, the caller runs it
      * itself (inside a run under a concurrency bound, only if that run holds a slot of the bound,
-     * which it lends), so runs joining runs they submitted never deadlock a bounded flow.
+     * which it lends), so runs joining runs they submitted never deadlock a bounded flow. An
+     * {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
      */
@@ -51,7 +52,8 @@ public interface TaskFuture<R extends @Nullable Object> {
      * Cancels the run: one not started yet never starts; a running one is interrupted. Either way
      * the run ends {@link State#CANCELLED} at once ({@link #isDone()} is true and {@link #join()}
      * throws the cancellation when this returns), whatever a body that ignores the interrupt does
-     * after; its result is dropped.
+     * after; its result is dropped, and the task runs or subflows it starts are refused with an
+     * {@link IllegalStateException}.
      *
      * @return false if the run had already finished
      */

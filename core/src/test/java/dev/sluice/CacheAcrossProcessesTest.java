@@ -83,4 +83,27 @@ class CacheAcrossProcessesTest {
         assertThat(results).extracting(r -> r.get("STATE")).containsExactlyInAnyOrder("COMPLETED", "CACHED");
         assertThat(results).extracting(r -> r.get("RESULT")).containsOnly("12");
     }
+    @Test
+    void aProgramKilledWhileComputingDoesNotHoldTheOthersBack() throws Exception {
+        Path calls = home.path().resolve("calls.txt");
+        Process killed = start(calls, 600_000); // computes for ten minutes, holding the key's lock
+        try {
+            for (int i = 0; i < 1_200 && (!Files.exists(calls) || Files.readAllLines(calls).isEmpty()); i++) {
+                assertThat(killed.isAlive()).as("the first program is computing").isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(Files.readAllLines(calls)).as("the first program started computing").hasSize(1);
+            Process second = start(calls, 0); // waits for the first program's lock
+            Thread.sleep(1_000); // long enough for it to start and wait, mostly
+            killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: the operating system drops its lock
+
+            Map<String, String> result = finish(second);
+
+            assertThat(result.get("STATE")).isEqualTo("COMPLETED");
+            assertThat(result.get("RESULT")).isEqualTo("12");
+            assertThat(Files.readAllLines(calls)).as("the second program computed it itself").hasSize(2);
+        } finally {
+            killed.destroyForcibly();
+        }
+    }
 }

@@ -243,4 +243,89 @@ class RecorderTest {
         assertThatThrownBy(() -> new InMemoryRunRecorder(1, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxTaskRuns must be >= 1, was 0");
     }
+    @Test
+    void submittedStandaloneRunsAreAllKeptUpToTheLimit() {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recentRuns(1_000).build()) {
+            Task<Integer, Integer> square = Task.of("square", (Integer i) -> i * i);
+            List<TaskFuture<Integer>> futures = runtime.call(() -> square.map(IntStream.range(0, 300).boxed().toList()));
+            Futures.all(futures);
+
+            // each ran on a worker thread of its own (a virtual thread on JDK 21+): 300 finished runs, limit 1,000
+            assertThat(runtime.recentRuns().runs()).as("every finished run, within the limit").hasSize(300)
+                    .allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+        }
+    }
+
+    @Test
+    void runsEndedOnManyShortLivedThreadsAreAllKeptUpToTheLimit() throws Exception {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recentRuns(1_000).build()) {
+            Task<Integer, Integer> echo = Task.of("echo", (Integer i) -> i);
+            for (int i = 0; i < 300; i++) {
+                int n = i;
+                Thread thread = new Thread(() -> runtime.call(() -> echo.run(n))); // a thread per request, say
+                thread.start();
+                thread.join();
+            }
+
+            assertThat(runtime.recentRuns().runs()).extracting(r -> ((TaskRun) r).parameters().get("arg0"))
+                    .as("the 300 runs, oldest first").containsExactlyElementsOf(IntStream.range(0, 300).boxed().toList());
+        }
+    }
+
+    @Test
+    void aRunEndedOnAShortLivedThreadIsNotHeldOnceNewerOnesPushedItOut() throws Exception {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recentRuns(10).build()) {
+            List<java.lang.ref.WeakReference<TaskRun>> first = new ArrayList<>();
+            Task<Integer, Integer> echo = Task.of("echo", (Integer i) -> {
+                if (i == 0) {
+                    first.add(new java.lang.ref.WeakReference<>(RunContext.taskRun().orElseThrow()));
+                }
+                return i;
+            });
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                Thread thread = new Thread(() -> runtime.call(() -> echo.run(n)));
+                thread.start();
+                thread.join();
+            }
+
+            // 190 runs newer than the limit of 10: nothing may keep the first alive (nobody has asked for runs() yet)
+            for (int i = 0; i < 50 && first.get(0).get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(first.get(0).get()).as("the first run, long pushed out of the recent runs").isNull();
+            assertThat(runtime.recentRuns().runs()).hasSize(10);
+        }
+    }
+    @Test
+    void manyThreadsStartingTheirFirstRunsAtOnceAreAllKept() throws Exception {
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recentRuns(1_000).build()) {
+            Task<Integer, Integer> echo = Task.of("echo", (Integer i) -> i);
+            for (int wave = 0; wave < 8; wave++) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < 64; t++) {
+                    int n = wave * 64 + t;
+                    Thread thread = new Thread(() -> {
+                        try {
+                            go.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        runtime.call(() -> echo.run(n));
+                    });
+                    threads.add(thread);
+                    thread.start();
+                }
+                go.countDown();
+                for (Thread thread : threads) {
+                    thread.join(10_000);
+                    assertThat(thread.isAlive()).as("a thread still running its first run").isFalse();
+                }
+            }
+
+            assertThat(runtime.recentRuns().runs()).hasSize(512).allSatisfy(r -> assertThat(r.state()).isEqualTo(State.COMPLETED));
+        }
+    }
 }

@@ -266,6 +266,11 @@ class SluiceRuntimeTest {
             assertThat(rt.run(Flow.of("still-works", (String s) -> s + "!"), "a")).as("a broken extension is left out")
                     .isEqualTo("a!");
         }
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home)
+                .environment(java.util.Map.of("SLUICE_TEST_EXTENSION", "missing-class")).build()) {
+            assertThat(rt.run(Flow.of("still-works", (String s) -> s + "!"), "a"))
+                    .as("an extension missing a class it needs is left out too").isEqualTo("a!");
+        }
     }
 
     @Test

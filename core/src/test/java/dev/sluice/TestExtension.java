@@ -23,6 +23,9 @@ public final class TestExtension implements RuntimeExtension {
         if (tag.equals("broken")) {
             throw new IllegalStateException("cannot open the history file");
         }
+        if (tag.equals("missing-class")) {
+            throw new NoClassDefFoundError("org/sqlite/JDBC"); // an extension whose driver is not on the class path
+        }
         return Optional.of(new Recorder(tag));
     }
 

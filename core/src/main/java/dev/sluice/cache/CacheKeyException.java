@@ -5,7 +5,7 @@ import dev.sluice.SluiceException;
 /**
  * A cached task's key could not be computed: an argument cannot be hashed (a socket, a lambda, a
  * cycle), an excluded parameter does not exist, or a key function failed. The run ends
- * {@link State#FAILED} with this as its error and is never retried: the same inputs would fail the
+ * {@link dev.sluice.State#FAILED} with this as its error and is never retried: the same inputs would fail the
  * same way. The message names the task, the argument and the fix.
  */
 public class CacheKeyException extends SluiceException {

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Whether and how a task's results are cached. Caching is opt-in: a task is cached only when given
- * a policy with {@code task.withCache(...)}. Immutable; each method returns a copy.
+ * a policy with {@code task.withCache(...)}. Immutable; each method returns a copy. Policies that
+ * cache alike are {@link #equals equal}.
  *
  * <pre>{@code
  * Task<String, Report> report = Task.of("report", (String city) -> build(city))
@@ -24,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * ({@code withVersion}) and the canonical JSON of its arguments: map entries and properties sorted,
  * records and POJOs by property, sets in sorted order, {@code java.time} values as ISO text,
  * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Equal
- * inputs give equal keys in every JVM; a {@link Secret} contributes an HMAC of its value under a
- * key kept in {@code $SLUICE_HOME/cache-hmac.key}, never the value (so machines share such keys only
+ * inputs give equal keys in every JVM; a {@link dev.sluice.block.Secret} contributes an HMAC of its value under a
+ * key kept in {@code cache-hmac.key} in the runtime's home ({@code $SLUICE_HOME} by default), never the value (so machines share such keys only
  * if they share that file). An argument that cannot be hashed is a
  * {@link CacheKeyException}, never a silent miss. Change the task's version when the body changes
  * what it returns for the same inputs.
@@ -109,14 +110,20 @@ public final class CachePolicy {
         return new CachePolicy(kind, keyFunction, excludedNames, Set.copyOf(indexes), expiry, refresh, store);
     }
 
-    /** A copy whose entries are used for {@code expiry} after they were stored, then recomputed. */
+    /**
+     * A copy whose entries are used for {@code expiry} after they were stored, then recomputed. An
+     * expiry longer than about 73 years ({@code ChronoUnit.FOREVER.getDuration()}, say) is kept as 73
+     * years: as good as never.
+     */
     public CachePolicy expireAfter(Duration expiry) {
         Objects.requireNonNull(expiry, "expiry");
         requireCaching("expireAfter");
         if (expiry.isZero() || expiry.isNegative()) {
             throw new IllegalArgumentException("expiry must be positive, was " + expiry);
         }
-        return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, expiry, refresh, store);
+        // longer than about 73 years is as good as never, and kept as that (ChronoUnit.FOREVER's duration, say)
+        return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, dev.sluice.internal.Durations.capped(expiry),
+                refresh, store);
     }
 
     /**
@@ -129,7 +136,10 @@ public final class CachePolicy {
         return new CachePolicy(kind, keyFunction, excludedNames, excludedIndexes, expiry, true, store);
     }
 
-    /** A copy keeping results in {@code store} instead of {@link ResultStore#files()}. */
+    /**
+     * A copy keeping results in {@code store} instead of the runtime's
+     * ({@link dev.sluice.SluiceRuntime#resultStore()}, by default {@link ResultStore#files()}).
+     */
     public CachePolicy storedIn(ResultStore store) {
         Objects.requireNonNull(store, "store");
         requireCaching("storedIn");
@@ -166,7 +176,7 @@ public final class CachePolicy {
         return refresh;
     }
 
-    /** The store, if not the default {@link ResultStore#files()}. */
+    /** The store, if not the runtime's ({@link dev.sluice.SluiceRuntime#resultStore()}). */
     public Optional<ResultStore> store() {
         return Optional.ofNullable(store);
     }
@@ -183,6 +193,28 @@ public final class CachePolicy {
             throw new IllegalStateException(method + "(...) does not apply to CachePolicy.none(), which caches nothing; "
                     + "start from CachePolicy.inputs() or CachePolicy.key(...)");
         }
+    }
+
+    /**
+     * Two policies are equal when they cache alike: the same kind, the same key function object,
+     * exclusions, expiry, refresh and store.
+     */
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CachePolicy p)) {
+            return false;
+        }
+        return kind == p.kind && Objects.equals(keyFunction, p.keyFunction) && excludedNames.equals(p.excludedNames)
+                && excludedIndexes.equals(p.excludedIndexes) && Objects.equals(expiry, p.expiry) && refresh == p.refresh
+                && Objects.equals(store, p.store);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, keyFunction, excludedNames, excludedIndexes, expiry, refresh, store);
     }
 
     @Override
@@ -203,6 +235,9 @@ public final class CachePolicy {
         }
         if (refresh) {
             parts.add("refresh");
+        }
+        if (store != null) {
+            parts.add("stored in " + store);
         }
         return "CachePolicy[" + String.join(", ", parts) + "]";
     }

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a {@link ResultStore}: a task run's result as JSON, with what it was computed by.
- * Never holds a secret value: a result containing a {@link Secret} is not cached.
+ * Never holds a secret value: a result containing a {@link dev.sluice.block.Secret} is not cached.
  *
  * @param key the cache key (64 lowercase hex digits of a SHA-256)
  * @param taskName the name of the task that computed it

@@ -57,9 +57,10 @@ public interface ResultStore {
     }
 
     /**
-     * The default store: one JSON file per entry under {@code $SLUICE_HOME/results} (the system
-     * property {@code sluice.home} first; default {@code ~/.sluice}), the folder resolved each time
-     * the store is used. Entries are written to a temporary file and renamed into place, and runs
+     * The default store: one JSON file per entry under {@code results} in the home of the runtime the
+     * calling code runs under ({@link dev.sluice.SluiceRuntime#home()}: the builder's, else the system
+     * property {@code sluice.home}, else {@code $SLUICE_HOME}, else {@code ~/.sluice}), the folder
+     * resolved each time the store is used. Entries are written to a temporary file and renamed into place, and runs
      * in other JVMs on the same folder wait for each other through lock files.
      */
     static ResultStore files() {

@@ -118,7 +118,7 @@ public final class CacheEngine {
             lock = store.lock(key);
         } catch (InterruptedException e) {
             throw cancelled(run, e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             run.logger().warn("could not take the cache lock of key {} in {} ({}); computing without it, so another "
                     + "process may compute the same result", key, store, e.toString());
             return () -> { };
@@ -126,7 +126,7 @@ public final class CacheEngine {
         return () -> {
             try {
                 lock.close();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 run.logger().warn("could not release the cache lock of key {} in {}: {}", key, store, e.toString());
             }
         };
@@ -161,7 +161,7 @@ public final class CacheEngine {
             } else {
                 stored = store.read(key);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             return new Lookup(null, true, "it is unreadable (" + e.getMessage() + ")");
         }
         if (stored.isEmpty()) {
@@ -172,7 +172,8 @@ public final class CacheEngine {
             return new Lookup(null, true, "it holds key " + entry.key());
         }
         Duration expiry = policy.expiry().orElse(null);
-        if (expiry != null && !clock.instant().isBefore(entry.createdAt().plus(expiry))) {
+        // the age, not createdAt + expiry: that sum may pass Instant.MAX for an entry of a far future (an edited file)
+        if (expiry != null && Duration.between(entry.createdAt(), clock.instant()).compareTo(expiry) >= 0) {
             return Lookup.MISS;
         }
         if (notBefore != null && entry.createdAt().isBefore(notBefore)) {
@@ -182,7 +183,7 @@ public final class CacheEngine {
         if (value == InMemoryResultStore.UNKNOWN) {
             try {
                 value = ResultCodec.read(entry.json());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 return new Lookup(null, true, "it is unreadable: its value cannot be read back (" + e.getMessage() + ")");
             }
             if (slot != null && Immutables.is(value)) {
@@ -212,7 +213,7 @@ public final class CacheEngine {
         try {
             json = ResultCodec.write(result);
             readBack = ResultCodec.read(json);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             run.logger().error("the result of task '{}' (run '{}', {}) was returned but not cached: it cannot be "
                     + "stored as JSON and read back ({}); return a record, a POJO with a creator, a collection or a "
                     + "plain value, or remove withCache from the task", run.spec.name(), run.name(),
@@ -244,13 +245,13 @@ public final class CacheEngine {
             } else {
                 store.write(entry);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             run.logger().error("the result of task '{}' (run '{}') was returned but not cached: writing it to {} "
                     + "failed: {}", run.spec.name(), run.name(), store, Engine.summary(e));
         }
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         if (e instanceof JsonMappingException jme) {
             String path = KeyHasher.path(jme);
             return (path.isEmpty() ? "" : "at " + path + ": ") + KeyHasher.reason(jme);

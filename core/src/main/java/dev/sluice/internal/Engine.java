@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -57,12 +58,13 @@ public final class Engine {
                 run.runtime.workers().tasks().execute(job);
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            if (!run.runtime.isClosed()) {
-                throw e;
-            }
-            IllegalStateException closed = run.runtime.closedError(); // closed since the check in newTaskRun
-            future.abandon(closed);
-            throw closed;
+            IllegalStateException refused = run.runtime.isClosed()
+                    ? run.runtime.closedError() // closed since the check in newTaskRun
+                    : new IllegalStateException("task run '" + run.name() + "' cannot start: the executor submitted tasks"
+                            + " run on refused it (" + e.getMessage() + "); an executor given to SluiceRuntime.Builder.executor"
+                            + " must stay open, and take every task, as long as the runtime is used", e);
+            future.abandon(refused); // the run ends FAILED, not SCHEDULED for ever
+            throw refused;
         }
         return future;
     }
@@ -101,9 +103,22 @@ public final class Engine {
         return taskFailed(run, cancelled);
     }
 
+    /**
+     * Refuses to start a run from the body of an attempt that is over: one that timed out or was
+     * cancelled and whose body went on (it ignored the interrupt), so that it starts no task runs or
+     * subflows in a run that ended, or in the run's next attempt.
+     */
+    private static void refuseIfAttemptOver(Frame frame) {
+        String over = frame.attemptOver();
+        if (over != null) {
+            throw new IllegalStateException(over);
+        }
+    }
+
     private static TaskRunRecord newTaskRun(Spec spec, @Nullable Object[] args, Frame frame, State initial) {
         RuntimeState runtime = frame.state();
         runtime.refuseIfClosed();
+        refuseIfAttemptOver(frame);
         FlowRunRecord flow = frame.flow;
         // outside a flow no counter is shared (threads running tasks side by side would contend on it): the name uses the id
         long seq = flow != null ? flow.nextTaskSeq() : -1;
@@ -150,6 +165,16 @@ public final class Engine {
                 Thread.currentThread().interrupt();
             }
             throw taskFailed(run, f.error, f.stoppedBecause);
+        } catch (RuntimeException | Error fault) {
+            // a fault outside the body's attempts (in the cache's bookkeeping, say): the run still ends, never PENDING for ever
+            State verdict = fault instanceof Error ? State.CRASHED : State.FAILED;
+            if (future == null || future.claimEnd()) {
+                end(run, verdict, fault);
+            }
+            if (fault instanceof Error e) {
+                throw e;
+            }
+            throw taskFailed(run, fault);
         }
         if (future == null || future.claimEnd()) {
             end(run, state, null);
@@ -183,7 +208,8 @@ public final class Engine {
         RetryPolicy policy = spec.retryPolicy();
         int retries = Retrier.retriesHere(policy); // a prebuilt task's default policy yields to enclosing retries
         boolean retrying = outer.retrying || retries > 0;
-        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held);
+        // the body's frame of the first attempt (later attempts get their own: see Frame.attempt)
+        Frame inner = new Frame(run.runtime, outer.flow, run, run.tags, retrying, held, 1);
         TaskAttempts attempts = new TaskAttempts(run, policy, inner);
         attempts.startsWhenCreated = startsWhenCreated;
         try {
@@ -232,10 +258,12 @@ public final class Engine {
                 run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
             }
             fireRunningHooks(run);
+            int n = run.attempts();
+            Frame body = n == 1 ? inner : inner.forAttempt(n);
             if (run.spec.timeout() == null) {
-                return callBody(run, inner);
+                return callBody(run, body);
             }
-            return invoke(run, inner, () -> callBody(run, inner));
+            return invoke(run, body, () -> callBody(run, body));
         }
     }
 
@@ -282,6 +310,13 @@ public final class Engine {
             }
         }
 
+        @Override
+        public @Nullable String stopAfterWait() {
+            return run.runtime.isClosed()
+                    ? "its runtime was closed while it waited to retry, so no retry follows (it would run under a closed runtime)"
+                    : null;
+        }
+
         /** Why the retries stopped before the policy's last one, if they did. */
         @Nullable String stoppedBecause() {
             return stoppedBecause;
@@ -322,6 +357,7 @@ public final class Engine {
         FlowRunRecord parent = frame.flow;
         RuntimeState runtime = frame.state();
         runtime.refuseIfClosed();
+        refuseIfAttemptOver(frame);
         Set<String> tags = Frame.union(frame.tags(), spec.tags());
         FlowRunRecord run = new FlowRunRecord(runtime, spec, spec.prepare(args), tags, parent);
         if (parent != null) {
@@ -343,8 +379,9 @@ public final class Engine {
                 run.startAttempt();
                 run.transition(State.RUNNING, attempt > 1 ? "attempt " + attempt : null);
                 fireRunningHooks(run);
-                return invoke(run, inner, () -> {
-                    Object r = callBody(run, inner);
+                Frame body = inner.forAttempt(run.attempts());
+                return invoke(run, body, () -> {
+                    Object r = callBody(run, body);
                     awaitSubmitted(run);
                     return r;
                 });
@@ -605,7 +642,10 @@ public final class Engine {
             } catch (InterruptedException e) {
                 interrupted = true; // the hooks still get their time; the interrupt is kept for the caller
             } catch (ExecutionException e) {
-                break; // fire() logs what hooks throw; only an Error gets here, and it was logged by the pool
+                // fire() logs what hooks throw; only what escaped it (a failure of the logging itself) gets here
+                LoggerFactory.getLogger(Engine.class).error("the {} hook(s) of {} run '{}' failed", names(events),
+                        run.spec.kind().word(), run.name(), e.getCause());
+                break;
             } catch (TimeoutException e) {
                 late.set(true);
                 run.logger().warn("{} hook(s) of {} '{}' (run '{}') still running after {} (the hook timeout): the run's"
@@ -647,8 +687,15 @@ public final class Engine {
             try {
                 hook.call((Run) run);
             } catch (Throwable t) {
-                if (t instanceof VirtualMachineError vme) {
-                    throw vme;
+                if (t instanceof VirtualMachineError) {
+                    // a stack overflow (or out of memory) in the hook: said loudly, and the next hooks still run
+                    try {
+                        run.logger().error("{} hook of {} '{}' (run '{}') crashed with {}; the run's outcome is unchanged",
+                                event.method(), run.spec.kind().word(), run.spec.name(), run.name(), summary(t), t);
+                    } catch (Throwable logFailure) {
+                        t.addSuppressed(logFailure);
+                    }
+                    continue;
                 }
                 if (t instanceof NotificationException) {
                     // a Notify that raises on failure (raiseOnFailure): a notification that never went out is an error

@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.SluiceRuntime;
+import dev.sluice.State;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -25,15 +26,56 @@ public final class Frame {
      * runs on a thread of its own and can still lend the slot to a run it joins.
      */
     final @Nullable Dispatcher held;
+    /**
+     * The attempt of the innermost run whose body this frame is (1 = the first), or 0 when it is no
+     * attempt's body (a hook, a runtime scope): runs started from a frame whose attempt is over are
+     * refused ({@link Engine}), so a body left running past its timeout starts nothing in the run.
+     */
+    final int attempt;
 
     Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
             boolean retrying, @Nullable Dispatcher held) {
+        this(runtime, flow, task, tags, retrying, held, 0);
+    }
+
+    Frame(@Nullable RuntimeState runtime, @Nullable FlowRunRecord flow, @Nullable TaskRunRecord task, Set<String> tags,
+            boolean retrying, @Nullable Dispatcher held, int attempt) {
         this.runtime = runtime;
         this.flow = flow;
         this.task = task;
         this.tags = tags;
         this.retrying = retrying;
         this.held = held;
+        this.attempt = attempt;
+    }
+
+    /** This frame as the body of attempt {@code attempt} of its innermost run. */
+    Frame forAttempt(int attempt) {
+        return new Frame(runtime, flow, task, tags, retrying, held, attempt);
+    }
+
+    /**
+     * Why a run may not be started from this frame, or null if it may: the attempt whose body this
+     * frame is has ended (timed out or cancelled, its body going on regardless), or a later attempt runs.
+     */
+    @Nullable String attemptOver() {
+        RunRecord run = run();
+        if (attempt == 0 || run == null) {
+            return null;
+        }
+        State state = run.state();
+        if (!state.isTerminal() && run.attempts() == attempt) {
+            FlowRunRecord f = flow;
+            if (f == null || f == run || !f.state().isTerminal()) {
+                return null;
+            }
+            return "flow run '" + f.name() + "' ended " + f.state() + ": code it left running (a body that went on"
+                    + " past its timeout or cancellation, or a thread given its context) starts no new runs in it";
+        }
+        return run.spec.kind().word() + " run '" + run.name() + "' "
+                + (state.isTerminal() ? "ended " + state : "is on attempt " + run.attempts())
+                + ": code its attempt " + attempt + " left running (a body that went on past its timeout or"
+                + " cancellation, or a thread given its context) starts no new runs in it";
     }
 
     public static Frame current() {
@@ -77,7 +119,7 @@ public final class Frame {
     public Frame capture() {
         boolean inRetries = retrying || Retrier.insideRetries();
         RuntimeState r = runtime != null ? runtime : state();
-        return new Frame(r, flow, task, tags(), inRetries, held);
+        return new Frame(r, flow, task, tags(), inRetries, held, attempt);
     }
 
     /** The runtime this frame runs under, if one was chosen. */
@@ -116,7 +158,7 @@ public final class Frame {
         }
         Set<String> all = new LinkedHashSet<>(tags);
         all.addAll(more);
-        return new Frame(runtime, flow, task, java.util.Collections.unmodifiableSet(all), retrying, held);
+        return new Frame(runtime, flow, task, java.util.Collections.unmodifiableSet(all), retrying, held, attempt);
     }
 
     /** The innermost run, if any. */

@@ -41,6 +41,11 @@ public final class Retrier {
 
         /** Interrupted while waiting to retry after {@code error}: what to throw. */
         Throwable interrupted(int attempt, Throwable error, InterruptedException interrupt);
+
+        /** Why the retry waited for must not be made after all (the runtime closed meanwhile), or null. */
+        default @Nullable String stopAfterWait() {
+            return null;
+        }
     }
 
     /** Whether code on this thread runs inside a layer that retries. */
@@ -125,6 +130,11 @@ public final class Retrier {
                 runtime.sleeper().sleep(wait);
             } catch (InterruptedException e) {
                 throw events.interrupted(n, error, e);
+            }
+            String stop = events.stopAfterWait();
+            if (stop != null) {
+                events.gaveUp(n, error, stop);
+                throw error;
             }
         }
     }

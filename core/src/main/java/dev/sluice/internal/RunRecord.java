@@ -330,7 +330,19 @@ public abstract class RunRecord implements Run {
                 }
             }
         }
-        return (T) map.computeIfAbsent(key, k -> java.util.Objects.requireNonNull(initial.get(), "initial value"));
+        Object value = map.get(key);
+        if (value == null) {
+            // not computeIfAbsent: an initial value made from another attribute of the run (nested calls) would be a
+            // "Recursive update" whenever the two keys share a bin; the lock is reentrant, and held only to make one
+            synchronized (map) {
+                value = map.get(key);
+                if (value == null) {
+                    value = java.util.Objects.requireNonNull(initial.get(), "initial value");
+                    map.put(key, value);
+                }
+            }
+        }
+        return (T) value;
     }
 
     /** The run-scoped value of {@code key}, or null. */
@@ -426,6 +438,9 @@ public abstract class RunRecord implements Run {
                 n = x.name;
                 if (n == null) {
                     n = args instanceof Object[] live ? spec.runName(live) : defaultName();
+                    if (n.isBlank()) {
+                        n = defaultName(); // the template filled with empty values names nothing
+                    }
                     x.name = n;
                 }
             }

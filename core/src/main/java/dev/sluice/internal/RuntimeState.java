@@ -106,7 +106,7 @@ public final class RuntimeState {
                         created.add(r);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) { // a class it needs missing from the class path, say
                 LOG.warn("runtime extension '{}' failed to start; this runtime goes on without it", extension.name(), e);
             }
         }
@@ -398,7 +398,7 @@ public final class RuntimeState {
         }
 
         /** The first failure of a recorder is a warning with its stack; later ones are debug lines. */
-        private void failed(int i, Run run, String what, RuntimeException e) {
+        private void failed(int i, Run run, String what, Throwable e) {
             if (warned[i].compareAndSet(false, true)) {
                 LOG.warn("run recorder {} failed on {} of {}; the run goes on (later failures of this recorder are"
                         + " logged at debug)", recorders[i], what, run, e);
@@ -412,7 +412,7 @@ public final class RuntimeState {
             for (int i = 0; i < recorders.length; i++) {
                 try {
                     recorders[i].stateChanged(run, change);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too (a class the recorder needs is missing, say): it never changes the run
                     failed(i, run, "a state change", e);
                 }
             }
@@ -423,7 +423,7 @@ public final class RuntimeState {
             for (int i = 0; i < recorders.length; i++) {
                 try {
                     recorders[i].logged(run, line);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too (a class the recorder needs is missing, say): it never changes the run
                     failed(i, run, "a log line", e);
                 }
             }
@@ -449,7 +449,7 @@ public final class RuntimeState {
             Scope scope;
             try {
                 scope = recorders[i].enter(run);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too (a class the recorder needs is missing, say): it never changes the run
                 failed(i, run, "entering the body", e);
                 return Scope.NOOP;
             }
@@ -462,7 +462,7 @@ public final class RuntimeState {
         private void closeOne(int i, Run run, Scope scope) {
             try {
                 scope.close();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too (a class the recorder needs is missing, say): it never changes the run
                 failed(i, run, "leaving the body", e);
             }
         }
@@ -472,7 +472,7 @@ public final class RuntimeState {
             for (int i = 0; i < recorders.length; i++) {
                 try {
                     recorders[i].tagsChanged(run, tags);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too (a class the recorder needs is missing, say): it never changes the run
                     failed(i, run, "a tag change", e);
                 }
             }

@@ -380,6 +380,11 @@ public final class Spec {
             m.appendReplacement(sb, Matcher.quoteReplacement(Masker.mask(String.valueOf(params.get(m.group(1))))));
         }
         m.appendTail(sb);
+        for (int i = 0; i < sb.length(); i++) {
+            if (Character.isISOControl(sb.charAt(i))) {
+                sb.setCharAt(i, ' '); // a line break in a parameter must not break the log lines that name the run
+            }
+        }
         return sb.toString();
     }
 }
