@@ -139,6 +139,33 @@ class FlowTest {
     }
 
     @Test
+    void aFlowThatJoinsARunItCancelledEndsCancelledWithoutInterruptingItsCaller() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Task<String, String> slow = Task.of("slow-cancelled", (String s) -> {
+            started.countDown();
+            Thread.sleep(60_000);
+            return s;
+        });
+        Flow0<String> flow = Flow.of("joins-its-cancel", () -> {
+            TaskFuture<String> f = slow.submit("x");
+            started.await();
+            f.cancel();
+            return f.join();
+        });
+        Task0<String> inline = Task.of("cancels-a-submit", () -> {
+            TaskFuture<String> f = slow.submit("y");
+            f.cancel();
+            return f.join();
+        });
+        Flow0<String> viaTask = Flow.of("task-joins-its-cancel", () -> inline.run());
+        for (Flow0<String> f : List.of(flow, viaTask)) {
+            FlowRun<String> run = f.runForState();
+            assertThat(run.state()).as(f.name()).isEqualTo(State.CANCELLED);
+            assertThat(Thread.interrupted()).as("%s: nobody interrupted the caller's thread", f.name()).isFalse();
+        }
+    }
+
+    @Test
     void anInterruptDuringATaskThatNeverBlocksCancelsTheFlowAtTheNextTaskBoundary() throws Exception {
         java.util.concurrent.atomic.AtomicInteger laterRan = new java.util.concurrent.atomic.AtomicInteger();
         Task0<Integer> busy = Task.of("busy", () -> {

@@ -161,7 +161,7 @@ public final class Engine {
             if (f.verdict == State.CRASHED && f.error instanceof Error e) {
                 throw e;
             }
-            if (f.verdict == State.CANCELLED && mine) {
+            if (f.interrupted && mine) {
                 Thread.currentThread().interrupt();
             }
             throw taskFailed(run, f.error, f.stoppedBecause);
@@ -188,16 +188,19 @@ public final class Engine {
         final State verdict;
         final transient Throwable error;
         final @Nullable String stoppedBecause;
+        /** Whether the run was cancelled by an interrupt of this thread, whose status the caller must get back. */
+        final boolean interrupted;
 
         Failure(State verdict, Throwable error) {
-            this(verdict, error, null);
+            this(verdict, error, null, verdict == State.CANCELLED && interruptedHere(error));
         }
 
-        Failure(State verdict, Throwable error, @Nullable String stoppedBecause) {
+        Failure(State verdict, Throwable error, @Nullable String stoppedBecause, boolean interrupted) {
             super(null, null, false, false);
             this.verdict = verdict;
             this.error = error;
             this.stoppedBecause = stoppedBecause;
+            this.interrupted = interrupted;
         }
     }
 
@@ -231,7 +234,8 @@ public final class Engine {
                 return attempts.run(n);
             }, attempts);
         } catch (Throwable error) {
-            throw new Failure(attempts.verdict(error), error, attempts.stoppedBecause());
+            State verdict = attempts.verdict(error);
+            throw new Failure(verdict, error, attempts.stoppedBecause(), verdict == State.CANCELLED && attempts.interruptedHere(error));
         }
     }
 
@@ -333,6 +337,20 @@ public final class Engine {
         State verdict(Throwable error) {
             return error == cancelledWhileWaiting ? State.CANCELLED : classify(error);
         }
+
+        /** Whether {@code error} came from an interrupt of this thread (and not from a run somebody else cancelled). */
+        boolean interruptedHere(Throwable error) {
+            return error == cancelledWhileWaiting || Engine.interruptedHere(error);
+        }
+    }
+
+    /**
+     * Whether a run that ends CANCELLED with {@code error} was cancelled by an interrupt of the calling thread, whose
+     * interrupt status is then given back to the caller. A body that joined a run somebody cancelled was not
+     * interrupted: its caller's thread (a worker's, an application's) is left as it was.
+     */
+    static boolean interruptedHere(Throwable error) {
+        return error instanceof InterruptedException || Thread.currentThread().isInterrupted();
     }
 
     static TaskFailedException taskFailed(TaskRunRecord run, Throwable error) {
@@ -389,11 +407,12 @@ public final class Engine {
             run.succeed(result);
             end(run, State.COMPLETED, null);
         } catch (Throwable error) {
+            boolean interrupted = events.interruptedHere(error);
             State verdict = events.verdict(error);
             settleSubmitted(run, verdict != State.FAILED);
             run.failWith(error);
             end(run, verdict, error);
-            if (verdict == State.CANCELLED) {
+            if (verdict == State.CANCELLED && interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
