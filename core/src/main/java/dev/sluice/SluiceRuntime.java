@@ -241,21 +241,8 @@ public final class SluiceRuntime implements AutoCloseable {
 
     /** The {@code sluice.recentRuns} system property, else 1,000. */
     private static int recentRunsProperty() {
-        String value = System.getProperty("sluice.recentRuns");
-        if (value == null) {
-            return 1_000;
-        }
-        try {
-            int limit = Integer.parseInt(value.trim());
-            if (limit >= 1 && limit <= InMemoryRunRecorder.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("the system property sluice.recentRuns must be a whole number from 1 to "
-                + InMemoryRunRecorder.MAX_LIMIT + ", was '" + value
-                + "'; it is how many finished runs a runtime keeps in memory (SluiceRuntime.Builder.recentRuns sets it in code)");
+        return dev.sluice.internal.Limits.intProperty("sluice.recentRuns", 1_000, InMemoryRunRecorder.MAX_LIMIT,
+                "how many finished runs a runtime keeps in memory (SluiceRuntime.Builder.recentRuns sets it in code)");
     }
 
     @Override

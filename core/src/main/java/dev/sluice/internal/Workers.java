@@ -76,10 +76,8 @@ public final class Workers {
     }
 
     private static ExecutorService boundedPool() {
-        int threads = Integer.getInteger("sluice.workerThreads", 256);
-        if (threads < 1) {
-            throw new IllegalArgumentException("sluice.workerThreads must be >= 1, was " + threads);
-        }
+        int threads = Limits.intProperty("sluice.workerThreads", 256, 100_000,
+                "how many threads run submitted tasks (on JDK 17; JDK 21 and later use virtual threads)");
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemons("sluice-worker-"));
         pool.allowCoreThreadTimeOut(true);

@@ -2,7 +2,7 @@ package dev.sluice.notify;
 
 /**
  * Something that can deliver a {@link Notification}: a Slack webhook, an email notifier, a log.
- * Usually a {@link Block}, so it can be saved once and loaded by name; {@link Notify#via} turns
+ * Usually a {@link dev.sluice.block.Block}, so it can be saved once and loaded by name; {@link Notify#via} turns
  * notifiers into a flow or task hook. Implementations deliver the subject, body and fields as
  * given (they arrive already masked), are thread-safe, and should pass
  * {@code dev.sluice.testkit.NotifierContract} from the {@code sluice-core} test-jar.
@@ -16,7 +16,7 @@ public interface Notifier {
     /**
      * Delivers {@code notification}.
      *
-     * @throws SluiceException (or a subclass) if it could not be delivered
+     * @throws dev.sluice.SluiceException (or a subclass) if it could not be delivered
      */
     void send(Notification notification);
 
