@@ -77,7 +77,7 @@ public final class RunContext {
      * The value of {@code key} kept with the innermost run the calling code is in (the task run,
      * else the flow run), made by {@code initial} the first time it is asked for. The value lives
      * as long as the run: every attempt of a retried task sees the same one, and it is dropped when
-     * the run has ended and its hooks have run. {@code initial} may itself ask for other attributes of
+     * the run has ended and its hooks have run (hooks run in the enclosing run's context: see {@link Hook}). {@code initial} may itself ask for other attributes of
      * the run (a client made from a setting kept with the run). Outside any run, a fresh
      * {@code initial.get()} each call.
      */

@@ -47,6 +47,21 @@ class HooksTest {
     }
 
     @Test
+    void aTasksHookRunsInItsFlowRunsContextAndGetsItsOwnRunAsTheArgument() {
+        RunContext.Key<String> where = RunContext.Key.of("where");
+        Task0<Object> t = Task.of("hooked-task", () -> {
+            RunContext.attribute(where, () -> "task");
+            throw new IOException("x");
+        }).onFailure(r -> calls.add(r.definitionName() + " " + RunContext.attribute(where).orElse("none") + " "
+                + RunContext.taskRun().isPresent() + " " + RunContext.flowRun().map(Run::definitionName).orElse("none")));
+        Flow.of("hook-context", () -> {
+            RunContext.attribute(where, () -> "flow");
+            return t.run();
+        }).runForState();
+        assertThat(calls).containsExactly("hooked-task flow false hook-context");
+    }
+
+    @Test
     void crashFiresCrashedAndFailure() {
         FlowRun<Object> run = hooked(Flow.of("crash", () -> {
             throw new AssertionError("bug");
