@@ -196,6 +196,23 @@ class CliTest {
         assertThat(run(blocksHome, env, false, "", "blocks", "rm", "sftp").code()).isEqualTo(SluiceCli.NOT_FOUND);
     }
 
+    /**
+     * A block in an environment variable is hand-written JSON whose secrets are plain strings (no
+     * {@code {"$secret": ...}}): {@code blocks show} still shows them as the mask, by the block's type.
+     */
+    @Test
+    void aBlockFromAnEnvironmentVariableIsShownWithItsPlainTextSecretsMasked() {
+        Map<String, String> env = Map.of("SLUICE_BLOCK_TEST_LOGIN_FROM_ENV",
+                "{\"user\": \"ops\", \"password\": \"pw-plain-in-env-5c1d\", \"port\": 2222}");
+
+        Result table = run(blocksHome, env, false, "", "blocks", "show", "test-login/from_env");
+        Result json = run(blocksHome, env, false, "", "blocks", "show", "test-login/from_env", "--json");
+
+        assertThat(table.code()).as(table.all()).isZero();
+        assertThat(table.out()).contains("user", "ops", "2222", "password  **********").doesNotContain("pw-plain-in-env");
+        assertThat(json.out()).contains("\"password\" : \"**********\"").doesNotContain("pw-plain-in-env");
+    }
+
     @Test
     void aSecretIsNeverTakenFromAnArgumentAndMissingFieldsAreNamed() {
         Result onArgs = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a",

@@ -217,8 +217,8 @@ final class BlocksCommands {
             }
             JsonNode masked;
             try {
-                masked = mask(cli.json.readTree(document.get()));
-            } catch (IOException e) {
+                masked = shown(id, (ObjectNode) cli.json.readTree(document.get()));
+            } catch (IOException | ClassCastException e) {
                 throw new CliException(SluiceCli.FAILED, "block '" + id + "' is not a JSON document in "
                         + cli.runtime().blockStore().description());
             }
@@ -237,6 +237,33 @@ final class BlocksCommands {
                 t.row(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
             }
             t.print(cli.out, cli.colour());
+        }
+
+        /**
+         * The fields of block {@code id} as shown: {@link #mask} applied, and every field its type declares secret
+         * shown as the mask whatever the stored form. A block in an environment variable is hand-written JSON whose
+         * secrets are plain strings (no {@code {"$secret": ...}}), nested ones included: of such a block only text,
+         * numbers and booleans of fields that are not secret are shown, and of a type not known here no text at all.
+         */
+        private JsonNode shown(BlockId id, ObjectNode document) {
+            Optional<BlockSchema> schema = cli.runtime().call(Blocks::types).stream()
+                    .filter(s -> s.slug().equals(id.type())).findFirst();
+            boolean plainText = cli.env.containsKey(environmentVariable(id));
+            ObjectNode out = cli.json.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = document.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                boolean secret = schema.map(s -> s.fields().stream().anyMatch(x -> x.name().equals(f.getKey()) && x.secret()))
+                        .orElse(false);
+                boolean hide = secret || (plainText && (schema.isEmpty() ? !f.getValue().isNumber() && !f.getValue().isBoolean()
+                        : f.getValue().isContainerNode()));
+                out.set(f.getKey(), hide ? com.fasterxml.jackson.databind.node.TextNode.valueOf(MASK) : mask(f.getValue()));
+            }
+            return out;
+        }
+
+        /** The environment variable that holds block {@code id} in the environment store. */
+        static String environmentVariable(BlockId id) {
+            return "SLUICE_BLOCK_" + (id.type() + "_" + id.name()).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
         }
 
         /**
