@@ -213,6 +213,23 @@ class CliTest {
         assertThat(json.out()).contains("\"password\" : \"**********\"").doesNotContain("pw-plain-in-env");
     }
 
+    /**
+     * The environment store reads '-' and '_' in a name the same (its variable names cannot tell them
+     * apart), so a block named with '-' in the docs' way is found by that name, as {@code Blocks.load} finds it.
+     */
+    @Test
+    void anEnvironmentBlockIsFoundByItsNameWithHyphens() {
+        Map<String, String> env = Map.of("SLUICE_BLOCK_TEST_LOGIN_WAREHOUSE_PROD",
+                "{\"user\": \"ops\", \"password\": \"pw-plain-in-env-77aa\", \"port\": 2222}");
+
+        Result show = run(blocksHome, env, false, "", "blocks", "show", "test-login/warehouse-prod");
+        Result byName = run(blocksHome, env, false, "", "blocks", "show", "warehouse-prod");
+
+        assertThat(show.code()).as(show.all()).isZero();
+        assertThat(show.out()).contains("ops", "2222").doesNotContain("pw-plain-in-env");
+        assertThat(byName.code()).as(byName.all()).isZero();
+    }
+
     @Test
     void aSecretIsNeverTakenFromAnArgumentAndMissingFieldsAreNamed() {
         Result onArgs = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a",

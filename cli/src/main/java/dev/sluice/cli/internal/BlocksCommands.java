@@ -145,12 +145,18 @@ final class BlocksCommands {
         List<BlockId> all = cli.runtime().call(Blocks::list);
         if (reference.contains("/")) {
             BlockId id = BlockId.parse(reference);
-            if (!all.contains(id)) {
+            if (!all.contains(id) && !saved(cli, id)) {
                 throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved" + saved(all));
             }
             return id;
         }
         List<BlockId> named = all.stream().filter(id -> id.name().equals(reference)).toList();
+        if (named.isEmpty()) {
+            // the environment store lists 'warehouse-prod' as 'warehouse_prod' (its variable names cannot tell
+            // them apart) and reads either: a block is found by the name it was meant to have
+            named = all.stream().filter(id -> id.name().replace('-', '_').equals(reference.replace('-', '_')))
+                    .map(id -> sameName(id, reference)).filter(id -> id != null && saved(cli, id)).toList();
+        }
         if (named.isEmpty()) {
             throw new CliException(SluiceCli.NOT_FOUND, "no block named '" + reference + "' is saved" + saved(all));
         }
@@ -159,6 +165,19 @@ final class BlocksCommands {
                     + "; name one as TYPE/NAME");
         }
         return named.get(0);
+    }
+
+    /** Whether block {@code id} can be read, although the store's list may spell its name otherwise. */
+    private static boolean saved(Cli cli, BlockId id) {
+        return cli.runtime().blockStore().read(id).isPresent();
+    }
+
+    private static @Nullable BlockId sameName(BlockId id, String name) {
+        try {
+            return new BlockId(id.type(), name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String saved(List<BlockId> all) {
