@@ -228,6 +228,9 @@ class CliTest {
         assertThat(show.code()).as(show.all()).isZero();
         assertThat(show.out()).contains("ops", "2222").doesNotContain("pw-plain-in-env");
         assertThat(byName.code()).as(byName.all()).isZero();
+        Result rm = run(blocksHome, env, false, "", "blocks", "rm", "test-login/warehouse-prod");
+        assertThat(rm.code()).as("kept in a read-only variable: not 'no longer saved'").isEqualTo(SluiceCli.FAILED);
+        assertThat(rm.err()).contains("read-only", "SLUICE_BLOCK_TEST_LOGIN_WAREHOUSE_PROD");
     }
 
     @Test

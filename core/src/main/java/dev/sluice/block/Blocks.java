@@ -181,6 +181,8 @@ public final class Blocks {
      * Deletes block {@code name} of {@code type}.
      *
      * @return false if there was none
+     * @throws BlockException if the store cannot be written, or only a read-only store of the chain (an
+     *         environment variable) has the block
      */
     public static boolean delete(Class<? extends Block> type, String name) {
         Objects.requireNonNull(type, "type");

@@ -48,7 +48,13 @@ final class BlockViews {
         if (!store.isWritable()) {
             throw new HttpError(409, "the block store " + description() + " is read-only");
         }
-        return store.delete(id);
+        try {
+            return store.delete(id);
+        } catch (dev.sluice.block.BlockStoreUnavailableException e) {
+            throw e;
+        } catch (dev.sluice.block.BlockException e) {
+            throw new HttpError(409, Secret.mask(e.getMessage())); // in a read-only store of the chain
+        }
     }
 
     List<BlockRow> all() {

@@ -90,6 +90,18 @@ public class BlockViewsTest {
         }
     }
 
+    /** Deleting a block the chain reads from an environment variable: 409 naming the read-only store, not 404. */
+    @Test
+    void deletingAnEnvironmentBlockThroughTheChainIsAConflict() {
+        Blocks.registerType(Creds.class);
+        BlockStore chain = BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_VIEWS_TEST_FIVE", "{\"host\":\"h\"}")),
+                BlockStore.inMemory());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockViews(chain).delete(
+                        new dev.sluice.block.BlockId("views-test", "five")))
+                .isInstanceOf(HttpError.class).hasMessageContaining("read-only")
+                .satisfies(e -> assertThat(((HttpError) e).status).isEqualTo(409));
+    }
+
     @Test
     void aBlockOfATypeNotOnTheClassPathSaysWhatItHides() {
         BlockStore store = BlockStore.inMemory();
