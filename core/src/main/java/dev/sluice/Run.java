@@ -46,7 +46,11 @@ public interface Run {
      */
     Map<String, Object> parameters();
 
-    /** The run's tags: the definition's, those of enclosing {@link Tags#with} scopes and of the parent flow run. */
+    /**
+     * The run's tags: the definition's, those of enclosing {@link Tags#with} scopes and of the parent flow run.
+     * A tag given to {@link Tags#with} or {@link RunContext#addTags} has every value a {@code Secret} revealed
+     * by then masked, as the run's name has.
+     */
     Set<String> tags();
 
     /** When the first attempt started, if it has. */

@@ -79,7 +79,8 @@ public final class Tags {
         Objects.requireNonNull(tags, "tags");
         Set<String> set = new LinkedHashSet<>();
         for (String t : tags) {
-            set.add(Spec.checkTag(t));
+            // masked like a run's name: a tag is shown and stored everywhere the run is
+            set.add(dev.sluice.internal.Masker.mask(Spec.checkTag(t)));
         }
         return set;
     }

@@ -267,6 +267,27 @@ class BlocksTest {
                 .hasMessageContaining("port must be > 0, was 0");
     }
 
+    @BlockType("test-bot-token")
+    record BotToken(Secret token) implements Block {
+        BotToken {
+            if (!token.reveal().startsWith("xoxb-")) {
+                throw new IllegalArgumentException("token must start with xoxb-, was " + token.reveal());
+            }
+        }
+    }
+
+    /** The record's own exception quotes the secret: neither the message nor the cause chain shows it. */
+    @Test
+    void aRecordRejectingASecretLeavesItOutOfTheMessageAndTheCause() {
+        store.write(new BlockId("test-bot-token", "ops"), "{\"token\":{\"$secret\":\"not-a-bot-token-8f2e\"}}", false);
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> Blocks.load(BotToken.class, "ops"));
+        java.io.StringWriter all = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(all));
+
+        assertThat(e).isInstanceOf(BlockException.class).hasMessageContaining("token must start with xoxb-");
+        assertThat(all.toString()).contains("IllegalArgumentException").doesNotContain("not-a-bot-token-8f2e");
+    }
+
     @BlockType("test-aws-secret-by-ref")
     record AwsSecretByRef(String secretName, BlockRef<AwsCreds> credentials) implements Block {
     }

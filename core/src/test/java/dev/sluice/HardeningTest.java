@@ -195,6 +195,49 @@ class HardeningTest {
         }
     }
 
+    /**
+     * {@code rotateMasterKey(newKey)} where the key is the key file (no {@code SLUICE_MASTER_KEY}): the blocks
+     * move to the given key and so does the key file, so every block still loads and saves go on.
+     */
+    @Test
+    void rotatingToAGivenKeyWritesItToTheKeyFileWhenTheKeyCameFromThere() throws IOException {
+        String given = java.util.Base64.getEncoder().encodeToString(new byte[] {
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())
+                .blockStore(BlockStore.file(home, Map.of())).build()) {
+            rt.run(() -> Blocks.save("first", new Db("jdbc:h2:mem:a", Secret.of("pw-first-1"))));
+
+            String newId = rt.call(() -> Blocks.rotateMasterKey(given));
+
+            assertThat(Files.readString(home.resolve("master.key")).trim()).isEqualTo(given);
+            assertThat(rt.call(() -> Blocks.load(Db.class, "first")).password().reveal()).isEqualTo("pw-first-1");
+            rt.run(() -> Blocks.save("second", new Db("jdbc:h2:mem:b", Secret.of("pw-second-2"))));
+            assertThat(Files.readString(home.resolve("blocks/hardening-db/second.json"))).contains(newId);
+            try (var left = Files.list(home)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".bak"));
+            }
+        }
+    }
+
+    /** With the key in {@code SLUICE_MASTER_KEY}, no key file is written: the blocks load once the variable holds the new key. */
+    @Test
+    void rotatingAKeyFromTheVariableLeavesTheKeyFileAlone() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String old = b64.encodeToString(new byte[32]);
+        byte[] next = new byte[32];
+        java.util.Arrays.fill(next, (byte) 7);
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())
+                .blockStore(BlockStore.file(home, Map.of(BlockStore.MASTER_KEY_VARIABLE, old))).build()) {
+            rt.run(() -> Blocks.save("first", new Db("jdbc:h2:mem:a", Secret.of("pw-first-1"))));
+            rt.call(() -> Blocks.rotateMasterKey(b64.encodeToString(next)));
+        }
+        assertThat(home.resolve("master.key")).doesNotExist();
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())
+                .blockStore(BlockStore.file(home, Map.of(BlockStore.MASTER_KEY_VARIABLE, b64.encodeToString(next)))).build()) {
+            assertThat(rt.call(() -> Blocks.load(Db.class, "first")).password().reveal()).isEqualTo("pw-first-1");
+        }
+    }
+
     private static ListAppender<ILoggingEvent> capture(String logger) {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();

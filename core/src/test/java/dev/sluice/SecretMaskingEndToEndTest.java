@@ -128,4 +128,27 @@ class SecretMaskingEndToEndTest {
                 .contains("password=**********");
         assertThat(output).contains("sluice.test.e2e - [Sluice] flow 'nightly-load' FAILED");
     }
+
+    /** A tag added while the run goes on, holding a revealed secret, is kept masked, as the run's name is. */
+    @Test
+    void aTagHoldingARevealedSecretIsKeptMasked() {
+        String password = Secret.of("tag-pw-" + System.nanoTime()).reveal();
+        List<String> recorded = new CopyOnWriteArrayList<>();
+        TestRuntimes.use(b -> b.recorder(new RunRecorder() {
+            @Override
+            public void stateChanged(Run run, StateChange change) {
+                recorded.add(run.tags().toString());
+            }
+        }));
+        Flow<String, String> flow = Flow.of("tagged", (String db) -> {
+            RunContext.addTags("dsn:" + db);
+            return db;
+        });
+
+        FlowRun<String> run = flow.runForState("etl:" + password + "@db");
+
+        assertThat(run.tags()).contains("dsn:etl:**********@db");
+        assertThat(run.tags().toString()).doesNotContain(password);
+        assertThat(recorded.toString()).doesNotContain(password);
+    }
 }

@@ -196,6 +196,43 @@ class CliTest {
         assertThat(run(blocksHome, env, false, "", "blocks", "rm", "sftp").code()).isEqualTo(SluiceCli.NOT_FOUND);
     }
 
+    /**
+     * A block in an environment variable is hand-written JSON whose secrets are plain strings (no
+     * {@code {"$secret": ...}}): {@code blocks show} still shows them as the mask, by the block's type.
+     */
+    @Test
+    void aBlockFromAnEnvironmentVariableIsShownWithItsPlainTextSecretsMasked() {
+        Map<String, String> env = Map.of("SLUICE_BLOCK_TEST_LOGIN_FROM_ENV",
+                "{\"user\": \"ops\", \"password\": \"pw-plain-in-env-5c1d\", \"port\": 2222}");
+
+        Result table = run(blocksHome, env, false, "", "blocks", "show", "test-login/from_env");
+        Result json = run(blocksHome, env, false, "", "blocks", "show", "test-login/from_env", "--json");
+
+        assertThat(table.code()).as(table.all()).isZero();
+        assertThat(table.out()).contains("user", "ops", "2222", "password  **********").doesNotContain("pw-plain-in-env");
+        assertThat(json.out()).contains("\"password\" : \"**********\"").doesNotContain("pw-plain-in-env");
+    }
+
+    /**
+     * The environment store reads '-' and '_' in a name the same (its variable names cannot tell them
+     * apart), so a block named with '-' in the docs' way is found by that name, as {@code Blocks.load} finds it.
+     */
+    @Test
+    void anEnvironmentBlockIsFoundByItsNameWithHyphens() {
+        Map<String, String> env = Map.of("SLUICE_BLOCK_TEST_LOGIN_WAREHOUSE_PROD",
+                "{\"user\": \"ops\", \"password\": \"pw-plain-in-env-77aa\", \"port\": 2222}");
+
+        Result show = run(blocksHome, env, false, "", "blocks", "show", "test-login/warehouse-prod");
+        Result byName = run(blocksHome, env, false, "", "blocks", "show", "warehouse-prod");
+
+        assertThat(show.code()).as(show.all()).isZero();
+        assertThat(show.out()).contains("ops", "2222").doesNotContain("pw-plain-in-env");
+        assertThat(byName.code()).as(byName.all()).isZero();
+        Result rm = run(blocksHome, env, false, "", "blocks", "rm", "test-login/warehouse-prod");
+        assertThat(rm.code()).as("kept in a read-only variable: not 'no longer saved'").isEqualTo(SluiceCli.FAILED);
+        assertThat(rm.err()).contains("read-only", "SLUICE_BLOCK_TEST_LOGIN_WAREHOUSE_PROD");
+    }
+
     @Test
     void aSecretIsNeverTakenFromAnArgumentAndMissingFieldsAreNamed() {
         Result onArgs = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a",

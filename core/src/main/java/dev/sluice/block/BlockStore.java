@@ -115,7 +115,8 @@ public interface BlockStore {
     /**
      * Stores tried in order: a read returns the first store's document that has it; writes go to
      * the first writable store (a save without overwrite fails if any store before it has the
-     * id); a delete removes the id from every writable store. A store that is unavailable (it throws
+     * id); a delete removes the id from every writable store (and fails, naming the store, for a block only a
+     * read-only store has). A store that is unavailable (it throws
      * {@link BlockStoreUnavailableException}: AWS down or not answering within its timeouts) is
      * skipped on reads and lists with one warning naming it, and tried again after 30 s
      * ({@code sluice.blockStore.recheckAfter}); a missing block is still "not found" with what exists,

@@ -181,6 +181,8 @@ public final class Blocks {
      * Deletes block {@code name} of {@code type}.
      *
      * @return false if there was none
+     * @throws BlockException if the store cannot be written, or only a read-only store of the chain (an
+     *         environment variable) has the block
      */
     public static boolean delete(Class<? extends Block> type, String name) {
         Objects.requireNonNull(type, "type");
@@ -203,8 +205,10 @@ public final class Blocks {
 
     /**
      * Moves every block of the current runtime's file store to {@code newKey} (32 random bytes in
-     * base64, e.g. from {@code openssl rand -base64 32}); returns its id. For a key given in
-     * {@code SLUICE_MASTER_KEY}: set the variable to the new key once this returns.
+     * base64, e.g. from {@code openssl rand -base64 32}); returns its id. With the key in
+     * {@code $SLUICE_HOME/master.key}, the key file is replaced by the new key as {@link #rotateMasterKey()}
+     * does; with the key given in {@code SLUICE_MASTER_KEY}, the key file is left alone: set the variable
+     * to the new key once this returns.
      */
     public static String rotateMasterKey(String newKey) {
         Objects.requireNonNull(newKey, "newKey");

@@ -1,5 +1,6 @@
 package dev.sluice.notify;
 
+import dev.sluice.internal.Masker;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +8,9 @@ import java.util.Objects;
 
 /**
  * A message for a {@link Notifier}: subject, body, severity and key/value fields (flow, run,
- * state, error, ...). Built by {@code Notify} hooks with secrets already masked.
+ * state, error, ...). Every value a {@link dev.sluice.block.Secret} revealed in this JVM is masked
+ * when a notification is made (in the subject, the body and the fields, as {@link
+ * dev.sluice.block.Secret#mask} does), so no notifier sends one, however the notification was built.
  *
  * @param subject  one line
  * @param body     the text
@@ -15,13 +18,17 @@ import java.util.Objects;
  * @param fields   extra facts in display order
  */
 public record Notification(String subject, String body, Severity severity, Map<String, String> fields) {
-    /** Validates and copies the fields. */
+    /** Validates and copies the fields, masking every revealed secret in the texts. */
     public Notification {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(fields, "fields");
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        subject = Masker.mask(subject);
+        body = Masker.mask(body);
+        LinkedHashMap<String, String> masked = new LinkedHashMap<>();
+        fields.forEach((k, v) -> masked.put(k == null ? null : Masker.mask(k), v == null ? null : Masker.mask(v)));
+        fields = Collections.unmodifiableMap(masked);
     }
 
     /**

@@ -170,6 +170,20 @@ public abstract class NotifierContract {
         assertThat(unescaped).contains("<tag>", "a & b");
     }
 
+    /**
+     * A notification sent directly (not through {@code Notify}) whose text holds a value a {@code Secret}
+     * revealed in this JVM arrives with the value masked, in the subject, the body and the fields.
+     */
+    @Test
+    public void masksRevealedSecretsInWhatItSends() {
+        String t = token();
+        String secret = dev.sluice.block.Secret.of("revealed-pw-" + t).reveal();
+        newNotifier().send(new Notification("masked-" + t + " " + secret, "masked-body-" + t + " password=" + secret,
+                Severity.ERROR, deliversFields() ? Map.of("dsn", "user:" + secret + "@db") : Map.of()));
+        String text = awaitContaining("masked-" + t, "masked-body-" + t);
+        assertThat(text).doesNotContain(secret).contains("**********");
+    }
+
     @Test
     public void sendsConcurrently() throws Exception {
         String t = token();

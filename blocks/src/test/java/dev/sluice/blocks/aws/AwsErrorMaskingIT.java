@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.sluice.block.BlockException;
 import dev.sluice.block.BlockId;
 import dev.sluice.block.BlockStore;
@@ -88,6 +89,29 @@ class AwsErrorMaskingIT {
         assertThat(e).isInstanceOf(AwsSecretException.class)
                 .hasMessageContaining("AWS rejected the request (ValidationException): 1 validation error detected");
         assertThat(everything(e)).doesNotContain(value);
+    }
+
+    /**
+     * The SDK keeps the failures of earlier attempts as suppressed exceptions of the last one: an
+     * attempt that quoted the value must be masked there too, though the last attempt's text is clean.
+     */
+    @Test
+    void anEarlierAttemptQuotingTheValueIsMaskedInTheSuppressedExceptions() {
+        String value = "s3cret-" + UUID.randomUUID();
+        wm.stubFor(post(urlEqualTo("/")).inScenario("attempts").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody(JSON.createObjectNode().put("__type", "InternalServiceError")
+                                .put("message", "could not store '" + value + "'").toString()))
+                .willSetStateTo("echoed"));
+        wm.stubFor(post(urlEqualTo("/")).inScenario("attempts").whenScenarioStateIs("echoed")
+                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody(JSON.createObjectNode().put("__type", "InternalServiceError")
+                                .put("message", "internal error").toString())));
+
+        Throwable e = catchThrowable(() -> AwsSecret.of("aws-temporary", "prod/db").write(value));
+
+        assertThat(e).isInstanceOf(AwsSecretException.class).hasMessageContaining("internal error");
+        assertThat(everything(e)).contains("could not store").doesNotContain(value);
     }
 
     @Test

@@ -206,6 +206,22 @@ class BlockStoreOutageIT {
                 .hasMessageContaining("access denied (AccessDeniedException)");
     }
 
+    /**
+     * Something at the endpoint answers 200 with JSON that is no Secrets Manager answer (a proxy, a stub):
+     * no value at all. Like an answer that does not parse, that is AWS not answering, not a broken block.
+     */
+    @Test
+    void anAnswerWithoutAValueIsAnOutageNamedAsSuch() {
+        wm.stubFor(post(urlEqualTo("/")).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/x-amz-json-1.1").withBody("{}")));
+        AwsSecretsManagerBlockStore aws = AwsSecretsManagerBlockStore.of(credentials(wm.baseUrl()));
+
+        assertThatThrownBy(() -> runtime(aws).run(() -> aws.read(dev.sluice.block.BlockId.of(DiscordWebhook.class, "x"))))
+                .isInstanceOf(BlockStoreUnavailableException.class)
+                .hasMessageContaining("without a value").hasMessageNotContaining("gzip");
+        assertThat(chain(aws).call(() -> Blocks.load(DiscordWebhook.class, "ops-alerts"))).isNotNull();
+    }
+
     @Test
     void aServerErrorIsAnOutageAndTheStoreAnswersAgainAfterIt() {
         wm.stubFor(post(urlEqualTo("/")).atPriority(1).willReturn(aResponse().withStatus(500)

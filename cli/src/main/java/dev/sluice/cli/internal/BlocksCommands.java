@@ -145,12 +145,18 @@ final class BlocksCommands {
         List<BlockId> all = cli.runtime().call(Blocks::list);
         if (reference.contains("/")) {
             BlockId id = BlockId.parse(reference);
-            if (!all.contains(id)) {
+            if (!all.contains(id) && !saved(cli, id)) {
                 throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved" + saved(all));
             }
             return id;
         }
         List<BlockId> named = all.stream().filter(id -> id.name().equals(reference)).toList();
+        if (named.isEmpty()) {
+            // the environment store lists 'warehouse-prod' as 'warehouse_prod' (its variable names cannot tell
+            // them apart) and reads either: a block is found by the name it was meant to have
+            named = all.stream().filter(id -> id.name().replace('-', '_').equals(reference.replace('-', '_')))
+                    .map(id -> sameName(id, reference)).filter(id -> id != null && saved(cli, id)).toList();
+        }
         if (named.isEmpty()) {
             throw new CliException(SluiceCli.NOT_FOUND, "no block named '" + reference + "' is saved" + saved(all));
         }
@@ -159,6 +165,19 @@ final class BlocksCommands {
                     + "; name one as TYPE/NAME");
         }
         return named.get(0);
+    }
+
+    /** Whether block {@code id} can be read, although the store's list may spell its name otherwise. */
+    private static boolean saved(Cli cli, BlockId id) {
+        return cli.runtime().blockStore().read(id).isPresent();
+    }
+
+    private static @Nullable BlockId sameName(BlockId id, String name) {
+        try {
+            return new BlockId(id.type(), name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String saved(List<BlockId> all) {
@@ -217,8 +236,8 @@ final class BlocksCommands {
             }
             JsonNode masked;
             try {
-                masked = mask(cli.json.readTree(document.get()));
-            } catch (IOException e) {
+                masked = shown(id, (ObjectNode) cli.json.readTree(document.get()));
+            } catch (IOException | ClassCastException e) {
                 throw new CliException(SluiceCli.FAILED, "block '" + id + "' is not a JSON document in "
                         + cli.runtime().blockStore().description());
             }
@@ -237,6 +256,33 @@ final class BlocksCommands {
                 t.row(f.getKey(), f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString());
             }
             t.print(cli.out, cli.colour());
+        }
+
+        /**
+         * The fields of block {@code id} as shown: {@link #mask} applied, and every field its type declares secret
+         * shown as the mask whatever the stored form. A block in an environment variable is hand-written JSON whose
+         * secrets are plain strings (no {@code {"$secret": ...}}), nested ones included: of such a block only text,
+         * numbers and booleans of fields that are not secret are shown, and of a type not known here no text at all.
+         */
+        private JsonNode shown(BlockId id, ObjectNode document) {
+            Optional<BlockSchema> schema = cli.runtime().call(Blocks::types).stream()
+                    .filter(s -> s.slug().equals(id.type())).findFirst();
+            boolean plainText = cli.env.containsKey(environmentVariable(id));
+            ObjectNode out = cli.json.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = document.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                boolean secret = schema.map(s -> s.fields().stream().anyMatch(x -> x.name().equals(f.getKey()) && x.secret()))
+                        .orElse(false);
+                boolean hide = secret || (plainText && (schema.isEmpty() ? !f.getValue().isNumber() && !f.getValue().isBoolean()
+                        : f.getValue().isContainerNode()));
+                out.set(f.getKey(), hide ? com.fasterxml.jackson.databind.node.TextNode.valueOf(MASK) : mask(f.getValue()));
+            }
+            return out;
+        }
+
+        /** The environment variable that holds block {@code id} in the environment store. */
+        static String environmentVariable(BlockId id) {
+            return "SLUICE_BLOCK_" + (id.type() + "_" + id.name()).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
         }
 
         /**

@@ -161,7 +161,25 @@ public final class ChainBlockStore implements BlockStore {
         if (!writable) {
             throw new BlockException("cannot delete block '" + id + "': no store of " + description() + " is writable");
         }
+        if (!any) {
+            for (BlockStore s : stores) {
+                if (!s.isWritable() && readsQuietly(s, id)) {
+                    // "there was none" would be wrong: the block still loads from there
+                    throw new BlockException("cannot delete block '" + id + "': it is in " + s.description()
+                            + ", which is read-only; remove it there (for the environment store, unset "
+                            + EnvironmentBlockStore.variable(id) + ")");
+                }
+            }
+        }
         return any;
+    }
+
+    private static boolean readsQuietly(BlockStore s, BlockId id) {
+        try {
+            return s.read(id).isPresent();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -176,8 +176,9 @@ public final class FileBlockStore implements BlockStore {
      * was saved with, encrypted again with the new key and written back atomically. With
      * {@code newKey} null a new key is made and written to the key file (the old one is kept as
      * {@code master.key.<old id>.bak} until every block is moved; delete it after taking a backup of
-     * the new one); with a given key (32 bytes), the key file is left alone: set
-     * {@code SLUICE_MASTER_KEY} to that key afterwards. A rotation cut short (a crash) is finished by
+     * the new one). A given key (32 bytes) is written to the key file the same way, unless the key
+     * comes from {@code SLUICE_MASTER_KEY}: then the key file is left alone, and the variable is to be set
+     * to the new key afterwards. A rotation cut short (a crash) is finished by
      * running it again: blocks still under the old key are read with the kept old key.
      */
     public String rotateMasterKey(byte @Nullable [] newKey) {
@@ -190,11 +191,15 @@ public final class FileBlockStore implements BlockStore {
             for (MasterKey old : MasterKey.backups(keyFile())) {
                 readable.putIfAbsent(old.id(), old);
             }
+            boolean fromVariable = env.get(MASTER_KEY_VARIABLE) != null && !env.get(MASTER_KEY_VARIABLE).isBlank();
+            boolean intoKeyFile = !fromVariable; // the key is (or will be) the key file: the new one goes there too
             MasterKey next;
-            if (newKey != null) {
+            if (newKey != null && fromVariable) {
                 next = MasterKey.of(newKey, "the key given to rotateMasterKey");
+            } else if (newKey != null) {
+                next = MasterKey.rotateKeyFile(keyFile(), current, newKey);
             } else {
-                if (env.get(MASTER_KEY_VARIABLE) != null && !env.get(MASTER_KEY_VARIABLE).isBlank()) {
+                if (fromVariable) {
                     throw new BlockException("the master key comes from " + MASTER_KEY_VARIABLE + ": give the new key to"
                             + " rotateMasterKey(newKey), then set " + MASTER_KEY_VARIABLE + " to it");
                 }
@@ -220,7 +225,7 @@ public final class FileBlockStore implements BlockStore {
                 envelope.set("data", data);
                 writeAtomically(file, Documents.printPretty(envelope));
             }
-            if (newKey == null) {
+            if (intoKeyFile) {
                 MasterKey.dropBackups(keyFile());
             }
             return next.id();

@@ -109,14 +109,20 @@ final class MasterKey {
      * place (owner-only, atomically); returns the new key.
      */
     static MasterKey rotateKeyFile(Path keyFile, @Nullable MasterKey current) throws IOException {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return rotateKeyFile(keyFile, current, bytes);
+    }
+
+    /** As {@link #rotateKeyFile(Path, MasterKey)}, writing the key {@code bytes} (32) instead of a random one. */
+    static MasterKey rotateKeyFile(Path keyFile, @Nullable MasterKey current, byte[] bytes) throws IOException {
+        new MasterKey(bytes, "the key given to rotateMasterKey"); // checks the length before anything is touched
         if (current != null && Files.exists(keyFile)) {
             Path backup = keyFile.resolveSibling(keyFile.getFileName() + "." + current.id() + ".bak");
             if (!Files.exists(backup)) {
                 Files.copy(keyFile, backup);
             }
         }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
         Files.createDirectories(keyFile.getParent());
         Path tmp = FileBlockStore.createOwnerOnly(keyFile.getParent(), ".master.key");
         Files.writeString(tmp, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.US_ASCII);

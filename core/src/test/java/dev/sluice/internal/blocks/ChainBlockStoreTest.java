@@ -37,4 +37,19 @@ class ChainBlockStoreTest extends BlockStoreContract {
         assertThatThrownBy(() -> chain.write(db("x"), dbDocument("a", "b"), false))
                 .isInstanceOf(BlockException.class).hasMessageContaining("no store").hasMessageContaining("writable");
     }
+
+    /**
+     * A block only a read-only store (an environment variable) has cannot be deleted through the chain:
+     * that is an error naming the store, not "there was none" while the block still loads.
+     */
+    @Test
+    void deletingABlockOnlyAReadOnlyStoreHasSaysSo() {
+        BlockStore env = BlockStore.environment(Map.of("SLUICE_BLOCK_CONTRACT_DATABASE_SHARED", dbDocument("from-env", "pw-e")));
+        BlockStore chain = BlockStore.chain(env, BlockStore.inMemory());
+
+        assertThatThrownBy(() -> chain.delete(db("shared")))
+                .isInstanceOf(BlockException.class).hasMessageContaining("read-only").hasMessageContaining("environment store");
+        assertThat(chain.read(db("shared"))).isPresent();
+        assertThat(chain.delete(db("none"))).isFalse();
+    }
 }

@@ -48,7 +48,13 @@ final class BlockViews {
         if (!store.isWritable()) {
             throw new HttpError(409, "the block store " + description() + " is read-only");
         }
-        return store.delete(id);
+        try {
+            return store.delete(id);
+        } catch (dev.sluice.block.BlockStoreUnavailableException e) {
+            throw e;
+        } catch (dev.sluice.block.BlockException e) {
+            throw new HttpError(409, Secret.mask(e.getMessage())); // in a read-only store of the chain
+        }
     }
 
     List<BlockRow> all() {
@@ -75,13 +81,20 @@ final class BlockViews {
         } catch (Exception e) {
             return new BlockRow(id.type(), id.name(), List.of(), "not valid JSON");
         }
+        Optional<JsonNode> canonical = canonical(id);
+        if (canonical.isPresent()) {
+            // the block as its type writes it: every secret, nested ones and those in lists and maps included,
+            // is {"$secret": ...} there, whichever store it came from (an environment variable holds plain text)
+            node = canonical.get();
+        }
         Set<String> secretFields = new HashSet<>();
         Set<String> plainFields = new HashSet<>();
         boolean typeKnown = fields(id, secretFields, plainFields);
         boolean maskAllText = !typeKnown && !store.isWritable();
-        // a read-only store (environment variables) keeps secrets as plain text, nested ones too: there only
-        // fields of plain types (text, numbers, times, enums, lists of those) that are not secrets are shown
-        boolean onlyPlain = typeKnown && !store.isWritable();
+        // a block that does not load as its type is shown from the stored text, which in a read-only store
+        // (environment variables) or in a chain that holds one keeps secrets as plain text, nested ones too:
+        // then only fields of plain types (text, numbers, times, enums, lists of those) that are not secrets are shown
+        boolean onlyPlain = typeKnown && canonical.isEmpty();
         List<Field> fields = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().startsWith("$")) {
@@ -97,13 +110,34 @@ final class BlockViews {
     }
 
     /**
+     * Block {@code id} loaded as its type and saved again to a store in memory, as the document that
+     * save writes; empty when it does not load (its type is not known here, or its stored form is not valid).
+     */
+    private Optional<JsonNode> canonical(BlockId id) {
+        try {
+            Block block = runtime.call(() -> Blocks.load(id.toString()));
+            BlockStore scratch = BlockStore.inMemory();
+            try (SluiceRuntime r = SluiceRuntime.builder().withoutExtensions().blockStore(scratch).build()) {
+                r.run(() -> Blocks.save(id.name(), block, true));
+            }
+            Optional<String> written = scratch.read(id);
+            return written.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.readTree(written.get()));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Adds the names of {@code id}'s record components that hold secrets, and of those of plain types;
      * false if the type is not known here.
      */
     private boolean fields(BlockId id, Set<String> secrets, Set<String> plain) {
         Class<? extends Block> type;
         try {
-            type = runtime.call(() -> Blocks.load(id.type() + "/" + id.name()).getClass());
+            // by slug, not by loading it: a block that does not load is still of a known type (with known secrets)
+            type = runtime.call(Blocks::types).stream().filter(s -> s.slug().equals(id.type())).findFirst()
+                    .<Class<? extends Block>>map(dev.sluice.block.BlockSchema::type)
+                    .orElseGet(() -> runtime.call(() -> Blocks.load(id.type() + "/" + id.name()).getClass()));
         } catch (RuntimeException e) {
             return false;
         }

@@ -49,7 +49,7 @@ public final class Fmt {
     /** {@code a=1, b=text}, masked and cut to {@code max} characters. */
     public static String params(Map<String, @Nullable Object> params, int max) {
         String text = params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-        return cut(Secret.mask(text), max);
+        return cut(text, max);
     }
 
     /** {@code text} masked and cut to {@code max} characters with an ellipsis. */
@@ -57,7 +57,8 @@ public final class Fmt {
         if (text == null) {
             return "";
         }
-        return text.length() <= max ? text : text.substring(0, Math.max(0, max - 1)) + "…";
+        String masked = Secret.mask(text); // before the cut: a secret across it would show its start
+        return masked.length() <= max ? masked : masked.substring(0, Math.max(0, max - 1)) + "…";
     }
 
     /** Any value as masked text. */

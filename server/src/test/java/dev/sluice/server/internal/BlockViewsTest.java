@@ -62,6 +62,46 @@ public class BlockViewsTest {
         assertThat(new BlockViews(unknown).all().toString()).doesNotContain(SECRETS[0]);
     }
 
+    /**
+     * The server's default store is the chain {@code env,file}, which is writable: a block it reads from
+     * the environment variable still holds its secrets, nested ones included, in plain text.
+     */
+    @Test
+    void anEnvironmentBlockReadThroughAWritableChainShowsOnlyPlainFields() {
+        String json = "{\"host\":\"db.example\",\"port\":5432,\"recipients\":[\"a@example.com\"],\"password\":\"" + SECRETS[0]
+                + "\",\"url\":\"jdbc:x://h?password=" + SECRETS[1] + "\",\"spares\":[\"" + SECRETS[2]
+                + "\"],\"inner\":{\"label\":\"in\",\"token\":\"" + SECRETS[3] + "\"}}";
+        Blocks.registerType(Creds.class);
+        BlockStore chain = BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_VIEWS_TEST_THREE", json)),
+                BlockStore.inMemory());
+        List<BlockRow> rows = new BlockViews(chain).all();
+        assertThat(rows).hasSize(1);
+        assertThat(shown(rows.get(0))).contains("db.example").contains("5432").contains("a@example.com");
+        for (String s : SECRETS) {
+            assertThat(shown(rows.get(0))).doesNotContain(s);
+        }
+        // one that does not load as its type (a field missing): only its plain fields, from the stored text
+        BlockStore broken = BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_VIEWS_TEST_FOUR",
+                json.replace("\"host\":\"db.example\",", ""))), BlockStore.inMemory());
+        String shownBroken = new BlockViews(broken).all().toString();
+        assertThat(shownBroken).contains("5432");
+        for (String s : SECRETS) {
+            assertThat(shownBroken).doesNotContain(s);
+        }
+    }
+
+    /** Deleting a block the chain reads from an environment variable: 409 naming the read-only store, not 404. */
+    @Test
+    void deletingAnEnvironmentBlockThroughTheChainIsAConflict() {
+        Blocks.registerType(Creds.class);
+        BlockStore chain = BlockStore.chain(BlockStore.environment(Map.of("SLUICE_BLOCK_VIEWS_TEST_FIVE", "{\"host\":\"h\"}")),
+                BlockStore.inMemory());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BlockViews(chain).delete(
+                        new dev.sluice.block.BlockId("views-test", "five")))
+                .isInstanceOf(HttpError.class).hasMessageContaining("read-only")
+                .satisfies(e -> assertThat(((HttpError) e).status).isEqualTo(409));
+    }
+
     @Test
     void aBlockOfATypeNotOnTheClassPathSaysWhatItHides() {
         BlockStore store = BlockStore.inMemory();

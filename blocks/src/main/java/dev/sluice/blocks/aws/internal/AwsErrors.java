@@ -146,29 +146,50 @@ public final class AwsErrors {
     }
 
     /**
-     * {@code e} itself when no message in its cause chain holds a secret; otherwise a copy of the
-     * chain whose messages are masked, each naming the original type and keeping its stack trace.
+     * {@code e} itself when no message in its cause chain or among its suppressed exceptions (the
+     * SDK keeps each failed attempt as one) holds a secret; otherwise a copy of the chain whose
+     * messages are masked, each naming the original type and keeping its stack trace.
      */
     public static Throwable masked(Throwable e, Collection<String> hidden) {
-        boolean leaks = false;
-        int depth = 0;
-        for (Throwable t = e; t != null && depth < 32; t = t.getCause(), depth++) {
-            String m = t.getMessage();
-            if (m != null && !mask(m, hidden).equals(m)) {
-                leaks = true;
-                break;
-            }
-        }
-        return leaks ? copy(e, hidden, 0) : e;
+        return leaks(e, hidden, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0)
+                ? copy(e, hidden, new java.util.IdentityHashMap<>(), 0) : e;
     }
 
-    private static Throwable copy(Throwable t, Collection<String> hidden, int depth) {
+    /** Whether a message of {@code t}, its causes or its suppressed exceptions holds a secret. */
+    private static boolean leaks(@Nullable Throwable t, Collection<String> hidden, Set<Throwable> seen, int depth) {
+        if (t == null || depth > 32 || !seen.add(t)) {
+            return false;
+        }
+        String m = t.getMessage();
+        if (m != null && !mask(m, hidden).equals(m)) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (leaks(s, hidden, seen, depth + 1)) {
+                return true;
+            }
+        }
+        return leaks(t.getCause(), hidden, seen, depth + 1);
+    }
+
+    private static Throwable copy(Throwable t, Collection<String> hidden, java.util.Map<Throwable, Throwable> copies,
+            int depth) {
+        Throwable done = copies.get(t);
+        if (done != null) {
+            return done;
+        }
         MaskedException copy = new MaskedException(t.getClass().getName()
                 + (t.getMessage() == null ? "" : ": " + mask(t.getMessage(), hidden)));
+        copies.put(t, copy);
         copy.setStackTrace(t.getStackTrace());
         Throwable cause = t.getCause();
         if (cause != null && cause != t && depth < 32) {
-            copy.initCause(copy(cause, hidden, depth + 1));
+            copy.initCause(copy(cause, hidden, copies, depth + 1));
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (depth < 32 && s != t) {
+                copy.addSuppressed(copy(s, hidden, copies, depth + 1));
+            }
         }
         return copy;
     }

@@ -125,6 +125,13 @@ public final class SecretsManagerStore {
         Optional<String> document = call("read", id, List.of(), () -> {
             try {
                 SecretsManagerCalls.Value v = SecretsManagerCalls.get(client(), name, SecretVersion.current());
+                if (v.text() == null && v.binary() == null) {
+                    // no Secrets Manager answer (a proxy or a stub at the endpoint): AWS did not answer, as with
+                    // an answer that does not parse; not a broken block
+                    throw new BlockStoreUnavailableException(description() + ": cannot read block '" + id + "': the"
+                            + " endpoint answered GetSecretValue for secret '" + name + "' without a value (no SecretString,"
+                            + " no SecretBinary); is it AWS Secrets Manager (" + credentials.describe() + ")?", null);
+                }
                 return Optional.of(v.text() != null ? v.text() : gunzip(v.bytes(), name));
             } catch (ResourceNotFoundException e) {
                 return Optional.empty();
