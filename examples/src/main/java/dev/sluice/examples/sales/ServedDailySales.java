@@ -103,6 +103,8 @@ public final class ServedDailySales {
         SluiceRuntime runtime = SluiceRuntime.current();
         database = HistoryDatabase.fromEnvironment(runtime.environment(), runtime.home());
         try (DailySales.Setup setup = DailySales.Setup.open(options, List.of(), out)) {
+            // the database is checked (and the table made) before serving: one that cannot be used fails now, not at 06:00
+            setup.pipeline.createTable.run(setup.pipeline.db);
             Deployment deployment = deployment(flow(setup, zone), cron, zone);
             Worker.Builder worker = Worker.builder(database).deployments(deployment);
             try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(database).port(port).printUrl(false).build());
