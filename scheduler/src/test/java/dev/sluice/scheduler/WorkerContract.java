@@ -103,6 +103,27 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * The clock a worker is given times its flow runs too: the run history then agrees with the deployment runs
+     * (a run that started on the worker's clock is found by {@code hasCompleted} on it, and the retention judges
+     * its age on the clock it was stamped with).
+     */
+    @Test
+    void theWorkersClockTimesTheFlowRunsItRecords() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker w = fast(db(), clock).deployments(Deployment.of(Flows.NOOP)).start()) {
+            String id = w.client().trigger("noop");
+            DeploymentRun run = w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+            w.history().flush();
+            dev.sluice.history.FlowRunDetail flowRun = w.history().flowRun(run.flowRunId()).orElseThrow();
+            assertThat(Duration.between(run.startedAt(), flowRun.run().startTime()).abs())
+                    .as("flow run started %s, deployment run %s", flowRun.run().startTime(), run.startedAt())
+                    .isLessThan(Duration.ofMinutes(1));
+            assertThat(w.history().hasCompleted("noop", Duration.ofDays(1))).isTrue();
+        }
+    }
+
     @Test
     void registeringStoresTheDeploymentAndANewVersionReplaysNoSlot() throws Exception {
         TestClock clock = new TestClock(T0);

@@ -115,6 +115,7 @@ public final class WorkerEngine implements AutoCloseable {
         this.sqliteLock = lock;
         this.control = new Control(this::flowRunStarted);
         SluiceRuntime.Builder runtime = SluiceRuntime.builder().withoutExtensions()
+                .clock(settings.clock()) // flow runs are timed as their deployment runs and the history are
                 .recorder(history.recorder())
                 .recorder(control)
                 .resultStore(history.resultStore());
