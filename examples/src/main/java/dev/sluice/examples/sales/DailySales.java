@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +77,7 @@ public final class DailySales {
     /** The blocks a first run saves (for the stand-in API and the H2 file); other names must be saved first. */
     static final String API_KEY_BLOCK = "sales-api-key";
     static final String DATABASE_BLOCK = "sales-db";
+    private static final String STAND_IN_KEY_PREFIX = "stand-in-";
     private static final int PER_PAGE = 50;
 
     private DailySales() {
@@ -418,7 +420,14 @@ public final class DailySales {
 
     /** The API key block: loaded by name; for the stand-in under the default name, made with a random key and saved on first use. */
     static ApiKey apiKeyBlock(String name, boolean standIn) {
-        return Blocks.find(ApiKey.class, name).orElseGet(() -> {
+        Optional<ApiKey> saved = Blocks.find(ApiKey.class, name);
+        if (!standIn && saved.isPresent() && saved.get().key().reveal().startsWith(STAND_IN_KEY_PREFIX)) {
+            // never send the stand-in's made-up key to a real API
+            throw new IllegalArgumentException("the http-api-key block '" + name + "' holds the key a first run made for"
+                    + " the local stand-in, not one of the API at --api-url: save the API's key under that name (overwriting"
+                    + " it), or save it under another name and pass --api-key-block");
+        }
+        return saved.orElseGet(() -> {
             if (!standIn || !name.equals(API_KEY_BLOCK)) {
                 // a key is never made up for a real API (nor saved under a name that may be mistyped)
                 throw new IllegalArgumentException("no http-api-key block named '" + name + "' is saved: save the API's key "
@@ -426,7 +435,7 @@ public final class DailySales {
                         + "SLUICE_CLASSPATH=<the sluice-tasks-http jar> bin/sluice blocks create http-api-key " + name
                         + " --set name=X-API-Key --set in=HEADER --secret-env key=API_KEY");
             }
-            ApiKey key = ApiKey.header("X-API-Key", Secret.of("stand-in-" + HexFormat.of().formatHex(random(16))));
+            ApiKey key = ApiKey.header("X-API-Key", Secret.of(STAND_IN_KEY_PREFIX + HexFormat.of().formatHex(random(16))));
             Blocks.save(name, key);
             return key;
         });

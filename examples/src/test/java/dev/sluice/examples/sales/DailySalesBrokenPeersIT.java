@@ -101,7 +101,7 @@ class DailySalesBrokenPeersIT {
     }
 
     @Test
-    void aRealApiWithoutItsKeyBlockIsAnErrorNamingTheBlockAndIsNeverSentAMadeUpKey() {
+    void aRealApiWithoutItsKeyBlockIsAnErrorNamingTheBlockAndIsNeverSentAMadeUpKey() throws Exception {
         assertThatThrownBy(() -> run("--api-url", api.baseUrl(), "--regions", "north"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sales-api-key").hasMessageContaining("http-api-key");
@@ -109,6 +109,13 @@ class DailySalesBrokenPeersIT {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("partner-ky");
         assertThat(Blocks.find(ApiKey.class, "sales-api-key")).as("no key made up for a real API").isEmpty();
         assertThat(Blocks.find(ApiKey.class, "partner-ky")).isEmpty();
+        assertThat(api.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+
+        // a first run with the stand-in saved a made-up key under the default name: it is never sent to a real API
+        assertThat(run("--regions", "north", "--date", "2026-11-09").run().state()).isEqualTo(State.COMPLETED);
+        assertThatThrownBy(() -> run("--api-url", api.baseUrl(), "--regions", "north"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sales-api-key")
+                .hasMessageContaining("stand-in");
         assertThat(api.findAll(anyRequestedFor(anyUrl()))).isEmpty();
     }
 
