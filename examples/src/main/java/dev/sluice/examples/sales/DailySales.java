@@ -181,7 +181,7 @@ public final class DailySales {
         Outcome outcome;
         try {
             outcome = run(options, List.of(), System.out);
-        } catch (IllegalArgumentException e) { // a block that is not saved, a --notify block that cannot notify
+        } catch (IllegalArgumentException | dev.sluice.block.BlockException e) { // a block not saved, or that cannot notify
             System.err.println(e.getMessage());
             System.exit(2);
             return;

@@ -91,7 +91,7 @@ public final class ServedDailySales {
                         + " it runs, or the day it is given: bin/sluice deployments run " + DEPLOYMENT + " -p date=2026-11-19");
             }
             serve(DailySales.Options.parse(rest.toArray(String[]::new)), port, cron, zone, System.out);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | dev.sluice.block.BlockException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
