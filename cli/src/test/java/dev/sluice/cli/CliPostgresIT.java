@@ -13,10 +13,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command on a shared PostgreSQL database (embedded PostgreSQL): runs, deployments and API keys. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliPostgresIT {
     static EmbeddedPostgres pg;
     static String url;
@@ -37,7 +41,34 @@ class CliPostgresIT {
         }
     }
 
+    /**
+     * A command that reads, pointed at a PostgreSQL database the history never used (another application's, a
+     * mistyped name of a database that exists), says so and leaves it alone: it never makes Sluice's tables there,
+     * as it never makes a SQLite file at a mistyped path.
+     */
     @Test
+    @Order(1)
+    void aCommandThatReadsNeverMakesTheTablesInADatabaseWithoutThem() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            s.execute("create database someapp");
+        }
+        String other = url.replace("/postgres?", "/someapp?");
+        for (String[] args : new String[][] {{"runs", "ls"}, {"deployments", "ls"}, {"worker", "ls"}, {"runs", "show", "x"}}) {
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--database", other))
+                    .toArray(String[]::new);
+            Result r = CliTest.run(home, Map.of("SLUICE_DATABASE_USER", "postgres"), false, "", all);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+            assertThat(r.err()).contains("no run history in").contains("someapp");
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(other); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select count(*) from information_schema.tables where table_schema = 'public'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("tables made in someapp").isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
     void runsDeploymentsAndKeysOnPostgres() throws Exception {
         HistoryDatabase db = HistoryDatabase.of(url, "postgres", Secret.of(""));
         List<String> ids = Histories.fill(home, db);

@@ -53,6 +53,38 @@ class AcrossProcessesTest {
         }
     }
 
+    /**
+     * SQLite's connections in this JVM hold a POSIX shared lock on the file, which tells another program closing
+     * its last connection (the sqlite3 shell, a Python script, a backup tool) that it is not the last: without it,
+     * that program checkpoints the file and deletes the WAL this JVM still writes into, and every record written
+     * after is lost (and a worker stops seeing runs triggered from outside). Closing any descriptor of the file drops
+     * all of this process's locks on it, so the library must never open and close the file itself while it is in use.
+     */
+    @Test
+    void theFileStaysLockedForOtherProgramsWhileThisJvmUsesIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "POSIX locks");
+        Path db = dir.resolve("sluice.db");
+        dev.sluice.Flow<Integer, Integer> flow = dev.sluice.Flow.of("kept", (Integer i) -> i);
+        try (History history = History.open(HistoryDatabase.sqlite(db))) {
+            assertThat(Processes.start("probe", db.toString()).finish()).containsEntry("FREE", "false");
+            try (History second = History.open(HistoryDatabase.sqlite(db)); // a second pool on the file in this JVM
+                    dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().withoutExtensions()
+                            .recorder(history.recorder()).build()) {
+                assertThat(Processes.start("probe", db.toString()).finish()).as("after a second open")
+                        .containsEntry("FREE", "false");
+                runtime.run(flow, 1);
+                history.flush(); // the writer checks the file (its header among it) before it writes
+                runtime.run(flow, 2);
+                history.flush();
+                assertThat(second.flowRuns(FlowRunQuery.all()).items()).hasSize(2);
+                assertThat(Processes.start("probe", db.toString()).finish()).as("after writes")
+                        .containsEntry("FREE", "false");
+            }
+            assertThat(Processes.start("probe", db.toString()).finish()).as("after the second closed")
+                    .containsEntry("FREE", "false");
+        }
+    }
+
     @Test
     void theNextProcessToOpenTheFileMarksTheRunsOfAKilledOneCrashed() throws Exception {
         Path db = dir.resolve("sluice.db");

@@ -25,7 +25,26 @@ public final class HistoryChild {
             case "write" -> write(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "cache" -> cache(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             case "default" -> zeroCode(args[1]);
+            case "probe" -> probe(Path.of(args[1]));
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /**
+     * Does what SQLite does when another program closes its last connection to {@code db}: tries to lock the
+     * file's SHARED byte range exclusively (POSIX {@code fcntl}, as {@link java.nio.channels.FileChannel#tryLock}
+     * is), which succeeds only when no process holds a connection's shared lock on it. SQLite would then take
+     * itself for the last connection, checkpoint, and delete the WAL and its index. Prints {@code FREE=} whether
+     * the lock was had.
+     */
+    private static void probe(Path db) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(db, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock(1_073_741_826L, 510, false); // SQLite's SHARED_FIRST, SHARED_SIZE
+            System.out.println("FREE=" + (lock != null));
+            if (lock != null) {
+                lock.release();
+            }
         }
     }
 

@@ -197,7 +197,10 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** The clock slots, lateness and heartbeats are judged by (default: the system clock; tests pass their own). */
+        /**
+         * The clock slots, lateness and heartbeats are judged by, and the flow runs it starts and records are timed by
+         * (default: the system clock; tests pass their own).
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

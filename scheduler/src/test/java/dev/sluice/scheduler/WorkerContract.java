@@ -103,6 +103,27 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * The clock a worker is given times its flow runs too: the run history then agrees with the deployment runs
+     * (a run that started on the worker's clock is found by {@code hasCompleted} on it, and the retention judges
+     * its age on the clock it was stamped with).
+     */
+    @Test
+    void theWorkersClockTimesTheFlowRunsItRecords() throws Exception {
+        TestClock clock = new TestClock(T0);
+        try (Worker w = fast(db(), clock).deployments(Deployment.of(Flows.NOOP)).start()) {
+            String id = w.client().trigger("noop");
+            DeploymentRun run = w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.COMPLETED);
+            w.history().flush();
+            dev.sluice.history.FlowRunDetail flowRun = w.history().flowRun(run.flowRunId()).orElseThrow();
+            assertThat(Duration.between(run.startedAt(), flowRun.run().startTime()).abs())
+                    .as("flow run started %s, deployment run %s", flowRun.run().startTime(), run.startedAt())
+                    .isLessThan(Duration.ofMinutes(1));
+            assertThat(w.history().hasCompleted("noop", Duration.ofDays(1))).isTrue();
+        }
+    }
+
     @Test
     void registeringStoresTheDeploymentAndANewVersionReplaysNoSlot() throws Exception {
         TestClock clock = new TestClock(T0);
@@ -248,6 +269,38 @@ abstract class WorkerContract {
                             Instant.parse("2030-01-07T00:03:00Z"), Instant.parse("2030-01-07T00:04:00Z"));
             assertThat(perSlot).containsKey(Instant.parse("2030-01-07T00:06:00Z")).doesNotContainKey(
                     Instant.parse("2030-01-07T00:05:00Z"));
+        }
+    }
+
+    /**
+     * A worker whose clock crosses both daylight-saving changes of Europe/Berlin, one minute at a time around each:
+     * 02:30 on the spring-forward night (a time that does not exist) runs once, at 03:00; on the fall-back night
+     * (02:30 happens twice) once, at the earlier offset; every other night once, at 02:30.
+     */
+    @Test
+    void aCronScheduleAcrossBothDaylightSavingChangesRunsEachNightOnce() throws Exception {
+        Deployment d = Deployment.of(Flows.NOOP).withName("nightly")
+                .withSchedules(Schedule.cron("30 2 * * *", "Europe/Berlin")).withCatchUp(CatchUp.ALL, Duration.ofHours(1));
+        TestClock clock = new TestClock(Instant.parse("2026-03-28T23:50:00Z"));
+        List<Instant> expected = List.of(Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-03-30T00:30:00Z"),
+                Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-10-26T01:30:00Z"));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            for (Instant from : List.of(Instant.parse("2026-03-28T23:50:00Z"), Instant.parse("2026-03-30T00:20:00Z"),
+                    Instant.parse("2026-10-24T23:50:00Z"), Instant.parse("2026-10-26T01:20:00Z"))) {
+                clock.set(from);
+                for (int minute = 0; minute <= 100; minute += 5) {
+                    w.planNow();
+                    Instant now = clock.instant();
+                    await(w.client(), "nightly", r -> settled(r, now)); // what is due has run before the clock moves on
+                    clock.advance(Duration.ofMinutes(5));
+                }
+            }
+            List<DeploymentRun> runs = w.client().runs("nightly", 100);
+            assertThat(runs.stream().filter(r -> r.status() == RunStatus.COMPLETED).map(DeploymentRun::slot).sorted())
+                    .as(runs.stream().map(r -> r.slot() + " " + r.status() + " " + r.message()).toList().toString())
+                    .containsExactlyElementsOf(expected);
+            assertThat(runs).filteredOn(r -> r.status() == RunStatus.COMPLETED)
+                    .allSatisfy(r -> assertThat(r.startedAt()).as("never early").isAfterOrEqualTo(r.slot()));
         }
     }
 

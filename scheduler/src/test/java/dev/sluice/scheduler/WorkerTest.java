@@ -36,6 +36,31 @@ class WorkerTest extends WorkerContract {
                 .contains("anchoredAt");
     }
 
+    /**
+     * A SQLite file deleted (or replaced) under a serving worker: its connections would go on in the unlinked
+     * file, where nobody sees its heartbeats, claims or runs, while triggers from other processes go into a new
+     * file at the path that no worker serves. The worker says so and stops (a supervisor's restart serves the new
+     * file), as the history's writer refuses to write into a deleted file.
+     */
+    @Test
+    void aWorkerWhoseFileIsDeletedSaysSoAndStops() throws Exception {
+        Path file = dir.resolve("sluice.db");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Worker w = Worker.builder(db()).name("w").deployments(Deployment.of(Flows.NOOP))
+                .heartbeat(Duration.ofMillis(200), 5).start()) {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                java.nio.file.Files.deleteIfExists(dir.resolve("sluice.db" + suffix));
+            }
+            assertThat(w.awaitStop(Duration.ofSeconds(20))).as("the worker stopped").isTrue();
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("worker w").contains(file.toString())
+                .contains("was deleted while in use").contains("stops");
+    }
+
     @Test
     void threadsOfOneJvmOpeningANewFileAtOnceMigrateItOneAfterTheOther() throws Exception {
         // the run history's and the scheduler's migrations take one lock per file; a second file lock taken in the

@@ -228,9 +228,11 @@ public final class Cli {
     }
 
     /**
-     * {@code db}, when it is not a SQLite file that is not there: a command that reads or asks what is in the
-     * database never makes one (a mistyped path would give an empty answer and leave a new file behind);
-     * {@code worker start} and {@code server start} make it.
+     * {@code db}, when it is not a SQLite file that is not there, nor a PostgreSQL database without the run history's
+     * tables: a command that reads or asks what is in the database never makes one (a mistyped path would give an
+     * empty answer and leave a new file behind; another application's database would get Sluice's tables);
+     * {@code worker start} and {@code server start} make it. A PostgreSQL server that cannot be reached is left to
+     * the opening, which says why.
      */
     static HistoryDatabase existing(HistoryDatabase db) {
         java.util.Optional<Path> file = db.sqliteFile();
@@ -238,7 +240,38 @@ public final class Cli {
             throw new CliException(SluiceCli.UNREACHABLE, "no run history database at " + file.get() + ": a worker or a flow"
                     + " with the history on makes it; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
         }
+        if (file.isEmpty() && !hasHistoryTables(db)) {
+            throw new CliException(SluiceCli.UNREACHABLE, "no run history in " + db.redactedUrl() + ": the database has none"
+                    + " of its tables (a worker or a flow with the history on makes them); check --database,"
+                    + " SLUICE_DATABASE_URL or SLUICE_DATABASE_BLOCK");
+        }
         return db;
+    }
+
+    /** Whether PostgreSQL database {@code db} has the run history's tables; true when it cannot be asked. */
+    private static boolean hasHistoryTables(HistoryDatabase db) {
+        java.util.Properties properties = new java.util.Properties();
+        if (!db.user().isEmpty()) {
+            properties.setProperty("user", db.user());
+        }
+        String password = db.password().reveal();
+        if (!password.isEmpty()) {
+            properties.setProperty("password", password);
+        }
+        long seconds = Math.max(1, db.connectTimeout().toSeconds());
+        properties.setProperty("connectTimeout", Long.toString(seconds));
+        properties.setProperty("loginTimeout", Long.toString(seconds));
+        try (java.sql.Connection c = new org.postgresql.Driver().connect(db.url(), properties)) {
+            if (c == null) {
+                return true;
+            }
+            try (java.sql.Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("select to_regclass('flow_run') is not null")) {
+                return !rs.next() || rs.getBoolean(1);
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return true; // unreachable, refused: opening the history says so, with its own message
+        }
     }
 
     /** The server {@code --server} (or SLUICE_SERVER_URL) names, if any. */

@@ -28,6 +28,8 @@ import dev.sluice.tasks.sql.SqlStatement;
 import dev.sluice.tasks.sql.SqlTasks;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -37,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,13 +56,14 @@ import org.jspecify.annotations.Nullable;
  * (clearly a stand-in; its first answer is a 503 so the retry shows), the database is an H2 file
  * under {@code $SLUICE_HOME/examples}, and notifications go to the log. Blocks
  * {@code sales-api-key} and {@code sales-db} are saved on the first run (secrets encrypted) and
- * loaded by name after that: save your own under those names, or pass other names, to point the
- * pipeline at a real API and database. Options:
+ * loaded by name after that: save your own under those names, or save them under other names and pass
+ * those, to point the pipeline at a real API and database (a name that is not saved is an error, and no
+ * key is made up for a real API). Options:
  *
  * <pre>
  *   --date 2026-11-20           the day to process (default: yesterday)
  *   --regions north,south       regions, each a subflow run (default: north,south,west)
- *   --api-url URL               a real API instead of the stand-in (uses the sales-api-key block)
+ *   --api-url URL               a real API instead of the stand-in (uses the sales-api-key block, saved first)
  *   --api-key-block NAME        the http-api-key block to use (default: sales-api-key)
  *   --database-block NAME       the database-credentials block to use (default: sales-db)
  *   --notify SLUG/NAME          also notify through this block (repeatable), e.g. slack-webhook/ops-alerts
@@ -70,6 +74,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DailySales {
     static final String TABLE = "daily_sales";
+    /** The blocks a first run saves (for the stand-in API and the H2 file); other names must be saved first. */
+    static final String API_KEY_BLOCK = "sales-api-key";
+    static final String DATABASE_BLOCK = "sales-db";
+    private static final String STAND_IN_KEY_PREFIX = "stand-in-";
     private static final int PER_PAGE = 50;
 
     private DailySales() {
@@ -105,7 +113,7 @@ public final class DailySales {
         /** The defaults: yesterday, three regions, the stand-in API, the embedded database. */
         public static Options defaults() {
             return new Options(LocalDate.now().minusDays(1), List.of("north", "south", "west"), null,
-                    "sales-api-key", "sales-db", List.of(), null, 120);
+                    API_KEY_BLOCK, DATABASE_BLOCK, List.of(), null, 120);
         }
 
         /** Parses command-line options over the defaults. */
@@ -170,7 +178,14 @@ public final class DailySales {
             System.exit(2);
             return;
         }
-        Outcome outcome = run(options, List.of(), System.out);
+        Outcome outcome;
+        try {
+            outcome = run(options, List.of(), System.out);
+        } catch (IllegalArgumentException | dev.sluice.block.BlockException e) { // a block not saved, or that cannot notify
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         printSummary(outcome, System.out);
         System.exit(outcome.run().state().isSuccess() ? 0 : 1);
     }
@@ -192,6 +207,7 @@ public final class DailySales {
 
     /** The body of the daily flow: each region's subflow, one after the other; the rows loaded. */
     static long loadAll(Pipeline pipeline, LocalDate date, List<String> regions) {
+        pipeline.createTable.run(pipeline.db); // in the run: a database that is down fails it, and notifies
         long loaded = 0;
         for (String region : regions) {
             loaded += pipeline.regionFlow.run(date, region);
@@ -215,7 +231,7 @@ public final class DailySales {
         static Setup open(Options options, List<Notifier> extraNotifiers, PrintStream out) throws Exception {
             SalesApiStandIn standIn = null;
             try {
-                ApiKey apiKey = apiKeyBlock(options.apiKeyBlock());
+                ApiKey apiKey = apiKeyBlock(options.apiKeyBlock(), options.apiUrl() == null);
                 String apiUrl = options.apiUrl();
                 if (apiUrl == null) {
                     standIn = SalesApiStandIn.start(apiKey.key().reveal(), options.salesPerRegion());
@@ -224,10 +240,6 @@ public final class DailySales {
                 }
                 DatabaseCredentials db = databaseBlock(options.databaseBlock());
                 out.println("database:   " + db.redactedUrl());
-                SqlTasks.execute().run(db, SqlStatement.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
-                        + "sale_date DATE NOT NULL, region VARCHAR(64) NOT NULL, product VARCHAR(64) NOT NULL, "
-                        + "orders BIGINT NOT NULL, items BIGINT NOT NULL, revenue NUMERIC(14, 2) NOT NULL, "
-                        + "PRIMARY KEY (sale_date, region, product))"));
 
                 List<Notifier> notifiers = new ArrayList<>();
                 notifiers.add(new LogNotifier());
@@ -263,9 +275,17 @@ public final class DailySales {
         final Map<String, Long> rows = new ConcurrentHashMap<>();
         final AtomicLong skipped = new AtomicLong();
         final Flow2<LocalDate, String, Long> regionFlow;
+        final DatabaseCredentials db;
+        final Task<DatabaseCredentials, @Nullable Void> createTable = Task.action("create-table",
+                        (DatabaseCredentials credentials) -> SqlTasks.execute().run(credentials, SqlStatement.of(
+                                "CREATE TABLE IF NOT EXISTS " + TABLE + " (sale_date DATE NOT NULL, region VARCHAR(64) NOT NULL, "
+                                        + "product VARCHAR(64) NOT NULL, orders BIGINT NOT NULL, items BIGINT NOT NULL, "
+                                        + "revenue NUMERIC(14, 2) NOT NULL, PRIMARY KEY (sale_date, region, product))")))
+                .withParameterNames("credentials");
 
         Pipeline(String source, String apiUrl, ApiKey apiKey, DatabaseCredentials db, @Nullable String failAt,
                 PrintStream out) {
+            this.db = db;
             // the cache key is (source, date, region): "source" names the API, so the stand-in's random port does not matter
             Task3<String, LocalDate, String, List<RawSale>> extract = Task.of("extract-sales",
                             (String sourceName, LocalDate date, String region) -> {
@@ -307,12 +327,13 @@ public final class DailySales {
                                 long bad = 0;
                                 for (RawSale s : sales) {
                                     BigDecimal amount = validAmount(s);
-                                    if (amount == null || s.product() == null || s.date() == null) {
+                                    LocalDate day = validDate(s);
+                                    int quantity = validQuantity(s);
+                                    if (amount == null || s.product() == null || day == null || quantity < 1) {
                                         bad++;
                                         continue;
                                     }
-                                    int quantity = s.quantity() == null ? 1 : s.quantity();
-                                    byProduct.merge(s.product(), new DailySale(LocalDate.parse(s.date()), region,
+                                    byProduct.merge(s.product(), new DailySale(day, region,
                                             s.product(), 1, quantity, amount), DailySales::add);
                                 }
                                 if (bad > 0) {
@@ -372,25 +393,72 @@ public final class DailySales {
         }
     }
 
+    private static @Nullable LocalDate validDate(RawSale s) {
+        try {
+            return s.date() == null ? null : LocalDate.parse(s.date());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The quantity sent, 1 when missing; 0 (invalid) when it is not a positive whole number. */
+    private static int validQuantity(RawSale s) {
+        if (s.quantity() == null) {
+            return 1;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(s.quantity().strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static DailySale add(DailySale a, DailySale b) {
         return new DailySale(a.saleDate(), a.region(), a.product(), a.orders() + b.orders(), a.items() + b.items(),
                 a.revenue().add(b.revenue()));
     }
 
-    /** The API key block: loaded by name, or, for the stand-in, made with a random key and saved on first use. */
-    static ApiKey apiKeyBlock(String name) {
-        return Blocks.find(ApiKey.class, name).orElseGet(() -> {
-            ApiKey key = ApiKey.header("X-API-Key", Secret.of("stand-in-" + HexFormat.of().formatHex(random(16))));
+    /** The API key block: loaded by name; for the stand-in under the default name, made with a random key and saved on first use. */
+    static ApiKey apiKeyBlock(String name, boolean standIn) {
+        Optional<ApiKey> saved = Blocks.find(ApiKey.class, name);
+        if (!standIn && saved.isPresent() && saved.get().key().reveal().startsWith(STAND_IN_KEY_PREFIX)) {
+            // never send the stand-in's made-up key to a real API
+            throw new IllegalArgumentException("the http-api-key block '" + name + "' holds the key a first run made for"
+                    + " the local stand-in, not one of the API at --api-url: save the API's key under that name (overwriting"
+                    + " it), or save it under another name and pass --api-key-block");
+        }
+        return saved.orElseGet(() -> {
+            if (!standIn || !name.equals(API_KEY_BLOCK)) {
+                // a key is never made up for a real API (nor saved under a name that may be mistyped)
+                throw new IllegalArgumentException("no http-api-key block named '" + name + "' is saved: save the API's key "
+                        + "first, e.g. Blocks.save(\"" + name + "\", ApiKey.header(\"X-API-Key\", Secret.of(key))), or "
+                        + "SLUICE_CLASSPATH=<the sluice-tasks-http jar> bin/sluice blocks create http-api-key " + name
+                        + " --set name=X-API-Key --set in=HEADER --secret-env key=API_KEY");
+            }
+            ApiKey key = ApiKey.header("X-API-Key", Secret.of(STAND_IN_KEY_PREFIX + HexFormat.of().formatHex(random(16))));
             Blocks.save(name, key);
             return key;
         });
     }
 
-    /** The database block: loaded by name, or an H2 file under $SLUICE_HOME/examples saved on first use. */
+    /**
+     * The database block: loaded by name; under the default name, an H2 file under $SLUICE_HOME/examples made and saved
+     * on first use (a new file when the block was deleted and its file, whose password went with it, is still there).
+     */
     static DatabaseCredentials databaseBlock(String name) {
         return Blocks.find(DatabaseCredentials.class, name).orElseGet(() -> {
-            String url = "jdbc:h2:file:" + SluiceRuntime.current().home().resolve("examples").resolve("sales").toAbsolutePath();
-            DatabaseCredentials db = DatabaseCredentials.of(url, "sales",
+            if (!name.equals(DATABASE_BLOCK)) {
+                throw new IllegalArgumentException("no database-credentials block named '" + name + "' is saved: save it "
+                        + "first, e.g. Blocks.save(\"" + name + "\", DatabaseCredentials.of(jdbcUrl, user, Secret.of(password))), "
+                        + "or SLUICE_CLASSPATH=<the sluice-tasks-sql jar> bin/sluice blocks create database-credentials " + name
+                        + " --secret-env jdbcUrl=DB_URL --set username=etl --secret-env password=DB_PASSWORD");
+            }
+            Path folder = SluiceRuntime.current().home().resolve("examples").toAbsolutePath();
+            Path file = folder.resolve("sales");
+            if (Files.exists(folder.resolve("sales.mv.db"))) {
+                file = folder.resolve("sales-" + HexFormat.of().formatHex(random(4)));
+            }
+            DatabaseCredentials db = DatabaseCredentials.of("jdbc:h2:file:" + file, "sales",
                     Secret.of(HexFormat.of().formatHex(random(16))));
             Blocks.save(name, db);
             return db;

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param region   the region
  * @param product  the product
  * @param amount   the amount, a decimal in text
- * @param quantity how many items
+ * @param quantity how many items, as sent: a positive whole number (1 when missing), else the record is invalid
  */
 public record RawSale(@Nullable String id, @Nullable String date, @Nullable String region, @Nullable String product,
-        @Nullable String amount, @Nullable Integer quantity) {
+        @Nullable String amount, @Nullable String quantity) {
 }

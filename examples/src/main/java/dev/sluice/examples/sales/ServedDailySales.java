@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  *   --cron "0 6 * * *" --zone Europe/Berlin    when it runs
  * </pre>
  *
- * Every option of {@link DailySales} (--api-url, --database-block, --notify, ...) applies to the served runs.
+ * Every option of {@link DailySales} (--api-url, --database-block, --notify, ...) applies to the served runs;
+ * {@code --regions} is the default of their {@code regions} parameter, and {@code --date} is refused (a run's day
+ * is its {@code date} parameter).
  */
 public final class ServedDailySales {
     /** The deployment's name. */
@@ -83,8 +86,12 @@ public final class ServedDailySales {
                     default -> rest.add(args[i]);
                 }
             }
+            if (rest.contains("--date")) {
+                throw new IllegalArgumentException("--date is not for a served deployment: each run processes the day before"
+                        + " it runs, or the day it is given: bin/sluice deployments run " + DEPLOYMENT + " -p date=2026-11-19");
+            }
             serve(DailySales.Options.parse(rest.toArray(String[]::new)), port, cron, zone, System.out);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | dev.sluice.block.BlockException e) {
             System.err.println(e.getMessage());
             System.exit(2);
         }
@@ -103,7 +110,11 @@ public final class ServedDailySales {
         SluiceRuntime runtime = SluiceRuntime.current();
         database = HistoryDatabase.fromEnvironment(runtime.environment(), runtime.home());
         try (DailySales.Setup setup = DailySales.Setup.open(options, List.of(), out)) {
-            Deployment deployment = deployment(flow(setup, zone), cron, zone);
+            // the database is checked (and the table made) before serving: one that cannot be used fails now, not at 06:00
+            setup.pipeline.createTable.run(setup.pipeline.db);
+            Deployment deployment = deployment(flow(setup, zone), cron, zone)
+                    // --regions: the regions of the runs that do not name theirs (scheduled ones among them)
+                    .withParameters(Map.of("regions", String.join(",", options.regions())));
             Worker.Builder worker = Worker.builder(database).deployments(deployment);
             try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(database).port(port).printUrl(false).build());
                     Worker started = worker.start()) {

@@ -43,7 +43,8 @@ class ServedDailySalesIT {
             try {
                 runtime.call(() -> {
                     try {
-                        ServedDailySales.serve(DailySales.Options.parse(), 0, "0 6 * * *", ZoneId.of("Europe/Berlin"), out);
+                        ServedDailySales.serve(DailySales.Options.parse("--regions", "north,east"), 0, "0 6 * * *",
+                                ZoneId.of("Europe/Berlin"), out);
                     } catch (Exception e) {
                         failed.set(e);
                     }
@@ -68,6 +69,7 @@ class ServedDailySalesIT {
                 assertThat(client.deployment("daily-sales")).hasValueSatisfying(d -> {
                     assertThat(d.schedules()).hasSize(1);
                     assertThat(d.parameterSchema().names()).containsExactly("date", "regions");
+                    assertThat(d.parameters()).as("--regions: the served runs' regions").containsEntry("regions", "north,east");
                 });
                 String id = client.trigger("daily-sales", Map.of("regions", "north", "date", "2026-11-20"));
                 Optional<DeploymentRun> done = client.awaitFinished(id, Duration.ofSeconds(90));

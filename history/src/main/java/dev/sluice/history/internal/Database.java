@@ -40,6 +40,9 @@ public final class Database implements AutoCloseable {
         this.fileKey = file == null ? null : attributes(file).map(java.nio.file.attribute.BasicFileAttributes::fileKey).orElse(null);
     }
 
+    /** The file key {@link #holdFile} kept open for this database, released when it closes. */
+    private @Nullable Object heldFile;
+
     /** The identity of the SQLite file when it was opened (its inode where the file system has one). */
     private final @Nullable Object fileKey;
     /** When the file was last seen to start with the SQLite header (its modification time then). */
@@ -53,8 +56,88 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The first bytes of {@code file}, up to the SQLite header's length (fewer for a shorter file). */
+    /**
+     * An open channel on a SQLite file (by its file key, the inode) for as long as a {@code Database} of this JVM
+     * uses the file. Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's own
+     * among them (and SQLite does not take them again while it thinks it holds them): another program closing its
+     * last connection to the file (the sqlite3 shell, a script, a backup tool) would then take itself for the last
+     * one, checkpoint, and delete the WAL this JVM still writes into, losing every record written after. So the
+     * header is read through this channel, which is closed only once the last {@code Database} on the file closed
+     * its connections.
+     */
+    private static final class OpenFile {
+        final java.nio.channels.FileChannel channel;
+        int users;
+
+        OpenFile(java.nio.channels.FileChannel channel) {
+            this.channel = channel;
+        }
+    }
+
+    /** The files databases of this JVM use, by file key; guarded by itself. */
+    private static final java.util.Map<Object, OpenFile> OPEN_FILES = new java.util.HashMap<>();
+
+    private static @Nullable Object fileKey(Path file) {
+        return attributes(file).map(java.nio.file.attribute.BasicFileAttributes::fileKey).orElse(null);
+    }
+
+    /** Keeps {@code file} open for a database of this JVM; the key to {@link #releaseFile}, or null (no file key). */
+    private static @Nullable Object holdFile(Path file) {
+        Object key = fileKey(file);
+        if (key == null) {
+            return null; // no inode (Windows, whose locks a close does not drop) or no file
+        }
+        synchronized (OPEN_FILES) {
+            OpenFile open = OPEN_FILES.get(key);
+            if (open == null) {
+                try {
+                    open = new OpenFile(java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ));
+                } catch (IOException e) {
+                    return null; // unreadable: the header checks say so when they read it
+                }
+                OPEN_FILES.put(key, open);
+            }
+            open.users++;
+        }
+        return key;
+    }
+
+    private static void releaseFile(@Nullable Object key) {
+        if (key == null) {
+            return;
+        }
+        synchronized (OPEN_FILES) {
+            OpenFile open = OPEN_FILES.get(key);
+            if (open != null && --open.users == 0) {
+                OPEN_FILES.remove(key);
+                try {
+                    open.channel.close(); // this JVM's connections to it are closed: no lock of theirs to drop
+                } catch (IOException e) {
+                    LOG.debug("closing {} failed", key, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * The first bytes of {@code file}, up to the SQLite header's length (fewer for a shorter file): through the
+     * channel a database of this JVM holds open on it, so that no descriptor of a file in use is ever closed; a file
+     * no database of this JVM uses is opened and closed.
+     */
     private static byte[] head(Path file) throws IOException {
+        Object key = fileKey(file);
+        synchronized (OPEN_FILES) {
+            OpenFile open = key == null ? null : OPEN_FILES.get(key);
+            if (open != null) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(SQLITE_HEADER.length);
+                while (buffer.hasRemaining()) {
+                    if (open.channel.read(buffer, buffer.position()) < 0) {
+                        break;
+                    }
+                }
+                return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+            }
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(SQLITE_HEADER.length);
         }
@@ -163,6 +246,28 @@ public final class Database implements AutoCloseable {
 
     private static Database openSqlite(HistoryDatabase config, Path file) {
         checkSqliteFile(file);
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file); // made here, so it is held open before any connection locks it (empty: a new database)
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another thread or process made it
+            } catch (IOException e) {
+                throw new dev.sluice.history.HistoryUnavailableException("cannot create the run history file " + file + ": " + e
+                        + "; set SLUICE_HOME (or sluice.home) to a writable folder, or turn the history off with"
+                        + " -Dsluice.history=off", e);
+            }
+        }
+        Object held = holdFile(file);
+        try {
+            Database db = openSqlite(config, file, held);
+            return db;
+        } catch (RuntimeException | Error e) {
+            releaseFile(held);
+            throw e;
+        }
+    }
+
+    private static Database openSqlite(HistoryDatabase config, Path file, @Nullable Object held) {
         SQLiteDataSource source = sqliteSource(file, SQLiteConfig.TransactionMode.DEFERRED, config);
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("sluice-history");
@@ -194,10 +299,11 @@ public final class Database implements AutoCloseable {
             }
         }
         Database db = new Database(Dialect.SQLITE, config, pool, file);
+        db.heldFile = held;
         try (Connection c = db.connection(); Statement s = c.createStatement()) {
             s.executeQuery("select count(*) from sqlite_master").close();
         } catch (SQLException | RuntimeException e) {
-            db.close();
+            db.pool.close(); // the caller releases the file
             throw sqliteError(file, e);
         }
         LOG.debug("run history: SQLite file {} (WAL), pool of {}", file, config.poolSize());
@@ -408,6 +514,9 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        Object held = heldFile;
+        heldFile = null;
+        releaseFile(held);
     }
 
     @Override

@@ -115,6 +115,7 @@ public final class WorkerEngine implements AutoCloseable {
         this.sqliteLock = lock;
         this.control = new Control(this::flowRunStarted);
         SluiceRuntime.Builder runtime = SluiceRuntime.builder().withoutExtensions()
+                .clock(settings.clock()) // flow runs are timed as their deployment runs and the history are
                 .recorder(history.recorder())
                 .recorder(control)
                 .resultStore(history.resultStore());
@@ -699,6 +700,21 @@ public final class WorkerEngine implements AutoCloseable {
     // ------------------------------------------------------------------ heartbeat
 
     private void beat() {
+        if (stopping) {
+            return;
+        }
+        try {
+            db.requireSameFile();
+        } catch (IllegalStateException e) {
+            // its connections would go on in the unlinked file, which nobody else sees, while triggers from other
+            // processes go into a new file at the path that no worker serves: stop, visibly (a restart serves the new one)
+            LOG.error("worker {}: {}; the worker stops (its heartbeats, claims and runs would go where no other process"
+                    + " sees them): start it again to serve the file at that path", name, e.getMessage());
+            Thread stop = new Thread(this::close, "sluice-worker-stop");
+            stop.setDaemon(true);
+            stop.start();
+            return;
+        }
         try {
             Instant now = settings.clock().instant();
             store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
