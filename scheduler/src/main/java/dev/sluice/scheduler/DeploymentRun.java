@@ -47,6 +47,24 @@ public record DeploymentRun(String id, String deployment, RunKind kind, @Nullabl
         return Optional.ofNullable(slot);
     }
 
+    /**
+     * The deployment run the calling code is part of: inside a flow run that a {@link Worker} of this JVM started
+     * for a deployment (its body, its hooks, and the task runs and subflow runs it starts, on whichever thread they
+     * run), that run as the worker claimed it ({@link RunStatus#RUNNING}); elsewhere (a flow called directly, as in
+     * a test or a one-off {@code main}) empty. This is how a flow learns the slot it runs for: a scheduled,
+     * caught-up or backfill run has its {@link #slotTime()}, so a daily job processes the day of its slot, not the
+     * day it happens to run on:
+     *
+     * <pre>{@code
+     * LocalDate day = DeploymentRun.current().flatMap(DeploymentRun::slotTime)
+     *         .map(slot -> LocalDate.ofInstant(slot, zone).minusDays(1)) // the day before the slot
+     *         .orElse(LocalDate.now(zone).minusDays(1));                 // run directly: yesterday
+     * }</pre>
+     */
+    public static Optional<DeploymentRun> current() {
+        return Optional.ofNullable(dev.sluice.scheduler.internal.Control.current());
+    }
+
     /** The run history's flow run id, once it started. */
     public Optional<String> flowRun() {
         return Optional.ofNullable(flowRunId);

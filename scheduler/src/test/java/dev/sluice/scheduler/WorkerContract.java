@@ -621,6 +621,52 @@ abstract class WorkerContract {
         }
     }
 
+    /** What {@link DeploymentRun#current()} said, by where it was asked: "body", "task", "subflow", "subflow task". */
+    static final Map<String, List<String>> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void seen(String where) {
+        SEEN.computeIfAbsent(where, w -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(DeploymentRun.current()
+                .map(r -> r.kind() + " " + r.slotTime().map(Instant::toString).orElse("-") + " " + r.status()).orElse("none"));
+    }
+
+    @Test
+    void aFlowItsTasksAndSubflowsLearnTheDeploymentRunAndSlotTheyRunFor() throws Exception {
+        SEEN.clear();
+        dev.sluice.Task0<Integer> task = dev.sluice.Task.of("where-task", () -> {
+            seen("task");
+            return 1;
+        });
+        dev.sluice.Flow0<Integer> sub = dev.sluice.Flow.of("where-sub", () -> {
+            seen("subflow");
+            return task.submit().join();
+        });
+        dev.sluice.Flow0<Integer> flow = dev.sluice.Flow.of("where", () -> {
+            seen("body");
+            return task.submit().join() + sub.run();
+        });
+        TestClock clock = new TestClock(T0);
+        Deployment daily = Deployment.of(flow).withName("where").withSchedules(Schedule.cron("@daily", "UTC"));
+        try (Worker w = fast(db(), clock).deployments(daily).start()) {
+            DeploymentClient c = w.client();
+            Instant from = Instant.parse("2029-12-01T00:00:00Z");
+            List<String> ids = new ArrayList<>(c.backfill("where", from, from.plus(Duration.ofDays(3)), false));
+            ids.add(c.trigger("where", Map.of()));
+            for (String id : ids) {
+                assertThat(c.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+            }
+        }
+        List<String> expected = List.of("BACKFILL 2029-12-01T00:00:00Z RUNNING", "BACKFILL 2029-12-02T00:00:00Z RUNNING",
+                "BACKFILL 2029-12-03T00:00:00Z RUNNING", "MANUAL - RUNNING");
+        assertThat(SEEN.get("body")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(SEEN.get("subflow")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(SEEN.get("task")).as("submitted tasks of the flow and of its subflow, on the pool's threads")
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(expected.stream(), expected.stream()).toList());
+        SEEN.clear();
+        flow.run(); // called directly, not by a worker
+        assertThat(SEEN.get("body")).containsExactly("none");
+        assertThat(SEEN.get("task")).containsExactly("none", "none");
+    }
+
     @Test
     void pauseDropsUpcomingRunsAndResumeStartsFromNow() throws Exception {
         TestClock clock = new TestClock(T0);

@@ -6,6 +6,7 @@ import dev.sluice.history.HistoryDatabase;
 import dev.sluice.notify.Notify;
 import dev.sluice.scheduler.Default;
 import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.DeploymentRun;
 import dev.sluice.scheduler.Schedule;
 import dev.sluice.scheduler.Sluice;
 import dev.sluice.scheduler.Worker;
@@ -47,7 +48,8 @@ public final class ServedDailySales {
     /**
      * A run's parameters, as the dashboard's run form and {@code sluice deployments run -p} give them.
      *
-     * @param date    the day to process; yesterday (in the schedule's zone) when not given
+     * @param date    the day to process; when not given, the day before the run's schedule slot (in the schedule's
+     *                zone), or before today for a run that has no slot (one triggered by hand)
      * @param regions the regions, separated by commas
      */
     public record SalesDay(@Nullable LocalDate date, @Default("north,south,west") String regions) {
@@ -64,7 +66,9 @@ public final class ServedDailySales {
     /** The served flow over {@code setup}: the same tasks and subflows as a one-off run. */
     static Flow<SalesDay, Long> flow(DailySales.Setup setup, ZoneId zone) {
         return Flow.of(DEPLOYMENT, (SalesDay day) -> {
-                    LocalDate date = day.date() != null ? day.date() : LocalDate.now(zone).minusDays(1);
+                    // the day before the run's schedule slot (a backfill processes each slot's own day); run at once: yesterday
+                    LocalDate date = day.date() != null ? day.date() : DeploymentRun.current().flatMap(DeploymentRun::slotTime)
+                            .map(slot -> LocalDate.ofInstant(slot, zone)).orElse(LocalDate.now(zone)).minusDays(1);
                     List<String> regions = Arrays.stream(day.regions().split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
                     return DailySales.loadAll(setup.pipeline, date, regions);
                 })
@@ -88,7 +92,7 @@ public final class ServedDailySales {
             }
             if (rest.contains("--date")) {
                 throw new IllegalArgumentException("--date is not for a served deployment: each run processes the day before"
-                        + " it runs, or the day it is given: bin/sluice deployments run " + DEPLOYMENT + " -p date=2026-11-19");
+                        + " its schedule slot, or the day it is given: bin/sluice deployments run " + DEPLOYMENT + " -p date=2026-11-19");
             }
             serve(DailySales.Options.parse(rest.toArray(String[]::new)), port, cron, zone, System.out);
         } catch (IllegalArgumentException | java.time.DateTimeException | dev.sluice.block.BlockException e) {

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +81,36 @@ class ServedDailySalesIT {
                 assertThat(runs.statusCode()).isEqualTo(200);
                 assertThat(runs.body()).contains(flowRunId, "\"flowName\":\"daily-sales\"", "COMPLETED");
                 assertThat(client.deployments()).extracting(DeploymentInfo::name).isEqualTo(List.of("daily-sales"));
+
+                // a backfill processes the day before each slot (06:00 Berlin is 05:00Z in November), not the day it runs on
+                List<String> backfill = client.backfill("daily-sales", Instant.parse("2026-11-18T00:00:00Z"),
+                        Instant.parse("2026-11-20T00:00:00Z"), false);
+                assertThat(backfill).hasSize(2);
+                List<String> days = new java.util.ArrayList<>();
+                for (String b : backfill) {
+                    DeploymentRun r = client.awaitFinished(b, Duration.ofSeconds(90)).orElseThrow();
+                    assertThat(r.status()).as(String.valueOf(r.message())).isEqualTo(RunStatus.COMPLETED);
+                    String subflows = get(dashboard.group(1) + "api/runs/" + r.flowRunId() + "/subflow-runs");
+                    Matcher sub = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"").matcher(subflows);
+                    assertThat(sub.find()).as(subflows).isTrue();
+                    Matcher day = Pattern.compile("\"date\":\"(\\d{4}-\\d{2}-\\d{2})\"")
+                            .matcher(get(dashboard.group(1) + "api/runs/" + sub.group(1)));
+                    assertThat(day.find()).isTrue();
+                    days.add(r.slotTime().orElseThrow() + " " + day.group(1));
+                }
+                assertThat(days).containsExactlyInAnyOrder("2026-11-18T05:00:00Z 2026-11-17", "2026-11-19T05:00:00Z 2026-11-18");
             }
         } finally {
             serving.interrupt();
             serving.join(30_000);
         }
         assertThat(serving.isAlive()).isFalse();
+    }
+
+    private static String get(String url) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(url + ": " + answer.body()).isEqualTo(200);
+        return answer.body();
     }
 }

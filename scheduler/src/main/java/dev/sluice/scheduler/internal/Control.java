@@ -6,6 +6,7 @@ import dev.sluice.RunRecorder;
 import dev.sluice.State;
 import dev.sluice.StateChange;
 import dev.sluice.TaskRun;
+import dev.sluice.scheduler.DeploymentRun;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -22,13 +23,15 @@ public final class Control implements RunRecorder {
     /** A deployment run going on in this worker. */
     public static final class Active {
         final String runId;
+        final DeploymentRun run;
         final Thread thread;
         volatile @Nullable String flowRunId;
         volatile boolean cancelled;
         volatile boolean stopping;
 
-        Active(String runId, Thread thread) {
-            this.runId = runId;
+        Active(DeploymentRun run, Thread thread) {
+            this.runId = run.id();
+            this.run = run;
             this.thread = thread;
         }
 
@@ -53,12 +56,47 @@ public final class Control implements RunRecorder {
         this.flowRunStarted = flowRunStarted;
     }
 
-    /** Run {@code runId} starts on the calling thread. */
-    public Active begin(String runId) {
-        Active a = new Active(runId, Thread.currentThread());
+    /** Run {@code run} starts on the calling thread. */
+    public Active begin(DeploymentRun run) {
+        Active a = new Active(run, Thread.currentThread());
         byThread.put(a.thread, a);
-        byRun.put(runId, a);
+        byRun.put(a.runId, a);
         return a;
+    }
+
+    /** Where {@link DeploymentRun#current()} looks: the controls of this JVM's workers that run. */
+    private static final java.util.Set<Control> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** Makes this worker's runs found by {@link DeploymentRun#current()}, until {@link #close()}. */
+    public void open() {
+        LIVE.add(this);
+    }
+
+    /** This worker stops. */
+    public void close() {
+        LIVE.remove(this);
+    }
+
+    /**
+     * The deployment run the calling code is part of, in any worker of this JVM: the one whose flow run (or one of
+     * its subflow runs) is the calling code's flow run, or, on a worker's own thread, the one it runs; else null.
+     */
+    public static @Nullable DeploymentRun current() {
+        if (LIVE.isEmpty()) {
+            return null;
+        }
+        String flowRunId = dev.sluice.RunContext.flowRun().map(Run::id).orElse(null);
+        Thread thread = Thread.currentThread();
+        for (Control c : LIVE) {
+            Active a = flowRunId == null ? null : c.byFlowRun.get(flowRunId);
+            if (a == null) {
+                a = c.byThread.get(thread);
+            }
+            if (a != null) {
+                return a.run;
+            }
+        }
+        return null;
     }
 
     /** Run {@code a} has ended. */

@@ -287,6 +287,7 @@ public final class WorkerEngine implements AutoCloseable {
         }
         scheduler = b.build();
         operations = new Operations(store, scheduler, settings.clock());
+        control.open();
         scheduler.start();
         long beat = Math.max(10, settings.heartbeat().toMillis());
         maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
@@ -467,8 +468,7 @@ public final class WorkerEngine implements AutoCloseable {
                 default -> {
                 }
             }
-            started(run, now);
-            return runClaimed(d, run);
+            return runClaimed(d, started(run, now));
         } catch (SQLException e) {
             throw store.error("run " + runId + " of deployment '" + (d == null ? instance.getTaskName() : d.name()) + "'", e);
         }
@@ -559,11 +559,8 @@ public final class WorkerEngine implements AutoCloseable {
         return dev.sluice.ContextCarrier.installed().extract(carrier);
     }
 
-    /** Tells the listeners that {@code run} was claimed at {@code now} and starts. */
-    private void started(DeploymentRun run, Instant now) {
-        if (settings.listeners().isEmpty()) {
-            return;
-        }
+    /** Tells the listeners that {@code run} was claimed at {@code now} and starts; the run as it now is (RUNNING here). */
+    private DeploymentRun started(DeploymentRun run, Instant now) {
         DeploymentRun running = new DeploymentRun(run.id(), run.deployment(), run.kind(), run.slot(), run.scheduledTime(),
                 run.parameters(), RunStatus.RUNNING, run.late() || run.scheduledTime().isBefore(now.minus(settings.lateAfter())),
                 run.cancelRequested(), null, id, run.retryOf(), null, run.createdAt(), now, null);
@@ -574,10 +571,11 @@ public final class WorkerEngine implements AutoCloseable {
                 LOG.warn("worker {}: listener {} failed on the start of run {}; the run goes on", name, l, run.id(), e);
             }
         }
+        return running;
     }
 
     private CompletionHandler<Void> runClaimed(Deployment d, DeploymentRun run) throws SQLException {
-        Control.Active active = control.begin(run.id());
+        Control.Active active = control.begin(run);
         FlowRun<?> flowRun = null;
         RunStatus status;
         String message = null;
@@ -797,6 +795,7 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.debug("worker {}: could not mark itself stopped: {}", name, e.toString());
         }
+        control.close();
         runtime.close();
         history.close();
         db.close();
