@@ -8,6 +8,26 @@ import org.junit.jupiter.api.Test;
 
 class SecretTest {
     @Test
+    void aMissingValueIsNamedAsSuch() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Secret.of(System.getenv("SLUICE_TEST_UNSET_VARIABLE_42")))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("the secret's value is null")
+                .hasMessageContaining("environment variable");
+    }
+
+    @Test
+    void revealTeachesTheMaskerTheFormsOtherJsonWritersGive() {
+        String value = "k\u0001=Jürgen/<x>&'\b\f-end";
+        Secret.of(value).reveal();
+        for (String form : new String[] {
+                "k\\u0001=Jürgen/<x>&'\\b\\f-end", // Jackson
+                "k\\u0001=Jürgen\\/<x>&'\\b\\f-end", // slash escaped
+                "k\\u0001\\u003dJ\\u00fcrgen/\\u003cx\\u003e\\u0026\\u0027\\b\\f-end", // Gson
+                "k\\u0001\\u003DJ\\u00FCrgen/\\u003Cx\\u003E\\u0026\\u0027\\b\\f-end"}) { // ASCII only
+            assertThat(Masker.mask("{\"error\":\"bad key " + form + "\"}")).as(form).isEqualTo("{\"error\":\"bad key **********\"}");
+        }
+    }
+
+    @Test
     void toStringIsMasked() {
         assertThat(Secret.of("pw-to-string").toString()).isEqualTo("**********");
     }

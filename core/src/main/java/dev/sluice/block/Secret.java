@@ -31,9 +31,13 @@ public final class Secret {
         return key;
     }
 
-    /** A secret holding {@code value}. */
+    /**
+     * A secret holding {@code value}.
+     *
+     * @throws NullPointerException if {@code value} is null, saying so (as from an environment variable that is not set)
+     */
     public static Secret of(String value) {
-        Objects.requireNonNull(value, "secret value");
+        Objects.requireNonNull(value, "the secret's value is null (from an environment variable or property that is not set?)");
         return new Secret(value);
     }
 

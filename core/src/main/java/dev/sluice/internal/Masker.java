@@ -62,9 +62,10 @@ public final class Masker {
                     all.add(percentSpaces);
                 }
             }
-            String json = jsonEscaped(value);
-            if (!json.equals(value)) {
-                all.add(json);
+            for (String json : jsonEscaped(value)) {
+                if (!json.equals(value) && !all.contains(json)) {
+                    all.add(json);
+                }
             }
             all.sort(Comparator.comparingInt(String::length).reversed());
             values = all.toArray(new String[0]);
@@ -91,7 +92,22 @@ public final class Masker {
                 + " word or number), so parts of it may show in logs; use a longer secret", value.length());
     }
 
-    private static String jsonEscaped(String value) {
+    /**
+     * The forms JSON writers give {@code value} inside a string: the short escapes, and a unicode escape (backslash,
+     * u, four hex digits) for other control characters (Jackson); that with the slash escaped; and with every
+     * character outside printable ASCII, and the HTML-unsafe {@code < > & = '}, as unicode escapes (Gson, and writers
+     * told to keep to ASCII), in upper- and lower-case hex.
+     */
+    private static java.util.Set<String> jsonEscaped(String value) {
+        java.util.Set<String> forms = new java.util.LinkedHashSet<>();
+        forms.add(jsonEscaped(value, false, false, false));
+        forms.add(jsonEscaped(value, false, false, true));
+        forms.add(jsonEscaped(value, true, false, false));
+        forms.add(jsonEscaped(value, true, true, false));
+        return forms;
+    }
+
+    private static String jsonEscaped(String value, boolean ascii, boolean lowerHex, boolean slash) {
         StringBuilder sb = new StringBuilder(value.length() + 8);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -101,7 +117,18 @@ public final class Masker {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                case '/' -> sb.append(slash ? "\\/" : "/");
+                default -> {
+                    boolean escape = c < 0x20 || (ascii && (c > 0x7e || c == '<' || c == '>' || c == '&' || c == '=' || c == '\''));
+                    if (escape) {
+                        String hex = String.format(java.util.Locale.ROOT, lowerHex ? "\\u%04x" : "\\u%04X", (int) c);
+                        sb.append(hex);
+                    } else {
+                        sb.append(c);
+                    }
+                }
             }
         }
         return sb.toString();
