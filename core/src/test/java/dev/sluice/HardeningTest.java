@@ -195,6 +195,20 @@ class HardeningTest {
         }
     }
 
+    @Test
+    void oneDamagedBlockFileDoesNotStopOtherSaves() throws IOException {
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())
+                .blockStore(BlockStore.file(home, Map.of())).build()) {
+            rt.run(() -> Blocks.save("first", new Db("jdbc:h2:mem:a", Secret.of("pw-first-1"))));
+            Path first = home.resolve("blocks/hardening-db/first.json");
+            Files.writeString(first, "{\"type\":\"hardening-db\",\"ke"); // truncated
+            rt.run(() -> Blocks.save("second", new Db("jdbc:h2:mem:b", Secret.of("pw-second-2"))));
+            assertThat(rt.call(() -> Blocks.load(Db.class, "second")).password().reveal()).isEqualTo("pw-second-2");
+            assertThatThrownBy(() -> rt.call(() -> Blocks.load(Db.class, "first"))).isInstanceOf(BlockException.class)
+                    .hasMessageContaining(first.toString());
+        }
+    }
+
     /**
      * {@code rotateMasterKey(newKey)} where the key is the key file (no {@code SLUICE_MASTER_KEY}): the blocks
      * move to the given key and so does the key file, so every block still loads and saves go on.

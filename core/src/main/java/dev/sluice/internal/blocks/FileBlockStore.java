@@ -36,6 +36,8 @@ import javax.crypto.AEADBadTagException;
  * serialises writers in this JVM and across processes.
  */
 public final class FileBlockStore implements BlockStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileBlockStore.class);
+
     static final String ENCRYPTED = "$encrypted";
     private static final int FORMAT = 1;
     private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -140,7 +142,14 @@ public final class FileBlockStore implements BlockStore {
         MasterKey key = MasterKey.find(env, keyFile());
         java.util.Set<String> others = new java.util.TreeSet<>();
         for (BlockId existing : list()) {
-            String keyId = keyIdOf(file(existing));
+            String keyId;
+            try {
+                keyId = keyIdOf(file(existing));
+            } catch (BlockException unreadable) {
+                // one damaged file (truncated, hand-edited) must not stop every other save: it cannot load either way
+                LOG.warn("saving block '{}': {}; that file is left out of the master key check", id, unreadable.getMessage());
+                continue;
+            }
             if (keyId != null && (key == null || !keyId.equals(key.id()))) {
                 others.add(keyId);
             }
