@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,34 @@ class NotifyTest {
                 .containsEntry("error", "connection refused by warehouse")
                 .containsEntry("parameters", "city=Boston, date=2026-11-21")
                 .containsKeys("failed task", "duration");
+    }
+
+    @Test
+    void notificationsLinkToTheFlowRunsPageInTheDashboardWhenOneIsGiven() {
+        Notify notify = Notify.via(recording).withRetries(0, Duration.ZERO).withDashboard("https://sluice.example.com/ops");
+        FlowRun<Integer> run = failingEtl(failingLoad().onFailure(notify)).onFailure(notify).runForState("Lima", "d");
+        String link = "https://sluice.example.com/ops/runs/" + run.id();
+        assertThat(received).hasSize(2).allSatisfy(n -> {
+            assertThat(n.fields()).as("the task's notification links to its flow run's page too").containsEntry("link", link);
+            assertThat(n.body()).contains("\nDashboard: " + link);
+        });
+        received.clear();
+        failingEtl(failingLoad()).onFailure(Notify.via(recording).withRetries(0, Duration.ZERO).withTemplate("see {link}"))
+                .runForState("Lima", "d");
+        assertThat(received.get(0).body()).as("no dashboard given: an empty link").isEqualTo("see ");
+        assertThat(received.get(0).fields()).doesNotContainKey("link");
+
+        received.clear();
+        try (SluiceRuntime rt = SluiceRuntime.builder().withoutExtensions()
+                .environment(Map.of(Notify.DASHBOARD_VARIABLE, "http://127.0.0.1:4200")).build()) {
+            FlowRun<Integer> viaEnv = rt.call(() -> failingEtl(failingLoad())
+                    .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO).withTemplate("see {link}")).runForState("Oslo", "d"));
+            assertThat(received.get(0).body()).isEqualTo("see http://127.0.0.1:4200/runs/" + viaEnv.id());
+        }
+        for (String bad : List.of("sluice.example.com", "ftp://host/", "https://host/?q=1", "https://user:pw@host/", "http://")) {
+            assertThatThrownBy(() -> notify.withDashboard(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("withDashboard");
+        }
     }
 
     @Test

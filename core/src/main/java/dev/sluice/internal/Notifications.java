@@ -39,7 +39,50 @@ public final class Notifications {
 
     /** What a {@code Notify} was configured with. */
     public record Settings(List<Notifier> notifiers, @Nullable String subjectTemplate, @Nullable String bodyTemplate,
-            RetryPolicy retryPolicy, boolean raise) {
+            RetryPolicy retryPolicy, boolean raise, @Nullable String dashboard) {
+    }
+
+    /**
+     * {@code url} as a dashboard's base address, ending in a slash.
+     *
+     * @throws IllegalArgumentException naming {@code where} unless it is an absolute http(s) address without query or fragment
+     */
+    public static String dashboard(String url, String where) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(where + ": '" + url + "' is no address: " + e.getReason());
+        }
+        String scheme = uri.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || uri.getHost() == null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(where + ": the dashboard's address must be an absolute http or https URL"
+                    + " without user, query or fragment, like https://sluice.example.com/; was '" + Masker.mask(url) + "'");
+        }
+        String text = uri.toString();
+        return text.endsWith("/") ? text : text + "/";
+    }
+
+    /** The address of the page of {@code run}'s flow run in the dashboard, or "" when none is configured. */
+    private static String link(Settings settings, Run run) {
+        String base = settings.dashboard();
+        if (base == null) {
+            String configured = run instanceof RunRecord record ? record.runtime.environment().get(dev.sluice.notify.Notify.DASHBOARD_VARIABLE)
+                    : null;
+            if (configured == null || configured.isBlank()) {
+                return "";
+            }
+            try {
+                base = dashboard(configured, dev.sluice.notify.Notify.DASHBOARD_VARIABLE);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{}; notifications carry no link", e.getMessage());
+                return "";
+            }
+        }
+        // a task run's page is its flow run's
+        String flowRunId = run instanceof FlowRun<?> ? run.id() : run instanceof TaskRun task ? task.flowRunId().orElse(null) : null;
+        return flowRunId == null ? "" : base + "runs/" + flowRunId;
     }
 
     private Notifications() {
@@ -135,6 +178,7 @@ public final class Notifications {
     /** The notification for {@code run}: its default text, or the templates filled in. */
     public static Notification build(Settings settings, Run run) {
         Map<String, String> v = values(run);
+        v.put("link", link(settings, run));
         String subject = settings.subjectTemplate() != null ? fill(settings.subjectTemplate(), v) : defaultSubject(v);
         String body = settings.bodyTemplate() != null ? fill(settings.bodyTemplate(), v) : defaultBody(v);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -144,6 +188,7 @@ public final class Notifications {
         }
         put(fields, "run", v.get("run"));
         put(fields, "run id", v.get("runId"));
+        put(fields, "link", v.get("link"));
         put(fields, "state", v.get("state"));
         put(fields, "failed task", v.get("failedTask"));
         put(fields, "error type", v.get("errorType"));
@@ -220,6 +265,7 @@ public final class Notifications {
         line(sb, "Error", v.get("error"));
         line(sb, "Parameters", v.get("parameters"));
         line(sb, "Tags", v.get("tags"));
+        line(sb, "Dashboard", v.get("link"));
         return sb.toString();
     }
 

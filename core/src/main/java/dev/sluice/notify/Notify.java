@@ -37,21 +37,34 @@ public final class Notify implements Hook<Run> {
 
     /** The placeholders a template may use. */
     public static final Set<String> PLACEHOLDERS = Set.of("kind", "name", "flow", "run", "runId", "state",
-            "failedTask", "errorType", "errorMessage", "error", "duration", "parameters", "tags");
+            "failedTask", "errorType", "errorMessage", "error", "duration", "parameters", "tags", "link");
+
+    /**
+     * The environment variable naming the dashboard notifications link to when {@link #withDashboard} does not
+     * (read from the runtime's environment), e.g. {@code https://sluice.example.com/}.
+     */
+    public static final String DASHBOARD_VARIABLE = "SLUICE_DASHBOARD_URL";
 
     private final List<Notifier> notifiers;
     private final @Nullable String subjectTemplate;
     private final @Nullable String bodyTemplate;
     private final RetryPolicy retryPolicy;
     private final boolean raise;
+    private final @Nullable String dashboard;
 
     private Notify(List<Notifier> notifiers, @Nullable String subjectTemplate, @Nullable String bodyTemplate,
             RetryPolicy retryPolicy, boolean raise) {
+        this(notifiers, subjectTemplate, bodyTemplate, retryPolicy, raise, null);
+    }
+
+    private Notify(List<Notifier> notifiers, @Nullable String subjectTemplate, @Nullable String bodyTemplate,
+            RetryPolicy retryPolicy, boolean raise, @Nullable String dashboard) {
         this.notifiers = notifiers;
         this.subjectTemplate = subjectTemplate;
         this.bodyTemplate = bodyTemplate;
         this.retryPolicy = retryPolicy;
         this.raise = raise;
+        this.dashboard = dashboard;
     }
 
     /** A hook notifying through each of {@code notifiers}, in order. */
@@ -78,7 +91,7 @@ public final class Notify implements Hook<Run> {
      * @throws IllegalArgumentException for an unknown placeholder
      */
     public Notify withTemplate(String template) {
-        return new Notify(notifiers, subjectTemplate, check(template, "template"), retryPolicy, raise);
+        return new Notify(notifiers, subjectTemplate, check(template, "template"), retryPolicy, raise, dashboard);
     }
 
     /**
@@ -87,7 +100,7 @@ public final class Notify implements Hook<Run> {
      * @throws IllegalArgumentException for an unknown placeholder
      */
     public Notify withSubject(String template) {
-        return new Notify(notifiers, check(template, "subject"), bodyTemplate, retryPolicy, raise);
+        return new Notify(notifiers, check(template, "subject"), bodyTemplate, retryPolicy, raise, dashboard);
     }
 
     /** A copy retrying a failing notifier up to {@code retries} times, {@code delay} apart. */
@@ -99,7 +112,7 @@ public final class Notify implements Hook<Run> {
         if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("delay must be between 0 and 1 minute, was " + delay);
         }
-        return new Notify(notifiers, subjectTemplate, bodyTemplate, RetryPolicy.fixed(retries, delay), raise);
+        return new Notify(notifiers, subjectTemplate, bodyTemplate, RetryPolicy.fixed(retries, delay), raise, dashboard);
     }
 
     /**
@@ -108,7 +121,7 @@ public final class Notify implements Hook<Run> {
      * retry layer of its notifiers: a notifier's own default retries make a single attempt inside it.
      */
     public Notify withRetryPolicy(RetryPolicy policy) {
-        return new Notify(notifiers, subjectTemplate, bodyTemplate, Objects.requireNonNull(policy, "retryPolicy"), raise);
+        return new Notify(notifiers, subjectTemplate, bodyTemplate, Objects.requireNonNull(policy, "retryPolicy"), raise, dashboard);
     }
 
     /** The retry policy for a failing notifier (default: 2 retries, 1 s apart). */
@@ -116,9 +129,23 @@ public final class Notify implements Hook<Run> {
         return retryPolicy;
     }
 
+    /**
+     * A copy whose notifications link to the run in the Sluice dashboard at {@code url} (as {@code sluice server
+     * start} serves it, e.g. {@code https://sluice.example.com/}): a {@code link} field and a line of the default
+     * body with the address of the flow run's page (for a task run, its flow run's), and the {@code {link}}
+     * placeholder. Without it, the {@value #DASHBOARD_VARIABLE} environment variable gives the address; without
+     * either, notifications carry no link.
+     *
+     * @throws IllegalArgumentException unless {@code url} is an absolute http or https address without a query
+     */
+    public Notify withDashboard(String url) {
+        return new Notify(notifiers, subjectTemplate, bodyTemplate, retryPolicy, raise,
+                Notifications.dashboard(Objects.requireNonNull(url, "url"), "withDashboard"));
+    }
+
     /** A copy whose hook throws a {@link NotificationException} when a notifier fails for good. */
     public Notify raiseOnFailure() {
-        return new Notify(notifiers, subjectTemplate, bodyTemplate, retryPolicy, true);
+        return new Notify(notifiers, subjectTemplate, bodyTemplate, retryPolicy, true, dashboard);
     }
 
     private static String check(String template, String what) {
@@ -151,7 +178,7 @@ public final class Notify implements Hook<Run> {
     }
 
     private Notifications.Settings settings() {
-        return new Notifications.Settings(notifiers, subjectTemplate, bodyTemplate, retryPolicy, raise);
+        return new Notifications.Settings(notifiers, subjectTemplate, bodyTemplate, retryPolicy, raise, dashboard);
     }
 
     @Override

@@ -348,12 +348,18 @@ public final class Database implements AutoCloseable {
                     + "; set SLUICE_HOME (or sluice.home) to a writable folder, or turn the history off with"
                     + " -Dsluice.history=off", e);
         }
-        if (!Files.isRegularFile(file)) {
-            if (Files.exists(file)) {
-                throw new dev.sluice.history.HistoryUnavailableException("the run history file " + file
-                        + " is not a regular file; move it away, or point SLUICE_DATABASE_URL at another file", null);
-            }
+        java.nio.file.attribute.BasicFileAttributes attributes;
+        try {
+            // one reading: another thread or process may make the file between two (it is then a new, empty one)
+            attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
             return;
+        } catch (IOException e) {
+            throw new dev.sluice.history.HistoryUnavailableException("cannot read the run history file " + file + ": " + e, e);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new dev.sluice.history.HistoryUnavailableException("the run history file " + file
+                    + " is not a regular file; move it away, or point SLUICE_DATABASE_URL at another file", null);
         }
         byte[] head;
         try {
