@@ -111,18 +111,25 @@ final class OpenApi {
         components.putObject("securitySchemes").putObject("bearer").put("type", "http").put("scheme", "bearer");
         doc.putArray("security").addObject().putArray("bearer");
         ObjectNode schemas = components.putObject("schemas");
-        schemas.putObject("Error").put("type", "object").putObject("properties")
-                .<ObjectNode>set("status", type("integer")).<ObjectNode>set("error", type("string")).set("message", type("string"));
+        ObjectNode error = schemas.putObject("Error").put("type", "object");
+        error.set("required", m.createArrayNode().add("status").add("error").add("message"));
+        ObjectNode errorProps = error.putObject("properties");
+        errorProps.<ObjectNode>set("status", type("integer")).<ObjectNode>set("error", type("string")).set("message", type("string"));
+        errorProps.putObject("errors").put("type", "array")
+                .put("description", "a refused trigger's wrong parameters, one entry per field (only there)")
+                .putObject("items").put("type", "object").putObject("properties")
+                .<ObjectNode>set("parameter", type("string")).set("message", type("string"));
         ObjectNode run = schemas.putObject("Run").put("type", "object");
         ObjectNode rp = run.putObject("properties");
         for (String s : List.of("id", "name", "flowName", "version", "state", "parentFlowRunId", "createdAt", "startTime",
                 "endTime", "duration", "updatedAt")) {
-            rp.set(s, type("string"));
+            rp.set(s, List.of("version", "parentFlowRunId", "startTime", "endTime").contains(s) ? nullable("string") : type("string"));
         }
         rp.set("attempts", type("integer"));
         rp.set("durationMillis", type("integer"));
         rp.putObject("tags").put("type", "array").set("items", type("string"));
-        rp.putObject("parameters").put("type", "object");
+        rp.putObject("parameters").put("type", "object").put("description", "the run's parameters (masked), in the pages of "
+                + "/api/runs; a run detail has them beside the run, not in it, and subflow runs leave them out");
         schemas.set("RunPage", page("#/components/schemas/Run"));
         schemas.set("TaskRunPage", page(null));
         schemas.set("LogPage", page(null));
@@ -144,7 +151,8 @@ final class OpenApi {
                 .put("description", "type, name, fields (name, value; secret values are **********), problem");
         schemas.putObject("Key").put("type", "object").putObject("properties").<ObjectNode>set("id", type("string"))
                 .<ObjectNode>set("name", type("string")).<ObjectNode>set("role", type("string"))
-                .<ObjectNode>set("createdAt", type("string")).set("revokedAt", type("string"));
+                .<ObjectNode>set("createdAt", type("string")).<ObjectNode>set("revokedAt", nullable("string"))
+                .set("active", type("boolean"));
         schemas.putObject("Keys").put("type", "object").putObject("properties").putObject("keys").put("type", "array")
                 .putObject("items").put("$ref", "#/components/schemas/Key");
         schemas.putObject("KeyRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
@@ -155,7 +163,8 @@ final class OpenApi {
         ObjectNode drun = schemas.putObject("DeploymentRun").put("type", "object").putObject("properties");
         for (String f : List.of("id", "deployment", "slot", "scheduledTime", "flowRunId", "workerId", "retryOf", "message",
                 "createdAt", "startedAt", "endedAt")) {
-            drun.set(f, type("string"));
+            drun.set(f, List.of("slot", "flowRunId", "workerId", "retryOf", "message", "startedAt", "endedAt").contains(f)
+                    ? nullable("string") : type("string"));
         }
         drun.putObject("kind").put("type", "string").putArray("enum").add("SCHEDULED").add("MANUAL").add("BACKFILL").add("RETRY");
         ArrayNode statuses = drun.putObject("status").put("type", "string").putArray("enum");
@@ -169,7 +178,7 @@ final class OpenApi {
                 .putObject("items").put("$ref", "#/components/schemas/DeploymentRun");
         ObjectNode dep = schemas.putObject("Deployment").put("type", "object").putObject("properties");
         for (String f : List.of("name", "flowName", "version", "description", "catchUp", "catchUpWindow", "overlap", "updatedAt")) {
-            dep.set(f, type("string"));
+            dep.set(f, List.of("version", "description", "catchUpWindow").contains(f) ? nullable("string") : type("string"));
         }
         dep.putObject("tags").put("type", "array").set("items", type("string"));
         dep.set("paused", type("boolean"));
@@ -177,7 +186,9 @@ final class OpenApi {
         dep.putObject("schedules").put("type", "array").putObject("items").put("type", "object").putObject("properties")
                 .<ObjectNode>set("expression", type("string")).set("description", type("string"));
         dep.putObject("nextRuns").put("type", "array").set("items", type("string"));
-        dep.putObject("lastRun").put("$ref", "#/components/schemas/DeploymentRun");
+        // OpenAPI 3.0 ignores what stands beside a $ref: a nullable reference is an allOf of one
+        ObjectNode lastRun = dep.putObject("lastRun").put("nullable", true).put("description", "null before its first run");
+        lastRun.putArray("allOf").addObject().put("$ref", "#/components/schemas/DeploymentRun");
         dep.putObject("parameters").put("type", "object").put("description", "the deployment's default parameter values");
         dep.putObject("parameterSchema").put("type", "object").put("description", "the parameters as JSON Schema");
         schemas.putObject("Deployments").put("type", "object").putObject("properties").putObject("deployments")
@@ -191,7 +202,7 @@ final class OpenApi {
                 .set("items", type("string"));
         ObjectNode worker = schemas.putObject("Worker").put("type", "object").putObject("properties");
         for (String f : List.of("id", "name", "host", "startedAt", "heartbeatAt", "stoppedAt")) {
-            worker.set(f, type("string"));
+            worker.set(f, f.equals("stoppedAt") ? nullable("string") : type("string"));
         }
         worker.set("pid", type("integer"));
         worker.set("stale", type("boolean"));
@@ -207,6 +218,11 @@ final class OpenApi {
 
     private static ObjectNode type(String t) {
         return Json.MAPPER.createObjectNode().put("type", t);
+    }
+
+    /** A value of type {@code t} that may be {@code null} (a run not started, a key not revoked). */
+    private static ObjectNode nullable(String t) {
+        return type(t).put("nullable", true);
     }
 
     private static ObjectNode errorContent() {

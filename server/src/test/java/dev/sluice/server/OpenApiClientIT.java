@@ -1,0 +1,333 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Flow;
+import dev.sluice.RunContext;
+import dev.sluice.SluiceRuntime;
+import dev.sluice.Task;
+import dev.sluice.block.BlockStore;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.scheduler.Worker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client written from the OpenAPI document alone: every operation the document names is called against a real
+ * server (a SQLite history filled by real flows, a real worker serving deployments, API keys of every role), and
+ * each answer's status, content type and JSON body are checked against what the document says of that operation.
+ */
+class OpenApiClientIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    static HistoryDatabase db;
+    static History history;
+    static SluiceServer server;
+    static Worker worker;
+    static String admin;
+    static String operator;
+    static String viewer;
+    static String flowRunId;
+    static JsonNode doc;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = HistoryDatabase.sqlite(dir.resolve("client.db"));
+        history = History.open(db);
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(dir).withoutExtensions().recorder(history.recorder())
+                .blockStore(BlockStore.inMemory()).build()) {
+            Task<String, Integer> extract = Task.of("extract", (String city) -> {
+                RunContext.logger().info("extracting {}", city);
+                return city.length();
+            });
+            Flow<Integer, Integer> child = Flow.of("child", (Integer n) -> n + 1);
+            Flow<String, Integer> etl = Flow.of("etl", (String city) -> child.run(extract.run(city)));
+            for (int i = 0; i < 5; i++) {
+                flowRunId = runtime.runForState(etl, "city" + i).id();
+            }
+        }
+        assertThat(history.flush(Duration.ofSeconds(30))).isTrue();
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            admin = keys.create("admin", Role.ADMIN).token().reveal();
+            operator = keys.create("operator", Role.OPERATOR).token().reveal();
+            viewer = keys.create("viewer", Role.VIEWER).token().reveal();
+        }
+        server = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false).history(history, db)
+                .blockStore(BlockStore.inMemory()).build());
+        worker = Fixture.startWorker(db);
+        doc = JSON.readTree(call("GET", "/api/openapi.json", null, null).body());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (history != null) {
+            history.close();
+        }
+    }
+
+    static HttpResponse<String> call(String method, String path, String key, String jsonBody) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.url().resolve(path));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (jsonBody != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return Fixture.send(HTTP, b);
+    }
+
+    /** The problems of {@code response} as an answer of {@code method path}, by the document. */
+    static List<String> check(String method, String templatePath, HttpResponse<String> response) throws Exception {
+        List<String> problems = new ArrayList<>();
+        String where = method + " " + templatePath + " -> " + response.statusCode();
+        JsonNode op = doc.path("paths").path(templatePath).path(method.toLowerCase());
+        if (op.isMissingNode()) {
+            problems.add(where + ": no such operation in the document");
+            return problems;
+        }
+        JsonNode declared = op.path("responses").path(String.valueOf(response.statusCode()));
+        if (declared.isMissingNode()) {
+            problems.add(where + ": status not in the document (documented: " + fieldNames(op.path("responses")) + ") body "
+                    + cut(response.body()));
+            return problems;
+        }
+        JsonNode content = declared.path("content");
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (content.isMissingNode() || content.isEmpty()) {
+            if (!response.body().isEmpty()) {
+                problems.add(where + ": the document says no content, the answer has " + type + " " + cut(response.body()));
+            }
+            return problems;
+        }
+        String mediaType = content.fieldNames().next();
+        if (!type.startsWith(mediaType)) {
+            problems.add(where + ": content type " + type + ", the document says " + mediaType);
+            return problems;
+        }
+        if (mediaType.equals("application/json")) {
+            validate(JSON.readTree(response.body()), content.path(mediaType).path("schema"), where + " body", problems);
+        }
+        return problems;
+    }
+
+    static void validate(JsonNode value, JsonNode schema, String at, List<String> problems) {
+        if (schema.has("$ref")) {
+            String ref = schema.get("$ref").asText();
+            schema = doc.at(ref.substring(1));
+            if (schema.isMissingNode()) {
+                problems.add(at + ": $ref " + ref + " names no schema");
+                return;
+            }
+        }
+        if (schema.has("allOf")) {
+            if (value.isNull() && schema.path("nullable").asBoolean(false)) {
+                return;
+            }
+            for (JsonNode part : schema.get("allOf")) {
+                validate(value, part, at, problems);
+            }
+            return;
+        }
+        if (value.isNull()) {
+            if (!schema.path("nullable").asBoolean(false)) {
+                problems.add(at + ": null, but the schema is not nullable");
+            }
+            return;
+        }
+        String type = schema.path("type").asText("");
+        switch (type) {
+            case "object" -> {
+                if (!value.isObject()) {
+                    problems.add(at + ": " + value.getNodeType() + ", the document says object");
+                    return;
+                }
+                JsonNode props = schema.path("properties");
+                if (props.isObject()) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> f = it.next();
+                        if (!props.has(f.getKey())) {
+                            problems.add(at + ": field '" + f.getKey() + "' is not in the document");
+                        } else {
+                            validate(f.getValue(), props.get(f.getKey()), at + "." + f.getKey(), problems);
+                        }
+                    }
+                }
+                for (JsonNode required : schema.path("required")) {
+                    if (!value.has(required.asText())) {
+                        problems.add(at + ": required field '" + required.asText() + "' is missing");
+                    }
+                }
+            }
+            case "array" -> {
+                if (!value.isArray()) {
+                    problems.add(at + ": " + value.getNodeType() + ", the document says array");
+                    return;
+                }
+                int i = 0;
+                for (JsonNode item : value) {
+                    validate(item, schema.path("items"), at + "[" + i++ + "]", problems);
+                    if (i > 3) {
+                        break;
+                    }
+                }
+            }
+            case "string" -> {
+                if (!value.isTextual()) {
+                    problems.add(at + ": " + value.getNodeType() + " " + cut(value.toString()) + ", the document says string");
+                } else if (schema.has("enum")) {
+                    boolean found = false;
+                    for (JsonNode e : schema.get("enum")) {
+                        found |= e.asText().equals(value.asText());
+                    }
+                    if (!found) {
+                        problems.add(at + ": '" + value.asText() + "' is not one of " + schema.get("enum"));
+                    }
+                }
+            }
+            case "integer" -> {
+                if (!value.isIntegralNumber()) {
+                    problems.add(at + ": " + value.getNodeType() + ", the document says integer");
+                }
+            }
+            case "boolean" -> {
+                if (!value.isBoolean()) {
+                    problems.add(at + ": " + value.getNodeType() + ", the document says boolean");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    static List<String> fieldNames(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    static String cut(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
+    @Test
+    void everyDocumentedReadAnswersAsTheDocumentSays() throws Exception {
+        String deploymentRunId = worker.client().trigger(Fixture.DEPLOYMENT, Map.of("day", "2026-11-30"));
+        worker.client().awaitFinished(deploymentRunId, Duration.ofSeconds(30)).orElseThrow();
+        String keyId = JSON.readTree(call("GET", "/api/keys", admin, null).body()).path("keys").get(0).path("id").asText();
+        Map<String, String> values = Map.of("{id}", flowRunId, "{name}", Fixture.DEPLOYMENT);
+        List<String> problems = new ArrayList<>();
+        for (Iterator<String> paths = doc.path("paths").fieldNames(); paths.hasNext(); ) {
+            String template = paths.next();
+            if (!doc.path("paths").path(template).has("get") || template.endsWith("/stream")) {
+                continue;
+            }
+            String path = template.replace("{id}", template.startsWith("/api/deployment-runs") ? deploymentRunId
+                    : template.startsWith("/api/keys") ? keyId : flowRunId).replace("{name}", Fixture.DEPLOYMENT);
+            problems.addAll(check("GET", template, call("GET", path, admin, null)));
+            // the errors every protected read documents
+            if (doc.path("paths").path(template).path("get").has("x-sluice-role")) {
+                problems.addAll(check("GET", template, call("GET", path, null, null)));
+                problems.addAll(check("GET", template, call("GET", path, "sluice_000000000000_" + "x".repeat(43), null)));
+            }
+            if (template.contains("{")) {
+                String unknown = template.replace("{id}", "00000000-0000-0000-0000-000000000000").replace("{name}", "no-such");
+                problems.addAll(check("GET", template, call("GET", unknown, admin, null)));
+            }
+        }
+        assertThat(values).isNotEmpty();
+        assertThat(problems).isEmpty();
+    }
+
+    static final List<String> PROBLEMS = new ArrayList<>();
+
+    static JsonNode expect(String method, String template, String path, String key, String body, int status) throws Exception {
+        HttpResponse<String> r = call(method, path, key, body);
+        PROBLEMS.addAll(check(method, template, r));
+        if (r.statusCode() != status) {
+            PROBLEMS.add(method + " " + path + ": " + r.statusCode() + " where " + status + " was expected: " + cut(r.body()));
+        }
+        return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    @Test
+    void everyDocumentedChangeAnswersAsTheDocumentSaysWhileARealWorkerRunsTheRuns() throws Exception {
+        PROBLEMS.clear();
+        String dep = "/api/deployments/" + Fixture.DEPLOYMENT;
+        String runs = "/api/deployments/{name}/runs";
+        // trigger: 201 with the run, 400 listing wrong fields, 403 for a viewer, 404 for no such deployment, 415, 400 for bad JSON
+        JsonNode waiting = expect("POST", runs, dep + "/runs", operator,
+                "{\"parameters\": {\"city\": \"" + Fixture.WAITING_CITY + "\", \"day\": \"2026-12-01\"}}", 201);
+        expect("POST", runs, dep + "/runs", operator, "{\"parameters\": {\"day\": \"yesterday\", \"days\": 500}}", 400);
+        expect("POST", runs, dep + "/runs", viewer, "{\"parameters\": {\"day\": \"2026-12-01\"}}", 403);
+        expect("POST", runs, "/api/deployments/no-such/runs", operator, "{}", 404);
+        expect("POST", runs, dep + "/runs", operator, "[1]", 400);
+        expect("POST", runs, dep + "/runs", operator, "{not json", 400);
+        HttpResponse<String> text = Fixture.send(HTTP, HttpRequest.newBuilder(server.url().resolve(dep + "/runs"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")), "Authorization", "Bearer " + operator,
+                "Content-Type", "text/plain");
+        PROBLEMS.addAll(check("POST", runs, text));
+        assertThat(text.statusCode()).isEqualTo(415);
+        // cancel the waiting run while the worker runs it; cancelling again is 409; retry of a run not finished is 409
+        String id = waiting.path("id").asText();
+        expect("POST", "/api/deployment-runs/{id}/retry", "/api/deployment-runs/" + id + "/retry", operator, null, 409);
+        expect("POST", "/api/deployment-runs/{id}/cancel", "/api/deployment-runs/" + id + "/cancel", viewer, null, 403);
+        expect("POST", "/api/deployment-runs/{id}/cancel", "/api/deployment-runs/" + id + "/cancel", operator, null, 200);
+        worker.client().awaitFinished(id, Duration.ofSeconds(30)).orElseThrow();
+        expect("POST", "/api/deployment-runs/{id}/cancel", "/api/deployment-runs/" + id + "/cancel", operator, null, 409);
+        JsonNode again = expect("POST", "/api/deployment-runs/{id}/retry", "/api/deployment-runs/" + id + "/retry", operator,
+                null, 201);
+        expect("POST", "/api/runs/{id}/cancel", "/api/runs/" + flowRunId + "/cancel", operator, null, 404);
+        expect("POST", "/api/runs/{id}/retry", "/api/runs/" + flowRunId + "/retry", operator, null, 404);
+        expect("POST", "/api/deployment-runs/{id}/cancel", "/api/deployment-runs/" + again.path("id").asText() + "/cancel",
+                operator, null, 200);
+        // backfill, pause, resume
+        String from = "2026-01-01T00:00:00Z";
+        expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator,
+                "{\"from\": \"" + from + "\", \"to\": \"2026-01-03T00:00:00Z\"}", 201);
+        expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator, "{\"from\": \"soon\"}", 400);
+        expect("POST", "/api/deployments/{name}/pause", dep + "/pause", operator, null, 200);
+        expect("POST", "/api/deployments/{name}/resume", dep + "/resume", operator, null, 200);
+        expect("POST", "/api/deployments/{name}/pause", "/api/deployments/no-such/pause", operator, null, 404);
+        // keys: create, list, revoke; a revoked key is refused at once; an operator cannot manage keys
+        JsonNode created = expect("POST", "/api/keys", "/api/keys", admin, "{\"name\": \"ci-1\", \"role\": \"viewer\"}", 201);
+        expect("POST", "/api/keys", "/api/keys", admin, "{\"name\": \"bad name!\", \"role\": \"viewer\"}", 400);
+        expect("POST", "/api/keys", "/api/keys", admin, "{\"name\": \"ci-2\", \"role\": \"root\"}", 400);
+        expect("POST", "/api/keys", "/api/keys", operator, "{\"name\": \"ci-3\", \"role\": \"admin\"}", 403);
+        String token = created.path("token").asText();
+        expect("GET", "/api/me", "/api/me", token, null, 200);
+        expect("DELETE", "/api/keys/{id}", "/api/keys/" + created.path("key").path("id").asText(), admin, null, 204);
+        expect("GET", "/api/me", "/api/me", token, null, 401);
+        expect("DELETE", "/api/keys/{id}", "/api/keys/" + created.path("key").path("id").asText(), admin, null, 404);
+        expect("DELETE", "/api/blocks/{type}/{name}", "/api/blocks/secret/nothing-here", admin, null, 404);
+        expect("DELETE", "/api/blocks/{type}/{name}", "/api/blocks/secret/nothing-here", operator, null, 403);
+        assertThat(PROBLEMS).isEmpty();
+    }
+}
