@@ -46,6 +46,7 @@ class OpenApiClientIT {
     static String operator;
     static String viewer;
     static String flowRunId;
+    static String taskRunId;
     static JsonNode doc;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -66,6 +67,7 @@ class OpenApiClientIT {
             }
         }
         assertThat(history.flush(Duration.ofSeconds(30))).isTrue();
+        taskRunId = history.taskRuns(dev.sluice.history.TaskRunQuery.all().inFlowRun(flowRunId)).items().get(0).id();
         try (ApiKeys keys = ApiKeys.open(db)) {
             admin = keys.create("admin", Role.ADMIN).token().reveal();
             operator = keys.create("operator", Role.OPERATOR).token().reveal();
@@ -250,7 +252,7 @@ class OpenApiClientIT {
                 continue;
             }
             String path = template.replace("{id}", template.startsWith("/api/deployment-runs") ? deploymentRunId
-                    : template.startsWith("/api/keys") ? keyId : flowRunId).replace("{name}", Fixture.DEPLOYMENT);
+                    : template.startsWith("/api/keys") ? keyId : template.startsWith("/api/task-runs") ? taskRunId : flowRunId).replace("{name}", Fixture.DEPLOYMENT);
             problems.addAll(check("GET", template, call("GET", path, admin, null)));
             // the errors every protected read documents
             if (doc.path("paths").path(template).path("get").has("x-sluice-role")) {
@@ -263,6 +265,9 @@ class OpenApiClientIT {
             }
         }
         assertThat(values).isNotEmpty();
+        // a task run's logs, as a flow run's
+        JsonNode taskLogs = JSON.readTree(call("GET", "/api/runs/" + taskRunId + "/logs", viewer, null).body());
+        assertThat(taskLogs.path("items").get(0).path("message").asText()).isEqualTo("extracting city4");
         assertThat(problems).isEmpty();
     }
 

@@ -178,7 +178,19 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Optional<TaskRunDetail> taskRun(String id) {
-            return Optional.empty(); // the server's API shows task runs inside their flow run
+            JsonNode d = remote.get("/api/task-runs/" + id, Map.of());
+            if (d == null) {
+                return Optional.empty();
+            }
+            try {
+                List<StateChange> states = cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory"));
+                Map<String, Object> params = cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters"));
+                ErrorInfo error = d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null;
+                return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), states, params, error,
+                        page(d.get("logs"), LogEntry.class)));
+            } catch (IOException e) {
+                throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's task run does not read (" + e.getMessage() + ")");
+            }
         }
 
         @Override

@@ -131,7 +131,7 @@ final class OpenApi {
         rp.putObject("parameters").put("type", "object").put("description", "the run's parameters (masked), in the pages of "
                 + "/api/runs; a run detail has them beside the run, not in it, and subflow runs leave them out");
         schemas.set("RunPage", page("#/components/schemas/Run"));
-        schemas.set("TaskRunPage", page(null));
+        schemas.set("TaskRunPage", page("#/components/schemas/TaskRun"));
         schemas.set("LogPage", page(null));
         ObjectNode detail = schemas.putObject("RunDetail").put("type", "object").putObject("properties");
         detail.putObject("run").put("$ref", "#/components/schemas/Run");
@@ -141,6 +141,22 @@ final class OpenApi {
         detail.putObject("taskRuns").put("$ref", "#/components/schemas/TaskRunPage");
         detail.putObject("subflowRuns").put("$ref", "#/components/schemas/RunPage");
         detail.putObject("logs").put("$ref", "#/components/schemas/LogPage");
+        ObjectNode taskRun = schemas.putObject("TaskRun").put("type", "object");
+        ObjectNode tp = taskRun.putObject("properties");
+        for (String s : List.of("id", "name", "taskName", "version", "state", "flowRunId", "parentTaskRunId", "cacheKey",
+                "cachedFromRunId", "createdAt", "startTime", "endTime", "duration", "updatedAt")) {
+            tp.set(s, List.of("version", "parentTaskRunId", "cacheKey", "cachedFromRunId", "startTime", "endTime").contains(s)
+                    ? nullable("string") : type("string"));
+        }
+        tp.putObject("tags").put("type", "array").set("items", type("string"));
+        tp.set("attempts", type("integer"));
+        tp.set("durationMillis", type("integer"));
+        ObjectNode taskDetail = schemas.putObject("TaskRunDetail").put("type", "object").putObject("properties");
+        taskDetail.putObject("run").put("$ref", "#/components/schemas/TaskRun");
+        taskDetail.putObject("stateHistory").put("type", "array").putObject("items").put("type", "object");
+        taskDetail.putObject("parameters").put("type", "object");
+        taskDetail.putObject("error").put("type", "object").put("nullable", true);
+        taskDetail.putObject("logs").put("$ref", "#/components/schemas/LogPage");
         schemas.putObject("Activity").put("type", "object").putObject("properties")
                 .<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
                 .<ObjectNode>set("bucket", type("string"))

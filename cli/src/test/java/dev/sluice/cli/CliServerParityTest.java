@@ -1,0 +1,63 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.cli.CliTest.Result;
+import dev.sluice.history.History;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.history.TaskRunQuery;
+import dev.sluice.server.ApiKeys;
+import dev.sluice.server.Role;
+import dev.sluice.server.ServerOptions;
+import dev.sluice.server.SluiceServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The documented {@code --server} commands answer what the same commands answer on the database itself. */
+class CliServerParityTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void theRunCommandsGiveTheSameAnswersThroughAServerAsOnTheDatabase() {
+        List<String> ids = Histories.fill(home);
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        String taskRunId;
+        try (History history = History.open(db)) {
+            taskRunId = history.taskRuns(TaskRunQuery.all().inFlowRun(ids.get(0))).items().get(0).id();
+        }
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            token = keys.create("parity", Role.VIEWER).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            Map<String, String> env = Map.of("SLUICE_API_KEY", token, "NO_COLOR", "1", "TZ", "UTC");
+            List<List<String>> commands = List.of(
+                    List.of("runs", "ls", "--json"), List.of("runs", "ls", "--all", "--json"), List.of("runs", "ls"),
+                    List.of("runs", "ls", "--state", "FAILED", "--json"), List.of("runs", "ls", "--tag", "env:prod", "--limit", "2"),
+                    List.of("runs", "ls", "--name", "no-such-%"),
+                    List.of("runs", "show", ids.get(3), "--json"), List.of("runs", "show", ids.get(0)),
+                    List.of("runs", "show", taskRunId), List.of("runs", "show", taskRunId, "--json"),
+                    List.of("runs", "logs", ids.get(0)), List.of("runs", "logs", ids.get(0), "--json"),
+                    List.of("runs", "logs", taskRunId), List.of("runs", "show", "no-such-run"));
+            List<String> differences = new ArrayList<>();
+            for (List<String> command : commands) {
+                Result local = CliTest.run(home, env, false, "", command.toArray(String[]::new));
+                List<String> remote = new ArrayList<>(command);
+                remote.add("--server");
+                remote.add(server.url().toString());
+                Result viaServer = CliTest.run(home, env, false, "", remote.toArray(String[]::new));
+                if (local.code() != viaServer.code() || !local.out().equals(viaServer.out())) {
+                    differences.add(String.join(" ", command) + "\n  local (" + local.code() + "): " + local.all()
+                            + "\n  server (" + viaServer.code() + "): " + viaServer.all());
+                }
+            }
+            assertThat(differences).isEmpty();
+        }
+    }
+}
