@@ -60,4 +60,45 @@ class CliServerParityTest {
             assertThat(differences).isEmpty();
         }
     }
+
+    @Test
+    void theDeploymentKeyAndBlockCommandsGiveTheSameAnswersThroughAServerAsOnTheDatabase() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        History.open(db).close();
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            token = keys.create("parity-admin", Role.ADMIN).token().reveal();
+        }
+        try (dev.sluice.scheduler.Worker worker = dev.sluice.scheduler.Worker.builder(db).deployments(TestDeployments.all())
+                .pollingInterval(java.time.Duration.ofMillis(50)).plannerInterval(java.time.Duration.ofMillis(100))
+                .heartbeat(java.time.Duration.ofMillis(500), 20).stopGrace(java.time.Duration.ofSeconds(2)).start();
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                        .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            String id = worker.client().trigger("daily-report", Map.of("region", "east"));
+            worker.client().awaitFinished(id, java.time.Duration.ofSeconds(30)).orElseThrow();
+            Map<String, String> env = Map.of("SLUICE_API_KEY", token, "NO_COLOR", "1", "TZ", "UTC");
+            List<List<String>> commands = List.of(
+                    List.of("deployments", "ls"), List.of("deployments", "ls", "--json"),
+                    List.of("deployments", "runs", "daily-report"), List.of("deployments", "runs", "daily-report", "--json"),
+                    List.of("deployments", "runs", "no-such"), List.of("deployments", "run", "no-such"),
+                    List.of("deployments", "run", "daily-report", "-p", "days=many"),
+                    List.of("deployments", "pause", "daily-report"), List.of("deployments", "resume", "daily-report"),
+                    List.of("deployments", "pause", "no-such"),
+                    List.of("runs", "cancel", id), List.of("runs", "cancel", "no-such-run"), List.of("runs", "retry", "no-such-run"),
+                    List.of("api-keys", "ls"), List.of("api-keys", "revoke", "no-such-key"));
+            List<String> differences = new ArrayList<>();
+            for (List<String> command : commands) {
+                Result local = CliTest.run(home, env, false, "", command.toArray(String[]::new));
+                List<String> remote = new ArrayList<>(command);
+                remote.add("--server");
+                remote.add(server.url().toString());
+                Result viaServer = CliTest.run(home, env, false, "", remote.toArray(String[]::new));
+                if (local.code() != viaServer.code() || !local.out().equals(viaServer.out())) {
+                    differences.add(String.join(" ", command) + "\n  local (" + local.code() + "): " + local.all()
+                            + "\n  server (" + viaServer.code() + "): " + viaServer.all());
+                }
+            }
+            assertThat(differences).isEmpty();
+        }
+    }
 }

@@ -59,12 +59,25 @@ final class Remote {
         }
     }
 
+    /** {@code POST path} with a JSON body: the answer, or null when the server answers 409 (the run has ended already). */
+    @Nullable JsonNode postUnlessConflict(String path, Object body) {
+        try {
+            return send("POST", path, cli.json.writeValueAsString(body), false, true);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code DELETE path}: false for 404. */
     boolean delete(String path) {
         return send("DELETE", path, null, true) != null;
     }
 
     private @Nullable JsonNode send(String method, String path, @Nullable String body, boolean nullOn404) {
+        return send(method, path, body, nullOn404, false);
+    }
+
+    private @Nullable JsonNode send(String method, String path, @Nullable String body, boolean nullOn404, boolean nullOn409) {
         URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         if (key != null) {
@@ -100,6 +113,9 @@ final class Remote {
         }
         String why = json != null && json.hasNonNull("message") ? json.get("message").asText()
                 : json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
+        if (status == 409 && nullOn409) {
+            return null;
+        }
         switch (status) {
             case 404:
                 if (nullOn404) {

@@ -345,12 +345,11 @@ final class Runs {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                if (remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null) {
-                    remote.post("/api/deployment-runs/" + id + "/cancel", java.util.Map.of());
-                } else {
-                    remote.post("/api/runs/" + id + "/cancel", java.util.Map.of());
-                }
-                cli.out.println("Cancel requested for run " + id + ".");
+                // 409: it has ended already, which the database's answer says without failing
+                com.fasterxml.jackson.databind.JsonNode cancelled = remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null
+                        ? remote.postUnlessConflict("/api/deployment-runs/" + id + "/cancel", java.util.Map.of())
+                        : remote.postUnlessConflict("/api/runs/" + id + "/cancel", java.util.Map.of());
+                cli.out.println(cancelled != null ? "Cancel requested for run " + id + "." : "Run " + id + " had already finished.");
                 return;
             }
             try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
