@@ -335,4 +335,52 @@ class OpenApiClientIT {
         expect("DELETE", "/api/blocks/{type}/{name}", "/api/blocks/secret/nothing-here", operator, null, 403);
         assertThat(PROBLEMS).isEmpty();
     }
+
+    @Test
+    void oddParameterValuesAreAnsweredAsDocumentedNeverWithA500() throws Exception {
+        List<String> odd = List.of("", "-1", "0", "1001", "99999999999999999999", "abc", "\u0000", "<script>alert(1)</script>",
+                "x".repeat(3000), "é✓😀", "' OR 1=1 --", "2026-13-45T99:99", "%", "_", "1h,2h", "/", "..");
+        List<String> problems = new ArrayList<>();
+        for (Iterator<String> paths = doc.path("paths").fieldNames(); paths.hasNext(); ) {
+            String template = paths.next();
+            JsonNode get = doc.path("paths").path(template).path("get");
+            if (get.isMissingNode() || template.endsWith("/stream")) {
+                continue;
+            }
+            String path = template.replace("{id}", template.startsWith("/api/task-runs") ? taskRunId : flowRunId)
+                    .replace("{name}", Fixture.DEPLOYMENT);
+            for (JsonNode p : get.path("parameters")) {
+                if (!p.path("in").asText().equals("query")) {
+                    continue;
+                }
+                for (String value : odd) {
+                    String q = path + "?" + p.path("name").asText() + "="
+                            + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+                    HttpResponse<String> r = call("GET", q, viewer, null);
+                    problems.addAll(check("GET", template, r));
+                    if (r.statusCode() >= 500) {
+                        problems.add("GET " + q.substring(0, Math.min(q.length(), 120)) + " -> " + r.statusCode());
+                    }
+                }
+            }
+        }
+        // odd path segments
+        for (String template : List.of("/api/runs/{id}", "/api/task-runs/{id}", "/api/deployments/{name}",
+                "/api/deployment-runs/{id}", "/api/runs/{id}/logs")) {
+            for (String value : List.of("%3Cscript%3E", "..%2F..%2Fetc", "x".repeat(300), "%C3%A9", "a%20b", "%25")) {
+                HttpResponse<String> r = call("GET", template.replace("{id}", value).replace("{name}", value), viewer, null);
+                problems.addAll(check("GET", template, r));
+            }
+        }
+        // the pages' answers to the same: the value shown as text, never as markup
+        for (String page : List.of("/runs/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/deployments/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                "/runs?state=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/runs?range=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                "/runs?limit=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/runs/" + flowRunId + "/logs?after=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+                "/login?next=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/nothing/%3Cscript%3Ealert(1)%3C%2Fscript%3E")) {
+            HttpResponse<String> r = call("GET", page, viewer, null);
+            assertThat(r.statusCode()).as(page).isLessThan(500);
+            assertThat(r.body()).as(page).doesNotContain("<script>alert(1)");
+        }
+        assertThat(problems).isEmpty();
+    }
 }
