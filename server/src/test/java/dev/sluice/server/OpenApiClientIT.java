@@ -383,4 +383,46 @@ class OpenApiClientIT {
         }
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void concurrentClientsGetOneAnswerEachAsDocumented() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            // the same key name asked for 16 times at once: one key, the others a 400 naming the rule
+            List<java.util.concurrent.Future<HttpResponse<String>>> made = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                made.add(pool.submit(() -> call("POST", "/api/keys", admin, "{\"name\": \"racer\", \"role\": \"viewer\"}")));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (var f : made) {
+                HttpResponse<String> r = f.get();
+                statuses.add(r.statusCode());
+                problems.addAll(check("POST", "/api/keys", r));
+            }
+            assertThat(problems).isEmpty();
+            assertThat(statuses).as(statuses.toString()).containsOnly(201, 400);
+            assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(1);
+            // 24 triggers at once: 24 runs, each run by the worker
+            List<java.util.concurrent.Future<HttpResponse<String>>> triggered = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int n = i;
+                triggered.add(pool.submit(() -> call("POST", "/api/deployments/" + Fixture.DEPLOYMENT + "/runs", operator,
+                        "{\"parameters\": {\"city\": \"c" + n + "\", \"day\": \"2026-12-01\"}}")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var f : triggered) {
+                HttpResponse<String> r = f.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                ids.add(JSON.readTree(r.body()).path("id").asText());
+            }
+            assertThat(ids).hasSize(24);
+            for (String id : ids) {
+                assertThat(worker.client().awaitFinished(id, Duration.ofSeconds(60)).orElseThrow().status().name())
+                        .isEqualTo("COMPLETED");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
