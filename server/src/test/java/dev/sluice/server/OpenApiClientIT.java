@@ -425,4 +425,40 @@ class OpenApiClientIT {
             pool.shutdownNow();
         }
     }
+
+    /** Every item of {@code path}'s pages of {@code limit}, following nextCursor (or, for logs, the last line as after). */
+    static List<String> walk(String path, int limit, boolean logs) throws Exception {
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        for (int page = 0; page < 100; page++) {
+            String sep = path.contains("?") ? "&" : "?";
+            JsonNode body = JSON.readTree(call("GET", path + sep + "limit=" + limit + (after == null ? "" : "&after="
+                    + java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8)), viewer, null).body());
+            assertThat(body.path("items").size()).isLessThanOrEqualTo(limit);
+            for (JsonNode item : body.path("items")) {
+                seen.add(logs ? item.path("line").asText() : item.path("id").asText());
+            }
+            if (body.path("nextCursor").isNull() || body.path("nextCursor").isMissingNode()) {
+                return seen;
+            }
+            after = logs ? seen.get(seen.size() - 1) : body.path("nextCursor").asText();
+        }
+        throw new AssertionError("more than 100 pages of " + path);
+    }
+
+    @Test
+    void followingNextCursorGivesEveryItemOnceInOrder() throws Exception {
+        for (String path : List.of("/api/runs", "/api/runs?top=1", "/api/runs?flow=etl", "/api/runs?flow=child")) {
+            List<String> all = walk(path, 500, false);
+            assertThat(all).isNotEmpty();
+            assertThat(walk(path, 1, false)).as(path).isEqualTo(all);
+            assertThat(walk(path, 2, false)).as(path).isEqualTo(all);
+        }
+        List<String> tasks = walk("/api/runs/" + flowRunId + "/task-runs", 1000, false);
+        assertThat(walk("/api/runs/" + flowRunId + "/task-runs", 1, false)).isEqualTo(tasks);
+        List<String> subflows = walk("/api/runs/" + flowRunId + "/subflow-runs", 1000, false);
+        assertThat(subflows).hasSize(1);
+        assertThat(walk("/api/runs/" + flowRunId + "/subflow-runs", 1, false)).isEqualTo(subflows);
+        assertThat(walk("/api/runs/" + flowRunId + "/logs", 1, true)).isEqualTo(walk("/api/runs/" + flowRunId + "/logs", 1000, true));
+    }
 }
