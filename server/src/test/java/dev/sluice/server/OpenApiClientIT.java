@@ -461,4 +461,23 @@ class OpenApiClientIT {
         assertThat(walk("/api/runs/" + flowRunId + "/subflow-runs", 1, false)).isEqualTo(subflows);
         assertThat(walk("/api/runs/" + flowRunId + "/logs", 1, true)).isEqualTo(walk("/api/runs/" + flowRunId + "/logs", 1000, true));
     }
+
+    @Test
+    void aMistypedBodyFieldIsRefusedNotIgnored() throws Exception {
+        PROBLEMS.clear();
+        String dep = "/api/deployments/" + Fixture.DEPLOYMENT;
+        int before = worker.client().runs(Fixture.DEPLOYMENT, 1000).size();
+        // a typo must not trigger a run with the defaults in place of the values sent
+        JsonNode typo = expect("POST", "/api/deployments/{name}/runs", dep + "/runs", operator,
+                "{\"paramters\": {\"day\": \"2026-12-01\", \"city\": \"Paris\"}, \"parameters\": {\"day\": \"2026-12-01\"}}", 400);
+        assertThat(typo.path("message").asText()).contains("paramters");
+        JsonNode force = expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator,
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\", \"force\": \"yes\"}", 400);
+        assertThat(force.path("message").asText()).contains("force");
+        expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator,
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-01-02T00:00:00Z\", \"forced\": true}", 400);
+        expect("POST", "/api/keys", "/api/keys", admin, "{\"name\": \"typo\", \"role\": \"viewer\", \"expires\": \"P1D\"}", 400);
+        assertThat(PROBLEMS).isEmpty();
+        assertThat(worker.client().runs(Fixture.DEPLOYMENT, 1000)).hasSize(before);
+    }
 }

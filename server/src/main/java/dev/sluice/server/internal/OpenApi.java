@@ -171,7 +171,7 @@ final class OpenApi {
                 .set("active", type("boolean"));
         schemas.putObject("Keys").put("type", "object").putObject("properties").putObject("keys").put("type", "array")
                 .putObject("items").put("$ref", "#/components/schemas/Key");
-        schemas.putObject("KeyRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
+        schemas.putObject("KeyRequest").put("type", "object").put("additionalProperties", false).<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
                 .putObject("properties").<ObjectNode>set("name", type("string")).putObject("role").put("type", "string")
                 .putArray("enum").add("viewer").add("operator").add("admin");
         schemas.putObject("NewKey").put("type", "object").putObject("properties").<ObjectNode>set("token", type("string"))
@@ -209,9 +209,9 @@ final class OpenApi {
         dep.putObject("parameterSchema").put("type", "object").put("description", "the parameters as JSON Schema");
         schemas.putObject("Deployments").put("type", "object").putObject("properties").putObject("deployments")
                 .put("type", "array").putObject("items").put("$ref", "#/components/schemas/Deployment");
-        schemas.putObject("TriggerRequest").put("type", "object").putObject("properties").putObject("parameters")
+        schemas.putObject("TriggerRequest").put("type", "object").put("additionalProperties", false).putObject("properties").putObject("parameters")
                 .put("type", "object").put("description", "parameter values over the deployment's defaults; text is accepted for every type");
-        schemas.putObject("BackfillRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("from").add("to"))
+        schemas.putObject("BackfillRequest").put("type", "object").put("additionalProperties", false).<ObjectNode>set("required", m.createArrayNode().add("from").add("to"))
                 .putObject("properties").<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
                 .set("force", type("boolean"));
         schemas.putObject("Backfill").put("type", "object").putObject("properties").putObject("runs").put("type", "array")

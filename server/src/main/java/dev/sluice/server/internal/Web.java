@@ -221,9 +221,10 @@ final class Web {
 
     /**
      * The JSON object a request of the API carries: an empty body is {@code {}} (an action's defaults); any
-     * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} ({@code 400}).
+     * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} with no field but
+     * {@code fields} ({@code 400}: a mistyped field would otherwise be left out quietly, and an action done without it).
      */
-    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx, String example) {
+    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx, String example, String... fields) {
         String text = ctx.body();
         if (text.isBlank()) {
             return Json.MAPPER.createObjectNode();
@@ -237,6 +238,17 @@ final class Web {
             com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(text);
             if (!body.isObject()) {
                 throw HttpError.badRequest("the body must be a JSON object like " + example);
+            }
+            List<String> known = List.of(fields);
+            List<String> unknown = new ArrayList<>();
+            body.fieldNames().forEachRemaining(f -> {
+                if (!known.contains(f)) {
+                    unknown.add("'" + Fmt.cut(f, 40) + "'");
+                }
+            });
+            if (!unknown.isEmpty()) {
+                throw HttpError.badRequest("unknown field" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
+                        + " in the body; it takes " + String.join(", ", known) + ", like " + example);
             }
             return body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
