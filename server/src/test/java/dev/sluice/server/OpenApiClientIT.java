@@ -480,4 +480,23 @@ class OpenApiClientIT {
         assertThat(PROBLEMS).isEmpty();
         assertThat(worker.client().runs(Fixture.DEPLOYMENT, 1000)).hasSize(before);
     }
+
+    @Test
+    void headAnswersAsGetDoesWithoutTheBody() throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (String path : List.of("/api/runs", "/api/keys", "/api/runs/no-such-run", "/api/runs/" + flowRunId, "/api/runs?state=NOPE",
+                "/runs", "/keys", "/runs/no-such-run", "/api/openapi.json", "/api/runs/" + flowRunId + "/logs/stream")) {
+            for (String key : new String[] {null, viewer, admin}) {
+                HttpResponse<String> get = call("GET", path, key, null);
+                HttpResponse<String> head = call("HEAD", path, key, null);
+                String getType = get.headers().firstValue("Content-Type").orElse("");
+                String headType = head.headers().firstValue("Content-Type").orElse("");
+                if (get.statusCode() != head.statusCode() || !getType.equals(headType) || !head.body().isEmpty()) {
+                    problems.add("HEAD " + path + " with " + (key == null ? "no key" : key.equals(viewer) ? "a viewer's key"
+                            : "an admin's key") + ": " + head.statusCode() + " " + headType + ", GET: " + get.statusCode() + " " + getType);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
 }

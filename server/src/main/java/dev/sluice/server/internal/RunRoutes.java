@@ -362,6 +362,10 @@ final class RunRoutes {
         }
         FlowRunDetail d = detail(ctx);
         long after = afterParam(ctx, "after");
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+            ctx.contentType("text/event-stream;charset=utf-8"); // the headers of the stream, which a HEAD does not open
+            return;
+        }
         streams.open(ctx, d.run().id(), after, html ? e -> {
             StringOutput out = new StringOutput(256);
             templates.render("logrow.jte", Map.of("log", logRow(e)), out);

@@ -66,7 +66,12 @@ final class Web {
         routes.add(new RouteDef(method, path, role, api, summary, query, response));
         io.javalin.http.Handler handler = ctx -> handle(ctx, role, api, action);
         switch (method) {
-            case "GET" -> r.get(path, handler);
+            case "GET" -> {
+                r.get(path, handler);
+                // HEAD through the same checks and answer (the server drops the body): Javalin's own HEAD for a GET
+                // route answers an empty 200 without running it, whatever the key, the run or the parameters
+                r.head(path, handler);
+            }
             case "POST" -> r.post(path, handler);
             case "DELETE" -> r.delete(path, handler);
             default -> throw new IllegalArgumentException(method);
