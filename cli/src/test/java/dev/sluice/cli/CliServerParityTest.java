@@ -44,7 +44,10 @@ class CliServerParityTest {
                     List.of("runs", "show", ids.get(3), "--json"), List.of("runs", "show", ids.get(0)),
                     List.of("runs", "show", taskRunId), List.of("runs", "show", taskRunId, "--json"),
                     List.of("runs", "logs", ids.get(0)), List.of("runs", "logs", ids.get(0), "--json"),
-                    List.of("runs", "logs", taskRunId), List.of("runs", "show", "no-such-run"));
+                    List.of("runs", "logs", taskRunId), List.of("runs", "show", "no-such-run"),
+                    // ids that are not ids: not found, as on the database, not a crash or another route's answer
+                    List.of("runs", "show", "a b"), List.of("runs", "show", "../keys"), List.of("runs", "show", "x?y"),
+                    List.of("runs", "logs", "a b"), List.of("runs", "logs", "../../api/keys"), List.of("runs", "show", "%"));
             List<String> differences = new ArrayList<>();
             for (List<String> command : commands) {
                 Result local = CliTest.run(home, env, false, "", command.toArray(String[]::new));
@@ -85,7 +88,10 @@ class CliServerParityTest {
                     List.of("deployments", "pause", "daily-report"), List.of("deployments", "resume", "daily-report"),
                     List.of("deployments", "pause", "no-such"),
                     List.of("runs", "cancel", id), List.of("runs", "cancel", "no-such-run"), List.of("runs", "retry", "no-such-run"),
-                    List.of("api-keys", "ls"), List.of("api-keys", "revoke", "no-such-key"));
+                    List.of("api-keys", "ls"), List.of("api-keys", "revoke", "no-such-key"),
+                    List.of("api-keys", "revoke", "a b"), List.of("api-keys", "revoke", "../keys"),
+                    List.of("runs", "cancel", "a b"), List.of("runs", "cancel", "../../api/keys"), List.of("runs", "retry", "x?y"),
+                    List.of("deployments", "runs", "a/b c"), List.of("deployments", "pause", "a?b"));
             List<String> differences = new ArrayList<>();
             for (List<String> command : commands) {
                 Result local = CliTest.run(home, env, false, "", command.toArray(String[]::new));

@@ -45,6 +45,18 @@ final class Remote {
         }
     }
 
+    /**
+     * {@code id} as one path segment, or null when it cannot name anything on a server (whose run, deployment run and
+     * key ids and key names are up to 64 letters, digits, {@code -}, {@code _}, {@code .} or {@code :}): such an id is
+     * not found, as on the database, and never reaches another route ({@code ../keys}) or breaks the URL ({@code a b}).
+     */
+    static @Nullable String idSegment(String id) {
+        if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9_.:-]+") || id.equals(".") || id.equals("..")) {
+            return null;
+        }
+        return id.replace(":", "%3A");
+    }
+
     /** {@code GET path?query}: the JSON answer, or null for 404. */
     @Nullable JsonNode get(String path, Map<String, List<String>> query) {
         return send("GET", path + queryString(query), null, true);

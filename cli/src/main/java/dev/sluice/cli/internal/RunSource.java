@@ -160,7 +160,8 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Optional<FlowRunDetail> flowRun(String id) {
-            JsonNode d = remote.get("/api/runs/" + id, Map.of());
+            String seg = Remote.idSegment(id);
+            JsonNode d = seg == null ? null : remote.get("/api/runs/" + seg, Map.of());
             if (d == null) {
                 return Optional.empty();
             }
@@ -178,7 +179,8 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Optional<TaskRunDetail> taskRun(String id) {
-            JsonNode d = remote.get("/api/task-runs/" + id, Map.of());
+            String seg = Remote.idSegment(id);
+            JsonNode d = seg == null ? null : remote.get("/api/task-runs/" + seg, Map.of());
             if (d == null) {
                 return Optional.empty();
             }
@@ -195,7 +197,8 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Page<LogEntry> logs(String runId, long afterLine, int limit) {
-            JsonNode page = remote.get("/api/runs/" + runId + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
+            String seg = Remote.idSegment(runId);
+            JsonNode page = seg == null ? null : remote.get("/api/runs/" + seg + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
                     "limit", List.of(String.valueOf(limit))));
             return page(page, LogEntry.class);
         }
