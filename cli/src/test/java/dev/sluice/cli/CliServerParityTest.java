@@ -107,4 +107,43 @@ class CliServerParityTest {
             assertThat(differences).isEmpty();
         }
     }
+
+    @Test
+    void theBlockCommandsGiveTheSameAnswersThroughAServerOnTheSameStoreAsOnTheStoreItself() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        Map<String, String> env = new java.util.HashMap<>(Map.of("NO_COLOR", "1", "TZ", "UTC", "LOGIN_PASSWORD", "pw-parity-5d1e"));
+        assertThat(CliTest.run(home, env, false, "", "blocks", "create", "test-login", "warehouse", "--set", "user=etl",
+                "--set", "port=5432", "--secret-env", "password=LOGIN_PASSWORD").code()).isZero();
+        assertThat(CliTest.run(home, env, false, "{\"user\": \"ann\", \"password\": \"pw-stdin-77b2\", \"port\": 22, \"note\": \"sftp\"}",
+                "blocks", "create", "test-login", "sftp", "--stdin").code()).isZero();
+        History.open(db).close();
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            env.put("SLUICE_API_KEY", keys.create("parity-blocks", Role.ADMIN).token().reveal());
+        }
+        try (dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(home).withoutExtensions().build();
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                        .blockStore(runtime.blockStore()).printUrl(false).build())) {
+            List<List<String>> commands = List.of(List.of("blocks", "ls"), List.of("blocks", "ls", "--json"),
+                    List.of("blocks", "ls", "--type", "test-login"), List.of("blocks", "ls", "--type", "nothing"),
+                    List.of("blocks", "show", "warehouse"), List.of("blocks", "show", "test-login/sftp", "--json"),
+                    List.of("blocks", "show", "nothing"), List.of("blocks", "rm", "nothing"));
+            List<String> differences = new ArrayList<>();
+            for (List<String> command : commands) {
+                Result local = CliTest.run(home, env, false, "", command.toArray(String[]::new));
+                List<String> remote = new ArrayList<>(command);
+                remote.add("--server");
+                remote.add(server.url().toString());
+                Result viaServer = CliTest.run(home, env, false, "", remote.toArray(String[]::new));
+                // the title names where the block is: the store here, the server there
+                String where = "(?m)^(Block \\S+) \\(.*\\)$";
+                if (local.code() != viaServer.code()
+                        || !local.out().replaceAll(where, "$1").equals(viaServer.out().replaceAll(where, "$1"))) {
+                    differences.add(String.join(" ", command) + "\n  local (" + local.code() + "): " + local.all()
+                            + "\n  server (" + viaServer.code() + "): " + viaServer.all());
+                }
+                assertThat(viaServer.all()).doesNotContain("pw-parity-5d1e", "pw-stdin-77b2");
+            }
+            assertThat(differences).isEmpty();
+        }
+    }
 }

@@ -164,7 +164,8 @@ final class OpenApi {
                 .<ObjectNode>set("bucketStart", type("string")).<ObjectNode>set("state", type("string")).set("count", type("integer"));
         schemas.putObject("Blocks").put("type", "object").putObject("properties").<ObjectNode>set("store", type("string"))
                 .putObject("blocks").put("type", "array").putObject("items").put("type", "object")
-                .put("description", "type, name, fields (name, value; secret values are **********), problem");
+                .put("description", "type, name, fields (name, value, text: whether the value is text, else it is the"
+                        + " value's JSON, such as 5432 or [\"a\"]; secret values are the text **********), problem");
         schemas.putObject("Key").put("type", "object").putObject("properties").<ObjectNode>set("id", type("string"))
                 .<ObjectNode>set("name", type("string")).<ObjectNode>set("role", type("string"))
                 .<ObjectNode>set("createdAt", type("string")).<ObjectNode>set("revokedAt", nullable("string"))
