@@ -146,4 +146,21 @@ class CliServerParityTest {
             assertThat(differences).isEmpty();
         }
     }
+
+    @Test
+    void theCommandTheLoginPageGivesForAKeyWorks() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            String page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.url().resolve("/login")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("<code>(sluice api-keys create[^<]*)</code>").matcher(page);
+            assertThat(m.find()).as(page).isTrue();
+            List<String> args = new ArrayList<>(List.of(m.group(1).replace("NAME", "alice").split(" ")));
+            args.remove(0);
+            Result made = CliTest.run(home, Map.of(), false, "", args.toArray(String[]::new));
+            assertThat(made.code()).as(m.group(1) + ": " + made.all()).isZero();
+            assertThat(made.out()).startsWith("sluice_");
+        }
+    }
 }
