@@ -499,4 +499,46 @@ class OpenApiClientIT {
         }
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void aClientFollowsARunningRunsLogStreamUntilItIsCancelledThroughTheApi() throws Exception {
+        JsonNode made = JSON.readTree(call("POST", "/api/deployments/" + Fixture.DEPLOYMENT + "/runs", operator,
+                "{\"parameters\": {\"city\": \"" + Fixture.WAITING_CITY + "\", \"day\": \"2026-12-02\"}}").body());
+        String id = made.path("id").asText();
+        String flowRunId = null;
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (flowRunId == null && System.nanoTime() < until) {
+            JsonNode run = JSON.readTree(call("GET", "/api/deployment-runs/" + id, viewer, null).body());
+            flowRunId = run.path("flowRunId").isTextual() && run.path("status").asText().equals("RUNNING")
+                    ? run.path("flowRunId").asText() : null;
+            Thread.sleep(20);
+        }
+        assertThat(flowRunId).as("the worker started the run").isNotNull();
+        java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = HTTP.sendAsync(
+                HttpRequest.newBuilder(server.url().resolve("/api/runs/" + flowRunId + "/logs/stream"))
+                        .header("Authorization", "Bearer " + viewer).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> open = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(open.statusCode()).isEqualTo(200);
+        java.util.concurrent.CompletableFuture<List<String>> lines = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            List<String> seen = new ArrayList<>();
+            Iterator<String> it = open.body().iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                seen.add(line);
+                if (line.equals("event: end")) {
+                    break;
+                }
+            }
+            return seen;
+        });
+        JsonNode cancelled = JSON.readTree(call("POST", "/api/runs/" + flowRunId + "/cancel", operator, null).body());
+        assertThat(cancelled.path("cancelRequested").asBoolean()).isTrue();
+        List<String> seen = lines.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(seen).contains("event: log", "event: end");
+        assertThat(seen.stream().filter(l -> l.startsWith("data: {")).findFirst().orElseThrow()).contains("report for Waiting");
+        assertThat(worker.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status().name()).isEqualTo("CANCELLED");
+        JsonNode run = JSON.readTree(call("GET", "/api/runs/" + flowRunId, viewer, null).body());
+        assertThat(run.path("run").path("state").asText()).isEqualTo("CANCELLED");
+    }
 }
