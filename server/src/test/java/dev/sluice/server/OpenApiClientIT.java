@@ -541,4 +541,29 @@ class OpenApiClientIT {
         JsonNode run = JSON.readTree(call("GET", "/api/runs/" + flowRunId, viewer, null).body());
         assertThat(run.path("run").path("state").asText()).isEqualTo("CANCELLED");
     }
+
+    /** {@code GET path} written as is on a socket (java.net.URI refuses a malformed escape): status line, headers, body. */
+    static String[] raw(String path, String key) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nAuthorization: Bearer "
+                    + key + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String all = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int end = all.indexOf("\r\n\r\n");
+            return new String[] {all.substring(0, all.indexOf("\r\n")), all.substring(0, end), all.substring(end + 4)};
+        }
+    }
+
+    @Test
+    void aMalformedQueryStringIsA400NotAnUnfilteredAnswer() throws Exception {
+        for (String path : List.of("/api/runs?state=%zz", "/api/runs?flow=etl&limit=%zz", "/api/runs?flow=%E", "/api/activity?state=%",
+                "/api/runs/" + flowRunId + "/logs?after=%zz")) {
+            String[] r = raw(path, viewer);
+            assertThat(r[0]).as(path).contains(" 400 ");
+            assertThat(r[1]).as(path).containsIgnoringCase("Content-Type: application/json");
+            assertThat(JSON.readTree(r[2]).path("message").asText()).as(path).contains("query");
+        }
+        String[] page = raw("/runs?state=%zz", viewer);
+        assertThat(page[0]).contains(" 400 ");
+        assertThat(page[2]).contains("query");
+    }
 }

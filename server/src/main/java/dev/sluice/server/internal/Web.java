@@ -117,6 +117,12 @@ final class Web {
                     return;
                 }
             }
+            String query = ctx.queryString();
+            if (query != null && !wellEscaped(query)) {
+                // the server's parser drops a query it cannot decode: its filters would be left out, not refused
+                throw HttpError.badRequest("the query string is not valid: every '%' must be followed by two hex digits"
+                        + " (send a '%' itself as %25)");
+            }
             action.handle(ctx, who);
         } catch (HttpError e) {
             String title = switch (e.status) {
@@ -151,6 +157,20 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** Whether every {@code %} of {@code query} starts an escape of two hex digits. */
+    static boolean wellEscaped(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            if (query.charAt(i) == '%') {
+                if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                        || Character.digit(query.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            }
+        }
+        return true;
     }
 
     /** The reason phrase of {@code status}, such as {@code Content Too Large}. */
