@@ -566,4 +566,19 @@ class OpenApiClientIT {
         assertThat(page[0]).contains(" 400 ");
         assertThat(page[2]).contains("query");
     }
+
+    @Test
+    void aRequestTheServerCannotReadIsAnsweredWithTheDocumentedJsonError() throws Exception {
+        for (String path : List.of("/api/runs/%zz", "/api/deployments/%C0%AF", "/api/runs/" + "x".repeat(9000))) {
+            String[] r = raw(path, viewer);
+            assertThat(r[0]).as(path).matches("HTTP/1.1 4\\d\\d .*");
+            assertThat(r[1]).as(path).containsIgnoringCase("Content-Type: application/json")
+                    .containsIgnoringCase("X-Content-Type-Options: nosniff").containsIgnoringCase("Content-Security-Policy:");
+            JsonNode error = JSON.readTree(r[2]);
+            List<String> problems = new ArrayList<>();
+            validate(error, doc.at("/components/schemas/Error"), path, problems);
+            assertThat(problems).isEmpty();
+            assertThat(r[0]).contains(" " + error.path("status").asInt() + " ");
+        }
+    }
 }
