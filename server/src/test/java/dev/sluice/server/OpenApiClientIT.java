@@ -318,8 +318,16 @@ class OpenApiClientIT {
         expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator,
                 "{\"from\": \"" + from + "\", \"to\": \"2026-01-03T00:00:00Z\"}", 201);
         expect("POST", "/api/deployments/{name}/backfill", dep + "/backfill", operator, "{\"from\": \"soon\"}", 400);
-        expect("POST", "/api/deployments/{name}/pause", dep + "/pause", operator, null, 200);
-        expect("POST", "/api/deployments/{name}/resume", dep + "/resume", operator, null, 200);
+        JsonNode paused = expect("POST", "/api/deployments/{name}/pause", dep + "/pause", operator, null, 200);
+        assertThat(paused.path("paused").asBoolean()).isTrue();
+        assertThat(paused.path("nextRuns")).as("none while paused").isEmpty();
+        JsonNode resumed = expect("POST", "/api/deployments/{name}/resume", dep + "/resume", operator, null, 200);
+        assertThat(resumed.path("paused").asBoolean()).isFalse();
+        assertThat(resumed.path("nextRuns")).hasSize(5);
+        JsonNode recent = expect("GET", "/api/deployments/{name}/runs", dep + "/runs?limit=3", viewer, null, 200);
+        assertThat(recent.path("items")).hasSize(3);
+        assertThat(recent.path("items").get(0).path("createdAt").asText())
+                .as("newest first").isGreaterThanOrEqualTo(recent.path("items").get(1).path("createdAt").asText());
         expect("POST", "/api/deployments/{name}/pause", "/api/deployments/no-such/pause", operator, null, 404);
         // keys: create, list, revoke; a revoked key is refused at once; an operator cannot manage keys
         JsonNode created = expect("POST", "/api/keys", "/api/keys", admin, "{\"name\": \"ci-1\", \"role\": \"viewer\"}", 201);
