@@ -163,4 +163,27 @@ class CliServerParityTest {
             assertThat(made.out()).startsWith("sluice_");
         }
     }
+
+    @Test
+    void aRunTriggeredThroughAServerWhileNoWorkerServesItSaysItWaitsAsOnTheDatabase() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        History.open(db).close();
+        try (dev.sluice.scheduler.Worker worker = dev.sluice.scheduler.Worker.builder(db).deployments(TestDeployments.all()).start()) {
+            assertThat(worker.client().deployment("daily-report")).isPresent();
+        }
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            token = keys.create("parity-op", Role.OPERATOR).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            Map<String, String> env = Map.of("SLUICE_API_KEY", token);
+            Result local = CliTest.run(home, env, false, "", "deployments", "run", "daily-report", "-p", "region=east");
+            Result remote = CliTest.run(home, env, false, "", "deployments", "run", "daily-report", "-p", "region=east",
+                    "--server", server.url().toString());
+            assertThat(local.err()).contains("no live worker serves 'daily-report'");
+            assertThat(remote.code()).as(remote.all()).isZero();
+            assertThat(remote.err()).contains("no live worker serves 'daily-report'", "waits until one does");
+        }
+    }
 }

@@ -346,6 +346,20 @@ final class DeploymentsCommands {
             if (remote != null) {
                 DeploymentRun made = readRun(cli, remote.post("/api/deployments/" + encode(name) + "/runs", Map.of("parameters", params)));
                 cli.out.println(made.id());
+                com.fasterxml.jackson.databind.JsonNode workers = remote.get("/api/workers", Map.of());
+                boolean served = false;
+                for (com.fasterxml.jackson.databind.JsonNode w : workers == null ? cli.json.createArrayNode() : workers.path("workers")) {
+                    boolean serves = false;
+                    for (com.fasterxml.jackson.databind.JsonNode d : w.path("deployments")) {
+                        serves |= d.asText().equals(name);
+                    }
+                    served |= serves && w.path("stoppedAt").isNull() && !w.path("stale").asBoolean();
+                }
+                if (!served) {
+                    cli.err.println("sluice: no live worker serves '" + name + "' (none has a fresh heartbeat): the run waits"
+                            + " until one does (sluice worker ls)");
+                    cli.err.flush();
+                }
                 if (!await) {
                     return;
                 }
