@@ -99,4 +99,39 @@ class SessionClockIT {
                     .allSatisfy(c -> assertThat(c).contains("Secure").contains("HttpOnly").contains("SameSite=Strict"));
         }
     }
+
+    @Test
+    void aProxysBasicAuthorizationHeaderDoesNotHideTheSessionOrTheOpenServer() throws Exception {
+        // nginx or Caddy with basic auth in front of the dashboard: the browser sends 'Authorization: Basic' on every request
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("proxy-user:proxy-pass".getBytes());
+        HistoryDatabase open = HistoryDatabase.sqlite(dir.resolve("open.db"));
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(open).port(0).printUrl(false)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).build())) {
+            HttpClient browser = HttpClient.newHttpClient();
+            assertThat(AuthIT.get(browser, server.url().resolve("/runs"), "Authorization", basic).statusCode())
+                    .as("a server without keys, behind a basic-auth proxy").isEqualTo(200);
+        }
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("proxied.db"));
+        String viewer;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            viewer = keys.create("dave", Role.VIEWER).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).build())) {
+            URI base = server.url();
+            HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            String csrf = Jsoup.parse(AuthIT.get(browser, base.resolve("/login"), "Authorization", basic).body())
+                    .select("input[name=_csrf]").val();
+            HttpResponse<String> in = AuthIT.postForm(browser, base.resolve("/login"), Map.of("key", viewer, "_csrf", csrf),
+                    "Authorization", basic);
+            assertThat(in.statusCode()).isEqualTo(303);
+            assertThat(AuthIT.get(browser, base.resolve("/runs"), "Authorization", basic).statusCode())
+                    .as("the session, behind a basic-auth proxy").isEqualTo(200);
+            assertThat(AuthIT.get(browser, base.resolve("/api/me"), "Authorization", basic).statusCode()).isEqualTo(200);
+            assertThat(AuthIT.get(HttpClient.newHttpClient(), base.resolve("/api/me"), "Authorization", basic).statusCode())
+                    .as("no session: still no way in").isEqualTo(401);
+            assertThat(AuthIT.get(browser, base.resolve("/api/me"), "Authorization", "Bearer sluice_000000000000_" + "z".repeat(43))
+                    .statusCode()).as("a wrong bearer key is refused, session or not").isEqualTo(401);
+        }
+    }
 }
