@@ -505,6 +505,12 @@ class OpenApiClientIT {
                 }
             }
         }
+        // a HEAD that accepts the log stream has its headers, and no stream is opened for it
+        HttpResponse<String> streamHead = Fixture.send(HTTP, HttpRequest.newBuilder(server.url().resolve("/api/runs/" + flowRunId
+                + "/logs/stream")).method("HEAD", HttpRequest.BodyPublishers.noBody()), "Authorization", "Bearer " + viewer,
+                "Accept", "text/event-stream");
+        assertThat(streamHead.statusCode()).isEqualTo(200);
+        assertThat(streamHead.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         assertThat(problems).isEmpty();
     }
 
