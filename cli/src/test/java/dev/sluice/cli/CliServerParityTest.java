@@ -40,7 +40,10 @@ class CliServerParityTest {
             List<List<String>> commands = List.of(
                     List.of("runs", "ls", "--json"), List.of("runs", "ls", "--all", "--json"), List.of("runs", "ls"),
                     List.of("runs", "ls", "--state", "FAILED", "--json"), List.of("runs", "ls", "--tag", "env:prod", "--limit", "2"),
-                    List.of("runs", "ls", "--name", "no-such-%"),
+                    List.of("runs", "ls", "--name", "no-such-%"), List.of("runs", "ls", "--name", "nightly"),
+                    List.of("runs", "ls", "--name", "nightly%"), List.of("runs", "ls", "--name", "load"),
+                    List.of("runs", "ls", "--name", "_oad%"), List.of("runs", "ls", "--flow", "load", "--flow", "nightly", "--json"),
+                    List.of("runs", "ls", "--since", "1d", "--json"), List.of("runs", "ls", "--state", "FAILED,COMPLETED"),
                     List.of("runs", "show", ids.get(3), "--json"), List.of("runs", "show", ids.get(0)),
                     List.of("runs", "show", taskRunId), List.of("runs", "show", taskRunId, "--json"),
                     List.of("runs", "logs", ids.get(0)), List.of("runs", "logs", ids.get(0), "--json"),
@@ -90,6 +93,8 @@ class CliServerParityTest {
                     List.of("runs", "cancel", id), List.of("runs", "cancel", "no-such-run"), List.of("runs", "retry", "no-such-run"),
                     List.of("api-keys", "ls"), List.of("api-keys", "revoke", "no-such-key"),
                     List.of("api-keys", "revoke", "a b"), List.of("api-keys", "revoke", "../keys"),
+                    List.of("api-keys", "create", "--role", "viewer", "--name", "parity-admin"),
+                    List.of("api-keys", "create", "--role", "viewer", "--name", "bad name!"),
                     List.of("runs", "cancel", "a b"), List.of("runs", "cancel", "../../api/keys"), List.of("runs", "retry", "x?y"),
                     List.of("deployments", "runs", "a/b c"), List.of("deployments", "pause", "a?b"));
             List<String> differences = new ArrayList<>();

@@ -57,7 +57,9 @@ interface RunSource extends AutoCloseable {
                 q = q.flowName(f.flows().toArray(String[]::new));
             }
             if (f.nameLike() != null) {
-                q = q.nameLike(f.nameLike());
+                // the rule of the dashboard and the server's API, so that --server answers the same: without a wildcard, a prefix
+                String p = f.nameLike();
+                q = q.nameLike(p.contains("%") || p.contains("_") ? p : p + "%");
             }
             if (!f.states().isEmpty()) {
                 q = q.inStates(f.states().toArray(State[]::new));

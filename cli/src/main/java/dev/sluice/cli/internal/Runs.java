@@ -49,7 +49,7 @@ final class Runs {
         @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow (repeat for several).")
         List<String> flows = new ArrayList<>();
 
-        @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% and _ as in SQL).")
+        @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% any text, _ one character, as in SQL; without either, a prefix).")
         @Nullable String name;
 
         @Option(names = "--state", paramLabel = "STATE", split = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
