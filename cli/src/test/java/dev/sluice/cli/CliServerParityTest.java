@@ -191,4 +191,33 @@ class CliServerParityTest {
             assertThat(remote.err()).contains("no live worker serves 'daily-report'", "waits until one does");
         }
     }
+
+    @Test
+    void aLimitOverTheServersPageIsReadInPagesAsOnTheDatabase() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        try (History history = History.open(db);
+                dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(home).recorder(history.recorder())
+                        .withoutExtensions().build()) {
+            dev.sluice.Flow<Integer, Integer> tick = dev.sluice.Flow.of("tick", (Integer n) -> n);
+            for (int i = 0; i < 530; i++) {
+                runtime.runForState(tick, i);
+            }
+            assertThat(history.flush(java.time.Duration.ofSeconds(30))).isTrue();
+        }
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            token = keys.create("parity-pages", Role.VIEWER).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            Map<String, String> env = Map.of("SLUICE_API_KEY", token);
+            for (String limit : List.of("520", "530", "1000")) {
+                Result local = CliTest.run(home, env, false, "", "runs", "ls", "--limit", limit, "--json");
+                Result remote = CliTest.run(home, env, false, "", "runs", "ls", "--limit", limit, "--json", "--server",
+                        server.url().toString());
+                assertThat(remote.code()).as(remote.all()).isEqualTo(local.code()).isZero();
+                assertThat(remote.out()).as("--limit " + limit).isEqualTo(local.out());
+            }
+        }
+    }
 }

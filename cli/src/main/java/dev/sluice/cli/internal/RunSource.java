@@ -131,12 +131,21 @@ interface RunSource extends AutoCloseable {
             if (!f.all()) {
                 q.put("top", List.of("1"));
             }
-            q.put("limit", List.of(String.valueOf(Math.min(f.limit(), 500))));
-            if (f.after() != null) {
-                q.put("after", List.of(f.after()));
-            }
-            JsonNode page = remote.get("/api/runs", q);
-            return page(page, FlowRunSummary.class);
+            // the server answers at most 500 a page: a larger --limit is read in pages, the last one as long as what is left
+            List<FlowRunSummary> items = new ArrayList<>();
+            String after = f.after();
+            String next;
+            do {
+                q.put("limit", List.of(String.valueOf(Math.min(f.limit() - items.size(), 500))));
+                if (after != null) {
+                    q.put("after", List.of(after));
+                }
+                Page<FlowRunSummary> page = page(remote.get("/api/runs", q), FlowRunSummary.class);
+                items.addAll(page.items());
+                next = page.nextCursor();
+                after = next;
+            } while (next != null && items.size() < f.limit());
+            return new Page<>(items, next);
         }
 
         private <T> Page<T> page(@Nullable JsonNode page, Class<T> type) {
