@@ -507,7 +507,7 @@ final class DeploymentsCommands {
         @Parameters(paramLabel = "NAME", arity = "0..1")
         @Nullable String name;
 
-        @Option(names = "--limit", defaultValue = "20", description = "At most N runs (default ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N runs (1 to 1000; default ${DEFAULT-VALUE}).")
         int limit;
 
         @Option(names = "--json", description = "JSON for scripts.")
@@ -519,6 +519,9 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            if (limit < 1 || limit > 1000) { // the server's bounds, so that --server answers the same
+                throw new CliException(SluiceCli.USAGE, "--limit must be 1 to 1000, was " + limit);
+            }
             Remote remote = cli.remote();
             if (remote != null && name == null) {
                 throw new CliException(SluiceCli.USAGE, "with --server, name the deployment: deployments runs NAME");
