@@ -334,7 +334,7 @@ class CliTest {
         }
         Result help = run("runs", "help", "ls");
         assertThat(help.code()).isZero();
-        assertThat(help.all()).contains("(% and _ as in SQL)").doesNotContain("WARN");
+        assertThat(help.all()).contains("(% any text, _ one").doesNotContain("WARN");
     }
 
     @Test

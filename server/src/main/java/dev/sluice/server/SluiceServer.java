@@ -79,7 +79,7 @@ public final class SluiceServer implements AutoCloseable {
             if (!loopback && !keys.anyActive()) {
                 throw new ServerException("refusing to serve on " + options.host() + " without API keys: anyone who can"
                         + " reach that address would see every run; create a key first (ApiKeys.open(database)"
-                        + ".create(name, Role.ADMIN), or 'sluice api-keys create'), or bind 127.0.0.1");
+                        + ".create(name, Role.ADMIN), or 'sluice api-keys create --role admin'), or bind 127.0.0.1");
             }
             WebApp web = WebApp.start(new WebApp.Settings(options.host(), options.port(), history, keys.store(),
                     options.blockStore(), loopback, options.requireApiKeys(), options.sessionTimeout(),

@@ -299,7 +299,8 @@ class AuthIT {
     void withoutKeysTheServerIsOpenOnLoopbackOnlyAndRefusesAnyOtherAddress() throws Exception {
         HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("open.db"));
         assertThatThrownBy(() -> start(db, ServerOptions.builder().host("0.0.0.0")))
-                .isInstanceOf(ServerException.class).hasMessageContaining("refusing to serve on 0.0.0.0 without API keys");
+                .isInstanceOf(ServerException.class).hasMessageContaining("refusing to serve on 0.0.0.0 without API keys")
+                .hasMessageContaining("'sluice api-keys create --role admin'"); // the command as it runs: --role is required
         HttpClient http = HttpClient.newHttpClient();
         try (SluiceServer server = start(db, ServerOptions.builder())) {
             assertThat(server.url().getHost()).isEqualTo("127.0.0.1");

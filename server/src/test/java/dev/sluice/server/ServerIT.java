@@ -391,7 +391,9 @@ class ServerIT {
         int checked = 0;
         for (RouteDef r : f.server.routesForTests()) {
             String path = r.path().replace("deployments/{name}", "deployments/" + Fixture.DEPLOYMENT)
-                    .replace("deployment-runs/{id}", "deployment-runs/" + f.deploymentRun.id());
+                    .replace("deployment-runs/{id}", "deployment-runs/" + f.deploymentRun.id())
+                    .replace("task-runs/{id}", "task-runs/" + f.history.taskRuns(dev.sluice.history.TaskRunQuery.all()
+                            .inFlowRun(f.etlRunIds.get(0))).items().get(0).id());
             path = path.replace("{id}", r.path().startsWith("/api/keys") || r.path().startsWith("/keys")
                     ? "000000000000" : f.etlRunIds.get(0)).replace("{file}", "sluice.css")
                     .replace("{type}", "test-credentials").replace("{name}", "no-such-block");

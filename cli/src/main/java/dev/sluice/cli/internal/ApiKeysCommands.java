@@ -149,7 +149,8 @@ final class ApiKeysCommands {
             Remote remote = cli.remote();
             boolean revoked;
             if (remote != null) {
-                revoked = remote.delete("/api/keys/" + id);
+                String seg = Remote.idSegment(id);
+                revoked = seg != null && remote.delete("/api/keys/" + seg);
             } else {
                 try (ApiKeys keys = ApiKeys.open(cli.database())) {
                     revoked = keys.revoke(id);

@@ -202,25 +202,27 @@ final class BlocksCommands {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                JsonNode doc = remote.get("/api/blocks", Map.of());
-                JsonNode found = null;
-                List<String> matches = new ArrayList<>();
-                for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
-                    String id = b.path("type").asText() + "/" + b.path("name").asText();
-                    if (id.equals(reference) || b.path("name").asText().equals(reference)) {
-                        found = b;
-                        matches.add(id);
-                    }
-                }
-                if (found == null) {
-                    throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved on the server");
-                }
-                if (matches.size() > 1 && !reference.contains("/")) {
-                    throw new CliException(SluiceCli.USAGE, "blocks of several types are named '" + reference + "': " + matches
-                            + "; name one as TYPE/NAME");
-                }
+                JsonNode found = remoteFind(cli, remote, reference);
                 if (json) {
-                    Output.json(cli, found);
+                    // the shape the command gives on the store itself: fields as an object of their (masked) values
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("type", found.path("type").asText());
+                    doc.put("name", found.path("name").asText());
+                    ObjectNode fields = cli.json.createObjectNode();
+                    for (JsonNode f : found.path("fields")) {
+                        String value = f.path("value").asText();
+                        JsonNode typed = com.fasterxml.jackson.databind.node.TextNode.valueOf(value);
+                        if (f.has("text") && !f.path("text").asBoolean()) {
+                            try {
+                                typed = cli.jsonIn.readTree(value);
+                            } catch (IOException e) {
+                                // a value the server shortened or masked inside: shown as its text
+                            }
+                        }
+                        fields.set(f.path("name").asText(), typed);
+                    }
+                    doc.put("fields", fields);
+                    Output.json(cli, doc);
                     return;
                 }
                 cli.out.println("Block " + found.path("type").asText() + "/" + found.path("name").asText() + " (" + remote + ")");
@@ -460,6 +462,32 @@ final class BlocksCommands {
         }
     }
 
+    /** The server's block {@code reference} names ({@code TYPE/NAME}, or {@code NAME} when one type only has it). */
+    static JsonNode remoteFind(Cli cli, Remote remote, String reference) {
+        JsonNode doc = remote.get("/api/blocks", Map.of());
+        JsonNode found = null;
+        List<String> matches = new ArrayList<>();
+        for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
+            String id = b.path("type").asText() + "/" + b.path("name").asText();
+            if (id.equals(reference) || b.path("name").asText().equals(reference)) {
+                found = b;
+                matches.add(id);
+            }
+        }
+        if (found == null) {
+            List<String> saved = new ArrayList<>();
+            (doc == null ? cli.json.createArrayNode() : doc.path("blocks")).forEach(b -> saved.add(b.path("type").asText() + "/"
+                    + b.path("name").asText()));
+            throw new CliException(SluiceCli.NOT_FOUND, "no block named '" + reference + "' is saved on the server (saved: "
+                    + saved + ")");
+        }
+        if (matches.size() > 1 && !reference.contains("/")) {
+            throw new CliException(SluiceCli.USAGE, "blocks of several types are named '" + reference + "': " + matches
+                    + "; name one as TYPE/NAME");
+        }
+        return found;
+    }
+
     @Command(name = "rm", description = "Deletes a saved block.")
     static final class Rm implements Runnable {
         private final Cli cli;
@@ -475,10 +503,8 @@ final class BlocksCommands {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                if (!reference.contains("/")) {
-                    throw new CliException(SluiceCli.USAGE, "with --server, name the block as TYPE/NAME");
-                }
-                BlockId id = BlockId.parse(reference);
+                JsonNode found = remoteFind(cli, remote, reference);
+                BlockId id = new BlockId(found.path("type").asText(), found.path("name").asText());
                 if (!remote.delete("/api/blocks/" + id.type() + "/" + id.name())) {
                     throw new CliException(SluiceCli.NOT_FOUND, "no block '" + reference + "' is saved on the server");
                 }

@@ -90,7 +90,13 @@ final class DeploymentsCommands {
                 com.fasterxml.jackson.databind.JsonNode doc = remote.get("/api/deployments", Map.of());
                 com.fasterxml.jackson.databind.JsonNode items = doc == null ? cli.json.createArrayNode() : doc.path("deployments");
                 if (json) {
-                    Output.json(cli, items);
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    items.forEach(d -> out.add(summary(d)));
+                    Output.json(cli, out);
+                    return;
+                }
+                if (items.isEmpty()) {
+                    cli.out.println("No deployments: a worker registers them (sluice worker start --jar app.jar, or Sluice.serve).");
                     return;
                 }
                 Table t = new Table("NAME", "FLOW", "SCHEDULES", "NEXT", "LAST RUN");
@@ -162,6 +168,33 @@ final class DeploymentsCommands {
         }
         m.put("nextRuns", d.paused() ? List.of() : nextRuns(d, now));
         m.put("lastRun", client.lastRun(d.name()).orElse(null));
+        return m;
+    }
+
+    /** A server's deployment (its JSON API's shape) in the shape {@code deployments ls --json} gives on the database. */
+    static Map<String, Object> summary(com.fasterxml.jackson.databind.JsonNode d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.path("name").asText());
+        m.put("flow", d.path("flowName").asText());
+        m.put("version", d.get("version"));
+        m.put("description", d.get("description"));
+        m.put("tags", d.path("tags"));
+        List<String> descriptions = new ArrayList<>();
+        List<String> specs = new ArrayList<>();
+        d.path("schedules").forEach(s -> {
+            descriptions.add(s.path("description").asText());
+            specs.add(s.path("expression").asText());
+        });
+        m.put("schedules", descriptions);
+        m.put("scheduleSpecs", specs);
+        m.put("paused", d.path("paused").asBoolean());
+        m.put("parameters", d.path("parameters"));
+        List<String> names = new ArrayList<>();
+        d.path("parameterSchema").path("properties").fieldNames().forEachRemaining(names::add);
+        m.put("parameterNames", names);
+        m.put("parameterSchema", d.path("parameterSchema"));
+        m.put("nextRuns", d.path("nextRuns"));
+        m.put("lastRun", d.get("lastRun"));
         return m;
     }
 
@@ -313,6 +346,20 @@ final class DeploymentsCommands {
             if (remote != null) {
                 DeploymentRun made = readRun(cli, remote.post("/api/deployments/" + encode(name) + "/runs", Map.of("parameters", params)));
                 cli.out.println(made.id());
+                com.fasterxml.jackson.databind.JsonNode workers = remote.get("/api/workers", Map.of());
+                boolean served = false;
+                for (com.fasterxml.jackson.databind.JsonNode w : workers == null ? cli.json.createArrayNode() : workers.path("workers")) {
+                    boolean serves = false;
+                    for (com.fasterxml.jackson.databind.JsonNode d : w.path("deployments")) {
+                        serves |= d.asText().equals(name);
+                    }
+                    served |= serves && w.path("stoppedAt").isNull() && !w.path("stale").asBoolean();
+                }
+                if (!served) {
+                    cli.err.println("sluice: no live worker serves '" + name + "' (none has a fresh heartbeat): the run waits"
+                            + " until one does (sluice worker ls)");
+                    cli.err.flush();
+                }
                 if (!await) {
                     return;
                 }
@@ -460,7 +507,7 @@ final class DeploymentsCommands {
         @Parameters(paramLabel = "NAME", arity = "0..1")
         @Nullable String name;
 
-        @Option(names = "--limit", defaultValue = "20", description = "At most N runs (default ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N runs (1 to 1000; default ${DEFAULT-VALUE}).")
         int limit;
 
         @Option(names = "--json", description = "JSON for scripts.")
@@ -472,6 +519,9 @@ final class DeploymentsCommands {
 
         @Override
         public void run() {
+            if (limit < 1 || limit > 1000) { // the server's bounds, so that --server answers the same
+                throw new CliException(SluiceCli.USAGE, "--limit must be 1 to 1000, was " + limit);
+            }
             Remote remote = cli.remote();
             if (remote != null && name == null) {
                 throw new CliException(SluiceCli.USAGE, "with --server, name the deployment: deployments runs NAME");
@@ -487,7 +537,12 @@ final class DeploymentsCommands {
                 if (json) {
                     Output.json(cli, runs);
                 } else {
-                    runsTable(cli, runs, Map.of());
+                    Map<String, String> workers = new LinkedHashMap<>();
+                    com.fasterxml.jackson.databind.JsonNode known = remote.get("/api/workers", Map.of());
+                    if (known != null) {
+                        known.path("workers").forEach(w -> workers.put(w.path("id").asText(), w.path("name").asText()));
+                    }
+                    runsTable(cli, runs, workers);
                 }
                 return;
             }

@@ -45,6 +45,18 @@ final class Remote {
         }
     }
 
+    /**
+     * {@code id} as one path segment, or null when it cannot name anything on a server (whose run, deployment run and
+     * key ids and key names are up to 64 letters, digits, {@code -}, {@code _}, {@code .} or {@code :}): such an id is
+     * not found, as on the database, and never reaches another route ({@code ../keys}) or breaks the URL ({@code a b}).
+     */
+    static @Nullable String idSegment(String id) {
+        if (id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9_.:-]+") || id.equals(".") || id.equals("..")) {
+            return null;
+        }
+        return id.replace(":", "%3A");
+    }
+
     /** {@code GET path?query}: the JSON answer, or null for 404. */
     @Nullable JsonNode get(String path, Map<String, List<String>> query) {
         return send("GET", path + queryString(query), null, true);
@@ -59,12 +71,25 @@ final class Remote {
         }
     }
 
+    /** {@code POST path} with a JSON body: the answer, or null when the server answers 409 (the run has ended already). */
+    @Nullable JsonNode postUnlessConflict(String path, Object body) {
+        try {
+            return send("POST", path, cli.json.writeValueAsString(body), false, true);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code DELETE path}: false for 404. */
     boolean delete(String path) {
         return send("DELETE", path, null, true) != null;
     }
 
     private @Nullable JsonNode send(String method, String path, @Nullable String body, boolean nullOn404) {
+        return send(method, path, body, nullOn404, false);
+    }
+
+    private @Nullable JsonNode send(String method, String path, @Nullable String body, boolean nullOn404, boolean nullOn409) {
         URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         if (key != null) {
@@ -100,6 +125,9 @@ final class Remote {
         }
         String why = json != null && json.hasNonNull("message") ? json.get("message").asText()
                 : json != null && json.hasNonNull("error") ? json.get("error").asText() : "HTTP " + status;
+        if (status == 409 && nullOn409) {
+            return null;
+        }
         switch (status) {
             case 404:
                 if (nullOn404) {

@@ -57,7 +57,9 @@ interface RunSource extends AutoCloseable {
                 q = q.flowName(f.flows().toArray(String[]::new));
             }
             if (f.nameLike() != null) {
-                q = q.nameLike(f.nameLike());
+                // the rule of the dashboard and the server's API, so that --server answers the same: without a wildcard, a prefix
+                String p = f.nameLike();
+                q = q.nameLike(p.contains("%") || p.contains("_") ? p : p + "%");
             }
             if (!f.states().isEmpty()) {
                 q = q.inStates(f.states().toArray(State[]::new));
@@ -129,12 +131,21 @@ interface RunSource extends AutoCloseable {
             if (!f.all()) {
                 q.put("top", List.of("1"));
             }
-            q.put("limit", List.of(String.valueOf(Math.min(f.limit(), 500))));
-            if (f.after() != null) {
-                q.put("after", List.of(f.after()));
-            }
-            JsonNode page = remote.get("/api/runs", q);
-            return page(page, FlowRunSummary.class);
+            // the server answers at most 500 a page: a larger --limit is read in pages, the last one as long as what is left
+            List<FlowRunSummary> items = new ArrayList<>();
+            String after = f.after();
+            String next;
+            do {
+                q.put("limit", List.of(String.valueOf(Math.min(f.limit() - items.size(), 500))));
+                if (after != null) {
+                    q.put("after", List.of(after));
+                }
+                Page<FlowRunSummary> page = page(remote.get("/api/runs", q), FlowRunSummary.class);
+                items.addAll(page.items());
+                next = page.nextCursor();
+                after = next;
+            } while (next != null && items.size() < f.limit());
+            return new Page<>(items, next);
         }
 
         private <T> Page<T> page(@Nullable JsonNode page, Class<T> type) {
@@ -160,7 +171,8 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Optional<FlowRunDetail> flowRun(String id) {
-            JsonNode d = remote.get("/api/runs/" + id, Map.of());
+            String seg = Remote.idSegment(id);
+            JsonNode d = seg == null ? null : remote.get("/api/runs/" + seg, Map.of());
             if (d == null) {
                 return Optional.empty();
             }
@@ -178,12 +190,26 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public Optional<TaskRunDetail> taskRun(String id) {
-            return Optional.empty(); // the server's API shows task runs inside their flow run
+            String seg = Remote.idSegment(id);
+            JsonNode d = seg == null ? null : remote.get("/api/task-runs/" + seg, Map.of());
+            if (d == null) {
+                return Optional.empty();
+            }
+            try {
+                List<StateChange> states = cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory"));
+                Map<String, Object> params = cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters"));
+                ErrorInfo error = d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null;
+                return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), states, params, error,
+                        page(d.get("logs"), LogEntry.class)));
+            } catch (IOException e) {
+                throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's task run does not read (" + e.getMessage() + ")");
+            }
         }
 
         @Override
         public Page<LogEntry> logs(String runId, long afterLine, int limit) {
-            JsonNode page = remote.get("/api/runs/" + runId + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
+            String seg = Remote.idSegment(runId);
+            JsonNode page = seg == null ? null : remote.get("/api/runs/" + seg + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
                     "limit", List.of(String.valueOf(limit))));
             return page(page, LogEntry.class);
         }

@@ -49,7 +49,7 @@ final class Runs {
         @Option(names = "--flow", paramLabel = "NAME", description = "Only runs of this flow (repeat for several).")
         List<String> flows = new ArrayList<>();
 
-        @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% and _ as in SQL).")
+        @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% any text, _ one character, as in SQL; without either, a prefix).")
         @Nullable String name;
 
         @Option(names = "--state", paramLabel = "STATE", split = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
@@ -345,12 +345,12 @@ final class Runs {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                if (remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null) {
-                    remote.post("/api/deployment-runs/" + id + "/cancel", java.util.Map.of());
-                } else {
-                    remote.post("/api/runs/" + id + "/cancel", java.util.Map.of());
-                }
-                cli.out.println("Cancel requested for run " + id + ".");
+                // 409: it has ended already, which the database's answer says without failing
+                String seg = remoteId(id, "cancelled");
+                com.fasterxml.jackson.databind.JsonNode cancelled = remote.get("/api/deployment-runs/" + seg, java.util.Map.of()) != null
+                        ? remote.postUnlessConflict("/api/deployment-runs/" + seg + "/cancel", java.util.Map.of())
+                        : remote.postUnlessConflict("/api/runs/" + seg + "/cancel", java.util.Map.of());
+                cli.out.println(cancelled != null ? "Cancel requested for run " + id + "." : "Run " + id + " had already finished.");
                 return;
             }
             try (dev.sluice.scheduler.DeploymentClient client = cli.deployments()) {
@@ -358,6 +358,16 @@ final class Runs {
                 cli.out.println(cancelled ? "Cancel requested for run " + id + "." : "Run " + id + " had already finished.");
             }
         }
+    }
+
+    /** {@code id} as a path segment for a server, or not found as on the database when it cannot be a run's id. */
+    static String remoteId(String id, String what) {
+        String seg = Remote.idSegment(id);
+        if (seg == null) {
+            throw new CliException(SluiceCli.NOT_FOUND, "no run of a deployment has id '" + id + "' (only runs of deployments can be "
+                    + what + ": sluice deployments runs lists them)");
+        }
+        return seg;
     }
 
     /** The deployment run {@code id} names: its own id, or the id of the flow run it made. */
@@ -386,9 +396,10 @@ final class Runs {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                com.fasterxml.jackson.databind.JsonNode made = remote.get("/api/deployment-runs/" + id, java.util.Map.of()) != null
-                        ? remote.post("/api/deployment-runs/" + id + "/retry", java.util.Map.of())
-                        : remote.post("/api/runs/" + id + "/retry", java.util.Map.of());
+                String seg = remoteId(id, "retried");
+                com.fasterxml.jackson.databind.JsonNode made = remote.get("/api/deployment-runs/" + seg, java.util.Map.of()) != null
+                        ? remote.post("/api/deployment-runs/" + seg + "/retry", java.util.Map.of())
+                        : remote.post("/api/runs/" + seg + "/retry", java.util.Map.of());
                 cli.out.println(made == null ? "" : made.path("id").asText());
                 return;
             }

@@ -119,7 +119,7 @@ final class AdminRoutes {
     }
 
     private void apiKeyCreate(Context ctx, Principal who) {
-        com.fasterxml.jackson.databind.JsonNode body = Web.jsonBody(ctx, "{\"name\": \"ci\", \"role\": \"operator\"}");
+        com.fasterxml.jackson.databind.JsonNode body = Web.jsonBody(ctx, "{\"name\": \"ci\", \"role\": \"operator\"}", "name", "role");
         NewApiKey created = settings.keys().create(body.path("name").asText(""), Role.parse(body.path("role").asText("")));
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
         ctx.status(201);

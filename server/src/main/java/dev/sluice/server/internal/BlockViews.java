@@ -102,7 +102,7 @@ final class BlockViews {
             }
             boolean hide = secretFields.contains(e.getKey()) || (onlyPlain && !plainFields.contains(e.getKey()));
             JsonNode shown = hide ? Json.MAPPER.getNodeFactory().textNode(MASK) : masked(e.getValue(), maskAllText);
-            fields.add(new Field(e.getKey(), shown.isTextual() ? shown.asText() : Secret.mask(shown.toString())));
+            fields.add(new Field(e.getKey(), shown.isTextual() ? shown.asText() : Secret.mask(shown.toString()), shown.isTextual()));
         }
         return new BlockRow(id.type(), id.name(), fields, typeKnown ? null : maskAllText
                 ? "type not on the server's class path: text values hidden"

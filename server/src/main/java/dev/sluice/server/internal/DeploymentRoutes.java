@@ -532,7 +532,7 @@ final class DeploymentRoutes {
 
     private void apiTrigger(Context ctx, Principal who) {
         DeploymentInfo d = deployment(ctx);
-        JsonNode body = Web.jsonBody(ctx, "{\"parameters\": {\"day\": \"2026-01-31\"}}");
+        JsonNode body = Web.jsonBody(ctx, "{\"parameters\": {\"day\": \"2026-01-31\"}}", "parameters");
         JsonNode params = body.path("parameters");
         if (!params.isMissingNode() && !params.isNull() && !params.isObject()) {
             throw HttpError.badRequest("'parameters' must be a JSON object");
@@ -556,7 +556,11 @@ final class DeploymentRoutes {
 
     private void apiBackfill(Context ctx, Principal who) {
         DeploymentInfo d = deployment(ctx);
-        JsonNode body = Web.jsonBody(ctx, "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-02-01T00:00:00Z\", \"force\": false}");
+        JsonNode body = Web.jsonBody(ctx, "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": \"2026-02-01T00:00:00Z\", \"force\": false}",
+                "from", "to", "force");
+        if (!body.path("force").isMissingNode() && !body.path("force").isNull() && !body.path("force").isBoolean()) {
+            throw HttpError.badRequest("force must be true or false, was " + Fmt.cut(body.path("force").toString(), 40));
+        }
         List<String> ids = client().backfill(d.name(), time("from", body.path("from").asText(null)),
                 time("to", body.path("to").asText(null)), body.path("force").asBoolean(false));
         LOG.info("deployment '{}' backfilled by '{}': {} runs", d.name(), who.name(), ids.size());

@@ -111,20 +111,27 @@ final class OpenApi {
         components.putObject("securitySchemes").putObject("bearer").put("type", "http").put("scheme", "bearer");
         doc.putArray("security").addObject().putArray("bearer");
         ObjectNode schemas = components.putObject("schemas");
-        schemas.putObject("Error").put("type", "object").putObject("properties")
-                .<ObjectNode>set("status", type("integer")).<ObjectNode>set("error", type("string")).set("message", type("string"));
+        ObjectNode error = schemas.putObject("Error").put("type", "object");
+        error.set("required", m.createArrayNode().add("status").add("error").add("message"));
+        ObjectNode errorProps = error.putObject("properties");
+        errorProps.<ObjectNode>set("status", type("integer")).<ObjectNode>set("error", type("string")).set("message", type("string"));
+        errorProps.putObject("errors").put("type", "array")
+                .put("description", "a refused trigger's wrong parameters, one entry per field (only there)")
+                .putObject("items").put("type", "object").putObject("properties")
+                .<ObjectNode>set("parameter", type("string")).set("message", type("string"));
         ObjectNode run = schemas.putObject("Run").put("type", "object");
         ObjectNode rp = run.putObject("properties");
         for (String s : List.of("id", "name", "flowName", "version", "state", "parentFlowRunId", "createdAt", "startTime",
                 "endTime", "duration", "updatedAt")) {
-            rp.set(s, type("string"));
+            rp.set(s, List.of("version", "parentFlowRunId", "startTime", "endTime").contains(s) ? nullable("string") : type("string"));
         }
         rp.set("attempts", type("integer"));
         rp.set("durationMillis", type("integer"));
         rp.putObject("tags").put("type", "array").set("items", type("string"));
-        rp.putObject("parameters").put("type", "object");
+        rp.putObject("parameters").put("type", "object").put("description", "the run's parameters (masked), in the pages of "
+                + "/api/runs; a run detail has them beside the run, not in it, and subflow runs leave them out");
         schemas.set("RunPage", page("#/components/schemas/Run"));
-        schemas.set("TaskRunPage", page(null));
+        schemas.set("TaskRunPage", page("#/components/schemas/TaskRun"));
         schemas.set("LogPage", page(null));
         ObjectNode detail = schemas.putObject("RunDetail").put("type", "object").putObject("properties");
         detail.putObject("run").put("$ref", "#/components/schemas/Run");
@@ -134,6 +141,22 @@ final class OpenApi {
         detail.putObject("taskRuns").put("$ref", "#/components/schemas/TaskRunPage");
         detail.putObject("subflowRuns").put("$ref", "#/components/schemas/RunPage");
         detail.putObject("logs").put("$ref", "#/components/schemas/LogPage");
+        ObjectNode taskRun = schemas.putObject("TaskRun").put("type", "object");
+        ObjectNode tp = taskRun.putObject("properties");
+        for (String s : List.of("id", "name", "taskName", "version", "state", "flowRunId", "parentTaskRunId", "cacheKey",
+                "cachedFromRunId", "createdAt", "startTime", "endTime", "duration", "updatedAt")) {
+            tp.set(s, List.of("version", "parentTaskRunId", "cacheKey", "cachedFromRunId", "startTime", "endTime").contains(s)
+                    ? nullable("string") : type("string"));
+        }
+        tp.putObject("tags").put("type", "array").set("items", type("string"));
+        tp.set("attempts", type("integer"));
+        tp.set("durationMillis", type("integer"));
+        ObjectNode taskDetail = schemas.putObject("TaskRunDetail").put("type", "object").putObject("properties");
+        taskDetail.putObject("run").put("$ref", "#/components/schemas/TaskRun");
+        taskDetail.putObject("stateHistory").put("type", "array").putObject("items").put("type", "object");
+        taskDetail.putObject("parameters").put("type", "object");
+        taskDetail.putObject("error").put("type", "object").put("nullable", true);
+        taskDetail.putObject("logs").put("$ref", "#/components/schemas/LogPage");
         schemas.putObject("Activity").put("type", "object").putObject("properties")
                 .<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
                 .<ObjectNode>set("bucket", type("string"))
@@ -141,13 +164,15 @@ final class OpenApi {
                 .<ObjectNode>set("bucketStart", type("string")).<ObjectNode>set("state", type("string")).set("count", type("integer"));
         schemas.putObject("Blocks").put("type", "object").putObject("properties").<ObjectNode>set("store", type("string"))
                 .putObject("blocks").put("type", "array").putObject("items").put("type", "object")
-                .put("description", "type, name, fields (name, value; secret values are **********), problem");
+                .put("description", "type, name, fields (name, value, text: whether the value is text, else it is the"
+                        + " value's JSON, such as 5432 or [\"a\"]; secret values are the text **********), problem");
         schemas.putObject("Key").put("type", "object").putObject("properties").<ObjectNode>set("id", type("string"))
                 .<ObjectNode>set("name", type("string")).<ObjectNode>set("role", type("string"))
-                .<ObjectNode>set("createdAt", type("string")).set("revokedAt", type("string"));
+                .<ObjectNode>set("createdAt", type("string")).<ObjectNode>set("revokedAt", nullable("string"))
+                .set("active", type("boolean"));
         schemas.putObject("Keys").put("type", "object").putObject("properties").putObject("keys").put("type", "array")
                 .putObject("items").put("$ref", "#/components/schemas/Key");
-        schemas.putObject("KeyRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
+        schemas.putObject("KeyRequest").put("type", "object").put("additionalProperties", false).<ObjectNode>set("required", m.createArrayNode().add("name").add("role"))
                 .putObject("properties").<ObjectNode>set("name", type("string")).putObject("role").put("type", "string")
                 .putArray("enum").add("viewer").add("operator").add("admin");
         schemas.putObject("NewKey").put("type", "object").putObject("properties").<ObjectNode>set("token", type("string"))
@@ -155,7 +180,8 @@ final class OpenApi {
         ObjectNode drun = schemas.putObject("DeploymentRun").put("type", "object").putObject("properties");
         for (String f : List.of("id", "deployment", "slot", "scheduledTime", "flowRunId", "workerId", "retryOf", "message",
                 "createdAt", "startedAt", "endedAt")) {
-            drun.set(f, type("string"));
+            drun.set(f, List.of("slot", "flowRunId", "workerId", "retryOf", "message", "startedAt", "endedAt").contains(f)
+                    ? nullable("string") : type("string"));
         }
         drun.putObject("kind").put("type", "string").putArray("enum").add("SCHEDULED").add("MANUAL").add("BACKFILL").add("RETRY");
         ArrayNode statuses = drun.putObject("status").put("type", "string").putArray("enum");
@@ -169,7 +195,7 @@ final class OpenApi {
                 .putObject("items").put("$ref", "#/components/schemas/DeploymentRun");
         ObjectNode dep = schemas.putObject("Deployment").put("type", "object").putObject("properties");
         for (String f : List.of("name", "flowName", "version", "description", "catchUp", "catchUpWindow", "overlap", "updatedAt")) {
-            dep.set(f, type("string"));
+            dep.set(f, List.of("version", "description", "catchUpWindow").contains(f) ? nullable("string") : type("string"));
         }
         dep.putObject("tags").put("type", "array").set("items", type("string"));
         dep.set("paused", type("boolean"));
@@ -177,21 +203,23 @@ final class OpenApi {
         dep.putObject("schedules").put("type", "array").putObject("items").put("type", "object").putObject("properties")
                 .<ObjectNode>set("expression", type("string")).set("description", type("string"));
         dep.putObject("nextRuns").put("type", "array").set("items", type("string"));
-        dep.putObject("lastRun").put("$ref", "#/components/schemas/DeploymentRun");
+        // OpenAPI 3.0 ignores what stands beside a $ref: a nullable reference is an allOf of one
+        ObjectNode lastRun = dep.putObject("lastRun").put("nullable", true).put("description", "null before its first run");
+        lastRun.putArray("allOf").addObject().put("$ref", "#/components/schemas/DeploymentRun");
         dep.putObject("parameters").put("type", "object").put("description", "the deployment's default parameter values");
         dep.putObject("parameterSchema").put("type", "object").put("description", "the parameters as JSON Schema");
         schemas.putObject("Deployments").put("type", "object").putObject("properties").putObject("deployments")
                 .put("type", "array").putObject("items").put("$ref", "#/components/schemas/Deployment");
-        schemas.putObject("TriggerRequest").put("type", "object").putObject("properties").putObject("parameters")
+        schemas.putObject("TriggerRequest").put("type", "object").put("additionalProperties", false).putObject("properties").putObject("parameters")
                 .put("type", "object").put("description", "parameter values over the deployment's defaults; text is accepted for every type");
-        schemas.putObject("BackfillRequest").put("type", "object").<ObjectNode>set("required", m.createArrayNode().add("from").add("to"))
+        schemas.putObject("BackfillRequest").put("type", "object").put("additionalProperties", false).<ObjectNode>set("required", m.createArrayNode().add("from").add("to"))
                 .putObject("properties").<ObjectNode>set("from", type("string")).<ObjectNode>set("to", type("string"))
                 .set("force", type("boolean"));
         schemas.putObject("Backfill").put("type", "object").putObject("properties").putObject("runs").put("type", "array")
                 .set("items", type("string"));
         ObjectNode worker = schemas.putObject("Worker").put("type", "object").putObject("properties");
         for (String f : List.of("id", "name", "host", "startedAt", "heartbeatAt", "stoppedAt")) {
-            worker.set(f, type("string"));
+            worker.set(f, f.equals("stoppedAt") ? nullable("string") : type("string"));
         }
         worker.set("pid", type("integer"));
         worker.set("stale", type("boolean"));
@@ -207,6 +235,11 @@ final class OpenApi {
 
     private static ObjectNode type(String t) {
         return Json.MAPPER.createObjectNode().put("type", t);
+    }
+
+    /** A value of type {@code t} that may be {@code null} (a run not started, a key not revoked). */
+    private static ObjectNode nullable(String t) {
+        return type(t).put("nullable", true);
     }
 
     private static ObjectNode errorContent() {

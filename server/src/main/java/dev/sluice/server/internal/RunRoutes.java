@@ -78,11 +78,13 @@ final class RunRoutes {
                 "RunPage", this::apiRuns);
         web.route(r, "GET", "/api/runs/{id}", Role.VIEWER, true, "One flow run with its states, parameters, error and first pages",
                 List.of(), "RunDetail", this::apiRun);
+        web.route(r, "GET", "/api/task-runs/{id}", Role.VIEWER, true,
+                "One task run with its states, parameters, error and first log lines", List.of(), "TaskRunDetail", this::apiTaskRun);
         web.route(r, "GET", "/api/runs/{id}/task-runs", Role.VIEWER, true, "A page of a flow run's task runs, in start order",
                 List.of("after", "limit"), "TaskRunPage", this::apiTaskRuns);
         web.route(r, "GET", "/api/runs/{id}/subflow-runs", Role.VIEWER, true, "A page of a flow run's subflow runs",
                 List.of("after", "limit"), "RunPage", this::apiSubflows);
-        web.route(r, "GET", "/api/runs/{id}/logs", Role.VIEWER, true, "A page of a run's log lines, oldest first",
+        web.route(r, "GET", "/api/runs/{id}/logs", Role.VIEWER, true, "A page of a run's log lines, oldest first (a flow run or a task run)",
                 List.of("after", "limit"), "LogPage", this::apiLogs);
         web.route(r, "GET", "/api/runs/{id}/logs/stream", Role.VIEWER, true,
                 "A run's log lines as server-sent events (event 'log', id = line), then 'end' when the run has ended",
@@ -199,12 +201,17 @@ final class RunRoutes {
     }
 
     private FlowRunDetail detail(Context ctx) {
+        String id = runId(ctx);
+        return history.flowRun(id).orElseThrow(() -> HttpError.notFound("no flow run with id " + id
+                + " in this history (it may have been purged by retention)"));
+    }
+
+    private static String runId(Context ctx) {
         String id = ctx.pathParam("id");
         if (id.length() > 64 || !id.matches("[A-Za-z0-9_.:-]+")) {
             throw HttpError.badRequest("run id must be up to 64 letters, digits, '-', '_', '.' or ':', was '" + Fmt.cut(id, 64) + "'");
         }
-        return history.flowRun(id).orElseThrow(() -> HttpError.notFound("no flow run with id " + id
-                + " in this history (it may have been purged by retention)"));
+        return id;
     }
 
     private static LogRow logRow(LogEntry e) {
@@ -355,6 +362,10 @@ final class RunRoutes {
         }
         FlowRunDetail d = detail(ctx);
         long after = afterParam(ctx, "after");
+        if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
+            ctx.contentType("text/event-stream;charset=utf-8"); // the headers of the stream, which a HEAD does not open
+            return;
+        }
         streams.open(ctx, d.run().id(), after, html ? e -> {
             StringOutput out = new StringOutput(256);
             templates.render("logrow.jte", Map.of("log", logRow(e)), out);
@@ -413,6 +424,21 @@ final class RunRoutes {
         Web.json(ctx, n);
     }
 
+    private void apiTaskRun(Context ctx, Principal who) {
+        String id = runId(ctx);
+        dev.sluice.history.TaskRunDetail d = history.taskRun(id).orElseThrow(() -> HttpError.notFound("no task run with id " + id
+                + " in this history (it may have been purged by retention)"));
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        ObjectNode run = Json.MAPPER.valueToTree(d.run());
+        run.put("durationMillis", d.run().duration().toMillis());
+        n.set("run", run);
+        n.set("stateHistory", Json.MAPPER.valueToTree(d.stateHistory()));
+        n.set("parameters", Json.MAPPER.valueToTree(d.parameters()));
+        n.set("error", Json.MAPPER.valueToTree(d.error()));
+        n.set("logs", pageJson(d.logs(), l -> l));
+        Web.json(ctx, n);
+    }
+
     private void apiTaskRuns(Context ctx, Principal who) {
         FlowRunDetail d = detail(ctx);
         TaskRunQuery q = TaskRunQuery.all().inFlowRun(d.run().id()).sortedBy(RunSort.START_TIME_ASC).limit(limitParam(ctx, 100, 1000));
@@ -434,8 +460,11 @@ final class RunRoutes {
     }
 
     private void apiLogs(Context ctx, Principal who) {
-        FlowRunDetail d = detail(ctx);
-        Page<LogEntry> logs = history.logs(LogQuery.of(d.run().id()).afterLine(afterParam(ctx, "after"))
+        String id = runId(ctx);
+        if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) {
+            throw HttpError.notFound("no flow run or task run with id " + id + " in this history (it may have been purged by retention)");
+        }
+        Page<LogEntry> logs = history.logs(LogQuery.of(id).afterLine(afterParam(ctx, "after"))
                 .limit(limitParam(ctx, 200, LogQuery.MAX_LIMIT)));
         Web.json(ctx, pageJson(logs, l -> l));
     }

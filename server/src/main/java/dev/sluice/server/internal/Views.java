@@ -36,8 +36,12 @@ public final class Views {
     public record TreeNode(String label, @Nullable String href, @Nullable String state, List<TreeNode> children) {
     }
 
-    /** A name and a value. */
-    public record Field(String name, String value) {
+    /** A name and a value shown as text; {@code text} false when the value is the JSON of a number, list or object. */
+    public record Field(String name, String value, boolean text) {
+        /** A name and a text value. */
+        public Field(String name, String value) {
+            this(name, value, true);
+        }
     }
 
     /** A log line. */

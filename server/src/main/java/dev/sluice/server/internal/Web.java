@@ -66,7 +66,12 @@ final class Web {
         routes.add(new RouteDef(method, path, role, api, summary, query, response));
         io.javalin.http.Handler handler = ctx -> handle(ctx, role, api, action);
         switch (method) {
-            case "GET" -> r.get(path, handler);
+            case "GET" -> {
+                r.get(path, handler);
+                // HEAD through the same checks and answer (the server drops the body): Javalin's own HEAD for a GET
+                // route answers an empty 200 without running it, whatever the key, the run or the parameters
+                r.head(path, handler);
+            }
             case "POST" -> r.post(path, handler);
             case "DELETE" -> r.delete(path, handler);
             default -> throw new IllegalArgumentException(method);
@@ -112,6 +117,12 @@ final class Web {
                     return;
                 }
             }
+            String query = ctx.queryString();
+            if (query != null && !wellEscaped(query)) {
+                // the server's parser drops a query it cannot decode: its filters would be left out, not refused
+                throw HttpError.badRequest("the query string is not valid: every '%' must be followed by two hex digits"
+                        + " (send a '%' itself as %25)");
+            }
             action.handle(ctx, who);
         } catch (HttpError e) {
             String title = switch (e.status) {
@@ -146,6 +157,20 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** Whether every {@code %} of {@code query} starts an escape of two hex digits. */
+    static boolean wellEscaped(String query) {
+        for (int i = 0; i < query.length(); i++) {
+            if (query.charAt(i) == '%') {
+                if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                        || Character.digit(query.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            }
+        }
+        return true;
     }
 
     /** The reason phrase of {@code status}, such as {@code Content Too Large}. */
@@ -221,9 +246,10 @@ final class Web {
 
     /**
      * The JSON object a request of the API carries: an empty body is {@code {}} (an action's defaults); any
-     * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} ({@code 400}).
+     * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} with no field but
+     * {@code fields} ({@code 400}: a mistyped field would otherwise be left out quietly, and an action done without it).
      */
-    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx, String example) {
+    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx, String example, String... fields) {
         String text = ctx.body();
         if (text.isBlank()) {
             return Json.MAPPER.createObjectNode();
@@ -237,6 +263,17 @@ final class Web {
             com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(text);
             if (!body.isObject()) {
                 throw HttpError.badRequest("the body must be a JSON object like " + example);
+            }
+            List<String> known = List.of(fields);
+            List<String> unknown = new ArrayList<>();
+            body.fieldNames().forEachRemaining(f -> {
+                if (!known.contains(f)) {
+                    unknown.add("'" + Fmt.cut(f, 40) + "'");
+                }
+            });
+            if (!unknown.isEmpty()) {
+                throw HttpError.badRequest("unknown field" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
+                        + " in the body; it takes " + String.join(", ", known) + ", like " + example);
             }
             return body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -58,6 +58,9 @@ public final class WebApp {
             pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            // a request Jetty cannot read (a malformed escape in the path, a URI or headers too long) never reaches a
+            // route: answer it as every error is answered, JSON with the security headers, not Jetty's HTML page
+            config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
             config.routes.before(Web::securityHeaders);
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
@@ -78,6 +81,27 @@ public final class WebApp {
             workers.register(config.routes);
             admin.register(config.routes);
         });
+    }
+
+    /** The answer to a request that could not be read as HTTP, whose path is therefore unknown: the API's error JSON. */
+    private static final class ProtocolErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        protected void generateResponse(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                int code, String message, Throwable cause, org.eclipse.jetty.util.Callback callback) {
+            String title = Web.title(code);
+            byte[] body = Json.write(Json.MAPPER.createObjectNode().put("status", code).put("error", title)
+                    .put("message", "the request could not be read (" + title + "): check its path and query are escaped"
+                            + " and not too long")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            org.eclipse.jetty.http.HttpFields.Mutable headers = response.getHeaders();
+            headers.put("Content-Type", "application/json");
+            headers.put("Content-Security-Policy", CSP);
+            headers.put("X-Content-Type-Options", "nosniff");
+            headers.put("X-Frame-Options", "DENY");
+            headers.put("Referrer-Policy", "same-origin");
+            headers.put("Cache-Control", "no-store");
+            headers.put("Content-Length", String.valueOf(body.length));
+            response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+        }
     }
 
     /** Starts a server with {@code settings}. */
