@@ -68,6 +68,7 @@ class BrowserIT {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(StaleElementReferenceException.class); // htmx swaps parts of a page in: an element read as it is replaced is read again
         Files.createDirectories(SHOTS);
     }
 
@@ -145,13 +146,14 @@ class BrowserIT {
             wait.until(d -> d.findElement(By.id("logs")).getText().contains("waiting for the browser"));
             Thread.sleep(700); // the event stream is open
             release.countDown();
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("logs")).getText()
-                    .contains("hello from the running flow 7"));
+            // the page swaps these parts in as the stream goes on: an element read just as it is replaced is read again
+            new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("logs")).getText().contains("hello from the running flow 7"));
             screenshot("run-live");
             runner.join(30_000);
             // the end of the stream brings the page up to date: the run's state, without a reload
-            new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("run-state")).getText()
-                    .equals("COMPLETED"));
+            new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElement(By.id("run-state")).getText().equals("COMPLETED"));
             assertThat(browser.findElements(By.id("live"))).isEmpty();
         }
     }

@@ -485,4 +485,25 @@ class ServerIT {
         assertThat(resumed).doesNotContain("id: " + first + "\n").doesNotContain("extracting rows").contains("loaded 100 rows")
                 .contains("event: end");
     }
+
+    @Test
+    void aTaskRunsLogsStreamAsAFlowRunsDoAndEnd() throws Exception {
+        String flowRunId = f.etlRunIds.get(3);
+        String taskRunId = null;
+        JsonNode lines = null;
+        for (JsonNode t : json("/api/runs/" + flowRunId + "/task-runs").get("items")) {
+            JsonNode l = json("/api/runs/" + t.get("id").asText() + "/logs").get("items");
+            if (l.size() > 0) {
+                taskRunId = t.get("id").asText();
+                lines = l;
+                break;
+            }
+        }
+        assertThat(taskRunId).as("a task run of the etl flow that logged").isNotNull();
+        var answer = f.get("/api/runs/" + taskRunId + "/logs/stream", "Accept", "text/event-stream");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("id: " + lines.get(0).get("line").asLong() + "\n")
+                .contains(lines.get(0).get("message").asText()).contains("event: end");
+        assertThat(f.get("/api/runs/no-such-run/logs/stream", "Accept", "text/event-stream").statusCode()).isEqualTo(404);
+    }
 }

@@ -104,6 +104,9 @@ final class LogStreams implements AutoCloseable {
         String state;
         try {
             state = reads.state(s.runId);
+            if (state == null) {
+                state = history.taskRun(s.runId).map(d -> d.run().state().name()).orElse(null);
+            }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read the state of run " + s.runId + ": " + e.getMessage(), e);
         }

@@ -87,7 +87,7 @@ final class RunRoutes {
         web.route(r, "GET", "/api/runs/{id}/logs", Role.VIEWER, true, "A page of a run's log lines, oldest first (a flow run or a task run)",
                 List.of("after", "limit"), "LogPage", this::apiLogs);
         web.route(r, "GET", "/api/runs/{id}/logs/stream", Role.VIEWER, true,
-                "A run's log lines as server-sent events (event 'log', id = line), then 'end' when the run has ended",
+                "A run's log lines as server-sent events (event 'log', id = line), then 'end' when the run has ended (a flow run or a task run)",
                 List.of("after"), "", (ctx, who) -> logStream(ctx, false));
         web.route(r, "GET", "/api/activity", Role.VIEWER, true, "Flow runs per time bucket and state (the activity chart)",
                 List.of("window", "flow", "name", "tag", "state", "range", "from", "to", "top"), "Activity", this::apiActivity);
@@ -360,13 +360,16 @@ final class RunRoutes {
             throw new HttpError(406, "this is a stream of server-sent events: send 'Accept: text/event-stream'"
                     + " (or read the lines once from /api/runs/{id}/logs)");
         }
-        FlowRunDetail d = detail(ctx);
+        String id = runId(ctx);
+        if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) { // a task run's lines stream as a flow run's do
+            throw HttpError.notFound("no flow run or task run with id " + id + " in this history (it may have been purged by retention)");
+        }
         long after = afterParam(ctx, "after");
         if (ctx.method() == io.javalin.http.HandlerType.HEAD) {
             ctx.contentType("text/event-stream;charset=utf-8"); // the headers of the stream, which a HEAD does not open
             return;
         }
-        streams.open(ctx, d.run().id(), after, html ? e -> {
+        streams.open(ctx, id, after, html ? e -> {
             StringOutput out = new StringOutput(256);
             templates.render("logrow.jte", Map.of("log", logRow(e)), out);
             return out.toString().replace("\r", "").replace("\n", "&#10;"); // one SSE data line; the same text in HTML
