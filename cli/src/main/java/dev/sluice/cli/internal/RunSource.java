@@ -169,6 +169,16 @@ interface RunSource extends AutoCloseable {
             }
         }
 
+        /** What the server's answers for a flow run and a task run share. */
+        private record Detail(List<StateChange> states, Map<String, Object> params, @Nullable ErrorInfo error) {
+        }
+
+        private Detail detail(JsonNode d) throws IOException {
+            return new Detail(cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory")),
+                    cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters")),
+                    d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null);
+        }
+
         @Override
         public Optional<FlowRunDetail> flowRun(String id) {
             String seg = Remote.idSegment(id);
@@ -177,10 +187,8 @@ interface RunSource extends AutoCloseable {
                 return Optional.empty();
             }
             try {
-                List<StateChange> states = cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory"));
-                Map<String, Object> params = cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters"));
-                ErrorInfo error = d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null;
-                return Optional.of(new FlowRunDetail(read(d.get("run"), FlowRunSummary.class), states, params, error,
+                Detail c = detail(d);
+                return Optional.of(new FlowRunDetail(read(d.get("run"), FlowRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("taskRuns"), TaskRunSummary.class), page(d.get("subflowRuns"), FlowRunSummary.class),
                         page(d.get("logs"), LogEntry.class)));
             } catch (IOException e) {
@@ -196,10 +204,8 @@ interface RunSource extends AutoCloseable {
                 return Optional.empty();
             }
             try {
-                List<StateChange> states = cli.jsonIn.readerFor(new TypeReference<List<StateChange>>() { }).readValue(d.path("stateHistory"));
-                Map<String, Object> params = cli.jsonIn.readerFor(new TypeReference<Map<String, Object>>() { }).readValue(d.path("parameters"));
-                ErrorInfo error = d.hasNonNull("error") ? cli.jsonIn.treeToValue(d.get("error"), ErrorInfo.class) : null;
-                return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), states, params, error,
+                Detail c = detail(d);
+                return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("logs"), LogEntry.class)));
             } catch (IOException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's task run does not read (" + e.getMessage() + ")");
