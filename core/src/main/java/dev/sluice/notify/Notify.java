@@ -53,11 +53,6 @@ public final class Notify implements Hook<Run> {
     private final @Nullable String dashboard;
 
     private Notify(List<Notifier> notifiers, @Nullable String subjectTemplate, @Nullable String bodyTemplate,
-            RetryPolicy retryPolicy, boolean raise) {
-        this(notifiers, subjectTemplate, bodyTemplate, retryPolicy, raise, null);
-    }
-
-    private Notify(List<Notifier> notifiers, @Nullable String subjectTemplate, @Nullable String bodyTemplate,
             RetryPolicy retryPolicy, boolean raise, @Nullable String dashboard) {
         this.notifiers = notifiers;
         this.subjectTemplate = subjectTemplate;
@@ -81,7 +76,7 @@ public final class Notify implements Hook<Run> {
         for (Notifier n : notifiers) {
             Objects.requireNonNull(n, "notifier");
         }
-        return new Notify(List.copyOf(notifiers), null, null, RetryPolicy.fixed(2, Duration.ofSeconds(1)), false);
+        return new Notify(List.copyOf(notifiers), null, null, RetryPolicy.fixed(2, Duration.ofSeconds(1)), false, null);
     }
 
     /**

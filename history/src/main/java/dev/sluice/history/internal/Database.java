@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
         this.file = file;
         this.description = file != null ? "SQLite file " + file
                 : config.redactedUrl() + (config.user().isEmpty() ? "" : " (user " + config.user() + ")");
-        this.fileKey = file == null ? null : attributes(file).map(java.nio.file.attribute.BasicFileAttributes::fileKey).orElse(null);
+        this.fileKey = file == null ? null : fileKey(file);
     }
 
     /** The file key {@link #holdFile} kept open for this database, released when it closes. */
@@ -259,8 +259,7 @@ public final class Database implements AutoCloseable {
         }
         Object held = holdFile(file);
         try {
-            Database db = openSqlite(config, file, held);
-            return db;
+            return openSqlite(config, file, held);
         } catch (RuntimeException | Error e) {
             releaseFile(held);
             throw e;

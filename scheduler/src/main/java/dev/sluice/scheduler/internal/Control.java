@@ -22,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 public final class Control implements RunRecorder {
     /** A deployment run going on in this worker. */
     public static final class Active {
-        final String runId;
         final DeploymentRun run;
         final Thread thread;
         volatile @Nullable String flowRunId;
@@ -30,7 +29,6 @@ public final class Control implements RunRecorder {
         volatile boolean stopping;
 
         Active(DeploymentRun run, Thread thread) {
-            this.runId = run.id();
             this.run = run;
             this.thread = thread;
         }
@@ -60,7 +58,7 @@ public final class Control implements RunRecorder {
     public Active begin(DeploymentRun run) {
         Active a = new Active(run, Thread.currentThread());
         byThread.put(a.thread, a);
-        byRun.put(a.runId, a);
+        byRun.put(run.id(), a);
         return a;
     }
 
@@ -102,7 +100,7 @@ public final class Control implements RunRecorder {
     /** Run {@code a} has ended. */
     public void end(Active a) {
         byThread.remove(a.thread, a);
-        byRun.remove(a.runId, a);
+        byRun.remove(a.run.id(), a);
         String f = a.flowRunId;
         if (f != null) {
             byFlowRun.values().removeIf(x -> x == a);
@@ -139,7 +137,7 @@ public final class Control implements RunRecorder {
                 if (a != null && a.flowRunId == null) {
                     a.flowRunId = flow.id();
                     byFlowRun.put(flow.id(), a);
-                    flowRunStarted.accept(a.runId, flow.id());
+                    flowRunStarted.accept(a.run.id(), flow.id());
                 }
             } else {
                 Active a = byFlowRun.get(parent);
