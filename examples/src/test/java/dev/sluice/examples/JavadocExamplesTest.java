@@ -287,6 +287,30 @@ class JavadocExamplesTest {
         assertThat(counts.getOrDefault(Kind.JAVA, 0)).as("Java examples found in the Javadoc").isGreaterThanOrEqualTo(80);
     }
 
+    /**
+     * A statement that only calls {@code withX(...)} or {@code onX(...)} on a variable drops what it returns: Sluice's
+     * values never change ({@code flow.onFailure(hook);} leaves {@code flow} without the hook), so such an example
+     * compiles but does nothing. An example keeps the copy ({@code flow = flow.onFailure(hook);}).
+     */
+    private static final Pattern DROPPED_COPY = Pattern.compile("^[a-z]\\w*\\.(with[A-Z]\\w*|on[A-Z]\\w*)\\(.*");
+
+    @Test
+    void noJavaExampleDropsTheCopyAWithOrOnMethodReturns() throws IOException {
+        List<String> dropped = new ArrayList<>();
+        for (Path file : publicSources()) {
+            for (Example example : examples(file)) {
+                if (Kind.of(example.text()) == Kind.JAVA) {
+                    example.text().lines().map(String::strip).filter(l -> DROPPED_COPY.matcher(l).matches())
+                            .forEach(l -> dropped.add(example.where() + ": " + l));
+                }
+            }
+        }
+        assertThat(dropped).as("example statements that drop the copy a withX/onX method returns").isEmpty();
+        assertThat(DROPPED_COPY.matcher("flow.onFailure(Notify.via(new LogNotifier()));").matches()).isTrue();
+        assertThat(DROPPED_COPY.matcher("flow = flow.onFailure(Notify.via(new LogNotifier()));").matches()).isFalse();
+        assertThat(DROPPED_COPY.matcher(".onFailure(Notify.via(alerts));").matches()).isFalse();
+    }
+
     @Test
     void theRulesForExamplesThatAreNotJavaAreNarrow() {
         assertThat(Kind.of("./mvnw -B -q package -DskipTests\njava -cp x.jar Main [rounds]")).isEqualTo(Kind.SHELL);

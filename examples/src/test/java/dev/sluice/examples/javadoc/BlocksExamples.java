@@ -70,12 +70,12 @@ final class BlocksExamples {
     /** {@link MicrosoftTeamsWebhook}'s class comment. */
     static void microsoftTeamsWebhook(Flow<String, Integer> flow) {
         Notifier teams = new MicrosoftTeamsWebhook(Secret.of("https://prod-00.westeurope.logic.azure.com:443/workflows/..."));
-        flow.onFailure(Notify.via(teams));
+        flow = flow.onFailure(Notify.via(teams));   // a copy with the hook: a flow never changes
     }
 
     /** The package comment of {@code dev.sluice.blocks.webhook}. */
     static void webhookPackage(Flow<String, Integer> flow) {
         Blocks.save("ops-teams", new MicrosoftTeamsWebhook(Secret.of("https://prod-00.westeurope.logic.azure.com/workflows/...")));
-        flow.onFailure(Notify.via(Blocks.load(MicrosoftTeamsWebhook.class, "ops-teams")));
+        flow = flow.onFailure(Notify.via(Blocks.load(MicrosoftTeamsWebhook.class, "ops-teams")));   // a copy with the hook: a flow never changes
     }
 }

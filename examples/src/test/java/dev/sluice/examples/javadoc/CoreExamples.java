@@ -234,13 +234,15 @@ final class CoreExamples {
     }
 
     /** {@link LogNotifier}'s class comment. */
-    static void logNotifier(Flow<String, Integer> flow) {
-        flow.onFailure(Notify.via(new LogNotifier()));
+    static Flow<String, Integer> logNotifier(Flow<String, Integer> flow) {
+        flow = flow.onFailure(Notify.via(new LogNotifier()));   // a copy with the hook: a flow never changes
+        return flow;
     }
 
     /** {@link dev.sluice.notify.Notifier}'s class comment. */
-    static void notifier(Flow<String, Integer> flow) {
-        flow.onFailure(Notify.via(Blocks.load(SlackWebhook.class, "ops-alerts")));
+    static Flow<String, Integer> notifier(Flow<String, Integer> flow) {
+        flow = flow.onFailure(Notify.via(Blocks.load(SlackWebhook.class, "ops-alerts")));   // a copy with the hook: a flow never changes
+        return flow;
     }
 
     /** {@link dev.sluice.notify.Notifier#notify(String)}. */

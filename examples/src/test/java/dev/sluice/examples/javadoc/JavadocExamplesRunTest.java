@@ -18,7 +18,9 @@ import dev.sluice.cache.ResultStore;
 import dev.sluice.history.History;
 import dev.sluice.history.HistoryDatabase;
 import dev.sluice.notify.Notification;
+import dev.sluice.scheduler.CatchUp;
 import dev.sluice.scheduler.Deployment;
+import dev.sluice.scheduler.Overlap;
 import dev.sluice.scheduler.ParameterError;
 import dev.sluice.scheduler.ParameterSchema;
 import dev.sluice.tasks.email.EmailServerCredentials;
@@ -40,6 +42,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -217,6 +220,20 @@ class JavadocExamplesRunTest {
         FlowRun<?> run = (FlowRun<?>) results.get(1);
         assertThat(run.state()).isEqualTo(State.COMPLETED);
         assertThat(SchedulerExamples.lastBuilt).hasToString("Report[city=Boston, days=30]");
+    }
+
+    @Test
+    void catchUpAndOverlapAreKeptInTheCopiesTheExamplesKeep() {
+        Deployment deployment = SchedulerExamples.reportDeployment();
+        List<Deployment> copies = SchedulerExamples.catchUp(deployment);
+        assertThat(copies).extracting(Deployment::catchUp)
+                .containsExactly(CatchUp.NONE, CatchUp.LATEST, CatchUp.LATEST, CatchUp.ALL);
+        assertThat(copies).extracting(Deployment::catchUpWindow).containsExactly(Optional.empty(), Optional.empty(),
+                Optional.of(Duration.ofHours(6)), Optional.of(Duration.ofDays(1)));
+        assertThat(SchedulerExamples.overlap(deployment).overlap()).isEqualTo(Overlap.SKIP);
+        // the deployment the examples started from is what it was: a statement that drops the copy does nothing
+        assertThat(deployment.overlap()).isNotEqualTo(Overlap.SKIP);
+        assertThat(deployment.catchUpWindow()).isEmpty();
     }
 
     @Test

@@ -63,11 +63,13 @@ final class SchedulerExamples {
     enum Mode { FULL, DELTA }
 
     /** {@link CatchUp}'s class comment. */
-    static void catchUp(Deployment deployment) {
-        deployment.withCatchUp(CatchUp.NONE);                           // skip what was missed
-        deployment.withCatchUp(CatchUp.LATEST);                         // run the latest missed slot once
-        deployment.withCatchUp(CatchUp.LATEST, Duration.ofHours(6));    // ... if it is at most 6 hours old
-        deployment.withCatchUp(CatchUp.ALL, Duration.ofDays(1));        // run every slot of the last day, oldest first
+    static List<Deployment> catchUp(Deployment deployment) {
+        Deployment skip    = deployment.withCatchUp(CatchUp.NONE);                         // skip what was missed
+        Deployment latest  = deployment.withCatchUp(CatchUp.LATEST);                       // run the latest missed slot once
+        Deployment recent  = deployment.withCatchUp(CatchUp.LATEST, Duration.ofHours(6));  // ... if it is at most 6 hours old
+        Deployment lastDay = deployment.withCatchUp(CatchUp.ALL, Duration.ofDays(1));      // run every slot of the last day, oldest first
+        // each a copy: a deployment never changes
+        return List.of(skip, latest, recent, lastDay);
     }
 
     /** {@link Default}'s class comment. */
@@ -129,8 +131,9 @@ final class SchedulerExamples {
     }
 
     /** {@link Overlap}'s class comment. */
-    static void overlap(Deployment deployment) {
-        deployment.withOverlap(Overlap.SKIP);   // an hourly job that sometimes takes 70 minutes skips a slot
+    static Deployment overlap(Deployment deployment) {
+        Deployment hourly = deployment.withOverlap(Overlap.SKIP);   // a copy: an hourly job that sometimes takes 70 minutes skips a slot
+        return hourly;
     }
 
     /** {@link Parameter}'s class comment. */
