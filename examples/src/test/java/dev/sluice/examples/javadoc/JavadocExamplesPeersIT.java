@@ -78,6 +78,33 @@ class JavadocExamplesPeersIT {
     }
 
     @Test
+    void runIsARecordedTaskRunAndListRunsInTheCallersRun() {
+        api.stubFor(get(urlPathEqualTo("/orgs/acme/repos")).withQueryParam("page", equalTo("1"))
+                .willReturn(okJson("{\"data\": {\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}}")));
+        api.stubFor(get(urlPathEqualTo("/orgs/acme/repos")).withQueryParam("page", equalTo("2"))
+                .willReturn(okJson("{\"data\": {\"items\": []}}")));
+        HttpExtract<HttpExamples.Repo> repos = HttpExtract.get(api.baseUrl() + "/orgs/acme/repos")
+                .records("/data/items")
+                .paginate(dev.sluice.tasks.http.Pagination.pageNumber("page", 1, "per_page", 100))
+                .as(HttpExamples.Repo.class);
+        List<HttpExamples.Repo> all = under(repos::run);
+        int runsAfterRun = runtime.recentRuns().runs().size();
+        List<HttpExamples.Repo> same = under(repos::list);
+        HttpExamples.Loader load = new HttpExamples.Loader();
+        under(() -> {
+            try (java.util.stream.Stream<HttpExamples.Repo> s = repos.stream()) {
+                s.forEach(load::row);
+            }
+            return null;
+        });
+        assertThat(all).extracting(HttpExamples.Repo::name).containsExactly("a", "b");
+        assertThat(same).isEqualTo(all);
+        assertThat(load.rows).isEqualTo(all);
+        assertThat(runsAfterRun).isEqualTo(1);
+        assertThat(runtime.recentRuns().runs()).hasSize(1); // list() and stream() ran in the caller's run: none of their own
+    }
+
+    @Test
     void aCustomPaginationFollowsNextSinceUntilItIsGone() {
         api.stubFor(get(urlPathEqualTo("/items")).withQueryParam("since", absent())
                 .willReturn(okJson("{\"items\": [{\"n\": 1}, {\"n\": 2}], \"next_since\": 1234}")));

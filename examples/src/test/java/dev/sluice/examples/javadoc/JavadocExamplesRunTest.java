@@ -303,6 +303,30 @@ class JavadocExamplesRunTest {
         }
     }
 
+    // ---- sluice-cli
+
+    @Test
+    void theCliListsTheFailedRunsAsJson() throws Exception {
+        try (History history = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")));
+             SluiceRuntime recorded = SluiceRuntime.builder().withoutExtensions().home(home).recorder(history.recorder()).build()) {
+            recorded.run(Flow.of("javadoc-cli-ok", (String s) -> s.length()), "fine");
+            recorded.call(() -> Flow.of("javadoc-cli-failing", (String s) -> {
+                throw new IllegalStateException("no data for " + s);
+            }).runForState("Boston"));
+            history.flush();
+        }
+        java.io.ByteArrayOutputStream outBytes = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(outBytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintStream err = new java.io.PrintStream(errBytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        // SluiceCli's example, on this test's home instead of the environment's
+        int exit = dev.sluice.cli.SluiceCli.builder().out(out).err(err).environment(Map.of("SLUICE_HOME", home.toString()))
+                .build().run("runs", "ls", "--state", "FAILED", "--json");
+        assertThat(exit).as(errBytes.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        assertThat(outBytes.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"flowName\" : \"javadoc-cli-failing\"", "\"state\" : \"FAILED\"").doesNotContain("javadoc-cli-ok");
+    }
+
     // ---- sluice-tasks-sql
 
     @Test
