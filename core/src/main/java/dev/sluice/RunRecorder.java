@@ -55,10 +55,17 @@ public interface RunRecorder {
      *
      * <pre>{@code
      * private final RunRecorder.Slot<Span> spans = RunRecorder.Slot.create();
-     * ...
-     * spans.set(run, span);          // at PENDING or SCHEDULED
-     * Span span = spans.get(run);    // later
-     * spans.set(run, null);          // at the terminal state
+     *
+     * public void stateChanged(Run run, StateChange change) {
+     *     if (change.state() == State.PENDING || change.state() == State.SCHEDULED) {
+     *         spans.set(run, startSpan(run));    // at the run's first state
+     *     }
+     *     Span span = spans.get(run);            // at a later change (or in enter(run))
+     *     if (span != null && change.state().isTerminal()) {
+     *         span.end();
+     *         spans.set(run, null);              // at the run's last state
+     *     }
+     * }
      * }</pre>
      *
      * @param <T> the type of the value kept

@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * <pre>{@code
  * @BlockType("aws-secret")
- * public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String secretName) implements Block { ... }
+ * public record AwsSecret(@Nullable BlockRef<AwsCredentials> credentials, String secretName) implements Block {
+ *     // read(), write(...): the secret in AWS Secrets Manager, with the credentials loaded when needed
+ * }
  *
  * new AwsSecret(BlockRef.to(AwsCredentials.class, "aws-prod"), "prod/warehouse/password");
  * }</pre>

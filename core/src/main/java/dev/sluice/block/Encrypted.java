@@ -14,9 +14,11 @@ import java.lang.annotation.Target;
  * revealing the password part with {@code Secret.of(part).reveal()}).
  *
  * <pre>{@code
- * @BlockType("database-credentials")
- * public record DatabaseCredentials(@Encrypted String jdbcUrl, String username, Secret password, ...) implements Block {}
+ * @BlockType("warehouse-connection")
+ * public record WarehouseConnection(@Encrypted String jdbcUrl, String username, Secret password) implements Block {}
  * }</pre>
+ *
+ * <p>(sluice-tasks-sql's {@code DatabaseCredentials} marks its {@code jdbcUrl} so.)
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

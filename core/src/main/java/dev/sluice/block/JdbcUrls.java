@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  * credentials, the dashboard's blocks page).
  *
  * <pre>{@code
- * JdbcUrls.redacted("jdbc:postgresql://etl:pw@db:5432/dw?ssl=true")  // "jdbc:postgresql://**********@db:5432/dw?..."
- * JdbcUrls.passwords("jdbc:postgresql://db/dw?user=etl&password=s3cret") // ["s3cret"]
+ * String shown = JdbcUrls.redacted("jdbc:postgresql://etl:pw@db:5432/dw?ssl=true");   // "jdbc:postgresql://**********@db:5432/dw?..."
+ * List<String> found = JdbcUrls.passwords("jdbc:postgresql://db/dw?user=etl&password=s3cret"); // ["s3cret"]
  * }</pre>
  */
 public final class JdbcUrls {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * INFO. The embedded default: needs no server, so examples and tests can use it.
  *
  * <pre>{@code
- * flow.onFailure(Notify.via(new LogNotifier()));
+ * flow = flow.onFailure(Notify.via(new LogNotifier()));   // a copy with the hook: a flow never changes
  * }</pre>
  *
  * @param logger the logger name

@@ -8,7 +8,7 @@ package dev.sluice.notify;
  * {@code dev.sluice.testkit.NotifierContract} from the {@code sluice-core} test-jar.
  *
  * <pre>{@code
- * flow.onFailure(Notify.via(Blocks.load(SlackWebhook.class, "ops-alerts")));
+ * flow = flow.onFailure(Notify.via(Blocks.load(SlackWebhook.class, "ops-alerts")));   // a copy with the hook: a flow never changes
  * }</pre>
  */
 @FunctionalInterface

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Immutable; usable on flows and tasks, for any event:
  *
  * <pre>{@code
- * Flow<String, Integer> etl = Flow.of("daily-etl", ...)
+ * Flow<String, Integer> etl = Flow.of("daily-etl", (String city) -> load(city))
  *         .onFailure(Notify.via(Blocks.load(SlackWebhook.class, "ops-alerts"), new LogNotifier()));
  * }</pre>
  *

@@ -5,10 +5,11 @@ package dev.sluice.scheduler;
  * paused database). Missed slots never run twice, and editing a schedule never replays the past.
  *
  * <pre>{@code
- * deployment.withCatchUp(CatchUp.NONE);                           // skip what was missed
- * deployment.withCatchUp(CatchUp.LATEST);                         // run the latest missed slot once
- * deployment.withCatchUp(CatchUp.LATEST, Duration.ofHours(6));    // ... if it is at most 6 hours old
- * deployment.withCatchUp(CatchUp.ALL, Duration.ofDays(1));        // run every slot of the last day, oldest first
+ * Deployment skip    = deployment.withCatchUp(CatchUp.NONE);                         // skip what was missed
+ * Deployment latest  = deployment.withCatchUp(CatchUp.LATEST);                       // run the latest missed slot once
+ * Deployment recent  = deployment.withCatchUp(CatchUp.LATEST, Duration.ofHours(6));  // ... if it is at most 6 hours old
+ * Deployment lastDay = deployment.withCatchUp(CatchUp.ALL, Duration.ofDays(1));      // run every slot of the last day, oldest first
+ * // each a copy: a deployment never changes
  * }</pre>
  */
 public enum CatchUp {

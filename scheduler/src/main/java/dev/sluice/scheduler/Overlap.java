@@ -4,7 +4,7 @@ package dev.sluice.scheduler;
  * What a deployment does when a slot comes while its previous run is still going.
  *
  * <pre>{@code
- * deployment.withOverlap(Overlap.SKIP);   // an hourly job that sometimes takes 70 minutes skips a slot
+ * Deployment hourly = deployment.withOverlap(Overlap.SKIP);   // a copy: an hourly job that sometimes takes 70 minutes skips a slot
  * }</pre>
  */
 public enum Overlap {

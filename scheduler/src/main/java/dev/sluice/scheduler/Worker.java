@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *         .deployments(daily, hourly)
  *         .start()) {
  *     String runId = worker.client().trigger("daily-report", Map.of("days", 30));
- *     ...
+ *     // ... the application goes on; the worker fires schedules and runs triggered runs
  * }                                              // stop: running runs get the grace period to finish
  * }</pre>
  *

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Notifier teams = new MicrosoftTeamsWebhook(Secret.of("https://prod-00.westeurope.logic.azure.com:443/workflows/..."));
- * flow.onFailure(Notify.via(teams));
+ * flow = flow.onFailure(Notify.via(teams));   // a copy with the hook: a flow never changes
  * }</pre>
  *
  * @param url     the workflow's webhook URL; it carries its own signature, so it is a secret

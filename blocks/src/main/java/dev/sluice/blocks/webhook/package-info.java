@@ -6,7 +6,7 @@
  *
  * <pre>{@code
  * Blocks.save("ops-teams", new MicrosoftTeamsWebhook(Secret.of("https://prod-00.westeurope.logic.azure.com/workflows/...")));
- * flow.onFailure(Notify.via(Blocks.load(MicrosoftTeamsWebhook.class, "ops-teams")));
+ * flow = flow.onFailure(Notify.via(Blocks.load(MicrosoftTeamsWebhook.class, "ops-teams")));   // a copy with the hook: a flow never changes
  * }</pre>
  *
  * <p>All of them send with {@code java.net.http}, with the timeouts of their

@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SlackWebhook alerts = Blocks.load(SlackWebhook.class, "ops-alerts");   // or SlackWebhook.of(Secret.of(url))
- * Flow<String, Integer> etl = Flow.of("daily-etl", ...)
+ * Flow<String, Integer> etl = Flow.of("daily-etl", (String city) -> load(city))
  *         .onFailure(Notify.via(alerts));
  * }</pre>
  *

@@ -9,7 +9,7 @@
  * PostedMessage posted = SlackTasks.sendChatMessage().run(bot, SlackMessage.of("#ops", "Load finished"));
  *
  * SlackWebhook alerts = Blocks.load(SlackWebhook.class, "ops-alerts");   // or Blocks.load("slack-webhook/ops-alerts")
- * flow.onFailure(Notify.via(alerts));
+ * flow = flow.onFailure(Notify.via(alerts));   // a copy with the hook: a flow never changes
  * }</pre>
  */
 @NullMarked
