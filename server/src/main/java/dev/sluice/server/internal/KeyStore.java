@@ -181,6 +181,11 @@ public final class KeyStore implements AutoCloseable {
         return source;
     }
 
+    /** The database these keys are in. */
+    public HistoryDatabase config() {
+        return config;
+    }
+
     /** The database, for messages. */
     public String description() {
         return config.sqliteFile().map(Path::toString).orElse(config.redactedUrl());

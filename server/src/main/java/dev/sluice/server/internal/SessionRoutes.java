@@ -33,7 +33,20 @@ final class SessionRoutes {
         web.route(r, "POST", "/login", null, false, "Logs in with an API key: a session cookie", List.of(), "", this::login);
         web.route(r, "POST", "/logout", null, false, "Ends the session", List.of(), "", this::logout);
         web.route(r, "GET", "/api/openapi.json", null, true, "This document", List.of(), "", this::openApi);
+        web.route(r, "GET", "/api/health", null, true, "Whether the server can answer from its database: 200, or 503 saying"
+                + " why", List.of(), "Health", this::health);
         web.route(r, "GET", "/api/me", Role.VIEWER, true, "Who is asking, with what role", List.of(), "Me", this::me);
+    }
+
+    /** 200 {@code {"status": "ok"}} when the database answers; a 503 otherwise (a file gone is refused before this). */
+    private void health(Context ctx, @Nullable Principal who) throws java.sql.SQLException {
+        try (java.sql.Connection c = auth.keys().dataSource().getConnection();
+                java.sql.Statement s = c.createStatement()) {
+            s.executeQuery("select 1").close();
+        } catch (java.sql.SQLException e) {
+            throw new HttpError(503, "the database cannot be reached just now");
+        }
+        Web.json(ctx, Json.MAPPER.createObjectNode().put("status", "ok"));
     }
 
     private void staticFile(Context ctx, @Nullable Principal who) {

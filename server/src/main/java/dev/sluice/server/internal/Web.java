@@ -33,12 +33,19 @@ final class Web {
     private final Auth auth;
     private final TemplateEngine templates;
     private final HostCheck hosts;
+    private final FileGuard file;
     private final List<RouteDef> routes = new ArrayList<>();
 
-    Web(Auth auth, TemplateEngine templates, HostCheck hosts) {
+    Web(Auth auth, TemplateEngine templates, HostCheck hosts, FileGuard file) {
         this.auth = auth;
         this.templates = templates;
         this.hosts = hosts;
+        this.file = file;
+    }
+
+    /** Why the database file cannot be used now (deleted or replaced under the server), or null. */
+    @Nullable String fileProblem() {
+        return file.problem();
     }
 
     List<RouteDef> routes() {
@@ -85,6 +92,11 @@ final class Web {
             String wrongHost = hosts.refusal(ctx);
             if (wrongHost != null) {
                 error(ctx, 403, "Forbidden", wrongHost);
+                return;
+            }
+            String gone = ctx.path().startsWith("/static/") ? null : file.problem();
+            if (gone != null) {
+                error(ctx, 503, "Database file gone", gone); // before any key is looked up in the file left behind
                 return;
             }
             Principal who = auth.principal(ctx).orElse(null);
