@@ -339,10 +339,15 @@ public final class KeyStore implements AutoCloseable {
 
     /** Whether any key is active (cached like keys). */
     public boolean anyActive() {
-        long now = clock.millis();
-        if (fresh(anyActiveAt, now)) {
+        if (fresh(anyActiveAt, clock.millis())) {
             return anyActive;
         }
+        return anyActiveNow();
+    }
+
+    /** Whether any key is active, read from the database now (and cached). */
+    public boolean anyActiveNow() {
+        long now = clock.millis();
         try (Connection c = connection();
                 PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where revoked_at is null");
                 ResultSet rs = ps.executeQuery()) {

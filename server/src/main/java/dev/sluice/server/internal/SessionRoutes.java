@@ -21,9 +21,12 @@ final class SessionRoutes {
     private final Auth auth;
     private final Map<String, byte[]> staticFiles = new ConcurrentHashMap<>();
 
-    SessionRoutes(Web web, Auth auth) {
+    private final dev.sluice.history.History history;
+
+    SessionRoutes(Web web, Auth auth, dev.sluice.history.History history) {
         this.web = web;
         this.auth = auth;
+        this.history = history;
     }
 
     void register(io.javalin.config.RoutesConfig r) {
@@ -38,14 +41,13 @@ final class SessionRoutes {
         web.route(r, "GET", "/api/me", Role.VIEWER, true, "Who is asking, with what role", List.of(), "Me", this::me);
     }
 
-    /** 200 {@code {"status": "ok"}} when the database answers; a 503 otherwise (a file gone is refused before this). */
-    private void health(Context ctx, @Nullable Principal who) throws java.sql.SQLException {
-        try (java.sql.Connection c = auth.keys().dataSource().getConnection();
-                java.sql.Statement s = c.createStatement()) {
-            s.executeQuery("select 1").close();
-        } catch (java.sql.SQLException e) {
-            throw new HttpError(503, "the database cannot be reached just now");
-        }
+    /**
+     * 200 {@code {"status": "ok"}} when the database answers a read of the runs and of the keys (a corrupted file
+     * fails them); a 503 otherwise, from {@link Web}'s answer to a database failure (a file gone is refused before).
+     */
+    private void health(Context ctx, @Nullable Principal who) {
+        history.flowRuns(dev.sluice.history.FlowRunQuery.all().limit(1));
+        auth.keys().anyActiveNow();
         Web.json(ctx, Json.MAPPER.createObjectNode().put("status", "ok"));
     }
 

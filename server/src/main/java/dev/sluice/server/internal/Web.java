@@ -162,6 +162,13 @@ final class Web {
             error(ctx, 400, "Bad request", Secret.mask(e.getMessage()));
         } catch (HistoryException | ServerException | dev.sluice.scheduler.SchedulerDatabaseException e) {
             LOG.warn("database unavailable: {}", Secret.mask(e.getMessage()));
+            if (corrupted(e)) {
+                // no use trying again in a moment: say what is wrong (the log names the file)
+                error(ctx, 503, "Database corrupted", "the server's database file is corrupted (SQLite answers that the"
+                        + " database disk image is malformed); restore it from a backup, or move it away and restart the"
+                        + " server (a new, empty one is made)");
+                return;
+            }
             ctx.header("Retry-After", "5");
             error(ctx, 503, "Database unavailable", "the database cannot be reached just now; try again in a moment");
         } catch (Exception e) {
@@ -173,6 +180,17 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** Whether {@code e} says the SQLite file is corrupted or no database. */
+    static boolean corrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("is corrupted or not a SQLite")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every {@code %} of {@code query} starts an escape of two hex digits. */

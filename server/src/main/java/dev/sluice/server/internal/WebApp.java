@@ -42,7 +42,7 @@ public final class WebApp {
                 new FileGuard(settings.keys().config().sqliteFile().orElse(null)));
         RunParameters parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(settings.history(), parameters);
-        SessionRoutes session = new SessionRoutes(web, auth);
+        SessionRoutes session = new SessionRoutes(web, auth, settings.history());
         RunRoutes runs = new RunRoutes(web, settings, parameters, streams, templates);
         DeploymentRoutes deployments = new DeploymentRoutes(web, settings);
         WorkerRoutes workers = new WorkerRoutes(web, settings);
