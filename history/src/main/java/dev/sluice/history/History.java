@@ -42,7 +42,10 @@ import java.util.Optional;
  * one transaction each. The queue is bounded: when it is full the run waits (up to
  * {@link Builder#maxBlock}); records that still do not fit, or arrive while the database is
  * unreachable and the queue full, are counted in {@link HistoryStats#lost()} and logged, never dropped
- * silently. Everything queued is written on {@link #close()} and when the JVM exits.
+ * silently. The record that ends a run (its terminal state, error and end time) is the exception: one that does not
+ * fit is kept aside (for up to 10,000 runs, or the queue's capacity if larger) and written once the queue has been
+ * emptied, so a run whose other records were lost still ends in its state rather than staying {@code RUNNING} until
+ * it is marked {@code CRASHED}. Everything queued is written on {@link #close()} and when the JVM exits.
  *
  * <p><b>Several processes</b> may write and read one database at once (SQLite's WAL mode lets readers
  * see runs while they happen). Each open history registers its process (host, pid, start time) and
