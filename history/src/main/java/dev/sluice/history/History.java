@@ -23,7 +23,10 @@ import java.util.Optional;
  * {@code SLUICE_DATABASE_PASSWORD}), or {@code SLUICE_DATABASE_BLOCK} to the name of a saved
  * {@link HistoryDatabase} block, for another database; {@code -Dsluice.history=off} or
  * {@code SLUICE_HISTORY=off} turns it off, as does {@link SluiceRuntime.Builder#withoutExtensions()}.
- * If the default file cannot be used, flows run as usual without it (a warning says why).
+ * If the default file cannot be used, flows run as usual without it (a warning says why). A SQLite file another
+ * process holds locked when the runtime starts does not turn the history off: runs are kept in memory (bounded; the
+ * history module's README says what is dropped first when that fills) and written once the file is free, tried again
+ * in the background.
  *
  * <p><b>Explicitly</b>, open one and plug its recorder (and, to share cached results, its result store)
  * into a runtime built without extensions, so runs are not recorded twice:

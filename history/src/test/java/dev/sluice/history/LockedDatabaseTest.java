@@ -71,4 +71,53 @@ class LockedDatabaseTest {
             assertThat(history.flowRuns(FlowRunQuery.all().inStates(State.RUNNING, State.PENDING)).items()).isEmpty();
         }
     }
+
+    @Test
+    void aDefaultFileLockedWhenTheRuntimeStartsKeepsItsRunsAndWritesThemOnceItIsFree() throws Exception {
+        Path db = home.resolve("sluice.db");
+        History.open(HistoryDatabase.sqlite(db)).close(); // a history that was used before
+        Processes.Child locker = Processes.start("lock", db.toString(), "all");
+        assertThat(locker.await("LOCKED", 60)).isEqualTo("all");
+        FlowRun<Integer> run;
+        long started = System.nanoTime();
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(home).environment(Map.of()).build()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the runtime does not wait for the lock")
+                    .isLessThan(Duration.ofSeconds(5));
+            try {
+                run = runtime.runForState(MANY_STEPS, 5);
+                assertThat(run.state()).isEqualTo(State.COMPLETED);
+                assertThat(dev.sluice.history.internal.DeferredHistory.retryNow()).as("still locked").isZero();
+            } finally {
+                release(locker);
+            }
+            assertThat(dev.sluice.history.internal.DeferredHistory.retryNow()).as("free now").isOne();
+            FlowRun<Integer> after = runtime.runForState(MANY_STEPS, 2); // straight to the history now
+            assertThat(after.state()).isEqualTo(State.COMPLETED);
+        }
+        try (History h = History.open(HistoryDatabase.sqlite(db))) {
+            assertThat(h.flowRun(run.id())).as("the run made while the file was locked").get().satisfies(d -> {
+                assertThat(d.run().state()).isEqualTo(State.COMPLETED);
+                assertThat(d.taskRuns().items()).hasSize(5);
+                assertThat(d.logs().items()).isNotEmpty();
+            });
+            assertThat(h.flowRuns(FlowRunQuery.all().nameLike("many-steps%")).items()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRuntimeClosedWhileTheFileIsStillLockedSaysWhatIsLostAndNeverWaits() throws Exception {
+        Path db = home.resolve("sluice.db");
+        History.open(HistoryDatabase.sqlite(db)).close();
+        Processes.Child locker = Processes.start("lock", db.toString(), "all");
+        assertThat(locker.await("LOCKED", 60)).isEqualTo("all");
+        try {
+            long started = System.nanoTime();
+            try (SluiceRuntime runtime = SluiceRuntime.builder().home(home).environment(Map.of()).build()) {
+                assertThat(runtime.runForState(MANY_STEPS, 3).state()).isEqualTo(State.COMPLETED);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            release(locker);
+        }
+    }
 }

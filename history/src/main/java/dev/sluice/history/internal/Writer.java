@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * while the database is unreachable, a record is dropped and counted as lost, with a log line: never
  * silently. A batch that fails because the database is away is kept and written again when it is back.
  */
-public final class Writer {
+public final class Writer implements HistoryRecorder.Sink {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
     private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -149,6 +149,7 @@ public final class Writer {
     }
 
     /** Queues {@code event}; waits while the queue is full, up to the bound; past it, counts it lost. */
+    @Override
     public void offer(Event event) {
         recorded.increment();
         if (stopped) {
@@ -230,7 +231,8 @@ public final class Writer {
     }
 
     /** A recorder call failed before reaching the queue (a run whose accessors threw). */
-    void recorderFailed(RuntimeException e) {
+    @Override
+    public void recorderFailed(RuntimeException e) {
         if (recorderFailures.getAndIncrement() == 0) {
             LOG.warn("the run history could not take a snapshot of a run; that record is lost", e);
         }
