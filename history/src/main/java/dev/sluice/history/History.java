@@ -55,6 +55,10 @@ import java.util.Optional;
  * beats a heart; a history being opened, and every open one at each heartbeat, marks {@code CRASHED}
  * the unfinished runs of processes that are gone.
  *
+ * <p><b>A SQLite file deleted or replaced</b> while a history has it open is not used any more: queries throw
+ * {@link HistoryUnavailableException} saying so (its connections would answer from the file that is gone) and records
+ * are counted lost; open a new history to use the file now there.
+ *
  * <p>Thread-safe.
  */
 public final class History implements AutoCloseable {
@@ -257,6 +261,12 @@ public final class History implements AutoCloseable {
     private <T> T read(String what, Read<T> read) {
         if (engine.isClosed()) {
             throw new IllegalStateException("the run history " + engine.description() + " is closed");
+        }
+        try {
+            engine.database().requireSameFile(); // its connections would answer from the file that is gone
+        } catch (IllegalStateException e) {
+            throw new HistoryUnavailableException("run history " + engine.description() + ": cannot " + what + ": "
+                    + e.getMessage() + "; open the history again to use the file now there", e);
         }
         try {
             return read.run();
