@@ -104,7 +104,8 @@ public final class DeferredHistory implements RunRecorder, AutoCloseable, Histor
 
     /**
      * Whether another process holds {@code file}'s lock so that this one cannot write now: a write transaction begun
-     * and rolled back, waiting at most 100 ms. A file that is not there, or empty, is not locked. A SQLite connection
+     * and rolled back, waiting at most 1 s (another process's
+     * usual write transactions are far shorter; a lock held longer than that is not waited for here). A file that is not there, or empty, is not locked. A SQLite connection
      * closed here leaves this process's other connections' locks alone (SQLite keeps the descriptor until they close).
      */
     static boolean locked(Path file) {
@@ -116,7 +117,7 @@ public final class DeferredHistory implements RunRecorder, AutoCloseable, Histor
             return false;
         }
         SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout(100);
+        config.setBusyTimeout(1_000);
         try (Connection c = config.createConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("begin immediate");
             s.execute("rollback");
