@@ -102,6 +102,11 @@ public final class DeferredHistory implements RunRecorder, AutoCloseable, Histor
         return n;
     }
 
+    /** How many histories are still waiting for their file (a test hook). */
+    public static int pending() {
+        return PENDING.size();
+    }
+
     /**
      * Whether another process holds {@code file}'s lock so that this one cannot write now: a write transaction begun
      * and rolled back, waiting at most 1 s (another process's
