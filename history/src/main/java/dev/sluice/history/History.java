@@ -23,7 +23,10 @@ import java.util.Optional;
  * {@code SLUICE_DATABASE_PASSWORD}), or {@code SLUICE_DATABASE_BLOCK} to the name of a saved
  * {@link HistoryDatabase} block, for another database; {@code -Dsluice.history=off} or
  * {@code SLUICE_HISTORY=off} turns it off, as does {@link SluiceRuntime.Builder#withoutExtensions()}.
- * If the default file cannot be used, flows run as usual without it (a warning says why).
+ * If the default file cannot be used, flows run as usual without it (a warning says why). A SQLite file another
+ * process holds locked when the runtime starts does not turn the history off: runs are kept in memory (bounded; the
+ * history module's README says what is dropped first when that fills) and written once the file is free, tried again
+ * in the background.
  *
  * <p><b>Explicitly</b>, open one and plug its recorder (and, to share cached results, its result store)
  * into a runtime built without extensions, so runs are not recorded twice:
@@ -42,12 +45,19 @@ import java.util.Optional;
  * one transaction each. The queue is bounded: when it is full the run waits (up to
  * {@link Builder#maxBlock}); records that still do not fit, or arrive while the database is
  * unreachable and the queue full, are counted in {@link HistoryStats#lost()} and logged, never dropped
- * silently. Everything queued is written on {@link #close()} and when the JVM exits.
+ * silently. The record that ends a run (its terminal state, error and end time) is the exception: one that does not
+ * fit is kept aside (for up to 10,000 runs, or the queue's capacity if larger) and written once the queue has been
+ * emptied, so a run whose other records were lost still ends in its state rather than staying {@code RUNNING} until
+ * it is marked {@code CRASHED}. Everything queued is written on {@link #close()} and when the JVM exits.
  *
  * <p><b>Several processes</b> may write and read one database at once (SQLite's WAL mode lets readers
  * see runs while they happen). Each open history registers its process (host, pid, start time) and
  * beats a heart; a history being opened, and every open one at each heartbeat, marks {@code CRASHED}
  * the unfinished runs of processes that are gone.
+ *
+ * <p><b>A SQLite file deleted or replaced</b> while a history has it open is not used any more: queries throw
+ * {@link HistoryUnavailableException} saying so (its connections would answer from the file that is gone) and records
+ * are counted lost; open a new history to use the file now there.
  *
  * <p>Thread-safe.
  */
@@ -251,6 +261,12 @@ public final class History implements AutoCloseable {
     private <T> T read(String what, Read<T> read) {
         if (engine.isClosed()) {
             throw new IllegalStateException("the run history " + engine.description() + " is closed");
+        }
+        try {
+            engine.database().requireSameFile(); // its connections would answer from the file that is gone
+        } catch (IllegalStateException e) {
+            throw new HistoryUnavailableException("run history " + engine.description() + ": cannot " + what + ": "
+                    + e.getMessage() + "; open the history again to use the file now there", e);
         }
         try {
             return read.run();

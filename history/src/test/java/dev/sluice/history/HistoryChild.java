@@ -26,6 +26,7 @@ public final class HistoryChild {
             case "cache" -> cache(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             case "default" -> zeroCode(args[1]);
             case "probe" -> probe(Path.of(args[1]));
+            case "lock" -> lock(Path.of(args[1]), args[2]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -46,6 +47,30 @@ public final class HistoryChild {
                 lock.release();
             }
         }
+    }
+
+    /**
+     * Locks {@code db} as another program may: {@code writes} holds its write lock ({@code BEGIN EXCLUSIVE}, which in
+     * WAL mode keeps writers out), {@code all} takes it in exclusive locking mode (readers are kept out too). Prints
+     * {@code LOCKED=} once it holds the lock, and lets it go (and exits) when a line is read from its input.
+     */
+    private static void lock(Path db, String how) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                java.sql.Statement s = c.createStatement()) {
+            if (how.equals("all")) {
+                s.execute("pragma locking_mode = exclusive");
+                s.execute("begin exclusive");
+                s.execute("commit"); // exclusive locking mode keeps the lock after the transaction
+                s.executeQuery("select count(*) from sqlite_master").close();
+            } else {
+                s.execute("begin exclusive");
+            }
+            System.out.println("LOCKED=" + how);
+            System.out.flush();
+            new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        }
+        System.out.println("RELEASED=" + how);
+        System.out.flush();
     }
 
     /** Starts a flow whose tasks never end, and says so once it is written. */

@@ -190,7 +190,9 @@ public final class Database implements AutoCloseable {
      * scheduler, the server's keys), so processes migrate one after the other. A file lock belongs to a process,
      * so threads of one JVM first take this JVM's lock of the file (a second {@code lock()} in the same JVM would
      * throw {@link java.nio.channels.OverlappingFileLockException}). A migration that SQLite refused with
-     * {@code SQLITE_BUSY} (rolled back) is tried again, up to 10 times.
+     * {@code SQLITE_BUSY} (rolled back) is tried again, up to 10 times. The lock file is never deleted: a process
+     * blocked in {@code lock()} on it would, once it is deleted, hold the lock of an unlinked file while another
+     * made and locked a new one, and two migrations would run at once.
      *
      * @throws IOException if the lock file cannot be made or locked, or {@code work} throws it
      */

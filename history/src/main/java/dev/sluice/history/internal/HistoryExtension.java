@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Records every runtime's runs with no code: {@code $SLUICE_HOME/sluice.db}, or the database named by
  * {@code SLUICE_DATABASE_URL} / {@code SLUICE_DATABASE_BLOCK}; off with {@code -Dsluice.history=off}
  * or {@code SLUICE_HISTORY=off}. The default SQLite file never stops a flow: if it cannot be opened,
- * the runtime goes on without a history (logged).
+ * the runtime goes on without a history (logged). A SQLite file another process holds locked is no reason to go on
+ * without one: runs are kept in memory and written once it is free ({@link DeferredHistory}).
  */
 public final class HistoryExtension implements RuntimeExtension {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
@@ -66,10 +67,17 @@ public final class HistoryExtension implements RuntimeExtension {
         HistoryDatabase database = HistoryDatabase.of(runtime);
         boolean chosen = block != null && !block.isBlank() || !database.isSqlite()
                 || System.getProperty("sluice.database.url") != null || env.get(HistoryDatabase.URL_VARIABLE) != null;
+        if (database.isSqlite() && database.sqliteFile().isPresent() && DeferredHistory.locked(database.sqliteFile().get())) {
+            // another process holds the file: do not wait for it here, nor go on without a history
+            return Optional.of(DeferredHistory.start(database, runtime.clock(), "at start"));
+        }
         History history;
         try {
             history = History.builder(database).clock(runtime.clock()).open();
         } catch (RuntimeException e) {
+            if (database.isSqlite() && database.sqliteFile().isPresent() && DeferredHistory.isLock(e)) {
+                return Optional.of(DeferredHistory.start(database, runtime.clock(), e.getMessage()));
+            }
             if (chosen) {
                 throw e; // the runtime logs it and goes on without a history
             }

@@ -19,14 +19,28 @@ import org.jspecify.annotations.Nullable;
  * back-pressure bound.
  */
 public final class HistoryRecorder implements RunRecorder {
-    private final Writer writer;
+    /** Where the snapshots go: the history's {@link Writer}, or a buffer while the database cannot be opened. */
+    public interface Sink {
+        /** Takes {@code event}; never throws. */
+        void offer(Event event);
+
+        /** A recorder call failed before an event was made. */
+        void recorderFailed(RuntimeException e);
+    }
+
+    private final Sink writer;
     /** Subflow run id → its top-level flow run id, while the subflow goes on. */
     private final Map<String, String> roots = new ConcurrentHashMap<>();
     private final String description;
 
-    public HistoryRecorder(Writer writer, String description) {
+    public HistoryRecorder(Sink writer, String description) {
         this.writer = writer;
         this.description = description;
+    }
+
+    /** Where this recorder's snapshots go. */
+    public Sink sink() {
+        return writer;
     }
 
     @Override

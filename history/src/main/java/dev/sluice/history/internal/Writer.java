@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * while the database is unreachable, a record is dropped and counted as lost, with a log line: never
  * silently. A batch that fails because the database is away is kept and written again when it is back.
  */
-public final class Writer {
+public final class Writer implements HistoryRecorder.Sink {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
     private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -100,6 +100,18 @@ public final class Writer {
     private final AtomicLong lastLossLog = new AtomicLong(System.nanoTime() - LOSS_LOG_INTERVAL_NANOS);
     private final AtomicLong lossesAtLastLog = new AtomicLong();
 
+    /**
+     * The last record of runs that ended while their record could not be queued (the database locked or away and the
+     * queue full), by run id, up to the queue's capacity (at least {@value #LOST_ENDS_MIN}): written once the queue has been emptied, after every record
+     * queued before them, so a run whose records were lost still ends in its state instead of staying RUNNING until
+     * another process marks it CRASHED.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Event.RunEvent> lostEnds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final int lostEndsCapacity;
+    /** The fewest ends of runs kept aside, whatever the queue's capacity (a small queue still keeps every run's end). */
+    private static final int LOST_ENDS_MIN = 10_000;
+
     /** True while the writer cannot write (the database is away): records are dropped at once instead of waiting. */
     private volatile boolean degraded;
     private volatile boolean closed;
@@ -120,6 +132,7 @@ public final class Writer {
         this.ownerId = ownerId;
         this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.lostEndsCapacity = Math.max(capacity, LOST_ENDS_MIN);
         this.batchSize = batchSize;
         this.maxBlockNanos = maxBlock.toNanos();
         this.lingerNanos = linger.toNanos();
@@ -136,6 +149,7 @@ public final class Writer {
     }
 
     /** Queues {@code event}; waits while the queue is full, up to the bound; past it, counts it lost. */
+    @Override
     public void offer(Event event) {
         recorded.increment();
         if (stopped) {
@@ -165,12 +179,60 @@ public final class Writer {
                 }
             }
         }
+        if (keepEnd(event)) {
+            return;
+        }
         lose(1, "the queue of " + (queue.remainingCapacity() + queue.size()) + " records is full"
                 + (lastError != null ? " (last write error: " + lastError + ")" : ""));
     }
 
+    /** Keeps {@code event} aside when it ends a run (see {@link #lostEnds}); false if it does not, or there is no room. */
+    private boolean keepEnd(Event event) {
+        if (!(event instanceof Event.RunEvent r) || r.change() == null || !r.state().isTerminal() || closed) {
+            return false;
+        }
+        if (lostEnds.size() >= lostEndsCapacity && !lostEnds.containsKey(r.id())) {
+            return false;
+        }
+        Event.RunEvent before = lostEnds.put(r.id(), r);
+        if (before != null) {
+            lose(1, "a run ended twice while its records could not be queued"); // the earlier end is replaced
+        }
+        return true;
+    }
+
+    /**
+     * Adds the kept ends of runs to {@code batch} once the queue is empty (so every record queued before them is in
+     * this batch or an earlier one).
+     */
+    private void addLostEnds(List<Event> batch) {
+        if (lostEnds.isEmpty() || !queue.isEmpty()) {
+            return;
+        }
+        for (var it = lostEnds.values().iterator(); it.hasNext(); ) {
+            Event.RunEvent end = it.next();
+            it.remove();
+            int flushAt = firstFlush(batch);
+            if (flushAt >= 0) {
+                batch.add(flushAt, end); // written before a flush that waits for it
+            } else {
+                batch.add(end);
+            }
+        }
+    }
+
+    private static int firstFlush(List<Event> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof Event.FlushEvent) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** A recorder call failed before reaching the queue (a run whose accessors threw). */
-    void recorderFailed(RuntimeException e) {
+    @Override
+    public void recorderFailed(RuntimeException e) {
         if (recorderFailures.getAndIncrement() == 0) {
             LOG.warn("the run history could not take a snapshot of a run; that record is lost", e);
         }
@@ -244,6 +306,8 @@ public final class Writer {
             }
         }
         queue.clear();
+        left += lostEnds.size();
+        lostEnds.clear();
         if (left > 0) {
             lose(left, "the history was closed before they were written");
         }
@@ -258,7 +322,7 @@ public final class Writer {
 
     /** Records waiting to be written: in the queue, and taken from it but not yet written (a batch retried meanwhile). */
     private int queued() {
-        return (int) Math.min(Integer.MAX_VALUE, queue.size() + Math.max(0, inFlight.get()));
+        return (int) Math.min(Integer.MAX_VALUE, queue.size() + Math.max(0, inFlight.get()) + lostEnds.size());
     }
 
     /**
@@ -270,15 +334,18 @@ public final class Writer {
         while (!stopNow) {
             Rows rows = null;
             try {
-                Event first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
+                Event first = queue.poll(lostEnds.isEmpty() ? 1_000 : 50, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, batchSize - 1);
+                    if (batch.size() < batchSize / 8 && lingerNanos > 0 && !closed && !hasFlush(batch)) {
+                        TimeUnit.NANOSECONDS.sleep(lingerNanos);
+                        queue.drainTo(batch, batchSize - batch.size());
+                    }
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
-                if (batch.size() < batchSize / 8 && lingerNanos > 0 && !closed && !hasFlush(batch)) {
-                    TimeUnit.NANOSECONDS.sleep(lingerNanos);
-                    queue.drainTo(batch, batchSize - batch.size());
+                addLostEnds(batch);
+                if (batch.isEmpty()) {
+                    continue;
                 }
                 try {
                     rows = prepare(batch);

@@ -45,6 +45,11 @@ final class Auth {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
 
+    /** The keys (and their database's connections). */
+    KeyStore keys() {
+        return keys;
+    }
+
     Auth(KeyStore keys, boolean loopback, boolean requireKeys, Duration timeout, int attemptsPerMinute, boolean secureCookies,
             Clock clock) {
         this.secureCookies = secureCookies;

@@ -40,7 +40,8 @@ import org.sqlite.SQLiteDataSource;
  * API keys in the history's database: table {@code sluice_api_keys}, migrated by Flyway with its own
  * history table so the run history's migrations stay independent. Keys are looked up by their id and
  * compared by SHA-256 hash (they are 256-bit random values, so a slow password hash would add nothing);
- * answers are cached for {@link #CACHE_MILLIS}.
+ * answers are cached for {@link #CACHE_MILLIS} by the server's clock (so a key revoked elsewhere stops working here
+ * within that time).
  */
 public final class KeyStore implements AutoCloseable {
     /** Flyway's table of the server's applied migrations. */
@@ -180,6 +181,11 @@ public final class KeyStore implements AutoCloseable {
         return source;
     }
 
+    /** The database these keys are in. */
+    public HistoryDatabase config() {
+        return config;
+    }
+
     /** The database, for messages. */
     public String description() {
         return config.sqliteFile().map(Path::toString).orElse(config.redactedUrl());
@@ -221,7 +227,7 @@ public final class KeyStore implements AutoCloseable {
             throw failure("create API key '" + name + "'", e);
         }
         anyActive = true;
-        anyActiveAt = System.nanoTime();
+        anyActiveAt = clock.millis();
         LOG.info("API key '{}' (id {}, role {}) created", name, id, role.id());
         return new NewApiKey(new ApiKey(id, name, role, Instant.ofEpochMilli(now.toEpochMilli()), null), Secret.of(token));
     }
@@ -277,9 +283,9 @@ public final class KeyStore implements AutoCloseable {
             return Optional.empty();
         }
         String hash = hash(token.strip());
-        long now = System.nanoTime();
+        long now = clock.millis();
         Cached cached = cache.get(hash);
-        if (cached != null && now - cached.at() < CACHE_MILLIS * 1_000_000L) {
+        if (cached != null && fresh(cached.at(), now)) {
             return Optional.ofNullable(cached.key());
         }
         ApiKey found = null;
@@ -309,9 +315,9 @@ public final class KeyStore implements AutoCloseable {
 
     /** Whether the key with id {@code id} exists and is not revoked (cached like keys). */
     public boolean isActive(String id) {
-        long now = System.nanoTime();
+        long now = clock.millis();
         Cached cached = cache.get("id:" + id);
-        if (cached != null && now - cached.at() < CACHE_MILLIS * 1_000_000L) {
+        if (cached != null && fresh(cached.at(), now)) {
             return cached.key() != null;
         }
         ApiKey found = null;
@@ -333,10 +339,15 @@ public final class KeyStore implements AutoCloseable {
 
     /** Whether any key is active (cached like keys). */
     public boolean anyActive() {
-        long now = System.nanoTime();
-        if (anyActiveAt != Long.MIN_VALUE && now - anyActiveAt < CACHE_MILLIS * 1_000_000L) {
+        if (fresh(anyActiveAt, clock.millis())) {
             return anyActive;
         }
+        return anyActiveNow();
+    }
+
+    /** Whether any key is active, read from the database now (and cached). */
+    public boolean anyActiveNow() {
+        long now = clock.millis();
         try (Connection c = connection();
                 PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where revoked_at is null");
                 ResultSet rs = ps.executeQuery()) {
@@ -346,6 +357,14 @@ public final class KeyStore implements AutoCloseable {
         }
         anyActiveAt = now;
         return anyActive;
+    }
+
+    /**
+     * Whether an answer cached at {@code at} (the server's clock, in milliseconds) still holds at {@code now}: for
+     * {@link #CACHE_MILLIS}, and never when the clock went back before it.
+     */
+    private static boolean fresh(long at, long now) {
+        return at != Long.MIN_VALUE && now >= at && now - at < CACHE_MILLIS;
     }
 
     private Connection connection() throws SQLException {

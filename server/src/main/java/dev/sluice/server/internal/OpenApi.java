@@ -230,6 +230,9 @@ final class OpenApi {
                 .putObject("workers").put("type", "array").putObject("items").put("$ref", "#/components/schemas/Worker");
         schemas.putObject("Me").put("type", "object").putObject("properties").<ObjectNode>set("name", type("string"))
                 .<ObjectNode>set("role", type("string")).set("open", type("boolean"));
+        ObjectNode health = schemas.putObject("Health").put("type", "object");
+        health.set("required", m.createArrayNode().add("status"));
+        health.putObject("properties").putObject("status").put("type", "string").putArray("enum").add("ok");
         return doc;
     }
 

@@ -21,9 +21,12 @@ final class SessionRoutes {
     private final Auth auth;
     private final Map<String, byte[]> staticFiles = new ConcurrentHashMap<>();
 
-    SessionRoutes(Web web, Auth auth) {
+    private final dev.sluice.history.History history;
+
+    SessionRoutes(Web web, Auth auth, dev.sluice.history.History history) {
         this.web = web;
         this.auth = auth;
+        this.history = history;
     }
 
     void register(io.javalin.config.RoutesConfig r) {
@@ -33,7 +36,19 @@ final class SessionRoutes {
         web.route(r, "POST", "/login", null, false, "Logs in with an API key: a session cookie", List.of(), "", this::login);
         web.route(r, "POST", "/logout", null, false, "Ends the session", List.of(), "", this::logout);
         web.route(r, "GET", "/api/openapi.json", null, true, "This document", List.of(), "", this::openApi);
+        web.route(r, "GET", "/api/health", null, true, "Whether the server can answer from its database: 200, or 503 saying"
+                + " why", List.of(), "Health", this::health);
         web.route(r, "GET", "/api/me", Role.VIEWER, true, "Who is asking, with what role", List.of(), "Me", this::me);
+    }
+
+    /**
+     * 200 {@code {"status": "ok"}} when the database answers a read of the runs and of the keys (a corrupted file
+     * fails them); a 503 otherwise, from {@link Web}'s answer to a database failure (a file gone is refused before).
+     */
+    private void health(Context ctx, @Nullable Principal who) {
+        history.flowRuns(dev.sluice.history.FlowRunQuery.all().limit(1));
+        auth.keys().anyActiveNow();
+        Web.json(ctx, Json.MAPPER.createObjectNode().put("status", "ok"));
     }
 
     private void staticFile(Context ctx, @Nullable Principal who) {

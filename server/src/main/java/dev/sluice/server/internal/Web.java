@@ -33,12 +33,19 @@ final class Web {
     private final Auth auth;
     private final TemplateEngine templates;
     private final HostCheck hosts;
+    private final FileGuard file;
     private final List<RouteDef> routes = new ArrayList<>();
 
-    Web(Auth auth, TemplateEngine templates, HostCheck hosts) {
+    Web(Auth auth, TemplateEngine templates, HostCheck hosts, FileGuard file) {
         this.auth = auth;
         this.templates = templates;
         this.hosts = hosts;
+        this.file = file;
+    }
+
+    /** Why the database file cannot be used now (deleted or replaced under the server), or null. */
+    @Nullable String fileProblem() {
+        return file.problem();
     }
 
     List<RouteDef> routes() {
@@ -85,6 +92,11 @@ final class Web {
             String wrongHost = hosts.refusal(ctx);
             if (wrongHost != null) {
                 error(ctx, 403, "Forbidden", wrongHost);
+                return;
+            }
+            String gone = ctx.path().startsWith("/static/") ? null : file.problem();
+            if (gone != null) {
+                error(ctx, 503, "Database file gone", gone); // before any key is looked up in the file left behind
                 return;
             }
             Principal who = auth.principal(ctx).orElse(null);
@@ -150,6 +162,13 @@ final class Web {
             error(ctx, 400, "Bad request", Secret.mask(e.getMessage()));
         } catch (HistoryException | ServerException | dev.sluice.scheduler.SchedulerDatabaseException e) {
             LOG.warn("database unavailable: {}", Secret.mask(e.getMessage()));
+            if (corrupted(e)) {
+                // no use trying again in a moment: say what is wrong (the log names the file)
+                error(ctx, 503, "Database corrupted", "the server's database file is corrupted (SQLite answers that the"
+                        + " database disk image is malformed); restore it from a backup, or move it away and restart the"
+                        + " server (a new, empty one is made)");
+                return;
+            }
             ctx.header("Retry-After", "5");
             error(ctx, 503, "Database unavailable", "the database cannot be reached just now; try again in a moment");
         } catch (Exception e) {
@@ -161,6 +180,17 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** Whether {@code e} says the SQLite file is corrupted or no database. */
+    static boolean corrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("is corrupted or not a SQLite")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every {@code %} of {@code query} starts an escape of two hex digits. */

@@ -38,10 +38,11 @@ public final class WebApp {
                 settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock());
         TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html, WebApp.class.getClassLoader(),
                 "dev.sluice.server.internal.templates");
-        this.web = new Web(auth, templates, new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts()));
+        this.web = new Web(auth, templates, new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts()),
+                new FileGuard(settings.keys().config().sqliteFile().orElse(null)));
         RunParameters parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(settings.history(), parameters);
-        SessionRoutes session = new SessionRoutes(web, auth);
+        SessionRoutes session = new SessionRoutes(web, auth, settings.history());
         RunRoutes runs = new RunRoutes(web, settings, parameters, streams, templates);
         DeploymentRoutes deployments = new DeploymentRoutes(web, settings);
         WorkerRoutes workers = new WorkerRoutes(web, settings);

@@ -1,0 +1,44 @@
+package dev.sluice.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.Flow;
+import dev.sluice.SluiceRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queries of a history whose SQLite file was deleted or replaced: a clear error, not the runs of the unlinked file. */
+class FileGoneTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void queriesOfADeletedOrReplacedFileSaySoInsteadOfAnsweringFromTheOldFile() throws Exception {
+        Path file = dir.resolve("gone.db");
+        Path other = dir.resolve("other.db");
+        History.open(HistoryDatabase.sqlite(other)).close();
+        try (History history = History.open(HistoryDatabase.sqlite(file));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            String id = runtime.runForState(Flow.of("doomed", (Integer n) -> n), 1).id();
+            assertThat(history.flush()).isTrue();
+            assertThat(history.flowRun(id)).isPresent();
+
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                Files.deleteIfExists(dir.resolve("gone.db" + suffix));
+            }
+            assertThatThrownBy(() -> history.flowRun(id)).isInstanceOf(HistoryUnavailableException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("was deleted");
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(HistoryUnavailableException.class);
+            assertThatThrownBy(() -> history.hasCompleted("doomed", Duration.ofDays(1)))
+                    .isInstanceOf(HistoryUnavailableException.class);
+
+            Files.copy(other, file);
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(HistoryUnavailableException.class)
+                    .hasMessageContaining("replaced");
+        }
+    }
+}
