@@ -439,7 +439,8 @@ class ServerIT {
 
     @Test
     void aPageOfRunsIsReadOnceForIdenticalRequestsWithinTheListCache() throws Exception {
-        try (SluiceServer cached = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
+        SessionClockIT.MovableClock clock = new SessionClockIT.MovableClock();
+        try (SluiceServer cached = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false).clock(clock)
                         .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ofSeconds(30)).build());
                 SluiceServer fresh = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false)
                         .history(f.history, f.database).blockStore(f.blocks).listCache(Duration.ZERO).build());
@@ -453,6 +454,29 @@ class ServerIT {
             assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c.resolve("/api/runs?flow=cache-probe&limit=5"))).body())
                     .get("items")).as("other filters are another question").hasSize(1);
             assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(n)).body()).get("items")).hasSize(1);
+            clock.advance(Duration.ofSeconds(29));
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).as("29 s by the server's clock")
+                    .isEmpty();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(JSON.readTree(f.send(HttpRequest.newBuilder(c)).body()).get("items")).as("30 s by the server's clock")
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void theActivityChartIsReadAgainAfterFifteenSecondsOfTheServersClock() throws Exception {
+        SessionClockIT.MovableClock clock = new SessionClockIT.MovableClock();
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).printUrl(false).clock(clock)
+                        .history(f.history, f.database).blockStore(f.blocks).build());
+                SluiceRuntime runtime = SluiceRuntime.builder().home(f.dir).clock(clock).withoutExtensions()
+                        .recorder(f.history.recorder()).build()) {
+            java.net.URI chart = server.url().resolve("/runs/activity.svg?window=24h&flow=chart-probe");
+            String before = f.send(HttpRequest.newBuilder(chart)).body();
+            runtime.run(Flow.of("chart-probe", (Integer x) -> x), 1);
+            assertThat(f.history.flush()).isTrue();
+            assertThat(f.send(HttpRequest.newBuilder(chart)).body()).as("within 15 s").isEqualTo(before);
+            clock.advance(Duration.ofSeconds(15));
+            assertThat(f.send(HttpRequest.newBuilder(chart)).body()).as("15 s later by the server's clock").isNotEqualTo(before);
         }
     }
 

@@ -107,14 +107,25 @@ final class RunRoutes {
         }
     }
 
+    /** Now by the server's clock, in nanoseconds since the epoch: the caches' times, so tests move them with the clock. */
+    private long now() {
+        Instant now = settings.clock().instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Whether a value read at {@code at} still answers at {@code now}: not once the clock went back before it. */
+    private static boolean fresh(long at, long now, long ttlNanos) {
+        return now >= at && now - at < ttlNanos;
+    }
+
     private RunsData runsData(Context ctx, RunFilter filter) {
         long ttl = settings.listCache().toNanos();
         // the query string as sent: requests that ask the same in another order are read once each
         String key = ctx.queryString() == null ? "" : ctx.queryString();
-        long now = System.nanoTime();
+        long now = now();
         if (ttl > 0) {
             RunsData cached = runsCache.get(key);
-            if (cached != null && now - cached.at < ttl) {
+            if (cached != null && fresh(cached.at, now, ttl)) {
                 return cached;
             }
         }
@@ -175,10 +186,10 @@ final class RunRoutes {
     }
 
     private Counts counts(RunFilter filter, Window w) {
-        long now = System.nanoTime();
+        long now = now();
         String key = w.label() + filter.chartQueryString();
         Counts cached = chartCache.get(key);
-        if (cached != null && now - cached.at() < CHART_CACHE_MILLIS * 1_000_000L) {
+        if (cached != null && fresh(cached.at(), now, CHART_CACHE_MILLIS * 1_000_000L)) {
             return cached;
         }
         Instant end = settings.clock().instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
