@@ -98,6 +98,13 @@ public final class WorkerEngine implements AutoCloseable {
     private volatile boolean stopping;
     private long ticks;
     /**
+     * When this worker's heartbeat reached the database again after failing (null while it fails): a worker that
+     * could not reach the database itself judges no other worker dead until a whole dead-worker period
+     * ({@code heartbeat × missedHeartbeats}) after it is back, so that the others, cut off by the same outage, have
+     * heartbeat again by then.
+     */
+    private volatile @Nullable Instant databaseBackAt = Instant.EPOCH;
+    /**
      * Stops the worker gracefully when the JVM stops (SIGTERM, Ctrl-C) without {@link #close()}: its runs get
      * the grace period, and its history is closed only after them, so their ends are recorded.
      */
@@ -599,7 +606,7 @@ public final class WorkerEngine implements AutoCloseable {
         Instant end = settings.clock().instant();
         if (stopping && !active.cancelled() && status == RunStatus.CANCELLED) {
             // interrupted because this worker stops: hand the run back for another worker (or this one's restart)
-            store.handBack(run.id());
+            untilWritten("hand back run " + run.id(), () -> store.handBack(run.id()));
             LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
             return rescheduleAt(end);
         }
@@ -609,8 +616,52 @@ public final class WorkerEngine implements AutoCloseable {
                 message = "cancelled";
             }
         }
-        store.finish(run.id(), status, message, flowRun == null ? null : flowRun.id(), end);
+        RunStatus ended = status;
+        String why = message;
+        String flowRunId = flowRun == null ? null : flowRun.id();
+        untilWritten("record the end of run " + run.id(), () -> store.finish(run.id(), ended, why, flowRunId, end));
         return REMOVE;
+    }
+
+    /** A write to the scheduler's tables. */
+    private interface Write {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Does {@code write}, trying again while the database is away (a restart, a fail-over), so that how a run ended
+     * is not lost to an outage: meanwhile the run's execution is still this worker's, heartbeat once the database is
+     * back, so no other worker takes the run for crashed. Gives up on an error that is not transient, or when this
+     * thread is interrupted (the worker stops and its grace period is over).
+     */
+    private void untilWritten(String what, Write write) throws SQLException {
+        long backoff = 100;
+        int attempt = 0;
+        while (true) {
+            try {
+                write.run();
+                if (attempt > 0) {
+                    LOG.info("worker {}: could {} after {} attempt(s)", name, what, attempt + 1);
+                }
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!Dialect.isTransient(e)) {
+                    throw e;
+                }
+                attempt++;
+                if (attempt == 1 || attempt % 30 == 0) {
+                    LOG.warn("worker {}: cannot {} ({}); trying again until the database is back", name, what,
+                            Sql.rootMessage(e));
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 2_000);
+            }
+        }
     }
 
     private static RunStatus status(State state) {
@@ -629,6 +680,13 @@ public final class WorkerEngine implements AutoCloseable {
      * started is run again.
      */
     private void deadExecution(Deployment d, String runId, Runnable revive, Runnable remove) {
+        if (!mayJudgeOthersDead()) {
+            // this worker was cut off from the database itself a moment ago: so, likely, was the run's worker, which
+            // goes on; left alone, the execution is judged again at db-scheduler's next look (after a beat, if alive)
+            LOG.debug("worker {}: run {} looks dead, but this worker itself reached the database again only at {};"
+                    + " judged later", name, runId, databaseBackAt);
+            return;
+        }
         try {
             DeploymentRun run = store.run(runId).orElse(null);
             int retries = d.flow().retryPolicy().maxRetries();
@@ -715,7 +773,16 @@ public final class WorkerEngine implements AutoCloseable {
         }
         try {
             Instant now = settings.clock().instant();
-            store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
+            try {
+                store.heartbeat(id, now, now.plus(deadAfter()));
+            } catch (SQLException | RuntimeException e) {
+                databaseBackAt = null;
+                throw e;
+            }
+            if (databaseBackAt == null) {
+                databaseBackAt = settings.clock().instant();
+                LOG.info("worker {}: the database answers again", name);
+            }
             if (!control.active().isEmpty()) {
                 for (String runId : store.cancelRequested(id)) {
                     if (control.cancel(runId)) {
@@ -726,6 +793,20 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("worker {}: heartbeat failed: {}", name, e.toString());
         }
+    }
+
+    /** How long after its last heartbeat a worker, its executions and its leases are dead. */
+    private Duration deadAfter() {
+        return settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()));
+    }
+
+    /**
+     * Whether this worker can judge other workers dead now: not while its own heartbeat fails, nor within a
+     * dead-worker period after it came back (the others' heartbeats failed in the same outage).
+     */
+    private boolean mayJudgeOthersDead() {
+        Instant back = databaseBackAt;
+        return back != null && !settings.clock().instant().isBefore(back.plus(deadAfter()));
     }
 
     /** Interrupts the runs of this worker whose cancel was asked for. */
