@@ -797,35 +797,56 @@ public final class Store {
     /** Ends run {@code id} with {@code status} (if it is not finished yet) and frees its leases. */
     public void finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now)
             throws SQLException {
-        inTransaction(c -> {
+        finish(id, status, message, flowRunId, now, null);
+    }
+
+    /**
+     * Ends run {@code id} with {@code status} if it is not finished yet and, when {@code worker} is not null, still
+     * runs on that worker, and then frees its leases: a worker taken for dead whose run was run again elsewhere
+     * (its retry policy) neither ends the new attempt nor frees its leases.
+     *
+     * @return whether the run was ended by this call
+     */
+    public boolean finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now,
+            @Nullable String worker) throws SQLException {
+        return inTransaction(c -> {
             // a run the overlap policy cancelled keeps the message naming the policy
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = ?, message = case"
                     + " when cancel_requested = " + CANCEL_BY_OVERLAP + " and ? = 'CANCELLED' and message is not null"
                     + " then message else ? end, flow_run_id = coalesce(?, flow_run_id), ended_at = ? where id = ?"
-                    + " and state in " + ACTIVE)) {
+                    + " and state in " + ACTIVE + (worker == null ? "" : " and worker_id = ?"))) {
                 ps.setString(1, status.name());
                 ps.setString(2, status.name());
                 Sql.setString(ps, 3, message == null ? null : message.length() > 2000 ? message.substring(0, 2000) : message);
                 Sql.setString(ps, 4, flowRunId);
                 ps.setLong(5, Sql.micros(now));
                 ps.setString(6, id);
-                ps.executeUpdate();
+                if (worker != null) {
+                    ps.setString(7, worker);
+                }
+                if (ps.executeUpdate() == 0 && worker != null) {
+                    return false; // ended already, or run again on another worker: its leases are that worker's
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return true;
         });
     }
 
     /** Puts a RUNNING run back to SCHEDULED (its worker stops before it ran to the end) and frees its leases. */
-    public void handBack(String id) throws SQLException {
+    public void handBack(String id, String worker) throws SQLException {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
-                    + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'")) {
+                    + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'"
+                    + " and worker_id = ?")) {
                 ps.setString(1, id);
-                ps.executeUpdate();
+                ps.setString(2, worker);
+                if (ps.executeUpdate() == 0) {
+                    return null; // not this worker's any more: nothing of it to free
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
@@ -839,24 +860,25 @@ public final class Store {
      * Puts a RUNNING run whose worker died back to SCHEDULED (the flow's retry policy allows another
      * attempt), counting the crash and freeing its leases.
      *
-     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING
+     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING on {@code deadWorker}
      */
-    public int crashRetry(String id, String message) throws SQLException {
+    public int crashRetry(String id, String deadWorker, String message) throws SQLException {
         return inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
                     + " worker_id = null, started_at = null, flow_run_id = null, crashes = crashes + 1, message = ?"
-                    + " where id = ? and state = 'RUNNING'")) {
+                    + " where id = ? and state = 'RUNNING' and worker_id = ?")) {
                 ps.setString(1, message);
                 ps.setString(2, id);
+                ps.setString(3, deadWorker);
                 n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                return 0; // judged by another worker first, and maybe running again already: its leases stay
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
-            }
-            if (n == 0) {
-                return 0;
             }
             try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
                 ps.setString(1, id);

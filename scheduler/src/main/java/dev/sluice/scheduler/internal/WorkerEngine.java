@@ -606,7 +606,7 @@ public final class WorkerEngine implements AutoCloseable {
         Instant end = settings.clock().instant();
         if (stopping && !active.cancelled() && status == RunStatus.CANCELLED) {
             // interrupted because this worker stops: hand the run back for another worker (or this one's restart)
-            untilWritten("hand back run " + run.id(), () -> store.handBack(run.id()));
+            untilWritten("hand back run " + run.id(), () -> store.handBack(run.id(), id));
             LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
             return rescheduleAt(end);
         }
@@ -619,7 +619,14 @@ public final class WorkerEngine implements AutoCloseable {
         RunStatus ended = status;
         String why = message;
         String flowRunId = flowRun == null ? null : flowRun.id();
-        untilWritten("record the end of run " + run.id(), () -> store.finish(run.id(), ended, why, flowRunId, end));
+        boolean[] recorded = new boolean[1];
+        untilWritten("record the end of run " + run.id(), () -> recorded[0] = store.finish(run.id(), ended, why, flowRunId,
+                end, id));
+        if (!recorded[0]) {
+            // taken for dead meanwhile (a long pause, an outage): the run was marked CRASHED or is run again elsewhere
+            LOG.warn("worker {}: run {} of deployment '{}' ended {} here, but meanwhile it was taken for crashed or run"
+                    + " again by another worker; this end is not recorded", name, run.id(), d.name(), ended);
+        }
         return REMOVE;
     }
 
@@ -691,14 +698,17 @@ public final class WorkerEngine implements AutoCloseable {
             DeploymentRun run = store.run(runId).orElse(null);
             int retries = d.flow().retryPolicy().maxRetries();
             if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
-                int crashes = store.crashRetry(runId, "its worker (" + run.workerId() + ") died while running it; run again"
-                        + " under the flow's retry policy");
+                int crashes = store.crashRetry(runId, Objects.requireNonNull(run.workerId()), "its worker ("
+                        + run.workerId() + ") died while running it; run again under the flow's retry policy");
+                if (crashes == 0) {
+                    return; // another worker judged it first
+                }
                 LOG.warn("worker {}: run {} of deployment '{}' runs again: its worker {} is gone (crash {} of at most {})",
                         name, runId, run.deployment(), run.workerId(), crashes, retries);
                 revive.run();
             } else if (run != null && run.status() == RunStatus.RUNNING) {
                 store.finish(runId, RunStatus.CRASHED, "the worker running it (" + run.workerId() + ") stopped"
-                        + " heartbeating", null, settings.clock().instant());
+                        + " heartbeating", null, settings.clock().instant(), run.workerId());
                 LOG.warn("worker {}: run {} of deployment '{}' marked CRASHED: its worker {} is gone", name, runId,
                         run.deployment(), run.workerId());
                 remove.run();
