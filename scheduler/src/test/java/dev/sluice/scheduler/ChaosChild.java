@@ -26,10 +26,15 @@ public final class ChaosChild {
     }
 
     static void mark() {
+        mark("start");
+    }
+
+    /** Appends {@code <run-id> <worker> <what> <epoch-millis>}: one short write, whole on a local file. */
+    static synchronized void mark(String what) {
         String run = DeploymentRun.current().map(DeploymentRun::id).orElse("direct");
         try {
-            Files.writeString(marks, run + " " + worker + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            Files.writeString(marks, run + " " + worker + " " + what + " " + System.currentTimeMillis() + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -56,6 +61,17 @@ public final class ChaosChild {
         return "ok";
     });
 
+    /** Marks its start and its end, 300 ms apart. */
+    static final Flow0<String> HELD = Flow.of("held-briefly", () -> {
+        mark("start");
+        try {
+            Thread.sleep(300);
+        } finally {
+            mark("end");
+        }
+        return "held";
+    });
+
     static Deployment[] deployments() {
         return new Deployment[] {
             Deployment.of(STEADY),
@@ -63,6 +79,9 @@ public final class ChaosChild {
             Deployment.of(MARKED),
             Deployment.of(MARKED).withName("every-second").withSchedules(Schedule.interval(Duration.ofSeconds(1)))
                     .withCatchUp(CatchUp.ALL, Duration.ofMinutes(5)),
+            Deployment.of(HELD).withName("limited").withConcurrencyLimit(2),
+            Deployment.of(HELD).withName("gpu-a").withTags("gpu"),
+            Deployment.of(HELD).withName("gpu-b").withTags("gpu"),
         };
     }
 
@@ -72,7 +91,7 @@ public final class ChaosChild {
         marks = Path.of(args[3]);
         System.out.println("STARTING=" + args[2]);
         Sluice.serve(Worker.builder(db).name(args[2]).deployments(deployments()).threads(4)
-                .heartbeat(Duration.ofSeconds(1), 4).stopGrace(Duration.ofSeconds(3)));
+                .heartbeat(Duration.ofSeconds(1), 4).tagConcurrencyLimit("gpu", 3).stopGrace(Duration.ofSeconds(3)));
         System.out.println("STOPPED=" + args[2]);
     }
 }

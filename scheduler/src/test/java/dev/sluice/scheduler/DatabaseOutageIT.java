@@ -58,7 +58,8 @@ class DatabaseOutageIT {
         Map<String, Integer> out = new HashMap<>();
         if (Files.exists(marks)) {
             try (Stream<String> lines = Files.lines(marks)) {
-                lines.filter(l -> !l.isBlank()).forEach(l -> out.merge(l.split(" ")[0], 1, Integer::sum));
+                lines.map(l -> l.split(" ")).filter(p -> p.length >= 3 && p[2].equals("start"))
+                        .forEach(p -> out.merge(p[0], 1, Integer::sum));
             }
         }
         return out;
