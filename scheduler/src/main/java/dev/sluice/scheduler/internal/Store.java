@@ -836,23 +836,28 @@ public final class Store {
         });
     }
 
-    /** Puts a RUNNING run back to SCHEDULED (its worker stops before it ran to the end) and frees its leases. */
-    public void handBack(String id, String worker) throws SQLException {
-        inTransaction(c -> {
+    /**
+     * Puts a RUNNING run of {@code worker} back to SCHEDULED (its worker stops before it ran to the end) and frees its
+     * leases, unless its cancel was asked for: a claim never takes such a run, so it would wait forever.
+     *
+     * @return whether it was handed back
+     */
+    public boolean handBack(String id, String worker) throws SQLException {
+        return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
                     + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'"
-                    + " and worker_id = ?")) {
+                    + " and worker_id = ? and cancel_requested = 0")) {
                 ps.setString(1, id);
                 ps.setString(2, worker);
                 if (ps.executeUpdate() == 0) {
-                    return null; // not this worker's any more: nothing of it to free
+                    return false; // its cancel was asked for (a run no claim would take again), or not this worker's any more
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return true;
         });
     }
 
@@ -867,7 +872,7 @@ public final class Store {
             int n;
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
                     + " worker_id = null, started_at = null, flow_run_id = null, crashes = crashes + 1, message = ?"
-                    + " where id = ? and state = 'RUNNING' and worker_id = ?")) {
+                    + " where id = ? and state = 'RUNNING' and worker_id = ? and cancel_requested = 0")) {
                 ps.setString(1, message);
                 ps.setString(2, id);
                 ps.setString(3, deadWorker);

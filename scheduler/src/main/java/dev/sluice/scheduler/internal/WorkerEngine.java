@@ -605,10 +605,17 @@ public final class WorkerEngine implements AutoCloseable {
         }
         Instant end = settings.clock().instant();
         if (stopping && !active.cancelled() && status == RunStatus.CANCELLED) {
-            // interrupted because this worker stops: hand the run back for another worker (or this one's restart)
-            untilWritten("hand back run " + run.id(), () -> store.handBack(run.id(), id));
-            LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
-            return rescheduleAt(end);
+            // interrupted because this worker stops: hand the run back for another worker (or this one's restart),
+            // unless its cancel was asked for meanwhile (then it ends CANCELLED below)
+            boolean[] handedBack = new boolean[1];
+            untilWritten("hand back run " + run.id(), () -> handedBack[0] = store.handBack(run.id(), id));
+            if (handedBack[0]) {
+                LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
+                return rescheduleAt(end);
+            }
+            if (message == null) {
+                message = "cancelled";
+            }
         }
         if (active.cancelled() && status != RunStatus.COMPLETED) {
             status = RunStatus.CANCELLED;
@@ -697,7 +704,14 @@ public final class WorkerEngine implements AutoCloseable {
         try {
             DeploymentRun run = store.run(runId).orElse(null);
             int retries = d.flow().retryPolicy().maxRetries();
-            if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
+            if (run != null && run.status() == RunStatus.RUNNING && run.cancelRequested()) {
+                // its cancel was asked for: not run again (a claim would never take it), and not a crash to report
+                store.finish(runId, RunStatus.CANCELLED, "cancelled; the worker running it (" + run.workerId() + ")"
+                        + " stopped heartbeating before it stopped the run", null, settings.clock().instant(), run.workerId());
+                LOG.warn("worker {}: run {} of deployment '{}' marked CANCELLED: its cancel was asked for and its worker {}"
+                        + " is gone", name, runId, run.deployment(), run.workerId());
+                remove.run();
+            } else if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
                 int crashes = store.crashRetry(runId, Objects.requireNonNull(run.workerId()), "its worker ("
                         + run.workerId() + ") died while running it; run again under the flow's retry policy");
                 if (crashes == 0) {
