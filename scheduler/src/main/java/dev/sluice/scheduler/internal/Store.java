@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -622,7 +623,44 @@ public final class Store {
      */
     public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
             Instant leaseExpiry, Overlap overlap, Instant scheduled) throws SQLException {
+        return claim(id, deployment, worker, now, grace, limits, leaseExpiry, overlap, scheduled, Holders.NONE);
+    }
+
+    /**
+     * The holders of leases as the claiming worker sees them: those it saw heartbeat within the dead-worker period and
+     * those it saw stop heartbeating, each by its own clock. A lease of a live holder counts whatever its expiry says,
+     * one of a dead holder does not, and one of any other holder counts until its expiry: so workers whose clocks
+     * disagree by more than the dead-worker period still count each other's leases.
+     */
+    public record Holders(Set<String> live, Set<String> dead) {
+        /** No holder known: every lease counts until its expiry. */
+        public static final Holders NONE = new Holders(Set.of(), Set.of());
+
+        /** Copies the sets. */
+        public Holders {
+            live = Set.copyOf(live);
+            dead = Set.copyOf(dead);
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /** As {@link #claim(String, String, String, Instant, Duration, List, Instant, Overlap, Instant)}, leases counted by {@code holders}. */
+    public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
+            Instant leaseExpiry, Overlap overlap, Instant scheduled, Holders holders) throws SQLException {
         long t = Sql.micros(now);
+        List<String> live = List.copyOf(holders.live());
+        List<String> dead = List.copyOf(holders.dead());
+        String counted = "expires_at > ?";
+        if (!dead.isEmpty()) {
+            counted = "(" + counted + " and worker_id not in (" + placeholders(dead.size()) + "))";
+        }
+        if (!live.isEmpty()) {
+            counted = "(" + counted + " or worker_id in (" + placeholders(live.size()) + "))";
+        }
+        String countSql = "select count(*) from sluice_lease where lease_key = ? and " + counted;
         Work<Claim> work = c -> {
             if (postgres && (!limits.isEmpty() || overlap != Overlap.ALLOW)) {
                 try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
@@ -647,11 +685,17 @@ public final class Store {
                         }
                     }
                 }
-                try (PreparedStatement count = c.prepareStatement("select count(*) from sluice_lease where lease_key = ?"
-                        + " and expires_at > ?")) {
+                try (PreparedStatement count = c.prepareStatement(countSql)) {
                     for (Limit l : limits) {
-                        count.setString(1, l.key());
-                        count.setLong(2, t);
+                        int i = 1;
+                        count.setString(i++, l.key());
+                        count.setLong(i++, t);
+                        for (String w : dead) {
+                            count.setString(i++, w);
+                        }
+                        for (String w : live) {
+                            count.setString(i++, w);
+                        }
                         try (ResultSet rs = count.executeQuery()) {
                             rs.next();
                             if (rs.getLong(1) >= l.limit()) {
@@ -1170,6 +1214,20 @@ public final class Store {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /** The last heartbeat, as each one's clock wrote it, of every worker not marked stopped, by worker id. */
+    public Map<String, Long> workerHeartbeats() throws SQLException {
+        return read(c -> {
+            Map<String, Long> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, heartbeat_at from sluice_worker where stopped_at is null");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
         });
     }
 

@@ -105,6 +105,18 @@ public final class WorkerEngine implements AutoCloseable {
      */
     private volatile @Nullable Instant databaseBackAt = Instant.EPOCH;
     /**
+     * The other workers' heartbeats as this worker saw them change, by this worker's clock: a worker is judged by
+     * whether its heartbeat moves, not by comparing the time it wrote with this clock, so JVMs whose clocks disagree
+     * (by more than the dead-worker period) do not take each other for dead.
+     */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** The runs this worker's threads run now, from their claim until their end is written. */
+    private final Set<String> own = ConcurrentHashMap.newKeySet();
+
+    /** A worker's heartbeat as it wrote it, and when (by this worker's clock) it was first seen with that value. */
+    private record Seen(long heartbeat, Instant since) {
+    }
+    /**
      * Stops the worker gracefully when the JVM stops (SIGTERM, Ctrl-C) without {@link #close()}: its runs get
      * the grace period, and its history is closed only after them, so their ends are recorded.
      */
@@ -460,8 +472,18 @@ public final class WorkerEngine implements AutoCloseable {
             Overlap overlap = run.kind() == RunKind.SCHEDULED ? d.overlap() : Overlap.ALLOW;
             List<Store.Limit> limits = limits(d);
             Instant leaseExpiry = now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats())));
-            Store.Claim claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
-                    run.scheduledTime());
+            own.add(runId); // from the claim on: a run of this worker that no one here runs any more is gone
+            Store.Claim claim;
+            try {
+                claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
+                        run.scheduledTime(), limits.isEmpty() ? Store.Holders.NONE : holders());
+            } catch (SQLException | RuntimeException e) {
+                own.remove(runId);
+                throw e;
+            }
+            if (claim != Store.Claim.CLAIMED) {
+                own.remove(runId);
+            }
             switch (claim) {
                 case BUSY -> {
                     if (overlap == Overlap.CANCEL_PREVIOUS) {
@@ -475,7 +497,11 @@ public final class WorkerEngine implements AutoCloseable {
                 default -> {
                 }
             }
-            return runClaimed(d, started(run, now));
+            try {
+                return runClaimed(d, started(run, now));
+            } finally {
+                own.remove(runId);
+            }
         } catch (SQLException e) {
             throw store.error("run " + runId + " of deployment '" + (d == null ? instance.getTaskName() : d.name()) + "'", e);
         }
@@ -703,6 +729,12 @@ public final class WorkerEngine implements AutoCloseable {
         }
         try {
             DeploymentRun run = store.run(runId).orElse(null);
+            if (run != null && run.status() == RunStatus.RUNNING && !runnerGone(run)) {
+                // its execution's heartbeat looks old by this worker's clock, but its worker's heartbeat still moves
+                // (their clocks disagree) or it still runs it: not dead; judged again at db-scheduler's next look
+                LOG.debug("worker {}: run {} looks dead, but its worker {} still heartbeats", name, runId, run.workerId());
+                return;
+            }
             int retries = d.flow().retryPolicy().maxRetries();
             if (run != null && run.status() == RunStatus.RUNNING && run.cancelRequested()) {
                 // its cancel was asked for: not run again (a claim would never take it), and not a crash to report
@@ -803,10 +835,12 @@ public final class WorkerEngine implements AutoCloseable {
                 databaseBackAt = null;
                 throw e;
             }
-            if (databaseBackAt == null) {
+            boolean back = databaseBackAt == null;
+            if (back) {
                 databaseBackAt = settings.clock().instant();
                 LOG.info("worker {}: the database answers again", name);
             }
+            observe(back);
             if (!control.active().isEmpty()) {
                 for (String runId : store.cancelRequested(id)) {
                     if (control.cancel(runId)) {
@@ -817,6 +851,64 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("worker {}: heartbeat failed: {}", name, e.toString());
         }
+    }
+
+    /**
+     * Reads the other workers' heartbeats and notes those that moved; {@code afresh} (this worker could not look for a
+     * while): every worker's heartbeat counts as moved now.
+     */
+    private void observe(boolean afresh) throws SQLException {
+        Instant now = settings.clock().instant();
+        Map<String, Long> beats = store.workerHeartbeats();
+        for (Map.Entry<String, Long> e : beats.entrySet()) {
+            seen.compute(e.getKey(), (k, old) -> old == null || afresh || old.heartbeat() != e.getValue()
+                    ? new Seen(e.getValue(), now) : old);
+        }
+        seen.keySet().retainAll(beats.keySet());
+    }
+
+    /** Whether worker {@code worker}'s heartbeat stood still for a dead-worker period, as this worker saw it. */
+    private boolean seenDead(String worker, Instant now) {
+        Seen s = seen.get(worker);
+        return s != null && !now.isBefore(s.since().plus(deadAfter()));
+    }
+
+    /** The holders of leases as this worker sees them (itself live). */
+    private Store.Holders holders() {
+        Instant now = settings.clock().instant();
+        Set<String> live = new HashSet<>();
+        Set<String> dead = new HashSet<>();
+        live.add(id);
+        if (mayJudgeOthersDead()) {
+            seen.keySet().forEach(w -> (seenDead(w, now) ? dead : live).add(w));
+        } else {
+            live.addAll(seen.keySet());
+        }
+        dead.remove(id);
+        return new Store.Holders(live, dead);
+    }
+
+    /**
+     * Whether the worker running {@code run} is gone: this worker itself, if it does not run it any more; another one,
+     * if it is marked stopped, or if its heartbeat has not moved for a dead-worker period as this worker saw it (a
+     * worker not seen yet is seen from now).
+     */
+    private boolean runnerGone(DeploymentRun run) throws SQLException {
+        String worker = run.workerId();
+        if (worker == null) {
+            return true;
+        }
+        if (worker.equals(id)) {
+            return !own.contains(run.id());
+        }
+        if (!seen.containsKey(worker)) {
+            Long beat = store.workerHeartbeats().get(worker);
+            if (beat == null) {
+                return true; // stopped, or unknown
+            }
+            seen.putIfAbsent(worker, new Seen(beat, settings.clock().instant()));
+        }
+        return seenDead(worker, settings.clock().instant());
     }
 
     /** How long after its last heartbeat a worker, its executions and its leases are dead. */
