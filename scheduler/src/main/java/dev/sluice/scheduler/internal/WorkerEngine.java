@@ -96,6 +96,8 @@ public final class WorkerEngine implements AutoCloseable {
     private Scheduler scheduler;
     private Operations operations;
     private volatile boolean stopping;
+    /** Set once db-scheduler has stopped (or given up waiting for its runs): writes still retried give up. */
+    private volatile boolean released;
     private long ticks;
     /**
      * When this worker's heartbeat reached the database again after failing (null while it fails): a worker that
@@ -671,8 +673,8 @@ public final class WorkerEngine implements AutoCloseable {
     /**
      * Does {@code write}, trying again while the database is away (a restart, a fail-over), so that how a run ended
      * is not lost to an outage: meanwhile the run's execution is still this worker's, heartbeat once the database is
-     * back, so no other worker takes the run for crashed. Gives up on an error that is not transient, or when this
-     * thread is interrupted (the worker stops and its grace period is over).
+     * back, so no other worker takes the run for crashed. Gives up on an error that is not transient, when this
+     * thread is interrupted, or once the worker has stopped waiting for its runs ({@code 2 × stopGrace}).
      */
     private void untilWritten(String what, Write write) throws SQLException {
         long backoff = 100;
@@ -685,8 +687,8 @@ public final class WorkerEngine implements AutoCloseable {
                 }
                 return;
             } catch (SQLException | RuntimeException e) {
-                if (!Dialect.isTransient(e)) {
-                    throw e;
+                if (!Dialect.isTransient(e) || released) {
+                    throw e; // not an outage, or the worker stopped and its connections are closing
                 }
                 attempt++;
                 if (attempt == 1 || attempt % 30 == 0) {
@@ -981,6 +983,7 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("worker {}: stopping db-scheduler failed: {}", name, e.toString());
         }
+        released = true;
         maintenance.shutdown();
         try {
             maintenance.awaitTermination(5, TimeUnit.SECONDS);
