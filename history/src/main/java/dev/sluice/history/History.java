@@ -384,8 +384,10 @@ public final class History implements AutoCloseable {
 
         /**
          * How often this process tells others it is alive (default 10 s), and after how long without a
-         * heartbeat a process on another host is taken for gone (default 60 s). Processes on this host
-         * are checked by pid at once.
+         * heartbeat a process on another host is taken for gone (default 60 s): the runs it has going on are
+         * marked CRASHED. Processes on this host are checked by pid at once. A process taken for gone that
+         * heartbeats again (it was frozen, or cut off from the database) is watched again, so runs it starts
+         * after are marked CRASHED if it dies.
          */
         public Builder heartbeat(Duration interval, Duration crashAfter) {
             positive("heartbeat", interval);

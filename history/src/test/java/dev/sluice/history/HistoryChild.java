@@ -27,6 +27,7 @@ public final class HistoryChild {
             case "default" -> zeroCode(args[1]);
             case "probe" -> probe(Path.of(args[1]));
             case "lock" -> lock(Path.of(args[1]), args[2]);
+            case "twice" -> twice(Path.of(args[1]), Long.parseLong(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -71,6 +72,31 @@ public final class HistoryChild {
         }
         System.out.println("RELEASED=" + how);
         System.out.flush();
+    }
+
+    /**
+     * With a heartbeat of 200 ms: a flow that sleeps {@code napMillis} (prints {@code FIRST=} its id as it starts),
+     * then a flow that never ends (prints {@code SECOND=} its id once it is written).
+     */
+    private static void twice(Path db, long napMillis) throws Exception {
+        History history = History.builder(HistoryDatabase.sqlite(db))
+                .heartbeat(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(1)).open();
+        SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build();
+        Flow<Long, Long> napping = Flow.of("napping", (Long ms) -> {
+            System.out.println("FIRST=" + RunContext.flowRun().orElseThrow().id());
+            System.out.flush();
+            Thread.sleep(ms);
+            return ms;
+        });
+        runtime.run(napping, napMillis);
+        Flow<Long, Long> hanging = Flow.of("hanging-after", (Long ms) -> {
+            Thread.sleep(500);
+            System.out.println("SECOND=" + RunContext.flowRun().orElseThrow().id());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+            return ms;
+        });
+        runtime.run(hanging, 0L);
     }
 
     /** Starts a flow whose tasks never end, and says so once it is written. */

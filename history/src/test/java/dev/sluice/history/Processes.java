@@ -80,6 +80,15 @@ final class Processes {
     }
 
     static Child start(Map<String, String> systemProperties, String... args) throws IOException {
+        return start(null, systemProperties, args);
+    }
+
+    /** A child that takes itself for host {@code host} (its {@code HOSTNAME}), as a process on another machine. */
+    static Child startOnHost(String host, String... args) throws IOException {
+        return start(host, Map.of("sluice.history", "off"), args);
+    }
+
+    private static Child start(String host, Map<String, String> systemProperties, String... args) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
@@ -91,6 +100,9 @@ final class Processes {
         pb.redirectErrorStream(true);
         pb.environment().remove("SLUICE_DATABASE_URL");
         pb.environment().remove("SLUICE_HISTORY");
+        if (host != null) {
+            pb.environment().put("HOSTNAME", host);
+        }
         return new Child(pb.start());
     }
 

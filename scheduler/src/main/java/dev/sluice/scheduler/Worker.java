@@ -214,12 +214,12 @@ public final class Worker implements AutoCloseable {
 
         /**
          * How often the worker and its running runs heartbeat (default 2 s), and how many missed beats make
-         * it dead (default 5): its running runs are then marked CRASHED and its leases expire.
+         * it dead (default 5, at least 4): its running runs are then marked CRASHED and its leases expire.
          */
         public Builder heartbeat(Duration interval, int missedBeats) {
             positive("heartbeat", interval);
-            if (missedBeats < 2) {
-                throw new IllegalArgumentException("missedHeartbeats must be >= 2, was " + missedBeats);
+            if (missedBeats < 4) {
+                throw new IllegalArgumentException("missedHeartbeats must be >= 4, was " + missedBeats);
             }
             this.heartbeat = interval;
             this.missedHeartbeats = missedBeats;

@@ -808,6 +808,29 @@ abstract class WorkerContract {
                 .isInstanceOf(SchedulerDatabaseException.class).hasMessageContaining("127.0.0.1:1");
     }
 
+    /**
+     * A run cancelled from another process just before its worker stops (before the worker's heartbeat saw the
+     * flag): it was handed back SCHEDULED with its cancel flag, which no claim ever takes, so it waited forever.
+     */
+    @Test
+    void aRunCancelledJustBeforeItsWorkerStopsEndsCancelledInsteadOfWaitingForever() throws Exception {
+        TestClock clock = new TestClock(T0);
+        String id;
+        try (Worker w = fast(db(), clock).heartbeat(Duration.ofSeconds(30), 200).stopGrace(Duration.ofMillis(300))
+                .deployments(Deployment.of(Flows.SLEEPY)).start()) {
+            id = w.client().trigger("sleepy");
+            await(w.client(), "sleepy", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
+            try (DeploymentClient other = DeploymentClient.open(db(), clock)) {
+                assertThat(other.cancel(id)).isTrue();
+            }
+        }
+        try (DeploymentClient c = DeploymentClient.open(db(), clock)) {
+            DeploymentRun r = c.run(id).orElseThrow();
+            assertThat(r.status()).as(r.toString()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(r.endedAt()).isNotNull();
+        }
+    }
+
     @Test
     void stoppingHandsBackRunsThatDoNotFinishWithinTheGrace() throws Exception {
         TestClock clock = new TestClock(T0);

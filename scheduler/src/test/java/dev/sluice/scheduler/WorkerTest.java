@@ -37,6 +37,21 @@ class WorkerTest extends WorkerContract {
     }
 
     /**
+     * db-scheduler judges an execution dead only after at least 4 missed beats: a builder that took 2 or 3 let
+     * {@code start()} fail with db-scheduler's own words ("Heartbeat-limit must be at least 4"), after the worker
+     * had registered itself; the builder now refuses it, naming its own setting.
+     */
+    @Test
+    void missedHeartbeatsBelowFourAreRefusedByTheBuilderNamingTheSetting() throws Exception {
+        assertThatThrownBy(() -> Worker.builder(db()).heartbeat(Duration.ofSeconds(1), 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missedHeartbeats must be >= 4, was 3");
+        try (Worker w = Worker.builder(db()).name("w").deployments(Deployment.of(Flows.NOOP))
+                .heartbeat(Duration.ofMillis(200), 4).start()) {
+            assertThat(w.client().workers(Duration.ofMinutes(1))).hasSize(1);
+        }
+    }
+
+    /**
      * A SQLite file deleted (or replaced) under a serving worker: its connections would go on in the unlinked
      * file, where nobody sees its heartbeats, claims or runs, while triggers from other processes go into a new
      * file at the path that no worker serves. The worker says so and stops (a supervisor's restart serves the new

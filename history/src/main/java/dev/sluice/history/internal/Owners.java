@@ -85,13 +85,33 @@ public final class Owners {
         return id;
     }
 
-    /** Tells other processes this one is still there. */
+    /**
+     * Tells other processes this one is still there. A process taken for gone meanwhile (it did not heartbeat for the
+     * crash period: frozen, or cut off from the database), whose runs then going on were marked CRASHED, is watched
+     * again from now on, so the runs it starts after are marked CRASHED if it dies.
+     */
     public void heartbeat() throws SQLException {
-        try (Connection c = db.connection();
-                PreparedStatement ps = c.prepareStatement("update sluice_owner set heartbeat_at = ? where id = ?")) {
-            ps.setLong(1, Times.micros(clock.instant()));
-            ps.setString(2, id);
-            ps.executeUpdate();
+        long now = Times.micros(clock.instant());
+        try (Connection c = db.connection()) {
+            int beat;
+            try (PreparedStatement ps = c.prepareStatement("update sluice_owner set heartbeat_at = ? where id = ?"
+                    + " and reaped_at is null")) {
+                ps.setLong(1, now);
+                ps.setString(2, id);
+                beat = ps.executeUpdate();
+            }
+            if (beat == 0) {
+                try (PreparedStatement ps = c.prepareStatement("update sluice_owner set heartbeat_at = ?, reaped_at = null"
+                        + " where id = ?")) {
+                    ps.setLong(1, now);
+                    ps.setString(2, id);
+                    if (ps.executeUpdate() == 1) {
+                        LOG.warn("run history {}: this process (pid {}) did not heartbeat for longer than the crash period"
+                                + " and was taken for gone: the runs it had going on then were marked CRASHED", db.description(),
+                                pid);
+                    }
+                }
+            }
         }
     }
 

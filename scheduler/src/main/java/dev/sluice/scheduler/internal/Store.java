@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -622,7 +623,44 @@ public final class Store {
      */
     public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
             Instant leaseExpiry, Overlap overlap, Instant scheduled) throws SQLException {
+        return claim(id, deployment, worker, now, grace, limits, leaseExpiry, overlap, scheduled, Holders.NONE);
+    }
+
+    /**
+     * The holders of leases as the claiming worker sees them: those it saw heartbeat within the dead-worker period and
+     * those it saw stop heartbeating, each by its own clock. A lease of a live holder counts whatever its expiry says,
+     * one of a dead holder does not, and one of any other holder counts until its expiry: so workers whose clocks
+     * disagree by more than the dead-worker period still count each other's leases.
+     */
+    public record Holders(Set<String> live, Set<String> dead) {
+        /** No holder known: every lease counts until its expiry. */
+        public static final Holders NONE = new Holders(Set.of(), Set.of());
+
+        /** Copies the sets. */
+        public Holders {
+            live = Set.copyOf(live);
+            dead = Set.copyOf(dead);
+        }
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /** As {@link #claim(String, String, String, Instant, Duration, List, Instant, Overlap, Instant)}, leases counted by {@code holders}. */
+    public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
+            Instant leaseExpiry, Overlap overlap, Instant scheduled, Holders holders) throws SQLException {
         long t = Sql.micros(now);
+        List<String> live = List.copyOf(holders.live());
+        List<String> dead = List.copyOf(holders.dead());
+        String counted = "expires_at > ?";
+        if (!dead.isEmpty()) {
+            counted = "(" + counted + " and worker_id not in (" + placeholders(dead.size()) + "))";
+        }
+        if (!live.isEmpty()) {
+            counted = "(" + counted + " or worker_id in (" + placeholders(live.size()) + "))";
+        }
+        String countSql = "select count(*) from sluice_lease where lease_key = ? and " + counted;
         Work<Claim> work = c -> {
             if (postgres && (!limits.isEmpty() || overlap != Overlap.ALLOW)) {
                 try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
@@ -647,11 +685,17 @@ public final class Store {
                         }
                     }
                 }
-                try (PreparedStatement count = c.prepareStatement("select count(*) from sluice_lease where lease_key = ?"
-                        + " and expires_at > ?")) {
+                try (PreparedStatement count = c.prepareStatement(countSql)) {
                     for (Limit l : limits) {
-                        count.setString(1, l.key());
-                        count.setLong(2, t);
+                        int i = 1;
+                        count.setString(i++, l.key());
+                        count.setLong(i++, t);
+                        for (String w : dead) {
+                            count.setString(i++, w);
+                        }
+                        for (String w : live) {
+                            count.setString(i++, w);
+                        }
                         try (ResultSet rs = count.executeQuery()) {
                             rs.next();
                             if (rs.getLong(1) >= l.limit()) {
@@ -797,41 +841,67 @@ public final class Store {
     /** Ends run {@code id} with {@code status} (if it is not finished yet) and frees its leases. */
     public void finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now)
             throws SQLException {
-        inTransaction(c -> {
+        finish(id, status, message, flowRunId, now, null);
+    }
+
+    /**
+     * Ends run {@code id} with {@code status} if it is not finished yet and, when {@code worker} is not null, still
+     * runs on that worker, and then frees its leases: a worker taken for dead whose run was run again elsewhere
+     * (its retry policy) neither ends the new attempt nor frees its leases.
+     *
+     * @return whether the run was ended by this call
+     */
+    public boolean finish(String id, RunStatus status, @Nullable String message, @Nullable String flowRunId, Instant now,
+            @Nullable String worker) throws SQLException {
+        return inTransaction(c -> {
             // a run the overlap policy cancelled keeps the message naming the policy
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = ?, message = case"
                     + " when cancel_requested = " + CANCEL_BY_OVERLAP + " and ? = 'CANCELLED' and message is not null"
                     + " then message else ? end, flow_run_id = coalesce(?, flow_run_id), ended_at = ? where id = ?"
-                    + " and state in " + ACTIVE)) {
+                    + " and state in " + ACTIVE + (worker == null ? "" : " and worker_id = ?"))) {
                 ps.setString(1, status.name());
                 ps.setString(2, status.name());
                 Sql.setString(ps, 3, message == null ? null : message.length() > 2000 ? message.substring(0, 2000) : message);
                 Sql.setString(ps, 4, flowRunId);
                 ps.setLong(5, Sql.micros(now));
                 ps.setString(6, id);
-                ps.executeUpdate();
+                if (worker != null) {
+                    ps.setString(7, worker);
+                }
+                if (ps.executeUpdate() == 0 && worker != null) {
+                    return false; // ended already, or run again on another worker: its leases are that worker's
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return true;
         });
     }
 
-    /** Puts a RUNNING run back to SCHEDULED (its worker stops before it ran to the end) and frees its leases. */
-    public void handBack(String id) throws SQLException {
-        inTransaction(c -> {
+    /**
+     * Puts a RUNNING run of {@code worker} back to SCHEDULED (its worker stops before it ran to the end) and frees its
+     * leases, unless its cancel was asked for: a claim never takes such a run, so it would wait forever.
+     *
+     * @return whether it was handed back
+     */
+    public boolean handBack(String id, String worker) throws SQLException {
+        return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
-                    + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'")) {
+                    + " worker_id = null, started_at = null, flow_run_id = null where id = ? and state = 'RUNNING'"
+                    + " and worker_id = ? and cancel_requested = 0")) {
                 ps.setString(1, id);
-                ps.executeUpdate();
+                ps.setString(2, worker);
+                if (ps.executeUpdate() == 0) {
+                    return false; // its cancel was asked for (a run no claim would take again), or not this worker's any more
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
             }
-            return null;
+            return true;
         });
     }
 
@@ -839,24 +909,25 @@ public final class Store {
      * Puts a RUNNING run whose worker died back to SCHEDULED (the flow's retry policy allows another
      * attempt), counting the crash and freeing its leases.
      *
-     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING
+     * @return the crashes counted so far, this one included; 0 if the run was not RUNNING on {@code deadWorker}
      */
-    public int crashRetry(String id, String message) throws SQLException {
+    public int crashRetry(String id, String deadWorker, String message) throws SQLException {
         return inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'SCHEDULED',"
                     + " worker_id = null, started_at = null, flow_run_id = null, crashes = crashes + 1, message = ?"
-                    + " where id = ? and state = 'RUNNING'")) {
+                    + " where id = ? and state = 'RUNNING' and worker_id = ? and cancel_requested = 0")) {
                 ps.setString(1, message);
                 ps.setString(2, id);
+                ps.setString(3, deadWorker);
                 n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                return 0; // judged by another worker first, and maybe running again already: its leases stay
             }
             try (PreparedStatement ps = c.prepareStatement("delete from sluice_lease where run_id = ?")) {
                 ps.setString(1, id);
                 ps.executeUpdate();
-            }
-            if (n == 0) {
-                return 0;
             }
             try (PreparedStatement ps = c.prepareStatement("select crashes from sluice_deployment_run where id = ?")) {
                 ps.setString(1, id);
@@ -1143,6 +1214,20 @@ public final class Store {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /** The last heartbeat, as each one's clock wrote it, of every worker not marked stopped, by worker id. */
+    public Map<String, Long> workerHeartbeats() throws SQLException {
+        return read(c -> {
+            Map<String, Long> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, heartbeat_at from sluice_worker where stopped_at is null");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
         });
     }
 

@@ -96,7 +96,28 @@ public final class WorkerEngine implements AutoCloseable {
     private Scheduler scheduler;
     private Operations operations;
     private volatile boolean stopping;
+    /** Set once db-scheduler has stopped (or given up waiting for its runs): writes still retried give up. */
+    private volatile boolean released;
     private long ticks;
+    /**
+     * When this worker's heartbeat reached the database again after failing (null while it fails): a worker that
+     * could not reach the database itself judges no other worker dead until a whole dead-worker period
+     * ({@code heartbeat × missedHeartbeats}) after it is back, so that the others, cut off by the same outage, have
+     * heartbeat again by then.
+     */
+    private volatile @Nullable Instant databaseBackAt = Instant.EPOCH;
+    /**
+     * The other workers' heartbeats as this worker saw them change, by this worker's clock: a worker is judged by
+     * whether its heartbeat moves, not by comparing the time it wrote with this clock, so JVMs whose clocks disagree
+     * (by more than the dead-worker period) do not take each other for dead.
+     */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** The runs this worker's threads run now, from their claim until their end is written. */
+    private final Set<String> own = ConcurrentHashMap.newKeySet();
+
+    /** A worker's heartbeat as it wrote it, and when (by this worker's clock) it was first seen with that value. */
+    private record Seen(long heartbeat, Instant since) {
+    }
     /**
      * Stops the worker gracefully when the JVM stops (SIGTERM, Ctrl-C) without {@link #close()}: its runs get
      * the grace period, and its history is closed only after them, so their ends are recorded.
@@ -453,8 +474,18 @@ public final class WorkerEngine implements AutoCloseable {
             Overlap overlap = run.kind() == RunKind.SCHEDULED ? d.overlap() : Overlap.ALLOW;
             List<Store.Limit> limits = limits(d);
             Instant leaseExpiry = now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats())));
-            Store.Claim claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
-                    run.scheduledTime());
+            own.add(runId); // from the claim on: a run of this worker that no one here runs any more is gone
+            Store.Claim claim;
+            try {
+                claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
+                        run.scheduledTime(), limits.isEmpty() ? Store.Holders.NONE : holders());
+            } catch (SQLException | RuntimeException e) {
+                own.remove(runId);
+                throw e;
+            }
+            if (claim != Store.Claim.CLAIMED) {
+                own.remove(runId);
+            }
             switch (claim) {
                 case BUSY -> {
                     if (overlap == Overlap.CANCEL_PREVIOUS) {
@@ -468,7 +499,11 @@ public final class WorkerEngine implements AutoCloseable {
                 default -> {
                 }
             }
-            return runClaimed(d, started(run, now));
+            try {
+                return runClaimed(d, started(run, now));
+            } finally {
+                own.remove(runId);
+            }
         } catch (SQLException e) {
             throw store.error("run " + runId + " of deployment '" + (d == null ? instance.getTaskName() : d.name()) + "'", e);
         }
@@ -598,10 +633,17 @@ public final class WorkerEngine implements AutoCloseable {
         }
         Instant end = settings.clock().instant();
         if (stopping && !active.cancelled() && status == RunStatus.CANCELLED) {
-            // interrupted because this worker stops: hand the run back for another worker (or this one's restart)
-            store.handBack(run.id());
-            LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
-            return rescheduleAt(end);
+            // interrupted because this worker stops: hand the run back for another worker (or this one's restart),
+            // unless its cancel was asked for meanwhile (then it ends CANCELLED below)
+            boolean[] handedBack = new boolean[1];
+            untilWritten("hand back run " + run.id(), () -> handedBack[0] = store.handBack(run.id(), id));
+            if (handedBack[0]) {
+                LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
+                return rescheduleAt(end);
+            }
+            if (message == null) {
+                message = "cancelled";
+            }
         }
         if (active.cancelled() && status != RunStatus.COMPLETED) {
             status = RunStatus.CANCELLED;
@@ -609,8 +651,59 @@ public final class WorkerEngine implements AutoCloseable {
                 message = "cancelled";
             }
         }
-        store.finish(run.id(), status, message, flowRun == null ? null : flowRun.id(), end);
+        RunStatus ended = status;
+        String why = message;
+        String flowRunId = flowRun == null ? null : flowRun.id();
+        boolean[] recorded = new boolean[1];
+        untilWritten("record the end of run " + run.id(), () -> recorded[0] = store.finish(run.id(), ended, why, flowRunId,
+                end, id));
+        if (!recorded[0]) {
+            // taken for dead meanwhile (a long pause, an outage): the run was marked CRASHED or is run again elsewhere
+            LOG.warn("worker {}: run {} of deployment '{}' ended {} here, but meanwhile it was taken for crashed or run"
+                    + " again by another worker; this end is not recorded", name, run.id(), d.name(), ended);
+        }
         return REMOVE;
+    }
+
+    /** A write to the scheduler's tables. */
+    private interface Write {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Does {@code write}, trying again while the database is away (a restart, a fail-over), so that how a run ended
+     * is not lost to an outage: meanwhile the run's execution is still this worker's, heartbeat once the database is
+     * back, so no other worker takes the run for crashed. Gives up on an error that is not transient, when this
+     * thread is interrupted, or once the worker has stopped waiting for its runs ({@code 2 × stopGrace}).
+     */
+    private void untilWritten(String what, Write write) throws SQLException {
+        long backoff = 100;
+        int attempt = 0;
+        while (true) {
+            try {
+                write.run();
+                if (attempt > 0) {
+                    LOG.info("worker {}: could {} after {} attempt(s)", name, what, attempt + 1);
+                }
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!Dialect.isTransient(e) || released) {
+                    throw e; // not an outage, or the worker stopped and its connections are closing
+                }
+                attempt++;
+                if (attempt == 1 || attempt % 30 == 0) {
+                    LOG.warn("worker {}: cannot {} ({}); trying again until the database is back", name, what,
+                            Sql.rootMessage(e));
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 2_000);
+            }
+        }
     }
 
     private static RunStatus status(State state) {
@@ -629,18 +722,41 @@ public final class WorkerEngine implements AutoCloseable {
      * started is run again.
      */
     private void deadExecution(Deployment d, String runId, Runnable revive, Runnable remove) {
+        if (!mayJudgeOthersDead()) {
+            // this worker was cut off from the database itself a moment ago: so, likely, was the run's worker, which
+            // goes on; left alone, the execution is judged again at db-scheduler's next look (after a beat, if alive)
+            LOG.debug("worker {}: run {} looks dead, but this worker itself reached the database again only at {};"
+                    + " judged later", name, runId, databaseBackAt);
+            return;
+        }
         try {
             DeploymentRun run = store.run(runId).orElse(null);
+            if (run != null && run.status() == RunStatus.RUNNING && !runnerGone(run)) {
+                // its execution's heartbeat looks old by this worker's clock, but its worker's heartbeat still moves
+                // (their clocks disagree) or it still runs it: not dead; judged again at db-scheduler's next look
+                LOG.debug("worker {}: run {} looks dead, but its worker {} still heartbeats", name, runId, run.workerId());
+                return;
+            }
             int retries = d.flow().retryPolicy().maxRetries();
-            if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
-                int crashes = store.crashRetry(runId, "its worker (" + run.workerId() + ") died while running it; run again"
-                        + " under the flow's retry policy");
+            if (run != null && run.status() == RunStatus.RUNNING && run.cancelRequested()) {
+                // its cancel was asked for: not run again (a claim would never take it), and not a crash to report
+                store.finish(runId, RunStatus.CANCELLED, "cancelled; the worker running it (" + run.workerId() + ")"
+                        + " stopped heartbeating before it stopped the run", null, settings.clock().instant(), run.workerId());
+                LOG.warn("worker {}: run {} of deployment '{}' marked CANCELLED: its cancel was asked for and its worker {}"
+                        + " is gone", name, runId, run.deployment(), run.workerId());
+                remove.run();
+            } else if (run != null && run.status() == RunStatus.RUNNING && retries > 0 && store.crashes(runId) < retries) {
+                int crashes = store.crashRetry(runId, Objects.requireNonNull(run.workerId()), "its worker ("
+                        + run.workerId() + ") died while running it; run again under the flow's retry policy");
+                if (crashes == 0) {
+                    return; // another worker judged it first
+                }
                 LOG.warn("worker {}: run {} of deployment '{}' runs again: its worker {} is gone (crash {} of at most {})",
                         name, runId, run.deployment(), run.workerId(), crashes, retries);
                 revive.run();
             } else if (run != null && run.status() == RunStatus.RUNNING) {
                 store.finish(runId, RunStatus.CRASHED, "the worker running it (" + run.workerId() + ") stopped"
-                        + " heartbeating", null, settings.clock().instant());
+                        + " heartbeating", null, settings.clock().instant(), run.workerId());
                 LOG.warn("worker {}: run {} of deployment '{}' marked CRASHED: its worker {} is gone", name, runId,
                         run.deployment(), run.workerId());
                 remove.run();
@@ -715,7 +831,18 @@ public final class WorkerEngine implements AutoCloseable {
         }
         try {
             Instant now = settings.clock().instant();
-            store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
+            try {
+                store.heartbeat(id, now, now.plus(deadAfter()));
+            } catch (SQLException | RuntimeException e) {
+                databaseBackAt = null;
+                throw e;
+            }
+            boolean back = databaseBackAt == null;
+            if (back) {
+                databaseBackAt = settings.clock().instant();
+                LOG.info("worker {}: the database answers again", name);
+            }
+            observe(back);
             if (!control.active().isEmpty()) {
                 for (String runId : store.cancelRequested(id)) {
                     if (control.cancel(runId)) {
@@ -726,6 +853,78 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.warn("worker {}: heartbeat failed: {}", name, e.toString());
         }
+    }
+
+    /**
+     * Reads the other workers' heartbeats and notes those that moved; {@code afresh} (this worker could not look for a
+     * while): every worker's heartbeat counts as moved now.
+     */
+    private void observe(boolean afresh) throws SQLException {
+        Instant now = settings.clock().instant();
+        Map<String, Long> beats = store.workerHeartbeats();
+        for (Map.Entry<String, Long> e : beats.entrySet()) {
+            seen.compute(e.getKey(), (k, old) -> old == null || afresh || old.heartbeat() != e.getValue()
+                    ? new Seen(e.getValue(), now) : old);
+        }
+        seen.keySet().retainAll(beats.keySet());
+    }
+
+    /** Whether worker {@code worker}'s heartbeat stood still for a dead-worker period, as this worker saw it. */
+    private boolean seenDead(String worker, Instant now) {
+        Seen s = seen.get(worker);
+        return s != null && !now.isBefore(s.since().plus(deadAfter()));
+    }
+
+    /** The holders of leases as this worker sees them (itself live). */
+    private Store.Holders holders() {
+        Instant now = settings.clock().instant();
+        Set<String> live = new HashSet<>();
+        Set<String> dead = new HashSet<>();
+        live.add(id);
+        if (mayJudgeOthersDead()) {
+            seen.keySet().forEach(w -> (seenDead(w, now) ? dead : live).add(w));
+        } else {
+            live.addAll(seen.keySet());
+        }
+        dead.remove(id);
+        return new Store.Holders(live, dead);
+    }
+
+    /**
+     * Whether the worker running {@code run} is gone: this worker itself, if it does not run it any more; another one,
+     * if it is marked stopped, or if its heartbeat has not moved for a dead-worker period as this worker saw it (a
+     * worker not seen yet is seen from now).
+     */
+    private boolean runnerGone(DeploymentRun run) throws SQLException {
+        String worker = run.workerId();
+        if (worker == null) {
+            return true;
+        }
+        if (worker.equals(id)) {
+            return !own.contains(run.id());
+        }
+        if (!seen.containsKey(worker)) {
+            Long beat = store.workerHeartbeats().get(worker);
+            if (beat == null) {
+                return true; // stopped, or unknown
+            }
+            seen.putIfAbsent(worker, new Seen(beat, settings.clock().instant()));
+        }
+        return seenDead(worker, settings.clock().instant());
+    }
+
+    /** How long after its last heartbeat a worker, its executions and its leases are dead. */
+    private Duration deadAfter() {
+        return settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()));
+    }
+
+    /**
+     * Whether this worker can judge other workers dead now: not while its own heartbeat fails, nor within a
+     * dead-worker period after it came back (the others' heartbeats failed in the same outage).
+     */
+    private boolean mayJudgeOthersDead() {
+        Instant back = databaseBackAt;
+        return back != null && !settings.clock().instant().isBefore(back.plus(deadAfter()));
     }
 
     /** Interrupts the runs of this worker whose cancel was asked for. */
@@ -784,6 +983,7 @@ public final class WorkerEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("worker {}: stopping db-scheduler failed: {}", name, e.toString());
         }
+        released = true;
         maintenance.shutdown();
         try {
             maintenance.awaitTermination(5, TimeUnit.SECONDS);
