@@ -44,24 +44,41 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Computes cache keys: SHA-256 over the canonical JSON of
- * {@code ["sluice-cache/1", taskName, version, "inputs", arg0, arg1, ...]} (or {@code "key", fnResult}
+ * {@code ["sluice-cache/2", taskName, version, "inputs", arg0, arg1, ...]} (or {@code "key", fnResult}
  * for a key function). Canonical: properties and map entries sorted, sets sorted by their elements'
  * JSON, {@code java.time} as ISO text, doubles and floats by their IEEE 754 bits (hex), a {@link Secret}
  * as an HMAC of its value under the {@link LocalKey}. A value that cannot be hashed is a
  * {@link CacheKeyException} naming the task, the argument, the path inside it and the fix.
+ *
+ * <p>Types: where the declared type does not fix the value's type (a parameter, record component, field,
+ * collection element or map value declared {@code Object}, an interface or another non-final class) a value
+ * is written as {@code [typeId, json]}, except a {@code String}, {@code Integer}, {@code Boolean} or
+ * {@code Double}, which JSON tells apart by itself; the type id is {@code List}, {@code Set} or {@code Map}
+ * for any class of those, an enum's class name, else the value's class name. Declared {@code List},
+ * {@code Set} and {@code Map} types and final types (records, {@code String}, boxed numbers) fix it, so
+ * records of such values are written as plain JSON. Text that JSON would confuse with a typed form gets a
+ * leading {@code ~}: doubles and floats ({@code ~d}/{@code ~f} + bits), a secret's HMAC
+ * ({@code ~secret:…}), a map key that is not a string ({@code ~} + type id + {@code :} + text), and a
+ * string that itself starts with {@code ~} (one more). So values of different types never share a
+ * key, and equal values do in every JVM (list, set and map classes do not count).
  */
 public final class KeyHasher {
-    private static final String FORMAT = "sluice-cache/1";
-    private static final String EXCLUDED = "\u0000excluded";
+    private static final String FORMAT = "sluice-cache/2";
+    private static final String EXCLUDED = "~excluded";
     private static final HexFormat HEX = HexFormat.of();
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final ObjectWriter WRITER;
+    /** For a position whose declared type does not fix the value's type: the value's type id is written too. */
+    private static final ObjectWriter TYPED;
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
     private static final ThreadLocal<Hmac> HMAC = ThreadLocal.withInitial(Hmac::new);
 
     static {
         SimpleModule canonical = new SimpleModule("sluice-cache-key");
         canonical.setSerializers(new CanonicalSerializers());
+        SimpleSerializers keys = new SimpleSerializers();
+        keys.addSerializer(Object.class, new KeySerializer());
+        canonical.setKeySerializers(keys);
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
@@ -72,8 +89,10 @@ public final class KeyHasher {
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .setDefaultTyping(new Typer())
                 .build();
         WRITER = mapper.writer();
+        TYPED = WRITER.forType(Object.class);
     }
 
     private KeyHasher() {
@@ -89,6 +108,7 @@ public final class KeyHasher {
         Function<List<@Nullable Object>, String> keyFunction = policy.keyFunction().orElse(null);
         String customKey = keyFunction == null ? null : customKey(spec, keyFunction, args);
         boolean[] excluded = keyFunction == null ? excluded(spec, policy) : null;
+        Class<?>[] declared = keyFunction == null ? spec.parameterTypes() : null;
         MessageDigest md = SHA256.get();
         md.reset();
         DigestStream out = new DigestStream(md);
@@ -106,7 +126,7 @@ public final class KeyHasher {
                     if (excluded != null && excluded[i]) {
                         gen.writeString(EXCLUDED);
                     } else {
-                        writeArgument(gen, spec, i, args[i]);
+                        writeArgument(gen, spec, i, args[i], declared == null || !FIXES.get(declared[i]) ? TYPED : WRITER);
                     }
                 }
             }
@@ -117,9 +137,10 @@ public final class KeyHasher {
         return HEX.formatHex(md.digest());
     }
 
-    private static void writeArgument(JsonGenerator gen, Spec spec, int i, @Nullable Object arg) throws IOException {
+    private static void writeArgument(JsonGenerator gen, Spec spec, int i, @Nullable Object arg, ObjectWriter writer)
+            throws IOException {
         try {
-            WRITER.writeValue(gen, arg);
+            writer.writeValue(gen, arg);
         } catch (CacheKeyException e) {
             throw e;
         } catch (StackOverflowError e) {
@@ -296,6 +317,9 @@ public final class KeyHasher {
             if (raw == Secret.class) {
                 return SecretSerializer.INSTANCE;
             }
+            if (raw == String.class) {
+                return StringSerializer.INSTANCE;
+            }
             if (raw == Double.class || raw == double.class) {
                 return new ExactNumberSerializer();
             }
@@ -309,7 +333,11 @@ public final class KeyHasher {
         @Override
         public @Nullable JsonSerializer<?> findCollectionSerializer(SerializationConfig config, CollectionType type,
                 BeanDescription beanDesc, TypeSerializer elementTypeSerializer, JsonSerializer<Object> elementValueSerializer) {
-            return Set.class.isAssignableFrom(type.getRawClass()) ? new SortedSetSerializer() : null;
+            if (Set.class.isAssignableFrom(type.getRawClass())) {
+                return new SortedSetSerializer(elementTypeSerializer);
+            }
+            // Jackson writes a collection of strings with the generator directly, past the string serializer
+            return type.getContentType().getRawClass() == String.class ? StringsSerializer.INSTANCE : null;
         }
     }
 
@@ -319,7 +347,13 @@ public final class KeyHasher {
 
         @Override
         public void serialize(Secret secret, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeString("secret:hmac-sha256:" + hmac(secret.reveal()));
+            gen.writeString("~secret:hmac-sha256:" + hmac(secret.reveal()));
+        }
+
+        @Override
+        public void serializeWithType(Secret secret, JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+                throws IOException {
+            serialize(secret, gen, serializers); // tells itself apart
         }
     }
 
@@ -328,13 +362,34 @@ public final class KeyHasher {
         @Override
         public void serialize(Number n, JsonGenerator gen, SerializerProvider serializers) throws IOException {
             // the IEEE 754 bits (NaNs made one), not Double.toHexString, which runs a regex per call
-            gen.writeString(n instanceof Float f ? "f:" + Integer.toHexString(Float.floatToIntBits(f))
-                    : "d:" + Long.toHexString(Double.doubleToLongBits(n.doubleValue())));
+            gen.writeString(n instanceof Float f ? "~f" + Integer.toHexString(Float.floatToIntBits(f))
+                    : "~d" + Long.toHexString(Double.doubleToLongBits(n.doubleValue())));
+        }
+
+        @Override
+        public void serializeWithType(Number n, JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+                throws IOException {
+            serialize(n, gen, serializers); // tells itself apart
         }
     }
 
     /** A set as an array of its elements' canonical JSON, sorted: equal sets give equal text. */
     private static final class SortedSetSerializer extends JsonSerializer<Collection<?>> {
+        private final @Nullable TypeSerializer elementTypes;
+
+        SortedSetSerializer(@Nullable TypeSerializer elementTypes) {
+            this.elementTypes = elementTypes;
+        }
+
+        @Override
+        public void serializeWithType(Collection<?> set, JsonGenerator gen, SerializerProvider serializers,
+                TypeSerializer typeSer) throws IOException {
+            com.fasterxml.jackson.core.type.WritableTypeId id = typeSer.writeTypePrefix(gen,
+                    typeSer.typeId(set, com.fasterxml.jackson.core.JsonToken.START_ARRAY));
+            serialize(set, gen, serializers);
+            typeSer.writeTypeSuffix(gen, id);
+        }
+
         @Override
         public void serialize(Collection<?> set, JsonGenerator gen, SerializerProvider serializers) throws IOException {
             List<String> elements = new ArrayList<>(set.size());
@@ -342,7 +397,13 @@ public final class KeyHasher {
                 StringWriter sw = new StringWriter();
                 try (JsonGenerator sub = FACTORY.createGenerator(sw)) {
                     sub.setCodec(gen.getCodec());
-                    serializers.defaultSerializeValue(e, sub);
+                    if (e == null) {
+                        serializers.defaultSerializeNull(sub);
+                    } else if (elementTypes != null) {
+                        serializers.findValueSerializer(e.getClass()).serializeWithType(e, sub, serializers, elementTypes);
+                    } else {
+                        serializers.defaultSerializeValue(e, sub);
+                    }
                 }
                 elements.add(sw.toString());
             }
@@ -352,6 +413,153 @@ public final class KeyHasher {
                 gen.writeRawValue(e);
             }
             gen.writeEndArray();
+        }
+    }
+
+    /** Whether a declared type fixes the type of the values it holds (so no type id is written for them). */
+    private static final ClassValue<Boolean> FIXES = Types.FIXES;
+    /** The type id of a value's class: the same for equal values in every JVM. */
+    private static final ClassValue<String> TYPE_IDS = Types.IDS;
+
+    /** Initialized before the writers that use them. */
+    private static final class Types {
+        static final ClassValue<Boolean> FIXES = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return type.isPrimitive() || java.lang.reflect.Modifier.isFinal(type.getModifiers())
+                    || List.class.isAssignableFrom(type) || Set.class.isAssignableFrom(type)
+                    || java.util.Map.class.isAssignableFrom(type)
+                    || com.fasterxml.jackson.core.TreeNode.class.isAssignableFrom(type);
+        }
+    };
+
+        static final ClassValue<String> IDS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            if (List.class.isAssignableFrom(type)) {
+                return "List";
+            }
+            if (Set.class.isAssignableFrom(type)) {
+                return "Set";
+            }
+            if (java.util.Map.class.isAssignableFrom(type)) {
+                return "Map";
+            }
+            Class<?> c = type;
+            while (c.getSuperclass() != null && c.getSuperclass() != Enum.class && Enum.class.isAssignableFrom(c)) {
+                c = c.getSuperclass(); // an enum constant with a body: its enum
+            }
+            return c.getName();
+        }
+    };
+    }
+
+    /** Writes type ids where the declared type does not fix the value's type. */
+    private static final class Typer extends com.fasterxml.jackson.databind.ObjectMapper.DefaultTypeResolverBuilder {
+        private static final long serialVersionUID = 1L;
+
+        Typer() {
+            super(com.fasterxml.jackson.databind.ObjectMapper.DefaultTyping.NON_FINAL,
+                    com.fasterxml.jackson.databind.jsontype.impl.LaissezFaireSubTypeValidator.instance);
+            init(com.fasterxml.jackson.annotation.JsonTypeInfo.Id.CUSTOM, new TypeIds());
+            inclusion(com.fasterxml.jackson.annotation.JsonTypeInfo.As.WRAPPER_ARRAY);
+        }
+
+        @Override
+        public boolean useForType(JavaType t) {
+            return !Types.FIXES.get(t.getRawClass());
+        }
+    }
+
+    /** The type ids of {@link #TYPE_IDS}; written only, never read. */
+    private static final class TypeIds extends com.fasterxml.jackson.databind.jsontype.impl.TypeIdResolverBase {
+        @Override
+        public String idFromValue(Object value) {
+            return Types.IDS.get(value.getClass());
+        }
+
+        @Override
+        public String idFromValueAndType(@Nullable Object value, Class<?> suggestedType) {
+            return Types.IDS.get(value == null ? suggestedType : value.getClass());
+        }
+
+        @Override
+        public com.fasterxml.jackson.annotation.JsonTypeInfo.Id getMechanism() {
+            return com.fasterxml.jackson.annotation.JsonTypeInfo.Id.CUSTOM;
+        }
+    }
+
+    /** A string; one that starts with {@code ~} (the mark of the typed forms) gets one more. */
+    private static final class StringSerializer extends JsonSerializer<String> {
+        static final StringSerializer INSTANCE = new StringSerializer();
+
+        static void write(String s, JsonGenerator gen) throws IOException {
+            gen.writeString(!s.isEmpty() && s.charAt(0) == '~' ? "~" + s : s);
+        }
+
+        @Override
+        public void serialize(String s, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            write(s, gen);
+        }
+
+        @Override
+        public void serializeWithType(String s, JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+                throws IOException {
+            write(s, gen); // JSON tells a string apart by itself
+        }
+    }
+
+    /** A list or other collection of strings (not a set), each as {@link StringSerializer} writes it. */
+    private static final class StringsSerializer extends JsonSerializer<Collection<?>> {
+        static final StringsSerializer INSTANCE = new StringsSerializer();
+
+        @Override
+        public void serialize(Collection<?> strings, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeStartArray(strings, strings.size());
+            for (Object s : strings) {
+                if (s == null) {
+                    gen.writeNull();
+                } else {
+                    StringSerializer.write((String) s, gen);
+                }
+            }
+            gen.writeEndArray();
+        }
+
+        @Override
+        public void serializeWithType(Collection<?> strings, JsonGenerator gen, SerializerProvider serializers,
+                TypeSerializer typeSer) throws IOException {
+            com.fasterxml.jackson.core.type.WritableTypeId id = typeSer.writeTypePrefix(gen,
+                    typeSer.typeId(strings, com.fasterxml.jackson.core.JsonToken.START_ARRAY));
+            serialize(strings, gen, serializers);
+            typeSer.writeTypeSuffix(gen, id);
+        }
+    }
+
+    /**
+     * A map key: a string as {@link StringSerializer} writes it; any other key as {@code ~}, its type id,
+     * {@code :} and its text (an enum's name, a date's milliseconds), so {@code 1} and {@code "1"} differ.
+     */
+    private static final class KeySerializer extends JsonSerializer<Object> {
+        @Override
+        public void serialize(Object key, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            if (key instanceof String s) {
+                gen.writeFieldName(!s.isEmpty() && s.charAt(0) == '~' ? "~" + s : s);
+                return;
+            }
+            String text;
+            if (key instanceof Enum<?> e) {
+                text = e.name();
+            } else if (key instanceof java.util.Date d) {
+                text = Long.toString(d.getTime());
+            } else if (key instanceof java.util.Calendar c) {
+                text = Long.toString(c.getTimeInMillis());
+            } else if (key instanceof Secret secret) {
+                text = "hmac-sha256:" + hmac(secret.reveal());
+            } else {
+                text = String.valueOf(key);
+            }
+            gen.writeFieldName("~" + Types.IDS.get(key.getClass()) + ":" + text);
         }
     }
 }

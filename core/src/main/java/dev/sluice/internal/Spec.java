@@ -178,6 +178,15 @@ public final class Spec {
         return positional;
     }
 
+    /**
+     * The parameter types the body was compiled with (erased), or {@code null} when they cannot be read (a body
+     * that is not a lambda or method reference of {@code dev.sluice.function}).
+     */
+    public Class<?> @Nullable [] parameterTypes() {
+        Class<?>[] types = source == null ? null : ResultTypes.parameterTypes(source);
+        return types == null || types.length != arity ? null : types;
+    }
+
     /** Whether {@code withParameterNames} named the arguments. */
     public boolean namesGiven() {
         return options.shared().parameterNames() != null;
