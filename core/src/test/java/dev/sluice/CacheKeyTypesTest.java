@@ -65,7 +65,7 @@ class CacheKeyTypesTest {
         }
         if (o instanceof Map<?, ?> m && !m.isEmpty()) {
             Map.Entry<?, ?> e = m.entrySet().iterator().next();
-            return e.getKey().getClass().getName() + "=" + e.getValue().getClass().getName();
+            return (e.getKey() == null ? "null" : e.getKey().getClass().getName()) + "=" + e.getValue().getClass().getName();
         }
         return "";
     }
@@ -122,6 +122,28 @@ class CacheKeyTypesTest {
         assertThat(key(task, new char[] {'a', 'b'})).isEqualTo(key(task, "ab".toCharArray()));
     }
 
+    /** A map is a value whatever its keys: keys of mixed types, a null key or a key that is not comparable. */
+    @Test
+    void aMapWithKeysOfMixedTypesANullKeyOrSecretKeysHasAKey() {
+        Task<Object, String> task = typeName();
+        Map<Object, Object> mixed = new HashMap<>();
+        mixed.put(1, "int");
+        mixed.put("1", "string");
+        mixed.put(1L, "long");
+        Map<Object, Object> reordered = new java.util.LinkedHashMap<>();
+        reordered.put(1L, "long");
+        reordered.put("1", "string");
+        reordered.put(1, "int");
+        Map<Object, Object> nullKey = new HashMap<>();
+        nullKey.put(null, "none");
+        nullKey.put("null", "text");
+
+        assertThat(key(task, mixed)).isEqualTo(key(task, reordered));
+        assertThat(key(task, nullKey)).isNotEqualTo(key(task, Map.of("null", "text")));
+        assertThat(key(task, Map.of(dev.sluice.block.Secret.of("map-key-secret-1"), 1)))
+                .isNotEqualTo(key(task, Map.of(dev.sluice.block.Secret.of("map-key-secret-2"), 1)));
+    }
+
     record Point(int y, String label, Set<String> tags) {
     }
 
@@ -132,13 +154,15 @@ class CacheKeyTypesTest {
                 .withCache(CachePolicy.inputs().storedIn(ResultStore.inMemory()));
         Map<String, Object> map = new java.util.LinkedHashMap<>();
         map.put("b", List.of(1.5, "x", 7L, "~x"));
+        map.put("c", new LinkedHashSet<>(List.of(2, 1)));
         map.put("a", Instant.parse("2026-01-01T00:00:00Z"));
         TaskFuture<Integer> f = task.submit(map, new Point(2, "p", new LinkedHashSet<>(List.of("z", "m"))));
         f.join();
 
         String canonical = "[\"sluice-cache/2\",\"golden\",\"1\",\"inputs\","
                 + "[\"Map\",{\"a\":[\"java.time.Instant\",\"2026-01-01T00:00:00Z\"],"
-                + "\"b\":[\"List\",[\"~d3ff8000000000000\",\"x\",[\"java.lang.Long\",7],\"~~x\"]]}],"
+                + "\"b\":[\"List\",[\"~d3ff8000000000000\",\"x\",[\"java.lang.Long\",7],\"~~x\"]],"
+                + "\"c\":[\"Set\",[1,2]]}],"
                 + "{\"label\":\"p\",\"tags\":[\"m\",\"z\"],\"y\":2}]";
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
         assertThat(f.run().cacheKey()).contains(java.util.HexFormat.of().formatHex(sha));

@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Set} and {@code Map} types and final types (records, {@code String}, boxed numbers) fix it, so
  * records of such values are written as plain JSON. Text that JSON would confuse with a typed form gets a
  * leading {@code ~}: doubles and floats ({@code ~d}/{@code ~f} + bits), a secret's HMAC
- * ({@code ~secret:…}), a map key that is not a string ({@code ~} + type id + {@code :} + text), and a
+ * ({@code ~secret:…}), a map key that is not a string ({@code ~} + type id + {@code :} + text; map entries are
+ * sorted by that text, so keys of mixed types, a null key and keys that are not comparable have an order), and a
  * string that itself starts with {@code ~} (one more). So values of different types never share a
  * key, and equal values do in every JVM (list, set and map classes do not count).
  */
@@ -76,9 +77,6 @@ public final class KeyHasher {
     static {
         SimpleModule canonical = new SimpleModule("sluice-cache-key");
         canonical.setSerializers(new CanonicalSerializers());
-        SimpleSerializers keys = new SimpleSerializers();
-        keys.addSerializer(Object.class, new KeySerializer());
-        canonical.setKeySerializers(keys);
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
@@ -331,6 +329,13 @@ public final class KeyHasher {
         }
 
         @Override
+        public @Nullable JsonSerializer<?> findMapSerializer(SerializationConfig config,
+                com.fasterxml.jackson.databind.type.MapType type, BeanDescription beanDesc, JsonSerializer<Object> keySerializer,
+                TypeSerializer elementTypeSerializer, JsonSerializer<Object> elementValueSerializer) {
+            return new CanonicalMapSerializer(elementTypeSerializer);
+        }
+
+        @Override
         public @Nullable JsonSerializer<?> findCollectionSerializer(SerializationConfig config, CollectionType type,
                 BeanDescription beanDesc, TypeSerializer elementTypeSerializer, JsonSerializer<Object> elementValueSerializer) {
             if (Set.class.isAssignableFrom(type.getRawClass())) {
@@ -385,7 +390,7 @@ public final class KeyHasher {
         public void serializeWithType(Collection<?> set, JsonGenerator gen, SerializerProvider serializers,
                 TypeSerializer typeSer) throws IOException {
             com.fasterxml.jackson.core.type.WritableTypeId id = typeSer.writeTypePrefix(gen,
-                    typeSer.typeId(set, com.fasterxml.jackson.core.JsonToken.START_ARRAY));
+                    typeSer.typeId(set, com.fasterxml.jackson.core.JsonToken.VALUE_EMBEDDED_OBJECT)); // the value writes its own brackets
             serialize(set, gen, serializers);
             typeSer.writeTypeSuffix(gen, id);
         }
@@ -400,7 +405,7 @@ public final class KeyHasher {
                     if (e == null) {
                         serializers.defaultSerializeNull(sub);
                     } else if (elementTypes != null) {
-                        serializers.findValueSerializer(e.getClass()).serializeWithType(e, sub, serializers, elementTypes);
+                        serializers.findValueSerializer(e.getClass(), null).serializeWithType(e, sub, serializers, elementTypes);
                     } else {
                         serializers.defaultSerializeValue(e, sub);
                     }
@@ -530,22 +535,31 @@ public final class KeyHasher {
         public void serializeWithType(Collection<?> strings, JsonGenerator gen, SerializerProvider serializers,
                 TypeSerializer typeSer) throws IOException {
             com.fasterxml.jackson.core.type.WritableTypeId id = typeSer.writeTypePrefix(gen,
-                    typeSer.typeId(strings, com.fasterxml.jackson.core.JsonToken.START_ARRAY));
+                    typeSer.typeId(strings, com.fasterxml.jackson.core.JsonToken.VALUE_EMBEDDED_OBJECT)); // the value writes its own brackets
             serialize(strings, gen, serializers);
             typeSer.writeTypeSuffix(gen, id);
         }
     }
 
     /**
-     * A map key: a string as {@link StringSerializer} writes it; any other key as {@code ~}, its type id,
-     * {@code :} and its text (an enum's name, a date's milliseconds), so {@code 1} and {@code "1"} differ.
+     * A map as a JSON object whose entries are sorted by their keys' text, so keys of any types (mixed, null, not
+     * comparable) have an order. A key's text: a string as {@link StringSerializer} writes it; any other key
+     * {@code ~}, its type id, {@code :} and its text (an enum's name, a date's milliseconds, a secret's HMAC,
+     * else {@code toString()}), so {@code 1} and {@code "1"} differ; a null key {@code ~null}.
      */
-    private static final class KeySerializer extends JsonSerializer<Object> {
-        @Override
-        public void serialize(Object key, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+    private static final class CanonicalMapSerializer extends JsonSerializer<java.util.Map<?, ?>> {
+        private final @Nullable TypeSerializer valueTypes;
+
+        CanonicalMapSerializer(@Nullable TypeSerializer valueTypes) {
+            this.valueTypes = valueTypes;
+        }
+
+        static String keyText(@Nullable Object key) {
             if (key instanceof String s) {
-                gen.writeFieldName(!s.isEmpty() && s.charAt(0) == '~' ? "~" + s : s);
-                return;
+                return !s.isEmpty() && s.charAt(0) == '~' ? "~" + s : s;
+            }
+            if (key == null) {
+                return "~null";
             }
             String text;
             if (key instanceof Enum<?> e) {
@@ -559,7 +573,67 @@ public final class KeyHasher {
             } else {
                 text = String.valueOf(key);
             }
-            gen.writeFieldName("~" + Types.IDS.get(key.getClass()) + ":" + text);
+            return "~" + Types.IDS.get(key.getClass()) + ":" + text;
+        }
+
+        @Override
+        public void serialize(java.util.Map<?, ?> map, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            int n = map.size();
+            String[] keys = new String[n];
+            Object[] values = new Object[n];
+            Object[] originals = new Object[n];
+            int i = 0;
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                if (i == n) {
+                    break; // changed while written
+                }
+                originals[i] = e.getKey();
+                keys[i] = keyText(e.getKey());
+                values[i] = e.getValue();
+                i++;
+            }
+            Integer[] order = new Integer[i];
+            for (int k = 0; k < i; k++) {
+                order[k] = k;
+            }
+            if (!isSortedText(keys, i)) {
+                Arrays.sort(order, (a, b) -> keys[a].compareTo(keys[b]));
+            }
+            gen.writeStartObject(map);
+            for (Integer k : order) {
+                gen.writeFieldName(keys[k]);
+                Object v = values[k];
+                try {
+                    if (v == null) {
+                        serializers.defaultSerializeNull(gen);
+                    } else if (valueTypes != null) {
+                        serializers.findValueSerializer(v.getClass(), null).serializeWithType(v, gen, serializers, valueTypes);
+                    } else {
+                        serializers.findValueSerializer(v.getClass(), null).serialize(v, gen, serializers);
+                    }
+                } catch (JsonMappingException e) {
+                    throw JsonMappingException.wrapWithPath(e, map, String.valueOf(originals[k])); // where it failed
+                }
+            }
+            gen.writeEndObject();
+        }
+
+        private static boolean isSortedText(String[] keys, int n) {
+            for (int k = 1; k < n; k++) {
+                if (keys[k - 1].compareTo(keys[k]) > 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void serializeWithType(java.util.Map<?, ?> map, JsonGenerator gen, SerializerProvider serializers,
+                TypeSerializer typeSer) throws IOException {
+            com.fasterxml.jackson.core.type.WritableTypeId id = typeSer.writeTypePrefix(gen,
+                    typeSer.typeId(map, com.fasterxml.jackson.core.JsonToken.VALUE_EMBEDDED_OBJECT)); // the value writes its own brackets
+            serialize(map, gen, serializers);
+            typeSer.writeTypeSuffix(gen, id);
         }
     }
 }
