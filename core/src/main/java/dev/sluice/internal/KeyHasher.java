@@ -77,6 +77,9 @@ public final class KeyHasher {
     static {
         SimpleModule canonical = new SimpleModule("sluice-cache-key");
         canonical.setSerializers(new CanonicalSerializers());
+        SimpleSerializers keys = new SimpleSerializers();
+        keys.addSerializer(Object.class, new KeySerializer());
+        canonical.setKeySerializers(keys);
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
@@ -332,7 +335,8 @@ public final class KeyHasher {
         public @Nullable JsonSerializer<?> findMapSerializer(SerializationConfig config,
                 com.fasterxml.jackson.databind.type.MapType type, BeanDescription beanDesc, JsonSerializer<Object> keySerializer,
                 TypeSerializer elementTypeSerializer, JsonSerializer<Object> elementValueSerializer) {
-            return new CanonicalMapSerializer(elementTypeSerializer);
+            // keys that are strings: Jackson's own map writer, sorted by key, each key through KeySerializer
+            return type.getKeyType().getRawClass() == String.class ? null : new CanonicalMapSerializer(elementTypeSerializer);
         }
 
         @Override
@@ -549,9 +553,24 @@ public final class KeyHasher {
      */
     private static final class CanonicalMapSerializer extends JsonSerializer<java.util.Map<?, ?>> {
         private final @Nullable TypeSerializer valueTypes;
+        /** The value serializers found so far, by class (replaced, never changed: safe to share, as Jackson does). */
+        private volatile com.fasterxml.jackson.databind.ser.impl.PropertySerializerMap found =
+                com.fasterxml.jackson.databind.ser.impl.PropertySerializerMap.emptyForProperties();
 
         CanonicalMapSerializer(@Nullable TypeSerializer valueTypes) {
             this.valueTypes = valueTypes;
+        }
+
+        private JsonSerializer<Object> serializerOf(Class<?> type, SerializerProvider serializers) throws JsonMappingException {
+            com.fasterxml.jackson.databind.ser.impl.PropertySerializerMap map = found;
+            JsonSerializer<Object> ser = map.serializerFor(type);
+            if (ser == null) {
+                com.fasterxml.jackson.databind.ser.impl.PropertySerializerMap.SerializerAndMapResult r =
+                        map.findAndAddSecondarySerializer(type, serializers, null);
+                found = r.map;
+                ser = r.serializer;
+            }
+            return ser;
         }
 
         static String keyText(@Nullable Object key) {
@@ -607,9 +626,9 @@ public final class KeyHasher {
                     if (v == null) {
                         serializers.defaultSerializeNull(gen);
                     } else if (valueTypes != null) {
-                        serializers.findValueSerializer(v.getClass(), null).serializeWithType(v, gen, serializers, valueTypes);
+                        serializerOf(v.getClass(), serializers).serializeWithType(v, gen, serializers, valueTypes);
                     } else {
-                        serializers.findValueSerializer(v.getClass(), null).serialize(v, gen, serializers);
+                        serializerOf(v.getClass(), serializers).serialize(v, gen, serializers);
                     }
                 } catch (JsonMappingException e) {
                     throw JsonMappingException.wrapWithPath(e, map, String.valueOf(originals[k])); // where it failed
@@ -634,6 +653,14 @@ public final class KeyHasher {
                     typeSer.typeId(map, com.fasterxml.jackson.core.JsonToken.VALUE_EMBEDDED_OBJECT)); // the value writes its own brackets
             serialize(map, gen, serializers);
             typeSer.writeTypeSuffix(gen, id);
+        }
+    }
+
+    /** The key of a map whose keys are declared strings, as {@link CanonicalMapSerializer#keyText} writes it. */
+    private static final class KeySerializer extends JsonSerializer<Object> {
+        @Override
+        public void serialize(Object key, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeFieldName(CanonicalMapSerializer.keyText(key));
         }
     }
 }
