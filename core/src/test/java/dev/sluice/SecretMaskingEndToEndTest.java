@@ -195,6 +195,31 @@ class SecretMaskingEndToEndTest {
         assertThat(Secret.mask("mail ops@example.com, id user:1@2")).isEqualTo("mail ops@example.com, id user:1@2");
     }
 
+    /**
+     * The exceptions the library throws to the caller (a failed flow, a failed task) hand out masked copies of the
+     * causes and suppressed exceptions that held a secret, so logging them with any logger shows no secret.
+     */
+    @Test
+    void theExceptionsThrownToTheCallerCarryMaskedCausesAndSuppressedExceptions() {
+        String password = Secret.of("thrown-pw-" + System.nanoTime()).reveal();
+        Task<String, Integer> task = Task.of("connect", (String db) -> {
+            SQLException refused = new SQLException("login failed for etl/" + password);
+            refused.addSuppressed(new IOException("retry also failed with " + password));
+            throw new IllegalStateException("cannot load", refused);
+        });
+        Flow<String, Integer> flow = Flow.of("load", (String db) -> task.run(db));
+
+        Throwable fromFlow = org.assertj.core.api.Assertions.catchThrowable(() -> flow.run("dw"));
+        Throwable fromTask = org.assertj.core.api.Assertions.catchThrowable(() -> task.run("dw"));
+
+        for (Throwable t : List.of(fromFlow, fromTask)) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            t.printStackTrace(new java.io.PrintWriter(trace));
+            assertThat(trace.toString()).as(t.getClass().getName()).contains("login failed for etl/**********")
+                    .contains("retry also failed with **********").doesNotContain(password);
+        }
+    }
+
     /** A secret of 2 or 3 characters is masked where it stands alone, in its URL-encoded and JSON-escaped forms too. */
     @Test
     void aShortSecretIsMaskedInItsUrlEncodedAndJsonEscapedFormsToo() {
