@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * {@code List} and a {@code Set} of the same items, a map and a record with the same properties, or two
  * records of different types, get different keys; which {@code List}, {@code Set} or {@code Map} class holds
  * the items does not count ({@code List.of(1)} and {@code new ArrayList<>(List.of(1))} share a key). An empty
- * {@code Optional} counts as {@code null} and a present one as its value. Equal
+ * {@code Optional} counts as {@code null} and a present one as its value. (Keys of Sluice 0.1.0 snapshots made
+ * before types took part are not found again: such an entry is computed and stored again once.) Equal
  * inputs give equal keys in every JVM; a {@link dev.sluice.block.Secret} contributes an HMAC of its value under a
  * key kept in {@code cache-hmac.key} in the runtime's home ({@code $SLUICE_HOME} by default), never the value (so machines share such keys only
  * if they share that file). An argument that cannot be hashed is a
