@@ -144,6 +144,31 @@ class CacheKeyTypesTest {
                 .isNotEqualTo(key(task, Map.of(dev.sluice.block.Secret.of("map-key-secret-2"), 1)));
     }
 
+    record Login(String user, dev.sluice.block.Secret password) {
+    }
+
+    /** A key without properties: its text would be its identity, another in every run. */
+    static final class Handle {
+    }
+
+    /**
+     * A map key that is an object is hashed by its value like any argument: two keys that print alike (a secret shows
+     * as {@code **********}) do not share a cache key, and a key with no value to hash is a clear error, not a
+     * silent miss.
+     */
+    @Test
+    void aMapKeyThatIsAnObjectIsHashedByItsValueNotItsText() {
+        Task<Object, String> task = typeName();
+        Map<Object, Object> first = new HashMap<>(Map.of(new Login("etl", dev.sluice.block.Secret.of("login-pw-one")), 1));
+        Map<Object, Object> second = new HashMap<>(Map.of(new Login("etl", dev.sluice.block.Secret.of("login-pw-two")), 1));
+        assertThat(first.keySet().toString()).isEqualTo(second.keySet().toString());
+        assertThat(key(task, first)).isNotEqualTo(key(task, second));
+
+        Map<Object, Object> identity = new HashMap<>(Map.of(new Handle(), 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> key(task, identity))
+                .hasStackTraceContaining("CacheKeyException").hasMessageContaining("cannot be hashed");
+    }
+
     record Point(int y, String label, Set<String> tags) {
     }
 

@@ -59,7 +59,8 @@ import org.jspecify.annotations.Nullable;
  * records of such values are written as plain JSON. Text that JSON would confuse with a typed form gets a
  * leading {@code ~}: doubles and floats ({@code ~d}/{@code ~f} + bits), a secret's HMAC
  * ({@code ~secret:…}), a map key that is not a string ({@code ~} + type id + {@code :} + text; map entries are
- * sorted by that text, so keys of mixed types, a null key and keys that are not comparable have an order), and a
+ * sorted by that text, so keys of mixed types, a null key and keys that are not comparable have an order; an object
+ * key's text is its canonical JSON, so it is hashed by value like an argument), and a
  * string that itself starts with {@code ~} (one more). So values of different types never share a
  * key, and equal values do in every JVM (list, set and map classes do not count).
  */
@@ -548,8 +549,8 @@ public final class KeyHasher {
     /**
      * A map as a JSON object whose entries are sorted by their keys' text, so keys of any types (mixed, null, not
      * comparable) have an order. A key's text: a string as {@link StringSerializer} writes it; any other key
-     * {@code ~}, its type id, {@code :} and its text (an enum's name, a date's milliseconds, a secret's HMAC,
-     * else {@code toString()}), so {@code 1} and {@code "1"} differ; a null key {@code ~null}.
+     * {@code ~}, its type id, {@code :} and its text (an enum's name, an integer's digits, a secret's HMAC,
+     * else its canonical JSON, as an argument is hashed), so {@code 1} and {@code "1"} differ; a null key {@code ~null}.
      */
     private static final class CanonicalMapSerializer extends JsonSerializer<java.util.Map<?, ?>> {
         private final @Nullable TypeSerializer valueTypes;
@@ -573,7 +574,7 @@ public final class KeyHasher {
             return ser;
         }
 
-        static String keyText(@Nullable Object key) {
+        static String keyText(@Nullable Object key, JsonGenerator gen, SerializerProvider serializers) throws IOException {
             if (key instanceof String s) {
                 return !s.isEmpty() && s.charAt(0) == '~' ? "~" + s : s;
             }
@@ -583,14 +584,19 @@ public final class KeyHasher {
             String text;
             if (key instanceof Enum<?> e) {
                 text = e.name();
-            } else if (key instanceof java.util.Date d) {
-                text = Long.toString(d.getTime());
-            } else if (key instanceof java.util.Calendar c) {
-                text = Long.toString(c.getTimeInMillis());
+            } else if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte
+                    || key instanceof Boolean || key instanceof Character || key instanceof java.math.BigInteger) {
+                text = key.toString();
             } else if (key instanceof Secret secret) {
                 text = "hmac-sha256:" + hmac(secret.reveal());
             } else {
-                text = String.valueOf(key);
+                // by its value, as an argument is: its text may hide a secret (**********) or be its identity
+                StringWriter sw = new StringWriter();
+                try (JsonGenerator sub = FACTORY.createGenerator(sw)) {
+                    sub.setCodec(gen.getCodec());
+                    serializers.defaultSerializeValue(key, sub);
+                }
+                text = sw.toString();
             }
             return "~" + Types.IDS.get(key.getClass()) + ":" + text;
         }
@@ -607,7 +613,11 @@ public final class KeyHasher {
                     break; // changed while written
                 }
                 originals[i] = e.getKey();
-                keys[i] = keyText(e.getKey());
+                try {
+                    keys[i] = keyText(e.getKey(), gen, serializers);
+                } catch (JsonMappingException x) {
+                    throw JsonMappingException.wrapWithPath(x, map, "(key " + e.getKey().getClass().getName() + ")");
+                }
                 values[i] = e.getValue();
                 i++;
             }
@@ -660,7 +670,7 @@ public final class KeyHasher {
     private static final class KeySerializer extends JsonSerializer<Object> {
         @Override
         public void serialize(Object key, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeFieldName(CanonicalMapSerializer.keyText(key));
+            gen.writeFieldName(CanonicalMapSerializer.keyText(key, gen, serializers));
         }
     }
 }
