@@ -80,7 +80,9 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
      * parameter names when the task or flow is called, so {@code withRunName} and
      * {@code withParameterNames} may come in any order. A {@code null} value fills in as {@code null},
      * a control character (a line break) as a space, and a name that comes out blank is replaced by
-     * the default name.
+     * the default name. Revealed secrets are masked, then a name longer than 200 characters (UTF-16 units)
+     * is cut to 199 and ends with {@code …}; the cut falls between grapheme clusters, so it never splits
+     * an emoji, a flag or a letter and its accent. The history, logs and dashboard get that name.
      *
      * @throws IllegalArgumentException (at the call) for a placeholder that names no parameter
      */

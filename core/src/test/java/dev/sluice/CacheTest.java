@@ -229,8 +229,10 @@ class CacheTest {
 
         TaskRun run = runOf2(task, map, new Point(2, "p", new LinkedHashSet<>(List.of("z", "m"))));
 
-        String canonical = "[\"sluice-cache/1\",\"golden\",\"1\",\"inputs\","
-                + "{\"a\":\"2026-01-01T00:00:00Z\",\"b\":[\"d:3ff8000000000000\",\"x\",null]},"
+        // the first parameter is an Object: the map, and the values in it that JSON does not tell apart, carry their type
+        String canonical = "[\"sluice-cache/2\",\"golden\",\"1\",\"inputs\","
+                + "[\"Map\",{\"a\":[\"java.time.Instant\",\"2026-01-01T00:00:00Z\"],"
+                + "\"b\":[\"List\",[\"~d3ff8000000000000\",\"x\",null]]}],"
                 + "{\"label\":\"p\",\"tags\":[\"m\",\"z\"],\"y\":2}]";
         byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
         assertThat(run.cacheKey()).contains(java.util.HexFormat.of().formatHex(sha));

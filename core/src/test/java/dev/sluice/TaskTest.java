@@ -116,6 +116,36 @@ class TaskTest {
     }
 
     @Test
+    void aRunNameIsCappedAt200CharactersMaskedFirstAndNeverCutInsideACharacter() {
+        String secret = "rn-s3cr3t-" + "0123456789abcdef";
+        dev.sluice.block.Secret.of(secret).reveal(); // now known to the masker
+        Flow<String, Integer> flow = Flow.of("load", (String table) -> table.length())
+                .withParameterNames("table").withRunName("load-{table}");
+        Task<String, Integer> task = Task.of("count", (String table) -> table.length())
+                .withParameterNames("table").withRunName("count-{table}");
+
+        FlowRun<Integer> huge = flow.runForState("x".repeat(1_000_000));
+        assertThat(huge.name()).hasSizeLessThanOrEqualTo(200).startsWith("load-xxxx").endsWith("…");
+        assertThat(huge.result()).isEqualTo(1_000_000);
+
+        for (int at = 180; at < 200; at++) { // an emoji, a flag and a letter with its accent across the cut
+            String name = flow.runForState("a".repeat(at) + "😀🇨🇭e\u0301".repeat(10)).name();
+            assertThat(name).hasSizeLessThanOrEqualTo(200).endsWith("…");
+            String kept = name.substring(0, name.length() - 1);
+            assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).as("cut at %d: %s", at, kept).isFalse();
+            assertThat(kept).as("cut at %d", at).doesNotEndWith("e").doesNotEndWith("\uD83C\uDDE8");
+        }
+
+        for (int at = 170; at < 200; at++) { // the secret is masked before the cut, so no start of it is left
+            String name = flow.runForState("y".repeat(at) + secret + "z".repeat(50)).name();
+            assertThat(name).hasSizeLessThanOrEqualTo(200).doesNotContain("rn-s").doesNotContain("s3cr");
+            TaskRun taskRun = Flow.of("f", (String t) -> task.run(t)).runForState("y".repeat(at) + secret).taskRuns().get(0);
+            assertThat(taskRun.name()).hasSizeLessThanOrEqualTo(200).doesNotContain("rn-s").doesNotContain("s3cr");
+        }
+        assertThat(flow.runForState("short").name()).isEqualTo("load-short");
+    }
+
+    @Test
     void anErrorCrashesTheRunAndIsNotSwallowed() {
         Task0<Object> so = Task.of("deep", () -> {
             throw new StackOverflowError("simulated");

@@ -57,8 +57,10 @@ public final class Secret {
      * JSON-escaped forms of each) replaced by {@code **********}: what the run logger does to every
      * line, for text you show elsewhere. Mask before you shorten or reformat text, so a secret that
      * spans the cut or holds white space is still whole when it is matched. Values of 2 or 3
-     * characters are masked only where they stand alone (not inside a longer word or number); values
-     * of one character are not masked.
+     * characters are masked only where they stand alone (not inside a longer word or number), in their
+     * URL-encoded and JSON-escaped forms too; values of one character are not masked. The user info of
+     * every URL in {@code text} is masked as well, secret or not: the password of
+     * {@code https://user:password@host}, or the whole user info when it has no password.
      */
     public static String mask(@Nullable String text) {
         return Masker.mask(text);

@@ -24,7 +24,15 @@ import org.jspecify.annotations.Nullable;
  * <p>With {@link #inputs()} the key is a SHA-256 over the task's name, its version
  * ({@code withVersion}) and the canonical JSON of its arguments: map entries and properties sorted,
  * records and POJOs by property, sets in sorted order, {@code java.time} values as ISO text,
- * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Equal
+ * {@code Optional}, enums, {@code byte[]}, and floating-point numbers by their exact bits. Where the
+ * declared type does not fix a value's type (a parameter, record component or field of type {@code Object}
+ * or an interface, the elements of a {@code List<Object>}, the keys of a map), the value's type takes part:
+ * {@code 1} and {@code 1L}, {@code 1.0} and {@code 1.0f}, {@code "ab"} and {@code new char[] {'a', 'b'}}, a
+ * {@code List} and a {@code Set} of the same items, a map and a record with the same properties, or two
+ * records of different types, get different keys; which {@code List}, {@code Set} or {@code Map} class holds
+ * the items does not count ({@code List.of(1)} and {@code new ArrayList<>(List.of(1))} share a key). An empty
+ * {@code Optional} counts as {@code null} and a present one as its value. (Keys of Sluice 0.1.0 snapshots made
+ * before types took part are not found again: such an entry is computed and stored again once.) Equal
  * inputs give equal keys in every JVM; a {@link dev.sluice.block.Secret} contributes an HMAC of its value under a
  * key kept in {@code cache-hmac.key} in the runtime's home ({@code $SLUICE_HOME} by default), never the value (so machines share such keys only
  * if they share that file). An argument that cannot be hashed is a

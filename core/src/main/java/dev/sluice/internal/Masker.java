@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * Replaces every secret value this JVM has revealed with {@link #MASK} in text bound for logs, run
  * records, exception summaries and notifications. Values are also matched in their URL-encoded
  * form, so a password inside a connection URL is masked too, and in their JSON-escaped form, so a
- * password with a quote or backslash is masked inside a logged JSON body.
+ * password with a quote or backslash is masked inside a logged JSON body (short values too, where they
+ * stand alone). The user info of a URL ({@code https://user:password@host}) is masked whether or not a
+ * secret held it: the password, or the whole user info when it has no password (a token as user name).
  */
 public final class Masker {
     /** What a secret value is replaced with. */
@@ -85,29 +87,48 @@ public final class Masker {
                 return;
             }
             List<String> all = new ArrayList<>(List.of(shortValues));
-            all.add(value);
+            for (String form : forms(value)) {
+                if (!all.contains(form)) {
+                    all.add(form);
+                }
+            }
+            all.sort(Comparator.comparingInt(String::length).reversed());
             shortValues = all.toArray(new String[0]);
         }
         LOG.warn("a secret of {} character(s) was revealed: it is masked only where it stands alone (not inside a longer"
                 + " word or number), so parts of it may show in logs; use a longer secret", value.length());
     }
 
-    /**
-     * The forms JSON writers give {@code value} inside a string: the short escapes, and a unicode escape (backslash,
-     * u, four hex digits) for other control characters (Jackson); that with the slash escaped; and with every
-     * character outside printable ASCII, and the HTML-unsafe {@code < > & = '}, as unicode escapes (Gson, and writers
-     * told to keep to ASCII), in upper- and lower-case hex.
-     */
-    private static java.util.Set<String> jsonEscaped(String value) {
+    /** {@code value}, its URL-encoded forms ({@code +} and {@code %20} for a space) and its JSON-escaped forms. */
+    private static java.util.Set<String> forms(String value) {
         java.util.Set<String> forms = new java.util.LinkedHashSet<>();
-        forms.add(jsonEscaped(value, false, false, false));
-        forms.add(jsonEscaped(value, false, false, true));
-        forms.add(jsonEscaped(value, true, false, false));
-        forms.add(jsonEscaped(value, true, true, false));
+        forms.add(value);
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
+        forms.add(encoded);
+        forms.add(encoded.replace("+", "%20"));
+        forms.addAll(jsonEscaped(value));
         return forms;
     }
 
-    private static String jsonEscaped(String value, boolean ascii, boolean lowerHex, boolean slash) {
+    /**
+     * The forms JSON writers give {@code value} inside a string: the short escapes, and a unicode escape (backslash,
+     * u, four hex digits) for other control characters (Jackson); that with the slash escaped; and with every
+     * character outside printable ASCII, with or without the HTML-unsafe {@code < > & = '}, as unicode escapes (Gson;
+     * Jackson told to keep to ASCII), in upper- and lower-case hex.
+     */
+    private static java.util.Set<String> jsonEscaped(String value) {
+        java.util.Set<String> forms = new java.util.LinkedHashSet<>();
+        forms.add(jsonEscaped(value, false, false, false, false));
+        forms.add(jsonEscaped(value, false, false, true, false));
+        forms.add(jsonEscaped(value, true, false, false, true));
+        forms.add(jsonEscaped(value, true, true, false, true));
+        // Jackson's ESCAPE_NON_ASCII: beyond ASCII only
+        forms.add(jsonEscaped(value, true, false, false, false));
+        forms.add(jsonEscaped(value, true, true, false, false));
+        return forms;
+    }
+
+    private static String jsonEscaped(String value, boolean ascii, boolean lowerHex, boolean slash, boolean html) {
         StringBuilder sb = new StringBuilder(value.length() + 8);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -121,7 +142,8 @@ public final class Masker {
                 case '\f' -> sb.append("\\f");
                 case '/' -> sb.append(slash ? "\\/" : "/");
                 default -> {
-                    boolean escape = c < 0x20 || (ascii && (c > 0x7e || c == '<' || c == '>' || c == '&' || c == '=' || c == '\''));
+                    boolean escape = c < 0x20 || (ascii && (c > 0x7e
+                            || (html && (c == '<' || c == '>' || c == '&' || c == '=' || c == '\''))));
                     if (escape) {
                         String hex = String.format(java.util.Locale.ROOT, lowerHex ? "\\u%04x" : "\\u%04X", (int) c);
                         sb.append(hex);
@@ -150,7 +172,42 @@ public final class Masker {
         for (String v : shorts) {
             out = maskToken(out, v);
         }
-        return out;
+        return maskUserInfo(out);
+    }
+
+    /**
+     * A URL's user info: scheme, {@code ://} (or JSON's {@code :\/\/}), then the user and, after a colon, the
+     * password, up to the last {@code @} before the host. Group 1 is what stays, group 2 what is masked.
+     */
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile(
+            "(\\b[A-Za-z][A-Za-z0-9+.-]*:(?:\\\\?/){2}(?:[^\\s/\\\\?#@:\"'<>]*:)?)"
+            + "([^\\s/\\\\?#\"'<>]+)@(?=[A-Za-z0-9\\[])");
+
+    /** {@code text} with the user info of every URL in it masked (see {@link #USER_INFO}). */
+    static String maskUserInfo(String text) {
+        if (text.indexOf('@') < 0 || text.indexOf(':') < 0) {
+            return text;
+        }
+        java.util.regex.Matcher m = USER_INFO.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        boolean changed = false;
+        do {
+            m.appendReplacement(sb, "");
+            if (m.group(2).endsWith(MASK)) {
+                sb.append(m.group()); // masked already
+            } else {
+                sb.append(m.group(1)).append(MASK).append('@');
+                changed = true;
+            }
+        } while (m.find());
+        if (!changed) {
+            return text;
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     /** {@code text} with every stand-alone occurrence of {@code v} replaced by {@link #MASK}. */
@@ -195,7 +252,7 @@ public final class Masker {
                 return true;
             }
         }
-        return false;
+        return maskUserInfo(text) != text;
     }
 
     /** The stack trace of {@code t}, causes included, masked. */

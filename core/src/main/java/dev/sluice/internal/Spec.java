@@ -178,6 +178,15 @@ public final class Spec {
         return positional;
     }
 
+    /**
+     * The parameter types the body was compiled with (erased), or {@code null} when they cannot be read (a body
+     * that is not a lambda or method reference of {@code dev.sluice.function}).
+     */
+    public Class<?> @Nullable [] parameterTypes() {
+        Class<?>[] types = source == null ? null : ResultTypes.parameterTypes(source);
+        return types == null || types.length != arity ? null : types;
+    }
+
     /** Whether {@code withParameterNames} named the arguments. */
     public boolean namesGiven() {
         return options.shared().parameterNames() != null;
@@ -385,6 +394,16 @@ public final class Spec {
                 sb.setCharAt(i, ' '); // a line break in a parameter must not break the log lines that name the run
             }
         }
-        return sb.toString();
+        // masked whole too (a secret may span a placeholder and the text next to it), and before the cut, so a
+        // cut never leaves the start of a secret the masker would no longer recognise
+        return capped(Masker.mask(sb.toString()));
+    }
+
+    /** The longest a run name made from a template may be, in UTF-16 characters ("…" included). */
+    public static final int MAX_RUN_NAME = 200;
+
+    /** {@code name} cut to {@link #MAX_RUN_NAME} between two grapheme clusters, with "…" at the end. */
+    static String capped(String name) {
+        return dev.sluice.notify.TextCuts.cut(name, MAX_RUN_NAME, dev.sluice.notify.TextCuts.Measure.CHARS, "\u2026");
     }
 }

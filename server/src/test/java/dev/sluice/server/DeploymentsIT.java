@@ -162,6 +162,26 @@ class DeploymentsIT {
         assertThat(row.select("a.flow-run").attr("href")).isEqualTo("/runs/" + run.flowRunId());
     }
 
+    /**
+     * An explicit null for a parameter in a trigger is refused with a 400 naming it when a default would silently take
+     * its place or the parameter is required; leaving the parameter out still takes its default.
+     */
+    @Test
+    void anExplicitNullParameterIsRefusedNamingItInsteadOfSilentlyTakingTheDefault() throws Exception {
+        String csrf = page("/deployments").select("meta[name=csrf-token]").attr("content");
+        String base = "/api/deployments/" + Fixture.DEPLOYMENT;
+        HttpResponse<String> bad = postJson(base + "/runs", csrf,
+                "{\"parameters\": {\"day\": null, \"city\": null, \"days\": null, \"mode\": \"DELTA\"}}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        JsonNode errors = JSON.readTree(bad.body()).get("errors");
+        assertThat(errors.findValuesAsText("parameter")).containsExactlyInAnyOrder("day", "city", "days");
+        for (JsonNode e : errors) {
+            assertThat(e.get("message").asText()).as(e.toString()).contains("null");
+        }
+        assertThat(errors.toString()).contains("Berlin").contains("7");
+        assertThat(JSON.readTree(bad.body()).get("message").asText()).contains("city");
+    }
+
     @Test
     void theApiTriggersCancelsRetriesBackfillsPausesAndResumes() throws Exception {
         String csrf = page("/deployments").select("meta[name=csrf-token]").attr("content");

@@ -125,6 +125,41 @@ class WebhookFailuresIT {
         assertThat(logged).contains("No hook at").doesNotContain("1234567").doesNotContain("zpT0k9x");
     }
 
+    /**
+     * A webhook URL with user info ({@code https://user:password@host/...}, as curl takes it) authenticates with
+     * Basic credentials, and neither the password nor its base64 form shows when the server echoes them.
+     */
+    @Test
+    void theUserInfoOfAWebhookUrlIsSentAsBasicCredentialsAndMaskedWhenEchoed() {
+        String password = "Pw4-hook-" + System.nanoTime();
+        String basic = Base64.getEncoder().encodeToString(("hookbot:" + password).getBytes(StandardCharsets.UTF_8));
+        String host = http().replace("http://", "");
+        wm.stubFor(post(urlPathEqualTo("/hooks/basic")).withBasicAuth("hookbot", password)
+                .willReturn(aResponse().withStatus(200)));
+        CustomWebhook hook = CustomWebhook.builder(Secret.of("http://hookbot:" + password + "@" + host + "/hooks/basic"))
+                .jsonBody("{\"text\": \"{{text}}\"}").build();
+        runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)));
+        assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/hooks/basic")))).singleElement()
+                .satisfies(r -> assertThat(r.getHeader("Authorization")).isEqualTo("Basic " + basic));
+
+        wm.stubFor(post(urlPathEqualTo("/hooks/refused")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"error\": \"bad credentials " + password + " for hookbot (Basic " + basic + ")\"}")));
+        MicrosoftTeamsWebhook teams = new MicrosoftTeamsWebhook(Secret.of("http://hookbot:" + password + "@" + host
+                + "/hooks/refused"));
+        Throwable refused = catchThrowable(() -> runtime.run(() -> teams.send(Notification.of("s", "b", Severity.ERROR))));
+        assertThat(refused).isInstanceOf(WebhookException.class).hasMessageContaining("answered HTTP 401")
+                .hasMessageContaining("bad credentials");
+        assertThat(messages(refused)).allSatisfy(m -> assertThat(m).doesNotContain(password).doesNotContain(basic));
+
+        FlowRun<?>[] run = new FlowRun<?>[1];
+        String logged = stderrOf(() -> run[0] = runtime.call(() -> Flow.of("basic-hook", () -> {
+            throw new IllegalStateException("boom");
+        }).onFailure(Notify.via(teams)).runForState()));
+        String runLog = String.join("\n", run[0].logs().stream().map(l -> l.message() + " " + l.error()).toList());
+        assertThat(runLog).contains("bad credentials").doesNotContain(password).doesNotContain(basic);
+        assertThat(logged).contains("bad credentials").doesNotContain(password).doesNotContain(basic);
+    }
+
     @Test
     void aNotificationBeyondAsciiInATemplatedHeaderArrivesWhole() {
         wm.stubFor(post(urlPathEqualTo("/headers")).willReturn(aResponse().withStatus(200)));

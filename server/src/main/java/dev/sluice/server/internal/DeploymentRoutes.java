@@ -540,6 +540,7 @@ final class DeploymentRoutes {
         @SuppressWarnings("unchecked")
         Map<String, Object> input = params.isObject() ? Json.MAPPER.convertValue(params, Map.class) : Map.of();
         try {
+            refuseNullsADefaultWouldReplace(d, input);
             String id = client().trigger(d.name(), input);
             LOG.info("deployment '{}' triggered by '{}': run {}", d.name(), who.name(), id);
             ctx.status(201);
@@ -552,6 +553,50 @@ final class DeploymentRoutes {
             ctx.status(400);
             Web.json(ctx, out);
         }
+    }
+
+    /**
+     * An explicit JSON null is taken as "no value", which the trigger would replace by the parameter's default without
+     * a word: refused instead, naming the parameter, where a default would take its place or the parameter is
+     * required (with every other wrong field). A null for an optional parameter without a default is what leaving it
+     * out means (null), and passes.
+     */
+    private void refuseNullsADefaultWouldReplace(DeploymentInfo d, Map<String, @Nullable Object> input) {
+        List<ParameterError> errors = new ArrayList<>();
+        Map<String, @Nullable Object> rest = new LinkedHashMap<>(input);
+        for (Map.Entry<String, @Nullable Object> e : input.entrySet()) {
+            Parameter p = e.getValue() == null ? d.parameterSchema().parameter(e.getKey()).orElse(null) : null;
+            if (p == null) {
+                continue;
+            }
+            Object dflt = d.parameters().containsKey(p.name()) ? d.parameters().get(p.name()) : p.defaultValue().orElse(null);
+            if (dflt != null) {
+                errors.add(new ParameterError(p.name(), "is null, and null is not a value here: leave it out to use its default ("
+                        + Fmt.cut(String.valueOf(dflt), 60) + "), or give a value"));
+            } else if (p.isRequired()) {
+                errors.add(new ParameterError(p.name(), "is required, and null is not a value: give a value"));
+            } else {
+                continue;
+            }
+            rest.remove(p.name());
+        }
+        if (errors.isEmpty()) {
+            return;
+        }
+        d.parameterSchema().validate(mergedOverDefaults(d, rest)).errors().stream()
+                .filter(err -> !input.containsKey(err.parameter()) || input.get(err.parameter()) != null)
+                .forEach(errors::add);
+        throw new InvalidParametersException("deployment '" + d.name() + "'", errors);
+    }
+
+    private static Map<String, @Nullable Object> mergedOverDefaults(DeploymentInfo d, Map<String, @Nullable Object> input) {
+        Map<String, @Nullable Object> merged = new LinkedHashMap<>(d.parameters());
+        input.forEach((k, v) -> {
+            if (v != null) {
+                merged.put(k, v);
+            }
+        });
+        return merged;
     }
 
     private void apiBackfill(Context ctx, Principal who) {

@@ -72,7 +72,9 @@ import org.jspecify.annotations.Nullable;
  * fails sees 4 requests, not 16. A policy given with {@link #retryPolicy} always retries as told.
  * Any other 4xx fails at once with the status, the URL (secrets masked) and the start of the body.
  * A page that fails after its retries fails the whole extract: records of earlier pages are never
- * returned as if complete. Redirects are followed, but auth is never sent to another origin.
+ * returned as if complete. Redirects are followed, but auth is never sent to another origin. The user
+ * info of a URL ({@code https://user:password@host/}) is sent as Basic credentials when no {@code auth} and
+ * no {@code Authorization} header are given, as curl does; its password is masked like a secret.
  *
  * <p>Requests use the {@link dev.sluice.SluiceRuntime} of the calling code: its shared HTTP client,
  * its clock (HTTP dates, token expiry), its sleeper (retry waits) and its OAuth2 token cache.

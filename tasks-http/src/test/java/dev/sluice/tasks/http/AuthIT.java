@@ -42,6 +42,26 @@ class AuthIT extends WireMockSupport {
                 .auth(new BasicAuth("ana", Secret.of("pässwörd"))).run()).hasSize(1);
     }
 
+    /** A URL with user info authenticates as curl does (the JDK's client would drop it): as Basic credentials. */
+    @Test
+    void userInfoInTheUrlIsSentAsBasicCredentialsAndMasked() {
+        String expected = "Basic " + Base64.getEncoder().encodeToString("ana:s3cret-ui/1".getBytes(StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/ui")).withHeader("Authorization", equalTo(expected))
+                .willReturn(okJson(items(0, 1))));
+        server.stubFor(get(urlPathEqualTo("/ui-refused")).willReturn(aResponse().withStatus(401)
+                .withBody("no access for ana:s3cret-ui/1 (" + expected + ")")));
+        String withUser = url("/ui").replace("http://", "http://ana:s3cret-ui%2F1@");
+
+        assertThat(HttpExtract.get(withUser).records("/data/items").run()).hasSize(1);
+        assertThatThrownBy(() -> HttpExtract.get(withUser.replace("/ui", "/ui-refused")).records("/data/items").run())
+                .satisfies(e -> {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    e.printStackTrace(new java.io.PrintWriter(trace));
+                    assertThat(trace.toString()).contains("no access for").doesNotContain("s3cret-ui")
+                            .doesNotContain(expected.substring(6));
+                });
+    }
+
     @Test
     void apiKeyInAHeader() {
         server.stubFor(get(urlPathEqualTo("/h")).withHeader("X-Api-Key", equalTo("key-987654"))

@@ -120,7 +120,8 @@ public final class WebhookSender {
         List<String> hidden = hidden(request);
         SluiceRuntime runtime = SluiceRuntime.current();
         HttpClient client = runtime.httpClient(options.connectTimeout());
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri())
+        String userInfo = request.uri().getRawUserInfo();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(userInfo == null ? request.uri() : withoutUserInfo(request.uri()))
                 .timeout(options.requestTimeout())
                 .method(request.method(), request.body().isEmpty() && request.method().equals("GET")
                         ? HttpRequest.BodyPublishers.noBody()
@@ -129,6 +130,10 @@ public final class WebhookSender {
             builder.header("Content-Type", request.contentType());
         }
         builder.header("User-Agent", "sluice-blocks");
+        if (userInfo != null && request.headers().keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+            // as curl does: the user info of the URL is the Basic credentials (the JDK client would drop it)
+            builder.header("Authorization", "Basic " + basic(userInfo));
+        }
         request.headers().forEach((name, value) -> {
             try {
                 builder.header(name, value);
@@ -222,7 +227,8 @@ public final class WebhookSender {
 
     /**
      * What must never show in a message: the request's secrets and, since the whole webhook URL is a
-     * secret, its path, its query, every path segment and every query value (raw and decoded),
+     * secret, its user info (the user, the password and their Basic form), its path, its query, every
+     * path segment and every query value (raw and decoded),
      * whatever their length (see {@link #scrub}). Segments and values that look like tokens (a digit,
      * mixed case, or 16 characters and more; at least 4) are also taught to this JVM's masker, so run
      * logs mask them too; plain words such as {@code hooks} are masked in this module's own messages only.
@@ -231,6 +237,23 @@ public final class WebhookSender {
         List<String> hidden = new ArrayList<>(request.secrets());
         URI uri = request.uri();
         List<String> parts = new ArrayList<>();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            // the user and the password, raw and decoded; the password and the Basic form are always secret
+            hidden.add(userInfo);
+            hidden.add(basic(userInfo));
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            parts.add(user);
+            parts.add(URLDecoder.decode(user.replace("+", "%2B"), StandardCharsets.UTF_8));
+            // the password, or a user info without one (a token as the user name), is a secret in every log
+            String secret = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+            String decoded = URLDecoder.decode(secret.replace("+", "%2B"), StandardCharsets.UTF_8);
+            parts.add(secret);
+            parts.add(decoded);
+            dev.sluice.block.Secret.of(secret).reveal();
+            dev.sluice.block.Secret.of(decoded).reveal();
+        }
         if (uri.getRawPath() != null && uri.getRawPath().length() > 1) {
             hidden.add(uri.getRawPath());
             for (String segment : uri.getRawPath().split("/")) {
@@ -257,6 +280,22 @@ public final class WebhookSender {
         }
         hidden.sort(Comparator.comparingInt(String::length).reversed());
         return hidden;
+    }
+
+    /** {@code uri} without its user info: what goes on the wire, the credentials going in a header. */
+    static URI withoutUserInfo(URI uri) {
+        String authority = uri.getRawAuthority();
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        return URI.create(uri.getScheme() + "://" + host + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+    }
+
+    /** The Basic credentials of a raw user info ({@code user:password}, percent-decoded), taught to the masker. */
+    static String basic(String rawUserInfo) {
+        String decoded = URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        String encoded = java.util.Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8));
+        dev.sluice.block.Secret.of(encoded).reveal(); // a form the library derives: masked like the password
+        return encoded;
     }
 
     private static boolean looksLikeToken(String part) {

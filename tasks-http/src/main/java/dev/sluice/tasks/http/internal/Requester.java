@@ -317,8 +317,15 @@ public final class Requester {
     private HttpRequest build(URI uri, String method, @Nullable String body, @Nullable HttpAuth auth,
             @Nullable String token, boolean sameOrigin) {
         URI target = uri;
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            // as curl does: the user info is sent as Basic credentials (the JDK's client would drop it without a word)
+            String authority = uri.getRawAuthority();
+            target = URI.create(uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        }
         if (auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY) {
-            target = Urls.withQueryParameter(uri, k.name(), k.key().reveal());
+            target = Urls.withQueryParameter(target, k.name(), k.key().reveal());
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(spec.requestTimeout);
         boolean accept = false;
@@ -343,6 +350,14 @@ public final class Requester {
             header(b, k.name(), k.key().reveal(), "of the http-api-key block");
         } else if (auth instanceof OAuth2ClientCredentials && token != null) {
             header(b, "Authorization", "Bearer " + token, "with the OAuth2 access token");
+        } else if (auth == null && userInfo != null && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Authorization"))) {
+            int colon = userInfo.indexOf(':');
+            String user = java.net.URLDecoder.decode((colon < 0 ? userInfo : userInfo.substring(0, colon)).replace("+", "%2B"),
+                    StandardCharsets.UTF_8);
+            String password = colon < 0 ? "" : java.net.URLDecoder.decode(userInfo.substring(colon + 1).replace("+", "%2B"),
+                    StandardCharsets.UTF_8);
+            dev.sluice.block.Secret.of(colon < 0 ? user : password).reveal(); // masked like a block's password
+            b.header("Authorization", "Basic " + basic(user, password));
         }
         if (body != null) {
             if (!contentType) {
