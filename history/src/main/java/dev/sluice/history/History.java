@@ -53,7 +53,18 @@ import java.util.Optional;
  * <p><b>Several processes</b> may write and read one database at once (SQLite's WAL mode lets readers
  * see runs while they happen). Each open history registers its process (host, pid, start time) and
  * beats a heart; a history being opened, and every open one at each heartbeat, marks {@code CRASHED}
- * the unfinished runs of processes that are gone.
+ * the unfinished runs of processes that are gone. A process on another host is gone when its heartbeat in the database
+ * has not changed for {@link Builder#heartbeat crashAfter}, as the observing process sees it by its own clock: the time
+ * the other host wrote is never compared with this host's clock, so hosts whose clocks disagree (by more than
+ * {@code crashAfter}, even) do not take each other's live runs for crashed. So a process just opened marks the runs of a
+ * process on another host that died earlier only once it has watched its heartbeat stand still for {@code crashAfter};
+ * processes on this host are checked by pid at once.
+ *
+ * <p><b>A run marked {@code CRASHED} whose process was alive after all</b> (frozen, or cut off from the database, for
+ * longer than {@code crashAfter}) is not {@code CRASHED} any more once that process writes it again: what the process
+ * writes (its next state, and in the end the state its real end writes, e.g. {@code COMPLETED}) replaces the crash
+ * mark, with the mark's end time and error; the {@code CRASHED} entry stays in the run's state history, with its reason,
+ * as what was believed meanwhile. The state a run ends in is the one its process wrote last, never a false crash.
  *
  * <p><b>A SQLite file deleted or replaced</b> while a history has it open is not used any more: queries throw
  * {@link HistoryUnavailableException} saying so (its connections would answer from the file that is gone) and records
@@ -248,6 +259,21 @@ public final class History implements AutoCloseable {
         engine.close();
     }
 
+    /**
+     * Closes as {@link #close()} does, but within {@code timeout} whatever the database does (down, or slow to refuse):
+     * from now on a connection is waited for at most 1 s, what is queued gets three quarters of {@code timeout} to be
+     * written, and what is not written by then is counted in {@link HistoryStats#lost()} and logged as lost. For a
+     * process that must stop in a bounded time (a worker told to stop). Idempotent.
+     *
+     * @param timeout the longest the close takes (a little more for threads to notice)
+     */
+    public void close(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        engine.close(timeout);
+    }
+
     @Override
     public String toString() {
         return "History[" + engine.description() + "]";
@@ -385,7 +411,8 @@ public final class History implements AutoCloseable {
         /**
          * How often this process tells others it is alive (default 10 s), and after how long without a
          * heartbeat a process on another host is taken for gone (default 60 s): the runs it has going on are
-         * marked CRASHED. Processes on this host are checked by pid at once. A process taken for gone that
+         * marked CRASHED. The period is measured by the observing process's own clock, from when it saw the other's
+         * heartbeat last change (so clocks that disagree do not matter). Processes on this host are checked by pid at once. A process taken for gone that
          * heartbeats again (it was frozen, or cut off from the database) is watched again, so runs it starts
          * after are marked CRASHED if it dies.
          */

@@ -28,6 +28,7 @@ public final class HistoryChild {
             case "probe" -> probe(Path.of(args[1]));
             case "lock" -> lock(Path.of(args[1]), args[2]);
             case "twice" -> twice(Path.of(args[1]), Long.parseLong(args[2]));
+            case "skewed" -> skewed(Path.of(args[1]), Long.parseLong(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -92,6 +93,24 @@ public final class HistoryChild {
         Flow<Long, Long> hanging = Flow.of("hanging-after", (Long ms) -> {
             Thread.sleep(500);
             System.out.println("SECOND=" + RunContext.flowRun().orElseThrow().id());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+            return ms;
+        });
+        runtime.run(hanging, 0L);
+    }
+
+    /**
+     * With a heartbeat of 200 ms (crash after 1 s) and a clock {@code offsetSeconds} off the system's: a flow that
+     * never ends (prints {@code READY=} its id once it started).
+     */
+    private static void skewed(Path db, long offsetSeconds) throws Exception {
+        java.time.Clock clock = java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(offsetSeconds));
+        History history = History.builder(HistoryDatabase.sqlite(db)).clock(clock)
+                .heartbeat(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(1)).open();
+        SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock).recorder(history.recorder()).build();
+        Flow<Long, Long> hanging = Flow.of("skewed", (Long ms) -> {
+            System.out.println("READY=" + RunContext.flowRun().orElseThrow().id());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
             return ms;

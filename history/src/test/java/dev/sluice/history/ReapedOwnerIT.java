@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A process on another machine that stops heartbeating for longer than the crash period (frozen: SIGSTOP, a long
  * GC pause, cut off from the database) has its runs marked CRASHED and is marked reaped. When it comes back and goes
  * on running flows, and then dies for good, its new runs must be marked CRASHED too: a reaped process that heartbeats
- * again is watched again.
+ * again is watched again. And the run it had going on when it was taken for gone, which it then finishes, ends in the
+ * state its real end wrote (COMPLETED), without the crash mark's error or end time: the CRASHED entry stays in its state
+ * history only as what was believed meanwhile.
  */
 class ReapedOwnerIT {
     @TempDir
@@ -42,7 +44,7 @@ class ReapedOwnerIT {
     }
 
     @Test
-    void aProcessTakenForGoneThatComesBackIsWatchedAgainSoItsLaterCrashIsMarked() throws Exception {
+    void aProcessTakenForGoneThatComesBackEndsItsRunAndIsWatchedAgainSoItsLaterCrashIsMarked() throws Exception {
         Path file = dir.resolve("history.db");
         try (History history = History.builder(HistoryDatabase.sqlite(file))
                 .heartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)).open()) {
@@ -56,7 +58,15 @@ class ReapedOwnerIT {
                 } finally {
                     signal("CONT", child.process.pid());
                 }
+                java.time.Instant crashMarkedEnd = history.flowRun(first).orElseThrow().run().endTime();
                 String second = child.await("SECOND", 30);
+                await("its first run's real end to be written", () -> history.flowRun(first)
+                        .map(f -> f.run().state() == State.COMPLETED).orElse(false), child);
+                FlowRunDetail ended = history.flowRun(first).orElseThrow();
+                assertThat(ended.error()).as("the crash mark's error").isNull();
+                assertThat(ended.run().endTime()).isAfter(crashMarkedEnd);
+                assertThat(ended.stateHistory()).extracting(s -> s.state())
+                        .containsSubsequence(State.RUNNING, State.CRASHED, State.COMPLETED).last().isEqualTo(State.COMPLETED);
                 await("its second run to be written", () -> history.flowRun(second).isPresent(), child);
                 Thread.sleep(1_500); // it heartbeats again, and its second run is going on
                 assertThat(history.flowRun(second).orElseThrow().run().state()).isEqualTo(State.RUNNING);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -488,8 +489,39 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** While stopping: the longest a connection is waited for (the database may be gone: a stop must not hang on it). */
+    static final long STOPPING_CONNECT_WAIT_MILLIS = 1_000;
+    /** {@link System#nanoTime()} by which this database must be done with, once {@link #stopBy} was called; 0 before. */
+    private volatile long stopBy;
+
+    /**
+     * From now on, waits at most 1 s for a connection, and not at all after {@code deadlineNanos} (a
+     * {@link System#nanoTime()}): so that a stop whose database is unreachable ends in time, each write failing fast
+     * instead of waiting the connect timeout. Only ever moves the deadline earlier.
+     */
+    public void stopBy(long deadlineNanos) {
+        synchronized (this) {
+            long now = stopBy;
+            if (now == 0 || deadlineNanos - now < 0) {
+                stopBy = deadlineNanos == 0 ? 1 : deadlineNanos;
+            }
+        }
+    }
+
     /** A pooled connection, in auto-commit mode. */
     public Connection connection() throws SQLException {
+        long by = stopBy;
+        if (by == 0) {
+            return pool.getConnection();
+        }
+        long left = by - System.nanoTime();
+        if (left <= 0) {
+            throw new java.sql.SQLTransientConnectionException(description + ": stopping, and out of time to wait for the"
+                    + " database");
+        }
+        if (pool.getHikariPoolMXBean() instanceof com.zaxxer.hikari.pool.HikariPool p) {
+            return p.getConnection(Math.max(1, Math.min(STOPPING_CONNECT_WAIT_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
         return pool.getConnection();
     }
 

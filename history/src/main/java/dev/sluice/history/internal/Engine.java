@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ public final class Engine implements AutoCloseable {
             Schema.migrate(db, settings.schemaTarget());
             Owners owners;
             try {
-                owners = Owners.register(db, settings.clock(), settings.crashAfter());
+                owners = Owners.register(db, settings.clock(), settings.heartbeat(), settings.crashAfter());
             } catch (SQLException e) {
                 throw db.file() != null ? Database.sqliteError(db.file(), e) : new HistoryException("cannot write to the run"
                         + " history database " + db.description() + ": " + Database.rootMessage(e), e);
@@ -193,22 +194,40 @@ public final class Engine implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(null);
+    }
+
+    /**
+     * Closes within {@code timeout} (null: the writer waits up to the close timeout, as {@link #close()}), whatever the
+     * database does: from now on a connection is waited for at most 1 s and not past the deadline, the writer gets what
+     * is left of it but a quarter (for marking this process closed), and records not written by then are counted lost
+     * and logged.
+     */
+    public synchronized void close(@Nullable Duration timeout) {
         if (closed) {
             return;
         }
         closed = true;
-        writer.close(settings.closeTimeout());
+        long start = System.nanoTime();
+        Duration writeFor = settings.closeTimeout();
+        if (timeout != null) {
+            db.stopBy(start + timeout.toNanos());
+            writeFor = timeout.minus(timeout.dividedBy(4));
+        }
+        writer.close(writeFor);
         maintenance.shutdownNow();
         try {
-            maintenance.awaitTermination(5, TimeUnit.SECONDS);
+            maintenance.awaitTermination(timeout == null ? 5_000 : Math.max(1, Math.min(5_000,
+                    TimeUnit.NANOSECONDS.toMillis(start + timeout.toNanos() - System.nanoTime()))), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
             owners.closed();
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("run history {}: could not mark this process closed: {}", db.description(), e.toString());
+            LOG.warn("run history {}: could not mark this process closed ({}); its unfinished runs are marked CRASHED once"
+                    + " another process sees it gone", db.description(), e.toString());
         }
         if (db.dialect() == Dialect.SQLITE) {
             try (Connection c = db.connection(); Statement s = c.createStatement()) {

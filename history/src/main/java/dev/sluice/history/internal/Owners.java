@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +25,15 @@ import org.slf4j.LoggerFactory;
  * The processes writing to a history database ("owners": host, pid, process start time, heartbeat),
  * and the marking of runs left behind by one that is gone. An owner is gone when it closed its
  * history, when it ran on this host and its process is no longer there (or the pid now belongs to
- * another process), or when it ran elsewhere and has not beaten its heart for {@code crashAfter}.
+ * another process), or when it ran elsewhere and its heartbeat in the database has not changed for {@code crashAfter}
+ * as this process watched it, by this process's own clock: the time the other host wrote is never compared with this
+ * host's clock, so clocks that disagree do not make live processes look gone. A period in which this process did not
+ * look (it was frozen, or could not read the database) starts the watch again.
  */
 public final class Owners {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
+    /** The error type of a run marked CRASHED because the process running it was taken for gone. */
+    static final String PROCESS_GONE = "dev.sluice.history.ProcessGone";
     static final String UNFINISHED = "('SCHEDULED', 'PENDING', 'RUNNING', 'RETRYING')";
     private static final String HOST = hostName();
 
@@ -36,11 +43,21 @@ public final class Owners {
     private final String id;
     private final long pid;
     private final @Nullable Instant processStart;
+    /** Longest gap between two looks at the owners that still counts as watching them without a break. */
+    private final long watchGapMicros;
+    /** Other owners' heartbeat values as last read, and since when (local clock) each has not changed. */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** When (local clock, micros) the owners were last read; {@code Long.MIN_VALUE} before the first look. */
+    private long lastLook = Long.MIN_VALUE;
 
-    private Owners(Database db, Clock clock, Duration crashAfter, String id) {
+    private record Seen(long heartbeatAt, long since) {
+    }
+
+    private Owners(Database db, Clock clock, Duration heartbeat, Duration crashAfter, String id) {
         this.db = db;
         this.clock = clock;
         this.crashAfter = crashAfter;
+        this.watchGapMicros = Math.max(Times.micros(heartbeat) * 2, Times.micros(crashAfter) / 2);
         this.id = id;
         ProcessHandle self = ProcessHandle.current();
         this.pid = self.pid();
@@ -60,8 +77,8 @@ public final class Owners {
     }
 
     /** Registers this process as an owner of {@code db}. */
-    public static Owners register(Database db, Clock clock, Duration crashAfter) throws SQLException {
-        Owners o = new Owners(db, clock, crashAfter, UUID.randomUUID().toString());
+    public static Owners register(Database db, Clock clock, Duration heartbeat, Duration crashAfter) throws SQLException {
+        Owners o = new Owners(db, clock, heartbeat, crashAfter, UUID.randomUUID().toString());
         long now = Times.micros(clock.instant());
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into sluice_owner"
                 + " (id, host, pid, process_start, opened_at, heartbeat_at) values (?, ?, ?, ?, ?, ?)")) {
@@ -161,11 +178,35 @@ public final class Owners {
             }
             return Optional.empty();
         }
-        if (Times.micros(now) - row.heartbeatAt() > Times.micros(crashAfter)) {
-            return Optional.of("the process that ran it (" + row.who() + ") stopped beating its heart at "
-                    + Times.instant(row.heartbeatAt()));
+        Seen s = seen.get(row.id());
+        if (s != null && s.heartbeatAt() == row.heartbeatAt() && Times.micros(now) - s.since() > Times.micros(crashAfter)) {
+            return Optional.of("the process that ran it (" + row.who() + ") stopped beating its heart (its last heartbeat,"
+                    + " written at " + Times.instant(row.heartbeatAt()) + " by its clock, has not changed for "
+                    + Duration.ofNanos((Times.micros(now) - s.since()) * 1_000).toSeconds() + " s)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Notes the heartbeats just read (at {@code now}, local clock): one that changed, or is seen for the first time, is
+     * watched from now. After a gap in looking (this process frozen, the database unreadable) or a clock that went
+     * back, every owner is watched again from now: a heartbeat that did not change while nobody looked proves nothing.
+     */
+    private synchronized void observe(List<Row> rows, Instant now) {
+        long t = Times.micros(now);
+        if (lastLook == Long.MIN_VALUE || t - lastLook > watchGapMicros || t < lastLook) {
+            seen.clear();
+        }
+        lastLook = t;
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (Row r : rows) {
+            present.add(r.id());
+            Seen before = seen.get(r.id());
+            if (before == null || before.heartbeatAt() != r.heartbeatAt()) {
+                seen.put(r.id(), new Seen(r.heartbeatAt(), t));
+            }
+        }
+        seen.keySet().retainAll(present);
     }
 
     /** Whether owner {@code ownerId} is gone (an unknown owner is). */
@@ -177,7 +218,18 @@ public final class Owners {
                 + " process_start, heartbeat_at, closed_at from sluice_owner where id = ?")) {
             ps.setString(1, ownerId);
             try (ResultSet rs = ps.executeQuery()) {
-                return !rs.next() || gone(row(rs), clock.instant()).isPresent();
+                if (!rs.next()) {
+                    return true;
+                }
+                Row r = row(rs);
+                Instant now = clock.instant();
+                synchronized (this) {
+                    Seen s = seen.get(r.id());
+                    if (s == null || s.heartbeatAt() != r.heartbeatAt()) {
+                        seen.put(r.id(), new Seen(r.heartbeatAt(), Times.micros(now)));
+                    }
+                }
+                return gone(r, now).isPresent();
             }
         }
     }
@@ -199,6 +251,7 @@ public final class Owners {
                 }
             }
         }
+        observe(rows, now);
         long marked = 0;
         for (Row r : rows) {
             Optional<String> why = gone(r, now);
@@ -226,7 +279,7 @@ public final class Owners {
                         ps.setLong(1, t);
                         ps.setLong(2, t);
                         ps.setString(3, line);
-                        ps.setString(4, "dev.sluice.history.ProcessGone");
+                        ps.setString(4, PROCESS_GONE);
                         ps.setString(5, why);
                         ps.setString(6, why);
                         ps.setLong(7, t);

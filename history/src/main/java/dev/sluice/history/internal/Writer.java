@@ -39,6 +39,16 @@ public final class Writer implements HistoryRecorder.Sink {
     private static final Logger LOG = LoggerFactory.getLogger("dev.sluice.history");
     private static final long LOSS_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /**
+     * A row marked CRASHED because its process was taken for gone (it stopped heartbeating: frozen, or cut off from the
+     * database) that the process writes again: it was alive after all, so what it writes now (its next state, and in
+     * the end the state its real end writes) replaces the crash mark, with the mark's end time and error; the CRASHED
+     * entry stays in the state history, as what was believed then.
+     */
+    private static final String FLOW_RUN_REVIVED = "(flow_run.state = 'CRASHED' and flow_run.error_type = '"
+            + Owners.PROCESS_GONE + "')";
+    private static final String TASK_RUN_REVIVED = "(task_run.state = 'CRASHED' and task_run.error_type = '"
+            + Owners.PROCESS_GONE + "')";
     private static final String FLOW_INSERT = "insert into flow_run (id, name, flow_name, version, state,"
             + " parent_flow_run_id, root_id, tags, parameters, history, attempts, error_type, error_message, error_stack,"
             + " created_at, start_time, end_time, sort_time, duration_us, owner_id, updated_at) values ";
@@ -47,11 +57,11 @@ public final class Writer implements HistoryRecorder.Sink {
             + " state = excluded.state, tags = excluded.tags,"
             + " parameters = coalesce(excluded.parameters, flow_run.parameters),"
             + " history = flow_run.history || excluded.history, attempts = excluded.attempts,"
-            + " error_type = coalesce(excluded.error_type, flow_run.error_type),"
-            + " error_message = coalesce(excluded.error_message, flow_run.error_message),"
-            + " error_stack = coalesce(excluded.error_stack, flow_run.error_stack),"
+            + " error_type = case when " + FLOW_RUN_REVIVED + " then excluded.error_type else coalesce(excluded.error_type, flow_run.error_type) end,"
+            + " error_message = case when " + FLOW_RUN_REVIVED + " then excluded.error_message else coalesce(excluded.error_message, flow_run.error_message) end,"
+            + " error_stack = case when " + FLOW_RUN_REVIVED + " then excluded.error_stack else coalesce(excluded.error_stack, flow_run.error_stack) end,"
             + " start_time = coalesce(flow_run.start_time, excluded.start_time),"
-            + " end_time = coalesce(excluded.end_time, flow_run.end_time),"
+            + " end_time = case when " + FLOW_RUN_REVIVED + " then excluded.end_time else coalesce(excluded.end_time, flow_run.end_time) end,"
             + " sort_time = coalesce(flow_run.start_time, excluded.start_time, flow_run.sort_time),"
             + " duration_us = excluded.duration_us, owner_id = excluded.owner_id, updated_at = excluded.updated_at";
     private static final String TASK_INSERT = "insert into task_run (id, name, task_name, version, state,"
@@ -65,11 +75,11 @@ public final class Writer implements HistoryRecorder.Sink {
             + " history = task_run.history || excluded.history, attempts = excluded.attempts,"
             + " cache_key = coalesce(excluded.cache_key, task_run.cache_key),"
             + " cached_from_run_id = coalesce(excluded.cached_from_run_id, task_run.cached_from_run_id),"
-            + " error_type = coalesce(excluded.error_type, task_run.error_type),"
-            + " error_message = coalesce(excluded.error_message, task_run.error_message),"
-            + " error_stack = coalesce(excluded.error_stack, task_run.error_stack),"
+            + " error_type = case when " + TASK_RUN_REVIVED + " then excluded.error_type else coalesce(excluded.error_type, task_run.error_type) end,"
+            + " error_message = case when " + TASK_RUN_REVIVED + " then excluded.error_message else coalesce(excluded.error_message, task_run.error_message) end,"
+            + " error_stack = case when " + TASK_RUN_REVIVED + " then excluded.error_stack else coalesce(excluded.error_stack, task_run.error_stack) end,"
             + " start_time = coalesce(task_run.start_time, excluded.start_time),"
-            + " end_time = coalesce(excluded.end_time, task_run.end_time),"
+            + " end_time = case when " + TASK_RUN_REVIVED + " then excluded.end_time else coalesce(excluded.end_time, task_run.end_time) end,"
             + " sort_time = coalesce(task_run.start_time, excluded.start_time, task_run.sort_time),"
             + " duration_us = excluded.duration_us, owner_id = excluded.owner_id, updated_at = excluded.updated_at";
     private static final String LOG_INSERT = "insert into log_line (flow_run_id, task_run_id, time, level, logger,"

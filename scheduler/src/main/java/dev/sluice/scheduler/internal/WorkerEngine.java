@@ -636,7 +636,15 @@ public final class WorkerEngine implements AutoCloseable {
             // interrupted because this worker stops: hand the run back for another worker (or this one's restart),
             // unless its cancel was asked for meanwhile (then it ends CANCELLED below)
             boolean[] handedBack = new boolean[1];
-            untilWritten("hand back run " + run.id(), () -> handedBack[0] = store.handBack(run.id(), id));
+            try {
+                untilWritten("hand back run " + run.id(), () -> handedBack[0] = store.handBack(run.id(), id));
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("worker {}: run {} of deployment '{}' was interrupted because the worker stops, but could not be"
+                        + " handed back ({}): lost here; it stays RUNNING until the other workers take this one for dead"
+                        + " (then it is CRASHED, or run again under its flow's retries)", name, run.id(), d.name(),
+                        Sql.rootMessage(e));
+                throw e;
+            }
             if (handedBack[0]) {
                 LOG.info("worker {}: run {} of deployment '{}' handed back (the worker stops)", name, run.id(), d.name());
                 return rescheduleAt(end);
@@ -655,8 +663,18 @@ public final class WorkerEngine implements AutoCloseable {
         String why = message;
         String flowRunId = flowRun == null ? null : flowRun.id();
         boolean[] recorded = new boolean[1];
-        untilWritten("record the end of run " + run.id(), () -> recorded[0] = store.finish(run.id(), ended, why, flowRunId,
-                end, id));
+        try {
+            untilWritten("record the end of run " + run.id(), () -> recorded[0] = store.finish(run.id(), ended, why,
+                    flowRunId, end, id));
+        } catch (SQLException | RuntimeException e) {
+            if (stopping) {
+                LOG.warn("worker {}: run {} of deployment '{}' ended {}, but the worker stops and could not record it ({}):"
+                        + " lost here; it stays RUNNING until the other workers take this one for dead (then it is"
+                        + " CRASHED, or run again under its flow's retries)", name, run.id(), d.name(), ended,
+                        Sql.rootMessage(e));
+            }
+            throw e;
+        }
         if (!recorded[0]) {
             // taken for dead meanwhile (a long pause, an outage): the run was marked CRASHED or is run again elsewhere
             LOG.warn("worker {}: run {} of deployment '{}' ended {} here, but meanwhile it was taken for crashed or run"
@@ -687,8 +705,9 @@ public final class WorkerEngine implements AutoCloseable {
                 }
                 return;
             } catch (SQLException | RuntimeException e) {
-                if (!Dialect.isTransient(e) || released) {
-                    throw e; // not an outage, or the worker stopped and its connections are closing
+                if (!Dialect.isTransient(e) || released || graceOver()) {
+                    // not an outage; or the worker stops, and its grace is over: tried once more, not again
+                    throw e;
                 }
                 attempt++;
                 if (attempt == 1 || attempt % 30 == 0) {
@@ -962,14 +981,34 @@ public final class WorkerEngine implements AutoCloseable {
     }
 
     /**
+     * What a stop may take beyond {@code stopGrace}: for the runs interrupted after the grace to be handed back, the
+     * worker marked stopped and the run history's last records written. A stop takes at most {@code stopGrace} plus
+     * this, whatever the database does; what cannot be written by then is logged as lost.
+     */
+    public static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
+    /** {@link System#nanoTime()} when the grace of a stop is over (runs not ended by then are interrupted); 0 before. */
+    private volatile long graceOverAt;
+
+    private boolean graceOver() {
+        long at = graceOverAt;
+        return at != 0 && System.nanoTime() - at >= 0;
+    }
+
+    /**
      * Stops taking work, lets running runs finish within the grace period, interrupts and hands back
-     * those that do not, and closes everything. Idempotent.
+     * those that do not, and closes everything, within {@code stopGrace} + {@link #STOP_MARGIN} whatever the database
+     * does (down, or slow to refuse: from the stop on, a connection is waited for at most 1 s, and a write after the
+     * grace is tried once). What could not be written by then is logged as lost. Idempotent.
      */
     @Override
     public synchronized void close() {
         if (stopping) {
             return;
         }
+        long start = System.nanoTime();
+        graceOverAt = start + settings.stopGrace().toNanos();
+        long deadline = graceOverAt + STOP_MARGIN.toNanos();
         stopping = true;
         if (Thread.currentThread() != exitHook) {
             try {
@@ -978,28 +1017,79 @@ public final class WorkerEngine implements AutoCloseable {
                 // the JVM is stopping (the hook runs, and waits for this close), or the worker never started
             }
         }
+        db.stopBy(deadline);
+        Thread stopper = new Thread(() -> stop(deadline), "sluice-worker-stop");
+        stopper.setDaemon(true);
+        stopper.start();
         try {
-            scheduler.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("worker {}: stopping db-scheduler failed: {}", name, e.toString());
+            stopper.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) + 500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.error("worker {}: could not stop within stopGrace + {} s ({} s) because the database did not answer; given"
+                    + " up: whatever was not written is lost (runs still RUNNING for this worker are taken for dead by the"
+                    + " other workers after heartbeat x missedHeartbeats: CRASHED, or run again under their flow's retries;"
+                    + " run history records not written are lost)", name, STOP_MARGIN.toSeconds(),
+                    Duration.ofNanos(System.nanoTime() - start).toSeconds());
+            releaseSqliteLock();
+            stopped.countDown();
+        }
+    }
+
+    private void stop(long deadline) {
+        // db-scheduler waits for its threads, which wait for the database: when it is down that takes more than the
+        // grace, so db-scheduler is waited for until the grace is over and its interrupted runs had 2 s to be handed
+        // back, and no longer: the rest of the margin is for marking this worker stopped and the history's last records
+        Thread dbScheduler = new Thread(() -> {
+            try {
+                scheduler.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("worker {}: stopping db-scheduler failed: {}", name, e.toString());
+            }
+        }, "sluice-worker-stop-db-scheduler");
+        dbScheduler.setDaemon(true);
+        dbScheduler.start();
+        try {
+            dbScheduler.join(Math.max(1, Math.min(left(deadline), left(graceOverAt) + 2_000)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (dbScheduler.isAlive()) {
+            LOG.warn("worker {}: db-scheduler did not stop within the grace + 2 s (the database does not answer); not"
+                    + " waited for any longer", name);
         }
         released = true;
-        maintenance.shutdown();
+        maintenance.shutdownNow(); // a heartbeat or planning pass going on is interrupted: nothing is left to plan
         try {
-            maintenance.awaitTermination(5, TimeUnit.SECONDS);
+            maintenance.awaitTermination(Math.max(1, Math.min(500, left(deadline) / 4)), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
             store.workerStopped(id, settings.clock().instant());
         } catch (SQLException | RuntimeException e) {
-            LOG.debug("worker {}: could not mark itself stopped: {}", name, e.toString());
+            LOG.warn("worker {}: could not mark itself stopped ({}); the other workers take it for stopped once its"
+                    + " heartbeat is heartbeat x missedHeartbeats old", name, Sql.rootMessage(e));
         }
         control.close();
         runtime.close();
-        history.close();
+        history.close(Duration.ofMillis(Math.max(100, left(deadline) - 1_000))); // the rest: closing the pools
         db.close();
-        if (sqliteLockChannel != null) {
+        releaseSqliteLock();
+        LOG.info("worker {} stopped", name);
+        stopped.countDown();
+    }
+
+    /** Milliseconds left until {@code deadline} (a {@link System#nanoTime()}), at least 0. */
+    private static long left(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean lockReleased = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void releaseSqliteLock() {
+        if (sqliteLockChannel != null && lockReleased.compareAndSet(false, true)) {
             try {
                 if (sqliteLock != null) {
                     sqliteLock.release();
@@ -1009,7 +1099,5 @@ public final class WorkerEngine implements AutoCloseable {
                 // released with the channel
             }
         }
-        LOG.info("worker {} stopped", name);
-        stopped.countDown();
     }
 }
