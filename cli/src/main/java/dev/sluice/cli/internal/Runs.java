@@ -283,6 +283,9 @@ final class Runs {
                     if (page.hasNext()) {
                         continue;
                     }
+                    if (follow && cli.out.checkError()) {
+                        return; // its reader has gone (`| head`): nobody is left to print the rest to
+                    }
                     if (!follow || ended(history)) {
                         if (follow) { // lines written between the last read and the end: every page of them
                             Page<LogEntry> rest;
