@@ -87,6 +87,7 @@ class CliServerParityTest {
                     List.of("deployments", "ls"), List.of("deployments", "ls", "--json"),
                     List.of("deployments", "runs", "daily-report"), List.of("deployments", "runs", "daily-report", "--json"),
                     List.of("deployments", "runs", "no-such"), List.of("deployments", "run", "no-such"),
+                    List.of("deployments", "runs", "broken-report"), // none yet
                     List.of("deployments", "runs", "daily-report", "--limit", "0"),
                     List.of("deployments", "runs", "daily-report", "--limit", "5000"),
                     List.of("deployments", "runs", "daily-report", "--limit", "1"),

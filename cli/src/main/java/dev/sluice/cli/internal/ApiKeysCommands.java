@@ -101,7 +101,7 @@ final class ApiKeysCommands {
             Remote remote = cli.remote();
             List<ApiKey> keys;
             if (remote != null) {
-                JsonNode doc = remote.get("/api/keys", Map.of());
+                JsonNode doc = remote.list("/api/keys", Map.of());
                 JsonNode items = doc == null ? cli.json.createArrayNode() : doc.isArray() ? doc : doc.has("keys") ? doc.get("keys") : doc.path("items");
                 keys = new java.util.ArrayList<>();
                 for (JsonNode k : items) {

@@ -98,7 +98,7 @@ final class BlocksCommands {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                JsonNode doc = remote.get("/api/blocks", Map.of());
+                JsonNode doc = remote.list("/api/blocks", Map.of());
                 List<Map<String, String>> rows = new ArrayList<>();
                 for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
                     if (type == null || type.equals(b.path("type").asText())) {
@@ -464,7 +464,7 @@ final class BlocksCommands {
 
     /** The server's block {@code reference} names ({@code TYPE/NAME}, or {@code NAME} when one type only has it). */
     static JsonNode remoteFind(Cli cli, Remote remote, String reference) {
-        JsonNode doc = remote.get("/api/blocks", Map.of());
+        JsonNode doc = remote.list("/api/blocks", Map.of());
         JsonNode found = null;
         List<String> matches = new ArrayList<>();
         for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {

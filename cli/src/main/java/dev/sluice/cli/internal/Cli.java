@@ -70,7 +70,7 @@ public final class Cli {
 
         @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
                 description = "Ask a Sluice server's JSON API instead of the database (runs, blocks, api-keys); the key comes"
-                        + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set.")
+                        + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set and --database is not given.")
         @Nullable String server;
 
         @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
@@ -276,12 +276,13 @@ public final class Cli {
 
     /** The server {@code --server} (or SLUICE_SERVER_URL) names, if any. */
     @Nullable Remote remote() {
-        String url = root.server != null ? root.server : env.get("SLUICE_SERVER_URL");
+        if (root.server != null && root.database != null) {
+            throw new CliException(SluiceCli.USAGE, "give --server or --database, not both");
+        }
+        // an option wins over the environment: --database asks the database even with SLUICE_SERVER_URL set
+        String url = root.server != null ? root.server : root.database != null ? null : env.get("SLUICE_SERVER_URL");
         if (url == null || url.isBlank()) {
             return null;
-        }
-        if (root.database != null) {
-            throw new CliException(SluiceCli.USAGE, "give --server or --database, not both");
         }
         return new Remote(this, url, env.get(Remote.KEY_VARIABLE));
     }

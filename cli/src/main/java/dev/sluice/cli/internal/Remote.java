@@ -62,6 +62,23 @@ final class Remote {
         return send("GET", path + queryString(query), null, true);
     }
 
+    /**
+     * {@code GET path?query} of a collection every Sluice server has ({@code /api/runs}, {@code /api/blocks}...): a 404
+     * is no "none", but a URL that is not a Sluice server's (another service, a mistyped path), which is said as such.
+     */
+    JsonNode list(String path, Map<String, List<String>> query) {
+        JsonNode answer = get(path, query);
+        if (answer == null) {
+            throw notSluice("GET " + path);
+        }
+        return answer;
+    }
+
+    private CliException notSluice(String request) {
+        return new CliException(SluiceCli.UNREACHABLE, "no Sluice server API at " + base + " (" + request + " answered 404):"
+                + " check --server or SLUICE_SERVER_URL, the address its dashboard has (such as http://127.0.0.1:4200)");
+    }
+
     /** {@code POST path} with a JSON body. */
     JsonNode post(String path, Object body) {
         try {
@@ -130,6 +147,9 @@ final class Remote {
         }
         switch (status) {
             case 404:
+                if (json == null || !json.hasNonNull("message")) {
+                    throw notSluice(method + " " + path); // a Sluice server says what is not found, in JSON
+                }
                 if (nullOn404) {
                     return null;
                 }

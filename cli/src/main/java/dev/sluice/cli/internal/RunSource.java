@@ -140,7 +140,7 @@ interface RunSource extends AutoCloseable {
                 if (after != null) {
                     q.put("after", List.of(after));
                 }
-                Page<FlowRunSummary> page = page(remote.get("/api/runs", q), FlowRunSummary.class);
+                Page<FlowRunSummary> page = page(remote.list("/api/runs", q), FlowRunSummary.class);
                 items.addAll(page.items());
                 next = page.nextCursor();
                 after = next;

@@ -1,0 +1,97 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.cli.CliTest.Result;
+import dev.sluice.history.HistoryDatabase;
+import dev.sluice.server.ApiKeys;
+import dev.sluice.server.Role;
+import dev.sluice.server.ServerOptions;
+import dev.sluice.server.SluiceServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where {@code --server} and {@code SLUICE_SERVER_URL} point, and what wins over them. */
+class CliServerUrlTest {
+    @TempDir
+    Path home;
+
+    static final List<List<String>> LISTS = List.of(List.of("runs", "ls"), List.of("runs", "ls", "--json"),
+            List.of("deployments", "ls"), List.of("deployments", "ls", "--json"), List.of("blocks", "ls"), List.of("api-keys", "ls"));
+
+    @Test
+    void aServerThatIsNotSluiceIsUnreachableNotAnEmptyAnswer() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] page = "<html><body>Not Found</body></html>".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html");
+            exchange.sendResponseHeaders(404, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        other.start();
+        try {
+            String url = "http://127.0.0.1:" + other.getAddress().getPort();
+            for (List<String> command : LISTS) {
+                Result r = CliTest.run(home, Map.of(), false, "", withServer(command, url));
+                assertThat(r.code()).as(command + ": " + r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+                assertThat(r.out()).as(command.toString()).isEmpty();
+                assertThat(r.err()).as(command.toString()).contains("no Sluice server API at " + url, "--server");
+            }
+            Result show = CliTest.run(home, Map.of(), false, "", "runs", "show", "some-run", "--server", url);
+            assertThat(show.code()).as(show.all()).isEqualTo(SluiceCli.UNREACHABLE);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
+    void aSluiceServerUnderAMistypedPathIsUnreachableNotAnEmptyAnswer() {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        Histories.fill(home);
+        String token;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            token = keys.create("admin", Role.ADMIN).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            String url = server.url().resolve("/sluice/").toString();
+            for (List<String> command : LISTS) {
+                Result r = CliTest.run(home, Map.of("SLUICE_API_KEY", token), false, "", withServer(command, url));
+                assertThat(r.code()).as(command + ": " + r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+                assertThat(r.err()).as(command.toString()).contains("no Sluice server API at " + url);
+            }
+            Result right = CliTest.run(home, Map.of("SLUICE_API_KEY", token), false, "", withServer(List.of("runs", "ls"),
+                    server.url().toString()));
+            assertThat(right.code()).as(right.all()).isZero();
+            assertThat(right.out().lines()).hasSize(5);
+        }
+    }
+
+    @Test
+    void databaseOnTheCommandLineWinsOverSluiceServerUrlInTheEnvironment() {
+        Histories.fill(home);
+        // a shell that exports SLUICE_SERVER_URL for every day, and one command asked of a database file
+        Map<String, String> env = Map.of("SLUICE_SERVER_URL", "http://127.0.0.1:1/");
+        Result r = CliTest.run(home, env, false, "", "runs", "ls", "--database", "jdbc:sqlite:" + home.resolve("sluice.db"));
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out().lines()).hasSize(5);
+        Result both = CliTest.run(home, Map.of(), false, "", "runs", "ls", "--server", "http://127.0.0.1:1/",
+                "--database", "jdbc:sqlite:" + home.resolve("sluice.db"));
+        assertThat(both.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(both.err()).contains("--server", "--database");
+    }
+
+    static String[] withServer(List<String> command, String url) {
+        String[] args = command.toArray(new String[command.size() + 2]);
+        args[command.size()] = "--server";
+        args[command.size() + 1] = url;
+        return args;
+    }
+}
