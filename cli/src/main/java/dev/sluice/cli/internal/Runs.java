@@ -229,13 +229,18 @@ final class Runs {
             this.cli = cli;
         }
 
+        /** A line "label: value", the value's escape codes (a run's error quoting a coloured answer) left out. */
         void field(String label, String value) {
+            line(label, Table.printable(value));
+        }
+
+        private void line(String label, String value) {
             cli.out.println(String.format(java.util.Locale.ROOT, "%-12s %s", label + ":", value));
         }
 
         void state(State state) {
             String s = state.name();
-            field("State", cli.colour() ? "\u001b[" + Output.colour(state) + "m" + s + "\u001b[0m" : s);
+            line("State", cli.colour() ? "\u001b[" + Output.colour(state) + "m" + s + "\u001b[0m" : s);
         }
 
         void states(List<StateChange> changes) {
