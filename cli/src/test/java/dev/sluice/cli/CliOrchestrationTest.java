@@ -252,6 +252,17 @@ class CliOrchestrationTest {
         assertThat(run("server", "start", "--port", "0", "--allowed-host", "https://x.example").err()).contains("allowedHosts");
     }
 
+    @Test
+    void sessionTimeoutIsADurationAsOnEveryOtherOptionAndABadOneIsSaidWithoutJavaNames() {
+        Result bad = run("server", "start", "--port", "0", "--session-timeout", "bogus");
+        assertThat(bad.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(bad.err()).contains("--session-timeout 'bogus' is not a duration").doesNotContain("java.", "Exception");
+        // 5s is read as the 5 seconds it says (and refused as too short by the server's options), as PT5S is
+        Result brief = run("server", "start", "--port", "0", "--session-timeout", "5s");
+        assertThat(brief.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(brief.err()).contains("sessionTimeout must be between 1 minute and 30 days, was PT5S");
+    }
+
     /** The head of a GET with this {@code Host} (the JDK's client will not send another), over a socket. */
     static String rawGet(int port, String path, String host) throws java.io.IOException {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
