@@ -17,21 +17,26 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>Commands</h2>
- * {@code sluice runs ls|show|logs}, {@code sluice blocks types|ls|show|create|rm},
- * {@code sluice version}, {@code sluice generate-completion}; {@code sluice help COMMAND} or
- * {@code --help} on any command describes it.
+ * {@code sluice runs ls|show|logs|cancel|retry}, {@code sluice blocks types|ls|show|create|rm},
+ * {@code sluice deployments ls|show|run|backfill|pause|resume|runs}, {@code sluice worker start|ls},
+ * {@code sluice server start}, {@code sluice api-keys create|ls|revoke}, {@code sluice version},
+ * {@code sluice generate-completion}; {@code sluice help COMMAND} or {@code --help} on any command
+ * describes it ({@code docs/cli.md} has them all).
  *
  * <h2>Exit codes</h2>
  * {@value #OK} ok; {@value #FAILED} the command (or the run it waited for) failed; {@value #USAGE} a
  * usage error; {@value #NOT_FOUND} what was named does not exist; {@value #UNREACHABLE} the database
- * or server cannot be reached. Errors are one line on standard error, without a stack trace unless
- * {@code --verbose} is given.
+ * or server cannot be reached (or holds no run history, or the URL is no Sluice server's). Errors are
+ * one line on standard error, with secrets masked, without a stack trace unless {@code --verbose} is given.
  *
  * <h2>Where it reads</h2>
- * The run history in {@code --database URL}, else {@code SLUICE_DATABASE_URL} (with
+ * The run history in {@code --database URL}, else the {@code history-database} block
+ * {@code SLUICE_DATABASE_BLOCK} names, else {@code SLUICE_DATABASE_URL} (with
  * {@code SLUICE_DATABASE_USER} and {@code SLUICE_DATABASE_PASSWORD}), else
  * {@code $SLUICE_HOME/sluice.db}; blocks in the stores {@code SLUICE_BLOCK_STORE} names (by default
- * the environment, then the files under {@code $SLUICE_HOME/blocks}).
+ * the environment, then the files under {@code $SLUICE_HOME/blocks}). With {@code --server URL} (or
+ * {@code SLUICE_SERVER_URL}, unless {@code --database} is given) the run, deployment, block and key
+ * commands ask that server's JSON API instead, with the API key in {@code SLUICE_API_KEY}.
  */
 public final class SluiceCli {
     /** Exit code: the command did what it was asked. */

@@ -31,7 +31,7 @@ final class Runs {
     private Runs() {
     }
 
-    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel.",
+    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel, retry.",
             subcommands = CommandLine.HelpCommand.class)
     static final class Group extends CommandGroup {
     }
