@@ -51,6 +51,53 @@ class CliServerUrlTest {
         }
     }
 
+    /** A server answering every request with {@code status} and {@code body}. */
+    static HttpServer answering(int status, String contentType, String body) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] page = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void aProxyWhoseServerIsDownOrAnotherServiceIsUnreachableAndAnAnswerOfAnotherShapeIsSaidPlainly() throws Exception {
+        for (int status : new int[] {502, 504}) { // a proxy that cannot reach the Sluice server behind it
+            HttpServer proxy = answering(status, "text/html", "<html><body>Bad Gateway</body></html>");
+            try {
+                Result r = CliTest.run(home, Map.of(), false, "", "runs", "ls", "--server", "http://127.0.0.1:" + proxy.getAddress().getPort());
+                assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+                assertThat(r.err()).contains("answered " + status);
+            } finally {
+                proxy.stop(0);
+            }
+        }
+        HttpServer other = answering(200, "text/html", "<html><body>Welcome</body></html>");
+        try {
+            Result r = CliTest.run(home, Map.of(), false, "", "runs", "ls", "--server", "http://127.0.0.1:" + other.getAddress().getPort());
+            assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+            assertThat(r.err()).contains("not JSON");
+        } finally {
+            other.stop(0);
+        }
+        HttpServer shape = answering(200, "application/json", "{}"); // JSON, but not a run
+        try {
+            String url = "http://127.0.0.1:" + shape.getAddress().getPort();
+            for (String[] command : new String[][] {{"runs", "show", "abc"}, {"runs", "logs", "abc"}}) {
+                Result r = CliTest.run(home, Map.of(), false, "", withServer(List.of(command), url));
+                assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.FAILED);
+                assertThat(r.err()).as(r.err()).contains("does not read").doesNotContain("unexpected");
+            }
+        } finally {
+            shape.stop(0);
+        }
+    }
+
     @Test
     void aSluiceServerUnderAMistypedPathIsUnreachableNotAnEmptyAnswer() {
         HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));

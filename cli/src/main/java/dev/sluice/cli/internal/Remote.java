@@ -133,8 +133,8 @@ final class Remote {
             json = response.body().isBlank() ? cli.json.createObjectNode() : cli.json.readTree(response.body());
         } catch (IOException e) {
             if (status < 300) {
-                throw new CliException(SluiceCli.FAILED, base + " answered " + method + " " + uri.getPath()
-                        + " with something that is not JSON: is it a Sluice server?");
+                throw new CliException(SluiceCli.UNREACHABLE, base + " answered " + method + " " + uri.getPath()
+                        + " with something that is not JSON: is it a Sluice server? Check --server or SLUICE_SERVER_URL");
             }
         }
         if (status < 300) {
@@ -164,6 +164,10 @@ final class Remote {
                 throw new CliException(SluiceCli.FAILED, "the API key's role may not do this (" + why + ")");
             case 503:
                 throw new CliException(SluiceCli.UNREACHABLE, "the server at " + base + " cannot reach its database (" + why + ")");
+            case 502:
+            case 504: // a proxy in front that cannot reach the Sluice server behind it
+                throw new CliException(SluiceCli.UNREACHABLE, "the server at " + base + " answered " + status + ": a proxy"
+                        + " in front of it cannot reach the Sluice server (" + why + ")");
             default:
                 throw new CliException(SluiceCli.FAILED, "the server at " + base + " answered " + status + ": " + why);
         }

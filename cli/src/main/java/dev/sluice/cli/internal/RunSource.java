@@ -160,10 +160,13 @@ interface RunSource extends AutoCloseable {
             return new Page<>(items, next == null || next.isNull() ? null : next.asText());
         }
 
-        private <T> T read(JsonNode node, Class<T> type) {
+        private <T> T read(@Nullable JsonNode node, Class<T> type) {
             try {
+                if (node == null || !node.isObject()) {
+                    throw new IOException("no " + type.getSimpleName() + " object in it");
+                }
                 return cli.jsonIn.treeToValue(node, type);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's answer does not read as "
                         + type.getSimpleName() + " (" + e.getMessage() + "): are the server and this command the same version?");
             }
@@ -191,7 +194,7 @@ interface RunSource extends AutoCloseable {
                 return Optional.of(new FlowRunDetail(read(d.get("run"), FlowRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("taskRuns"), TaskRunSummary.class), page(d.get("subflowRuns"), FlowRunSummary.class),
                         page(d.get("logs"), LogEntry.class)));
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's run does not read (" + e.getMessage() + ")");
             }
         }
@@ -207,7 +210,7 @@ interface RunSource extends AutoCloseable {
                 Detail c = detail(d);
                 return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("logs"), LogEntry.class)));
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's task run does not read (" + e.getMessage() + ")");
             }
         }
