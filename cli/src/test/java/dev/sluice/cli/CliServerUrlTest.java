@@ -135,6 +135,20 @@ class CliServerUrlTest {
         assertThat(both.err()).contains("--server", "--database");
     }
 
+    @Test
+    void aPasswordOrTokenInTheServerUrlIsRefusedWithoutBeingPrinted() {
+        for (String url : List.of("http://admin:hunter2-not-real@127.0.0.1:1/", "http://127.0.0.1:1/?token=hunter2-not-real",
+                "https://ops:hunter2-not-real@dash.example/sluice/", "http://ops:hunter2-not-real@dash example/",
+                "ftp://ops:hunter2-not-real@dash.example/")) {
+            for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("SLUICE_SERVER_URL", url))) {
+                Result r = env.isEmpty() ? CliTest.run(home, env, false, "", "runs", "ls", "--server", url, "--verbose")
+                        : CliTest.run(home, env, false, "", "runs", "ls", "--verbose");
+                assertThat(r.code()).as(url + ": " + r.all()).isEqualTo(SluiceCli.USAGE);
+                assertThat(r.all()).as(url).contains("--server").doesNotContain("hunter2");
+            }
+        }
+    }
+
     static String[] withServer(List<String> command, String url) {
         String[] args = command.toArray(new String[command.size() + 2]);
         args[command.size()] = "--server";

@@ -69,7 +69,7 @@ public final class Cli {
         @Nullable Path home;
 
         @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
-                description = "Ask a Sluice server's JSON API instead of the database (runs, blocks, api-keys); the key comes"
+                description = "Ask a Sluice server's JSON API instead of the database (runs, deployments, blocks, api-keys); the key comes"
                         + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set and --database is not given.")
         @Nullable String server;
 

@@ -31,10 +31,16 @@ final class Remote {
         try {
             parsed = URI.create(u.endsWith("/") ? u : u + "/");
         } catch (IllegalArgumentException e) {
-            throw new CliException(SluiceCli.USAGE, "--server must be a URL such as http://127.0.0.1:4200, was '" + u + "'");
+            throw new CliException(SluiceCli.USAGE, "--server must be a URL such as http://127.0.0.1:4200, was '" + shown(u) + "'");
+        }
+        if (parsed.getRawUserInfo() != null || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+            // never sent (the key goes as a bearer token), and never to be printed in a message
+            throw new CliException(SluiceCli.USAGE, "--server takes the server's address only, such as https://"
+                    + (parsed.getHost() == null ? "dash.example" : parsed.getHost()) + "/, without a user, password, query or"
+                    + " fragment: the API key comes from " + KEY_VARIABLE);
         }
         if (parsed.getScheme() == null || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))) {
-            throw new CliException(SluiceCli.USAGE, "--server must be an http or https URL, was '" + u + "'");
+            throw new CliException(SluiceCli.USAGE, "--server must be an http or https URL, was '" + shown(u) + "'");
         }
         this.base = parsed;
         this.key = key == null || key.isBlank() ? null : key.strip();
@@ -43,6 +49,11 @@ final class Remote {
             // revealing it would only warn that a secret that short cannot be masked
             dev.sluice.block.Secret.of(this.key).reveal();
         }
+    }
+
+    /** {@code url} to print: without what stands before an {@code @} (a user and password) nor after a {@code ?}. */
+    private static String shown(String url) {
+        return url.replaceAll("^([^/]*//)[^/]*@", "$1...@").replaceAll("[?#].*$", "");
     }
 
     /**
