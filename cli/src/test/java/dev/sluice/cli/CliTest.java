@@ -349,6 +349,17 @@ class CliTest {
         Result help = run("runs", "help", "ls");
         assertThat(help.code()).isZero();
         assertThat(help.all()).contains("(% any text, _ one").doesNotContain("WARN");
+        // `sluice help COMMAND` (cli.md) for a command of a group: that command's help, not its group's
+        for (String[] command : new String[][] {{"runs", "ls"}, {"deployments", "backfill"}, {"api-keys", "create"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("help"), java.util.Arrays.stream(command))
+                    .toArray(String[]::new);
+            Result r = run(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: sluice " + String.join(" ", command) + " ");
+        }
+        Result unknown = run("help", "runs", "nope");
+        assertThat(unknown.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(unknown.err()).contains("nope");
     }
 
     @Test

@@ -139,6 +139,13 @@ public final class Cli {
             return SluiceCli.USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+        if (args.length >= 3 && args[0].equals("help")) {
+            // `sluice help runs ls`: picocli's help reads one command name; the group's own help command reads the next
+            String[] inGroup = args.clone();
+            inGroup[0] = args[1];
+            inGroup[1] = "help";
+            args = inGroup;
+        }
         try {
             return cl.execute(args);
         } finally {
