@@ -183,6 +183,8 @@ public final class Cli {
                     ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
         } else if (e instanceof IllegalArgumentException) {
             code = SluiceCli.USAGE;
+        } else if (unreachable(e)) {
+            code = SluiceCli.UNREACHABLE; // another module's exception (the server's ApiKeys) around the history's
         } else {
             code = SluiceCli.FAILED;
         }
@@ -195,6 +197,18 @@ public final class Cli {
             err.println("(an unexpected " + e.getClass().getSimpleName() + ": --verbose shows where)");
         }
         return code;
+    }
+
+    /** Whether a cause of {@code e} says the database or block store cannot be reached. */
+    private static boolean unreachable(Throwable e) {
+        int depth = 0;
+        for (Throwable c = e.getCause(); c != null && depth++ < 16; c = c.getCause()) {
+            if (c instanceof dev.sluice.history.HistoryUnavailableException || c instanceof BlockStoreUnavailableException
+                    || c instanceof dev.sluice.scheduler.SchedulerDatabaseException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether to colour output: a terminal, no NO_COLOR, no --no-color. */
