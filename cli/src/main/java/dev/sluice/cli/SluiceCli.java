@@ -76,9 +76,32 @@ public final class SluiceCli {
         if (System.getProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         }
-        int code = builder().build().run(args);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (!unicodeConsole()) {
+            // into a pipe or file, or a console that takes ASCII only (the C locale of a container or cron job): UTF-8,
+            // which JSON is (RFC 8259), rather than a '?' for every letter outside the platform's charset
+            out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 8192), true, java.nio.charset.StandardCharsets.UTF_8);
+            err = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), 8192), true, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int code = builder().out(out).err(err).build().run(args);
+        out.flush();
+        err.flush();
         System.out.flush();
         System.exit(code);
+    }
+
+    /** Whether standard output is a console whose charset has every letter (then it is written in that charset). */
+    private static boolean unicodeConsole() {
+        if (System.console() == null) {
+            return false;
+        }
+        String name = System.getProperty("sun.stdout.encoding", System.getProperty("file.encoding", ""));
+        try {
+            return java.nio.charset.Charset.forName(name).newEncoder().canEncode("\u65e5\u00e9\u0416");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A command runner over the process's standard streams and environment, to change with the builder. */
