@@ -93,6 +93,16 @@ class CliTest {
     }
 
     @Test
+    void aListOfStatesMayHaveSpacesAndABlankFilterIsNamedByItsOption() {
+        assertThat(run("runs", "ls", "--state", "FAILED, COMPLETED").out().lines()).hasSize(5);
+        for (String option : List.of("--flow", "--tag")) {
+            Result r = run("runs", "ls", option, " ");
+            assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(r.err()).startsWith("sluice: " + option + " must not be blank");
+        }
+    }
+
+    @Test
     void jsonIsForScriptsAndPagesFollowTheCursor() throws IOException {
         Result first = run("runs", "ls", "--limit", "3", "--json");
         JsonNode doc = new ObjectMapper().readTree(first.out());

@@ -52,7 +52,7 @@ final class Runs {
         @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% any text, _ one character, as in SQL; without either, a prefix).")
         @Nullable String name;
 
-        @Option(names = "--state", paramLabel = "STATE", split = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
+        @Option(names = "--state", paramLabel = "STATE", split = "\\s*,\\s*", splitSynopsisLabel = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
         List<State> states = new ArrayList<>();
 
         @Option(names = "--tag", paramLabel = "TAG", description = "Only runs with all these tags (repeat for several).")
@@ -81,6 +81,10 @@ final class Runs {
         public void run() {
             if (limit < 1 || limit > FlowRunQuery.MAX_LIMIT) {
                 throw new CliException(SluiceCli.USAGE, "--limit must be 1 to " + FlowRunQuery.MAX_LIMIT + ", was " + limit);
+            }
+            if (flows.stream().anyMatch(String::isBlank) || tags.stream().anyMatch(String::isBlank)) {
+                throw new CliException(SluiceCli.USAGE, (flows.stream().anyMatch(String::isBlank) ? "--flow" : "--tag")
+                        + " must not be blank: give a flow's name or a tag, or leave the option out");
             }
             RunSource.Filter filter = new RunSource.Filter(flows, name, states, tags,
                     since == null ? null : Durations.since(since, cli.clock.instant()), all, limit, after);
