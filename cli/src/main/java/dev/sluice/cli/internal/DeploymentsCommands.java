@@ -431,7 +431,7 @@ final class DeploymentsCommands {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant or date, or 7d for 7 days ago.")
+        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant, a date or local time of this machine's zone, or 7d for 7 days ago.")
         String from;
 
         @Option(names = "--to", paramLabel = "WHEN", description = "Last slot (exclusive); default now.")

@@ -3,12 +3,14 @@ package dev.sluice.cli.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant or date. */
+/**
+ * Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant, or a local time or
+ * date of this machine's zone (the one tables show times in).
+ */
 final class Durations {
     private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
 
@@ -19,7 +21,7 @@ final class Durations {
     static Instant since(String text, Instant now) {
         String t = text.strip();
         IllegalArgumentException wrong = new IllegalArgumentException("'" + text + "' is neither a duration (30s, 15m, 2h, 1d,"
-                + " 1w) nor an ISO instant (2026-12-01T06:00:00Z, 2026-12-01T07:00:00+01:00) or date (2026-12-01)");
+                + " 1w) nor an ISO instant (2026-12-01T06:00:00Z, 2026-12-01T07:00:00+01:00), local time (2026-12-01T07:00) or date (2026-12-01)");
         try {
             Duration ago = shortForm(t);
             if (ago != null) {
@@ -38,8 +40,14 @@ final class Durations {
         } catch (DateTimeParseException e) {
             // a date?
         }
+        // a date or a time without a zone: of this machine's zone, in which the tables show when runs started
         try {
-            return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return java.time.LocalDateTime.parse(t).atZone(java.time.ZoneId.systemDefault()).toInstant();
+        } catch (DateTimeParseException e) {
+            // a date?
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
         } catch (DateTimeParseException e) {
             throw wrong;
         }
