@@ -94,6 +94,14 @@ final class BlocksCommands {
             this.cli = cli;
         }
 
+        /** A block as {@code --json} lists it: type, then name (in that order in every run). */
+        private static Map<String, String> row(String type, String name) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("type", type);
+            row.put("name", name);
+            return row;
+        }
+
         @Override
         public void run() {
             Remote remote = cli.remote();
@@ -102,7 +110,7 @@ final class BlocksCommands {
                 List<Map<String, String>> rows = new ArrayList<>();
                 for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
                     if (type == null || type.equals(b.path("type").asText())) {
-                        rows.add(Map.of("type", b.path("type").asText(), "name", b.path("name").asText()));
+                        rows.add(row(b.path("type").asText(), b.path("name").asText()));
                     }
                 }
                 if (json) {
@@ -125,7 +133,7 @@ final class BlocksCommands {
             if (json) {
                 List<Map<String, String>> doc = new ArrayList<>();
                 for (BlockId id : ids) {
-                    doc.add(Map.of("type", id.type(), "name", id.name()));
+                    doc.add(row(id.type(), id.name()));
                 }
                 Output.json(cli, doc);
                 return;

@@ -33,8 +33,28 @@ public final class Cli {
     private final @Nullable Path home;
     final Clock clock = Clock.systemUTC();
     final ObjectMapper json = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(new SortedSets()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .build();
+
+    /**
+     * A set (a run's tags) as a sorted array: the same in every run of the command, where {@code Set.copyOf} iterates in
+     * the order of the JVM's hash salt.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class SortedSets extends com.fasterxml.jackson.databind.ser.std.StdSerializer<java.util.Set> {
+        SortedSets() {
+            super(java.util.Set.class);
+        }
+
+        @Override
+        public void serialize(java.util.Set set, com.fasterxml.jackson.core.JsonGenerator gen,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            java.util.List<Object> items = new java.util.ArrayList<>(set);
+            items.sort(java.util.Comparator.comparing(String::valueOf));
+            provider.defaultSerializeValue(items, gen);
+        }
+    }
     /** For reading a server's answers: fields this version does not know are skipped. */
     final ObjectMapper jsonIn = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
