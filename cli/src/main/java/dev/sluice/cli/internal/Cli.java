@@ -281,12 +281,43 @@ public final class Cli {
             throw new CliException(SluiceCli.UNREACHABLE, "no run history database at " + file.get() + ": a worker or a flow"
                     + " with the history on makes it; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
         }
+        if (file.isPresent() && java.nio.file.Files.isRegularFile(file.get()) && !sqliteHasHistory(file.get())) {
+            throw new CliException(SluiceCli.UNREACHABLE, "no run history in " + file.get() + ": the file holds none of its"
+                    + " tables (an empty file, or another application's database); a worker or a flow with the history on"
+                    + " makes them in a new file; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
+        }
         if (file.isEmpty() && !hasHistoryTables(db)) {
             throw new CliException(SluiceCli.UNREACHABLE, "no run history in " + db.redactedUrl() + ": the database has none"
                     + " of its tables (a worker or a flow with the history on makes them); check --database,"
                     + " SLUICE_DATABASE_URL or SLUICE_DATABASE_BLOCK");
         }
         return db;
+    }
+
+    /**
+     * Whether SQLite file {@code file} has the run history's tables, asked read-only (an empty file stays empty); true
+     * when it cannot be asked (not a database, locked: opening the history says so, with its own message).
+     */
+    private static boolean sqliteHasHistory(Path file) {
+        try {
+            if (java.nio.file.Files.size(file) == 0) { // unless a new database's first writes are still in its WAL
+                Path wal = file.resolveSibling(file.getFileName() + "-wal");
+                return java.nio.file.Files.isRegularFile(wal) && java.nio.file.Files.size(wal) > 0;
+            }
+        } catch (java.io.IOException e) {
+            return true;
+        }
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(1_000);
+        try (java.sql.Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, config.toProperties());
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select count(*) from sqlite_master where type = 'table' and name in"
+                        + " ('flow_run', 'sluice_schema_history')")) {
+            return !rs.next() || rs.getInt(1) > 0;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** Whether PostgreSQL database {@code db} has the run history's tables; true when it cannot be asked. */
