@@ -94,6 +94,7 @@ class CliServerParityTest {
                     List.of("deployments", "run", "daily-report", "-p", "days=many"),
                     List.of("deployments", "pause", "daily-report"), List.of("deployments", "resume", "daily-report"),
                     List.of("deployments", "pause", "no-such"),
+                    List.of("runs", "show", id), List.of("runs", "logs", id), List.of("runs", "show", id, "--json"),
                     List.of("runs", "cancel", id), List.of("runs", "cancel", "no-such-run"), List.of("runs", "retry", "no-such-run"),
                     List.of("api-keys", "ls"), List.of("api-keys", "revoke", "no-such-key"),
                     List.of("api-keys", "revoke", "a b"), List.of("api-keys", "revoke", "../keys"),

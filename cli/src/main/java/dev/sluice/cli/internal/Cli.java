@@ -370,7 +370,7 @@ public final class Cli {
     /** Where runs are read: the server, else the history database. */
     RunSource runs() {
         Remote r = remote();
-        return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history());
+        return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history(), this::deployments);
     }
 
     /** The deployments in the database (opening it migrates the history's tables first, then the scheduler's). */

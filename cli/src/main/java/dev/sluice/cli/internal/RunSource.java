@@ -39,15 +39,40 @@ interface RunSource extends AutoCloseable {
 
     Page<LogEntry> logs(String runId, long afterLine, int limit);
 
+    /**
+     * The run of a deployment with id {@code id} (as {@code sluice deployments run} prints it), if {@code id} names one:
+     * its flow run once a worker started it.
+     */
+    Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id);
+
+    /** Whether {@code id} may be a deployment run's: those are 24 hexadecimal digits (a flow run's id has dashes). */
+    static boolean mayBeDeploymentRun(String id) {
+        return id.matches("[0-9a-f]{24}");
+    }
+
     @Override
     void close();
 
     /** The history database. */
     final class Local implements RunSource {
         private final History history;
+        private final java.util.function.Supplier<dev.sluice.scheduler.DeploymentClient> deployments;
+        private dev.sluice.scheduler.@Nullable DeploymentClient client;
 
-        Local(History history) {
+        Local(History history, java.util.function.Supplier<dev.sluice.scheduler.DeploymentClient> deployments) {
             this.history = history;
+            this.deployments = deployments;
+        }
+
+        @Override
+        public Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id) {
+            if (!mayBeDeploymentRun(id)) {
+                return Optional.empty();
+            }
+            if (client == null) {
+                client = deployments.get();
+            }
+            return client.run(id);
         }
 
         @Override
@@ -96,7 +121,13 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public void close() {
-            history.close();
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } finally {
+                history.close();
+            }
         }
     }
 
@@ -221,6 +252,15 @@ interface RunSource extends AutoCloseable {
             JsonNode page = seg == null ? null : remote.get("/api/runs/" + seg + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
                     "limit", List.of(String.valueOf(limit))));
             return page(page, LogEntry.class);
+        }
+
+        @Override
+        public Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id) {
+            if (!mayBeDeploymentRun(id)) {
+                return Optional.empty();
+            }
+            JsonNode d = remote.get("/api/deployment-runs/" + id, Map.of());
+            return d == null ? Optional.empty() : Optional.of(DeploymentsCommands.readRun(cli, d));
         }
 
         @Override

@@ -127,7 +127,7 @@ final class Runs {
     static final class Show implements Runnable {
         private final Cli cli;
 
-        @Parameters(paramLabel = "ID", description = "The run id, as `sluice runs ls` prints it.")
+        @Parameters(paramLabel = "ID", description = "The run id, as `sluice runs ls` prints it, or the id sluice deployments run prints.")
         String id;
 
         @Option(names = "--json", description = "JSON for scripts.")
@@ -149,6 +149,18 @@ final class Runs {
                 if (task.isPresent()) {
                     print(task.get());
                     return;
+                }
+                // the id sluice deployments run printed: its flow run, once a worker started it
+                Optional<dev.sluice.scheduler.DeploymentRun> made = history.deploymentRun(id);
+                if (made.isPresent()) {
+                    Optional<FlowRunDetail> started = made.get().flowRun().flatMap(history::flowRun);
+                    if (started.isPresent()) {
+                        print(started.get());
+                        return;
+                    }
+                    throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + made.get().deployment()
+                            + " is " + made.get().status() + " and has no flow run yet (a worker makes it when it starts the"
+                            + " run; sluice runs logs " + id + " --follow waits for it)");
                 }
             }
             throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in "
@@ -263,7 +275,7 @@ final class Runs {
     static final class Logs implements Runnable {
         private final Cli cli;
 
-        @Parameters(paramLabel = "ID", description = "The flow run id.")
+        @Parameters(paramLabel = "ID", description = "The flow run id (or task run id), or the id sluice deployments run prints.")
         String id;
 
         @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the run has ended.")
@@ -280,7 +292,24 @@ final class Runs {
         public void run() {
             try (RunSource history = cli.runs()) {
                 if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) {
-                    throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
+                    Optional<dev.sluice.scheduler.DeploymentRun> made = history.deploymentRun(id);
+                    if (made.isEmpty()) {
+                        throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
+                    }
+                    // the id sluice deployments run printed: the lines of its flow run, which --follow waits for
+                    while (made.get().flowRunId() == null && follow && !made.get().status().isFinished()) {
+                        if (cli.out.checkError() || !pause()) {
+                            return;
+                        }
+                        made = history.deploymentRun(id);
+                        if (made.isEmpty()) {
+                            throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " is gone");
+                        }
+                    }
+                    if (made.get().flowRunId() == null) {
+                        return; // not started (or ended before it started): no lines
+                    }
+                    id = made.get().flowRunId();
                 }
                 long after = 0;
                 while (true) {
@@ -308,14 +337,22 @@ final class Runs {
                         }
                         return;
                     }
-                    cli.out.flush();
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (!pause()) {
                         return;
                     }
                 }
+            }
+        }
+
+        /** Waits before asking again; false when interrupted. */
+        private boolean pause() {
+            cli.out.flush();
+            try {
+                Thread.sleep(300);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 
