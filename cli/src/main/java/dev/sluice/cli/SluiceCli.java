@@ -17,21 +17,26 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <h2>Commands</h2>
- * {@code sluice runs ls|show|logs}, {@code sluice blocks types|ls|show|create|rm},
- * {@code sluice version}, {@code sluice generate-completion}; {@code sluice help COMMAND} or
- * {@code --help} on any command describes it.
+ * {@code sluice runs ls|show|logs|cancel|retry}, {@code sluice blocks types|ls|show|create|rm},
+ * {@code sluice deployments ls|show|run|backfill|pause|resume|runs}, {@code sluice worker start|ls},
+ * {@code sluice server start}, {@code sluice api-keys create|ls|revoke}, {@code sluice version},
+ * {@code sluice generate-completion}; {@code sluice help COMMAND} or {@code --help} on any command
+ * describes it ({@code docs/cli.md} has them all).
  *
  * <h2>Exit codes</h2>
  * {@value #OK} ok; {@value #FAILED} the command (or the run it waited for) failed; {@value #USAGE} a
  * usage error; {@value #NOT_FOUND} what was named does not exist; {@value #UNREACHABLE} the database
- * or server cannot be reached. Errors are one line on standard error, without a stack trace unless
- * {@code --verbose} is given.
+ * or server cannot be reached (or holds no run history, or the URL is no Sluice server's). Errors are
+ * one line on standard error, with secrets masked, without a stack trace unless {@code --verbose} is given.
  *
  * <h2>Where it reads</h2>
- * The run history in {@code --database URL}, else {@code SLUICE_DATABASE_URL} (with
+ * The run history in {@code --database URL}, else the {@code history-database} block
+ * {@code SLUICE_DATABASE_BLOCK} names, else {@code SLUICE_DATABASE_URL} (with
  * {@code SLUICE_DATABASE_USER} and {@code SLUICE_DATABASE_PASSWORD}), else
  * {@code $SLUICE_HOME/sluice.db}; blocks in the stores {@code SLUICE_BLOCK_STORE} names (by default
- * the environment, then the files under {@code $SLUICE_HOME/blocks}).
+ * the environment, then the files under {@code $SLUICE_HOME/blocks}). With {@code --server URL} (or
+ * {@code SLUICE_SERVER_URL}, unless {@code --database} is given) the run, deployment, block and key
+ * commands ask that server's JSON API instead, with the API key in {@code SLUICE_API_KEY}.
  */
 public final class SluiceCli {
     /** Exit code: the command did what it was asked. */
@@ -71,9 +76,32 @@ public final class SluiceCli {
         if (System.getProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         }
-        int code = builder().build().run(args);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (!unicodeConsole()) {
+            // into a pipe or file, or a console that takes ASCII only (the C locale of a container or cron job): UTF-8,
+            // which JSON is (RFC 8259), rather than a '?' for every letter outside the platform's charset
+            out = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), 8192), true, java.nio.charset.StandardCharsets.UTF_8);
+            err = new PrintStream(new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), 8192), true, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        int code = builder().out(out).err(err).build().run(args);
+        out.flush();
+        err.flush();
         System.out.flush();
         System.exit(code);
+    }
+
+    /** Whether standard output is a console whose charset has every letter (then it is written in that charset). */
+    private static boolean unicodeConsole() {
+        if (System.console() == null) {
+            return false;
+        }
+        String name = System.getProperty("sun.stdout.encoding", System.getProperty("file.encoding", ""));
+        try {
+            return java.nio.charset.Charset.forName(name).newEncoder().canEncode("\u65e5\u00e9\u0416");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A command runner over the process's standard streams and environment, to change with the builder. */

@@ -120,4 +120,47 @@ class CliDocsTest {
         assertThat(wrong).as("command lines the docs show that the CLI does not take").isEmpty();
         assertThat(checked).as("options checked").isGreaterThan(40);
     }
+
+    /** The commands of a group as its {@code --help} lists them (picocli's {@code help} left out). */
+    private List<String> subcommands(String path) {
+        List<String> names = new ArrayList<>();
+        boolean in = false;
+        for (String line : help(path).lines().toList()) {
+            if (line.equals("Commands:")) {
+                in = true;
+            } else if (in && line.matches("  [a-z][a-z-]*(\\s.*)?")) {
+                String name = line.strip().split("\\s+")[0];
+                if (!name.equals("help")) {
+                    names.add(name);
+                }
+            } else if (in && line.isEmpty()) {
+                in = false;
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void theJavadocOfSluiceCliNamesEveryCommandAndWhereItReads() throws IOException {
+        String javadoc = Files.readString(root().resolve("cli/src/main/java/dev/sluice/cli/SluiceCli.java"));
+        javadoc = javadoc.substring(0, javadoc.indexOf("public final class SluiceCli"));
+        List<String> missing = new ArrayList<>();
+        List<String> groups = subcommands("");
+        assertThat(groups).contains("runs", "deployments", "api-keys");
+        for (String group : groups) {
+            List<String> subs = subcommands(group);
+            if (subs.isEmpty()) {
+                if (!javadoc.contains("sluice " + group)) {
+                    missing.add(group);
+                }
+            }
+            for (String sub : subs) {
+                if (!Pattern.compile("sluice " + group + " [a-z|-]*\\b" + sub + "\\b").matcher(javadoc).find()) {
+                    missing.add(group + " " + sub);
+                }
+            }
+        }
+        assertThat(missing).as("commands the Javadoc of SluiceCli does not name").isEmpty();
+        assertThat(javadoc).contains("SLUICE_DATABASE_BLOCK", "SLUICE_SERVER_URL", "SLUICE_API_KEY", "--server");
+    }
 }

@@ -66,6 +66,31 @@ class CliOrchestrationTest {
     }
 
     @Test
+    void theIdDeploymentsRunPrintsIsShownAndItsLogsFollowed() {
+        try (Worker worker = worker()) {
+            Result made = run("deployments", "run", "daily-report", "-p", "region=east", "--wait", "--timeout", "60s");
+            assertThat(made.code()).as(made.all()).isZero();
+            String id = made.out().lines().findFirst().orElseThrow();
+            String flowRunId = worker.client().run(id).orElseThrow().flowRunId();
+
+            Result show = run("runs", "show", id);
+            assertThat(show.code()).as(show.all()).isZero();
+            assertThat(show.out()).contains("Flow run:", flowRunId, "region-report", "COMPLETED");
+            Result logs = run("runs", "logs", id, "--follow");
+            assertThat(logs.code()).as(logs.all()).isZero();
+            assertThat(logs.out()).isEqualTo(run("runs", "logs", flowRunId).out());
+        }
+        // no worker serves it now: the run waits, and so does its flow run
+        String waiting = run("deployments", "run", "daily-report", "-p", "region=west").out().strip();
+        Result notYet = run("runs", "show", waiting);
+        assertThat(notYet.code()).as(notYet.all()).isEqualTo(SluiceCli.NOT_FOUND);
+        assertThat(notYet.err()).contains("deployment daily-report", "SCHEDULED", "no flow run yet");
+        Result noLines = run("runs", "logs", waiting);
+        assertThat(noLines.code()).as(noLines.all()).isZero();
+        assertThat(noLines.out()).isEmpty();
+    }
+
+    @Test
     void deploymentsAreListedShownRunPausedAndBackfilled() {
         try (Worker worker = worker()) {
             Result ls = run("deployments", "ls");
@@ -250,6 +275,17 @@ class CliOrchestrationTest {
         assertThat(timeout.code()).isEqualTo(SluiceCli.USAGE);
         assertThat(timeout.err()).contains("sessionTimeout must be between 1 minute and 30 days");
         assertThat(run("server", "start", "--port", "0", "--allowed-host", "https://x.example").err()).contains("allowedHosts");
+    }
+
+    @Test
+    void sessionTimeoutIsADurationAsOnEveryOtherOptionAndABadOneIsSaidWithoutJavaNames() {
+        Result bad = run("server", "start", "--port", "0", "--session-timeout", "bogus");
+        assertThat(bad.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(bad.err()).contains("--session-timeout 'bogus' is not a duration").doesNotContain("java.", "Exception");
+        // 5s is read as the 5 seconds it says (and refused as too short by the server's options), as PT5S is
+        Result brief = run("server", "start", "--port", "0", "--session-timeout", "5s");
+        assertThat(brief.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(brief.err()).contains("sessionTimeout must be between 1 minute and 30 days, was PT5S");
     }
 
     /** The head of a GET with this {@code Host} (the JDK's client will not send another), over a socket. */

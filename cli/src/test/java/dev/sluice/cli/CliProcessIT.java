@@ -63,6 +63,39 @@ class CliProcessIT {
     }
 
     @Test
+    void namesOutsideAsciiSurviveThePosixLocaleOfAContainerOrCronJob(@TempDir Path own) throws Exception {
+        String flow = "日報-café";
+        try (dev.sluice.history.History history = dev.sluice.history.History.open(
+                dev.sluice.history.HistoryDatabase.sqlite(own.resolve("sluice.db")));
+                dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(own).recorder(history.recorder())
+                        .withoutExtensions().build()) {
+            runtime.runForState(dev.sluice.Flow.of(flow, (Integer n) -> n), 1);
+            history.flush();
+        }
+        List<List<String>> ways = List.of(List.of(LAUNCHER.toString()), // the launcher, and the jar as java -jar would run it
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                        ROOT.resolve("cli/target/sluice.jar").toString(), "dev.sluice.cli.SluiceCli"));
+        for (List<String> way : ways) {
+            List<String> command = new ArrayList<>(way);
+            command.addAll(way.size() == 1 ? List.of("runs", "ls", "--flow", flow, "--json") : List.of("runs", "ls", "--json"));
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+            pb.environment().put("SLUICE_HOME", own.toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().remove("SLUICE_DATABASE_URL");
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String json = new String(out, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(command + ": " + json).isZero();
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            assertThat(doc.path("runs")).as(command + ": " + json).hasSize(1);
+            assertThat(doc.path("runs").get(0).path("flowName").asText()).as(String.join(" ", way)).isEqualTo(flow);
+        }
+    }
+
+    @Test
     void theLauncherRunsTheBuiltJar() throws Exception {
         assertThat(Files.isRegularFile(ROOT.resolve("cli/target/sluice.jar"))).as("the build made the runnable jar").isTrue();
         Done version = sluice("version");

@@ -79,6 +79,30 @@ class CliTest {
     }
 
     @Test
+    void sinceTakesAnInstantWithAnOffsetAndSaysWhatIsWrongWithAnyOtherText() {
+        assertThat(run("runs", "ls", "--since", "2000-01-01T06:00:00+01:00").out().lines()).hasSize(5);
+        assertThat(run("runs", "ls", "--since", "2999-01-01T06:00:00-05:00").out()).startsWith("No flow runs match.");
+        for (String wrong : List.of("99999999999999999999d", "9999999999999999w", "2026-12-01 06:00")) {
+            Result r = run("runs", "ls", "--since", wrong);
+            assertThat(r.code()).as(wrong + ": " + r.err()).isEqualTo(SluiceCli.USAGE);
+            assertThat(r.err()).as(wrong).contains("'" + wrong + "'").doesNotContain("For input string", "unexpected");
+        }
+        Result backfill = run("deployments", "backfill", "x", "--from", "99999999999999999999d");
+        assertThat(backfill.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(backfill.err()).contains("'99999999999999999999d'");
+    }
+
+    @Test
+    void aListOfStatesMayHaveSpacesAndABlankFilterIsNamedByItsOption() {
+        assertThat(run("runs", "ls", "--state", "FAILED, COMPLETED").out().lines()).hasSize(5);
+        for (String option : List.of("--flow", "--tag")) {
+            Result r = run("runs", "ls", option, " ");
+            assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(r.err()).startsWith("sluice: " + option + " must not be blank");
+        }
+    }
+
+    @Test
     void jsonIsForScriptsAndPagesFollowTheCursor() throws IOException {
         Result first = run("runs", "ls", "--limit", "3", "--json");
         JsonNode doc = new ObjectMapper().readTree(first.out());
@@ -335,6 +359,17 @@ class CliTest {
         Result help = run("runs", "help", "ls");
         assertThat(help.code()).isZero();
         assertThat(help.all()).contains("(% any text, _ one").doesNotContain("WARN");
+        // `sluice help COMMAND` (cli.md) for a command of a group: that command's help, not its group's
+        for (String[] command : new String[][] {{"runs", "ls"}, {"deployments", "backfill"}, {"api-keys", "create"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("help"), java.util.Arrays.stream(command))
+                    .toArray(String[]::new);
+            Result r = run(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: sluice " + String.join(" ", command) + " ");
+        }
+        Result unknown = run("help", "runs", "nope");
+        assertThat(unknown.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(unknown.err()).contains("nope");
     }
 
     @Test

@@ -101,7 +101,7 @@ final class ApiKeysCommands {
             Remote remote = cli.remote();
             List<ApiKey> keys;
             if (remote != null) {
-                JsonNode doc = remote.get("/api/keys", Map.of());
+                JsonNode doc = remote.list("/api/keys", Map.of());
                 JsonNode items = doc == null ? cli.json.createArrayNode() : doc.isArray() ? doc : doc.has("keys") ? doc.get("keys") : doc.path("items");
                 keys = new java.util.ArrayList<>();
                 for (JsonNode k : items) {
@@ -112,7 +112,7 @@ final class ApiKeysCommands {
                     }
                 }
             } else {
-                try (ApiKeys store = ApiKeys.open(cli.database())) {
+                try (ApiKeys store = ApiKeys.open(Cli.existing(cli.database()))) { // listing makes no database
                     keys = store.list();
                 }
             }
@@ -152,7 +152,7 @@ final class ApiKeysCommands {
                 String seg = Remote.idSegment(id);
                 revoked = seg != null && remote.delete("/api/keys/" + seg);
             } else {
-                try (ApiKeys keys = ApiKeys.open(cli.database())) {
+                try (ApiKeys keys = ApiKeys.open(Cli.existing(cli.database()))) { // nor does revoking
                     revoked = keys.revoke(id);
                 }
             }

@@ -94,15 +94,23 @@ final class BlocksCommands {
             this.cli = cli;
         }
 
+        /** A block as {@code --json} lists it: type, then name (in that order in every run). */
+        private static Map<String, String> row(String type, String name) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("type", type);
+            row.put("name", name);
+            return row;
+        }
+
         @Override
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                JsonNode doc = remote.get("/api/blocks", Map.of());
+                JsonNode doc = remote.list("/api/blocks", Map.of());
                 List<Map<String, String>> rows = new ArrayList<>();
                 for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {
                     if (type == null || type.equals(b.path("type").asText())) {
-                        rows.add(Map.of("type", b.path("type").asText(), "name", b.path("name").asText()));
+                        rows.add(row(b.path("type").asText(), b.path("name").asText()));
                     }
                 }
                 if (json) {
@@ -125,7 +133,7 @@ final class BlocksCommands {
             if (json) {
                 List<Map<String, String>> doc = new ArrayList<>();
                 for (BlockId id : ids) {
-                    doc.add(Map.of("type", id.type(), "name", id.name()));
+                    doc.add(row(id.type(), id.name()));
                 }
                 Output.json(cli, doc);
                 return;
@@ -464,7 +472,7 @@ final class BlocksCommands {
 
     /** The server's block {@code reference} names ({@code TYPE/NAME}, or {@code NAME} when one type only has it). */
     static JsonNode remoteFind(Cli cli, Remote remote, String reference) {
-        JsonNode doc = remote.get("/api/blocks", Map.of());
+        JsonNode doc = remote.list("/api/blocks", Map.of());
         JsonNode found = null;
         List<String> matches = new ArrayList<>();
         for (JsonNode b : doc == null ? cli.json.createArrayNode() : doc.path("blocks")) {

@@ -33,8 +33,28 @@ public final class Cli {
     private final @Nullable Path home;
     final Clock clock = Clock.systemUTC();
     final ObjectMapper json = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(new SortedSets()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .build();
+
+    /**
+     * A set (a run's tags) as a sorted array: the same in every run of the command, where {@code Set.copyOf} iterates in
+     * the order of the JVM's hash salt.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final class SortedSets extends com.fasterxml.jackson.databind.ser.std.StdSerializer<java.util.Set> {
+        SortedSets() {
+            super(java.util.Set.class);
+        }
+
+        @Override
+        public void serialize(java.util.Set set, com.fasterxml.jackson.core.JsonGenerator gen,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+            java.util.List<Object> items = new java.util.ArrayList<>(set);
+            items.sort(java.util.Comparator.comparing(String::valueOf));
+            provider.defaultSerializeValue(items, gen);
+        }
+    }
     /** For reading a server's answers: fields this version does not know are skipped. */
     final ObjectMapper jsonIn = JsonMapper.builder().addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -69,8 +89,8 @@ public final class Cli {
         @Nullable Path home;
 
         @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
-                description = "Ask a Sluice server's JSON API instead of the database (runs, blocks, api-keys); the key comes"
-                        + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set.")
+                description = "Ask a Sluice server's JSON API instead of the database (runs, deployments, blocks, api-keys); the key comes"
+                        + " from SLUICE_API_KEY. Default: SLUICE_SERVER_URL, if set and --database is not given.")
         @Nullable String server;
 
         @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
@@ -139,6 +159,13 @@ public final class Cli {
             return SluiceCli.USAGE;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> failed(e));
+        if (args.length >= 3 && args[0].equals("help")) {
+            // `sluice help runs ls`: picocli's help reads one command name; the group's own help command reads the next
+            String[] inGroup = args.clone();
+            inGroup[0] = args[1];
+            inGroup[1] = "help";
+            args = inGroup;
+        }
         try {
             return cl.execute(args);
         } finally {
@@ -176,6 +203,8 @@ public final class Cli {
                     ? SluiceCli.FAILED : SluiceCli.UNREACHABLE;
         } else if (e instanceof IllegalArgumentException) {
             code = SluiceCli.USAGE;
+        } else if (unreachable(e)) {
+            code = SluiceCli.UNREACHABLE; // another module's exception (the server's ApiKeys) around the history's
         } else {
             code = SluiceCli.FAILED;
         }
@@ -188,6 +217,18 @@ public final class Cli {
             err.println("(an unexpected " + e.getClass().getSimpleName() + ": --verbose shows where)");
         }
         return code;
+    }
+
+    /** Whether a cause of {@code e} says the database or block store cannot be reached. */
+    private static boolean unreachable(Throwable e) {
+        int depth = 0;
+        for (Throwable c = e.getCause(); c != null && depth++ < 16; c = c.getCause()) {
+            if (c instanceof dev.sluice.history.HistoryUnavailableException || c instanceof BlockStoreUnavailableException
+                    || c instanceof dev.sluice.scheduler.SchedulerDatabaseException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether to colour output: a terminal, no NO_COLOR, no --no-color. */
@@ -240,12 +281,43 @@ public final class Cli {
             throw new CliException(SluiceCli.UNREACHABLE, "no run history database at " + file.get() + ": a worker or a flow"
                     + " with the history on makes it; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
         }
+        if (file.isPresent() && java.nio.file.Files.isRegularFile(file.get()) && !sqliteHasHistory(file.get())) {
+            throw new CliException(SluiceCli.UNREACHABLE, "no run history in " + file.get() + ": the file holds none of its"
+                    + " tables (an empty file, or another application's database); a worker or a flow with the history on"
+                    + " makes them in a new file; check --database, SLUICE_DATABASE_URL or SLUICE_HOME");
+        }
         if (file.isEmpty() && !hasHistoryTables(db)) {
             throw new CliException(SluiceCli.UNREACHABLE, "no run history in " + db.redactedUrl() + ": the database has none"
                     + " of its tables (a worker or a flow with the history on makes them); check --database,"
                     + " SLUICE_DATABASE_URL or SLUICE_DATABASE_BLOCK");
         }
         return db;
+    }
+
+    /**
+     * Whether SQLite file {@code file} has the run history's tables, asked read-only (an empty file stays empty); true
+     * when it cannot be asked (not a database, locked: opening the history says so, with its own message).
+     */
+    private static boolean sqliteHasHistory(Path file) {
+        try {
+            if (java.nio.file.Files.size(file) == 0) { // unless a new database's first writes are still in its WAL
+                Path wal = file.resolveSibling(file.getFileName() + "-wal");
+                return java.nio.file.Files.isRegularFile(wal) && java.nio.file.Files.size(wal) > 0;
+            }
+        } catch (java.io.IOException e) {
+            return true;
+        }
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(1_000);
+        try (java.sql.Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file, config.toProperties());
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select count(*) from sqlite_master where type = 'table' and name in"
+                        + " ('flow_run', 'sluice_schema_history')")) {
+            return !rs.next() || rs.getInt(1) > 0;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return true;
+        }
     }
 
     /** Whether PostgreSQL database {@code db} has the run history's tables; true when it cannot be asked. */
@@ -276,12 +348,13 @@ public final class Cli {
 
     /** The server {@code --server} (or SLUICE_SERVER_URL) names, if any. */
     @Nullable Remote remote() {
-        String url = root.server != null ? root.server : env.get("SLUICE_SERVER_URL");
+        if (root.server != null && root.database != null) {
+            throw new CliException(SluiceCli.USAGE, "give --server or --database, not both");
+        }
+        // an option wins over the environment: --database asks the database even with SLUICE_SERVER_URL set
+        String url = root.server != null ? root.server : root.database != null ? null : env.get("SLUICE_SERVER_URL");
         if (url == null || url.isBlank()) {
             return null;
-        }
-        if (root.database != null) {
-            throw new CliException(SluiceCli.USAGE, "give --server or --database, not both");
         }
         return new Remote(this, url, env.get(Remote.KEY_VARIABLE));
     }
@@ -297,7 +370,7 @@ public final class Cli {
     /** Where runs are read: the server, else the history database. */
     RunSource runs() {
         Remote r = remote();
-        return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history());
+        return r != null ? new RunSource.Server(this, r) : new RunSource.Local(history(), this::deployments);
     }
 
     /** The deployments in the database (opening it migrates the history's tables first, then the scheduler's). */

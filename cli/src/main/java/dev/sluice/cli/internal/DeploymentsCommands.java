@@ -87,7 +87,7 @@ final class DeploymentsCommands {
         public void run() {
             Remote remote = cli.remote();
             if (remote != null) {
-                com.fasterxml.jackson.databind.JsonNode doc = remote.get("/api/deployments", Map.of());
+                com.fasterxml.jackson.databind.JsonNode doc = remote.list("/api/deployments", Map.of());
                 com.fasterxml.jackson.databind.JsonNode items = doc == null ? cli.json.createArrayNode() : doc.path("deployments");
                 if (json) {
                     List<Map<String, Object>> out = new ArrayList<>();
@@ -431,7 +431,7 @@ final class DeploymentsCommands {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant or date, or 7d for 7 days ago.")
+        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant, a date or local time of this machine's zone, or 7d for 7 days ago.")
         String from;
 
         @Option(names = "--to", paramLabel = "WHEN", description = "Last slot (exclusive); default now.")
@@ -536,6 +536,8 @@ final class DeploymentsCommands {
                 (doc.isArray() ? doc : doc.path("items").isArray() ? doc.path("items") : doc.path("runs")).forEach(n -> runs.add(readRun(cli, n)));
                 if (json) {
                     Output.json(cli, runs);
+                } else if (runs.isEmpty()) {
+                    cli.out.println("No runs of deployments.");
                 } else {
                     Map<String, String> workers = new LinkedHashMap<>();
                     com.fasterxml.jackson.databind.JsonNode known = remote.get("/api/workers", Map.of());

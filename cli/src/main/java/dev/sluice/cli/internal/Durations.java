@@ -3,12 +3,14 @@ package dev.sluice.cli.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant or date. */
+/**
+ * Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant, or a local time or
+ * date of this machine's zone (the one tables show times in).
+ */
 final class Durations {
     private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
 
@@ -18,20 +20,36 @@ final class Durations {
     /** The instant {@code text} names, relative to {@code now} when it is a duration. */
     static Instant since(String text, Instant now) {
         String t = text.strip();
-        Duration ago = shortForm(t);
-        if (ago != null) {
-            return now.minus(ago);
+        IllegalArgumentException wrong = new IllegalArgumentException("'" + text + "' is neither a duration (30s, 15m, 2h, 1d,"
+                + " 1w) nor an ISO instant (2026-12-01T06:00:00Z, 2026-12-01T07:00:00+01:00), local time (2026-12-01T07:00) or date (2026-12-01)");
+        try {
+            Duration ago = shortForm(t);
+            if (ago != null) {
+                return now.minus(ago);
+            }
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw wrong; // more days than there are
         }
         try {
             return Instant.parse(t);
         } catch (DateTimeParseException e) {
+            // with an offset, or a date?
+        }
+        try {
+            return java.time.OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            // a date?
+        }
+        // a date or a time without a zone: of this machine's zone, in which the tables show when runs started
+        try {
+            return java.time.LocalDateTime.parse(t).atZone(java.time.ZoneId.systemDefault()).toInstant();
+        } catch (DateTimeParseException e) {
             // a date?
         }
         try {
-            return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return LocalDate.parse(t).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is neither a duration (30s, 15m, 2h, 1d, 1w) nor an ISO"
-                    + " instant (2026-12-01T06:00:00Z) or date (2026-12-01)");
+            throw wrong;
         }
     }
 
@@ -41,22 +59,31 @@ final class Durations {
         if (!m.matches()) {
             return null;
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ArithmeticException("too long: " + text);
+        }
         return switch (m.group(2)) {
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
             case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
+            default -> Duration.ofDays(Math.multiplyExact(7, n));
         };
     }
 
     /** The length {@code text} names: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, or ISO-8601 ({@code PT90S}). */
     static Duration length(String text, String option) {
         String t = text.strip();
-        Duration brief = shortForm(t);
-        if (brief != null) {
-            return brief;
+        try {
+            Duration brief = shortForm(t);
+            if (brief != null) {
+                return brief;
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(option + " '" + text + "' is longer than any duration");
         }
         try {
             Duration d = Duration.parse(t);

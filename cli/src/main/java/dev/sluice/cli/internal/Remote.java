@@ -31,10 +31,16 @@ final class Remote {
         try {
             parsed = URI.create(u.endsWith("/") ? u : u + "/");
         } catch (IllegalArgumentException e) {
-            throw new CliException(SluiceCli.USAGE, "--server must be a URL such as http://127.0.0.1:4200, was '" + u + "'");
+            throw new CliException(SluiceCli.USAGE, "--server must be a URL such as http://127.0.0.1:4200, was '" + shown(u) + "'");
+        }
+        if (parsed.getRawUserInfo() != null || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+            // never sent (the key goes as a bearer token), and never to be printed in a message
+            throw new CliException(SluiceCli.USAGE, "--server takes the server's address only, such as https://"
+                    + (parsed.getHost() == null ? "dash.example" : parsed.getHost()) + "/, without a user, password, query or"
+                    + " fragment: the API key comes from " + KEY_VARIABLE);
         }
         if (parsed.getScheme() == null || !(parsed.getScheme().equals("http") || parsed.getScheme().equals("https"))) {
-            throw new CliException(SluiceCli.USAGE, "--server must be an http or https URL, was '" + u + "'");
+            throw new CliException(SluiceCli.USAGE, "--server must be an http or https URL, was '" + shown(u) + "'");
         }
         this.base = parsed;
         this.key = key == null || key.isBlank() ? null : key.strip();
@@ -43,6 +49,11 @@ final class Remote {
             // revealing it would only warn that a secret that short cannot be masked
             dev.sluice.block.Secret.of(this.key).reveal();
         }
+    }
+
+    /** {@code url} to print: without what stands before an {@code @} (a user and password) nor after a {@code ?}. */
+    private static String shown(String url) {
+        return url.replaceAll("^([^/]*//)[^/]*@", "$1...@").replaceAll("[?#].*$", "");
     }
 
     /**
@@ -60,6 +71,23 @@ final class Remote {
     /** {@code GET path?query}: the JSON answer, or null for 404. */
     @Nullable JsonNode get(String path, Map<String, List<String>> query) {
         return send("GET", path + queryString(query), null, true);
+    }
+
+    /**
+     * {@code GET path?query} of a collection every Sluice server has ({@code /api/runs}, {@code /api/blocks}...): a 404
+     * is no "none", but a URL that is not a Sluice server's (another service, a mistyped path), which is said as such.
+     */
+    JsonNode list(String path, Map<String, List<String>> query) {
+        JsonNode answer = get(path, query);
+        if (answer == null) {
+            throw notSluice("GET " + path);
+        }
+        return answer;
+    }
+
+    private CliException notSluice(String request) {
+        return new CliException(SluiceCli.UNREACHABLE, "no Sluice server API at " + base + " (" + request + " answered 404):"
+                + " check --server or SLUICE_SERVER_URL, the address its dashboard has (such as http://127.0.0.1:4200)");
     }
 
     /** {@code POST path} with a JSON body. */
@@ -116,8 +144,8 @@ final class Remote {
             json = response.body().isBlank() ? cli.json.createObjectNode() : cli.json.readTree(response.body());
         } catch (IOException e) {
             if (status < 300) {
-                throw new CliException(SluiceCli.FAILED, base + " answered " + method + " " + uri.getPath()
-                        + " with something that is not JSON: is it a Sluice server?");
+                throw new CliException(SluiceCli.UNREACHABLE, base + " answered " + method + " " + uri.getPath()
+                        + " with something that is not JSON: is it a Sluice server? Check --server or SLUICE_SERVER_URL");
             }
         }
         if (status < 300) {
@@ -130,6 +158,9 @@ final class Remote {
         }
         switch (status) {
             case 404:
+                if (json == null || !json.hasNonNull("message")) {
+                    throw notSluice(method + " " + path); // a Sluice server says what is not found, in JSON
+                }
                 if (nullOn404) {
                     return null;
                 }
@@ -144,6 +175,10 @@ final class Remote {
                 throw new CliException(SluiceCli.FAILED, "the API key's role may not do this (" + why + ")");
             case 503:
                 throw new CliException(SluiceCli.UNREACHABLE, "the server at " + base + " cannot reach its database (" + why + ")");
+            case 502:
+            case 504: // a proxy in front that cannot reach the Sluice server behind it
+                throw new CliException(SluiceCli.UNREACHABLE, "the server at " + base + " answered " + status + ": a proxy"
+                        + " in front of it cannot reach the Sluice server (" + why + ")");
             default:
                 throw new CliException(SluiceCli.FAILED, "the server at " + base + " answered " + status + ": " + why);
         }

@@ -39,15 +39,40 @@ interface RunSource extends AutoCloseable {
 
     Page<LogEntry> logs(String runId, long afterLine, int limit);
 
+    /**
+     * The run of a deployment with id {@code id} (as {@code sluice deployments run} prints it), if {@code id} names one:
+     * its flow run once a worker started it.
+     */
+    Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id);
+
+    /** Whether {@code id} may be a deployment run's: those are 24 hexadecimal digits (a flow run's id has dashes). */
+    static boolean mayBeDeploymentRun(String id) {
+        return id.matches("[0-9a-f]{24}");
+    }
+
     @Override
     void close();
 
     /** The history database. */
     final class Local implements RunSource {
         private final History history;
+        private final java.util.function.Supplier<dev.sluice.scheduler.DeploymentClient> deployments;
+        private dev.sluice.scheduler.@Nullable DeploymentClient client;
 
-        Local(History history) {
+        Local(History history, java.util.function.Supplier<dev.sluice.scheduler.DeploymentClient> deployments) {
             this.history = history;
+            this.deployments = deployments;
+        }
+
+        @Override
+        public Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id) {
+            if (!mayBeDeploymentRun(id)) {
+                return Optional.empty();
+            }
+            if (client == null) {
+                client = deployments.get();
+            }
+            return client.run(id);
         }
 
         @Override
@@ -96,7 +121,13 @@ interface RunSource extends AutoCloseable {
 
         @Override
         public void close() {
-            history.close();
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } finally {
+                history.close();
+            }
         }
     }
 
@@ -140,7 +171,7 @@ interface RunSource extends AutoCloseable {
                 if (after != null) {
                     q.put("after", List.of(after));
                 }
-                Page<FlowRunSummary> page = page(remote.get("/api/runs", q), FlowRunSummary.class);
+                Page<FlowRunSummary> page = page(remote.list("/api/runs", q), FlowRunSummary.class);
                 items.addAll(page.items());
                 next = page.nextCursor();
                 after = next;
@@ -160,10 +191,13 @@ interface RunSource extends AutoCloseable {
             return new Page<>(items, next == null || next.isNull() ? null : next.asText());
         }
 
-        private <T> T read(JsonNode node, Class<T> type) {
+        private <T> T read(@Nullable JsonNode node, Class<T> type) {
             try {
+                if (node == null || !node.isObject()) {
+                    throw new IOException("no " + type.getSimpleName() + " object in it");
+                }
                 return cli.jsonIn.treeToValue(node, type);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's answer does not read as "
                         + type.getSimpleName() + " (" + e.getMessage() + "): are the server and this command the same version?");
             }
@@ -191,7 +225,7 @@ interface RunSource extends AutoCloseable {
                 return Optional.of(new FlowRunDetail(read(d.get("run"), FlowRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("taskRuns"), TaskRunSummary.class), page(d.get("subflowRuns"), FlowRunSummary.class),
                         page(d.get("logs"), LogEntry.class)));
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's run does not read (" + e.getMessage() + ")");
             }
         }
@@ -207,7 +241,7 @@ interface RunSource extends AutoCloseable {
                 Detail c = detail(d);
                 return Optional.of(new TaskRunDetail(read(d.get("run"), TaskRunSummary.class), c.states(), c.params(), c.error(),
                         page(d.get("logs"), LogEntry.class)));
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException | NullPointerException e) {
                 throw new CliException(dev.sluice.cli.SluiceCli.FAILED, "the server's task run does not read (" + e.getMessage() + ")");
             }
         }
@@ -218,6 +252,15 @@ interface RunSource extends AutoCloseable {
             JsonNode page = seg == null ? null : remote.get("/api/runs/" + seg + "/logs", Map.of("after", List.of(String.valueOf(afterLine)),
                     "limit", List.of(String.valueOf(limit))));
             return page(page, LogEntry.class);
+        }
+
+        @Override
+        public Optional<dev.sluice.scheduler.DeploymentRun> deploymentRun(String id) {
+            if (!mayBeDeploymentRun(id)) {
+                return Optional.empty();
+            }
+            JsonNode d = remote.get("/api/deployment-runs/" + id, Map.of());
+            return d == null ? Optional.empty() : Optional.of(DeploymentsCommands.readRun(cli, d));
         }
 
         @Override

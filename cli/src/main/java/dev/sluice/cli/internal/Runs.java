@@ -31,7 +31,7 @@ final class Runs {
     private Runs() {
     }
 
-    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel.",
+    @Command(name = "runs", description = "Flow runs kept in the run history: list, show, follow logs, cancel, retry.",
             subcommands = CommandLine.HelpCommand.class)
     static final class Group extends CommandGroup {
     }
@@ -52,13 +52,13 @@ final class Runs {
         @Option(names = "--name", paramLabel = "PATTERN", description = "Only runs whose name is like this (%% any text, _ one character, as in SQL; without either, a prefix).")
         @Nullable String name;
 
-        @Option(names = "--state", paramLabel = "STATE", split = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
+        @Option(names = "--state", paramLabel = "STATE", split = "\\s*,\\s*", splitSynopsisLabel = ",", description = "Only runs in these states: ${COMPLETION-CANDIDATES}.")
         List<State> states = new ArrayList<>();
 
         @Option(names = "--tag", paramLabel = "TAG", description = "Only runs with all these tags (repeat for several).")
         List<String> tags = new ArrayList<>();
 
-        @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: 30m, 12h, 1d, 1w, or an ISO instant or date.")
+        @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: 30m, 12h, 1d, 1w, an ISO instant, or a date or local time of this machine's zone.")
         @Nullable String since;
 
         @Option(names = "--all", description = "Subflow runs too, not only top-level ones.")
@@ -81,6 +81,10 @@ final class Runs {
         public void run() {
             if (limit < 1 || limit > FlowRunQuery.MAX_LIMIT) {
                 throw new CliException(SluiceCli.USAGE, "--limit must be 1 to " + FlowRunQuery.MAX_LIMIT + ", was " + limit);
+            }
+            if (flows.stream().anyMatch(String::isBlank) || tags.stream().anyMatch(String::isBlank)) {
+                throw new CliException(SluiceCli.USAGE, (flows.stream().anyMatch(String::isBlank) ? "--flow" : "--tag")
+                        + " must not be blank: give a flow's name or a tag, or leave the option out");
             }
             RunSource.Filter filter = new RunSource.Filter(flows, name, states, tags,
                     since == null ? null : Durations.since(since, cli.clock.instant()), all, limit, after);
@@ -123,7 +127,7 @@ final class Runs {
     static final class Show implements Runnable {
         private final Cli cli;
 
-        @Parameters(paramLabel = "ID", description = "The run id, as `sluice runs ls` prints it.")
+        @Parameters(paramLabel = "ID", description = "The run id, as `sluice runs ls` prints it, or the id sluice deployments run prints.")
         String id;
 
         @Option(names = "--json", description = "JSON for scripts.")
@@ -145,6 +149,18 @@ final class Runs {
                 if (task.isPresent()) {
                     print(task.get());
                     return;
+                }
+                // the id sluice deployments run printed: its flow run, once a worker started it
+                Optional<dev.sluice.scheduler.DeploymentRun> made = history.deploymentRun(id);
+                if (made.isPresent()) {
+                    Optional<FlowRunDetail> started = made.get().flowRun().flatMap(history::flowRun);
+                    if (started.isPresent()) {
+                        print(started.get());
+                        return;
+                    }
+                    throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + made.get().deployment()
+                            + " is " + made.get().status() + " and has no flow run yet (a worker makes it when it starts the"
+                            + " run; sluice runs logs " + id + " --follow waits for it)");
                 }
             }
             throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in "
@@ -229,13 +245,18 @@ final class Runs {
             this.cli = cli;
         }
 
+        /** A line "label: value", the value's escape codes (a run's error quoting a coloured answer) left out. */
         void field(String label, String value) {
+            line(label, Table.printable(value));
+        }
+
+        private void line(String label, String value) {
             cli.out.println(String.format(java.util.Locale.ROOT, "%-12s %s", label + ":", value));
         }
 
         void state(State state) {
             String s = state.name();
-            field("State", cli.colour() ? "\u001b[" + Output.colour(state) + "m" + s + "\u001b[0m" : s);
+            line("State", cli.colour() ? "\u001b[" + Output.colour(state) + "m" + s + "\u001b[0m" : s);
         }
 
         void states(List<StateChange> changes) {
@@ -254,7 +275,7 @@ final class Runs {
     static final class Logs implements Runnable {
         private final Cli cli;
 
-        @Parameters(paramLabel = "ID", description = "The flow run id.")
+        @Parameters(paramLabel = "ID", description = "The flow run id (or task run id), or the id sluice deployments run prints.")
         String id;
 
         @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the run has ended.")
@@ -271,7 +292,24 @@ final class Runs {
         public void run() {
             try (RunSource history = cli.runs()) {
                 if (history.flowRun(id).isEmpty() && history.taskRun(id).isEmpty()) {
-                    throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
+                    Optional<dev.sluice.scheduler.DeploymentRun> made = history.deploymentRun(id);
+                    if (made.isEmpty()) {
+                        throw new CliException(SluiceCli.NOT_FOUND, "no flow run or task run has id '" + id + "' in the run history");
+                    }
+                    // the id sluice deployments run printed: the lines of its flow run, which --follow waits for
+                    while (made.get().flowRunId() == null && follow && !made.get().status().isFinished()) {
+                        if (cli.out.checkError() || !pause()) {
+                            return;
+                        }
+                        made = history.deploymentRun(id);
+                        if (made.isEmpty()) {
+                            throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " is gone");
+                        }
+                    }
+                    if (made.get().flowRunId() == null) {
+                        return; // not started (or ended before it started): no lines
+                    }
+                    id = made.get().flowRunId();
                 }
                 long after = 0;
                 while (true) {
@@ -282,6 +320,9 @@ final class Runs {
                     }
                     if (page.hasNext()) {
                         continue;
+                    }
+                    if (follow && cli.out.checkError()) {
+                        return; // its reader has gone (`| head`): nobody is left to print the rest to
                     }
                     if (!follow || ended(history)) {
                         if (follow) { // lines written between the last read and the end: every page of them
@@ -296,14 +337,22 @@ final class Runs {
                         }
                         return;
                     }
-                    cli.out.flush();
-                    try {
-                        Thread.sleep(300);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (!pause()) {
                         return;
                     }
                 }
+            }
+        }
+
+        /** Waits before asking again; false when interrupted. */
+        private boolean pause() {
+            cli.out.flush();
+            try {
+                Thread.sleep(300);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 

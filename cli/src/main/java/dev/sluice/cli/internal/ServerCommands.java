@@ -43,8 +43,8 @@ final class ServerCommands {
         boolean requireApiKeys;
 
         @Option(names = "--session-timeout", paramLabel = "DURATION",
-                description = "How long a dashboard login lasts without use (ISO-8601, such as PT8H; default 12 hours).")
-        java.time.@org.jspecify.annotations.Nullable Duration sessionTimeout;
+                description = "How long a dashboard login lasts without use: 30m, 8h, 1d or ISO-8601 (PT8H); default 12 hours.")
+        @org.jspecify.annotations.Nullable String sessionTimeout;
 
         @Option(names = "--threads", paramLabel = "N",
                 description = "The most requests answered at once (8 to 1000; default 8 a processor, at least 16).")
@@ -62,7 +62,7 @@ final class ServerCommands {
             ServerOptions.Builder builder = ServerOptions.builder().host(host).port(port)
                     .allowedHosts(allowedHosts.toArray(String[]::new)).secureCookies(secureCookies).requireApiKeys(requireApiKeys);
             if (sessionTimeout != null) {
-                builder.sessionTimeout(sessionTimeout);
+                builder.sessionTimeout(Durations.length(sessionTimeout, "--session-timeout"));
             }
             if (threads != null) {
                 builder.threads(threads);
