@@ -214,4 +214,30 @@ class WebhookFailuresIT {
         assertThat(keys).as("one incident").containsExactly(run.id());
         wm.verify(2, postRequestedFor(urlPathEqualTo("/pd-chain")).withHeader("Content-Type", equalTo("application/json")));
     }
+    @Test
+    void aFailureTwoSubflowsDownPagesOnceKeyedByTheRootFlowRun() throws Exception {
+        wm.stubFor(post(urlPathEqualTo("/pd-deep")).willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"message\":\"Event processed\"}")));
+        PagerDutyEvents pd = new PagerDutyEvents(Secret.of("R0UTINGKEYDEEP000000000000000001"))
+                .withEndpoint(http() + "/pd-deep");
+        var load = Task.of("load", (String table) -> {
+            if (table.isEmpty()) {
+                throw new IllegalStateException("no table");
+            }
+            return 1;
+        }).onFailure(Notify.via(pd));
+        var leaf = Flow.<String, Integer>of("leaf", (String t) -> load.run(t)).onFailure(Notify.via(pd));
+        var middle = Flow.<String, Integer>of("middle", (String t) -> leaf.run(t)).onFailure(Notify.via(pd));
+        FlowRun<Integer> run = runtime.call(() -> Flow.<String, Integer>of("top", (String t) -> middle.run(t))
+                .onFailure(Notify.via(pd)).runForState(""));
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        List<LoggedRequest> events = wm.findAll(postRequestedFor(urlPathEqualTo("/pd-deep")));
+        assertThat(events).as("the task, the leaf, the middle and the top flow each notify").hasSize(4);
+        List<String> keys = new ArrayList<>();
+        for (LoggedRequest r : events) {
+            keys.add(JSON.readTree(r.getBodyAsString()).path("dedup_key").asText());
+        }
+        assertThat(keys).as("one incident, keyed by the root flow run").containsOnly(run.id());
+    }
 }
