@@ -46,8 +46,7 @@ final class SmtpConnection implements AutoCloseable {
         }
 
         /**
-         * Accepted for some recipients and refused for others ({@code error} names them): only with
-         * {@link #session(EmailServerCredentials, boolean) partial} sessions.
+         * Accepted for some recipients and refused for others ({@code error} names them).
          */
         record PartlySent(String messageId, EmailException error) implements Outcome {
         }
@@ -61,16 +60,12 @@ final class SmtpConnection implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts. */
-    static Session session(EmailServerCredentials c) {
-        return session(c, false);
-    }
-
     /**
-     * As {@link #session(EmailServerCredentials)}; with {@code partial}, a message some of whose
-     * recipients the server refuses still goes to the others ({@link Outcome.PartlySent}), instead of to nobody.
+     * A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts; a message
+     * some of whose recipients the server refuses still goes to the others ({@link Outcome.PartlySent}),
+     * instead of to nobody.
      */
-    static Session session(EmailServerCredentials c, boolean partial) {
+    static Session session(EmailServerCredentials c) {
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", c.host());
         p.setProperty("mail.smtp.port", Integer.toString(c.port()));
@@ -86,9 +81,7 @@ final class SmtpConnection implements AutoCloseable {
             }
             case NONE -> p.setProperty("mail.smtp.starttls.enable", "false");
         }
-        if (partial) {
-            p.setProperty("mail.smtp.sendpartial", "true");
-        }
+        p.setProperty("mail.smtp.sendpartial", "true");
         if (c.trustAll()) {
             p.setProperty("mail.smtp.ssl.trust", "*");
             p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
