@@ -17,6 +17,11 @@ import java.util.List;
  * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
  * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
  * {@link dev.sluice.Sleeper}.
+ *
+ * <p>Time: each server reply may take the credentials' {@link EmailServerCredentials#readTimeout()
+ * read timeout} in all (a reply trickled in a byte at a time included), and a task's
+ * {@code withTimeout} deadline (or a cancel) closes the attempt's connection at once, so a slow or
+ * stuck server holds neither the caller nor the attempt's thread past it.
  */
 public final class EmailTasks {
     private static final RetryPolicy DEFAULT_RETRY = RetryPolicy.exponential(2, Duration.ofSeconds(2), Duration.ofSeconds(30))

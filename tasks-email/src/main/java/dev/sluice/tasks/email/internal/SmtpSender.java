@@ -218,7 +218,8 @@ public final class SmtpSender {
                         results.add(new EmailSendResult(i, EmailSendResult.Status.PARTLY_SENT, partly.messageId(), error));
                         break;
                     }
-                    if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent) {
+                    if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent
+                            && !Thread.currentThread().isInterrupted()) {
                         log.info("connection to SMTP server {} lost before {} was sent ({}); reconnecting to send it and the rest",
                                 credentials.address(), which(i, message), lost.error().getMessage());
                         connection = null;
