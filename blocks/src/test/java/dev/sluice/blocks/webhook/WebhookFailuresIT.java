@@ -240,4 +240,20 @@ class WebhookFailuresIT {
         }
         assertThat(keys).as("one incident, keyed by the root flow run").containsOnly(run.id());
     }
+    @Test
+    void anAnswerTrickledByteByByteEndsAtTheRequestTimeout() {
+        // the status line and headers at once, then the body one byte every 200 ms: 30 s in all
+        wm.stubFor(post(urlPathEqualTo("/api/webhooks/1/slow")).willReturn(aResponse().withStatus(200)
+                .withBody("x".repeat(150)).withChunkedDribbleDelay(150, 30_000)));
+        DiscordWebhook hook = new DiscordWebhook(Secret.of(http() + "/api/webhooks/1/slow"))
+                .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofMillis(1_500)).withMaxAttempts(1));
+
+        long start = System.nanoTime();
+        Throwable e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> catchThrowable(() -> runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)))));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(e).isInstanceOf(WebhookException.class).hasMessageContaining("did not answer in time");
+        assertThat(tookMillis).as("the request timeout bounds the whole answer").isLessThan(4_000);
+    }
 }

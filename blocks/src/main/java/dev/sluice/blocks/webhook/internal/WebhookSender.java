@@ -143,7 +143,7 @@ public final class WebhookSender {
         HttpRequest http = builder.build();
         RetryPolicy policy = policy(options);
         try {
-            return policy.execute(target, attempt -> attempt(client, http, target, hidden, runtime),
+            return policy.execute(target, attempt -> attempt(client, http, options.requestTimeout(), target, hidden, runtime),
                     new RetryPolicy.Listener() {
                         @Override
                         public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
@@ -159,10 +159,38 @@ public final class WebhookSender {
         }
     }
 
-    private static HttpResponse<String> attempt(HttpClient client, HttpRequest http, String target, List<String> hidden,
-            SluiceRuntime runtime) {
+    /**
+     * One request, bounded as a whole by {@code timeout}: {@link HttpRequest#timeout} ends when the
+     * status line and headers arrive, so a body trickled in a byte at a time would hold it forever.
+     */
+    private static HttpResponse<String> exchange(HttpClient client, HttpRequest http, Duration timeout)
+            throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
+                client.sendAsync(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> response = client.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return call.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true); // aborts the exchange and its connection
+            throw new HttpTimeoutException("the whole answer took longer than the request timeout of " + human(timeout));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static HttpResponse<String> attempt(HttpClient client, HttpRequest http, Duration timeout, String target,
+            List<String> hidden, SluiceRuntime runtime) {
+        try {
+            HttpResponse<String> response = exchange(client, http, timeout);
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return response;
