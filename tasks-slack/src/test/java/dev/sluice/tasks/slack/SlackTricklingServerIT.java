@@ -92,4 +92,40 @@ class SlackTricklingServerIT {
                 .hasMessageContaining("timeout");
         assertThat(tookMillis).isLessThan(4_000);
     }
+    @Test
+    void aTaskTimeoutEndsTheAttemptsRequestAtTheDeadline() throws Exception {
+        System.setProperty(SlackWebhook.REQUEST_TIMEOUT_PROPERTY, "60");
+        TestRuntimes.use(b -> b.blockStore(BlockStore.inMemory()).sleeper(slept::add));
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
+            Thread trickler = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    java.io.OutputStream out = s.getOutputStream();
+                    in.read(new byte[8192]); // the request (its start is enough)
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{".getBytes());
+                    for (int i = 0; i < 499; i++) {
+                        Thread.sleep(100);
+                        out.write(' ');
+                        out.flush();
+                    }
+                } catch (Exception e) {
+                    // the client closed the connection
+                } finally {
+                    gone.countDown();
+                }
+            }, "trickling-slack");
+            trickler.setDaemon(true);
+            trickler.start();
+            SlackCredentials local = SlackCredentials.of(dev.sluice.block.Secret.of(SlackApiStubs.TOKEN))
+                    .withApiUrl("http://127.0.0.1:" + server.getLocalPort() + "/api/");
+            var send = SlackTasks.sendChatMessage().withTimeout(Duration.ofMillis(800)).withRetryPolicy(dev.sluice.RetryPolicy.none());
+
+            dev.sluice.FlowRun<PostedMessage> run = assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    dev.sluice.Flow.of("post", () -> send.run(local, SlackMessage.of("#ops", "loaded"))).runForState());
+
+            assertThat(run.taskRuns().get(0).state()).isEqualTo(dev.sluice.State.TIMED_OUT);
+            assertThat(gone.await(2, java.util.concurrent.TimeUnit.SECONDS)).as("the attempt's request ends with it").isTrue();
+        }
+    }
 }
