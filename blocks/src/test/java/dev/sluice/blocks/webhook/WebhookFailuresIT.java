@@ -256,4 +256,37 @@ class WebhookFailuresIT {
         assertThat(e).isInstanceOf(WebhookException.class).hasMessageContaining("did not answer in time");
         assertThat(tookMillis).as("the request timeout bounds the whole answer").isLessThan(4_000);
     }
+    @Test
+    void anEndlessAnswerIsReadOnlyAsFarAsItsStart() throws Exception {
+        // a server answering 200 and then streaming a body that never ends (about 10 MB a second)
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread streamer = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        s.getInputStream().read(new byte[65_536]);
+                        java.io.OutputStream out = s.getOutputStream();
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        byte[] chunk = ("10000\r\n" + "x".repeat(65_536) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        while (true) {
+                            out.write(chunk);
+                            Thread.sleep(6);
+                        }
+                    } catch (Exception e) {
+                        // the client closed the connection, or the server is closed
+                    }
+                }
+            }, "endless-answer");
+            streamer.setDaemon(true);
+            streamer.start();
+            DiscordWebhook hook = new DiscordWebhook(Secret.of("http://127.0.0.1:" + server.getLocalPort() + "/api/webhooks/1/endless"))
+                    .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1));
+
+            long start = System.nanoTime();
+            runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(tookMillis).as("a 200 is success: its body is not read to the end").isLessThan(1_500);
+        }
+    }
 }
