@@ -61,6 +61,7 @@ class EmailPartialRecipientsIT {
                     .containsExactly(EmailSendResult.Status.PARTLY_SENT, EmailSendResult.Status.SENT);
             EmailSendResult partly = results.get(0);
             assertThat(partly.messageId()).isNotBlank();
+            assertThat(partly.error()).as("names the message").contains(partly.messageId());
             assertThat(partly.sent()).isFalse();
             assertThat(partly.error()).contains("refused recipients [left-the-company@example.com]")
                     .contains("delivered to the other recipients [oncall@example.com, lead@example.com]");

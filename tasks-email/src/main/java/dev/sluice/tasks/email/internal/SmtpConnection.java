@@ -163,8 +163,9 @@ final class SmtpConnection implements AutoCloseable {
                 // a partial session: the server took the message for these and refused the others
                 return new Outcome.PartlySent(idOrEmpty(message), new EmailException(EmailException.Kind.REJECTED,
                         "SMTP server " + credentials.address() + " refused recipients " + Arrays.toString(sfe.getInvalidAddresses())
-                                + " (" + describe(firstRefusal(e)) + "); the message was delivered to the other recipients "
-                                + Arrays.toString(sfe.getValidSentAddresses()), false, e));
+                                + " (" + describe(firstRefusal(e)) + "); the message" + (idOrEmpty(message).isEmpty() ? ""
+                                : " " + idOrEmpty(message)) + " was delivered to the other recipients "
+                                + Arrays.toString(sfe.getValidSentAddresses()) + " and is not sent again", false, e));
             }
             return classify(e);
         }
