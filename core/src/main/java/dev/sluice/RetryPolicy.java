@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * that retry alike are {@link #equals equal}.
  *
  * <pre>{@code
- * RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10))
+ * RetryPolicy policy = RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10))
  *         .withJitter(0.3)
  *         .retryOn(IOException.class)
  *         .abortOn(FileNotFoundException.class);
+ * Task<String, Integer> fetch = Task.of("fetch", (String city) -> download(city)).withRetryPolicy(policy);
  * }</pre>
  *
  * <p>An {@link Error} is never retried (the run is {@link State#CRASHED}), nor is an interrupt

@@ -15,10 +15,17 @@ import java.util.Objects;
  * @param subject  one line
  * @param body     the text
  * @param severity how urgent
- * @param fields   extra facts in display order
+ * @param fields   extra facts in display order; a null value (such as the message of an exception
+ *                 that has none) is kept as an empty text, so every notifier still sends it; keys must
+ *                 not be null
  */
 public record Notification(String subject, String body, Severity severity, Map<String, String> fields) {
-    /** Validates and copies the fields, masking every revealed secret in the texts. */
+    /**
+     * Validates and copies the fields (a null value becoming an empty text), masking every revealed
+     * secret in the texts.
+     *
+     * @throws NullPointerException if a field's key is null
+     */
     public Notification {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(body, "body");
@@ -27,7 +34,8 @@ public record Notification(String subject, String body, Severity severity, Map<S
         subject = Masker.mask(subject);
         body = Masker.mask(body);
         LinkedHashMap<String, String> masked = new LinkedHashMap<>();
-        fields.forEach((k, v) -> masked.put(k == null ? null : Masker.mask(k), v == null ? null : Masker.mask(v)));
+        fields.forEach((k, v) -> masked.put(Masker.mask(Objects.requireNonNull(k, "fields: a key is null")),
+                v == null ? "" : Masker.mask(v)));
         fields = Collections.unmodifiableMap(masked);
     }
 

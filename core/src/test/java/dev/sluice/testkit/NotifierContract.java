@@ -147,6 +147,19 @@ public abstract class NotifierContract {
     }
 
     @Test
+    public void deliversANotificationWithANullFieldValue() {
+        // a value such as e.getMessage() is often null: the notification still goes, the field shown empty
+        String t = token();
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("error", null);
+        fields.put("flow", "flow-" + t);
+        Notification n = new Notification("nulls-" + t, "body", Severity.ERROR, fields);
+        newNotifier().send(n);
+        awaitContaining("nulls-" + t);
+        assertThat(n.fields()).containsEntry("error", "");
+    }
+
+    @Test
     public void deliversEverySeverity() {
         String t = token();
         Notifier notifier = newNotifier();

@@ -311,6 +311,139 @@ class JavadocExamplesTest {
         assertThat(DROPPED_COPY.matcher(".onFailure(Notify.via(alerts));").matches()).isFalse();
     }
 
+    /** A statement that starts with a call on a type ({@code RetryPolicy.exponential(...)}), its first line. */
+    private static final Pattern CALL_ON_TYPE = Pattern.compile("^([A-Z]\\w*)\\.([a-z]\\w*)\\(.*");
+
+    /**
+     * A statement that starts with a call on a public Sluice type and whose whole chain returns a value drops it:
+     * {@code RetryPolicy.exponential(...).withJitter(0.3);} builds a policy nobody can use, and
+     * {@code History.builder(db)...open();} opens a history nobody closes. An example keeps the value (assigns it,
+     * returns it, or opens it in try-with-resources). The chain's type is followed by reflection, call by call; a
+     * call whose overloads disagree on their return type ends the check for that statement.
+     */
+    @Test
+    void noJavaExampleDropsTheValueACallOnASluiceTypeReturns() throws IOException {
+        Map<String, String> types = new LinkedHashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (Path file : publicSources()) {
+            String rel = root().relativize(file).toString().replace('\\', '/');
+            String name = rel.replaceFirst("^(.+/)?src/main/java/", "").replaceFirst("\\.java$", "").replace('/', '.');
+            String simple = name.substring(name.lastIndexOf('.') + 1);
+            seen.merge(simple, 1, Integer::sum);
+            types.put(simple, name);
+        }
+        seen.forEach((simple, n) -> {
+            if (n > 1) {
+                types.remove(simple); // ambiguous (Page, ...): not followed
+            }
+        });
+        List<String> dropped = new ArrayList<>();
+        for (Path file : publicSources()) {
+            for (Example example : examples(file)) {
+                if (Kind.of(example.text()) != Kind.JAVA) {
+                    continue;
+                }
+                for (String statement : statements(example.text())) {
+                    Matcher m = CALL_ON_TYPE.matcher(statement);
+                    if (m.matches() && types.containsKey(m.group(1))) {
+                        Class<?> result = chainType(types.get(m.group(1)), statement);
+                        if (result != null && result != void.class) {
+                            dropped.add(example.where() + ": " + statement + "   (drops a " + result.getSimpleName() + ")");
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(dropped).as("example statements that drop the value a call on a Sluice type returns").isEmpty();
+        assertThat(chainType("dev.sluice.RetryPolicy",
+                "RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10)).withJitter(0.3);"))
+                .isEqualTo(dev.sluice.RetryPolicy.class);
+        assertThat(chainType("dev.sluice.history.History", "History.builder(db).retention(r).open();"))
+                .isEqualTo(dev.sluice.history.History.class);
+        assertThat(chainType("dev.sluice.tasks.slack.SlackWebhook",
+                "SlackWebhook.of(Secret.of(url)).notify(\"Nightly load finished: 1,204 rows\");")).isEqualTo(void.class);
+    }
+
+    /** The statements of an example that begin on a line of their own, each joined into one line. */
+    private static List<String> statements(String text) {
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = null;
+        boolean atStart = true;
+        for (String raw : text.lines().toList()) {
+            String line = raw.replaceFirst("\\s+//.*$", "").strip();
+            if (line.isEmpty() || line.startsWith("//")) {
+                continue;
+            }
+            if (current == null && atStart) {
+                current = new StringBuilder(line);
+            } else if (current != null) {
+                current.append(' ').append(line);
+            }
+            atStart = line.endsWith(";") || line.endsWith("{") || line.endsWith("}");
+            if (current != null && line.endsWith(";")) {
+                statements.add(current.toString());
+                current = null;
+            }
+        }
+        return statements;
+    }
+
+    /**
+     * The type the call chain of {@code statement} ends with, following its calls at the top level from the static
+     * call on {@code typeName}; null when it cannot be told (an unknown method, overloads returning different types).
+     */
+    private static Class<?> chainType(String typeName, String statement) {
+        Class<?> type;
+        try {
+            type = Class.forName(typeName);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+        List<String> calls = new ArrayList<>();
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < statement.length(); i++) {
+            char c = statement.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (depth == 0 && c == '.') {
+                Matcher call = Pattern.compile("^\\.([a-zA-Z]\\w*)\\(").matcher(statement.substring(i));
+                if (!call.find()) {
+                    return null; // a field or a nested type: not followed
+                }
+                calls.add(call.group(1));
+            } else if (depth == 0 && (c == '=' || c == ':' || c == '?')) {
+                return null; // not a plain call chain
+            }
+        }
+        for (String name : calls) {
+            Class<?> next = null;
+            for (java.lang.reflect.Method method : type.getMethods()) {
+                if (method.getName().equals(name)) {
+                    if (next != null && next != method.getReturnType()) {
+                        return null;
+                    }
+                    next = method.getReturnType();
+                }
+            }
+            if (next == null) {
+                return null;
+            }
+            type = next;
+        }
+        return type;
+    }
+
     @Test
     void theRulesForExamplesThatAreNotJavaAreNarrow() {
         assertThat(Kind.of("./mvnw -B -q package -DskipTests\njava -cp x.jar Main [rounds]")).isEqualTo(Kind.SHELL);

@@ -14,7 +14,12 @@ import org.jspecify.annotations.Nullable;
  * deleted. Immutable; the default keeps completed runs 30 days and failed ones 90.
  *
  * <pre>{@code
- * History.builder(db).retention(Retention.defaults().withCompleted(Duration.ofDays(7))).open();
+ * try (History history = History.builder(db)
+ *         .retention(Retention.defaults().withCompleted(Duration.ofDays(7)))
+ *         .open();
+ *      SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+ *     runtime.run(etl, "Boston");
+ * }
  * }</pre>
  *
  * @param completed how long successful runs are kept; {@code null} keeps them forever

@@ -5,8 +5,8 @@ package dev.sluice.scheduler;
  * the flow's classes can build a form for it and check input.
  *
  * <pre>{@code
- * Parameter.date("day");                   // DATE: "2026-01-31"
- * Parameter.choice("mode", "full", "delta"); // CHOICE: one of the names
+ * Parameter day = Parameter.date("day");                      // DATE: "2026-01-31"
+ * Parameter mode = Parameter.choice("mode", "full", "delta"); // CHOICE: one of the names
  * }</pre>
  */
 public enum ParameterType {

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * Schedule weekends = Schedule.rrule("FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9", ZoneId.of("Europe/Berlin"));
  * Schedule quarter  = Schedule.interval(Duration.ofMinutes(15)).anchoredAt(Instant.parse("2026-01-01T00:00:00Z"));
  *
- * daily.next(3, Instant.now());   // the next three slots, strictly after now
- * daily.description();            // "every day at 06:00 Europe/Berlin"
- * Schedule.parse(daily.toString()).equals(daily);   // true: the text form is for storage and the CLI
+ * List<Instant> slots = daily.next(3, Instant.now());             // the next three slots, strictly after now
+ * String text = daily.description();                              // "every day at 06:00 Europe/Berlin"
+ * boolean same = Schedule.parse(daily.toString()).equals(daily);  // true: the text form is for storage and the CLI
  * }</pre>
  *
  * <h2>Wall-clock time and daylight saving</h2>

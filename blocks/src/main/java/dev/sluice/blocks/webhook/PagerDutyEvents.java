@@ -10,6 +10,7 @@ import dev.sluice.FlowRun;
 import dev.sluice.RunContext;
 import dev.sluice.notify.TextCuts;
 import dev.sluice.blocks.webhook.internal.WebhookSender;
+import dev.sluice.internal.FlowRunRecord;
 import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.util.List;
@@ -24,10 +25,11 @@ import org.jspecify.annotations.Nullable;
  * {@code error} or {@code critical}, and the body and fields go into {@code custom_details}.
  *
  * <p>One incident per failure: {@code Notify} puts the run id ({@link #RUN_ID_FIELD}) into every
- * notification, and the dedup key is the id of the flow run the failure belongs to: a notification
- * about a task run is keyed by its flow run, one about a subflow run by the parent flow run. So a
+ * notification, and the dedup key is the id of the top-level (root) flow run the failure belongs
+ * to, however many subflows down it happened: a notification about a task run, about a subflow run
+ * or about a sub-subflow's task run is keyed by the flow run the whole tree was started as. So a
  * notification sent again for the same run (a notifier retry, a second hook), and the notifications
- * of a {@code Notify} on a task and one on its flow (or on a subflow and its parent), add to one
+ * of a {@code Notify} on a task, on the subflows around it and on the top-level flow, add to one
  * open incident instead of paging twice. A notification without that field gets no dedup key, and
  * PagerDuty makes one.
  *
@@ -189,9 +191,10 @@ public record PagerDutyEvents(Secret routingKey, @Nullable String source, @Nulla
     /**
      * The dedup key of {@code n}: for a notification about the flow run it is sent in (from the run's
      * own code), one of that flow run's task runs or one of its subflow runs (the hooks of those run in
-     * the flow run's context), the id of that flow run's parent if it has one, else of the flow run
-     * itself; for any other notification its {@link #RUN_ID_FIELD}; without that field, none. So the
-     * notifications of a flow run, its task runs and its direct subflow runs page once.
+     * the flow run's context), the id of the top-level flow run that flow run belongs to (itself, its
+     * parent, or its parent's parent, however deep); for any other notification its {@link
+     * #RUN_ID_FIELD}; without that field, none. So the notifications about one failure page once,
+     * however many subflows down it happened.
      */
     static @Nullable String dedupKey(Notification n) {
         String runId = n.fields().get(RUN_ID_FIELD);
@@ -207,7 +210,19 @@ public record PagerDutyEvents(Secret routingKey, @Nullable String source, @Nulla
                 || RunContext.taskRun().map(t -> t.id().equals(runId)).orElse(false)
                 || flow.taskRuns().stream().anyMatch(t -> t.id().equals(runId))
                 || flow.subflowRuns().stream().anyMatch(f -> f.id().equals(runId));
-        return inThisFlow ? flow.parentFlowRunId().orElse(flow.id()) : runId;
+        return inThisFlow ? rootFlowRunId(flow) : runId;
+    }
+
+    /** The id of the top-level flow run {@code flow} belongs to, however deep a subflow it is. */
+    private static String rootFlowRunId(FlowRun<?> flow) {
+        if (flow instanceof FlowRunRecord record) {
+            FlowRunRecord root = record;
+            while (root.parentFlow() != null) {
+                root = root.parentFlow();
+            }
+            return root.id();
+        }
+        return flow.parentFlowRunId().orElse(flow.id());
     }
 
     private static String hostName() {

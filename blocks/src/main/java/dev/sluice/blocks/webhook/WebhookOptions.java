@@ -23,7 +23,8 @@ import java.util.Objects;
  * {@code maxAttempts} attempts itself.
  *
  * @param connectTimeout time to open the connection
- * @param requestTimeout time for one request, from sending to the whole answer
+ * @param requestTimeout time for one request, from sending to the whole answer, however slowly a
+ *                       server trickles it in (of an answer only its first 64 KB are read)
  * @param maxAttempts    attempts in all when no enclosing layer retries, 1 to 10 (1 = no retry)
  * @param maxRetryDelay  the longest wait between two attempts that is accepted, also the longest
  *                       {@code Retry-After} honoured

@@ -249,4 +249,79 @@ class WebhookFailuresIT {
         assertThat(keys).as("one incident").containsExactly(run.id());
         wm.verify(2, postRequestedFor(urlPathEqualTo("/pd-chain")).withHeader("Content-Type", equalTo("application/json")));
     }
+    @Test
+    void aFailureTwoSubflowsDownPagesOnceKeyedByTheRootFlowRun() throws Exception {
+        wm.stubFor(post(urlPathEqualTo("/pd-deep")).willReturn(aResponse().withStatus(202)
+                .withBody("{\"status\":\"success\",\"message\":\"Event processed\"}")));
+        PagerDutyEvents pd = new PagerDutyEvents(Secret.of("R0UTINGKEYDEEP000000000000000001"))
+                .withEndpoint(http() + "/pd-deep");
+        var load = Task.of("load", (String table) -> {
+            if (table.isEmpty()) {
+                throw new IllegalStateException("no table");
+            }
+            return 1;
+        }).onFailure(Notify.via(pd));
+        var leaf = Flow.<String, Integer>of("leaf", (String t) -> load.run(t)).onFailure(Notify.via(pd));
+        var middle = Flow.<String, Integer>of("middle", (String t) -> leaf.run(t)).onFailure(Notify.via(pd));
+        FlowRun<Integer> run = runtime.call(() -> Flow.<String, Integer>of("top", (String t) -> middle.run(t))
+                .onFailure(Notify.via(pd)).runForState(""));
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        List<LoggedRequest> events = wm.findAll(postRequestedFor(urlPathEqualTo("/pd-deep")));
+        assertThat(events).as("the task, the leaf, the middle and the top flow each notify").hasSize(4);
+        List<String> keys = new ArrayList<>();
+        for (LoggedRequest r : events) {
+            keys.add(JSON.readTree(r.getBodyAsString()).path("dedup_key").asText());
+        }
+        assertThat(keys).as("one incident, keyed by the root flow run").containsOnly(run.id());
+    }
+    @Test
+    void anAnswerTrickledByteByByteEndsAtTheRequestTimeout() {
+        // the status line and headers at once, then the body one byte every 200 ms: 30 s in all
+        wm.stubFor(post(urlPathEqualTo("/api/webhooks/1/slow")).willReturn(aResponse().withStatus(200)
+                .withBody("x".repeat(150)).withChunkedDribbleDelay(150, 30_000)));
+        DiscordWebhook hook = new DiscordWebhook(Secret.of(http() + "/api/webhooks/1/slow"))
+                .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofMillis(1_500)).withMaxAttempts(1));
+
+        long start = System.nanoTime();
+        Throwable e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> catchThrowable(() -> runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)))));
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(e).isInstanceOf(WebhookException.class).hasMessageContaining("did not answer in time");
+        assertThat(tookMillis).as("the request timeout bounds the whole answer").isLessThan(4_000);
+    }
+    @Test
+    void anEndlessAnswerIsReadOnlyAsFarAsItsStart() throws Exception {
+        // a server answering 200 and then streaming a body that never ends (about 10 MB a second)
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread streamer = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        s.getInputStream().read(new byte[65_536]);
+                        java.io.OutputStream out = s.getOutputStream();
+                        out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        byte[] chunk = ("10000\r\n" + "x".repeat(65_536) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        while (true) {
+                            out.write(chunk);
+                            Thread.sleep(6);
+                        }
+                    } catch (Exception e) {
+                        // the client closed the connection, or the server is closed
+                    }
+                }
+            }, "endless-answer");
+            streamer.setDaemon(true);
+            streamer.start();
+            DiscordWebhook hook = new DiscordWebhook(Secret.of("http://127.0.0.1:" + server.getLocalPort() + "/api/webhooks/1/endless"))
+                    .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1));
+
+            long start = System.nanoTime();
+            runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(tookMillis).as("a 200 is success: its body is not read to the end").isLessThan(1_500);
+        }
+    }
 }

@@ -129,11 +129,17 @@ final class CoreExamples {
     }
 
     /** {@link RetryPolicy}'s class comment. */
-    static void retryPolicy() {
-        RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10))
+    static Task<String, Integer> retryPolicy() {
+        RetryPolicy policy = RetryPolicy.exponential(5, Duration.ofMillis(200), Duration.ofSeconds(10))
                 .withJitter(0.3)
                 .retryOn(IOException.class)
                 .abortOn(FileNotFoundException.class);
+        Task<String, Integer> fetch = Task.of("fetch", (String city) -> download(city)).withRetryPolicy(policy);
+        return fetch;
+    }
+
+    static int download(String city) throws IOException {
+        return city.length();
     }
 
     /** {@link RunContext#snapshot()}: inside a task run, hands the run's context to a pool's thread. */

@@ -65,8 +65,13 @@ final class HistoryExamples {
     }
 
     /** {@link Retention}'s class comment. */
-    static void retention(HistoryDatabase db) {
-        History.builder(db).retention(Retention.defaults().withCompleted(Duration.ofDays(7))).open();
+    static void retention(HistoryDatabase db, Flow<String, Integer> etl) {
+        try (History history = History.builder(db)
+                .retention(Retention.defaults().withCompleted(Duration.ofDays(7)))
+                .open();
+             SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            runtime.run(etl, "Boston");
+        }
     }
 
     /** {@link TaskRunQuery}'s class comment. */

@@ -3,6 +3,7 @@ package dev.sluice.examples.javadoc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.RetryPolicy;
 import dev.sluice.Task;
+import dev.sluice.Task0;
 import dev.sluice.block.Secret;
 import dev.sluice.tasks.http.ApiKey;
 import dev.sluice.tasks.http.BearerToken;
@@ -46,14 +47,18 @@ final class HttpExamples {
     }
 
     /** {@link ApiKey}'s class comment. */
-    static void apiKey(String key) {
-        ApiKey.header("X-Api-Key", Secret.of(key));
-        ApiKey.query("api_key", Secret.of(key));
+    static HttpExtract<JsonNode> apiKey(String key) {
+        ApiKey inHeader = ApiKey.header("X-Api-Key", Secret.of(key));
+        ApiKey inQuery = ApiKey.query("api_key", Secret.of(key));
+        HttpExtract<JsonNode> items = HttpExtract.get("https://api.example.com/items").auth(inHeader);
+        return items.auth(inQuery);
     }
 
     /** {@link BearerToken}'s class comment. */
-    static void bearerToken() {
-        HttpExtract.get("https://api.example.com/items").auth(new BearerToken(Secret.of(System.getenv("API_TOKEN"))));
+    static HttpExtract<JsonNode> bearerToken() {
+        HttpExtract<JsonNode> items = HttpExtract.get("https://api.example.com/items")
+                .auth(new BearerToken(Secret.of(System.getenv("API_TOKEN"))));
+        return items;
     }
 
     /** {@link HttpExtract}'s class comment. */
@@ -90,10 +95,11 @@ final class HttpExamples {
     }
 
     /** {@link HttpExtractException}'s class comment. */
-    static void httpExtractException(HttpExtract<JsonNode> extract) {
-        Task.of("load", () -> load(extract.list()))
+    static Task0<Integer> httpExtractException(HttpExtract<JsonNode> extract) {
+        Task0<Integer> loadAll = Task.of("load", () -> load(extract.list()))
                 .withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(10))
                         .retryIf(e -> e instanceof HttpExtractException h && h.isRetryable()));
+        return loadAll;
     }
 
     /** {@link Pagination}'s class comment. */

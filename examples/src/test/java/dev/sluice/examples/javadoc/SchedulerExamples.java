@@ -182,9 +182,10 @@ final class SchedulerExamples {
     }
 
     /** {@link dev.sluice.scheduler.ParameterType}'s class comment. */
-    static void parameterType() {
-        Parameter.date("day");                   // DATE: "2026-01-31"
-        Parameter.choice("mode", "full", "delta"); // CHOICE: one of the names
+    static List<Parameter> parameterType() {
+        Parameter day = Parameter.date("day");                      // DATE: "2026-01-31"
+        Parameter mode = Parameter.choice("mode", "full", "delta"); // CHOICE: one of the names
+        return List.of(day, mode);
     }
 
     static final List<Object> stored = new ArrayList<>();
@@ -223,11 +224,10 @@ final class SchedulerExamples {
         Schedule weekends = Schedule.rrule("FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9", ZoneId.of("Europe/Berlin"));
         Schedule quarter  = Schedule.interval(Duration.ofMinutes(15)).anchoredAt(Instant.parse("2026-01-01T00:00:00Z"));
 
-        daily.next(3, Instant.now());   // the next three slots, strictly after now
-        daily.description();            // "every day at 06:00 Europe/Berlin"
-        Schedule.parse(daily.toString()).equals(daily);   // true: the text form is for storage and the CLI
-        return List.of(daily.next(3, Instant.now()), daily.description(), Schedule.parse(daily.toString()).equals(daily),
-                weekends.description(), quarter.description());
+        List<Instant> slots = daily.next(3, Instant.now());             // the next three slots, strictly after now
+        String text = daily.description();                              // "every day at 06:00 Europe/Berlin"
+        boolean same = Schedule.parse(daily.toString()).equals(daily);  // true: the text form is for storage and the CLI
+        return List.of(slots, text, same, weekends.description(), quarter.description());
     }
 
     /** {@link SchedulerException}'s class comment. */

@@ -28,10 +28,10 @@ final class SlackExamples {
 
     /** {@link SlackMessage}'s class comment. */
     static SlackMessage slackMessage(PostedMessage parent) {
-        return
-        SlackMessage.of("#ops", "Nightly load finished: 1,204 rows")
+        SlackMessage reply = SlackMessage.of("#ops", "Nightly load finished: 1,204 rows")
                 .withBlocks("[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Nightly load* finished\"}}]")
                 .inThread(parent.ts());
+        return reply;
     }
 
     static int load(String city) {

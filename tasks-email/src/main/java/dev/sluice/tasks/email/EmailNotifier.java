@@ -45,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * {@link EmailException} that is not {@linkplain EmailException#isRetryable() retryable}, so neither
  * this notifier nor {@code Notify} sends it again.
  *
+ * <p>Time: each attempt waits at most the credentials' connect timeout for the connection and their
+ * read timeout for each server reply as a whole, however slowly a server trickles it in; an attempt
+ * whose thread is interrupted (a hook cut off, a cancel) closes its connection at once.
+ *
  * <p>A recipient the server refuses (a mailbox that no longer exists) does not keep the alert from
  * the others: it goes to every recipient the server takes, and {@link #send} then fails, not
  * retryably, with an {@link EmailException.Kind#REJECTED} error naming the refused ones.

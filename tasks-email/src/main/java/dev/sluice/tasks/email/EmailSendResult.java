@@ -7,9 +7,11 @@ import org.jspecify.annotations.Nullable;
  * What happened to one message of a {@link EmailTasks#sendMessages() batch}.
  *
  * @param index     the message's position in the list given to the task
- * @param status    sent, failed, or unconfirmed
- * @param messageId the Message-ID header of a message that was sent (or handed over when unconfirmed)
- * @param error     why it failed or is unconfirmed, naming server and recipient; null when sent
+ * @param status    sent, partly sent, failed, or unconfirmed
+ * @param messageId the Message-ID header of a message that was sent (to all or some of its recipients,
+ *                  or handed over when unconfirmed)
+ * @param error     why it failed, is unconfirmed or went to only some recipients, naming server and
+ *                  recipients; null when sent
  */
 public record EmailSendResult(int index, Status status, @Nullable String messageId, @Nullable String error) {
 
@@ -17,6 +19,12 @@ public record EmailSendResult(int index, Status status, @Nullable String message
     public enum Status {
         /** The server accepted the message. */
         SENT,
+        /**
+         * The server took the message for some of its recipients and refused the others: it was
+         * delivered to those it took ({@code messageId} is set) and {@code error} names the refused
+         * ones and the server's answer. It is not sent again, so that no one gets it twice.
+         */
+        PARTLY_SENT,
         /** The message was not delivered: refused by the server, or the server could not be reached. */
         FAILED,
         /**
@@ -40,7 +48,10 @@ public record EmailSendResult(int index, Status status, @Nullable String message
         }
     }
 
-    /** True if the server accepted the message. */
+    /**
+     * True if the server accepted the message for all its recipients ({@link Status#SENT}); false
+     * for a {@link Status#PARTLY_SENT partly sent} one too, whose {@link #error()} names the recipients it missed.
+     */
     public boolean sent() {
         return status == Status.SENT;
     }

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *                       about on each connection
  * @param connectTimeoutMillis how long to wait for the TCP connection, in milliseconds; {@code 0}
  *                       means {@link #DEFAULT_CONNECT_TIMEOUT} (see {@link #connectTimeout()})
- * @param readTimeoutMillis how long to wait for each server reply (and each write), in milliseconds;
+ * @param readTimeoutMillis how long each server reply may take in all (and each write), in milliseconds;
  *                       {@code 0} means {@link #DEFAULT_READ_TIMEOUT} (see {@link #readTimeout()})
  */
 @BlockType("email-server-credentials")
@@ -125,7 +125,11 @@ public record EmailServerCredentials(
         return Duration.ofMillis(connectTimeoutMillis);
     }
 
-    /** How long to wait for each server reply (and each write). */
+    /**
+     * How long each server reply may take in all, and each write: a server that trickles its reply
+     * in a byte at a time has its connection closed once the reply took this long, so it cannot hold
+     * a send for longer however slowly it answers.
+     */
     public Duration readTimeout() {
         return Duration.ofMillis(readTimeoutMillis);
     }

@@ -17,6 +17,11 @@ import java.util.List;
  * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
  * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
  * {@link dev.sluice.Sleeper}.
+ *
+ * <p>Time: each server reply may take the credentials' {@link EmailServerCredentials#readTimeout()
+ * read timeout} in all (a reply trickled in a byte at a time included), and a task's
+ * {@code withTimeout} deadline (or a cancel) closes the attempt's connection at once, so a slow or
+ * stuck server holds neither the caller nor the attempt's thread past it.
  */
 public final class EmailTasks {
     private static final RetryPolicy DEFAULT_RETRY = RetryPolicy.exponential(2, Duration.ofSeconds(2), Duration.ofSeconds(30))
@@ -38,11 +43,16 @@ public final class EmailTasks {
      * contacting the server. Failures are {@link EmailException}s (the cause of the task's
      * {@code TaskFailedException}) naming the server, user, recipient or file at fault.
      *
+     * <p>Recipients the server refuses (a mailbox that no longer exists) do not keep the message
+     * from the others: it goes to every recipient the server takes, and then the run fails with a
+     * {@link EmailException.Kind#REJECTED} error, not retryable since it was delivered, whose message
+     * names the refused recipients with the server's answer and the recipients it reached.
+     *
      * <p>Never sent twice by a retry, whatever the retry policy: once an attempt has handed the
      * message to the server (an attempt cut off by {@code withTimeout} while the server had it
      * included), a later attempt of the same task run does not send it again. It returns that
-     * attempt's Message-ID if the server confirmed it, else fails with an
-     * {@link EmailException.Kind#UNCONFIRMED} error.
+     * attempt's Message-ID if the server confirmed it for every recipient, fails with the same
+     * refusal if it went to only some, else fails with an {@link EmailException.Kind#UNCONFIRMED} error.
      */
     public static Task2<EmailServerCredentials, EmailMessage, String> sendMessage() {
         return Task.of("email-send-message", (EmailServerCredentials credentials, EmailMessage message) ->
@@ -57,7 +67,9 @@ public final class EmailTasks {
      * order. A message lost with the connection before it was handed over is sent again after
      * reconnecting; one lost after it was handed over is {@link EmailSendResult.Status#UNCONFIRMED
      * unconfirmed} and never sent twice. A message the server refuses is
-     * {@link EmailSendResult.Status#FAILED failed} and the others still go.
+     * {@link EmailSendResult.Status#FAILED failed} and the others still go; one it refuses for some of
+     * its recipients only goes to the others and is {@link EmailSendResult.Status#PARTLY_SENT partly
+     * sent}, its error naming the refused recipients.
      *
      * <p>The run fails (and may be retried) only before anything was sent: an attachment file
      * missing from any message, or the first connection or login failing. Once a message is sent

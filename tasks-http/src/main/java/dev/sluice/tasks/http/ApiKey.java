@@ -10,8 +10,9 @@ import java.util.Objects;
  * an exception message.
  *
  * <pre>{@code
- * ApiKey.header("X-Api-Key", Secret.of(key));
- * ApiKey.query("api_key", Secret.of(key));
+ * ApiKey inHeader = ApiKey.header("X-Api-Key", Secret.of(key));
+ * ApiKey inQuery = ApiKey.query("api_key", Secret.of(key));
+ * HttpExtract<JsonNode> items = HttpExtract.get("https://api.example.com/items").auth(inHeader);
  * }</pre>
  *
  * @param name the header or query parameter name

@@ -8,7 +8,8 @@ import java.util.Objects;
  * A bearer token sent as {@code Authorization: Bearer <token>}.
  *
  * <pre>{@code
- * HttpExtract.get("https://api.example.com/items").auth(new BearerToken(Secret.of(System.getenv("API_TOKEN"))));
+ * HttpExtract<JsonNode> items = HttpExtract.get("https://api.example.com/items")
+ *         .auth(new BearerToken(Secret.of(System.getenv("API_TOKEN"))));
  * }</pre>
  *
  * @param token the token

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * retries around the extract waits what the server asked as well:
  *
  * <pre>{@code
- * Task.of("load", () -> load(extract.list()))
+ * Task0<Integer> loadAll = Task.of("load", () -> load(extract.list()))
  *         .withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(10))
  *                 .retryIf(e -> e instanceof HttpExtractException h && h.isRetryable()));
  * }</pre>

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * returns a copy.
  *
  * <pre>{@code
- * SlackMessage.of("#ops", "Nightly load finished: 1,204 rows")
+ * SlackMessage reply = SlackMessage.of("#ops", "Nightly load finished: 1,204 rows")
  *         .withBlocks("[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Nightly load* finished\"}}]")
  *         .inThread(parent.ts());
  * }</pre>

@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * condition, so such failures also end the run at once:
  * {@code withRetryPolicy(RetryPolicy.fixed(5, Duration.ofSeconds(1)).retryIf(SlackException::isRetryable))}.
  *
+ * <h2>Time</h2>
+ * Each request to Slack takes at most {@link SlackWebhook#DEFAULT_REQUEST_TIMEOUT 30 s} in all,
+ * however slowly a server trickles in its answer (system property
+ * {@value SlackWebhook#REQUEST_TIMEOUT_PROPERTY}); a task's {@code withTimeout} ends the attempt's
+ * request at its deadline.
+ *
  * <h2>Never posted twice</h2>
  * Slack's Web API has no idempotency key for {@code chat.postMessage}: {@code client_msg_id} is
  * a field Slack's own clients set on messages, but Slack does not document it as an argument

@@ -44,6 +44,13 @@ import java.util.Objects;
  * {@code Notify} with {@code withRetries(0, ...)} is no retry layer, so the webhook's own retries
  * apply.) All waits go through the runtime's {@link dev.sluice.Sleeper}.
  *
+ * <h2>Time</h2>
+ * Each request to Slack takes at most {@link #DEFAULT_REQUEST_TIMEOUT 30 s} in all, from connecting
+ * to the last byte of the answer, however slowly a server trickles it in (system property
+ * {@value #REQUEST_TIMEOUT_PROPERTY}); one cut off after sending fails with {@code delivery_unknown},
+ * not retryable, since Slack may have posted it. So a notification takes at most three such
+ * requests and the waits between them.
+ *
  * <h2>Never posted twice</h2>
  * A message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) or may have
  * posted (the connection broke after sending, an HTTP 5xx other than 503, an answer that is not
@@ -59,6 +66,15 @@ import java.util.Objects;
  */
 @BlockType("slack-webhook")
 public record SlackWebhook(Secret url) implements Block, Notifier {
+    /**
+     * The system property that sets how long one request to Slack may take in all, from connecting to
+     * the last byte of the answer ({@link #DEFAULT_REQUEST_TIMEOUT} unless set): seconds such as
+     * {@code 20} or {@code 2.5}, or ISO-8601 such as {@code PT20S}. Read when a runtime first calls
+     * Slack at an address; it bounds the webhooks' and the {@link SlackTasks Slack tasks'} requests.
+     */
+    public static final String REQUEST_TIMEOUT_PROPERTY = "sluice.slack.requestTimeout";
+    /** How long one request to Slack may take in all, unless {@link #REQUEST_TIMEOUT_PROPERTY} says otherwise: 30 s. */
+    public static final java.time.Duration DEFAULT_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(30);
     /** Validates that the URL is an http(s) URL, without ever showing it. */
     public SlackWebhook {
         Objects.requireNonNull(url, "url");

@@ -148,7 +148,7 @@ public final class WebhookSender {
         HttpRequest http = builder.build();
         RetryPolicy policy = policy(options);
         try {
-            return policy.execute(target, attempt -> attempt(client, http, target, hidden, runtime),
+            return policy.execute(target, attempt -> attempt(client, http, options.requestTimeout(), target, hidden, runtime),
                     new RetryPolicy.Listener() {
                         @Override
                         public void gaveUp(int attempts, Throwable error, @Nullable String reason) {
@@ -164,10 +164,100 @@ public final class WebhookSender {
         }
     }
 
-    private static HttpResponse<String> attempt(HttpClient client, HttpRequest http, String target, List<String> hidden,
-            SluiceRuntime runtime) {
+    /** The most of an answer's body read: enough for any error snippet; the rest is neither read nor kept. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
+    /**
+     * A body read up to {@code max} bytes (as UTF-8 text): once that much arrived the answer is complete
+     * and the rest of the stream is cancelled, so a service streaming an endless or huge answer holds
+     * neither time nor memory.
+     */
+    static final class CappedBody implements HttpResponse.BodySubscriber<String> {
+        private final int max;
+        private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.@Nullable Subscription subscription;
+
+        CappedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<String> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), max - kept.size());
+                if (n > 0) {
+                    byte[] bytes = new byte[n];
+                    b.get(bytes);
+                    kept.write(bytes, 0, n);
+                }
+            }
+            java.util.concurrent.Flow.Subscription s = subscription;
+            if (kept.size() >= max) {
+                result.complete(kept.toString(StandardCharsets.UTF_8));
+                if (s != null) {
+                    s.cancel();
+                }
+            } else if (s != null) {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(kept.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * One request, bounded as a whole by {@code timeout}: {@link HttpRequest#timeout} ends when the
+     * status line and headers arrive, so a body trickled in a byte at a time would hold it forever.
+     */
+    private static HttpResponse<String> exchange(HttpClient client, HttpRequest http, Duration timeout)
+            throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
+                client.sendAsync(http, info -> new CappedBody(MAX_ANSWER_BYTES));
         try {
-            HttpResponse<String> response = client.send(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+            return call.get(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true); // aborts the exchange and its connection
+            throw new HttpTimeoutException("the whole answer took longer than the request timeout of " + human(timeout));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static HttpResponse<String> attempt(HttpClient client, HttpRequest http, Duration timeout, String target,
+            List<String> hidden, SluiceRuntime runtime) {
+        try {
+            HttpResponse<String> response = exchange(client, http, timeout);
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return response;

@@ -11,15 +11,19 @@ import org.jspecify.annotations.Nullable;
  * ({@link RunContext#attribute}) across its attempts, so that a retry never sends a message an
  * earlier attempt handed to the server, whatever the retry policy says: an attempt cut off by the
  * task's timeout while the server had the message, and a thread of it still waiting for the
- * server's answer, included. A message an earlier attempt sent is reported sent again (not sent);
- * one it was sending when it was cut off is unconfirmed.
+ * server's answer, included. A message an earlier attempt sent is reported sent again (not sent),
+ * one it delivered to only some of its recipients partly sent again; one it was sending when it was
+ * cut off is unconfirmed.
  */
 public final class Deliveries {
     private static final RunContext.Key<Deliveries> KEY = RunContext.Key.of("email deliveries");
 
-    private enum Status { SENDING, SENT, UNCONFIRMED }
+    private enum Status { SENDING, SENT, PARTLY_SENT, UNCONFIRMED }
 
-    private record Entry(Status status, @Nullable String messageId, Object attempt) {
+    private record Entry(Status status, @Nullable String messageId, Object attempt, @Nullable String error) {
+        Entry(Status status, @Nullable String messageId, Object attempt) {
+            this(status, messageId, attempt, null);
+        }
     }
 
     private final Map<Integer, Entry> entries = new HashMap<>();
@@ -50,6 +54,9 @@ public final class Deliveries {
         if (e.status() == Status.SENT) {
             return new EmailSendResult(index, EmailSendResult.Status.SENT, e.messageId(), null);
         }
+        if (e.status() == Status.PARTLY_SENT) {
+            return new EmailSendResult(index, EmailSendResult.Status.PARTLY_SENT, e.messageId(), e.error());
+        }
         return new EmailSendResult(index, EmailSendResult.Status.UNCONFIRMED, e.messageId(), which
                 + " was being sent by an earlier attempt of this task run when it was cut off (timeout or error), so"
                 + " the server may have it: it may have been delivered, so it is not sent again");
@@ -64,6 +71,14 @@ public final class Deliveries {
     /** The server confirmed message {@code index}. */
     synchronized void sent(int index, String messageId, Object attempt) {
         entries.put(index, new Entry(Status.SENT, messageId, attempt));
+    }
+
+    /**
+     * The server took message {@code index} for some of its recipients and refused the others
+     * ({@code error} names them): a later attempt reports that again rather than send it twice.
+     */
+    synchronized void partlySent(int index, String messageId, String error, Object attempt) {
+        entries.put(index, new Entry(Status.PARTLY_SENT, messageId, attempt, error));
     }
 
     /** Message {@code index} certainly did not reach the server: a later attempt may send it. */

@@ -46,8 +46,7 @@ final class SmtpConnection implements AutoCloseable {
         }
 
         /**
-         * Accepted for some recipients and refused for others ({@code error} names them): only with
-         * {@link #session(EmailServerCredentials, boolean) partial} sessions.
+         * Accepted for some recipients and refused for others ({@code error} names them).
          */
         record PartlySent(String messageId, EmailException error) implements Outcome {
         }
@@ -61,16 +60,21 @@ final class SmtpConnection implements AutoCloseable {
         this.transport = transport;
     }
 
-    /** A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts. */
-    static Session session(EmailServerCredentials c) {
-        return session(c, false);
+    private static final String GUARD_PROPERTY = "mail.smtp.socketFactory";
+
+    /** The {@link SocketGuard} of {@code session}, or null for a session not made by {@link #session}. */
+    static @Nullable SocketGuard guard(Session session) {
+        return session.getProperties().get(GUARD_PROPERTY) instanceof SocketGuard g ? g : null;
     }
 
     /**
-     * As {@link #session(EmailServerCredentials)}; with {@code partial}, a message some of whose
-     * recipients the server refuses still goes to the others ({@link Outcome.PartlySent}), instead of to nobody.
+     * A Jakarta Mail session configured from {@code c}: TLS mode, verification, timeouts (each server
+     * reply within the read timeout as a whole, and the connection closed when the thread using it is
+     * interrupted: see {@link SocketGuard}); a message
+     * some of whose recipients the server refuses still goes to the others ({@link Outcome.PartlySent}),
+     * instead of to nobody.
      */
-    static Session session(EmailServerCredentials c, boolean partial) {
+    static Session session(EmailServerCredentials c) {
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", c.host());
         p.setProperty("mail.smtp.port", Integer.toString(c.port()));
@@ -86,9 +90,9 @@ final class SmtpConnection implements AutoCloseable {
             }
             case NONE -> p.setProperty("mail.smtp.starttls.enable", "false");
         }
-        if (partial) {
-            p.setProperty("mail.smtp.sendpartial", "true");
-        }
+        p.setProperty("mail.smtp.sendpartial", "true");
+        // every socket of the session through a guard that bounds each reply as a whole and heeds interrupts
+        p.put(GUARD_PROPERTY, new SocketGuard(c.readTimeout()));
         if (c.trustAll()) {
             p.setProperty("mail.smtp.ssl.trust", "*");
             p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
@@ -135,6 +139,12 @@ final class SmtpConnection implements AutoCloseable {
                     + "); check the username and password of the email-server-credentials", false, masked(c, e));
         } catch (MessagingException e) {
             closeQuietly(transport);
+            SocketGuard guard = guard(session);
+            String why = guard == null ? null : guard.closedBecause();
+            if (why != null) {
+                throw new EmailException(EmailException.Kind.CONNECTION, "could not open a session with SMTP server "
+                        + c.address() + " (security " + c.security() + "): " + why, true, e);
+            }
             throw connectFailure(c, e);
         }
         return new SmtpConnection(c, transport);
@@ -153,8 +163,9 @@ final class SmtpConnection implements AutoCloseable {
                 // a partial session: the server took the message for these and refused the others
                 return new Outcome.PartlySent(idOrEmpty(message), new EmailException(EmailException.Kind.REJECTED,
                         "SMTP server " + credentials.address() + " refused recipients " + Arrays.toString(sfe.getInvalidAddresses())
-                                + " (" + describe(firstRefusal(e)) + "); the message was delivered to the other recipients "
-                                + Arrays.toString(sfe.getValidSentAddresses()), false, e));
+                                + " (" + describe(firstRefusal(e)) + "); the message" + (idOrEmpty(message).isEmpty() ? ""
+                                : " " + idOrEmpty(message)) + " was delivered to the other recipients "
+                                + Arrays.toString(sfe.getValidSentAddresses()) + " and is not sent again", false, e));
             }
             return classify(e);
         }
@@ -189,6 +200,13 @@ final class SmtpConnection implements AutoCloseable {
         closeQuietly(transport);
     }
 
+    /** The message of {@code e} and its causes, with why the guard closed the connection if it did. */
+    private String explain(MessagingException e) {
+        SocketGuard guard = guard(transport.session());
+        String why = guard == null ? null : guard.closedBecause();
+        return why == null ? describe(e) : why + ": " + describe(e);
+    }
+
     private Outcome classify(MessagingException e) {
         int code = replyCode(e);
         boolean handedOver = transport.handedOver();
@@ -204,10 +222,10 @@ final class SmtpConnection implements AutoCloseable {
         if (handedOver && code != 421) {
             return new Outcome.LostAfter(new EmailException(EmailException.Kind.UNCONFIRMED, "the connection to SMTP server "
                     + server + " broke after the message was handed over and before the server confirmed it ("
-                    + describe(e) + "); it may have been delivered, so it is not sent again", false, e));
+                    + explain(e) + "); it may have been delivered, so it is not sent again", false, e));
         }
         return new Outcome.LostBefore(new EmailException(EmailException.Kind.CONNECTION, "the connection to SMTP server "
-                + server + " was lost before the message was sent (" + describe(e) + ")", true, e));
+                + server + " was lost before the message was sent (" + explain(e) + ")", true, e));
     }
 
     private EmailException refusal(MessagingException e, int code) {

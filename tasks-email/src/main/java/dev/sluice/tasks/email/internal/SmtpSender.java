@@ -30,39 +30,38 @@ public final class SmtpSender {
     }
 
     /**
-     * Sends {@code message} on a connection of its own and returns its Message-ID.
+     * Sends {@code message} on a connection of its own and returns its Message-ID. Recipients the
+     * server refuses do not keep it from the others: it goes to every recipient the server takes,
+     * and then fails ({@link EmailException.Kind#REJECTED}, not retryable: it was delivered) naming
+     * the refused ones and those it went to.
      *
      * @throws EmailException naming the server, user, recipient or file at fault
      */
     public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log) {
-        return send(credentials, message, log, Deliveries.fresh(), false);
+        return send(credentials, message, log, Deliveries.fresh());
     }
 
-    /**
-     * Sends a notification: as {@link #send(EmailServerCredentials, EmailMessage, Logger)}, except that
-     * recipients the server refuses do not keep it from the others: it goes to every recipient the
-     * server takes, and then fails (not retryable: it was delivered) naming the refused ones.
-     */
+    /** Sends a notification: as {@link #send(EmailServerCredentials, EmailMessage, Logger)}. */
     public static String sendToEveryoneItCan(EmailServerCredentials credentials, EmailMessage message, Logger log) {
-        return send(credentials, message, log, Deliveries.fresh(), true);
+        return send(credentials, message, log, Deliveries.fresh());
     }
 
     /**
      * As {@link #send(EmailServerCredentials, EmailMessage, Logger)}, never sending the message again
      * when an earlier attempt of the same task run ({@code deliveries}) handed it over: its Message-ID
-     * is returned if the server confirmed it, else an unconfirmed {@link EmailException}.
+     * is returned if the server confirmed it for every recipient, the same refusal if it went to only
+     * some, else an unconfirmed {@link EmailException}.
      */
     public static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries) {
-        return send(credentials, message, log, deliveries, false);
+        return sendOnce(credentials, message, log, deliveries);
     }
 
-    private static String send(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries,
-            boolean partial) {
+    private static String sendOnce(EmailServerCredentials credentials, EmailMessage message, Logger log, Deliveries deliveries) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(message, "message");
         String which = "message '" + message.subject() + "'";
         MimeMessages.check(message, credentials.username(), which);
-        Session session = SmtpConnection.session(credentials, partial);
+        Session session = SmtpConnection.session(credentials);
         MimeMessage mime = build(session, message, credentials, which);
         Object attempt = new Object();
         try (SmtpConnection connection = SmtpConnection.open(credentials, session, log)) {
@@ -79,7 +78,8 @@ public final class SmtpSender {
                 return sent.messageId();
             }
             if (outcome instanceof SmtpConnection.Outcome.PartlySent partly) {
-                deliveries.sent(0, partly.messageId(), attempt);
+                deliveries.partlySent(0, partly.messageId(), partly.error().getMessage(), attempt);
+                log.warn("{} went to only some of its recipients: {}", which, partly.error().getMessage());
             } else {
                 record(deliveries, 0, outcome, mime, attempt);
             }
@@ -92,6 +92,12 @@ public final class SmtpSender {
         if (earlier.sent()) {
             log.info("{} was sent by an earlier attempt of this task run; not sending it again", which);
             return Objects.requireNonNull(earlier.messageId());
+        }
+        if (earlier.status() == EmailSendResult.Status.PARTLY_SENT) {
+            log.info("{} was delivered to some of its recipients by an earlier attempt of this task run; not sending it again",
+                    which);
+            throw new EmailException(EmailException.Kind.REJECTED, Objects.requireNonNull(earlier.error())
+                    + " (by an earlier attempt of this task run; not sent again)", false, null);
         }
         throw new EmailException(EmailException.Kind.UNCONFIRMED, Objects.requireNonNull(earlier.error()), false, null);
     }
@@ -205,7 +211,15 @@ public final class SmtpSender {
                         results.add(new EmailSendResult(i, EmailSendResult.Status.SENT, sent.messageId(), null));
                         break;
                     }
-                    if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent) {
+                    if (outcome instanceof SmtpConnection.Outcome.PartlySent partly) {
+                        String error = which(i, message) + ": " + partly.error().getMessage();
+                        deliveries.partlySent(i, partly.messageId(), error, attempt);
+                        log.warn("{} went to only some of its recipients: {}", which(i, message), partly.error().getMessage());
+                        results.add(new EmailSendResult(i, EmailSendResult.Status.PARTLY_SENT, partly.messageId(), error));
+                        break;
+                    }
+                    if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent
+                            && !Thread.currentThread().isInterrupted()) {
                         log.info("connection to SMTP server {} lost before {} was sent ({}); reconnecting to send it and the rest",
                                 credentials.address(), which(i, message), lost.error().getMessage());
                         connection = null;

@@ -11,13 +11,28 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 /**
  * Angus's SMTP transport, noting whether the current message was handed over completely (the
  * end-of-data marker was being sent). A connection lost before that point means the message was
- * not delivered and may be sent again; lost after it, delivery is unknown and it must not be.
+ * not delivered and may be sent again; lost after it, delivery is unknown and it must not be. Each
+ * server reply is timed by the session's {@link SocketGuard}.
  */
 final class TrackingTransport extends SMTPTransport {
     private boolean handedOver;
 
     TrackingTransport(Session session, URLName url, boolean ssl) {
         super(session, url, "smtp", ssl);
+    }
+
+    @Override
+    protected int readServerResponse() throws MessagingException {
+        SocketGuard guard = SmtpConnection.guard(session);
+        if (guard == null) {
+            return super.readServerResponse();
+        }
+        guard.replyStarted();
+        try {
+            return super.readServerResponse();
+        } finally {
+            guard.replyEnded();
+        }
     }
 
     @Override
@@ -36,6 +51,11 @@ final class TrackingTransport extends SMTPTransport {
     protected void finishBdat() throws IOException, MessagingException {
         handedOver = true;
         super.finishBdat();
+    }
+
+    /** The session this transport belongs to. */
+    Session session() {
+        return session;
     }
 
     /** True once the end of the current message's data started to go out. */

@@ -132,6 +132,11 @@ final class Failures {
             return new Failure(new SlackException(operation, "tls_certificate", hint, false, null, cause), false);
         }
         String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+        if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.SocketTimeoutException)
+                && "timeout".equals(e.getMessage())) {
+            detail = ": timeout: the request took longer in all than the request timeout (system property "
+                    + dev.sluice.tasks.slack.SlackWebhook.REQUEST_TIMEOUT_PROPERTY + ")";
+        }
         if (secret != null) {
             detail = Scrub.mask(detail, secret);
         }

@@ -6,8 +6,10 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.util.http.listener.DetailedLoggingListener;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.slack.SlackCredentials;
+import dev.sluice.tasks.slack.SlackWebhook;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -74,12 +76,41 @@ public final class SlackClients implements AutoCloseable {
         // The SDK's DetailedLoggingListener logs every request's URL at DEBUG: for an incoming
         // webhook that URL is the credential itself.
         config.getHttpClientResponseHandlers().removeIf(DetailedLoggingListener.class::isInstance);
+        // OkHttp's read and write timeouts are per read and per write: a server trickling its answer a
+        // byte at a time meets them forever; the call timeout bounds each request as a whole
+        config.setHttpClientCallTimeoutMillis((int) requestTimeout(System.getProperty(SlackWebhook.REQUEST_TIMEOUT_PROPERTY)).toMillis());
         if (!apiUrl.equals(DEFAULT_KEY)) {
             config.setMethodsEndpointUrlPrefix(apiUrl);
         }
         LOG.debug("Slack SDK client for Web API {} (statsEnabled=false; tokens are per client and never logged)",
                 config.getMethodsEndpointUrlPrefix());
         return Slack.getInstance(config);
+    }
+
+    /**
+     * How long one request may take in all, from {@code value} (seconds such as {@code 20} or
+     * {@code 2.5}, or ISO-8601 such as {@code PT20S}; null or blank: the default).
+     *
+     * @throws IllegalArgumentException naming the property for anything else, zero, negative or over a day
+     */
+    static Duration requestTimeout(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return SlackWebhook.DEFAULT_REQUEST_TIMEOUT;
+        }
+        Duration d;
+        try {
+            String v = value.strip();
+            d = v.toUpperCase(Locale.ROOT).startsWith("P") ? Duration.parse(v)
+                    : Duration.ofNanos(new java.math.BigDecimal(v).movePointRight(9).longValueExact());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(SlackWebhook.REQUEST_TIMEOUT_PROPERTY + " must be seconds such as 20 or 2.5,"
+                    + " or ISO-8601 such as PT20S; was '" + value + "'");
+        }
+        if (d.toMillis() < 1 || d.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(SlackWebhook.REQUEST_TIMEOUT_PROPERTY
+                    + " must be at least 1 ms and at most a day; was '" + value + "'");
+        }
+        return d;
     }
 
     /** {@code url} checked to be an absolute http(s) URL, with a trailing {@code /}. */
