@@ -36,6 +36,11 @@ class FileGoneTest {
             assertThatThrownBy(() -> history.hasCompleted("doomed", Duration.ofDays(1)))
                     .isInstanceOf(HistoryUnavailableException.class);
 
+            Files.createFile(file); // what a connection opened on the path meanwhile makes: still "deleted" to the user
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(HistoryUnavailableException.class)
+                    .hasMessageContaining("was deleted");
+            Files.delete(file);
+
             Files.copy(other, file);
             assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(HistoryUnavailableException.class)
                     .hasMessageContaining("replaced");

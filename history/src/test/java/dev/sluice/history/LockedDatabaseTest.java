@@ -73,6 +73,45 @@ class LockedDatabaseTest {
     }
 
     @Test
+    void aHistoryOpenedWhileAnotherProcessWritesReadsAtOnceAndRegistersOnceTheLockIsLetGo() throws Exception {
+        Path db = home.resolve("read-while-written.db");
+        String earlier;
+        try (History history = History.open(HistoryDatabase.sqlite(db));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            earlier = runtime.runForState(Flow.of("before-the-lock", (Integer n) -> n), 1).id();
+            assertThat(history.flush(Duration.ofSeconds(30))).isTrue();
+        }
+        Processes.Child locker = Processes.start("lock", db.toString(), "writes");
+        assertThat(locker.await("LOCKED", 60)).isEqualTo("writes");
+        String later;
+        try {
+            long t0 = System.nanoTime();
+            try (History reader = History.open(HistoryDatabase.sqlite(db))) {
+                // SQLite's WAL lets readers read beside a writer: opening and reading wait for no lock (it took 10 s and
+                // failed with "database is locked" when opening wrote this process's row first)
+                assertThat(reader.flowRuns(FlowRunQuery.all()).items()).extracting(FlowRunSummary::id).containsExactly(earlier);
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+                try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(reader.recorder()).build()) {
+                    later = runtime.runForState(Flow.of("after-the-lock", (Integer n) -> n), 2).id();
+                    release(locker);
+                    assertThat(reader.flush(Duration.ofSeconds(30))).isTrue();
+                }
+                assertThat(reader.flowRun(later)).get().satisfies(d -> assertThat(d.run().state()).isEqualTo(State.COMPLETED));
+            }
+        } finally {
+            locker.process.destroyForcibly();
+        }
+        try (History after = History.open(HistoryDatabase.sqlite(db))) {
+            assertThat(after.flowRun(later)).as("the run written once the lock was let go, by a registered process")
+                    .get().satisfies(d -> assertThat(d.run().state()).isEqualTo(State.COMPLETED));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+                java.sql.ResultSet rs = c.createStatement().executeQuery("select count(*) from sluice_owner")) {
+            assertThat(rs.getInt(1)).as("each process that wrote has its row, the reader too").isEqualTo(3);
+        }
+    }
+
+    @Test
     void aDefaultFileLockedWhenTheRuntimeStartsKeepsItsRunsAndWritesThemOnceItIsFree() throws Exception {
         Path db = home.resolve("sluice.db");
         History.open(HistoryDatabase.sqlite(db)).close(); // a history that was used before

@@ -159,6 +159,10 @@ public final class Database implements AutoCloseable {
         java.nio.file.attribute.BasicFileAttributes now = attributes(file).orElseThrow(
                 () -> new IllegalStateException("the run history file " + file + " was deleted while in use"));
         if (fileKey != null && now.fileKey() != null && !fileKey.equals(now.fileKey())) {
+            if (now.size() < 100) { // no SQLite header: a connection opened on the path after the file was deleted
+                throw new IllegalStateException("the run history file " + file + " was deleted while in use (an empty file"
+                        + " was made at its path since)");
+            }
             throw new IllegalStateException("the run history file " + file + " was replaced by another file while in use");
         }
         if (now.lastModifiedTime().equals(headerSeenAt)) {

@@ -49,6 +49,7 @@ public final class Engine implements AutoCloseable {
         this.owners = owners;
         this.writer = new Writer(db, owners.id(), settings.clock(), settings.queueCapacity(), settings.batchSize(),
                 settings.maxBlock(), settings.linger());
+        this.writer.registersWith(owners);
         this.recorder = new HistoryRecorder(writer, db.description());
         this.queries = new Queries(db, settings.clock());
         this.purger = new Purger(db, db.dialect() == Dialect.SQLITE ? Duration.ofMillis(60) : Duration.ofMillis(250),
@@ -88,7 +89,9 @@ public final class Engine implements AutoCloseable {
     }
 
     private void start() {
-        reapQuietly();
+        if (owners.registered()) { // else at the first heartbeat: reaping writes, and the file is locked now
+            reapQuietly();
+        }
         writer.start();
         long beat = Math.max(1, settings.heartbeat().toMillis());
         maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
@@ -229,7 +232,7 @@ public final class Engine implements AutoCloseable {
             LOG.warn("run history {}: could not mark this process closed ({}); its unfinished runs are marked CRASHED once"
                     + " another process sees it gone", db.description(), e.toString());
         }
-        if (db.dialect() == Dialect.SQLITE) {
+        if (db.dialect() == Dialect.SQLITE && owners.registered()) { // (optimize may write: not by a process that never did)
             try (Connection c = db.connection(); Statement s = c.createStatement()) {
                 s.execute("pragma optimize");
             } catch (SQLException | RuntimeException e) {

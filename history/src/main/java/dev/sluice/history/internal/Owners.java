@@ -47,6 +47,8 @@ public final class Owners {
     private final long watchGapMicros;
     /** Other owners' heartbeat values as last read, and since when (local clock) each has not changed. */
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** Whether this process's row is in {@code sluice_owner} (not yet when the file was locked at open). */
+    private volatile boolean registered;
     /** When (local clock, micros) the owners were last read; {@code Long.MIN_VALUE} before the first look. */
     private long lastLook = Long.MIN_VALUE;
 
@@ -76,25 +78,57 @@ public final class Owners {
         }
     }
 
-    /** Registers this process as an owner of {@code db}. */
+    /**
+     * Registers this process as an owner of {@code db}. When another process holds a SQLite file's write lock (a
+     * script's long transaction, a backup) the row is written later instead, before this process's first write or at
+     * its next heartbeat, so a history opened to read (the CLI's {@code runs ls}) reads at once, as SQLite's WAL
+     * lets readers do beside a writer.
+     */
     public static Owners register(Database db, Clock clock, Duration heartbeat, Duration crashAfter) throws SQLException {
         Owners o = new Owners(db, clock, heartbeat, crashAfter, UUID.randomUUID().toString());
+        java.nio.file.Path file = db.file();
+        if (file != null && DeferredHistory.locked(file)) {
+            LOG.info("run history SQLite file {} is locked by another process: this process reads it now and registers"
+                    + " as a writer once the lock is let go", file);
+            return o;
+        }
+        o.insert();
+        return o;
+    }
+
+    private void insert() throws SQLException {
         long now = Times.micros(clock.instant());
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into sluice_owner"
                 + " (id, host, pid, process_start, opened_at, heartbeat_at) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, o.id);
+            ps.setString(1, id);
             ps.setString(2, HOST);
-            ps.setLong(3, o.pid);
-            if (o.processStart == null) {
+            ps.setLong(3, pid);
+            if (processStart == null) {
                 ps.setNull(4, Types.BIGINT);
             } else {
-                ps.setLong(4, Times.micros(o.processStart));
+                ps.setLong(4, Times.micros(processStart));
             }
             ps.setLong(5, now);
             ps.setLong(6, now);
             ps.executeUpdate();
         }
-        return o;
+        registered = true;
+    }
+
+    /** Whether this process's row is written (see {@link #register}). */
+    public boolean registered() {
+        return registered;
+    }
+
+    /** Writes this process's row if {@link #register} could not yet; called before every write of this process. */
+    public void ensureRegistered() throws SQLException {
+        if (!registered) {
+            synchronized (this) {
+                if (!registered) {
+                    insert();
+                }
+            }
+        }
     }
 
     /** This owner's id. */
@@ -108,6 +142,7 @@ public final class Owners {
      * again from now on, so the runs it starts after are marked CRASHED if it dies.
      */
     public void heartbeat() throws SQLException {
+        ensureRegistered();
         long now = Times.micros(clock.instant());
         try (Connection c = db.connection()) {
             int beat;
@@ -134,6 +169,9 @@ public final class Owners {
 
     /** Marks this owner closed: runs it leaves unfinished are marked crashed by the next process that looks. */
     public void closed() throws SQLException {
+        if (!registered) {
+            return; // it never wrote: nothing to mark, and no lock to wait for
+        }
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("update sluice_owner set closed_at = ?, heartbeat_at = ? where id = ?")) {
             long now = Times.micros(clock.instant());

@@ -120,6 +120,7 @@ public final class SqlResultStore implements ResultStore {
     }
 
     private boolean tryLock(String key) throws SQLException {
+        owners.ensureRegistered(); // a lock of an owner with no row is taken for a gone owner's
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("insert into result_lock (key,"
                 + " owner_id, acquired_at) values (?, ?, ?) on conflict (key) do nothing")) {
             ps.setString(1, key);

@@ -94,6 +94,8 @@ public final class Writer implements HistoryRecorder.Sink {
 
     private final Database db;
     private final String ownerId;
+    /** The owner whose row must be written before this writer's rows ({@link Owners#register}); null in tests. */
+    private volatile @Nullable Owners owners;
     private final Clock clock;
     private final ArrayBlockingQueue<Event> queue;
     private final int batchSize;
@@ -136,6 +138,11 @@ public final class Writer implements HistoryRecorder.Sink {
     /** Records taken from the queue and folded into rows not yet written or lost (waiting for the SQL thread, or being retried). */
     private final java.util.concurrent.atomic.AtomicLong inFlight = new java.util.concurrent.atomic.AtomicLong();
     private final Thread sqlThread;
+
+    /** Makes every write first write {@code owners}'s row, if it could not be written when the history opened. */
+    void registersWith(Owners owners) {
+        this.owners = owners;
+    }
 
     public Writer(Database db, String ownerId, Clock clock, int capacity, int batchSize, Duration maxBlock, Duration linger) {
         this.db = db;
@@ -700,6 +707,10 @@ public final class Writer implements HistoryRecorder.Sink {
     /** Writes {@code rows} in one transaction; with {@code upsertOnly}, the new runs' rows are upserted too. */
     private void write(Rows rows, boolean upsertOnly) throws SQLException {
         db.requireSameFile();
+        Owners o = owners;
+        if (o != null) {
+            o.ensureRegistered();
+        }
         Connection c = connection();
         boolean ok = false;
         db.begin(c);
