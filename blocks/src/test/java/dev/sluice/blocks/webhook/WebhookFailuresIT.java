@@ -276,6 +276,40 @@ class WebhookFailuresIT {
         assertThat(keys).as("one incident, keyed by the root flow run").containsOnly(run.id());
     }
     @Test
+    void anAnswerIsSeenWhileTheApplicationKeepsTheCommonPoolBusy() throws Exception {
+        // an application whose tasks block every thread of the common fork-join pool (one thread on 2 cores): on JDK 25 the
+        // answer must still be seen (sendAsync completed its future on that pool, so a 204 that had arrived was seen
+        // only at the timeout, and the message was sent again)
+        wm.stubFor(post(urlPathEqualTo("/api/webhooks/1/busy")).willReturn(aResponse().withStatus(204)));
+        DiscordWebhook hook = new DiscordWebhook(Secret.of(http() + "/api/webhooks/1/busy"))
+                .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(3)).withMaxAttempts(1));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(
+                java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+        for (int i = 0; i < java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(); i++) {
+            java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        try {
+            assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            Throwable e = catchThrowable(() -> runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR))));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(e).isNull();
+            assertThat(tookMillis).as("the answer is seen when it arrives, not at the timeout").isLessThan(2_500);
+            assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/webhooks/1/busy")))).hasSize(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void anAnswerTrickledByteByByteEndsAtTheRequestTimeout() {
         // the status line and headers at once, then the body one byte every 200 ms: 30 s in all
         wm.stubFor(post(urlPathEqualTo("/api/webhooks/1/slow")).willReturn(aResponse().withStatus(200)

@@ -167,19 +167,44 @@ public final class WebhookSender {
     /** The most of an answer's body read: enough for any error snippet; the rest is neither read nor kept. */
     static final int MAX_ANSWER_BYTES = 64 * 1024;
 
+    /** Ends answers whose body goes on past the request timeout (one daemon thread, for all senders). */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor deadlines() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "sluice-webhook-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     /**
      * A body read up to {@code max} bytes (as UTF-8 text): once that much arrived the answer is complete
      * and the rest of the stream is cancelled, so a service streaming an endless or huge answer holds
-     * neither time nor memory.
+     * neither time nor memory. A body not complete by {@code deadline} ({@link System#nanoTime()}) ends
+     * with an {@link HttpTimeoutException}: {@link HttpRequest#timeout} ends when the status line and
+     * headers arrive, so a body trickled in a byte at a time would hold the request forever.
      */
     static final class CappedBody implements HttpResponse.BodySubscriber<String> {
         private final int max;
         private final java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
         private final java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
-        private java.util.concurrent.Flow.@Nullable Subscription subscription;
+        private volatile java.util.concurrent.Flow.@Nullable Subscription subscription;
 
-        CappedBody(int max) {
+        CappedBody(int max, long deadline, Duration timeout) {
             this.max = max;
+            java.util.concurrent.ScheduledFuture<?> expiry = DEADLINES.schedule(() -> {
+                if (result.completeExceptionally(new HttpTimeoutException("the whole answer took longer than the request"
+                        + " timeout of " + human(timeout)))) {
+                    java.util.concurrent.Flow.Subscription s = subscription;
+                    if (s != null) {
+                        s.cancel(); // aborts the exchange and its connection
+                    }
+                }
+            }, Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            result.whenComplete((body, error) -> expiry.cancel(false));
         }
 
         @Override
@@ -190,6 +215,10 @@ public final class WebhookSender {
         @Override
         public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
             subscription = s;
+            if (result.isDone()) {
+                s.cancel();
+                return;
+            }
             s.request(1);
         }
 
@@ -204,7 +233,11 @@ public final class WebhookSender {
                 }
             }
             java.util.concurrent.Flow.Subscription s = subscription;
-            if (kept.size() >= max) {
+            if (result.isDone()) {
+                if (s != null) {
+                    s.cancel();
+                }
+            } else if (kept.size() >= max) {
                 result.complete(kept.toString(StandardCharsets.UTF_8));
                 if (s != null) {
                     s.cancel();
@@ -226,31 +259,24 @@ public final class WebhookSender {
     }
 
     /**
-     * One request, bounded as a whole by {@code timeout}: {@link HttpRequest#timeout} ends when the
-     * status line and headers arrive, so a body trickled in a byte at a time would hold it forever.
+     * One request, bounded as a whole by {@code timeout} (see {@link CappedBody}). Sent with the blocking
+     * {@link HttpClient#send}: on JDK 25 {@code sendAsync} completes its future on the common fork-join pool, which an
+     * application's blocked tasks can starve (on 2 cores its one thread: answers that had arrived were seen only
+     * after the timeout, and sent again).
      */
     private static HttpResponse<String> exchange(HttpClient client, HttpRequest http, Duration timeout)
             throws IOException, InterruptedException {
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
-                client.sendAsync(http, info -> new CappedBody(MAX_ANSWER_BYTES));
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
+        long deadline = System.nanoTime() + nanos;
         try {
-            long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : timeout.toNanos();
-            return call.get(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            call.cancel(true); // aborts the exchange and its connection
-            throw new HttpTimeoutException("the whole answer took longer than the request timeout of " + human(timeout));
-        } catch (InterruptedException e) {
-            call.cancel(true);
+            return client.send(http, info -> new CappedBody(MAX_ANSWER_BYTES, deadline, timeout));
+        } catch (IOException e) {
+            for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof HttpTimeoutException t) {
+                    throw t;
+                }
+            }
             throw e;
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(cause);
         }
     }
 
