@@ -63,6 +63,9 @@ class CliPipesTest {
         HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
+        // threads of its own: on JDK 25 supplyAsync without an executor uses the common pool, one thread on 2 cores,
+        // where the flow's blocked thread would keep the follower from starting
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
         try (History history = History.open(db);
                 SluiceRuntime runtime = SluiceRuntime.builder().home(home).recorder(history.recorder()).withoutExtensions().build()) {
             CompletableFuture<FlowRun<String>> running = CompletableFuture.supplyAsync(() -> runtime.runForState(
@@ -73,7 +76,7 @@ class CliPipesTest {
                         started.countDown();
                         release.await();
                         return "done";
-                    }), 5));
+                    }), 5), threads);
             assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
             history.flush();
             String id = history.flowRuns(FlowRunQuery.all()).items().get(0).id();
@@ -82,7 +85,7 @@ class CliPipesTest {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             CompletableFuture<Integer> follow = CompletableFuture.supplyAsync(() -> SluiceCli.builder()
                     .out(new PrintStream(pipe, true, StandardCharsets.UTF_8)).err(new PrintStream(err, true, StandardCharsets.UTF_8))
-                    .environment(Map.of()).terminal(false).home(home).build().run("runs", "logs", id, "--follow"));
+                    .environment(Map.of()).terminal(false).home(home).build().run("runs", "logs", id, "--follow"), threads);
             try {
                 assertThat(follow.get(10, TimeUnit.SECONDS)).as("the exit code once its reader went").isZero();
                 assertThat(pipe.read()).contains("tick 0", "tick 1").doesNotContain("tick 2");
@@ -93,6 +96,8 @@ class CliPipesTest {
                 running.get(20, TimeUnit.SECONDS);
                 follow.get(20, TimeUnit.SECONDS);
             }
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
