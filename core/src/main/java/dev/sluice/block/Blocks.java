@@ -194,7 +194,9 @@ public final class Blocks {
      * to {@code $SLUICE_HOME/master.key}; returns the new key's id. Each block is decrypted with the
      * key it was saved with and encrypted again, one file at a time, atomically; the old key file is
      * kept as {@code master.key.<old id>.bak} until all are moved (a rotation cut short is finished by
-     * calling this again). Back up the new key file: secrets cannot be read without it.
+     * calling this again). Programs loading blocks meanwhile, in this JVM or others sharing the folder, keep
+     * reading them (a load that meets a block of the old key waits for the rotation to finish). Back up the
+     * new key file: secrets cannot be read without it.
      *
      * @throws BlockException if the store is not (or does not contain) a file store, or the master key
      *         comes from {@code SLUICE_MASTER_KEY} (then use {@link #rotateMasterKey(String)})
