@@ -174,7 +174,11 @@ public final class RetryPolicy {
         return c;
     }
 
-    /** A copy that retries only errors for which {@code condition} is true (combined with the type lists). */
+    /**
+     * A copy that retries only errors for which {@code condition} is true (combined with the type lists). A
+     * condition that throws counts as false: the error is not retried and stays the run's error, with what the
+     * condition threw added to it as suppressed, and a warning is logged.
+     */
     public RetryPolicy retryIf(Predicate<? super Throwable> condition) {
         Objects.requireNonNull(condition, "condition");
         List<Predicate<? super Throwable>> all = new ArrayList<>(retryIf);
@@ -345,7 +349,20 @@ public final class RetryPolicy {
             return false;
         }
         for (Predicate<? super Throwable> condition : retryIf) {
-            if (!condition.test(error)) {
+            boolean retry;
+            try {
+                retry = condition.test(error);
+            } catch (RuntimeException | LinkageError broken) {
+                // a bug in the condition must not replace the error it was asked about: no retry, the error stays
+                error.addSuppressed(new IllegalStateException("the retryIf condition threw " + broken
+                        + " for this error, so it was not retried", broken));
+                dev.sluice.internal.RunRecord run = dev.sluice.internal.Frame.current().run();
+                org.slf4j.Logger log = run != null ? run.logger() : org.slf4j.LoggerFactory.getLogger("dev.sluice.retry");
+                log.warn("the retryIf condition of a retry policy threw {} for {}; not retried", broken.toString(),
+                        dev.sluice.internal.Texts.summary(error));
+                return false;
+            }
+            if (!retry) {
                 return false;
             }
         }
