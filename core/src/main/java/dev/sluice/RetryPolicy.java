@@ -103,12 +103,15 @@ public final class RetryPolicy {
         return new RetryPolicy(delays.length, List.of(checked), null, 0.0, List.of(), List.of(), List.of());
     }
 
-    /** Exponential backoff doubling from {@code initial}, never above {@code max}. */
+    /** Exponential backoff doubling from {@code initial}, never above {@code max} (jitter included). */
     public static RetryPolicy exponential(int retries, Duration initial, Duration max) {
         return exponential(retries, initial, 2.0, max);
     }
 
-    /** Exponential backoff: {@code initial * multiplier^(n-1)} before retry {@code n}, never above {@code max}. */
+    /**
+     * Exponential backoff: {@code initial * multiplier^(n-1)} before retry {@code n}, never above {@code max}:
+     * with {@link #withJitter jitter}, a varied delay above {@code max} is cut to {@code max}.
+     */
     public static RetryPolicy exponential(int retries, Duration initial, double multiplier, Duration max) {
         checkRetries(retries);
         checkDelay("initial", initial);
@@ -134,7 +137,8 @@ public final class RetryPolicy {
 
     /**
      * A copy whose delays vary randomly by up to {@code ±factor} of the computed delay
-     * ({@code 0.25} gives 75%..125%), so many clients retrying at once do not retry in step.
+     * ({@code 0.25} gives 75%..125%), so many clients retrying at once do not retry in step. An
+     * {@link #exponential} policy's delays stay at most its {@code max}.
      */
     public RetryPolicy withJitter(double factor) {
         if (!(factor >= 0.0 && factor <= 1.0)) {
@@ -170,7 +174,11 @@ public final class RetryPolicy {
         return c;
     }
 
-    /** A copy that retries only errors for which {@code condition} is true (combined with the type lists). */
+    /**
+     * A copy that retries only errors for which {@code condition} is true (combined with the type lists). A
+     * condition that throws counts as false: the error is not retried and stays the run's error, with what the
+     * condition threw added to it as suppressed, and a warning is logged.
+     */
     public RetryPolicy retryIf(Predicate<? super Throwable> condition) {
         Objects.requireNonNull(condition, "condition");
         List<Predicate<? super Throwable>> all = new ArrayList<>(retryIf);
@@ -320,7 +328,9 @@ public final class RetryPolicy {
         }
         double factor = 1.0 + jitter * (2.0 * ThreadLocalRandom.current().nextDouble() - 1.0);
         long nanos = base.toNanos();
-        return Duration.ofNanos(Math.max(0L, Math.round(nanos * factor)));
+        Duration jittered = Duration.ofNanos(Math.max(0L, Math.round(nanos * factor)));
+        // exponential backoff is never above its max, jitter or not
+        return backoff != null && jittered.compareTo(backoff.max()) > 0 ? backoff.max() : jittered;
     }
 
     /** Whether {@code error} is worth retrying under this policy (retry budget aside). */
@@ -339,7 +349,20 @@ public final class RetryPolicy {
             return false;
         }
         for (Predicate<? super Throwable> condition : retryIf) {
-            if (!condition.test(error)) {
+            boolean retry;
+            try {
+                retry = condition.test(error);
+            } catch (RuntimeException | LinkageError broken) {
+                // a bug in the condition must not replace the error it was asked about: no retry, the error stays
+                error.addSuppressed(new IllegalStateException("the retryIf condition threw " + broken
+                        + " for this error, so it was not retried", broken));
+                dev.sluice.internal.RunRecord run = dev.sluice.internal.Frame.current().run();
+                org.slf4j.Logger log = run != null ? run.logger() : org.slf4j.LoggerFactory.getLogger("dev.sluice.retry");
+                log.warn("the retryIf condition of a retry policy threw {} for {}; not retried", broken.toString(),
+                        dev.sluice.internal.Texts.summary(error));
+                return false;
+            }
+            if (!retry) {
                 return false;
             }
         }

@@ -441,4 +441,17 @@ class BlocksTest {
             System.clearProperty(BlockStore.STORE_PROPERTY);
         }
     }
+
+    @Test
+    void aBlockWithANullRequiredFieldIsRefusedWhenSavedNotWhenLoaded() {
+        assertThatThrownBy(() -> Blocks.save("no-user", new TestDb("jdbc:h2:mem:x", null, Secret.of("fake-pw"))))
+                .isInstanceOf(BlockException.class)
+                .hasMessageContaining("'no-user'").hasMessageContaining("required field 'user'")
+                .hasMessageNotContaining("fake-pw");
+        assertThat(Blocks.list(TestDb.class)).isEmpty();
+        Blocks.save("ok", new TestDb("jdbc:h2:mem:x", "etl", Secret.of("fake-pw")));
+        assertThatThrownBy(() -> Blocks.save("ok", new TestDb("jdbc:h2:mem:x", "etl", null), true))
+                .isInstanceOf(BlockException.class).hasMessageContaining("required field 'password'");
+        assertThat(Blocks.load(TestDb.class, "ok").user()).isEqualTo("etl"); // the saved block is left as it was
+    }
 }

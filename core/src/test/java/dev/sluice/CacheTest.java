@@ -305,6 +305,58 @@ class CacheTest {
     }
 
     @Test
+    void refreshRecomputesUnderAClockThatDoesNotMove() {
+        ManualClock clock = new ManualClock(); // as Clock.fixed(...) in a test: never advanced
+        TestRuntimes.use(b -> b.clock(clock));
+        Task<String, Integer> task = lengthTask(CachePolicy.inputs());
+        Task<String, Integer> refreshing = lengthTask(CachePolicy.inputs().refresh());
+
+        TaskRun first = runOf(task, "a");
+        TaskRun refreshed = runOf(refreshing, "a");
+        TaskRun again = runOf(refreshing, "a");
+        TaskRun later = runOf(task, "a");
+
+        assertThat(refreshed.state()).isEqualTo(State.COMPLETED);
+        assertThat(again.state()).isEqualTo(State.COMPLETED);
+        assertThat(later.state()).isEqualTo(State.CACHED);
+        assertThat(later.cachedFromRunId()).contains(again.id());
+        assertThat(first.state()).isEqualTo(State.COMPLETED);
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void refreshingRunsWaitingMeanwhileGetTheFreshResult() throws Exception {
+        ManualClock clock = new ManualClock();
+        TestRuntimes.use(b -> b.clock(clock));
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Task<String, Integer> slow = Task.of("length", (String s) -> {
+            if (calls.incrementAndGet() == 2) {
+                entered.countDown();
+                go.await();
+            }
+            return s.length();
+        }).withCache(CachePolicy.inputs().refresh());
+        runOf(slow, "a"); // an old entry
+
+        TaskFuture<Integer> computing = slow.submit("a");
+        assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        TaskFuture<Integer> waiting = slow.submit("a");
+        for (int i = 0; i < 200 && waiting.run().state() != State.RUNNING; i++) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50); // the waiting run is at the key's lock
+        go.countDown();
+
+        assertThat(computing.join()).isEqualTo(1);
+        assertThat(waiting.join()).isEqualTo(1);
+        assertThat(computing.run().state()).isEqualTo(State.COMPLETED);
+        assertThat(waiting.run().state()).isEqualTo(State.CACHED);
+        assertThat(waiting.run().cachedFromRunId()).contains(computing.run().id());
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
     void excludedArgumentsDoNotChangeTheKeyEvenWhenTheyCannotBeHashed() throws IOException {
         Task2<String, Socket, Integer> byName = Task.of("fetch", (String city, Socket client) -> {
             calls.incrementAndGet();

@@ -76,6 +76,22 @@ class RetryPolicyTest {
     }
 
     @Test
+    void jitterNeverTakesAnExponentialDelayAboveItsMax() {
+        RetryPolicy p = RetryPolicy.exponential(8, Duration.ofSeconds(1), Duration.ofSeconds(10)).withJitter(0.5);
+        for (int retry = 1; retry <= 8; retry++) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(p.delayBefore(retry)).as("retry %d", retry).isLessThanOrEqualTo(Duration.ofSeconds(10));
+            }
+        }
+        Set<Duration> atTheCap = new HashSet<>();
+        for (int i = 0; i < 100; i++) {
+            atTheCap.add(p.delayBefore(8));
+        }
+        assertThat(atTheCap).as("still varied below the cap").hasSizeGreaterThan(10)
+                .allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(5)));
+    }
+
+    @Test
     void retryConditions() {
         RetryPolicy p = RetryPolicy.fixed(2, Duration.ZERO)
                 .retryOn(IOException.class)

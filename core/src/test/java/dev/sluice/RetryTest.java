@@ -170,4 +170,32 @@ class RetryTest {
         assertThat(sleeper.slept).singleElement().satisfies(d -> assertThat(d).isPositive());
         assertThat(Task.of("t", () -> 42).withTimeout(forever).run()).isEqualTo(42);
     }
+
+    @Test
+    void aRetryConditionThatThrowsEndsTheRetriesWithTheBodysOwnError() {
+        AtomicInteger calls = new AtomicInteger();
+        Task0<Object> t = Task.named("flaky-condition").withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(1))
+                .retryIf(e -> {
+                    throw new IllegalStateException("condition broke");
+                })).of(() -> {
+                    throw new IOException("attempt " + calls.incrementAndGet());
+                });
+
+        TaskFuture<Object> f = t.submit();
+        assertThatThrownBy(f::join).isInstanceOf(TaskFailedException.class);
+        TaskRun run = f.run();
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(run.attempts()).isEqualTo(1);
+        assertThat(run.error().orElseThrow().type()).isEqualTo(IOException.class.getName());
+        assertThat(run.error().orElseThrow().message()).isEqualTo("attempt 1");
+        assertThat(run.error().orElseThrow().stackTrace()).contains("the retryIf condition threw").contains("condition broke");
+
+        assertThatThrownBy(() -> RetryPolicy.fixed(3, Duration.ZERO).retryIf(e -> {
+            throw new IllegalStateException("condition broke");
+        }).<Object, IOException>execute("call", attempt -> {
+            throw new IOException("down");
+        })).isInstanceOf(IOException.class).hasMessage("down")
+                .satisfies(e -> assertThat(e.getSuppressed()).anySatisfy(s -> assertThat(s).hasMessageContaining("condition broke")));
+    }
 }

@@ -20,8 +20,10 @@ package dev.sluice.block;
  * numbers, booleans, enums, nested records, lists and maps work; {@code Optional} at the top level).
  * <ul>
  *   <li>A component is required unless its type is {@code Optional} or it is annotated
- *       {@code @Nullable}: loading a saved block that lacks a required field fails with a
- *       {@link BlockException} naming the field.</li>
+ *       {@code @Nullable}: saving a block whose required field is null, or loading a saved block
+ *       that lacks one, fails with a {@link BlockException} naming the field. A number or boolean
+ *       component (a primitive) missing from a saved block is 0 or false, so adding one keeps old
+ *       blocks loadable (the record's constructor may then put in its default, or refuse).</li>
  *   <li>A field in the saved JSON that the record no longer has is ignored (and logged), so
  *       removing a component keeps old blocks loadable.</li>
  *   <li>{@link Secret} values may appear anywhere, also inside lists and maps; the store keeps

@@ -71,6 +71,7 @@ public final class Blocks {
      *
      * @throws BlockExistsException if a block of that type is already saved under that name
      * @throws IllegalArgumentException if the name breaks the naming rule
+     * @throws BlockException if a required field (not {@code Optional}, not {@code @Nullable}) is null
      */
     public static void save(String name, Block block) {
         save(name, block, false);
@@ -82,6 +83,7 @@ public final class Blocks {
      *
      * @throws BlockExistsException if the name exists and {@code overwrite} is false
      * @throws IllegalArgumentException if the name breaks the naming rule
+     * @throws BlockException if a required field (not {@code Optional}, not {@code @Nullable}) is null
      */
     public static void save(String name, Block block, boolean overwrite) {
         Objects.requireNonNull(block, "block");
@@ -89,11 +91,39 @@ public final class Blocks {
         @SuppressWarnings("unchecked")
         Class<? extends Block> type = (Class<? extends Block>) block.getClass();
         BlockId id = new BlockId(registry().register(type), name);
+        checkRequired(id, block);
         String document = BlockCodec.encode(block);
         BlockStore s = store();
         if (!s.write(id, document, overwrite)) {
             throw new BlockExistsException(id, "block '" + name + "' of type " + id.type() + " already exists in "
                     + s.description() + "; use Blocks.save(\"" + name + "\", block, true) to replace it");
+        }
+    }
+
+    /** Refuses a block whose required field is null: saved, it could never be loaded again. */
+    private static void checkRequired(BlockId id, Block block) {
+        if (!block.getClass().isRecord()) {
+            return;
+        }
+        java.lang.reflect.RecordComponent[] components = block.getClass().getRecordComponents();
+        List<BlockSchema.Field> fields = BlockCodec.fields(block.getClass());
+        for (int i = 0; i < components.length; i++) {
+            if (!fields.get(i).required()) {
+                continue;
+            }
+            Object value;
+            try {
+                java.lang.reflect.Method accessor = components[i].getAccessor();
+                accessor.setAccessible(true);
+                value = accessor.invoke(block);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue; // not readable here: the codec reports it
+            }
+            if (value == null) {
+                throw new BlockException("block '" + id.name() + "' of type " + id.type() + " cannot be saved: its required"
+                        + " field '" + components[i].getName() + "' is null, and a block saved so could not be loaded;"
+                        + " give it a value, or make the record component @Nullable or Optional");
+            }
         }
     }
 
@@ -194,7 +224,9 @@ public final class Blocks {
      * to {@code $SLUICE_HOME/master.key}; returns the new key's id. Each block is decrypted with the
      * key it was saved with and encrypted again, one file at a time, atomically; the old key file is
      * kept as {@code master.key.<old id>.bak} until all are moved (a rotation cut short is finished by
-     * calling this again). Back up the new key file: secrets cannot be read without it.
+     * calling this again). Programs loading blocks meanwhile, in this JVM or others sharing the folder, keep
+     * reading them (a load that meets a block of the old key waits for the rotation to finish). Back up the
+     * new key file: secrets cannot be read without it.
      *
      * @throws BlockException if the store is not (or does not contain) a file store, or the master key
      *         comes from {@code SLUICE_MASTER_KEY} (then use {@link #rotateMasterKey(String)})

@@ -135,7 +135,8 @@ public final class CachePolicy {
     }
 
     /**
-     * A copy that never reads an entry stored before the run started: it recomputes the result and
+     * A copy that never reads an entry stored before the run started (nor the one it found there, under a
+     * runtime clock that does not move, such as {@code Clock.fixed}): it recomputes the result and
      * overwrites the entry (which resets its expiry). Runs with the same key waiting meanwhile get
      * the fresh result.
      */

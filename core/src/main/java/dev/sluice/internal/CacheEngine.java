@@ -72,6 +72,9 @@ public final class CacheEngine {
         ResultStore store = given != null ? given : run.runtime.resultStore();
         Clock clock = run.runtime.clock();
         @Nullable Instant started = policy.refreshes() ? clock.instant() : null; // a refresh takes only what is newer than itself
+        // the run that stored the entry there before this refresh began: never taken, even at the same instant (a
+        // clock that does not move, as Clock.fixed in a test, or one too coarse to tell the two apart)
+        @Nullable String before = policy.refreshes() ? storedBy(store, key) : null;
         if (!policy.refreshes()) {
             Lookup found = lookup(run.spec, store, key, policy, null, clock);
             if (found.value != null) {
@@ -89,7 +92,7 @@ public final class CacheEngine {
             try (Held shared = local.reentered() ? () -> { } : lockStore(run, store, key)) {
                 // another run may have stored it while this one waited; a refresh takes only what is newer than itself
                 Lookup found = lookup(run.spec, store, key, policy, policy.refreshes() ? started : null, clock);
-                if (found.value != null) {
+                if (found.value != null && (before == null || !before.equals(found.value.entry().runId()))) {
                     return hit(run, policy, found.value);
                 }
                 if (found.corrupt) {
@@ -102,6 +105,19 @@ public final class CacheEngine {
             }
         } finally {
             local.release(locked);
+        }
+    }
+
+    /** The id of the run whose entry the store holds under {@code key}, if one can be read. */
+    private static @Nullable String storedBy(ResultStore store, String key) {
+        try {
+            if (store instanceof InMemoryResultStore memory) {
+                InMemoryResultStore.Slot slot = memory.slot(key);
+                return slot == null ? null : slot.entry.runId();
+            }
+            return store.read(key).map(CachedResult::runId).orElse(null);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return null; // unreadable: the lookup under the lock finds it so too, and the run computes
         }
     }
 

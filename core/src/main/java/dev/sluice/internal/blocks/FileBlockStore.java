@@ -65,6 +65,60 @@ public final class FileBlockStore implements BlockStore {
     @Override
     public Optional<String> read(BlockId id) {
         Path file = file(id);
+        Optional<ObjectNode> envelope = envelope(id, file);
+        if (envelope.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode data = envelope.get().get("data");
+        if (!hasEncrypted(data)) {
+            return Optional.of(Documents.print(data));
+        }
+        MasterKey key = MasterKey.find(env, keyFile());
+        if (key != null && envelope.get().path("keyId").asText("?").equals(key.id())) {
+            decrypt((ObjectNode) data, id, key, "", file);
+            return Optional.of(Documents.print(data));
+        }
+        // another key, or none: a rotation may be under way in this or another process (it rewrites the key file
+        // first, then each block, then drops the old keys), so the file and the key file may be of two moments.
+        // Under the store's lock, which a rotation holds throughout, both are read again from one moment.
+        return readUnderLock(id, file);
+    }
+
+    private Optional<String> readUnderLock(BlockId id, Path file) {
+        return lockedIfPossible(() -> {
+            Optional<ObjectNode> envelope = envelope(id, file);
+            if (envelope.isEmpty()) {
+                return Optional.empty();
+            }
+            JsonNode data = envelope.get().get("data");
+            if (!hasEncrypted(data)) {
+                return Optional.of(Documents.print(data));
+            }
+            MasterKey key = MasterKey.find(env, keyFile());
+            String savedWith = envelope.get().path("keyId").asText("?");
+            if (key == null) {
+                throw new BlockException("block '" + id + "' in " + file + " has encrypted secrets but there is no master key: "
+                        + MASTER_KEY_VARIABLE + " is not set and " + keyFile() + " does not exist; set "
+                        + MASTER_KEY_VARIABLE + " to the key it was saved with (key id " + savedWith + ") or restore the key file");
+            }
+            if (!savedWith.equals(key.id())) {
+                MasterKey old = MasterKey.backups(keyFile()).stream().filter(k -> k.id().equals(savedWith)).findFirst()
+                        .orElse(null);
+                if (old != null) { // a rotation was cut short: the block is still under the kept old key
+                    decrypt((ObjectNode) data, id, old, "", file);
+                    return Optional.of(Documents.print(data));
+                }
+                throw new BlockException("block '" + id + "' in " + file + " was saved with master key id " + savedWith
+                        + " but the key in use (" + key.source() + ") has id " + key.id() + "; use the key it was saved"
+                        + " with, or save the block again");
+            }
+            decrypt((ObjectNode) data, id, key, "", file);
+            return Optional.of(Documents.print(data));
+        });
+    }
+
+    /** The parsed file of {@code id}, checked to hold that block, if there is one. */
+    private static Optional<ObjectNode> envelope(BlockId id, Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -84,28 +138,7 @@ public final class FileBlockStore implements BlockStore {
             throw new BlockException("block file " + file + " holds block '" + type + "/" + name + "', not '" + id
                     + "'; it was moved or copied by hand: move it back or save the block again");
         }
-        if (hasEncrypted(data)) {
-            MasterKey key = MasterKey.find(env, keyFile());
-            String savedWith = envelope.path("keyId").asText("?");
-            if (key == null) {
-                throw new BlockException("block '" + id + "' in " + file + " has encrypted secrets but there is no master key: "
-                        + MASTER_KEY_VARIABLE + " is not set and " + keyFile() + " does not exist; set "
-                        + MASTER_KEY_VARIABLE + " to the key it was saved with (key id " + savedWith + ") or restore the key file");
-            }
-            if (!savedWith.equals(key.id())) {
-                MasterKey old = MasterKey.backups(keyFile()).stream().filter(k -> k.id().equals(savedWith)).findFirst()
-                        .orElse(null);
-                if (old != null) { // a rotation was cut short: the block is still under the kept old key
-                    decrypt((ObjectNode) data, id, old, "", file);
-                    return Optional.of(Documents.print(data));
-                }
-                throw new BlockException("block '" + id + "' in " + file + " was saved with master key id " + savedWith
-                        + " but the key in use (" + key.source() + ") has id " + key.id() + "; use the key it was saved"
-                        + " with, or save the block again");
-            }
-            decrypt((ObjectNode) data, id, key, "", file);
-        }
-        return Optional.of(Documents.print(data));
+        return Optional.of(envelope);
     }
 
     @Override
@@ -414,6 +447,36 @@ public final class FileBlockStore implements BlockStore {
             }
         } catch (IOException e) {
             throw new BlockException("cannot write to the block store in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code body} under the store's lock, or without it where the lock cannot be taken (a store in a folder
+     * this process may read but not write): reading needs the lock only to see a rotation whole.
+     */
+    private <T> T lockedIfPossible(Locked<T> body) {
+        Path dir = dir();
+        ReentrantLock lock = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+        lock.lock();
+        try {
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException | UnsupportedOperationException e) {
+                return body.run();
+            }
+            try (channel) {
+                FileLock fileLock = channel.lock();
+                try {
+                    return body.run();
+                } finally {
+                    fileLock.release();
+                }
+            }
+        } catch (IOException e) {
+            throw new BlockException("cannot read the block store in " + dir + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
