@@ -195,6 +195,32 @@ class HardeningTest {
         }
     }
 
+    /**
+     * A rotation killed while it kept the old key ({@code master.key.<id>.bak}) cut short, as a copy in place could
+     * leave it: loads go on, and the next rotation writes the backup again whole and finishes.
+     */
+    @Test
+    void aBackupKeyCutShortByACrashDoesNotStopLoadsNorTheNextRotation() throws IOException {
+        try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())
+                .blockStore(BlockStore.file(home, Map.of())).build()) {
+            rt.run(() -> Blocks.save("first", new Db("jdbc:h2:mem:a", Secret.of("pw-first-1"))));
+            String oldId = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(Files.readString(home.resolve("blocks/hardening-db/first.json"))).get("keyId").asText();
+            Path backup = home.resolve("master.key." + oldId + ".bak");
+            Files.writeString(backup, Files.readString(home.resolve("master.key")).substring(0, 10)); // cut short
+
+            assertThat(rt.call(() -> Blocks.load(Db.class, "first")).password().reveal()).isEqualTo("pw-first-1");
+            String newId = rt.call(Blocks::rotateMasterKey);
+
+            assertThat(newId).isNotEqualTo(oldId);
+            assertThat(rt.call(() -> Blocks.load(Db.class, "first")).password().reveal()).isEqualTo("pw-first-1");
+            assertThat(Files.readString(home.resolve("blocks/hardening-db/first.json"))).contains(newId);
+            try (var left = Files.list(home)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".bak") || n.endsWith(".tmp"));
+            }
+        }
+    }
+
     @Test
     void oneDamagedBlockFileDoesNotStopOtherSaves() throws IOException {
         try (SluiceRuntime rt = SluiceRuntime.builder().home(home).environment(Map.of())

@@ -22,6 +22,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import dev.sluice.internal.AtomicFiles;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,12 +87,28 @@ final class MasterKey {
         }
         try (var files = Files.newDirectoryStream(dir, keyFile.getFileName() + ".*.bak")) {
             for (Path f : files) {
-                out.add(new MasterKey(decode(Files.readString(f, StandardCharsets.US_ASCII), "key file " + f), "key file " + f));
+                try {
+                    out.add(new MasterKey(decode(Files.readString(f, StandardCharsets.US_ASCII), "key file " + f), "key file " + f));
+                } catch (RuntimeException broken) {
+                    // a backup cut short by a crash of a version that copied it in place: it holds no usable key
+                    LOG.warn("ignoring the kept old master key {}: {}", f, broken.getMessage());
+                }
             }
         } catch (IOException e) {
             throw new BlockException("cannot read the kept old master keys in " + dir + ": " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** Whether {@code backup} holds {@code key}, whole. */
+    private static boolean holds(Path backup, MasterKey key) {
+        try {
+            return Files.exists(backup)
+                    && new MasterKey(decode(Files.readString(backup, StandardCharsets.US_ASCII), "key file " + backup), "")
+                            .id().equals(key.id());
+        } catch (IOException | RuntimeException broken) {
+            return false;
+        }
     }
 
     /** Deletes the old keys kept while a rotation ran. */
@@ -119,14 +136,16 @@ final class MasterKey {
         new MasterKey(bytes, "the key given to rotateMasterKey"); // checks the length before anything is touched
         if (current != null && Files.exists(keyFile)) {
             Path backup = keyFile.resolveSibling(keyFile.getFileName() + "." + current.id() + ".bak");
-            if (!Files.exists(backup)) {
-                Files.copy(keyFile, backup);
+            if (!holds(backup, current)) {
+                // written whole or not at all: a process killed here leaves no truncated backup behind, and a
+                // backup a crash of an older version left broken is written again
+                AtomicFiles.replace(FileBlockStore.createOwnerOnly(keyFile.getParent(), ".master.key.bak"), backup,
+                        (Base64.getEncoder().encodeToString(current.key) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
         }
         Files.createDirectories(keyFile.getParent());
-        Path tmp = FileBlockStore.createOwnerOnly(keyFile.getParent(), ".master.key");
-        Files.writeString(tmp, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.replace(FileBlockStore.createOwnerOnly(keyFile.getParent(), ".master.key"), keyFile,
+                (Base64.getEncoder().encodeToString(bytes) + "\n").getBytes(StandardCharsets.US_ASCII));
         LOG.info("rotated the master key of the block store in {}: new key id {}; back up {}", keyFile.getParent(),
                 idOf(bytes), keyFile);
         return new MasterKey(bytes, "key file " + keyFile);
