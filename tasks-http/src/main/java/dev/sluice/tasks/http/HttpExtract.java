@@ -249,7 +249,11 @@ public final class HttpExtract<T> {
         return with(s -> s.connectTimeout = timeout);
     }
 
-    /** A copy waiting at most {@code timeout} for each response's headers (default 60 s); a timeout is retried. */
+    /**
+     * A copy waiting at most {@code timeout} for each response's headers, and then as long for each
+     * piece of its body (default 60 s): a server that stops sending a body half-way fails the request
+     * after {@code timeout} without data, however long a steady body takes in all. A timeout is retried.
+     */
     public HttpExtract<T> requestTimeout(Duration timeout) {
         checkPositive("requestTimeout", timeout);
         return with(s -> s.requestTimeout = timeout);

@@ -243,7 +243,8 @@ public final class Requester {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted during " + label);
             }
-            InputStream in = response.body();
+            // the client's timeout covers the headers; each read of the body gets the same time for its data
+            InputStream in = Bodies.idleTimeout(response.body(), spec.requestTimeout);
             try {
                 int status = response.statusCode();
                 Optional<String> location = response.headers().firstValue("Location");
