@@ -127,6 +127,76 @@ public final class Bodies {
         };
     }
 
+    /**
+     * The body as sent before {@code contentEncoding} ({@code gzip}, {@code x-gzip}, {@code deflate}, or
+     * none / {@code identity}), decoded as it is read; the decoder starts at the first read, so an empty
+     * body (a 204, a redirect) costs nothing.
+     *
+     * @throws IOException from the first read, for an encoding the extract does not know
+     */
+    static InputStream decoded(InputStream in, @org.jspecify.annotations.Nullable String contentEncoding) {
+        String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        if (encoding.isEmpty() || encoding.equals("identity")) {
+            return in;
+        }
+        InputStream raw = in;
+        return new FilterInputStream(raw) {
+            private boolean started;
+
+            private void start() throws IOException {
+                if (started) {
+                    return;
+                }
+                started = true;
+                java.io.PushbackInputStream peek = new java.io.PushbackInputStream(raw, 1);
+                int first = peek.read();
+                if (first < 0) {
+                    this.in = InputStream.nullInputStream();
+                    return;
+                }
+                peek.unread(first);
+                switch (encoding) {
+                    case "gzip", "x-gzip" -> this.in = new java.util.zip.GZIPInputStream(peek, 8192);
+                    case "deflate" -> this.in = new java.util.zip.InflaterInputStream(peek);
+                    default -> throw new IOException("the body has Content-Encoding '" + contentEncoding
+                            + "', which the extract cannot decode (it asks for gzip)");
+                }
+            }
+
+            @Override
+            public int read() throws IOException {
+                start();
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                start();
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                start();
+                return in.skip(n);
+            }
+
+            @Override
+            public int available() throws IOException {
+                return started ? in.available() : 0;
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    in.close();
+                } finally {
+                    raw.close();
+                }
+            }
+        };
+    }
+
     /** A stream that throws the exception {@code tooBig} makes (given the limit) once more than {@code limit} bytes are read. */
     static InputStream limited(InputStream in, long limit, LongFunction<RuntimeException> tooBig) {
         return new FilterInputStream(in) {

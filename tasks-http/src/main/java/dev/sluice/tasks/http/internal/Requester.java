@@ -244,7 +244,8 @@ public final class Requester {
                 throw new CancellationException("interrupted during " + label);
             }
             // the client's timeout covers the headers; each read of the body gets the same time for its data
-            InputStream in = Bodies.idleTimeout(response.body(), spec.requestTimeout);
+            InputStream in = Bodies.decoded(Bodies.idleTimeout(response.body(), spec.requestTimeout),
+                    response.headers().firstValue("Content-Encoding").orElse(null));
             try {
                 int status = response.statusCode();
                 Optional<String> location = response.headers().firstValue("Location");
@@ -342,6 +343,9 @@ public final class Requester {
         }
         if (!accept) {
             b.header("Accept", defaultAccept);
+        }
+        if (spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Accept-Encoding"))) {
+            b.header("Accept-Encoding", "gzip"); // decoded as read (Bodies.decoded): a JSON page shrinks several times
         }
         if (auth instanceof BearerToken t) {
             header(b, "Authorization", "Bearer " + t.token().reveal(), "of the http-bearer-token block");
