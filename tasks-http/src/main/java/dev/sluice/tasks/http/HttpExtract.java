@@ -213,7 +213,8 @@ public final class HttpExtract<T> {
     /**
      * A copy taking the records of each page from JSON pointer {@code pointer} (RFC 6901, e.g.
      * {@code /data/items}): an array gives its elements, an object one record, null none. The
-     * default {@code ""} is the whole body. A page with nothing at the pointer fails the extract.
+     * default {@code ""} is the whole body. A page with nothing at the pointer fails the extract; a
+     * {@code 204 No Content} answer is a page without records (which ends page-number and offset paging).
      */
     public HttpExtract<T> records(String pointer) {
         var compiled = Paginations.pointer("records pointer", pointer);

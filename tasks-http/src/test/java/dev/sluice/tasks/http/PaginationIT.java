@@ -45,6 +45,22 @@ class PaginationIT extends WireMockSupport {
     }
 
     @Test
+    void aNoContentAnswerIsAnEmptyPage() {
+        // an API that answers 204 No Content past its last page (or for an empty list)
+        server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("1")).willReturn(okJson(items(0, 2))));
+        server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("2"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.noContent()));
+        server.stubFor(get(urlPathEqualTo("/none")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.noContent()));
+
+        assertThat(ids(HttpExtract.get(url("/items")).records("/data/items").paginate(Pagination.pageNumber("p")).run()))
+                .isEqualTo(range(0, 2));
+        assertThat(HttpExtract.get(url("/none")).records("/data/items").list()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExtract.get(url("/none")).one())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("204");
+    }
+
+    @Test
     void pageNumberWithoutSizeStopsAtAnEmptyPage() {
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("1")).willReturn(okJson(items(0, 2))));
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("2")).willReturn(okJson(items(2, 3))));
