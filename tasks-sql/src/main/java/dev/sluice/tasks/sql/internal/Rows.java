@@ -82,6 +82,12 @@ public final class Rows {
                 return temporal(rs, col, LocalDate.class);
             case Types.TIME:
                 return temporal(rs, col, LocalTime.class);
+            case Types.CLOB:
+            case Types.NCLOB:
+                // the text itself: a Clob handle dies with the connection, which goes back to the pool before the rows are used
+                return rs.getString(col);
+            case Types.BLOB:
+                return rs.getBytes(col);
             default:
                 return rs.getObject(col);
         }
