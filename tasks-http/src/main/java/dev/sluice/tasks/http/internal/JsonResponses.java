@@ -18,8 +18,13 @@ import java.util.OptionalLong;
 
 /** Reads a successful response as JSON (pages and single objects alike), with the checks and messages of the extract. */
 final class JsonResponses {
-    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
+    /**
+     * Leaves the body open so that it can be read to its end, letting the connection be reused; a body with
+     * anything after its JSON value (a second value, as NDJSON sends, or an error page appended) is not JSON,
+     * rather than a first value whose followers are dropped without a word.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private JsonResponses() {
     }
@@ -54,9 +59,12 @@ final class JsonResponses {
                             .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
             in.transferTo(OutputStream.nullOutputStream()); // to the end, so the connection is reused
         } catch (JsonProcessingException e) {
-            throw new HttpExtractException(what + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-                    status, shown, e);
+            String reason = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                    ? "more follows after the JSON value (several values, as NDJSON sends, are not one JSON document)"
+                    : e.getOriginalMessage();
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new HttpExtractException(what + " is not valid JSON: " + reason + at, status, shown, e);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new HttpExtractException(what + " is not valid text in its declared charset " + charset
                     + " (Content-Type '" + contentType.orElse("") + "')", status, shown, e);
