@@ -72,8 +72,9 @@ import org.jspecify.annotations.Nullable;
  * fails sees 4 requests, not 16. A policy given with {@link #retryPolicy} always retries as told.
  * Any other 4xx fails at once with the status, the URL (secrets masked) and the start of the body.
  * A page that fails after its retries fails the whole extract: records of earlier pages are never
- * returned as if complete. Requests ask for gzip ({@code Accept-Encoding: gzip}, unless a {@link #header}
- * sets it) and a gzip or deflate body is decoded as it is read; JSON in a charset other than UTF-8 is
+ * returned as if complete. Pages and objects are asked for gzip ({@code Accept-Encoding: gzip}, unless a
+ * {@link #header} sets it) and a gzip or deflate body is decoded as it is read (a {@link #download} keeps the
+ * bytes as sent); JSON in a charset other than UTF-8 is
  * read in the charset its {@code Content-Type} declares. Redirects are followed, but auth is never sent to another origin. The user
  * info of a URL ({@code https://user:password@host/}) is sent as Basic credentials when no {@code auth} and
  * no {@code Authorization} header are given, as curl does; its password is masked like a secret.

@@ -62,6 +62,19 @@ class EncodingsIT extends WireMockSupport {
     }
 
     @Test
+    void aDownloadKeepsTheBytesAsSent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a .gz file served (wrongly, but commonly) with Content-Encoding: gzip: the file is what was sent, as with curl
+        byte[] archive = gzip("a,b\n1,2\n");
+        server.stubFor(get(urlPathEqualTo("/data.csv.gz")).willReturn(aResponse().withHeader("Content-Type", "application/gzip")
+                .withHeader("Content-Encoding", "gzip").withBody(archive)));
+
+        Download d = HttpExtract.get(url("/data.csv.gz")).download(dir.resolve("data.csv.gz"));
+
+        assertThat(java.nio.file.Files.readAllBytes(d.file())).isEqualTo(archive);
+        assertThat(server.getAllServeEvents().get(0).getRequest().containsHeader("Accept-Encoding")).isFalse();
+    }
+
+    @Test
     void aBodyInTheCharsetItsContentTypeDeclaresIsDecodedWithIt() {
         String json = "[{\"id\":1,\"name\":\"Caf\u00e9 M\u00fcller \u00a3\"}]";
         for (String charset : List.of("ISO-8859-1", "windows-1252", "UTF-16", "UTF-8")) {
