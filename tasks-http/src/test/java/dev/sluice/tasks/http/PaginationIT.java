@@ -61,6 +61,23 @@ class PaginationIT extends WireMockSupport {
     }
 
     @Test
+    void nextLinksWithCharactersServersLeaveUnencodedAreFollowed() {
+        // a '|' and a space left unencoded in the next link (browsers and curl follow it): paging used to stop
+        // after page 1 without a word (Link header) or fail with URI.create's message (body)
+        server.stubFor(get(urlPathEqualTo("/articles")).withQueryParam("page", absent())
+                .willReturn(okJson("{\"data\":[{\"id\":1}],\"links\":{\"next\":\"/articles?status=open|draft&city=New York&page=2\"}}")
+                        .withHeader("Link", "<" + url("/articles") + "?status=open|draft&city=New York&page=2>; rel=\"next\"")));
+        server.stubFor(get(urlPathEqualTo("/articles")).withQueryParam("page", equalTo("2"))
+                .withQueryParam("status", equalTo("open|draft")).withQueryParam("city", equalTo("New York"))
+                .willReturn(okJson("{\"data\":[{\"id\":2}],\"links\":{\"next\":null}}")));
+
+        for (Pagination p : List.of(Pagination.linkHeader(), Pagination.nextUrl("/links/next"))) {
+            assertThat(ids(HttpExtract.get(url("/articles")).records("/data").paginate(p).list())).as(p.toString())
+                    .isEqualTo(range(1, 3));
+        }
+    }
+
+    @Test
     void pageNumberWithoutSizeStopsAtAnEmptyPage() {
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("1")).willReturn(okJson(items(0, 2))));
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("2")).willReturn(okJson(items(2, 3))));

@@ -309,7 +309,7 @@ public final class Requester {
     private static URI redirectTarget(URI from, String location, String label, int status, String shown) {
         URI next;
         try {
-            next = from.resolve(new URI(location.trim()));
+            next = from.resolve(Urls.lenient(location));
         } catch (Exception e) {
             // not chained: the parser's message quotes the whole Location, tokens included
             throw new HttpExtractException(label + " was redirected to an invalid Location: "
