@@ -72,7 +72,10 @@ import org.jspecify.annotations.Nullable;
  * fails sees 4 requests, not 16. A policy given with {@link #retryPolicy} always retries as told.
  * Any other 4xx fails at once with the status, the URL (secrets masked) and the start of the body.
  * A page that fails after its retries fails the whole extract: records of earlier pages are never
- * returned as if complete. Redirects are followed, but auth is never sent to another origin. The user
+ * returned as if complete. Pages and objects are asked for gzip ({@code Accept-Encoding: gzip}, unless a
+ * {@link #header} sets it) and a gzip or deflate body is decoded as it is read (a {@link #download} keeps the
+ * bytes as sent); JSON in a charset other than UTF-8 is
+ * read in the charset its {@code Content-Type} declares. Redirects are followed, but auth is never sent to another origin. The user
  * info of a URL ({@code https://user:password@host/}) is sent as Basic credentials when no {@code auth} and
  * no {@code Authorization} header are given, as curl does; its password is masked like a secret.
  *
@@ -211,7 +214,8 @@ public final class HttpExtract<T> {
     /**
      * A copy taking the records of each page from JSON pointer {@code pointer} (RFC 6901, e.g.
      * {@code /data/items}): an array gives its elements, an object one record, null none. The
-     * default {@code ""} is the whole body. A page with nothing at the pointer fails the extract.
+     * default {@code ""} is the whole body. A page with nothing at the pointer fails the extract; a
+     * {@code 204 No Content} answer is a page without records (which ends page-number and offset paging).
      */
     public HttpExtract<T> records(String pointer) {
         var compiled = Paginations.pointer("records pointer", pointer);
@@ -249,7 +253,11 @@ public final class HttpExtract<T> {
         return with(s -> s.connectTimeout = timeout);
     }
 
-    /** A copy waiting at most {@code timeout} for each response's headers (default 60 s); a timeout is retried. */
+    /**
+     * A copy waiting at most {@code timeout} for each response's headers, and then as long for each
+     * piece of its body (default 60 s): a server that stops sending a body half-way fails the request
+     * after {@code timeout} without data, however long a steady body takes in all. A timeout is retried.
+     */
     public HttpExtract<T> requestTimeout(Duration timeout) {
         checkPositive("requestTimeout", timeout);
         return with(s -> s.requestTimeout = timeout);

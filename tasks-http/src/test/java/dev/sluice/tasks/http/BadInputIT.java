@@ -20,6 +20,21 @@ import org.junit.jupiter.api.Test;
 class BadInputIT extends WireMockSupport {
 
     @Test
+    void aBodyWithMoreThanOneJsonValueFailsInsteadOfDroppingAllButTheFirst() {
+        // NDJSON labelled application/json: the extract used to return the first record and drop the rest
+        server.stubFor(get(urlPathEqualTo("/nd")).willReturn(okJson("{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n")));
+        server.stubFor(get(urlPathEqualTo("/tail")).willReturn(okJson("[{\"id\":1}]<html>oops</html>")));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/nd")).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageStartingWith("page 1 of GET " + url("/nd") + " is not valid JSON")
+                .hasMessageContaining("after the JSON value");
+        assertThatThrownBy(() -> HttpExtract.get(url("/tail")).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("is not valid JSON");
+    }
+
+    @Test
     void malformedJsonNamesThePage() {
         server.stubFor(get(urlPathEqualTo("/bad")).withQueryParam("page", equalTo("1")).willReturn(okJson(items(0, 3))));
         server.stubFor(get(urlPathEqualTo("/bad")).withQueryParam("page", equalTo("2"))

@@ -45,6 +45,39 @@ class PaginationIT extends WireMockSupport {
     }
 
     @Test
+    void aNoContentAnswerIsAnEmptyPage() {
+        // an API that answers 204 No Content past its last page (or for an empty list)
+        server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("1")).willReturn(okJson(items(0, 2))));
+        server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("2"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.noContent()));
+        server.stubFor(get(urlPathEqualTo("/none")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.noContent()));
+
+        assertThat(ids(HttpExtract.get(url("/items")).records("/data/items").paginate(Pagination.pageNumber("p")).run()))
+                .isEqualTo(range(0, 2));
+        assertThat(HttpExtract.get(url("/none")).records("/data/items").list()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpExtract.get(url("/none")).one())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("204");
+    }
+
+    @Test
+    void nextLinksWithCharactersServersLeaveUnencodedAreFollowed() {
+        // a '|' and a space left unencoded in the next link (browsers and curl follow it): paging used to stop
+        // after page 1 without a word (Link header) or fail with URI.create's message (body)
+        server.stubFor(get(urlPathEqualTo("/articles")).withQueryParam("page", absent())
+                .willReturn(okJson("{\"data\":[{\"id\":1}],\"links\":{\"next\":\"/articles?status=open|draft&city=New York&page=2\"}}")
+                        .withHeader("Link", "<" + url("/articles") + "?status=open|draft&city=New York&page=2>; rel=\"next\"")));
+        server.stubFor(get(urlPathEqualTo("/articles")).withQueryParam("page", equalTo("2"))
+                .withQueryParam("status", equalTo("open|draft")).withQueryParam("city", equalTo("New York"))
+                .willReturn(okJson("{\"data\":[{\"id\":2}],\"links\":{\"next\":null}}")));
+
+        for (Pagination p : List.of(Pagination.linkHeader(), Pagination.nextUrl("/links/next"))) {
+            assertThat(ids(HttpExtract.get(url("/articles")).records("/data").paginate(p).list())).as(p.toString())
+                    .isEqualTo(range(1, 3));
+        }
+    }
+
+    @Test
     void pageNumberWithoutSizeStopsAtAnEmptyPage() {
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("1")).willReturn(okJson(items(0, 2))));
         server.stubFor(get(urlPathEqualTo("/items")).withQueryParam("p", equalTo("2")).willReturn(okJson(items(2, 3))));

@@ -26,7 +26,8 @@ class SecretLeaksIT extends WireMockSupport {
     @Test
     void anInvalidRedirectLocationIsNotQuotedWithItsToken() {
         server.stubFor(get(urlPathEqualTo("/moved")).willReturn(aResponse().withStatus(302)
-                .withHeader("Location", "https://cdn.example.com/a b?access_token=hunter2-token")));
+                // a space in the host: no URL even for a browser (one in the path is encoded and followed)
+                .withHeader("Location", "https://cdn example.com/a?access_token=hunter2-token")));
 
         Throwable e = catchThrowable(() -> HttpExtract.get(url("/moved")).stream().count());
 

@@ -189,6 +189,19 @@ class H2LoadTest {
     }
 
     @Test
+    void jsonRecordsAreRefusedWithTheWayToMapThem() throws Exception {
+        // what an HttpExtract gives unless mapped with as(...): the load names the way out
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree("[{\"id\":1,\"name\":\"a\"}]");
+        List<Object> rows = new ArrayList<>();
+        json.elements().forEachRemaining(rows::add);
+        assertThatThrownBy(() -> SqlTasks.load().run(db, LoadSpec.into("sales"), rows))
+                .rootCause().isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rows must be records or maps, found com.fasterxml.jackson.databind.node.ObjectNode")
+                .hasMessageContaining("HttpExtract.as(");
+        assertThat(H2.count(db, "sales")).isZero();
+    }
+
+    @Test
     void emptyInputLoadsNothing() {
         LoadResult r = SqlTasks.load().run(db, LoadSpec.into("sales"), List.of());
         assertThat(r.rows()).isZero();

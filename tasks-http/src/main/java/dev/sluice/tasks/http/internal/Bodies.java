@@ -52,6 +52,151 @@ public final class Bodies {
         return t.equals("application/json") || t.equals("text/json") || t.endsWith("+json");
     }
 
+    /** Wakes a read of a response body that waited too long for data: it closes the body, which ends the read. */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor watchdog() {
+        java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "sluice-http-body-timeout");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        t.setKeepAliveTime(10, java.util.concurrent.TimeUnit.SECONDS);
+        t.allowCoreThreadTimeOut(true); // no thread while no body is being read
+        return t;
+    }
+
+    /**
+     * A response body each read of which waits at most {@code idle} for data. The JDK's client bounds
+     * the wait for the headers only: a server that sends them and then stalls would hold the reader
+     * forever. A read that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException}
+     * (an {@link IOException}: retried like a timeout waiting for the headers).
+     */
+    static InputStream idleTimeout(InputStream in, java.time.Duration idle) {
+        long nanos = idle.toNanos();
+        return new FilterInputStream(in) {
+            private volatile boolean expired;
+
+            @Override
+            public int read() throws IOException {
+                var alarm = arm();
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw expired ? timeout(e) : e;
+                } finally {
+                    alarm.cancel(false);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                var alarm = arm();
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw expired ? timeout(e) : e;
+                } finally {
+                    alarm.cancel(false);
+                }
+            }
+
+            private java.util.concurrent.ScheduledFuture<?> arm() throws IOException {
+                if (expired) {
+                    throw timeout(null);
+                }
+                return WATCHDOG.schedule(() -> {
+                    expired = true;
+                    try {
+                        in.close();
+                    } catch (IOException | RuntimeException e) {
+                        // the read it wakes fails all the same
+                    }
+                }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+
+            private IOException timeout(@org.jspecify.annotations.Nullable Throwable cause) {
+                IOException e = new java.net.http.HttpTimeoutException("no data of the body for " + idle.toMillis()
+                        + " ms (the request timeout): the server stalled while sending it");
+                if (cause != null) {
+                    e.initCause(cause);
+                }
+                return e;
+            }
+        };
+    }
+
+    /**
+     * The body as sent before {@code contentEncoding} ({@code gzip}, {@code x-gzip}, {@code deflate}, or
+     * none / {@code identity}), decoded as it is read; the decoder starts at the first read, so an empty
+     * body (a 204, a redirect) costs nothing.
+     *
+     * @throws IOException from the first read, for an encoding the extract does not know
+     */
+    static InputStream decoded(InputStream in, @org.jspecify.annotations.Nullable String contentEncoding) {
+        String encoding = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        if (encoding.isEmpty() || encoding.equals("identity")) {
+            return in;
+        }
+        InputStream raw = in;
+        return new FilterInputStream(raw) {
+            private boolean started;
+
+            private void start() throws IOException {
+                if (started) {
+                    return;
+                }
+                started = true;
+                java.io.PushbackInputStream peek = new java.io.PushbackInputStream(raw, 1);
+                int first = peek.read();
+                if (first < 0) {
+                    this.in = InputStream.nullInputStream();
+                    return;
+                }
+                peek.unread(first);
+                switch (encoding) {
+                    case "gzip", "x-gzip" -> this.in = new java.util.zip.GZIPInputStream(peek, 8192);
+                    case "deflate" -> this.in = new java.util.zip.InflaterInputStream(peek);
+                    default -> throw new IOException("the body has Content-Encoding '" + contentEncoding
+                            + "', which the extract cannot decode (it asks for gzip)");
+                }
+            }
+
+            @Override
+            public int read() throws IOException {
+                start();
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                start();
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                start();
+                return in.skip(n);
+            }
+
+            @Override
+            public int available() throws IOException {
+                return started ? in.available() : 0;
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    in.close();
+                } finally {
+                    raw.close();
+                }
+            }
+        };
+    }
+
     /** A stream that throws the exception {@code tooBig} makes (given the limit) once more than {@code limit} bytes are read. */
     static InputStream limited(InputStream in, long limit, LongFunction<RuntimeException> tooBig) {
         return new FilterInputStream(in) {

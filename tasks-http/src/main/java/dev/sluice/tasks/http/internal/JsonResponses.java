@@ -18,8 +18,13 @@ import java.util.OptionalLong;
 
 /** Reads a successful response as JSON (pages and single objects alike), with the checks and messages of the extract. */
 final class JsonResponses {
-    /** Leaves the body open so that it can be read to its end, letting the connection be reused. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
+    /**
+     * Leaves the body open so that it can be read to its end, letting the connection be reused; a body with
+     * anything after its JSON value (a second value, as NDJSON sends, or an error page appended) is not JSON,
+     * rather than a first value whose followers are dropped without a word.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private JsonResponses() {
     }
@@ -44,20 +49,60 @@ final class JsonResponses {
             throw tooBig(what, status, shown, maxBytes);
         }
         InputStream in = Bodies.limited(body, maxBytes, limit -> tooBig(what, status, shown, limit));
+        java.nio.charset.Charset charset = contentType.map(t -> charset(t, what, status, shown)).orElse(null);
         JsonNode root;
         try {
-            root = MAPPER.readTree(in);
+            // JSON is UTF-8 (or UTF-16/32, which the parser detects); a page declaring another charset is decoded with it
+            root = charset == null ? MAPPER.readTree(in)
+                    : MAPPER.readTree(new java.io.InputStreamReader(in, charset.newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
             in.transferTo(OutputStream.nullOutputStream()); // to the end, so the connection is reused
         } catch (JsonProcessingException e) {
-            throw new HttpExtractException(what + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(),
-                    status, shown, e);
+            String reason = String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                    ? "more follows after the JSON value (several values, as NDJSON sends, are not one JSON document)"
+                    : e.getOriginalMessage();
+            String at = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new HttpExtractException(what + " is not valid JSON: " + reason + at, status, shown, e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new HttpExtractException(what + " is not valid text in its declared charset " + charset
+                    + " (Content-Type '" + contentType.orElse("") + "')", status, shown, e);
         }
         if (root == null || root.isMissingNode()) {
             throw new HttpExtractException(what + " has an empty body, not JSON", status, shown, null);
         }
         return root;
     }
+
+    /**
+     * The charset a {@code Content-Type} declares when the JSON parser cannot detect it itself: null for none
+     * and for the Unicode encodings (UTF-8, UTF-16, UTF-32, and US-ASCII, a part of UTF-8).
+     *
+     * @throws HttpExtractException for a charset this JVM does not know
+     */
+    static java.nio.charset.@org.jspecify.annotations.Nullable Charset charset(String contentType, String what, int status,
+            String shown) {
+        java.util.regex.Matcher m = CHARSET.matcher(contentType);
+        if (!m.find()) {
+            return null;
+        }
+        String name = m.group(1) != null ? m.group(1) : m.group(2);
+        String upper = name.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("UTF-") || upper.startsWith("UTF8") || upper.startsWith("UTF16") || upper.startsWith("UTF32")
+                || upper.equals("US-ASCII") || upper.equals("ASCII")) {
+            return null;
+        }
+        try {
+            return java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw new HttpExtractException(what + " has Content-Type '" + contentType + "', whose charset this JVM does"
+                    + " not know", status, shown, null);
+        }
+    }
+
+    private static final java.util.regex.Pattern CHARSET =
+            java.util.regex.Pattern.compile("(?i);\\s*charset\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))");
 
     /**
      * What {@code root} holds at {@code pointer}.

@@ -55,7 +55,7 @@ public final class LinkHeaders {
             }
             if (hasRelation(params.toString(), relation)) {
                 try {
-                    return Optional.of(new URI(target));
+                    return Optional.of(Urls.lenient(target));
                 } catch (Exception e) {
                     return Optional.empty();
                 }

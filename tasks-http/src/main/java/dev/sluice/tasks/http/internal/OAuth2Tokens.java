@@ -113,7 +113,7 @@ public final class OAuth2Tokens {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted during " + what);
         }
-        try (InputStream in = resp.body()) {
+        try (InputStream in = Bodies.idleTimeout(resp.body(), timeout)) {
             int status = resp.statusCode();
             if (status / 100 != 2) {
                 String start = Bodies.start(in, List.of(secret));
@@ -128,8 +128,12 @@ public final class OAuth2Tokens {
             JsonNode json;
             try {
                 json = MAPPER.readTree(in);
-            } catch (IOException e) {
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new HttpExtractException(what + " answered with a body that is not JSON", status, shown, null);
+            } catch (IOException e) {
+                // the connection lost or stalled while the token was read: worth another try
+                throw new HttpExtractException(what + " failed while reading the answer: " + e.getClass().getSimpleName()
+                        + ": " + e.getMessage(), status, shown, e, true, null);
             }
             String token = json == null ? "" : json.path("access_token").asText("");
             if (token.isEmpty()) {

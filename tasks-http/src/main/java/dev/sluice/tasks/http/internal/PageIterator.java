@@ -273,6 +273,12 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
             throws IOException {
         String what = "page " + (index + 1) + " of " + spec.method + " " + spec.show(uri);
         String shown = spec.show(uri);
+        if (status == 204) {
+            // No Content: a page without records (some APIs answer so past the last page, or for an empty list)
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+            return new Page(index, request, uri, status, headers.map(), com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+                    List.of());
+        }
         JsonNode root = JsonResponses.read(what, shown, status, headers, body, maxPageBytes, requester.secrets());
         JsonNode selected = JsonResponses.at(root, spec.recordsPointer, spec.recordsPointerText, "the array of records",
                 what, status, shown);

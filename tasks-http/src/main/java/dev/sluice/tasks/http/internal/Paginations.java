@@ -170,7 +170,15 @@ public final class Paginations {
 
         @Override
         public Optional<PageRequest> next(PageRequest previous, Page page) {
-            return text(page.body().at(pointer)).map(u -> previous.withUri(page.uri().resolve(URI.create(u.trim()))));
+            return text(page.body().at(pointer)).map(u -> {
+                try {
+                    return previous.withUri(page.uri().resolve(Urls.lenient(u)));
+                } catch (java.net.URISyntaxException e) {
+                    // not chained: the parser's message quotes the whole link, tokens included
+                    throw new IllegalArgumentException("the next URL at " + pointerText + " of page " + (page.index() + 1)
+                            + " is not a URL: " + Urls.maskText(u));
+                }
+            });
         }
 
         @Override

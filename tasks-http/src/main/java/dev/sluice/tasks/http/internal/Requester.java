@@ -76,9 +76,17 @@ public final class Requester {
     private final Logger log;
     private final List<String> secrets;
     private final String defaultAccept;
+    /** Whether requests ask for gzip and bodies are decoded (JSON pages and objects; not downloads). */
+    private final boolean compressed;
 
+    /**
+     * A requester of JSON: it asks for gzip and decodes the bodies. A download (any other
+     * {@code defaultAccept}) asks for none and keeps the bytes as sent, as curl does: a server that
+     * labels a {@code .gz} file {@code Content-Encoding: gzip} still gives the file.
+     */
     public Requester(ExtractSpec spec, @Nullable RateLimiter limiter, Logger log, String defaultAccept) {
         this.spec = spec;
+        this.compressed = defaultAccept.equals("application/json");
         this.defaultAccept = defaultAccept;
         this.runtime = SluiceRuntime.current();
         this.client = runtime.httpClient(spec.connectTimeout);
@@ -243,7 +251,11 @@ public final class Requester {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted during " + label);
             }
-            InputStream in = response.body();
+            // the client's timeout covers the headers; each read of the body gets the same time for its data
+            InputStream in = Bodies.idleTimeout(response.body(), spec.requestTimeout);
+            if (compressed) {
+                in = Bodies.decoded(in, response.headers().firstValue("Content-Encoding").orElse(null));
+            }
             try {
                 int status = response.statusCode();
                 Optional<String> location = response.headers().firstValue("Location");
@@ -297,7 +309,7 @@ public final class Requester {
     private static URI redirectTarget(URI from, String location, String label, int status, String shown) {
         URI next;
         try {
-            next = from.resolve(new URI(location.trim()));
+            next = from.resolve(Urls.lenient(location));
         } catch (Exception e) {
             // not chained: the parser's message quotes the whole Location, tokens included
             throw new HttpExtractException(label + " was redirected to an invalid Location: "
@@ -341,6 +353,9 @@ public final class Requester {
         }
         if (!accept) {
             b.header("Accept", defaultAccept);
+        }
+        if (compressed && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Accept-Encoding"))) {
+            b.header("Accept-Encoding", "gzip"); // decoded as read (Bodies.decoded): a JSON page shrinks several times
         }
         if (auth instanceof BearerToken t) {
             header(b, "Authorization", "Bearer " + t.token().reveal(), "of the http-bearer-token block");

@@ -32,6 +32,10 @@ public final class SingleObject {
         Value v = requester.execute(PageRequest.of(spec.uri, spec.body), "request", (status, headers, uri, body) -> {
             String shown = spec.show(uri);
             String what = spec.method + " " + shown;
+            if (status == 204) {
+                throw new HttpExtractException(what + " answered 204 No Content: no object to map to " + typeName,
+                        status, shown, null);
+            }
             JsonNode root = JsonResponses.read(what, shown, status, headers, body, maxBytes, requester.secrets());
             JsonNode node = JsonResponses.at(root, spec.recordsPointer, spec.recordsPointerText, "the object", what,
                     status, shown);

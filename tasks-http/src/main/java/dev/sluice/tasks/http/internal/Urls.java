@@ -45,6 +45,63 @@ public final class Urls {
     }
 
     /** Encodes a query name or value (spaces as %20). */
+    /**
+     * A URI reference as servers write them in {@code Link} headers, bodies and {@code Location}s, which
+     * browsers and curl follow: characters {@link URI} refuses after the authority (a space,
+     * {@code | { } ^ " < >}, a backslash or backquote, a {@code %} not starting an escape, non-ASCII
+     * letters) are percent-encoded (UTF-8) first.
+     *
+     * @throws URISyntaxException if it is not a URI even so
+     */
+    public static URI lenient(String reference) throws java.net.URISyntaxException {
+        String s = reference.trim();
+        try {
+            return new URI(s);
+        } catch (java.net.URISyntaxException e) {
+            // encoded below, past the scheme and authority (where '[' and ']' frame an IPv6 address)
+        }
+        int start = 0;
+        int scheme = s.indexOf("://");
+        if (scheme > 0 && s.substring(0, scheme).matches("[A-Za-z][A-Za-z0-9+.-]*")) {
+            start = authorityEnd(s, scheme + 3);
+        } else if (s.startsWith("//")) {
+            start = authorityEnd(s, 2);
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, start);
+        boolean fragment = false;
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean escape = c == '%' && i + 2 < s.length() && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2));
+            if (escape || (c < 128 && (Character.isLetterOrDigit(c) || "-_.!~*'();/?:@&=+$,".indexOf(c) >= 0))
+                    || (c == '#' && !fragment)) {
+                fragment |= c == '#';
+                b.append(c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                for (byte x : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                    b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 0xF, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(x & 0xF, 16)));
+                }
+                i = end - 1;
+            }
+        }
+        return new URI(b.toString());
+    }
+
+    private static int authorityEnd(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    private static boolean isHex(char c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
     public static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

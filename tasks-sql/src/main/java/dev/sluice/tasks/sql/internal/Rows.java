@@ -73,17 +73,58 @@ public final class Rows {
     private static @Nullable Object readNatural(ResultSet rs, int col, int type) throws SQLException {
         switch (type) {
             case Types.TIMESTAMP_WITH_TIMEZONE:
-                return rs.getObject(col, OffsetDateTime.class);
+                return temporal(rs, col, OffsetDateTime.class);
             case Types.TIME_WITH_TIMEZONE:
-                return rs.getObject(col, OffsetTime.class);
+                return temporal(rs, col, OffsetTime.class);
             case Types.TIMESTAMP:
-                return rs.getObject(col, LocalDateTime.class);
+                return temporal(rs, col, LocalDateTime.class);
             case Types.DATE:
-                return rs.getObject(col, LocalDate.class);
+                return temporal(rs, col, LocalDate.class);
             case Types.TIME:
-                return rs.getObject(col, LocalTime.class);
+                return temporal(rs, col, LocalTime.class);
+            case Types.CLOB:
+            case Types.NCLOB:
+                // the text itself: a Clob handle dies with the connection, which goes back to the pool before the rows are used
+                return rs.getString(col);
+            case Types.BLOB:
+                return rs.getBytes(col);
             default:
                 return rs.getObject(col);
+        }
+    }
+
+    /**
+     * A date-time column's value as {@code type}. SQLite keeps any value in any column: a
+     * {@code timestamp} column may hold text with an offset (what a load of an {@code Instant},
+     * {@code OffsetDateTime} or {@code ZonedDateTime} writes there), which the driver cannot read as a
+     * {@code LocalDateTime}: such text comes back as an {@code OffsetDateTime}, and any other value the
+     * driver cannot convert as what {@code getObject} gives.
+     */
+    private static @Nullable Object temporal(ResultSet rs, int col, Class<?> type) throws SQLException {
+        try {
+            return rs.getObject(col, type);
+        } catch (SQLException | RuntimeException e) {
+            Object raw = rs.getObject(col);
+            if (raw instanceof String s) {
+                OffsetDateTime parsed = offsetDateTime(s);
+                if (parsed != null) {
+                    return parsed;
+                }
+            }
+            return raw;
+        }
+    }
+
+    /** ISO text with an offset ({@code 2026-03-29T02:30:15+05:00}, {@code ...Z}, or a space for the 'T'), else null. */
+    static @Nullable OffsetDateTime offsetDateTime(String text) {
+        String s = text.strip();
+        if (s.length() > 10 && s.charAt(10) == ' ') {
+            s = s.substring(0, 10) + 'T' + s.substring(11);
+        }
+        try {
+            return OffsetDateTime.parse(s);
+        } catch (java.time.DateTimeException e) {
+            return null;
         }
     }
 
@@ -165,7 +206,16 @@ public final class Rows {
             if (v instanceof LocalDateTime ldt) {
                 return ldt.toInstant(ZoneOffset.UTC);
             }
+            if (v instanceof String text && offsetDateTime(text) != null) {
+                return offsetDateTime(text).toInstant(); // SQLite: the text a load of an Instant wrote
+            }
             return rs.getObject(col, OffsetDateTime.class).toInstant();
+        }
+        if (t == OffsetDateTime.class) {
+            Object v = rs.getObject(col);
+            if (v instanceof String text && offsetDateTime(text) != null) {
+                return offsetDateTime(text);
+            }
         }
         if (t.isEnum()) {
             String s = rs.getString(col);

@@ -38,13 +38,21 @@ public final class Values {
         }
         Class<?> type = row.getClass();
         if (!type.isRecord()) {
-            throw new IllegalArgumentException("rows must be records or maps, found " + type.getName());
+            throw notARow(type);
         }
         List<String> names = new ArrayList<>();
         for (RecordComponent rc : type.getRecordComponents()) {
             names.add(rc.getName());
         }
         return names;
+    }
+
+    /** A row of a type a load cannot read, with the way out for the usual case: JSON records of an HTTP extract. */
+    private static IllegalArgumentException notARow(Class<?> type) {
+        String hint = type.getName().startsWith("com.fasterxml.jackson.")
+                ? ": map JSON records to rows first, e.g. HttpExtract.as(Sale.class) for a record of yours, or as(Map.class)"
+                : "";
+        return new IllegalArgumentException("rows must be records or maps, found " + type.getName() + hint);
     }
 
     /** Reads named values out of rows shaped like a first row. */
@@ -86,7 +94,7 @@ public final class Values {
         }
         Class<?> type = first.getClass();
         if (!type.isRecord()) {
-            throw new IllegalArgumentException("rows must be records or maps, found " + type.getName());
+            throw notARow(type);
         }
         MethodHandle[] handles = new MethodHandle[names.size()];
         RecordComponent[] components = type.getRecordComponents();
