@@ -164,6 +164,42 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * A new version with other default parameters (and a new parameter with a default) runs its next scheduled slot
+     * with them, even though that slot was planned under the old version: the slot of a daily schedule is planned up
+     * to a day ahead, and the redeploy changed the defaults for it. Triggered runs keep the parameters they were given.
+     */
+    @Test
+    void aNewVersionsDefaultsApplyToTheSlotPlannedBeforeIt() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment v1 = report().withVersion("1").withSchedules(Schedule.interval(Duration.ofHours(1)));
+        String triggered;
+        try (Worker w = fast(db(), clock).deployments(v1).start()) {
+            w.planNow();
+            assertThat(w.client().runs("report", 10)).singleElement()
+                    .satisfies(r -> assertThat(r.parameters()).containsEntry("city", "Boston"));
+        }
+        try (DeploymentClient client = DeploymentClient.open(db(), clock)) {
+            triggered = client.trigger("report", Map.of("city", "Paris"));
+        }
+        Deployment v2 = v1.withVersion("2").withParameters(Map.of("city", "Berlin", "days", 3));
+        try (Worker w = fast(db(), clock).deployments(v2).start()) {
+            assertThat(w.client().awaitFinished(triggered, Duration.ofSeconds(20)).orElseThrow().parameters())
+                    .containsEntry("city", "Paris").containsEntry("days", 7);
+            clock.set(Instant.parse("2030-01-07T01:00:01Z"));
+            w.planNow();
+            List<DeploymentRun> runs = await(w.client(), "report", r -> r.stream().anyMatch(
+                    x -> x.kind() == RunKind.SCHEDULED && x.status().isFinished()));
+            DeploymentRun slot = runs.stream().filter(r -> r.kind() == RunKind.SCHEDULED && r.status().isFinished())
+                    .findFirst().orElseThrow();
+            assertThat(slot.slot()).isEqualTo(Instant.parse("2030-01-07T01:00:00Z"));
+            assertThat(slot.status()).as(slot.toString()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(slot.parameters()).containsEntry("city", "Berlin").containsEntry("days", 3);
+            w.history().flush();
+            assertThat(w.history().flowRun(slot.flowRunId()).orElseThrow().parameters().toString()).contains("Berlin");
+        }
+    }
+
     @Test
     void retentionDeletesFinishedDeploymentRunsFlowRunsAndGoneWorkersButNothingStillToRun() throws Exception {
         TestClock clock = new TestClock(T0);

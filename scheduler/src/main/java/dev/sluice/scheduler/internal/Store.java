@@ -135,7 +135,7 @@ public final class Store {
     /**
      * Registers (inserts or updates) {@code deployments} in one transaction. A new version keeps the last
      * slot, so no past slot is replayed; changed schedules drop the upcoming runs not started yet and
-     * plan from now. The paused flag of an existing deployment is set when the code says paused, and
+     * plan from now; otherwise the scheduled runs not started yet take the new default parameters. The paused flag of an existing deployment is set when the code says paused, and
      * otherwise left as {@code pause}/{@code resume} set it.
      *
      * @return the conflicts (nothing is written if there is one), or the ids of dropped runs
@@ -216,6 +216,17 @@ public final class Store {
                         boolean changed = !row[1].equals(schedules);
                         if (changed) {
                             dropped.addAll(dropUpcoming(c, d.name()));
+                        } else {
+                            // slots planned under the old version (a daily one up to a day ahead) take the new defaults
+                            try (PreparedStatement defaults = c.prepareStatement("update sluice_deployment_run"
+                                    + " set parameters = ? where deployment = ? and state = 'SCHEDULED' and kind = 'SCHEDULED'"
+                                    + " and parameters <> ?")) {
+                                String json = json(d.parameters());
+                                defaults.setString(1, json);
+                                defaults.setString(2, d.name());
+                                defaults.setString(3, json);
+                                defaults.executeUpdate();
+                            }
                         }
                         int i = 1;
                         update.setString(i++, d.flow().name());
