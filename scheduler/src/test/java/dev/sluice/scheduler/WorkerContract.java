@@ -368,6 +368,33 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * Slots caught up under {@code CatchUp.ALL} run oldest first, also when the deployment's concurrency limit makes
+     * them wait for each other: they used to race for the lease at every {@code busyRetry}, so 00:05 could run before
+     * 00:04.
+     */
+    @Test
+    void caughtUpSlotsRunOldestFirstUnderAConcurrencyLimit() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.SHORT).withSchedules(Schedule.interval(Duration.ofMinutes(1)))
+                .withCatchUp(CatchUp.ALL, Duration.ofMinutes(10)).withConcurrencyLimit(1);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+        }
+        clock.advance(Duration.ofMinutes(6)); // down from 00:00:30 to 00:06:30: slots 00:01 to 00:06 missed
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            Instant now = clock.instant();
+            List<DeploymentRun> runs = await(w.client(), "short", r -> settled(r, now));
+            List<DeploymentRun> completed = runs.stream().filter(r -> r.status() == RunStatus.COMPLETED)
+                    .sorted(java.util.Comparator.comparing(DeploymentRun::startedAt)).toList();
+            assertThat(completed).extracting(DeploymentRun::slot).as("in the order they started").containsExactly(
+                    Instant.parse("2030-01-07T00:01:00Z"), Instant.parse("2030-01-07T00:02:00Z"),
+                    Instant.parse("2030-01-07T00:03:00Z"), Instant.parse("2030-01-07T00:04:00Z"),
+                    Instant.parse("2030-01-07T00:05:00Z"), Instant.parse("2030-01-07T00:06:00Z"));
+        }
+    }
+
     private List<DeploymentRun> overlap(Overlap policy, String gate) throws Exception {
         TestClock clock = new TestClock(T0);
         Deployment d = Deployment.of(Flows.GATED, String.class).withName("gated-" + gate)

@@ -685,6 +685,26 @@ public final class Store {
                     return decided;
                 }
             }
+            if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
+                // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
+                // newer one waits while an older one waits too, instead of racing it for the lease at each retry
+                long s = Sql.micros(scheduled);
+                try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                        + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
+                        + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
+                    ps.setString(1, deployment);
+                    ps.setString(2, id);
+                    ps.setLong(3, t);
+                    ps.setLong(4, s);
+                    ps.setLong(5, s);
+                    ps.setString(6, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return Claim.BUSY;
+                        }
+                    }
+                }
+            }
             if (!limits.isEmpty()) {
                 if (postgres) {
                     for (Limit l : limits) {
