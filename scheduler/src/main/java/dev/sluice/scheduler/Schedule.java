@@ -102,8 +102,8 @@ public final class Schedule {
      * prefix allowed) on the wall clock of {@code zone}, parsed strictly. The parts a rule leaves out
      * come from its start (DTSTART): midnight on 1 January 1970 in the zone, unless
      * {@linkplain #anchoredAt anchored}; so {@code BYHOUR=9} fires at 09:00:00 and a bare
-     * {@code FREQ=WEEKLY} on Thursdays. {@code COUNT} and {@code UNTIL} (a date, a local time, or UTC
-     * with {@code Z}) end it; counted from that start, {@code FREQ=DAILY;COUNT=3} ended in 1970: anchor
+     * {@code FREQ=WEEKLY} on Thursdays. {@code COUNT} or {@code UNTIL} (a date, a local time, or UTC
+     * with {@code Z}; not both, as RFC 5545 says) ends it; counted from that start, {@code FREQ=DAILY;COUNT=3} ended in 1970: anchor
      * such a rule where it should start ({@link #anchoredAt}). A worker warns of a schedule with no time
      * after now.
      *

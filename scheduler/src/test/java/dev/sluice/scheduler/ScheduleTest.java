@@ -348,6 +348,11 @@ class ScheduleTest {
         assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;BYHOUR=25", BERLIN)).hasMessageStartingWith("invalid RRULE 'FREQ=DAILY;BYHOUR=25': ");
         assertThatThrownBy(() -> Schedule.rrule("FREQ=SOMETIMES", BERLIN)).hasMessageStartingWith("invalid RRULE");
         assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;UNTIL=tomorrow", BERLIN)).hasMessageContaining("UNTIL 'tomorrow' is not a date");
+        // RFC 5545 forbids both; the rule was taken and ended after 3 days of 1970 whatever UNTIL said
+        assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;COUNT=3;UNTIL=20300101", BERLIN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid RRULE 'FREQ=DAILY;COUNT=3;UNTIL=20300101': COUNT and UNTIL must not both be given");
+        assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;UNTIL=20300101;UNTIL=20310101", BERLIN))
+                .hasMessageContaining("UNTIL appears twice");
         assertThatThrownBy(() -> Schedule.interval(Duration.ZERO)).hasMessage("interval must be positive, was PT0S");
         assertThatThrownBy(() -> Schedule.interval(Duration.ofMinutes(-5))).hasMessage("interval must be positive, was PT-5M");
         assertThatThrownBy(() -> Schedule.cron("0 6 * * *", BERLIN).anchoredAt(Instant.EPOCH))
