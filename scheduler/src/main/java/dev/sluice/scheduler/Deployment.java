@@ -330,7 +330,8 @@ public final class Deployment {
     }
 
     /**
-     * A copy that runs at most {@code limit} of its flow runs at once, across all workers.
+     * A copy that runs at most {@code limit} of its flow runs at once, across all workers. Runs that wait for
+     * it start in the order they were due (caught-up slots oldest first).
      *
      * @throws IllegalArgumentException if {@code limit} is less than 1
      */

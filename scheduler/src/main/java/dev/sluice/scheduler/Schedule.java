@@ -78,8 +78,9 @@ public final class Schedule {
      * ({@code minute hour day-of-month month day-of-week}, e.g. {@code "0 6 * * MON-FRI"}), 6 fields
      * with seconds first ({@code "30 0 6 * * *"}), or a macro: {@code @hourly}, {@code @daily}
      * (or {@code @midnight}), {@code @weekly} (Sunday 00:00), {@code @monthly}, {@code @yearly} (or
-     * {@code @annually}). As in Unix cron, when both day-of-month and day-of-week are restricted, a
-     * day matching either fires.
+     * {@code @annually}). As in Unix cron, when both day-of-month and day-of-week are restricted (neither
+     * starts with {@code *}), a day matching either fires; otherwise a day must match both
+     * ({@code "0 0 1-7 * MON"}: the 1st to 7th and every Monday; {@code "0 0 *&#47;2 * MON"}: Mondays on odd days).
      *
      * @throws IllegalArgumentException if the expression does not parse, or no date matches it
      */
@@ -101,8 +102,8 @@ public final class Schedule {
      * prefix allowed) on the wall clock of {@code zone}, parsed strictly. The parts a rule leaves out
      * come from its start (DTSTART): midnight on 1 January 1970 in the zone, unless
      * {@linkplain #anchoredAt anchored}; so {@code BYHOUR=9} fires at 09:00:00 and a bare
-     * {@code FREQ=WEEKLY} on Thursdays. {@code COUNT} and {@code UNTIL} (a date, a local time, or UTC
-     * with {@code Z}) end it; counted from that start, {@code FREQ=DAILY;COUNT=3} ended in 1970: anchor
+     * {@code FREQ=WEEKLY} on Thursdays. {@code COUNT} or {@code UNTIL} (a date, a local time, or UTC
+     * with {@code Z}; not both, as RFC 5545 says) ends it; counted from that start, {@code FREQ=DAILY;COUNT=3} ended in 1970: anchor
      * such a rule where it should start ({@link #anchoredAt}). A worker warns of a schedule with no time
      * after now.
      *

@@ -46,6 +46,12 @@ final class Flows {
         return sum;
     });
 
+    /** Takes 200 ms. */
+    static final Flow0<String> SHORT = Flow.of("short", () -> {
+        Thread.sleep(200);
+        return "done";
+    });
+
     /** {@link #SLEEPY} with one retry: run again once if its worker dies while running it. */
     static final Flow0<String> SLEEPY_RETRIED = Flow.of("sleepy-retried", () -> NAP.run("y"))
             .withRetries(1, java.time.Duration.ofMillis(10));

@@ -101,6 +101,25 @@ class ScheduleTest {
                 .containsExactlyElementsOf(instants("2026-01-02T00:00:00Z", "2026-01-09T00:00:00Z", "2026-01-13T00:00:00Z"));
     }
 
+    // Unix cron takes a day field for restricted only when it does not start with '*' (crontab(5)): with a step such
+    // as */2 in one of them a day must match both. They used to match either: "0 0 */2 * MON" fired on every odd day
+    // and every Monday.
+    @Test
+    void aDayFieldStartingWithAStarIsNotRestrictedSoBothDayFieldsMustMatch() {
+        // Mondays of January 2026: 5, 12, 19, 26; of February: 2, 9
+        assertThat(Schedule.cron("0 0 */2 * MON", "UTC").next(3, at("2026-01-01T00:00:00Z")))
+                .containsExactlyElementsOf(instants("2026-01-05T00:00:00Z", "2026-01-19T00:00:00Z", "2026-02-09T00:00:00Z"));
+        // Sunday, Tuesday, Thursday, Saturday among the first seven days: Thursday 1, Saturday 3, Sunday 4, Tuesday 6
+        assertThat(Schedule.cron("0 0 1-7 * */2", "UTC").next(4, at("2025-12-31T00:00:00Z")))
+                .containsExactlyElementsOf(instants("2026-01-01T00:00:00Z", "2026-01-03T00:00:00Z", "2026-01-04T00:00:00Z",
+                        "2026-01-06T00:00:00Z"));
+        assertThat(Schedule.cron("0 30 9 */10 * FRI", "UTC").next(2, at("2026-01-01T00:00:00Z"))) // 6 fields: days 1, 11, 21, 31
+                .containsExactlyElementsOf(instants("2026-05-01T09:30:00Z", "2026-07-31T09:30:00Z"));
+        // a bare '*' in one field still leaves the other alone
+        assertThat(Schedule.cron("0 0 * * MON", "UTC").next(1, at("2026-01-01T00:00:00Z")))
+                .containsExactlyElementsOf(instants("2026-01-05T00:00:00Z"));
+    }
+
     // --- the DST rule ---
 
     @Test
@@ -329,6 +348,11 @@ class ScheduleTest {
         assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;BYHOUR=25", BERLIN)).hasMessageStartingWith("invalid RRULE 'FREQ=DAILY;BYHOUR=25': ");
         assertThatThrownBy(() -> Schedule.rrule("FREQ=SOMETIMES", BERLIN)).hasMessageStartingWith("invalid RRULE");
         assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;UNTIL=tomorrow", BERLIN)).hasMessageContaining("UNTIL 'tomorrow' is not a date");
+        // RFC 5545 forbids both; the rule was taken and ended after 3 days of 1970 whatever UNTIL said
+        assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;COUNT=3;UNTIL=20300101", BERLIN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid RRULE 'FREQ=DAILY;COUNT=3;UNTIL=20300101': COUNT and UNTIL must not both be given");
+        assertThatThrownBy(() -> Schedule.rrule("FREQ=DAILY;UNTIL=20300101;UNTIL=20310101", BERLIN))
+                .hasMessageContaining("UNTIL appears twice");
         assertThatThrownBy(() -> Schedule.interval(Duration.ZERO)).hasMessage("interval must be positive, was PT0S");
         assertThatThrownBy(() -> Schedule.interval(Duration.ofMinutes(-5))).hasMessage("interval must be positive, was PT-5M");
         assertThatThrownBy(() -> Schedule.cron("0 6 * * *", BERLIN).anchoredAt(Instant.EPOCH))

@@ -164,6 +164,42 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * A new version with other default parameters (and a new parameter with a default) runs its next scheduled slot
+     * with them, even though that slot was planned under the old version: the slot of a daily schedule is planned up
+     * to a day ahead, and the redeploy changed the defaults for it. Triggered runs keep the parameters they were given.
+     */
+    @Test
+    void aNewVersionsDefaultsApplyToTheSlotPlannedBeforeIt() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment v1 = report().withVersion("1").withSchedules(Schedule.interval(Duration.ofHours(1)));
+        String triggered;
+        try (Worker w = fast(db(), clock).deployments(v1).start()) {
+            w.planNow();
+            assertThat(w.client().runs("report", 10)).singleElement()
+                    .satisfies(r -> assertThat(r.parameters()).containsEntry("city", "Boston"));
+        }
+        try (DeploymentClient client = DeploymentClient.open(db(), clock)) {
+            triggered = client.trigger("report", Map.of("city", "Paris"));
+        }
+        Deployment v2 = v1.withVersion("2").withParameters(Map.of("city", "Berlin", "days", 3));
+        try (Worker w = fast(db(), clock).deployments(v2).start()) {
+            assertThat(w.client().awaitFinished(triggered, Duration.ofSeconds(20)).orElseThrow().parameters())
+                    .containsEntry("city", "Paris").containsEntry("days", 7);
+            clock.set(Instant.parse("2030-01-07T01:00:01Z"));
+            w.planNow();
+            List<DeploymentRun> runs = await(w.client(), "report", r -> r.stream().anyMatch(
+                    x -> x.kind() == RunKind.SCHEDULED && x.status().isFinished()));
+            DeploymentRun slot = runs.stream().filter(r -> r.kind() == RunKind.SCHEDULED && r.status().isFinished())
+                    .findFirst().orElseThrow();
+            assertThat(slot.slot()).isEqualTo(Instant.parse("2030-01-07T01:00:00Z"));
+            assertThat(slot.status()).as(slot.toString()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(slot.parameters()).containsEntry("city", "Berlin").containsEntry("days", 3);
+            w.history().flush();
+            assertThat(w.history().flowRun(slot.flowRunId()).orElseThrow().parameters().toString()).contains("Berlin");
+        }
+    }
+
     @Test
     void retentionDeletesFinishedDeploymentRunsFlowRunsAndGoneWorkersButNothingStillToRun() throws Exception {
         TestClock clock = new TestClock(T0);
@@ -329,6 +365,33 @@ abstract class WorkerContract {
             assertThat(completed.get("all")).containsExactly(Instant.parse("2030-01-07T00:06:00Z"),
                     Instant.parse("2030-01-07T00:07:00Z"), Instant.parse("2030-01-07T00:08:00Z"),
                     Instant.parse("2030-01-07T00:09:00Z"), Instant.parse("2030-01-07T00:10:00Z"));
+        }
+    }
+
+    /**
+     * Slots caught up under {@code CatchUp.ALL} run oldest first, also when the deployment's concurrency limit makes
+     * them wait for each other: they used to race for the lease at every {@code busyRetry}, so 00:05 could run before
+     * 00:04.
+     */
+    @Test
+    void caughtUpSlotsRunOldestFirstUnderAConcurrencyLimit() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Deployment d = Deployment.of(Flows.SHORT).withSchedules(Schedule.interval(Duration.ofMinutes(1)))
+                .withCatchUp(CatchUp.ALL, Duration.ofMinutes(10)).withConcurrencyLimit(1);
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+        }
+        clock.advance(Duration.ofMinutes(6)); // down from 00:00:30 to 00:06:30: slots 00:01 to 00:06 missed
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            Instant now = clock.instant();
+            List<DeploymentRun> runs = await(w.client(), "short", r -> settled(r, now));
+            List<DeploymentRun> completed = runs.stream().filter(r -> r.status() == RunStatus.COMPLETED)
+                    .sorted(java.util.Comparator.comparing(DeploymentRun::startedAt)).toList();
+            assertThat(completed).extracting(DeploymentRun::slot).as("in the order they started").containsExactly(
+                    Instant.parse("2030-01-07T00:01:00Z"), Instant.parse("2030-01-07T00:02:00Z"),
+                    Instant.parse("2030-01-07T00:03:00Z"), Instant.parse("2030-01-07T00:04:00Z"),
+                    Instant.parse("2030-01-07T00:05:00Z"), Instant.parse("2030-01-07T00:06:00Z"));
         }
     }
 

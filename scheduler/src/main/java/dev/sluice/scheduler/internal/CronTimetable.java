@@ -43,12 +43,16 @@ public final class CronTimetable extends LocalTimetable {
     private final String expression;
     private final String fields;
     private final ExecutionTime execution;
+    /** When a day must match both day fields (one of them starts with '*'): the day-of-week test; else null. */
+    private final @Nullable ExecutionTime weekdays;
 
-    private CronTimetable(String expression, String fields, ExecutionTime execution, ZoneId zone) {
+    private CronTimetable(String expression, String fields, ExecutionTime execution, @Nullable ExecutionTime weekdays,
+            ZoneId zone) {
         super(zone);
         this.expression = expression;
         this.fields = fields;
         this.execution = execution;
+        this.weekdays = weekdays;
     }
 
     /**
@@ -87,11 +91,29 @@ public final class CronTimetable extends LocalTimetable {
             throw new IllegalArgumentException("invalid cron expression '" + given + "': " + e.getMessage(), e);
         }
         ExecutionTime execution = ExecutionTime.forCron(cron);
-        if (execution.nextExecution(PROBE).isEmpty()) {
+        ExecutionTime weekdays = null;
+        String[] parts = fields.split(" ");
+        int dom = count - 3;
+        int dow = count - 1;
+        if (!parts[dom].equals("*") && !parts[dow].equals("*")
+                && (parts[dom].startsWith("*") || parts[dow].startsWith("*"))) {
+            // Unix cron matches either day field only when both are restricted, that is neither starts with '*':
+            // "0 0 */2 * MON" is a Monday on an odd day. cron-utils matches either field here, so the days come from
+            // the day of month alone and are kept when the day of week matches too.
+            String[] byDay = parts.clone();
+            byDay[dow] = "*";
+            String[] byWeekday = parts.clone();
+            byWeekday[dom] = "*";
+            CronParser parser = count == 5 ? FIVE_FIELDS : SIX_FIELDS;
+            execution = ExecutionTime.forCron(parser.parse(String.join(" ", byDay)));
+            weekdays = ExecutionTime.forCron(parser.parse(String.join(" ", byWeekday)));
+        }
+        CronTimetable timetable = new CronTimetable(given, fields, execution, weekdays, zone);
+        if (!timetable.localsAfter(PROBE.toLocalDateTime()).hasNext()) {
             throw new IllegalArgumentException("cron expression '" + given
                     + "' never fires: no date matches it (check the day of month against the month)");
         }
-        return new CronTimetable(given, fields, execution, zone);
+        return timetable;
     }
 
     private static CronDefinition withSeconds() {
@@ -116,6 +138,12 @@ public final class CronTimetable extends LocalTimetable {
             public boolean hasNext() {
                 if (next == null && cursor != null) {
                     Optional<ZonedDateTime> found = execution.nextExecution(cursor.atZone(ZoneOffset.UTC));
+                    // a day of month and day of week pair recurs within 400 years (the Gregorian cycle), or never
+                    int lastYear = cursor.getYear() + 400;
+                    while (weekdays != null && found.isPresent() && !weekdays.isMatch(found.get())) {
+                        found = found.get().getYear() > lastYear ? Optional.empty()
+                                : execution.nextExecution(found.get().toLocalDate().atTime(23, 59, 59).atZone(ZoneOffset.UTC));
+                    }
                     next = found.map(ZonedDateTime::toLocalDateTime).orElse(null);
                     cursor = next;
                 }

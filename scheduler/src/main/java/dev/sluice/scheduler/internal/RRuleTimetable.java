@@ -86,6 +86,9 @@ public final class RRuleTimetable extends LocalTimetable {
                 continue;
             }
             if (part.toUpperCase(Locale.ROOT).startsWith("UNTIL=")) {
+                if (untilInstant != null || untilLocal != null) {
+                    throw new IllegalArgumentException("invalid RRULE '" + given + "': UNTIL appears twice");
+                }
                 String value = part.substring(6).trim();
                 try {
                     if (value.matches("\\d{8}")) {
@@ -109,6 +112,11 @@ public final class RRuleTimetable extends LocalTimetable {
             rule = new RecurrenceRule(ruleText, RecurrenceRule.RfcMode.RFC5545_STRICT);
         } catch (InvalidRecurrenceRuleException | IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid RRULE '" + given + "': " + e.getMessage(), e);
+        }
+        if (rule.getCount() != null && (untilInstant != null || untilLocal != null)) {
+            // RFC 5545: COUNT and UNTIL MUST NOT occur in the same rule; which one would end it is anyone's guess
+            throw new IllegalArgumentException("invalid RRULE '" + given + "': COUNT and UNTIL must not both be given"
+                    + " (RFC 5545); keep the one that should end it");
         }
         LocalDateTime start = anchor == null ? DEFAULT_START
                 : LocalDateTime.ofInstant(anchor, zone).truncatedTo(ChronoUnit.SECONDS);

@@ -135,7 +135,7 @@ public final class Store {
     /**
      * Registers (inserts or updates) {@code deployments} in one transaction. A new version keeps the last
      * slot, so no past slot is replayed; changed schedules drop the upcoming runs not started yet and
-     * plan from now. The paused flag of an existing deployment is set when the code says paused, and
+     * plan from now; otherwise the scheduled runs not started yet take the new default parameters. The paused flag of an existing deployment is set when the code says paused, and
      * otherwise left as {@code pause}/{@code resume} set it.
      *
      * @return the conflicts (nothing is written if there is one), or the ids of dropped runs
@@ -216,6 +216,17 @@ public final class Store {
                         boolean changed = !row[1].equals(schedules);
                         if (changed) {
                             dropped.addAll(dropUpcoming(c, d.name()));
+                        } else {
+                            // slots planned under the old version (a daily one up to a day ahead) take the new defaults
+                            try (PreparedStatement defaults = c.prepareStatement("update sluice_deployment_run"
+                                    + " set parameters = ? where deployment = ? and state = 'SCHEDULED' and kind = 'SCHEDULED'"
+                                    + " and parameters <> ?")) {
+                                String json = json(d.parameters());
+                                defaults.setString(1, json);
+                                defaults.setString(2, d.name());
+                                defaults.setString(3, json);
+                                defaults.executeUpdate();
+                            }
                         }
                         int i = 1;
                         update.setString(i++, d.flow().name());
@@ -672,6 +683,26 @@ public final class Store {
                 Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
                 if (decided != null) {
                     return decided;
+                }
+            }
+            if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
+                // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
+                // newer one waits while an older one waits too, instead of racing it for the lease at each retry
+                long s = Sql.micros(scheduled);
+                try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                        + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
+                        + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
+                    ps.setString(1, deployment);
+                    ps.setString(2, id);
+                    ps.setLong(3, t);
+                    ps.setLong(4, s);
+                    ps.setLong(5, s);
+                    ps.setString(6, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return Claim.BUSY;
+                        }
+                    }
                 }
             }
             if (!limits.isEmpty()) {
