@@ -59,6 +59,11 @@ public final class WebApp {
             pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            // a multipart form is not read through maxRequestSize (Javalin's default parts have no limit, and a file part
+            // over 1 MB spools to disk): the same limit, all in memory, so that no form reads more than any other body
+            config.jetty.multipartConfig.maxTotalRequestSize(MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
             // a request Jetty cannot read (a malformed escape in the path, a URI or headers too long) never reaches a
             // route: answer it as every error is answered, JSON with the security headers, not Jetty's HTML page
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
