@@ -263,4 +263,45 @@ class BrowserIT {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
         }
     }
+
+    @Test
+    void aNewKeyAndThePagesSeenStayOutOfTheBrowsersStorageAndAreNotShownAgainAfterLoggingOut() throws IOException {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("browser-history.db"));
+        String admin;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            admin = keys.create("hanna", Role.ADMIN).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                .blockStore(BlockStore.inMemory()).build())) {
+            browser.get(server.url().resolve("/login?next=/keys").toString());
+            browser.findElement(By.id("key")).sendKeys(admin);
+            browser.findElement(By.id("login")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("create-key")));
+            browser.findElement(By.cssSelector("#create-key input[name=name]")).sendKeys("shown-once");
+            browser.findElement(By.cssSelector("#create-key button")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-token")));
+            String token = browser.findElement(By.id("new-token")).getText();
+            assertThat(token).startsWith("sluice_");
+            // on through the menu (htmx swaps the page in and, by default, keeps the page it leaves in localStorage)
+            browser.findElement(By.linkText("Runs")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+            browser.findElement(By.linkText("Workers")).click();
+            wait.until(ExpectedConditions.urlContains("/workers"));
+            String stored = String.valueOf(browser.executeScript("return JSON.stringify(localStorage)"));
+            assertThat(stored).as("the browser's localStorage (on disk, kept after logging out)").doesNotContain(token)
+                    .doesNotContain("hanna");
+
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
+            // Back to the pages seen while logged in: the server is asked again, and sends the login form
+            for (int i = 0; i < 3; i++) {
+                browser.navigate().back();
+                wait.until(d -> d.findElements(By.id("key")).size() == 1 || d.findElements(By.id("runs")).size() == 1
+                        || d.findElements(By.id("create-key")).size() == 1 || d.getCurrentUrl().contains("/workers"));
+                String shown = browser.findElement(By.tagName("body")).getText();
+                assertThat(shown).as("page shown after Back (%s)", browser.getCurrentUrl()).doesNotContain(token)
+                        .doesNotContain("hanna");
+            }
+        }
+    }
 }
