@@ -48,6 +48,11 @@ final class Web {
         return file.problem();
     }
 
+    /** Whether whoever made {@code ctx} may still read, asked again later (see {@link Auth#stillAllowed}). */
+    java.util.function.BooleanSupplier stillAllowed(Context ctx) {
+        return auth.stillAllowed(ctx);
+    }
+
     List<RouteDef> routes() {
         return List.copyOf(routes);
     }
