@@ -81,6 +81,7 @@ class LiveStreamAuthIT {
             runner.start();
             try {
                 String id = runId.get(20, TimeUnit.SECONDS);
+                assertThat(history.flush(Duration.ofSeconds(10))).isTrue(); // the run is in the file the server reads
                 HttpClient http = HttpClient.newHttpClient();
 
                 // a bearer key's stream
