@@ -64,6 +64,9 @@ class BrowserIT {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-extensions", "--window-size=1366,900", "--user-data-dir=" + profile);
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -303,5 +306,29 @@ class BrowserIT {
                         .doesNotContain("hanna");
             }
         }
+    }
+
+    @Test
+    void pagesShowingHostileNamesRunNoScriptOfTheirsAndLeaveTheConsoleClean() {
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // what earlier tests left
+        List<String> problems = new java.util.ArrayList<>();
+        for (String path : List.of("/runs", "/runs/" + f.hostileRunId, "/runs/" + f.hostileRunId + "/logs", "/runs?flow=xss-%3Cb%3Eflow%3C%2Fb%3E",
+                "/deployments", "/deployments/" + java.net.URLEncoder.encode(Fixture.HOSTILE_DEPLOYMENT,
+                        java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), "/workers", "/blocks")) {
+            browser.get(f.uri(path).toString());
+            wait.until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+            Object injected = browser.executeScript("return document.querySelectorAll('main script, main img[src=\"x\"], main svg[onload],"
+                    + " [onerror], [onload]').length");
+            if (((Number) injected).intValue() != 0) {
+                problems.add(path + ": " + injected + " elements made of a run's or deployment's text");
+            }
+            // a script of the page's text that the Content-Security-Policy stopped, a missing file: errors in the console
+            for (org.openqa.selenium.logging.LogEntry e : browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+                if (e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    problems.add(path + ": " + e.getMessage());
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 }
