@@ -75,7 +75,8 @@ public final class ApiKeys implements AutoCloseable {
 
     /**
      * Revokes the active key whose id or name is {@code idOrName}: it stops working in every server
-     * at once in this process, and within 10 seconds in the others.
+     * at once in this process, and within 10 seconds in the others. An id is matched first: a key named like
+     * another key's id is revoked by its name only once no active key has that id.
      *
      * @return false if no active key has that id or name
      */

@@ -154,7 +154,11 @@ public final class SluiceServer implements AutoCloseable {
         closed.await();
     }
 
-    /** Stops serving, closes live log streams, the key store and the history the server opened. Idempotent. */
+    /**
+     * Stops serving, closes live log streams, the key store and the history the server opened, and stops the threads
+     * the server started (none is left that keeps the JVM running: a {@code main} that closed its server and returns
+     * ends the program). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed.getCount() == 0) {

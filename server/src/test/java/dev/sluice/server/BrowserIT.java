@@ -64,6 +64,9 @@ class BrowserIT {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
                 "--disable-extensions", "--window-size=1366,900", "--user-data-dir=" + profile);
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
@@ -262,5 +265,70 @@ class BrowserIT {
             browser.findElement(By.id("logout")).click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
         }
+    }
+
+    @Test
+    void aNewKeyAndThePagesSeenStayOutOfTheBrowsersStorageAndAreNotShownAgainAfterLoggingOut() throws IOException {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("browser-history.db"));
+        String admin;
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            admin = keys.create("hanna", Role.ADMIN).token().reveal();
+        }
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                .blockStore(BlockStore.inMemory()).build())) {
+            browser.get(server.url().resolve("/login?next=/keys").toString());
+            browser.findElement(By.id("key")).sendKeys(admin);
+            browser.findElement(By.id("login")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("create-key")));
+            browser.findElement(By.cssSelector("#create-key input[name=name]")).sendKeys("shown-once");
+            browser.findElement(By.cssSelector("#create-key button")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-token")));
+            String token = browser.findElement(By.id("new-token")).getText();
+            assertThat(token).startsWith("sluice_");
+            // on through the menu (htmx swaps the page in and, by default, keeps the page it leaves in localStorage)
+            browser.findElement(By.linkText("Runs")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+            browser.findElement(By.linkText("Workers")).click();
+            wait.until(ExpectedConditions.urlContains("/workers"));
+            String stored = String.valueOf(browser.executeScript("return JSON.stringify(localStorage)"));
+            assertThat(stored).as("the browser's localStorage (on disk, kept after logging out)").doesNotContain(token)
+                    .doesNotContain("hanna");
+
+            browser.findElement(By.id("logout")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key")));
+            // Back to the pages seen while logged in: the server is asked again, and sends the login form
+            for (int i = 0; i < 3; i++) {
+                browser.navigate().back();
+                wait.until(d -> d.findElements(By.id("key")).size() == 1 || d.findElements(By.id("runs")).size() == 1
+                        || d.findElements(By.id("create-key")).size() == 1 || d.getCurrentUrl().contains("/workers"));
+                String shown = browser.findElement(By.tagName("body")).getText();
+                assertThat(shown).as("page shown after Back (%s)", browser.getCurrentUrl()).doesNotContain(token)
+                        .doesNotContain("hanna");
+            }
+        }
+    }
+
+    @Test
+    void pagesShowingHostileNamesRunNoScriptOfTheirsAndLeaveTheConsoleClean() {
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // what earlier tests left
+        List<String> problems = new java.util.ArrayList<>();
+        for (String path : List.of("/runs", "/runs/" + f.hostileRunId, "/runs/" + f.hostileRunId + "/logs", "/runs?flow=xss-%3Cb%3Eflow%3C%2Fb%3E",
+                "/deployments", "/deployments/" + java.net.URLEncoder.encode(Fixture.HOSTILE_DEPLOYMENT,
+                        java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), "/workers", "/blocks")) {
+            browser.get(f.uri(path).toString());
+            wait.until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+            Object injected = browser.executeScript("return document.querySelectorAll('main script, main img[src=\"x\"], main svg[onload],"
+                    + " [onerror], [onload]').length");
+            if (((Number) injected).intValue() != 0) {
+                problems.add(path + ": " + injected + " elements made of a run's or deployment's text");
+            }
+            // a script of the page's text that the Content-Security-Policy stopped, a missing file: errors in the console
+            for (org.openqa.selenium.logging.LogEntry e : browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+                if (e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    problems.add(path + ": " + e.getMessage());
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 }

@@ -148,6 +148,11 @@ class ServerIT {
         assertThat(doc.select("#run-state").text()).isEqualTo("FAILED");
         assertThat(doc.select("svg.timeline rect")).hasSizeGreaterThanOrEqualTo(2);
         assertThat(doc.select("ol.states li").text()).contains("RUNNING").contains("FAILED");
+        // every time on the page says it is UTC, as on the other pages (a reader elsewhere would take it as local)
+        assertThat(doc.select("dl.facts dt").eachText()).contains("Started (UTC)", "Ended (UTC)");
+        assertThat(doc.select("h2:contains(States)").text()).contains("UTC");
+        assertThat(doc.select("#logs thead th").eachText()).contains("Time (UTC)");
+        assertThat(page("/runs/" + f.parentRunId + "/logs").select("table.logs thead th").eachText()).contains("Time (UTC)");
         assertThat(doc.select("#error").text()).contains("IllegalStateException").contains("report could not be written");
         assertThat(doc.select("#error pre").text()).contains("at ");
         assertThat(doc.select("#parameters").text()).contains("7");

@@ -120,10 +120,22 @@ final class AdminRoutes {
 
     private void apiKeyCreate(Context ctx, Principal who) {
         com.fasterxml.jackson.databind.JsonNode body = Web.jsonBody(ctx, "{\"name\": \"ci\", \"role\": \"operator\"}", "name", "role");
-        NewApiKey created = settings.keys().create(body.path("name").asText(""), Role.parse(body.path("role").asText("")));
+        NewApiKey created = settings.keys().create(text(body, "name"), Role.parse(text(body, "role")));
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
         ctx.status(201);
         Web.json(ctx, Map.of("key", keyJson(created.key()), "token", new Json.Unmasked(created.token().reveal())));
+    }
+
+    /** The text of {@code field} ({@code ""} when left out): a number or a list is refused, not taken as its text. */
+    private static String text(com.fasterxml.jackson.databind.JsonNode body, String field) {
+        com.fasterxml.jackson.databind.JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual()) {
+            throw HttpError.badRequest(field + " must be a text (a JSON string), was " + Fmt.cut(value.toString(), 40));
+        }
+        return value.asText();
     }
 
     private void apiKeyRevoke(Context ctx, Principal who) {

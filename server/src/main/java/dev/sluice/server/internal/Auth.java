@@ -91,6 +91,27 @@ final class Auth {
         return Optional.empty();
     }
 
+    /**
+     * A check, for a long answer to {@code ctx} (a live log stream), that whoever asked may still read: its bearer key
+     * has not been revoked; its session has not ended (logged out, timed out, its key revoked); or, asked of the open
+     * server, the server is still open (no key has been made since).
+     */
+    java.util.function.BooleanSupplier stillAllowed(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = authorization.substring(7).strip();
+            return () -> keys.authenticate(token).isPresent();
+        }
+        Session s = session(ctx);
+        if (s != null) {
+            return () -> {
+                Session now = sessions.get(s.id());
+                return now != null && clock.millis() - now.lastUsed()[0] <= timeout.toMillis() && keys.isActive(now.keyId());
+            };
+        }
+        return this::open;
+    }
+
     private @Nullable Session session(Context ctx) {
         String id = ctx.cookie(SESSION_COOKIE);
         if (id == null || id.isEmpty()) {

@@ -42,6 +42,12 @@ final class Charts {
         return b.toString();
     }
 
+    /** The time from {@code a} to {@code b} in nanoseconds, as a double (no overflow for any span of run times). */
+    private static double nanos(Instant a, Instant b) {
+        Duration d = Duration.between(a, b);
+        return d.getSeconds() * 1e9 + d.getNano();
+    }
+
     private static String num(double d) {
         return String.format(Locale.ROOT, "%.1f", d);
     }
@@ -96,14 +102,15 @@ final class Charts {
             return "";
         }
         Instant first = changes.get(0).at();
-        long total = Math.max(1, Duration.between(first, end).toMillis());
+        // in nanoseconds: most runs last a few milliseconds, and times cut to whole ones left gaps between the states
+        double total = Math.max(1, nanos(first, end));
         double w = 600;
         StringBuilder svg = new StringBuilder("<svg class=\"timeline\" viewBox=\"0 0 600 24\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"state timeline\">");
         for (int i = 0; i < changes.size(); i++) {
             var c = changes.get(i);
             Instant until = i + 1 < changes.size() ? changes.get(i + 1).at() : end;
-            double x = Duration.between(first, c.at()).toMillis() * w / total;
-            double width = Math.max(2, Duration.between(c.at(), until).toMillis() * w / total);
+            double x = nanos(first, c.at()) * w / total;
+            double width = Math.max(2, nanos(c.at(), until) * w / total);
             if (i + 1 == changes.size() && c.state().isTerminal()) {
                 width = Math.max(4, w - x);
             }
@@ -131,7 +138,7 @@ final class Charts {
                 end = te;
             }
         }
-        long total = Math.max(1, Duration.between(start, end).toMillis());
+        double total = Math.max(1, nanos(start, end));
         double label = 180;
         double w = 720;
         double row = 18;
@@ -142,8 +149,8 @@ final class Charts {
             TaskRunSummary t = tasks.get(i);
             Instant ts = t.startTime() != null ? t.startTime() : t.createdAt();
             Instant te = t.endTime() != null ? t.endTime() : now;
-            double x = label + Duration.between(start, ts).toMillis() * (w - label) / total;
-            double bw = Math.max(2, Duration.between(ts, te).toMillis() * (w - label) / total);
+            double x = label + nanos(start, ts) * (w - label) / total;
+            double bw = Math.max(2, nanos(ts, te) * (w - label) / total);
             double y = i * row + 2;
             svg.append("<text x=\"0\" y=\"").append(num(y + 12)).append("\" class=\"axis\">")
                     .append(esc(Fmt.cut(t.name(), 28))).append("</text>");

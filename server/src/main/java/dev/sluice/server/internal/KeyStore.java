@@ -258,13 +258,21 @@ public final class KeyStore implements AutoCloseable {
     /** Revokes the active key with this id or name. */
     public boolean revoke(String idOrName) {
         int n;
+        // by id first, by name only when no active key has that id: a key may be named like another key's id (12 hex
+        // digits), and revoking that other key by its id must not revoke it too
         try (Connection c = connection();
-                PreparedStatement ps = c.prepareStatement(
-                        "update sluice_api_keys set revoked_at = ? where revoked_at is null and (id = ? or name = ?)")) {
-            ps.setLong(1, clock.millis());
-            ps.setString(2, idOrName);
-            ps.setString(3, idOrName);
-            n = ps.executeUpdate();
+                PreparedStatement byId = c.prepareStatement(
+                        "update sluice_api_keys set revoked_at = ? where revoked_at is null and id = ?");
+                PreparedStatement byName = c.prepareStatement(
+                        "update sluice_api_keys set revoked_at = ? where revoked_at is null and name = ?")) {
+            byId.setLong(1, clock.millis());
+            byId.setString(2, idOrName);
+            n = byId.executeUpdate();
+            if (n == 0) {
+                byName.setLong(1, clock.millis());
+                byName.setString(2, idOrName);
+                n = byName.executeUpdate();
+            }
         } catch (SQLException e) {
             throw failure("revoke API key '" + idOrName + "'", e);
         }

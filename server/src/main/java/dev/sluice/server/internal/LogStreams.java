@@ -36,14 +36,17 @@ final class LogStreams implements AutoCloseable {
         final SseClient client;
         final String runId;
         final Function<LogEntry, String> format;
+        final java.util.function.BooleanSupplier allowed;
         volatile long after;
         int idle;
 
-        Stream(SseClient client, String runId, long after, Function<LogEntry, String> format) {
+        Stream(SseClient client, String runId, long after, Function<LogEntry, String> format,
+                java.util.function.BooleanSupplier allowed) {
             this.client = client;
             this.runId = runId;
             this.after = after;
             this.format = format;
+            this.allowed = allowed;
         }
     }
 
@@ -55,13 +58,17 @@ final class LogStreams implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, 500, 500, TimeUnit.MILLISECONDS);
     }
 
-    /** Turns {@code ctx} into a stream of run {@code runId}'s lines after {@code after}. */
-    void open(Context ctx, String runId, long after, Function<LogEntry, String> format) throws Exception {
+    /**
+     * Turns {@code ctx} into a stream of run {@code runId}'s lines after {@code after}, for as long as {@code allowed}
+     * (asked before every poll): a stream whose key is revoked or whose session ends is closed.
+     */
+    void open(Context ctx, String runId, long after, Function<LogEntry, String> format,
+            java.util.function.BooleanSupplier allowed) throws Exception {
         if (open.size() >= MAX_STREAMS) {
             throw new HttpError(503, "too many live log streams are open; reload later");
         }
         new SseHandler(client -> {
-            Stream s = new Stream(client, runId, after, format);
+            Stream s = new Stream(client, runId, after, format, allowed);
             client.keepAlive();
             client.onClose(() -> open.remove(s));
             open.add(s);
@@ -83,6 +90,13 @@ final class LogStreams implements AutoCloseable {
     private void send(Stream s) {
         if (s.client.terminated()) {
             open.remove(s);
+            return;
+        }
+        if (!s.allowed.getAsBoolean()) {
+            // its key revoked, its session ended: not one more line (a browser reconnecting is asked to log in)
+            LOG.debug("live log stream of run {} closed: its key or session is no longer valid", s.runId);
+            open.remove(s);
+            s.client.close();
             return;
         }
         Page<LogEntry> page = history.logs(LogQuery.of(s.runId).afterLine(s.after).limit(500));

@@ -384,7 +384,7 @@ final class RunRoutes {
             StringOutput out = new StringOutput(256);
             templates.render("logrow.jte", Map.of("log", logRow(e)), out);
             return out.toString().replace("\r", "").replace("\n", "&#10;"); // one SSE data line; the same text in HTML
-        } : e -> Json.write(e));
+        } : e -> Json.write(e), web.stillAllowed(ctx));
     }
 
     private ObjectNode runJson(FlowRunSummary r, @Nullable Map<String, @Nullable Object> params) {

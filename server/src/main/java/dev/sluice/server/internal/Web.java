@@ -48,6 +48,11 @@ final class Web {
         return file.problem();
     }
 
+    /** Whether whoever made {@code ctx} may still read, asked again later (see {@link Auth#stillAllowed}). */
+    java.util.function.BooleanSupplier stillAllowed(Context ctx) {
+        return auth.stillAllowed(ctx);
+    }
+
     List<RouteDef> routes() {
         return List.copyOf(routes);
     }
@@ -118,6 +123,10 @@ final class Web {
                 }
             }
             HandlerType m = ctx.method();
+            if (ctx.req().getContentLengthLong() > WebApp.MAX_BODY_BYTES) {
+                // refused by its declared length before any of it is read (by the CSRF check of a form, say)
+                throw new io.javalin.http.ContentTooLargeResponse();
+            }
             if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS) {
                 String crossSite = who != null && who.bearer() ? null : HostCheck.crossSite(ctx);
                 if (crossSite != null) {
@@ -172,6 +181,23 @@ final class Web {
             ctx.header("Retry-After", "5");
             error(ctx, 503, "Database unavailable", "the database cannot be reached just now; try again in a moment");
         } catch (Exception e) {
+            if (multipartTooLarge(e)) {
+                // a multipart form sent without a length (chunked), stopped by the parts' limit: 413 as any other body
+                LOG.debug("{} {}: 413 {}", ctx.method(), ctx.path(), e.toString());
+                drain(ctx);
+                error(ctx, 413, title(413), "the request body is larger than the server takes ("
+                        + WebApp.MAX_BODY_BYTES / 1_000_000 + " MB)");
+                return;
+            }
+            org.eclipse.jetty.http.BadMessageException bad = badMessage(e);
+            if (bad != null && bad.getCode() >= 400 && bad.getCode() < 500) {
+                // a body the server could not read as what it says it is (a broken multipart form): the client's mistake
+                LOG.debug("{} {}: {} {}", ctx.method(), ctx.path(), bad.getCode(), e.toString());
+                ctx.header("Connection", "close"); // the rest of the body is not read: the connection cannot be used again
+                error(ctx, bad.getCode(), title(bad.getCode()), "the request body could not be read as its Content-Type says ("
+                        + Fmt.cut(Secret.mask(String.valueOf(bad.getReason())), 200) + ")");
+                return;
+            }
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             error(ctx, 500, "Server error", "something went wrong on the server: " + e.getClass().getSimpleName());
         } finally {
@@ -180,6 +206,28 @@ final class Web {
                 ctx.header("Server-Timing", serverTiming(System.nanoTime() - start));
             }
         }
+    }
+
+    /** Whether {@code e} is the multipart parser refusing a body or a part over the limit set in {@link WebApp}. */
+    static boolean multipartTooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof IllegalStateException && (m.startsWith("max length exceeded") || m.contains("max file size")
+                    || m.contains("exceeds max"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Jetty's refusal of a request it could not read, in {@code e}'s causes, or null. */
+    static org.eclipse.jetty.http.@Nullable BadMessageException badMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.BadMessageException bad) {
+                return bad;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code e} says the SQLite file is corrupted or no database. */
@@ -316,7 +364,10 @@ final class Web {
                     + (type == null ? "none" : "'" + type + "'"));
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(text);
+            // one JSON value and nothing after it, each field once: "{...} {...}" or a field given twice is ambiguous
+            com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
             if (!body.isObject()) {
                 throw HttpError.badRequest("the body must be a JSON object like " + example);
             }

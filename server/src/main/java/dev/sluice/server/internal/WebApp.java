@@ -32,6 +32,8 @@ public final class WebApp {
     private final Web web;
     private final LogStreams streams;
     private final Javalin app;
+    /** Javalin's asynchronous answers (a live log stream's start): daemon threads, stopped with the server. */
+    private final java.util.concurrent.ExecutorService async;
 
     private WebApp(Settings settings) {
         Auth auth = new Auth(settings.keys(), settings.loopback(), settings.requireKeys(), settings.sessionTimeout(),
@@ -47,7 +49,17 @@ public final class WebApp {
         DeploymentRoutes deployments = new DeploymentRoutes(web, settings);
         WorkerRoutes workers = new WorkerRoutes(web, settings);
         AdminRoutes admin = new AdminRoutes(web, settings, new BlockViews(settings.blockStore()));
+        int serverNumber = SERVERS.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger asyncThreads = new java.util.concurrent.atomic.AtomicInteger();
+        // Javalin's default pool for these has threads that are no daemons and live a minute idle, past stop(): a program
+        // that closed its server and returned from main kept running that minute
+        this.async = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sluice-server-" + serverNumber + "-async-" + asyncThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.app = Javalin.create(config -> {
+            config.concurrency.executor = kotlin.LazyKt.lazyOf(new io.javalin.http.util.AsyncExecutor(async));
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = settings.host();
@@ -56,9 +68,14 @@ public final class WebApp {
             // unevenly that the slowest answers wait several times as long as the typical one
             org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(
                     settings.threads(), Math.min(8, settings.threads()), 60_000);
-            pool.setName("sluice-server-" + SERVERS.incrementAndGet()); // its threads: sluice-server-<server>-<thread>
+            pool.setName("sluice-server-" + serverNumber); // its threads: sluice-server-<server>-<thread>
             config.jetty.threadPool = pool;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            // a multipart form is not read through maxRequestSize (Javalin's default parts have no limit, and a file part
+            // over 1 MB spools to disk): the same limit, all in memory, so that no form reads more than any other body
+            config.jetty.multipartConfig.maxTotalRequestSize(MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) MAX_BODY_BYTES, io.javalin.config.SizeUnit.BYTES);
             // a request Jetty cannot read (a malformed escape in the path, a URI or headers too long) never reaches a
             // route: answer it as every error is answered, JSON with the security headers, not Jetty's HTML page
             config.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
@@ -112,6 +129,7 @@ public final class WebApp {
             web.app.start();
         } catch (RuntimeException e) {
             web.streams.close();
+            web.async.shutdownNow();
             Throwable t = e;
             while (t.getCause() != null && t.getCause() != t && !(t instanceof java.net.BindException)) {
                 t = t.getCause();
@@ -140,5 +158,6 @@ public final class WebApp {
     public void stop() {
         streams.close();
         app.stop();
+        async.shutdownNow();
     }
 }
