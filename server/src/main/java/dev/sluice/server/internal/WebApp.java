@@ -62,6 +62,7 @@ public final class WebApp {
             config.concurrency.executor = kotlin.LazyKt.lazyOf(new io.javalin.http.util.AsyncExecutor(async));
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false; // its thread (not a daemon) sleeps 5 s: a main that closed the server exited that late
             config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             // few threads taking requests in arrival order: with hundreds of clients, a thread each shares the cores so
