@@ -78,6 +78,37 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void twoContextsInOneJvmLeaveNoClosedRuntimeAsTheDefaultWhicheverClosesFirst(@TempDir Path other) {
+        SluiceRuntime before = SluiceRuntime.replaceDefault(null);
+        try {
+            for (boolean firstClosesFirst : new boolean[] {true, false}) {
+                SluiceRuntime[] runtimes = new SluiceRuntime[2];
+                runner().run(first -> {
+                    runtimes[0] = first.getBean(SluiceRuntime.class);
+                    runner().withPropertyValues("sluice.home=" + other).run(second -> {
+                        runtimes[1] = second.getBean(SluiceRuntime.class);
+                        assertThat(SluiceRuntime.defaults()).isSameAs(runtimes[1]);
+                        if (firstClosesFirst) {
+                            first.close();
+                            assertThat(SluiceRuntime.defaults()).as("the open context's runtime").isSameAs(runtimes[1]);
+                        }
+                    });
+                    if (!firstClosesFirst) {
+                        assertThat(SluiceRuntime.defaults()).as("the open context's runtime").isSameAs(runtimes[0]);
+                    }
+                });
+                assertThat(runtimes[0].isClosed()).isTrue();
+                assertThat(runtimes[1].isClosed()).isTrue();
+                assertThat(SluiceRuntime.replaceDefault(null)).as("the default once both closed (%s closed first)",
+                        firstClosesFirst ? "the first" : "the second").isNull();
+                // and so the next flow.run(...) gets a fresh default rather than a closed runtime's refusal
+            }
+        } finally {
+            SluiceRuntime.replaceDefault(before);
+        }
+    }
+
+    @Test
     void withAMeterRegistryTheRunsTheWorkersFiringLagAndTheHistoryWriterAreMeasured() {
         runner().withUserConfiguration(OneDeployment.class)
                 .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
