@@ -71,8 +71,8 @@ public class SluiceAutoConfiguration {
      */
     @Bean
     @ConfigurationPropertiesBinding
-    static HistorySwitch sluiceHistorySwitch() {
-        return new HistorySwitch();
+    static HistorySwitch sluiceHistorySwitch(Environment environment) {
+        return new HistorySwitch(environment);
     }
 
     /**

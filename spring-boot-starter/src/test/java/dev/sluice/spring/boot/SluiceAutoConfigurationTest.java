@@ -237,6 +237,27 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void theNoCodeHistorysSwitchSetOnLeavesTheHistorysPropertiesInForce() {
+        // SLUICE_HISTORY=on in the environment is the property sluice.history: the sluice.history.* settings still count
+        Path file = home.resolve("app.db");
+        runner().withSystemProperties("sluice.history=on").withPropertyValues("sluice.history.database=application",
+                "spring.datasource.url=jdbc:sqlite:" + file, "sluice.history.pool-size=3",
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HistoryDatabase db = context.getBean(HistoryDatabase.class);
+                    assertThat(db.sqliteFile()).as("the application's database, not the home's file").contains(file);
+                    assertThat(db.poolSize()).isEqualTo(3);
+                    assertThat(context.getBean(SluiceProperties.class).getHistory().getDatabase())
+                            .isEqualTo(SluiceProperties.HistoryDatabaseSource.APPLICATION);
+                });
+        // off wins over the settings, as documented
+        runner().withSystemProperties("sluice.history=off").withPropertyValues("sluice.history.pool-size=3",
+                "sluice.history.enabled=true", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(History.class)
+                        .doesNotHaveBean(HistoryDatabase.class));
+    }
+
+    @Test
     void aDeploymentBeanGetsAWorkerUnlessTurnedOff() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.worker.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class));
