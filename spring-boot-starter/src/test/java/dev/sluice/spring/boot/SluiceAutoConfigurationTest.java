@@ -258,6 +258,26 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void aDeploymentRunThatFinishedIsInTheHistoryWithItsTaskRunsAtOnce() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    History history = context.getBean(History.class);
+                    for (int i = 0; i < 10; i++) {
+                        dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("hello"),
+                                java.time.Duration.ofSeconds(60)).orElseThrow();
+                        assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                        // no flush, no polling: awaitFinished came back, so the flow run is in the history as it ended
+                        assertThat(history.flowRun(run.flowRun().orElseThrow())).as("run %d", i).hasValueSatisfying(d -> {
+                            assertThat(d.run().state()).isEqualTo(State.COMPLETED);
+                            assertThat(d.taskRuns().items()).singleElement()
+                                    .satisfies(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+                        });
+                    }
+                });
+    }
+
+    @Test
     void aDeploymentBeanGetsAWorkerUnlessTurnedOff() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.worker.enabled=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class));
@@ -365,7 +385,7 @@ class SluiceAutoConfigurationTest {
     static class OneDeployment {
         @Bean
         Deployment hello() {
-            return Deployment.of(Flow.of("hello", () -> "hello"));
+            return Deployment.of(Flow.of("hello", () -> dev.sluice.Task.of("greet", () -> "hello").run()));
         }
     }
 }
