@@ -79,6 +79,42 @@ class ApplicationDatabaseIT {
     }
 
     @Test
+    void theApplicationsDatabaseWithItsOwnTablesTakesTheHistoryBesideThem() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database shop");
+        }
+        try (Connection c = pg.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement()) {
+            // the application's own tables, and its own Flyway's table of applied migrations
+            s.execute("create table customer (id bigint primary key, name text not null)");
+            s.execute("insert into customer values (1, 'Ada')");
+            s.execute("create table flyway_schema_history (installed_rank int primary key, version varchar(50))");
+        }
+        String url = pg.getJdbcUrl("postgres", "shop");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withBean("nightly", Deployment.class, () -> Deployment.of(Flow.of("nightly", () -> 7)))
+                .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                        "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                        "spring.datasource.password=" + PASSWORD, "sluice.replace-default-runtime=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    assertThat(runtime.run(Flow.of("beside", (String s) -> s.length()), "abc")).isEqualTo(3);
+                    History history = context.getBean(History.class);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("beside")).items()).hasSize(1);
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    assertThat(client.awaitFinished(client.trigger("nightly"), Duration.ofSeconds(60)))
+                            .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED));
+                });
+        try (Connection c = pg.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select name from customer where id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the application's data is left as it was").isEqualTo("Ada");
+        }
+    }
+
+    @Test
     void aHistoryThatCannotWriteToTheApplicationsDatabaseIsDown() throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("create database broken");

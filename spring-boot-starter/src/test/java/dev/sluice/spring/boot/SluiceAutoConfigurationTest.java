@@ -326,6 +326,23 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void historyOnTheApplicationsSqliteFileThatHasTablesOfItsOwn() throws Exception {
+        Path file = home.resolve("shop.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("create table customer (id integer primary key, name text not null)");
+        }
+        runner().withPropertyValues("sluice.history.database=application", "spring.datasource.url=jdbc:sqlite:" + file,
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(SluiceRuntime.class).run(Flow.of("beside", (String s) -> s.length()), "abc");
+                    History history = context.getBean(History.class);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("beside")).items()).hasSize(1);
+                });
+    }
+
+    @Test
     void historyOnASavedBlockFromTheBlockStore() {
         BlockStore store = BlockStore.inMemory();
         Path file = home.resolve("from-block.db");
