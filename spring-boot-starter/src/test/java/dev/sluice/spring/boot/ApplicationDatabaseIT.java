@@ -186,6 +186,50 @@ class ApplicationDatabaseIT {
     }
 
     @Test
+    void withoutAWorkerTheHealthIsDownWhileTheHistorysDatabaseIsStoppedAndUpOnceItIsBack() throws Exception {
+        java.nio.file.Path data = home.resolve("pg-data");
+        EmbeddedPostgres own = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
+        int port = own.getPort();
+        String url = own.getJdbcUrl("postgres", "postgres");
+        EmbeddedPostgres[] again = new EmbeddedPostgres[1];
+        try {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                    .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                            "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                            "spring.datasource.password=" + PASSWORD, "sluice.replace-default-runtime=false")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class);
+                        HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                        own.close(); // the database goes away while nothing is being recorded
+                        for (int i = 0; i < 2; i++) {
+                            long start = System.nanoTime();
+                            Health health = indicator.health();
+                            assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.DOWN);
+                            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                            assertThat(String.valueOf(health.getDetails().get("history"))).contains("problem");
+                            assertThat(health.toString()).doesNotContain(PASSWORD);
+                        }
+                        again[0] = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
+                                .setPort(port).start();
+                        Health health = indicator.health();
+                        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                        while (!health.getStatus().equals(Status.UP) && System.nanoTime() < deadline) {
+                            Thread.sleep(100);
+                            health = indicator.health();
+                        }
+                        assertThat(health.getStatus()).as("back: %s", health).isEqualTo(Status.UP);
+                    });
+        } finally {
+            own.close();
+            if (again[0] != null) {
+                again[0].close();
+            }
+        }
+    }
+
+    @Test
     void aHealthDurationThatIsNotPositiveIsRefusedAtStartup() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
