@@ -208,6 +208,20 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void theBlockStorePropertyComesBeforeTheNoCodeSystemPropertyAndAnUnknownStoreIsNamedByIt() {
+        // the documented order: sluice.blocks.store, else the sluice.blockStore system property, else $SLUICE_BLOCK_STORE
+        runner().withSystemProperties(BlockStore.STORE_PROPERTY + "=env").withPropertyValues("sluice.blocks.store=memory",
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(BlockStore.class).description()).containsIgnoringCase("memory");
+                    assertThat(context.getBean(SluiceRuntime.class).blockStore().description()).containsIgnoringCase("memory");
+                });
+        runner().withPropertyValues("sluice.blocks.store=env,vault", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("sluice.blocks.store ('env,vault') names an unknown block store 'vault'"));
+    }
+
+    @Test
     void withoutHistoryThereIsNoDatabaseClientOrWorker() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")
                 .run(context -> {
