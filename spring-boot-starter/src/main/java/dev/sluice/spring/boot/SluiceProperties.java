@@ -308,9 +308,13 @@ public class SluiceProperties {
             return host;
         }
 
-        /** Sets the address the dashboard binds. */
+        /** Sets the address the dashboard binds; not blank. */
         public void setHost(String host) {
-            this.host = host;
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("sluice.server.host must be an address or host name (such as 127.0.0.1),"
+                        + " was blank");
+            }
+            this.host = host.strip();
         }
 
         /** The dashboard's port. */

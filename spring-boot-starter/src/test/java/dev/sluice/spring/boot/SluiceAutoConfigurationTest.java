@@ -112,7 +112,7 @@ class SluiceAutoConfigurationTest {
     void aValueOutOfRangeIsRefusedAtStartupNamingItsProperty() {
         for (String bad : List.of("sluice.history.pool-size=0", "sluice.history.pool-size=1", "sluice.worker.threads=0",
                 "sluice.worker.threads=1001", "sluice.worker.stop-grace=0s", "sluice.worker.stop-grace=-1s",
-                "sluice.server.port=-1", "sluice.server.port=65536")) {
+                "sluice.server.port=-1", "sluice.server.port=65536", "sluice.server.host= ")) {
             String property = bad.substring(0, bad.indexOf('='));
             runner().withUserConfiguration(OneDeployment.class).withPropertyValues(bad, "sluice.replace-default-runtime=false")
                     .run(context -> assertThat(context).as(bad).hasFailed().getFailure()
