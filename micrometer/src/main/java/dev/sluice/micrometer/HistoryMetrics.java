@@ -47,6 +47,8 @@ public final class HistoryMetrics implements MeterBinder {
     /** The {@code writer} tag of {@link #of}: the history of an application's runtime. */
     public static final String DEFAULT_WRITER = "history";
 
+    private static final String RECORDS = "records";
+
     private final History history;
     private final String writer;
 
@@ -76,21 +78,21 @@ public final class HistoryMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         String database = history.description();
         counter(registry, RECORDED, "Records (state changes, log lines, tag changes) handed to the run history", database,
-                HistoryStats::recorded);
-        counter(registry, WRITTEN, "Records the run history committed to its database", database, HistoryStats::written);
+                HistoryStats::recorded, RECORDS);
+        counter(registry, WRITTEN, "Records the run history committed to its database", database, HistoryStats::written, RECORDS);
         counter(registry, LOST, "Records the run history will never write (queue full, batch failed for good, closed)",
-                database, HistoryStats::lost);
+                database, HistoryStats::lost, RECORDS);
         counter(registry, WRITE_FAILURES, "Failed attempts of the run history to write a batch", database,
-                HistoryStats::writeFailures);
+                HistoryStats::writeFailures, null); // attempts, not records
         Gauge.builder(QUEUE, history, h -> h.stats().queued())
                 .description("Records waiting in the run history's queue to be written").tag("database", database)
-                .tag("writer", writer).baseUnit("records").register(registry);
+                .tag("writer", writer).baseUnit(RECORDS).register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String description, String database,
-            ToDoubleFunction<HistoryStats> value) {
+            ToDoubleFunction<HistoryStats> value, @org.jspecify.annotations.Nullable String unit) {
         FunctionCounter.builder(name, history, h -> value.applyAsDouble(h.stats()))
-                .description(description).tag("database", database).tag("writer", writer).baseUnit("records").register(registry);
+                .description(description).tag("database", database).tag("writer", writer).baseUnit(unit).register(registry);
     }
 
     @Override

@@ -59,6 +59,20 @@ class HistoryAndWorkerMetricsTest {
     }
 
     @Test
+    void thePrometheusNamesOfTheHistoryMetersSayWhatTheyCount() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        try (History history = History.open(HistoryDatabase.sqlite(dir.resolve("runs.db")))) {
+            HistoryMetrics.of(history).bindTo(registry);
+            String scrape = registry.scrape();
+            assertThat(scrape).contains("sluice_history_records_recorded_records_total{", "sluice_history_records_written_records_total{",
+                    "sluice_history_records_lost_records_total{", "sluice_history_queue_size_records{")
+                    .as("failed attempts to write a batch are not records")
+                    .contains("sluice_history_write_failures_total{").doesNotContain("write_failures_records");
+        }
+    }
+
+    @Test
     void aWorkersListenerTimesTheFiringLagAndItsRecorderCountsItsFlowRuns() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Worker worker = Worker.builder(HistoryDatabase.sqlite(dir.resolve("sluice.db")))

@@ -28,6 +28,15 @@ public final class StoreConfiguration {
             selection = DEFAULT;
             source = "the default";
         }
+        return select(selection, source, env, home);
+    }
+
+    /**
+     * The stores named by {@code selection} (comma-separated, tried in order), which came from {@code source} (named in
+     * the error for an unknown store): for a setting that comes before the system property and the variable (the Spring
+     * Boot starter's {@code sluice.blocks.store}).
+     */
+    public static BlockStore select(String selection, String source, Map<String, String> env, Path home) {
         List<BlockStore> stores = new ArrayList<>();
         for (String part : selection.split(",")) {
             String name = part.trim();

@@ -79,6 +79,10 @@ public final class Schema {
                     .dataSource(source)
                     .locations(db.dialect().migrations())
                     .table(TABLE)
+                    // a database with tables of its own (an application's, its Flyway's): the history's start
+                    // beside them from an empty baseline, rather than Flyway refusing a non-empty schema
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .target(Integer.toString(target))
                     .load();
             var result = flyway.migrate();

@@ -83,6 +83,12 @@ public final class WorkerEngine implements AutoCloseable {
     private final Database db;
     private final Store store;
     private final History history;
+    /**
+     * How long the end of a run waits for the history to write the flow run's records before the run is marked
+     * finished: whoever sees it finished ({@code awaitFinished}) then finds the flow run and its task runs in the
+     * history as they ended.
+     */
+    private static final Duration WRITTEN_BEFORE_FINISH = Duration.ofSeconds(5);
     private final SluiceRuntime runtime;
     private final Control control;
     private final Map<String, Deployment> byTask = new HashMap<>();
@@ -662,6 +668,11 @@ public final class WorkerEngine implements AutoCloseable {
         RunStatus ended = status;
         String why = message;
         String flowRunId = flowRun == null ? null : flowRun.id();
+        if (flowRunId != null && !history.flush(WRITTEN_BEFORE_FINISH)) {
+            // the history's database is slow or down: the run's records follow once they are written
+            LOG.debug("worker {}: the history records of run {} were not all written within {}; the run is marked"
+                    + " finished now", name, run.id(), WRITTEN_BEFORE_FINISH);
+        }
         boolean[] recorded = new boolean[1];
         try {
             untilWritten("record the end of run " + run.id(), () -> recorded[0] = store.finish(run.id(), ended, why,

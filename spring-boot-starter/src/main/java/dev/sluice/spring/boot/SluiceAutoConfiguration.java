@@ -71,8 +71,8 @@ public class SluiceAutoConfiguration {
      */
     @Bean
     @ConfigurationPropertiesBinding
-    static HistorySwitch sluiceHistorySwitch() {
-        return new HistorySwitch();
+    static HistorySwitch sluiceHistorySwitch(Environment environment) {
+        return new HistorySwitch(environment);
     }
 
     /**
@@ -82,7 +82,7 @@ public class SluiceAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public BlockStore sluiceBlockStore(SluiceProperties properties) {
-        return BlockStore.fromConfiguration(Homes.environment(properties.getHome(), properties.getBlocks().getStore()));
+        return Homes.blockStore(properties.getHome(), properties.getBlocks().getStore());
     }
 
     /**
@@ -154,7 +154,7 @@ public class SluiceAutoConfiguration {
         Map<String, String> env = Homes.environment(properties.getHome(), properties.getBlocks().getStore());
         Path home = Homes.home(properties.getHome(), env);
         SluiceRuntime.Builder builder = SluiceRuntime.builder().withoutExtensions().environment(env).home(home);
-        builder.blockStore(blockStore.getIfAvailable(() -> BlockStore.fromConfiguration(env)));
+        builder.blockStore(blockStore.getIfAvailable(() -> Homes.blockStore(properties.getHome(), properties.getBlocks().getStore())));
         History h = history.getIfAvailable();
         if (h != null) {
             builder.recorder(h.recorder());

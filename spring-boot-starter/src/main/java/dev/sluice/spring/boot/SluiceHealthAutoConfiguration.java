@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The {@code sluice} health indicator, when the application has Spring Boot's health support
  * ({@code spring-boot-health}, which the actuator brings): DOWN when the run history lost records within
- * {@code sluice.health.problem-window} or the worker's heartbeat is older than
+ * {@code sluice.health.problem-window}, its database does not answer a look-up within 2 s, or the worker's
+ * heartbeat is older than
  * {@code sluice.health.stale-heartbeat-after}; OUT_OF_SERVICE when history writes failed within the window
  * (records are kept and retried) or the worker is stopped. A bean named {@code sluiceHealthIndicator}
  * replaces it.

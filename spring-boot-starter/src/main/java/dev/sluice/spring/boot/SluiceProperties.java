@@ -207,8 +207,11 @@ public class SluiceProperties {
             return poolSize;
         }
 
-        /** Sets the most connections the history keeps open. */
+        /** Sets the most connections the history keeps open; at least 2. */
         public void setPoolSize(int poolSize) {
+            if (poolSize < 2) {
+                throw new IllegalArgumentException("sluice.history.pool-size must be at least 2, was " + poolSize);
+            }
             this.poolSize = poolSize;
         }
     }
@@ -221,7 +224,7 @@ public class SluiceProperties {
         /** The worker's name, shown on the dashboard's workers page; default: host and pid. */
         private @Nullable String name;
 
-        /** How many runs the worker runs at once. */
+        /** How many runs the worker runs at once (1 to 1000). */
         private int threads = 10;
 
         /** How long running runs may go on after shutdown begins before they are handed back. */
@@ -256,8 +259,11 @@ public class SluiceProperties {
             return threads;
         }
 
-        /** Sets how many runs the worker runs at once. */
+        /** Sets how many runs the worker runs at once; 1 to 1000. */
         public void setThreads(int threads) {
+            if (threads < 1 || threads > 1000) {
+                throw new IllegalArgumentException("sluice.worker.threads must be between 1 and 1000, was " + threads);
+            }
             this.threads = threads;
         }
 
@@ -266,9 +272,9 @@ public class SluiceProperties {
             return stopGrace;
         }
 
-        /** Sets how long running runs may go on after shutdown begins. */
+        /** Sets how long running runs may go on after shutdown begins; positive. */
         public void setStopGrace(Duration stopGrace) {
-            this.stopGrace = stopGrace;
+            this.stopGrace = Health.positive("sluice.worker.stop-grace", stopGrace);
         }
     }
 
@@ -302,9 +308,13 @@ public class SluiceProperties {
             return host;
         }
 
-        /** Sets the address the dashboard binds. */
+        /** Sets the address the dashboard binds; not blank. */
         public void setHost(String host) {
-            this.host = host;
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("sluice.server.host must be an address or host name (such as 127.0.0.1),"
+                        + " was blank");
+            }
+            this.host = host.strip();
         }
 
         /** The dashboard's port. */
@@ -312,8 +322,12 @@ public class SluiceProperties {
             return port;
         }
 
-        /** Sets the dashboard's port. */
+        /** Sets the dashboard's port; 0 to 65535. */
         public void setPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("sluice.server.port must be between 0 and 65535 (0: any free port), was "
+                        + port);
+            }
             this.port = port;
         }
     }
@@ -350,7 +364,7 @@ public class SluiceProperties {
             this.problemWindow = positive("sluice.health.problem-window", problemWindow);
         }
 
-        private static Duration positive(String property, Duration value) {
+        static Duration positive(String property, Duration value) {
             if (value == null || value.isZero() || value.isNegative()) {
                 throw new IllegalArgumentException(property + " must be a positive duration (such as 30s), was " + value);
             }

@@ -79,6 +79,42 @@ class ApplicationDatabaseIT {
     }
 
     @Test
+    void theApplicationsDatabaseWithItsOwnTablesTakesTheHistoryBesideThem() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database shop");
+        }
+        try (Connection c = pg.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement()) {
+            // the application's own tables, and its own Flyway's table of applied migrations
+            s.execute("create table customer (id bigint primary key, name text not null)");
+            s.execute("insert into customer values (1, 'Ada')");
+            s.execute("create table flyway_schema_history (installed_rank int primary key, version varchar(50))");
+        }
+        String url = pg.getJdbcUrl("postgres", "shop");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                .withBean("nightly", Deployment.class, () -> Deployment.of(Flow.of("nightly", () -> 7)))
+                .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                        "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                        "spring.datasource.password=" + PASSWORD, "sluice.replace-default-runtime=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SluiceRuntime runtime = context.getBean(SluiceRuntime.class);
+                    assertThat(runtime.run(Flow.of("beside", (String s) -> s.length()), "abc")).isEqualTo(3);
+                    History history = context.getBean(History.class);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("beside")).items()).hasSize(1);
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    assertThat(client.awaitFinished(client.trigger("nightly"), Duration.ofSeconds(60)))
+                            .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.COMPLETED));
+                });
+        try (Connection c = pg.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("select name from customer where id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the application's data is left as it was").isEqualTo("Ada");
+        }
+    }
+
+    @Test
     void aHistoryThatCannotWriteToTheApplicationsDatabaseIsDown() throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("create database broken");
@@ -146,6 +182,50 @@ class ApplicationDatabaseIT {
                     });
         } finally {
             own.close();
+        }
+    }
+
+    @Test
+    void withoutAWorkerTheHealthIsDownWhileTheHistorysDatabaseIsStoppedAndUpOnceItIsBack() throws Exception {
+        java.nio.file.Path data = home.resolve("pg-data");
+        EmbeddedPostgres own = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
+        int port = own.getPort();
+        String url = own.getJdbcUrl("postgres", "postgres");
+        EmbeddedPostgres[] again = new EmbeddedPostgres[1];
+        try {
+            new ApplicationContextRunner()
+                    .withConfiguration(AutoConfigurations.of(SluiceAutoConfiguration.class, SluiceHealthAutoConfiguration.class))
+                    .withPropertyValues("sluice.home=" + home, "sluice.history.database=application",
+                            "spring.datasource.url=" + url, "spring.datasource.username=postgres",
+                            "spring.datasource.password=" + PASSWORD, "sluice.replace-default-runtime=false")
+                    .run(context -> {
+                        assertThat(context).hasNotFailed().doesNotHaveBean(SluiceWorker.class);
+                        HealthIndicator indicator = context.getBean("sluiceHealthIndicator", HealthIndicator.class);
+                        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                        own.close(); // the database goes away while nothing is being recorded
+                        for (int i = 0; i < 2; i++) {
+                            long start = System.nanoTime();
+                            Health health = indicator.health();
+                            assertThat(health.getStatus()).as("%s", health).isEqualTo(Status.DOWN);
+                            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                            assertThat(String.valueOf(health.getDetails().get("history"))).contains("problem");
+                            assertThat(health.toString()).doesNotContain(PASSWORD);
+                        }
+                        again[0] = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
+                                .setPort(port).start();
+                        Health health = indicator.health();
+                        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                        while (!health.getStatus().equals(Status.UP) && System.nanoTime() < deadline) {
+                            Thread.sleep(100);
+                            health = indicator.health();
+                        }
+                        assertThat(health.getStatus()).as("back: %s", health).isEqualTo(Status.UP);
+                    });
+        } finally {
+            own.close();
+            if (again[0] != null) {
+                again[0].close();
+            }
         }
     }
 

@@ -78,6 +78,52 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void twoContextsInOneJvmLeaveNoClosedRuntimeAsTheDefaultWhicheverClosesFirst(@TempDir Path other) {
+        SluiceRuntime before = SluiceRuntime.replaceDefault(null);
+        try {
+            for (boolean firstClosesFirst : new boolean[] {true, false}) {
+                SluiceRuntime[] runtimes = new SluiceRuntime[2];
+                runner().run(first -> {
+                    runtimes[0] = first.getBean(SluiceRuntime.class);
+                    runner().withPropertyValues("sluice.home=" + other).run(second -> {
+                        runtimes[1] = second.getBean(SluiceRuntime.class);
+                        assertThat(SluiceRuntime.defaults()).isSameAs(runtimes[1]);
+                        if (firstClosesFirst) {
+                            first.close();
+                            assertThat(SluiceRuntime.defaults()).as("the open context's runtime").isSameAs(runtimes[1]);
+                        }
+                    });
+                    if (!firstClosesFirst) {
+                        assertThat(SluiceRuntime.defaults()).as("the open context's runtime").isSameAs(runtimes[0]);
+                    }
+                });
+                assertThat(runtimes[0].isClosed()).isTrue();
+                assertThat(runtimes[1].isClosed()).isTrue();
+                assertThat(SluiceRuntime.replaceDefault(null)).as("the default once both closed (%s closed first)",
+                        firstClosesFirst ? "the first" : "the second").isNull();
+                // and so the next flow.run(...) gets a fresh default rather than a closed runtime's refusal
+            }
+        } finally {
+            SluiceRuntime.replaceDefault(before);
+        }
+    }
+
+    @Test
+    void aValueOutOfRangeIsRefusedAtStartupNamingItsProperty() {
+        for (String bad : List.of("sluice.history.pool-size=0", "sluice.history.pool-size=1", "sluice.worker.threads=0",
+                "sluice.worker.threads=1001", "sluice.worker.stop-grace=0s", "sluice.worker.stop-grace=-1s",
+                "sluice.server.port=-1", "sluice.server.port=65536", "sluice.server.host= ")) {
+            String property = bad.substring(0, bad.indexOf('='));
+            runner().withUserConfiguration(OneDeployment.class).withPropertyValues(bad, "sluice.replace-default-runtime=false")
+                    .run(context -> assertThat(context).as(bad).hasFailed().getFailure()
+                            .hasStackTraceContaining(property + " must be"));
+        }
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.pool-size=2",
+                "sluice.worker.threads=1000", "sluice.worker.stop-grace=1ms", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void withAMeterRegistryTheRunsTheWorkersFiringLagAndTheHistoryWriterAreMeasured() {
         runner().withUserConfiguration(OneDeployment.class)
                 .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
@@ -162,6 +208,20 @@ class SluiceAutoConfigurationTest {
     }
 
     @Test
+    void theBlockStorePropertyComesBeforeTheNoCodeSystemPropertyAndAnUnknownStoreIsNamedByIt() {
+        // the documented order: sluice.blocks.store, else the sluice.blockStore system property, else $SLUICE_BLOCK_STORE
+        runner().withSystemProperties(BlockStore.STORE_PROPERTY + "=env").withPropertyValues("sluice.blocks.store=memory",
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(BlockStore.class).description()).containsIgnoringCase("memory");
+                    assertThat(context.getBean(SluiceRuntime.class).blockStore().description()).containsIgnoringCase("memory");
+                });
+        runner().withPropertyValues("sluice.blocks.store=env,vault", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("sluice.blocks.store ('env,vault') names an unknown block store 'vault'"));
+    }
+
+    @Test
     void withoutHistoryThereIsNoDatabaseClientOrWorker() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")
                 .run(context -> {
@@ -188,6 +248,47 @@ class SluiceAutoConfigurationTest {
                 .hasSingleBean(SluiceRuntime.class).doesNotHaveBean(History.class).doesNotHaveBean(HistoryDatabase.class));
         runner().withPropertyValues("sluice.history=on").run(context -> assertThat(context).hasNotFailed()
                 .hasSingleBean(History.class));
+    }
+
+    @Test
+    void theNoCodeHistorysSwitchSetOnLeavesTheHistorysPropertiesInForce() {
+        // SLUICE_HISTORY=on in the environment is the property sluice.history: the sluice.history.* settings still count
+        Path file = home.resolve("app.db");
+        runner().withSystemProperties("sluice.history=on").withPropertyValues("sluice.history.database=application",
+                "spring.datasource.url=jdbc:sqlite:" + file, "sluice.history.pool-size=3",
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HistoryDatabase db = context.getBean(HistoryDatabase.class);
+                    assertThat(db.sqliteFile()).as("the application's database, not the home's file").contains(file);
+                    assertThat(db.poolSize()).isEqualTo(3);
+                    assertThat(context.getBean(SluiceProperties.class).getHistory().getDatabase())
+                            .isEqualTo(SluiceProperties.HistoryDatabaseSource.APPLICATION);
+                });
+        // off wins over the settings, as documented
+        runner().withSystemProperties("sluice.history=off").withPropertyValues("sluice.history.pool-size=3",
+                "sluice.history.enabled=true", "sluice.replace-default-runtime=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(History.class)
+                        .doesNotHaveBean(HistoryDatabase.class));
+    }
+
+    @Test
+    void aDeploymentRunThatFinishedIsInTheHistoryWithItsTaskRunsAtOnce() {
+        runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    History history = context.getBean(History.class);
+                    for (int i = 0; i < 10; i++) {
+                        dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("hello"),
+                                java.time.Duration.ofSeconds(60)).orElseThrow();
+                        assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                        // no flush, no polling: awaitFinished came back, so the flow run is in the history as it ended
+                        assertThat(history.flowRun(run.flowRun().orElseThrow())).as("run %d", i).hasValueSatisfying(d -> {
+                            assertThat(d.run().state()).isEqualTo(State.COMPLETED);
+                            assertThat(d.taskRuns().items()).singleElement()
+                                    .satisfies(t -> assertThat(t.state()).isEqualTo(State.COMPLETED));
+                        });
+                    }
+                });
     }
 
     @Test
@@ -235,6 +336,23 @@ class SluiceAutoConfigurationTest {
                     Health health = context.getBean("sluiceHealthIndicator", HealthIndicator.class).health();
                     assertThat(health.toString()).doesNotContain(password);
                     assertThat(context.getBean(SluiceProperties.class).toString()).doesNotContain(password);
+                });
+    }
+
+    @Test
+    void historyOnTheApplicationsSqliteFileThatHasTablesOfItsOwn() throws Exception {
+        Path file = home.resolve("shop.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("create table customer (id integer primary key, name text not null)");
+        }
+        runner().withPropertyValues("sluice.history.database=application", "spring.datasource.url=jdbc:sqlite:" + file,
+                "sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(SluiceRuntime.class).run(Flow.of("beside", (String s) -> s.length()), "abc");
+                    History history = context.getBean(History.class);
+                    assertThat(history.flush()).isTrue();
+                    assertThat(history.flowRuns(FlowRunQuery.all().flowName("beside")).items()).hasSize(1);
                 });
     }
 
@@ -298,7 +416,7 @@ class SluiceAutoConfigurationTest {
     static class OneDeployment {
         @Bean
         Deployment hello() {
-            return Deployment.of(Flow.of("hello", () -> "hello"));
+            return Deployment.of(Flow.of("hello", () -> dev.sluice.Task.of("greet", () -> "hello").run()));
         }
     }
 }

@@ -27,6 +27,19 @@ public final class Homes {
     }
 
     /**
+     * The block stores of {@code sluice.blocks.store} when it is set (before the system property
+     * {@code sluice.blockStore} and {@code SLUICE_BLOCK_STORE}), else as the core finds them.
+     */
+    public static dev.sluice.block.BlockStore blockStore(@Nullable Path home, @Nullable String blockStore) {
+        Map<String, String> env = environment(home, blockStore);
+        if (blockStore != null && !blockStore.isBlank()) {
+            return dev.sluice.internal.blocks.StoreConfiguration.select(blockStore.strip(), "sluice.blocks.store", env,
+                    home(home, env));
+        }
+        return dev.sluice.block.BlockStore.fromConfiguration(env);
+    }
+
+    /**
      * The home folder: {@code home} if given, else as the core's default runtime finds it (the system property
      * {@code sluice.home}, else {@code SLUICE_HOME} of {@code environment}, else {@code ~/.sluice}).
      */

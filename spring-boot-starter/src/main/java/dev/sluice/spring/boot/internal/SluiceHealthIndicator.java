@@ -19,8 +19,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * The {@code sluice} health: the run history's writer (DOWN while records were lost within the problem
- * window, OUT_OF_SERVICE while writes failed within it, then UP again) and the worker's heartbeat in the
- * database (DOWN when older than the stale limit or unreadable). Details carry counts, names and times,
+ * window, OUT_OF_SERVICE while writes failed within it, then UP again), its database (DOWN while it does not
+ * answer a look-up within 2 s) and the worker's heartbeat in the database (DOWN when older than the stale limit
+ * or unreadable). Details carry counts, names and times,
  * and error messages with the history database's password masked; nothing else secret.
  */
 public final class SluiceHealthIndicator implements HealthIndicator {
@@ -57,6 +58,7 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         if (history != null) {
             status = worst(status, history(history, "history", now, details));
+            status = worst(status, reachable(history, details));
         } else {
             details.put("history", "off");
         }
@@ -137,6 +139,62 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         return status;
     }
 
+    /** A flow run id no run has: the look-up that asks the history's database for an answer. */
+    private static final String NO_RUN = "00000000-0000-0000-0000-000000000000";
+    /** The look-up of the history's database going on, if any. */
+    private volatile java.util.concurrent.@Nullable CompletableFuture<Boolean> pendingLookup;
+
+    /**
+     * Whether the runtime's history database answers a look-up within {@link #ANSWER_WITHIN}: with nothing being
+     * recorded (no worker, no runs), the writer's numbers would not show that the database is gone.
+     */
+    @SuppressWarnings("unchecked")
+    private Status reachable(History h, Map<String, Object> details) {
+        Map<String, Object> d = (Map<String, Object>) details.get("history");
+        try {
+            java.util.concurrent.CompletableFuture<Boolean> lookup;
+            synchronized (this) {
+                lookup = pendingLookup;
+                if (lookup == null || lookup.isDone()) {
+                    lookup = async(() -> h.flowRun(NO_RUN).isPresent());
+                    pendingLookup = lookup;
+                }
+            }
+            answer(lookup);
+            return Status.UP;
+        } catch (java.util.concurrent.TimeoutException e) {
+            problem(d, "the database did not answer within " + ANSWER_WITHIN.toSeconds() + " s");
+        } catch (RuntimeException e) {
+            problem(d, "cannot read the database: " + mask(String.valueOf(e.getMessage())));
+        }
+        d.put("status", Status.DOWN.getCode());
+        return Status.DOWN;
+    }
+
+    private static void problem(Map<String, Object> details, String problem) {
+        Object earlier = details.get("problem");
+        details.put("problem", earlier == null ? problem : earlier + "; " + problem);
+    }
+
+    private static <T> java.util.concurrent.CompletableFuture<T> async(java.util.function.Supplier<T> query) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(query, r -> {
+            Thread t = new Thread(r, "sluice-health-check");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static <T> T answer(java.util.concurrent.CompletableFuture<T> query) throws java.util.concurrent.TimeoutException {
+        try {
+            return query.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     /** How long a health check waits for the heartbeat query: probes time out after a few seconds. */
     static final java.time.Duration ANSWER_WITHIN = java.time.Duration.ofSeconds(2);
     /** The heartbeat query going on, if any: a check while one is still waiting waits for it rather than starting another. */
@@ -151,27 +209,16 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         synchronized (this) {
             query = pending;
             if (query == null || query.isDone()) {
-                query = java.util.concurrent.CompletableFuture.supplyAsync(() -> w.client().workers(staleAfter).stream()
-                        .filter(i -> i.id().equals(w.id())).findFirst(), r -> {
-                            Thread t = new Thread(r, "sluice-health-heartbeat");
-                            t.setDaemon(true);
-                            t.start();
-                        });
+                query = async(() -> w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst());
                 pending = query;
             }
         }
-        try {
-            return query.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the heartbeat", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        return answer(query);
     }
 
+    /** {@code text} with the database's password, and every secret revealed in this JVM, masked. */
     private String mask(String text) {
-        return secret != null ? text.replace(secret, MASK) : text;
+        return dev.sluice.block.Secret.mask(secret != null ? text.replace(secret, MASK) : text);
     }
 
     private static Status worst(Status a, Status b) {
