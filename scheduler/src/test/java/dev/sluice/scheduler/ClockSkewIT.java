@@ -23,14 +23,14 @@ class ClockSkewIT {
             HistoryDatabase db = WorkerPostgresIT.freshDatabase(pg, "skew_");
             Deployment gated = Deployment.of(Flows.GATED, String.class).withName("gated").withConcurrencyLimit(1);
             CountDownLatch gate = Flows.GATES.computeIfAbsent("skew", g -> new CountDownLatch(1));
-            try (Worker behind = Worker.builder(db).name("behind").deployments(gated).heartbeat(Duration.ofMillis(500), 4)
+            try (Worker behind = Worker.builder(db).name("behind").deployments(gated).heartbeat(Duration.ofSeconds(1), 4)
                     .start()) {
                 String first = behind.client().trigger("gated", Map.of("arg0", "skew"));
                 WorkerContract.await(behind.client(), "gated", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
                 try (Worker ahead = Worker.builder(db).name("ahead").clock(Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)))
-                        .deployments(gated).heartbeat(Duration.ofMillis(500), 4).start()) {
+                        .deployments(gated).heartbeat(Duration.ofSeconds(1), 4).start()) {
                     String second = ahead.client().trigger("gated", Map.of("arg0", "skew"));
-                    Thread.sleep(4_000); // two dead-worker periods, and many of db-scheduler's looks for dead executions
+                    Thread.sleep(8_500); // two dead-worker periods (4 s each: a loaded machine can starve a 2 s one), and many of db-scheduler's looks for dead executions
                     DeploymentRun r = behind.client().run(first).orElseThrow();
                     assertThat(r.status()).as(r.toString()).isEqualTo(RunStatus.RUNNING);
                     assertThat(behind.client().run(second).orElseThrow().status()).as("the second run (limit 1)")
