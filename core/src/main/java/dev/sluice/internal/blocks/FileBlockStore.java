@@ -431,25 +431,7 @@ public final class FileBlockStore implements BlockStore {
     }
 
     private <T> T locked(Locked<T> body) {
-        Path dir = dir();
-        ReentrantLock lock = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
-        lock.lock();
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
-                FileLock fileLock = channel.lock();
-                try {
-                    return body.run();
-                } finally {
-                    fileLock.release();
-                }
-            }
-        } catch (IOException e) {
-            throw new BlockException("cannot write to the block store in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(body, true);
     }
 
     /**
@@ -457,14 +439,25 @@ public final class FileBlockStore implements BlockStore {
      * this process may read but not write): reading needs the lock only to see a rotation whole.
      */
     private <T> T lockedIfPossible(Locked<T> body) {
+        return underLock(body, false);
+    }
+
+    /** {@code body} under the store's lock: this JVM's, then the lock file's; without the file when not {@code toWrite} and it cannot be opened. */
+    private <T> T underLock(Locked<T> body, boolean toWrite) {
         Path dir = dir();
         ReentrantLock lock = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
         lock.lock();
         try {
             FileChannel channel;
             try {
+                if (toWrite) {
+                    Files.createDirectories(dir);
+                }
                 channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             } catch (IOException | UnsupportedOperationException e) {
+                if (toWrite) {
+                    throw e;
+                }
                 return body.run();
             }
             try (channel) {
@@ -476,7 +469,8 @@ public final class FileBlockStore implements BlockStore {
                 }
             }
         } catch (IOException e) {
-            throw new BlockException("cannot read the block store in " + dir + ": " + e.getMessage(), e);
+            throw new BlockException("cannot " + (toWrite ? "write to" : "read") + " the block store in " + dir + ": "
+                    + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
