@@ -40,7 +40,8 @@ import org.jspecify.annotations.Nullable;
  * <h2>Bad input</h2>
  * A schedule that cannot fire is refused when it is made, with an {@link IllegalArgumentException}
  * naming the problem: a cron expression no date matches ({@code 0 0 30 2 *}), an RRULE that yields
- * nothing, an unknown zone name, a zero or negative interval.
+ * nothing, an unknown zone name, a zero or negative interval, an interval whose first slot would come
+ * after year 9999.
  */
 public final class Schedule {
     private static final java.util.regex.Pattern SPEC = java.util.regex.Pattern.compile(
@@ -67,7 +68,8 @@ public final class Schedule {
      * Every {@code every} of elapsed time, from 1970-01-01T00:00:00Z unless {@linkplain #anchoredAt
      * anchored}: {@code Schedule.interval(Duration.ofMinutes(15))} fires at :00, :15, :30 and :45 UTC.
      *
-     * @throws IllegalArgumentException if {@code every} is shorter than 1 second (each slot is a run)
+     * @throws IllegalArgumentException if {@code every} is shorter than 1 second (each slot is a run), or so long
+     *     that its first slot would come after year 9999 (it would never fire)
      */
     public static Schedule interval(Duration every) {
         return new Schedule(IntervalTimetable.of(every));
@@ -178,7 +180,8 @@ public final class Schedule {
      * {@code k >= 0}), or an RRULE's start (DTSTART, as wall-clock time in its zone, to the second).
      *
      * @throws IllegalStateException for a cron schedule, which has no anchor
-     * @throws IllegalArgumentException if an anchored RRULE yields no occurrence
+     * @throws IllegalArgumentException if an anchored RRULE yields no occurrence, or an interval's anchor is after
+     *     year 9999
      */
     public Schedule anchoredAt(Instant anchor) {
         return new Schedule(timetable.anchoredAt(Objects.requireNonNull(anchor, "anchor")));

@@ -279,6 +279,16 @@ class ScheduleTest {
         assertThat(Schedule.interval(Duration.ofMillis(1500)).description()).isEqualTo("every 1500 milliseconds");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.interval(Duration.ofMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be at least 1 second, was PT0.001S");
+        // "a schedule that cannot fire is refused when it is made": one whose first slot lies past year 9999 too
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.interval(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("never fire");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.interval(Duration.ofDays(366L * 8100)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after year 9999");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Schedule.interval(Duration.ofHours(1))
+                .anchoredAt(Instant.parse("+10000-01-01T00:00:00Z"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("never fires");
+        Schedule centuries = Schedule.interval(Duration.ofDays(365L * 500)); // far, but it fires
+        assertThat(centuries.next(1, at("2026-01-01T00:00:00Z"))).hasSize(1);
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class IntervalTimetable implements Timetable {
     private static final Instant EPOCH = Instant.EPOCH;
+    /** The last time a slot may have: run times are kept, shown and compared as 4-digit years. */
+    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Duration every;
     private final Instant anchor;
@@ -42,6 +44,11 @@ public final class IntervalTimetable implements Timetable {
         if (every.compareTo(Duration.ofSeconds(1)) < 0) {
             // each slot is a run with rows in the database: a millisecond interval is thousands of runs a second
             throw new IllegalArgumentException("interval must be at least 1 second, was " + every);
+        }
+        if (every.compareTo(Duration.between(EPOCH, LAST)) > 0) {
+            // its first slot after the epoch would come after year 9999: a schedule that never fires
+            throw new IllegalArgumentException("interval must be at most " + Duration.between(EPOCH, LAST).toDays()
+                    + " days (its first slot would come after year 9999, so it would never fire), was " + every);
         }
         return new IntervalTimetable(every, EPOCH, false);
     }
@@ -122,6 +129,10 @@ public final class IntervalTimetable implements Timetable {
     @Override
     public Timetable anchoredAt(Instant anchor) {
         Objects.requireNonNull(anchor, "anchor");
+        if (anchor.isAfter(LAST)) {
+            throw new IllegalArgumentException("anchor must be at most " + LAST + " (a schedule from later never fires), was "
+                    + anchor);
+        }
         return new IntervalTimetable(every, anchor, true);
     }
 
