@@ -36,6 +36,27 @@ class WorkerTest extends WorkerContract {
                 .contains("anchoredAt");
     }
 
+    /** A scheduled run gets only the defaults: a required parameter without one would fail every scheduled run. */
+    @Test
+    void aScheduledDeploymentWhoseDefaultsAreNoValidInputIsNamedInAWarningWhenTheWorkerStarts() throws Exception {
+        Deployment lacking = Deployment.of(Flows.REPORT, Flows.Report.class).withName("lacking")
+                .withSchedules(Schedule.interval(Duration.ofHours(1)));
+        Deployment complete = lacking.withName("complete").withParameters(java.util.Map.of("city", "Oslo", "days", 2));
+        Deployment triggeredOnly = Deployment.of(Flows.REPORT, Flows.Report.class).withName("triggered-only");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Worker w = Worker.builder(db()).name("w").deployments(lacking, complete, triggeredOnly).start()) {
+            assertThat(w.client().deployment("lacking")).isPresent();
+        } finally {
+            System.setErr(before);
+        }
+        String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(printed).contains("deployment 'lacking' has schedules, but its default parameters do not make a valid input")
+                .contains("city: ").contains("withParameters");
+        assertThat(printed).doesNotContain("deployment 'complete' has schedules").doesNotContain("'triggered-only' has");
+    }
+
     /**
      * db-scheduler judges an execution dead only after at least 4 missed beats: a builder that took 2 or 3 let
      * {@code start()} fail with db-scheduler's own words ("Heartbeat-limit must be at least 4"), after the worker

@@ -338,6 +338,16 @@ public final class WorkerEngine implements AutoCloseable {
                             name, schedule.description(), d.name());
                 }
             }
+            if (!d.schedules().isEmpty()) {
+                // a scheduled run has no trigger's input: only the defaults; a required parameter without one fails it
+                dev.sluice.scheduler.ParameterValidation v = d.validate(java.util.Map.of());
+                if (!v.isValid()) {
+                    LOG.warn("worker {}: deployment '{}' has schedules, but its default parameters do not make a valid input"
+                            + " ({}): each scheduled run will fail; give it defaults with withParameters(...)", name, d.name(),
+                            dev.sluice.block.Secret.mask(v.errors().stream().map(Object::toString)
+                                    .collect(java.util.stream.Collectors.joining("; "))));
+                }
+            }
         }
     }
 
