@@ -57,6 +57,38 @@ class PgLoadIT {
         return out;
     }
 
+    /**
+     * An {@code Instant} loaded into a {@code timestamp} column (no time zone) by a JVM outside UTC: COPY stores its
+     * UTC wall time, and so must a JDBC insert, which bound it as a {@code timestamptz} that PostgreSQL turned into
+     * the session's (the JVM's) wall time; read back as an {@code Instant} (UTC wall time), it was an hour off.
+     */
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void anInstantInATimestampColumnIsItsUtcWallTimeWhateverTheJvmsZone(boolean copy) throws Exception {
+        record Event(long id, Instant at) {
+        }
+        String table = "events_" + TABLES.incrementAndGet();
+        EmbeddedPg.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamp)");
+        java.util.TimeZone before = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
+        try {
+            // a pool of its own, whose connections open in this zone (the driver sets the session's TimeZone from it)
+            DatabaseCredentials berlin = DatabaseCredentials.of(EmbeddedPg.url() + "?ApplicationName=berlin-" + copy,
+                    "postgres", dev.sluice.block.Secret.of(""));
+            List<Event> rows = List.of(new Event(1, T0), new Event(2, Instant.parse("2026-07-01T23:30:00Z")));
+            SqlTasks.load().run(berlin, LoadSpec.into(table).withCopy(copy), rows);
+            assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of("select * from " + table + " order by id")))
+                    .isEqualTo(rows);
+        } finally {
+            java.util.TimeZone.setDefault(before);
+        }
+        try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select at::text from " + table + " where id = 2")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("2026-07-01 23:30:00");
+        }
+    }
+
     @ParameterizedTest(name = "copy={0}")
     @ValueSource(booleans = {true, false})
     void insertsEveryRowWithTypesIntact(boolean copy) throws Exception {

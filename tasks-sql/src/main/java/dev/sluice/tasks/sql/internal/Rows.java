@@ -198,6 +198,10 @@ public final class Rows {
                 return null;
             }
             if (v instanceof Timestamp ts) {
+                if (Values.isZonelessTimestamp(rs.getMetaData().getColumnTypeName(col))) {
+                    // a timestamp column keeps an Instant as its UTC wall time (see Values.bind), not the JVM zone's
+                    return rs.getObject(col, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                }
                 return ts.toInstant();
             }
             if (v instanceof OffsetDateTime odt) {

@@ -15,10 +15,11 @@ import java.util.Set;
 
 /**
  * A load's table as the database knows it: its quoted name, and for each input column the table
- * column it goes to (quoted) and its JDBC type.
+ * column it goes to (quoted), its JDBC type, and whether it is a date-time without a zone (a {@code timestamp} of
+ * PostgreSQL or H2) that keeps an {@code Instant} as its UTC wall time.
  */
 record Target(String table, String quotedTable, List<String> inputColumns, List<String> columns,
-              List<String> quotedColumns, int[] sqlTypes, List<String> allColumns) {
+              List<String> quotedColumns, int[] sqlTypes, boolean[] utcWallTime, List<String> allColumns) {
 
     /** The quoted column list {@code "a", "b"}. */
     String columnList() {
@@ -50,11 +51,15 @@ record Target(String table, String quotedTable, List<String> inputColumns, List<
                 ResultSetMetaData md = rs.getMetaData();
                 List<String> all = new ArrayList<>();
                 List<Integer> types = new ArrayList<>();
+                List<Boolean> zoneless = new ArrayList<>();
+                // SQLite keeps the text a load writes, offset and all: only real date-time columns need the rule
+                boolean sqlite = String.valueOf(conn.getMetaData().getURL()).startsWith("jdbc:sqlite:");
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     all.add(md.getColumnName(i));
                     types.add(md.getColumnType(i));
+                    zoneless.add(!sqlite && Values.isZonelessTimestamp(md.getColumnTypeName(i)));
                 }
-                return map(table, quoted, inputColumns, all, types);
+                return map(table, quoted, inputColumns, all, types, zoneless);
             } catch (SQLException e) {
                 if (SqlErrors.isConnectionLost(e)) {
                     throw e;
@@ -70,10 +75,12 @@ record Target(String table, String quotedTable, List<String> inputColumns, List<
                 + "; check the table name and schema", first);
     }
 
-    private static Target map(String table, String quoted, List<String> input, List<String> all, List<Integer> types) {
+    private static Target map(String table, String quoted, List<String> input, List<String> all, List<Integer> types,
+            List<Boolean> zoneless) {
         List<String> cols = new ArrayList<>();
         List<String> quotedCols = new ArrayList<>();
         int[] sqlTypes = new int[input.size()];
+        boolean[] utcWallTime = new boolean[input.size()];
         for (int k = 0; k < input.size(); k++) {
             String want = input.get(k);
             int found = find(all, want);
@@ -83,8 +90,10 @@ record Target(String table, String quotedTable, List<String> inputColumns, List<
             cols.add(all.get(found));
             quotedCols.add(Identifiers.quote(all.get(found)));
             sqlTypes[k] = types.get(found);
+            utcWallTime[k] = zoneless.get(found);
         }
-        return new Target(table, quoted, List.copyOf(input), List.copyOf(cols), List.copyOf(quotedCols), sqlTypes, List.copyOf(all));
+        return new Target(table, quoted, List.copyOf(input), List.copyOf(cols), List.copyOf(quotedCols), sqlTypes, utcWallTime,
+                List.copyOf(all));
     }
 
     private static int find(List<String> all, String want) {

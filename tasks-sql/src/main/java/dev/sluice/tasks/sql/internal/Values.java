@@ -202,6 +202,30 @@ public final class Values {
         }
     }
 
+    /**
+     * Binds {@code value} for a column of {@code sqlType}; for a date-time column without a zone ({@code utcWallTime}),
+     * an {@code Instant} (or a {@code java.util.Date}) as its UTC wall time, as PostgreSQL's COPY stores it and as
+     * reading it back as an {@code Instant} takes it, whatever the JVM's zone. Bound as an offset date-time, the
+     * database would keep the session's wall time, which is the JVM's zone's.
+     */
+    static void bind(PreparedStatement ps, int index, @Nullable Object value, int sqlType, boolean utcWallTime)
+            throws SQLException {
+        if (utcWallTime && value instanceof Instant instant) {
+            ps.setObject(index, java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+        } else if (utcWallTime && value instanceof Date date && !(value instanceof java.sql.Date)
+                && !(value instanceof Timestamp) && !(value instanceof java.sql.Time)) {
+            ps.setObject(index, java.time.LocalDateTime.ofInstant(date.toInstant(), ZoneOffset.UTC));
+        } else {
+            bind(ps, index, value, sqlType);
+        }
+    }
+
+    /** Whether a column type name is a date-time without a zone: {@code timestamp} (PostgreSQL, H2, most others). */
+    static boolean isZonelessTimestamp(@Nullable String typeName) {
+        return typeName != null && (typeName.equalsIgnoreCase("timestamp") || typeName.equalsIgnoreCase("timestamp without time zone")
+                || typeName.equalsIgnoreCase("datetime2"));
+    }
+
     /** A value JDBC 4.2 drivers accept for {@code value}. */
     static @Nullable Object jdbcValue(Object value) {
         if (value instanceof Instant instant) {

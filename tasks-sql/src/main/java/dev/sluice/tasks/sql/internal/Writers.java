@@ -108,6 +108,7 @@ final class Writers {
     static long jdbcBatch(PreparedStatement ps, Target target, Values.Reader reader, Cursor batch) throws SQLException {
         int n = target.quotedColumns().size();
         int[] types = target.sqlTypes();
+        boolean[] utc = target.utcWallTime();
         long rows = 0;
         while (batch.hasNext()) {
             Object row = batch.next();
@@ -118,7 +119,7 @@ final class Writers {
                 } catch (IllegalArgumentException e) {
                     throw badRow(batch.index(), null, e);
                 }
-                Values.bind(ps, c + 1, v, types[c]);
+                Values.bind(ps, c + 1, v, types[c], utc[c]);
             }
             ps.addBatch();
             rows++;
