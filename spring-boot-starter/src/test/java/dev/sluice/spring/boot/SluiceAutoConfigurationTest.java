@@ -221,6 +221,17 @@ class SluiceAutoConfigurationTest {
                         .hasStackTraceContaining("sluice.blocks.store ('env,vault') names an unknown block store 'vault'"));
     }
 
+    /** {@code sluice.home} (here a property; a {@code --sluice.home} argument alike) is the file block store's home too, before {@code -Dsluice.home}. */
+    @Test
+    void theHomePropertyIsTheFileBlockStoresHomeBeforeTheSystemProperty(@TempDir Path other) {
+        runner().withSystemProperties("sluice.home=" + other).withPropertyValues("sluice.home=" + home,
+                "sluice.replace-default-runtime=false", "sluice.history.enabled=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(BlockStore.class).description()).contains(home.toString())
+                            .doesNotContain(other.toString());
+                });
+    }
+
     @Test
     void withoutHistoryThereIsNoDatabaseClientOrWorker() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")

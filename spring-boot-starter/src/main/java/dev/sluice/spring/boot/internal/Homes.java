@@ -36,7 +36,8 @@ public final class Homes {
             return dev.sluice.internal.blocks.StoreConfiguration.select(blockStore.strip(), "sluice.blocks.store", env,
                     home(home, env));
         }
-        return dev.sluice.block.BlockStore.fromConfiguration(env);
+        // the stores as the core finds them, in this home: the core's own lookup would take -Dsluice.home before it
+        return dev.sluice.internal.blocks.StoreConfiguration.select(env, home(home, env));
     }
 
     /**
