@@ -30,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  * </table>
  *
  * <p>The meters hold the history weakly, as Micrometer's binders do: a history closed and dropped stops
- * being read.
+ * being read. Binding another history of the same database and writer (a worker started again) replaces
+ * the meters, so they read the new one (its counts start again from zero, as a counter does on a restart).
  */
 public final class HistoryMetrics implements MeterBinder {
     /** Records handed to the history. */
@@ -77,6 +78,11 @@ public final class HistoryMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         String database = history.description();
+        // a history bound in place of another of the same database and writer (a worker started again) takes over
+        // its meters: Micrometer keeps the first meter of a name and tags, which would read the closed history
+        for (String name : new String[] {RECORDED, WRITTEN, LOST, WRITE_FAILURES, QUEUE}) {
+            registry.find(name).tags("database", database, "writer", writer).meters().forEach(registry::remove);
+        }
         counter(registry, RECORDED, "Records (state changes, log lines, tag changes) handed to the run history", database,
                 HistoryStats::recorded, RECORDS);
         counter(registry, WRITTEN, "Records the run history committed to its database", database, HistoryStats::written, RECORDS);

@@ -58,6 +58,31 @@ class HistoryAndWorkerMetricsTest {
         }
     }
 
+    /**
+     * A history bound after another of the same database and writer (a worker or application context stopped and
+     * started again) takes over the meters: Micrometer keeps the first meter of a name and tags, so they went on
+     * reading the closed history.
+     */
+    @Test
+    void aHistoryBoundInPlaceOfAClosedOneIsTheOneTheMetersRead() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HistoryDatabase database = HistoryDatabase.sqlite(dir.resolve("runs.db"));
+        History first = History.open(database);
+        HistoryMetrics.of(first).withWriter("worker").bindTo(registry);
+        first.close();
+        try (History second = History.open(database);
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(dir).recorder(second.recorder())
+                        .build()) {
+            HistoryMetrics.of(second).withWriter("worker").bindTo(registry);
+            runtime.call(HELLO::run);
+            assertThat(second.flush(Duration.ofSeconds(20))).isTrue();
+            assertThat(registry.find(HistoryMetrics.WRITTEN).functionCounters()).hasSize(1);
+            assertThat(registry.get(HistoryMetrics.WRITTEN).functionCounter().count())
+                    .isEqualTo((double) second.stats().written()).isPositive();
+            assertThat(registry.get(HistoryMetrics.RECORDED).functionCounter().count()).isPositive();
+        }
+    }
+
     @Test
     void thePrometheusNamesOfTheHistoryMetersSayWhatTheyCount() {
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
