@@ -64,6 +64,11 @@ class PostgresIT {
     }
 
     @Test
+    void nameLikeIsCaseSensitive() throws Exception {
+        QueryContractTest.nameLikeIsCaseSensitive(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

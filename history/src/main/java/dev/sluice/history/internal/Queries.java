@@ -95,7 +95,7 @@ public final class Queries {
             @Nullable Instant after, @Nullable Instant before, boolean broadPrefix) {
     }
 
-    private static void where(Sql sql, Filter f) {
+    private void where(Sql sql, Filter f) {
         if (!f.definitionNames().isEmpty()) {
             sql.in("f." + f.definitionColumn(), f.definitionNames());
         }
@@ -105,11 +105,16 @@ public final class Queries {
         if (f.nameLike() != null) {
             String pattern = f.nameLike();
             String prefix = likePrefix(pattern);
+            // SQLite's LIKE ignores the case of ASCII letters (PostgreSQL's does not): the same pattern as a GLOB,
+            // which is case-sensitive, matches on SQLite what LIKE matches on PostgreSQL
+            String match = db.dialect() == Dialect.SQLITE ? " glob ?" : " like ? escape '\\'";
+            String value = db.dialect() == Dialect.SQLITE ? likeToGlob(pattern) : pattern;
             if (prefix.isEmpty() || f.broadPrefix()) {
-                // "+" keeps SQLite off the name index: reading the sort index in order is cheaper here
-                sql.add(" and +f.name like ? escape '\\'", pattern);
+                // "+" keeps SQLite off the name index: reading the sort index in order is cheaper here (PostgreSQL has
+                // no unary plus on text, and its planner needs no such hint)
+                sql.add(" and " + (db.dialect() == Dialect.SQLITE ? "+" : "") + "f.name" + match, value);
             } else {
-                sql.add(" and f.name like ? escape '\\'", pattern);
+                sql.add(" and f.name" + match, value);
                 sql.add(" and f.name >= ? and f.name < ?", prefix, successor(prefix));
             }
         }
@@ -132,6 +137,35 @@ public final class Queries {
         }
         if (f.before() != null) {
             sql.add(" and f.sort_time < ?", Times.micros(f.before()));
+        }
+    }
+
+    /**
+     * A LIKE pattern ({@code %}, {@code _}, {@code \} escaping them) as the SQLite GLOB pattern that matches the same
+     * names, case-sensitively: {@code *}, {@code ?} and {@code [} stand for themselves in brackets.
+     */
+    static String likeToGlob(String pattern) {
+        StringBuilder sb = new StringBuilder(pattern.length() + 8);
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == '\\' && i + 1 < pattern.length()) {
+                literal(sb, pattern.charAt(++i));
+            } else if (ch == '%') {
+                sb.append('*');
+            } else if (ch == '_') {
+                sb.append('?');
+            } else {
+                literal(sb, ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void literal(StringBuilder glob, char ch) {
+        if (ch == '*' || ch == '?' || ch == '[') {
+            glob.append('[').append(ch).append(']');
+        } else {
+            glob.append(ch);
         }
     }
 
