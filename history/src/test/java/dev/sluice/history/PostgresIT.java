@@ -69,6 +69,11 @@ class PostgresIT {
     }
 
     @Test
+    void keysetPagesNeitherSkipNorRepeatARun() throws Exception {
+        QueryContractTest.keysetPagesNeitherSkipNorRepeatARun(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

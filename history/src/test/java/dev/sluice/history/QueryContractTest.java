@@ -8,6 +8,7 @@ import dev.sluice.SluiceRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +50,113 @@ class QueryContractTest {
             assertThat(names(history, FlowRunQuery.all().nameLike("%x]"))).containsExactly("[x]");
             // task run names the same way
             assertThat(history.taskRuns(TaskRunQuery.all().nameLike("%ORTH%")).items()).isEmpty();
+        }
+    }
+
+    @Test
+    void keysetPagesNeitherSkipNorRepeatARun() {
+        keysetPagesNeitherSkipNorRepeatARun(HistoryDatabase.sqlite(dir.resolve("runs.db")));
+    }
+
+    /**
+     * 25 runs, most of them started at the same instant (ties broken by id), read 4 a page in every order while new
+     * runs arrive between pages: every run there before the first page is read exactly once.
+     */
+    static void keysetPagesNeitherSkipNorRepeatARun(HistoryDatabase db) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-29T00:30:00Z"));
+        try (History history = History.builder(db).clock(clock).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            Flow<Integer, Integer> flow = Flow.named("paged").withRunName("paged-{arg0}").of((Integer i) -> {
+                if (i % 3 == 0) {
+                    clock.advance(Duration.ofMillis(i)); // some durations differ, most are zero
+                }
+                return i;
+            });
+            for (int i = 0; i < 25; i++) {
+                runtime.run(flow, i);
+                if (i % 10 == 9) {
+                    clock.advance(Duration.ofMinutes(1));
+                }
+            }
+            assertThat(history.flush()).isTrue();
+            List<String> before = history.flowRuns(FlowRunQuery.all().limit(100)).items().stream()
+                    .map(FlowRunSummary::id).toList();
+            assertThat(before).hasSize(25);
+            int extra = 100;
+            for (RunSort sort : RunSort.values()) {
+                FlowRunQuery query = FlowRunQuery.all().flowName("paged").sortedBy(sort).limit(4);
+                List<String> seen = new java.util.ArrayList<>();
+                List<FlowRunSummary> ordered = new java.util.ArrayList<>();
+                Page<FlowRunSummary> page = history.flowRuns(query);
+                while (true) {
+                    page.items().forEach(r -> seen.add(r.id()));
+                    ordered.addAll(page.items());
+                    if (!page.hasNext()) {
+                        break;
+                    }
+                    runtime.run(flow, extra++); // a run arrives between two pages
+                    assertThat(history.flush()).isTrue();
+                    page = history.flowRuns(query.after(page.nextCursor()));
+                }
+                assertThat(seen).as(sort.name()).doesNotHaveDuplicates().containsAll(before);
+                java.util.Comparator<FlowRunSummary> byKey = switch (sort) {
+                    case START_TIME_ASC, START_TIME_DESC -> java.util.Comparator.comparing(FlowRunSummary::startTime);
+                    case DURATION_ASC, DURATION_DESC -> java.util.Comparator.comparing(FlowRunSummary::duration);
+                };
+                if (sort == RunSort.START_TIME_DESC || sort == RunSort.DURATION_DESC) {
+                    byKey = byKey.reversed();
+                }
+                assertThat(ordered).as(sort.name()).isSortedAccordingTo(byKey);
+            }
+        }
+    }
+
+    @Test
+    void aCursorOfAnotherListOrNoCursorAtAllIsRefusedClearly() {
+        try (History history = History.open(HistoryDatabase.sqlite(dir.resolve("runs.db")));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            Flow<Integer, Integer> flow = Flow.of("few", (Integer i) -> i);
+            for (int i = 0; i < 3; i++) {
+                runtime.run(flow, i);
+            }
+            assertThat(history.flush()).isTrue();
+            String cursor = history.flowRuns(FlowRunQuery.all().limit(1)).nextCursor();
+            assertThat(cursor).isNotNull();
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().sortedBy(RunSort.START_TIME_ASC).after(cursor)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sorted by");
+            assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().flowName("few").after(cursor)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another query");
+            assertThatThrownBy(() -> history.taskRuns(TaskRunQuery.all().after(cursor)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flow runs");
+            for (String bad : new String[] {"", "not a cursor!", "Mnx8fHw", "MnxmfFNUQVJUX1RJTUVfREVTQ3x4fDE", "%%%"}) {
+                assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all().after(bad)))
+                        .as("cursor '%s'", bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+            }
+            assertThatThrownBy(() -> FlowRunQuery.all().limit(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit");
+            assertThatThrownBy(() -> FlowRunQuery.all().limit(FlowRunQuery.MAX_LIMIT + 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+        }
+    }
+
+    @Test
+    void hasCompletedRefusesAWindowThatIsNotPositive() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (History history = History.builder(HistoryDatabase.sqlite(dir.resolve("runs.db"))).clock(clock).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            runtime.run(Flow.of("daily", (Integer i) -> i), 1);
+            assertThat(history.flush()).isTrue();
+            clock.advance(Duration.ofHours(1));
+            assertThat(history.hasCompleted("daily", Duration.ofHours(1))).isTrue(); // ended exactly an hour ago
+            assertThat(history.hasCompleted("daily", Duration.ofMinutes(59))).isFalse();
+            assertThat(history.hasCompleted("weekly", Duration.ofDays(7))).isFalse();
+            assertThat(history.hasCompleted("daily", ChronoUnit.FOREVER.getDuration())).isTrue();
+            assertThatThrownBy(() -> history.hasCompleted("daily", Duration.ofDays(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
+            assertThatThrownBy(() -> history.lastCompleted("daily", Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within");
         }
     }
 
