@@ -160,6 +160,74 @@ class QueryContractTest {
         }
     }
 
+    @Test
+    void retentionKeepsRunsStillGoingWithEverythingUnderThemAndTakesAnEndlessPeriod() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        try (History history = History.builder(HistoryDatabase.sqlite(dir.resolve("runs.db"))).clock(clock)
+                .retention(Retention.defaults().withCompleted(Duration.ofDays(1)).withFailed(Duration.ofDays(2))).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            dev.sluice.Task<Integer, Integer> step = dev.sluice.Task.of("step", (Integer i) -> {
+                dev.sluice.RunContext.logger().info("step {}", i);
+                return i;
+            });
+            Flow<Integer, Integer> child = Flow.of("child", (Integer i) -> step.run(i));
+            Flow<Integer, Integer> longRunning = Flow.of("long-running", (Integer i) -> {
+                dev.sluice.RunContext.logger().info("begins");
+                step.run(i);
+                child.run(i);
+                started.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return i;
+            });
+            java.util.concurrent.atomic.AtomicReference<dev.sluice.FlowRun<Integer>> longRun = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> longRun.set(runtime.runForState(longRunning, 7)), "long-running-flow");
+            t.start();
+            assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            runtime.run(Flow.of("short", (Integer i) -> i), 1);
+            assertThat(history.flush()).isTrue();
+            FlowRunSummary going = history.flowRuns(FlowRunQuery.all().flowName("long-running")).items().get(0);
+            long logsBefore = history.logs(LogQuery.of(going.id())).items().size();
+            assertThat(logsBefore).isGreaterThanOrEqualTo(2);
+
+            clock.advance(Duration.ofDays(100));
+            PurgeResult purged = history.purge();
+            assertThat(purged.flowRuns()).isEqualTo(1); // the short one; the running one keeps its subflow and task runs
+            FlowRunDetail kept = history.flowRun(going.id()).orElseThrow();
+            assertThat(kept.run().state()).isEqualTo(dev.sluice.State.RUNNING);
+            assertThat(kept.taskRuns().items()).hasSize(1);
+            assertThat(kept.subflowRuns().items()).hasSize(1);
+            assertThat(history.logs(LogQuery.of(going.id())).items()).hasSize((int) logsBefore);
+
+            release.countDown();
+            t.join(10_000);
+            assertThat(longRun.get().state()).isEqualTo(dev.sluice.State.COMPLETED);
+            assertThat(history.flush()).isTrue();
+            clock.advance(Duration.ofHours(23));
+            assertThat(history.purge().flowRuns()).isZero();
+            clock.advance(Duration.ofHours(2));
+            assertThat(history.purge().flowRuns()).isEqualTo(2);
+        }
+        // a period longer than the time since the earliest instant keeps everything, as forever does
+        try (History history = History.builder(HistoryDatabase.sqlite(dir.resolve("runs.db"))).clock(clock)
+                .retention(Retention.defaults().withCompleted(ChronoUnit.FOREVER.getDuration())
+                        .withFailed(ChronoUnit.FOREVER.getDuration())).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            runtime.run(Flow.of("kept", (Integer i) -> i), 1);
+            assertThat(history.flush()).isTrue();
+            clock.advance(Duration.ofDays(100_000));
+            assertThat(history.purge().flowRuns()).isZero();
+            assertThat(history.flowRuns(FlowRunQuery.all()).items()).hasSize(1);
+        }
+    }
+
     static List<String> names(History history, FlowRunQuery q) {
         return history.flowRuns(q.limit(FlowRunQuery.MAX_LIMIT)).items().stream().map(FlowRunSummary::name).toList();
     }
