@@ -74,6 +74,11 @@ class PostgresIT {
     }
 
     @Test
+    void stateCountsPerBucket() throws Exception {
+        QueryContractTest.stateCountsPerBucket(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

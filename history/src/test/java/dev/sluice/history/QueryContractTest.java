@@ -228,6 +228,49 @@ class QueryContractTest {
         }
     }
 
+    @Test
+    void stateCountsPerBucket() {
+        stateCountsPerBucket(HistoryDatabase.sqlite(dir.resolve("runs.db")));
+    }
+
+    /** Runs over three hours counted per hour from a time that is not on the hour, and with no lower bound at all. */
+    static void stateCountsPerBucket(HistoryDatabase db) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-29T00:10:00Z"));
+        try (History history = History.builder(db).clock(clock).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            Flow<Integer, Integer> flow = Flow.of("counted", (Integer i) -> {
+                if (i < 0) {
+                    throw new IllegalArgumentException("negative");
+                }
+                return i;
+            });
+            runtime.runForState(flow, 1);   // 00:10
+            runtime.runForState(flow, -1);
+            clock.advance(Duration.ofMinutes(50));
+            runtime.runForState(flow, 2);   // 01:00
+            clock.advance(Duration.ofMinutes(125));
+            runtime.runForState(flow, -2);  // 03:05
+            assertThat(history.flush()).isTrue();
+            Instant from = Instant.parse("2026-03-29T00:05:00Z");
+            List<StateCount> counts = history.stateCounts(FlowRunQuery.all(), from, Instant.parse("2026-03-29T04:00:00Z"),
+                    Duration.ofHours(1));
+            assertThat(counts).containsExactly(
+                    new StateCount(from, dev.sluice.State.COMPLETED, 2),
+                    new StateCount(from, dev.sluice.State.FAILED, 1),
+                    new StateCount(from.plus(Duration.ofHours(3)), dev.sluice.State.FAILED, 1));
+            // no lower bound at all: every failed run is counted, in buckets that hold their start times
+            List<StateCount> ever = history.stateCounts(FlowRunQuery.all().inStates(dev.sluice.State.FAILED), Instant.MIN,
+                    Instant.MAX, Duration.ofDays(1));
+            assertThat(ever.stream().mapToLong(StateCount::count).sum()).isEqualTo(2);
+            for (StateCount c : ever) {
+                assertThat(c.bucketStart()).isBetween(Instant.parse("2026-03-28T00:10:00Z"), Instant.parse("2026-03-29T00:10:00Z"));
+            }
+            assertThat(history.stateCounts(FlowRunQuery.all(), Instant.MIN, Instant.MAX, ChronoUnit.FOREVER.getDuration())
+                    .stream().mapToLong(StateCount::count).sum()).isEqualTo(4);
+        }
+    }
+
     static List<String> names(History history, FlowRunQuery q) {
         return history.flowRuns(q.limit(FlowRunQuery.MAX_LIMIT)).items().stream().map(FlowRunSummary::name).toList();
     }
