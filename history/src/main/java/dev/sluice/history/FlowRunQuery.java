@@ -86,6 +86,20 @@ public final class FlowRunQuery {
         return Set.copyOf(out);
     }
 
+    /** {@code pattern}, checked: a trailing escape that escapes nothing is refused (PostgreSQL would fail the query). */
+    static String likePattern(String pattern) {
+        Objects.requireNonNull(pattern, "nameLike");
+        int escapes = 0;
+        for (int i = pattern.length() - 1; i >= 0 && pattern.charAt(i) == '\\'; i--) {
+            escapes++;
+        }
+        if (escapes % 2 == 1) {
+            throw new IllegalArgumentException("nameLike pattern must not end with an escape character ('\\' escapes the"
+                    + " character after it; write '\\\\' for a backslash), was '" + pattern + "'");
+        }
+        return pattern;
+    }
+
     static Set<State> states(State... states) {
         Objects.requireNonNull(states, "states");
         if (states.length == 0) {
@@ -112,11 +126,13 @@ public final class FlowRunQuery {
 
     /**
      * Runs whose name matches the SQL {@code LIKE} pattern (case-sensitive; {@code %} any text, {@code _}
-     * one character, {@code \} escapes them). A pattern with a fixed beginning ({@code "report-%"}) uses
-     * the name index.
+     * one character, {@code \} escapes them), the same on SQLite as on PostgreSQL. A pattern with a fixed
+     * beginning ({@code "report-%"}) uses the name index.
+     *
+     * @throws IllegalArgumentException if the pattern ends with a {@code \} that escapes nothing
      */
     public FlowRunQuery nameLike(String pattern) {
-        return new FlowRunQuery(flowNames, name, Objects.requireNonNull(pattern, "nameLike"), allTags, anyTags, states,
+        return new FlowRunQuery(flowNames, name, likePattern(pattern), allTags, anyTags, states,
                 startedAfter, startedBefore, parentFlowRunId, topLevelOnly, sort, limit, null);
     }
 

@@ -176,11 +176,17 @@ public final class History implements AutoCloseable {
 
     /**
      * The latest run of flow {@code flowName} that succeeded ({@code COMPLETED} or {@code CACHED}) and
-     * ended within {@code within} of now.
+     * ended within {@code within} of now (by the {@link Builder#clock clock} of this history; a run that ended
+     * exactly {@code within} ago counts).
+     *
+     * @throws IllegalArgumentException if {@code within} is zero or negative (a window that holds no run)
      */
     public Optional<FlowRunSummary> lastCompleted(String flowName, Duration within) {
         Objects.requireNonNull(flowName, "flowName");
         Objects.requireNonNull(within, "within");
+        if (within.isNegative() || within.isZero()) {
+            throw new IllegalArgumentException("within must be positive (how far back to look), was " + within);
+        }
         Instant now = clock.instant();
         // a window longer than the time since the earliest instant reaches back to it (no ArithmeticException)
         Instant since = within.compareTo(Duration.between(Instant.MIN, now)) >= 0 ? Instant.MIN : now.minus(within);
@@ -196,6 +202,8 @@ public final class History implements AutoCloseable {
      *     etl.run(today);
      * }
      * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code within} is zero or negative
      */
     public boolean hasCompleted(String flowName, Duration within) {
         return lastCompleted(flowName, within).isPresent();

@@ -73,7 +73,7 @@ public final class TaskRunQuery {
 
     /** Runs whose name matches the SQL {@code LIKE} pattern; see {@link FlowRunQuery#nameLike(String)}. */
     public TaskRunQuery nameLike(String pattern) {
-        return new TaskRunQuery(taskNames, name, Objects.requireNonNull(pattern, "nameLike"), allTags, anyTags, states,
+        return new TaskRunQuery(taskNames, name, FlowRunQuery.likePattern(pattern), allTags, anyTags, states,
                 startedAfter, startedBefore, flowRunId, outsideFlowsOnly, sort, limit, null);
     }
 

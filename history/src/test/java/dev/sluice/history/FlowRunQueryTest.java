@@ -16,4 +16,13 @@ class FlowRunQueryTest {
         assertThat(FlowRunQuery.all().withParent("run-1").parentFlowRunId()).contains("run-1");
         assertThat(FlowRunQuery.all().topLevel().topLevelOnly()).isTrue();
     }
+
+    @Test
+    void aPatternEndingInALoneEscapeIsRefused() {
+        assertThatThrownBy(() -> FlowRunQuery.all().nameLike("report\\"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("nameLike", "escape", "report\\");
+        assertThatThrownBy(() -> TaskRunQuery.all().nameLike("%\\"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("escape");
+        assertThat(FlowRunQuery.all().nameLike("back\\\\").nameLike()).contains("back\\\\");
+    }
 }

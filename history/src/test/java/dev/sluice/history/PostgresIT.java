@@ -64,6 +64,21 @@ class PostgresIT {
     }
 
     @Test
+    void nameLikeIsCaseSensitive() throws Exception {
+        QueryContractTest.nameLikeIsCaseSensitive(freshDatabase());
+    }
+
+    @Test
+    void keysetPagesNeitherSkipNorRepeatARun() throws Exception {
+        QueryContractTest.keysetPagesNeitherSkipNorRepeatARun(freshDatabase());
+    }
+
+    @Test
+    void stateCountsPerBucket() throws Exception {
+        QueryContractTest.stateCountsPerBucket(freshDatabase());
+    }
+
+    @Test
     void runsAreRecordedAndQueriedOnPostgres() throws Exception {
         HistoryDatabase db = freshDatabase();
         try (History history = History.open(db);

@@ -96,12 +96,12 @@ public final class Purger {
         tasks = 0;
         logs = 0;
         if (retention.completed() != null) {
-            purgeFlows(SUCCESS, now.minus(retention.completed()));
-            purgeTopTasks(SUCCESS, now.minus(retention.completed()));
+            purgeFlows(SUCCESS, cutoff(now, retention.completed()));
+            purgeTopTasks(SUCCESS, cutoff(now, retention.completed()));
         }
         if (retention.failed() != null) {
-            purgeFlows(FAILURE, now.minus(retention.failed()));
-            purgeTopTasks(FAILURE, now.minus(retention.failed()));
+            purgeFlows(FAILURE, cutoff(now, retention.failed()));
+            purgeTopTasks(FAILURE, cutoff(now, retention.failed()));
         }
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                 "delete from sluice_owner where reaped_at is not null and reaped_at < ?")) {
@@ -114,6 +114,11 @@ public final class Purger {
                     db.description(), flows, tasks, logs, result.took().toMillis());
         }
         return result;
+    }
+
+    /** {@code period} before {@code now}; the earliest instant for a period reaching back further (nothing is that old). */
+    static Instant cutoff(Instant now, Duration period) {
+        return period.compareTo(Duration.between(Instant.MIN, now)) >= 0 ? Instant.MIN : now.minus(period);
     }
 
     /**

@@ -95,7 +95,7 @@ public final class Queries {
             @Nullable Instant after, @Nullable Instant before, boolean broadPrefix) {
     }
 
-    private static void where(Sql sql, Filter f) {
+    private void where(Sql sql, Filter f) {
         if (!f.definitionNames().isEmpty()) {
             sql.in("f." + f.definitionColumn(), f.definitionNames());
         }
@@ -105,11 +105,16 @@ public final class Queries {
         if (f.nameLike() != null) {
             String pattern = f.nameLike();
             String prefix = likePrefix(pattern);
+            // SQLite's LIKE ignores the case of ASCII letters (PostgreSQL's does not): the same pattern as a GLOB,
+            // which is case-sensitive, matches on SQLite what LIKE matches on PostgreSQL
+            String match = db.dialect() == Dialect.SQLITE ? " glob ?" : " like ? escape '\\'";
+            String value = db.dialect() == Dialect.SQLITE ? likeToGlob(pattern) : pattern;
             if (prefix.isEmpty() || f.broadPrefix()) {
-                // "+" keeps SQLite off the name index: reading the sort index in order is cheaper here
-                sql.add(" and +f.name like ? escape '\\'", pattern);
+                // "+" keeps SQLite off the name index: reading the sort index in order is cheaper here (PostgreSQL has
+                // no unary plus on text, and its planner needs no such hint)
+                sql.add(" and " + (db.dialect() == Dialect.SQLITE ? "+" : "") + "f.name" + match, value);
             } else {
-                sql.add(" and f.name like ? escape '\\'", pattern);
+                sql.add(" and f.name" + match, value);
                 sql.add(" and f.name >= ? and f.name < ?", prefix, successor(prefix));
             }
         }
@@ -132,6 +137,35 @@ public final class Queries {
         }
         if (f.before() != null) {
             sql.add(" and f.sort_time < ?", Times.micros(f.before()));
+        }
+    }
+
+    /**
+     * A LIKE pattern ({@code %}, {@code _}, {@code \} escaping them) as the SQLite GLOB pattern that matches the same
+     * names, case-sensitively: {@code *}, {@code ?} and {@code [} stand for themselves in brackets.
+     */
+    static String likeToGlob(String pattern) {
+        StringBuilder sb = new StringBuilder(pattern.length() + 8);
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == '\\' && i + 1 < pattern.length()) {
+                literal(sb, pattern.charAt(++i));
+            } else if (ch == '%') {
+                sb.append('*');
+            } else if (ch == '_') {
+                sb.append('?');
+            } else {
+                literal(sb, ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void literal(StringBuilder glob, char ch) {
+        if (ch == '*' || ch == '?' || ch == '[') {
+            glob.append('[').append(ch).append(']');
+        } else {
+            glob.append(ch);
         }
     }
 
@@ -537,8 +571,13 @@ public final class Queries {
     public List<StateCount> stateCounts(FlowRunQuery q, Instant from, Instant to, Duration bucket) throws SQLException {
         long origin = Times.micros(from);
         long width = Times.micros(bucket);
-        Sql sql = new Sql().add("select ((f.sort_time - ?) / ?) as bucket, f.state, count(*) from flow_run f"
-                + " where f.sort_time >= ? and f.sort_time < ?", origin, width, origin, Times.micros(to));
+        // buckets are counted from a bucket start near enough to the stored times that no subtraction overflows 64 bits
+        // (from may be as early as Instant.MIN: PostgreSQL refused the query, SQLite went over to floating point);
+        // the bucket number is floored, so a run before that start falls into the bucket before it
+        long base = bucketBase(origin, width);
+        Sql sql = new Sql().add("select case when f.sort_time >= ? then (f.sort_time - ?) / ? else -((? - f.sort_time - 1) / ?)"
+                + " - 1 end as bucket, f.state, count(*) from flow_run f where f.sort_time >= ? and f.sort_time < ?", base,
+                base, width, base, width, origin, Times.micros(to));
         where(sql, filter(q));
         if (q.parentFlowRunId().isPresent()) {
             sql.add(" and f.parent_flow_run_id = ?", q.parentFlowRunId().get());
@@ -549,10 +588,24 @@ public final class Queries {
         List<StateCount> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = sql.prepare(c, db.dialect()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new StateCount(Times.instant(origin + rs.getLong(1) * width), state(rs.getString(2)), rs.getLong(3)));
+                long start = java.math.BigInteger.valueOf(rs.getLong(1)).multiply(java.math.BigInteger.valueOf(width))
+                        .add(java.math.BigInteger.valueOf(base)).longValueExact();
+                out.add(new StateCount(Times.instant(start), state(rs.getString(2)), rs.getLong(3)));
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The bucket start counted from: {@code origin}, or for one earlier than 2^62 µs before 1970 the first bucket start after that. */
+    static long bucketBase(long origin, long width) {
+        long low = Long.MIN_VALUE / 2;
+        if (origin >= low) {
+            return origin;
+        }
+        java.math.BigInteger gap = java.math.BigInteger.valueOf(low).subtract(java.math.BigInteger.valueOf(origin));
+        java.math.BigInteger w = java.math.BigInteger.valueOf(width);
+        java.math.BigInteger k = gap.add(w).subtract(java.math.BigInteger.ONE).divide(w);
+        return java.math.BigInteger.valueOf(origin).add(k.multiply(w)).longValueExact();
     }
 
     /** The latest successful run of {@code flowName} that ended at or after {@code since}. */
