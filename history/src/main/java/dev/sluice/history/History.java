@@ -158,7 +158,9 @@ public final class History implements AutoCloseable {
     /**
      * How many flow runs matching {@code query}'s conditions (its order, page size and cursor are
      * ignored) started in each {@code bucket} from {@code from} (inclusive) to {@code to} (exclusive),
-     * by state: the data of an activity chart. Buckets without runs are left out.
+     * by state: the data of an activity chart. Buckets without runs are left out. Buckets are spans of elapsed
+     * time laid from {@code from} ({@code from}, {@code from + bucket}, ...), not calendar days of a time zone: for
+     * days that follow a zone's midnights across a daylight-saving change, ask once per day.
      */
     public List<StateCount> stateCounts(FlowRunQuery query, Instant from, Instant to, Duration bucket) {
         Objects.requireNonNull(query, "query");
