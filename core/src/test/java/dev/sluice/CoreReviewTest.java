@@ -80,4 +80,17 @@ class CoreReviewTest {
         assertThat(thrown).isInstanceOf(TaskFailedException.class).hasRootCauseInstanceOf(IllegalStateException.class);
         assertThat(self.get().state()).isEqualTo(State.FAILED);
     }
+
+    @Test
+    void addTagsWithANullTagThrowsIllegalArgumentExceptionAsDocumented() {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        FlowRun<Integer> run = runtime().call(() -> Flow.of("tagging", () -> {
+            thrown.set(catchThrowable(() -> RunContext.addTags("ok", null)));
+            return 1;
+        }).runForState());
+
+        // "@throws IllegalArgumentException for a null or blank tag"
+        assertThat(thrown.get()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
+        assertThat(run.tags()).doesNotContain("ok");
+    }
 }
