@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.sluice.cache.ResultStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -92,5 +94,62 @@ class CoreReviewTest {
         // "@throws IllegalArgumentException for a null or blank tag"
         assertThat(thrown.get()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("null");
         assertThat(run.tags()).doesNotContain("ok");
+    }
+
+    /** Busy for {@code millis}, deaf to interrupts: a body that goes on past its run's timeout. */
+    static void ignoreInterrupts(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aFlowThatTimedOutEndsTheTaskRunItsBodyCalledRatherThanLeaveItRunning() {
+        List<String> cancelledHooks = new CopyOnWriteArrayList<>();
+        Task0<String> stuck = Task.of("stuck", () -> {
+            ignoreInterrupts(1_500);
+            return "late";
+        }).onCancellation(r -> cancelledHooks.add(r.name())).onCompletion(r -> cancelledHooks.add("completed?"));
+        Flow0<String> flow = Flow.of("times-out", () -> stuck.run()).withTimeout(Duration.ofMillis(200));
+
+        FlowRun<String> run = runtime().call(flow::runForState);
+
+        assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+        // a finished flow run holds no run still RUNNING, and names the run that held it up
+        assertThat(run.taskRuns()).singleElement().satisfies(t -> {
+            assertThat(t.state()).isEqualTo(State.CANCELLED);
+            assertThat(t.endTime()).isPresent();
+            assertThat(t.error()).hasValueSatisfying(e -> assertThat(e.message()).contains("times-out"));
+        });
+        assertThat(run.failedTaskRun()).map(Run::definitionName).hasValue("stuck");
+
+        ignoreInterrupts(1_700); // the body returns: the run stays CANCELLED, ended once
+        TaskRun task = run.taskRuns().get(0);
+        assertThat(task.state()).isEqualTo(State.CANCELLED);
+        assertThat(task.history()).filteredOn(c -> c.state().isTerminal()).hasSize(1);
+        assertThat(cancelledHooks).containsExactly(task.name());
+    }
+
+    @Test
+    void aSubflowItsParentsTimeoutLeftRunningEndsCancelledWithItsTaskRun() {
+        Task0<String> stuck = Task.of("stuck", () -> {
+            ignoreInterrupts(1_500);
+            return "late";
+        });
+        Flow0<String> child = Flow.of("child", () -> stuck.run());
+        Flow0<String> parent = Flow.of("parent", () -> child.run()).withTimeout(Duration.ofMillis(200));
+
+        FlowRun<String> run = runtime().call(parent::runForState);
+
+        assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+        assertThat(run.subflowRuns()).singleElement().satisfies(sub -> {
+            assertThat(sub.state()).isEqualTo(State.CANCELLED);
+            assertThat(sub.taskRuns()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(State.CANCELLED));
+        });
+        assertThat(run.failedTaskRun()).map(Run::definitionName).hasValue("stuck");
+        ignoreInterrupts(1_700);
+        assertThat(run.subflowRuns().get(0).state()).isEqualTo(State.CANCELLED);
+        assertThat(run.subflowRuns().get(0).history()).filteredOn(c -> c.state().isTerminal()).hasSize(1);
     }
 }
