@@ -7,6 +7,7 @@ import dev.sluice.cache.ResultStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +63,55 @@ class CoreReviewTest {
         assertThat(joinError.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot wait for itself");
         assertThat(run.state()).isEqualTo(State.FAILED);
         assertThat(run.taskRuns()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(State.FAILED));
+    }
+
+    @Test
+    void aTaskRunCalledFromASubmittedRunThatJoinsThatRunIsRefusedRatherThanWaitingForEver() {
+        AtomicReference<TaskFuture<String>> outerFuture = new AtomicReference<>();
+        CountDownLatch handed = new CountDownLatch(1);
+        AtomicReference<Throwable> joinError = new AtomicReference<>();
+        Task0<String> inner = Task.of("inner", () -> {
+            try {
+                return outerFuture.get().join(); // the outer run's body is below on this very stack
+            } catch (RuntimeException e) {
+                joinError.set(e);
+                throw e;
+            }
+        });
+        Task0<String> outer = Task.of("outer", () -> {
+            handed.await();
+            return inner.run();
+        });
+
+        Throwable thrown = catchThrowable(() -> runtime().call(() -> {
+            outerFuture.set(outer.submit());
+            handed.countDown();
+            return outerFuture.get().join();
+        }));
+
+        assertThat(joinError.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("same thread");
+        assertThat(thrown).isInstanceOf(TaskFailedException.class);
+        assertThat(outerFuture.get().state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void stagesRunAsTheRunsEndMayStillJoinThem() {
+        Task<Integer, Integer> square = Task.of("square", (Integer i) -> i * i);
+        Flow0<Integer> flow = Flow.of("all-of", () -> {
+            CompletableFuture<Integer> a = square.submit(3).toCompletableFuture();
+            CompletableFuture<Integer> b = square.submit(4).toCompletableFuture();
+            CountDownLatch go = new CountDownLatch(1);
+            TaskFuture<Integer> c = Task.of("square-later", (Integer i) -> {
+                go.await();
+                return i * i;
+            }).submit(5);
+            // the stage runs on the thread that ends the run, as it publishes the outcome: it may join it
+            CompletableFuture<Integer> joinedInStage = c.toCompletableFuture().thenApply(x -> c.join() + x);
+            go.countDown();
+            return CompletableFuture.allOf(a, b).thenApply(v -> a.join() + b.join()).join() + joinedInStage.join();
+        });
+
+        assertThat(runtime().call(flow::run)).isEqualTo(25 + 50);
     }
 
     @Test

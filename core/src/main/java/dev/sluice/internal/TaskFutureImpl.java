@@ -211,13 +211,21 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     }
 
     /**
-     * Refuses a wait without a deadline from the run's own body (or a thread given its context):
-     * the outcome comes only once that body returned, so the wait would never end.
+     * Refuses a wait without a deadline from the run's own body (or a thread given its context), or
+     * from a run that body called on the same thread (a task run it ran with {@code run}): the
+     * outcome comes only once that body returned, so the wait would never end.
      */
     void refuseSelfJoin() {
+        if (ended(outcome)) {
+            return; // nothing to wait for: a stage run as the outcome is published (on the runner's thread) may join
+        }
         if (Frame.current().task() == record) {
             throw new IllegalStateException(record + " cannot wait for itself: join() was called from its own body,"
                     + " which would wait for ever (its outcome comes only once the body returned)");
+        }
+        if (runner == Thread.currentThread()) { // only this thread sets itself as the runner: no race
+            throw new IllegalStateException(record + " cannot be waited for by a run its own body called on the"
+                    + " same thread: that run would wait for ever (the outcome comes only once the body returned)");
         }
     }
 
