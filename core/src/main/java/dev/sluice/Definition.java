@@ -62,6 +62,9 @@ public abstract sealed class Definition<S extends Definition<S, R>, R extends Ru
      * A copy whose attempts are stopped at {@code timeout}: the caller gets {@link State#TIMED_OUT}
      * at the deadline even if the body ignores interruption, and the body's thread is interrupted (a
      * body that goes on regardless may start no more task runs or subflows: see {@link RunTimeoutException}).
+     * When a flow's attempt times out, the task runs and subflow runs it submitted or called that still
+     * go on end {@link State#CANCELLED} with it, so a flow run that ended holds no run still running
+     * and {@link FlowRun#failedTaskRun()} names the one that held it up.
      * A timeout longer than about 73 years ({@code ChronoUnit.FOREVER.getDuration()}) is kept as 73
      * years, as are such retry delays: as good as never, without overflowing a deadline.
      */

@@ -70,7 +70,7 @@ public final class RunContext {
             throw new IllegalStateException("RunContext.addTags is for code inside a flow or task run; "
                     + "outside one, use Tags.with(...) or withTags(...)");
         }
-        run.addTags(Tags.check(java.util.List.of(tags)));
+        run.addTags(Tags.check(java.util.Arrays.asList(tags))); // asList: a null tag reaches the check (List.of would throw a bare NPE)
     }
 
     /**

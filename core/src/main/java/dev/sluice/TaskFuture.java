@@ -22,6 +22,9 @@ public interface TaskFuture<R extends @Nullable Object> {
      * {@link Error} thrown by the body (the run is {@link State#CRASHED}) is rethrown as is.
      *
      * @throws TaskFailedException if the run failed, timed out or was cancelled
+     * @throws IllegalStateException if the run has not ended and this is called from its own body
+     *     (or code given its context) or from a task run that body called with {@code run}, which
+     *     would wait for ever; so do {@code join} and {@code get} of the {@link #toCompletableFuture()} view
      */
     R join();
 

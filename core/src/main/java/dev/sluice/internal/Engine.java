@@ -96,8 +96,7 @@ public final class Engine {
             return taskFailed(run, cancelled);
         }
         CancellationException cancelled = new CancellationException("cancelled while it ran");
-        run.fail(cancelled);
-        if (run.endFromOutside(State.CANCELLED, summary(cancelled))) {
+        if (run.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
             ended(run, State.CANCELLED, cancelled);
         }
         return taskFailed(run, cancelled);
@@ -388,7 +387,7 @@ public final class Engine {
             @Override
             public boolean retryable(Throwable error) {
                 boolean retry = super.retryable(error);
-                settleSubmitted(run, classify(error) != State.FAILED);
+                settleSubmitted(run, classify(error) != State.FAILED ? error : null);
                 return retry;
             }
         };
@@ -409,9 +408,11 @@ public final class Engine {
         } catch (Throwable error) {
             boolean interrupted = events.interruptedHere(error);
             State verdict = events.verdict(error);
-            settleSubmitted(run, verdict != State.FAILED);
-            run.failWith(error);
-            end(run, verdict, error);
+            settleSubmitted(run, verdict != State.FAILED ? error : null);
+            if (run.claimEnd()) { // else ended from outside (its parent flow run timed out): that end stands
+                run.failWith(error);
+                endClaimed(run, verdict, error);
+            }
             if (verdict == State.CANCELLED && interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -449,9 +450,11 @@ public final class Engine {
 
     /**
      * After a failed attempt: waits for the runs it submitted (so none runs on unseen), or, when
-     * the flow was cancelled, timed out or crashed, cancels them.
+     * the flow was cancelled, timed out or crashed ({@code stopped} is why), cancels them, and ends
+     * the runs its body called that still go on (see {@link #cancelDetached}).
      */
-    private static void settleSubmitted(FlowRunRecord run, boolean cancel) {
+    private static void settleSubmitted(FlowRunRecord run, @Nullable Throwable stopped) {
+        boolean cancel = stopped != null;
         TaskFutureImpl<?> f;
         boolean interrupted = false;
         while ((f = run.futures.poll()) != null) {
@@ -469,6 +472,38 @@ public final class Engine {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (stopped != null) {
+            cancelDetached(run, stopped);
+        }
+    }
+
+    /**
+     * Ends CANCELLED the task runs and subflow runs of {@code run} still going on once its attempt
+     * stopped: runs its body called (not submitted) on a thread that went on past the timeout or
+     * cancellation, detached from the run. Without this the flow run would end TIMED_OUT with a
+     * task run of its own still RUNNING (and later COMPLETED after it), and
+     * {@code failedTaskRun()} would not name the run that held it up.
+     */
+    private static void cancelDetached(FlowRunRecord run, Throwable stopped) {
+        String why = "its flow run '" + run.name() + "' stopped while it ran: " + summary(stopped);
+        for (dev.sluice.TaskRun t : run.taskRuns()) {
+            if (!t.state().isTerminal() && t instanceof TaskRunRecord task) {
+                CancellationException cancelled = new CancellationException(why);
+                if (task.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
+                    ended(task, State.CANCELLED, cancelled);
+                }
+            }
+        }
+        for (dev.sluice.FlowRun<?> sub : run.subflowRuns()) {
+            if (!sub.state().isTerminal() && sub instanceof FlowRunRecord subflow) {
+                CancellationException cancelled = new CancellationException(why);
+                settleSubmitted(subflow, cancelled);
+                if (subflow.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
+                    subflow.failWith(cancelled);
+                    ended(subflow, State.CANCELLED, cancelled);
+                }
+            }
         }
     }
 
@@ -574,6 +609,13 @@ public final class Engine {
     }
 
     static void end(RunRecord run, State state, @Nullable Throwable error) {
+        if (run.claimEnd()) { // else ended from outside meanwhile (its flow run timed out, say): that end stands
+            endClaimed(run, state, error);
+        }
+    }
+
+    /** {@link #end} by the thread that claimed the run's end ({@link RunRecord#claimEnd}). */
+    private static void endClaimed(RunRecord run, State state, @Nullable Throwable error) {
         if (error != null) {
             run.fail(error);
         }

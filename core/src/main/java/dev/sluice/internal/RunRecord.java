@@ -133,6 +133,9 @@ public abstract class RunRecord implements Run {
         return x == null ? 0 : x.attemptDeadline;
     }
 
+    /** Whether a thread claimed the run's last state change ({@link #claimEnd}, {@link #endFromOutside}); guarded by the record. */
+    private boolean endClaimed;
+
     /** What few runs have; guarded by the record. */
     static final class Extras {
         /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
@@ -505,17 +508,34 @@ public abstract class RunRecord implements Run {
     }
 
     /**
+     * Claims the run's last state change for the calling thread (the engine's {@code end}): false if
+     * another thread ended the run from outside ({@link #endFromOutside}) or claimed it first, so
+     * that the run ends once, with one set of hooks.
+     */
+    final boolean claimEnd() {
+        synchronized (this) {
+            if (endClaimed || state().isTerminal()) {
+                return false;
+            }
+            endClaimed = true;
+            return true;
+        }
+    }
+
+    /**
      * Ends the run in {@code next} from a thread other than the one running it (a cancel), which may
      * still be making changes of its own: this one is kept apart from those, so the two never write
      * the same change, and it is the run's state from now on. The caller must make sure the running
      * thread does not end the run too. False if the run had ended.
      */
-    final boolean endFromOutside(State next, @Nullable String message) {
+    final boolean endFromOutside(State next, Throwable error, @Nullable String message) {
         Extras x = extras();
         synchronized (this) {
-            if (state().isTerminal()) {
+            if (endClaimed || state().isTerminal()) {
                 return false;
             }
+            endClaimed = true;
+            fail(error); // before the change: a recorder told of it reads the error
             x.endedFromOutside = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
         }
         StateChange change = x.endedFromOutside;

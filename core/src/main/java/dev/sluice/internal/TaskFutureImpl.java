@@ -210,8 +210,28 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         return o;
     }
 
+    /**
+     * Refuses a wait without a deadline from the run's own body (or a thread given its context), or
+     * from a run that body called on the same thread (a task run it ran with {@code run}): the
+     * outcome comes only once that body returned, so the wait would never end.
+     */
+    void refuseSelfJoin() {
+        if (ended(outcome)) {
+            return; // nothing to wait for: a stage run as the outcome is published (on the runner's thread) may join
+        }
+        if (Frame.current().task() == record) {
+            throw new IllegalStateException(record + " cannot wait for itself: join() was called from its own body,"
+                    + " which would wait for ever (its outcome comes only once the body returned)");
+        }
+        if (runner == Thread.currentThread()) { // only this thread sets itself as the runner: no race
+            throw new IllegalStateException(record + " cannot be waited for by a run its own body called on the"
+                    + " same thread: that run would wait for ever (the outcome comes only once the body returned)");
+        }
+    }
+
     @Override
     public @Nullable R join() {
+        refuseSelfJoin();
         runIfNotStarted(false); // no worker took it yet: run it here rather than wait on a pool that may be full of waiters
         try {
             Object o = outcome();
@@ -377,6 +397,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
         @Override
         public T get() throws InterruptedException, ExecutionException {
+            owner.refuseSelfJoin();
             owner.runIfNotStarted(false);
             try {
                 return super.get();
@@ -399,6 +420,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
 
         @Override
         public T join() {
+            owner.refuseSelfJoin();
             owner.runIfNotStarted(false);
             try {
                 return super.join();
