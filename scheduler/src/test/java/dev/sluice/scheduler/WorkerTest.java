@@ -37,6 +37,31 @@ class WorkerTest extends WorkerContract {
     }
 
     /**
+     * A scheduled run has only the deployment's defaults: a scheduled deployment with a required parameter left
+     * without one fails every slot, silently until the first fires (at 06:00, say). The worker says so at start.
+     */
+    @Test
+    void aScheduledDeploymentWhoseDefaultsMissARequiredParameterIsNamedInAWarningWhenTheWorkerStarts() throws Exception {
+        Deployment daily = Deployment.of(Flows.REPORT, Flows.Report.class).withName("daily-report")
+                .withSchedules(Schedule.cron("0 6 * * *", "Europe/Berlin"));
+        Deployment byHand = Deployment.of(Flows.REPORT, Flows.Report.class).withName("by-hand");   // no schedule
+        Deployment withDefault = Deployment.of(Flows.REPORT, Flows.Report.class).withName("with-default")
+                .withParameters(java.util.Map.of("city", "Berlin")).withSchedules(Schedule.interval(Duration.ofHours(1)));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (Worker w = Worker.builder(db()).name("w").deployments(daily, byHand, withDefault).start()) {
+            assertThat(w.client().deployment("daily-report")).isPresent();
+        } finally {
+            System.setErr(before);
+        }
+        String log = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("deployment 'daily-report' has schedules, but its scheduled runs will fail")
+                .contains("city: required, but missing").contains("withParameters")
+                .doesNotContain("deployment 'by-hand' has schedules").doesNotContain("deployment 'with-default' has schedules");
+    }
+
+    /**
      * db-scheduler judges an execution dead only after at least 4 missed beats: a builder that took 2 or 3 let
      * {@code start()} fail with db-scheduler's own words ("Heartbeat-limit must be at least 4"), after the worker
      * had registered itself; the builder now refuses it, naming its own setting.

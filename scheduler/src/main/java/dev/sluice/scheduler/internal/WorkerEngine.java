@@ -338,6 +338,17 @@ public final class WorkerEngine implements AutoCloseable {
                             name, schedule.description(), d.name());
                 }
             }
+            if (!d.schedules().isEmpty()) {
+                // a scheduled (or backfill) run has the defaults only: one that misses a required parameter fails every slot
+                List<dev.sluice.scheduler.ParameterError> errors = d.validate(Map.of()).errors();
+                if (!errors.isEmpty()) {
+                    LOG.warn("worker {}: deployment '{}' has schedules, but its scheduled runs will fail: their parameters"
+                            + " are the deployment's defaults, which miss or break some ({}); give them with"
+                            + " withParameters(...) or @Default", name, d.name(),
+                            dev.sluice.block.Secret.mask(errors.stream().map(Object::toString)
+                                    .collect(java.util.stream.Collectors.joining("; "))));
+                }
+            }
         }
     }
 
