@@ -95,6 +95,40 @@ class CliProcessIT {
         }
     }
 
+    /**
+     * A container image that sets {@code LANG=en_US.UTF-8} without generating that locale runs in the C locale
+     * all the same (the C library cannot set it), so Java read the arguments as ASCII: the launcher looked only at
+     * the variables' text and let a name outside ASCII reach the command as replacement characters.
+     */
+    @Test
+    void namesOutsideAsciiSurviveALocaleThatIsNamedButNotInstalled(@TempDir Path own) throws Exception {
+        String flow = "日報-café";
+        try (dev.sluice.history.History history = dev.sluice.history.History.open(
+                dev.sluice.history.HistoryDatabase.sqlite(own.resolve("sluice.db")));
+                dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(own).recorder(history.recorder())
+                        .withoutExtensions().build()) {
+            runtime.runForState(dev.sluice.Flow.of(flow, (Integer n) -> n), 1);
+            history.flush();
+        }
+        for (String variable : List.of("LANG", "LC_ALL", "LC_CTYPE")) {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "runs", "ls", "--flow", flow, "--json");
+            pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+            pb.environment().put(variable, "xx_XX.UTF-8"); // named, never installed anywhere
+            pb.environment().put("SLUICE_HOME", own.toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            pb.environment().remove("SLUICE_DATABASE_URL");
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = pb.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String json = new String(out, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(variable + ": " + json).isZero();
+            com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            assertThat(doc.path("runs")).as(variable + ": " + json).hasSize(1);
+            assertThat(doc.path("runs").get(0).path("flowName").asText()).as(variable).isEqualTo(flow);
+        }
+    }
+
     @Test
     void theLauncherRunsTheBuiltJar() throws Exception {
         assertThat(Files.isRegularFile(ROOT.resolve("cli/target/sluice.jar"))).as("the build made the runnable jar").isTrue();

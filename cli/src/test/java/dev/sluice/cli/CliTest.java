@@ -267,7 +267,8 @@ class CliTest {
 
         Result missing = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "user=a");
         assertThat(missing.code()).isEqualTo(SluiceCli.USAGE);
-        assertThat(missing.err()).contains("[password]", "no terminal"); // a number left out is 0, not missing
+        assertThat(missing.err()).contains("field 'password' has no value", "no terminal")
+                .doesNotContain("'port'"); // a number left out is 0, not missing
 
         Result badPort = run(blocksHome, Map.of("P", "pw-x-1"), false, "", "blocks", "create", "test-login", "x",
                 "--set", "user=a", "--set", "port=eighty", "--secret-env", "password=P");
@@ -277,6 +278,21 @@ class CliTest {
         Result unknown = run(blocksHome, Map.of(), false, "", "blocks", "create", "no-such-type", "x");
         assertThat(unknown.code()).isEqualTo(SluiceCli.NOT_FOUND);
         assertThat(unknown.err()).contains("no block type 'no-such-type'", "test-login");
+    }
+
+    /**
+     * docs/cli.md: "Every wrong field is named in one message". Without a terminal, a missing required field was
+     * reported alone, so a script fixed it only to be told next of the field it misspelled and the value it got
+     * wrong, one run at a time.
+     */
+    @Test
+    void withoutATerminalAMissingFieldIsNamedTogetherWithEveryOtherWrongOne() {
+        Result r = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-login", "x", "--set", "usr=a",
+                "--set", "port=eighty");
+        assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.USAGE);
+        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("'user'", "'password'", "no value", "no field 'usr'", "field 'port' cannot be read as int",
+                "no terminal", "--set").doesNotContain("eighty");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
  *     @Override
  *     public List<Deployment> deployments() {
  *         return List.of(Deployment.of(DeploymentsExample.REPORT, DeploymentsExample.ReportParams.class)
+ *                 .withParameters(Map.of("city", "Berlin"))   // a scheduled run has only the defaults
  *                 .withSchedules(Schedule.cron("0 6 * * *", "Europe/Berlin")));
  *     }
  * }

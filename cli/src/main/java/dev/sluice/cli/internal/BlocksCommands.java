@@ -379,14 +379,21 @@ final class BlocksCommands {
                 }
                 values.put(e.getKey(), value);
             }
-            prompt(schema, values);
+            List<String> unasked = prompt(schema, values);
+            String noTerminal = "fields " + unasked + " have no value and there is no terminal to ask on;"
+                    + " give them with --set, --secret-env or --stdin";
             Block block;
             try {
                 block = cli.runtime().call(() -> schema.fromText(name, values));
             } catch (dev.sluice.block.BlockNotFoundException e) {
                 throw e; // a nested block that is not saved: not found (exit 3)
             } catch (dev.sluice.block.BlockException e) {
-                throw new CliException(SluiceCli.USAGE, e.getMessage()); // a bad or missing field value
+                // a bad or missing field value: every wrong field in one message
+                throw new CliException(SluiceCli.USAGE, e.getMessage() + (unasked.isEmpty() ? ""
+                        : "; there is no terminal to ask for the missing ones on: give them with --set, --secret-env or --stdin"));
+            }
+            if (!unasked.isEmpty()) {
+                throw new CliException(SluiceCli.USAGE, noTerminal);
             }
             cli.runtime().call(() -> {
                 try {
@@ -415,20 +422,18 @@ final class BlocksCommands {
             return values;
         }
 
-        /** Asks for the fields not given, on a terminal: secret ones without echo. */
-        private void prompt(BlockSchema schema, Map<String, String> values) {
+        /**
+         * Asks for the fields not given, on a terminal: secret ones without echo. Without a terminal, returns the
+         * required fields left without a value (named by the caller with every other wrong field), else none.
+         */
+        private List<String> prompt(BlockSchema schema, Map<String, String> values) {
             List<BlockSchema.Field> missing = schema.fields().stream().filter(f -> !values.containsKey(f.name())).toList();
             if (missing.isEmpty()) {
-                return;
+                return List.of();
             }
             Console console = System.console();
             if (console == null && !cli.isTerminal()) {
-                List<String> required = missing.stream().filter(BlockSchema.Field::required).map(BlockSchema.Field::name).toList();
-                if (!required.isEmpty()) {
-                    throw new CliException(SluiceCli.USAGE, "fields " + required + " have no value and there is no terminal to ask on;"
-                            + " give them with --set, --secret-env or --stdin");
-                }
-                return;
+                return missing.stream().filter(BlockSchema.Field::required).map(BlockSchema.Field::name).toList();
             }
             BufferedReader lines = console == null ? new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8)) : null;
             for (BlockSchema.Field f : missing) {
@@ -458,6 +463,7 @@ final class BlocksCommands {
                     values.put(f.name(), answer);
                 }
             }
+            return List.of();
         }
 
         private static @Nullable String toString(char @Nullable [] chars) {

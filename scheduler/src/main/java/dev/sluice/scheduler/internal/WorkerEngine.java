@@ -339,12 +339,13 @@ public final class WorkerEngine implements AutoCloseable {
                 }
             }
             if (!d.schedules().isEmpty()) {
-                // a scheduled run has no trigger's input: only the defaults; a required parameter without one fails it
-                dev.sluice.scheduler.ParameterValidation v = d.validate(java.util.Map.of());
-                if (!v.isValid()) {
-                    LOG.warn("worker {}: deployment '{}' has schedules, but its default parameters do not make a valid input"
-                            + " ({}): each scheduled run will fail; give it defaults with withParameters(...)", name, d.name(),
-                            dev.sluice.block.Secret.mask(v.errors().stream().map(Object::toString)
+                // a scheduled (or backfill) run has the defaults only: one that misses a required parameter fails every slot
+                List<dev.sluice.scheduler.ParameterError> errors = d.validate(Map.of()).errors();
+                if (!errors.isEmpty()) {
+                    LOG.warn("worker {}: deployment '{}' has schedules, but its scheduled runs will fail: their parameters"
+                            + " are the deployment's defaults, which miss or break some ({}); give them with"
+                            + " withParameters(...) or @Default", name, d.name(),
+                            dev.sluice.block.Secret.mask(errors.stream().map(Object::toString)
                                     .collect(java.util.stream.Collectors.joining("; "))));
                 }
             }
