@@ -36,6 +36,7 @@ public abstract class RunRecord implements Run {
     private static final java.lang.invoke.VarHandle ATTEMPTS;
     private static final java.lang.invoke.VarHandle ARGS;
     private static final java.lang.invoke.VarHandle TAGS;
+    private static final java.lang.invoke.VarHandle END_CLAIMED;
 
     static {
         try {
@@ -44,6 +45,7 @@ public abstract class RunRecord implements Run {
             ATTEMPTS = lookup.findVarHandle(RunRecord.class, "attempts", int.class);
             ARGS = lookup.findVarHandle(RunRecord.class, "args", Object.class);
             TAGS = lookup.findVarHandle(RunRecord.class, "tags", Set.class);
+            END_CLAIMED = lookup.findVarHandle(RunRecord.class, "endClaimed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -133,8 +135,8 @@ public abstract class RunRecord implements Run {
         return x == null ? 0 : x.attemptDeadline;
     }
 
-    /** Whether a thread claimed the run's last state change ({@link #claimEnd}, {@link #endFromOutside}); guarded by the record. */
-    private boolean endClaimed;
+    /** Whether a thread claimed the run's last state change ({@link #claimEnd}, {@link #endFromOutside}): set once, by a CAS. */
+    private volatile boolean endClaimed;
 
     /** What few runs have; guarded by the record. */
     static final class Extras {
@@ -513,13 +515,8 @@ public abstract class RunRecord implements Run {
      * that the run ends once, with one set of hooks.
      */
     final boolean claimEnd() {
-        synchronized (this) {
-            if (endClaimed || state().isTerminal()) {
-                return false;
-            }
-            endClaimed = true;
-            return true;
-        }
+        // one CAS, no lock: on the path of every run's end
+        return END_CLAIMED.compareAndSet(this, false, true) && !state().isTerminal();
     }
 
     /**
@@ -531,10 +528,9 @@ public abstract class RunRecord implements Run {
     final boolean endFromOutside(State next, Throwable error, @Nullable String message) {
         Extras x = extras();
         synchronized (this) {
-            if (endClaimed || state().isTerminal()) {
+            if (state().isTerminal() || !END_CLAIMED.compareAndSet(this, false, true)) {
                 return false;
             }
-            endClaimed = true;
             fail(error); // before the change: a recorder told of it reads the error
             x.endedFromOutside = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
         }
