@@ -65,6 +65,19 @@ public final class FileBlockStore implements BlockStore {
     @Override
     public Optional<String> read(BlockId id) {
         Path file = file(id);
+        Optional<String> read = readBlock(id, file, false);
+        // null: under another key, or none. A rotation may be under way in this or another process (it rewrites the
+        // key file first, then each block, then drops the old keys), so the file and the key file may be of two
+        // moments. Under the store's lock, which a rotation holds throughout, both are read again from one moment.
+        return read != null ? read : lockedIfPossible(() -> readBlock(id, file, true));
+    }
+
+    /**
+     * The block of {@code id} in {@code file}, its secrets decrypted; null when not {@code underLock} and it is under
+     * another key than the one in use (or there is none). Under the lock, such a block is read with a kept old key
+     * of a rotation cut short, or refused saying which key it needs.
+     */
+    private @Nullable Optional<String> readBlock(BlockId id, Path file, boolean underLock) {
         Optional<ObjectNode> envelope = envelope(id, file);
         if (envelope.isEmpty()) {
             return Optional.empty();
@@ -74,47 +87,27 @@ public final class FileBlockStore implements BlockStore {
             return Optional.of(Documents.print(data));
         }
         MasterKey key = MasterKey.find(env, keyFile());
-        if (key != null && envelope.get().path("keyId").asText("?").equals(key.id())) {
+        String savedWith = envelope.get().path("keyId").asText("?");
+        if (key != null && savedWith.equals(key.id())) {
             decrypt((ObjectNode) data, id, key, "", file);
             return Optional.of(Documents.print(data));
         }
-        // another key, or none: a rotation may be under way in this or another process (it rewrites the key file
-        // first, then each block, then drops the old keys), so the file and the key file may be of two moments.
-        // Under the store's lock, which a rotation holds throughout, both are read again from one moment.
-        return readUnderLock(id, file);
-    }
-
-    private Optional<String> readUnderLock(BlockId id, Path file) {
-        return lockedIfPossible(() -> {
-            Optional<ObjectNode> envelope = envelope(id, file);
-            if (envelope.isEmpty()) {
-                return Optional.empty();
-            }
-            JsonNode data = envelope.get().get("data");
-            if (!hasEncrypted(data)) {
-                return Optional.of(Documents.print(data));
-            }
-            MasterKey key = MasterKey.find(env, keyFile());
-            String savedWith = envelope.get().path("keyId").asText("?");
-            if (key == null) {
-                throw new BlockException("block '" + id + "' in " + file + " has encrypted secrets but there is no master key: "
-                        + MASTER_KEY_VARIABLE + " is not set and " + keyFile() + " does not exist; set "
-                        + MASTER_KEY_VARIABLE + " to the key it was saved with (key id " + savedWith + ") or restore the key file");
-            }
-            if (!savedWith.equals(key.id())) {
-                MasterKey old = MasterKey.backups(keyFile()).stream().filter(k -> k.id().equals(savedWith)).findFirst()
-                        .orElse(null);
-                if (old != null) { // a rotation was cut short: the block is still under the kept old key
-                    decrypt((ObjectNode) data, id, old, "", file);
-                    return Optional.of(Documents.print(data));
-                }
-                throw new BlockException("block '" + id + "' in " + file + " was saved with master key id " + savedWith
-                        + " but the key in use (" + key.source() + ") has id " + key.id() + "; use the key it was saved"
-                        + " with, or save the block again");
-            }
-            decrypt((ObjectNode) data, id, key, "", file);
+        if (!underLock) {
+            return null;
+        }
+        if (key == null) {
+            throw new BlockException("block '" + id + "' in " + file + " has encrypted secrets but there is no master key: "
+                    + MASTER_KEY_VARIABLE + " is not set and " + keyFile() + " does not exist; set "
+                    + MASTER_KEY_VARIABLE + " to the key it was saved with (key id " + savedWith + ") or restore the key file");
+        }
+        MasterKey old = MasterKey.backups(keyFile()).stream().filter(k -> k.id().equals(savedWith)).findFirst().orElse(null);
+        if (old != null) { // a rotation was cut short: the block is still under the kept old key
+            decrypt((ObjectNode) data, id, old, "", file);
             return Optional.of(Documents.print(data));
-        });
+        }
+        throw new BlockException("block '" + id + "' in " + file + " was saved with master key id " + savedWith
+                + " but the key in use (" + key.source() + ") has id " + key.id() + "; use the key it was saved"
+                + " with, or save the block again");
     }
 
     /** The parsed file of {@code id}, checked to hold that block, if there is one. */
