@@ -91,39 +91,11 @@ public final class Blocks {
         @SuppressWarnings("unchecked")
         Class<? extends Block> type = (Class<? extends Block>) block.getClass();
         BlockId id = new BlockId(registry().register(type), name);
-        checkRequired(id, block);
-        String document = BlockCodec.encode(block);
+        String document = BlockCodec.encode(id, block); // refuses a required field that is null
         BlockStore s = store();
         if (!s.write(id, document, overwrite)) {
             throw new BlockExistsException(id, "block '" + name + "' of type " + id.type() + " already exists in "
                     + s.description() + "; use Blocks.save(\"" + name + "\", block, true) to replace it");
-        }
-    }
-
-    /** Refuses a block whose required field is null: saved, it could never be loaded again. */
-    private static void checkRequired(BlockId id, Block block) {
-        if (!block.getClass().isRecord()) {
-            return;
-        }
-        java.lang.reflect.RecordComponent[] components = block.getClass().getRecordComponents();
-        List<BlockSchema.Field> fields = BlockCodec.fields(block.getClass());
-        for (int i = 0; i < components.length; i++) {
-            if (!fields.get(i).required()) {
-                continue;
-            }
-            Object value;
-            try {
-                java.lang.reflect.Method accessor = components[i].getAccessor();
-                accessor.setAccessible(true);
-                value = accessor.invoke(block);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                continue; // not readable here: the codec reports it
-            }
-            if (value == null) {
-                throw new BlockException("block '" + id.name() + "' of type " + id.type() + " cannot be saved: its required"
-                        + " field '" + components[i].getName() + "' is null, and a block saved so could not be loaded;"
-                        + " give it a value, or make the record component @Nullable or Optional");
-            }
         }
     }
 

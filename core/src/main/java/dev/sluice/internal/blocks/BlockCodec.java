@@ -69,11 +69,11 @@ public final class BlockCodec {
     }
 
     /** The document for {@code block}, secret values included. */
-    public static String encode(Block block) {
-        return Documents.print(encodeRecord(block, block.getClass()));
+    public static String encode(BlockId id, Block block) {
+        return Documents.print(encodeRecord(block, block.getClass(), id, ""));
     }
 
-    private static ObjectNode encodeRecord(Object block, Class<?> declared) {
+    private static ObjectNode encodeRecord(Object block, Class<?> declared, BlockId id, String prefix) {
         ObjectNode node = MAPPER.createObjectNode();
         Class<?> type = block.getClass();
         if (!type.equals(declared)) {
@@ -85,10 +85,16 @@ public final class BlockCodec {
                 value = optional.orElse(null);
             }
             if (value == null) {
+                if (c.getType() != Optional.class && !isNullable(c)) {
+                    // saved so, the block could never be loaded again ("lacks required field")
+                    throw new BlockException("block '" + id.name() + "' of type " + id.type() + " cannot be saved: its"
+                            + " required field '" + prefix + c.getName() + "' is null, and a block saved so could not be"
+                            + " loaded; give it a value, or make the record component @Nullable or Optional");
+                }
                 continue;
             }
             if (value instanceof Block nested && Block.class.isAssignableFrom(c.getType())) {
-                node.set(c.getName(), encodeRecord(nested, c.getType()));
+                node.set(c.getName(), encodeRecord(nested, c.getType(), id, prefix + c.getName() + "."));
                 continue;
             }
             if (value instanceof BlockRef<?> ref) {
