@@ -410,7 +410,7 @@ public final class Engine {
             State verdict = events.verdict(error);
             settleSubmitted(run, verdict != State.FAILED ? error : null);
             if (run.claimEnd()) { // else ended from outside (its parent flow run timed out): that end stands
-                run.failWith(error);
+                run.keepFailure(error);
                 endClaimed(run, verdict, error);
             }
             if (verdict == State.CANCELLED && interrupted) {
@@ -500,7 +500,7 @@ public final class Engine {
                 CancellationException cancelled = new CancellationException(why);
                 settleSubmitted(subflow, cancelled);
                 if (subflow.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
-                    subflow.failWith(cancelled);
+                    subflow.keepFailure(cancelled);
                     ended(subflow, State.CANCELLED, cancelled);
                 }
             }

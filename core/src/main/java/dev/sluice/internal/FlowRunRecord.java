@@ -85,9 +85,12 @@ public final class FlowRunRecord extends RunRecord implements FlowRun<Object> {
         this.result = value;
     }
 
-    void failWith(Throwable t) {
+    /**
+     * Keeps {@code t} as the cause {@code flow.run} throws; the run's error record is made where the run ends with
+     * it ({@code Engine.end}, {@link #endFromOutside}), once.
+     */
+    void keepFailure(Throwable t) {
         this.failure = t;
-        fail(t);
     }
 
     public @Nullable Throwable failure() {
