@@ -186,11 +186,16 @@ public final class Store {
                             + " description = ?, tags = ?, parameters = ?, parameter_schema = ?, schedules = ?,"
                             + " paused = case when ? = 1 then 1 else paused end, concurrency_limit = ?, catch_up = ?,"
                             + " catch_up_window_ms = ?, overlap = ?, updated_at = ?,"
-                            + " last_slot = case when ? = 1 then ? else last_slot end where name = ?")) {
+                            + " last_slot = case when ? = 1 then ? else last_slot end where name = ?");
+                    // slots planned under the old version (a daily one up to a day ahead) take the new defaults
+                    PreparedStatement defaults = c.prepareStatement("update sluice_deployment_run set parameters = ?"
+                            + " where deployment = ? and state = 'SCHEDULED' and kind = 'SCHEDULED' and parameters <> ?")) {
                 int inserts = 0;
                 int updates = 0;
+                int newDefaults = 0;
                 for (Deployment d : deployments) {
                     String schedules = json(d.schedules().stream().map(Schedule::toString).toList());
+                    String parameters = json(d.parameters());
                     String[] row = existing.get(d.name());
                     Long window = d.catchUpWindow().map(Duration::toMillis).orElse(null);
                     if (row == null) {
@@ -200,7 +205,7 @@ public final class Store {
                         Sql.setString(insert, i++, d.version().orElse(null));
                         Sql.setString(insert, i++, d.description().orElse(null));
                         insert.setString(i++, json(d.tags()));
-                        insert.setString(i++, json(d.parameters()));
+                        insert.setString(i++, parameters);
                         insert.setString(i++, d.parameterSchema().toJson());
                         insert.setString(i++, schedules);
                         insert.setInt(i++, d.isPaused() ? 1 : 0);
@@ -217,23 +222,18 @@ public final class Store {
                         if (changed) {
                             dropped.addAll(dropUpcoming(c, d.name()));
                         } else {
-                            // slots planned under the old version (a daily one up to a day ahead) take the new defaults
-                            try (PreparedStatement defaults = c.prepareStatement("update sluice_deployment_run"
-                                    + " set parameters = ? where deployment = ? and state = 'SCHEDULED' and kind = 'SCHEDULED'"
-                                    + " and parameters <> ?")) {
-                                String json = json(d.parameters());
-                                defaults.setString(1, json);
-                                defaults.setString(2, d.name());
-                                defaults.setString(3, json);
-                                defaults.executeUpdate();
-                            }
+                            defaults.setString(1, parameters);
+                            defaults.setString(2, d.name());
+                            defaults.setString(3, parameters);
+                            defaults.addBatch();
+                            newDefaults++;
                         }
                         int i = 1;
                         update.setString(i++, d.flow().name());
                         Sql.setString(update, i++, d.version().orElse(null));
                         Sql.setString(update, i++, d.description().orElse(null));
                         update.setString(i++, json(d.tags()));
-                        update.setString(i++, json(d.parameters()));
+                        update.setString(i++, parameters);
                         update.setString(i++, d.parameterSchema().toJson());
                         update.setString(i++, schedules);
                         update.setInt(i++, d.isPaused() ? 1 : 0);
@@ -254,6 +254,9 @@ public final class Store {
                 }
                 if (updates > 0) {
                     update.executeBatch();
+                }
+                if (newDefaults > 0) {
+                    defaults.executeBatch();
                 }
             }
             return new Registration(List.of(), dropped);
