@@ -104,34 +104,31 @@ final class Auth {
         }
         Session s = session(ctx);
         if (s != null) {
-            return () -> {
-                Session now = sessions.get(s.id());
-                return now != null && clock.millis() - now.lastUsed()[0] <= timeout.toMillis() && keys.isActive(now.keyId());
-            };
+            return () -> live(s.id()) != null;
         }
         return this::open;
     }
 
     private @Nullable Session session(Context ctx) {
         String id = ctx.cookie(SESSION_COOKIE);
-        if (id == null || id.isEmpty()) {
-            return null;
+        Session s = id == null || id.isEmpty() ? null : live(id);
+        if (s != null) {
+            s.lastUsed()[0] = clock.millis();
         }
+        return s;
+    }
+
+    /** The session {@code id} if it has not ended (logged out, timed out, its key revoked); an ended one is forgotten. */
+    private @Nullable Session live(String id) {
         Session s = sessions.get(id);
         if (s == null) {
             return null;
         }
-        long now = clock.millis();
-        if (now - s.lastUsed()[0] > timeout.toMillis()) {
+        // timed out, or a revoked key ends its sessions
+        if (clock.millis() - s.lastUsed()[0] > timeout.toMillis() || !keys.isActive(s.keyId())) {
             sessions.remove(id);
             return null;
         }
-        // a revoked key ends its sessions
-        if (!keys.isActive(s.keyId())) {
-            sessions.remove(id);
-            return null;
-        }
-        s.lastUsed()[0] = now;
         return s;
     }
 
