@@ -141,8 +141,8 @@ public final class SluiceHealthIndicator implements HealthIndicator {
 
     /** A flow run id no run has: the look-up that asks the history's database for an answer. */
     private static final String NO_RUN = "00000000-0000-0000-0000-000000000000";
-    /** The look-up of the history's database going on, if any. */
-    private volatile java.util.concurrent.@Nullable CompletableFuture<Boolean> pendingLookup;
+    /** The look-up of the history's database. */
+    private final Probe<Boolean> lookup = new Probe<>();
 
     /**
      * Whether the runtime's history database answers a look-up within {@link #ANSWER_WITHIN}: with nothing being
@@ -152,15 +152,7 @@ public final class SluiceHealthIndicator implements HealthIndicator {
     private Status reachable(History h, Map<String, Object> details) {
         Map<String, Object> d = (Map<String, Object>) details.get("history");
         try {
-            java.util.concurrent.CompletableFuture<Boolean> lookup;
-            synchronized (this) {
-                lookup = pendingLookup;
-                if (lookup == null || lookup.isDone()) {
-                    lookup = async(() -> h.flowRun(NO_RUN).isPresent());
-                    pendingLookup = lookup;
-                }
-            }
-            answer(lookup);
+            lookup.answer(() -> h.flowRun(NO_RUN).isPresent());
             return Status.UP;
         } catch (java.util.concurrent.TimeoutException e) {
             problem(d, "the database did not answer within " + ANSWER_WITHIN.toSeconds() + " s");
@@ -195,25 +187,37 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         }
     }
 
-    /** How long a health check waits for the heartbeat query: probes time out after a few seconds. */
+    /** How long a health check waits for a query of the database: probes time out after a few seconds. */
     static final java.time.Duration ANSWER_WITHIN = java.time.Duration.ofSeconds(2);
-    /** The heartbeat query going on, if any: a check while one is still waiting waits for it rather than starting another. */
-    private volatile java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Optional<WorkerInfo>> pending;
+    /** The heartbeat query. */
+    private final Probe<Optional<WorkerInfo>> heartbeatRow = new Probe<>();
+
+    /**
+     * A query of the database run on a thread of its own and waited for at most {@link #ANSWER_WITHIN}: a check while
+     * one is still waiting waits for it rather than starting another.
+     */
+    private static final class Probe<T> {
+        private java.util.concurrent.@Nullable CompletableFuture<T> pending;
+
+        T answer(java.util.function.Supplier<T> query) throws java.util.concurrent.TimeoutException {
+            java.util.concurrent.CompletableFuture<T> going;
+            synchronized (this) {
+                going = pending;
+                if (going == null || going.isDone()) {
+                    going = async(query);
+                    pending = going;
+                }
+            }
+            return SluiceHealthIndicator.answer(going);
+        }
+    }
 
     /**
      * The worker's own heartbeat row, read on a thread of its own and waited for at most {@link #ANSWER_WITHIN}:
      * with the database down, the pool would make the probe wait its whole connection timeout.
      */
     private Optional<WorkerInfo> heartbeat(Worker w) throws java.util.concurrent.TimeoutException {
-        java.util.concurrent.CompletableFuture<Optional<WorkerInfo>> query;
-        synchronized (this) {
-            query = pending;
-            if (query == null || query.isDone()) {
-                query = async(() -> w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst());
-                pending = query;
-            }
-        }
-        return answer(query);
+        return heartbeatRow.answer(() -> w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst());
     }
 
     /** {@code text} with the database's password, and every secret revealed in this JVM, masked. */
