@@ -107,12 +107,13 @@ public final class Queries {
             String prefix = likePrefix(pattern);
             // SQLite's LIKE ignores the case of ASCII letters (PostgreSQL's does not): the same pattern as a GLOB,
             // which is case-sensitive, matches on SQLite what LIKE matches on PostgreSQL
-            String match = db.dialect() == Dialect.SQLITE ? " glob ?" : " like ? escape '\\'";
-            String value = db.dialect() == Dialect.SQLITE ? likeToGlob(pattern) : pattern;
+            boolean sqlite = db.dialect() == Dialect.SQLITE;
+            String match = sqlite ? " glob ?" : " like ? escape '\\'";
+            String value = sqlite ? likeToGlob(pattern) : pattern;
             if (prefix.isEmpty() || f.broadPrefix()) {
                 // "+" keeps SQLite off the name index: reading the sort index in order is cheaper here (PostgreSQL has
                 // no unary plus on text, and its planner needs no such hint)
-                sql.add(" and " + (db.dialect() == Dialect.SQLITE ? "+" : "") + "f.name" + match, value);
+                sql.add(" and " + (sqlite ? "+" : "") + "f.name" + match, value);
             } else {
                 sql.add(" and f.name" + match, value);
                 sql.add(" and f.name >= ? and f.name < ?", prefix, successor(prefix));

@@ -44,7 +44,6 @@ public final class Urls {
         return uri;
     }
 
-    /** Encodes a query name or value (spaces as %20). */
     /**
      * A URI reference as servers write them in {@code Link} headers, bodies and {@code Location}s, which
      * browsers and curl follow: characters {@link URI} refuses after the authority (a space,
@@ -102,6 +101,7 @@ public final class Urls {
         return Character.digit(c, 16) >= 0;
     }
 
+    /** Encodes a query name or value (spaces as %20). */
     public static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -141,6 +141,7 @@ public final class Rows {
         RecordComponent[] components = type.getRecordComponents();
         int[] columnOf = new int[components.length];
         Class<?>[] types = new Class<?>[components.length];
+        boolean[] utcWallTime = new boolean[components.length]; // a timestamp column: an Instant kept as its UTC wall time
         for (int c = 0; c < components.length; c++) {
             String want = Values.loose(components[c].getName());
             int found = -1;
@@ -156,6 +157,7 @@ public final class Rows {
             }
             columnOf[c] = found;
             types[c] = components[c].getType();
+            utcWallTime[c] = Values.isZonelessTimestamp(md.getColumnTypeName(found));
         }
         Constructor<T> ctor;
         try {
@@ -168,7 +170,7 @@ public final class Rows {
         return rs -> {
             Object[] args = new Object[components.length];
             for (int c = 0; c < components.length; c++) {
-                Object v = read(rs, columnOf[c], types[c]);
+                Object v = read(rs, columnOf[c], types[c], utcWallTime[c]);
                 if (v == null && types[c].isPrimitive()) {
                     throw new IllegalArgumentException("column '" + labels.get(columnOf[c] - 1) + "' is NULL but component '"
                             + components[c].getName() + "' of " + type.getName() + " is a " + types[c].getName());
@@ -187,7 +189,7 @@ public final class Rows {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static @Nullable Object read(ResultSet rs, int col, Class<?> type) throws SQLException {
+    private static @Nullable Object read(ResultSet rs, int col, Class<?> type, boolean utcWallTime) throws SQLException {
         Class<?> t = box(type);
         if (t == Object.class) {
             return rs.getObject(col);
@@ -198,7 +200,7 @@ public final class Rows {
                 return null;
             }
             if (v instanceof Timestamp ts) {
-                if (Values.isZonelessTimestamp(rs.getMetaData().getColumnTypeName(col))) {
+                if (utcWallTime) {
                     // a timestamp column keeps an Instant as its UTC wall time (see Values.bind), not the JVM zone's
                     return rs.getObject(col, LocalDateTime.class).toInstant(ZoneOffset.UTC);
                 }
@@ -210,15 +212,17 @@ public final class Rows {
             if (v instanceof LocalDateTime ldt) {
                 return ldt.toInstant(ZoneOffset.UTC);
             }
-            if (v instanceof String text && offsetDateTime(text) != null) {
-                return offsetDateTime(text).toInstant(); // SQLite: the text a load of an Instant wrote
+            OffsetDateTime text = v instanceof String s ? offsetDateTime(s) : null;
+            if (text != null) {
+                return text.toInstant(); // SQLite: the text a load of an Instant wrote
             }
             return rs.getObject(col, OffsetDateTime.class).toInstant();
         }
         if (t == OffsetDateTime.class) {
             Object v = rs.getObject(col);
-            if (v instanceof String text && offsetDateTime(text) != null) {
-                return offsetDateTime(text);
+            OffsetDateTime text = v instanceof String s ? offsetDateTime(s) : null;
+            if (text != null) {
+                return text;
             }
         }
         if (t.isEnum()) {
