@@ -6,7 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A log line written through {@link RunContext#logger()} and kept with its run. Secrets are
- * already masked in {@link #message()} and {@link #error()}.
+ * already masked in {@link #message()} and {@link #error()}. What a run keeps is bounded: a message past
+ * 32,768 characters (system property {@code sluice.maxLogMessageChars}) and a stack trace past 65,536
+ * ({@code sluice.maxLogStackChars}) are cut after masking, ending in {@code [... N more characters cut]}; the
+ * application's own SLF4J log still gets the line whole (masked).
  *
  * @param time      when it was logged
  * @param level     {@code ERROR}, {@code WARN}, {@code INFO}, {@code DEBUG} or {@code TRACE}

@@ -123,4 +123,31 @@ class LoggingTest {
         // logback-test.xml sets INFO
         assertThat(run.logs()).extracting(LogLine::message).containsExactly("signal");
     }
+
+    /**
+     * A run keeps a log line's message up to 32,768 characters and its stack trace up to 65,536: a 1 MB message (a
+     * response body logged whole) does not stay in memory and in the history with every run. Masking comes first,
+     * so a secret across the cut leaks no prefix; the application's own log gets the line whole.
+     */
+    @Test
+    void aHugeLineIsCutAfterMaskingWhatTheRunKeeps() {
+        String secret = dev.sluice.block.Secret.of("cut-secret-" + System.nanoTime()).reveal();
+        String head = "x".repeat(32_768 - 5);
+        String tail = "y".repeat(1_000_000);
+        Throwable deep = new IllegalStateException("z".repeat(200_000));
+        FlowRun<String> run = Flow.of("huge-line", () -> {
+            RunContext.logger().error(head + secret + tail, deep);
+            return "done";
+        }).runForState();
+
+        LogLine kept = run.logs().get(0);
+        assertThat(kept.message()).hasSizeLessThan(32_768 + 60)
+                .startsWith(head).doesNotContain(secret.substring(0, 5))
+                .endsWith("more characters cut]");
+        assertThat(kept.error()).hasSizeLessThan(65_536 + 60).endsWith("more characters cut]");
+        assertThat(recorded).extracting(LogLine::message).containsExactly(kept.message());
+        String whole = appender.list.stream().filter(e -> e.getLoggerName().equals("sluice.flow.huge-line"))
+                .findFirst().orElseThrow().getFormattedMessage();
+        assertThat(whole).hasSize(head.length() + 10 + tail.length()).doesNotContain(secret);
+    }
 }

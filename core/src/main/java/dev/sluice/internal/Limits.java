@@ -21,6 +21,13 @@ public final class Limits {
     static final int MAX_LOG_LINES_PER_FLOW_RUN = limit("sluice.maxLogLinesPerFlowRun", 10_000,
             "how many log lines a flow run keeps in memory");
 
+    /** Characters of a log line's message kept with its run (the rest is cut, after masking). */
+    static final int MAX_LOG_MESSAGE_CHARS = limit("sluice.maxLogMessageChars", 32_768,
+            "how many characters of a log line's message a run keeps");
+    /** Characters of a log line's stack trace kept with its run. */
+    static final int MAX_LOG_STACK_CHARS = limit("sluice.maxLogStackChars", 65_536,
+            "how many characters of a log line's stack trace a run keeps");
+
     private Limits() {
     }
 

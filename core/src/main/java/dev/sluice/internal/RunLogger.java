@@ -51,7 +51,9 @@ public final class RunLogger extends AbstractLogger {
             Throwable throwable) {
         String message = Masker.mask(MessageFormatter.basicArrayFormat(pattern, arguments));
         String stack = throwable == null ? null : Masker.stackTrace(throwable);
-        run.addLog(new LogLine(run.runtime.clock().instant(), level.name(), name, message, flowRunId, taskRunId, stack));
+        // what the run keeps (and the history stores) is cut, after masking; the application's own log gets it whole
+        run.addLog(new LogLine(run.runtime.clock().instant(), level.name(), name, cut(message, Limits.MAX_LOG_MESSAGE_CHARS),
+                flowRunId, taskRunId, stack == null ? null : cut(stack, Limits.MAX_LOG_STACK_CHARS)));
         if (!delegate.isEnabledForLevel(level)) {
             return;
         }
@@ -72,6 +74,15 @@ public final class RunLogger extends AbstractLogger {
             Mdc.put(MDC_FLOW_RUN, prevFlow);
             Mdc.put(MDC_TASK_RUN, prevTask);
         }
+    }
+
+    /** {@code text}, or its first {@code max} characters and a note of how many were cut (never half a surrogate pair). */
+    static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + " [... " + (text.length() - end) + " more characters cut]";
     }
 
     private boolean kept(Level level) {
