@@ -76,12 +76,12 @@ public final class RunLogger extends AbstractLogger {
         }
     }
 
-    /** {@code text}, or its first {@code max} characters and a note of how many were cut (never half a surrogate pair). */
+    /** {@code text}, or its start (cut between grapheme clusters) and a note of how many characters were cut. */
     static String cut(String text, int max) {
         if (text.length() <= max) {
             return text;
         }
-        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        int end = dev.sluice.notify.TextCuts.boundaryAtOrBefore(text, max);
         return text.substring(0, end) + " [... " + (text.length() - end) + " more characters cut]";
     }
 
