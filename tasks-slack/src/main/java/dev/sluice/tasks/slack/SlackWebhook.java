@@ -49,7 +49,9 @@ import java.util.Objects;
  * to the last byte of the answer, however slowly a server trickles it in (system property
  * {@value #REQUEST_TIMEOUT_PROPERTY}); one cut off after sending fails with {@code delivery_unknown},
  * not retryable, since Slack may have posted it. So a notification takes at most three such
- * requests and the waits between them.
+ * requests and the waits between them. Of an answer at most 4 MiB is read (Slack's are a few
+ * kilobytes): one without end, from a wrong URL or a rogue server, fails the same way past that,
+ * and never fills the heap.
  *
  * <h2>Never posted twice</h2>
  * A message Slack refused (an HTTP 4xx other than 429, such as {@code no_service}) or may have

@@ -3,6 +3,7 @@ package dev.sluice.tasks.slack.internal;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
+import com.slack.api.util.http.SlackHttpClient;
 import com.slack.api.util.http.listener.DetailedLoggingListener;
 import dev.sluice.SluiceRuntime;
 import dev.sluice.tasks.slack.SlackCredentials;
@@ -84,7 +85,10 @@ public final class SlackClients implements AutoCloseable {
         }
         LOG.debug("Slack SDK client for Web API {} (statsEnabled=false; tokens are per client and never logged)",
                 config.getMethodsEndpointUrlPrefix());
-        return Slack.getInstance(config);
+        // the SDK reads each answer whole into memory: bound it (a wrong URL or a rogue server could send gigabytes)
+        okhttp3.OkHttpClient ok = SlackHttpClient.buildOkHttpClient(config).newBuilder()
+                .addInterceptor(new CappedAnswers()).build();
+        return Slack.getInstance(config, new SlackHttpClient(ok));
     }
 
     /**
