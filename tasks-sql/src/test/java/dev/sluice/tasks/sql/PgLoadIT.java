@@ -89,6 +89,57 @@ class PgLoadIT {
         }
     }
 
+    /**
+     * Instants as query parameters against a {@code timestamp} column a load filled, in a JVM outside UTC: bound as a
+     * {@code timestamptz}, PostgreSQL compared them with the session's (Berlin's) wall time, so {@code at = :t} found
+     * nothing and {@code at >= :since} was an hour or two off. They are bound as the UTC wall time a load stores,
+     * in queries, {@code execute} and {@code executeMany} alike; a {@code timestamptz} column is untouched.
+     */
+    @Test
+    void instantParametersMatchWhatALoadStoredWhateverTheJvmsZone() throws Exception {
+        record Event(long id, Instant at) {
+        }
+        String table = "events_" + TABLES.incrementAndGet();
+        EmbeddedPg.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamp, at_tz timestamptz, note text)");
+        java.util.TimeZone before = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
+        try {
+            DatabaseCredentials berlin = DatabaseCredentials.of(EmbeddedPg.url() + "?ApplicationName=berlin-params",
+                    "postgres", dev.sluice.block.Secret.of(""));
+            Instant t1 = Instant.parse("2026-07-01T23:30:00Z");
+            Instant t2 = Instant.parse("2026-07-02T01:00:00Z");
+            SqlTasks.load().run(berlin, LoadSpec.into(table), List.of(
+                    Map.of("id", 1, "at", t1, "at_tz", t1, "note", "a"), Map.of("id", 2, "at", t2, "at_tz", t2, "note", "b")));
+
+            assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of(
+                    "select id, at from " + table + " where at = :t", Map.of("t", t1)))).containsExactly(new Event(1, t1));
+            assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of(
+                    "select id, at from " + table + " where at >= :since order by id", Map.of("since", t1.plusSeconds(60)))))
+                    .containsExactly(new Event(2, t2));
+            assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of(
+                    "select id, at_tz as at from " + table + " where at_tz = :t", Map.of("t", t2)))).containsExactly(new Event(2, t2));
+            assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of(
+                    "select id, at from " + table + " where at = :t", Map.of("t", java.util.Date.from(t2)))))
+                    .containsExactly(new Event(2, t2));
+
+            assertThat(SqlTasks.execute().run(berlin, SqlStatement.of(
+                    "update " + table + " set note = 'seen' where at = :t", Map.of("t", t1)))).isEqualTo(1);
+            assertThat(SqlTasks.executeMany().run(berlin, "insert into " + table + " (id, at) values (:id, :at)",
+                    List.of(Map.of("id", 3, "at", t1), Map.of("id", 4, "at", t2)))).isEqualTo(2L);
+        } finally {
+            java.util.TimeZone.setDefault(before);
+        }
+        try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select id, at::text, note from " + table + " order by id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+            assertThat(rows).containsExactly("1 2026-07-01 23:30:00 seen", "2 2026-07-02 01:00:00 b",
+                    "3 2026-07-01 23:30:00 null", "4 2026-07-02 01:00:00 null");
+        }
+    }
+
     @ParameterizedTest(name = "copy={0}")
     @ValueSource(booleans = {true, false})
     void insertsEveryRowWithTypesIntact(boolean copy) throws Exception {

@@ -85,11 +85,11 @@ public final class Queries {
             conn.setAutoCommit(false);
             long total = 0;
             int inBatch = 0;
+            ParameterTypes types = new ParameterTypes(ps);
             for (int i = 0; i < parameterSets.size(); i++) {
                 Object params = Objects.requireNonNull(parameterSets.get(i), "parameter set " + i);
                 for (int p = 0; p < sql.names().size(); p++) {
-                    String name = sql.names().get(p);
-                    Values.bind(ps, p + 1, Values.parameter(params, name, statement), java.sql.Types.NULL);
+                    types.bind(p + 1, Values.parameter(params, sql.names().get(p), statement));
                 }
                 ps.addBatch();
                 if (++inBatch == EXECUTE_MANY_BATCH) {
@@ -204,8 +204,48 @@ public final class Queries {
     }
 
     private static void bind(PreparedStatement ps, NamedSql sql, Map<String, ?> params) throws SQLException {
+        ParameterTypes types = new ParameterTypes(ps);
         for (int p = 0; p < sql.names().size(); p++) {
-            Values.bind(ps, p + 1, Values.parameter(params, sql.names().get(p), sql.original()), java.sql.Types.NULL);
+            types.bind(p + 1, Values.parameter(params, sql.names().get(p), sql.original()));
+        }
+    }
+
+    /**
+     * Binds the parameters of one statement. An {@code Instant} (or a {@code java.util.Date}) compared with or
+     * written to a {@code timestamp} column (no zone) is bound as its UTC wall time, as a load stores it, so
+     * {@code where at >= :since} finds what a load of {@code since} wrote whatever the JVM's zone; bound as an
+     * offset date-time, the database would compare it with the session's (the JVM's zone's) wall time. The
+     * parameter types are asked of the driver once a statement, and only when such a value is bound.
+     */
+    private static final class ParameterTypes {
+        private final PreparedStatement ps;
+        private java.sql.@org.jspecify.annotations.Nullable ParameterMetaData meta;
+        private boolean unknown;
+
+        ParameterTypes(PreparedStatement ps) {
+            this.ps = ps;
+        }
+
+        void bind(int index, @org.jspecify.annotations.Nullable Object value) throws SQLException {
+            boolean instant = value instanceof java.time.Instant
+                    || value instanceof java.util.Date && !(value instanceof java.sql.Date)
+                    && !(value instanceof java.sql.Timestamp) && !(value instanceof java.sql.Time);
+            Values.bind(ps, index, value, java.sql.Types.NULL, instant && Values.isZonelessTimestamp(typeName(index)));
+        }
+
+        private java.lang.@org.jspecify.annotations.Nullable String typeName(int index) {
+            if (unknown) {
+                return null;
+            }
+            try {
+                if (meta == null) {
+                    meta = ps.getParameterMetaData();
+                }
+                return meta == null ? null : meta.getParameterTypeName(index);
+            } catch (SQLException | RuntimeException e) {
+                unknown = true; // a driver that cannot tell: bound as before, as an offset date-time
+                return null;
+            }
         }
     }
 
