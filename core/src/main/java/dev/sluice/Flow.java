@@ -33,7 +33,7 @@ public final class Flow<A extends @Nullable Object, R extends @Nullable Object> 
      * The name and options of a flow whose body comes last, so its types are inferred from the
      * variable it is assigned to (see {@link FlowBuilder}).
      *
-     * @throws IllegalArgumentException if the name is null or blank
+     * @throws IllegalArgumentException if the name is null, blank or holds a control character (a line break, a tab)
      */
     public static FlowBuilder named(String name) {
         return new FlowBuilder(Spec.unbound(Spec.Kind.FLOW, name));
@@ -81,7 +81,11 @@ public final class Flow<A extends @Nullable Object, R extends @Nullable Object> 
         return run0(a);
     }
 
-    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    /**
+     * Runs the flow and returns its record, whatever the outcome; never throws for a failed run. A mistake in
+     * the call itself (a run-name placeholder that names no parameter, a default of the wrong type) is an
+     * {@code IllegalArgumentException}, thrown before any run starts.
+     */
     public FlowRun<R> runForState(A a) {
         return runForState0(a);
     }

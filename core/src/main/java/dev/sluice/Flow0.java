@@ -28,7 +28,11 @@ public final class Flow0<R extends @Nullable Object> extends BaseFlow<Flow0<R>> 
         return run0();
     }
 
-    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    /**
+     * Runs the flow and returns its record, whatever the outcome; never throws for a failed run. A mistake in
+     * the call itself (a run-name placeholder that names no parameter, a default of the wrong type) is an
+     * {@code IllegalArgumentException}, thrown before any run starts.
+     */
     public FlowRun<R> runForState() {
         return runForState0();
     }

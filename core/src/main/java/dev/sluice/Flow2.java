@@ -30,7 +30,11 @@ public final class Flow2<A extends @Nullable Object, B extends @Nullable Object,
         return run0(a, b);
     }
 
-    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    /**
+     * Runs the flow and returns its record, whatever the outcome; never throws for a failed run. A mistake in
+     * the call itself (a run-name placeholder that names no parameter, a default of the wrong type) is an
+     * {@code IllegalArgumentException}, thrown before any run starts.
+     */
     public FlowRun<R> runForState(A a, B b) {
         return runForState0(a, b);
     }

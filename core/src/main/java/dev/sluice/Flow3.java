@@ -31,7 +31,11 @@ public final class Flow3<A extends @Nullable Object, B extends @Nullable Object,
         return run0(a, b, c);
     }
 
-    /** Runs the flow and returns its record, whatever the outcome; never throws for a failed run. */
+    /**
+     * Runs the flow and returns its record, whatever the outcome; never throws for a failed run. A mistake in
+     * the call itself (a run-name placeholder that names no parameter, a default of the wrong type) is an
+     * {@code IllegalArgumentException}, thrown before any run starts.
+     */
     public FlowRun<R> runForState(A a, B b, C c) {
         return runForState0(a, b, c);
     }

@@ -38,7 +38,7 @@ public final class Task<A extends @Nullable Object, R extends @Nullable Object> 
      * variable it is assigned to (see {@link TaskBuilder}):
      * {@code Task<String, List<Row>> t = Task.named("extract").withRetries(3, d).of((String day) -> rows(day));}
      *
-     * @throws IllegalArgumentException if the name is null or blank
+     * @throws IllegalArgumentException if the name is null, blank or holds a control character (a line break, a tab)
      */
     public static TaskBuilder named(String name) {
         return new TaskBuilder(Spec.unbound(Spec.Kind.TASK, name));

@@ -84,6 +84,13 @@ class TaskTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task name must not be blank");
         assertThatThrownBy(() -> Flow.of("", () -> 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flow name must not be blank");
+        // names go into log lines, the history, the dashboard and the CLI's tables: no line breaks or escapes
+        assertThatThrownBy(() -> Task.of("load\nINFO forged line", () -> 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task name must not contain a control character (a line break, a tab, an escape), was 'load\\u000aINFO forged line'");
+        assertThatThrownBy(() -> Flow.named("etl\u001b[31m").of(() -> 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flow name must not contain a control character");
+        assertThat(Task.of("load \u00fcber caf\u00e9 \ud83d\ude80", () -> 1).name()).isEqualTo("load \u00fcber caf\u00e9 \ud83d\ude80");
         Task0<Integer> t = Task.of("t", () -> 1);
         assertThatThrownBy(() -> t.withRetries(-1, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("retries must be >= 0, was -1");

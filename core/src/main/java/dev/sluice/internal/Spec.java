@@ -92,6 +92,20 @@ public final class Spec {
         if (name.isBlank()) {
             throw new IllegalArgumentException(kind.word() + " name must not be blank, was '" + name + "'");
         }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                // a name is printed in log lines, the history, the dashboard and the CLI's tables: a line break or a
+                // terminal escape in it would forge or garble them
+                throw new IllegalArgumentException(kind.word() + " name must not contain a control character (a line break,"
+                        + " a tab, an escape), was '" + name.codePoints().collect(StringBuilder::new, (b, c) -> {
+                            if (Character.isISOControl(c)) {
+                                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+                            } else {
+                                b.appendCodePoint(c);
+                            }
+                        }, StringBuilder::append) + "'");
+            }
+        }
     }
 
     /**
