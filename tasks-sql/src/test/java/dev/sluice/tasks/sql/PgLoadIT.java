@@ -57,6 +57,25 @@ class PgLoadIT {
         return out;
     }
 
+    interface WithCredentials {
+        void accept(DatabaseCredentials credentials) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with the JVM's zone set to Europe/Berlin, on a pool of its own (named {@code app}) whose
+     * connections open in that zone: the driver sets the session's TimeZone from it.
+     */
+    static void inBerlin(String app, WithCredentials body) throws Exception {
+        java.util.TimeZone before = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
+        try {
+            body.accept(DatabaseCredentials.of(EmbeddedPg.url() + "?ApplicationName=" + app, "postgres",
+                    dev.sluice.block.Secret.of("")));
+        } finally {
+            java.util.TimeZone.setDefault(before);
+        }
+    }
+
     /**
      * An {@code Instant} loaded into a {@code timestamp} column (no time zone) by a JVM outside UTC: COPY stores its
      * UTC wall time, and so must a JDBC insert, which bound it as a {@code timestamptz} that PostgreSQL turned into
@@ -69,19 +88,12 @@ class PgLoadIT {
         }
         String table = "events_" + TABLES.incrementAndGet();
         EmbeddedPg.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamp)");
-        java.util.TimeZone before = java.util.TimeZone.getDefault();
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
-        try {
-            // a pool of its own, whose connections open in this zone (the driver sets the session's TimeZone from it)
-            DatabaseCredentials berlin = DatabaseCredentials.of(EmbeddedPg.url() + "?ApplicationName=berlin-" + copy,
-                    "postgres", dev.sluice.block.Secret.of(""));
+        inBerlin("berlin-" + copy, berlin -> {
             List<Event> rows = List.of(new Event(1, T0), new Event(2, Instant.parse("2026-07-01T23:30:00Z")));
             SqlTasks.load().run(berlin, LoadSpec.into(table).withCopy(copy), rows);
             assertThat(SqlTasks.fetchAll(Event.class).run(berlin, SqlStatement.of("select * from " + table + " order by id")))
                     .isEqualTo(rows);
-        } finally {
-            java.util.TimeZone.setDefault(before);
-        }
+        });
         try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select at::text from " + table + " where id = 2")) {
             assertThat(rs.next()).isTrue();
@@ -101,11 +113,7 @@ class PgLoadIT {
         }
         String table = "events_" + TABLES.incrementAndGet();
         EmbeddedPg.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamp, at_tz timestamptz, note text)");
-        java.util.TimeZone before = java.util.TimeZone.getDefault();
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
-        try {
-            DatabaseCredentials berlin = DatabaseCredentials.of(EmbeddedPg.url() + "?ApplicationName=berlin-params",
-                    "postgres", dev.sluice.block.Secret.of(""));
+        inBerlin("berlin-params", berlin -> {
             Instant t1 = Instant.parse("2026-07-01T23:30:00Z");
             Instant t2 = Instant.parse("2026-07-02T01:00:00Z");
             SqlTasks.load().run(berlin, LoadSpec.into(table), List.of(
@@ -126,9 +134,7 @@ class PgLoadIT {
                     "update " + table + " set note = 'seen' where at = :t", Map.of("t", t1)))).isEqualTo(1);
             assertThat(SqlTasks.executeMany().run(berlin, "insert into " + table + " (id, at) values (:id, :at)",
                     List.of(Map.of("id", 3, "at", t1), Map.of("id", 4, "at", t2)))).isEqualTo(2L);
-        } finally {
-            java.util.TimeZone.setDefault(before);
-        }
+        });
         try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select id, at::text, note from " + table + " order by id")) {
             List<String> rows = new ArrayList<>();
