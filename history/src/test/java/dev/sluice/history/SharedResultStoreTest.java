@@ -100,6 +100,29 @@ class SharedResultStoreTest {
     }
 
     @Test
+    void aCachedRunIsRecordedCachedWithItsKeyAndTheRunThatComputedTheResult() {
+        Path db = home.resolve("sluice.db");
+        Task<String, Integer> task = Task.of("recorded-length", (String s) -> s.length()).withCache(CachePolicy.inputs());
+        Flow<String, Integer> flow = Flow.of("recorded", (String s) -> task.run(s));
+        try (History history = History.open(HistoryDatabase.sqlite(db));
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                        .recorder(history.recorder()).resultStore(history.resultStore()).build()) {
+            FlowRun<Integer> first = runtime.runForState(flow, "abc");
+            FlowRun<Integer> second = runtime.runForState(flow, "abc");
+            assertThat(history.flush()).isTrue();
+
+            TaskRunSummary computed = history.flowRun(first.id()).orElseThrow().taskRuns().items().get(0);
+            TaskRunSummary cached = history.flowRun(second.id()).orElseThrow().taskRuns().items().get(0);
+            assertThat(computed.state()).isEqualTo(State.COMPLETED);
+            assertThat(computed.cachedFromRunId()).isNull();
+            assertThat(cached.state()).isEqualTo(State.CACHED);
+            assertThat(cached.cachedFromRunId()).isEqualTo(computed.id());
+            assertThat(cached.cacheKey()).isNotNull().isEqualTo(computed.cacheKey()).hasSize(64);
+            assertThat(history.flowRun(second.id()).orElseThrow().run().state()).isEqualTo(State.COMPLETED);
+        }
+    }
+
+    @Test
     void aCachedTaskRunAfterAFailedReleaseIsNotStuckWaitingForItself() throws Exception {
         Path db = home.resolve("sluice.db");
         AtomicInteger calls = new AtomicInteger();
