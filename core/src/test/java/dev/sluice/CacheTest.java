@@ -869,6 +869,40 @@ class CacheTest {
         assertThat(calls).hasValue(2);
     }
 
+    /** A store of one's own that breaks its contract: reads give null, locks are null. */
+    static final class CarelessStore implements ResultStore {
+        @Override
+        public Optional<dev.sluice.cache.CachedResult> read(String key) {
+            return null;
+        }
+
+        @Override
+        public void write(dev.sluice.cache.CachedResult entry) {
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return false;
+        }
+
+        @Override
+        public Lock lock(String key) {
+            return null;
+        }
+    }
+
+    @Test
+    void aStoreOfOnesOwnThatAnswersNullIsALoggedMissNeverAFailedTask() {
+        Task<String, Integer> task = lengthTask(CachePolicy.inputs().storedIn(new CarelessStore()));
+        Task<String, Integer> refreshing = lengthTask(CachePolicy.inputs().refresh().storedIn(new CarelessStore()));
+
+        TaskFuture<Integer> f = task.submit("abc");
+        assertThat(f.join()).isEqualTo(3);
+        assertThat(f.run().state()).isEqualTo(State.COMPLETED);
+        assertThat(f.run().logs()).filteredOn(l -> l.level().equals("WARN")).isNotEmpty();
+        assertThat(refreshing.run("abcd")).isEqualTo(4);
+    }
+
     static List<Integer> lengths(String s) {
         return List.of(s.length());
     }
