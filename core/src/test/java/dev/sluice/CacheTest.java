@@ -869,6 +869,76 @@ class CacheTest {
         assertThat(calls).hasValue(2);
     }
 
+    /** A store of one's own that breaks its contract: reads give null, locks are null. */
+    static final class CarelessStore implements ResultStore {
+        @Override
+        public Optional<dev.sluice.cache.CachedResult> read(String key) {
+            return null;
+        }
+
+        @Override
+        public void write(dev.sluice.cache.CachedResult entry) {
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return false;
+        }
+
+        @Override
+        public Lock lock(String key) {
+            return null;
+        }
+    }
+
+    @Test
+    void aStoreOfOnesOwnThatAnswersNullIsALoggedMissNeverAFailedTask() {
+        Task<String, Integer> task = lengthTask(CachePolicy.inputs().storedIn(new CarelessStore()));
+        Task<String, Integer> refreshing = lengthTask(CachePolicy.inputs().refresh().storedIn(new CarelessStore()));
+
+        TaskFuture<Integer> f = task.submit("abc");
+        assertThat(f.join()).isEqualTo(3);
+        assertThat(f.run().state()).isEqualTo(State.COMPLETED);
+        assertThat(f.run().logs()).filteredOn(l -> l.level().equals("WARN")).isNotEmpty();
+        assertThat(refreshing.run("abcd")).isEqualTo(4);
+    }
+
+    static List<Integer> lengths(String s) {
+        return List.of(s.length());
+    }
+
+    static Map<String, Integer> lengthByWord(String s) {
+        return Map.of(s, s.length());
+    }
+
+    @Test
+    void anEntryWhoseItemsAreOfAnotherTypeIsAMissForABodyWhoseTypeArgumentsAreKnown() {
+        // the same name and version, returning a List<String>, then (the code changed) a List<Integer>
+        Task<String, List<String>> before = Task.of("listed", (String s) -> List.of("v1:" + s)).withCache(CachePolicy.inputs());
+        assertThat(before.run("a")).containsExactly("v1:a");
+        Task<String, List<Integer>> methodRef = Task.of("listed", CacheTest::lengths).withCache(CachePolicy.inputs());
+
+        TaskRun run = runOf(methodRef, "a");
+
+        assertThat(run.state()).as("a miss, not a List<String> handed to List<Integer> code").isEqualTo(State.COMPLETED);
+        assertThat(run.logs()).filteredOn(l -> l.level().equals("WARN")).singleElement().satisfies(l -> assertThat(l.message())
+                .contains("treated as a miss", "element 0 is a java.lang.String", "java.util.List<java.lang.Integer>"));
+        int first = methodRef.run("a").get(0);
+        assertThat(first).isEqualTo(1);
+        assertThat(runOf(methodRef, "a").state()).as("the entry was overwritten").isEqualTo(State.CACHED);
+
+        Task<String, Map<String, String>> mapBefore = Task.of("mapped", (String s) -> Map.of(s, "x")).withCache(CachePolicy.inputs());
+        assertThat(mapBefore.run("ab")).containsEntry("ab", "x");
+        Task<String, Map<String, Integer>> aClass = Task.of("mapped", new dev.sluice.function.ThrowingFunction<String, Map<String, Integer>>() {
+            @Override
+            public Map<String, Integer> apply(String s) {
+                return lengthByWord(s);
+            }
+        }).withCache(CachePolicy.inputs());
+        int length = aClass.run("ab").get("ab");
+        assertThat(length).as("a class's type arguments are known too").isEqualTo(2);
+    }
+
     record Spot(int x, String label) {
     }
 

@@ -61,7 +61,8 @@ public interface ResultStore {
      * calling code runs under ({@link dev.sluice.SluiceRuntime#home()}: the builder's, else the system
      * property {@code sluice.home}, else {@code $SLUICE_HOME}, else {@code ~/.sluice}), the folder
      * resolved each time the store is used. Entries are written to a temporary file and renamed into place, and runs
-     * in other JVMs on the same folder wait for each other through lock files.
+     * in other JVMs on the same folder wait for each other through lock files. A temporary file that a JVM killed
+     * while writing left behind is deleted by a later write to the folder (in any process) once it is 10 minutes old.
      */
     static ResultStore files() {
         return FileResultStore.atHome();

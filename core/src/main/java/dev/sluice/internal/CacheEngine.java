@@ -115,7 +115,8 @@ public final class CacheEngine {
                 InMemoryResultStore.Slot slot = memory.slot(key);
                 return slot == null ? null : slot.entry.runId();
             }
-            return store.read(key).map(CachedResult::runId).orElse(null);
+            Optional<CachedResult> stored = store.read(key);
+            return stored == null ? null : stored.map(CachedResult::runId).orElse(null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return null; // unreadable: the lookup under the lock finds it so too, and the run computes
         }
@@ -131,7 +132,7 @@ public final class CacheEngine {
     private static Held lockStore(TaskRunRecord run, ResultStore store, String key) {
         ResultStore.Lock lock;
         try {
-            lock = store.lock(key);
+            lock = java.util.Objects.requireNonNull(store.lock(key), "the store's lock(key) returned null");
         } catch (InterruptedException e) {
             throw cancelled(run, e);
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -176,6 +177,9 @@ public final class CacheEngine {
                 stored = slot == null ? Optional.empty() : Optional.of(slot.entry);
             } else {
                 stored = store.read(key);
+                if (stored == null) {
+                    return new Lookup(null, true, "it is unreadable (" + store + " answered null, not an Optional)");
+                }
             }
         } catch (IOException | RuntimeException | LinkageError e) {
             return new Lookup(null, true, "it is unreadable (" + e.getMessage() + ")");

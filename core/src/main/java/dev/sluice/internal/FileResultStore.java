@@ -34,6 +34,11 @@ import org.jspecify.annotations.Nullable;
  * single {@code .locks} file, which the operating system releases when a process dies: the folder
  * holds one file per entry and that one. Folders are made owner-only where the file system has
  * POSIX permissions.
+ *
+ * <p>A process killed while it writes an entry leaves its temporary file ({@code <key>.<random>.tmp}),
+ * never a part of an entry. Such files are deleted by the next write to the folder in any process once
+ * they are {@link #STALE_TEMPORARY} old (a live writer's file is milliseconds old): the folder is swept
+ * at a process's first write, then at most every {@link #SWEEP_EVERY}.
  */
 public final class FileResultStore implements ResultStore {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -46,6 +51,13 @@ public final class FileResultStore implements ResultStore {
     private static final java.util.concurrent.ConcurrentMap<Path, LockFile> LOCK_FILES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+    /** A temporary file older than this is a killed writer's, and deleted. */
+    static final java.time.Duration STALE_TEMPORARY = java.time.Duration.ofMinutes(10);
+    /** How often one process sweeps a folder for stale temporary files, at most. */
+    static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofHours(1);
+    /** When this JVM last swept each folder (System.currentTimeMillis), shared by all stores on it. */
+    private static final java.util.concurrent.ConcurrentMap<Path, Long> SWEPT = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Path dir;
     private volatile boolean dirsMade;
@@ -117,6 +129,7 @@ public final class FileResultStore implements ResultStore {
     public void write(CachedResult entry) throws IOException {
         Path file = file(entry.key());
         makeDirs();
+        sweepStaleTemporaryFiles();
         byte[] bytes = format(entry);
         Path tmp = dir.resolve(entry.key() + "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
@@ -249,6 +262,35 @@ public final class FileResultStore implements ResultStore {
                     open--;
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes the temporary files killed writers left (older than {@link #STALE_TEMPORARY}), at this
+     * process's first write to the folder and then at most every {@link #SWEEP_EVERY}. Never fails a write.
+     */
+    private void sweepStaleTemporaryFiles() {
+        long now = System.currentTimeMillis();
+        Long last = SWEPT.get(dir);
+        if (last != null && now - last < SWEEP_EVERY.toMillis()) {
+            return;
+        }
+        if (last == null ? SWEPT.putIfAbsent(dir, now) != null : !SWEPT.replace(dir, last, now)) {
+            return; // another thread sweeps it now
+        }
+        long staleBefore = now - STALE_TEMPORARY.toMillis();
+        try (java.nio.file.DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, "*.tmp")) {
+            for (Path tmp : tmps) {
+                try {
+                    if (Files.getLastModifiedTime(tmp).toMillis() < staleBefore) {
+                        Files.deleteIfExists(tmp);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // gone already, or not ours to delete: the next sweep tries again
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unlistable folder: the write itself says what is wrong
         }
     }
 

@@ -62,6 +62,14 @@ final class ResultTypes {
                 return "it holds a " + value.getClass().getName() + ", but this task's body returns " + declared.getName()
                         + " (did the task change what it returns without a new withVersion(...)?)";
             }
+            java.lang.reflect.Type generic = DECLARED.get(source.getClass()).generic(source);
+            if (generic instanceof java.lang.reflect.ParameterizedType) {
+                String where = Generics.misfit(value, generic, "the result", 0);
+                if (where != null) {
+                    return where + ", but this task's body returns " + generic.getTypeName()
+                            + " (did the task change what it returns without a new withVersion(...)?)";
+                }
+            }
         }
         if (TYPES.isEmpty()) {
             return null;
@@ -104,6 +112,53 @@ final class ResultTypes {
      */
     private static final class Declared {
         private volatile @Nullable Class<?> type;
+        /** The generic result type of a method reference's method or a class's functional method, else Object. */
+        private volatile java.lang.reflect.@Nullable Type generic;
+
+        java.lang.reflect.Type generic(Object body) {
+            java.lang.reflect.Type g = generic;
+            if (g == null) {
+                try {
+                    g = findGeneric(body);
+                } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                    g = Object.class;
+                }
+                generic = g;
+            }
+            return g;
+        }
+
+        private java.lang.reflect.Type findGeneric(Object body) throws ClassNotFoundException {
+            Class<?> c = body.getClass();
+            if (c.isSynthetic()) {
+                java.lang.invoke.SerializedLambda lambda = serialized(body);
+                if (lambda == null || lambda.getImplMethodName().startsWith("lambda$")) {
+                    return Object.class; // a lambda's body method keeps no type arguments: only its erasure is known
+                }
+                Class<?> owner = Class.forName(lambda.getImplClass().replace('/', '.'), false, c.getClassLoader());
+                java.lang.invoke.MethodType type = java.lang.invoke.MethodType.fromMethodDescriptorString(
+                        lambda.getImplMethodSignature(), c.getClassLoader());
+                for (java.lang.reflect.Method m : owner.getDeclaredMethods()) {
+                    if (m.getName().equals(lambda.getImplMethodName()) && m.getReturnType() == type.returnType()
+                            && java.util.Arrays.equals(m.getParameterTypes(), type.parameterArray())) {
+                        return m.getGenericReturnType();
+                    }
+                }
+                return Object.class;
+            }
+            Class<?> best = resolveClass(body);
+            for (java.lang.reflect.Method m : c.getMethods()) {
+                if (!m.isBridge() && !m.getDeclaringClass().isInterface()
+                        && (m.getName().equals("apply") || m.getName().equals("get")) && box(m.getReturnType()) == best) {
+                    return m.getGenericReturnType();
+                }
+            }
+            return Object.class;
+        }
+
+        private Class<?> resolveClass(Object body) {
+            return resolve(body);
+        }
         /** The parameter types; an empty array when unknown. */
         private volatile Class<?> @Nullable [] parameters;
 
@@ -285,6 +340,55 @@ final class ResultTypes {
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.get() == body;
+        }
+    }
+
+    /** Checks a value read from the cache against the type arguments of a body's generic result type. */
+    private static final class Generics {
+        private static final int MAX_DEPTH = 8;
+
+        private Generics() {
+        }
+
+        /** Where {@code value} does not fit {@code type} ("the result's element 0 is a java.lang.String"), or null. */
+        static @Nullable String misfit(@Nullable Object value, java.lang.reflect.Type type, String path, int depth) {
+            if (value == null || depth > MAX_DEPTH) {
+                return null;
+            }
+            if (type instanceof Class<?> c) {
+                Class<?> boxed = c.isPrimitive() ? java.lang.invoke.MethodType.methodType(c).wrap().returnType() : c;
+                return boxed.isInstance(value) ? null : path + " is a " + value.getClass().getName();
+            }
+            if (!(type instanceof java.lang.reflect.ParameterizedType p) || !(p.getRawType() instanceof Class<?> raw)) {
+                return null; // a type variable or wildcard: anything may fit
+            }
+            if (!raw.isInstance(value)) {
+                return path + " is a " + value.getClass().getName();
+            }
+            java.lang.reflect.Type[] args = p.getActualTypeArguments();
+            if (value instanceof java.util.Map<?, ?> map && java.util.Map.class.isAssignableFrom(raw) && args.length == 2) {
+                for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                    String where = misfit(e.getKey(), args[0], path + "'s key " + e.getKey(), depth + 1);
+                    if (where == null) {
+                        where = misfit(e.getValue(), args[1], path + "'s entry " + e.getKey(), depth + 1);
+                    }
+                    if (where != null) {
+                        return where;
+                    }
+                }
+            } else if (value instanceof java.util.Collection<?> items && java.util.Collection.class.isAssignableFrom(raw)
+                    && args.length == 1) {
+                int i = 0;
+                for (Object item : items) {
+                    String where = misfit(item, args[0], path + "'s element " + i++, depth + 1);
+                    if (where != null) {
+                        return where;
+                    }
+                }
+            } else if (value instanceof java.util.Optional<?> o && raw == java.util.Optional.class && args.length == 1) {
+                return o.isPresent() ? misfit(o.get(), args[0], path + "'s value", depth + 1) : null;
+            }
+            return null;
         }
     }
 }

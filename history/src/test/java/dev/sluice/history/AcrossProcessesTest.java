@@ -151,6 +151,31 @@ class AcrossProcessesTest {
     }
 
     @Test
+    void aProcessKilledWhileComputingASharedCachedResultDoesNotHoldTheOthersBack() throws Exception {
+        Path db = dir.resolve("sluice.db");
+        Path calls = dir.resolve("calls.txt");
+        History.open(HistoryDatabase.sqlite(db)).close();
+        Processes.Child killed = Processes.start("cache", db.toString(), calls.toString(), "600000"); // holds the lock row
+        try {
+            for (int i = 0; i < 1_200 && (!Files.exists(calls) || Files.readAllLines(calls).isEmpty()); i++) {
+                assertThat(killed.process.isAlive()).as("the first process is computing").isTrue();
+                Thread.sleep(50);
+            }
+            assertThat(Files.readAllLines(calls)).as("the first process started computing").hasSize(1);
+            Processes.Child second = Processes.start("cache", db.toString(), calls.toString(), "0"); // waits for the row
+            Thread.sleep(1_000);
+            killed.process.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: its lock row stays behind
+
+            Map<String, String> result = second.finish();
+
+            assertThat(result).containsEntry("STATE", "COMPLETED").containsEntry("RESULT", "18");
+            assertThat(Files.readAllLines(calls)).as("the second process computed it itself").hasSize(2);
+        } finally {
+            killed.process.destroyForcibly();
+        }
+    }
+
+    @Test
     void withNoCodeTheDefaultRuntimeRecordsIntoTheHomeAndWritesEverythingAtExit() throws Exception {
         Path home = dir.resolve("home");
         Map<String, String> fields = Processes.start(Map.of("sluice.home", home.toString()), "default", "zero-code")

@@ -111,6 +111,7 @@ public final class Engine implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.debug("run history {}: heartbeat failed: {}", db.description(), e.toString());
         }
+        resultStore.releasePending();
         reapQuietly();
     }
 

@@ -17,12 +17,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * Cached task results in the history database, shared by every process that opens it. The lock that
  * makes two processes compute a key once is a row in {@code result_lock}, owned by this process's
  * history; a lock whose owner is gone (killed, or closed) is taken over, so a crash never leaves a key
- * locked for good.
+ * locked for good. A release the database refused (down, or busy past the connect timeout) leaves the row
+ * behind while this process lives: it is deleted again at this store's next lock and at each heartbeat of
+ * the history, and a run of this process taking the key meanwhile takes the row over, so a lost release
+ * never keeps a key locked for good either.
  */
 public final class SqlResultStore implements ResultStore {
     private final Database db;
     private final Owners owners;
     private final Clock clock;
+    /** Keys whose lock this owner holds now (taken and not released); guarded by {@code this} with the rows. */
+    private final java.util.Set<String> held = new java.util.HashSet<>();
+    /** Keys whose release the database refused: their rows are deleted again later. */
+    private final java.util.Set<String> unreleased = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SqlResultStore(Database db, Owners owners, Clock clock) {
         this.db = db;
@@ -93,13 +100,25 @@ public final class SqlResultStore implements ResultStore {
     public Lock lock(String key) throws IOException, InterruptedException {
         Objects.requireNonNull(key, "key");
         long sleep = 20;
+        releasePending();
         while (true) {
             try {
-                if (tryLock(key)) {
-                    return () -> unlock(key);
+                String holder;
+                synchronized (this) {
+                    if (tryLock(key)) {
+                        held.add(key);
+                        unreleased.remove(key); // its row is this lock's now
+                        return () -> unlock(key);
+                    }
+                    holder = holder(key);
+                    if (owners.id().equals(holder) && !held.contains(key)) {
+                        // this process's row, though no run here holds it: a release the database refused
+                        deleteRow(key);
+                        unreleased.remove(key);
+                        continue;
+                    }
                 }
-                String holder = holder(key);
-                if (holder != null && owners.isGone(holder)) {
+                if (holder != null && !holder.equals(owners.id()) && owners.isGone(holder)) {
                     try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
                             "delete from result_lock where key = ? and owner_id = ?")) {
                         ps.setString(1, key);
@@ -140,14 +159,46 @@ public final class SqlResultStore implements ResultStore {
         }
     }
 
-    private void unlock(String key) throws IOException {
+    private synchronized void unlock(String key) throws IOException {
+        held.remove(key);
+        try {
+            deleteRow(key);
+        } catch (SQLException e) {
+            unreleased.add(key); // deleted again at the next lock or heartbeat
+            throw io("unlock", key, e);
+        }
+    }
+
+    /** Deletes this owner's lock row of {@code key}. */
+    private void deleteRow(String key) throws SQLException {
         try (Connection c = db.connection();
                 PreparedStatement ps = c.prepareStatement("delete from result_lock where key = ? and owner_id = ?")) {
             ps.setString(1, key);
             ps.setString(2, owners.id());
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw io("unlock", key, e);
+        }
+    }
+
+    /**
+     * Deletes the lock rows whose release the database refused, so that other processes waiting for those keys go
+     * on; called at each lock and at the history's heartbeat. Never throws: what still fails is tried again later.
+     */
+    public void releasePending() {
+        if (unreleased.isEmpty()) {
+            return;
+        }
+        for (String key : unreleased) {
+            synchronized (this) {
+                if (held.contains(key) || !unreleased.contains(key)) {
+                    continue; // taken again here meanwhile: its release is that run's
+                }
+                try {
+                    deleteRow(key);
+                    unreleased.remove(key);
+                } catch (SQLException | RuntimeException e) {
+                    return; // still down: the next heartbeat tries again
+                }
+            }
         }
     }
 
