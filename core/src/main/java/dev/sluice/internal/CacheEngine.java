@@ -210,9 +210,16 @@ public final class CacheEngine {
                 slot.value = value; // the next hit hands out this one
             }
         }
-        String mismatch = ResultTypes.mismatch(spec, value);
-        if (mismatch != null) {
-            return new Lookup(null, true, mismatch);
+        Object body = spec.source() == null ? spec.invoker() : spec.source().getClass();
+        if (slot == null || slot.value != value || slot.fitsBodyOf != body) {
+            // checked once per kept value and body, not at every hit: the check walks a generic result's items
+            String mismatch = ResultTypes.mismatch(spec, value);
+            if (mismatch != null) {
+                return new Lookup(null, true, mismatch);
+            }
+            if (slot != null && slot.value == value) {
+                slot.fitsBodyOf = body;
+            }
         }
         return new Lookup(new Found(entry, value, slot), false, null);
     }

@@ -25,6 +25,8 @@ public final class InMemoryResultStore implements ResultStore {
         volatile @Nullable Object value;
         /** The summary of the arguments of the runs served from this entry (equal key, equal arguments). */
         final RunRecord.SummaryShare arguments = new RunRecord.SummaryShare();
+        /** The body {@link #value} was last found to fit (its class): the next hit of that body need not look again. */
+        volatile @Nullable Object fitsBodyOf;
 
         Slot(CachedResult entry, @Nullable Object value) {
             this.entry = entry;

@@ -64,9 +64,9 @@ final class ResultTypes {
             }
             java.lang.reflect.Type generic = DECLARED.get(source.getClass()).generic(source);
             if (generic instanceof java.lang.reflect.ParameterizedType) {
-                String where = Generics.misfit(value, generic, "the result", 0);
+                String where = Generics.misfit(value, generic, 0);
                 if (where != null) {
-                    return where + ", but this task's body returns " + generic.getTypeName()
+                    return "the result" + where + ", but this task's body returns " + generic.getTypeName()
                             + " (did the task change what it returns without a new withVersion(...)?)";
                 }
             }
@@ -350,43 +350,49 @@ final class ResultTypes {
         private Generics() {
         }
 
-        /** Where {@code value} does not fit {@code type} ("the result's element 0 is a java.lang.String"), or null. */
-        static @Nullable String misfit(@Nullable Object value, java.lang.reflect.Type type, String path, int depth) {
+        /**
+         * Where {@code value} does not fit {@code type}, as the rest of a sentence that starts with its name
+         * ({@code "'s element 0 is a java.lang.String"}), or null; no text is made for what fits.
+         */
+        static @Nullable String misfit(@Nullable Object value, java.lang.reflect.Type type, int depth) {
             if (value == null || depth > MAX_DEPTH) {
                 return null;
             }
             if (type instanceof Class<?> c) {
                 Class<?> boxed = c.isPrimitive() ? java.lang.invoke.MethodType.methodType(c).wrap().returnType() : c;
-                return boxed.isInstance(value) ? null : path + " is a " + value.getClass().getName();
+                return boxed.isInstance(value) ? null : " is a " + value.getClass().getName();
             }
             if (!(type instanceof java.lang.reflect.ParameterizedType p) || !(p.getRawType() instanceof Class<?> raw)) {
                 return null; // a type variable or wildcard: anything may fit
             }
             if (!raw.isInstance(value)) {
-                return path + " is a " + value.getClass().getName();
+                return " is a " + value.getClass().getName();
             }
             java.lang.reflect.Type[] args = p.getActualTypeArguments();
             if (value instanceof java.util.Map<?, ?> map && java.util.Map.class.isAssignableFrom(raw) && args.length == 2) {
                 for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
-                    String where = misfit(e.getKey(), args[0], path + "'s key " + e.getKey(), depth + 1);
-                    if (where == null) {
-                        where = misfit(e.getValue(), args[1], path + "'s entry " + e.getKey(), depth + 1);
-                    }
+                    String where = misfit(e.getKey(), args[0], depth + 1);
                     if (where != null) {
-                        return where;
+                        return "'s key " + e.getKey() + where;
+                    }
+                    where = misfit(e.getValue(), args[1], depth + 1);
+                    if (where != null) {
+                        return "'s entry " + e.getKey() + where;
                     }
                 }
             } else if (value instanceof java.util.Collection<?> items && java.util.Collection.class.isAssignableFrom(raw)
                     && args.length == 1) {
                 int i = 0;
                 for (Object item : items) {
-                    String where = misfit(item, args[0], path + "'s element " + i++, depth + 1);
+                    String where = misfit(item, args[0], depth + 1);
                     if (where != null) {
-                        return where;
+                        return "'s element " + i + where;
                     }
+                    i++;
                 }
             } else if (value instanceof java.util.Optional<?> o && raw == java.util.Optional.class && args.length == 1) {
-                return o.isPresent() ? misfit(o.get(), args[0], path + "'s value", depth + 1) : null;
+                String where = o.isPresent() ? misfit(o.get(), args[0], depth + 1) : null;
+                return where == null ? null : "'s value" + where;
             }
             return null;
         }
