@@ -786,6 +786,8 @@ abstract class WorkerContract {
     void concurrencyLimitsPerDeploymentAndPerTagHoldAcrossRuns() throws Exception {
         TestClock clock = new TestClock(T0);
         Flows.MAX_RUNNING.set(0);
+        Flows.GATES.remove("limit-gate"); // closed gates also when the test runs again in this JVM
+        Flows.GATES.remove("tag-gate");
         Deployment limited = Deployment.of(Flows.GATED, String.class).withName("limited").withConcurrencyLimit(2);
         Deployment taggedA = Deployment.of(Flows.GATED, String.class).withName("tagged-a").withTags("db");
         Deployment taggedB = Deployment.of(Flows.GATED, String.class).withName("tagged-b").withTags("db");
@@ -849,6 +851,7 @@ abstract class WorkerContract {
     void aRunNotStartedWithinTheGracePeriodIsMarkedLate() throws Exception {
         TestClock clock = new TestClock(T0);
         Deployment d = Deployment.of(Flows.GATED, String.class).withName("late").withConcurrencyLimit(1);
+        Flows.GATES.remove("late-gate"); // a closed gate also when the test runs again in this JVM
         try (Worker w = fast(db(), clock).deployments(d).start()) {
             String first = w.client().trigger("late", Map.of("arg0", "late-gate"));
             await(w.client(), "late", r -> r.stream().anyMatch(x -> x.status() == RunStatus.RUNNING));
