@@ -31,7 +31,18 @@ cleanup() {
 trap cleanup EXIT
 fail() {
   echo "scale-out: $*" >&2
-  for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "--- $(basename "$f") (last lines)" >&2; tail -5 "$f" >&2; }; done
+  for f in "$work"/*.log; do
+    [[ -f "$f" ]] || continue
+    # a stack trace's last lines are only frames: show the lines that say what went wrong (whole), then the end
+    local said; said="$(grep -E '(Exception|Error|Caused by)' "$f" | grep -v -E '^[[:space:]]+at ' | tail -6)"
+    [[ -n "$said" ]] && { echo "--- $(basename "$f") (errors and exceptions, last ones)" >&2; echo "$said" >&2; }
+    echo "--- $(basename "$f") (last lines)" >&2; tail -5 "$f" >&2
+  done
+  if [[ -n "${SLUICE_DATABASE_URL:-}" && -n "${sluice:-}" ]]; then # what the database says when it failed
+    echo "--- sluice worker ls --all; deployments runs slow-report" >&2
+    "$sluice" worker ls --all >&2 2>&1 || true
+    "$sluice" deployments runs slow-report --limit 6 >&2 2>&1 || true
+  fi
   exit 1
 }
 wait_for() { # seconds, description, command...
@@ -129,8 +140,14 @@ say "Deployments, registered once by whichever worker came first"
 # loaded machine) and when a worker is killed below
 seconds=30; [[ -n "$short" ]] && seconds=25
 say "6 runs of slow-report ($seconds s each): they spread over the workers"
-runs=()
-for i in 1 2 3 4 5 6; do runs+=("$("$sluice" deployments run slow-report -p seconds="$seconds")"); done
+# triggered side by side: one after the other, six JVM starts on a loaded machine take so long that the first runs
+# end before the last one starts
+triggers=()
+for i in 1 2 3 4 5 6; do
+  "$sluice" deployments run slow-report -p seconds="$seconds" >"$work/trigger-$i.log" 2>&1 &
+  triggers+=($!)
+done
+for t in "${triggers[@]}"; do wait "$t" || fail "triggering a run of slow-report failed: $(cat "$work"/trigger-*.log)"; done
 running_on_two() {
   local table; table="$("$sluice" deployments runs slow-report --limit 6)"
   [[ "$(echo "$table" | grep -c RUNNING)" -ge 3 && "$(echo "$table" | grep RUNNING | grep -o -w 'w[123]' | sort -u | wc -l)" -ge 2 ]]
@@ -150,7 +167,7 @@ took=$(( $(date +%s) - killed_at ))
 "$sluice" deployments runs slow-report --limit 6
 echo "marked CRASHED ${took}s after the kill (the others go on)"
 [[ "$took" -le 30 ]] || fail "crash marking took ${took}s (more than 30 s)"
-wait_for 30 "the other runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
+wait_for 90 "the other runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
 "$sluice" worker ls --all
 
 hours=36; [[ -n "$short" ]] && hours=30

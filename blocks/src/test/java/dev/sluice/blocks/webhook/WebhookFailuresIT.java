@@ -282,7 +282,8 @@ class WebhookFailuresIT {
         // only at the timeout, and the message was sent again)
         wm.stubFor(post(urlPathEqualTo("/api/webhooks/1/busy")).willReturn(aResponse().withStatus(204)));
         DiscordWebhook hook = new DiscordWebhook(Secret.of(http() + "/api/webhooks/1/busy"))
-                .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(3)).withMaxAttempts(1));
+                // a timeout far from the bound below: a loaded machine may take a second or two to answer a 204
+                .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(10)).withMaxAttempts(1));
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(
                 java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
@@ -302,7 +303,7 @@ class WebhookFailuresIT {
             Throwable e = catchThrowable(() -> runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR))));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(e).isNull();
-            assertThat(tookMillis).as("the answer is seen when it arrives, not at the timeout").isLessThan(2_500);
+            assertThat(tookMillis).as("the answer is seen when it arrives, not at the timeout").isLessThan(6_000);
             assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/api/webhooks/1/busy")))).hasSize(1);
         } finally {
             release.countDown();
@@ -349,13 +350,14 @@ class WebhookFailuresIT {
             streamer.setDaemon(true);
             streamer.start();
             DiscordWebhook hook = new DiscordWebhook(Secret.of("http://127.0.0.1:" + server.getLocalPort() + "/api/webhooks/1/endless"))
-                    .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(2)).withMaxAttempts(1));
+                    // reading to the end would take the whole timeout: far from the bound below, so a loaded machine is no matter
+                    .withOptions(WebhookOptions.defaults().withRequestTimeout(Duration.ofSeconds(10)).withMaxAttempts(1));
 
             long start = System.nanoTime();
             runtime.run(() -> hook.send(Notification.of("s", "b", Severity.ERROR)));
             long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
-            assertThat(tookMillis).as("a 200 is success: its body is not read to the end").isLessThan(1_500);
+            assertThat(tookMillis).as("a 200 is success: its body is not read to the end").isLessThan(5_000);
         }
     }
 }
