@@ -43,6 +43,15 @@ class CancelAcrossJvmsIT {
                 String id = client.trigger("steady-retried");
                 ScaleOutIT.await("the run with a retry to start", Duration.ofSeconds(30),
                         () -> client.run(id).orElseThrow().status() == RunStatus.RUNNING, children);
+                // RUNNING is written when the run is claimed, a moment before its body starts: kill its JVM only once
+                // the body has started (on a loaded machine the moment between them is long enough to kill in)
+                ScaleOutIT.await("the run's body to start", Duration.ofSeconds(30), () -> {
+                    try {
+                        return DatabaseOutageIT.marks(marks).getOrDefault(id, 0) >= 1;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }, children);
                 String worker = client.run(id).orElseThrow().workerId();
                 String name = client.workers(Duration.ofMinutes(1)).stream().filter(w -> w.id().equals(worker))
                         .findFirst().orElseThrow().name();
