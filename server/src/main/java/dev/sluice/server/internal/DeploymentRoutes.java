@@ -363,16 +363,22 @@ final class DeploymentRoutes {
             throw new IllegalArgumentException(field + " is required (such as 2026-01-31T00:00, UTC)");
         }
         String t = text.strip();
+        Instant at;
         try {
-            return Instant.parse(t);
+            at = Instant.parse(t);
         } catch (DateTimeParseException e) {
             try {
-                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+                at = LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
                 throw new IllegalArgumentException(field + " must be a time such as 2026-01-31T00:00 (UTC) or 2026-01-31T00:00:00Z, was '"
                         + Fmt.cut(t, 40) + "'");
             }
         }
+        String wrong = Fmt.outOfYears(field, at);
+        if (wrong != null) {
+            throw new IllegalArgumentException(wrong);
+        }
+        return at;
     }
 
     private void backfillForm(Context ctx, Principal who) {
