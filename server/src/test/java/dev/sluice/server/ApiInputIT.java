@@ -51,4 +51,15 @@ class ApiInputIT {
             }
         }
     }
+
+    @Test
+    void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
+        for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
+                new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(c[1])).method(c[0], HttpRequest.BodyPublishers.noBody()));
+            assertClientError(r, 405, c[0] + " " + c[1]);
+            assertThat(r.headers().firstValue("Allow")).as(c[0] + " " + c[1]).contains(c[2]);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).endsWith(c[2] + " is");
+        }
+    }
 }

@@ -58,7 +58,9 @@ final class Web {
     }
 
     /** The methods routes answer at {@code path} (GET with HEAD), for a 405's {@code Allow}. */
-    List<String> methodsOf(String path) {
+    List<String> methodsOf(String requested) {
+        // Javalin matches a path with trailing slashes as the path without them (/api/keys/ is /api/keys)
+        String path = requested.length() > 1 ? requested.replaceAll("/+$", "") : requested;
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (RouteDef d : routes) {
             String pattern = java.util.Arrays.stream(d.path().split("/", -1))
