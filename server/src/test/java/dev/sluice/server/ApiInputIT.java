@@ -62,4 +62,21 @@ class ApiInputIT {
             assertThat(JSON.readTree(r.body()).get("message").asText()).endsWith(c[2] + " is");
         }
     }
+
+    @Test
+    void aRouteThatTakesNoBodyRefusesAFieldOrABodyThatIsNotJsonButTakesAnEmptyObject() throws Exception {
+        String done = f.deploymentRun.id();
+        for (String path : List.of("/api/deployments/" + Fixture.DEPLOYMENT + "/pause", "/api/deployments/" + Fixture.DEPLOYMENT + "/resume",
+                "/api/deployment-runs/" + done + "/cancel", "/api/deployment-runs/" + done + "/retry",
+                "/api/runs/" + f.deploymentRun.flowRunId() + "/cancel", "/api/runs/" + f.deploymentRun.flowRunId() + "/retry")) {
+            HttpResponse<String> r = post(path, "{\"parameters\": {\"city\": \"Oslo\"}}");
+            assertClientError(r, 400, path);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(path).contains("'parameters'");
+            assertClientError(post(path, "not json"), 400, path + " not json");
+        }
+        assertThat(post("/api/deployments/" + Fixture.DEPLOYMENT + "/resume", "{}").statusCode()).isEqualTo(200);
+        assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/deployments/" + Fixture.DEPLOYMENT + "/resume"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        assertThat(post("/api/deployment-runs/" + done + "/cancel", "{}").statusCode()).isEqualTo(409);
+    }
 }
