@@ -363,16 +363,22 @@ final class DeploymentRoutes {
             throw new IllegalArgumentException(field + " is required (such as 2026-01-31T00:00, UTC)");
         }
         String t = text.strip();
+        Instant at;
         try {
-            return Instant.parse(t);
+            at = Instant.parse(t);
         } catch (DateTimeParseException e) {
             try {
-                return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+                at = LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
                 throw new IllegalArgumentException(field + " must be a time such as 2026-01-31T00:00 (UTC) or 2026-01-31T00:00:00Z, was '"
                         + Fmt.cut(t, 40) + "'");
             }
         }
+        String wrong = Fmt.outOfYears(field, at);
+        if (wrong != null) {
+            throw new IllegalArgumentException(wrong);
+        }
+        return at;
     }
 
     private void backfillForm(Context ctx, Principal who) {
@@ -616,6 +622,7 @@ final class DeploymentRoutes {
     }
 
     private void apiPause(Context ctx, Principal who, boolean pause) {
+        Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
         DeploymentInfo d = deployment(ctx);
         setPaused(d.name(), who, pause);
         DeploymentInfo now = client().deployment(d.name()).orElse(d);
@@ -623,10 +630,12 @@ final class DeploymentRoutes {
     }
 
     private void apiCancel(Context ctx, Principal who, DeploymentRun r) {
+        Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
         Web.json(ctx, runJson(cancel(r, who)));
     }
 
     private void apiRetry(Context ctx, Principal who, DeploymentRun r) {
+        Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
         DeploymentRun again = retry(r, who);
         ctx.status(201);
         Web.json(ctx, runJson(again));

@@ -14,7 +14,23 @@ import org.jspecify.annotations.Nullable;
 public final class Fmt {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+    /** The earliest time a filter or a backfill takes: {@code 0001-01-01T00:00:00Z}. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /** The latest time a filter or a backfill takes: {@code 9999-12-31T23:59:59.999999999Z}. */
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
     private Fmt() {
+    }
+
+    /**
+     * The message for a time {@code field} outside the years 1 to 9999 (which {@code Instant.parse} takes, up to
+     * year 1,000,000,000, and which no schedule or database time can follow), or null when it is inside.
+     */
+    static @Nullable String outOfYears(String field, Instant at) {
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            return field + " must be a time in the years 0001 to 9999, was " + at;
+        }
+        return null;
     }
 
     /** {@code 2026-12-01 10:15:00} (UTC), or an empty string. */

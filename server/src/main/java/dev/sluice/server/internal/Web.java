@@ -58,7 +58,9 @@ final class Web {
     }
 
     /** The methods routes answer at {@code path} (GET with HEAD), for a 405's {@code Allow}. */
-    List<String> methodsOf(String path) {
+    List<String> methodsOf(String requested) {
+        // Javalin matches a path with trailing slashes as the path without them (/api/keys/ is /api/keys)
+        String path = requested.length() > 1 ? requested.replaceAll("/+$", "") : requested;
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (RouteDef d : routes) {
             String pattern = java.util.Arrays.stream(d.path().split("/", -1))
@@ -380,7 +382,8 @@ final class Web {
             });
             if (!unknown.isEmpty()) {
                 throw HttpError.badRequest("unknown field" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
-                        + " in the body; it takes " + String.join(", ", known) + ", like " + example);
+                        + " in the body; " + (known.isEmpty() ? "it takes none: send no body, or " + example
+                        : "it takes " + String.join(", ", known) + ", like " + example));
             }
             return body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

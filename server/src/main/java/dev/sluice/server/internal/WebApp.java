@@ -90,6 +90,10 @@ public final class WebApp {
             config.http.prefer405over404 = true;
             config.routes.error(405, ctx -> {
                 List<String> allowed = web.methodsOf(ctx.path());
+                if (allowed.isEmpty()) { // no route of ours takes this path under any method
+                    web.renderError(ctx, 404, "Not found", "nothing at " + Fmt.cut(ctx.path(), 200));
+                    return;
+                }
                 ctx.header("Allow", String.join(", ", allowed));
                 web.renderError(ctx, 405, "Method not allowed", ctx.method() + " is not allowed here; " + String.join(", ", allowed)
                         + " is");

@@ -1,0 +1,82 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Wrong input to the JSON API, as a new user sends it: a documented 4xx with a JSON error, never a 500. */
+class ApiInputIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final Fixture f = Fixture.shared();
+
+    HttpResponse<String> post(String path, String body) {
+        return f.send(HttpRequest.newBuilder(f.uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)),
+                "Content-Type", "application/json");
+    }
+
+    static void assertClientError(HttpResponse<String> r, int status, String what) throws Exception {
+        assertThat(r.statusCode()).as(what + ": " + r.body()).isEqualTo(status);
+        JsonNode e = JSON.readTree(r.body());
+        assertThat(e.get("status").asInt()).as(what).isEqualTo(status);
+        assertThat(e.get("message").asText()).as(what).isNotBlank().doesNotContain("something went wrong");
+    }
+
+    @Test
+    void aBackfillWithTimesFarOutOfRangeIs400AndAFilterWithThemNeverA500() throws Exception {
+        for (String[] range : List.of(new String[] {"+999999999-01-01T00:00:00Z", "+1000000000-01-03T00:00:00Z"},
+                new String[] {"-999999999-01-01T00:00:00Z", "-999999998-01-01T00:00:00Z"},
+                new String[] {"+999999999-12-31T00:00:00Z", "+999999999-12-31T23:59:59Z"},
+                new String[] {"+999999999-12-31T00:00", "+999999999-12-31T23:59"})) {
+            String body = "{\"from\": \"" + range[0] + "\", \"to\": \"" + range[1] + "\"}";
+            HttpResponse<String> r = post("/api/deployments/" + Fixture.DEPLOYMENT + "/backfill", body);
+            assertClientError(r, 400, body);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(body).containsAnyOf("from", "to");
+        }
+        HttpResponse<String> form = f.send(HttpRequest.newBuilder(f.uri("/deployments/" + Fixture.DEPLOYMENT + "/backfill"))
+                .POST(HttpRequest.BodyPublishers.ofString("from=%2B999999999-01-01T00:00&to=%2B999999999-12-31T00:00")),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(form.statusCode()).as(form.body()).isEqualTo(422);
+        assertThat(form.body()).contains("years 0001 to 9999");
+        for (String q : List.of("from=%2B999999999-01-01T00:00:00Z", "to=-999999999-01-01T00:00:00Z",
+                "from=-999999999-01-01T00:00:00Z&to=%2B999999999-12-31T23:59:59Z")) {
+            for (String path : List.of("/api/runs?" + q, "/api/activity?window=24h&" + q, "/api/activity?window=7d&" + q)) {
+                HttpResponse<String> r = f.get(path);
+                assertThat(r.statusCode()).as(path + ": " + r.body()).isIn(200, 400);
+                assertThat(JSON.readTree(r.body()).isObject()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
+        for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
+                new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {
+            HttpResponse<String> r = f.send(HttpRequest.newBuilder(f.uri(c[1])).method(c[0], HttpRequest.BodyPublishers.noBody()));
+            assertClientError(r, 405, c[0] + " " + c[1]);
+            assertThat(r.headers().firstValue("Allow")).as(c[0] + " " + c[1]).contains(c[2]);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).endsWith(c[2] + " is");
+        }
+    }
+
+    @Test
+    void aRouteThatTakesNoBodyRefusesAFieldOrABodyThatIsNotJsonButTakesAnEmptyObject() throws Exception {
+        String done = f.deploymentRun.id();
+        for (String path : List.of("/api/deployments/" + Fixture.DEPLOYMENT + "/pause", "/api/deployments/" + Fixture.DEPLOYMENT + "/resume",
+                "/api/deployment-runs/" + done + "/cancel", "/api/deployment-runs/" + done + "/retry",
+                "/api/runs/" + f.deploymentRun.flowRunId() + "/cancel", "/api/runs/" + f.deploymentRun.flowRunId() + "/retry")) {
+            HttpResponse<String> r = post(path, "{\"parameters\": {\"city\": \"Oslo\"}}");
+            assertClientError(r, 400, path);
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(path).contains("'parameters'");
+            assertClientError(post(path, "not json"), 400, path + " not json");
+        }
+        assertThat(post("/api/deployments/" + Fixture.DEPLOYMENT + "/resume", "{}").statusCode()).isEqualTo(200);
+        assertThat(f.send(HttpRequest.newBuilder(f.uri("/api/deployments/" + Fixture.DEPLOYMENT + "/resume"))
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        assertThat(post("/api/deployment-runs/" + done + "/cancel", "{}").statusCode()).isEqualTo(409);
+    }
+}
