@@ -46,7 +46,10 @@ public final class EmailTasks {
      * <p>Recipients the server refuses (a mailbox that no longer exists) do not keep the message
      * from the others: it goes to every recipient the server takes, and then the run fails with a
      * {@link EmailException.Kind#REJECTED} error, not retryable since it was delivered, whose message
-     * names the refused recipients with the server's answer and the recipients it reached.
+     * names the refused recipients with the server's answer (a temporary {@code 4xx} refusal too) and
+     * the recipients it reached. Recipients beyond the server's limit per message ({@code 452 4.5.3 Too
+     * many recipients}) are not refused: they get the message in further transactions on the same
+     * connection, each recipient once.
      *
      * <p>Never sent twice by a retry, whatever the retry policy: once an attempt has handed the
      * message to the server (an attempt cut off by {@code withTimeout} while the server had it
