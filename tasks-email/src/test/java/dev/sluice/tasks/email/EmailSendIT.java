@@ -382,4 +382,34 @@ class EmailSendIT {
         assertThat(received.getRecipients(Message.RecipientType.TO)[0].toString())
                 .isEqualTo("=?UTF-8?Q?J=C3=BCrgen?= <juergen@xn--bcher-kva.example>");
     }
+
+    @Test
+    void noLineOfTheMessageIsLongerThan998CharactersWhateverTheWordsOfItsHeaders() throws Exception {
+        String subject = "report-" + "x".repeat(1500) + " done";
+        String url = "https://dashboard.example.com/runs?" + "id=0193a3c4&".repeat(150);
+        String longName = "Übersicht-" + "ä".repeat(300) + ".csv";
+        String longAscii = "export-" + "y".repeat(1200) + ".csv";
+        EmailMessage message = EmailMessage.builder()
+                .to("Ops <ops@example.com>")
+                .subject(subject)
+                .text("t")
+                .header("X-Run-Link", url)
+                .attach(longName, new byte[] {1}, "text/csv")
+                .attach(longAscii, new byte[] {2}, "text/csv")
+                .build();
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail), message);
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        // RFC 5322 2.1.1: a line MUST NOT be longer than 998 characters; servers refuse or cut such lines
+        for (String line : GreenMailUtil.getWholeMessage(received).split("\r\n")) {
+            assertThat(line.length()).as("a line of %d characters: %.80s...", line.length(), line).isLessThanOrEqualTo(998);
+        }
+        assertThat(received.getSubject()).isEqualTo(subject);
+        assertThat(jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(
+                received.getHeader("X-Run-Link")[0]))).isEqualTo(url);
+        Multipart mixed = (Multipart) received.getContent();
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(longName);
+        assertThat(mixed.getBodyPart(2).getFileName()).isEqualTo(longAscii);
+    }
 }
