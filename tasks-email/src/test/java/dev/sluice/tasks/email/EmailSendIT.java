@@ -412,4 +412,21 @@ class EmailSendIT {
         assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(longName);
         assertThat(mixed.getBodyPart(2).getFileName()).isEqualTo(longAscii);
     }
+
+    @Test
+    void startTlsAgainstAnImplicitTlsPortSaysToUseSsl() {
+        // port 465 with security STARTTLS: both sides wait for the other's first byte until the read timeout
+        EmailServerCredentials credentials = EmailServerCredentials.of("127.0.0.1", EmailSecurity.STARTTLS,
+                        GreenMailServers.USER, Secret.of(GreenMailServers.PASSWORD))
+                .withPort(greenMail.getSmtps().getPort())
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+        TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage().withRetryPolicy(RetryPolicy.none())
+                .run(credentials, EmailMessage.of("to@example.com", "s", "t")));
+
+        assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class,
+                e -> assertThat(e.kind()).isEqualTo(EmailException.Kind.CONNECTION))
+                .hasMessageContaining("the server sent no greeting")
+                .hasMessageContaining("use security SSL");
+    }
 }

@@ -142,11 +142,19 @@ final class SmtpConnection implements AutoCloseable {
             closeQuietly(transport);
             SocketGuard guard = guard(session);
             String why = guard == null ? null : guard.closedBecause();
+            // no greeting at all: most often a port that speaks TLS from the first byte (465), waiting for ours
+            String hint = transport.replied() || c.security() == EmailSecurity.SSL || !hasIoCause(e) ? ""
+                    : "; the server sent no greeting: if this port speaks TLS from the first byte (SMTPS, usually 465),"
+                            + " use security SSL";
             if (why != null) {
                 throw new EmailException(EmailException.Kind.CONNECTION, "could not open a session with SMTP server "
-                        + c.address() + " (security " + c.security() + "): " + why, true, e);
+                        + c.address() + " (security " + c.security() + "): " + why + hint, true, e);
             }
-            throw connectFailure(c, e);
+            EmailException failure = connectFailure(c, e);
+            if (!hint.isEmpty() && failure.kind() == EmailException.Kind.CONNECTION && !(e instanceof MailConnectException)) {
+                throw new EmailException(failure.kind(), failure.getMessage() + hint, failure.isRetryable(), e);
+            }
+            throw failure;
         }
         return new SmtpConnection(c, transport);
     }

@@ -16,6 +16,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  */
 final class TrackingTransport extends SMTPTransport {
     private boolean handedOver;
+    private volatile boolean replied;
 
     TrackingTransport(Session session, URLName url, boolean ssl) {
         super(session, url, "smtp", ssl);
@@ -25,11 +26,11 @@ final class TrackingTransport extends SMTPTransport {
     protected int readServerResponse() throws MessagingException {
         SocketGuard guard = SmtpConnection.guard(session);
         if (guard == null) {
-            return super.readServerResponse();
+            return replied(super.readServerResponse());
         }
         guard.replyStarted();
         try {
-            return super.readServerResponse();
+            return replied(super.readServerResponse());
         } finally {
             guard.replyEnded();
         }
@@ -51,6 +52,18 @@ final class TrackingTransport extends SMTPTransport {
     protected void finishBdat() throws IOException, MessagingException {
         handedOver = true;
         super.finishBdat();
+    }
+
+    private int replied(int code) {
+        if (code > 0) {
+            replied = true;
+        }
+        return code;
+    }
+
+    /** True once the server sent a reply (its greeting, the first). */
+    boolean replied() {
+        return replied;
     }
 
     /** The session this transport belongs to. */
