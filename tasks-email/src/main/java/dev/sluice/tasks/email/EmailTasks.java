@@ -16,7 +16,9 @@ import java.util.List;
  * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
  * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
  * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
- * {@link dev.sluice.Sleeper}.
+ * {@link dev.sluice.Sleeper}. {@code withRetries(n, delay)} replaces that policy with one that retries
+ * every failure, a wrong password or a refused message too; to change only the counts or delays, keep
+ * the condition: {@code withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5)).retryIf(EmailTasks::isRetryable))}.
  *
  * <p>Time: each server reply may take the credentials' {@link EmailServerCredentials#readTimeout()
  * read timeout} in all (a reply trickled in a byte at a time included), and a task's

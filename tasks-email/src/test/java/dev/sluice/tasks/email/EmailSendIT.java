@@ -240,6 +240,12 @@ class EmailSendIT {
         assertThat(EmailTasks.isRetryable(new EmailException(EmailException.Kind.AUTHENTICATION, "x", false, null))).isFalse();
         assertThat(EmailTasks.isRetryable(new IllegalArgumentException("x"))).isFalse();
         assertThat(EmailTasks.sendMessage().retryPolicy().shouldRetry(new IllegalArgumentException("bad input"))).isFalse();
+        EmailException wrongPassword = new EmailException(EmailException.Kind.AUTHENTICATION, "535", false, null);
+        assertThat(EmailTasks.sendMessage().withRetries(3, Duration.ofSeconds(5)).retryPolicy().shouldRetry(wrongPassword))
+                .as("withRetries retries every failure, as the README says").isTrue();
+        assertThat(EmailTasks.sendMessage().withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5))
+                        .retryIf(EmailTasks::isRetryable)).retryPolicy().shouldRetry(wrongPassword))
+                .as("the README's policy that keeps the condition").isFalse();
     }
 
     @Test
