@@ -127,4 +127,31 @@ class EmailPartialRecipientsIT {
             });
         }
     }
+
+    @Test
+    void aConnectionLostSendingTheRestOfTheRecipientsIsReopenedForTheNextMessageOfTheBatch() throws Exception {
+        SubethaServer.Faults dropsTheSecond = new SubethaServer.Faults() {
+            @Override
+            public String recipientReply(String recipient, int number) {
+                return TWO_PER_MESSAGE.recipientReply(recipient, number);
+            }
+
+            @Override
+            public boolean dropAtMailFrom(String sessionId, int sessionNumber, int messageInSession) {
+                return sessionNumber == 1 && messageInSession == 2;
+            }
+        };
+        try (SubethaServer server = SubethaServer.plain(dropsTheSecond)) {
+            EmailMessage second = EmailMessage.builder().from("reports@example.com").to("lead@example.com")
+                    .subject("second").text("t").build();
+            List<EmailSendResult> results = EmailTasks.sendMessages().run(plain(server), List.of(toFive("first"), second));
+
+            assertThat(results).extracting(EmailSendResult::status)
+                    .containsExactly(EmailSendResult.Status.PARTLY_SENT, EmailSendResult.Status.SENT);
+            assertThat(results.get(0).error()).contains("refused recipients [c@example.com, d@example.com, e@example.com]")
+                    .contains("delivered to the other recipients [a@example.com, b@example.com]");
+            assertThat(server.received()).extracting(SubethaServer.Received::recipients)
+                    .containsExactly(List.of("a@example.com", "b@example.com"), List.of("lead@example.com"));
+        }
+    }
 }
