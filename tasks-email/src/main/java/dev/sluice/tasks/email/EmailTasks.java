@@ -21,7 +21,8 @@ import java.util.List;
  * the condition: {@code withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5)).retryIf(EmailTasks::isRetryable))}.
  *
  * <p>Time: each server reply may take the credentials' {@link EmailServerCredentials#readTimeout()
- * read timeout} in all (a reply trickled in a byte at a time included), and a task's
+ * read timeout} in all (a reply trickled in a byte at a time included; a TLS handshake counts as a
+ * reply), and a task's
  * {@code withTimeout} deadline (or a cancel) closes the attempt's connection at once, so a slow or
  * stuck server holds neither the caller nor the attempt's thread past it.
  */

@@ -17,6 +17,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 final class TrackingTransport extends SMTPTransport {
     private boolean handedOver;
     private volatile boolean replied;
+    private volatile boolean handshaking;
 
     TrackingTransport(Session session, URLName url, boolean ssl) {
         super(session, url, "smtp", ssl);
@@ -32,7 +33,25 @@ final class TrackingTransport extends SMTPTransport {
         try {
             return replied(super.readServerResponse());
         } finally {
-            guard.replyEnded();
+            if (handshaking) {
+                guard.replyStarted(); // the server's 220 to STARTTLS: the handshake that follows is timed as a reply
+            } else {
+                guard.replyEnded();
+            }
+        }
+    }
+
+    @Override
+    protected void startTLS() throws MessagingException {
+        SocketGuard guard = SmtpConnection.guard(session);
+        handshaking = true;
+        try {
+            super.startTLS();
+        } finally {
+            handshaking = false;
+            if (guard != null) {
+                guard.replyEnded();
+            }
         }
     }
 
