@@ -1,6 +1,7 @@
 package dev.sluice.examples;
 
 import dev.sluice.Flow;
+import dev.sluice.RetryPolicy;
 import dev.sluice.notify.Notification;
 import dev.sluice.block.Secret;
 import dev.sluice.notify.Severity;
@@ -47,8 +48,9 @@ public final class EmailExample {
                 .header("X-Pipeline", "daily-etl")
                 .build();
 
-        // one message: a task, retried on connection failures, returning the Message-ID
-        var send = EmailTasks.sendMessage().withRetries(3, Duration.ofSeconds(5));
+        // one message: a task, retried on connection failures (not on a wrong password), returning the Message-ID
+        var send = EmailTasks.sendMessage()
+                .withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5)).retryIf(EmailTasks::isRetryable));
         // many messages over one connection, one result each
         var sendAll = EmailTasks.sendMessages();
         // a notifier for flow failures: Notify.via(notifier), or EmailNotifier.of("ops-smtp", ...) for a saved block

@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * with {@link #builder()}. Names and domains beyond ASCII are fine ({@code "Jürgen <j@bücher.example>"}:
  * the name goes as an RFC 2047 encoded-word, the domain in punycode); characters beyond ASCII before
  * the {@code @} are refused, since such an address needs SMTPUTF8, which Sluice does not use.
+ * No header line goes out longer than the 998 characters RFC 5322 allows: a subject, header value or
+ * attachment name too long to fold between words is sent as encoded pieces (RFC 2047, RFC 2231) that
+ * mail clients join back into exactly the text given.
  *
  * <pre>{@code
  * EmailMessage message = EmailMessage.builder()

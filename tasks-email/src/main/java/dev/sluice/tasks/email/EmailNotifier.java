@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * this notifier nor {@code Notify} sends it again.
  *
  * <p>Time: each attempt waits at most the credentials' connect timeout for the connection and their
- * read timeout for each server reply as a whole, however slowly a server trickles it in; an attempt
+ * read timeout for each server reply (and the TLS handshake) as a whole, however slowly a server trickles it in; an attempt
  * whose thread is interrupted (a hook cut off, a cancel) closes its connection at once.
  *
  * <p>A recipient the server refuses (a mailbox that no longer exists) does not keep the alert from

@@ -126,7 +126,7 @@ public record EmailServerCredentials(
     }
 
     /**
-     * How long each server reply may take in all, and each write: a server that trickles its reply
+     * How long each server reply may take in all (the TLS handshake too), and each write: a server that trickles its reply
      * in a byte at a time has its connection closed once the reply took this long, so it cannot hold
      * a send for longer however slowly it answers.
      */

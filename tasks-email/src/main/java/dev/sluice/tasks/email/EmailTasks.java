@@ -16,10 +16,13 @@ import java.util.List;
  * <p>Both tasks come with {@link #defaultRetryPolicy()}: two retries, with backoff, of errors that
  * may go away ({@link #isRetryable}): a server that cannot be reached or a temporary refusal (of a
  * login too: {@code 454 Too many login attempts}). Bad input, TLS and authentication failures fail at once. Waits go through the runtime's
- * {@link dev.sluice.Sleeper}.
+ * {@link dev.sluice.Sleeper}. {@code withRetries(n, delay)} replaces that policy with one that retries
+ * every failure, a wrong password or a refused message too; to change only the counts or delays, keep
+ * the condition: {@code withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5)).retryIf(EmailTasks::isRetryable))}.
  *
  * <p>Time: each server reply may take the credentials' {@link EmailServerCredentials#readTimeout()
- * read timeout} in all (a reply trickled in a byte at a time included), and a task's
+ * read timeout} in all (a reply trickled in a byte at a time included; a TLS handshake counts as a
+ * reply), and a task's
  * {@code withTimeout} deadline (or a cancel) closes the attempt's connection at once, so a slow or
  * stuck server holds neither the caller nor the attempt's thread past it.
  */
@@ -46,7 +49,10 @@ public final class EmailTasks {
      * <p>Recipients the server refuses (a mailbox that no longer exists) do not keep the message
      * from the others: it goes to every recipient the server takes, and then the run fails with a
      * {@link EmailException.Kind#REJECTED} error, not retryable since it was delivered, whose message
-     * names the refused recipients with the server's answer and the recipients it reached.
+     * names the refused recipients with the server's answer (a temporary {@code 4xx} refusal too) and
+     * the recipients it reached. Recipients beyond the server's limit per message ({@code 452 4.5.3 Too
+     * many recipients}) are not refused: they get the message in further transactions on the same
+     * connection, each recipient once.
      *
      * <p>Never sent twice by a retry, whatever the retry policy: once an attempt has handed the
      * message to the server (an attempt cut off by {@code withTimeout} while the server had it

@@ -69,4 +69,89 @@ class EmailPartialRecipientsIT {
             assertThat(server.received().get(0).recipients()).containsExactly("oncall@example.com", "lead@example.com");
         }
     }
+
+    /** A server that takes at most two recipients per message, as many do (Gmail, Microsoft 365: a few hundred). */
+    private static final SubethaServer.Faults TWO_PER_MESSAGE = new SubethaServer.Faults() {
+        @Override
+        public String recipientReply(String recipient, int number) {
+            return number > 2 ? "452 4.5.3 Too many recipients" : null;
+        }
+    };
+
+    private static EmailMessage toFive(String subject) {
+        return EmailMessage.builder().from("reports@example.com")
+                .to("a@example.com", "b@example.com", "c@example.com").cc("d@example.com").bcc("e@example.com")
+                .subject(subject).text("1,204 rows").build();
+    }
+
+    @Test
+    void recipientsBeyondTheServersLimitPerMessageGetItInFurtherTransactionsEachOnce() throws Exception {
+        try (SubethaServer server = SubethaServer.plain(TWO_PER_MESSAGE)) {
+            String id = EmailTasks.sendMessage().run(plain(server), toFive("Loaded"));
+
+            assertThat(id).isNotBlank();
+            assertThat(server.received()).extracting(SubethaServer.Received::recipients).containsExactly(
+                    List.of("a@example.com", "b@example.com"), List.of("c@example.com", "d@example.com"), List.of("e@example.com"));
+            for (SubethaServer.Received r : server.received()) {
+                assertThat(new String(r.data(), java.nio.charset.StandardCharsets.US_ASCII)).contains(id);
+            }
+
+            List<EmailSendResult> results = EmailTasks.sendMessages().run(plain(server), List.of(toFive("first"), toFive("second")));
+            assertThat(results).extracting(EmailSendResult::status)
+                    .containsExactly(EmailSendResult.Status.SENT, EmailSendResult.Status.SENT);
+            assertThat(server.received()).hasSize(9);
+        }
+    }
+
+    @Test
+    void aRecipientRefusedForNowIsNamedAmongTheRefusedOnes() throws Exception {
+        SubethaServer.Faults busy = new SubethaServer.Faults() {
+            @Override
+            public String recipientReply(String recipient, int number) {
+                return recipient.equals("busy@example.com") ? "450 4.2.1 Mailbox busy, try again later" : null;
+            }
+        };
+        try (SubethaServer server = SubethaServer.plain(busy)) {
+            EmailMessage message = EmailMessage.builder().from("reports@example.com")
+                    .to("oncall@example.com", "busy@example.com").subject("Loaded").text("t").build();
+            TaskFailedException failed = EmailSendIT.catchTaskFailure(() -> EmailTasks.sendMessage().run(plain(server), message));
+
+            assertThat(server.received()).extracting(SubethaServer.Received::recipients)
+                    .containsExactly(List.of("oncall@example.com"));
+            assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class, e -> {
+                assertThat(e.kind()).isEqualTo(EmailException.Kind.REJECTED);
+                assertThat(e.isRetryable()).isFalse();
+                assertThat(e).hasMessageContaining("refused recipients [busy@example.com]")
+                        .hasMessageContaining("450")
+                        .hasMessageContaining("delivered to the other recipients [oncall@example.com]");
+            });
+        }
+    }
+
+    @Test
+    void aConnectionLostSendingTheRestOfTheRecipientsIsReopenedForTheNextMessageOfTheBatch() throws Exception {
+        SubethaServer.Faults dropsTheSecond = new SubethaServer.Faults() {
+            @Override
+            public String recipientReply(String recipient, int number) {
+                return TWO_PER_MESSAGE.recipientReply(recipient, number);
+            }
+
+            @Override
+            public boolean dropAtMailFrom(String sessionId, int sessionNumber, int messageInSession) {
+                return sessionNumber == 1 && messageInSession == 2;
+            }
+        };
+        try (SubethaServer server = SubethaServer.plain(dropsTheSecond)) {
+            EmailMessage second = EmailMessage.builder().from("reports@example.com").to("lead@example.com")
+                    .subject("second").text("t").build();
+            List<EmailSendResult> results = EmailTasks.sendMessages().run(plain(server), List.of(toFive("first"), second));
+
+            assertThat(results).extracting(EmailSendResult::status)
+                    .containsExactly(EmailSendResult.Status.PARTLY_SENT, EmailSendResult.Status.SENT);
+            assertThat(results.get(0).error()).contains("refused recipients [c@example.com, d@example.com, e@example.com]")
+                    .contains("delivered to the other recipients [a@example.com, b@example.com]");
+            assertThat(server.received()).extracting(SubethaServer.Received::recipients)
+                    .containsExactly(List.of("a@example.com", "b@example.com"), List.of("lead@example.com"));
+        }
+    }
 }

@@ -240,6 +240,12 @@ class EmailSendIT {
         assertThat(EmailTasks.isRetryable(new EmailException(EmailException.Kind.AUTHENTICATION, "x", false, null))).isFalse();
         assertThat(EmailTasks.isRetryable(new IllegalArgumentException("x"))).isFalse();
         assertThat(EmailTasks.sendMessage().retryPolicy().shouldRetry(new IllegalArgumentException("bad input"))).isFalse();
+        EmailException wrongPassword = new EmailException(EmailException.Kind.AUTHENTICATION, "535", false, null);
+        assertThat(EmailTasks.sendMessage().withRetries(3, Duration.ofSeconds(5)).retryPolicy().shouldRetry(wrongPassword))
+                .as("withRetries retries every failure, as the README says").isTrue();
+        assertThat(EmailTasks.sendMessage().withRetryPolicy(RetryPolicy.fixed(3, Duration.ofSeconds(5))
+                        .retryIf(EmailTasks::isRetryable)).retryPolicy().shouldRetry(wrongPassword))
+                .as("the README's policy that keeps the condition").isFalse();
     }
 
     @Test
@@ -381,5 +387,52 @@ class EmailSendIT {
         assertThat(received.getHeader("To", ",").chars()).allMatch(c -> c < 128);
         assertThat(received.getRecipients(Message.RecipientType.TO)[0].toString())
                 .isEqualTo("=?UTF-8?Q?J=C3=BCrgen?= <juergen@xn--bcher-kva.example>");
+    }
+
+    @Test
+    void noLineOfTheMessageIsLongerThan998CharactersWhateverTheWordsOfItsHeaders() throws Exception {
+        String subject = "report-" + "x".repeat(1500) + " done";
+        String url = "https://dashboard.example.com/runs?" + "id=0193a3c4&".repeat(150);
+        String longName = "Übersicht-" + "ä".repeat(300) + ".csv";
+        String longAscii = "export-" + "y".repeat(1200) + ".csv";
+        EmailMessage message = EmailMessage.builder()
+                .to("Ops <ops@example.com>")
+                .subject(subject)
+                .text("t")
+                .header("X-Run-Link", url)
+                .attach(longName, new byte[] {1}, "text/csv")
+                .attach(longAscii, new byte[] {2}, "text/csv")
+                .build();
+        EmailTasks.sendMessage().run(GreenMailServers.smtp(greenMail), message);
+
+        assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[0];
+        // RFC 5322 2.1.1: a line MUST NOT be longer than 998 characters; servers refuse or cut such lines
+        for (String line : GreenMailUtil.getWholeMessage(received).split("\r\n")) {
+            assertThat(line.length()).as("a line of %d characters: %.80s...", line.length(), line).isLessThanOrEqualTo(998);
+        }
+        assertThat(received.getSubject()).isEqualTo(subject);
+        assertThat(jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(
+                received.getHeader("X-Run-Link")[0]))).isEqualTo(url);
+        Multipart mixed = (Multipart) received.getContent();
+        assertThat(mixed.getBodyPart(1).getFileName()).isEqualTo(longName);
+        assertThat(mixed.getBodyPart(2).getFileName()).isEqualTo(longAscii);
+    }
+
+    @Test
+    void startTlsAgainstAnImplicitTlsPortSaysToUseSsl() {
+        // port 465 with security STARTTLS: both sides wait for the other's first byte until the read timeout
+        EmailServerCredentials credentials = EmailServerCredentials.of("127.0.0.1", EmailSecurity.STARTTLS,
+                        GreenMailServers.USER, Secret.of(GreenMailServers.PASSWORD))
+                .withPort(greenMail.getSmtps().getPort())
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+        TaskFailedException failed = catchTaskFailure(() -> EmailTasks.sendMessage().withRetryPolicy(RetryPolicy.none())
+                .run(credentials, EmailMessage.of("to@example.com", "s", "t")));
+
+        assertThat(failed.getCause()).isInstanceOfSatisfying(EmailException.class,
+                e -> assertThat(e.kind()).isEqualTo(EmailException.Kind.CONNECTION))
+                .hasMessageContaining("the server sent no greeting")
+                .hasMessageContaining("use security SSL");
     }
 }

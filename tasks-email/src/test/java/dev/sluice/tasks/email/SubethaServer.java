@@ -46,6 +46,14 @@ final class SubethaServer implements AutoCloseable {
         default boolean refuseRecipient(String recipient) {
             return false;
         }
+
+        /**
+         * A refusal of the {@code number}th (1-based) recipient of the message, such as {@code "452 4.5.3
+         * Too many recipients"}; null to go on with {@link #refuseRecipient}.
+         */
+        default String recipientReply(String recipient, int number) {
+            return null;
+        }
     }
 
     private final SMTPServer server;
@@ -107,6 +115,7 @@ final class SubethaServer implements AutoCloseable {
         private final int messageInSession;
         private String from = "";
         private final List<String> recipients = new ArrayList<>();
+        private int refused;
 
         Handler(Session session, Faults faults) {
             this.session = session;
@@ -126,6 +135,11 @@ final class SubethaServer implements AutoCloseable {
 
         @Override
         public void recipient(String recipient) throws RejectException {
+            String reply = faults.recipientReply(recipient, recipients.size() + refused + 1);
+            if (reply != null) {
+                refused++;
+                throw new RejectException(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
+            }
             if (faults.refuseRecipient(recipient)) {
                 throw new RejectException(550, "5.1.1 <" + recipient + ">: no such user (test)");
             }

@@ -83,10 +83,10 @@ final class MimeMessages {
         if (!m.replyTo().isEmpty()) {
             mime.setReplyTo(addresses(m.replyTo()));
         }
-        mime.setSubject(m.subject(), UTF_8);
+        mime.setHeader("Subject", header("Subject", m.subject()));
         mime.setSentDate(new Date());
         for (var header : m.headers().entrySet()) {
-            mime.setHeader(header.getKey(), encode(header.getKey(), header.getValue()));
+            mime.setHeader(header.getKey(), header(header.getKey(), header.getValue()));
         }
 
         boolean both = m.text() != null && m.html() != null;
@@ -157,7 +157,49 @@ final class MimeMessages {
         }
         // base64 whatever the type: the bytes arrive exactly as given (no line-ending or 8-bit changes)
         part.setHeader("Content-Transfer-Encoding", "base64");
+        String disposition = part.getHeader("Content-Disposition", null);
+        if (disposition != null && longestLine("Content-Disposition: ".length(), disposition) > MAX_LINE) {
+            // a name too long for one line: its RFC 2231 parameter split over lines (name*0*, name*1*, ...)
+            String type = a.contentType();
+            if (type.regionMatches(true, 0, "text/", 0, 5) && !type.toLowerCase(Locale.ROOT).contains("charset=")) {
+                type += "; charset=" + UTF_8; // as the mail API labels a text part whose name fits
+            }
+            part.setHeader("Content-Disposition", part.getDisposition() + ";" + continued("filename", a.name()));
+            part.setHeader("Content-Type", type + ";" + continued("name", a.name()));
+        }
         return part;
+    }
+
+    /**
+     * {@code value} as parameter {@code name} in RFC 2231's form for a long value beyond ASCII: UTF-8,
+     * percent-encoded, in numbered pieces of one line each ({@code name*0*=UTF-8''...; name*1*=...}).
+     */
+    private static String continued(String name, String value) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+                encoded.append((char) c);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        for (int piece = 0; start < encoded.length(); piece++) {
+            int end = Math.min(encoded.length(), start + 60);
+            // never inside a %XX escape
+            if (end < encoded.length() && encoded.charAt(end - 1) == '%') {
+                end -= 1;
+            } else if (end < encoded.length() && end >= 2 && encoded.charAt(end - 2) == '%') {
+                end -= 2;
+            }
+            out.append(piece == 0 ? "\r\n\t" : ";\r\n\t").append(name).append('*').append(piece).append("*=")
+                    .append(piece == 0 ? "UTF-8''" : "").append(encoded, start, end);
+            start = end;
+        }
+        return out.toString();
     }
 
     private static void setRecipients(MimeMessage mime, Message.RecipientType type, List<String> list) throws MessagingException {
@@ -197,12 +239,65 @@ final class MimeMessages {
         }
     }
 
-    private static String encode(String name, String value) throws MessagingException {
+    /** The longest line a message may have (RFC 5322 2.1.1), without its CRLF. */
+    private static final int MAX_LINE = 998;
+
+    /**
+     * {@code value} as header {@code name} carries it: text beyond ASCII as RFC 2047 encoded-words,
+     * folded between words. A word too long for a line of {@value #MAX_LINE} characters (a long URL or
+     * a subject without spaces) makes the whole value encoded-words, which split anywhere, so that no
+     * line breaks the limit servers refuse or cut messages at.
+     */
+    private static String header(String name, String value) throws MessagingException {
         try {
-            return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
+            String folded = MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
+            if (longestLine(name.length() + 2, folded) <= MAX_LINE) {
+                return folded;
+            }
+            return encodedWords(value);
         } catch (UnsupportedEncodingException e) {
             throw new MessagingException("cannot encode header " + name, e);
         }
+    }
+
+    /**
+     * {@code value} as RFC 2047 encoded-words ({@code B}), one a line, each of whole code points, so a
+     * reader joins them back into exactly {@code value}.
+     */
+    private static String encodedWords(String value) {
+        StringBuilder out = new StringBuilder(value.length() * 2);
+        int start = 0;
+        while (start < value.length()) {
+            int end = start;
+            int bytes = 0;
+            while (end < value.length()) {
+                int cp = value.codePointAt(end);
+                int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                if (bytes + size > 42 && end > start) {
+                    break;
+                }
+                bytes += size;
+                end += Character.charCount(cp);
+            }
+            if (out.length() > 0) {
+                out.append("\r\n ");
+            }
+            out.append("=?UTF-8?B?")
+                    .append(java.util.Base64.getEncoder().encodeToString(
+                            value.substring(start, end).getBytes(StandardCharsets.UTF_8)))
+                    .append("?=");
+            start = end;
+        }
+        return out.toString();
+    }
+
+    private static int longestLine(int used, String folded) {
+        int longest = 0;
+        for (String line : folded.split("\r\n", -1)) {
+            longest = Math.max(longest, used + line.length());
+            used = 0;
+        }
+        return longest;
     }
 
     private static String domainOf(String address) {

@@ -4,6 +4,7 @@ import dev.sluice.block.Secret;
 import dev.sluice.tasks.email.EmailException;
 import dev.sluice.tasks.email.EmailSecurity;
 import dev.sluice.tasks.email.EmailServerCredentials;
+import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -141,16 +142,29 @@ final class SmtpConnection implements AutoCloseable {
             closeQuietly(transport);
             SocketGuard guard = guard(session);
             String why = guard == null ? null : guard.closedBecause();
+            // no greeting at all: most often a port that speaks TLS from the first byte (465), waiting for ours
+            String hint = transport.replied() || c.security() == EmailSecurity.SSL || !hasIoCause(e) ? ""
+                    : "; the server sent no greeting: if this port speaks TLS from the first byte (SMTPS, usually 465),"
+                            + " use security SSL";
             if (why != null) {
                 throw new EmailException(EmailException.Kind.CONNECTION, "could not open a session with SMTP server "
-                        + c.address() + " (security " + c.security() + "): " + why, true, e);
+                        + c.address() + " (security " + c.security() + "): " + why + hint, true, e);
             }
-            throw connectFailure(c, e);
+            EmailException failure = connectFailure(c, e);
+            if (!hint.isEmpty() && failure.kind() == EmailException.Kind.CONNECTION && !(e instanceof MailConnectException)) {
+                throw new EmailException(failure.kind(), failure.getMessage() + hint, failure.isRetryable(), e);
+            }
+            throw failure;
         }
         return new SmtpConnection(c, transport);
     }
 
-    /** Sends {@code message} to all its recipients; never throws for a send failure, see {@link Outcome}. */
+    /**
+     * Sends {@code message} to all its recipients; never throws for a send failure, see {@link Outcome}.
+     * Recipients the server put off with {@code 452} (too many recipients for one message, RFC 5321
+     * 4.5.3.1.10) once it took others get the message in further transactions, as long as the server
+     * takes some each time: each recipient gets it once.
+     */
     Outcome send(MimeMessage message) {
         String id;
         try {
@@ -160,15 +174,107 @@ final class SmtpConnection implements AutoCloseable {
         } catch (MessagingException e) {
             if (e instanceof SendFailedException sfe && sfe.getValidSentAddresses() != null
                     && sfe.getValidSentAddresses().length > 0) {
-                // a partial session: the server took the message for these and refused the others
-                return new Outcome.PartlySent(idOrEmpty(message), new EmailException(EmailException.Kind.REJECTED,
-                        "SMTP server " + credentials.address() + " refused recipients " + Arrays.toString(sfe.getInvalidAddresses())
-                                + " (" + describe(firstRefusal(e)) + "); the message" + (idOrEmpty(message).isEmpty() ? ""
-                                : " " + idOrEmpty(message)) + " was delivered to the other recipients "
-                                + Arrays.toString(sfe.getValidSentAddresses()) + " and is not sent again", false, e));
+                return partly(message, sfe);
             }
             return classify(e);
         }
+    }
+
+    /** The rest of a send the server took for some recipients only: see {@link #send}. */
+    private Outcome partly(MimeMessage message, SendFailedException first) {
+        String id = idOrEmpty(message);
+        List<Address> reached = new ArrayList<>();
+        List<Address> refused = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        SendFailedException failure = first;
+        while (true) {
+            reached.addAll(List.of(failure.getValidSentAddresses()));
+            List<Address> later = new ArrayList<>();
+            for (Address a : addresses(failure.getInvalidAddresses(), failure.getValidUnsentAddresses())) {
+                int code = refusalCode(failure, a);
+                if (code == 452) {
+                    later.add(a);
+                } else {
+                    refused.add(a);
+                    addReason(reasons, refusalOf(failure, a));
+                }
+            }
+            if (later.isEmpty()) {
+                break;
+            }
+            try {
+                transport.sendMessage(message, later.toArray(Address[]::new));
+                reached.addAll(later);
+                break;
+            } catch (SendFailedException again) {
+                if (again.getValidSentAddresses() != null && again.getValidSentAddresses().length > 0) {
+                    failure = again; // the server took some more: go on with the rest
+                    continue;
+                }
+                refused.addAll(later);
+                addReason(reasons, describe(firstRefusal(again)));
+                break;
+            } catch (MessagingException again) {
+                // the rest could not be sent (the connection broke or the server refused): named as refused
+                refused.addAll(later);
+                addReason(reasons, describe(again));
+                if (!transport.isConnected()) {
+                    closeQuietly(transport);
+                }
+                break;
+            }
+        }
+        if (refused.isEmpty()) {
+            return new Outcome.Sent(id);
+        }
+        return new Outcome.PartlySent(id, new EmailException(EmailException.Kind.REJECTED,
+                "SMTP server " + credentials.address() + " refused recipients " + refused + " (" + String.join("; ", reasons)
+                        + "); the message" + (id.isEmpty() ? "" : " " + id) + " was delivered to the other recipients "
+                        + reached + " and is not sent again", false, first));
+    }
+
+    private static List<Address> addresses(Address @Nullable [] invalid, Address @Nullable [] unsent) {
+        List<Address> all = new ArrayList<>();
+        if (invalid != null) {
+            all.addAll(List.of(invalid));
+        }
+        if (unsent != null) {
+            all.addAll(List.of(unsent));
+        }
+        return all;
+    }
+
+    private static void addReason(List<String> reasons, String reason) {
+        if (!reasons.contains(reason)) {
+            reasons.add(reason);
+        }
+    }
+
+    /** The server's refusal of {@code address} in {@code e}'s chain, else {@code e}'s first refusal. */
+    private static String refusalOf(MessagingException e, Address address) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException a && address.equals(a.getAddress())) {
+                return describeOne(a);
+            }
+        }
+        return describe(firstRefusal(e));
+    }
+
+    /** The reply code the server refused {@code address} with in {@code e}'s chain, else -1. */
+    private static int refusalCode(MessagingException e, Address address) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof SMTPAddressFailedException a && address.equals(a.getAddress())) {
+                return a.getReturnCode();
+            }
+        }
+        return -1;
+    }
+
+    /** The message of {@code e} alone, on one line. */
+    private static String describeOne(Throwable e) {
+        String m = e.getMessage();
+        return dev.sluice.block.Secret.mask(m == null || m.isBlank() ? e.getClass().getSimpleName() : m)
+                .strip().replaceAll("\\s+", " ");
     }
 
     private static String idOrEmpty(MimeMessage message) {

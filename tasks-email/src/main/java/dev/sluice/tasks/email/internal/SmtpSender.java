@@ -216,6 +216,11 @@ public final class SmtpSender {
                         deliveries.partlySent(i, partly.messageId(), error, attempt);
                         log.warn("{} went to only some of its recipients: {}", which(i, message), partly.error().getMessage());
                         results.add(new EmailSendResult(i, EmailSendResult.Status.PARTLY_SENT, partly.messageId(), error));
+                        if (!connection.isOpen()) {
+                            // the rest of its recipients broke the connection: the next message reconnects
+                            connection.close();
+                            connection = null;
+                        }
                         break;
                     }
                     if (outcome instanceof SmtpConnection.Outcome.LostBefore lost && !resent

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * a byte in time, so the per-read timeout alone never fires), or when the thread that opened them
  * is interrupted (a task's {@code withTimeout} deadline or a cancel), since blocking socket I/O
  * does not heed interrupts. TLS (SSL and STARTTLS) is layered over these sockets, so closing them
- * ends it too.
+ * ends it too; a TLS handshake counts as a reply, from the TCP connection (SSL) or the server's
+ * {@code 220} to STARTTLS until it is done, so a handshake trickled in is bounded as a whole too.
  */
 final class SocketGuard extends SocketFactory {
     /** Checks every active guard this often. */
@@ -64,7 +65,14 @@ final class SocketGuard extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        return register(new Socket());
+        return register(new Socket() {
+            @Override
+            public void connect(java.net.SocketAddress endpoint, int timeout) throws IOException {
+                super.connect(endpoint, timeout);
+                // what the server sends first (an SSL handshake, else its greeting) counts as a reply
+                replyStarted();
+            }
+        });
     }
 
     @Override

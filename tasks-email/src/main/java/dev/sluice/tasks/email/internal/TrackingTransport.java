@@ -16,6 +16,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  */
 final class TrackingTransport extends SMTPTransport {
     private boolean handedOver;
+    private volatile boolean replied;
+    private volatile boolean handshaking;
 
     TrackingTransport(Session session, URLName url, boolean ssl) {
         super(session, url, "smtp", ssl);
@@ -25,13 +27,31 @@ final class TrackingTransport extends SMTPTransport {
     protected int readServerResponse() throws MessagingException {
         SocketGuard guard = SmtpConnection.guard(session);
         if (guard == null) {
-            return super.readServerResponse();
+            return replied(super.readServerResponse());
         }
         guard.replyStarted();
         try {
-            return super.readServerResponse();
+            return replied(super.readServerResponse());
         } finally {
-            guard.replyEnded();
+            if (handshaking) {
+                guard.replyStarted(); // the server's 220 to STARTTLS: the handshake that follows is timed as a reply
+            } else {
+                guard.replyEnded();
+            }
+        }
+    }
+
+    @Override
+    protected void startTLS() throws MessagingException {
+        SocketGuard guard = SmtpConnection.guard(session);
+        handshaking = true;
+        try {
+            super.startTLS();
+        } finally {
+            handshaking = false;
+            if (guard != null) {
+                guard.replyEnded();
+            }
         }
     }
 
@@ -51,6 +71,18 @@ final class TrackingTransport extends SMTPTransport {
     protected void finishBdat() throws IOException, MessagingException {
         handedOver = true;
         super.finishBdat();
+    }
+
+    private int replied(int code) {
+        if (code > 0) {
+            replied = true;
+        }
+        return code;
+    }
+
+    /** True once the server sent a reply (its greeting, the first). */
+    boolean replied() {
+        return replied;
     }
 
     /** The session this transport belongs to. */
