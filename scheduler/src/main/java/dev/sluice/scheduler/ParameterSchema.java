@@ -143,7 +143,8 @@ public final class ParameterSchema {
      * missing required one, a value of the wrong type or outside its constraints, a name the schema
      * does not have), and the valid values come back canonical with defaults filled in. Text is
      * accepted for every type ({@code "30"} for an integer, {@code "true"}, {@code "2026-01-31"}), and
-     * so are Java values ({@code LocalDate}, enum constants, numbers). A null value counts as absent.
+     * so are Java values ({@code LocalDate}, enum constants, numbers). A null value counts as absent. A number has at
+     * most 1,000 digits before and after its decimal point ({@code "1e999999999"} is a wrong field, not a billion digits).
      */
     public ParameterValidation validate(Map<String, ? extends @Nullable Object> input) {
         return check(input, true);

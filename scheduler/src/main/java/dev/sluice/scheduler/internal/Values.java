@@ -71,6 +71,24 @@ public final class Values {
         };
     }
 
+    /**
+     * The most digits a number may have before, and after, its decimal point: {@code 1e999999999} is 11 characters
+     * of text, but its billion digits would overflow or hang whatever expands it (canonical form, bounds, messages).
+     */
+    static final int MAX_DIGITS = 1_000;
+
+    private static @Nullable Wrong outOfReach(Object value, BigDecimal d) {
+        if (d.signum() == 0) {
+            return null;
+        }
+        long before = (long) d.precision() - d.scale();
+        long after = (long) d.stripTrailingZeros().scale();
+        return before > MAX_DIGITS || after > MAX_DIGITS
+                ? new Wrong(show(value) + " is out of range: a number has at most " + MAX_DIGITS
+                        + " digits before and after its decimal point")
+                : null;
+    }
+
     private static Checked integer(Object value) {
         BigInteger i = null;
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -79,6 +97,10 @@ public final class Values {
             i = b;
         } else if (value instanceof Number || value instanceof CharSequence) {
             BigDecimal d = decimal(value);
+            Wrong far = d == null ? null : outOfReach(value, d);
+            if (far != null) {
+                return far;
+            }
             if (d != null) {
                 try {
                     i = d.toBigIntegerExact();
@@ -95,7 +117,11 @@ public final class Values {
 
     private static Checked number(Object value) {
         BigDecimal d = value instanceof Number || value instanceof CharSequence ? decimal(value) : null;
-        return d == null ? expected("a number", value) : new Ok(canonical(d));
+        if (d == null) {
+            return expected("a number", value);
+        }
+        Wrong far = outOfReach(value, d);
+        return far != null ? far : new Ok(canonical(d));
     }
 
     private static @Nullable BigDecimal decimal(Object value) {
