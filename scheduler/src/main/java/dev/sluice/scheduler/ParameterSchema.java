@@ -92,7 +92,8 @@ public final class ParameterSchema {
     /**
      * The schema of a record type: one parameter per component, in order, named as Jackson names it
      * ({@code @JsonProperty}); enums become choices, {@code LocalDate}/{@code LocalDateTime}/{@code Instant}
-     * dates, {@code int}, {@code long}... integers bounded by their range and by {@link Range};
+     * dates, {@code int}, {@code long}... integers and {@code double}, {@code float} numbers bounded by their range (a double
+     * beyond it would be Infinity) and by {@link Range};
      * {@link Pattern} and {@link Default} apply, and {@code @JsonPropertyDescription} gives the
      * description. A component is required unless it has a default, is an {@code Optional}, or is
      * annotated {@code @Nullable}.

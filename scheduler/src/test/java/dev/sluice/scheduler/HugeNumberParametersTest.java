@@ -52,6 +52,27 @@ class HugeNumberParametersTest {
         assertThat(schema.validate(fine).errors()).isEmpty();
     }
 
+    record Floats(double ratio, Float small) {
+    }
+
+    static final Flow<Floats, String> FLOATS = Flow.of("floats", (Floats f) -> f.ratio() + " " + f.small());
+
+    /** A double or float is bounded by its Java range, as an int is: 1e400 is refused, never run as Infinity. */
+    @Test
+    void aDoubleOrFloatBeyondItsRangeIsRefusedNotRunAsInfinity() {
+        Deployment d = Deployment.of(FLOATS, Floats.class);
+        ParameterValidation v = d.validate(Map.of("ratio", "1e400", "small", "-1e39"));
+        assertThat(v.errors()).extracting(ParameterError::parameter).containsExactly("ratio", "small");
+        assertThat(v.errors()).allSatisfy(e -> assertThat(e.message()).hasSizeLessThan(120));
+        assertThat(v.errors().get(0).message()).isEqualTo("1E+400 is more than the maximum 1.7976931348623157E+308");
+        assertThatThrownBy(() -> d.runForState(Map.of("ratio", "1e400", "small", "1"))).isInstanceOf(InvalidParametersException.class);
+        assertThat(ParameterSchema.parse(d.parameterSchema().toJson()).validate(Map.of("ratio", "1e400", "small", "1")).errors())
+                .as("another process, from the stored schema").hasSize(1);
+        assertThat(d.runForState(Map.of("ratio", Double.MAX_VALUE, "small", Float.MAX_VALUE)).result())
+                .isEqualTo(Double.MAX_VALUE + " " + Float.MAX_VALUE);
+        assertThat(d.runForState(Map.of("ratio", "-2.5", "small", "0.125")).result()).isEqualTo("-2.5 0.125");
+    }
+
     @Test
     void aTriggerWithOneIsRefusedNamingIt(@TempDir Path dir) throws Exception {
         HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("sluice.db"));

@@ -74,6 +74,14 @@ class TriggerParameterBodiesIT {
             assertThat(JSON.readTree(exact.body()).get("parameters").get("amount").decimalValue())
                     .isEqualByComparingTo("0.10000000000000000001");
 
+            // a double is bounded by its range (beyond it would be Infinity), shown short on the run form
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/deployments/amounts")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(form.body()).contains("from -1.7976931348623157E+308 to 1.7976931348623157E+308").doesNotContain("17976931348623157000");
+            HttpResponse<String> infinite = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": 1, \"ratio\": 1e400}}");
+            assertThat(infinite.statusCode()).as(infinite.body()).isEqualTo(400);
+            assertThat(infinite.body()).contains("ratio", "1E+400 is more than the maximum 1.7976931348623157E+308");
+
             // a parameter given twice is refused naming it, not quietly one of the two, nor a message that does not say why
             HttpResponse<String> twice = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": 1, \"ratio\": 1, \"city\": \"Rome\"}}");
             assertThat(twice.statusCode()).isEqualTo(400);

@@ -241,8 +241,12 @@ public final class Values {
         return value instanceof CharSequence ? quoted : quoted + " (" + value.getClass().getSimpleName() + ")";
     }
 
-    /** A decimal without exponent: 1E+3 → 1000. */
+    /**
+     * A decimal without exponent: 1E+3 → 1000; one of more than 40 characters so (a double's bound, 309 digits) keeps
+     * its exponent: 1.7976931348623157E+308.
+     */
     public static String plain(BigDecimal d) {
-        return canonical(d).toPlainString();
+        String plain = canonical(d).toPlainString();
+        return plain.length() <= 40 ? plain : d.stripTrailingZeros().toString();
     }
 }
