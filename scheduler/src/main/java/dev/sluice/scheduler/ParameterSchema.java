@@ -145,7 +145,8 @@ public final class ParameterSchema {
      * does not have), and the valid values come back canonical with defaults filled in. Text is
      * accepted for every type ({@code "30"} for an integer, {@code "true"}, {@code "2026-01-31"}), and
      * so are Java values ({@code LocalDate}, enum constants, numbers). A null value counts as absent. A number has at
-     * most 1,000 digits before and after its decimal point ({@code "1e999999999"} is a wrong field, not a billion digits).
+     * most 1,000 digits before and after its decimal point ({@code "1e999999999"} is a wrong field, not a billion digits), and text is whole Unicode characters (half of a UTF-16
+     * surrogate pair is a wrong field: the database would store it as {@code ?}).
      */
     public ParameterValidation validate(Map<String, ? extends @Nullable Object> input) {
         return check(input, true);

@@ -60,7 +60,7 @@ public final class Values {
 
     private static Checked typed(Object value, ParameterType type, List<String> choices) {
         return switch (type) {
-            case STRING -> value instanceof CharSequence s ? new Ok(s.toString()) : expected("text", value);
+            case STRING -> value instanceof CharSequence s ? text(s.toString()) : expected("text", value);
             case INTEGER -> integer(value);
             case NUMBER -> number(value);
             case BOOLEAN -> bool(value);
@@ -87,6 +87,20 @@ public final class Values {
                 ? new Wrong(show(value) + " is out of range: a number has at most " + MAX_DIGITS
                         + " digits before and after its decimal point")
                 : null;
+    }
+
+    /** Text, unless it holds half of a UTF-16 pair: that has no UTF-8 form, and the database would store it as '?'. */
+    private static Checked text(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new Wrong("is not valid Unicode text: a lone surrogate (\\u" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                        + ") at character " + i);
+            }
+        }
+        return new Ok(s);
     }
 
     private static Checked integer(Object value) {
