@@ -86,6 +86,22 @@ class TriggerParameterBodiesIT {
             HttpResponse<String> twice = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": 1, \"ratio\": 1, \"city\": \"Rome\"}}");
             assertThat(twice.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(twice.body()).get("message").asText()).contains("'city'", "twice");
+
+            // a route that takes no fields refuses a body with one, as the docs say of every route, rather than pausing
+            // (or cancelling, or running again) while leaving it out; an empty body or {} is what the CLI sends
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> pause = post(http, URI.create(base + "/api/deployments/amounts/pause"), "{\"paused\": false}");
+            assertThat(pause.statusCode()).as(pause.body()).isEqualTo(400);
+            assertThat(JSON.readTree(pause.body()).get("message").asText()).contains("'paused'", "takes no");
+            assertThat(worker.client().deployment("amounts").orElseThrow().paused()).isFalse();
+            assertThat(post(http, URI.create(base + "/api/deployments/amounts/pause"), "{}").statusCode()).isEqualTo(200);
+            assertThat(post(http, URI.create(base + "/api/deployments/amounts/resume"), "").statusCode()).isEqualTo(200);
+            String runId = JSON.readTree(exact.body()).get("id").asText();
+            worker.client().awaitFinished(runId, Duration.ofSeconds(20)).orElseThrow();
+            HttpResponse<String> retry = post(http, URI.create(base + "/api/deployment-runs/" + runId + "/retry"), "{\"parameters\": {\"city\": \"Rome\"}}");
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(400);
+            assertThat(retry.body()).contains("'parameters'");
+            assertThat(worker.client().runs("amounts", 100)).noneMatch(r -> r.retryOf() != null);
         }
     }
 

@@ -622,6 +622,7 @@ final class DeploymentRoutes {
     }
 
     private void apiPause(Context ctx, Principal who, boolean pause) {
+        Web.jsonBody(ctx, "{}"); // no fields: one sent is refused, not left out
         DeploymentInfo d = deployment(ctx);
         setPaused(d.name(), who, pause);
         DeploymentInfo now = client().deployment(d.name()).orElse(d);
@@ -629,10 +630,12 @@ final class DeploymentRoutes {
     }
 
     private void apiCancel(Context ctx, Principal who, DeploymentRun r) {
+        Web.jsonBody(ctx, "{}"); // no fields: one sent is refused, not left out
         Web.json(ctx, runJson(cancel(r, who)));
     }
 
     private void apiRetry(Context ctx, Principal who, DeploymentRun r) {
+        Web.jsonBody(ctx, "{}"); // no fields: one sent is refused, not left out
         DeploymentRun again = retry(r, who);
         ctx.status(201);
         Web.json(ctx, runJson(again));

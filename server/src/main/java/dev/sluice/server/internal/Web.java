@@ -382,7 +382,8 @@ final class Web {
             });
             if (!unknown.isEmpty()) {
                 throw HttpError.badRequest("unknown field" + (unknown.size() == 1 ? " " : "s ") + String.join(", ", unknown)
-                        + " in the body; it takes " + String.join(", ", known) + ", like " + example);
+                        + " in the body; " + (known.isEmpty() ? "this route takes no fields: send no body, or " + example
+                                : "it takes " + String.join(", ", known) + ", like " + example));
             }
             return body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
