@@ -92,7 +92,8 @@ public final class ParameterSchema {
     /**
      * The schema of a record type: one parameter per component, in order, named as Jackson names it
      * ({@code @JsonProperty}); enums become choices, {@code LocalDate}/{@code LocalDateTime}/{@code Instant}
-     * dates, {@code int}, {@code long}... integers bounded by their range and by {@link Range};
+     * dates, {@code int}, {@code long}... integers and {@code double}, {@code float} numbers bounded by their range (a double
+     * beyond it would be Infinity) and by {@link Range};
      * {@link Pattern} and {@link Default} apply, and {@code @JsonPropertyDescription} gives the
      * description. A component is required unless it has a default, is an {@code Optional}, or is
      * annotated {@code @Nullable}.
@@ -143,7 +144,9 @@ public final class ParameterSchema {
      * missing required one, a value of the wrong type or outside its constraints, a name the schema
      * does not have), and the valid values come back canonical with defaults filled in. Text is
      * accepted for every type ({@code "30"} for an integer, {@code "true"}, {@code "2026-01-31"}), and
-     * so are Java values ({@code LocalDate}, enum constants, numbers). A null value counts as absent.
+     * so are Java values ({@code LocalDate}, enum constants, numbers). A null value counts as absent. A number has at
+     * most 1,000 digits before and after its decimal point ({@code "1e999999999"} is a wrong field, not a billion digits), and text is whole Unicode characters (half of a UTF-16
+     * surrogate pair is a wrong field: the database would store it as {@code ?}).
      */
     public ParameterValidation validate(Map<String, ? extends @Nullable Object> input) {
         return check(input, true);

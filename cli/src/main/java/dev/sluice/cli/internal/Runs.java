@@ -158,8 +158,14 @@ final class Runs {
                         print(started.get());
                         return;
                     }
-                    throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + made.get().deployment()
-                            + " is " + made.get().status() + " and has no flow run yet (a worker makes it when it starts the"
+                    dev.sluice.scheduler.DeploymentRun r = made.get();
+                    if (r.status().isFinished()) {
+                        // cancelled while it waited, or refused by the worker (its parameters no longer fit): none will come
+                        throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + r.deployment() + " ended "
+                                + r.status() + " without a flow run" + (r.message() == null ? "" : ": " + r.message()));
+                    }
+                    throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + r.deployment()
+                            + " is " + r.status() + " and has no flow run yet (a worker makes it when it starts the"
                             + " run; sluice runs logs " + id + " --follow waits for it)");
                 }
             }

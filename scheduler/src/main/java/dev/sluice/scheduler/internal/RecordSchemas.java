@@ -126,7 +126,8 @@ public final class RecordSchemas {
     }
 
     /**
-     * The parameter for a value of {@code type}: integers bounded by their Java range, enums as choices.
+     * The parameter for a value of {@code type}: integers, doubles and floats bounded by their Java range (a double
+     * beyond it would be Infinity), enums as choices.
      *
      * @throws IllegalArgumentException if the type cannot be a parameter
      */
@@ -149,7 +150,13 @@ public final class RecordSchemas {
         if (type == BigInteger.class) {
             return Parameter.integer(name);
         }
-        if (type == double.class || type == Double.class || type == float.class || type == Float.class || type == BigDecimal.class) {
+        if (type == double.class || type == Double.class) {
+            return Parameter.number(name).withRange(-Double.MAX_VALUE, Double.MAX_VALUE); // beyond: Infinity
+        }
+        if (type == float.class || type == Float.class) {
+            return Parameter.number(name).withRange(-Float.MAX_VALUE, Float.MAX_VALUE);
+        }
+        if (type == BigDecimal.class) {
             return Parameter.number(name);
         }
         if (type == boolean.class || type == Boolean.class) {

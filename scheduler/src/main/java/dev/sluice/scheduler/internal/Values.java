@@ -60,7 +60,7 @@ public final class Values {
 
     private static Checked typed(Object value, ParameterType type, List<String> choices) {
         return switch (type) {
-            case STRING -> value instanceof CharSequence s ? new Ok(s.toString()) : expected("text", value);
+            case STRING -> value instanceof CharSequence s ? text(s.toString()) : expected("text", value);
             case INTEGER -> integer(value);
             case NUMBER -> number(value);
             case BOOLEAN -> bool(value);
@@ -71,6 +71,38 @@ public final class Values {
         };
     }
 
+    /**
+     * The most digits a number may have before, and after, its decimal point: {@code 1e999999999} is 11 characters
+     * of text, but its billion digits would overflow or hang whatever expands it (canonical form, bounds, messages).
+     */
+    static final int MAX_DIGITS = 1_000;
+
+    private static @Nullable Wrong outOfReach(Object value, BigDecimal d) {
+        if (d.signum() == 0) {
+            return null;
+        }
+        long before = (long) d.precision() - d.scale();
+        long after = (long) d.stripTrailingZeros().scale();
+        return before > MAX_DIGITS || after > MAX_DIGITS
+                ? new Wrong(show(value) + " is out of range: a number has at most " + MAX_DIGITS
+                        + " digits before and after its decimal point")
+                : null;
+    }
+
+    /** Text, unless it holds half of a UTF-16 pair: that has no UTF-8 form, and the database would store it as '?'. */
+    private static Checked text(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new Wrong("is not valid Unicode text: a lone surrogate (\\u" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                        + ") at character " + i);
+            }
+        }
+        return new Ok(s);
+    }
+
     private static Checked integer(Object value) {
         BigInteger i = null;
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -79,6 +111,10 @@ public final class Values {
             i = b;
         } else if (value instanceof Number || value instanceof CharSequence) {
             BigDecimal d = decimal(value);
+            Wrong far = d == null ? null : outOfReach(value, d);
+            if (far != null) {
+                return far;
+            }
             if (d != null) {
                 try {
                     i = d.toBigIntegerExact();
@@ -95,7 +131,11 @@ public final class Values {
 
     private static Checked number(Object value) {
         BigDecimal d = value instanceof Number || value instanceof CharSequence ? decimal(value) : null;
-        return d == null ? expected("a number", value) : new Ok(canonical(d));
+        if (d == null) {
+            return expected("a number", value);
+        }
+        Wrong far = outOfReach(value, d);
+        return far != null ? far : new Ok(canonical(d));
     }
 
     private static @Nullable BigDecimal decimal(Object value) {
@@ -215,8 +255,12 @@ public final class Values {
         return value instanceof CharSequence ? quoted : quoted + " (" + value.getClass().getSimpleName() + ")";
     }
 
-    /** A decimal without exponent: 1E+3 → 1000. */
+    /**
+     * A decimal without exponent: 1E+3 → 1000; one of more than 40 characters so (a double's bound, 309 digits) keeps
+     * its exponent: 1.7976931348623157E+308.
+     */
     public static String plain(BigDecimal d) {
-        return canonical(d).toPlainString();
+        String plain = canonical(d).toPlainString();
+        return plain.length() <= 40 ? plain : d.stripTrailingZeros().toString();
     }
 }

@@ -292,10 +292,10 @@ final class DeploymentRoutes {
             List<String> help = new ArrayList<>();
             p.description().ifPresent(help::add);
             if (p.minimum().isPresent() && p.maximum().isPresent()) {
-                help.add("from " + p.minimum().get().toPlainString() + " to " + p.maximum().get().toPlainString());
+                help.add("from " + bound(p.minimum().get()) + " to " + bound(p.maximum().get()));
             } else {
-                p.minimum().ifPresent(m -> help.add("at least " + m.toPlainString()));
-                p.maximum().ifPresent(m -> help.add("at most " + m.toPlainString()));
+                p.minimum().ifPresent(m -> help.add("at least " + bound(m)));
+                p.maximum().ifPresent(m -> help.add("at most " + bound(m)));
             }
             p.pattern().ifPresent(x -> help.add("matching " + x));
             if (p.type() == dev.sluice.scheduler.ParameterType.INSTANT) {
@@ -311,7 +311,7 @@ final class DeploymentRoutes {
             }
             out.add(new FormField(FIELD + p.name(), "param-" + i++, kind, value, choices,
                     p.isRequired() && !d.parameters().containsKey(p.name()), blank,
-                    p.minimum().map(BigDecimal::toPlainString).orElse(null), p.maximum().map(BigDecimal::toPlainString).orElse(null),
+                    p.minimum().map(DeploymentRoutes::bound).orElse(null), p.maximum().map(DeploymentRoutes::bound).orElse(null),
                     step, placeholder, String.join("; ", help), errors.get(p.name())));
         }
         return out;
@@ -534,6 +534,12 @@ final class DeploymentRoutes {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("items", items);
         Web.json(ctx, out);
+    }
+
+    /** A bound as a form shows it: 1000, not 1E+3; a double's (309 digits) as 1.7976931348623157E+308. */
+    static String bound(BigDecimal d) {
+        String plain = d.toPlainString();
+        return plain.length() <= 40 ? plain : d.stripTrailingZeros().toString();
     }
 
     private void apiTrigger(Context ctx, Principal who) {

@@ -369,7 +369,9 @@ final class Web {
             // one JSON value and nothing after it, each field once: "{...} {...}" or a field given twice is ambiguous
             com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.reader()
                     .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(text);
+                    .with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    // a number keeps the digits it was sent with (1e400 is not Infinity, 0.1 not the nearest double)
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(text);
             if (!body.isObject()) {
                 throw HttpError.badRequest("the body must be a JSON object like " + example);
             }
@@ -387,6 +389,16 @@ final class Web {
             }
             return body;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String why = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            java.util.regex.Matcher twice = java.util.regex.Pattern.compile("^Duplicate field '(.*)'$", java.util.regex.Pattern.DOTALL)
+                    .matcher(why);
+            if (twice.matches()) {
+                throw HttpError.badRequest("the field '" + Fmt.cut(twice.group(1), 40) + "' is given twice in the body; give it once, like "
+                        + example);
+            }
+            if (why.startsWith("Trailing token")) {
+                throw HttpError.badRequest("the body has more after its JSON object; send one object, like " + example);
+            }
             throw HttpError.badRequest("the body must be JSON like " + example);
         }
     }
