@@ -62,11 +62,12 @@ public final class DeploymentsExample {
     }
 
     /** {@code docs/scheduler.md}: what any other process may do with a deployment, by its name. */
-    public static String operate(HistoryDatabase database, Instant from, Instant to) {
+    public static String operate(HistoryDatabase database, Instant from, Instant to) throws InterruptedException {
         try (DeploymentClient client = DeploymentClient.open(database)) {
             String runId = client.trigger("sales-report", Map.of("city", "Berlin", "days", 30));
             client.backfill("sales-report", from, to, false);
             client.cancel(runId);
+            client.awaitFinished(runId, Duration.ofMinutes(1)); // a run a worker had started stops first: then retry it
             client.pause("sales-report");
             return client.retry(runId);
         }
