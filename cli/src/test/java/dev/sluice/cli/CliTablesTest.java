@@ -23,13 +23,23 @@ class CliTablesTest {
         String failed;
         try (History history = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")));
                 SluiceRuntime runtime = SluiceRuntime.builder().home(home).recorder(history.recorder()).withoutExtensions().build()) {
-            for (String flow : List.of("日報レポート", "cafe\u0301", "plain", "emoji\uD83D\uDE80", "two\nlines", "red\u001b[31m!\u001b[0m")) {
+            for (String flow : List.of("日報レポート", "cafe\u0301", "plain", "emoji\uD83D\uDE80", "two-lines", "red-escapes")) {
                 runtime.runForState(Flow.of(flow, (Integer n) -> n).withRunName("run"), 1);
             }
             failed = runtime.runForState(Flow.of("quoting", (String s) -> {
                 throw new IllegalStateException("the API answered \u001b]0;pwned\u0007\u001b[31mno\u001b[0m");
             }), "x").id();
             history.flush();
+        }
+        // a flow's name cannot hold a control character, but the CLI must not trust the file it reads: one written
+        // by another program (or an older version) may
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("sluice.db"));
+                java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("update flow_run set flow_name = 'two' || char(10) || 'lines' where flow_name = 'two-lines'");
+            st.executeUpdate("update flow_run set flow_name = 'red' || char(27) || '[31m!' || char(27) || '[0m'"
+                    + " where flow_name = 'red-escapes'");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
         Result show = CliTest.run(home, Map.of("NO_COLOR", "1"), false, "", "runs", "show", failed);
         assertThat(show.code()).as(show.all()).isZero();
