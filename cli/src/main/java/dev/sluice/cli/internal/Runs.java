@@ -379,8 +379,9 @@ final class Runs {
                 }
                 return;
             }
-            cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " " + e.message()
-                    + (e.error() == null ? "" : System.lineSeparator() + e.error()));
+            // the run's own text: its escape codes (a message quoting a coloured answer) never reach the terminal
+            cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " "
+                    + Table.printable(e.message()) + (e.error() == null ? "" : System.lineSeparator() + Table.printable(e.error())));
         }
     }
 
