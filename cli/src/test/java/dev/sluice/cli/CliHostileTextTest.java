@@ -78,6 +78,10 @@ class CliHostileTextTest {
         assertThat(sub.code()).isEqualTo(2);
         assertThat(sub.err()).contains("unknown command 'lss'", "ls").doesNotContain("index");
 
+        Result extra = CliTest.run(home, Map.of(), false, "", "runs", "show", "some-id", "extra");
+        assertThat(extra.code()).isEqualTo(2);
+        assertThat(extra.err()).contains("sluice runs show takes ID and options only; unexpected: 'extra'").doesNotContain("index");
+
         Result option = CliTest.run(home, Map.of(), false, "", "runs", "ls", "--flw", "nightly");
         assertThat(option.code()).isEqualTo(2);
         assertThat(option.err()).contains("--flw", "--flow");

@@ -188,6 +188,12 @@ public final class Cli {
             if (!first.startsWith("-") && c.getSubcommands().size() > 1) {
                 message = "unknown command '" + first + "' (" + c.getCommandSpec().qualifiedName() + " has: "
                         + String.join(", ", c.getSubcommands().keySet()) + ")";
+            } else if (!u.isUnknownOption() && c.getSubcommands().size() <= 1) {
+                // picocli: "Unmatched argument at index 3: 'extra'"
+                String takes = c.getCommandSpec().positionalParameters().stream().map(p -> p.paramLabel())
+                        .collect(java.util.stream.Collectors.joining(" "));
+                message = c.getCommandSpec().qualifiedName() + " takes " + (takes.isEmpty() ? "" : takes + " and ")
+                        + "options only; unexpected: '" + String.join("', '", u.getUnmatched()) + "'";
             }
             java.util.List<String> suggestions = u.getSuggestions();
             if (!suggestions.isEmpty()) {
