@@ -50,6 +50,25 @@ class CliHostileTextTest {
     }
 
     @Test
+    void deploymentsRunWaitPrintsTheEndOfARunWhoseErrorQuotesEscapeCodesWithoutThem() {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        History.open(db).close();
+        dev.sluice.Flow0<String> quoting = Flow.of("quoting-deployed", () -> {
+            throw new IllegalStateException("the API said \u001b]0;pwned\u0007\u001b[31mno\nsecond line");
+        });
+        try (dev.sluice.scheduler.Worker worker = dev.sluice.scheduler.Worker.builder(db)
+                .deployments(java.util.List.of(dev.sluice.scheduler.Deployment.of(quoting).withName("quoting")))
+                .pollingInterval(java.time.Duration.ofMillis(50)).start()) {
+            Result r = CliTest.run(home, Map.of("NO_COLOR", "1"), false, "", "deployments", "run", "quoting", "--wait",
+                    "--timeout", "60s");
+
+            assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.FAILED);
+            assertThat(r.out()).contains("FAILED", "the API said").doesNotContain("\u001b", "\u0007");
+            assertThat(r.out().lines().count()).as(r.out()).isEqualTo(2); // the run's id, then how it ended
+        }
+    }
+
+    @Test
     void anErrorNamingWhatTheUserTypedIsOneLineWithoutEscapeCodes() {
         failedRun();
 
