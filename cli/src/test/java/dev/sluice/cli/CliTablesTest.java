@@ -23,7 +23,8 @@ class CliTablesTest {
         String failed;
         try (History history = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")));
                 SluiceRuntime runtime = SluiceRuntime.builder().home(home).recorder(history.recorder()).withoutExtensions().build()) {
-            for (String flow : List.of("日報レポート", "cafe\u0301", "plain", "emoji\uD83D\uDE80", "two\nlines", "red\u001b[31m!\u001b[0m")) {
+            // a flow's name cannot hold a line break or an escape code any more (Flow.of refuses them); the error can
+            for (String flow : List.of("日報レポート", "cafe\u0301", "plain", "emoji\uD83D\uDE80")) {
                 runtime.runForState(Flow.of(flow, (Integer n) -> n).withRunName("run"), 1);
             }
             failed = runtime.runForState(Flow.of("quoting", (String s) -> {
@@ -38,7 +39,7 @@ class CliTablesTest {
 
         assertThat(r.code()).as(r.all()).isZero();
         List<String> lines = r.out().lines().toList();
-        assertThat(lines).as(r.out()).hasSize(8);
+        assertThat(lines).as(r.out()).hasSize(6);
         assertThat(r.out()).doesNotContain("\u001b");
         // the column NAME ("run" in every row) starts at the same place on the screen in every line
         int header = columns(lines.get(0).substring(0, lines.get(0).indexOf("NAME")));
