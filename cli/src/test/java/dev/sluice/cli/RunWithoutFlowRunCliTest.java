@@ -67,5 +67,13 @@ class RunWithoutFlowRunCliTest {
         assertThat(showCancelled.code()).isEqualTo(SluiceCli.NOT_FOUND);
         assertThat(showCancelled.err()).contains("ended CANCELLED", "without a flow run", "cancelled before it started")
                 .doesNotContain("yet", "--follow");
+        // runs logs takes the id as runs show does: no lines will ever come, which is no success
+        for (String[] args : new String[][] {{"runs", "logs", stale}, {"runs", "logs", stale, "--follow"},
+                {"runs", "logs", cancelled, "--follow", "--json"}}) {
+            Result logs = run(args);
+            assertThat(logs.code()).as(String.join(" ", args) + ": " + logs.all()).isEqualTo(SluiceCli.NOT_FOUND);
+            assertThat(logs.err()).contains("deployment redeployed", "without a flow run").doesNotContain("yet");
+            assertThat(logs.out()).isEmpty();
+        }
     }
 }

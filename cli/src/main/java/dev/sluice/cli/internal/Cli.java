@@ -153,8 +153,8 @@ public final class Cli {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(colour() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((e, a) -> {
-            err.println("sluice: " + e.getMessage());
             CommandLine c = e.getCommandLine();
+            err.println("sluice: " + Table.oneLine(usageMessage(e)));
             err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more.");
             return SluiceCli.USAGE;
         });
@@ -174,6 +174,33 @@ public final class Cli {
             }
             out.flush();
         }
+    }
+
+    /**
+     * The message of a usage error: a mistyped command named as one (picocli says "Unmatched arguments from index 0"),
+     * with the commands or options it may have meant.
+     */
+    private static String usageMessage(CommandLine.ParameterException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            CommandLine c = e.getCommandLine();
+            String first = u.getUnmatched().get(0);
+            if (!first.startsWith("-") && c.getSubcommands().size() > 1) {
+                message = "unknown command '" + first + "' (" + c.getCommandSpec().qualifiedName() + " has: "
+                        + String.join(", ", c.getSubcommands().keySet()) + ")";
+            } else if (!u.isUnknownOption() && c.getSubcommands().size() <= 1) {
+                // picocli: "Unmatched argument at index 3: 'extra'"
+                String takes = c.getCommandSpec().positionalParameters().stream().map(p -> p.paramLabel())
+                        .collect(java.util.stream.Collectors.joining(" "));
+                message = c.getCommandSpec().qualifiedName() + " takes " + (takes.isEmpty() ? "" : takes + " and ")
+                        + "options only; unexpected: '" + String.join("', '", u.getUnmatched()) + "'";
+            }
+            java.util.List<String> suggestions = u.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                message += "; did you mean " + String.join(" or ", suggestions) + "?";
+            }
+        }
+        return message;
     }
 
     /** {@code -h}/{@code --help} on every command, as every usage error suggests ("Try 'sluice runs ls --help'"). */
@@ -209,7 +236,8 @@ public final class Cli {
             code = SluiceCli.FAILED;
         }
         String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        err.println("sluice: " + dev.sluice.block.Secret.mask(message));
+        // one line, and no escape code of an id, a name or a server's answer the message quotes reaches the terminal
+        err.println("sluice: " + Table.oneLine(dev.sluice.block.Secret.mask(message)));
         if (root.verbose) {
             e.printStackTrace(err);
         } else if (code == SluiceCli.FAILED && !(e instanceof CliException) && !(e instanceof dev.sluice.SluiceException)) {

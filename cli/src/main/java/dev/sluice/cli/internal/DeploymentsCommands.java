@@ -416,7 +416,7 @@ final class DeploymentsCommands {
 
         private void finished(DeploymentRun r, String id) {
             cli.out.println(r.status().name() + (r.flowRunId() == null ? "" : " (flow run " + r.flowRunId() + ")")
-                    + (r.message() == null ? "" : ": " + r.message()));
+                    + (r.message() == null ? "" : ": " + Table.oneLine(r.message()))); // the run's error: no escape code
             if (r.status() != RunStatus.COMPLETED) {
                 throw new CliException(SluiceCli.FAILED, "run " + id + " of " + name + " ended " + r.status());
             }

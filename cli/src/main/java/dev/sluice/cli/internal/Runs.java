@@ -160,9 +160,7 @@ final class Runs {
                     }
                     dev.sluice.scheduler.DeploymentRun r = made.get();
                     if (r.status().isFinished()) {
-                        // cancelled while it waited, or refused by the worker (its parameters no longer fit): none will come
-                        throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + r.deployment() + " ended "
-                                + r.status() + " without a flow run" + (r.message() == null ? "" : ": " + r.message()));
+                        throw endedWithoutFlowRun(id, r);
                     }
                     throw new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + r.deployment()
                             + " is " + r.status() + " and has no flow run yet (a worker makes it when it starts the"
@@ -243,6 +241,15 @@ final class Runs {
         }
     }
 
+    /**
+     * A deployment's run that ended without a flow run, cancelled while it waited or refused by the worker (its
+     * parameters no longer fit): none will come, for {@code runs show} nor {@code runs logs}.
+     */
+    static CliException endedWithoutFlowRun(String id, dev.sluice.scheduler.DeploymentRun r) {
+        return new CliException(SluiceCli.NOT_FOUND, "run " + id + " of deployment " + r.deployment() + " ended "
+                + r.status() + " without a flow run" + (r.message() == null ? "" : ": " + r.message()));
+    }
+
     /** Label: value lines. */
     static final class PrintFields {
         private final Cli cli;
@@ -313,7 +320,10 @@ final class Runs {
                         }
                     }
                     if (made.get().flowRunId() == null) {
-                        return; // not started (or ended before it started): no lines
+                        if (made.get().status().isFinished()) {
+                            throw endedWithoutFlowRun(id, made.get()); // as runs show: no line will ever come
+                        }
+                        return; // not started yet: no lines so far
                     }
                     id = made.get().flowRunId();
                 }
@@ -379,8 +389,9 @@ final class Runs {
                 }
                 return;
             }
-            cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " " + e.message()
-                    + (e.error() == null ? "" : System.lineSeparator() + e.error()));
+            // the run's own text: its escape codes (a message quoting a coloured answer) never reach the terminal
+            cli.out.println(time(e.time()) + " " + String.format(java.util.Locale.ROOT, "%-5s", e.level()) + " "
+                    + Table.printable(e.message()) + (e.error() == null ? "" : System.lineSeparator() + Table.printable(e.error())));
         }
     }
 
