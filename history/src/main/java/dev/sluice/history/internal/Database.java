@@ -159,7 +159,9 @@ public final class Database implements AutoCloseable {
         java.nio.file.attribute.BasicFileAttributes now = attributes(file).orElseThrow(
                 () -> new IllegalStateException("the run history file " + file + " was deleted while in use"));
         if (fileKey != null && now.fileKey() != null && !fileKey.equals(now.fileKey())) {
-            if (now.size() < 100) { // no SQLite header: a connection opened on the path after the file was deleted
+            if (now.size() <= 8192) {
+                // no SQLite header, or a database of a page or two and no tables: what a connection opened on the path
+                // after the file was deleted makes there (it sets the journal mode), not another history's file
                 throw new IllegalStateException("the run history file " + file + " was deleted while in use (an empty file"
                         + " was made at its path since)");
             }
