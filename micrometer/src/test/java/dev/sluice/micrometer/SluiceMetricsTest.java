@@ -141,6 +141,23 @@ class SluiceMetricsTest {
     }
 
     @Test
+    void twoRuntimesOnOneRegistryAddUpAndTheMetersOutliveTheRuntimes() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Flow0<Integer> hello = Flow.of("hello", () -> Task.of("greet", () -> 42).run());
+        for (int i = 0; i < 2; i++) {
+            try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(home.resolve("r" + i))
+                    .recorder(SluiceMetrics.recorder(registry)).build()) {
+                runtime.call(hello::run);
+                runtime.call(hello::run);
+            }
+        }
+        assertThat(registry.get(SluiceMetrics.FLOW_RUNS).tags("flow", "hello", "state", "COMPLETED").timer().count()).isEqualTo(4);
+        assertThat(registry.find(SluiceMetrics.FLOW_RUNS).timers()).as("one series, not one per runtime").hasSize(1);
+        assertThat(registry.scrape()).contains("sluice_task_runs_started_total{task=\"greet\"} 4.0")
+                .contains("sluice_flow_runs_seconds_count{flow=\"hello\",state=\"COMPLETED\"} 4");
+    }
+
+    @Test
     void thePrometheusScrapeHasTheSeriesWithTheirTagsAndNoRunId() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<FlowRun<?>> runs = runWorkload(registry);
