@@ -273,6 +273,30 @@ class SluiceTracingTest {
     }
 
     @Test
+    void aSecretRevealedInARunIsInNoRetryEventRunNameStatusOrAttribute() {
+        String secretValue = "fake-token-qwerty-0000-NOT-REAL";
+        AtomicInteger calls = new AtomicInteger();
+        Task<String, String> call = Task.<String, String>of("call", (String token) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("401 for token " + token); // retried: a sluice.retry event
+            }
+            throw new java.io.UncheckedIOException(new java.io.IOException("still refused: " + token));
+        }).withParameterNames("token").withRunName("call-{token}").withRetries(1, Duration.ZERO);
+        Flow0<String> flow = Flow.of("sync", () -> call.run(Secret.of(secretValue).reveal()));
+        FlowRun<String> run;
+        try (SluiceRuntime runtime = runtime()) {
+            run = runtime.call(flow::runForState);
+        }
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        List<SpanData> spans = exporter.getFinishedSpanItems();
+        assertThat(spans).hasSize(2);
+        SpanData task = byName().get("task call");
+        assertThat(task.getEvents()).extracting(e -> e.getName()).contains(SluiceTracing.RETRY_EVENT, "exception");
+        assertThat(attr(task, SluiceTracing.RUN_NAME)).startsWith("call-");
+        assertThat(spans).allSatisfy(s -> assertThat(s.toString()).doesNotContain(secretValue).doesNotContain("qwerty"));
+    }
+
+    @Test
     void spansThatAreNotSampledExportNothingButStillCarryTheTraceIntoBodies() {
         InMemorySpanExporter none = InMemorySpanExporter.create();
         try (OpenTelemetrySdk off = OpenTelemetrySdk.builder()
