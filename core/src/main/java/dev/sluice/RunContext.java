@@ -102,7 +102,9 @@ public final class RunContext {
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
      * of your own: code run through the snapshot on another thread logs to the same run, loads
      * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
-     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
+     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}),
+     * and what the runtime's recorders put in force inside the run's body (a tracing context, {@link
+     * RunRecorder#enter}) is in force there too while the run goes on.
      *
      * <pre>{@code
      * RunContext.Snapshot here = RunContext.snapshot();
@@ -124,7 +126,7 @@ public final class RunContext {
         /** Runs {@code body} in the captured context on the calling thread and returns its result. */
         public <T extends @Nullable Object> T call(Supplier<T> body) {
             Objects.requireNonNull(body, "body");
-            return Frame.callIn(frame, body::get);
+            return Frame.callInRun(frame, body::get);
         }
 
         /** Runs {@code body} in the captured context on the calling thread. */
@@ -145,7 +147,7 @@ public final class RunContext {
         /** {@code body} made to run in the captured context, on whatever thread calls it. */
         public <T extends @Nullable Object> java.util.concurrent.Callable<T> wrap(java.util.concurrent.Callable<T> body) {
             Objects.requireNonNull(body, "body");
-            return () -> Frame.callIn(frame, body::call);
+            return () -> Frame.callInRun(frame, body::call);
         }
     }
 

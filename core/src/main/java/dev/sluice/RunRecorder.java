@@ -36,8 +36,9 @@ public interface RunRecorder {
      * Called on the thread about to run one attempt's body of {@code run} (after its {@link State#RUNNING}
      * change was recorded); the scope returned is closed on the same thread when the body returns or
      * throws, before the attempt's outcome is recorded. Attempts of a run with a timeout run their body on
-     * another thread: this is called there. Nested runs (a task run inside a flow run's body) nest
-     * their scopes. The default does nothing and returns {@link Scope#NOOP}.
+     * another thread: this is called there, and so is code run through a {@link RunContext#snapshot()}
+     * of the body on a thread of the application's, while the run goes on. Nested runs (a task run
+     * inside a flow run's body) nest their scopes. The default does nothing and returns {@link Scope#NOOP}.
      *
      * <p>Must be fast and must not throw; a recorder that throws here is logged, and the body runs.
      */

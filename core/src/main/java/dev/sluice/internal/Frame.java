@@ -109,6 +109,23 @@ public final class Frame {
         }
     }
 
+    /**
+     * {@link #callIn}, with what the run recorders put in force around the frame's run's body (a tracing context) in
+     * force too: for code run through a {@code RunContext} snapshot on a thread of the application's, while the run goes on.
+     */
+    public static <T extends @Nullable Object, E extends Exception> T callInRun(Frame frame, Body<T, E> body) throws E {
+        RunRecord run = frame.run();
+        if (run == null || !run.runtime.entersRuns() || run.state().isTerminal()) {
+            return callIn(frame, body);
+        }
+        dev.sluice.RunRecorder.Scope scope = run.runtime.recorder().enter(run);
+        try {
+            return callIn(frame, body);
+        } finally {
+            scope.close();
+        }
+    }
+
     /** What {@link #callIn} runs. */
     @FunctionalInterface
     public interface Body<T extends @Nullable Object, E extends Exception> {

@@ -30,6 +30,11 @@ import java.util.Objects;
  * <p>The timers publish percentile histograms. Tags hold task and flow names (the definitions', never run
  * names or ids) and state names, so the number of series is bounded by the code. The recorder keeps the meters
  * it made in a map by name and state: recording a state change looks one up and allocates nothing else.
+ *
+ * <p>Names made from data ({@code Task.of("fetch-" + city, ...)}) would make series without bound: a recorder
+ * makes meters for the first {@value #MAX_NAMES} distinct flow names and the first {@value #MAX_NAMES} distinct
+ * task names it sees, and counts the runs of any further name under the name {@value #OTHER_NAME} (logged
+ * once, as a warning).
  */
 public final class SluiceMetrics {
     /** Flow runs made. */
@@ -46,6 +51,11 @@ public final class SluiceMetrics {
     public static final String TASK_RETRIES = "sluice.task.retries";
     /** Cache hits and misses of cached tasks. */
     public static final String TASK_CACHE_GETS = "sluice.task.cache.gets";
+
+    /** The most distinct flow names, and the most distinct task names, one recorder makes meters for. */
+    public static final int MAX_NAMES = 1_000;
+    /** The {@code flow} or {@code task} tag of the runs of names past {@link #MAX_NAMES}. */
+    public static final String OTHER_NAME = "_other";
 
     private SluiceMetrics() {
     }

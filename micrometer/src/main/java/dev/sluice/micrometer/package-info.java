@@ -11,7 +11,8 @@
  * }</pre>
  *
  * <p>Tags are {@code flow}, {@code task}, {@code state}, {@code result}, {@code deployment} and {@code kind}:
- * names and states, never run ids, so the number of series stays bounded by the code.
+ * names and states, never run ids, so the number of series stays bounded by the code (names made from data are
+ * capped: {@link dev.sluice.micrometer.SluiceMetrics#MAX_NAMES}).
  */
 @NullMarked
 package dev.sluice.micrometer;

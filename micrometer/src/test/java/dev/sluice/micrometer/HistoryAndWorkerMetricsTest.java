@@ -99,7 +99,8 @@ class HistoryAndWorkerMetricsTest {
 
     @Test
     void aWorkersListenerTimesTheFiringLagAndItsRecorderCountsItsFlowRuns() throws Exception {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         try (Worker worker = Worker.builder(HistoryDatabase.sqlite(dir.resolve("sluice.db")))
                 .deployments(Deployment.of(HELLO))
                 .pollingInterval(Duration.ofMillis(20)).plannerInterval(Duration.ofMillis(50))
@@ -122,6 +123,11 @@ class HistoryAndWorkerMetricsTest {
                     .isEqualTo(2);
             assertThat(worker.history().flush(Duration.ofSeconds(20))).isTrue();
             assertThat(registry.get(HistoryMetrics.WRITTEN).functionCounter().count()).isPositive();
+            assertThat(registry.scrape()).as("as docs/observability.md names them")
+                    .contains("sluice_schedule_lag_seconds_bucket{deployment=\"hello\",kind=\"MANUAL\",le=")
+                    .contains("sluice_schedule_lag_seconds_count{deployment=\"hello\",kind=\"MANUAL\"} 2")
+                    .contains("sluice_flow_runs_seconds_count{flow=\"hello\",state=\"COMPLETED\"} 2")
+                    .contains("sluice_history_queue_size_records{database=");
         }
     }
 }

@@ -113,6 +113,51 @@ class SluiceMetricsTest {
     }
 
     @Test
+    void taskNamesMadeFromDataStopMakingSeriesAtTheDocumentedCap() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        int names = SluiceMetrics.MAX_NAMES + 200;
+        Flow0<Integer> fanOut = Flow.of("fan-out", () -> {
+            int sum = 0;
+            for (int i = 0; i < names; i++) {
+                int n = i;
+                sum += Task.of("fetch-city-" + i, () -> n).run(); // a task name made from data
+            }
+            return sum;
+        });
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(home)
+                .recorder(SluiceMetrics.recorder(registry)).build()) {
+            assertThat(runtime.call(fanOut::runForState).state()).isEqualTo(State.COMPLETED);
+        }
+        List<String> tasks = registry.find(SluiceMetrics.TASK_RUNS_STARTED).counters().stream()
+                .map(c -> c.getId().getTag("task")).toList();
+        assertThat(tasks).hasSize(SluiceMetrics.MAX_NAMES + 1).contains("fetch-city-0", SluiceMetrics.OTHER_NAME)
+                .doesNotContain("fetch-city-" + (names - 1));
+        double other = registry.get(SluiceMetrics.TASK_RUNS_STARTED).tag("task", SluiceMetrics.OTHER_NAME).counter().count();
+        assertThat(other).as("the runs of the names past the cap are still counted").isEqualTo(200);
+        double total = registry.find(SluiceMetrics.TASK_RUNS).timers().stream().mapToLong(Timer::count).sum();
+        assertThat(total).isEqualTo(names);
+        assertThat(registry.scrape()).contains("sluice_task_runs_seconds_count{state=\"COMPLETED\",task=\""
+                + SluiceMetrics.OTHER_NAME + "\"} 200");
+    }
+
+    @Test
+    void twoRuntimesOnOneRegistryAddUpAndTheMetersOutliveTheRuntimes() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Flow0<Integer> hello = Flow.of("hello", () -> Task.of("greet", () -> 42).run());
+        for (int i = 0; i < 2; i++) {
+            try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().home(home.resolve("r" + i))
+                    .recorder(SluiceMetrics.recorder(registry)).build()) {
+                runtime.call(hello::run);
+                runtime.call(hello::run);
+            }
+        }
+        assertThat(registry.get(SluiceMetrics.FLOW_RUNS).tags("flow", "hello", "state", "COMPLETED").timer().count()).isEqualTo(4);
+        assertThat(registry.find(SluiceMetrics.FLOW_RUNS).timers()).as("one series, not one per runtime").hasSize(1);
+        assertThat(registry.scrape()).contains("sluice_task_runs_started_total{task=\"greet\"} 4.0")
+                .contains("sluice_flow_runs_seconds_count{flow=\"hello\",state=\"COMPLETED\"} 4");
+    }
+
+    @Test
     void thePrometheusScrapeHasTheSeriesWithTheirTagsAndNoRunId() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<FlowRun<?>> runs = runWorkload(registry);

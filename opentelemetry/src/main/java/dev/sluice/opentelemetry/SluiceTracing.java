@@ -18,7 +18,8 @@ import java.util.Objects;
  * started when the run is made and ended at its terminal state, with the times Sluice recorded. Its parent is
  * the context current where the run was made: inside a flow or task body that is the enclosing run's span
  * (or a span the body made current), for a top-level run the caller's. The run's span is current inside
- * its body, on the thread that runs it (submitted tasks, timed attempts, subflows).
+ * its body, on the thread that runs it (submitted tasks, timed attempts, subflows, and code of the
+ * application's run through {@code RunContext.snapshot().wrap(...)} while the run goes on).
  *
  * <p>Attributes: {@value #RUN_ID}, {@value #RUN_NAME}, {@value #RUN_KIND} ({@code flow} or {@code task}),
  * {@value #DEFINITION_NAME}, {@value #STATE}, {@value #ATTEMPTS}, and for runs of cached tasks

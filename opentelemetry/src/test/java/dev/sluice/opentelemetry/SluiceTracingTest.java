@@ -153,6 +153,38 @@ class SluiceTracingTest {
     }
 
     @Test
+    void codeRunThroughASnapshotOnTheApplicationsOwnThreadHasTheRunsSpanCurrent() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<String> outside = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Task0<String> work = Task.of("work", () -> {
+            dev.sluice.RunContext.Snapshot here = dev.sluice.RunContext.snapshot();
+            pool.submit(here.wrap(() -> userTracer.spanBuilder("user-runnable").startSpan().end())).get();
+            pool.submit(here.wrap((java.util.concurrent.Callable<String>) () -> {
+                userTracer.spanBuilder("user-callable").startSpan().end();
+                return "c";
+            })).get();
+            pool.submit(() -> here.run(() -> userTracer.spanBuilder("user-run").startSpan().end())).get();
+            // after the wrapped code, the pool thread has nothing current again
+            pool.submit(() -> outside.add(Span.current().getSpanContext().getSpanId())).get();
+            return "ok";
+        });
+        Flow0<String> main = Flow.of("main", work::run);
+        try (SluiceRuntime runtime = runtime()) {
+            assertThat(runtime.call(main::run)).isEqualTo("ok");
+        } finally {
+            pool.shutdown();
+        }
+        List<SpanData> all = exporter.getFinishedSpanItems();
+        SpanData task = all.stream().filter(s -> s.getName().equals("task work")).findFirst().orElseThrow();
+        for (String name : List.of("user-runnable", "user-callable", "user-run")) {
+            SpanData user = all.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+            assertThat(user.getParentSpanId()).as(name + " is a child of the task run's span").isEqualTo(task.getSpanId());
+            assertThat(user.getTraceId()).isEqualTo(task.getTraceId());
+        }
+        assertThat(outside).containsExactly(io.opentelemetry.api.trace.SpanId.getInvalid());
+    }
+
+    @Test
     void theRunsSpanIsCurrentInsideBodiesOnEveryThreadTheyRunOn() {
         Task<Integer, Integer> submitted = Task.of("submitted", (Integer i) -> {
             userTracer.spanBuilder("user-work-" + i).startSpan().end(); // a child of the current span: the task run's
@@ -238,6 +270,30 @@ class SluiceTracingTest {
         assertThat(spans.get("flow nightly").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(exporter.getFinishedSpanItems()).hasSize(2).allSatisfy(s -> assertThat(s.toString()).doesNotContain(secretValue)
                 .doesNotContain("hunter2"));
+    }
+
+    @Test
+    void aSecretRevealedInARunIsInNoRetryEventRunNameStatusOrAttribute() {
+        String secretValue = "fake-token-qwerty-0000-NOT-REAL";
+        AtomicInteger calls = new AtomicInteger();
+        Task<String, String> call = Task.<String, String>of("call", (String token) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("401 for token " + token); // retried: a sluice.retry event
+            }
+            throw new java.io.UncheckedIOException(new java.io.IOException("still refused: " + token));
+        }).withParameterNames("token").withRunName("call-{token}").withRetries(1, Duration.ZERO);
+        Flow0<String> flow = Flow.of("sync", () -> call.run(Secret.of(secretValue).reveal()));
+        FlowRun<String> run;
+        try (SluiceRuntime runtime = runtime()) {
+            run = runtime.call(flow::runForState);
+        }
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        List<SpanData> spans = exporter.getFinishedSpanItems();
+        assertThat(spans).hasSize(2);
+        SpanData task = byName().get("task call");
+        assertThat(task.getEvents()).extracting(e -> e.getName()).contains(SluiceTracing.RETRY_EVENT, "exception");
+        assertThat(attr(task, SluiceTracing.RUN_NAME)).startsWith("call-");
+        assertThat(spans).allSatisfy(s -> assertThat(s.toString()).doesNotContain(secretValue).doesNotContain("qwerty"));
     }
 
     @Test

@@ -110,6 +110,54 @@ class TriggerTraceTest {
     }
 
     @Test
+    void theFlowRunAWorkerInAnotherJvmStartsForATriggerIsAChildOfTheTriggersSpan() throws Exception {
+        Path file = dir.resolve("shared.db");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process worker = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                RemoteWorkerMain.class.getName(), file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // not closed here: closing a reader another thread reads blocks; the worker closes its output when it ends
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(worker.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> out.lines().forEach(lines::add), "remote-worker-output");
+            reader.setDaemon(true);
+            reader.start();
+            String line;
+            do {
+                line = lines.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(line).as("the worker JVM says it is ready").isNotNull();
+            } while (!line.equals("READY"));
+
+            Span request = tracer.spanBuilder("POST /reports").startSpan();
+            String runId;
+            try (DeploymentClient client = DeploymentClient.open(HistoryDatabase.sqlite(file))) {
+                try (Scope ignored = request.makeCurrent()) {
+                    runId = client.trigger("report");
+                } finally {
+                    request.end();
+                }
+                assertThat(client.awaitFinished(runId, Duration.ofSeconds(30)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+            }
+            String flowLine = null;
+            while (flowLine == null) {
+                line = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(line).as("the worker JVM's span of the flow run").isNotNull();
+                if (line.startsWith("SPAN flow_report ")) {
+                    flowLine = line;
+                }
+            }
+            assertThat(flowLine.split(" ")).containsExactly("SPAN", "flow_report", request.getSpanContext().getTraceId(),
+                    request.getSpanContext().getSpanId(), "true");
+        } finally {
+            worker.getOutputStream().close();
+            if (!worker.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
     void theInstalledCarrierWritesAndReadsW3CTraceContext() {
         ContextCarrier carrier = ContextCarrier.installed();
         Map<String, String> map = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ public final class MetricsRecorder implements RunRecorder {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Meters> flows = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Meters> tasks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SluiceMetrics.class);
 
     public MetricsRecorder(MeterRegistry registry) {
         this.registry = registry;
@@ -35,7 +37,7 @@ public final class MetricsRecorder implements RunRecorder {
         String name = run.definitionName();
         Meters m = (task ? tasks : flows).get(name);
         if (m == null) {
-            m = (task ? tasks : flows).computeIfAbsent(name, n -> new Meters(registry, task, n));
+            m = meters(task, name);
         }
         switch (state) {
             case PENDING, SCHEDULED -> m.started.increment();
@@ -51,6 +53,23 @@ public final class MetricsRecorder implements RunRecorder {
                 }
             }
         }
+    }
+
+    /** The meters of a name seen for the first time: its own, or past the cap those of {@link SluiceMetrics#OTHER_NAME}. */
+    private Meters meters(boolean task, String name) {
+        ConcurrentHashMap<String, Meters> all = task ? tasks : flows;
+        if (all.size() >= SluiceMetrics.MAX_NAMES && !all.containsKey(name)) {
+            if (warned.compareAndSet(false, true)) {
+                LOG.warn("{} met more than {} distinct flow or task names (names made from data?); the runs of further"
+                        + " names are counted under the name '{}'", this, SluiceMetrics.MAX_NAMES, SluiceMetrics.OTHER_NAME);
+            }
+            name = SluiceMetrics.OTHER_NAME;
+            Meters other = all.get(name);
+            if (other != null) {
+                return other;
+            }
+        }
+        return all.computeIfAbsent(name, n -> new Meters(registry, task, n));
     }
 
     private static long nanosSinceStart(Run run, Instant end) {
