@@ -339,7 +339,7 @@ final class DeploymentRoutes {
             }
         });
         try {
-            String id = client().trigger(d.name(), input);
+            String id = inCallersTrace(ctx, () -> client().trigger(d.name(), input));
             LOG.info("deployment '{}' triggered by '{}': run {}", d.name(), who.name(), id);
             ctx.redirect(href(d.name()) + "?triggered=" + id + "#runs", HttpStatus.SEE_OTHER);
         } catch (InvalidParametersException e) {
@@ -553,7 +553,7 @@ final class DeploymentRoutes {
         Map<String, Object> input = params.isObject() ? Json.MAPPER.convertValue(params, Map.class) : Map.of();
         try {
             refuseNullsADefaultWouldReplace(d, input);
-            String id = client().trigger(d.name(), input);
+            String id = inCallersTrace(ctx, () -> client().trigger(d.name(), input));
             LOG.info("deployment '{}' triggered by '{}': run {}", d.name(), who.name(), id);
             ctx.status(201);
             Web.json(ctx, runJson(client().run(id).orElseThrow(() -> HttpError.notFound("the new run " + id + " is gone"))));
@@ -618,13 +618,38 @@ final class DeploymentRoutes {
         if (!body.path("force").isMissingNode() && !body.path("force").isNull() && !body.path("force").isBoolean()) {
             throw HttpError.badRequest("force must be true or false, was " + Fmt.cut(body.path("force").toString(), 40));
         }
-        List<String> ids = client().backfill(d.name(), time("from", body.path("from").asText(null)),
-                time("to", body.path("to").asText(null)), body.path("force").asBoolean(false));
+        List<String> ids = inCallersTrace(ctx, () -> client().backfill(d.name(), time("from", body.path("from").asText(null)),
+                time("to", body.path("to").asText(null)), body.path("force").asBoolean(false)));
         LOG.info("deployment '{}' backfilled by '{}': {} runs", d.name(), who.name(), ids.size());
         ctx.status(201);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.set("runs", Json.MAPPER.valueToTree(ids));
         Web.json(ctx, out);
+    }
+
+    /** The W3C headers a traced caller sends: its trace context and baggage; nothing else of the request is read. */
+    private static final List<String> TRACE_HEADERS = List.of("traceparent", "tracestate", "baggage");
+
+    /**
+     * {@code call}, with the trace context of the request's W3C headers ({@code traceparent}, {@code tracestate},
+     * {@code baggage}) in force, as the {@code ContextCarrier}s on the class path read them: the run a worker starts
+     * for a trigger, retry or backfill sent by a traced client joins that client's trace, as one asked for with
+     * {@code DeploymentClient.trigger} inside a span does. Without such headers (or carriers) it is just called.
+     */
+    static <T> T inCallersTrace(Context ctx, java.util.function.Supplier<T> call) {
+        Map<String, String> carrier = new LinkedHashMap<>();
+        for (String name : TRACE_HEADERS) {
+            String value = ctx.header(name);
+            if (value != null && !value.isBlank() && value.length() <= 8192) {
+                carrier.put(name, value);
+            }
+        }
+        if (carrier.isEmpty()) {
+            return call.get();
+        }
+        try (dev.sluice.RunRecorder.Scope ignored = dev.sluice.ContextCarrier.installed().extract(carrier)) {
+            return call.get();
+        }
     }
 
     private void apiPause(Context ctx, Principal who, boolean pause) {
@@ -642,7 +667,7 @@ final class DeploymentRoutes {
 
     private void apiRetry(Context ctx, Principal who, DeploymentRun r) {
         Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
-        DeploymentRun again = retry(r, who);
+        DeploymentRun again = inCallersTrace(ctx, () -> retry(r, who));
         ctx.status(201);
         Web.json(ctx, runJson(again));
     }
