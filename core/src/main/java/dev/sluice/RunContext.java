@@ -100,7 +100,8 @@ public final class RunContext {
 
     /**
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
-     * of your own: code run through the snapshot on another thread logs to the same run, loads
+     * of your own: code run through the snapshot on another thread logs to the same run (with the
+     * run ids in the SLF4J MDC while it runs, as in the run's body, for your own loggers too), loads
      * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
      * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
      *
@@ -124,7 +125,7 @@ public final class RunContext {
         /** Runs {@code body} in the captured context on the calling thread and returns its result. */
         public <T extends @Nullable Object> T call(Supplier<T> body) {
             Objects.requireNonNull(body, "body");
-            return Frame.callIn(frame, body::get);
+            return Frame.callInWithRunIds(frame, body::get);
         }
 
         /** Runs {@code body} in the captured context on the calling thread. */
@@ -145,7 +146,7 @@ public final class RunContext {
         /** {@code body} made to run in the captured context, on whatever thread calls it. */
         public <T extends @Nullable Object> java.util.concurrent.Callable<T> wrap(java.util.concurrent.Callable<T> body) {
             Objects.requireNonNull(body, "body");
-            return () -> Frame.callIn(frame, body::call);
+            return () -> Frame.callInWithRunIds(frame, body::call);
         }
     }
 

@@ -109,6 +109,25 @@ public final class Frame {
         }
     }
 
+    /**
+     * {@link #callIn}, with the run ids of {@code frame} in the MDC while {@code body} runs (as they are
+     * in a run's body), for code a {@code RunContext.Snapshot} carries to a thread of its own; the
+     * thread's own ids are put back after.
+     */
+    public static <T extends @Nullable Object, E extends Exception> T callInWithRunIds(Frame frame, Body<T, E> body)
+            throws E {
+        String prevFlow = org.slf4j.MDC.get(RunLogger.MDC_FLOW_RUN);
+        String prevTask = org.slf4j.MDC.get(RunLogger.MDC_TASK_RUN);
+        RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, frame.flow == null ? null : frame.flow.id());
+        RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, frame.task == null ? null : frame.task.id());
+        try {
+            return callIn(frame, body);
+        } finally {
+            RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, prevFlow);
+            RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, prevTask);
+        }
+    }
+
     /** What {@link #callIn} runs. */
     @FunctionalInterface
     public interface Body<T extends @Nullable Object, E extends Exception> {
