@@ -101,7 +101,8 @@ public final class RunContext {
     /**
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
      * of your own: code run through the snapshot on another thread logs to the same run (with the
-     * run ids in the SLF4J MDC while it runs, as in the run's body, for your own loggers too), loads
+     * run ids in the SLF4J MDC while it runs, as in the run's body, for your own loggers too, and
+     * what recorders put in force around the body, such as the run's tracing span), loads
      * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
      * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
      *

@@ -37,7 +37,8 @@ public interface RunRecorder {
      * change was recorded); the scope returned is closed on the same thread when the body returns or
      * throws, before the attempt's outcome is recorded. Attempts of a run with a timeout run their body on
      * another thread: this is called there. Nested runs (a task run inside a flow run's body) nest
-     * their scopes. The default does nothing and returns {@link Scope#NOOP}.
+     * their scopes. It is called too, for the innermost run, on a thread that runs code through a
+     * {@link RunContext#snapshot()} taken in that run's body, for as long as that code runs. The default does nothing and returns {@link Scope#NOOP}.
      *
      * <p>Must be fast and must not throw; a recorder that throws here is logged, and the body runs.
      */

@@ -110,9 +110,9 @@ public final class Frame {
     }
 
     /**
-     * {@link #callIn}, with the run ids of {@code frame} in the MDC while {@code body} runs (as they are
-     * in a run's body), for code a {@code RunContext.Snapshot} carries to a thread of its own; the
-     * thread's own ids are put back after.
+     * {@link #callIn}, with the run ids of {@code frame} in the MDC and the scope its run's recorders
+     * enter ({@code RunRecorder.enter}) in force while {@code body} runs, as they are in the run's body,
+     * for code a {@code RunContext.Snapshot} carries to a thread of its own; the thread's own are put back after.
      */
     public static <T extends @Nullable Object, E extends Exception> T callInWithRunIds(Frame frame, Body<T, E> body)
             throws E {
@@ -120,9 +120,14 @@ public final class Frame {
         String prevTask = org.slf4j.MDC.get(RunLogger.MDC_TASK_RUN);
         RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, frame.flow == null ? null : frame.flow.id());
         RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, frame.task == null ? null : frame.task.id());
+        RunRecord run = frame.task != null ? frame.task : frame.flow;
+        // what a recorder puts in force around the run's body (a tracing context) is in force here too
+        dev.sluice.RunRecorder.Scope scope = run != null && run.runtime.entersRuns()
+                ? run.runtime.recorder().enter(run) : dev.sluice.RunRecorder.Scope.NOOP;
         try {
             return callIn(frame, body);
         } finally {
+            scope.close();
             RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, prevFlow);
             RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, prevTask);
         }
