@@ -166,6 +166,65 @@ class VirtualThreadsTest {
     }
 
     @Test
+    void hundredsOfTasksWritingToAnH2FileAndASqliteFileInTransactionsAllCommitOnAGivenPoolOfPlatformThreads()
+            throws Exception {
+        // On virtual threads (JDK 21+) this stalls for minutes: SQLite's busy wait runs in native code and
+        // holds a carrier, while the task holding the write lock waits (its sleep) for a carrier to go on.
+        // The README's advice: such code gets a runtime with an executor of platform threads.
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        closing.add(pool::shutdownNow);
+        SluiceRuntime runtime = runtime(b -> b.executor(pool));
+        String h2 = "jdbc:h2:file:" + home.resolve("vt-h2").toAbsolutePath() + ";LOCK_TIMEOUT=20000";
+        String sqlite = "jdbc:sqlite:" + home.resolve("vt.db").toAbsolutePath();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(h2, "sa", "");
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("create table t(i int)");
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(sqlite);
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("pragma journal_mode=wal");
+            st.execute("create table t(i int)");
+        }
+        Task<Integer, Integer> write = Task.of("write", (Integer i) -> {
+            boolean toH2 = i % 2 == 0;
+            try (java.sql.Connection c = toH2 ? java.sql.DriverManager.getConnection(h2, "sa", "")
+                    : java.sql.DriverManager.getConnection(sqlite)) {
+                if (!toH2) {
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute("pragma busy_timeout=20000");
+                    }
+                }
+                c.setAutoCommit(false);
+                try (java.sql.PreparedStatement p = c.prepareStatement("insert into t values (?)")) {
+                    p.setInt(1, i);
+                    p.executeUpdate();
+                    Thread.sleep(1); // work inside the transaction: the thread waits with the write lock held
+                    p.setInt(1, -i);
+                    p.executeUpdate();
+                }
+                c.commit();
+            }
+            return i;
+        });
+        Flow0<List<Integer>> flow = Flow.of("jdbc", () -> Futures.all(write.map(
+                IntStream.range(0, 200).boxed().toList())));
+
+        long start = System.nanoTime();
+        FlowRun<List<Integer>> run = runtime.call(() -> flow.runForState());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        for (String url : List.of(h2, sqlite)) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+                    java.sql.ResultSet rs = c.createStatement().executeQuery("select count(*) from t")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as(url).isEqualTo(200); // 100 tasks, 2 rows each
+            }
+        }
+        assertThat(ms).isLessThan(20_000);
+    }
+
+    @Test
     void aFlowTimeoutCancelsAndInterruptsItsSubmittedTasksBlockedInSleepSocketsAndLocks() throws Exception {
         SluiceRuntime runtime = runtime();
         ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
