@@ -100,11 +100,12 @@ public final class RunContext {
 
     /**
      * The calling code's context (runtime, run, tag scope, enclosing retries), to carry to a thread
-     * of your own: code run through the snapshot on another thread logs to the same run, loads
+     * of your own: code run through the snapshot on another thread logs to the same run (with the
+     * run ids in the SLF4J MDC while it runs, as in the run's body, for your own loggers too, and,
+     * while the run goes on, what recorders put in force around the body ({@link RunRecorder#enter}),
+     * such as the run's tracing span), loads
      * blocks from the same runtime, and its runs are part of the same flow run (while that run goes
-     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}),
-     * and what the runtime's recorders put in force inside the run's body (a tracing context, {@link
-     * RunRecorder#enter}) is in force there too while the run goes on.
+     * on: once it ended, a run started through the snapshot is refused with an {@link IllegalStateException}).
      *
      * <pre>{@code
      * RunContext.Snapshot here = RunContext.snapshot();

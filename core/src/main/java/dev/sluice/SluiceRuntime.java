@@ -395,6 +395,11 @@ public final class SluiceRuntime implements AutoCloseable {
          * {@code sluice.workerThreads} threads, 256 by default). Not shut down by {@link SluiceRuntime#close()}; keep
          * it open while the runtime is used: a submit it refuses throws an {@link IllegalStateException} saying so,
          * and its run ends {@link State#FAILED}.
+         *
+         * <p>Give one of platform threads when submitted tasks compute for long or block inside native code
+         * (a JDBC driver such as SQLite's waiting for a lock): on virtual threads only as many of those run at
+         * once as the JVM has carrier threads (one per core), and a task waiting for a carrier while it holds
+         * a lock the others wait for in native code stalls them all.
          */
         public Builder executor(ExecutorService executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

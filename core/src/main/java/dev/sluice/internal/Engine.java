@@ -460,7 +460,16 @@ public final class Engine {
         while ((f = run.futures.poll()) != null) {
             f.observed = true;
             if (cancel) {
-                f.cancel();
+                if (!f.cancel()) {
+                    // it was ending as the flow stopped (on the flow body's own thread, say, which joined it
+                    // and was interrupted): the flow ends after it, so the caller never sees a run still going
+                    // (its last state change comes at once, before its hooks: wait for that, not for them)
+                    long start = System.nanoTime();
+                    long bound = run.runtime.hookTimeout().toNanos();
+                    while (!f.record.state().isTerminal() && System.nanoTime() - start < bound) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                    }
+                }
                 continue;
             }
             try {

@@ -110,19 +110,26 @@ public final class Frame {
     }
 
     /**
-     * {@link #callIn}, with what the run recorders put in force around the frame's run's body (a tracing context) in
-     * force too: for code run through a {@code RunContext} snapshot on a thread of the application's, while the run goes on.
+     * {@link #callIn}, with the run ids of {@code frame} in the MDC and, while its run goes on, the scope its run's
+     * recorders enter ({@code RunRecorder.enter}) in force while {@code body} runs, as they are in the run's body,
+     * for code a {@code RunContext.Snapshot} carries to a thread of its own; the thread's own are put back after.
      */
-    public static <T extends @Nullable Object, E extends Exception> T callInRun(Frame frame, Body<T, E> body) throws E {
-        RunRecord run = frame.run();
-        if (run == null || !run.runtime.entersRuns() || run.state().isTerminal()) {
-            return callIn(frame, body);
-        }
-        dev.sluice.RunRecorder.Scope scope = run.runtime.recorder().enter(run);
+    public static <T extends @Nullable Object, E extends Exception> T callInRun(Frame frame, Body<T, E> body)
+            throws E {
+        String prevFlow = org.slf4j.MDC.get(RunLogger.MDC_FLOW_RUN);
+        String prevTask = org.slf4j.MDC.get(RunLogger.MDC_TASK_RUN);
+        RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, frame.flow == null ? null : frame.flow.id());
+        RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, frame.task == null ? null : frame.task.id());
+        RunRecord run = frame.task != null ? frame.task : frame.flow;
+        // what a recorder puts in force around the run's body (a tracing context) is in force here too
+        dev.sluice.RunRecorder.Scope scope = run != null && run.runtime.entersRuns() && !run.state().isTerminal()
+                ? run.runtime.recorder().enter(run) : dev.sluice.RunRecorder.Scope.NOOP;
         try {
             return callIn(frame, body);
         } finally {
             scope.close();
+            RunLogger.Mdc.put(RunLogger.MDC_FLOW_RUN, prevFlow);
+            RunLogger.Mdc.put(RunLogger.MDC_TASK_RUN, prevTask);
         }
     }
 

@@ -144,6 +144,24 @@ public final class RunLogger extends AbstractLogger {
         private Mdc() {
         }
 
+        /**
+         * The MDC of this thread, to {@link #reset} after a run on a thread Sluice hands from run to
+         * run (a pool thread, a virtual thread that runs several submitted runs): what a body put
+         * there and did not remove never reaches the next run on that thread.
+         */
+        static java.util.@Nullable Map<String, String> save() {
+            return MDC.getCopyOfContextMap();
+        }
+
+        /** Puts back the MDC {@link #save} returned. */
+        static void reset(java.util.@Nullable Map<String, String> saved) {
+            if (saved == null || saved.isEmpty()) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(saved);
+            }
+        }
+
         static void put(String key, @Nullable String value) {
             if (value == null) {
                 MDC.remove(key);

@@ -106,6 +106,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     private void runHere(@Nullable Dispatcher held, boolean onWorker) {
         runner = Thread.currentThread(); // cancel() reads it under the lock; clearing it (below) takes the lock
         boolean wasInterrupted = !onWorker && Thread.interrupted();
+        java.util.Map<String, String> mdc = onWorker ? RunLogger.Mdc.save() : null;
         try {
             Frame frame = submittedFrom;
             submittedFrom = null;
@@ -116,6 +117,9 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             synchronized (this) {
                 runner = null;
                 Thread.interrupted(); // do not leak a late cancel's interrupt into the thread's next job
+            }
+            if (onWorker) {
+                RunLogger.Mdc.reset(mdc); // nor the MDC entries a body left behind
             }
             if (wasInterrupted) {
                 Thread.currentThread().interrupt();

@@ -87,6 +87,12 @@ public final class Workers {
 
     private static ExecutorService growingPool() {
         return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemons("sluice-timed-"));
+                daemons("sluice-timed-")) {
+            @Override
+            protected void afterExecute(Runnable job, Throwable error) {
+                // a timed body or hook that left entries in the MDC: not seen by the thread's next job
+                RunLogger.Mdc.reset(null);
+            }
+        };
     }
 }

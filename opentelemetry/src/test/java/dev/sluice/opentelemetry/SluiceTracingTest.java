@@ -185,6 +185,30 @@ class SluiceTracingTest {
     }
 
     @Test
+    void aSpanMadeOnAThreadASubmittedTaskStartsThroughASnapshotIsAChildOfTheTaskRun() throws Exception {
+        Task<Integer, Integer> fansOut = Task.of("fans-out", (Integer i) -> {
+            Thread t = new Thread(dev.sluice.RunContext.snapshot().wrap((Runnable) () ->
+                    userTracer.spanBuilder("user-thread-" + i).startSpan().end()));
+            t.start();
+            t.join();
+            return i;
+        });
+        Flow0<Integer> main = Flow.of("main", () -> dev.sluice.Futures.all(fansOut.map(List.of(1, 2, 3)))
+                .stream().mapToInt(Integer::intValue).sum());
+        try (SluiceRuntime runtime = runtime()) {
+            assertThat(runtime.call(main::run)).isEqualTo(6);
+        }
+        List<SpanData> all = exporter.getFinishedSpanItems();
+        Map<String, SpanData> byId = all.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+        List<SpanData> user = all.stream().filter(s -> s.getName().startsWith("user-thread-")).toList();
+        assertThat(user).hasSize(3).allSatisfy(s -> {
+            SpanData parent = byId.get(s.getParentSpanId());
+            assertThat(parent).as("the parent of %s", s.getName()).isNotNull();
+            assertThat(parent.getName()).isEqualTo("task fans-out");
+        });
+    }
+
+    @Test
     void theRunsSpanIsCurrentInsideBodiesOnEveryThreadTheyRunOn() {
         Task<Integer, Integer> submitted = Task.of("submitted", (Integer i) -> {
             userTracer.spanBuilder("user-work-" + i).startSpan().end(); // a child of the current span: the task run's
