@@ -22,16 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,28 +46,14 @@ class ApiPagingIT {
     static final int FAILING = 3;
     static final int LOG_LINES = 23;
 
-    /** A clock a test moves by hand. */
-    static final class HandClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(T0);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
 
     final HttpClient http = HttpClient.newHttpClient();
-    final HandClock clock = new HandClock();
+    /** A clock the test moves by hand (set, not advanced, here). */
+    final SessionClockIT.MovableClock clock = new SessionClockIT.MovableClock();
+
+    {
+        clock.now.set(T0);
+    }
     SluiceServer server;
     final Map<String, List<String>> ids = new HashMap<>();
 
