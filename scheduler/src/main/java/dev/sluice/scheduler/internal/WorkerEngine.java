@@ -315,6 +315,15 @@ public final class WorkerEngine implements AutoCloseable {
         scheduler = b.build();
         operations = new Operations(store, scheduler, settings.clock());
         control.open();
+        try {
+            // every worker heartbeating now is seen as live from the first claim on, so the leases it holds count
+            // whatever its clock wrote as their expiry; not seen yet, they counted until that expiry only, and a worker
+            // whose clock is ahead could take a limit's last lease from a live one in its first heartbeat period
+            observe(true);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("worker {}: could not read the other workers' heartbeats at start ({}); at the first beat", name,
+                    e.toString());
+        }
         scheduler.start();
         long beat = Math.max(10, settings.heartbeat().toMillis());
         maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
