@@ -227,10 +227,8 @@ public final class Queries {
         }
 
         void bind(int index, @org.jspecify.annotations.Nullable Object value) throws SQLException {
-            boolean instant = value instanceof java.time.Instant
-                    || value instanceof java.util.Date && !(value instanceof java.sql.Date)
-                    && !(value instanceof java.sql.Timestamp) && !(value instanceof java.sql.Time);
-            Values.bind(ps, index, value, java.sql.Types.NULL, instant && Values.isZonelessTimestamp(typeName(index)));
+            Values.bind(ps, index, value, java.sql.Types.NULL,
+                    Values.isInstant(value) && Values.isZonelessTimestamp(typeName(index)));
         }
 
         private java.lang.@org.jspecify.annotations.Nullable String typeName(int index) {

@@ -210,14 +210,18 @@ public final class Values {
      */
     static void bind(PreparedStatement ps, int index, @Nullable Object value, int sqlType, boolean utcWallTime)
             throws SQLException {
-        if (utcWallTime && value instanceof Instant instant) {
+        if (utcWallTime && isInstant(value)) {
+            Instant instant = value instanceof Instant i ? i : ((Date) value).toInstant();
             ps.setObject(index, java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
-        } else if (utcWallTime && value instanceof Date date && !(value instanceof java.sql.Date)
-                && !(value instanceof Timestamp) && !(value instanceof java.sql.Time)) {
-            ps.setObject(index, java.time.LocalDateTime.ofInstant(date.toInstant(), ZoneOffset.UTC));
         } else {
             bind(ps, index, value, sqlType);
         }
+    }
+
+    /** Whether {@code value} is an instant on the time line: an {@code Instant} or a plain {@code java.util.Date}. */
+    static boolean isInstant(@Nullable Object value) {
+        return value instanceof Instant || value instanceof Date && !(value instanceof java.sql.Date)
+                && !(value instanceof Timestamp) && !(value instanceof java.sql.Time);
     }
 
     /** Whether a column type name is a date-time without a zone: {@code timestamp} (PostgreSQL, H2, most others). */
