@@ -6,6 +6,9 @@ import dev.sluice.cache.CachePolicy;
 import dev.sluice.cache.ResultStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,66 @@ class JavadocPromisesTest {
     void close() {
         if (runtime != null) {
             runtime.close();
+        }
+    }
+
+    /**
+     * TaskFuture.cancel: "the run ends CANCELLED at once ..., whatever a body that ignores the interrupt does
+     * after; ... the task runs or subflows it starts are refused with an IllegalStateException". The cancel
+     * interrupted the body before it ended the run, so a body woken by the interrupt started task runs in
+     * the run being cancelled.
+     */
+    @Test
+    void aBodyWokenByItsCancelStartsNoTaskRuns() {
+        for (int i = 0; i < 20; i++) {
+            for (boolean inFlow : new boolean[] {true, false}) {
+                CountDownLatch started = new CountDownLatch(1);
+                CountDownLatch done = new CountDownLatch(1);
+                AtomicReference<Object> inner = new AtomicReference<>();
+                Task0<Integer> stubborn = Task.of("stubborn", () -> {
+                    started.countDown();
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException ignored) {
+                        // a body that goes on after its cancel
+                    }
+                    try {
+                        inner.set(Task.of("inner", () -> "ran").run());
+                    } catch (Throwable refused) {
+                        inner.set(refused);
+                    }
+                    done.countDown();
+                    return 1;
+                });
+                Flow0<State> flow = Flow.of("cancels", () -> {
+                    TaskFuture<Integer> f = stubborn.submit();
+                    started.await(10, TimeUnit.SECONDS);
+                    assertThat(f.cancel()).isTrue();
+                    done.await(10, TimeUnit.SECONDS);
+                    return f.state();
+                });
+                State state = runtime().call(() -> inFlow ? flow.run() : Flow0Runner.outsideFlow(stubborn, started, done));
+
+                assertThat(state).isEqualTo(State.CANCELLED);
+                assertThat(inner.get()).as("round %d, in a flow: %s", i, inFlow)
+                        .isInstanceOf(IllegalStateException.class);
+                assertThat(((Throwable) inner.get()).getMessage()).contains("ended CANCELLED");
+            }
+        }
+    }
+
+    /** The same cancel made from plain code, outside any flow. */
+    private static final class Flow0Runner {
+        static State outsideFlow(Task0<Integer> task, CountDownLatch started, CountDownLatch done) {
+            TaskFuture<Integer> f = task.submit();
+            try {
+                started.await(10, TimeUnit.SECONDS);
+                assertThat(f.cancel()).isTrue();
+                done.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return f.state();
         }
     }
 

@@ -526,6 +526,19 @@ public abstract class RunRecord implements Run {
      * thread does not end the run too. False if the run had ended.
      */
     final boolean endFromOutside(State next, Throwable error, @Nullable String message) {
+        if (!markEndedFromOutside(next, error, message)) {
+            return false;
+        }
+        announceEndedFromOutside(next);
+        return true;
+    }
+
+    /**
+     * The first half of {@link #endFromOutside}: makes {@code next} the run's state at once, without
+     * telling the recorders yet ({@link #announceEndedFromOutside} does), so that a cancel can end the run
+     * before it interrupts the thread running it. False if the run had ended.
+     */
+    final boolean markEndedFromOutside(State next, Throwable error, @Nullable String message) {
         Extras x = extras();
         synchronized (this) {
             if (state().isTerminal() || !END_CLAIMED.compareAndSet(this, false, true)) {
@@ -534,7 +547,12 @@ public abstract class RunRecord implements Run {
             fail(error); // before the change: a recorder told of it reads the error
             x.endedFromOutside = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
         }
-        StateChange change = x.endedFromOutside;
+        return true;
+    }
+
+    /** The second half of {@link #endFromOutside}: tells the recorders of the change {@link #markEndedFromOutside} made. */
+    final void announceEndedFromOutside(State next) {
+        StateChange change = extras().endedFromOutside;
         RunRecorder recorder = runtime.recorder();
         if (recorder == runtime.recentRuns()) {
             if (topLevel()) {
@@ -543,7 +561,6 @@ public abstract class RunRecord implements Run {
         } else {
             recorder.stateChanged(this, change);
         }
-        return true;
     }
 
     @Override
