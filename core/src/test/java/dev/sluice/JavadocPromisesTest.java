@@ -79,6 +79,46 @@ class JavadocPromisesTest {
         }
     }
 
+    /**
+     * RunTimeoutException: the body of a timed-out attempt "was interrupted; if it ignores interruption it may
+     * still be running, detached from the run: a task run or subflow it starts from then on is refused with an
+     * IllegalStateException, so it adds nothing to the run that timed out (nor to the run's next attempt)". The
+     * interrupt came before the run left the attempt, so a body woken by it started task runs while the run
+     * waited to retry.
+     */
+    @Test
+    void aBodyWokenByItsTimeoutStartsNoTaskRunsWhileTheRunWaitsToRetry() {
+        CountDownLatch firstDone = new CountDownLatch(1);
+        AtomicReference<Object> inner = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Task0<String> slow = Task.of("slow", () -> {
+            if (attempts.incrementAndGet() > 1) {
+                return "second";
+            }
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException ignored) {
+                // a body that goes on past its timeout
+            }
+            try {
+                inner.set(Task.of("inner", () -> "ran").run());
+            } catch (Throwable refused) {
+                inner.set(refused);
+            }
+            firstDone.countDown();
+            return "first";
+        }).withTimeout(Duration.ofMillis(100)).withRetries(1, Duration.ofSeconds(1));
+        // the retry's wait lasts until the first attempt's body has tried to start its run
+        try (SluiceRuntime r = SluiceRuntime.builder().withoutExtensions().home(home)
+                .sleeper(d -> firstDone.await(10, TimeUnit.SECONDS)).build()) {
+            FlowRun<String> run = r.call(() -> Flow.of("f", () -> slow.run()).runForState());
+
+            assertThat(run.result()).isEqualTo("second");
+            assertThat(inner.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(run.taskRuns()).extracting(Run::definitionName).containsExactly("slow");
+        }
+    }
+
     /** The same cancel made from plain code, outside any flow. */
     private static final class Flow0Runner {
         static State outsideFlow(Task0<Integer> task, CountDownLatch started, CountDownLatch done) {

@@ -612,9 +612,11 @@ public final class Engine {
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
+            run.stopAttempt(inner.attempt); // before the interrupt: the body it wakes starts no runs in this run
             future.cancel(true);
             throw new RunTimeoutException(run.spec.kind().word() + " '" + run.spec.name() + "' (run '" + run.name() + "')", timeout);
         } catch (InterruptedException e) {
+            run.stopAttempt(inner.attempt);
             future.cancel(true);
             throw e;
         }

@@ -130,6 +130,17 @@ public abstract class RunRecord implements Run {
     }
 
     /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
+    /** The last attempt stopped from outside its body (0 = none). */
+    final int stoppedAttempt() {
+        Extras x = extras;
+        return x == null ? 0 : x.stoppedAttempt;
+    }
+
+    /** Marks attempt {@code attempt} as stopped: see {@link #stoppedAttempt()}. */
+    final void stopAttempt(int attempt) {
+        extras().stoppedAttempt = attempt;
+    }
+
     final long attemptDeadline() {
         Extras x = extras;
         return x == null ? 0 : x.attemptDeadline;
@@ -142,6 +153,11 @@ public abstract class RunRecord implements Run {
     static final class Extras {
         /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
         volatile long attemptDeadline;
+        /**
+         * The last attempt stopped from outside its body (timed out): its body, if it goes on regardless,
+         * starts no runs in this run ({@link Frame#attemptOver}), even before the run ended or its next attempt began.
+         */
+        volatile int stoppedAttempt;
         /** Set by the cache for a run whose arguments equal those of runs before it. */
         @Nullable SummaryShare summaryShare;
         /** The run name made from the arguments by the run-name template. */
