@@ -145,7 +145,7 @@ public final class RetryPolicy {
             throw new IllegalArgumentException("jitter factor must be between 0 and 1, was " + factor);
         }
         RetryPolicy c = copy();
-        c.jitter = factor;
+        c.jitter = factor + 0.0; // -0.0 (which passes the check) is no jitter, as 0.0: equal policies for equal behaviour
         return c;
     }
 

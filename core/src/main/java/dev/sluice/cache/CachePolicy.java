@@ -206,7 +206,7 @@ public final class CachePolicy {
 
     /**
      * Two policies are equal when they cache alike: the same kind, the same key function object,
-     * exclusions, expiry, refresh and store.
+     * exclusions (in any order), expiry, refresh and store.
      */
     @Override
     public boolean equals(@Nullable Object o) {
@@ -216,14 +216,16 @@ public final class CachePolicy {
         if (!(o instanceof CachePolicy p)) {
             return false;
         }
-        return kind == p.kind && Objects.equals(keyFunction, p.keyFunction) && excludedNames.equals(p.excludedNames)
+        return kind == p.kind && Objects.equals(keyFunction, p.keyFunction)
+                // the names left out, not the order they were named in: excluding("a", "b") caches as excluding("b", "a")
+                && Set.copyOf(excludedNames).equals(Set.copyOf(p.excludedNames))
                 && excludedIndexes.equals(p.excludedIndexes) && Objects.equals(expiry, p.expiry) && refresh == p.refresh
                 && Objects.equals(store, p.store);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, keyFunction, excludedNames, excludedIndexes, expiry, refresh, store);
+        return Objects.hash(kind, keyFunction, Set.copyOf(excludedNames), excludedIndexes, expiry, refresh, store);
     }
 
     @Override

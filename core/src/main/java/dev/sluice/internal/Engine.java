@@ -95,10 +95,29 @@ public final class Engine {
             end(run, State.CANCELLED, cancelled);
             return taskFailed(run, cancelled);
         }
-        CancellationException cancelled = new CancellationException("cancelled while it ran");
-        if (run.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
-            ended(run, State.CANCELLED, cancelled);
+        CancellationException cancelled = markCancelled(run);
+        if (cancelled != null) {
+            announceCancelled(run, cancelled);
         }
+        return taskFailed(run, cancelled != null ? cancelled : new CancellationException(CANCELLED_WHILE_IT_RAN));
+    }
+
+    private static final String CANCELLED_WHILE_IT_RAN = "cancelled while it ran";
+
+    /**
+     * The first half of cancelling a running submitted run: makes it {@link State#CANCELLED} at once, before its
+     * thread is interrupted, so that a body woken by the interrupt (or ignoring it) starts no task runs or
+     * subflows in it. Returns the cancellation, or null if the run had ended.
+     */
+    static @Nullable CancellationException markCancelled(TaskRunRecord run) {
+        CancellationException cancelled = new CancellationException(CANCELLED_WHILE_IT_RAN);
+        return run.markEndedFromOutside(State.CANCELLED, cancelled, summary(cancelled)) ? cancelled : null;
+    }
+
+    /** The second half: tells the recorders and runs the hooks; returns what joining the run throws. */
+    static TaskFailedException announceCancelled(TaskRunRecord run, CancellationException cancelled) {
+        run.announceEndedFromOutside(State.CANCELLED);
+        ended(run, State.CANCELLED, cancelled);
         return taskFailed(run, cancelled);
     }
 
@@ -593,9 +612,11 @@ public final class Engine {
         } catch (ExecutionException e) {
             throw e.getCause();
         } catch (TimeoutException e) {
+            run.stopAttempt(inner.attempt); // before the interrupt: the body it wakes starts no runs in this run
             future.cancel(true);
             throw new RunTimeoutException(run.spec.kind().word() + " '" + run.spec.name() + "' (run '" + run.name() + "')", timeout);
         } catch (InterruptedException e) {
+            run.stopAttempt(inner.attempt);
             future.cancel(true);
             throw e;
         }

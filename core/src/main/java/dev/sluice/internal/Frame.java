@@ -64,6 +64,11 @@ public final class Frame {
             return null;
         }
         State state = run.state();
+        if (run.stoppedAttempt() >= attempt && !state.isTerminal() && run.attempts() == attempt) {
+            // timed out, not ended yet (waiting to retry, say): the body woken by the interrupt adds nothing to it
+            return run.spec.kind().word() + " run '" + run.name() + "' timed out on attempt " + attempt
+                    + ": code that attempt left running (a body that went on past its timeout) starts no new runs in it";
+        }
         if (!state.isTerminal() && run.attempts() == attempt) {
             FlowRunRecord f = flow;
             if (f == null || f == run || !f.state().isTerminal()) {

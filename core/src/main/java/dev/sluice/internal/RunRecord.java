@@ -130,6 +130,17 @@ public abstract class RunRecord implements Run {
     }
 
     /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
+    /** The last attempt stopped from outside its body (0 = none). */
+    final int stoppedAttempt() {
+        Extras x = extras;
+        return x == null ? 0 : x.stoppedAttempt;
+    }
+
+    /** Marks attempt {@code attempt} as stopped: see {@link #stoppedAttempt()}. */
+    final void stopAttempt(int attempt) {
+        extras().stoppedAttempt = attempt;
+    }
+
     final long attemptDeadline() {
         Extras x = extras;
         return x == null ? 0 : x.attemptDeadline;
@@ -142,6 +153,11 @@ public abstract class RunRecord implements Run {
     static final class Extras {
         /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
         volatile long attemptDeadline;
+        /**
+         * The last attempt stopped from outside its body (timed out): its body, if it goes on regardless,
+         * starts no runs in this run ({@link Frame#attemptOver}), even before the run ended or its next attempt began.
+         */
+        volatile int stoppedAttempt;
         /** Set by the cache for a run whose arguments equal those of runs before it. */
         @Nullable SummaryShare summaryShare;
         /** The run name made from the arguments by the run-name template. */
@@ -526,6 +542,19 @@ public abstract class RunRecord implements Run {
      * thread does not end the run too. False if the run had ended.
      */
     final boolean endFromOutside(State next, Throwable error, @Nullable String message) {
+        if (!markEndedFromOutside(next, error, message)) {
+            return false;
+        }
+        announceEndedFromOutside(next);
+        return true;
+    }
+
+    /**
+     * The first half of {@link #endFromOutside}: makes {@code next} the run's state at once, without
+     * telling the recorders yet ({@link #announceEndedFromOutside} does), so that a cancel can end the run
+     * before it interrupts the thread running it. False if the run had ended.
+     */
+    final boolean markEndedFromOutside(State next, Throwable error, @Nullable String message) {
         Extras x = extras();
         synchronized (this) {
             if (state().isTerminal() || !END_CLAIMED.compareAndSet(this, false, true)) {
@@ -534,7 +563,12 @@ public abstract class RunRecord implements Run {
             fail(error); // before the change: a recorder told of it reads the error
             x.endedFromOutside = new StateChange(next, runtime.clock().instant(), message == null ? null : Masker.mask(message));
         }
-        StateChange change = x.endedFromOutside;
+        return true;
+    }
+
+    /** The second half of {@link #endFromOutside}: tells the recorders of the change {@link #markEndedFromOutside} made. */
+    final void announceEndedFromOutside(State next) {
+        StateChange change = extras().endedFromOutside;
         RunRecorder recorder = runtime.recorder();
         if (recorder == runtime.recentRuns()) {
             if (topLevel()) {
@@ -543,7 +577,6 @@ public abstract class RunRecord implements Run {
         } else {
             recorder.stateChanged(this, change);
         }
-        return true;
     }
 
     @Override

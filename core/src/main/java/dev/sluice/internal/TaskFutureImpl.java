@@ -321,6 +321,7 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
     @Override
     public boolean cancel() {
         boolean started;
+        java.util.concurrent.@Nullable CancellationException marked = null;
         synchronized (this) {
             if (!OUTCOME.compareAndSet(this, null, CANCELLING)) {
                 return false; // ended, or ending
@@ -328,6 +329,10 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
             cancelled = true;
             observed = true; // the caller chose its fate: its cancellation is no unseen failure
             started = !CLAIMED.compareAndSet(this, 0, 1);
+            if (started) {
+                // CANCELLED before its thread hears of it: a body woken by the interrupt starts no runs in it
+                marked = Engine.markCancelled(record);
+            }
             Thread t = runner;
             if (t != null) {
                 t.interrupt(); // under the lock: runHere cannot clear the runner between the read and the interrupt
@@ -336,7 +341,9 @@ public final class TaskFutureImpl<R> implements TaskFuture<R> {
         if (!started) {
             submittedFrom = null;
         }
-        Throwable failure = Engine.endCancelled(record, started);
+        Throwable failure = !started ? Engine.endCancelled(record, false)
+                : marked != null ? Engine.announceCancelled(record, marked)
+                : Engine.taskFailed(record, new java.util.concurrent.CancellationException("cancelled while it ran"));
         Failed result = new Failed(failure);
         outcome = result;
         publish(result);
