@@ -129,7 +129,6 @@ public abstract class RunRecord implements Run {
         return rest == list.next ? list : new SlotValue(list.index, list.value, rest);
     }
 
-    /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
     /** The last attempt stopped from outside its body (0 = none). */
     final int stoppedAttempt() {
         Extras x = extras;
@@ -141,6 +140,7 @@ public abstract class RunRecord implements Run {
         extras().stoppedAttempt = attempt;
     }
 
+    /** When the current attempt times out ({@link System#nanoTime()}), or 0 when it has no timeout. */
     final long attemptDeadline() {
         Extras x = extras;
         return x == null ? 0 : x.attemptDeadline;
