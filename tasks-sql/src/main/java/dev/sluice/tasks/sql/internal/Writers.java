@@ -294,7 +294,8 @@ final class Writers {
 
     /**
      * MERGE upsert for H2 ({@code MERGE INTO t (cols) KEY (keys) VALUES}) and other databases
-     * (standard {@code MERGE ... USING (VALUES ...)}); inserted rows are counted as the table's growth.
+     * (standard {@code MERGE ... USING (VALUES ...)}); inserted rows are counted as the table's growth,
+     * kept between 0 and the batch's rows (other sessions may add or delete rows meanwhile).
      */
     static Writer merge(Connection conn, Dialect dialect, Target target, List<String> keys, Values.Reader reader)
             throws SQLException {
@@ -332,7 +333,9 @@ final class Writers {
             public Counts write(Cursor batch) throws SQLException {
                 long before = count(conn, count);
                 long rows = jdbcBatch(ps, target, reader, batch);
-                long inserted = count(conn, count) - before;
+                // rows other sessions commit or delete meanwhile change the growth too: keep the counts
+                // within this batch's rows, so a concurrent load never makes them negative
+                long inserted = Math.max(0, Math.min(rows, count(conn, count) - before));
                 return new Counts(inserted, rows - inserted);
             }
 
