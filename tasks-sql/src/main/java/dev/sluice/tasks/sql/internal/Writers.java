@@ -390,6 +390,10 @@ final class Writers {
             match.add(k + " = ?");
         }
         String exists = "SELECT 1 FROM " + t + " WHERE " + String.join(" AND ", match);
+        // a write that changes nothing, first in each batch's transaction: it takes the write lock (waiting
+        // out the busy timeout like any write) before the look-ups take a read lock, which SQLite could not
+        // upgrade while another connection writes: a concurrent load would fail at once with SQLITE_BUSY
+        String lock = "DELETE FROM " + t + " WHERE 1 = 0";
         PreparedStatement ps = conn.prepareStatement(upsert);
         PreparedStatement probe = conn.prepareStatement(exists);
         int n = target.quotedColumns().size();
@@ -400,6 +404,9 @@ final class Writers {
             public Counts write(Cursor batch) throws SQLException {
                 long inserted = 0;
                 long updated = 0;
+                try (Statement st = conn.createStatement()) {
+                    st.executeUpdate(lock);
+                }
                 while (batch.hasNext()) {
                     Object row = batch.next();
                     for (int c = 0; c < n; c++) {
