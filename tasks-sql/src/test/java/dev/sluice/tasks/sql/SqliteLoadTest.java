@@ -142,4 +142,18 @@ class SqliteLoadTest {
         }
         assertThat(readAll()).hasSize(6);
     }
+
+    record Tagged(int id, java.util.UUID ref, Character grade) {
+    }
+
+    /** UUIDs and characters a load writes (as text) come back as the same record components. */
+    @Test
+    void uuidAndCharacterComponentsRoundTripAsRecords() {
+        SqlTasks.execute().run(db, SqlStatement.of("create table tagged (id integer primary key, ref text, grade text)"));
+        List<Tagged> rows = List.of(new Tagged(1, java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 'A'),
+                new Tagged(2, null, null));
+        SqlTasks.load().run(db, LoadSpec.into("tagged"), rows);
+        assertThat(SqlTasks.fetchAll(Tagged.class).run(db, SqlStatement.of("select * from tagged order by id")))
+                .isEqualTo(rows);
+    }
 }

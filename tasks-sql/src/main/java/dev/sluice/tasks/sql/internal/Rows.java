@@ -239,6 +239,20 @@ public final class Rows {
                 return converted;
             }
         }
+        if (v instanceof String s) {
+            // text columns (SQLite keeps a loaded UUID or Character as text) whose driver cannot convert
+            if (t == java.util.UUID.class) {
+                try {
+                    return java.util.UUID.fromString(s.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("column '" + rs.getMetaData().getColumnLabel(col)
+                            + "' holds '" + s + "', which is not a UUID", e);
+                }
+            }
+            if (t == Character.class && s.length() == 1) {
+                return s.charAt(0);
+            }
+        }
         return rs.getObject(col, t);
     }
 
