@@ -224,6 +224,10 @@ public final class Rows {
             if (text != null) {
                 return text;
             }
+            if (utcWallTime && (v instanceof Timestamp || v instanceof LocalDateTime)) {
+                // a timestamp column keeps an instant as its UTC wall time (see Values.bind)
+                return rs.getObject(col, LocalDateTime.class).atOffset(ZoneOffset.UTC);
+            }
         }
         if (t.isEnum()) {
             String s = rs.getString(col);

@@ -65,6 +65,7 @@ final class Writers {
         boolean done = false;
         try {
             int n = target.quotedColumns().size();
+            boolean[] utc = target.utcWallTime();
             enc.reset();
             while (batch.hasNext()) {
                 Object row = batch.next();
@@ -79,7 +80,8 @@ final class Writers {
                         throw badRow(batch.index(), null, e);
                     }
                     try {
-                        enc.value(v);
+                        // a timestamp column (no zone) keeps an instant as its UTC wall time, as a JDBC batch binds it
+                        enc.value(utc[c] && Values.isInstant(v) ? Values.toInstant(v) : v);
                     } catch (IllegalArgumentException e) {
                         throw badRow(batch.index(), target.inputColumns().get(c), e);
                     }
