@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  *         .bind("status", "open").bind("min", 100);
  * }</pre>
  *
- * @param sql the statement; {@code :name} marks a parameter ({@code ::} casts, quoted text and comments are left alone)
+ * @param sql the statement; {@code :name} marks a parameter ({@code ::} casts, quoted text, PostgreSQL's dollar-quoted {@code $$...$$}
+ *        and {@code $tag$...$tag$} text and comments are left alone)
  * @param parameters parameter values by name; values may be null
  * @param fetchSize rows fetched per round trip by queries; 0 leaves the driver's default
  */

@@ -19,4 +19,11 @@ class NamedSqlTest {
         assertThat(sql.jdbc()).isEqualTo("select 'it''s :no' , ?");
         assertThat(sql.names()).containsExactly("yes");
     }
+
+    @Test
+    void leavesDollarQuotedTextAloneButNotIdentifiersWithDollars() {
+        NamedSql sql = NamedSql.parse("select $$a:b$$, $t$ :c $$ $t$, col$1, :d, $1, $");
+        assertThat(sql.jdbc()).isEqualTo("select $$a:b$$, $t$ :c $$ $t$, col$1, ?, $1, $");
+        assertThat(sql.names()).containsExactly("d");
+    }
 }

@@ -102,6 +102,35 @@ class PgLoadIT {
     }
 
     /**
+     * An {@code OffsetDateTime} or {@code ZonedDateTime} loaded into a {@code timestamp} column (no time zone) is an
+     * instant like an {@code Instant}: kept as its UTC wall time by COPY and JDBC batches alike. COPY kept the value's
+     * own wall time while a JDBC batch kept the JVM's zone's, so the same rows differed with {@code withCopy}.
+     */
+    @ParameterizedTest(name = "copy={0}")
+    @ValueSource(booleans = {true, false})
+    void offsetAndZonedDateTimesInATimestampColumnAreTheirUtcWallTimeWhateverThePath(boolean copy) throws Exception {
+        record Event(long id, java.time.OffsetDateTime at, java.time.ZonedDateTime z) {
+        }
+        record Back(long id, Instant at, java.time.OffsetDateTime z) {
+        }
+        String table = "events_" + TABLES.incrementAndGet();
+        EmbeddedPg.sql("CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamp, z timestamp)");
+        java.time.OffsetDateTime at = java.time.OffsetDateTime.parse("2026-07-01T23:30:00+02:00");
+        inBerlin("berlin-odt-" + copy, berlin -> {
+            SqlTasks.load().run(berlin, LoadSpec.into(table).withCopy(copy),
+                    List.of(new Event(1, at, at.atZoneSameInstant(java.time.ZoneId.of("America/New_York")))));
+            assertThat(SqlTasks.fetchAll(Back.class).run(berlin, SqlStatement.of("select * from " + table)))
+                    .containsExactly(new Back(1, at.toInstant(), at.withOffsetSameInstant(java.time.ZoneOffset.UTC)));
+        });
+        try (Connection c = EmbeddedPg.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select at::text, z::text from " + table)) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("2026-07-01 21:30:00");
+            assertThat(rs.getString(2)).isEqualTo("2026-07-01 21:30:00");
+        }
+    }
+
+    /**
      * Instants as query parameters against a {@code timestamp} column a load filled, in a JVM outside UTC: bound as a
      * {@code timestamptz}, PostgreSQL compared them with the session's (Berlin's) wall time, so {@code at = :t} found
      * nothing and {@code at >= :since} was an hour or two off. They are bound as the UTC wall time a load stores,

@@ -82,4 +82,24 @@ class PgQueriesIT {
         assertThat(SqlTasks.fetchOne().run(EmbeddedPg.credentials(),
                 SqlStatement.of("select :v::int + 1 as r").bind("v", "41")).orElseThrow()).containsEntry("r", 42);
     }
+
+    /**
+     * PostgreSQL's dollar-quoted text (a function body, a JSON literal) is quoted text: a ':word' in it
+     * is no parameter, and parameters after it are still bound.
+     */
+    @Test
+    void dollarQuotedTextIsLeftAlone() {
+        assertThat(SqlTasks.fetchOne().run(EmbeddedPg.credentials(), SqlStatement.of(
+                        "select $${\"ok\":true, \"n\":1}$$::jsonb ->> 'ok' as j, $tag$ it's :not_a_parameter $tag$ as t, :v::int as v")
+                .bind("v", "7")).orElseThrow())
+                .containsEntry("j", "true").containsEntry("t", " it's :not_a_parameter ").containsEntry("v", 7);
+        SqlTasks.execute().run(EmbeddedPg.credentials(), SqlStatement.of("""
+                CREATE OR REPLACE FUNCTION sluice_slice(a int[], n int) RETURNS int[] LANGUAGE plpgsql AS $body$
+                BEGIN
+                  RETURN a[1:n]; -- a slice, not a parameter
+                END $body$"""));
+        assertThat(SqlTasks.fetchOne().run(EmbeddedPg.credentials(),
+                SqlStatement.of("select array_length(sluice_slice(array[1,2,3], :n), 1) as l").bind("n", 2)).orElseThrow())
+                .containsEntry("l", 2);
+    }
 }

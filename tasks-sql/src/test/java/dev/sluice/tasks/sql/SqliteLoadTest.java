@@ -101,4 +101,59 @@ class SqliteLoadTest {
                 .cause().isInstanceOf(SqlLoadException.class)
                 .hasMessageContaining("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
     }
+
+    /**
+     * Another connection is writing to the file (a concurrent load) when an upsert starts: the upsert
+     * waits for the write lock, as an insert does, instead of failing at once with SQLITE_BUSY (its
+     * key look-ups took a read lock first, which SQLite refuses to upgrade without waiting).
+     */
+    @Test
+    void anUpsertWaitsForAnotherWriterInsteadOfFailingWithBusy() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        List<Item> mine = items(1, 5, "a");
+        Iterable<Item> rows = () -> {
+            java.util.Iterator<Item> it = mine.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Item next() {
+                    started.countDown();
+                    return it.next();
+                }
+            };
+        };
+        DatabaseCredentials waiting = db.withDriverProperties(Map.of("busy_timeout", "20000"));
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection(db.jdbcUrl());
+             java.sql.Statement st = other.createStatement()) {
+            st.execute("BEGIN IMMEDIATE");
+            st.execute("INSERT INTO items (id, name, qty) VALUES (100, 'other', 1)");
+            java.util.concurrent.CompletableFuture<LoadResult> load = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> SqlTasks.load().run(waiting, LoadSpec.into("items").withUpsertOn("id"), rows));
+            started.await();
+            Thread.sleep(300); // the upsert reaches the table while the other connection still writes
+            st.execute("COMMIT");
+            assertThat(load.get(30, java.util.concurrent.TimeUnit.SECONDS).inserted()).isEqualTo(5);
+        } finally {
+            SqlPools.close(waiting);
+        }
+        assertThat(readAll()).hasSize(6);
+    }
+
+    record Tagged(int id, java.util.UUID ref, Character grade) {
+    }
+
+    /** UUIDs and characters a load writes (as text) come back as the same record components. */
+    @Test
+    void uuidAndCharacterComponentsRoundTripAsRecords() {
+        SqlTasks.execute().run(db, SqlStatement.of("create table tagged (id integer primary key, ref text, grade text)"));
+        List<Tagged> rows = List.of(new Tagged(1, java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), 'A'),
+                new Tagged(2, null, null));
+        SqlTasks.load().run(db, LoadSpec.into("tagged"), rows);
+        assertThat(SqlTasks.fetchAll(Tagged.class).run(db, SqlStatement.of("select * from tagged order by id")))
+                .isEqualTo(rows);
+    }
 }

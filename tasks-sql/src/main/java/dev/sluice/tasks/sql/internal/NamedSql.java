@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A statement with {@code :name} parameters turned into JDBC's {@code ?}. Quoted strings,
- * quoted identifiers, comments, PostgreSQL casts ({@code ::}) and dollar-free text are left alone.
+ * dollar-quoted text ({@code $$...$$}, {@code $tag$...$tag$}), quoted identifiers, comments and
+ * PostgreSQL casts ({@code ::}) are left alone.
  */
 public record NamedSql(String original, String jdbc, List<String> names) {
     /**
@@ -39,6 +40,14 @@ public record NamedSql(String original, String jdbc, List<String> names) {
                 end = Math.min(end + 1, n);
                 out.append(sql, i, end);
                 i = end;
+            } else if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1))) && dollarTagEnd(sql, i) > 0) {
+                // PostgreSQL's (and H2's) dollar-quoted text: $$...$$ or $tag$...$tag$, copied as it is
+                int tagEnd = dollarTagEnd(sql, i);
+                String tag = sql.substring(i, tagEnd);
+                int close = sql.indexOf(tag, tagEnd);
+                int end = close < 0 ? n : close + tag.length();
+                out.append(sql, i, end);
+                i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int end = sql.indexOf('\n', i);
                 end = end < 0 ? n : end;
@@ -66,5 +75,21 @@ public record NamedSql(String original, String jdbc, List<String> names) {
             }
         }
         return new NamedSql(sql, out.toString(), List.copyOf(names));
+    }
+
+    /** The index just past the opening tag ({@code $$} or {@code $tag$}) starting at {@code i}, or -1. */
+    private static int dollarTagEnd(String sql, int i) {
+        int j = i + 1;
+        if (j < sql.length() && (Character.isLetter(sql.charAt(j)) || sql.charAt(j) == '_')) {
+            j++;
+            while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+                j++;
+            }
+        }
+        return j < sql.length() && sql.charAt(j) == '$' ? j + 1 : -1;
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 }

@@ -224,6 +224,10 @@ public final class Rows {
             if (text != null) {
                 return text;
             }
+            if (utcWallTime && (v instanceof Timestamp || v instanceof LocalDateTime)) {
+                // a timestamp column keeps an instant as its UTC wall time (see Values.bind)
+                return rs.getObject(col, LocalDateTime.class).atOffset(ZoneOffset.UTC);
+            }
         }
         if (t.isEnum()) {
             String s = rs.getString(col);
@@ -237,6 +241,20 @@ public final class Rows {
             Object converted = convertNumber(num, t);
             if (converted != null) {
                 return converted;
+            }
+        }
+        if (v instanceof String s) {
+            // text columns (SQLite keeps a loaded UUID or Character as text) whose driver cannot convert
+            if (t == java.util.UUID.class) {
+                try {
+                    return java.util.UUID.fromString(s.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("column '" + rs.getMetaData().getColumnLabel(col)
+                            + "' holds '" + s + "', which is not a UUID", e);
+                }
+            }
+            if (t == Character.class && s.length() == 1) {
+                return s.charAt(0);
             }
         }
         return rs.getObject(col, t);

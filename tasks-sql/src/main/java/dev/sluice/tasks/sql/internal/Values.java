@@ -204,24 +204,41 @@ public final class Values {
 
     /**
      * Binds {@code value} for a column of {@code sqlType}; for a date-time column without a zone ({@code utcWallTime}),
-     * an {@code Instant} (or a {@code java.util.Date}) as its UTC wall time, as PostgreSQL's COPY stores it and as
+     * an {@code Instant} (or an {@code OffsetDateTime}, {@code ZonedDateTime} or {@code java.util.Date}) as its UTC wall time, as PostgreSQL's COPY stores it and as
      * reading it back as an {@code Instant} takes it, whatever the JVM's zone. Bound as an offset date-time, the
      * database would keep the session's wall time, which is the JVM's zone's.
      */
     static void bind(PreparedStatement ps, int index, @Nullable Object value, int sqlType, boolean utcWallTime)
             throws SQLException {
         if (utcWallTime && isInstant(value)) {
-            Instant instant = value instanceof Instant i ? i : ((Date) value).toInstant();
-            ps.setObject(index, java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+            ps.setObject(index, java.time.LocalDateTime.ofInstant(toInstant(value), ZoneOffset.UTC));
         } else {
             bind(ps, index, value, sqlType);
         }
     }
 
-    /** Whether {@code value} is an instant on the time line: an {@code Instant} or a plain {@code java.util.Date}. */
+    /**
+     * Whether {@code value} is an instant on the time line: an {@code Instant}, an {@code OffsetDateTime}, a
+     * {@code ZonedDateTime} or a plain {@code java.util.Date}.
+     */
     static boolean isInstant(@Nullable Object value) {
-        return value instanceof Instant || value instanceof Date && !(value instanceof java.sql.Date)
+        return value instanceof Instant || value instanceof OffsetDateTime || value instanceof ZonedDateTime
+                || value instanceof Date && !(value instanceof java.sql.Date)
                 && !(value instanceof Timestamp) && !(value instanceof java.sql.Time);
+    }
+
+    /** The instant of a value {@link #isInstant} accepts. */
+    static Instant toInstant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof ZonedDateTime zdt) {
+            return zdt.toInstant();
+        }
+        return ((Date) value).toInstant();
     }
 
     /** Whether a column type name is a date-time without a zone: {@code timestamp} (PostgreSQL, H2, most others). */

@@ -65,6 +65,7 @@ final class Writers {
         boolean done = false;
         try {
             int n = target.quotedColumns().size();
+            boolean[] utc = target.utcWallTime();
             enc.reset();
             while (batch.hasNext()) {
                 Object row = batch.next();
@@ -79,7 +80,8 @@ final class Writers {
                         throw badRow(batch.index(), null, e);
                     }
                     try {
-                        enc.value(v);
+                        // a timestamp column (no zone) keeps an instant as its UTC wall time, as a JDBC batch binds it
+                        enc.value(utc[c] && Values.isInstant(v) ? Values.toInstant(v) : v);
                     } catch (IllegalArgumentException e) {
                         throw badRow(batch.index(), target.inputColumns().get(c), e);
                     }
@@ -294,7 +296,8 @@ final class Writers {
 
     /**
      * MERGE upsert for H2 ({@code MERGE INTO t (cols) KEY (keys) VALUES}) and other databases
-     * (standard {@code MERGE ... USING (VALUES ...)}); inserted rows are counted as the table's growth.
+     * (standard {@code MERGE ... USING (VALUES ...)}); inserted rows are counted as the table's growth,
+     * kept between 0 and the batch's rows (other sessions may add or delete rows meanwhile).
      */
     static Writer merge(Connection conn, Dialect dialect, Target target, List<String> keys, Values.Reader reader)
             throws SQLException {
@@ -332,7 +335,9 @@ final class Writers {
             public Counts write(Cursor batch) throws SQLException {
                 long before = count(conn, count);
                 long rows = jdbcBatch(ps, target, reader, batch);
-                long inserted = count(conn, count) - before;
+                // rows other sessions commit or delete meanwhile change the growth too: keep the counts
+                // within this batch's rows, so a concurrent load never makes them negative
+                long inserted = Math.max(0, Math.min(rows, count(conn, count) - before));
                 return new Counts(inserted, rows - inserted);
             }
 
@@ -387,6 +392,10 @@ final class Writers {
             match.add(k + " = ?");
         }
         String exists = "SELECT 1 FROM " + t + " WHERE " + String.join(" AND ", match);
+        // a write that changes nothing, first in each batch's transaction: it takes the write lock (waiting
+        // out the busy timeout like any write) before the look-ups take a read lock, which SQLite could not
+        // upgrade while another connection writes: a concurrent load would fail at once with SQLITE_BUSY
+        String lock = "DELETE FROM " + t + " WHERE 1 = 0";
         PreparedStatement ps = conn.prepareStatement(upsert);
         PreparedStatement probe = conn.prepareStatement(exists);
         int n = target.quotedColumns().size();
@@ -397,6 +406,9 @@ final class Writers {
             public Counts write(Cursor batch) throws SQLException {
                 long inserted = 0;
                 long updated = 0;
+                try (Statement st = conn.createStatement()) {
+                    st.executeUpdate(lock);
+                }
                 while (batch.hasNext()) {
                     Object row = batch.next();
                     for (int c = 0; c < n; c++) {
