@@ -213,14 +213,8 @@ public final class KeyStore implements AutoCloseable {
         String token = "sluice_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
         try (Connection c = connection()) {
-            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where name = ? and revoked_at is null")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw new IllegalArgumentException("an active API key is already named '" + name
-                                + "'; revoke it first or choose another name");
-                    }
-                }
+            if (activeNamed(c, name)) {
+                throw nameTaken(name);
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into sluice_api_keys (id, name, role, key_hash, created_at) values (?, ?, ?, ?, ?)")) {
@@ -230,6 +224,13 @@ public final class KeyStore implements AutoCloseable {
                 ps.setString(4, hash(token));
                 ps.setLong(5, now.toEpochMilli());
                 ps.executeUpdate();
+            } catch (SQLException e) {
+                // a key of that name made since the check (another thread or process): the unique index refused this
+                // one, which is the name taken, not the database failing
+                if (activeNamed(c, name)) {
+                    throw nameTaken(name);
+                }
+                throw e;
             }
         } catch (SQLException e) {
             throw failure("create API key '" + name + "'", e);
@@ -237,6 +238,20 @@ public final class KeyStore implements AutoCloseable {
         CHANGES.incrementAndGet();
         LOG.info("API key '{}' (id {}, role {}) created", name, id, role.id());
         return new NewApiKey(new ApiKey(id, name, role, Instant.ofEpochMilli(now.toEpochMilli()), null), Secret.of(token));
+    }
+
+    private static boolean activeNamed(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where name = ? and revoked_at is null")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static IllegalArgumentException nameTaken(String name) {
+        return new IllegalArgumentException("an active API key is already named '" + name
+                + "'; revoke it first or choose another name");
     }
 
     /** Every key, oldest first. */
