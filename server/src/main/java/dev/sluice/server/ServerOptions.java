@@ -361,7 +361,8 @@ public final class ServerOptions {
          * is reached by, when it passes the browser's {@code Host} on. On a loopback address the server answers only
          * to those names, so a web page whose own name an attacker makes resolve to {@code 127.0.0.1} (DNS
          * rebinding) gets a {@code 403}, not an open dashboard; on another address the check applies once names
-         * are given here. Replaces the names given before.
+         * are given here. A request naming one of these (came through the proxy) needs an API key even while none
+         * exists: only requests naming this machine are let in without one. Replaces the names given before.
          */
         public Builder allowedHosts(String... hosts) {
             Objects.requireNonNull(hosts, "allowedHosts");

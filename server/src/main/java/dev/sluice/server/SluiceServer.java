@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Security.</b> While no API key exists (see {@link ApiKeys}), the server lets anyone on its
- * machine in as {@link Role#ADMIN} and refuses to bind anything but a loopback address. On a loopback
+ * machine in as {@link Role#ADMIN} (a request naming a proxy's allowed host name is not from this machine: it needs a
+ * key) and refuses to bind anything but a loopback address. On a loopback
  * address it answers only requests naming this machine in their {@code Host} header (or a name given to
  * {@link ServerOptions.Builder#allowedHosts}), so a web page whose name is made to resolve to 127.0.0.1 (DNS
  * rebinding) is refused. Once a key exists, every page and API route needs one: API clients send

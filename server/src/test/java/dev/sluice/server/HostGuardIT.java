@@ -121,11 +121,36 @@ class HostGuardIT {
     }
 
     @Test
+    void withoutKeysOnlyRequestsNamingThisMachineAreLetInNotThoseThroughAnAllowedProxyName() throws Exception {
+        // "Without any key, the server lets anyone on its own machine in (as admin)": a request naming a proxy's host
+        // (allowedHosts) came through that proxy, from wherever the proxy is reached; letting it in as admin let anyone
+        // who reaches the proxy make keys and lock the owner out
+        try (SluiceServer server = start(ServerOptions.builder().allowedHosts("dash.example.com"))) {
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "127.0.0.1:" + server.port()).status())
+                    .as("this machine, by its address").isEqualTo(200);
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "localhost").status()).as("this machine, by name")
+                    .isEqualTo(200);
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "dash.example.com").status()).as("through the proxy")
+                    .isEqualTo(401);
+            assertThat(raw(server, "POST", "/api/keys", "{\"name\": \"mine\", \"role\": \"admin\"}", "Host", "dash.example.com",
+                    "Content-Type", "application/json").status()).as("no key made through the proxy").isEqualTo(401);
+            assertThat(raw(server, "GET", "/runs", "", "Host", "dash.example.com").status()).as("the dashboard asks to log in")
+                    .isEqualTo(303);
+            assertThat(server.apiKeys().anyActive()).isFalse();
+        }
+    }
+
+    @Test
     void aProxysHostNameIsAnsweredOnceAllowed() throws Exception {
         try (SluiceServer server = start(ServerOptions.builder().allowedHosts("sluice.example.com", "::1"))) {
-            assertThat(raw(server, "GET", "/api/me", "", "Host", "sluice.example.com").status()).isEqualTo(200);
-            assertThat(raw(server, "GET", "/api/me", "", "Host", "Sluice.Example.com:443").status()).isEqualTo(200);
-            assertThat(raw(server, "GET", "/api/me", "", "Host", "other.example.com").status()).isEqualTo(403);
+            String key = server.apiKeys().create("proxied", Role.VIEWER).token().reveal();
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "sluice.example.com", "Authorization", "Bearer " + key).status())
+                    .isEqualTo(200);
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "Sluice.Example.com:443", "Authorization", "Bearer " + key)
+                    .status()).isEqualTo(200);
+            assertThat(raw(server, "GET", "/api/me", "", "Host", "other.example.com", "Authorization", "Bearer " + key).status())
+                    .isEqualTo(403);
+            server.apiKeys().revoke("proxied");
             int port = server.port();
             server.close();
             assertThat(server.port()).as("the port it had, after close()").isEqualTo(port).isPositive();

@@ -54,4 +54,40 @@ class KeyRevocationClockIT {
                     .as("the other keys still work").isEqualTo(200);
         }
     }
+
+    @Test
+    void aKeyRevokedThroughApiKeysOfThisProcessStopsWorkingInItsServerAtOnce() throws Exception {
+        // ApiKeys.revoke: "it stops working in every server at once in this process"; the server's clock stands still,
+        // so only the revocation can end the key
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("same-process.db"));
+        HttpClient http = HttpClient.newHttpClient();
+        try (ApiKeys keys = ApiKeys.open(db);
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                        .blockStore(BlockStore.inMemory()).clock(new SessionClockIT.MovableClock()).build())) {
+            String viewer = keys.create("leaver", Role.VIEWER).token().reveal();
+            assertThat(AuthIT.get(http, server.url().resolve("/api/me"), "Authorization", "Bearer " + viewer).statusCode())
+                    .isEqualTo(200);
+            assertThat(keys.revoke("leaver")).isTrue();
+            assertThat(AuthIT.get(http, server.url().resolve("/api/me"), "Authorization", "Bearer " + viewer).statusCode())
+                    .as("revoked by another ApiKeys of this process").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void theFirstKeyMadeThroughApiKeysOfThisProcessClosesTheOpenServerAtOnce() throws Exception {
+        // "once a key exists, every page and API route needs one": an open server lets anyone on the machine in as
+        // admin, so it must not stay open (for its cache's 10 seconds) after the first key was made
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("first-key.db"));
+        HttpClient http = HttpClient.newHttpClient();
+        try (ApiKeys keys = ApiKeys.open(db);
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().database(db).port(0).printUrl(false)
+                        .blockStore(BlockStore.inMemory()).clock(new SessionClockIT.MovableClock()).build())) {
+            assertThat(AuthIT.get(http, server.url().resolve("/api/keys")).statusCode()).as("open: anyone is admin")
+                    .isEqualTo(200);
+            keys.create("first", Role.ADMIN);
+            assertThat(AuthIT.get(http, server.url().resolve("/api/keys")).statusCode()).as("a key exists now")
+                    .isEqualTo(401);
+            assertThat(AuthIT.get(http, server.url().resolve("/runs")).statusCode()).as("the dashboard too").isEqualTo(303);
+        }
+    }
 }

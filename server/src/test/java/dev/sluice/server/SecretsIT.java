@@ -115,4 +115,29 @@ class SecretsIT {
         // the masked answers are still JSON
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.get("/api/runs/" + id).body());
     }
+
+    @Test
+    void thePagesMaskARunNameTagAndTaskRunNameHoldingASecretRevealedAfterTheRunWasRecorded() throws Exception {
+        // a run, tag and task run named after a value this JVM did not know as a secret when they were recorded
+        String later = "Named-s3cret-" + java.util.UUID.randomUUID();
+        String flow = "late-named-" + java.util.UUID.randomUUID();
+        dev.sluice.Task<String, Integer> connect = dev.sluice.Task.named("connect").withRunName("connect-{arg0}")
+                .of((String s) -> s.length());
+        String id;
+        try (dev.sluice.SluiceRuntime runtime = dev.sluice.SluiceRuntime.builder().home(f.dir).withoutExtensions()
+                .recorder(f.history.recorder()).build()) {
+            id = runtime.runForState(dev.sluice.Flow.named(flow).withRunName("login-{arg0}").of((String s) -> {
+                dev.sluice.RunContext.addTags("user:" + s);
+                return connect.run(s);
+            }), later).id();
+        }
+        assertThat(f.history.flush()).isTrue();
+        assertThat(f.get("/runs/" + id).body()).as("recorded in plain text").contains(later);
+        dev.sluice.block.Secret.of(later).reveal();
+        for (String page : List.of("/runs/" + id, "/runs?flow=" + flow, "/runs/" + id + "/logs")) {
+            HttpResponse<String> r = f.get(page);
+            assertThat(r.statusCode()).as(page).isEqualTo(200);
+            assertThat(r.body()).as(page).doesNotContain(later).contains("**********");
+        }
+    }
 }

@@ -392,6 +392,16 @@ class ServerIT {
     }
 
     @Test
+    void aStaticFileTheServerDoesNotHaveIsA404NotAServerError() {
+        // sluice.js was named among the static files, but the jar holds no such file
+        for (String missing : List.of("/static/sluice.js", "/static/app.js", "/static/..%2Fsluice.css")) {
+            HttpResponse<String> r = f.get(missing);
+            assertThat(r.statusCode()).as(missing).isEqualTo(404);
+            assertThat(r.body()).as(missing).doesNotContain("Server error");
+        }
+    }
+
+    @Test
     void everyRouteAnswersOverHttp() throws Exception {
         int checked = 0;
         for (RouteDef r : f.server.routesForTests()) {

@@ -91,8 +91,9 @@ final class AdminRoutes {
             return;
         }
         LOG.info("API key '{}' created by '{}'", created.key().name(), who.name());
+        String token = created.token().reveal();
         web.render(ctx, "keys.jte", web.page(ctx, who, "API keys", "keys"),
-                new KeysView(settings.keys().list(), created.key().name(), created.token().reveal(), null));
+                new KeysView(settings.keys().list(), created.key().name(), token, null), token);
     }
 
     private void keysRevoke(Context ctx, Principal who) {

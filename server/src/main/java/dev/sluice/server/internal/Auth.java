@@ -42,6 +42,7 @@ final class Auth {
     private final int attemptsPerMinute;
     private final boolean secureCookies;
     private final Clock clock;
+    private final java.util.function.Predicate<Context> fromThisMachine;
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
 
@@ -50,8 +51,13 @@ final class Auth {
         return keys;
     }
 
+    /**
+     * {@code fromThisMachine}: whether a request names this machine in its {@code Host} (not a proxy's allowed name);
+     * only those are let in while the server is open.
+     */
     Auth(KeyStore keys, boolean loopback, boolean requireKeys, Duration timeout, int attemptsPerMinute, boolean secureCookies,
-            Clock clock) {
+            Clock clock, java.util.function.Predicate<Context> fromThisMachine) {
+        this.fromThisMachine = fromThisMachine;
         this.secureCookies = secureCookies;
         this.keys = keys;
         this.loopback = loopback;
@@ -85,7 +91,7 @@ final class Auth {
         if (s != null) {
             return Optional.of(new Principal(s.keyName(), s.role(), true, false, false));
         }
-        if (open()) {
+        if (open() && fromThisMachine.test(ctx)) {
             return Optional.of(new Principal("local", Role.ADMIN, false, false, true));
         }
         return Optional.empty();

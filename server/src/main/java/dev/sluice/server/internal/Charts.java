@@ -26,7 +26,9 @@ final class Charts {
         return COLORS.getOrDefault(s, "#999999");
     }
 
-    static String esc(String s) {
+    /** {@code text} masked ({@link dev.sluice.block.Secret#mask}) and escaped for SVG text or an attribute. */
+    static String esc(String text) {
+        String s = dev.sluice.block.Secret.mask(text);
         StringBuilder b = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -38,6 +38,26 @@ final class HostCheck {
         return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
     }
 
+    /**
+     * Whether {@code ctx}'s {@code Host} names this machine (its bound address, {@code localhost}, {@code 127.0.0.1} or
+     * {@code [::1]}) rather than one of the allowed host names (a proxy's, which reaches the server from wherever the
+     * proxy is reached): only such a request is let in while no key exists.
+     */
+    boolean namesThisMachine(Context ctx) {
+        if (allowed.isEmpty()) {
+            return true; // the Host check let it through: this machine's name, or a bind that needs keys anyway
+        }
+        String header = ctx.header("Host");
+        if (header == null) {
+            return false;
+        }
+        String h = name(header);
+        int close = h.indexOf(']');
+        String host = h.startsWith("[") && close > 0 ? h.substring(0, close + 1)
+                : h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':') ? h.substring(0, h.indexOf(':')) : h;
+        return local.contains(host);
+    }
+
     /** Why the server does not answer to {@code ctx}'s {@code Host}, or null when it does. */
     @Nullable String refusal(Context ctx) {
         if (!enforced) {

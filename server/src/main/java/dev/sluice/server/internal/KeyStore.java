@@ -40,8 +40,10 @@ import org.sqlite.SQLiteDataSource;
  * API keys in the history's database: table {@code sluice_api_keys}, migrated by Flyway with its own
  * history table so the run history's migrations stay independent. Keys are looked up by their id and
  * compared by SHA-256 hash (they are 256-bit random values, so a slow password hash would add nothing);
- * answers are cached for {@link #CACHE_MILLIS} by the server's clock (so a key revoked elsewhere stops working here
- * within that time).
+ * answers are cached for {@link #CACHE_MILLIS} by the server's clock (so a key revoked in another process stops
+ * working here within that time). A key made or revoked through any store of this process voids every store's cached
+ * answers at once ({@link #CHANGES}), and "no key exists" is never cached: the first key, wherever it was made, closes
+ * an open server at its next request.
  */
 public final class KeyStore implements AutoCloseable {
     /** Flyway's table of the server's applied migrations. */
@@ -51,6 +53,11 @@ public final class KeyStore implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern TOKEN = Pattern.compile("sluice_([0-9a-f]{12})_([A-Za-z0-9_-]{43})");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Keys made or revoked through any store of this process: an answer cached before the latest is void (a server
+     * and a program's own {@code ApiKeys} on one database are two stores, each with its cache).
+     */
+    private static final java.util.concurrent.atomic.AtomicLong CHANGES = new java.util.concurrent.atomic.AtomicLong();
 
     private final HistoryDatabase config;
     private final DataSource source;
@@ -58,10 +65,11 @@ public final class KeyStore implements AutoCloseable {
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
     private volatile long anyActiveAt = Long.MIN_VALUE;
-    private volatile boolean anyActive;
+    private volatile long anyActiveChanges = -1;
     private volatile boolean closed;
 
-    private record Cached(@Nullable ApiKey key, long at) {
+    /** An answer read at {@code at} (the server's clock), when {@link #CHANGES} was {@code changes}. */
+    private record Cached(@Nullable ApiKey key, long at, long changes) {
     }
 
     private KeyStore(HistoryDatabase config, DataSource source, @Nullable HikariDataSource pool, Clock clock) {
@@ -205,14 +213,8 @@ public final class KeyStore implements AutoCloseable {
         String token = "sluice_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
         try (Connection c = connection()) {
-            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where name = ? and revoked_at is null")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        throw new IllegalArgumentException("an active API key is already named '" + name
-                                + "'; revoke it first or choose another name");
-                    }
-                }
+            if (activeNamed(c, name)) {
+                throw nameTaken(name);
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into sluice_api_keys (id, name, role, key_hash, created_at) values (?, ?, ?, ?, ?)")) {
@@ -222,14 +224,34 @@ public final class KeyStore implements AutoCloseable {
                 ps.setString(4, hash(token));
                 ps.setLong(5, now.toEpochMilli());
                 ps.executeUpdate();
+            } catch (SQLException e) {
+                // a key of that name made since the check (another thread or process): the unique index refused this
+                // one, which is the name taken, not the database failing
+                if (activeNamed(c, name)) {
+                    throw nameTaken(name);
+                }
+                throw e;
             }
         } catch (SQLException e) {
             throw failure("create API key '" + name + "'", e);
         }
-        anyActive = true;
-        anyActiveAt = clock.millis();
+        CHANGES.incrementAndGet();
         LOG.info("API key '{}' (id {}, role {}) created", name, id, role.id());
         return new NewApiKey(new ApiKey(id, name, role, Instant.ofEpochMilli(now.toEpochMilli()), null), Secret.of(token));
+    }
+
+    private static boolean activeNamed(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where name = ? and revoked_at is null")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static IllegalArgumentException nameTaken(String name) {
+        return new IllegalArgumentException("an active API key is already named '" + name
+                + "'; revoke it first or choose another name");
     }
 
     /** Every key, oldest first. */
@@ -276,6 +298,7 @@ public final class KeyStore implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("revoke API key '" + idOrName + "'", e);
         }
+        CHANGES.incrementAndGet(); // after the update: an answer read from here on sees it
         cache.clear();
         anyActiveAt = Long.MIN_VALUE;
         if (n > 0) {
@@ -292,8 +315,9 @@ public final class KeyStore implements AutoCloseable {
         }
         String hash = hash(token.strip());
         long now = clock.millis();
+        long changes = CHANGES.get(); // read before the database: an answer read across a revocation is not kept
         Cached cached = cache.get(hash);
-        if (cached != null && fresh(cached.at(), now)) {
+        if (cached != null && fresh(cached.at(), now) && cached.changes() == changes) {
             return Optional.ofNullable(cached.key());
         }
         ApiKey found = null;
@@ -317,15 +341,16 @@ public final class KeyStore implements AutoCloseable {
         if (cache.size() > 10_000) {
             cache.clear();
         }
-        cache.put(hash, new Cached(found, now));
+        cache.put(hash, new Cached(found, now, changes));
         return Optional.ofNullable(found);
     }
 
     /** Whether the key with id {@code id} exists and is not revoked (cached like keys). */
     public boolean isActive(String id) {
         long now = clock.millis();
+        long changes = CHANGES.get();
         Cached cached = cache.get("id:" + id);
-        if (cached != null && fresh(cached.at(), now)) {
+        if (cached != null && fresh(cached.at(), now) && cached.changes() == changes) {
             return cached.key() != null;
         }
         ApiKey found = null;
@@ -341,14 +366,17 @@ public final class KeyStore implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("check an API key", e);
         }
-        cache.put("id:" + id, new Cached(found, now));
+        cache.put("id:" + id, new Cached(found, now, changes));
         return found != null;
     }
 
-    /** Whether any key is active (cached like keys). */
+    /**
+     * Whether any key is active: a yes is cached like keys (a revocation of the last key in another process opens the
+     * server within {@link #CACHE_MILLIS}), a no is not (the first key closes an open server at once, wherever made).
+     */
     public boolean anyActive() {
-        if (fresh(anyActiveAt, clock.millis())) {
-            return anyActive;
+        if (fresh(anyActiveAt, clock.millis()) && anyActiveChanges == CHANGES.get()) {
+            return true;
         }
         return anyActiveNow();
     }
@@ -356,15 +384,22 @@ public final class KeyStore implements AutoCloseable {
     /** Whether any key is active, read from the database now (and cached). */
     public boolean anyActiveNow() {
         long now = clock.millis();
+        long changes = CHANGES.get();
+        boolean any;
         try (Connection c = connection();
-                PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where revoked_at is null");
+                PreparedStatement ps = c.prepareStatement("select 1 from sluice_api_keys where revoked_at is null limit 1");
                 ResultSet rs = ps.executeQuery()) {
-            anyActive = rs.next();
+            any = rs.next();
         } catch (SQLException e) {
             throw failure("look for API keys", e);
         }
-        anyActiveAt = now;
-        return anyActive;
+        if (any) {
+            anyActiveChanges = changes;
+            anyActiveAt = now;
+        } else {
+            anyActiveAt = Long.MIN_VALUE;
+        }
+        return any;
     }
 
     /**

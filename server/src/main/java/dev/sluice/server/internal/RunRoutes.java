@@ -382,7 +382,7 @@ final class RunRoutes {
         }
         streams.open(ctx, id, after, html ? e -> {
             StringOutput out = new StringOutput(256);
-            templates.render("logrow.jte", Map.of("log", logRow(e)), out);
+            templates.render("logrow.jte", Map.of("log", logRow(e)), new MaskingHtmlOutput(out, null));
             return out.toString().replace("\r", "").replace("\n", "&#10;"); // one SSE data line; the same text in HTML
         } : e -> Json.write(e), web.stillAllowed(ctx));
     }

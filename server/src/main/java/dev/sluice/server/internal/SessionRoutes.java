@@ -56,7 +56,7 @@ final class SessionRoutes {
         String resource = switch (file) {
             case "htmx.min.js" -> HTMX;
             case "sse.js" -> SSE;
-            case "sluice.css", "sluice.js" -> "dev/sluice/server/static/" + file;
+            case "sluice.css" -> "dev/sluice/server/static/" + file;
             default -> throw HttpError.notFound("no static file " + Fmt.cut(file, 80));
         };
         byte[] bytes = staticFiles.computeIfAbsent(resource, res -> {

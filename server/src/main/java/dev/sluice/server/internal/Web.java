@@ -333,8 +333,16 @@ final class Web {
     }
 
     void render(Context ctx, String template, PageContext page, Object view) {
+        render(ctx, template, page, view, null);
+    }
+
+    /**
+     * Renders {@code template}, every value it writes masked ({@link MaskingHtmlOutput}) but {@code shownOnce} (a new
+     * API key's token, which the page shows once).
+     */
+    void render(Context ctx, String template, PageContext page, Object view, @Nullable String shownOnce) {
         StringOutput out = new StringOutput(8192);
-        templates.render(template, Map.of("page", page, "view", view), out);
+        templates.render(template, Map.of("page", page, "view", view), new MaskingHtmlOutput(out, shownOnce));
         ctx.contentType("text/html; charset=utf-8").result(out.toString());
     }
 

@@ -36,12 +36,12 @@ public final class WebApp {
     private final java.util.concurrent.ExecutorService async;
 
     private WebApp(Settings settings) {
+        HostCheck hosts = new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts());
         Auth auth = new Auth(settings.keys(), settings.loopback(), settings.requireKeys(), settings.sessionTimeout(),
-                settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock());
+                settings.loginAttemptsPerMinute(), settings.secureCookies(), settings.clock(), hosts::namesThisMachine);
         TemplateEngine templates = TemplateEngine.createPrecompiled(null, ContentType.Html, WebApp.class.getClassLoader(),
                 "dev.sluice.server.internal.templates");
-        this.web = new Web(auth, templates, new HostCheck(settings.host(), settings.loopback(), settings.allowedHosts()),
-                new FileGuard(settings.keys().config().sqliteFile().orElse(null)));
+        this.web = new Web(auth, templates, hosts, new FileGuard(settings.keys().config().sqliteFile().orElse(null)));
         RunParameters parameters = new RunParameters(settings.keys().dataSource());
         this.streams = new LogStreams(settings.history(), parameters);
         SessionRoutes session = new SessionRoutes(web, auth, settings.history());
