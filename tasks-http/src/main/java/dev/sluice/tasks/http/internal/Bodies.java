@@ -67,16 +67,23 @@ public final class Bodies {
         return t;
     }
 
+    /** How often a waiting read looks whether its thread was interrupted. */
+    private static final long INTERRUPT_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
     /**
-     * A response body each read of which waits at most {@code idle} for data. The JDK's client bounds
-     * the wait for the headers only: a server that sends them and then stalls would hold the reader
-     * forever. A read that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException}
-     * (an {@link IOException}: retried like a timeout waiting for the headers).
+     * A response body each read of which waits at most {@code idle} for data, and ends when its thread is
+     * interrupted (a cancel, a task's timeout). The JDK's client bounds the wait for the headers only: a server
+     * that sends them and then stalls would hold the reader forever; and its body stream (JDK 17) waits on through
+     * an interrupt, so a body that trickles on for ever would be read for ever after its task gave up on it. A read
+     * that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException} (an
+     * {@link IOException}: retried like a timeout waiting for the headers); an interrupted one closes it and fails
+     * with an {@link java.io.InterruptedIOException}, the thread's interrupt status kept.
      */
     static InputStream idleTimeout(InputStream in, java.time.Duration idle) {
         long nanos = idle.toNanos();
         return new FilterInputStream(in) {
             private volatile boolean expired;
+            private volatile boolean interrupted;
 
             @Override
             public int read() throws IOException {
@@ -84,9 +91,9 @@ public final class Bodies {
                 try {
                     return super.read();
                 } catch (IOException e) {
-                    throw expired ? timeout(e) : e;
+                    throw failure(e);
                 } finally {
-                    alarm.cancel(false);
+                    alarm.cancel();
                 }
             }
 
@@ -96,29 +103,94 @@ public final class Bodies {
                 try {
                     return super.read(b, off, len);
                 } catch (IOException e) {
-                    throw expired ? timeout(e) : e;
+                    throw failure(e);
                 } finally {
-                    alarm.cancel(false);
+                    alarm.cancel();
                 }
             }
 
-            private java.util.concurrent.ScheduledFuture<?> arm() throws IOException {
+            private Alarm arm() throws IOException {
+                if (interrupted || Thread.currentThread().isInterrupted()) {
+                    interrupted = true;
+                    closeQuietly();
+                    throw interruption(null);
+                }
                 if (expired) {
                     throw timeout(null);
                 }
-                return WATCHDOG.schedule(() -> {
-                    expired = true;
-                    try {
-                        in.close();
-                    } catch (IOException | RuntimeException e) {
-                        // the read it wakes fails all the same
+                return new Alarm(Thread.currentThread(), System.nanoTime() + nanos);
+            }
+
+            private IOException failure(IOException e) {
+                if (interrupted || Thread.currentThread().isInterrupted()) {
+                    return interruption(e);
+                }
+                return expired ? timeout(e) : e;
+            }
+
+            private void closeQuietly() {
+                try {
+                    in.close();
+                } catch (IOException | RuntimeException e) {
+                    // the read it wakes fails all the same
+                }
+            }
+
+            /** Wakes the read of {@code reader} when it waits past {@code deadline} or {@code reader} is interrupted. */
+            final class Alarm implements Runnable {
+                private final Thread reader;
+                private final long deadline;
+                private volatile boolean cancelled;
+                private volatile java.util.concurrent.ScheduledFuture<?> next;
+
+                Alarm(Thread reader, long deadline) {
+                    this.reader = reader;
+                    this.deadline = deadline;
+                    schedule();
+                }
+
+                private void schedule() {
+                    long left = deadline - System.nanoTime();
+                    next = WATCHDOG.schedule(this, Math.max(0, Math.min(left, INTERRUPT_CHECK_NANOS)),
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (cancelled) {
+                        next.cancel(false);
                     }
-                }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+
+                @Override
+                public void run() {
+                    if (cancelled) {
+                        return;
+                    }
+                    if (reader.isInterrupted()) {
+                        interrupted = true;
+                        closeQuietly();
+                    } else if (System.nanoTime() - deadline >= 0) {
+                        expired = true;
+                        closeQuietly();
+                    } else {
+                        schedule();
+                    }
+                }
+
+                void cancel() {
+                    cancelled = true;
+                    next.cancel(false);
+                }
             }
 
             private IOException timeout(@org.jspecify.annotations.Nullable Throwable cause) {
                 IOException e = new java.net.http.HttpTimeoutException("no data of the body for " + idle.toMillis()
                         + " ms (the request timeout): the server stalled while sending it");
+                if (cause != null) {
+                    e.initCause(cause);
+                }
+                return e;
+            }
+
+            private IOException interruption(@org.jspecify.annotations.Nullable Throwable cause) {
+                IOException e = new java.io.InterruptedIOException("interrupted while reading the body");
                 if (cause != null) {
                     e.initCause(cause);
                 }

@@ -287,6 +287,12 @@ public final class Requester {
                     try {
                         return reader.read(status, response.headers(), uri, in);
                     } catch (IOException e) {
+                        if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.http.HttpTimeoutException)
+                                || Thread.currentThread().isInterrupted()) {
+                            // cancelled (a task's timeout, a cancel): no retry, the interrupt status kept
+                            Thread.currentThread().interrupt();
+                            throw new CancellationException("interrupted while reading the body of " + label);
+                        }
                         throw new HttpExtractException(label + " failed while reading the body: " + describe(e),
                                 status, shown, e, true, null);
                     }
