@@ -342,6 +342,9 @@ public final class Requester {
             target = URI.create(uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
                     + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
         }
+        // the configured URL's user info stands for the origin's credentials, as an auth block does: a next page
+        // or a redirect on the origin whose URL does not repeat it (an absolute Link) is sent them too
+        @Nullable String credentials = userInfo != null ? userInfo : sameOrigin ? spec.uri.getRawUserInfo() : null;
         if (auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY) {
             target = Urls.withQueryParameter(target, k.name(), k.key().reveal());
         }
@@ -371,11 +374,11 @@ public final class Requester {
             header(b, k.name(), k.key().reveal(), "of the http-api-key block");
         } else if (auth instanceof OAuth2ClientCredentials && token != null) {
             header(b, "Authorization", "Bearer " + token, "with the OAuth2 access token");
-        } else if (auth == null && userInfo != null && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Authorization"))) {
-            int colon = userInfo.indexOf(':');
-            String user = java.net.URLDecoder.decode((colon < 0 ? userInfo : userInfo.substring(0, colon)).replace("+", "%2B"),
+        } else if (auth == null && credentials != null && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Authorization"))) {
+            int colon = credentials.indexOf(':');
+            String user = java.net.URLDecoder.decode((colon < 0 ? credentials : credentials.substring(0, colon)).replace("+", "%2B"),
                     StandardCharsets.UTF_8);
-            String password = colon < 0 ? "" : java.net.URLDecoder.decode(userInfo.substring(colon + 1).replace("+", "%2B"),
+            String password = colon < 0 ? "" : java.net.URLDecoder.decode(credentials.substring(colon + 1).replace("+", "%2B"),
                     StandardCharsets.UTF_8);
             dev.sluice.block.Secret.of(colon < 0 ? user : password).reveal(); // masked like a block's password
             b.header("Authorization", "Basic " + basic(user, password));
