@@ -304,7 +304,8 @@ public final class Requester {
                     throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start,
                             status, shown, null, true, retryAfter);
                 }
-                throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + hint(status),
+                String why = status / 100 == 3 ? redirectHint(uri, location.orElse(null)) : hint(status);
+                throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + why,
                         status, shown, null);
             } finally {
                 closeQuietly(in);
@@ -420,6 +421,22 @@ public final class Requester {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Why a 3xx answer was not followed, and where it led. */
+    private String redirectHint(URI from, @Nullable String location) {
+        if (location == null) {
+            return "; a redirect without a Location header cannot be followed";
+        }
+        String target;
+        try {
+            target = spec.show(from.resolve(Urls.lenient(location)));
+        } catch (Exception e) {
+            target = Urls.maskText(location);
+        }
+        return spec.followRedirects
+                ? "; a redirect to " + target + " that is not followed (only 301, 302, 303, 307 and 308 are)"
+                : "; a redirect to " + target + ", not followed (followRedirects(false))";
     }
 
     private static String hint(int status) {
