@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A server that never finishes its body but never stalls either (a few bytes every 20 ms): the idle timeout
  * never fires, so only an interrupt (a cancel, a task's timeout) can stop the read. The JDK 17 client's body
- * stream ignores interrupts; the extract used to keep reading in the background forever.
+ * stream swallows an interrupt that comes while a read waits; the extract used to keep reading in the
+ * background for ever.
  */
 class InterruptedBodyIT extends WireMockSupport {
     private ServerSocket socket;

@@ -244,7 +244,7 @@ public final class Requester {
             String label = what + " of " + method + " " + shown;
             HttpResponse<InputStream> response;
             try {
-                response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+                response = client.send(httpRequest, Bodies.interruptible());
             } catch (IOException e) {
                 throw new HttpExtractException(label + " failed: " + describe(e), 0, shown, e, true, null);
             } catch (InterruptedException e) {
