@@ -76,7 +76,7 @@ import org.jspecify.annotations.Nullable;
  * {@link #header} sets it) and a gzip or deflate body is decoded as it is read (a {@link #download} keeps the
  * bytes as sent); JSON in a charset other than UTF-8 is
  * read in the charset its {@code Content-Type} declares. Redirects are followed, but auth is never sent to another origin. The user
- * info of a URL ({@code https://user:password@host/}) is sent as Basic credentials when no {@code auth} and
+ * info of a URL ({@code https://user:password@host/}) is sent as Basic credentials (to every page and redirect of its origin, like an {@code auth}) when no {@code auth} and
  * no {@code Authorization} header are given, as curl does; its password is masked like a secret.
  *
  * <p>Requests use the {@link dev.sluice.SluiceRuntime} of the calling code: its shared HTTP client,

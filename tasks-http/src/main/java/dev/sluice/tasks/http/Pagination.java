@@ -20,7 +20,11 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>A strategy that asks for a request it already asked for (a repeated cursor or next link) is
- * stopped with an error, never followed round in a loop. Page-number and offset strategies can be
+ * stopped with an error, never followed round in a loop. A next link (a {@code Link} header's or a
+ * body's) that is not an http or https URL fails the extract with an {@link HttpExtractException}
+ * naming the page, rather than end it as if that page were the last. Page-number and offset paging
+ * trust the API to take their parameters: one that ignores them (a misspelt name) answers the same
+ * full page for ever, so bound an extract you are trying out with {@link HttpExtract#maxPages}. Page-number and offset strategies can be
  * fetched several pages at a time ({@link HttpExtract#concurrency(int)}); the others are sequential.
  */
 public interface Pagination {

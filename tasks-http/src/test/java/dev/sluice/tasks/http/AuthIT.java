@@ -62,6 +62,26 @@ class AuthIT extends WireMockSupport {
                 });
     }
 
+    /**
+     * The user info stands for the origin's credentials, as an auth block does: a next page given as an absolute
+     * URL (GitHub's Link headers) and a redirect within the origin get them too; they used to be sent only while the
+     * URL itself still carried the user info, so page 2 answered 401.
+     */
+    @Test
+    void userInfoCredentialsGoToEveryPageAndRedirectOnTheOrigin() {
+        String expected = "Basic " + Base64.getEncoder().encodeToString("ana:fake-pw-1".getBytes(StandardCharsets.UTF_8));
+        server.stubFor(get(urlPathEqualTo("/ui-p1")).withHeader("Authorization", equalTo(expected))
+                .willReturn(okJson(items(0, 2)).withHeader("Link", "<" + url("/ui-p2") + ">; rel=\"next\"")));
+        server.stubFor(get(urlPathEqualTo("/ui-p2")).willReturn(aResponse().withStatus(301)
+                .withHeader("Location", url("/ui-p2-moved"))));
+        server.stubFor(get(urlPathEqualTo("/ui-p2-moved")).withHeader("Authorization", equalTo(expected))
+                .willReturn(okJson(items(2, 3))));
+        String withUser = url("/ui-p1").replace("http://", "http://ana:fake-pw-1@");
+
+        assertThat(HttpExtract.get(withUser).records("/data/items").paginate(Pagination.linkHeader()).list()).hasSize(3);
+        server.verify(getRequestedFor(urlPathEqualTo("/ui-p2")).withHeader("Authorization", equalTo(expected)));
+    }
+
     @Test
     void apiKeyInAHeader() {
         server.stubFor(get(urlPathEqualTo("/h")).withHeader("X-Api-Key", equalTo("key-987654"))

@@ -95,6 +95,27 @@ class BadInputIT extends WireMockSupport {
         server.verify(3, getRequestedFor(urlPathEqualTo("/loop")));
     }
 
+    /** A redirect not followed says so and where it led (token masked), instead of calling a 302 a client error. */
+    @Test
+    void aRedirectThatIsNotFollowedSaysWhy() {
+        server.stubFor(get(urlPathEqualTo("/moved-away")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", url("/new-home?token=fake-tok-3x"))));
+        server.stubFor(get(urlPathEqualTo("/nowhere")).willReturn(aResponse().withStatus(301)));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/moved-away")).followRedirects(false).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("HTTP 302")
+                .hasMessageContaining("redirect to " + url("/new-home?token=**********"))
+                .hasMessageContaining("followRedirects(false)")
+                .hasMessageNotContaining("fake-tok-3x")
+                .hasMessageNotContaining("client error");
+        assertThatThrownBy(() -> HttpExtract.get(url("/nowhere")).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("HTTP 301")
+                .hasMessageContaining("without a Location header")
+                .hasMessageNotContaining("client error");
+    }
+
     @Test
     void aRedirectToAnotherOriginDoesNotCarryTheAuth() {
         WireMockServer other = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -132,6 +133,27 @@ class PaginationIT extends WireMockSupport {
         List<JsonNode> records = HttpExtract.get(url("/repos")).paginate(Pagination.linkHeader()).run();
 
         assertThat(ids(records)).isEqualTo(range(0, 3));
+    }
+
+    /**
+     * A next link that cannot be followed is an error naming the page: it used to end a Link-header extract as if
+     * that page were the last, the records after it dropped without a word (and a body's next URL to another scheme
+     * came out as a bare IllegalArgumentException).
+     */
+    @Test
+    void aNextLinkThatCannotBeFollowedFailsTheExtractInsteadOfEndingIt() {
+        server.stubFor(get(urlPathEqualTo("/bad-link")).willReturn(okJson("[{\"id\":0}]")
+                .withHeader("Link", "<http://[::1/items?page=2>; rel=\"next\"")));
+        server.stubFor(get(urlPathEqualTo("/ftp-next")).willReturn(okJson("{\"items\":[{\"id\":0}],\"next\":\"ftp://127.0.0.1/x\"}")));
+
+        assertThatThrownBy(() -> HttpExtract.get(url("/bad-link")).paginate(Pagination.linkHeader()).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("page 1")
+                .hasMessageContaining("Link");
+        assertThatThrownBy(() -> HttpExtract.get(url("/ftp-next")).records("/items").paginate(Pagination.nextUrl("/next")).list())
+                .isInstanceOf(HttpExtractException.class)
+                .hasMessageContaining("page 1")
+                .hasMessageContaining("http or https");
     }
 
     @Test

@@ -68,15 +68,160 @@ public final class Bodies {
     }
 
     /**
-     * A response body each read of which waits at most {@code idle} for data. The JDK's client bounds
-     * the wait for the headers only: a server that sends them and then stalls would hold the reader
-     * forever. A read that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException}
-     * (an {@link IOException}: retried like a timeout waiting for the headers).
+     * Response bodies as an {@link InputStream} whose blocking read ends with an {@link java.io.InterruptedIOException}
+     * when its thread is interrupted (the interrupt status kept). The JDK 17 client's own
+     * ({@code BodyHandlers.ofInputStream()}) catches the interrupt of a waiting read and waits on with the status
+     * cleared, so a cancelled or timed-out extract would read a body that never ends for ever.
+     */
+    static java.net.http.HttpResponse.BodyHandler<InputStream> interruptible() {
+        return info -> new InterruptibleBody();
+    }
+
+    /** A body read from the client's buffers through a queue whose wait an interrupt ends. */
+    private static final class InterruptibleBody extends InputStream
+            implements java.net.http.HttpResponse.BodySubscriber<InputStream> {
+        /** Put in the queue when the body ends, or is closed while a read waits. */
+        private static final Object END = new Object();
+
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private volatile java.util.concurrent.Flow.@org.jspecify.annotations.Nullable Subscription subscription;
+        private volatile boolean closed;
+        private java.util.Iterator<java.nio.ByteBuffer> buffers = java.util.Collections.emptyIterator();
+        private java.nio.@org.jspecify.annotations.Nullable ByteBuffer current;
+        private boolean ended;
+
+        @Override
+        public java.util.concurrent.CompletionStage<InputStream> getBody() {
+            return java.util.concurrent.CompletableFuture.completedStage(this);
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            if (closed) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> item) {
+            queue.add(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            subscription = null; // done: nothing to cancel, so the connection is left to the client
+            queue.add(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            subscription = null; // done: nothing to cancel, so the connection is left to the client
+            queue.add(END);
+        }
+
+        /** The next buffer with bytes in it, or null at the end of the body. */
+        private java.nio.@org.jspecify.annotations.Nullable ByteBuffer next() throws IOException {
+            while (current == null || !current.hasRemaining()) {
+                if (closed) {
+                    throw new IOException("closed");
+                }
+                if (ended) {
+                    return null;
+                }
+                if (buffers.hasNext()) {
+                    current = buffers.next();
+                    continue;
+                }
+                Object o;
+                try {
+                    o = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    close();
+                    throw new java.io.InterruptedIOException("interrupted while reading the body");
+                }
+                if (o == END) {
+                    if (closed) {
+                        throw new IOException("closed");
+                    }
+                    ended = true;
+                    return null;
+                }
+                if (o instanceof Throwable t) {
+                    throw t instanceof IOException io ? new IOException(io.getMessage(), io) : new IOException(t);
+                }
+                @SuppressWarnings("unchecked")
+                List<java.nio.ByteBuffer> list = (List<java.nio.ByteBuffer>) o;
+                buffers = list.iterator();
+                var sub = subscription;
+                if (sub != null) {
+                    sub.request(1);
+                }
+            }
+            return current;
+        }
+
+        @Override
+        public int read() throws IOException {
+            java.nio.ByteBuffer b = next();
+            return b == null ? -1 : b.get() & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            java.nio.ByteBuffer buf = next();
+            if (buf == null) {
+                return -1;
+            }
+            int n = Math.min(len, buf.remaining());
+            buf.get(b, off, n);
+            return n;
+        }
+
+        @Override
+        public int available() {
+            java.nio.ByteBuffer c = current;
+            return c == null ? 0 : c.remaining();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            var sub = subscription;
+            if (sub != null) {
+                sub.cancel();
+            }
+            queue.add(END); // wakes a read waiting on another thread (the idle timeout closes from its watchdog)
+        }
+    }
+
+    /** How often a waiting read looks whether its thread was interrupted. */
+    private static final long INTERRUPT_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+
+    /**
+     * A response body each read of which waits at most {@code idle} for data, and ends when its thread is
+     * interrupted (a cancel, a task's timeout). The JDK's client bounds the wait for the headers only: a server
+     * that sends them and then stalls would hold the reader forever; and its body stream (JDK 17) waits on through
+     * an interrupt, so a body that trickles on for ever would be read for ever after its task gave up on it. A read
+     * that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException} (an
+     * {@link IOException}: retried like a timeout waiting for the headers); an interrupted one closes it and fails
+     * with an {@link java.io.InterruptedIOException}, the thread's interrupt status kept.
      */
     static InputStream idleTimeout(InputStream in, java.time.Duration idle) {
         long nanos = idle.toNanos();
         return new FilterInputStream(in) {
             private volatile boolean expired;
+            private volatile boolean interrupted;
 
             @Override
             public int read() throws IOException {
@@ -84,9 +229,9 @@ public final class Bodies {
                 try {
                     return super.read();
                 } catch (IOException e) {
-                    throw expired ? timeout(e) : e;
+                    throw failure(e);
                 } finally {
-                    alarm.cancel(false);
+                    alarm.cancel();
                 }
             }
 
@@ -96,29 +241,94 @@ public final class Bodies {
                 try {
                     return super.read(b, off, len);
                 } catch (IOException e) {
-                    throw expired ? timeout(e) : e;
+                    throw failure(e);
                 } finally {
-                    alarm.cancel(false);
+                    alarm.cancel();
                 }
             }
 
-            private java.util.concurrent.ScheduledFuture<?> arm() throws IOException {
+            private Alarm arm() throws IOException {
+                if (interrupted || Thread.currentThread().isInterrupted()) {
+                    interrupted = true;
+                    closeQuietly();
+                    throw interruption(null);
+                }
                 if (expired) {
                     throw timeout(null);
                 }
-                return WATCHDOG.schedule(() -> {
-                    expired = true;
-                    try {
-                        in.close();
-                    } catch (IOException | RuntimeException e) {
-                        // the read it wakes fails all the same
+                return new Alarm(Thread.currentThread(), System.nanoTime() + nanos);
+            }
+
+            private IOException failure(IOException e) {
+                if (interrupted || Thread.currentThread().isInterrupted()) {
+                    return interruption(e);
+                }
+                return expired ? timeout(e) : e;
+            }
+
+            private void closeQuietly() {
+                try {
+                    in.close();
+                } catch (IOException | RuntimeException e) {
+                    // the read it wakes fails all the same
+                }
+            }
+
+            /** Wakes the read of {@code reader} when it waits past {@code deadline} or {@code reader} is interrupted. */
+            final class Alarm implements Runnable {
+                private final Thread reader;
+                private final long deadline;
+                private volatile boolean cancelled;
+                private volatile java.util.concurrent.ScheduledFuture<?> next;
+
+                Alarm(Thread reader, long deadline) {
+                    this.reader = reader;
+                    this.deadline = deadline;
+                    schedule();
+                }
+
+                private void schedule() {
+                    long left = deadline - System.nanoTime();
+                    next = WATCHDOG.schedule(this, Math.max(0, Math.min(left, INTERRUPT_CHECK_NANOS)),
+                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (cancelled) {
+                        next.cancel(false);
                     }
-                }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
+
+                @Override
+                public void run() {
+                    if (cancelled) {
+                        return;
+                    }
+                    if (reader.isInterrupted()) {
+                        interrupted = true;
+                        closeQuietly();
+                    } else if (System.nanoTime() - deadline >= 0) {
+                        expired = true;
+                        closeQuietly();
+                    } else {
+                        schedule();
+                    }
+                }
+
+                void cancel() {
+                    cancelled = true;
+                    next.cancel(false);
+                }
             }
 
             private IOException timeout(@org.jspecify.annotations.Nullable Throwable cause) {
                 IOException e = new java.net.http.HttpTimeoutException("no data of the body for " + idle.toMillis()
                         + " ms (the request timeout): the server stalled while sending it");
+                if (cause != null) {
+                    e.initCause(cause);
+                }
+                return e;
+            }
+
+            private IOException interruption(@org.jspecify.annotations.Nullable Throwable cause) {
+                IOException e = new java.io.InterruptedIOException("interrupted while reading the body");
                 if (cause != null) {
                     e.initCause(cause);
                 }

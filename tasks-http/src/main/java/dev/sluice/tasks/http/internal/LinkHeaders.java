@@ -10,7 +10,11 @@ public final class LinkHeaders {
     private LinkHeaders() {
     }
 
-    /** The target of the first link with relation type {@code next}, as written (maybe relative). */
+    /**
+     * The target of the first link with relation type {@code next}, as written (maybe relative).
+     *
+     * @throws IllegalArgumentException if that target is not a URI
+     */
     public static Optional<URI> next(List<String> headerValues) {
         for (String value : headerValues) {
             Optional<URI> found = find(value, "next");
@@ -56,8 +60,11 @@ public final class LinkHeaders {
             if (hasRelation(params.toString(), relation)) {
                 try {
                     return Optional.of(Urls.lenient(target));
-                } catch (Exception e) {
-                    return Optional.empty();
+                } catch (java.net.URISyntaxException e) {
+                    // not empty, which would end the extract as if this page were the last; not chained: the
+                    // parser's message quotes the whole link, tokens included
+                    throw new IllegalArgumentException("the Link header's rel=\"" + relation + "\" target is not a URL: "
+                            + Urls.maskText(target));
                 }
             }
             i = j + 1;

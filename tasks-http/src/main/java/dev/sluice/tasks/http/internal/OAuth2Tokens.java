@@ -106,7 +106,7 @@ public final class OAuth2Tokens {
         log.debug("requesting an OAuth2 token for client '{}' from {}", creds.clientId(), shown);
         HttpResponse<InputStream> resp;
         try {
-            resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            resp = client.send(b.build(), Bodies.interruptible());
         } catch (IOException e) {
             throw new HttpExtractException(what + " failed: " + e, 0, shown, e, true, null);
         } catch (InterruptedException e) {

@@ -147,7 +147,14 @@ public final class PageIterator<T> implements Iterator<T>, AutoCloseable {
             if (pagesFetched >= spec.maxPages) {
                 done = true;
             } else {
-                Optional<PageRequest> next = pagination.next(request, page);
+                Optional<PageRequest> next;
+                try {
+                    next = pagination.next(request, page);
+                } catch (IllegalArgumentException e) {
+                    // a next link that is not an http(s) URL: the extract fails, rather than end as if complete
+                    throw new HttpExtractException("the page after page " + pagesFetched + " cannot be requested ("
+                            + pagination + "): " + e.getMessage(), page.status(), spec.show(page.uri()), e);
+                }
                 if (next.isEmpty()) {
                     done = true;
                 } else {

@@ -244,7 +244,7 @@ public final class Requester {
             String label = what + " of " + method + " " + shown;
             HttpResponse<InputStream> response;
             try {
-                response = client.send(httpRequest, HttpResponse.BodyHandlers.ofInputStream());
+                response = client.send(httpRequest, Bodies.interruptible());
             } catch (IOException e) {
                 throw new HttpExtractException(label + " failed: " + describe(e), 0, shown, e, true, null);
             } catch (InterruptedException e) {
@@ -287,6 +287,12 @@ public final class Requester {
                     try {
                         return reader.read(status, response.headers(), uri, in);
                     } catch (IOException e) {
+                        if (e instanceof java.io.InterruptedIOException && !(e instanceof java.net.http.HttpTimeoutException)
+                                || Thread.currentThread().isInterrupted()) {
+                            // cancelled (a task's timeout, a cancel): no retry, the interrupt status kept
+                            Thread.currentThread().interrupt();
+                            throw new CancellationException("interrupted while reading the body of " + label);
+                        }
                         throw new HttpExtractException(label + " failed while reading the body: " + describe(e),
                                 status, shown, e, true, null);
                     }
@@ -298,7 +304,8 @@ public final class Requester {
                     throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start,
                             status, shown, null, true, retryAfter);
                 }
-                throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + hint(status),
+                String why = status / 100 == 3 ? redirectHint(uri, location.orElse(null)) : hint(status);
+                throw new HttpExtractException(label + " failed with HTTP " + status + ": " + start + why,
                         status, shown, null);
             } finally {
                 closeQuietly(in);
@@ -336,6 +343,9 @@ public final class Requester {
             target = URI.create(uri.getScheme() + "://" + authority.substring(authority.lastIndexOf('@') + 1)
                     + (uri.getRawPath() == null ? "" : uri.getRawPath()) + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
         }
+        // the configured URL's user info stands for the origin's credentials, as an auth block does: a next page
+        // or a redirect on the origin whose URL does not repeat it (an absolute Link) is sent them too
+        @Nullable String credentials = userInfo != null ? userInfo : sameOrigin ? spec.uri.getRawUserInfo() : null;
         if (auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY) {
             target = Urls.withQueryParameter(target, k.name(), k.key().reveal());
         }
@@ -365,11 +375,11 @@ public final class Requester {
             header(b, k.name(), k.key().reveal(), "of the http-api-key block");
         } else if (auth instanceof OAuth2ClientCredentials && token != null) {
             header(b, "Authorization", "Bearer " + token, "with the OAuth2 access token");
-        } else if (auth == null && userInfo != null && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Authorization"))) {
-            int colon = userInfo.indexOf(':');
-            String user = java.net.URLDecoder.decode((colon < 0 ? userInfo : userInfo.substring(0, colon)).replace("+", "%2B"),
+        } else if (auth == null && credentials != null && spec.headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Authorization"))) {
+            int colon = credentials.indexOf(':');
+            String user = java.net.URLDecoder.decode((colon < 0 ? credentials : credentials.substring(0, colon)).replace("+", "%2B"),
                     StandardCharsets.UTF_8);
-            String password = colon < 0 ? "" : java.net.URLDecoder.decode(userInfo.substring(colon + 1).replace("+", "%2B"),
+            String password = colon < 0 ? "" : java.net.URLDecoder.decode(credentials.substring(colon + 1).replace("+", "%2B"),
                     StandardCharsets.UTF_8);
             dev.sluice.block.Secret.of(colon < 0 ? user : password).reveal(); // masked like a block's password
             b.header("Authorization", "Basic " + basic(user, password));
@@ -411,6 +421,22 @@ public final class Requester {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Why a 3xx answer was not followed, and where it led. */
+    private String redirectHint(URI from, @Nullable String location) {
+        if (location == null) {
+            return "; a redirect without a Location header cannot be followed";
+        }
+        String target;
+        try {
+            target = spec.show(from.resolve(Urls.lenient(location)));
+        } catch (Exception e) {
+            target = Urls.maskText(location);
+        }
+        return spec.followRedirects
+                ? "; a redirect to " + target + " that is not followed (only 301, 302, 303, 307 and 308 are)"
+                : "; a redirect to " + target + ", not followed (followRedirects(false))";
     }
 
     private static String hint(int status) {
