@@ -165,6 +165,9 @@ public final class HttpExtract<T> {
      * {@code password}, {@code signature} or {@code credential} in it, such as {@code X-Api-Key}) is sent only to
      * this URL's origin (never to a next page or a redirect on another host), and its value is masked in messages
      * and logs; prefer an {@link HttpAuth} block, which keeps it out of code.
+     *
+     * @throws IllegalArgumentException if {@code name} is no HTTP token, {@code value} holds a line break, or the
+     *     block given to {@link #auth} sends this header already
      */
     public HttpExtract<T> header(String name, String value) {
         Objects.requireNonNull(name, "header name");
@@ -179,6 +182,7 @@ public final class HttpExtract<T> {
             List<ExtractSpec.Header> all = new ArrayList<>(s.headers);
             all.add(new ExtractSpec.Header(name, value));
             s.headers = List.copyOf(all);
+            s.checkAuthHeader();
         });
     }
 
@@ -205,10 +209,18 @@ public final class HttpExtract<T> {
         return with(s -> s.body = json);
     }
 
-    /** A copy authenticating with {@code auth} (only ever sent to this URL's origin). */
+    /**
+     * A copy authenticating with {@code auth} (only ever sent to this URL's origin).
+     *
+     * @throws IllegalArgumentException if a {@link #header} of this extract already sets the header {@code auth}
+     *     sends ({@code Authorization}, or an {@link ApiKey}'s header): the credential would be sent twice
+     */
     public HttpExtract<T> auth(HttpAuth auth) {
         Objects.requireNonNull(auth, "auth");
-        return with(s -> s.auth = auth);
+        return with(s -> {
+            s.auth = auth;
+            s.checkAuthHeader();
+        });
     }
 
     /**

@@ -28,6 +28,24 @@ class HttpExtractTest {
     }
 
     @Test
+    void anAuthBlockAndAHeaderSettingTheSameHeaderAreRefusedInEitherOrder() {
+        HttpExtract<?> base = HttpExtract.get("https://api.example.com/items");
+        BearerToken bearer = new BearerToken(Secret.of("tok-secret-5"));
+        assertThatThrownBy(() -> base.header("authorization", "Bearer other").auth(bearer))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("header Authorization is set both with header(...) and by the http-bearer-token block given to"
+                        + " auth(...); keep one of them");
+        assertThatThrownBy(() -> base.auth(new BasicAuth("u", Secret.of("pw-secret-6"))).header("Authorization", "x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http-basic-auth");
+        assertThatThrownBy(() -> base.auth(ApiKey.header("X-Api-Key", Secret.of("key-secret-7"))).header("x-api-key", "y"))
+                .hasMessageContaining("header X-Api-Key is set both");
+        // other headers, and an API key sent in the query, leave the Authorization header free
+        assertThat(base.auth(ApiKey.header("X-Api-Key", Secret.of("k"))).header("Authorization", "Bearer t")).isNotNull();
+        assertThat(base.auth(ApiKey.query("api_key", Secret.of("k"))).header("X-Api-Key", "v")).isNotNull();
+        assertThat(base.auth(bearer).header("X-Trace", "1").toString()).doesNotContain("tok-secret-5");
+    }
+
+    @Test
     void optionsAreCopiesAndValidated() {
         HttpExtract<?> base = HttpExtract.get("https://api.example.com/items");
         HttpExtract<?> paged = base.paginate(Pagination.pageNumber("page")).maxPages(3);

@@ -87,6 +87,26 @@ public final class ExtractSpec {
         return max == null ? retryPolicy : retryPolicy.withMaxRetryAfter(max);
     }
 
+    /**
+     * The header the auth block sends ({@code Authorization}, or an API key's header), or null: a header of the same
+     * name given with {@code header(...)} as well would send the credential twice, which servers answer unpredictably.
+     */
+    public static @Nullable String authHeader(@Nullable HttpAuth auth) {
+        if (auth instanceof ApiKey k) {
+            return k.in() == ApiKey.Location.HEADER ? k.name() : null;
+        }
+        return auth == null ? null : "Authorization";
+    }
+
+    /** Refuses an auth block and a {@code header(...)} that set the same header. */
+    public void checkAuthHeader() {
+        String name = authHeader(auth);
+        if (name != null && auth != null && headers.stream().anyMatch(h -> h.name().equalsIgnoreCase(name))) {
+            throw new IllegalArgumentException("header " + name + " is set both with header(...) and by the "
+                    + auth.blockType() + " block given to auth(...); keep one of them");
+        }
+    }
+
     /** Query parameter names masked in shown URLs besides the usual ones: the API key's. */
     public Set<String> maskedParameters() {
         return auth instanceof ApiKey k && k.in() == ApiKey.Location.QUERY ? Set.of(k.name()) : Set.of();
