@@ -305,7 +305,7 @@ public final class WorkerEngine implements AutoCloseable {
                             () -> ops.reschedule(complete, settings.clock().instant()), ops::remove))
                     .execute(this::execute));
         }
-        SchedulerBuilder b = Scheduler.create(new PoolDataSource(db), tasks)
+        SchedulerBuilder b = Scheduler.create(new PoolDataSource(db, store::connect), tasks)
                 .tableName(Operations.TABLE)
                 .threads(settings.threads())
                 .pollingInterval(settings.pollingInterval())
@@ -422,7 +422,7 @@ public final class WorkerEngine implements AutoCloseable {
     private void plan(boolean wait) throws SQLException {
         Instant now = settings.clock().instant();
         store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
-        try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? db.connection() : null) {
+        try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? store.connect() : null) {
             if (lockConnection != null) {
                 // a transaction-scoped lock: however planning ends, the rollback below (or the pool's, or the
                 // connection's death) releases it
@@ -901,18 +901,22 @@ public final class WorkerEngine implements AutoCloseable {
             }
             long beatNanos = System.nanoTime();
             long took = beatNanos - startNanos;
-            long sinceLast = lastBeatNanos == 0 ? 0 : beatNanos - lastBeatNanos;
+            long previous = lastBeatNanos;
+            long sinceLast = previous == 0 ? 0 : beatNanos - previous;
             lastBeatNanos = beatNanos;
-            // failed (here or in the planner); or written only after waiting longer than a heartbeat for a connection
-            // (a network blip, a restarting server), or after a dead-worker period without one (this JVM was frozen):
-            // the others were likely cut off as well, and may get their connections back later than this worker
-            boolean hung = took > settings.heartbeat().toNanos() || sinceLast > deadAfter().toNanos();
+            long trouble = store.troubleNanos();
+            // failed; or since the last heartbeat a connection failed or was slow to come (a network blip, a restarting
+            // server: other writes saw it, even if this one did not), or this one waited longer than a heartbeat, or
+            // came a dead-worker period after the last (this JVM was frozen): the others were likely cut off as well,
+            // and may get their connections back later than this worker
+            boolean hung = took > settings.heartbeat().toNanos() || sinceLast > deadAfter().toNanos()
+                    || (trouble != 0 && previous != 0 && trouble - previous > 0);
             boolean back = databaseBackAt == null || hung;
             if (back) {
                 databaseBackAt = settings.clock().instant();
                 if (hung) {
-                    LOG.info("worker {}: heartbeat written again after {} ms without one", name,
-                            TimeUnit.NANOSECONDS.toMillis(sinceLast));
+                    LOG.info("worker {}: the database answers again after trouble ({} ms since the last heartbeat)",
+                            name, TimeUnit.NANOSECONDS.toMillis(sinceLast));
                 } else {
                     LOG.info("worker {}: the database answers again", name);
                 }
