@@ -46,7 +46,7 @@ class DatabaseOutageIT {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-Xmx192m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classPath,
+                "-Xmx192m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.dev.sluice.scheduler=info", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-cp", classPath,
                 ChaosChild.class.getName(), db.url(), db.user(), name, marks.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().remove("SLUICE_DATABASE_URL");

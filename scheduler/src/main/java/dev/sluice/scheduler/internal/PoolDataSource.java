@@ -12,19 +12,32 @@ import javax.sql.DataSource;
 final class PoolDataSource implements DataSource {
     // see PoolDataSources.of
     private final Database db;
+    private final Connector connector;
+
+    /** Where the connections come from. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
 
     PoolDataSource(Database db) {
+        this(db, db::connection);
+    }
+
+    /** The pool's connections through {@code connector} (a {@link Store} notes trouble reaching the database). */
+    PoolDataSource(Database db, Connector connector) {
         this.db = db;
+        this.connector = connector;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        return db.connection();
+        return connector.connect();
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return db.connection();
+        return connector.connect();
     }
 
     @Override

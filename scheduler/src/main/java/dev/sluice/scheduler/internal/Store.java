@@ -69,15 +69,52 @@ public final class Store {
         T run(Connection c) throws SQLException;
     }
 
+    /** A connection that waited longer than this for the pool is a sign that the database was away. */
+    private static final long SLOW_CONNECT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** When ({@link System#nanoTime()}) a connection last failed or was slow to come; 0: never. */
+    private volatile long troubleNanos;
+
+    /**
+     * When ({@link System#nanoTime()}) this store last could not reach the database: a connection failed, or
+     * came only after more than a second (the pool's connections broke and new ones waited), or a statement
+     * failed with a connection error; 0 if never.
+     */
+    public long troubleNanos() {
+        return troubleNanos;
+    }
+
+    /** A pooled connection, noting trouble (see {@link #troubleNanos()}). */
+    public Connection connect() throws SQLException {
+        long start = System.nanoTime();
+        try {
+            Connection c = db.connection();
+            long now = System.nanoTime();
+            if (now - start > SLOW_CONNECT_NANOS) {
+                troubleNanos = now;
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            troubleNanos = System.nanoTime();
+            throw e;
+        }
+    }
+
+    private void noteIfTransient(Throwable e) {
+        if (Dialect.isTransient(e)) {
+            troubleNanos = System.nanoTime();
+        }
+    }
+
     /** Runs {@code work} in one write transaction. */
     <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = db.connection()) {
+        try (Connection c = connect()) {
             db.begin(c);
             try {
                 T result = work.run(c);
                 db.commit(c);
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
+                noteIfTransient(e);
                 db.rollback(c);
                 throw e;
             }
@@ -85,8 +122,11 @@ public final class Store {
     }
 
     <T> T read(Work<T> work) throws SQLException {
-        try (Connection c = db.connection()) {
+        try (Connection c = connect()) {
             return work.run(c);
+        } catch (SQLException | RuntimeException e) {
+            noteIfTransient(e);
+            throw e;
         }
     }
 

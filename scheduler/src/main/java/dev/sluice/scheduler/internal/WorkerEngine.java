@@ -106,12 +106,20 @@ public final class WorkerEngine implements AutoCloseable {
     private volatile boolean released;
     private long ticks;
     /**
-     * When this worker's heartbeat reached the database again after failing (null while it fails): a worker that
-     * could not reach the database itself judges no other worker dead until a whole dead-worker period
-     * ({@code heartbeat × missedHeartbeats}) after it is back, so that the others, cut off by the same outage, have
-     * heartbeat again by then.
+     * When this worker's heartbeat reached the database again after failing or hanging (null while it fails): a
+     * worker that could not reach the database itself judges no other worker dead until a whole dead-worker period
+     * ({@code heartbeat × missedHeartbeats}) and the {@link #RECONNECT_LAG} after it is back, so that the others, cut
+     * off by the same outage, have heartbeat again by then.
      */
     private volatile @Nullable Instant databaseBackAt = Instant.EPOCH;
+    /** When ({@link System#nanoTime()}) this worker's heartbeat was last written; 0 before the first. */
+    private volatile long lastBeatNanos;
+    /**
+     * How long after this worker reached the database again the others may still be cut off, on top of the dead-worker
+     * period: a connection pool whose connections failed tries again only now and then (HikariCP up to 5 s apart), so
+     * the others get their connections back up to that much later than this worker did, and heartbeat only then.
+     */
+    static final Duration RECONNECT_LAG = Duration.ofSeconds(6);
     /**
      * The other workers' heartbeats as this worker saw them change, by this worker's clock: a worker is judged by
      * whether its heartbeat moves, not by comparing the time it wrote with this clock, so JVMs whose clocks disagree
@@ -297,7 +305,7 @@ public final class WorkerEngine implements AutoCloseable {
                             () -> ops.reschedule(complete, settings.clock().instant()), ops::remove))
                     .execute(this::execute));
         }
-        SchedulerBuilder b = Scheduler.create(new PoolDataSource(db), tasks)
+        SchedulerBuilder b = Scheduler.create(new PoolDataSource(db, store::connect), tasks)
                 .tableName(Operations.TABLE)
                 .threads(settings.threads())
                 .pollingInterval(settings.pollingInterval())
@@ -395,6 +403,9 @@ public final class WorkerEngine implements AutoCloseable {
         try {
             plan(false);
         } catch (SQLException | RuntimeException e) {
+            if (Dialect.isTransient(e)) {
+                databaseBackAt = null; // cut off: the others likely are too (see mayJudgeOthersDead)
+            }
             LOG.warn("worker {}: planning slots failed, trying again: {}", name, e.toString());
         }
     }
@@ -411,7 +422,7 @@ public final class WorkerEngine implements AutoCloseable {
     private void plan(boolean wait) throws SQLException {
         Instant now = settings.clock().instant();
         store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
-        try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? db.connection() : null) {
+        try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? store.connect() : null) {
             if (lockConnection != null) {
                 // a transaction-scoped lock: however planning ends, the rollback below (or the pool's, or the
                 // connection's death) releases it
@@ -881,16 +892,34 @@ public final class WorkerEngine implements AutoCloseable {
         }
         try {
             Instant now = settings.clock().instant();
+            long startNanos = System.nanoTime();
             try {
                 store.heartbeat(id, now, now.plus(deadAfter()));
             } catch (SQLException | RuntimeException e) {
                 databaseBackAt = null;
                 throw e;
             }
-            boolean back = databaseBackAt == null;
+            long beatNanos = System.nanoTime();
+            long took = beatNanos - startNanos;
+            long previous = lastBeatNanos;
+            long sinceLast = previous == 0 ? 0 : beatNanos - previous;
+            lastBeatNanos = beatNanos;
+            long trouble = store.troubleNanos();
+            // failed; or since the last heartbeat a connection failed or was slow to come (a network blip, a restarting
+            // server: other writes saw it, even if this one did not), or this one waited longer than a heartbeat, or
+            // came a dead-worker period after the last (this JVM was frozen): the others were likely cut off as well,
+            // and may get their connections back later than this worker
+            boolean hung = took > settings.heartbeat().toNanos() || sinceLast > deadAfter().toNanos()
+                    || (trouble != 0 && previous != 0 && trouble - previous > 0);
+            boolean back = databaseBackAt == null || hung;
             if (back) {
                 databaseBackAt = settings.clock().instant();
-                LOG.info("worker {}: the database answers again", name);
+                if (hung) {
+                    LOG.info("worker {}: the database answers again after trouble ({} ms since the last heartbeat)",
+                            name, TimeUnit.NANOSECONDS.toMillis(sinceLast));
+                } else {
+                    LOG.info("worker {}: the database answers again", name);
+                }
             }
             observe(back);
             if (!control.active().isEmpty()) {
@@ -970,11 +999,13 @@ public final class WorkerEngine implements AutoCloseable {
 
     /**
      * Whether this worker can judge other workers dead now: not while its own heartbeat fails, nor within a
-     * dead-worker period after it came back (the others' heartbeats failed in the same outage).
+     * dead-worker period and the {@link #RECONNECT_LAG} after it came back (the others' heartbeats failed in the same
+     * outage, and their connection pools may reconnect later than this worker's did).
      */
     private boolean mayJudgeOthersDead() {
         Instant back = databaseBackAt;
-        return back != null && !settings.clock().instant().isBefore(back.plus(deadAfter()));
+        return back != null && (back.equals(Instant.EPOCH)
+                || !settings.clock().instant().isBefore(back.plus(deadAfter()).plus(RECONNECT_LAG)));
     }
 
     /** Interrupts the runs of this worker whose cancel was asked for. */
