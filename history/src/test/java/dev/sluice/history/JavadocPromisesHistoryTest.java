@@ -226,4 +226,32 @@ class JavadocPromisesHistoryTest {
             history.close(Duration.ofSeconds(1));
         }
     }
+
+    @Test
+    void openingADatabaseThatCannotBeUsedIsAHistoryExceptionNamingIt() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(dir.resolve("a-folder.db"));
+        assertThatThrownBy(() -> History.open(HistoryDatabase.sqlite(folder)))
+                .isInstanceOf(HistoryException.class).hasMessageContaining("a-folder.db");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        HistoryDatabase down = HistoryDatabase.of("jdbc:postgresql://127.0.0.1:" + port + "/sluice?password=fake-url-pw",
+                "sluice", Secret.of("fake-field-pw")).withConnectTimeout(Duration.ofMillis(500));
+        long start = System.nanoTime();
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> History.open(down));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(e).isInstanceOf(HistoryException.class).hasMessageContaining("127.0.0.1:" + port);
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain("fake-url-pw").doesNotContain("fake-field-pw");
+    }
+
+    @Test
+    void aClosedHistoryRefusesQueries() {
+        History history = History.open(HistoryDatabase.sqlite(dir.resolve("closed.db")));
+        history.close();
+        assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
 }
