@@ -235,4 +235,29 @@ class JavadocPromisesWebhookTest {
         assertThat(hook.headers()).containsKey("Authorization");
         assertThat(hook.toString()).doesNotContain("fake-alerts-token");
     }
+
+    @Test
+    void withoutRetryAfterAttemptsAre250ms500ms1sApartThroughTheRuntimesSleeper() {
+        List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.sluice.testkit.TestRuntimes.use(b -> b.sleeper(slept::add));
+        try {
+            wm.stubFor(any(urlPathEqualTo("/backoff")).willReturn(aResponse().withStatus(502)));
+            WebhookOptions four = WebhookOptions.defaults().withMaxAttempts(4).withMaxRetryDelay(Duration.ofMillis(700));
+            catchThrowableOfType(WebhookException.class,
+                    () -> new MicrosoftTeamsWebhook(Secret.of(url("/backoff")), four).send(note()));
+            assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/backoff")))).hasSize(4);
+            assertThat(slept).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofMillis(700));
+            // a Retry-After as an HTTP date is honoured
+            slept.clear();
+            String in3s = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(3));
+            wm.stubFor(any(urlPathEqualTo("/date")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", in3s)));
+            catchThrowableOfType(WebhookException.class, () -> new MicrosoftTeamsWebhook(Secret.of(url("/date")),
+                    WebhookOptions.defaults().withMaxAttempts(2)).send(note()));
+            assertThat(slept).hasSize(1);
+            assertThat(slept.get(0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(4));
+        } finally {
+            dev.sluice.testkit.TestRuntimes.reset();
+        }
+    }
 }
