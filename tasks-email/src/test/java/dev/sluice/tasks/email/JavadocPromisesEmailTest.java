@@ -146,4 +146,12 @@ class JavadocPromisesEmailTest {
         assertThat(EmailTasks.sendMessages().name()).isEqualTo("email-send-messages");
         assertThat(greenMail.getReceivedMessages()).hasSize(2 + 0 + 1); // the Daily load goes to team and audit
     }
+
+    @Test
+    void aNotifierTakesCredentialsByReferenceOrGivenNotBoth() {
+        // "credentialsBlock: null when credentials is given": both at once would silently ignore the reference
+        assertThatThrownBy(() -> new EmailNotifier(dev.sluice.block.BlockRef.to(EmailServerCredentials.class, "ops-smtp"),
+                List.of("oncall@example.com"), null, EmailNotifier.DEFAULT_SUBJECT_PREFIX, GreenMailServers.smtp(greenMail)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not both");
+    }
 }
