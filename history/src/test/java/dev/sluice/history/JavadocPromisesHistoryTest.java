@@ -254,4 +254,41 @@ class JavadocPromisesHistoryTest {
         assertThatThrownBy(() -> history.flowRuns(FlowRunQuery.all())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
+
+    @Test
+    void stateCountsLayBucketsFromFromAndIgnoreOrderPageAndCursor() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-01T10:00:00Z"));
+        Instant from = clock.instant().minusSeconds(30 * 60); // buckets at 09:30, 10:30, ...: not hours of the clock
+        try (History history = History.builder(HistoryDatabase.sqlite(dir.resolve("counts.db"))).clock(clock).open();
+                SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().clock(clock)
+                        .recorder(history.recorder()).build()) {
+            Flow<Integer, Integer> flow = Flow.of("counted", (Integer i) -> {
+                if (i % 2 == 1) {
+                    throw new IllegalStateException("odd " + i);
+                }
+                return i;
+            });
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                try {
+                    runtime.run(flow, n);
+                } catch (RuntimeException expected) {
+                    // odd runs fail
+                }
+                clock.advance(Duration.ofMinutes(20)); // 10:00, 10:20, 10:40, 11:00
+            }
+            assertThat(history.flush()).isTrue();
+            List<StateCount> counts = history.stateCounts(FlowRunQuery.all().limit(1).sortedBy(RunSort.DURATION_ASC).after("x"),
+                    from, from.plus(Duration.ofHours(3)), Duration.ofHours(1));
+            // 09:30-10:30 holds 10:00 (COMPLETED) and 10:20 (FAILED); 10:30-11:30 holds 10:40 (COMPLETED) and 11:00 (FAILED)
+            assertThat(counts).containsExactlyInAnyOrder(
+                    new StateCount(from, State.COMPLETED, 1), new StateCount(from, State.FAILED, 1),
+                    new StateCount(from.plus(Duration.ofHours(1)), State.COMPLETED, 1),
+                    new StateCount(from.plus(Duration.ofHours(1)), State.FAILED, 1));
+            assertThat(history.stateCounts(FlowRunQuery.all().inStates(State.FAILED), from, from.plus(Duration.ofHours(3)),
+                    Duration.ofHours(1))).extracting(StateCount::state).containsOnly(State.FAILED);
+            assertThatThrownBy(() -> history.stateCounts(FlowRunQuery.all(), from, from.plusSeconds(1), Duration.ofNanos(999)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
