@@ -262,7 +262,7 @@ public final class History implements AutoCloseable {
     /**
      * Writes what is queued (waiting up to {@link Builder#closeTimeout}), stops the threads and closes the
      * connections. Runs this process left unfinished are marked crashed by the next process that looks.
-     * Idempotent.
+     * Idempotent. Queries on a closed history throw {@link IllegalStateException}.
      */
     @Override
     public void close() {

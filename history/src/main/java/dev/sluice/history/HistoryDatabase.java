@@ -173,8 +173,8 @@ public record HistoryDatabase(String url, String user, Secret password, int pool
     }
 
     /**
-     * The URL without its parameters (after '?' or ';') and with any user info before an '@' masked,
-     * for messages and logs.
+     * The URL without its parameters (everything from the first '?' or ';' is shown as {@code ?...}) and with any
+     * user info before an '@' masked, for messages and logs.
      */
     public String redactedUrl() {
         return dev.sluice.block.JdbcUrls.redacted(url);

@@ -107,14 +107,31 @@ public final class TaskRunQuery {
                 Objects.requireNonNull(time, "startedBefore"), flowRunId, outsideFlowsOnly, sort, limit, null);
     }
 
-    /** The task runs of flow run {@code flowRunId} (not those of its subflow runs). */
+    /**
+     * The task runs of flow run {@code flowRunId} (not those of its subflow runs).
+     *
+     * @throws IllegalStateException after {@link #outsideFlows()}: a task run in a flow run is never outside flows
+     */
     public TaskRunQuery inFlowRun(String flowRunId) {
+        Objects.requireNonNull(flowRunId, "flowRunId");
+        if (outsideFlowsOnly) {
+            throw new IllegalStateException("this query asks for task runs outside any flow (outsideFlows()); the task"
+                    + " runs of flow run '" + flowRunId + "' are never outside flows: ask for one or the other");
+        }
         return new TaskRunQuery(taskNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
                 Objects.requireNonNull(flowRunId, "flowRunId"), false, sort, limit, null);
     }
 
-    /** Only task runs that ran outside any flow. */
+    /**
+     * Only task runs that ran outside any flow.
+     *
+     * @throws IllegalStateException after {@link #inFlowRun(String)}: a task run in a flow run is never outside flows
+     */
     public TaskRunQuery outsideFlows() {
+        if (flowRunId != null) {
+            throw new IllegalStateException("this query asks for the task runs of flow run '" + flowRunId
+                    + "' (inFlowRun), which are never outside flows: ask for one or the other");
+        }
         return new TaskRunQuery(taskNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
                 null, true, sort, limit, null);
     }

@@ -55,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param url          where to send; a secret, since webhook URLs often carry a token
  * @param method       {@code POST}, {@code PUT} or {@code PATCH}
- * @param headers      header templates, in order
+ * @param headers      header templates, in order; a name given twice (in any case) is refused
  * @param jsonTemplate the JSON body template, or {@code null} when {@code formTemplate} is used
  * @param formTemplate form field templates, sent as {@code application/x-www-form-urlencoded}; empty for a JSON body
  * @param secrets      named secrets the templates may use
@@ -99,7 +99,12 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
             }
         }
         Set<String> names = secrets.keySet();
+        Set<String> seenHeaders = new java.util.HashSet<>();
         for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (!seenHeaders.add(h.getKey().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header '" + h.getKey() + "' is given twice (header names are"
+                        + " case-insensitive); give it once");
+            }
             if (!TOKEN.matcher(h.getKey()).matches()) {
                 throw new IllegalArgumentException("header name '" + h.getKey() + "' is not a valid HTTP header name");
             }
@@ -339,9 +344,15 @@ public record CustomWebhook(Secret url, String method, Map<String, String> heade
             return this;
         }
 
-        /** Adds (or replaces) a header whose value is a template. */
+        /**
+         * Adds (or replaces) a header whose value is a template. Header names are case-insensitive, so
+         * {@code header("x-token", ...)} replaces a {@code X-Token} added before.
+         */
         public Builder header(String name, String valueTemplate) {
-            headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(valueTemplate, "header value"));
+            Objects.requireNonNull(name, "header name");
+            Objects.requireNonNull(valueTemplate, "header value");
+            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            headers.put(name, valueTemplate);
             return this;
         }
 

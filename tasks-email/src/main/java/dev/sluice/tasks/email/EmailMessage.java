@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * @param html         the HTML body, if any
  * @param attachments  attachments (not inline)
  * @param inlineImages parts the HTML refers to as {@code cid:<content id>}
- * @param headers      extra headers in order, e.g. {@code X-Run-Id}
+ * @param headers      extra headers in order, e.g. {@code X-Run-Id}; of names that differ only in case, the last is kept
  */
 public record EmailMessage(
         @Nullable String from,
@@ -104,6 +104,7 @@ public record EmailMessage(
             Objects.requireNonNull(name, "header name");
             Objects.requireNonNull(value, "value of header " + name);
             Checks.header(name, value);
+            ordered.keySet().removeIf(earlier -> earlier.equalsIgnoreCase(name)); // header names are case-insensitive
             ordered.put(name, value);
         });
         headers = Collections.unmodifiableMap(ordered);
@@ -258,11 +259,15 @@ public record EmailMessage(
             return this;
         }
 
-        /** Sets a custom header such as {@code X-Run-Id}; replaces an earlier value of the same name. */
+        /**
+         * Sets a custom header such as {@code X-Run-Id}; replaces an earlier value of the same name, in any case
+         * (header names are case-insensitive: {@code x-run-id} replaces {@code X-Run-Id}).
+         */
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "header name");
             Objects.requireNonNull(value, "value of header " + name);
             Checks.header(name, value);
+            headers.keySet().removeIf(earlier -> earlier.equalsIgnoreCase(name));
             headers.put(name, value);
             return this;
         }

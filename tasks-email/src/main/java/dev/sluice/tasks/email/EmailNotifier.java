@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * retryably, with an {@link EmailException.Kind#REJECTED} error naming the refused ones.
  *
  * @param credentialsBlock the saved {@link EmailServerCredentials} to use (stored as their name);
- *                         null when {@code credentials} is given
+ *                         null when {@code credentials} is given (giving both is refused)
  * @param to               the recipients (at least one)
  * @param from             the sender; null means the credentials' username
  * @param subjectPrefix    put before every subject, e.g. {@code "[sluice] "}
@@ -100,6 +100,10 @@ public record EmailNotifier(
             Addresses.address("from", from);
         }
         Checks.noLineBreaks("subjectPrefix", subjectPrefix);
+        if (credentialsBlock != null && credentials != null) {
+            throw new IllegalArgumentException("an email notifier takes its credentials by reference (credentialsBlock '"
+                    + credentialsBlock + "') or given directly, not both");
+        }
         if (credentialsBlock == null && credentials == null) {
             throw new IllegalArgumentException("an email notifier needs credentials: a reference to an"
                     + " email-server-credentials block, or the credentials themselves");

@@ -34,7 +34,8 @@ import java.util.Objects;
  *
  * <h2>Retries: one layer at a time</h2>
  * {@link #send(Notification)} retries failures after which Slack certainly did not post (HTTP 429,
- * 503, a connection that could not be made) up to twice, exponentially from 1 s, waiting Slack's
+ * 503, a connection that could not be made) up to twice, exponentially from 1 s (1 s, then 2 s, each
+ * varied by up to 20% jitter so many senders do not retry in step), waiting Slack's
  * {@code Retry-After} instead when it gives one; a server asking for more than 30 s ends the retries
  * at once with a {@code ratelimited} {@link SlackException} that says so. Those retries yield to an
  * enclosing retry layer: inside {@link dev.sluice.notify.Notify#via}'s retries (twice, 1 s apart, by
