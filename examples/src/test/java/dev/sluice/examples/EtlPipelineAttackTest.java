@@ -235,8 +235,10 @@ class EtlPipelineAttackTest {
         assertThat(mails()).hasSize(1);
         assertNoSecret(slackPosts().get(0));
         assertNoSecret(mails().get(0));
-        assertThat(slackPosts().get(0)).contains("orders-etl").contains("load");
-        assertThat(mails().get(0)).contains("orders-etl");
+        assertThat(slackPosts().get(0)).contains("orders-etl").contains("sql-load").contains("NULL not allowed")
+                .contains(failed.id());
+        assertThat(mails().get(0)).contains("orders-etl").contains("sql-load").contains("NULL not allowed")
+                .contains(failed.id());
         assertNoSecret(String.valueOf(failed.error()));
 
         // fixed at the source; a re-run, then the same re-run again: each row once
@@ -342,6 +344,52 @@ class EtlPipelineAttackTest {
         assertNoSecret(run.logs().toString());
         assertThat(history.flush(Duration.ofSeconds(5))).isTrue();
         assertNoSecret(history.flowRun(run.id()).orElseThrow().toString());
+    }
+
+    @Test
+    void aFlowTimeoutWhileTheApiHangsEndsTimedOutAtItsDeadlineWithOneNotificationAndNothingLoaded() throws Exception {
+        api.stubFor(get(urlPathEqualTo("/orders")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(orders("o1", "ann", "1.50")).withFixedDelay(2_500)));
+        long start = System.nanoTime();
+        FlowRun<Long> run = runtime.call(() -> pipeline(0).withTimeout(Duration.ofMillis(800)).runForState("2026-11-20"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+        assertThat(took).isLessThan(Duration.ofMillis(3_500));
+        assertThat(run.taskRuns()).extracting(TaskRun::state).containsExactly(State.CANCELLED);
+        assertThat(slackPosts()).hasSize(1);
+        assertThat(slackPosts().get(0)).contains("TIMED_OUT").contains("extract-orders");
+        assertThat(mails()).hasSize(1);
+        assertNoSecret(slackPosts().get(0) + mails().get(0));
+        assertThat(table()).isEmpty();
+        assertThat(history.flush(Duration.ofSeconds(5))).isTrue();
+        FlowRunDetail detail = history.flowRun(run.id()).orElseThrow();
+        assertThat(detail.run().state()).isEqualTo(State.TIMED_OUT);
+        assertThat(detail.taskRuns().items()).extracting(t -> t.state()).containsExactly(State.CANCELLED);
+    }
+
+    @Test
+    void aFlowRetryAfterTheApiDiedMidPaginationExtractsAgainFromTheFirstPageAndLoadsEachRowOnce() throws Exception {
+        page(1, orders("o1", "ann", "1.50", "o2", "bob", "2.00"));
+        page(3, orders());
+        String state = Scenario.STARTED;
+        for (int i = 1; i <= 4; i++) {   // the extract's four tries of page 2 fail: the first flow attempt fails
+            api.stubFor(get(urlPathEqualTo("/orders")).withQueryParam("page", equalTo("2")).inScenario("p2")
+                    .whenScenarioStateIs(state).willReturn(aResponse().withStatus(503)).willSetStateTo("f" + i));
+            state = "f" + i;
+        }
+        api.stubFor(get(urlPathEqualTo("/orders")).withQueryParam("page", equalTo("2")).inScenario("p2")
+                .whenScenarioStateIs(state).willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody(orders("o3", "cid", "3.25", "o4", "dan", "4.00"))));
+
+        FlowRun<Long> run = runtime.call(() -> pipeline(1).runForState("2026-11-20"));
+
+        assertThat(run.state()).as("%s", run.error()).isEqualTo(State.COMPLETED);
+        assertThat(run.attempts()).isEqualTo(2);
+        assertThat(run.result()).isEqualTo(4L);
+        assertThat(table()).hasSize(4);
+        assertThat(slackPosts()).isEmpty();
+        assertThat(mails()).isEmpty();
     }
 
     @Test
