@@ -406,7 +406,17 @@ class EtlPipelineAttackTest {
         assertThat(mails()).hasSize(1);
         assertNoSecret(slackPosts().get(0));
         assertNoSecret(mails().get(0));
+        assertThat(String.valueOf(run.error())).contains("HTTP 500").contains("token **********");
         assertNoSecret(String.valueOf(run.error()));
+        assertThat(history.flush(Duration.ofSeconds(5))).isTrue();
+        FlowRunDetail detail = history.flowRun(run.id()).orElseThrow();
+        assertThat(detail.error().message()).contains("HTTP 500");
+        assertNoSecret(detail.toString());
+        for (var taskRun : detail.taskRuns().items()) {
+            assertThat(taskRun.state()).isEqualTo(State.FAILED);
+            assertNoSecret(history.taskRun(taskRun.id()).orElseThrow().toString());
+        }
+        assertNoSecret(history.logs(LogQuery.of(run.id())).items().toString());
     }
 
     @Test
