@@ -393,6 +393,47 @@ class EtlPipelineAttackTest {
     }
 
     @Test
+    void credentialsPassedAsFlowParametersStayMaskedInTheNotificationTheRunAndTheHistory() throws Exception {
+        Task<DatabaseCredentials, Integer> count = Task.of("count-orders", (DatabaseCredentials db) -> {
+            throw new IllegalStateException("warehouse is read-only");
+        });
+        Flow<DatabaseCredentials, Integer> flow = Flow.named("orders-count")
+                .withParameterNames("db")
+                .onFailure(Notify.via(runtime.call(() -> Blocks.load(SlackWebhook.class, "ops-slack"))))
+                .of((DatabaseCredentials db) -> count.run(db));
+        DatabaseCredentials db = DatabaseCredentials.of("jdbc:postgresql://127.0.0.1:1/wh?password=" + DB_PASSWORD + "-url",
+                "etl", Secret.of(DB_PASSWORD + "-field"));
+
+        FlowRun<Integer> run = runtime.call(() -> flow.runForState(db));
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(slackPosts()).hasSize(1);
+        assertNoSecret(slackPosts().get(0));
+        assertNoSecret(run.parameters().toString());
+        assertNoSecret(run.taskRuns().get(0).parameters().toString());
+        assertThat(history.flush(Duration.ofSeconds(5))).isTrue();
+        FlowRunDetail detail = history.flowRun(run.id()).orElseThrow();
+        assertNoSecret(detail.toString());
+        assertNoSecret(history.taskRun(run.taskRuns().get(0).id()).orElseThrow().toString());
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("sluice.db"));
+                var st = c.createStatement()) {
+            StringBuilder all = new StringBuilder();
+            for (String table : List.of("flow_run", "task_run", "log_line")) {
+                try (var rs = st.executeQuery("select * from " + table)) {
+                    while (rs.next()) {
+                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                            all.append(rs.getString(i)).append(' ');
+                        }
+                    }
+                } catch (java.sql.SQLException e) {
+                    all.append("(no table ").append(table).append(") ");
+                }
+            }
+            assertNoSecret(all.toString());
+        }
+    }
+
+    @Test
     void theApiDyingMidPaginationFailsTheRunWithNothingLoaded() throws Exception {
         page(1, orders("o1", "ann", "1.50", "o2", "bob", "2.00"));
         api.stubFor(get(urlPathEqualTo("/orders")).withQueryParam("page", equalTo("2"))
