@@ -434,6 +434,40 @@ class EtlPipelineAttackTest {
     }
 
     @Test
+    void aConcurrentExtractWhosePageDiesFailsWholeAndPromptlyAndTheFlowLoadsNothing() throws Exception {
+        for (int p = 1; p <= 9; p++) {
+            if (p != 5) {
+                page(p, orders("a" + p, "ann", "1.00", "b" + p, "bob", "2.00"));
+            }
+        }
+        page(10, orders());
+        api.stubFor(get(urlPathEqualTo("/orders")).withQueryParam("page", equalTo("5"))
+                .willReturn(aResponse().withStatus(502).withBody("bad gateway")));
+        DatabaseCredentials warehouse = runtime.call(() -> Blocks.load(DatabaseCredentials.class, "warehouse"));
+        BearerToken token = runtime.call(() -> Blocks.load(BearerToken.class, "orders-api"));
+        Flow<String, Long> flow = Flow.named("orders-etl-concurrent")
+                .onFailure(Notify.via(runtime.call(() -> Blocks.load(SlackWebhook.class, "ops-slack"))))
+                .of((String day) -> {
+                    List<Order> all = HttpExtract.get(api.baseUrl() + "/orders").query("day", day).auth(token)
+                            .records("/data").paginate(Pagination.pageNumber("page", 1, "per_page", 2))
+                            .retryPolicy(dev.sluice.RetryPolicy.fixed(2, Duration.ofMillis(50)))
+                            .concurrency(4).as(Order.class).run();
+                    return SqlTasks.load().run(warehouse, LoadSpec.into("orders").withUpsertOn("id"), all.stream()
+                            .map(o -> new OrderRow(o.id(), o.customer(), new BigDecimal(o.amount()))).toList()).rows();
+                });
+        long start = System.nanoTime();
+        FlowRun<Long> run = runtime.call(() -> flow.runForState("2026-11-20"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(run.state()).isEqualTo(State.FAILED);
+        assertThat(String.valueOf(run.error())).contains("page 5").contains("502");
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
+        assertThat(table()).isEmpty();
+        assertThat(slackPosts()).hasSize(1);
+        assertNoSecret(slackPosts().get(0) + run.error());
+    }
+
+    @Test
     void theApiDyingMidPaginationFailsTheRunWithNothingLoaded() throws Exception {
         page(1, orders("o1", "ann", "1.50", "o2", "bob", "2.00"));
         api.stubFor(get(urlPathEqualTo("/orders")).withQueryParam("page", equalTo("2"))
