@@ -48,7 +48,8 @@ import java.util.Objects;
  * <h2>Time</h2>
  * Each request to Slack takes at most {@link #DEFAULT_REQUEST_TIMEOUT 30 s} in all, from connecting
  * to the last byte of the answer, however slowly a server trickles it in (system property
- * {@value #REQUEST_TIMEOUT_PROPERTY}); one cut off after sending fails with {@code delivery_unknown},
+ * {@value #REQUEST_TIMEOUT_PROPERTY}), and an answer that comes within it is waited for, however long
+ * the server stays silent first; one cut off after sending fails with {@code delivery_unknown},
  * not retryable, since Slack may have posted it. So a notification takes at most three such
  * requests and the waits between them. Of an answer at most 4 MiB is read (Slack's are a few
  * kilobytes): one without end, from a wrong URL or a rogue server, fails the same way past that,

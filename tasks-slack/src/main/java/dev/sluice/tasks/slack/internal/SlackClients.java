@@ -78,8 +78,13 @@ public final class SlackClients implements AutoCloseable {
         // webhook that URL is the credential itself.
         config.getHttpClientResponseHandlers().removeIf(DetailedLoggingListener.class::isInstance);
         // OkHttp's read and write timeouts are per read and per write: a server trickling its answer a
-        // byte at a time meets them forever; the call timeout bounds each request as a whole
-        config.setHttpClientCallTimeoutMillis((int) requestTimeout(System.getProperty(SlackWebhook.REQUEST_TIMEOUT_PROPERTY)).toMillis());
+        // byte at a time meets them forever; the call timeout bounds each request as a whole. They get the same
+        // bound: OkHttp's default of 10 s each would fail (delivery_unknown) a Slack that answers in 15 s, inside
+        // the documented request timeout
+        int requestTimeoutMillis = (int) requestTimeout(System.getProperty(SlackWebhook.REQUEST_TIMEOUT_PROPERTY)).toMillis();
+        config.setHttpClientCallTimeoutMillis(requestTimeoutMillis);
+        config.setHttpClientReadTimeoutMillis(requestTimeoutMillis);
+        config.setHttpClientWriteTimeoutMillis(requestTimeoutMillis);
         if (!apiUrl.equals(DEFAULT_KEY)) {
             config.setMethodsEndpointUrlPrefix(apiUrl);
         }
