@@ -148,4 +148,40 @@ class DashboardUseIT {
             assertThat(browser.findElement(By.id("deployment-name")).getText()).contains(Fixture.DEPLOYMENT);
         }
     }
+
+    @Test
+    void aRunThatLogsMoreThanTheFirstPageIsStillFollowedLiveAndItsPageUpdatesAtItsEnd() throws Exception {
+        HistoryDatabase db = HistoryDatabase.sqlite(dir.resolve("chatty.db"));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<String> runId = new java.util.concurrent.CompletableFuture<>();
+        Flow<Integer, Integer> chatty = Flow.named("chatty").of((Integer n) -> {
+            runId.complete(dev.sluice.RunContext.flowRun().orElseThrow().id());
+            for (int i = 1; i <= n; i++) {
+                dev.sluice.RunContext.logger().info("line {}", i);
+            }
+            release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            dev.sluice.RunContext.logger().info("the last line");
+            return n;
+        });
+        try (History history = History.open(db);
+                SluiceRuntime runtime = SluiceRuntime.builder().home(dir).withoutExtensions().recorder(history.recorder()).build();
+                SluiceServer server = SluiceServer.start(ServerOptions.builder().history(history, db).port(0).printUrl(false)
+                        .blockStore(BlockStore.inMemory()).build())) {
+            Thread runner = new Thread(() -> runtime.runForState(chatty, 150));
+            runner.start();
+            String id = runId.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(history.flush(Duration.ofSeconds(10))).isTrue();
+            browser.get(server.url().resolve("/runs/" + id).toString());
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-state")));
+            assertThat(browser.findElements(By.id("live"))).as("the live badge of a run that goes on").hasSize(1);
+            wait.until(d -> d.findElement(By.id("logs")).getText().contains("line 150"));
+            assertThat(browser.findElement(By.id("logs")).getText().split("line 42\\b", -1)).as("line 42 shown once").hasSize(2);
+            release.countDown();
+            runner.join(20_000);
+            // its end brings the page up to date: the ended run's first page of lines, and a link to the rest
+            wait.until(d -> d.findElement(By.id("run-state")).getText().equals("COMPLETED"));
+            assertThat(browser.findElements(By.id("live"))).isEmpty();
+            assertThat(browser.findElements(By.linkText("More log lines →"))).hasSize(1);
+        }
+    }
 }
