@@ -164,6 +164,11 @@ public record RunFilter(List<String> flows, String name, List<String> tags, Set<
         return String.join(", ", tags);
     }
 
+    /** The page size when it is not the default one (kept by the filters form), or an empty string. */
+    public String limitText() {
+        return limit == FlowRunQuery.DEFAULT_LIMIT ? "" : Integer.toString(limit);
+    }
+
     /** {@code from} as a {@code datetime-local} value. */
     public String fromText() {
         return local(from);

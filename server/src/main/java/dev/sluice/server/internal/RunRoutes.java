@@ -290,11 +290,14 @@ final class RunRoutes {
                 : new ErrorRow(d.error().type(), Secret.mask(d.error().message()), Secret.mask(d.error().stackTrace()));
         List<LogRow> logs = d.logs().items().stream().map(RunRoutes::logRow).toList();
         long lastLine = d.logs().items().isEmpty() ? 0 : d.logs().items().get(d.logs().items().size() - 1).line();
-        String logsNext = d.logs().hasNext() ? "/runs/" + run.id() + "/logs?after=" + lastLine : null;
+        // a run that goes on follows its lines from the last one shown, however many come before (the stream brings
+        // the rest, so no link to more); an ended one links to the next page
+        boolean live = !run.state().isTerminal();
+        String logsNext = d.logs().hasNext() && !live ? "/runs/" + run.id() + "/logs?after=" + lastLine : null;
         RunView view = new RunView(row(run, d.parameters()), Fmt.time(run.endTime()),
                 Charts.stateTimeline(d.stateHistory(), end), states, Charts.gantt(run, tasks.items(), now), taskRows, tasksNext,
                 subflowTree(d.subflowRuns().items(), 0, new int[] {0}), params, error, logs, logsNext,
-                !run.state().isTerminal() && !d.logs().hasNext(), lastLine, deploymentRun(run),
+                live, lastLine, deploymentRun(run),
                 who != null && who.role().allows(Role.OPERATOR));
         web.render(ctx, "run.jte", web.page(ctx, who, run.name(), "runs"), view);
     }

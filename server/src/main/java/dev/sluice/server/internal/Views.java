@@ -125,6 +125,6 @@ public final class Views {
     }
 
     /** An error page. */
-    public record ErrorView(int status, String title, String message) {
+    public record ErrorView(int status, String title, String message, @Nullable String refreshId, @Nullable String refreshHref) {
     }
 }

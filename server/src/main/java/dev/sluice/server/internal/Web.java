@@ -285,6 +285,9 @@ final class Web {
         return s == io.javalin.http.HttpStatus.UNKNOWN ? "Error " + status : s.getMessage();
     }
 
+    /** The id of a part of a page that refreshes itself, as an error answer repeats it. */
+    private static final java.util.regex.Pattern POLLED_PART = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
     void error(Context ctx, int status, String title, String message) {
         boolean api = ctx.path().startsWith("/api/");
         if (api) {
@@ -308,7 +311,14 @@ final class Web {
             // the database is down: render without a user
         }
         ctx.status(status);
-        render(ctx, "error.jte", page(ctx, who, title, ""), new ErrorView(status, title, message));
+        // a part of a page that refreshes itself (htmx polling an element by its id, the element its own target) is
+        // swapped for this answer's element of that id: without one the part would vanish and never refresh again
+        String part = ctx.header("HX-Trigger");
+        boolean polling = "true".equals(ctx.header("HX-Request")) && part != null && part.equals(ctx.header("HX-Target"))
+                && POLLED_PART.matcher(part).matches() && "GET".equals(ctx.method().name());
+        String href = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        render(ctx, "error.jte", page(ctx, who, title, ""),
+                new ErrorView(status, title, message, polling ? part : null, polling ? href : null));
     }
 
     /** {@code app;dur=1.234} (milliseconds), without the cost of a formatter on every request. */
