@@ -112,7 +112,7 @@ public final class WorkerEngine implements AutoCloseable {
      * off by the same outage, have heartbeat again by then.
      */
     private volatile @Nullable Instant databaseBackAt = Instant.EPOCH;
-    /** When ({@link System#nanoTime()}) this worker's heartbeat was last written; 0 before the first. */
+    /** When ({@link System#nanoTime()}) this worker's heartbeat was last written (at start: its registration). */
     private volatile long lastBeatNanos;
     /**
      * How long after this worker reached the database again the others may still be cut off, on top of the dead-worker
@@ -333,6 +333,9 @@ public final class WorkerEngine implements AutoCloseable {
                     e.toString());
         }
         scheduler.start();
+        // the heartbeat written at registration counts as the last one: trouble between it and the first beat (a
+        // connection that hung in the first planner pass, which holds the first beat back on the same thread) is seen
+        lastBeatNanos = System.nanoTime();
         long beat = Math.max(10, settings.heartbeat().toMillis());
         maintenance.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
         long plan = Math.max(10, settings.plannerInterval().toMillis());
