@@ -167,10 +167,9 @@ took=$(( $(date +%s) - killed_at ))
 "$sluice" deployments runs slow-report --limit 6
 echo "marked CRASHED ${took}s after the kill (the others go on)"
 [[ "$took" -le 30 ]] || fail "crash marking took ${took}s (more than 30 s)"
-wait_for 90 "the other runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
-"$sluice" worker ls --all
 
 hours=36; [[ -n "$short" ]] && hours=30
+# while the other workers' slow-report runs go on (their last seconds): that they finish is checked after it
 say "Backfill hourly-report over the last $hours hours: one run per slot, spread over the 2 workers left"
 "$sluice" deployments backfill hourly-report --from "${hours}h"
 done_backfill() { [[ "$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | grep -c COMPLETED)" -ge "$hours" ]]; }
@@ -180,6 +179,9 @@ by="$("$sluice" deployments runs hourly-report --limit 100 | grep BACKFILL | gre
 echo "backfill runs per worker:$(echo "$by" | tr '\n' ';')"
 [[ "$(echo "$by" | wc -l)" -ge 2 ]] || fail "the backfill ran on one worker only"
 echo "$by" | grep -q " $victim\$" && fail "the killed worker $victim ran backfill runs"
+wait_for 90 "the other slow-report runs to finish" bash -c "! '$sluice' deployments runs slow-report --limit 6 | grep -q RUNNING"
+"$sluice" deployments runs slow-report --limit 6
+"$sluice" worker ls --all
 
 say "The run history: the killed worker's flow runs are CRASHED there too"
 crashed_in_history() { [[ "$("$sluice" runs ls --state CRASHED | grep -c slow-report)" -ge 1 ]]; }

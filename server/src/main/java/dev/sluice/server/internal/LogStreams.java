@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live log lines as server-sent events: one thread polls the history every half second for the new
- * lines of every open stream (event {@code log}, id = line number, so a reconnecting browser resumes
+ * Live log lines as server-sent events: one thread sends a stream's lines as soon as it opens, then polls the
+ * history every half second for the new lines of every open stream (event {@code log}, id = line number, so a reconnecting browser resumes
  * with {@code Last-Event-ID}) and ends a stream with event {@code end} once its run has ended.
  */
 final class LogStreams implements AutoCloseable {
@@ -72,18 +72,33 @@ final class LogStreams implements AutoCloseable {
             client.keepAlive();
             client.onClose(() -> open.remove(s));
             open.add(s);
+            // the lines there are already (and the end, for a run that has ended) at once, not at the next poll: on the
+            // poller's thread, as every send
+            try {
+                poller.execute(() -> {
+                    if (open.contains(s)) {
+                        sendOrClose(s);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                s.client.close();
+            }
         }).handle(ctx);
     }
 
     private void poll() {
         for (Stream s : open) {
-            try {
-                send(s);
-            } catch (RuntimeException e) {
-                LOG.debug("live log stream of run {} closed: {}", s.runId, e.toString());
-                open.remove(s);
-                s.client.close();
-            }
+            sendOrClose(s);
+        }
+    }
+
+    private void sendOrClose(Stream s) {
+        try {
+            send(s);
+        } catch (RuntimeException e) {
+            LOG.debug("live log stream of run {} closed: {}", s.runId, e.toString());
+            open.remove(s);
+            s.client.close();
         }
     }
 

@@ -56,16 +56,25 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         Instant now = clock.instant();
         Status status = Status.UP;
         Map<String, Object> details = new LinkedHashMap<>();
-        if (history != null) {
+        // both queries of the database are asked at once and waited for together: with the database down, a check
+        // answers within ANSWER_WITHIN, not once per query
+        long by = System.nanoTime() + ANSWER_WITHIN.toNanos();
+        Optional<Worker> running = worker != null ? worker.worker() : Optional.empty();
+        History h = history;
+        java.util.concurrent.CompletableFuture<Boolean> look = h != null ? lookup.start(() -> h.flowRun(NO_RUN).isPresent()) : null;
+        java.util.concurrent.CompletableFuture<Optional<WorkerInfo>> beat = running.isPresent()
+                ? heartbeatRow.start(() -> running.get().client().workers(staleAfter).stream()
+                        .filter(i -> i.id().equals(running.get().id())).findFirst())
+                : null;
+        if (history != null && look != null) {
             status = worst(status, history(history, "history", now, details));
-            status = worst(status, reachable(history, details));
+            status = worst(status, reachable(look, by, details));
         } else {
             details.put("history", "off");
         }
         if (worker != null) {
-            Optional<Worker> running = worker.worker();
-            if (running.isPresent()) {
-                status = worst(status, worker(running.get(), now, details));
+            if (running.isPresent() && beat != null) {
+                status = worst(status, worker(running.get(), beat, by, now, details));
                 status = worst(status, history(running.get().history(), "workerHistory", now, details));
             } else {
                 details.put("worker", "not running");
@@ -112,13 +121,14 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         return status;
     }
 
-    private Status worker(Worker w, Instant now, Map<String, Object> details) {
+    private Status worker(Worker w, java.util.concurrent.CompletableFuture<Optional<WorkerInfo>> beat, long by, Instant now,
+            Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("id", w.id());
         d.put("name", w.name());
         Status status;
         try {
-            Optional<WorkerInfo> info = heartbeat(w);
+            Optional<WorkerInfo> info = answer(beat, by);
             if (info.isPresent()) {
                 d.put("heartbeatAt", info.get().heartbeatAt().toString());
                 d.put("running", info.get().running().size());
@@ -149,10 +159,10 @@ public final class SluiceHealthIndicator implements HealthIndicator {
      * recorded (no worker, no runs), the writer's numbers would not show that the database is gone.
      */
     @SuppressWarnings("unchecked")
-    private Status reachable(History h, Map<String, Object> details) {
+    private Status reachable(java.util.concurrent.CompletableFuture<Boolean> look, long by, Map<String, Object> details) {
         Map<String, Object> d = (Map<String, Object>) details.get("history");
         try {
-            lookup.answer(() -> h.flowRun(NO_RUN).isPresent());
+            answer(look, by);
             return Status.UP;
         } catch (java.util.concurrent.TimeoutException e) {
             problem(d, "the database did not answer within " + ANSWER_WITHIN.toSeconds() + " s");
@@ -176,9 +186,10 @@ public final class SluiceHealthIndicator implements HealthIndicator {
         });
     }
 
-    private static <T> T answer(java.util.concurrent.CompletableFuture<T> query) throws java.util.concurrent.TimeoutException {
+    /** What {@code query} answers by {@code by} (a {@link System#nanoTime()}). */
+    private static <T> T answer(java.util.concurrent.CompletableFuture<T> query, long by) throws java.util.concurrent.TimeoutException {
         try {
-            return query.get(ANSWER_WITHIN.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return query.get(Math.max(0, by - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the database", e);
@@ -194,30 +205,21 @@ public final class SluiceHealthIndicator implements HealthIndicator {
 
     /**
      * A query of the database run on a thread of its own and waited for at most {@link #ANSWER_WITHIN}: a check while
-     * one is still waiting waits for it rather than starting another.
+     * one is still waiting waits for it rather than starting another. The worker's own heartbeat row is read so too:
+     * with the database down, the pool would make the probe wait its whole connection timeout.
      */
     private static final class Probe<T> {
         private java.util.concurrent.@Nullable CompletableFuture<T> pending;
 
-        T answer(java.util.function.Supplier<T> query) throws java.util.concurrent.TimeoutException {
-            java.util.concurrent.CompletableFuture<T> going;
-            synchronized (this) {
-                going = pending;
-                if (going == null || going.isDone()) {
-                    going = async(query);
-                    pending = going;
-                }
+        /** The query going on, or {@code query} started. */
+        synchronized java.util.concurrent.CompletableFuture<T> start(java.util.function.Supplier<T> query) {
+            java.util.concurrent.CompletableFuture<T> going = pending;
+            if (going == null || going.isDone()) {
+                going = async(query);
+                pending = going;
             }
-            return SluiceHealthIndicator.answer(going);
+            return going;
         }
-    }
-
-    /**
-     * The worker's own heartbeat row, read on a thread of its own and waited for at most {@link #ANSWER_WITHIN}:
-     * with the database down, the pool would make the probe wait its whole connection timeout.
-     */
-    private Optional<WorkerInfo> heartbeat(Worker w) throws java.util.concurrent.TimeoutException {
-        return heartbeatRow.answer(() -> w.client().workers(staleAfter).stream().filter(i -> i.id().equals(w.id())).findFirst());
     }
 
     /** {@code text} with the database's password, and every secret revealed in this JVM, masked. */
