@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.sluice.cache.ResultStore;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,30 +12,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Promises of the public Javadoc, one test each, on the paths the other tests leave out. */
-class ApiPromisesTest {
-    @TempDir
-    Path home;
+class ApiPromisesTest extends LazyRuntimeTest {
     final List<Duration> slept = new CopyOnWriteArrayList<>();
-    SluiceRuntime runtime;
 
-    SluiceRuntime runtime() {
-        if (runtime == null) {
-            runtime = SluiceRuntime.builder().withoutExtensions().home(home)
-                    .resultStore(ResultStore.inMemory()).sleeper(slept::add).build();
-        }
-        return runtime;
-    }
-
-    @AfterEach
-    void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
+    @Override
+    SluiceRuntime.Builder configure(SluiceRuntime.Builder builder) {
+        return builder.sleeper(slept::add);
     }
 
     @Test

@@ -3,41 +3,18 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sluice.cache.ResultStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Adversarial checks of the core API's Javadoc promises, from a new user's point of view. */
 @Timeout(30)
-class CoreReviewTest {
-    @TempDir
-    Path home;
-    SluiceRuntime runtime;
-
-    SluiceRuntime runtime() {
-        if (runtime == null) {
-            runtime = SluiceRuntime.builder().withoutExtensions().home(home)
-                    .resultStore(ResultStore.inMemory()).sleeper(d -> { }).build();
-        }
-        return runtime;
-    }
-
-    @AfterEach
-    void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
-
+class CoreReviewTest extends LazyRuntimeTest {
     @Test
     void aTaskJoiningItsOwnFutureIsRefusedRatherThanWaitingForEver() {
         AtomicReference<TaskFuture<String>> self = new AtomicReference<>();

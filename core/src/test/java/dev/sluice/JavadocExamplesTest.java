@@ -20,7 +20,6 @@ import dev.sluice.notify.Severity;
 import dev.sluice.notify.TextCuts;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code <pre>{@code ...}</pre>} examples of the core's public Javadoc, copied as written (with
@@ -44,24 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Examples naming types of other modules ({@code SlackWebhook}, {@code DatabaseCredentials},
  * {@code JsonNode}) use a core type of the same shape.
  */
-class JavadocExamplesTest {
-    @TempDir
-    Path home;
-    SluiceRuntime runtime;
-
-    SluiceRuntime runtime() {
-        if (runtime == null) {
-            runtime = SluiceRuntime.builder().withoutExtensions().home(home).blockStore(BlockStore.inMemory())
-                    .resultStore(ResultStore.inMemory()).sleeper(d -> { }).build();
-        }
-        return runtime;
-    }
-
-    @AfterEach
-    void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
+class JavadocExamplesTest extends LazyRuntimeTest {
+    @Override
+    SluiceRuntime.Builder configure(SluiceRuntime.Builder builder) {
+        return builder.blockStore(BlockStore.inMemory());
     }
 
     // ---- stand-ins for what the examples take as given

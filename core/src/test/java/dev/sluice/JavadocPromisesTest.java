@@ -3,37 +3,14 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.cache.CachePolicy;
-import dev.sluice.cache.ResultStore;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Promises of the core's public Javadoc that a new user would test first, each checked as written. */
-class JavadocPromisesTest {
-    @TempDir
-    Path home;
-    SluiceRuntime runtime;
-
-    SluiceRuntime runtime() {
-        if (runtime == null) {
-            runtime = SluiceRuntime.builder().withoutExtensions().home(home)
-                    .resultStore(ResultStore.inMemory()).sleeper(d -> { }).build();
-        }
-        return runtime;
-    }
-
-    @AfterEach
-    void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
-
+class JavadocPromisesTest extends LazyRuntimeTest {
     /**
      * TaskFuture.cancel: "the run ends CANCELLED at once ..., whatever a body that ignores the interrupt does
      * after; ... the task runs or subflows it starts are refused with an IllegalStateException". The cancel
