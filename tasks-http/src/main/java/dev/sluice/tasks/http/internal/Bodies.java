@@ -80,6 +80,8 @@ public final class Bodies {
     /** A body read from the client's buffers through a queue whose wait an interrupt ends. */
     private static final class InterruptibleBody extends InputStream
             implements java.net.http.HttpResponse.BodySubscriber<InputStream> {
+        /** How many lists of buffers the client may deliver ahead of the reader. */
+        private static final int AHEAD = 4;
         /** Put in the queue when the body ends, or is closed while a read waits. */
         private static final Object END = new Object();
 
@@ -101,7 +103,9 @@ public final class Bodies {
             if (closed) {
                 s.cancel();
             } else {
-                s.request(1);
+                // a few lists of buffers ahead of the reader (one more asked for each one taken): the client's thread
+                // fills them while the reader parses, rather than waiting for the reader's ask after each one
+                s.request(AHEAD);
             }
         }
 
