@@ -209,23 +209,19 @@ public final class Bodies {
         }
     }
 
-    /** How often a waiting read looks whether its thread was interrupted. */
-    private static final long INTERRUPT_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
-
     /**
      * A response body each read of which waits at most {@code idle} for data, and ends when its thread is
      * interrupted (a cancel, a task's timeout). The JDK's client bounds the wait for the headers only: a server
-     * that sends them and then stalls would hold the reader forever; and its body stream (JDK 17) waits on through
-     * an interrupt, so a body that trickles on for ever would be read for ever after its task gave up on it. A read
-     * that waits longer closes the body and fails with an {@link java.net.http.HttpTimeoutException} (an
-     * {@link IOException}: retried like a timeout waiting for the headers); an interrupted one closes it and fails
-     * with an {@link java.io.InterruptedIOException}, the thread's interrupt status kept.
+     * that sends them and then stalls would hold the reader forever. A read that waits longer closes the body and
+     * fails with an {@link java.net.http.HttpTimeoutException} (an {@link IOException}: retried like a timeout
+     * waiting for the headers). A read on an interrupted thread closes it and fails with an
+     * {@link java.io.InterruptedIOException}, the thread's interrupt status kept; {@code in} is a body of
+     * {@link #interruptible()}, whose waiting read an interrupt ends the same way.
      */
     static InputStream idleTimeout(InputStream in, java.time.Duration idle) {
         long nanos = idle.toNanos();
         return new FilterInputStream(in) {
             private volatile boolean expired;
-            private volatile boolean interrupted;
 
             @Override
             public int read() throws IOException {
@@ -235,7 +231,7 @@ public final class Bodies {
                 } catch (IOException e) {
                     throw failure(e);
                 } finally {
-                    alarm.cancel();
+                    alarm.cancel(false);
                 }
             }
 
@@ -247,24 +243,27 @@ public final class Bodies {
                 } catch (IOException e) {
                     throw failure(e);
                 } finally {
-                    alarm.cancel();
+                    alarm.cancel(false);
                 }
             }
 
-            private Alarm arm() throws IOException {
-                if (interrupted || Thread.currentThread().isInterrupted()) {
-                    interrupted = true;
+            private java.util.concurrent.ScheduledFuture<?> arm() throws IOException {
+                if (Thread.currentThread().isInterrupted()) {
+                    // bytes already buffered are not read on: the task that asked for them gave up
                     closeQuietly();
                     throw interruption(null);
                 }
                 if (expired) {
                     throw timeout(null);
                 }
-                return new Alarm(Thread.currentThread(), System.nanoTime() + nanos);
+                return WATCHDOG.schedule(() -> {
+                    expired = true;
+                    closeQuietly();
+                }, nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             }
 
             private IOException failure(IOException e) {
-                if (interrupted || Thread.currentThread().isInterrupted()) {
+                if (Thread.currentThread().isInterrupted()) {
                     return interruption(e);
                 }
                 return expired ? timeout(e) : e;
@@ -275,50 +274,6 @@ public final class Bodies {
                     in.close();
                 } catch (IOException | RuntimeException e) {
                     // the read it wakes fails all the same
-                }
-            }
-
-            /** Wakes the read of {@code reader} when it waits past {@code deadline} or {@code reader} is interrupted. */
-            final class Alarm implements Runnable {
-                private final Thread reader;
-                private final long deadline;
-                private volatile boolean cancelled;
-                private volatile java.util.concurrent.ScheduledFuture<?> next;
-
-                Alarm(Thread reader, long deadline) {
-                    this.reader = reader;
-                    this.deadline = deadline;
-                    schedule();
-                }
-
-                private void schedule() {
-                    long left = deadline - System.nanoTime();
-                    next = WATCHDOG.schedule(this, Math.max(0, Math.min(left, INTERRUPT_CHECK_NANOS)),
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
-                    if (cancelled) {
-                        next.cancel(false);
-                    }
-                }
-
-                @Override
-                public void run() {
-                    if (cancelled) {
-                        return;
-                    }
-                    if (reader.isInterrupted()) {
-                        interrupted = true;
-                        closeQuietly();
-                    } else if (System.nanoTime() - deadline >= 0) {
-                        expired = true;
-                        closeQuietly();
-                    } else {
-                        schedule();
-                    }
-                }
-
-                void cancel() {
-                    cancelled = true;
-                    next.cancel(false);
                 }
             }
 
