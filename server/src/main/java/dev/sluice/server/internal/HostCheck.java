@@ -51,11 +51,25 @@ final class HostCheck {
         if (header == null) {
             return false;
         }
-        String h = name(header);
-        int close = h.indexOf(']');
-        String host = h.startsWith("[") && close > 0 ? h.substring(0, close + 1)
-                : h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':') ? h.substring(0, h.indexOf(':')) : h;
-        return local.contains(host);
+        return local.contains(HostAndPort.of(header).host());
+    }
+
+    /**
+     * A {@code Host} header's name (lower case, without a trailing dot; an IPv6 address in its brackets) and port:
+     * null without one, {@code "?"} for what follows a bracketed address other than a colon and a port.
+     */
+    private record HostAndPort(String host, @Nullable String port) {
+        static HostAndPort of(String header) {
+            String h = name(header);
+            int close = h.indexOf(']');
+            if (h.startsWith("[") && close > 0) {
+                return new HostAndPort(h.substring(0, close + 1), h.length() == close + 1 ? null
+                        : h.charAt(close + 1) == ':' ? h.substring(close + 2) : "?");
+            }
+            int colon = h.indexOf(':');
+            return colon >= 0 && colon == h.lastIndexOf(':') ? new HostAndPort(h.substring(0, colon), h.substring(colon + 1))
+                    : new HostAndPort(h, null);
+        }
     }
 
     /** Why the server does not answer to {@code ctx}'s {@code Host}, or null when it does. */
@@ -67,19 +81,9 @@ final class HostCheck {
         if (header == null || header.isBlank()) {
             return "a Host header is required";
         }
-        String h = name(header);
-        String host = h;
-        String port = null;
-        int close = h.indexOf(']');
-        if (h.startsWith("[") && close > 0) {
-            host = h.substring(0, close + 1);
-            if (h.length() > close + 1) {
-                port = h.charAt(close + 1) == ':' ? h.substring(close + 2) : "?";
-            }
-        } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
-            host = h.substring(0, h.indexOf(':'));
-            port = h.substring(h.indexOf(':') + 1);
-        }
+        HostAndPort hp = HostAndPort.of(header);
+        String host = hp.host();
+        String port = hp.port();
         if (allowed.contains(host)) {
             return null;
         }
