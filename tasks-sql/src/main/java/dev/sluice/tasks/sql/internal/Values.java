@@ -210,25 +210,25 @@ public final class Values {
      */
     static void bind(PreparedStatement ps, int index, @Nullable Object value, int sqlType, boolean utcWallTime)
             throws SQLException {
-        if (utcWallTime && isInstant(value)) {
-            ps.setObject(index, java.time.LocalDateTime.ofInstant(toInstant(value), ZoneOffset.UTC));
+        Instant instant = utcWallTime ? asInstant(value) : null;
+        if (instant != null) {
+            ps.setObject(index, java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
         } else {
             bind(ps, index, value, sqlType);
         }
     }
 
-    /**
-     * Whether {@code value} is an instant on the time line: an {@code Instant}, an {@code OffsetDateTime}, a
-     * {@code ZonedDateTime} or a plain {@code java.util.Date}.
-     */
+    /** Whether {@code value} is an instant on the time line: see {@link #asInstant}. */
     static boolean isInstant(@Nullable Object value) {
-        return value instanceof Instant || value instanceof OffsetDateTime || value instanceof ZonedDateTime
-                || value instanceof Date && !(value instanceof java.sql.Date)
-                && !(value instanceof Timestamp) && !(value instanceof java.sql.Time);
+        return asInstant(value) != null;
     }
 
-    /** The instant of a value {@link #isInstant} accepts. */
-    static Instant toInstant(Object value) {
+    /**
+     * The instant {@code value} stands for, if it is one on the time line: an {@code Instant}, an
+     * {@code OffsetDateTime}, a {@code ZonedDateTime} or a plain {@code java.util.Date} (not the {@code java.sql}
+     * date, time or timestamp); else null.
+     */
+    static @Nullable Instant asInstant(@Nullable Object value) {
         if (value instanceof Instant i) {
             return i;
         }
@@ -238,7 +238,11 @@ public final class Values {
         if (value instanceof ZonedDateTime zdt) {
             return zdt.toInstant();
         }
-        return ((Date) value).toInstant();
+        if (value instanceof Date d && !(value instanceof java.sql.Date) && !(value instanceof Timestamp)
+                && !(value instanceof java.sql.Time)) {
+            return d.toInstant();
+        }
+        return null;
     }
 
     /** Whether a column type name is a date-time without a zone: {@code timestamp} (PostgreSQL, H2, most others). */

@@ -81,7 +81,8 @@ final class Writers {
                     }
                     try {
                         // a timestamp column (no zone) keeps an instant as its UTC wall time, as a JDBC batch binds it
-                        enc.value(utc[c] && Values.isInstant(v) ? Values.toInstant(v) : v);
+                        Object instant = utc[c] ? Values.asInstant(v) : null;
+                        enc.value(instant != null ? instant : v);
                     } catch (IllegalArgumentException e) {
                         throw badRow(batch.index(), target.inputColumns().get(c), e);
                     }
