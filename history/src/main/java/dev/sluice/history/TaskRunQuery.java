@@ -119,7 +119,7 @@ public final class TaskRunQuery {
                     + " runs of flow run '" + flowRunId + "' are never outside flows: ask for one or the other");
         }
         return new TaskRunQuery(taskNames, name, nameLike, allTags, anyTags, states, startedAfter, startedBefore,
-                Objects.requireNonNull(flowRunId, "flowRunId"), false, sort, limit, null);
+                flowRunId, false, sort, limit, null);
     }
 
     /**

@@ -424,7 +424,7 @@ public final class WorkerEngine implements AutoCloseable {
      */
     private void plan(boolean wait) throws SQLException {
         Instant now = settings.clock().instant();
-        store.heartbeat(id, now, now.plus(settings.heartbeat().multipliedBy(Math.max(2, settings.missedHeartbeats()))));
+        store.heartbeat(id, now, now.plus(deadAfter()));
         try (Connection lockConnection = db.dialect() == Dialect.POSTGRESQL ? store.connect() : null) {
             if (lockConnection != null) {
                 // a transaction-scoped lock: however planning ends, the rollback below (or the pool's, or the
@@ -905,7 +905,7 @@ public final class WorkerEngine implements AutoCloseable {
             long beatNanos = System.nanoTime();
             long took = beatNanos - startNanos;
             long previous = lastBeatNanos;
-            long sinceLast = previous == 0 ? 0 : beatNanos - previous;
+            long sinceLast = beatNanos - previous; // previous: set at start, before the first beat
             lastBeatNanos = beatNanos;
             long trouble = store.troubleNanos();
             // failed; or since the last heartbeat a connection failed or was slow to come (a network blip, a restarting
@@ -913,7 +913,7 @@ public final class WorkerEngine implements AutoCloseable {
             // came a dead-worker period after the last (this JVM was frozen): the others were likely cut off as well,
             // and may get their connections back later than this worker
             boolean hung = took > settings.heartbeat().toNanos() || sinceLast > deadAfter().toNanos()
-                    || (trouble != 0 && previous != 0 && trouble - previous > 0);
+                    || (trouble != 0 && trouble - previous > 0);
             boolean back = databaseBackAt == null || hung;
             if (back) {
                 databaseBackAt = settings.clock().instant();
