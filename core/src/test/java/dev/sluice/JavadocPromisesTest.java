@@ -26,16 +26,7 @@ class JavadocPromisesTest extends LazyRuntimeTest {
                 AtomicReference<Object> inner = new AtomicReference<>();
                 Task0<Integer> stubborn = Task.of("stubborn", () -> {
                     started.countDown();
-                    try {
-                        Thread.sleep(10_000);
-                    } catch (InterruptedException ignored) {
-                        // a body that goes on after its cancel
-                    }
-                    try {
-                        inner.set(Task.of("inner", () -> "ran").run());
-                    } catch (Throwable refused) {
-                        inner.set(refused);
-                    }
+                    goOnAfterInterruptAndTryATaskRun(inner);
                     done.countDown();
                     return 1;
                 });
@@ -72,16 +63,7 @@ class JavadocPromisesTest extends LazyRuntimeTest {
             if (attempts.incrementAndGet() > 1) {
                 return "second";
             }
-            try {
-                Thread.sleep(10_000);
-            } catch (InterruptedException ignored) {
-                // a body that goes on past its timeout
-            }
-            try {
-                inner.set(Task.of("inner", () -> "ran").run());
-            } catch (Throwable refused) {
-                inner.set(refused);
-            }
+            goOnAfterInterruptAndTryATaskRun(inner);
             firstDone.countDown();
             return "first";
         }).withTimeout(Duration.ofMillis(100)).withRetries(1, Duration.ofSeconds(1));
@@ -132,5 +114,22 @@ class JavadocPromisesTest extends LazyRuntimeTest {
         assertThat(minusZero.hashCode()).isEqualTo(plain.hashCode());
         assertThat(minusZero.jitter()).isEqualTo(0.0);
         assertThat(minusZero.toString()).isEqualTo(plain.toString());
+    }
+
+    /**
+     * A body that ignores the interrupt that stops it (a cancel, a timeout), then starts a task run: {@code inner}
+     * gets the run's result, or what refused it.
+     */
+    private static void goOnAfterInterruptAndTryATaskRun(AtomicReference<Object> inner) {
+        try {
+            Thread.sleep(10_000);
+        } catch (InterruptedException ignored) {
+            // goes on regardless
+        }
+        try {
+            inner.set(Task.of("inner", () -> "ran").run());
+        } catch (Throwable refused) {
+            inner.set(refused);
+        }
     }
 }
