@@ -53,6 +53,11 @@ class ScaleOutChaosIT {
         return client.runs(deployment, 1_000).stream().map(DeploymentRun::id).collect(Collectors.toSet());
     }
 
+    static long workersThatRan(DeploymentClient client, String deployment) {
+        return client.runs(deployment, 1_000).stream().map(DeploymentRun::workerId).filter(java.util.Objects::nonNull)
+                .distinct().count();
+    }
+
     @Test
     void limitsHoldAcrossJvmsPauseHoldsAndAllJvmsKilledAtOnceAreCaughtUpAfter() throws Exception {
         Path marks = dir.resolve("marks.txt");
@@ -66,22 +71,26 @@ class ScaleOutChaosIT {
                 ScaleOutIT.await("3 live workers", Duration.ofSeconds(60), () -> client.workers(Duration.ofSeconds(10))
                         .stream().filter(w -> w.stoppedAt() == null).count() == 3, children);
 
-                // 1. a burst of triggers against a deployment limit of 2 and a tag limit of 3, over 3 JVMs x 4 threads
-                List<String> burst = new ArrayList<>();
-                for (int i = 0; i < 12; i++) {
-                    burst.add(client.trigger("limited"));
-                    burst.add(client.trigger(i % 2 == 0 ? "gpu-a" : "gpu-b"));
+                // 1. a burst of triggers against a deployment limit of 2 and a tag limit of 3, over 3 JVMs x 4 threads;
+                // which JVM claims a freed slot is a race, so a burst whose 'limited' runs all went to one JVM (twice in
+                // CI runs of the whole build) is followed by another, at most three in all: the limits must hold in
+                // every burst and the runs must have spread over at least two JVMs by the last
+                for (int round = 0; round < 3 && workersThatRan(client, "limited") < 2; round++) {
+                    List<String> burst = new ArrayList<>();
+                    for (int i = 0; i < 12; i++) {
+                        burst.add(client.trigger("limited"));
+                        burst.add(client.trigger(i % 2 == 0 ? "gpu-a" : "gpu-b"));
+                    }
+                    for (String id : burst) {
+                        assertThat(client.awaitFinished(id, Duration.ofSeconds(60)).orElseThrow().status())
+                                .isEqualTo(RunStatus.COMPLETED);
+                    }
+                    assertThat(maxAtOnce(marks, ids(client, "limited"))).as("limited at once").isBetween(1, 2);
+                    Set<String> gpu = new java.util.HashSet<>(ids(client, "gpu-a"));
+                    gpu.addAll(ids(client, "gpu-b"));
+                    assertThat(maxAtOnce(marks, gpu)).as("tag gpu at once").isBetween(1, 3);
                 }
-                for (String id : burst) {
-                    assertThat(client.awaitFinished(id, Duration.ofSeconds(60)).orElseThrow().status())
-                            .isEqualTo(RunStatus.COMPLETED);
-                }
-                assertThat(maxAtOnce(marks, ids(client, "limited"))).as("limited at once").isBetween(1, 2);
-                Set<String> gpu = new java.util.HashSet<>(ids(client, "gpu-a"));
-                gpu.addAll(ids(client, "gpu-b"));
-                assertThat(maxAtOnce(marks, gpu)).as("tag gpu at once").isBetween(1, 3);
-                assertThat(client.runs("limited", 100).stream().map(DeploymentRun::workerId).distinct().count())
-                        .as("workers that ran 'limited'").isGreaterThanOrEqualTo(2);
+                assertThat(workersThatRan(client, "limited")).as("workers that ran 'limited'").isGreaterThanOrEqualTo(2);
 
                 // 2. pause stops the slots on every JVM; resume does not replay the pause
                 ScaleOutIT.await("a slot to complete", Duration.ofSeconds(30), () -> client.runs("every-second", 10)
