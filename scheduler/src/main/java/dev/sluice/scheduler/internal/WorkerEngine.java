@@ -76,7 +76,8 @@ public final class WorkerEngine implements AutoCloseable {
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
             Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
             dev.sluice.history.Retention retention, List<RunRecorder> recorders,
-            List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore) {
+            List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore,
+            java.nio.file.@Nullable Path home) {
     }
 
     private final Settings settings;
@@ -157,6 +158,9 @@ public final class WorkerEngine implements AutoCloseable {
         settings.recorders().forEach(runtime::recorder);
         if (settings.blockStore() != null) {
             runtime.blockStore(settings.blockStore());
+        }
+        if (settings.home() != null) {
+            runtime.home(settings.home());
         }
         this.runtime = runtime.build();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -189,7 +189,8 @@ public class SluiceAutoConfiguration {
     /**
      * The worker serving every {@link Deployment} bean, started with the context. The served flows run under
      * the worker's own runtime, which records into the history on the same database, tells every
-     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store; every
+     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store and keeps its files
+     * (the cache key of secret arguments, locally cached results) in that runtime's home; every
      * {@link dev.sluice.scheduler.WorkerListener} bean is told when each run starts.
      */
     @Bean
@@ -203,6 +204,7 @@ public class SluiceAutoConfiguration {
         Worker.Builder builder = Worker.builder(database)
                 .deployments(deployments.orderedStream().toList())
                 .blockStore(runtime.blockStore())
+                .home(runtime.home())
                 .threads(settings.getThreads())
                 .stopGrace(settings.getStopGrace());
         recorders.orderedStream().forEach(builder::recorder);

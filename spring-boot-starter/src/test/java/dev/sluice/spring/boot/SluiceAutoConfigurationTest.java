@@ -232,6 +232,31 @@ class SluiceAutoConfigurationTest {
                 });
     }
 
+    /**
+     * The served flows' runtime keeps its files in {@code sluice.home} too, not in {@code -Dsluice.home} (or
+     * {@code ~/.sluice}): a task with a secret argument cached by the application is a hit for the worker.
+     */
+    @Test
+    void theWorkersFlowsKeepTheirFilesInTheHomePropertyAndShareTheApplicationsCacheKeys(@TempDir Path other) {
+        dev.sluice.Task<dev.sluice.block.Secret, String> lookup = dev.sluice.Task.of("lookup",
+                (dev.sluice.block.Secret key) -> "value of " + key.reveal().length()).withCache(dev.sluice.cache.CachePolicy.inputs());
+        dev.sluice.Flow0<String> keyed = Flow.of("keyed", () -> lookup.run(dev.sluice.block.Secret.of("fake-api-key-1234")));
+        runner().withSystemProperties("sluice.home=" + other).withBean("keyed", Deployment.class, () -> Deployment.of(keyed))
+                .withPropertyValues("sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SluiceRuntime.class).call(keyed::run)).isEqualTo("value of 17");
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("keyed"),
+                            java.time.Duration.ofSeconds(60)).orElseThrow();
+                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
+                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
+                                    assertThat(t.state()).as("cached by the application's run").isEqualTo(State.CACHED)));
+                    assertThat(home.resolve("cache-hmac.key")).exists();
+                    assertThat(other.resolve("cache-hmac.key")).as("nothing in -Dsluice.home").doesNotExist();
+                });
+    }
+
     @Test
     void withoutHistoryThereIsNoDatabaseClientOrWorker() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")
