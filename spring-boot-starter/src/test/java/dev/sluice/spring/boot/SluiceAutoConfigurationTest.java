@@ -152,6 +152,23 @@ class SluiceAutoConfigurationTest {
                             .functionCounter().count()).as("the worker's writer recorded its deployment run").isPositive();
                     assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain(id));
                 });
+        // the context stopped and started again: the new worker's history writer is the one watched, not the closed one
+        runner().withUserConfiguration(OneDeployment.class)
+                .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    context.stop();
+                    context.start();
+                    assertThat(context.getBean(SluiceWorker.class).isRunning()).isTrue();
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    assertThat(client.awaitFinished(client.trigger("hello"), java.time.Duration.ofSeconds(60))).get()
+                            .extracting(dev.sluice.scheduler.DeploymentRun::status).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.RECORDED).tag("writer", "worker")
+                            .functionCounter().count()).as("the restarted worker's writer").isPositive();
+                });
         runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
                 .withBean(io.micrometer.core.instrument.MeterRegistry.class,
                         io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
