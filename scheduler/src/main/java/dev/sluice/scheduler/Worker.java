@@ -152,6 +152,7 @@ public final class Worker implements AutoCloseable {
         private final List<WorkerListener> listeners = new ArrayList<>();
         private @Nullable BlockStore blockStore;
         private java.nio.file.@Nullable Path home;
+        private dev.sluice.cache.@Nullable ResultStore resultStore;
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -320,6 +321,16 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
+         * Where the served flows' cached task results go unless a task's {@code CachePolicy} names its own store
+         * (default: the run history's shared result store, {@link History#resultStore()}, on the worker's database).
+         * Give the application runtime's store so that a result cached by the application is found by a served flow.
+         */
+        public Builder resultStore(dev.sluice.cache.ResultStore store) {
+            this.resultStore = Objects.requireNonNull(store, "resultStore");
+            return this;
+        }
+
+        /**
          * Starts the worker: opens the database (migrating the scheduler's tables), registers the
          * deployments and the worker, and starts taking work.
          *
@@ -332,7 +343,7 @@ public final class Worker implements AutoCloseable {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
                     Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners), blockStore,
-                    home)));
+                    home, resultStore)));
         }
     }
 }

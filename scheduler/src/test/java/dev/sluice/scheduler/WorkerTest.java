@@ -163,7 +163,7 @@ class WorkerTest extends WorkerContract {
 
 
     @Test
-    void extraRecordersTheBlockStoreAndTheHomeReachTheServedFlows() throws Exception {
+    void extraRecordersTheBlockStoreTheHomeAndTheResultStoreReachTheServedFlows() throws Exception {
         TestClock clock = new TestClock(T0);
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.sluice.block.BlockStore blocks = dev.sluice.block.BlockStore.inMemory();
@@ -175,9 +175,10 @@ class WorkerTest extends WorkerContract {
             return "here";
         });
         java.nio.file.Path home = dir.resolve("app-home");
+        dev.sluice.cache.ResultStore results = dev.sluice.cache.ResultStore.inMemory();
         try (Worker w = fast(db(), clock).deployments(Deployment.of(where))
                 .recorder((run, change) -> heard.add(run.definitionName() + ":" + change.state()))
-                .blockStore(blocks).home(home).start()) {
+                .blockStore(blocks).home(home).resultStore(results).start()) {
             String id = w.client().trigger("where");
             assertThat(w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(heard).contains("where:COMPLETED");
@@ -185,6 +186,7 @@ class WorkerTest extends WorkerContract {
             assertThat(w.runtime().blockStore()).isSameAs(blocks);
             assertThat(seenHome[0]).isEqualTo(home.toAbsolutePath());
             assertThat(w.runtime().home()).isEqualTo(home.toAbsolutePath());
+            assertThat(w.runtime().resultStore()).isSameAs(results);
         }
     }
 

@@ -77,7 +77,7 @@ public final class WorkerEngine implements AutoCloseable {
             Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
             dev.sluice.history.Retention retention, List<RunRecorder> recorders,
             List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore,
-            java.nio.file.@Nullable Path home) {
+            java.nio.file.@Nullable Path home, dev.sluice.cache.@Nullable ResultStore resultStore) {
     }
 
     private final Settings settings;
@@ -154,7 +154,7 @@ public final class WorkerEngine implements AutoCloseable {
                 .clock(settings.clock()) // flow runs are timed as their deployment runs and the history are
                 .recorder(history.recorder())
                 .recorder(control)
-                .resultStore(history.resultStore());
+                .resultStore(settings.resultStore() != null ? settings.resultStore() : history.resultStore());
         settings.recorders().forEach(runtime::recorder);
         if (settings.blockStore() != null) {
             runtime.blockStore(settings.blockStore());

@@ -274,6 +274,30 @@ class SluiceAutoConfigurationTest {
                 });
     }
 
+    /** A {@code ResultStore} bean holds the served flows' cached results too, not only the application runtime's. */
+    @Test
+    void aResultStoreBeanIsWhereTheWorkersFlowsCacheToo() {
+        dev.sluice.Task<String, Integer> measure = dev.sluice.Task.of("measure", (String s) -> s.length())
+                .withCache(dev.sluice.cache.CachePolicy.inputs());
+        dev.sluice.Flow0<Integer> measured = Flow.of("measured", () -> measure.run("warehouse"));
+        dev.sluice.cache.ResultStore store = dev.sluice.cache.ResultStore.inMemory();
+        runner().withBean(dev.sluice.cache.ResultStore.class, () -> store)
+                .withBean("measured", Deployment.class, () -> Deployment.of(measured))
+                .withPropertyValues("sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SluiceRuntime.class).resultStore()).isSameAs(store);
+                    assertThat(context.getBean(SluiceRuntime.class).call(measured::run)).isEqualTo(9);
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("measured"),
+                            java.time.Duration.ofSeconds(60)).orElseThrow();
+                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
+                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
+                                    assertThat(t.state()).as("cached in the bean by the application's run").isEqualTo(State.CACHED)));
+                    assertThat(context.getBean(SluiceWorker.class).worker().orElseThrow().runtime().resultStore()).isSameAs(store);
+                });
+    }
+
     @Test
     void withoutHistoryThereIsNoDatabaseClientOrWorker() {
         runner().withUserConfiguration(OneDeployment.class).withPropertyValues("sluice.history.enabled=false")
