@@ -151,6 +151,8 @@ public final class Worker implements AutoCloseable {
         private final List<RunRecorder> recorders = new ArrayList<>();
         private final List<WorkerListener> listeners = new ArrayList<>();
         private @Nullable BlockStore blockStore;
+        private java.nio.file.@Nullable Path home;
+        private dev.sluice.cache.@Nullable ResultStore resultStore;
 
         private Builder(HistoryDatabase database) {
             this.database = database;
@@ -307,6 +309,28 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
+         * The folder the served flows' runtime keeps its files in, as {@link SluiceRuntime.Builder#home} says: the
+         * key that cache keys of secret arguments are made with ({@code cache-hmac.key}) and results cached in a local
+         * store (default: as the default runtime finds it, the system property {@code sluice.home}, else
+         * {@code $SLUICE_HOME}, else {@code ~/.sluice}). Give the application runtime's home so that a task cached by
+         * the application and by a served flow has one key.
+         */
+        public Builder home(java.nio.file.Path home) {
+            this.home = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /**
+         * Where the served flows' cached task results go unless a task's {@code CachePolicy} names its own store
+         * (default: the run history's shared result store, {@link History#resultStore()}, on the worker's database).
+         * Give the application runtime's store so that a result cached by the application is found by a served flow.
+         */
+        public Builder resultStore(dev.sluice.cache.ResultStore store) {
+            this.resultStore = Objects.requireNonNull(store, "resultStore");
+            return this;
+        }
+
+        /**
          * Starts the worker: opens the database (migrating the scheduler's tables), registers the
          * deployments and the worker, and starts taking work.
          *
@@ -318,7 +342,8 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             return new Worker(WorkerEngine.start(new WorkerEngine.Settings(database, List.copyOf(deployments), name, threads,
                     clock, pollingInterval, heartbeat, missedHeartbeats, lateAfter, plannerInterval, stopGrace,
-                    Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners), blockStore)));
+                    Map.copyOf(tagLimits), busyRetry, retention, List.copyOf(recorders), List.copyOf(listeners), blockStore,
+                    home, resultStore)));
         }
     }
 }

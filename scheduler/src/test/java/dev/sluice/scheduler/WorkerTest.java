@@ -163,23 +163,30 @@ class WorkerTest extends WorkerContract {
 
 
     @Test
-    void extraRecordersAndTheBlockStoreReachTheServedFlows() throws Exception {
+    void extraRecordersTheBlockStoreTheHomeAndTheResultStoreReachTheServedFlows() throws Exception {
         TestClock clock = new TestClock(T0);
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.sluice.block.BlockStore blocks = dev.sluice.block.BlockStore.inMemory();
         dev.sluice.block.BlockStore[] seen = new dev.sluice.block.BlockStore[1];
+        java.nio.file.Path[] seenHome = new java.nio.file.Path[1];
         dev.sluice.Flow0<String> where = dev.sluice.Flow.of("where", () -> {
             seen[0] = dev.sluice.SluiceRuntime.current().blockStore();
+            seenHome[0] = dev.sluice.SluiceRuntime.current().home();
             return "here";
         });
+        java.nio.file.Path home = dir.resolve("app-home");
+        dev.sluice.cache.ResultStore results = dev.sluice.cache.ResultStore.inMemory();
         try (Worker w = fast(db(), clock).deployments(Deployment.of(where))
                 .recorder((run, change) -> heard.add(run.definitionName() + ":" + change.state()))
-                .blockStore(blocks).start()) {
+                .blockStore(blocks).home(home).resultStore(results).start()) {
             String id = w.client().trigger("where");
             assertThat(w.client().awaitFinished(id, Duration.ofSeconds(20)).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
             assertThat(heard).contains("where:COMPLETED");
             assertThat(seen[0]).isSameAs(blocks);
             assertThat(w.runtime().blockStore()).isSameAs(blocks);
+            assertThat(seenHome[0]).isEqualTo(home.toAbsolutePath());
+            assertThat(w.runtime().home()).isEqualTo(home.toAbsolutePath());
+            assertThat(w.runtime().resultStore()).isSameAs(results);
         }
     }
 

@@ -76,7 +76,8 @@ public final class WorkerEngine implements AutoCloseable {
             Clock clock, Duration pollingInterval, Duration heartbeat, int missedHeartbeats, Duration lateAfter,
             Duration plannerInterval, Duration stopGrace, Map<String, Integer> tagLimits, Duration busyRetry,
             dev.sluice.history.Retention retention, List<RunRecorder> recorders,
-            List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore) {
+            List<dev.sluice.scheduler.WorkerListener> listeners, @Nullable BlockStore blockStore,
+            java.nio.file.@Nullable Path home, dev.sluice.cache.@Nullable ResultStore resultStore) {
     }
 
     private final Settings settings;
@@ -153,10 +154,13 @@ public final class WorkerEngine implements AutoCloseable {
                 .clock(settings.clock()) // flow runs are timed as their deployment runs and the history are
                 .recorder(history.recorder())
                 .recorder(control)
-                .resultStore(history.resultStore());
+                .resultStore(settings.resultStore() != null ? settings.resultStore() : history.resultStore());
         settings.recorders().forEach(runtime::recorder);
         if (settings.blockStore() != null) {
             runtime.blockStore(settings.blockStore());
+        }
+        if (settings.home() != null) {
+            runtime.home(settings.home());
         }
         this.runtime = runtime.build();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -189,7 +189,9 @@ public class SluiceAutoConfiguration {
     /**
      * The worker serving every {@link Deployment} bean, started with the context. The served flows run under
      * the worker's own runtime, which records into the history on the same database, tells every
-     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store; every
+     * {@link RunRecorder} bean too, and loads blocks from the application runtime's block store and keeps its files
+     * (the cache key of secret arguments, locally cached results) in that runtime's home, and caches results in the
+     * {@link ResultStore} bean if there is one (else in the history's shared result store, as the runtime); every
      * {@link dev.sluice.scheduler.WorkerListener} bean is told when each run starts.
      */
     @Bean
@@ -198,15 +200,18 @@ public class SluiceAutoConfiguration {
     @ConditionalOnProperty(prefix = "sluice.worker", name = "enabled", havingValue = "true", matchIfMissing = true)
     public SluiceWorker sluiceWorker(SluiceProperties properties, HistoryDatabase database,
             ObjectProvider<Deployment> deployments, ObjectProvider<RunRecorder> recorders,
-            ObjectProvider<dev.sluice.scheduler.WorkerListener> listeners, SluiceRuntime runtime) {
+            ObjectProvider<dev.sluice.scheduler.WorkerListener> listeners, ObjectProvider<ResultStore> resultStore,
+            SluiceRuntime runtime) {
         SluiceProperties.Worker settings = properties.getWorker();
         Worker.Builder builder = Worker.builder(database)
                 .deployments(deployments.orderedStream().toList())
                 .blockStore(runtime.blockStore())
+                .home(runtime.home())
                 .threads(settings.getThreads())
                 .stopGrace(settings.getStopGrace());
         recorders.orderedStream().forEach(builder::recorder);
         listeners.orderedStream().forEach(builder::listener);
+        resultStore.ifAvailable(builder::resultStore);
         String name = settings.getName();
         if (name != null && !name.isBlank()) {
             builder.name(name);

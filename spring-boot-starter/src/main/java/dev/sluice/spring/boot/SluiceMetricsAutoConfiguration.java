@@ -56,13 +56,18 @@ public class SluiceMetricsAutoConfiguration {
     }
 
     /**
-     * Binds the worker's own history writer (tag {@code writer=worker}) once the context started the worker: it
-     * writes the runs of deployments, and its queue and losses are watched like the application's.
+     * Binds the worker's own history writer (tag {@code writer=worker}) once the context started the worker, and
+     * again for each worker started after it (the context stopped and started again): it writes the runs of
+     * deployments, and its queue and losses are watched like the application's.
      */
     @Bean
     public org.springframework.context.ApplicationListener<org.springframework.context.event.ContextRefreshedEvent>
             sluiceWorkerHistoryMetrics(MeterRegistry registry, ObjectProvider<SluiceWorker> worker) {
-        return event -> worker.ifAvailable(w -> w.worker().ifPresent(started -> HistoryMetrics.of(started.history())
-                .withWriter("worker").bindTo(registry)));
+        java.util.concurrent.atomic.AtomicBoolean bound = new java.util.concurrent.atomic.AtomicBoolean();
+        return event -> worker.ifAvailable(w -> {
+            if (bound.compareAndSet(false, true)) {
+                w.whenStarted(started -> HistoryMetrics.of(started.history()).withWriter("worker").bindTo(registry));
+            }
+        });
     }
 }

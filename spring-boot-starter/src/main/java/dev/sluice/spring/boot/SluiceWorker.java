@@ -1,8 +1,11 @@
 package dev.sluice.spring.boot;
 
 import dev.sluice.scheduler.Worker;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,8 @@ public final class SluiceWorker implements SmartLifecycle {
 
     private final Worker.Builder builder;
     private volatile @Nullable Worker worker;
+    /** Told of each worker this lifecycle starts (the starter's metrics bind its history writer). */
+    private final List<Consumer<Worker>> whenStarted = new CopyOnWriteArrayList<>();
 
     private SluiceWorker(Worker.Builder builder) {
         this.builder = builder;
@@ -41,6 +46,27 @@ public final class SluiceWorker implements SmartLifecycle {
             Worker started = builder.start();
             worker = started;
             LOG.info("Sluice worker {} started on {}", started.name(), started.history().description());
+            whenStarted.forEach(action -> tell(action, started));
+        }
+    }
+
+    /**
+     * Has {@code action} told of the running worker now, if there is one, and of each worker started later (the
+     * context stopped and started again makes a new one).
+     */
+    synchronized void whenStarted(Consumer<Worker> action) {
+        whenStarted.add(Objects.requireNonNull(action, "action"));
+        Worker w = worker;
+        if (w != null) {
+            tell(action, w);
+        }
+    }
+
+    private static void tell(Consumer<Worker> action, Worker started) {
+        try {
+            action.accept(started);
+        } catch (RuntimeException e) {
+            LOG.warn("Sluice worker {}: a start action failed: {}", started.name(), e.toString());
         }
     }
 

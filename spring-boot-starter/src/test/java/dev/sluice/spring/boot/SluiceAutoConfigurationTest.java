@@ -152,6 +152,23 @@ class SluiceAutoConfigurationTest {
                             .functionCounter().count()).as("the worker's writer recorded its deployment run").isPositive();
                     assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain(id));
                 });
+        // the context stopped and started again: the new worker's history writer is the one watched, not the closed one
+        runner().withUserConfiguration(OneDeployment.class)
+                .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withPropertyValues("sluice.replace-default-runtime=false")
+                .run(context -> {
+                    io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    context.stop();
+                    context.start();
+                    assertThat(context.getBean(SluiceWorker.class).isRunning()).isTrue();
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    assertThat(client.awaitFinished(client.trigger("hello"), java.time.Duration.ofSeconds(60))).get()
+                            .extracting(dev.sluice.scheduler.DeploymentRun::status).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(registry.get(dev.sluice.micrometer.HistoryMetrics.RECORDED).tag("writer", "worker")
+                            .functionCounter().count()).as("the restarted worker's writer").isPositive();
+                });
         runner().withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
                 .withBean(io.micrometer.core.instrument.MeterRegistry.class,
                         io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
@@ -229,6 +246,55 @@ class SluiceAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(BlockStore.class).description()).contains(home.toString())
                             .doesNotContain(other.toString());
+                });
+    }
+
+    /**
+     * The served flows' runtime keeps its files in {@code sluice.home} too, not in {@code -Dsluice.home} (or
+     * {@code ~/.sluice}): a task with a secret argument cached by the application is a hit for the worker.
+     */
+    @Test
+    void theWorkersFlowsKeepTheirFilesInTheHomePropertyAndShareTheApplicationsCacheKeys(@TempDir Path other) {
+        dev.sluice.Task<dev.sluice.block.Secret, String> lookup = dev.sluice.Task.of("lookup",
+                (dev.sluice.block.Secret key) -> "value of " + key.reveal().length()).withCache(dev.sluice.cache.CachePolicy.inputs());
+        dev.sluice.Flow0<String> keyed = Flow.of("keyed", () -> lookup.run(dev.sluice.block.Secret.of("fake-api-key-1234")));
+        runner().withSystemProperties("sluice.home=" + other).withBean("keyed", Deployment.class, () -> Deployment.of(keyed))
+                .withPropertyValues("sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SluiceRuntime.class).call(keyed::run)).isEqualTo("value of 17");
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("keyed"),
+                            java.time.Duration.ofSeconds(60)).orElseThrow();
+                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
+                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
+                                    assertThat(t.state()).as("cached by the application's run").isEqualTo(State.CACHED)));
+                    assertThat(home.resolve("cache-hmac.key")).exists();
+                    assertThat(other.resolve("cache-hmac.key")).as("nothing in -Dsluice.home").doesNotExist();
+                });
+    }
+
+    /** A {@code ResultStore} bean holds the served flows' cached results too, not only the application runtime's. */
+    @Test
+    void aResultStoreBeanIsWhereTheWorkersFlowsCacheToo() {
+        dev.sluice.Task<String, Integer> measure = dev.sluice.Task.of("measure", (String s) -> s.length())
+                .withCache(dev.sluice.cache.CachePolicy.inputs());
+        dev.sluice.Flow0<Integer> measured = Flow.of("measured", () -> measure.run("warehouse"));
+        dev.sluice.cache.ResultStore store = dev.sluice.cache.ResultStore.inMemory();
+        runner().withBean(dev.sluice.cache.ResultStore.class, () -> store)
+                .withBean("measured", Deployment.class, () -> Deployment.of(measured))
+                .withPropertyValues("sluice.replace-default-runtime=false").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(SluiceRuntime.class).resultStore()).isSameAs(store);
+                    assertThat(context.getBean(SluiceRuntime.class).call(measured::run)).isEqualTo(9);
+                    DeploymentClient client = context.getBean(DeploymentClient.class);
+                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("measured"),
+                            java.time.Duration.ofSeconds(60)).orElseThrow();
+                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
+                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
+                                    assertThat(t.state()).as("cached in the bean by the application's run").isEqualTo(State.CACHED)));
+                    assertThat(context.getBean(SluiceWorker.class).worker().orElseThrow().runtime().resultStore()).isSameAs(store);
                 });
     }
 
