@@ -767,6 +767,57 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * A pause resumed before the next slot: that slot comes after the resume, so it runs. The resume used to keep the
+     * last slot at the upcoming slot the pause had dropped, so the planner took it for made and went on to the one
+     * after: the slot was lost.
+     */
+    @Test
+    void aPauseResumedBeforeTheNextSlotStillRunsThatSlot() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Instant next = Instant.parse("2030-01-07T00:01:00Z");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+            w.client().pause("noop");
+            clock.advance(Duration.ofSeconds(10));
+            w.client().resume("noop");
+            w.client().resume("noop"); // resuming what runs changes nothing
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).as("the slot after the resume is planned again")
+                    .extracting(DeploymentRun::slot).containsExactly(next);
+            clock.set(next.plusSeconds(2));
+            List<DeploymentRun> runs = await(w.client(), "noop", r -> r.stream()
+                    .anyMatch(x -> next.equals(x.slot()) && x.status().isFinished()));
+            assertThat(runs).filteredOn(r -> next.equals(r.slot())).singleElement()
+                    .extracting(DeploymentRun::status).isEqualTo(RunStatus.COMPLETED);
+        }
+    }
+
+    /**
+     * A worker that registers a deployment {@code withPaused(true)} pauses it as {@link DeploymentClient#pause} does:
+     * its upcoming run, planned while it was running, is dropped; it used to stay and run while the deployment was
+     * paused.
+     */
+    @Test
+    void registeringADeploymentPausedDropsItsUpcomingRunAsAPauseDoes() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Instant next = Instant.parse("2030-01-07T00:01:00Z");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+        }
+        try (Worker w = fast(db(), clock).deployments(d.withPaused(true)).start()) {
+            assertThat(w.client().deployment("noop").orElseThrow().paused()).isTrue();
+            assertThat(w.client().runs("noop", 10)).as("nothing runs while paused").isEmpty();
+            w.client().resume("noop");
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+        }
+    }
+
     @Test
     void retryRunsAFinishedRunAgainWithItsParameters() throws Exception {
         TestClock clock = new TestClock(T0);
