@@ -204,11 +204,22 @@ public final class DeploymentClient implements AutoCloseable {
         return operations.workers(operations.now().minus(within));
     }
 
-    /** Waits until run {@code id} has finished, polling; empty if {@code timeout} passed first. */
+    /**
+     * Waits until run {@code id} has finished, polling; empty if {@code timeout} passed first.
+     *
+     * @throws IllegalArgumentException if there is no such run (rather than waiting out the timeout for it)
+     */
     public Optional<DeploymentRun> awaitFinished(String id, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean first = true;
         while (true) {
             Optional<DeploymentRun> run = run(id);
+            if (first && run.isEmpty()) {
+                throw new IllegalArgumentException("no deployment run '" + id + "'");
+            }
+            first = false;
             if (run.isPresent() && run.get().status().isFinished()) {
                 return run;
             }

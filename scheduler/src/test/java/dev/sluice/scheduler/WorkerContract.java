@@ -636,6 +636,11 @@ abstract class WorkerContract {
                     .isInstanceOfSatisfying(InvalidParametersException.class, e -> assertThat(e.errors())
                             .extracting(ParameterError::parameter).contains("days", "color"))
                     .hasMessageContaining("days").hasMessageContaining("color");
+            // a run id that is not there is said at once, not after waiting out the timeout
+            long before = System.nanoTime();
+            assertThatThrownBy(() -> client.awaitFinished("01nosuchrun", Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("no deployment run '01nosuchrun'");
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
             String id = client.trigger("report", Map.of("city", "Berlin", "days", 30));
             assertThat(client.run(id).orElseThrow().kind()).isEqualTo(RunKind.MANUAL);
             DeploymentRun run = client.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
