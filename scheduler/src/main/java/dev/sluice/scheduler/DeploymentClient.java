@@ -123,7 +123,10 @@ public final class DeploymentClient implements AutoCloseable {
         operations.setPaused(name, true);
     }
 
-    /** Resumes the schedules of deployment {@code name} from now: slots missed while paused are not run. */
+    /**
+     * Resumes the schedules of deployment {@code name} from now: slots missed while paused are not run, the next one
+     * is. Resuming a deployment that is not paused changes nothing.
+     */
     public void resume(String name) {
         operations.setPaused(name, false);
     }

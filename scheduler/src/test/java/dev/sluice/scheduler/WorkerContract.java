@@ -823,6 +823,27 @@ abstract class WorkerContract {
         }
     }
 
+    /**
+     * The same schedules given in another order are not a schedule edit: the upcoming run stays (an edit drops the
+     * runs not started yet, among them slots waiting for a concurrency limit or their previous run, which are lost).
+     */
+    @Test
+    void theSameSchedulesInAnotherOrderKeepTheUpcomingRun() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Schedule everyMinute = Schedule.interval(Duration.ofMinutes(1));
+        Schedule nightly = Schedule.cron("0 3 * * *", "Europe/Berlin");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(everyMinute, nightly);
+        String upcoming;
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            upcoming = w.client().runs("noop", 10).get(0).id();
+        }
+        try (Worker w = fast(db(), clock).deployments(d.withSchedules(nightly, everyMinute)).start()) {
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::id).containsExactly(upcoming);
+            assertThat(w.client().deployment("noop").orElseThrow().schedules()).containsExactly(nightly, everyMinute);
+        }
+    }
+
     @Test
     void retryRunsAFinishedRunAgainWithItsParameters() throws Exception {
         TestClock clock = new TestClock(T0);

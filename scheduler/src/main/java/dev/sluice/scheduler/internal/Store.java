@@ -258,7 +258,9 @@ public final class Store {
                         insert.addBatch();
                         inserts++;
                     } else {
-                        boolean changed = !row[1].equals(schedules);
+                        // the same schedules in another order are the same slots: not an edit that drops the runs waiting
+                        boolean changed = !new java.util.TreeSet<>(strings(row[1])).equals(
+                                new java.util.TreeSet<>(d.schedules().stream().map(Schedule::toString).toList()));
                         if (changed || d.isPaused()) {
                             // paused by the code: as pause() does, its upcoming runs go (they would run while paused)
                             dropped.addAll(dropUpcoming(c, d.name()));
