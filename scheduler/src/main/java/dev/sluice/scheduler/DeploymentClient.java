@@ -123,7 +123,10 @@ public final class DeploymentClient implements AutoCloseable {
         operations.setPaused(name, true);
     }
 
-    /** Resumes the schedules of deployment {@code name} from now: slots missed while paused are not run. */
+    /**
+     * Resumes the schedules of deployment {@code name} from now: slots missed while paused are not run, the next one
+     * is. Resuming a deployment that is not paused changes nothing.
+     */
     public void resume(String name) {
         operations.setPaused(name, false);
     }
@@ -204,11 +207,22 @@ public final class DeploymentClient implements AutoCloseable {
         return operations.workers(operations.now().minus(within));
     }
 
-    /** Waits until run {@code id} has finished, polling; empty if {@code timeout} passed first. */
+    /**
+     * Waits until run {@code id} has finished, polling; empty if {@code timeout} passed first.
+     *
+     * @throws IllegalArgumentException if there is no such run (rather than waiting out the timeout for it)
+     */
     public Optional<DeploymentRun> awaitFinished(String id, Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean first = true;
         while (true) {
             Optional<DeploymentRun> run = run(id);
+            if (first && run.isEmpty()) {
+                throw new IllegalArgumentException("no deployment run '" + id + "'");
+            }
+            first = false;
             if (run.isPresent() && run.get().status().isFinished()) {
                 return run;
             }

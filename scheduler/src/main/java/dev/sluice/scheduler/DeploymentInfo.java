@@ -46,8 +46,17 @@ public record DeploymentInfo(String name, String flowName, @Nullable String vers
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
 
-    /** The next {@code n} slot times of its schedules after {@code from}, merged. */
+    /**
+     * The next {@code n} slot times of its schedules strictly after {@code from}, merged, as
+     * {@link Deployment#nextSlots} gives them.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or more than 100,000
+     */
     public List<Instant> nextSlots(int n, Instant from) {
+        Objects.requireNonNull(from, "from");
+        if (n < 0 || n > 100_000) {
+            throw new IllegalArgumentException("n must be between 0 and 100000, was " + n);
+        }
         java.util.TreeSet<Instant> merged = new java.util.TreeSet<>();
         for (Schedule s : schedules) {
             merged.addAll(s.next(n, from));

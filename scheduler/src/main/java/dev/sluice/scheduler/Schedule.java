@@ -209,8 +209,10 @@ public final class Schedule {
 
     /**
      * The next {@code n} slot times strictly after {@code from}, strictly increasing; fewer if the
-     * schedule ends (an RRULE with {@code COUNT} or {@code UNTIL}). Never a time before its
-     * occurrence: a slot's wall clock reads at least the time the schedule names.
+     * schedule ends (an RRULE with {@code COUNT} or {@code UNTIL}), or runs past the last year an
+     * {@link Instant} holds. Any instant may be {@code from}: a cron schedule fires in any year, an RRULE
+     * or interval from its start. Never a time before its occurrence: a slot's wall clock reads at least
+     * the time the schedule names.
      *
      * @throws IllegalArgumentException if {@code n} is negative or more than 100,000
      */

@@ -215,5 +215,11 @@ class DeploymentTest {
                         Instant.parse("2026-01-04T14:00:00Z"), Instant.parse("2026-01-05T14:00:00Z"),
                         Instant.parse("2026-01-06T14:00:00Z"));
         assertThat(Deployment.of(report, Report.class).nextSlots(3, Instant.EPOCH)).isEmpty();
+        // a deployment as stored checks its arguments as the deployment does, schedules or not
+        DeploymentInfo stored = new DeploymentInfo("manual", "report", null, null, java.util.Set.of(), Map.of(),
+                ParameterSchema.empty(), List.of(), false, 0, CatchUp.LATEST, null, Overlap.ALLOW, null, Instant.EPOCH);
+        assertThatThrownBy(() -> stored.nextSlots(-1, Instant.EPOCH)).hasMessage("n must be between 0 and 100000, was -1");
+        assertThatThrownBy(() -> Deployment.of(report, Report.class).nextSlots(-1, Instant.EPOCH))
+                .hasMessage("n must be between 0 and 100000, was -1");
     }
 }

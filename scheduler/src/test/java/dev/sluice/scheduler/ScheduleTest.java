@@ -291,6 +291,35 @@ class ScheduleTest {
         assertThat(centuries.next(1, at("2026-01-01T00:00:00Z"))).hasSize(1);
     }
 
+    /**
+     * {@code next} from any instant: past the last year a wall clock reads (Instant.MAX) a cron or RRULE schedule has no
+     * slot, as an interval has none (they threw a DateTimeException); before year 1 a cron schedule fires as in any
+     * year (cron-utils went on from year 0, or found nothing, which read as "the schedule has ended"); an RRULE fires
+     * from its start however far back {@code from} is.
+     */
+    @Test
+    void nextFromInstantsFarInThePastOrTheFuture() {
+        Schedule daily = Schedule.cron("0 6 * * *", "UTC");
+        Schedule weekends = Schedule.rrule("FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9", BERLIN);
+        Schedule hourly = Schedule.interval(Duration.ofHours(1));
+        for (Schedule s : List.of(daily, weekends, hourly)) {
+            assertThat(s.next(2, Instant.MAX)).as("%s", s).isEmpty();
+            assertThat(s.next(Instant.MAX)).as("%s", s).isEmpty();
+        }
+        assertThat(daily.next(2, at("-0001-06-01T00:00:00Z")))
+                .containsExactlyElementsOf(instants("-0001-06-01T06:00:00Z", "-0001-06-02T06:00:00Z"));
+        assertThat(daily.next(1, at("-1000-12-31T07:00:00Z"))).containsExactlyElementsOf(instants("-0999-01-01T06:00:00Z"));
+        assertThat(Schedule.cron("0 0 29 * MON", "UTC").next(1, at("-0400-01-01T00:00:00Z")))
+                .as("a 29th or a Monday, 400 years before 0001")
+                .containsExactlyElementsOf(instants("-0400-01-03T00:00:00Z"));
+        assertThat(daily.next(1, Instant.MIN)).singleElement().satisfies(t -> assertThat(t).isAfter(Instant.MIN));
+        assertThat(weekends.next(2, Instant.MIN)).isEqualTo(weekends.next(2, at("1960-01-01T00:00:00Z")))
+                .containsExactlyElementsOf(instants("1970-01-03T08:00:00Z", "1970-01-04T08:00:00Z"));
+        assertThat(hourly.next(1, Instant.MIN)).containsExactly(Instant.EPOCH);
+        assertThat(daily.next(2, at("9999-12-31T00:00:00Z")))
+                .containsExactlyElementsOf(instants("9999-12-31T06:00:00Z", "+10000-01-01T06:00:00Z"));
+    }
+
     @Test
     void oneScheduleServesManyThreads() throws Exception {
         List<Schedule> schedules = List.of(Schedule.rrule("FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9", BERLIN),

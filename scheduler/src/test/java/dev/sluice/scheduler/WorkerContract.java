@@ -636,6 +636,11 @@ abstract class WorkerContract {
                     .isInstanceOfSatisfying(InvalidParametersException.class, e -> assertThat(e.errors())
                             .extracting(ParameterError::parameter).contains("days", "color"))
                     .hasMessageContaining("days").hasMessageContaining("color");
+            // a run id that is not there is said at once, not after waiting out the timeout
+            long before = System.nanoTime();
+            assertThatThrownBy(() -> client.awaitFinished("01nosuchrun", Duration.ofSeconds(5)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("no deployment run '01nosuchrun'");
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
             String id = client.trigger("report", Map.of("city", "Berlin", "days", 30));
             assertThat(client.run(id).orElseThrow().kind()).isEqualTo(RunKind.MANUAL);
             DeploymentRun run = client.awaitFinished(id, Duration.ofSeconds(20)).orElseThrow();
@@ -764,6 +769,78 @@ abstract class WorkerContract {
             List<DeploymentRun> runs = await(w.client(), "noop", r -> !r.isEmpty());
             assertThat(runs).extracting(DeploymentRun::slot).containsExactly(Instant.parse("2030-01-07T00:06:00Z"));
             assertThatThrownBy(() -> w.client().pause("nope")).isInstanceOf(DeploymentNotFoundException.class);
+        }
+    }
+
+    /**
+     * A pause resumed before the next slot: that slot comes after the resume, so it runs. The resume used to keep the
+     * last slot at the upcoming slot the pause had dropped, so the planner took it for made and went on to the one
+     * after: the slot was lost.
+     */
+    @Test
+    void aPauseResumedBeforeTheNextSlotStillRunsThatSlot() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Instant next = Instant.parse("2030-01-07T00:01:00Z");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+            w.client().pause("noop");
+            clock.advance(Duration.ofSeconds(10));
+            w.client().resume("noop");
+            w.client().resume("noop"); // resuming what runs changes nothing
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).as("the slot after the resume is planned again")
+                    .extracting(DeploymentRun::slot).containsExactly(next);
+            clock.set(next.plusSeconds(2));
+            List<DeploymentRun> runs = await(w.client(), "noop", r -> r.stream()
+                    .anyMatch(x -> next.equals(x.slot()) && x.status().isFinished()));
+            assertThat(runs).filteredOn(r -> next.equals(r.slot())).singleElement()
+                    .extracting(DeploymentRun::status).isEqualTo(RunStatus.COMPLETED);
+        }
+    }
+
+    /**
+     * A worker that registers a deployment {@code withPaused(true)} pauses it as {@link DeploymentClient#pause} does:
+     * its upcoming run, planned while it was running, is dropped; it used to stay and run while the deployment was
+     * paused.
+     */
+    @Test
+    void registeringADeploymentPausedDropsItsUpcomingRunAsAPauseDoes() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Instant next = Instant.parse("2030-01-07T00:01:00Z");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(Schedule.interval(Duration.ofMinutes(1)));
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+        }
+        try (Worker w = fast(db(), clock).deployments(d.withPaused(true)).start()) {
+            assertThat(w.client().deployment("noop").orElseThrow().paused()).isTrue();
+            assertThat(w.client().runs("noop", 10)).as("nothing runs while paused").isEmpty();
+            w.client().resume("noop");
+            w.planNow();
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::slot).containsExactly(next);
+        }
+    }
+
+    /**
+     * The same schedules given in another order are not a schedule edit: the upcoming run stays (an edit drops the
+     * runs not started yet, among them slots waiting for a concurrency limit or their previous run, which are lost).
+     */
+    @Test
+    void theSameSchedulesInAnotherOrderKeepTheUpcomingRun() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Schedule everyMinute = Schedule.interval(Duration.ofMinutes(1));
+        Schedule nightly = Schedule.cron("0 3 * * *", "Europe/Berlin");
+        Deployment d = Deployment.of(Flows.NOOP).withSchedules(everyMinute, nightly);
+        String upcoming;
+        try (Worker w = fast(db(), clock).deployments(d).start()) {
+            w.planNow();
+            upcoming = w.client().runs("noop", 10).get(0).id();
+        }
+        try (Worker w = fast(db(), clock).deployments(d.withSchedules(nightly, everyMinute)).start()) {
+            assertThat(w.client().runs("noop", 10)).extracting(DeploymentRun::id).containsExactly(upcoming);
+            assertThat(w.client().deployment("noop").orElseThrow().schedules()).containsExactly(nightly, everyMinute);
         }
     }
 

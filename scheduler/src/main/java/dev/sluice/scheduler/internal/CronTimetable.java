@@ -130,6 +130,27 @@ public final class CronTimetable extends LocalTimetable {
 
     @Override
     Iterator<LocalDateTime> localsAfter(LocalDateTime after) {
+        // cron-utils loses slots before year 1 (it goes on from year 0, or finds none); the Gregorian calendar, weekdays
+        // included, repeats every 400 years, and so does a wall-clock pattern: early years are asked 400 × k years later
+        long shift = after.getYear() >= 1_000 ? 0 : (2_000L - after.getYear()) / 400 * 400;
+        Iterator<LocalDateTime> shifted = cronUtilsLocalsAfter(after.plusYears(shift));
+        if (shift == 0) {
+            return shifted;
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return shifted.hasNext();
+            }
+
+            @Override
+            public LocalDateTime next() {
+                return shifted.next().minusYears(shift);
+            }
+        };
+    }
+
+    private Iterator<LocalDateTime> cronUtilsLocalsAfter(LocalDateTime after) {
         return new Iterator<>() {
             private @Nullable LocalDateTime cursor = after.truncatedTo(ChronoUnit.SECONDS);
             private @Nullable LocalDateTime next;

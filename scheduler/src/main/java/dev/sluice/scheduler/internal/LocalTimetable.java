@@ -1,5 +1,6 @@
 package dev.sluice.scheduler.internal;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -35,14 +36,29 @@ abstract class LocalTimetable implements Timetable {
             return out;
         }
         // No wall-clock time at or before from's own reading can resolve to an instant after from.
-        Iterator<LocalDateTime> locals = localsAfter(LocalDateTime.ofInstant(from, zone));
-        Instant last = from;
-        while (out.size() < n && locals.hasNext()) {
-            Instant slot = DstRule.resolve(locals.next(), zone);
-            if (slot.isAfter(last)) {
-                out.add(slot);
-                last = slot;
+        LocalDateTime after;
+        try {
+            after = LocalDateTime.ofInstant(from, zone);
+        } catch (DateTimeException e) {
+            // beyond the years a wall clock can read (Instant.MIN, Instant.MAX): every time of the wall clock is after
+            // an instant before them, none after one past them
+            if (from.isAfter(Instant.EPOCH)) {
+                return out;
             }
+            after = LocalDateTime.MIN;
+        }
+        try {
+            Iterator<LocalDateTime> locals = localsAfter(after);
+            Instant last = from;
+            while (out.size() < n && locals.hasNext()) {
+                Instant slot = DstRule.resolve(locals.next(), zone);
+                if (slot.isAfter(last)) {
+                    out.add(slot);
+                    last = slot;
+                }
+            }
+        } catch (DateTimeException | ArithmeticException e) {
+            // past the last year a wall clock reads: fewer slots, as for an interval
         }
         return out;
     }

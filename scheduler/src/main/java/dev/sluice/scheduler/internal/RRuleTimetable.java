@@ -129,7 +129,9 @@ public final class RRuleTimetable extends LocalTimetable {
     }
 
     @Override
-    Iterator<LocalDateTime> localsAfter(LocalDateTime after) {
+    Iterator<LocalDateTime> localsAfter(LocalDateTime given) {
+        // no occurrence before the start, however far back (LocalDateTime.MIN) given is
+        LocalDateTime after = given.isBefore(start) ? start.minusSeconds(1) : given;
         LocalDateTime from = shiftedStart(after);
         RecurrenceRuleIterator it;
         try {

@@ -175,8 +175,8 @@ public final class Store {
     /**
      * Registers (inserts or updates) {@code deployments} in one transaction. A new version keeps the last
      * slot, so no past slot is replayed; changed schedules drop the upcoming runs not started yet and
-     * plan from now; otherwise the scheduled runs not started yet take the new default parameters. The paused flag of an existing deployment is set when the code says paused, and
-     * otherwise left as {@code pause}/{@code resume} set it.
+     * plan from now; otherwise the scheduled runs not started yet take the new default parameters. The paused flag of an existing deployment is set when the code says paused
+     * (dropping its upcoming runs, as {@code pause} does), and otherwise left as {@code pause}/{@code resume} set it.
      *
      * @return the conflicts (nothing is written if there is one), or the ids of dropped runs
      */
@@ -258,8 +258,11 @@ public final class Store {
                         insert.addBatch();
                         inserts++;
                     } else {
-                        boolean changed = !row[1].equals(schedules);
-                        if (changed) {
+                        // the same schedules in another order are the same slots: not an edit that drops the runs waiting
+                        boolean changed = !new java.util.TreeSet<>(strings(row[1])).equals(
+                                new java.util.TreeSet<>(d.schedules().stream().map(Schedule::toString).toList()));
+                        if (changed || d.isPaused()) {
+                            // paused by the code: as pause() does, its upcoming runs go (they would run while paused)
                             dropped.addAll(dropUpcoming(c, d.name()));
                         } else {
                             defaults.setString(1, parameters);
@@ -474,13 +477,15 @@ public final class Store {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(paused
                     ? "update sluice_deployment set paused = 1, updated_at = ? where name = ?"
-                    : "update sluice_deployment set paused = 0, updated_at = ?,"
-                            + " last_slot = case when last_slot is null or last_slot < ? then ? else last_slot end"
+                    // the upcoming run the last slot stands for was dropped by the pause: planning starts from now, so
+                    // a slot after the resume runs even if it was planned (and dropped) before the pause; resuming a
+                    // deployment that is not paused changes nothing (its missed slots are still caught up)
+                    : "update sluice_deployment set updated_at = ?,"
+                            + " last_slot = case when paused = 1 then ? else last_slot end, paused = 0"
                             + " where name = ?")) {
                 int i = 1;
                 ps.setLong(i++, t);
                 if (!paused) {
-                    ps.setLong(i++, t);
                     ps.setLong(i++, t);
                 }
                 ps.setString(i, name);

@@ -350,7 +350,7 @@ public final class WorkerEngine implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(exitHook);
         LOG.info("worker {} ({}) serves {} deployment(s) on {}", name, id, settings.deployments().size(), db.description());
         if (!dropped.isEmpty()) {
-            LOG.info("worker {}: {} upcoming run(s) of changed schedules dropped", name, dropped.size());
+            LOG.info("worker {}: {} upcoming run(s) of changed or paused schedules dropped", name, dropped.size());
         }
         Instant now = settings.clock().instant();
         for (Deployment d : settings.deployments()) {
