@@ -54,6 +54,9 @@ public final class RuntimeState {
     private final List<Object> created = new ArrayList<>();
     private volatile byte @Nullable [] localKey;
     private volatile boolean closed;
+    /** What the extensions added that needs closing: closed at JVM exit, after the hooks, unless the runtime was closed. */
+    private final List<AutoCloseable> extensionsToClose = new ArrayList<>();
+    private @Nullable Thread exitHook;
     private final java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean plainLoggerUsed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -104,10 +107,26 @@ public final class RuntimeState {
                     all.add(r);
                     synchronized (resources) {
                         created.add(r);
+                        if (r instanceof AutoCloseable c) {
+                            extensionsToClose.add(c);
+                        }
                     }
                 });
             } catch (RuntimeException | LinkageError e) { // a class it needs missing from the class path, say
                 LOG.warn("runtime extension '{}' failed to start; this runtime goes on without it", extension.name(), e);
+            }
+        }
+        synchronized (resources) {
+            if (!extensionsToClose.isEmpty()) {
+                // the history an extension opened is closed at exit by the runtime, once the hooks still running
+                // (late notifications) have ended and been recorded, not by a hook of its own that would race them
+                Thread hook = new Thread(this::closeExtensionsAtExit, "sluice-runtime-exit");
+                try {
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    exitHook = hook;
+                } catch (IllegalStateException e) {
+                    LOG.debug("runtime built while the JVM shuts down: what its extensions added is closed with it only");
+                }
             }
         }
         if (all.size() > recorders.size()) {
@@ -335,6 +354,26 @@ public final class RuntimeState {
         }
     }
 
+    /**
+     * At JVM exit, for a runtime nobody closed: waits for the hooks still running, as {@link #close()} does, then closes
+     * what the extensions added (the run history writes what is queued), so what late hooks log is recorded.
+     */
+    private void closeExtensionsAtExit() {
+        awaitHooks();
+        List<AutoCloseable> toClose;
+        synchronized (resources) {
+            toClose = new ArrayList<>(extensionsToClose);
+            extensionsToClose.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} at exit failed", toClose.get(i).getClass().getName(), e);
+            }
+        }
+    }
+
     public void close() {
         List<Object> toClose;
         synchronized (resources) {
@@ -343,6 +382,7 @@ public final class RuntimeState {
             }
         }
         awaitHooks(); // before the runtime refuses work and its resources go: a late notifier may still need them
+        Thread hook;
         synchronized (resources) {
             if (closed) {
                 return;
@@ -351,6 +391,16 @@ public final class RuntimeState {
             toClose = new ArrayList<>(created);
             resources.clear();
             created.clear();
+            extensionsToClose.clear();
+            hook = exitHook;
+            exitHook = null;
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs or ran (closing twice is harmless)
+            }
         }
         for (int i = toClose.size() - 1; i >= 0; i--) {
             if (toClose.get(i) instanceof AutoCloseable c) {

@@ -191,6 +191,20 @@ class AcrossProcessesTest {
         }
     }
 
+    @Test
+    void whatAHookStillRunningAtExitLogsIsWrittenBeforeTheHistoryCloses() throws Exception {
+        Path home = dir.resolve("late-hook");
+        Map<String, String> fields = Processes.start(Map.of("sluice.home", home.toString()), "late-hook", "late-hook")
+                .finish();
+        try (History h = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")))) {
+            FlowRunDetail run = h.flowRun(fields.get("RUN")).orElseThrow();
+            assertThat(run.run().state()).isEqualTo(State.FAILED);
+            assertThat(run.logs().items()).as("the run's log lines")
+                    .anySatisfy(line -> assertThat(line.message() + " " + line.error()).contains("onFailure hook")
+                            .contains("the hook ended after main had returned"));
+        }
+    }
+
     static FlowRunDetail await(History h, String id, java.util.function.Predicate<FlowRunDetail> condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
