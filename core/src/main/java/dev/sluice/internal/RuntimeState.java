@@ -57,6 +57,8 @@ public final class RuntimeState {
     /** What the extensions added that needs closing: closed at JVM exit, after the hooks, unless the runtime was closed. */
     private final List<AutoCloseable> extensionsToClose = new ArrayList<>();
     private @Nullable Thread exitHook;
+    private final java.util.concurrent.atomic.AtomicBoolean waitLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean leftLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean plainLoggerUsed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -331,7 +333,8 @@ public final class RuntimeState {
         long start = System.nanoTime();
         boolean interrupted = false;
         synchronized (hooksLock) {
-            if (hooksRunning > 0) {
+            // once: the default runtime's close and its extensions' exit hook both wait at JVM exit
+            if (hooksRunning > 0 && waitLogged.compareAndSet(false, true)) {
                 LOG.info("closing the runtime: waiting up to {} for {} hook batch(es) still running (notifications)",
                         Texts.human(Duration.ofNanos(limit)), hooksRunning);
             }
@@ -344,7 +347,7 @@ public final class RuntimeState {
                     break;
                 }
             }
-            if (hooksRunning > 0) {
+            if (hooksRunning > 0 && leftLogged.compareAndSet(false, true)) {
                 LOG.warn("closing the runtime: {} hook batch(es) still running after {} are left behind: notifications they"
                         + " send may not be sent", hooksRunning, Texts.human(Duration.ofNanos(System.nanoTime() - start)));
             }
