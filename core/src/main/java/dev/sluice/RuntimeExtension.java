@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>An extension decides for itself whether it is on (a system property, an environment variable
  * of {@link SluiceRuntime#environment()}) and returns empty when it is not. What it returns is closed
- * with the runtime when it is {@link AutoCloseable}. An extension that fails to start (throws an
+ * with the runtime when it is {@link AutoCloseable}, or, for a runtime still open when the JVM exits, at exit
+ * once the hooks still running (late notifications) have ended, so what they log is recorded too. An extension that fails to start (throws an
  * exception, or a {@link LinkageError} for a class missing from the class path) is logged and left out:
  * the runtime is built without it.
  */

@@ -53,6 +53,24 @@ class NotifyTest {
     }
 
     @Test
+    void aNotifierWhoseBlockIsNotSavedIsCalledOnceNotRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        // as an EmailNotifier.of("ops-smtp", ...) whose block was never saved (or a typo in its name): no retry helps
+        Notifier unsaved = n -> {
+            calls.incrementAndGet();
+            dev.sluice.block.Blocks.load(dev.sluice.notify.LogNotifier.class, "ops-alerts").send(n);
+        };
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions()
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).build()) {
+            FlowRun<?> run = runtime.call(() -> failingEtl(failingLoad())
+                    .onFailure(Notify.via(unsaved).withRetries(2, Duration.ofMillis(1))).runForState("a", "b"));
+            assertThat(run.state()).isEqualTo(State.FAILED);
+            assertThat(calls).hasValue(1);
+            assertThat(run.logs()).anySatisfy(line -> assertThat(line.message()).contains("failed after 1 attempt"));
+        }
+    }
+
+    @Test
     void theDefaultMessageNamesFlowRunStateFailedTaskErrorDurationAndParameters() {
         FlowRun<Integer> run = failingEtl(failingLoad())
                 .onFailure(Notify.via(recording).withRetries(0, Duration.ZERO))

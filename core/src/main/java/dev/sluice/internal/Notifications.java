@@ -131,9 +131,10 @@ public final class Notifications {
             }, new Retrier.Events() {
                 @Override
                 public boolean retryable(Throwable error) {
-                    // a NotificationException that is not retryable: the notifier retried itself, or retrying cannot help
+                    // a NotificationException that is not retryable: the notifier retried itself, or retrying cannot help;
+                    // nor can it for a notifier whose saved block (its credentials, say) does not exist
                     return error instanceof RuntimeException && !(error instanceof NotificationException ne && !ne.isRetryable())
-                            && policy.shouldRetry(error);
+                            && !(error instanceof dev.sluice.block.BlockNotFoundException) && policy.shouldRetry(error);
                 }
 
                 @Override

@@ -54,6 +54,11 @@ public final class RuntimeState {
     private final List<Object> created = new ArrayList<>();
     private volatile byte @Nullable [] localKey;
     private volatile boolean closed;
+    /** What the extensions added that needs closing: closed at JVM exit, after the hooks, unless the runtime was closed. */
+    private final List<AutoCloseable> extensionsToClose = new ArrayList<>();
+    private @Nullable Thread exitHook;
+    private final java.util.concurrent.atomic.AtomicBoolean waitLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean leftLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.ConcurrentMap<String, CacheEngine.KeyLock> keyLocks = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean plainLoggerUsed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -104,10 +109,26 @@ public final class RuntimeState {
                     all.add(r);
                     synchronized (resources) {
                         created.add(r);
+                        if (r instanceof AutoCloseable c) {
+                            extensionsToClose.add(c);
+                        }
                     }
                 });
             } catch (RuntimeException | LinkageError e) { // a class it needs missing from the class path, say
                 LOG.warn("runtime extension '{}' failed to start; this runtime goes on without it", extension.name(), e);
+            }
+        }
+        synchronized (resources) {
+            if (!extensionsToClose.isEmpty()) {
+                // the history an extension opened is closed at exit by the runtime, once the hooks still running
+                // (late notifications) have ended and been recorded, not by a hook of its own that would race them
+                Thread hook = new Thread(this::closeExtensionsAtExit, "sluice-runtime-exit");
+                try {
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    exitHook = hook;
+                } catch (IllegalStateException e) {
+                    LOG.debug("runtime built while the JVM shuts down: what its extensions added is closed with it only");
+                }
             }
         }
         if (all.size() > recorders.size()) {
@@ -312,7 +333,8 @@ public final class RuntimeState {
         long start = System.nanoTime();
         boolean interrupted = false;
         synchronized (hooksLock) {
-            if (hooksRunning > 0) {
+            // once: the default runtime's close and its extensions' exit hook both wait at JVM exit
+            if (hooksRunning > 0 && waitLogged.compareAndSet(false, true)) {
                 LOG.info("closing the runtime: waiting up to {} for {} hook batch(es) still running (notifications)",
                         Texts.human(Duration.ofNanos(limit)), hooksRunning);
             }
@@ -325,13 +347,33 @@ public final class RuntimeState {
                     break;
                 }
             }
-            if (hooksRunning > 0) {
+            if (hooksRunning > 0 && leftLogged.compareAndSet(false, true)) {
                 LOG.warn("closing the runtime: {} hook batch(es) still running after {} are left behind: notifications they"
                         + " send may not be sent", hooksRunning, Texts.human(Duration.ofNanos(System.nanoTime() - start)));
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * At JVM exit, for a runtime nobody closed: waits for the hooks still running, as {@link #close()} does, then closes
+     * what the extensions added (the run history writes what is queued), so what late hooks log is recorded.
+     */
+    private void closeExtensionsAtExit() {
+        awaitHooks();
+        List<AutoCloseable> toClose;
+        synchronized (resources) {
+            toClose = new ArrayList<>(extensionsToClose);
+            extensionsToClose.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} at exit failed", toClose.get(i).getClass().getName(), e);
+            }
         }
     }
 
@@ -343,6 +385,7 @@ public final class RuntimeState {
             }
         }
         awaitHooks(); // before the runtime refuses work and its resources go: a late notifier may still need them
+        Thread hook;
         synchronized (resources) {
             if (closed) {
                 return;
@@ -351,6 +394,16 @@ public final class RuntimeState {
             toClose = new ArrayList<>(created);
             resources.clear();
             created.clear();
+            extensionsToClose.clear();
+            hook = exitHook;
+            exitHook = null;
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs or ran (closing twice is harmless)
+            }
         }
         for (int i = toClose.size() - 1; i >= 0; i--) {
             if (toClose.get(i) instanceof AutoCloseable c) {

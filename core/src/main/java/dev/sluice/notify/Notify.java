@@ -28,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  * JVM is masked in all of them. {@link #withTemplate} and {@link #withSubject} replace the text.
  *
  * <p>A notifier that throws is retried ({@link #withRetries}; by default twice, 1 s apart), then
- * the failure is logged with the run and the next notifier is tried. The run's own state and
+ * the failure is logged with the run and the next notifier is tried. What no retry can help is not
+ * retried: a {@link NotificationException} that is not {@linkplain NotificationException#isRetryable()
+ * retryable}, and a {@link dev.sluice.block.BlockNotFoundException} (a notifier whose saved block, its
+ * credentials say, does not exist). The run's own state and
  * exception never change. With {@link #raiseOnFailure()} the hook throws a
  * {@link NotificationException} after trying every notifier, which the engine logs loudly.
  */

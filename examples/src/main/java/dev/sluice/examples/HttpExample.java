@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Extracts a paginated JSON API with {@link HttpExtract}: a tiny local server serves two pages of
  * customers behind a bearer token, and the extract pages through them with retries and a rate limit.
- * Run it with {@code ./mvnw -q -pl examples -am package exec:java -DskipTests -Dexample.main=dev.sluice.examples.HttpExample}.
+ * Run it with {@code ./mvnw -q -pl examples -am package exec:exec -DskipTests -Dexample.main=dev.sluice.examples.HttpExample}.
  */
 public final class HttpExample {
     private HttpExample() {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The README's quickstart: a flow with two tasks, one of which fails once and is retried.
- * Run it with {@code ./mvnw -q -pl examples -am package exec:java -DskipTests}.
+ * Run it with {@code ./mvnw -q -pl examples -am package exec:exec -DskipTests -Dexample.main=dev.sluice.examples.Quickstart}.
  */
 public final class Quickstart {
     private Quickstart() {

@@ -50,4 +50,37 @@ class ReadmeSnippetsTest {
         }
         assertThat(snippets).as("java snippets in README.md").isGreaterThanOrEqualTo(5);
     }
+
+    /**
+     * The commands that run an example, in the README and in the examples' own Javadoc, work as printed: the build
+     * configures {@code exec:exec} (with {@code example.main}) only, so an {@code exec:java} command fails, and every
+     * {@code -Dexample.main} names a class of this module with a {@code main}.
+     */
+    @Test
+    void everyCommandThatRunsAnExampleUsesExecExecAndNamesAMainClass() throws IOException, ReflectiveOperationException {
+        List<Path> texts = new ArrayList<>(List.of(root().resolve("README.md")));
+        try (Stream<Path> files = Files.walk(root().resolve("examples/src/main/java"))) {
+            files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(texts::add);
+        }
+        Pattern command = Pattern.compile("\\./mvnw [^`}\\n]*-pl examples[^`}\\n]*");
+        Pattern main = Pattern.compile("-Dexample\\.main=([\\w.]+)");
+        List<String> wrong = new ArrayList<>();
+        int commands = 0;
+        for (Path text : texts) {
+            Matcher m = command.matcher(Files.readString(text));
+            while (m.find()) {
+                commands++;
+                String line = m.group();
+                if (!line.contains("exec:exec") || line.contains("exec:java")) {
+                    wrong.add(root().relativize(text) + ": " + line);
+                }
+                Matcher named = main.matcher(line);
+                if (named.find()) {
+                    Class.forName(named.group(1)).getMethod("main", String[].class);
+                }
+            }
+        }
+        assertThat(wrong).as("commands that do not run an example as the build is configured").isEmpty();
+        assertThat(commands).as("commands found").isGreaterThanOrEqualTo(10);
+    }
 }

@@ -191,6 +191,24 @@ class AcrossProcessesTest {
         }
     }
 
+    @Test
+    void whatAHookStillRunningAtExitLogsIsWrittenBeforeTheHistoryCloses() throws Exception {
+        Path home = dir.resolve("late-hook");
+        Processes.Child child = Processes.start(Map.of("sluice.home", home.toString(),
+                "org.slf4j.simpleLogger.log.dev.sluice.SluiceRuntime", "info"), "late-hook", "late-hook");
+        Map<String, String> fields = child.finish();
+        try (History h = History.open(HistoryDatabase.sqlite(home.resolve("sluice.db")))) {
+            FlowRunDetail run = h.flowRun(fields.get("RUN")).orElseThrow();
+            assertThat(run.run().state()).isEqualTo(State.FAILED);
+            assertThat(run.logs().items()).as("the run's log lines")
+                    .anySatisfy(line -> assertThat(line.message() + " " + line.error()).contains("onFailure hook")
+                            .contains("the hook ended after main had returned"));
+        }
+        // the runtime's close and the exit hook that closes its history both wait for the hook: one says so
+        assertThat(child.all).as("the child's output").filteredOn(line -> line.contains("hook batch(es) still running"))
+                .hasSize(1);
+    }
+
     static FlowRunDetail await(History h, String id, java.util.function.Predicate<FlowRunDetail> condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -25,6 +25,7 @@ public final class HistoryChild {
             case "write" -> write(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "cache" -> cache(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
             case "default" -> zeroCode(args[1]);
+            case "late-hook" -> lateHook(args[1]);
             case "probe" -> probe(Path.of(args[1]));
             case "lock" -> lock(Path.of(args[1]), args[2]);
             case "twice" -> twice(Path.of(args[1]), Long.parseLong(args[2]));
@@ -202,5 +203,28 @@ public final class HistoryChild {
         System.out.println("RUN=" + run.id());
         System.out.println("STATE=" + run.state());
         // no close: the default runtime's shutdown hook closes the history, which writes what is queued
+    }
+
+    /**
+     * The default runtime again, left by {@code main} while a failed run's hook still runs (the run itself goes on in
+     * a daemon thread, waiting for it): the runtime waits for the hook at exit, and what the hook logs when it ends
+     * must reach the history, which the runtime closes after its hooks.
+     */
+    private static void lateHook(String flowName) throws InterruptedException {
+        java.util.concurrent.CountDownLatch hookStarted = new java.util.concurrent.CountDownLatch(1);
+        String[] runId = new String[1];
+        Flow<String, Integer> flow = Flow.<String, Integer>of(flowName, (String s) -> {
+            throw new IllegalStateException("failing on purpose");
+        }).onFailure(run -> {
+            runId[0] = run.id();
+            hookStarted.countDown();
+            Thread.sleep(1_500);
+            throw new IllegalStateException("the hook ended after main had returned");
+        });
+        Thread runner = new Thread(() -> flow.runForState("x"), "flow-runner");
+        runner.setDaemon(true);
+        runner.start();
+        hookStarted.await();
+        System.out.println("RUN=" + runId[0]);
     }
 }

@@ -169,7 +169,7 @@ public final class DeferredHistory implements RunRecorder, AutoCloseable, Histor
             }
             History opened;
             try {
-                opened = History.builder(database).clock(clock).open();
+                opened = History.builder(database).clock(clock).closeAtExit(false).open(); // closed by close(), as the runtime's
             } catch (RuntimeException e) {
                 if (!isLock(e)) {
                     LOG.warn("run history SQLite file {} could not be opened: {}; trying again", file, e.getMessage());

@@ -73,7 +73,8 @@ public final class HistoryExtension implements RuntimeExtension {
         }
         History history;
         try {
-            history = History.builder(database).clock(runtime.clock()).open();
+            // the runtime closes it, with itself or at JVM exit once its late hooks have ended (their lines recorded)
+            history = History.builder(database).clock(runtime.clock()).closeAtExit(false).open();
         } catch (RuntimeException e) {
             if (database.isSqlite() && database.sqliteFile().isPresent() && DeferredHistory.isLock(e)) {
                 return Optional.of(DeferredHistory.start(database, runtime.clock(), e.getMessage()));
