@@ -53,6 +53,23 @@ class ApiInputIT {
     }
 
     @Test
+    void aBackfillTimeSentAsAListANumberOrAnObjectIs400SayingItMustBeText() throws Exception {
+        String to = "\"to\": \"2026-01-02T00:00:00Z\"";
+        for (String from : List.of("[\"2026-01-01T00:00:00Z\"]", "{\"at\": \"2026-01-01T00:00:00Z\"}", "20260101", "true")) {
+            String body = "{\"from\": " + from + ", " + to + "}";
+            HttpResponse<String> r = post("/api/deployments/" + Fixture.DEPLOYMENT + "/backfill", body);
+            assertClientError(r, 400, body);
+            // it was given: "from is required" (a list or an object read as left out) sent the user looking elsewhere
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(body).startsWith("from must be a text (a JSON string)")
+                    .doesNotContain("required");
+        }
+        HttpResponse<String> r = post("/api/deployments/" + Fixture.DEPLOYMENT + "/backfill",
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": [1]}");
+        assertClientError(r, 400, "to as a list");
+        assertThat(JSON.readTree(r.body()).get("message").asText()).startsWith("to must be a text (a JSON string)");
+    }
+
+    @Test
     void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
         for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
                 new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {

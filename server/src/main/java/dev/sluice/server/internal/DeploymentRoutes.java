@@ -618,8 +618,8 @@ final class DeploymentRoutes {
         if (!body.path("force").isMissingNode() && !body.path("force").isNull() && !body.path("force").isBoolean()) {
             throw HttpError.badRequest("force must be true or false, was " + Fmt.cut(body.path("force").toString(), 40));
         }
-        List<String> ids = inCallersTrace(ctx, () -> client().backfill(d.name(), time("from", body.path("from").asText(null)),
-                time("to", body.path("to").asText(null)), body.path("force").asBoolean(false)));
+        List<String> ids = inCallersTrace(ctx, () -> client().backfill(d.name(), time("from", Web.text(body, "from")),
+                time("to", Web.text(body, "to")), body.path("force").asBoolean(false)));
         LOG.info("deployment '{}' backfilled by '{}': {} runs", d.name(), who.name(), ids.size());
         ctx.status(201);
         ObjectNode out = Json.MAPPER.createObjectNode();

@@ -369,6 +369,21 @@ final class Web {
     }
 
     /**
+     * The text of {@code field} in a request's JSON body, or null when it is left out or null: a number, a list, an
+     * object or a boolean is a {@code 400} naming the field, not taken as its text (nor, for a list, as left out).
+     */
+    static @Nullable String text(com.fasterxml.jackson.databind.JsonNode body, String field) {
+        com.fasterxml.jackson.databind.JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw HttpError.badRequest(field + " must be a text (a JSON string), was " + Fmt.cut(value.toString(), 40));
+        }
+        return value.asText();
+    }
+
+    /**
      * The JSON object a request of the API carries: an empty body is {@code {}} (an action's defaults); any
      * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} with no field but
      * {@code fields} ({@code 400}: a mistyped field would otherwise be left out quietly, and an action done without it).
