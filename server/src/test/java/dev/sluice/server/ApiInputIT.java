@@ -70,6 +70,20 @@ class ApiInputIT {
     }
 
     @Test
+    void aBodyThatIsNotJsonIsA400SayingWhereAndWhy() throws Exception {
+        String trigger = "/api/deployments/" + Fixture.DEPLOYMENT + "/runs";
+        for (String[] c : List.of(new String[] {"{\"parameters\": {\"day\": \"2026-01-31\"}", "line 1, column 37", "end-of-input"},
+                new String[] {"{\"parameters\":\n  {day: 1}}", "line 2, column 4", "Unexpected character"},
+                new String[] {"parameters=1", "line 1, column 11", "Unrecognized token 'parameters'"})) {
+            HttpResponse<String> r = post(trigger, c[0]);
+            assertClientError(r, 400, c[0]);
+            // it said only that the body must be JSON: a script's author had to find the stray brace alone
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(c[0]).startsWith("the body is not valid JSON at " + c[1])
+                    .contains(c[2]).contains("send JSON like {\"parameters\"").doesNotContain("Source");
+        }
+    }
+
+    @Test
     void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
         for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
                 new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {

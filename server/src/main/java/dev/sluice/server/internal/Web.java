@@ -432,7 +432,20 @@ final class Web {
             if (why.startsWith("Trailing token")) {
                 throw HttpError.badRequest("the body has more after its JSON object; send one object, like " + example);
             }
-            throw HttpError.badRequest("the body must be JSON like " + example);
+            throw HttpError.badRequest("the body is not valid JSON" + where(e) + "; send JSON like " + example);
         }
+    }
+
+    /**
+     * Where and why the parser stopped, such as {@code  at line 1, column 12 (Unexpected end-of-input)}: the parser's
+     * own reason up to its first colon (what follows repeats the input, or says where a marker started).
+     */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String place = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip();
+        int colon = reason.indexOf(": ");
+        reason = (colon > 0 ? reason.substring(0, colon) : reason).lines().findFirst().orElse("").strip();
+        return place + (reason.isEmpty() ? "" : " (" + Fmt.cut(reason, 120) + ")");
     }
 }
