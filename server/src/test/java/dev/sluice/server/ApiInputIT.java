@@ -84,6 +84,19 @@ class ApiInputIT {
     }
 
     @Test
+    void theApiRootIsAJson404LikeAnyOtherUnknownApiPath() throws Exception {
+        for (String path : List.of("/api", "/api/", "/api?x=1", "/api/nothing")) {
+            HttpResponse<String> r = f.get(path);
+            // /api was the HTML error page while /api/ was JSON
+            assertThat(r.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertClientError(r, 404, path);
+        }
+        HttpResponse<String> put = f.send(HttpRequest.newBuilder(f.uri("/api")).method("PUT", HttpRequest.BodyPublishers.noBody()));
+        assertThat(put.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertClientError(put, 404, "PUT /api");
+    }
+
+    @Test
     void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
         for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
                 new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {

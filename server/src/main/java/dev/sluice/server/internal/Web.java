@@ -289,7 +289,7 @@ final class Web {
     private static final java.util.regex.Pattern POLLED_PART = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     void error(Context ctx, int status, String title, String message) {
-        boolean api = ctx.path().startsWith("/api/");
+        boolean api = apiPath(ctx.path());
         if (api) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
             ctx.status(status).contentType("application/json").result(Json.write(body));
@@ -298,8 +298,13 @@ final class Web {
         }
     }
 
+    /** Whether {@code path} is the JSON API's ({@code /api} itself too), whose errors are JSON, not pages. */
+    static boolean apiPath(String path) {
+        return path.equals("/api") || path.startsWith("/api/");
+    }
+
     void renderError(Context ctx, int status, String title, String message) {
-        if (ctx.path().startsWith("/api/")) {
+        if (apiPath(ctx.path())) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
             ctx.status(status).contentType("application/json").result(Json.write(body));
             return;
