@@ -555,7 +555,7 @@ final class DeploymentRoutes {
             refuseNullsADefaultWouldReplace(d, input);
             String id = inCallersTrace(ctx, () -> client().trigger(d.name(), input));
             LOG.info("deployment '{}' triggered by '{}': run {}", d.name(), who.name(), id);
-            ctx.status(201);
+            ctx.status(201).header("Location", "/api/deployment-runs/" + id);
             Web.json(ctx, runJson(client().run(id).orElseThrow(() -> HttpError.notFound("the new run " + id + " is gone"))));
         } catch (InvalidParametersException e) {
             ObjectNode out = Json.MAPPER.createObjectNode().put("status", 400).put("error", "Bad request")
@@ -668,7 +668,7 @@ final class DeploymentRoutes {
     private void apiRetry(Context ctx, Principal who, DeploymentRun r) {
         Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
         DeploymentRun again = inCallersTrace(ctx, () -> retry(r, who));
-        ctx.status(201);
+        ctx.status(201).header("Location", "/api/deployment-runs/" + again.id());
         Web.json(ctx, runJson(again));
     }
 }
