@@ -46,6 +46,19 @@ class HugeNumberParametersTest {
                     .containsExactly("ratio", "share", "amount", "big", "days");
             assertThat(v.errors()).as(huge).allSatisfy(e -> assertThat(e.message()).contains(huge).hasSizeLessThan(200));
         }
+        // the same numbers as a JSON number reaches the schema (a BigDecimal, not text): named the same way, never an
+        // ArithmeticException from writing the message, nor a hundred-million-digit expansion that hangs the caller
+        for (String huge : new String[] {"1e999999999", "-1e999999999", "1e99999999", "1e-999999999", "9e2147483647"}) {
+            Map<String, Object> input = valid();
+            for (String field : new String[] {"ratio", "share", "amount", "big", "days"}) {
+                input.put(field, new BigDecimal(huge));
+            }
+            ParameterValidation v = schema.validate(input);
+            assertThat(v.errors()).as(huge).extracting(ParameterError::parameter)
+                    .containsExactly("ratio", "share", "amount", "big", "days");
+            assertThat(v.errors()).as(huge).allSatisfy(e -> assertThat(e.message())
+                    .contains(new BigDecimal(huge).toString(), "out of range").hasSizeLessThan(200));
+        }
         Map<String, Object> fine = valid();
         fine.put("amount", "1e400");
         fine.put("big", "-1e400");

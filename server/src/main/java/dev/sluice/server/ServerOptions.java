@@ -223,15 +223,25 @@ public final class ServerOptions {
         }
 
         /**
-         * The address to bind (default {@value #DEFAULT_HOST}). Any address other than a loopback one is
-         * refused at start while no API key exists.
+         * The address to bind (default {@value #DEFAULT_HOST}): a host name or an IP address ({@code 0.0.0.0},
+         * {@code ::1}), without a scheme or a port (the port is {@link #port(int)}). Any address other than a loopback
+         * one is refused at start while no API key exists.
+         *
+         * @throws IllegalArgumentException if {@code host} is blank, or holds a scheme, a path, a port or white space
          */
         public Builder host(String host) {
             Objects.requireNonNull(host, "host");
             if (host.isBlank()) {
                 throw new IllegalArgumentException("host must not be blank");
             }
-            this.host = host.strip();
+            String h = host.strip();
+            boolean ipv6 = h.chars().filter(c -> c == ':').count() >= 2
+                    && h.matches("\\[?[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?]?");
+            if (!ipv6 && !h.matches("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?")) {
+                throw new IllegalArgumentException("host must be a host name or an IP address to bind, without a scheme or a"
+                        + " port (such as 127.0.0.1, 0.0.0.0 or ::1; the port is port(...)), was '" + host + "'");
+            }
+            this.host = h;
             return this;
         }
 

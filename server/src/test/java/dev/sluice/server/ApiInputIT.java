@@ -53,6 +53,50 @@ class ApiInputIT {
     }
 
     @Test
+    void aBackfillTimeSentAsAListANumberOrAnObjectIs400SayingItMustBeText() throws Exception {
+        String to = "\"to\": \"2026-01-02T00:00:00Z\"";
+        for (String from : List.of("[\"2026-01-01T00:00:00Z\"]", "{\"at\": \"2026-01-01T00:00:00Z\"}", "20260101", "true")) {
+            String body = "{\"from\": " + from + ", " + to + "}";
+            HttpResponse<String> r = post("/api/deployments/" + Fixture.DEPLOYMENT + "/backfill", body);
+            assertClientError(r, 400, body);
+            // it was given: "from is required" (a list or an object read as left out) sent the user looking elsewhere
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(body).startsWith("from must be a text (a JSON string)")
+                    .doesNotContain("required");
+        }
+        HttpResponse<String> r = post("/api/deployments/" + Fixture.DEPLOYMENT + "/backfill",
+                "{\"from\": \"2026-01-01T00:00:00Z\", \"to\": [1]}");
+        assertClientError(r, 400, "to as a list");
+        assertThat(JSON.readTree(r.body()).get("message").asText()).startsWith("to must be a text (a JSON string)");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsA400SayingWhereAndWhy() throws Exception {
+        String trigger = "/api/deployments/" + Fixture.DEPLOYMENT + "/runs";
+        for (String[] c : List.of(new String[] {"{\"parameters\": {\"day\": \"2026-01-31\"}", "line 1, column 37", "end-of-input"},
+                new String[] {"{\"parameters\":\n  {day: 1}}", "line 2, column 4", "Unexpected character"},
+                new String[] {"parameters=1", "line 1, column 11", "Unrecognized token 'parameters'"})) {
+            HttpResponse<String> r = post(trigger, c[0]);
+            assertClientError(r, 400, c[0]);
+            // it said only that the body must be JSON: a script's author had to find the stray brace alone
+            assertThat(JSON.readTree(r.body()).get("message").asText()).as(c[0]).startsWith("the body is not valid JSON at " + c[1])
+                    .contains(c[2]).contains("send JSON like {\"parameters\"").doesNotContain("Source");
+        }
+    }
+
+    @Test
+    void theApiRootIsAJson404LikeAnyOtherUnknownApiPath() throws Exception {
+        for (String path : List.of("/api", "/api/", "/api?x=1", "/api/nothing")) {
+            HttpResponse<String> r = f.get(path);
+            // /api was the HTML error page while /api/ was JSON
+            assertThat(r.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+            assertClientError(r, 404, path);
+        }
+        HttpResponse<String> put = f.send(HttpRequest.newBuilder(f.uri("/api")).method("PUT", HttpRequest.BodyPublishers.noBody()));
+        assertThat(put.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertClientError(put, 404, "PUT /api");
+    }
+
+    @Test
     void aWrongMethodOnAPathWithATrailingSlashIs405NamingTheMethodsItTakes() throws Exception {
         for (String[] c : List.of(new String[] {"DELETE", "/api/keys/", "GET, HEAD, POST"}, new String[] {"PUT", "/api/runs/", "GET, HEAD"},
                 new String[] {"DELETE", "/api/deployments/" + Fixture.DEPLOYMENT + "/pause/", "POST"})) {

@@ -196,6 +196,8 @@ class DeploymentsIT {
                 "{\"parameters\": {\"day\": \"2026-11-02\", \"city\": \"" + Fixture.WAITING_CITY + "\"}}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = JSON.readTree(created.body()).get("id").asText();
+        // a 201 says where the new run is, for a client that follows it
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/deployment-runs/" + id);
         DeploymentRun running = await(id, r -> r.status() == RunStatus.RUNNING && r.flowRunId() != null);
         String flowRunId = running.flowRunId();
         assertThat(json("/api/deployment-runs/" + id).get("status").asText()).isEqualTo("RUNNING");
@@ -224,6 +226,8 @@ class DeploymentsIT {
         JsonNode again = JSON.readTree(retried.body());
         assertThat(again.get("kind").asText()).isEqualTo("RETRY");
         assertThat(again.get("retryOf").asText()).isEqualTo(f.deploymentRun.id());
+        assertThat(retried.headers().firstValue("Location")).hasValue("/api/deployment-runs/" + again.get("id").asText());
+        assertThat(json(retried.headers().firstValue("Location").orElseThrow()).get("retryOf").asText()).isEqualTo(f.deploymentRun.id());
         assertThat(again.get("parameters").get("day").asText()).isEqualTo("2026-11-30");
         assertThat(await(again.get("id").asText(), r -> r.status().isFinished()).status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(postJson("/api/runs/" + f.etlRunIds.get(0) + "/cancel", csrf, "").statusCode()).isEqualTo(404);

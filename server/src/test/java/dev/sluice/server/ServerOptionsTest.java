@@ -27,6 +27,16 @@ class ServerOptionsTest {
         ServerOptions.Builder b = ServerOptions.builder();
         assertThatThrownBy(() -> b.port(70_000)).hasMessage("port must be between 0 and 65535, was 70000");
         assertThatThrownBy(() -> b.host(" ")).hasMessage("host must not be blank");
+        // a scheme or a port was taken here and failed only at start, as a host name that cannot be resolved
+        for (String wrong : new String[] {"127.0.0.1:4200", "http://127.0.0.1", "localhost:80", "0.0.0.0/0", "my host",
+                "127.0.0.1:", "[::1]:4200"}) {
+            assertThatThrownBy(() -> b.host(wrong)).as(wrong).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("host must be a host name or an IP address").hasMessageEndingWith("was '" + wrong + "'");
+        }
+        for (String fine : new String[] {"127.0.0.1", "0.0.0.0", "localhost", "::1", "[::1]", "::", "fe80::1%lo",
+                "sluice.example.com", "my_host", " 127.0.0.1 "}) {
+            assertThat(ServerOptions.builder().host(fine).build().host()).as(fine).isEqualTo(fine.strip());
+        }
         assertThatThrownBy(() -> b.sessionTimeout(Duration.ofSeconds(5))).hasMessageStartingWith("sessionTimeout must be");
         assertThatThrownBy(() -> b.loginAttemptsPerMinute(0)).hasMessage("loginAttemptsPerMinute must be >= 1, was 0");
         assertThatThrownBy(() -> b.listCache(Duration.ofMinutes(2))).hasMessage("listCache must be between 0 and 1 minute, was PT2M");

@@ -59,6 +59,20 @@ class TriggerParameterBodiesIT {
             }
             assertThat(errors.get(0).get("message").asText()).isEqualTo(libraryMessage);
 
+            // the same as a JSON number (read as a BigDecimal): the same wrong field, not a 500 from writing its message,
+            // and one a hundred million digits long when written out is refused as quickly
+            for (String number : new String[] {"1e999999999", "1e99999999"}) {
+                long start = System.nanoTime();
+                HttpResponse<String> hugeNumber = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": " + number
+                        + ", \"ratio\": 0.5}}");
+                assertThat(hugeNumber.statusCode()).as(number + ": " + hugeNumber.body()).isEqualTo(400);
+                JsonNode numberErrors = JSON.readTree(hugeNumber.body()).get("errors");
+                assertThat(numberErrors).as(number).hasSize(1);
+                assertThat(numberErrors.get(0).get("parameter").asText()).isEqualTo("amount");
+                assertThat(numberErrors.get(0).get("message").asText()).contains(new BigDecimal(number).toString(), "out of range");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(number).isLessThan(Duration.ofSeconds(5));
+            }
+
             // 1e400 as a JSON number is the number the text "1e400" is, not "Infinity"
             HttpResponse<String> asText = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": \"1e400\", \"ratio\": 0.5}}");
             HttpResponse<String> asNumber = post(http, runs, "{\"parameters\": {\"city\": \"Oslo\", \"amount\": 1e400, \"ratio\": 0.5}}");

@@ -260,6 +260,12 @@ public final class Values {
      * its exponent: 1.7976931348623157E+308.
      */
     public static String plain(BigDecimal d) {
+        BigDecimal stripped = d.stripTrailingZeros();
+        if ((long) stripped.precision() - stripped.scale() > 40 || stripped.scale() > 40) {
+            // more than 40 digits before or after the point: written plain it would be cut, so never expand it (1e999999999
+            // as a JSON number, a BigDecimal, overflowed here, and 1e99999999 took its hundred million digits' time)
+            return stripped.toString();
+        }
         String plain = canonical(d).toPlainString();
         return plain.length() <= 40 ? plain : d.stripTrailingZeros().toString();
     }

@@ -129,14 +129,8 @@ final class AdminRoutes {
 
     /** The text of {@code field} ({@code ""} when left out): a number or a list is refused, not taken as its text. */
     private static String text(com.fasterxml.jackson.databind.JsonNode body, String field) {
-        com.fasterxml.jackson.databind.JsonNode value = body.path(field);
-        if (value.isMissingNode() || value.isNull()) {
-            return "";
-        }
-        if (!value.isTextual()) {
-            throw HttpError.badRequest(field + " must be a text (a JSON string), was " + Fmt.cut(value.toString(), 40));
-        }
-        return value.asText();
+        String value = Web.text(body, field);
+        return value == null ? "" : value;
     }
 
     private void apiKeyRevoke(Context ctx, Principal who) {

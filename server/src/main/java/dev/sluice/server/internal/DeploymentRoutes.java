@@ -555,7 +555,7 @@ final class DeploymentRoutes {
             refuseNullsADefaultWouldReplace(d, input);
             String id = inCallersTrace(ctx, () -> client().trigger(d.name(), input));
             LOG.info("deployment '{}' triggered by '{}': run {}", d.name(), who.name(), id);
-            ctx.status(201);
+            ctx.status(201).header("Location", "/api/deployment-runs/" + id);
             Web.json(ctx, runJson(client().run(id).orElseThrow(() -> HttpError.notFound("the new run " + id + " is gone"))));
         } catch (InvalidParametersException e) {
             ObjectNode out = Json.MAPPER.createObjectNode().put("status", 400).put("error", "Bad request")
@@ -618,8 +618,8 @@ final class DeploymentRoutes {
         if (!body.path("force").isMissingNode() && !body.path("force").isNull() && !body.path("force").isBoolean()) {
             throw HttpError.badRequest("force must be true or false, was " + Fmt.cut(body.path("force").toString(), 40));
         }
-        List<String> ids = inCallersTrace(ctx, () -> client().backfill(d.name(), time("from", body.path("from").asText(null)),
-                time("to", body.path("to").asText(null)), body.path("force").asBoolean(false)));
+        List<String> ids = inCallersTrace(ctx, () -> client().backfill(d.name(), time("from", Web.text(body, "from")),
+                time("to", Web.text(body, "to")), body.path("force").asBoolean(false)));
         LOG.info("deployment '{}' backfilled by '{}': {} runs", d.name(), who.name(), ids.size());
         ctx.status(201);
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -668,7 +668,7 @@ final class DeploymentRoutes {
     private void apiRetry(Context ctx, Principal who, DeploymentRun r) {
         Web.jsonBody(ctx, "{}"); // takes no fields: one given by mistake is a 400 naming it, not quietly left out
         DeploymentRun again = inCallersTrace(ctx, () -> retry(r, who));
-        ctx.status(201);
+        ctx.status(201).header("Location", "/api/deployment-runs/" + again.id());
         Web.json(ctx, runJson(again));
     }
 }

@@ -399,6 +399,13 @@ final class RunRoutes {
         return n;
     }
 
+    /** A task run as the API shows it: the summary's fields and {@code durationMillis}, in pages as in a task run's own answer. */
+    private static ObjectNode taskRunJson(TaskRunSummary t) {
+        ObjectNode n = Json.MAPPER.valueToTree(t);
+        n.put("durationMillis", t.duration().toMillis());
+        return n;
+    }
+
     private <T> ObjectNode pageJson(Page<T> page, java.util.function.Function<T, Object> item) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         ArrayNode items = n.putArray("items");
@@ -435,7 +442,7 @@ final class RunRoutes {
         n.set("stateHistory", Json.MAPPER.valueToTree(d.stateHistory()));
         n.set("parameters", Json.MAPPER.valueToTree(d.parameters()));
         n.set("error", Json.MAPPER.valueToTree(d.error()));
-        n.set("taskRuns", pageJson(d.taskRuns(), t -> t));
+        n.set("taskRuns", pageJson(d.taskRuns(), RunRoutes::taskRunJson));
         n.set("subflowRuns", pageJson(d.subflowRuns(), r -> runJson(r, null)));
         n.set("logs", pageJson(d.logs(), l -> l));
         Web.json(ctx, n);
@@ -446,9 +453,7 @@ final class RunRoutes {
         dev.sluice.history.TaskRunDetail d = history.taskRun(id).orElseThrow(() -> HttpError.notFound("no task run with id " + id
                 + " in this history (it may have been purged by retention)"));
         ObjectNode n = Json.MAPPER.createObjectNode();
-        ObjectNode run = Json.MAPPER.valueToTree(d.run());
-        run.put("durationMillis", d.run().duration().toMillis());
-        n.set("run", run);
+        n.set("run", taskRunJson(d.run()));
         n.set("stateHistory", Json.MAPPER.valueToTree(d.stateHistory()));
         n.set("parameters", Json.MAPPER.valueToTree(d.parameters()));
         n.set("error", Json.MAPPER.valueToTree(d.error()));
@@ -463,7 +468,7 @@ final class RunRoutes {
         if (after != null && !after.isBlank()) {
             q = q.after(after);
         }
-        Web.json(ctx, pageJson(history.taskRuns(q), t -> t));
+        Web.json(ctx, pageJson(history.taskRuns(q), RunRoutes::taskRunJson));
     }
 
     private void apiSubflows(Context ctx, Principal who) {

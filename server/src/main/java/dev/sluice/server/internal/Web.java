@@ -289,7 +289,7 @@ final class Web {
     private static final java.util.regex.Pattern POLLED_PART = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     void error(Context ctx, int status, String title, String message) {
-        boolean api = ctx.path().startsWith("/api/");
+        boolean api = apiPath(ctx.path());
         if (api) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
             ctx.status(status).contentType("application/json").result(Json.write(body));
@@ -298,8 +298,13 @@ final class Web {
         }
     }
 
+    /** Whether {@code path} is the JSON API's ({@code /api} itself too), whose errors are JSON, not pages. */
+    static boolean apiPath(String path) {
+        return path.equals("/api") || path.startsWith("/api/");
+    }
+
     void renderError(Context ctx, int status, String title, String message) {
-        if (ctx.path().startsWith("/api/")) {
+        if (apiPath(ctx.path())) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("status", status).put("error", title).put("message", message);
             ctx.status(status).contentType("application/json").result(Json.write(body));
             return;
@@ -369,6 +374,21 @@ final class Web {
     }
 
     /**
+     * The text of {@code field} in a request's JSON body, or null when it is left out or null: a number, a list, an
+     * object or a boolean is a {@code 400} naming the field, not taken as its text (nor, for a list, as left out).
+     */
+    static @Nullable String text(com.fasterxml.jackson.databind.JsonNode body, String field) {
+        com.fasterxml.jackson.databind.JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw HttpError.badRequest(field + " must be a text (a JSON string), was " + Fmt.cut(value.toString(), 40));
+        }
+        return value.asText();
+    }
+
+    /**
      * The JSON object a request of the API carries: an empty body is {@code {}} (an action's defaults); any
      * other body must say it is JSON ({@code 415} otherwise) and be an object like {@code example} with no field but
      * {@code fields} ({@code 400}: a mistyped field would otherwise be left out quietly, and an action done without it).
@@ -417,7 +437,20 @@ final class Web {
             if (why.startsWith("Trailing token")) {
                 throw HttpError.badRequest("the body has more after its JSON object; send one object, like " + example);
             }
-            throw HttpError.badRequest("the body must be JSON like " + example);
+            throw HttpError.badRequest("the body is not valid JSON" + where(e) + "; send JSON like " + example);
         }
+    }
+
+    /**
+     * Where and why the parser stopped, such as {@code  at line 1, column 12 (Unexpected end-of-input)}: the parser's
+     * own reason up to its first colon (what follows repeats the input, or says where a marker started).
+     */
+    private static String where(com.fasterxml.jackson.core.JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        String place = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip();
+        int colon = reason.indexOf(": ");
+        reason = (colon > 0 ? reason.substring(0, colon) : reason).lines().findFirst().orElse("").strip();
+        return place + (reason.isEmpty() ? "" : " (" + Fmt.cut(reason, 120) + ")");
     }
 }
