@@ -205,6 +205,22 @@ class CliTest {
         assertThat(run(home, Map.of(), true, "", "runs", "ls", "--no-color").out()).doesNotContain("\u001b[");
     }
 
+    /**
+     * A block type whose jar is in SLUICE_CLASSPATH but whose library is not (email-notifier with only the
+     * sluice-tasks-email jar) failed with "NoClassDefFoundError: jakarta/mail/..." as a usage error, exit code 2, as if
+     * a value were wrong: it is the class path, named with the missing class and what to do.
+     */
+    @Test
+    void aBlockTypeWhoseLibraryIsMissingSaysSoAndNamesTheClassPath() {
+        Result r = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-mailer", "ops", "--set", "host=smtp.example.com");
+        assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.FAILED);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("sluice: block type test-mailer").contains("jakarta/mail/internet/AddressException",
+                "SLUICE_CLASSPATH").doesNotContain("unexpected");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(run(blocksHome, Map.of(), false, "", "blocks", "ls").out()).doesNotContain("ops");
+    }
+
     @Test
     void blocksAreCreatedFromStdinAndEnvironmentShownMaskedListedAndRemoved() throws IOException {
         Map<String, String> env = new HashMap<>();
