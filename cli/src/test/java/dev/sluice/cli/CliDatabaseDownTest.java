@@ -33,6 +33,33 @@ class CliDatabaseDownTest {
         }
     }
 
+    /**
+     * A SQLite history another program holds locked past the wait is exit code 4 for the keys too, as the exit codes
+     * promise and as {@code runs cancel} or {@code deployments run} answer: {@code api-keys create} and {@code revoke}
+     * were 1, "the command failed".
+     */
+    @Test
+    void aSqliteFileLockedByAnotherProgramPastTheWaitIsExitCodeFourForTheKeysToo() throws Exception {
+        Path file = home.resolve("locked.db");
+        // a block with a short wait, so the test does not wait the default 10 seconds
+        Map<String, String> env = Map.of("SLUICE_DATABASE_BLOCK", "locked", "SLUICE_BLOCK_HISTORY_DATABASE_LOCKED",
+                "{\"url\": \"jdbc:sqlite:" + file + "\", \"user\": \"\", \"password\": \"\", \"connectTimeout\": \"PT1S\"}");
+        Result made = CliTest.run(home, env, false, "", "api-keys", "create", "--role", "viewer", "--name", "ci");
+        assertThat(made.code()).as(made.all()).isZero();
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                java.sql.Statement s = other.createStatement()) {
+            s.execute("begin exclusive"); // another program writes, and keeps the lock
+            for (List<String> command : List.of(List.of("api-keys", "create", "--role", "viewer", "--name", "nightly"),
+                    List.of("api-keys", "revoke", "ci"))) {
+                Result r = CliTest.run(home, env, false, "", command.toArray(String[]::new));
+                assertThat(r.code()).as(command + ": " + r.all()).isEqualTo(SluiceCli.UNREACHABLE);
+                assertThat(r.out()).isEmpty();
+                assertThat(r.err()).contains("locked").doesNotContain("unexpected");
+            }
+            s.execute("rollback");
+        }
+    }
+
     @Test
     void keysAreNotListedNorRevokedFromADatabaseThatIsNotThereAndNoneIsMade() {
         Path mistyped = home.resolve("no-such-home");

@@ -157,6 +157,35 @@ class CliServerParityTest {
         }
     }
 
+    /**
+     * {@code api-keys create --role R} without {@code --name} names the key "the role and the date" (its help): a second
+     * key of that role made the same day was refused, exit code 2, for a name the user never gave. On the database and
+     * through a server alike, each gets a free name.
+     */
+    @Test
+    void keysOfOneRoleMadeTheSameDayWithoutANameEachGetAFreeName() {
+        HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));
+        Result first = CliTest.run(home, Map.of(), false, "", "api-keys", "create", "--role", "admin");
+        Result second = CliTest.run(home, Map.of(), false, "", "api-keys", "create", "--role", "admin");
+        assertThat(first.code()).as(first.all()).isZero();
+        assertThat(second.code()).as(second.all()).isZero();
+        assertThat(second.out()).startsWith("sluice_").isNotEqualTo(first.out());
+        try (SluiceServer server = SluiceServer.start(ServerOptions.builder().port(0).database(db)
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).printUrl(false).build())) {
+            Map<String, String> env = Map.of("SLUICE_API_KEY", first.out().strip());
+            Result third = CliTest.run(home, env, false, "", "api-keys", "create", "--role", "admin", "--json",
+                    "--server", server.url().toString());
+            assertThat(third.code()).as(third.all()).isZero();
+            assertThat(third.out()).containsPattern("\"name\" : \"admin-20\\d\\d-\\d\\d-\\d\\d-3\"");
+        }
+        try (ApiKeys keys = ApiKeys.open(db)) {
+            List<String> names = keys.list().stream().map(dev.sluice.server.ApiKey::name).toList();
+            assertThat(names).hasSize(3).doesNotHaveDuplicates();
+            assertThat(names.get(1)).isEqualTo(names.get(0) + "-2"); // the same day (unless midnight came between)
+            assertThat(names.get(0)).matches("admin-20\\d\\d-\\d\\d-\\d\\d");
+        }
+    }
+
     @Test
     void theCommandTheLoginPageGivesForAKeyWorks() throws Exception {
         HistoryDatabase db = HistoryDatabase.sqlite(home.resolve("sluice.db"));

@@ -92,6 +92,26 @@ class CliTest {
         assertThat(backfill.err()).contains("'99999999999999999999d'");
     }
 
+    /**
+     * "Durations on the command line (--since, --from, --timeout, --session-timeout) are 30s, 15m, 2h, 1d, 1w or
+     * ISO-8601 (PT1H30M)": --since and --from refused the ISO-8601 form with a usage error.
+     */
+    @Test
+    void sinceAndFromTakeAnIso8601DurationAsTheDocsSay() {
+        for (String iso : List.of("PT1H30M", "P1D", "pt36h", "P2DT3H")) {
+            Result r = run("runs", "ls", "--since", iso);
+            assertThat(r.code()).as(iso + ": " + r.all()).isZero();
+            assertThat(r.out().lines()).as(iso).hasSize(5);
+        }
+        assertThat(run("runs", "ls", "--since", "PT0S").out()).startsWith("No flow runs match.");
+        Result negative = run("runs", "ls", "--since", "-PT1H");
+        assertThat(negative.code()).isEqualTo(SluiceCli.USAGE);
+        assertThat(negative.err()).contains("'-PT1H'", "PT1H30M");
+        // parsed, so the command goes on to the database (none at this path: exit code 4, not a usage error)
+        Result backfill = run(blocksHome, Map.of(), false, "", "deployments", "backfill", "x", "--from", "P7D", "--to", "PT1H");
+        assertThat(backfill.code()).as(backfill.all()).isEqualTo(SluiceCli.UNREACHABLE);
+    }
+
     @Test
     void aListOfStatesMayHaveSpacesAndABlankFilterIsNamedByItsOption() {
         assertThat(run("runs", "ls", "--state", "FAILED, COMPLETED").out().lines()).hasSize(5);
@@ -183,6 +203,22 @@ class CliTest {
         assertThat(run(home, Map.of(), true, "", "runs", "ls").out()).contains("\u001b[31mFAILED\u001b[0m", "\u001b[32mCOMPLETED");
         assertThat(run(home, Map.of("NO_COLOR", "1"), true, "", "runs", "ls").out()).doesNotContain("\u001b[");
         assertThat(run(home, Map.of(), true, "", "runs", "ls", "--no-color").out()).doesNotContain("\u001b[");
+    }
+
+    /**
+     * A block type whose jar is in SLUICE_CLASSPATH but whose library is not (email-notifier with only the
+     * sluice-tasks-email jar) failed with "NoClassDefFoundError: jakarta/mail/..." as a usage error, exit code 2, as if
+     * a value were wrong: it is the class path, named with the missing class and what to do.
+     */
+    @Test
+    void aBlockTypeWhoseLibraryIsMissingSaysSoAndNamesTheClassPath() {
+        Result r = run(blocksHome, Map.of(), false, "", "blocks", "create", "test-mailer", "ops", "--set", "host=smtp.example.com");
+        assertThat(r.code()).as(r.all()).isEqualTo(SluiceCli.FAILED);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("sluice: block type test-mailer").contains("jakarta/mail/internet/AddressException",
+                "SLUICE_CLASSPATH").doesNotContain("unexpected");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(run(blocksHome, Map.of(), false, "", "blocks", "ls").out()).doesNotContain("ops");
     }
 
     @Test

@@ -8,6 +8,6 @@ import java.util.List;
 public final class TestBlockTypes implements BlockTypeProvider {
     @Override
     public List<Class<? extends Block>> blockTypes() {
-        return List.of(TestLogin.class);
+        return List.of(TestLogin.class, TestMailer.class);
     }
 }

@@ -37,7 +37,8 @@ final class ApiKeysCommands {
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, operator or admin.")
         String role;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "What the key is for (default: the role and the date).")
+        @Option(names = "--name", paramLabel = "NAME", description = "What the key is for (default: the role and the date, and -2,"
+                + " -3, ... when an active key has that name).")
         @Nullable String name;
 
         @Option(names = "--json", description = "JSON for scripts.")
@@ -55,16 +56,20 @@ final class ApiKeysCommands {
             } catch (IllegalArgumentException e) {
                 throw new CliException(SluiceCli.USAGE, e.getMessage());
             }
-            String n = name != null ? name : r.id() + "-" + java.time.LocalDate.now(cli.clock);
+            String byDefault = r.id() + "-" + java.time.LocalDate.now(cli.clock);
             Remote remote = cli.remote();
+            String n;
             String id;
             String token;
             if (remote != null) {
+                n = name != null ? name : free(byDefault, activeNames(cli, remote));
                 JsonNode made = remote.post("/api/keys", Map.of("name", n, "role", r.id()));
                 id = made.path("key").path("id").asText(made.path("id").asText());
                 token = made.path("token").asText();
             } else {
                 try (ApiKeys keys = ApiKeys.open(cli.database())) {
+                    n = name != null ? name : free(byDefault, keys.list().stream().filter(ApiKey::isActive).map(ApiKey::name)
+                            .collect(java.util.stream.Collectors.toSet()));
                     NewApiKey made = keys.create(n, r);
                     id = made.key().id();
                     token = made.token().reveal();
@@ -85,6 +90,42 @@ final class ApiKeysCommands {
         }
     }
 
+    /**
+     * The default name, {@code base} (the role and the date), or, when an active key has it (a second key of that role
+     * made the same day), the first of {@code base-2}, {@code base-3}, ... that none has: names are unique among the
+     * active keys, and the user gave none to clash.
+     */
+    static String free(String base, java.util.Set<String> taken) {
+        if (!taken.contains(base)) {
+            return base;
+        }
+        for (int i = 2; ; i++) {
+            String n = base + "-" + i;
+            if (!taken.contains(n)) {
+                return n;
+            }
+        }
+    }
+
+    /** The keys {@code remote} holds, as its JSON API lists them. */
+    static List<ApiKey> list(Cli cli, Remote remote) {
+        JsonNode doc = remote.list("/api/keys", Map.of());
+        JsonNode items = doc == null ? cli.json.createArrayNode() : doc.isArray() ? doc : doc.has("keys") ? doc.get("keys") : doc.path("items");
+        List<ApiKey> keys = new java.util.ArrayList<>();
+        for (JsonNode k : items) {
+            try {
+                keys.add(cli.jsonIn.treeToValue(k, ApiKey.class));
+            } catch (java.io.IOException e) {
+                throw new CliException(SluiceCli.FAILED, "the server's keys do not read (" + e.getMessage() + ")");
+            }
+        }
+        return keys;
+    }
+
+    private static java.util.Set<String> activeNames(Cli cli, Remote remote) {
+        return list(cli, remote).stream().filter(ApiKey::isActive).map(ApiKey::name).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Command(name = "ls", description = "Lists the keys: id, name, role, created, revoked (never the keys themselves).")
     static final class Ls implements Runnable {
         private final Cli cli;
@@ -101,16 +142,7 @@ final class ApiKeysCommands {
             Remote remote = cli.remote();
             List<ApiKey> keys;
             if (remote != null) {
-                JsonNode doc = remote.list("/api/keys", Map.of());
-                JsonNode items = doc == null ? cli.json.createArrayNode() : doc.isArray() ? doc : doc.has("keys") ? doc.get("keys") : doc.path("items");
-                keys = new java.util.ArrayList<>();
-                for (JsonNode k : items) {
-                    try {
-                        keys.add(cli.jsonIn.treeToValue(k, ApiKey.class));
-                    } catch (java.io.IOException e) {
-                        throw new CliException(SluiceCli.FAILED, "the server's keys do not read (" + e.getMessage() + ")");
-                    }
-                }
+                keys = list(cli, remote);
             } else {
                 try (ApiKeys store = ApiKeys.open(Cli.existing(cli.database()))) { // listing makes no database
                     keys = store.list();

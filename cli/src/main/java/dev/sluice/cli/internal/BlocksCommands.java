@@ -388,6 +388,12 @@ final class BlocksCommands {
             } catch (dev.sluice.block.BlockNotFoundException e) {
                 throw e; // a nested block that is not saved: not found (exit 3)
             } catch (dev.sluice.block.BlockException e) {
+                LinkageError missing = missingClass(e);
+                if (missing != null) {
+                    throw new CliException(SluiceCli.FAILED, "block type " + type + " needs a class that is not on this command's"
+                            + " class path (" + missing.getClass().getSimpleName() + ": " + missing.getMessage() + "): add the jars"
+                            + " its module depends on to SLUICE_CLASSPATH, or the application's shaded jar", e);
+                }
                 // a bad or missing field value: every wrong field in one message
                 throw new CliException(SluiceCli.USAGE, e.getMessage() + (unasked.isEmpty() ? ""
                         : "; there is no terminal to ask for the missing ones on: give them with --set, --secret-env or --stdin"));
@@ -404,6 +410,17 @@ final class BlocksCommands {
                 return null;
             });
             cli.out.println("Saved block " + type + "/" + name + " in " + cli.runtime().blockStore().description() + ".");
+        }
+
+        /** The class the JVM could not find or link, if that is why {@code e} could not build the block. */
+        private static @Nullable LinkageError missingClass(Throwable e) {
+            int depth = 0;
+            for (Throwable c = e; c != null && depth++ < 16; c = c.getCause()) {
+                if (c instanceof LinkageError l) {
+                    return l;
+                }
+            }
+            return null;
         }
 
         private Map<String, String> readStdin() {

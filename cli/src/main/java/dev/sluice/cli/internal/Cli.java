@@ -247,12 +247,24 @@ public final class Cli {
         return code;
     }
 
-    /** Whether a cause of {@code e} says the database or block store cannot be reached. */
+    /**
+     * Whether a cause of {@code e} says the database or block store cannot be reached: one of Sluice's exceptions that
+     * say so, or the driver's own (the server's {@code ApiKeys} wrap it as it came) for a connection that failed or
+     * broke (SQL state class 08) or a SQLite file another program holds locked past the wait.
+     */
     private static boolean unreachable(Throwable e) {
         int depth = 0;
         for (Throwable c = e.getCause(); c != null && depth++ < 16; c = c.getCause()) {
             if (c instanceof dev.sluice.history.HistoryUnavailableException || c instanceof BlockStoreUnavailableException
                     || c instanceof dev.sluice.scheduler.SchedulerDatabaseException) {
+                return true;
+            }
+            if (c instanceof org.sqlite.SQLiteException s) {
+                String code = s.getResultCode().name();
+                if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+                    return true;
+                }
+            } else if (c instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
                 return true;
             }
         }

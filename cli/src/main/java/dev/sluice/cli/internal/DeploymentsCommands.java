@@ -431,10 +431,10 @@ final class DeploymentsCommands {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant, a date or local time of this machine's zone, or 7d for 7 days ago.")
+        @Option(names = "--from", required = true, paramLabel = "WHEN", description = "First slot (inclusive): an ISO instant, a date or local time of this machine's zone, or 7d (or P7D) for 7 days ago.")
         String from;
 
-        @Option(names = "--to", paramLabel = "WHEN", description = "Last slot (exclusive); default now.")
+        @Option(names = "--to", paramLabel = "WHEN", description = "Last slot (exclusive), as --from; default now.")
         @Nullable String to;
 
         @Option(names = "--force", description = "Run slots again that completed already.")

@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w}, an ISO instant, or a local time or
- * date of this machine's zone (the one tables show times in).
+ * Times on the command line: {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, {@code 1w} or ISO-8601 ({@code PT1H30M}) ago,
+ * an ISO instant, or a local time or date of this machine's zone (the one tables show times in).
  */
 final class Durations {
     private static final Pattern AGO = Pattern.compile("(\\d+)\\s*([smhdw])");
@@ -21,14 +21,20 @@ final class Durations {
     static Instant since(String text, Instant now) {
         String t = text.strip();
         IllegalArgumentException wrong = new IllegalArgumentException("'" + text + "' is neither a duration (30s, 15m, 2h, 1d,"
-                + " 1w) nor an ISO instant (2026-12-01T06:00:00Z, 2026-12-01T07:00:00+01:00), local time (2026-12-01T07:00) or date (2026-12-01)");
+                + " 1w, PT1H30M) nor an ISO instant (2026-12-01T06:00:00Z, 2026-12-01T07:00:00+01:00), local time (2026-12-01T07:00) or date (2026-12-01)");
         try {
             Duration ago = shortForm(t);
+            if (ago == null && (t.startsWith("P") || t.startsWith("p"))) {
+                ago = Duration.parse(t); // ISO-8601, as every duration on the command line
+                if (ago.isNegative()) {
+                    throw wrong;
+                }
+            }
             if (ago != null) {
                 return now.minus(ago);
             }
         } catch (ArithmeticException | java.time.DateTimeException e) {
-            throw wrong; // more days than there are
+            throw wrong; // more days than there are, or no ISO-8601 duration
         }
         try {
             return Instant.parse(t);

@@ -58,7 +58,7 @@ final class Runs {
         @Option(names = "--tag", paramLabel = "TAG", description = "Only runs with all these tags (repeat for several).")
         List<String> tags = new ArrayList<>();
 
-        @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: 30m, 12h, 1d, 1w, an ISO instant, or a date or local time of this machine's zone.")
+        @Option(names = "--since", paramLabel = "WHEN", description = "Only runs started since: 30m, 12h, 1d, 1w (or ISO-8601, PT36H) ago, an ISO instant, or a date or local time of this machine's zone.")
         @Nullable String since;
 
         @Option(names = "--all", description = "Subflow runs too, not only top-level ones.")
