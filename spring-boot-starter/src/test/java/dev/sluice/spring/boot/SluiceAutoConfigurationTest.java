@@ -262,16 +262,22 @@ class SluiceAutoConfigurationTest {
                 .withPropertyValues("sluice.replace-default-runtime=false").run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(SluiceRuntime.class).call(keyed::run)).isEqualTo("value of 17");
-                    DeploymentClient client = context.getBean(DeploymentClient.class);
-                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("keyed"),
-                            java.time.Duration.ofSeconds(60)).orElseThrow();
-                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
-                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
-                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
-                                    assertThat(t.state()).as("cached by the application's run").isEqualTo(State.CACHED)));
+                    servedRunHitTheApplicationsCache(context, "keyed");
                     assertThat(home.resolve("cache-hmac.key")).exists();
                     assertThat(other.resolve("cache-hmac.key")).as("nothing in -Dsluice.home").doesNotExist();
                 });
+    }
+
+    /** Triggers {@code deployment} (one cached task, already run by the application) and checks its run was a cache hit. */
+    private static void servedRunHitTheApplicationsCache(org.springframework.context.ApplicationContext context, String deployment)
+            throws InterruptedException {
+        DeploymentClient client = context.getBean(DeploymentClient.class);
+        dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger(deployment),
+                java.time.Duration.ofSeconds(60)).orElseThrow();
+        assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
+        assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
+                assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
+                        assertThat(t.state()).as("cached by the application's run").isEqualTo(State.CACHED)));
     }
 
     /** A {@code ResultStore} bean holds the served flows' cached results too, not only the application runtime's. */
@@ -287,13 +293,7 @@ class SluiceAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(SluiceRuntime.class).resultStore()).isSameAs(store);
                     assertThat(context.getBean(SluiceRuntime.class).call(measured::run)).isEqualTo(9);
-                    DeploymentClient client = context.getBean(DeploymentClient.class);
-                    dev.sluice.scheduler.DeploymentRun run = client.awaitFinished(client.trigger("measured"),
-                            java.time.Duration.ofSeconds(60)).orElseThrow();
-                    assertThat(run.status()).isEqualTo(dev.sluice.scheduler.RunStatus.COMPLETED);
-                    assertThat(context.getBean(History.class).flowRun(run.flowRun().orElseThrow())).hasValueSatisfying(d ->
-                            assertThat(d.taskRuns().items()).singleElement().satisfies(t ->
-                                    assertThat(t.state()).as("cached in the bean by the application's run").isEqualTo(State.CACHED)));
+                    servedRunHitTheApplicationsCache(context, "measured");
                     assertThat(context.getBean(SluiceWorker.class).worker().orElseThrow().runtime().resultStore()).isSameAs(store);
                 });
     }
