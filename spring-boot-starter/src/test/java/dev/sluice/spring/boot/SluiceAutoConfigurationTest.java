@@ -125,12 +125,12 @@ class SluiceAutoConfigurationTest {
 
     @Test
     void withAMeterRegistryTheRunsTheWorkersFiringLagAndTheHistoryWriterAreMeasured() {
-        runner().withUserConfiguration(OneDeployment.class)
+        ApplicationContextRunner measured = runner().withUserConfiguration(OneDeployment.class)
                 .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
                 .withBean(io.micrometer.core.instrument.MeterRegistry.class,
                         io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
-                .withPropertyValues("sluice.replace-default-runtime=false")
-                .run(context -> {
+                .withPropertyValues("sluice.replace-default-runtime=false");
+        measured.run(context -> {
                     assertThat(context).hasNotFailed().hasBean("sluiceMetricsRecorder").hasBean("sluiceMetricsListener");
                     io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
                     context.getBean(SluiceRuntime.class).run(Flow.of("greeter", (String who) -> "hello " + who), "spring");
@@ -153,12 +153,7 @@ class SluiceAutoConfigurationTest {
                     assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().getTags().toString()).doesNotContain(id));
                 });
         // the context stopped and started again: the new worker's history writer is the one watched, not the closed one
-        runner().withUserConfiguration(OneDeployment.class)
-                .withConfiguration(AutoConfigurations.of(SluiceMetricsAutoConfiguration.class))
-                .withBean(io.micrometer.core.instrument.MeterRegistry.class,
-                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
-                .withPropertyValues("sluice.replace-default-runtime=false")
-                .run(context -> {
+        measured.run(context -> {
                     io.micrometer.core.instrument.MeterRegistry registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
                     context.stop();
                     context.start();
