@@ -220,4 +220,29 @@ class PostgresIT {
             own.close();
         }
     }
+    @Test
+    void closingWithTheServerGoneTakesTheCloseTimeoutAndNotAConnectTimeoutMore(@TempDir Path data) throws Exception {
+        EmbeddedPostgres own = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
+        HistoryDatabase db = HistoryDatabase.of(own.getJdbcUrl("postgres", "postgres"), "postgres", Secret.of(""));
+        assertThat(db.connectTimeout()).as("the default: what closing must not wait again after the close timeout")
+                .isEqualTo(Duration.ofSeconds(10));
+        History history = History.builder(db).closeTimeout(Duration.ofSeconds(2)).open();
+        try (SluiceRuntime runtime = SluiceRuntime.builder().withoutExtensions().recorder(history.recorder()).build()) {
+            runtime.run(Flow.of("before", (Integer n) -> n + 1), 1);
+            assertThat(history.flush()).isTrue();
+            own.close(); // the server stops; a run's records wait for it
+            runtime.run(Flow.of("during", (Integer n) -> n + 1), 2);
+            assertThat(history.flush(Duration.ofSeconds(1))).as("nothing can be written").isFalse();
+            Thread.sleep(600); // past the pool's 0.5 s in which a connection is handed out unchecked: each one is checked
+            long start = System.nanoTime();
+            history.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            // the close timeout for the records, then at most a second's wait for each last write (this process closed)
+            assertThat(took).as("close() with the server gone").isLessThan(Duration.ofSeconds(6));
+            assertThat(history.stats().lost()).as("the run's records, not written").isPositive();
+        } finally {
+            history.close();
+            own.close();
+        }
+    }
 }

@@ -514,6 +514,25 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** While stopping: the longest the pool's close is waited for (its connection adder may sleep up to 5 s). */
+    static final long CLOSING_POOL_WAIT_MILLIS = 1_000;
+
+    /**
+     * Closes {@code pool}, waiting at most {@code millis}: with the database gone, the pool's close waits for its
+     * connection adder, which sleeps between attempts (up to 5 s); the close goes on in the background past that
+     * (its connections are gone with the database anyway).
+     */
+    private static void closeWithin(HikariDataSource pool, long millis) {
+        Thread closer = new Thread(pool::close, "sluice-history-pool-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A pooled connection, in auto-commit mode. */
     public Connection connection() throws SQLException {
         long by = stopBy;
@@ -558,7 +577,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (stopBy != 0 && dialect != Dialect.SQLITE) {
+            closeWithin(pool, CLOSING_POOL_WAIT_MILLIS);
+        } else {
+            pool.close(); // a SQLite file is released below: only once no connection is open on it
+        }
         Object held = heldFile;
         heldFile = null;
         releaseFile(held);

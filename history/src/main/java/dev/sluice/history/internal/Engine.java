@@ -203,8 +203,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Closes within {@code timeout} (null: the writer waits up to the close timeout, as {@link #close()}), whatever the
-     * database does: from now on a connection is waited for at most 1 s and not past the deadline, the writer gets what
+     * Closes within {@code timeout} (null: the writer waits up to the close timeout, as {@link #close()}, and the rest
+     * takes at most 2 s more), whatever the database does: from now on a connection is waited for at most 1 s and not past the deadline, the writer gets what
      * is left of it but a quarter (for marking this process closed), and records not written by then are counted lost
      * and logged.
      */
@@ -220,6 +220,11 @@ public final class Engine implements AutoCloseable {
             writeFor = timeout.minus(timeout.dividedBy(4));
         }
         writer.close(writeFor);
+        if (timeout == null) {
+            // the records had their close timeout; the last writes (this process closed) must not wait a whole connect
+            // timeout more for a database that is gone: a second for a connection each, two in all
+            db.stopBy(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        }
         maintenance.shutdownNow();
         try {
             maintenance.awaitTermination(timeout == null ? 5_000 : Math.max(1, Math.min(5_000,
