@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -680,9 +681,17 @@ public final class Store {
      * none is RUNNING.
      * </ul>
      */
-    public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
+    public Claimed claim(String id, String deployment, String worker, Clock clock, Duration grace, List<Limit> limits,
             Instant leaseExpiry, Overlap overlap, Instant scheduled) throws SQLException {
-        return claim(id, deployment, worker, now, grace, limits, leaseExpiry, overlap, scheduled, Holders.NONE);
+        return claim(id, deployment, worker, clock, grace, limits, leaseExpiry, overlap, scheduled, Holders.NONE);
+    }
+
+    /**
+     * What {@link #claim} decided, and when: the time is read from the clock inside the claim's transaction, once the
+     * overlap policy and the limits were checked, so a run that waited for the previous one to end starts after that
+     * end (and not at a time read before it).
+     */
+    public record Claimed(Claim outcome, Instant at) {
     }
 
     /**
@@ -706,10 +715,9 @@ public final class Store {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
-    /** As {@link #claim(String, String, String, Instant, Duration, List, Instant, Overlap, Instant)}, leases counted by {@code holders}. */
-    public Claim claim(String id, String deployment, String worker, Instant now, Duration grace, List<Limit> limits,
+    /** As {@link #claim(String, String, String, Clock, Duration, List, Instant, Overlap, Instant)}, leases counted by {@code holders}. */
+    public Claimed claim(String id, String deployment, String worker, Clock clock, Duration grace, List<Limit> limits,
             Instant leaseExpiry, Overlap overlap, Instant scheduled, Holders holders) throws SQLException {
-        long t = Sql.micros(now);
         List<String> live = List.copyOf(holders.live());
         List<String> dead = List.copyOf(holders.dead());
         String counted = "expires_at > ?";
@@ -720,101 +728,117 @@ public final class Store {
             counted = "(" + counted + " or worker_id in (" + placeholders(live.size()) + "))";
         }
         String countSql = "select count(*) from sluice_lease where lease_key = ? and " + counted;
-        Work<Claim> work = c -> {
+        Work<Claimed> work = c -> {
             if (postgres && (!limits.isEmpty() || overlap != Overlap.ALLOW)) {
                 try (PreparedStatement lock = c.prepareStatement("select name from sluice_deployment where name = ? for update")) {
                     lock.setString(1, deployment);
                     lock.executeQuery().close();
                 }
             }
-            if (overlap != Overlap.ALLOW) {
-                Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
-                if (decided != null) {
-                    return decided;
-                }
-            }
-            if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
-                // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
-                // newer one waits while an older one waits too, instead of racing it for the lease at each retry
-                long s = Sql.micros(scheduled);
-                try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
-                        + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
-                        + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
-                    ps.setString(1, deployment);
-                    ps.setString(2, id);
-                    ps.setLong(3, t);
-                    ps.setLong(4, s);
-                    ps.setLong(5, s);
-                    ps.setString(6, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return Claim.BUSY;
-                        }
-                    }
-                }
-            }
-            if (!limits.isEmpty()) {
-                if (postgres) {
-                    for (Limit l : limits) {
-                        if (l.key().startsWith("tag:")) {
-                            try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
-                                lock.setString(1, l.key().substring(4));
-                                lock.executeQuery().close();
-                            }
-                        }
-                    }
-                }
-                try (PreparedStatement count = c.prepareStatement(countSql)) {
-                    for (Limit l : limits) {
-                        int i = 1;
-                        count.setString(i++, l.key());
-                        count.setLong(i++, t);
-                        for (String w : dead) {
-                            count.setString(i++, w);
-                        }
-                        for (String w : live) {
-                            count.setString(i++, w);
-                        }
-                        try (ResultSet rs = count.executeQuery()) {
-                            rs.next();
-                            if (rs.getLong(1) >= l.limit()) {
-                                return Claim.BUSY;
-                            }
-                        }
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'RUNNING', worker_id = ?,"
-                    + " started_at = ?, late = case when late = 1 or scheduled_time < ? then 1 else 0 end"
-                    + " where id = ? and state = 'SCHEDULED' and cancel_requested = 0")) {
-                ps.setString(1, worker);
-                ps.setLong(2, t);
-                ps.setLong(3, t - grace.toNanos() / 1_000);
-                ps.setString(4, id);
-                if (ps.executeUpdate() != 1) {
-                    return Claim.GONE;
-                }
-            }
-            if (!limits.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("insert into sluice_lease (lease_key, run_id, worker_id,"
-                        + " expires_at) values (?, ?, ?, ?)")) {
-                    for (Limit l : limits) {
-                        ps.setString(1, l.key());
-                        ps.setString(2, id);
-                        ps.setString(3, worker);
-                        ps.setLong(4, Sql.micros(leaseExpiry));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
-            return Claim.CLAIMED;
+            return claimNow(c, id, deployment, worker, clock, clock.instant(), grace, limits, leaseExpiry, overlap,
+                    scheduled, countSql, dead, live);
         };
         if (limits.isEmpty() && overlap == Overlap.ALLOW) {
             return read(work); // one conditional update: atomic in auto-commit
         }
         // every path that is not CLAIMED wrote either nothing or only its decision (a skip, cancel flags): commit it
         return inTransaction(work);
+    }
+
+    private Claimed claimNow(Connection c, String id, String deployment, String worker, Clock clock, Instant now,
+            Duration grace,
+            List<Limit> limits, Instant leaseExpiry, Overlap overlap, Instant scheduled, String countSql, List<String> dead,
+            List<String> live) throws SQLException {
+        long t = Sql.micros(now);
+        if (overlap != Overlap.ALLOW) {
+            Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
+            if (decided != null) {
+                return new Claimed(decided, now);
+            }
+        }
+        if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
+            // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
+            // newer one waits while an older one waits too, instead of racing it for the lease at each retry
+            long s = Sql.micros(scheduled);
+            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                    + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
+                    + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
+                ps.setString(1, deployment);
+                ps.setString(2, id);
+                ps.setLong(3, t);
+                ps.setLong(4, s);
+                ps.setLong(5, s);
+                ps.setString(6, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new Claimed(Claim.BUSY, now);
+                    }
+                }
+            }
+        }
+        if (!limits.isEmpty()) {
+            if (postgres) {
+                for (Limit l : limits) {
+                    if (l.key().startsWith("tag:")) {
+                        try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
+                            lock.setString(1, l.key().substring(4));
+                            lock.executeQuery().close();
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement count = c.prepareStatement(countSql)) {
+                for (Limit l : limits) {
+                    int i = 1;
+                    count.setString(i++, l.key());
+                    count.setLong(i++, t);
+                    for (String w : dead) {
+                        count.setString(i++, w);
+                    }
+                    for (String w : live) {
+                        count.setString(i++, w);
+                    }
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) >= l.limit()) {
+                            return new Claimed(Claim.BUSY, now);
+                        }
+                    }
+                }
+            }
+        }
+        // the start is read now, after the overlap policy and the limits saw what is running: a previous run whose
+        // end they saw ended before it (by this clock)
+        Instant at = clock.instant();
+        if (at.isBefore(now)) {
+            at = now;
+        }
+        long started = Sql.micros(at);
+        try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'RUNNING', worker_id = ?,"
+                + " started_at = ?, late = case when late = 1 or scheduled_time < ? then 1 else 0 end"
+                + " where id = ? and state = 'SCHEDULED' and cancel_requested = 0")) {
+            ps.setString(1, worker);
+            ps.setLong(2, started);
+            ps.setLong(3, started - grace.toNanos() / 1_000);
+            ps.setString(4, id);
+            if (ps.executeUpdate() != 1) {
+                return new Claimed(Claim.GONE, now);
+            }
+        }
+        if (!limits.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into sluice_lease (lease_key, run_id, worker_id,"
+                    + " expires_at) values (?, ?, ?, ?)")) {
+                for (Limit l : limits) {
+                    ps.setString(1, l.key());
+                    ps.setString(2, id);
+                    ps.setString(3, worker);
+                    ps.setLong(4, Sql.micros(leaseExpiry));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return new Claimed(Claim.CLAIMED, at);
     }
 
     /**

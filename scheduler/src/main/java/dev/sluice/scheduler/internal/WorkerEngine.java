@@ -521,8 +521,10 @@ public final class WorkerEngine implements AutoCloseable {
             own.add(runId); // from the claim on: a run of this worker that no one here runs any more is gone
             Store.Claim claim;
             try {
-                claim = store.claim(runId, d.name(), id, now, settings.lateAfter(), limits, leaseExpiry, overlap,
-                        run.scheduledTime(), limits.isEmpty() ? Store.Holders.NONE : holders());
+                Store.Claimed claimed = store.claim(runId, d.name(), id, clock, settings.lateAfter(), limits, leaseExpiry,
+                        overlap, run.scheduledTime(), limits.isEmpty() ? Store.Holders.NONE : holders());
+                claim = claimed.outcome();
+                now = claimed.at();
             } catch (SQLException | RuntimeException e) {
                 own.remove(runId);
                 throw e;
