@@ -196,20 +196,28 @@ public final class Database implements AutoCloseable {
      * ({@code <file>-migrate.lock}) that every module migrating its tables in it takes (the run history, the
      * scheduler, the server's keys), so processes migrate one after the other. A file lock belongs to a process,
      * so threads of one JVM first take this JVM's lock of the file (a second {@code lock()} in the same JVM would
-     * throw {@link java.nio.channels.OverlappingFileLockException}). A migration that SQLite refused with
-     * {@code SQLITE_BUSY} (rolled back) is tried again, up to 10 times. The lock file is never deleted: a process
+     * throw {@link java.nio.channels.OverlappingFileLockException}). Before {@code work}, the database's write lock
+     * is waited for up to {@code wait}: a file another program keeps writing to fails here, after the wait, with
+     * SQLite's {@code SQLITE_BUSY} as the cause (and not after Flyway's ten tries of its history table, each as long
+     * again). A migration that SQLite refused with {@code SQLITE_BUSY} (rolled back) is tried again, up to 10 times
+     * and while {@code wait} (2 s at least) has not passed. The lock file is never deleted: a process
      * blocked in {@code lock()} on it would, once it is deleted, hold the lock of an unlinked file while another
      * made and locked a new one, and two migrations would run at once.
      *
-     * @throws IOException if the lock file cannot be made or locked, or {@code work} throws it
+     * @param wait how long the database's write lock is waited for (the database's connect timeout)
+     * @throws IOException if the lock file cannot be made or locked, the database stays locked past {@code wait}, or
+     *         {@code work} throws it
      */
     @SuppressWarnings("try") // the file lock is held by the try block, not used in it
-    public static <T> T withMigrationLock(Path file, Locked<T> work) throws IOException {
+    public static <T> T withMigrationLock(Path file, java.time.Duration wait, Locked<T> work) throws IOException {
         Path lockFile = file.resolveSibling(file.getFileName() + "-migrate.lock").toAbsolutePath().normalize();
         synchronized (MIGRATING.computeIfAbsent(lockFile, k -> new Object())) {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
                             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                     java.nio.channels.FileLock lock = ch.lock()) {
+                long start = System.nanoTime();
+                awaitWriteLock(file, wait);
+                long retryUntil = start + Math.max(wait.toNanos(), TimeUnit.SECONDS.toNanos(2));
                 for (int attempt = 1; ; attempt++) {
                     try {
                         return work.run();
@@ -217,7 +225,7 @@ public final class Database implements AutoCloseable {
                         // SQLite answers SQLITE_BUSY at once (no busy wait) when a migration's read transaction must
                         // become a write one while another connection writes (a history writer of this or another
                         // process next to it): the migration was rolled back; try it again
-                        if (attempt >= 10 || !busy(e)) {
+                        if (attempt >= 10 || !busy(e) || System.nanoTime() - retryUntil > 0) {
                             throw e;
                         }
                         try {
@@ -229,6 +237,30 @@ public final class Database implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Waits up to {@code wait} for SQLite file {@code file}'s write lock, and lets it go at once.
+     *
+     * @throws IOException with SQLite's {@code SQLITE_BUSY} as the cause if another connection keeps it past the wait
+     */
+    private static void awaitWriteLock(Path file, java.time.Duration wait) throws IOException {
+        if (!Files.exists(file)) {
+            return; // made by the migration
+        }
+        long start = System.nanoTime();
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("pragma busy_timeout = " + Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+            s.execute("begin immediate");
+            s.execute("rollback");
+        } catch (SQLException e) {
+            if (busy(e)) {
+                throw new IOException("the SQLite file " + file + " is locked: another program kept writing to it for "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms (the wait is " + wait.toMillis()
+                        + " ms, the database's connectTimeout)", e);
+            }
+            // anything else (not a database, no permission) is for the migration to report in its own words
         }
     }
 

@@ -47,7 +47,7 @@ public final class Schema {
         if (db.dialect() == Dialect.SQLITE) {
             Path file = java.util.Objects.requireNonNull(db.file());
             try {
-                Database.withMigrationLock(file, () -> {
+                Database.withMigrationLock(file, db.config().connectTimeout(), () -> {
                     // another process may have migrated while this one waited
                     int now = current(db);
                     if (now > LATEST) {

@@ -51,7 +51,7 @@ public final class SchedulerSchema {
         if (db.dialect() == Dialect.SQLITE) {
             Path file = Objects.requireNonNull(db.file());
             try {
-                Database.withMigrationLock(file, () -> {
+                Database.withMigrationLock(file, db.config().connectTimeout(), () -> {
                     int now = current(db); // another process may have migrated while this one waited
                     if (now > LATEST) {
                         throw newer(db, now);

@@ -149,7 +149,7 @@ public final class KeyStore implements AutoCloseable {
             return;
         }
         try {
-            dev.sluice.history.internal.Database.withMigrationLock(file.get(), () -> {
+            dev.sluice.history.internal.Database.withMigrationLock(file.get(), config.connectTimeout(), () -> {
                 flyway();
                 return null;
             });
