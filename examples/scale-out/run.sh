@@ -118,8 +118,10 @@ echo "database: $SLUICE_DATABASE_URL"
 
 say "Starting 3 workers serving the same deployments (sluice worker start --jar $(basename "$app"))"
 declare -A worker_pid
+# shorter: a killed worker is taken for dead after 5 missed heartbeats of 1 s, not of 2 s (the default)
+beat=(); [[ -n "$short" ]] && beat=(--heartbeat 1s --missed-heartbeats 5)
 for w in w1 w2 w3; do
-  "$sluice" worker start --jar "$app" --name "$w" --threads 4 >"$work/$w.log" 2>&1 &
+  "$sluice" worker start --jar "$app" --name "$w" --threads 4 ${beat[@]+"${beat[@]}"} >"$work/$w.log" 2>&1 &
   worker_pid[$w]=$!
   pids+=($!)
 done

@@ -436,6 +436,45 @@ class CliOrchestrationTest {
                 .contains("could not be made: IllegalStateException: config missing: set DB_URL");
     }
 
+    /**
+     * {@code --heartbeat} and {@code --missed-heartbeats} set how soon a killed worker's runs are marked CRASHED; bad
+     * values are usage errors naming the option.
+     */
+    @Test
+    void aWorkersHeartbeatIsSetFromTheCommandLine() throws Exception {
+        Path jar = Jars.of(home.resolve("app.jar"), TestDeployments.class, "META-INF/services/dev.sluice.scheduler.DeploymentProvider");
+        for (String[] bad : new String[][] {{"--heartbeat", "0s"}, {"--heartbeat", "soon"}, {"--missed-heartbeats", "3"}}) {
+            Result r = run("worker", "start", "--jar", jar.toString(), bad[0], bad[1]);
+            assertThat(r.code()).as(String.join(" ", bad) + ": " + r.all()).isEqualTo(SluiceCli.USAGE);
+            assertThat(r.err()).contains(bad[0]).doesNotContain("missedHeartbeats").doesNotContain("unexpected");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger code = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> code.set(SluiceCli.builder().out(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).environment(Map.of()).home(home).terminal(false)
+                .build().run("worker", "start", "--jar", jar.toString(), "--name", "quick", "--heartbeat", "PT0.25S",
+                        "--missed-heartbeats", "4")));
+        serving.start();
+        try (DeploymentClient client = DeploymentClient.open(db())) {
+            java.util.List<java.time.Instant> beats = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (beats.size() < 6 && System.nanoTime() < deadline && serving.isAlive()) {
+                client.workers(Duration.ofMinutes(1)).stream().filter(w -> w.name().equals("quick")).findFirst()
+                        .map(dev.sluice.scheduler.WorkerInfo::heartbeatAt)
+                        .filter(at -> beats.isEmpty() || at.isAfter(beats.get(beats.size() - 1))).ifPresent(beats::add);
+                Thread.sleep(20);
+            }
+            assertThat(beats).as(err.toString(StandardCharsets.UTF_8)).hasSize(6);
+            // five beats at 0.25 s apart take 1.25 s; at the default 2 s, 10 s
+            assertThat(Duration.between(beats.get(0), beats.get(5))).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            serving.interrupt();
+            serving.join(30_000);
+        }
+        assertThat(code.get()).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
     /** A provider whose application is not configured. */
     public static final class FailingProvider implements dev.sluice.scheduler.DeploymentProvider {
         @Override

@@ -132,6 +132,12 @@ public final class Worker implements AutoCloseable {
         return "Worker[" + engine.name() + ", id=" + engine.id() + "]";
     }
 
+    /** How often a worker and its running runs heartbeat unless {@link Builder#heartbeat} says otherwise: 2 s. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(2);
+
+    /** How many missed heartbeats make a worker dead unless {@link Builder#heartbeat} says otherwise: 5. */
+    public static final int DEFAULT_MISSED_HEARTBEATS = 5;
+
     /** Settings of a {@link Worker}; every setter checks its value and names it when it is wrong. */
     public static final class Builder {
         private final HistoryDatabase database;
@@ -140,8 +146,8 @@ public final class Worker implements AutoCloseable {
         private int threads = 10;
         private Clock clock = Clock.systemUTC();
         private Duration pollingInterval = Duration.ofMillis(100);
-        private Duration heartbeat = Duration.ofSeconds(2);
-        private int missedHeartbeats = 5;
+        private Duration heartbeat = DEFAULT_HEARTBEAT;
+        private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
         private Duration lateAfter = Duration.ofSeconds(15);
         private Duration plannerInterval = Duration.ofMillis(500);
         private Duration stopGrace = Duration.ofSeconds(20);

@@ -54,6 +54,15 @@ final class WorkerCommands {
         @Option(names = "--threads", paramLabel = "N", description = "How many runs it runs at once (default: the worker's).")
         @Nullable Integer threads;
 
+        @Option(names = "--heartbeat", paramLabel = "DURATION",
+                description = "How often the worker and its runs heartbeat: 1s, or ISO-8601 (PT0.5S); default 2s.")
+        @Nullable String heartbeat;
+
+        @Option(names = "--missed-heartbeats", paramLabel = "N", description = {"How many missed heartbeats make this worker"
+                + " dead to the others, its running runs CRASHED (at least 4; default 5): heartbeat x this is how soon a"
+                + " killed worker's runs are marked."})
+        @Nullable Integer missedHeartbeats;
+
         Start(Cli cli) {
             this.cli = cli;
         }
@@ -88,6 +97,15 @@ final class WorkerCommands {
                         throw new CliException(SluiceCli.USAGE, "--threads must be at least 1, was " + threads);
                     }
                     builder.threads(threads);
+                }
+                if (heartbeat != null || missedHeartbeats != null) {
+                    try {
+                        builder.heartbeat(heartbeat == null ? Worker.DEFAULT_HEARTBEAT : Durations.length(heartbeat, "--heartbeat"),
+                                missedHeartbeats == null ? Worker.DEFAULT_MISSED_HEARTBEATS : missedHeartbeats);
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(SluiceCli.USAGE, e.getMessage().replace("missedHeartbeats", "--missed-heartbeats")
+                                .replace("heartbeat must", "--heartbeat must"));
+                    }
                 }
                 Worker worker = builder.start(); // registered and taking work before it says so
                 cli.out.println("Serving " + deployments.stream().map(Deployment::name).toList() + " from " + jar.getFileName()
