@@ -261,7 +261,9 @@ public final class History implements AutoCloseable {
 
     /**
      * Writes what is queued (waiting up to {@link Builder#closeTimeout}), stops the threads and closes the
-     * connections. Runs this process left unfinished are marked crashed by the next process that looks.
+     * connections: with the database gone, about 2 s more than the close timeout (the last writes wait a second each
+     * for a connection, not the connect timeout). Runs this process left unfinished are marked crashed by the next
+     * process that looks.
      * Idempotent. Queries on a closed history throw {@link IllegalStateException}.
      */
     @Override
