@@ -250,8 +250,11 @@ public final class Database implements AutoCloseable {
             return; // made by the migration
         }
         long start = System.nanoTime();
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            s.execute("pragma busy_timeout = " + Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
+        SQLiteDataSource source = new SQLiteDataSource(config); // the driver itself: no DriverManager look-up
+        source.setUrl("jdbc:sqlite:" + file);
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
             s.execute("begin immediate");
             s.execute("rollback");
         } catch (SQLException e) {
