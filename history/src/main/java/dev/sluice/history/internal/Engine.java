@@ -204,9 +204,9 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Closes within {@code timeout} (null: the writer waits up to the close timeout, as {@link #close()}, and the rest
-     * takes at most 2 s more), whatever the database does: from now on a connection is waited for at most 1 s and not past the deadline, the writer gets what
-     * is left of it but a quarter (for marking this process closed), and records not written by then are counted lost
-     * and logged.
+     * takes at most 2 s more), whatever the database does: from now on a connection is waited for at most 1 s and not
+     * past the deadline, the writer gets what is left of it but a quarter (for marking this process closed), and
+     * records not written by then are counted lost and logged.
      */
     public synchronized void close(@Nullable Duration timeout) {
         if (closed) {

@@ -735,8 +735,97 @@ public final class Store {
                     lock.executeQuery().close();
                 }
             }
-            return claimNow(c, id, deployment, worker, clock, clock.instant(), grace, limits, leaseExpiry, overlap,
-                    scheduled, countSql, dead, live);
+            Instant now = clock.instant();
+            long t = Sql.micros(now);
+            if (overlap != Overlap.ALLOW) {
+                Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
+                if (decided != null) {
+                    return new Claimed(decided, now);
+                }
+            }
+            if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
+                // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
+                // newer one waits while an older one waits too, instead of racing it for the lease at each retry
+                long s = Sql.micros(scheduled);
+                try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
+                        + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
+                        + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
+                    ps.setString(1, deployment);
+                    ps.setString(2, id);
+                    ps.setLong(3, t);
+                    ps.setLong(4, s);
+                    ps.setLong(5, s);
+                    ps.setString(6, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            return new Claimed(Claim.BUSY, now);
+                        }
+                    }
+                }
+            }
+            if (!limits.isEmpty()) {
+                if (postgres) {
+                    for (Limit l : limits) {
+                        if (l.key().startsWith("tag:")) {
+                            try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
+                                lock.setString(1, l.key().substring(4));
+                                lock.executeQuery().close();
+                            }
+                        }
+                    }
+                }
+                try (PreparedStatement count = c.prepareStatement(countSql)) {
+                    for (Limit l : limits) {
+                        int i = 1;
+                        count.setString(i++, l.key());
+                        count.setLong(i++, t);
+                        for (String w : dead) {
+                            count.setString(i++, w);
+                        }
+                        for (String w : live) {
+                            count.setString(i++, w);
+                        }
+                        try (ResultSet rs = count.executeQuery()) {
+                            rs.next();
+                            if (rs.getLong(1) >= l.limit()) {
+                                return new Claimed(Claim.BUSY, now);
+                            }
+                        }
+                    }
+                }
+            }
+            // the start is read now, after the overlap policy and the limits saw what is running: a previous run whose
+            // end they saw ended before it (by this clock)
+            Instant at = clock.instant();
+            if (at.isBefore(now)) {
+                at = now;
+            }
+            long started = Sql.micros(at);
+            try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'RUNNING', worker_id = ?,"
+                    + " started_at = ?, late = case when late = 1 or scheduled_time < ? then 1 else 0 end"
+                    + " where id = ? and state = 'SCHEDULED' and cancel_requested = 0")) {
+                ps.setString(1, worker);
+                ps.setLong(2, started);
+                ps.setLong(3, started - grace.toNanos() / 1_000);
+                ps.setString(4, id);
+                if (ps.executeUpdate() != 1) {
+                    return new Claimed(Claim.GONE, now);
+                }
+            }
+            if (!limits.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("insert into sluice_lease (lease_key, run_id, worker_id,"
+                        + " expires_at) values (?, ?, ?, ?)")) {
+                    for (Limit l : limits) {
+                        ps.setString(1, l.key());
+                        ps.setString(2, id);
+                        ps.setString(3, worker);
+                        ps.setLong(4, Sql.micros(leaseExpiry));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            return new Claimed(Claim.CLAIMED, at);
         };
         if (limits.isEmpty() && overlap == Overlap.ALLOW) {
             return read(work); // one conditional update: atomic in auto-commit
@@ -745,101 +834,6 @@ public final class Store {
         return inTransaction(work);
     }
 
-    private Claimed claimNow(Connection c, String id, String deployment, String worker, Clock clock, Instant now,
-            Duration grace,
-            List<Limit> limits, Instant leaseExpiry, Overlap overlap, Instant scheduled, String countSql, List<String> dead,
-            List<String> live) throws SQLException {
-        long t = Sql.micros(now);
-        if (overlap != Overlap.ALLOW) {
-            Claim decided = overlap(c, id, deployment, overlap, scheduled, now);
-            if (decided != null) {
-                return new Claimed(decided, now);
-            }
-        }
-        if (limits.stream().anyMatch(l -> l.key().equals("deployment:" + deployment))) {
-            // under the deployment's own limit its due runs start in order (caught-up slots oldest first): a
-            // newer one waits while an older one waits too, instead of racing it for the lease at each retry
-            long s = Sql.micros(scheduled);
-            try (PreparedStatement ps = c.prepareStatement("select 1 from sluice_deployment_run where deployment = ?"
-                    + " and state = 'SCHEDULED' and cancel_requested = 0 and id <> ? and scheduled_time <= ?"
-                    + " and (scheduled_time < ? or (scheduled_time = ? and id < ?)) limit 1")) {
-                ps.setString(1, deployment);
-                ps.setString(2, id);
-                ps.setLong(3, t);
-                ps.setLong(4, s);
-                ps.setLong(5, s);
-                ps.setString(6, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new Claimed(Claim.BUSY, now);
-                    }
-                }
-            }
-        }
-        if (!limits.isEmpty()) {
-            if (postgres) {
-                for (Limit l : limits) {
-                    if (l.key().startsWith("tag:")) {
-                        try (PreparedStatement lock = c.prepareStatement("select tag from sluice_tag_limit where tag = ? for update")) {
-                            lock.setString(1, l.key().substring(4));
-                            lock.executeQuery().close();
-                        }
-                    }
-                }
-            }
-            try (PreparedStatement count = c.prepareStatement(countSql)) {
-                for (Limit l : limits) {
-                    int i = 1;
-                    count.setString(i++, l.key());
-                    count.setLong(i++, t);
-                    for (String w : dead) {
-                        count.setString(i++, w);
-                    }
-                    for (String w : live) {
-                        count.setString(i++, w);
-                    }
-                    try (ResultSet rs = count.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) >= l.limit()) {
-                            return new Claimed(Claim.BUSY, now);
-                        }
-                    }
-                }
-            }
-        }
-        // the start is read now, after the overlap policy and the limits saw what is running: a previous run whose
-        // end they saw ended before it (by this clock)
-        Instant at = clock.instant();
-        if (at.isBefore(now)) {
-            at = now;
-        }
-        long started = Sql.micros(at);
-        try (PreparedStatement ps = c.prepareStatement("update sluice_deployment_run set state = 'RUNNING', worker_id = ?,"
-                + " started_at = ?, late = case when late = 1 or scheduled_time < ? then 1 else 0 end"
-                + " where id = ? and state = 'SCHEDULED' and cancel_requested = 0")) {
-            ps.setString(1, worker);
-            ps.setLong(2, started);
-            ps.setLong(3, started - grace.toNanos() / 1_000);
-            ps.setString(4, id);
-            if (ps.executeUpdate() != 1) {
-                return new Claimed(Claim.GONE, now);
-            }
-        }
-        if (!limits.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("insert into sluice_lease (lease_key, run_id, worker_id,"
-                    + " expires_at) values (?, ?, ?, ?)")) {
-                for (Limit l : limits) {
-                    ps.setString(1, l.key());
-                    ps.setString(2, id);
-                    ps.setString(3, worker);
-                    ps.setLong(4, Sql.micros(leaseExpiry));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        return new Claimed(Claim.CLAIMED, at);
-    }
 
     /**
      * The overlap policy's decision for slot run {@code id} of {@code deployment} (due at {@code scheduled}),
