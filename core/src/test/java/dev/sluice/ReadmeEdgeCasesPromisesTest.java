@@ -154,12 +154,6 @@ class ReadmeEdgeCasesPromisesTest {
         }).withTimeout(Duration.ofMillis(200));
         FlowRun<Integer> run = runtime.call(() -> top.runForState());
         assertThat(run.state()).isEqualTo(State.TIMED_OUT);
-        // the subflow ran on the flow's own thread, which the timeout interrupts: on a busy machine its end (CANCELLED,
-        // from that interrupt) can be recorded a moment after the flow run was returned
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline && run.subflowRuns().stream().anyMatch(s -> !s.state().isTerminal())) {
-            Thread.onSpinWait();
-        }
         assertThat(run.taskRuns()).singleElement().satisfies(t -> assertThat(t.state()).isEqualTo(State.CANCELLED));
         assertThat(run.subflowRuns()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(State.CANCELLED));
     }

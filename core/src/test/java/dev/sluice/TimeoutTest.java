@@ -99,6 +99,62 @@ class TimeoutTest {
         assertThatThrownBy(f::run).isInstanceOf(FlowFailedException.class).hasMessageContaining("TIMED_OUT");
     }
 
+    /**
+     * A flow body that goes on past its timeout, starting subflows and task runs as fast as it can: whatever it
+     * started before the timeout is ended by it, and what it tries after is refused, so the flow run returned
+     * never lists a run still going. Many rounds, since the body may be between a check and a registration
+     * at any moment.
+     */
+    @Test
+    void aTimedOutFlowNeverReturnsWithARunItsBodyStartedStillGoing() {
+        Task<Integer, Integer> quick = Task.of("quick", (Integer x) -> x + 1);
+        Task<Integer, Integer> nap = Task.of("nap", (Integer x) -> {
+            Thread.sleep(x); // woken by the timeout's interrupt, it ends itself as the timeout ends it
+            return x;
+        });
+        Flow<Integer, Integer> sub = Flow.of("sub", (Integer sleep) -> quick.run(0) + nap.run(sleep));
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger rounds = new AtomicInteger();
+        Flow0<Integer> top = Flow.of("top", () -> {
+            int n = 0;
+            boolean subflowNaps = rounds.incrementAndGet() % 2 == 0;
+            while (true) {
+                try {
+                    n += sub.run(subflowNaps ? 10_000 : 0);
+                    n += nap.run(subflowNaps ? 0 : 10_000);
+                } catch (IllegalStateException stopped) {
+                    refused.incrementAndGet(); // the attempt is over: its body may start nothing more
+                    return n;
+                } catch (SluiceException cancelled) {
+                    // a run the timeout cancelled: go on, as a body that ignores interrupts would
+                }
+            }
+        }).withTimeout(Duration.ofMillis(10));
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(newHome()).withoutExtensions()
+                .blockStore(dev.sluice.block.BlockStore.inMemory()).build()) {
+            for (int round = 0; round < 200; round++) {
+                FlowRun<Integer> run = runtime.call(top::runForState);
+                assertThat(run.state()).isEqualTo(State.TIMED_OUT);
+                int r = round;
+                assertThat(run.subflowRuns()).as("round %d", r).allSatisfy(s -> {
+                    assertThat(s.state().isTerminal()).as("%s is %s", s.name(), s.state()).isTrue();
+                    assertThat(s.taskRuns()).allSatisfy(t -> assertThat(t.state().isTerminal())
+                            .as("%s is %s", t.name(), t.state()).isTrue());
+                });
+                assertThat(run.taskRuns()).as("round %d", r)
+                        .allSatisfy(t -> assertThat(t.state().isTerminal()).as("%s is %s", t.name(), t.state()).isTrue());
+            }
+        }
+    }
+
+    private static java.nio.file.Path newHome() {
+        try {
+            return java.nio.file.Files.createTempDirectory("sluice-timeout-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void withoutATimeoutTheBodyRunsOnTheCallersThread() {
         Thread caller = Thread.currentThread();

@@ -481,13 +481,8 @@ public final class Engine {
             if (cancel) {
                 if (!f.cancel()) {
                     // it was ending as the flow stopped (on the flow body's own thread, say, which joined it
-                    // and was interrupted): the flow ends after it, so the caller never sees a run still going
-                    // (its last state change comes at once, before its hooks: wait for that, not for them)
-                    long start = System.nanoTime();
-                    long bound = run.runtime.hookTimeout().toNanos();
-                    while (!f.record.state().isTerminal() && System.nanoTime() - start < bound) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-                    }
+                    // and was interrupted)
+                    awaitLastChange(f.record);
                 }
                 continue;
             }
@@ -520,6 +515,8 @@ public final class Engine {
                 CancellationException cancelled = new CancellationException(why);
                 if (task.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
                     ended(task, State.CANCELLED, cancelled);
+                } else {
+                    awaitLastChange(task); // its own thread, woken by the stop's interrupt, is ending it
                 }
             }
         }
@@ -530,8 +527,23 @@ public final class Engine {
                 if (subflow.endFromOutside(State.CANCELLED, cancelled, summary(cancelled))) {
                     subflow.keepFailure(cancelled);
                     ended(subflow, State.CANCELLED, cancelled);
+                } else {
+                    awaitLastChange(subflow);
                 }
             }
+        }
+    }
+
+    /**
+     * Waits (at most the hook timeout) for the last state change of a run whose end another thread claimed: the
+     * flow that stopped ends after it, so its caller never sees a run of it still going. That change comes at
+     * once, before the run's hooks: this waits for it, not for them.
+     */
+    private static void awaitLastChange(RunRecord run) {
+        long start = System.nanoTime();
+        long bound = run.runtime.hookTimeout().toNanos();
+        while (!run.state().isTerminal() && System.nanoTime() - start < bound) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
         }
     }
 
