@@ -168,6 +168,45 @@ class PostgresIT {
         }
     }
 
+    /**
+     * Workers started side by side on a new database each migrate it: every one starts, whichever makes the tables
+     * (Flyway's baseline of a schema history table another process has just made, empty, was refused: "Unable to
+     * baseline schema history table ... as it already exists, and is empty").
+     */
+    @Test
+    void processesStartedSideBySideOnANewDatabaseAllMigrateIt() throws Exception {
+        int openers = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(openers);
+        try {
+            for (int round = 0; round < 6; round++) {
+                HistoryDatabase db = freshDatabase();
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(openers);
+                List<java.util.concurrent.Future<?>> opened = new java.util.ArrayList<>();
+                for (int i = 0; i < openers; i++) {
+                    opened.add(pool.submit(() -> {
+                        together.await();
+                        History.open(db).close();
+                        return null;
+                    }));
+                }
+                for (var f : opened) {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS); // throws the opener's failure, if any
+                }
+                try (Connection c = java.sql.DriverManager.getConnection(db.url(), "postgres", ""); Statement s = c.createStatement();
+                        java.sql.ResultSet rs = s.executeQuery("select version from sluice_schema_history where success"
+                                + " and type <> 'BASELINE' order by installed_rank")) {
+                    List<String> versions = new ArrayList<>();
+                    while (rs.next()) {
+                        versions.add(rs.getString(1));
+                    }
+                    assertThat(versions).as("round %d: each migration once", round).containsExactly("1", "2", "3");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aNewerSchemaIsRefused() throws Exception {
         HistoryDatabase db = freshDatabase();

@@ -184,6 +184,52 @@ public final class Database implements AutoCloseable {
 
     private static final java.util.concurrent.ConcurrentMap<Path, Object> MIGRATING = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** How long a PostgreSQL migration is tried again while another process makes the same schema history table. */
+    static final long CONCURRENT_FIRST_MIGRATION_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Runs {@code migrate}, a Flyway migration of a PostgreSQL database whose schema history table is {@code table},
+     * and runs it again (for up to 30 s) while it fails because another process is making that table at the same
+     * moment: workers started side by side on a new database. Flyway locks the migrations themselves, not the making
+     * of its table: in an empty schema it makes the table, empty, before its first migration, and a process that
+     * finds it so refuses to baseline it ("Unable to baseline schema history table ... as it already exists, and is
+     * empty"); two that make it at once collide ("already exists"). Once the other process has written its first
+     * row, the migration goes on from there. Any other failure is thrown at once. For the run history's tables, the
+     * first made in a new database; the scheduler's and the server's are made after them, in a schema that is not
+     * empty.
+     */
+    static <T> T migratingAlongside(String table, java.util.function.Supplier<T> migrate) {
+        long start = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrate.get();
+            } catch (RuntimeException e) {
+                if (!madeAlongside(table, e) || System.nanoTime() - start > CONCURRENT_FIRST_MIGRATION_NANOS) {
+                    throw e;
+                }
+                LOG.debug("{}: made by another process at the same moment ({}); migrating again", table, rootMessage(e));
+                try {
+                    Thread.sleep(Math.min(1_000, 50L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether {@code e} says that schema history table {@code table} was being made by another process. */
+    private static boolean madeAlongside(String table, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Unable to baseline schema history table") && m.contains(table)
+                    || m.contains("already exists") && m.contains(table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Work done while holding a migration lock. */
     @FunctionalInterface
     public interface Locked<T> {

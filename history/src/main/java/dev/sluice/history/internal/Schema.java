@@ -62,7 +62,11 @@ public final class Schema {
                 throw new HistoryException("cannot lock the migration of the run history file " + file + ": " + e, e);
             }
         } else {
-            flyway(db, db.dataSource(), target); // Flyway locks PostgreSQL itself
+            // Flyway locks PostgreSQL's migrations itself, but not the making of its table
+            Database.migratingAlongside(TABLE, () -> {
+                flyway(db, db.dataSource(), target);
+                return null;
+            });
         }
     }
 
