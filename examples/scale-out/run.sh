@@ -46,8 +46,10 @@ fail() {
   exit 1
 }
 wait_for() { # seconds, description, command...
+  # by the clock, not by tries: a check that starts a JVM takes seconds on a loaded machine
   local seconds="$1" what="$2"; shift 2
-  for ((i = 0; i < seconds * 4; i++)); do
+  local until=$((SECONDS + seconds))
+  while ((SECONDS < until)); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.25
   done
