@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TimeoutTest {
 
@@ -106,14 +108,13 @@ class TimeoutTest {
      * at any moment.
      */
     @Test
-    void aTimedOutFlowNeverReturnsWithARunItsBodyStartedStillGoing() {
+    void aTimedOutFlowNeverReturnsWithARunItsBodyStartedStillGoing(@TempDir Path home) {
         Task<Integer, Integer> quick = Task.of("quick", (Integer x) -> x + 1);
         Task<Integer, Integer> nap = Task.of("nap", (Integer x) -> {
             Thread.sleep(x); // woken by the timeout's interrupt, it ends itself as the timeout ends it
             return x;
         });
         Flow<Integer, Integer> sub = Flow.of("sub", (Integer sleep) -> quick.run(0) + nap.run(sleep));
-        AtomicInteger refused = new AtomicInteger();
         AtomicInteger rounds = new AtomicInteger();
         Flow0<Integer> top = Flow.of("top", () -> {
             int n = 0;
@@ -122,15 +123,14 @@ class TimeoutTest {
                 try {
                     n += sub.run(subflowNaps ? 10_000 : 0);
                     n += nap.run(subflowNaps ? 0 : 10_000);
-                } catch (IllegalStateException stopped) {
-                    refused.incrementAndGet(); // the attempt is over: its body may start nothing more
+                } catch (IllegalStateException stopped) { // the attempt is over: its body may start nothing more
                     return n;
                 } catch (SluiceException cancelled) {
                     // a run the timeout cancelled: go on, as a body that ignores interrupts would
                 }
             }
         }).withTimeout(Duration.ofMillis(10));
-        try (SluiceRuntime runtime = SluiceRuntime.builder().home(newHome()).withoutExtensions()
+        try (SluiceRuntime runtime = SluiceRuntime.builder().home(home).withoutExtensions()
                 .blockStore(dev.sluice.block.BlockStore.inMemory()).build()) {
             for (int round = 0; round < 100; round++) {
                 FlowRun<Integer> run = runtime.call(top::runForState);
@@ -144,14 +144,6 @@ class TimeoutTest {
                 assertThat(run.taskRuns()).as("round %d", r)
                         .allSatisfy(t -> assertThat(t.state().isTerminal()).as("%s is %s", t.name(), t.state()).isTrue());
             }
-        }
-    }
-
-    private static java.nio.file.Path newHome() {
-        try {
-            return java.nio.file.Files.createTempDirectory("sluice-timeout-test");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -198,16 +198,37 @@ public final class Database implements AutoCloseable {
      * first made in a new database; the scheduler's and the server's are made after them, in a schema that is not
      * empty.
      */
-    static <T> T migratingAlongside(String table, java.util.function.Supplier<T> migrate) {
-        long start = System.nanoTime();
+    static <T> T migratingAlongside(String table, Attempt<T, RuntimeException> migrate) {
+        return tryAgain(migrate, Integer.MAX_VALUE, System.nanoTime() + CONCURRENT_FIRST_MIGRATION_NANOS, e -> {
+            boolean alongside = says(e, m -> m.contains(table)
+                    && (m.contains("Unable to baseline schema history table") || m.contains("already exists")));
+            if (alongside) {
+                LOG.debug("{}: made by another process at the same moment ({}); migrating again", table, rootMessage(e));
+            }
+            return alongside;
+        });
+    }
+
+    /** Work that may throw {@code X}. */
+    @FunctionalInterface
+    interface Attempt<T, X extends Exception> {
+        T run() throws X;
+    }
+
+    /**
+     * Runs {@code work}, and again while it fails with a {@link RuntimeException} that {@code again} takes for passing,
+     * at most {@code attempts} times in all and not once {@code untilNanos} ({@link System#nanoTime()}) has passed;
+     * attempt {@code n} is followed by a pause of {@code 50 n} ms (1 s at most).
+     */
+    private static <T, X extends Exception> T tryAgain(Attempt<T, X> work, int attempts, long untilNanos,
+            java.util.function.Predicate<RuntimeException> again) throws X {
         for (int attempt = 1; ; attempt++) {
             try {
-                return migrate.get();
+                return work.run();
             } catch (RuntimeException e) {
-                if (!madeAlongside(table, e) || System.nanoTime() - start > CONCURRENT_FIRST_MIGRATION_NANOS) {
+                if (attempt >= attempts || System.nanoTime() - untilNanos > 0 || !again.test(e)) {
                     throw e;
                 }
-                LOG.debug("{}: made by another process at the same moment ({}); migrating again", table, rootMessage(e));
                 try {
                     Thread.sleep(Math.min(1_000, 50L * attempt));
                 } catch (InterruptedException ie) {
@@ -216,18 +237,6 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Whether {@code e} says that schema history table {@code table} was being made by another process. */
-    private static boolean madeAlongside(String table, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("Unable to baseline schema history table") && m.contains(table)
-                    || m.contains("already exists") && m.contains(table)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Work done while holding a migration lock. */
@@ -263,25 +272,11 @@ public final class Database implements AutoCloseable {
                     java.nio.channels.FileLock lock = ch.lock()) {
                 long start = System.nanoTime();
                 awaitWriteLock(file, wait);
-                long retryUntil = start + Math.max(wait.toNanos(), TimeUnit.SECONDS.toNanos(2));
-                for (int attempt = 1; ; attempt++) {
-                    try {
-                        return work.run();
-                    } catch (RuntimeException e) {
-                        // SQLite answers SQLITE_BUSY at once (no busy wait) when a migration's read transaction must
-                        // become a write one while another connection writes (a history writer of this or another
-                        // process next to it): the migration was rolled back; try it again
-                        if (attempt >= 10 || !busy(e) || System.nanoTime() - retryUntil > 0) {
-                            throw e;
-                        }
-                        try {
-                            Thread.sleep(50L * attempt);
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            throw e;
-                        }
-                    }
-                }
+                // SQLite answers SQLITE_BUSY at once (no busy wait) when a migration's read transaction must become a
+                // write one while another connection writes (a history writer of this or another process next to it):
+                // the migration was rolled back; try it again
+                return tryAgain(work::run, 10, start + Math.max(wait.toNanos(), TimeUnit.SECONDS.toNanos(2)),
+                        Database::busy);
             }
         }
     }
@@ -314,8 +309,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static boolean busy(Throwable e) {
+        return says(e, m -> m.contains("SQLITE_BUSY"));
+    }
+
+    /** Whether the message of {@code e} or of one of its causes satisfies {@code test}. */
+    private static boolean says(Throwable e, java.util.function.Predicate<String> test) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("SQLITE_BUSY")) {
+            if (test.test(String.valueOf(t.getMessage()))) {
                 return true;
             }
         }

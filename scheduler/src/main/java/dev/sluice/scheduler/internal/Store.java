@@ -834,7 +834,6 @@ public final class Store {
         return inTransaction(work);
     }
 
-
     /**
      * The overlap policy's decision for slot run {@code id} of {@code deployment} (due at {@code scheduled}),
      * within the claim's transaction; null: go on with the claim.
